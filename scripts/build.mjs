@@ -1,0 +1,32 @@
+// Builds dist/: ESM and CJS with esbuild (one file per source file, so consumers tree-shake),
+// and .d.ts with tsc. Each format folder gets a package.json naming its module type.
+import { build } from 'esbuild';
+import { execFileSync } from 'node:child_process';
+import { readdirSync, rmSync, mkdirSync, writeFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+const roots = ['machines', 'services', 'src'];
+const entryPoints = roots.flatMap(function walk(dir) {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) return walk(path);
+    return path.endsWith('.ts') && !path.endsWith('.d.ts') ? [path] : [];
+  });
+});
+
+rmSync('dist', { recursive: true, force: true });
+for (const [format, type] of [['esm', 'module'], ['cjs', 'commonjs']]) {
+  await build({
+    entryPoints,
+    outdir: `dist/${format}`,
+    outbase: '.',
+    format,
+    platform: 'neutral',
+    target: 'es2022',
+    sourcemap: true,
+    logLevel: 'warning',
+  });
+  mkdirSync(`dist/${format}`, { recursive: true });
+  writeFileSync(`dist/${format}/package.json`, JSON.stringify({ type }) + '\n');
+}
+execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
