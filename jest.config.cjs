@@ -5,5 +5,7 @@ module.exports = {
   testMatch: ['**/*.test.ts'],
   transform: { '\\.ts$': '<rootDir>/scripts/jest-transform.cjs' },
   moduleFileExtensions: ['ts', 'js', 'cjs', 'json'],
+  // Sources import siblings as './x.js' (NodeNext ESM rules); jest resolves them to the .ts files.
+  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   testTimeout: 20000,
 };
