@@ -1,0 +1,11 @@
+/**
+ * Placeholder for an actor the machine declares in setup() but does not implement: machines stay
+ * free of I/O, and whoever runs them supplies the implementation with machine.provide({ actors }).
+ */
+export function notProvided(actor: string): () => Promise<never> {
+  return () =>
+    Promise.reject({
+      name: 'ActorNotProvided',
+      message: `The '${actor}' actor has no implementation: supply one with machine.provide({ actors: { ${actor} } })`,
+    });
+}
