@@ -1,6 +1,7 @@
 import { and, assign, fromPromise, setup } from 'xstate';
 import { ErrorNames, type ErrorInfo, type SignOutOutcome } from './types.js';
 import { notProvided } from './notProvided.js';
+import { errorOfEvent, toErrorInfo } from './errorInfo.js';
 
 /**
  * One sign-out, from a signed-in session to a cleared one.
@@ -59,11 +60,11 @@ export const signOutMachine = setup({
         message: 'The access token has no origin_jti claim: token revocation is not enabled on this app client, so RevokeToken was skipped',
       }),
     }),
-    recordRevokeFailure: assign({ revokeTokenError: ({ event }) => toErrorInfo((event as { error?: unknown }).error) }),
+    recordRevokeFailure: assign((_, error: unknown) => ({ revokeTokenError: toErrorInfo(error) })),
     recordRevokeTimeout: assign({ revokeTokenError: ({ context }) => timedOut('RevokeToken', context.networkTimeoutMs) }),
-    recordGlobalSignOutFailure: assign({ globalSignOutError: ({ event }) => toErrorInfo((event as { error?: unknown }).error) }),
+    recordGlobalSignOutFailure: assign((_, error: unknown) => ({ globalSignOutError: toErrorInfo(error) })),
     recordGlobalSignOutTimeout: assign({ globalSignOutError: ({ context }) => timedOut('GlobalSignOut', context.networkTimeoutMs) }),
-    recordClearFailure: assign({ clearError: ({ event }) => toErrorInfo((event as { error?: unknown }).error) }),
+    recordClearFailure: assign((_, error: unknown) => ({ clearError: toErrorInfo(error) })),
   },
   delays: {
     networkDeadline: ({ context }) => context.networkTimeoutMs,
@@ -89,7 +90,7 @@ export const signOutMachine = setup({
       invoke: {
         src: 'revokeToken',
         onDone: 'clearingCache',
-        onError: { target: 'clearingCache', actions: 'recordRevokeFailure' },
+        onError: { target: 'clearingCache', actions: { type: 'recordRevokeFailure', params: errorOfEvent } },
       },
       after: { networkDeadline: { target: 'clearingCache', actions: 'recordRevokeTimeout' } },
     },
@@ -105,7 +106,7 @@ export const signOutMachine = setup({
                 src: 'globalSignOut',
                 // Every refresh token of the user is now invalid: RevokeToken no longer matters.
                 onDone: '#signOut.clearingCache',
-                onError: { target: 'globalSignOutFailed', actions: 'recordGlobalSignOutFailure' },
+                onError: { target: 'globalSignOutFailed', actions: { type: 'recordGlobalSignOutFailure', params: errorOfEvent } },
               },
               after: { networkDeadline: { target: 'globalSignOutFailed', actions: 'recordGlobalSignOutTimeout' } },
             },
@@ -119,7 +120,7 @@ export const signOutMachine = setup({
               invoke: {
                 src: 'revokeToken',
                 onDone: 'revoked',
-                onError: { target: 'revokeFailed', actions: 'recordRevokeFailure' },
+                onError: { target: 'revokeFailed', actions: { type: 'recordRevokeFailure', params: errorOfEvent } },
               },
               after: { networkDeadline: { target: 'revokeFailed', actions: 'recordRevokeTimeout' } },
             },
@@ -136,7 +137,7 @@ export const signOutMachine = setup({
       invoke: {
         src: 'clearTokens',
         onDone: 'signedOut',
-        onError: { target: 'failed', actions: 'recordClearFailure' },
+        onError: { target: 'failed', actions: { type: 'recordClearFailure', params: errorOfEvent } },
       },
     },
     signedOut: { type: 'final' },
@@ -159,11 +160,3 @@ export function outcomeOf(context: SignOutContext): SignOutOutcome {
   };
 }
 
-/** Services reject with { name, message }; anything else is reported without its details. */
-function toErrorInfo(error: unknown): ErrorInfo {
-  if (typeof error === 'object' && error !== null) {
-    const { name, message } = error as { name?: unknown; message?: unknown };
-    if (typeof name === 'string' && typeof message === 'string') return { name, message };
-  }
-  return { name: 'Error', message: 'The service failed without an error name' };
-}

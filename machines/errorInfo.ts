@@ -1,0 +1,16 @@
+import type { ErrorInfo } from './types.js';
+
+/**
+ * Reads { name, message } from what a service rejected with. Services promise errors free of
+ * secrets (services/cognitoErrors.ts); anything without that shape is reported without details.
+ */
+export function toErrorInfo(error: unknown): ErrorInfo {
+  if (typeof error === 'object' && error !== null) {
+    const { name, message } = error as { name?: unknown; message?: unknown };
+    if (typeof name === 'string' && typeof message === 'string') return { name, message };
+  }
+  return { name: 'Error', message: 'The service failed without an error name' };
+}
+
+/** `params` for actions on an invoke's onError: the error the actor rejected with. */
+export const errorOfEvent = ({ event }: { event: { error: unknown } }): unknown => event.error;

@@ -1,0 +1,3 @@
+export { authMachine, type AuthContext, type AuthEmitted, type AuthEvent, type SignInInput } from './authMachine.js';
+export { signOutMachine, outcomeOf, type SignOutContext, type SignOutInput } from './signOutMachine.js';
+export { ErrorNames, type ErrorInfo, type SessionSummary, type SignOutOutcome } from './types.js';

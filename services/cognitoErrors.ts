@@ -1,0 +1,57 @@
+import { ErrorNames } from '../machines/types.js';
+import { redact } from './redact.js';
+
+/** A failed Cognito call, as every service reports it: a name and a message free of secrets. */
+export class CognitoCallError extends Error {
+  constructor(name: string, message: string) {
+    super(message);
+    this.name = name;
+  }
+}
+
+const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH', 'ETIMEDOUT', 'ECONNABORTED']);
+
+interface SdkErrorShape {
+  name?: unknown;
+  message?: unknown;
+  code?: unknown;
+  $fault?: unknown;
+  $metadata?: { httpStatusCode?: number };
+}
+
+/**
+ * Turns whatever a call threw into a CognitoCallError:
+ * - Cognito's own exceptions keep their name (NotAuthorizedException, TooManyRequestsException, …);
+ * - a socket that failed is NetworkError (the SDK itself calls a reset "TimeoutError");
+ * - an abort for a deadline is TimeoutError;
+ * - a body that is not Cognito JSON (an HTML 503 page, a cut-off response) is UnexpectedResponse.
+ * `secrets` are the values sent in the call; they are removed from any message that echoes them.
+ */
+export function toCognitoCallError(error: unknown, operation: string, secrets: ReadonlyArray<string | undefined>, signal?: AbortSignal): CognitoCallError {
+  const shape: SdkErrorShape = typeof error === 'object' && error !== null ? (error as SdkErrorShape) : {};
+  const name = typeof shape.name === 'string' ? shape.name : 'Error';
+  const message = typeof shape.message === 'string' ? shape.message : String(error);
+  const status = shape.$metadata?.httpStatusCode;
+
+  if (signal?.aborted || name === 'AbortError') {
+    const reason: unknown = signal?.reason;
+    const timedOut = typeof reason === 'object' && reason !== null && (reason as { name?: unknown }).name === 'TimeoutError';
+    return timedOut
+      ? new CognitoCallError(ErrorNames.timeout, `${operation} did not answer in time; the request was aborted`)
+      : new CognitoCallError('AbortError', `${operation} was aborted`);
+  }
+  if (typeof shape.code === 'string' && NETWORK_CODES.has(shape.code)) {
+    return new CognitoCallError(ErrorNames.network, `${operation} could not reach Cognito (${shape.code})`);
+  }
+  if (name === 'TypeError' && /fetch failed|network/i.test(message)) {
+    return new CognitoCallError(ErrorNames.network, `${operation} could not reach Cognito (${message})`);
+  }
+  if (shape.$fault === 'client' || shape.$fault === 'server') {
+    if (name !== 'SyntaxError' && !/Deserialization error/.test(message)) return new CognitoCallError(name, redact(message, secrets));
+  }
+  if (status !== undefined && (name === 'SyntaxError' || /Deserialization error/.test(message))) {
+    return new CognitoCallError(ErrorNames.unexpectedResponse, `${operation}: Cognito answered HTTP ${status} with a body that is not Cognito's JSON`);
+  }
+  if (name === 'TimeoutError') return new CognitoCallError(ErrorNames.timeout, `${operation} timed out`);
+  return new CognitoCallError(name, redact(message, secrets));
+}

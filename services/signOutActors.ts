@@ -1,0 +1,21 @@
+import { fromPromise } from 'xstate';
+import type { CognitoService } from './cognito.js';
+import type { TokenStore } from './tokenStore.js';
+
+/**
+ * The implementations of the sign-out machine's actors. Each reads the tokens it needs from the
+ * store at the moment it runs, so no token ever travels through the statechart.
+ */
+export function createSignOutActors({ cognito, store }: { cognito: CognitoService; store: TokenStore }) {
+  return {
+    revokeToken: fromPromise<void>(async ({ signal }) => {
+      const tokens = await store.load();
+      if (tokens?.refreshToken) await cognito.revokeToken(tokens.refreshToken, signal);
+    }),
+    globalSignOut: fromPromise<void>(async ({ signal }) => {
+      const tokens = await store.load();
+      if (tokens) await cognito.globalSignOut(tokens.accessToken, signal);
+    }),
+    clearTokens: fromPromise<void>(() => store.clear()),
+  };
+}

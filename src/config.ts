@@ -1,0 +1,106 @@
+import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import type { InspectionEvent, Observer } from 'xstate';
+import { createMemoryStorage, isStorageLike, type StorageLike } from '../services/storage.js';
+import { AuthConfigError } from './errors.js';
+
+export interface AuthConfig {
+  /** The user pool's region. Defaults to the region prefix of userPoolId. */
+  readonly region?: string;
+  readonly userPoolId: string;
+  readonly userPoolClientId: string;
+  /** Only for app clients created with a secret (server-side apps). */
+  readonly clientSecret?: string;
+  /** Another Cognito endpoint, e.g. the local emulator's `http://127.0.0.1:PORT`. */
+  readonly endpoint?: string;
+  /** A ready SDK client; when given, region and endpoint are not used to build one. */
+  readonly client?: CognitoIdentityProviderClient;
+  /** Where tokens are kept: localStorage, AsyncStorage, anything Web-Storage-shaped. Default: memory. */
+  readonly storage?: StorageLike;
+  /** Deadline for the network phase of a sign-out, in ms. Default 3000. */
+  readonly networkTimeoutMs?: number;
+  /** An XState inspection observer, e.g. from @statelyai/inspect. */
+  readonly inspect?: Observer<InspectionEvent> | ((event: InspectionEvent) => void);
+}
+
+export interface ResolvedConfig {
+  readonly region: string;
+  readonly userPoolId: string;
+  readonly clientId: string;
+  readonly clientSecret?: string;
+  readonly endpoint?: string;
+  readonly client?: CognitoIdentityProviderClient;
+  readonly storage: StorageLike;
+  readonly networkTimeoutMs: number;
+  readonly inspect?: AuthConfig['inspect'];
+}
+
+export const DEFAULT_NETWORK_TIMEOUT_MS = 3000;
+const MAX_NETWORK_TIMEOUT_MS = 120_000;
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
+const USER_POOL_ID = /^[\w-]+_[0-9a-zA-Z]+$/;
+const CLIENT_ID = /^[\w+]{1,128}$/;
+
+/** Checks a createAuth() config, throwing AuthConfigError naming the first bad field. */
+export function resolveConfig(config: unknown): ResolvedConfig {
+  if (typeof config !== 'object' || config === null) throw new AuthConfigError('config', 'must be an object');
+  const c = config as Record<string, unknown>;
+  const userPoolId = c.userPoolId;
+  if (typeof userPoolId !== 'string' || !USER_POOL_ID.test(userPoolId)) {
+    throw new AuthConfigError('userPoolId', `must look like 'us-east-1_AbC123', got ${describe(userPoolId)}`);
+  }
+  const clientId = c.userPoolClientId;
+  if (typeof clientId !== 'string' || !CLIENT_ID.test(clientId)) {
+    throw new AuthConfigError('userPoolClientId', `must be an app client id (letters, digits, '_' or '+'), got ${describe(clientId)}`);
+  }
+  const region = c.region ?? userPoolId.split('_')[0];
+  if (typeof region !== 'string' || !REGION.test(region)) {
+    throw new AuthConfigError('region', `must be an AWS region such as 'eu-west-1', got ${describe(region)}`);
+  }
+  if (c.clientSecret !== undefined && (typeof c.clientSecret !== 'string' || c.clientSecret.length === 0)) {
+    throw new AuthConfigError('clientSecret', 'must be a non-empty string when given'); // never echo a secret
+  }
+  if (c.endpoint !== undefined && !isHttpUrl(c.endpoint)) {
+    throw new AuthConfigError('endpoint', `must be an http(s) URL, got ${describe(c.endpoint)}`);
+  }
+  if (c.client !== undefined && typeof (c.client as { send?: unknown } | null)?.send !== 'function') {
+    throw new AuthConfigError('client', 'must be a CognitoIdentityProviderClient');
+  }
+  if (c.storage !== undefined && !isStorageLike(c.storage)) {
+    throw new AuthConfigError('storage', 'must have getItem, setItem and removeItem methods');
+  }
+  const timeout = c.networkTimeoutMs ?? DEFAULT_NETWORK_TIMEOUT_MS;
+  if (typeof timeout !== 'number' || !Number.isInteger(timeout) || timeout <= 0 || timeout > MAX_NETWORK_TIMEOUT_MS) {
+    throw new AuthConfigError('networkTimeoutMs', `must be a whole number of milliseconds from 1 to ${MAX_NETWORK_TIMEOUT_MS}, got ${describe(timeout)}`);
+  }
+  const inspect = c.inspect;
+  if (inspect !== undefined && typeof inspect !== 'function' && typeof (inspect as { next?: unknown } | null)?.next !== 'function') {
+    throw new AuthConfigError('inspect', 'must be an inspection observer (a function or an object with next())');
+  }
+  return {
+    region,
+    userPoolId,
+    clientId,
+    storage: (c.storage as StorageLike | undefined) ?? createMemoryStorage(),
+    networkTimeoutMs: timeout,
+    ...(c.clientSecret !== undefined && { clientSecret: c.clientSecret as string }),
+    ...(c.endpoint !== undefined && { endpoint: c.endpoint as string }),
+    ...(c.client !== undefined && { client: c.client as CognitoIdentityProviderClient }),
+    ...(inspect !== undefined && { inspect: inspect as AuthConfig['inspect'] }),
+  };
+}
+
+function isHttpUrl(value: unknown): boolean {
+  if (typeof value !== 'string') return false;
+  try {
+    return ['http:', 'https:'].includes(new URL(value).protocol);
+  } catch {
+    return false;
+  }
+}
+
+/** A short, safe description of a bad (non-secret) value for an error message. */
+export function describe(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}…` : value);
+  if (value === null || value === undefined) return String(value);
+  return typeof value === 'object' ? 'an object' : `${typeof value} ${String(value)}`;
+}
