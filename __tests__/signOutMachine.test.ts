@@ -63,38 +63,23 @@ describe('local sign-out', () => {
 });
 
 describe('global sign-out', () => {
-  test('GlobalSignOut and RevokeToken start together (one round trip)', () => {
-    const r = run({ global: true }, { revoke: 'hang', global: 'hang' });
-    expect(r.started).toEqual(expect.arrayContaining(['globalSignOut', 'revokeToken']));
-    expect(r.actor.getSnapshot().value).toEqual({ signingOutGlobally: { everywhere: 'invalidatingSessions', thisDevice: 'revoking' } });
-    r.actor.stop();
-  });
-
-  test('GlobalSignOut succeeds: complete without waiting for RevokeToken, which is aborted', async () => {
-    const r = run({ global: true }, { revoke: 'hang' });
+  test('GlobalSignOut succeeds: complete in one call; RevokeToken is not needed', async () => {
+    const r = run({ global: true });
     await expect(r.done).resolves.toEqual({ type: 'complete' });
-    expect(r.aborted).toEqual(['revokeToken']);
+    expect(r.started).toEqual(['globalSignOut', 'clearTokens']);
   });
 
-  test('GlobalSignOut succeeds after RevokeToken failed: still complete', async () => {
-    let answer!: () => void;
-    const machine = signOutMachine.provide({
-      actors: {
-        revokeToken: fromPromise<void>(() => Promise.reject(network)),
-        globalSignOut: fromPromise<void>(() => new Promise<void>((resolve) => (answer = resolve))),
-        clearTokens: fromPromise<void>(() => Promise.resolve()),
-      },
-    });
-    const actor = createActor(machine, { input: { global: true, revocable: true, networkTimeoutMs: 3000 } }).start();
-    await new Promise((resolve) => setImmediate(resolve));
-    expect(actor.getSnapshot().value).toMatchObject({ signingOutGlobally: { thisDevice: 'revokeFailed' } });
-    answer();
-    await expect(toPromise(actor)).resolves.toEqual({ type: 'complete' });
+  test('GlobalSignOut goes alone first: RevokeToken would revoke the access token it uses', () => {
+    const r = run({ global: true }, { global: 'hang' });
+    expect(r.started).toEqual(['globalSignOut']);
+    expect(r.actor.getSnapshot().value).toEqual({ signingOutGlobally: 'invalidatingSessions' });
+    r.actor.stop();
   });
 
   test('GlobalSignOut fails, RevokeToken succeeds: partial with globalSignOutError only', async () => {
     const r = run({ global: true }, { global: refused });
     await expect(r.done).resolves.toEqual({ type: 'partial', globalSignOutError: refused });
+    expect(r.started).toEqual(['globalSignOut', 'revokeToken', 'clearTokens']);
   });
 
   test('both fail: partial with both errors', async () => {
@@ -108,26 +93,44 @@ describe('global sign-out', () => {
     expect(r.started).toEqual(['globalSignOut', 'clearTokens']);
   });
 
-  test('no origin_jti and GlobalSignOut fails: partial with both errors', async () => {
+  test('no origin_jti and GlobalSignOut fails: partial with both errors, no RevokeToken call', async () => {
     const r = run({ global: true, revocable: false }, { global: refused });
     const outcome = await r.done;
     expect(outcome).toMatchObject({ type: 'partial', globalSignOutError: refused, revokeTokenError: { name: 'TokenRevocationNotEnabled' } });
+    expect(r.started).toEqual(['globalSignOut', 'clearTokens']);
   });
 
-  test('the deadline ends both calls at once', async () => {
-    const r = run({ global: true, networkTimeoutMs: 500 }, { revoke: 'hang', global: 'hang' });
-    r.clock.increment(500);
-    const outcome = await r.done;
-    expect(outcome).toMatchObject({ type: 'partial', globalSignOutError: { name: 'TimeoutError' }, revokeTokenError: { name: 'TimeoutError' } });
-    expect(r.aborted.sort()).toEqual(['globalSignOut', 'revokeToken']);
-  });
-
-  test('RevokeToken done early, GlobalSignOut hangs: one deadline from the start of the phase', async () => {
+  test('GlobalSignOut pending at the deadline: aborted; RevokeToken reported as not sent, both TimeoutError', async () => {
     const r = run({ global: true, networkTimeoutMs: 500 }, { global: 'hang' });
+    r.clock.increment(499);
+    expect(r.actor.getSnapshot().value).toEqual({ signingOutGlobally: 'invalidatingSessions' });
+    r.clock.increment(1);
+    const outcome = await r.done;
+    expect(outcome).toMatchObject({
+      type: 'partial',
+      globalSignOutError: { name: 'TimeoutError' },
+      revokeTokenError: { name: 'TimeoutError', message: expect.stringContaining('not sent') },
+    });
+    expect(r.aborted).toEqual(['globalSignOut']);
+  });
+
+  test('RevokeToken after a failed GlobalSignOut shares the one deadline of the phase', async () => {
+    const r = run({ global: true, networkTimeoutMs: 500 }, { global: network, revoke: 'hang' });
     await new Promise((resolve) => setImmediate(resolve));
-    expect(r.actor.getSnapshot().value).toMatchObject({ signingOutGlobally: { thisDevice: 'revoked' } });
+    expect(r.actor.getSnapshot().value).toEqual({ signingOutGlobally: 'revoking' });
     r.clock.increment(500);
-    await expect(r.done).resolves.toMatchObject({ type: 'partial', globalSignOutError: { name: 'TimeoutError' } });
+    await expect(r.done).resolves.toEqual({
+      type: 'partial',
+      globalSignOutError: network,
+      revokeTokenError: expect.objectContaining({ name: 'TimeoutError', message: expect.stringContaining('RevokeToken had not answered') }),
+    });
+    expect(r.aborted).toEqual(['revokeToken']);
+  });
+
+  test('no origin_jti, GlobalSignOut pending at the deadline: TimeoutError and TokenRevocationNotEnabled', async () => {
+    const r = run({ global: true, revocable: false, networkTimeoutMs: 500 }, { global: 'hang' });
+    r.clock.increment(500);
+    await expect(r.done).resolves.toMatchObject({ globalSignOutError: { name: 'TimeoutError' }, revokeTokenError: { name: 'TokenRevocationNotEnabled' } });
   });
 });
 

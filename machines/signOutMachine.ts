@@ -1,4 +1,4 @@
-import { and, assign, fromPromise, setup } from 'xstate';
+import { assign, fromPromise, setup } from 'xstate';
 import { ErrorNames, type ErrorInfo, type SignOutOutcome } from './types.js';
 import { notProvided } from './notProvided.js';
 import { errorOfEvent, toErrorInfo } from './errorInfo.js';
@@ -6,11 +6,16 @@ import { errorOfEvent, toErrorInfo } from './errorInfo.js';
 /**
  * One sign-out, from a signed-in session to a cleared one.
  *
- *   signedIn ─┬─ local ──► revoking ───────────────┐
- *             ├─ global ─► signingOutGlobally ─────┤  (network phase, bounded by networkDeadline)
- *             │            ├ everywhere: invalidatingSessions ─ok─► clearingCache (RevokeToken not awaited)
- *             │            └ thisDevice: revoking                │
- *             └─ no origin_jti ───────────────────────────────────┴─► clearingCache ─► signedOut | failed
+ *   signedIn ─┬─ local ──► revoking ────────────────────────────────────────┐
+ *             ├─ global ─► signingOutGlobally.invalidatingSessions ──ok──────┤
+ *             │                 └─failed─► signingOutGlobally.revoking ──────┤
+ *             └─ local, no origin_jti ───────────────────────────────────────┴─► clearingCache ─► signedOut | failed
+ *
+ * GlobalSignOut goes first and RevokeToken only when it fails. Cognito's RevokeToken also revokes
+ * the access tokens issued from the refresh token, so sent concurrently it can make GlobalSignOut
+ * fail with "Access Token has been revoked" and leave the other devices signed in. In the
+ * common case this is still one round trip: once GlobalSignOut succeeds, every refresh token of
+ * the user is invalid, so RevokeToken is not needed. The whole network phase has one deadline.
  *
  * The machine only orchestrates: it never sees a token. The invoked services read the tokens
  * from the token store themselves; errors arrive here as { name, message } only.
@@ -35,6 +40,16 @@ const timedOut = (call: string, ms: number): ErrorInfo => ({
   message: `${call} had not answered within networkTimeoutMs (${ms} ms); the request was aborted`,
 });
 
+const notAttempted = (ms: number): ErrorInfo => ({
+  name: ErrorNames.timeout,
+  message: `RevokeToken was not sent: networkTimeoutMs (${ms} ms) passed while GlobalSignOut was pending`,
+});
+
+const revocationNotEnabled: ErrorInfo = {
+  name: ErrorNames.revocationNotEnabled,
+  message: 'The access token has no origin_jti claim: token revocation is not enabled on this app client, so RevokeToken was skipped',
+};
+
 export const signOutMachine = setup({
   types: {
     input: {} as SignOutInput,
@@ -54,16 +69,19 @@ export const signOutMachine = setup({
     isRevocationDisabled: ({ context }) => !context.revocable,
   },
   actions: {
-    recordRevocationNotEnabled: assign({
-      revokeTokenError: (): ErrorInfo => ({
-        name: ErrorNames.revocationNotEnabled,
-        message: 'The access token has no origin_jti claim: token revocation is not enabled on this app client, so RevokeToken was skipped',
-      }),
-    }),
+    recordRevocationNotEnabled: assign({ revokeTokenError: revocationNotEnabled }),
     recordRevokeFailure: assign((_, error: unknown) => ({ revokeTokenError: toErrorInfo(error) })),
     recordRevokeTimeout: assign({ revokeTokenError: ({ context }) => timedOut('RevokeToken', context.networkTimeoutMs) }),
+    /** The global phase's deadline passed: whichever call was pending timed out. */
+    recordGlobalSignOutDeadline: assign(({ context }) =>
+      context.globalSignOutError
+        ? { revokeTokenError: timedOut('RevokeToken', context.networkTimeoutMs) }
+        : {
+            globalSignOutError: timedOut('GlobalSignOut', context.networkTimeoutMs),
+            revokeTokenError: context.revocable ? notAttempted(context.networkTimeoutMs) : revocationNotEnabled,
+          },
+    ),
     recordGlobalSignOutFailure: assign((_, error: unknown) => ({ globalSignOutError: toErrorInfo(error) })),
-    recordGlobalSignOutTimeout: assign({ globalSignOutError: ({ context }) => timedOut('GlobalSignOut', context.networkTimeoutMs) }),
     recordClearFailure: assign((_, error: unknown) => ({ clearError: toErrorInfo(error) })),
   },
   delays: {
@@ -76,11 +94,6 @@ export const signOutMachine = setup({
   states: {
     signedIn: {
       always: [
-        {
-          guard: and(['isGlobalSignOut', 'isRevocationDisabled']),
-          target: 'signingOutGlobally.thisDevice.revocationNotEnabled',
-          actions: 'recordRevocationNotEnabled',
-        },
         { guard: 'isGlobalSignOut', target: 'signingOutGlobally' },
         { guard: 'isRevocationDisabled', target: 'clearingCache', actions: 'recordRevocationNotEnabled' },
         { target: 'revoking' },
@@ -95,43 +108,34 @@ export const signOutMachine = setup({
       after: { networkDeadline: { target: 'clearingCache', actions: 'recordRevokeTimeout' } },
     },
     signingOutGlobally: {
-      type: 'parallel',
-      // Both regions start together, so their deadlines are one deadline for the phase.
+      initial: 'invalidatingSessions',
+      // One deadline for GlobalSignOut and, if it fails, RevokeToken after it.
+      after: { networkDeadline: { target: 'clearingCache', actions: 'recordGlobalSignOutDeadline' } },
       states: {
-        everywhere: {
-          initial: 'invalidatingSessions',
-          states: {
-            invalidatingSessions: {
-              invoke: {
-                src: 'globalSignOut',
-                // Every refresh token of the user is now invalid: RevokeToken no longer matters.
-                onDone: '#signOut.clearingCache',
-                onError: { target: 'globalSignOutFailed', actions: { type: 'recordGlobalSignOutFailure', params: errorOfEvent } },
+        invalidatingSessions: {
+          invoke: {
+            src: 'globalSignOut',
+            // Every refresh token of the user is now invalid: RevokeToken is not needed.
+            onDone: '#signOut.clearingCache',
+            onError: [
+              {
+                guard: 'isRevocationDisabled',
+                target: '#signOut.clearingCache',
+                actions: [{ type: 'recordGlobalSignOutFailure', params: errorOfEvent }, 'recordRevocationNotEnabled'],
               },
-              after: { networkDeadline: { target: 'globalSignOutFailed', actions: 'recordGlobalSignOutTimeout' } },
-            },
-            globalSignOutFailed: { type: 'final' },
+              // This device's refresh token must still die on the server.
+              { target: 'revoking', actions: { type: 'recordGlobalSignOutFailure', params: errorOfEvent } },
+            ],
           },
         },
-        thisDevice: {
-          initial: 'revoking',
-          states: {
-            revoking: {
-              invoke: {
-                src: 'revokeToken',
-                onDone: 'revoked',
-                onError: { target: 'revokeFailed', actions: { type: 'recordRevokeFailure', params: errorOfEvent } },
-              },
-              after: { networkDeadline: { target: 'revokeFailed', actions: 'recordRevokeTimeout' } },
-            },
-            revoked: { type: 'final' },
-            revokeFailed: { type: 'final' },
-            revocationNotEnabled: { type: 'final' },
+        revoking: {
+          invoke: {
+            src: 'revokeToken',
+            onDone: '#signOut.clearingCache',
+            onError: { target: '#signOut.clearingCache', actions: { type: 'recordRevokeFailure', params: errorOfEvent } },
           },
         },
       },
-      // Reached only when GlobalSignOut failed: both regions are final.
-      onDone: 'clearingCache',
     },
     clearingCache: {
       invoke: {

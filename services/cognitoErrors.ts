@@ -9,7 +9,18 @@ export class CognitoCallError extends Error {
   }
 }
 
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH', 'ETIMEDOUT', 'ECONNABORTED']);
+const NETWORK_CODES = ['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH', 'ETIMEDOUT', 'ECONNABORTED'];
+const NETWORK_CODE_IN_TEXT = new RegExp(`\\b(${NETWORK_CODES.join('|')})\\b`);
+
+/**
+ * The socket error code, from `code` or else from the message: when the socket error comes from
+ * another JS realm (jest's VM, some bundlers) the SDK wraps it as "AWS SDK error wrapper for
+ * Error: connect ECONNREFUSED …" and only the text survives.
+ */
+function networkCode(code: unknown, message: string): string | undefined {
+  if (typeof code === 'string' && NETWORK_CODES.includes(code)) return code;
+  return NETWORK_CODE_IN_TEXT.exec(message)?.[1];
+}
 
 interface SdkErrorShape {
   name?: unknown;
@@ -40,9 +51,8 @@ export function toCognitoCallError(error: unknown, operation: string, secrets: R
       ? new CognitoCallError(ErrorNames.timeout, `${operation} did not answer in time; the request was aborted`)
       : new CognitoCallError('AbortError', `${operation} was aborted`);
   }
-  if (typeof shape.code === 'string' && NETWORK_CODES.has(shape.code)) {
-    return new CognitoCallError(ErrorNames.network, `${operation} could not reach Cognito (${shape.code})`);
-  }
+  const code = networkCode(shape.code, message);
+  if (code) return new CognitoCallError(ErrorNames.network, `${operation} could not reach Cognito (${code})`);
   if (name === 'TypeError' && /fetch failed|network/i.test(message)) {
     return new CognitoCallError(ErrorNames.network, `${operation} could not reach Cognito (${message})`);
   }

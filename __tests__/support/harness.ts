@@ -1,0 +1,98 @@
+// Shared set-up for integration tests: a real emulator on 127.0.0.1, the real SDK client,
+// and storage we can look into. Cognito's answers are read back through the SDK, over HTTP.
+import {
+  CognitoIdentityProviderClient,
+  GetUserCommand,
+  InitiateAuthCommand,
+} from '@aws-sdk/client-cognito-identity-provider';
+import { createAuth, type Auth, type AuthConfig } from '../../src/index';
+import { startCognitoEmulator, type CognitoEmulator, type SetupOptions } from '../../src/testing/index';
+
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+
+export interface Harness {
+  emu: CognitoEmulator;
+  /** A fresh pool/client/user and an Auth signed in as that user. */
+  signedIn(options?: SetupOptions & Partial<AuthConfig>): Promise<Session>;
+  /** Stops every Auth made by this harness and the emulator. */
+  close(): Promise<void>;
+}
+
+export interface Session {
+  auth: Auth;
+  storage: InspectableStorage;
+  username: string;
+  password: string;
+  clientId: string;
+  clientSecret?: string;
+  /** The tokens as they were right after sign-in (read from storage, for server-side checks). */
+  tokens: { accessToken: string; idToken: string; refreshToken: string };
+}
+
+export interface InspectableStorage {
+  getItem(key: string): string | null;
+  setItem(key: string, value: string): void;
+  removeItem(key: string): void;
+  readonly items: Map<string, string>;
+}
+
+export function inspectableStorage(): InspectableStorage {
+  const items = new Map<string, string>();
+  return {
+    items,
+    getItem: (key) => items.get(key) ?? null,
+    setItem: (key, value) => void items.set(key, value),
+    removeItem: (key) => void items.delete(key),
+  };
+}
+
+export async function startHarness(): Promise<Harness> {
+  const emu = await startCognitoEmulator();
+  const auths: Auth[] = [];
+  return {
+    emu,
+    async signedIn(options = {}) {
+      const { generateSecret, enableTokenRevocation, username: wanted, ...config } = options;
+      const setup = await emu.setup({ generateSecret, enableTokenRevocation, ...(wanted && { username: wanted }) });
+      const storage = inspectableStorage();
+      const auth = createAuth({
+        region: emu.region,
+        userPoolId: setup.userPoolId,
+        userPoolClientId: setup.clientId,
+        endpoint: emu.endpoint,
+        storage,
+        ...(setup.clientSecret && { clientSecret: setup.clientSecret }),
+        ...config,
+      });
+      auths.push(auth);
+      await auth.signIn({ username: setup.username, password: setup.password, authFlow: 'USER_PASSWORD_AUTH' });
+      const stored = JSON.parse([...storage.items.values()][0] ?? '{}');
+      emu.resetRequests();
+      return { auth, storage, ...setup, tokens: stored };
+    },
+    async close() {
+      await Promise.all(auths.map((auth) => auth.stop()));
+      await emu.close();
+    },
+  };
+}
+
+/** What Cognito (the emulator) now says about tokens, through a separate SDK client. */
+export function serverView(emu: CognitoEmulator) {
+  const client = new CognitoIdentityProviderClient({ region: emu.region, endpoint: emu.endpoint, maxAttempts: 1 });
+  const failureName = (promise: Promise<unknown>) => promise.then(() => 'accepted', (error: Error) => error.name);
+  return {
+    getUser: (accessToken: string) => failureName(client.send(new GetUserCommand({ AccessToken: accessToken }))),
+    refresh: (session: Session) =>
+      failureName(
+        client.send(
+          new InitiateAuthCommand({
+            AuthFlow: 'REFRESH_TOKEN_AUTH',
+            ClientId: session.clientId,
+            AuthParameters: { REFRESH_TOKEN: session.tokens.refreshToken },
+          }),
+        ),
+      ),
+    destroy: () => client.destroy(),
+  };
+}
