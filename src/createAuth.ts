@@ -42,11 +42,10 @@ export function createAuth(config: AuthConfig): Auth {
   });
   const actor = createActor(machine, { input: { networkTimeoutMs: settings.networkTimeoutMs }, ...(settings.inspect && { inspect: settings.inspect }) });
   const stopped = new AbortController();
-  let signingOut: Promise<SignOutResult> | null = null;
   actor.start();
 
   /** Waits until the statechart leaves `state` (e.g. the stored session is loaded). */
-  async function whenNotIn(state: 'loadingSession' | 'signingIn', method: string): Promise<void> {
+  async function whenNotIn(state: 'loadingSession', method: string): Promise<void> {
     if (stopped.signal.aborted) throw new AuthStoppedError(method);
     try {
       await waitFor(actor, (snapshot) => !snapshot.matches(state), { signal: stopped.signal });
@@ -55,13 +54,13 @@ export function createAuth(config: AuthConfig): Auth {
     }
   }
 
-  async function signIn(options: SignInOptions): Promise<SignInResult> {
-    const { username, password, authFlow } = validateSignIn(options);
+  // The calls in flight, set synchronously so that call order decides what waits for what.
+  let signingIn: Promise<SignInResult> | null = null;
+  let signingOut: Promise<SignOutResult> | null = null;
+
+  async function runSignIn(username: string, password: string, authFlow: 'USER_PASSWORD_AUTH'): Promise<SignInResult> {
     await whenNotIn('loadingSession', 'signIn');
-    const snapshot = actor.getSnapshot();
-    if (snapshot.matches('signedIn')) throw new AuthError('UserAlreadyAuthenticatedException', 'There is already a signed in user: sign out first');
-    if (snapshot.matches('signingOut')) throw new AuthError('SignOutInProgressException', 'A sign-out is running: wait for it before signing in');
-    if (snapshot.matches('signingIn')) throw new AuthError('SignInInProgressException', 'Another sign-in is running: wait for it to finish');
+    if (actor.getSnapshot().matches('signedIn')) throw new AuthError('UserAlreadyAuthenticatedException', 'There is already a signed in user: sign out first');
     const credential = vault.deposit(password);
     try {
       const settled = whenEmitted(actor, ['signedIn', 'signInFailed'], stopped.signal, 'signIn');
@@ -75,8 +74,8 @@ export function createAuth(config: AuthConfig): Auth {
   }
 
   async function runSignOut(global: boolean): Promise<SignOutResult> {
+    await signingIn?.catch(() => {}); // a sign-out asked for during a sign-in waits for it
     await whenNotIn('loadingSession', 'signOut');
-    await whenNotIn('signingIn', 'signOut'); // a sign-out asked for during a sign-in waits for it
     if (!actor.getSnapshot().matches('signedIn')) return COMPLETE; // nobody to sign out: no network call
     const tokens = await store.load().catch(() => null); // for the retry tokens of a partial result
     const settled = whenEmitted(actor, ['signedOut', 'signOutFailed'], stopped.signal, 'signOut');
@@ -86,7 +85,14 @@ export function createAuth(config: AuthConfig): Auth {
 
   return {
     actor,
-    signIn,
+    async signIn(options) {
+      const { username, password, authFlow } = validateSignIn(options);
+      if (stopped.signal.aborted) throw new AuthStoppedError('signIn');
+      if (signingOut) throw new AuthError('SignOutInProgressException', 'A sign-out is running: wait for it before signing in');
+      if (signingIn) throw new AuthError('SignInInProgressException', 'Another sign-in is running: wait for it to finish');
+      signingIn = runSignIn(username, password, authFlow).finally(() => (signingIn = null));
+      return signingIn;
+    },
     async signOut(options) {
       const { global } = validateSignOut(options);
       // A sign-out while one runs joins it: one flow, one result for every caller.

@@ -1,0 +1,66 @@
+// RS256 JWTs with a key pair generated per emulator instance.
+import { createSign, createVerify, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { base64url, randomChars } from './ids.js';
+import { isJsonObject, type JsonObject } from './protocol.js';
+
+export interface Jwk {
+  kty: string;
+  n: string;
+  e: string;
+  kid: string;
+  alg: 'RS256';
+  use: 'sig';
+}
+
+export class JwtSigner {
+  readonly kid = randomChars(20);
+  private readonly privateKey: KeyObject;
+  private readonly publicKey: KeyObject;
+
+  constructor() {
+    const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    this.privateKey = privateKey;
+    this.publicKey = publicKey;
+  }
+
+  sign(claims: JsonObject): string {
+    const header = base64url(JSON.stringify({ kid: this.kid, alg: 'RS256' }));
+    const payload = base64url(JSON.stringify(claims));
+    const signature = createSign('RSA-SHA256').update(`${header}.${payload}`).sign(this.privateKey);
+    return `${header}.${payload}.${base64url(signature)}`;
+  }
+
+  /** The payload when `token` is a well-formed JWT signed by this key; otherwise undefined. */
+  verify(token: string): JsonObject | undefined {
+    const parts = token.split('.');
+    if (parts.length !== 3) return undefined;
+    const [header, payload, signature] = parts as [string, string, string];
+    const ok = createVerify('RSA-SHA256')
+      .update(`${header}.${payload}`)
+      .verify(this.publicKey, Buffer.from(signature, 'base64url'));
+    if (!ok) return undefined;
+    try {
+      const claims: unknown = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
+      return isJsonObject(claims) ? claims : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  jwks(): { keys: Jwk[] } {
+    const jwk = this.publicKey.export({ format: 'jwk' });
+    return { keys: [{ kty: jwk.kty ?? 'RSA', n: jwk.n ?? '', e: jwk.e ?? '', kid: this.kid, alg: 'RS256', use: 'sig' }] };
+  }
+}
+
+/** Decodes a JWT payload without verifying it (for tests and tools). */
+export function decodeJwtPayload(token: string): JsonObject | undefined {
+  const payload = token.split('.')[1];
+  if (payload === undefined) return undefined;
+  try {
+    const claims: unknown = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
+    return isJsonObject(claims) ? claims : undefined;
+  } catch {
+    return undefined;
+  }
+}

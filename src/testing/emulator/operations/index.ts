@@ -1,0 +1,23 @@
+// Operation name → handler.
+import type { OperationHandler } from '../context.js';
+import type { EmulatorOperation } from '../types.js';
+import { adminCreateUser, adminSetUserPassword, createUserPool, createUserPoolClient } from './admin.js';
+import { initiateAuth } from './initiate-auth.js';
+import { respondToAuthChallenge } from './respond-to-challenge.js';
+import { getUser, globalSignOut, revokeToken } from './session.js';
+
+export const OPERATIONS: Readonly<Record<EmulatorOperation, OperationHandler>> = {
+  CreateUserPool: createUserPool,
+  CreateUserPoolClient: createUserPoolClient,
+  AdminCreateUser: adminCreateUser,
+  AdminSetUserPassword: adminSetUserPassword,
+  InitiateAuth: initiateAuth,
+  RespondToAuthChallenge: respondToAuthChallenge,
+  RevokeToken: revokeToken,
+  GlobalSignOut: globalSignOut,
+  GetUser: getUser,
+};
+
+export function isEmulatorOperation(name: string): name is EmulatorOperation {
+  return Object.prototype.hasOwnProperty.call(OPERATIONS, name);
+}

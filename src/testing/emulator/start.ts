@@ -1,0 +1,77 @@
+// startCognitoEmulator: wires the store, tokens, faults and server, and adds in-process helpers.
+import type { ChallengeSession, EmulatorContext } from './context.js';
+import { FaultRegistry } from './faults.js';
+import * as ids from './ids.js';
+import { EmulatorServer } from './server.js';
+import { DEFAULT_AUTH_FLOWS, Store } from './state.js';
+import { TokenService } from './tokens.js';
+import type {
+  CognitoEmulator,
+  CognitoEmulatorOptions,
+  CreateUserOptions,
+  CreateUserPoolClientOptions,
+  EmulatorRequestRecord,
+  SetupOptions,
+  SetupResult,
+} from './types.js';
+
+export async function startCognitoEmulator(options: CognitoEmulatorOptions = {}): Promise<CognitoEmulator> {
+  const region = options.region ?? 'us-east-1';
+  const now = options.now ?? Date.now;
+  const ttl = options.accessTokenTtlSeconds ?? 3600;
+  if (!(ttl > 0)) throw new RangeError('accessTokenTtlSeconds must be > 0');
+
+  let endpoint = '';
+  const store = new Store(region, now);
+  const tokens = new TokenService((poolId) => `${endpoint}/${poolId}`, now, ttl);
+  const ctx: EmulatorContext = { store, tokens, region, now, sessions: new Map<string, ChallengeSession>() };
+  const faults = new FaultRegistry();
+  const requests: EmulatorRequestRecord[] = [];
+  const server = new EmulatorServer(ctx, faults, (record) => requests.push(record));
+  const port = await server.listen(options.port ?? 0);
+  endpoint = `http://127.0.0.1:${port}`;
+
+  let closing: Promise<void> | undefined;
+  const emulator: CognitoEmulator = {
+    endpoint,
+    region,
+    faults,
+    requests,
+    close: () => (closing ??= server.close()),
+    resetRequests: () => {
+      requests.length = 0;
+    },
+    createUserPool: (name) => ({ userPoolId: store.createPool(name ?? 'authchart-test-pool').id }),
+    createUserPoolClient: (o: CreateUserPoolClientOptions) => {
+      const client = store.createClient({
+        userPoolId: o.userPoolId,
+        clientName: o.clientName ?? 'authchart-test-client',
+        generateSecret: o.generateSecret ?? false,
+        enableTokenRevocation: o.enableTokenRevocation ?? true,
+        explicitAuthFlows: [...(o.explicitAuthFlows ?? DEFAULT_AUTH_FLOWS)],
+        accessTokenTtlSeconds: o.accessTokenTtlSeconds,
+        preventUserExistenceErrors: false,
+      });
+      return client.clientSecret === undefined
+        ? { clientId: client.clientId }
+        : { clientId: client.clientId, clientSecret: client.clientSecret };
+    },
+    createUser: (o: CreateUserOptions) => {
+      const status = o.permanent === false ? 'FORCE_CHANGE_PASSWORD' : 'CONFIRMED';
+      store.createUser(o.userPoolId, o.username, o.password, status, o.attributes ?? {});
+    },
+    setup: (o: SetupOptions = {}): SetupResult => {
+      const { userPoolId } = emulator.createUserPool();
+      const client = emulator.createUserPoolClient({
+        userPoolId,
+        ...(o.generateSecret === undefined ? {} : { generateSecret: o.generateSecret }),
+        ...(o.enableTokenRevocation === undefined ? {} : { enableTokenRevocation: o.enableTokenRevocation }),
+      });
+      const username = o.username ?? 'test-user';
+      const password = ids.password();
+      emulator.createUser({ userPoolId, username, password, attributes: { email: `${username}@example.com`, email_verified: 'true' } });
+      return { userPoolId, ...client, username, password };
+    },
+  };
+  return emulator;
+}

@@ -1,0 +1,125 @@
+// In-memory user pools, app clients and users.
+import { createHash } from 'node:crypto';
+import * as ids from './ids.js';
+import { CognitoError } from './protocol.js';
+
+export type UserStatus = 'CONFIRMED' | 'FORCE_CHANGE_PASSWORD';
+
+export interface User {
+  readonly username: string;
+  readonly sub: string;
+  passwordHash: string;
+  status: UserStatus;
+  enabled: boolean;
+  readonly attributes: Map<string, string>;
+  readonly createdAt: number;
+  updatedAt: number;
+}
+
+export interface AppClient {
+  readonly clientId: string;
+  readonly clientName: string;
+  readonly userPoolId: string;
+  readonly clientSecret: string | undefined;
+  readonly enableTokenRevocation: boolean;
+  readonly explicitAuthFlows: string[];
+  readonly accessTokenTtlSeconds: number | undefined;
+  readonly preventUserExistenceErrors: boolean;
+  readonly createdAt: number;
+}
+
+export interface UserPool {
+  readonly id: string;
+  readonly name: string;
+  readonly arn: string;
+  readonly createdAt: number;
+  readonly users: Map<string, User>;
+}
+
+export const DEFAULT_AUTH_FLOWS = ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'];
+
+export function hashPassword(password: string): string {
+  return createHash('sha256').update(`authchart-emulator:${password}`).digest('hex');
+}
+
+export class Store {
+  readonly pools = new Map<string, UserPool>();
+  readonly clients = new Map<string, AppClient>();
+
+  constructor(
+    readonly region: string,
+    private readonly now: () => number,
+  ) {}
+
+  createPool(name: string): UserPool {
+    const id = ids.userPoolId(this.region);
+    const arn = `arn:aws:cognito-idp:${this.region}:000000000000:userpool/${id}`;
+    const pool: UserPool = { id, name, arn, createdAt: this.now(), users: new Map() };
+    this.pools.set(id, pool);
+    return pool;
+  }
+
+  pool(id: string): UserPool {
+    const pool = this.pools.get(id);
+    if (!pool) throw new CognitoError('ResourceNotFoundException', `User pool ${id} does not exist.`);
+    return pool;
+  }
+
+  createClient(init: Omit<AppClient, 'clientId' | 'clientSecret' | 'createdAt'> & { generateSecret: boolean }): AppClient {
+    this.pool(init.userPoolId);
+    const { generateSecret, ...rest } = init;
+    const client: AppClient = {
+      ...rest,
+      clientId: ids.clientId(),
+      clientSecret: generateSecret ? ids.clientSecret() : undefined,
+      createdAt: this.now(),
+    };
+    this.clients.set(client.clientId, client);
+    return client;
+  }
+
+  client(id: string): AppClient {
+    const client = this.clients.get(id);
+    if (!client) throw new CognitoError('ResourceNotFoundException', `User pool client ${id} does not exist.`);
+    return client;
+  }
+
+  createUser(poolId: string, username: string, password: string, status: UserStatus, attributes: Record<string, string>): User {
+    const pool = this.pool(poolId);
+    if (pool.users.has(username)) throw new CognitoError('UsernameExistsException', 'User account already exists');
+    const sub = ids.uuid();
+    const user: User = {
+      username,
+      sub,
+      passwordHash: hashPassword(password),
+      status,
+      enabled: true,
+      attributes: new Map([['sub', sub], ...Object.entries(attributes).filter(([k]) => k !== 'sub')]),
+      createdAt: this.now(),
+      updatedAt: this.now(),
+    };
+    pool.users.set(username, user);
+    return user;
+  }
+
+  /** The user, or undefined. Looks up by username, then by sub. */
+  findUser(poolId: string, username: string): User | undefined {
+    const pool = this.pool(poolId);
+    const direct = pool.users.get(username);
+    if (direct) return direct;
+    for (const user of pool.users.values()) if (user.sub === username) return user;
+    return undefined;
+  }
+
+  user(poolId: string, username: string): User {
+    const user = this.findUser(poolId, username);
+    if (!user) throw new CognitoError('UserNotFoundException', 'User does not exist.');
+    return user;
+  }
+
+  setPassword(user: User, password: string, permanent: boolean): void {
+    user.passwordHash = hashPassword(password);
+    user.status = permanent ? 'CONFIRMED' : 'FORCE_CHANGE_PASSWORD';
+    user.updatedAt = this.now();
+  }
+}

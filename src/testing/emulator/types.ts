@@ -1,0 +1,114 @@
+// Public types of the Cognito emulator. Everything here is re-exported by src/testing/emulator.ts.
+
+/** Operations the emulator implements, and the names faults can target. */
+export type EmulatorOperation =
+  | 'InitiateAuth'
+  | 'RevokeToken'
+  | 'GlobalSignOut'
+  | 'GetUser'
+  | 'CreateUserPool'
+  | 'CreateUserPoolClient'
+  | 'AdminCreateUser'
+  | 'AdminSetUserPassword'
+  | 'RespondToAuthChallenge';
+
+/** A fault the emulator injects instead of (or before) the normal answer. */
+export type Fault =
+  /** Answer normally, after `ms` milliseconds. */
+  | { type: 'latency'; ms: number }
+  /** Accept the request and never answer; the socket stays open until `close()`. */
+  | { type: 'blackhole' }
+  /** Destroy the socket without a response (ECONNRESET on the client). */
+  | { type: 'reset' }
+  /** A bare HTTP status; the body defaults to a small HTML error page. */
+  | { type: 'httpStatus'; status: number; body?: string; contentType?: string }
+  /** A Cognito-style JSON error; status defaults to 400 (500 for InternalErrorException). */
+  | { type: 'error'; name: string; message?: string; status?: number }
+  /** HTTP 200 with a truncated, unparseable JSON body. */
+  | { type: 'malformed' };
+
+export interface FaultOptions {
+  /** Apply to the next `times` matching requests, then clear. Default: until cleared. */
+  times?: number;
+}
+
+export type FaultTarget = EmulatorOperation | '*';
+
+export interface EmulatorFaults {
+  /** One fault per target; a specific operation wins over '*'. */
+  set(op: FaultTarget, fault: Fault, options?: FaultOptions): void;
+  /** Clear one target, or every fault when called without an argument. */
+  clear(op?: FaultTarget): void;
+}
+
+/** One entry of the request log. Never holds tokens, passwords or bodies. */
+export interface EmulatorRequestRecord {
+  /** The X-Amz-Target operation name ('' when the header was missing). */
+  operation: string;
+  /** HTTP status sent, or what happened instead of a response. */
+  status: number | 'blackholed' | 'reset';
+  /** The fault type applied to this request, if any. */
+  fault?: Fault['type'];
+}
+
+export interface CognitoEmulatorOptions {
+  /** Port to listen on (127.0.0.1). Default 0: a free port. */
+  port?: number;
+  /** Region used in pool ids and ARNs. Default 'us-east-1'. */
+  region?: string;
+  /** Access and ID token lifetime unless a client sets AccessTokenValidity. Default 3600. */
+  accessTokenTtlSeconds?: number;
+  /** Clock in epoch milliseconds, for expiry tests. Default Date.now. */
+  now?: () => number;
+}
+
+export interface CreateUserPoolClientOptions {
+  userPoolId: string;
+  clientName?: string;
+  generateSecret?: boolean;
+  /** Default true, like Cognito for new clients. */
+  enableTokenRevocation?: boolean;
+  /** Default ['ALLOW_USER_PASSWORD_AUTH','ALLOW_USER_SRP_AUTH','ALLOW_REFRESH_TOKEN_AUTH']. */
+  explicitAuthFlows?: string[];
+  /** Access/ID token lifetime for this client; default: the emulator's accessTokenTtlSeconds. */
+  accessTokenTtlSeconds?: number;
+}
+
+export interface CreateUserOptions {
+  userPoolId: string;
+  username: string;
+  password: string;
+  attributes?: Record<string, string>;
+  /** true (default): CONFIRMED; false: FORCE_CHANGE_PASSWORD with `password` as the temporary one. */
+  permanent?: boolean;
+}
+
+export interface SetupOptions {
+  generateSecret?: boolean;
+  enableTokenRevocation?: boolean;
+  username?: string;
+}
+
+export interface SetupResult {
+  userPoolId: string;
+  clientId: string;
+  clientSecret?: string;
+  username: string;
+  password: string;
+}
+
+export interface CognitoEmulator {
+  /** 'http://127.0.0.1:PORT' */
+  readonly endpoint: string;
+  readonly region: string;
+  /** Stops listening and destroys every open socket, blackholed ones included. */
+  close(): Promise<void>;
+  readonly faults: EmulatorFaults;
+  createUserPool(name?: string): { userPoolId: string };
+  createUserPoolClient(options: CreateUserPoolClientOptions): { clientId: string; clientSecret?: string };
+  createUser(options: CreateUserOptions): void;
+  /** A pool, a client and a CONFIRMED user with a generated password, in one call. */
+  setup(options?: SetupOptions): SetupResult;
+  readonly requests: ReadonlyArray<EmulatorRequestRecord>;
+  resetRequests(): void;
+}
