@@ -1,0 +1,88 @@
+// Narrow unit tests of the services' pure parts: error classification, redaction, the token store.
+import { toCognitoCallError } from '../services/cognitoErrors';
+import { redact } from '../services/redact';
+import { createMemoryStorage } from '../services/storage';
+import { createTokenStore, summarizeSession } from '../services/tokenStore';
+import { secretHash } from '../services/secretHash';
+import { createHmac } from 'node:crypto';
+
+const jwt = (claims: object) => `eyJhbGciOiJub25lIn0.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.c2ln`;
+
+describe('toCognitoCallError', () => {
+  test('a Cognito exception keeps its name; secrets sent in the call are cut from the message', () => {
+    const error = Object.assign(new Error('token abcdefgh12345 is bad'), { name: 'NotAuthorizedException', $fault: 'client', $metadata: { httpStatusCode: 400 } });
+    expect(toCognitoCallError(error, 'RevokeToken', ['abcdefgh12345'])).toMatchObject({ name: 'NotAuthorizedException', message: 'token [redacted] is bad' });
+  });
+
+  test('an abort for a deadline is a TimeoutError; another abort stays an AbortError', () => {
+    const timedOut = new AbortController();
+    timedOut.abort(new DOMException('deadline', 'TimeoutError'));
+    const aborted = new AbortController();
+    aborted.abort();
+    const error = Object.assign(new Error('Request aborted'), { name: 'AbortError' });
+    expect(toCognitoCallError(error, 'GlobalSignOut', [], timedOut.signal).name).toBe('TimeoutError');
+    expect(toCognitoCallError(error, 'GlobalSignOut', [], aborted.signal).name).toBe('AbortError');
+  });
+
+  test('the SDK calls a reset "TimeoutError"; with a socket code it is a NetworkError', () => {
+    const error = Object.assign(new Error('socket hang up'), { name: 'TimeoutError', code: 'ECONNRESET' });
+    expect(toCognitoCallError(error, 'RevokeToken', []).name).toBe('NetworkError');
+  });
+
+  test('a socket error wrapped across realms is still recognised from its text', () => {
+    expect(toCognitoCallError(new Error('AWS SDK error wrapper for Error: connect ECONNREFUSED 127.0.0.1:9'), 'RevokeToken', []).name).toBe('NetworkError');
+  });
+
+  test('an undecodable body is an UnexpectedResponse naming the HTTP status, without echoing the body', () => {
+    const error = Object.assign(new SyntaxError('Unexpected token < in "<html>secret page"'), { $metadata: { httpStatusCode: 503 } });
+    const mapped = toCognitoCallError(error, 'RevokeToken', []);
+    expect(mapped).toMatchObject({ name: 'UnexpectedResponse' });
+    expect(mapped.message).toContain('503');
+    expect(mapped.message).not.toContain('secret page');
+  });
+
+  test('a non-error value is described without crashing', () => {
+    expect(toCognitoCallError(undefined, 'RevokeToken', [])).toMatchObject({ name: 'Error' });
+  });
+});
+
+test('redact removes given secrets and anything JWT-shaped, and leaves short values and prose alone', () => {
+  const token = jwt({ sub: 'x' });
+  expect(redact(`got ${token} and hunter2hunter2 and abc`, ['hunter2hunter2', 'abc'])).toBe('got [redacted-jwt] and [redacted] and abc');
+});
+
+test('secretHash matches HMAC-SHA256(secret, username + clientId) in base64', async () => {
+  const expected = createHmac('sha256', 'the-secret').update('alice' + 'client1').digest('base64');
+  await expect(secretHash('the-secret', 'alice', 'client1')).resolves.toBe(expected);
+});
+
+describe('token store', () => {
+  test('keeps the session under one key and clears it in one removeItem', async () => {
+    const storage = createMemoryStorage();
+    const store = createTokenStore(storage, 'client1');
+    await store.save({ accessToken: 'a', idToken: 'i', refreshToken: 'r' });
+    expect(storage.getItem('authchart.client1.session')).toContain('"refreshToken":"r"');
+    await expect(store.load()).resolves.toEqual({ accessToken: 'a', idToken: 'i', refreshToken: 'r' });
+    await store.clear();
+    await expect(store.load()).resolves.toBeNull();
+  });
+
+  test.each(['not json', '{"accessToken":1}', '[]', '{"accessToken":"a"}', '{"accessToken":"a","idToken":"i","refreshToken":5}'])('reads %s as no session', async (raw) => {
+    const storage = createMemoryStorage();
+    storage.setItem('authchart.c.session', raw);
+    await expect(createTokenStore(storage, 'c').load()).resolves.toBeNull();
+  });
+
+  test('storage errors become StorageError without the stored values', async () => {
+    const store = createTokenStore({ getItem: () => { throw new Error('eyJsecret.value.here'); }, setItem() {}, removeItem() {} }, 'c');
+    await expect(store.load()).rejects.toMatchObject({ name: 'StorageError' });
+    await expect(store.load()).rejects.not.toMatchObject({ message: expect.stringContaining('eyJ') });
+  });
+
+  test('summarizeSession reads username, origin_jti and expiry, and refuses non-JWTs', () => {
+    const accessToken = jwt({ username: 'alice', origin_jti: 'o', exp: 100 });
+    expect(summarizeSession({ accessToken, idToken: 'x' })).toEqual({ username: 'alice', revocable: true, expiresAt: 100_000 });
+    expect(summarizeSession({ accessToken: jwt({ username: 'bob', exp: 1 }), idToken: 'x' })).toMatchObject({ revocable: false });
+    expect(summarizeSession({ accessToken: 'opaque', idToken: 'x' })).toBeNull();
+  });
+});
