@@ -1,0 +1,54 @@
+// The published shape: every `exports` entry loads as CommonJS and as ESM from dist/, with types.
+// `npm test` builds dist/ before jest runs.
+import { build } from 'esbuild';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const root = join(__dirname, '..');
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { exports: Record<string, { types: string; import: string; require: string } | string> };
+const entries: Array<[string, string]> = [
+  ['authchart', 'createAuth'],
+  ['authchart/machines', 'signOutMachine'],
+  ['authchart/testing', 'startCognitoEmulator'],
+];
+
+beforeAll(() => {
+  if (!existsSync(join(root, 'dist'))) throw new Error('dist/ is missing: run `npm run build` (npm test does it first)');
+});
+
+test.each(entries)('%s loads with require() and exposes %s', (specifier, name) => {
+  const out = execFileSync(process.execPath, ['-e', `process.stdout.write(typeof require(${JSON.stringify(specifier)}).${name})`], { cwd: root, encoding: 'utf8' });
+  expect(['function', 'object']).toContain(out);
+});
+
+test.each(entries)('%s loads with import and exposes %s', (specifier, name) => {
+  const code = `import * as m from ${JSON.stringify(specifier)}; process.stdout.write(typeof m.${name});`;
+  const out = execFileSync(process.execPath, ['--input-type=module', '-e', code], { cwd: root, encoding: 'utf8' });
+  expect(['function', 'object']).toContain(out);
+});
+
+test('every exports entry points at files that exist, types included', () => {
+  for (const [entry, target] of Object.entries(pkg.exports)) {
+    const files = typeof target === 'string' ? [target] : [target.types, target.import, target.require];
+    for (const file of files) expect({ entry, file, exists: existsSync(join(root, file)) }).toEqual({ entry, file, exists: true });
+  }
+});
+
+test('the main entry does not load the emulator', () => {
+  const out = execFileSync(process.execPath, ['-e', `require('authchart'); process.stdout.write(JSON.stringify(Object.keys(require.cache).filter((f) => /testing|emulator/.test(f))))`], { cwd: root, encoding: 'utf8' });
+  expect(JSON.parse(out)).toEqual([]);
+});
+
+test('the main entry bundles for the browser (no Node built-ins reachable)', async () => {
+  const result = await build({
+    stdin: { contents: "export { createAuth } from 'authchart';", resolveDir: root },
+    bundle: true,
+    platform: 'browser',
+    format: 'esm',
+    write: false,
+    logLevel: 'silent',
+  });
+  expect(result.errors).toEqual([]);
+  expect(result.outputFiles[0]!.text).not.toMatch(/require\(["']node:/);
+});
