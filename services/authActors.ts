@@ -14,7 +14,7 @@ export function createAuthActors({ cognito, store, vault }: { cognito: CognitoSe
     loadSession: fromPromise<SessionSummary | null>(async () => {
       const tokens = await store.load();
       const summary = tokens && summarizeSession(tokens);
-      if (!summary) await store.clear();
+      if (tokens && !summary) await store.clear(); // junk, not a session: remove it
       return summary ?? null;
     }),
     signIn: fromPromise<SessionSummary, SignInInput>(async ({ input, signal }) => {

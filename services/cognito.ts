@@ -59,7 +59,7 @@ export function createSdkCognito({ client, clientId, clientSecret }: SdkCognitoO
         request.flow === 'USER_PASSWORD_AUTH'
           ? { USERNAME: request.username, PASSWORD: request.password, ...hash }
           : { REFRESH_TOKEN: request.refreshToken, ...hash };
-      const secrets = [request.flow === 'USER_PASSWORD_AUTH' ? request.password : request.refreshToken];
+      const secrets = [request.flow === 'USER_PASSWORD_AUTH' ? request.password : request.refreshToken, hash.SECRET_HASH];
       const command = new InitiateAuthCommand({ AuthFlow: request.flow, ClientId: clientId, AuthParameters: parameters });
       const answer = await call('InitiateAuth', secrets, signal, () => client.send(command, options(signal)));
       const result = answer.AuthenticationResult;
