@@ -8,6 +8,7 @@ export type {
   CreateUserOptions,
   CreateUserPoolClientOptions,
   EmulatorFaults,
+  EmulatorMfaType,
   EmulatorOperation,
   EmulatorRequestRecord,
   Fault,

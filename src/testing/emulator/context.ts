@@ -1,19 +1,27 @@
-// What operation handlers get: the store, the token service and the clock.
+// What operation handlers get: the store, the token service, pending challenges and the clock.
 import type { JsonObject } from './protocol.js';
+import type { SrpState } from './srp.js';
 import type { Store } from './state.js';
 import type { TokenService } from './tokens.js';
 
-/** A pending NEW_PASSWORD_REQUIRED challenge, keyed by its opaque Session. */
+export type SessionChallenge = 'NEW_PASSWORD_REQUIRED' | 'SOFTWARE_TOKEN_MFA' | 'SMS_MFA';
+
+/** A pending challenge, keyed by its opaque Session (single use, 3 minutes). */
 export interface ChallengeSession {
+  readonly challenge: SessionChallenge;
   readonly poolId: string;
   readonly clientId: string;
   readonly username: string;
   readonly expiresAt: number;
+  /** SMS_MFA: the code that was "sent". */
+  readonly smsCode?: string;
 }
 
 export interface EmulatorContext {
   readonly store: Store;
   readonly sessions: Map<string, ChallengeSession>;
+  /** Pending PASSWORD_VERIFIER steps, keyed by SECRET_BLOCK (single use, 3 minutes). */
+  readonly srp: Map<string, SrpState>;
   readonly tokens: TokenService;
   readonly region: string;
   readonly now: () => number;

@@ -2,7 +2,9 @@
 import type { ChallengeSession, EmulatorContext } from './context.js';
 import { FaultRegistry } from './faults.js';
 import * as ids from './ids.js';
+import { totp } from './mfa.js';
 import { EmulatorServer } from './server.js';
+import type { SrpState } from './srp.js';
 import { DEFAULT_AUTH_FLOWS, Store } from './state.js';
 import { TokenService } from './tokens.js';
 import type {
@@ -24,7 +26,7 @@ export async function startCognitoEmulator(options: CognitoEmulatorOptions = {})
   let endpoint = '';
   const store = new Store(region, now);
   const tokens = new TokenService((poolId) => `${endpoint}/${poolId}`, now, ttl);
-  const ctx: EmulatorContext = { store, tokens, region, now, sessions: new Map<string, ChallengeSession>() };
+  const ctx: EmulatorContext = { store, tokens, region, now, sessions: new Map<string, ChallengeSession>(), srp: new Map<string, SrpState>() };
   const faults = new FaultRegistry();
   const requests: EmulatorRequestRecord[] = [];
   const server = new EmulatorServer(ctx, faults, (record) => requests.push(record));
@@ -58,7 +60,16 @@ export async function startCognitoEmulator(options: CognitoEmulatorOptions = {})
     },
     createUser: (o: CreateUserOptions) => {
       const status = o.permanent === false ? 'FORCE_CHANGE_PASSWORD' : 'CONFIRMED';
-      store.createUser(o.userPoolId, o.username, o.password, status, o.attributes ?? {});
+      const attributes = { ...o.attributes };
+      const phone = o.phoneNumber ?? attributes.phone_number ?? (o.mfa === 'SMS_MFA' ? '+15555550100' : undefined);
+      if (phone !== undefined) Object.assign(attributes, { phone_number: phone, phone_number_verified: 'true' });
+      store.createUser(o.userPoolId, o.username, o.password, status, attributes, o.mfa);
+    },
+    mfaCode: (userPoolId, username) => {
+      const user = store.user(userPoolId, username);
+      if (user.mfa === 'SOFTWARE_TOKEN_MFA') return totp(user.totpSecret, now());
+      if (user.mfa === 'SMS_MFA' && user.lastSmsCode !== undefined) return user.lastSmsCode;
+      throw new Error(user.mfa ? `No SMS code has been sent to ${username} yet` : `User ${username} has no MFA`);
     },
     setup: (o: SetupOptions = {}): SetupResult => {
       const { userPoolId } = emulator.createUserPool();
@@ -69,7 +80,8 @@ export async function startCognitoEmulator(options: CognitoEmulatorOptions = {})
       });
       const username = o.username ?? 'test-user';
       const password = ids.password();
-      emulator.createUser({ userPoolId, username, password, attributes: { email: `${username}@example.com`, email_verified: 'true' } });
+      const attributes = { email: `${username}@example.com`, email_verified: 'true' };
+      emulator.createUser({ userPoolId, username, password, attributes, ...(o.mfa && { mfa: o.mfa }) });
       return { userPoolId, ...client, username, password };
     },
   };

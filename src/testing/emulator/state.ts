@@ -1,14 +1,25 @@
 // In-memory user pools, app clients and users.
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import * as ids from './ids.js';
 import { CognitoError } from './protocol.js';
+import { srpVerifier, type SrpVerifier } from './srp.js';
 
 export type UserStatus = 'CONFIRMED' | 'FORCE_CHANGE_PASSWORD';
+export type MfaType = 'SOFTWARE_TOKEN_MFA' | 'SMS_MFA';
 
 export interface User {
+  readonly poolId: string;
   readonly username: string;
   readonly sub: string;
   passwordHash: string;
+  /** SRP salt and verifier v = g^x mod N, recomputed whenever the password is set. */
+  srp: SrpVerifier;
+  /** The MFA the user signs in with, if any. */
+  readonly mfa: MfaType | undefined;
+  /** RFC 6238 secret (20 random bytes), generated for every user. */
+  readonly totpSecret: Buffer;
+  /** The code of the last SMS_MFA message "sent" (kept in memory only, never logged). */
+  lastSmsCode: string | undefined;
   status: UserStatus;
   enabled: boolean;
   readonly attributes: Map<string, string>;
@@ -84,14 +95,19 @@ export class Store {
     return client;
   }
 
-  createUser(poolId: string, username: string, password: string, status: UserStatus, attributes: Record<string, string>): User {
+  createUser(poolId: string, username: string, password: string, status: UserStatus, attributes: Record<string, string>, mfa?: MfaType): User {
     const pool = this.pool(poolId);
     if (pool.users.has(username)) throw new CognitoError('UsernameExistsException', 'User account already exists');
     const sub = ids.uuid();
     const user: User = {
+      poolId: pool.id,
       username,
       sub,
       passwordHash: hashPassword(password),
+      srp: srpVerifier(pool.id, username, password),
+      mfa,
+      totpSecret: randomBytes(20),
+      lastSmsCode: undefined,
       status,
       enabled: true,
       attributes: new Map([['sub', sub], ...Object.entries(attributes).filter(([k]) => k !== 'sub')]),
@@ -119,6 +135,7 @@ export class Store {
 
   setPassword(user: User, password: string, permanent: boolean): void {
     user.passwordHash = hashPassword(password);
+    user.srp = srpVerifier(user.poolId, user.username, password);
     user.status = permanent ? 'CONFIRMED' : 'FORCE_CHANGE_PASSWORD';
     user.updatedAt = this.now();
   }

@@ -81,12 +81,21 @@ export interface CreateUserOptions {
   attributes?: Record<string, string>;
   /** true (default): CONFIRMED; false: FORCE_CHANGE_PASSWORD with `password` as the temporary one. */
   permanent?: boolean;
+  /** The MFA every sign-in of this user must pass after the password. Default: none. */
+  mfa?: EmulatorMfaType;
+  /** E.164 number, stored as the `phone_number` attribute; SMS_MFA defaults it to '+15555550100'. */
+  phoneNumber?: string;
 }
+
+/** TOTP from an authenticator app (RFC 6238), or a code sent by SMS. */
+export type EmulatorMfaType = 'SOFTWARE_TOKEN_MFA' | 'SMS_MFA';
 
 export interface SetupOptions {
   generateSecret?: boolean;
   enableTokenRevocation?: boolean;
   username?: string;
+  /** Gives the user this MFA (see CreateUserOptions.mfa). */
+  mfa?: EmulatorMfaType;
 }
 
 export interface SetupResult {
@@ -109,6 +118,12 @@ export interface CognitoEmulator {
   createUser(options: CreateUserOptions): void;
   /** A pool, a client and a CONFIRMED user with a generated password, in one call. */
   setup(options?: SetupOptions): SetupResult;
+  /**
+   * The code the user would type now: for SOFTWARE_TOKEN_MFA the RFC 6238 TOTP code (SHA-1,
+   * 30 s, 6 digits) at the emulator's `now`; for SMS_MFA the code of the last SMS "sent".
+   * Throws if the user has no MFA, or no SMS has been sent yet.
+   */
+  mfaCode(userPoolId: string, username: string): string;
   readonly requests: ReadonlyArray<EmulatorRequestRecord>;
   resetRequests(): void;
 }

@@ -1,11 +1,10 @@
-// InitiateAuth: USER_PASSWORD_AUTH and REFRESH_TOKEN_AUTH (alias REFRESH_TOKEN).
+// InitiateAuth: USER_PASSWORD_AUTH, USER_SRP_AUTH and REFRESH_TOKEN_AUTH (alias REFRESH_TOKEN).
 import type { EmulatorContext, OperationHandler } from '../context.js';
-import * as ids from '../ids.js';
 import * as p from '../protocol.js';
 import type { AppClient } from '../state.js';
+import { afterPassword } from './challenges.js';
 import * as check from './checks.js';
-
-const CHALLENGE_TTL_MS = 3 * 60 * 1000;
+import { initiateSrp } from './srp-auth.js';
 
 export const initiateAuth: OperationHandler = (ctx, input) => {
   const client = ctx.store.client(p.requireString(input, 'ClientId'));
@@ -14,13 +13,15 @@ export const initiateAuth: OperationHandler = (ctx, input) => {
   switch (flow) {
     case 'USER_PASSWORD_AUTH':
       return passwordAuth(ctx, client, params);
+    case 'USER_SRP_AUTH':
+      return initiateSrp(ctx, client, params);
     case 'REFRESH_TOKEN_AUTH':
     case 'REFRESH_TOKEN':
       return refreshAuth(ctx, client, params);
     default:
       throw new p.CognitoError(
         'InvalidParameterException',
-        `The emulator does not implement the ${flow} flow (only USER_PASSWORD_AUTH and REFRESH_TOKEN_AUTH)`,
+        `The emulator does not implement the ${flow} flow (only USER_PASSWORD_AUTH, USER_SRP_AUTH and REFRESH_TOKEN_AUTH)`,
       );
   }
 };
@@ -39,25 +40,7 @@ function passwordAuth(ctx: EmulatorContext, client: AppClient, params: Record<st
     throw new p.CognitoError('NotAuthorizedException', 'Incorrect username or password.');
   }
   if (!user.enabled) throw new p.CognitoError('NotAuthorizedException', 'User is disabled.');
-  if (user.status === 'FORCE_CHANGE_PASSWORD') {
-    const session = ids.session();
-    ctx.sessions.set(session, {
-      poolId: pool.id,
-      clientId: client.clientId,
-      username: user.username,
-      expiresAt: ctx.now() + CHALLENGE_TTL_MS,
-    });
-    return {
-      ChallengeName: 'NEW_PASSWORD_REQUIRED',
-      Session: session,
-      ChallengeParameters: {
-        USER_ID_FOR_SRP: user.username,
-        requiredAttributes: '[]',
-        userAttributes: check.challengeAttributes(user),
-      },
-    };
-  }
-  return { AuthenticationResult: ctx.tokens.signIn(pool, client, user), ChallengeParameters: {} };
+  return afterPassword(ctx, client, user);
 }
 
 function refreshAuth(ctx: EmulatorContext, client: AppClient, params: Record<string, string>): p.JsonObject {

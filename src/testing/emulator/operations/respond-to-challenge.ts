@@ -1,38 +1,51 @@
-// RespondToAuthChallenge: NEW_PASSWORD_REQUIRED only.
-import type { OperationHandler } from '../context.js';
+// RespondToAuthChallenge: PASSWORD_VERIFIER, NEW_PASSWORD_REQUIRED, SOFTWARE_TOKEN_MFA and SMS_MFA.
+import type { EmulatorContext, OperationHandler } from '../context.js';
+import { totpMatches } from '../mfa.js';
 import * as p from '../protocol.js';
+import type { AppClient } from '../state.js';
+import { afterPassword, pendingSession } from './challenges.js';
 import * as check from './checks.js';
+import { passwordVerifier } from './srp-auth.js';
 
 export const respondToAuthChallenge: OperationHandler = (ctx, input) => {
   const client = ctx.store.client(p.requireString(input, 'ClientId'));
   const challenge = p.requireString(input, 'ChallengeName');
-  if (challenge !== 'NEW_PASSWORD_REQUIRED') {
-    throw new p.CognitoError('InvalidParameterException', `The emulator does not implement the ${challenge} challenge`);
-  }
   const responses = p.stringMap(input, 'ChallengeResponses');
-  const username = check.requireParam(responses, 'USERNAME');
-  const newPassword = check.requireParam(responses, 'NEW_PASSWORD');
-  check.verifySecretHash(client, responses.SECRET_HASH, [username]);
+  switch (challenge) {
+    case 'PASSWORD_VERIFIER':
+      return passwordVerifier(ctx, client, responses);
+    case 'NEW_PASSWORD_REQUIRED':
+      return newPassword(ctx, input, client, responses);
+    case 'SOFTWARE_TOKEN_MFA':
+    case 'SMS_MFA':
+      return mfa(ctx, input, client, challenge, responses);
+    default:
+      throw new p.CognitoError('InvalidParameterException', `The emulator does not implement the ${challenge} challenge`);
+  }
+};
 
-  const sessionId = p.optionalString(input, 'Session') ?? '';
-  const session = ctx.sessions.get(sessionId);
-  if (!session || session.clientId !== client.clientId) {
-    throw new p.CognitoError('NotAuthorizedException', 'Invalid session for the user.');
-  }
-  if (session.expiresAt <= ctx.now()) {
-    ctx.sessions.delete(sessionId);
-    throw new p.CognitoError('NotAuthorizedException', 'Invalid session for the user, session is expired.');
-  }
-  const pool = ctx.store.pool(session.poolId);
-  const user = ctx.store.user(pool.id, session.username);
-  if (username !== user.username && username !== user.sub) {
-    throw new p.CognitoError('NotAuthorizedException', 'Invalid session for the user.');
-  }
-  ctx.sessions.delete(sessionId);
+function newPassword(ctx: EmulatorContext, input: p.JsonObject, client: AppClient, responses: Record<string, string>): p.JsonObject {
+  const username = check.requireParam(responses, 'USERNAME');
+  const password = check.requireParam(responses, 'NEW_PASSWORD');
+  check.verifySecretHash(client, responses.SECRET_HASH, [username]);
+  const { id, user } = pendingSession(ctx, input, client, 'NEW_PASSWORD_REQUIRED', username);
+  ctx.sessions.delete(id);
   for (const [key, value] of Object.entries(responses)) {
     const name = key.startsWith('userAttributes.') ? key.slice('userAttributes.'.length) : '';
     if (name !== '' && name !== 'sub') user.attributes.set(name, value);
   }
-  ctx.store.setPassword(user, newPassword, true);
-  return { AuthenticationResult: ctx.tokens.signIn(pool, client, user), ChallengeParameters: {} };
-};
+  ctx.store.setPassword(user, password, true);
+  return afterPassword(ctx, client, user); // tokens, or the user's MFA challenge
+}
+
+function mfa(ctx: EmulatorContext, input: p.JsonObject, client: AppClient, challenge: 'SOFTWARE_TOKEN_MFA' | 'SMS_MFA', responses: Record<string, string>): p.JsonObject {
+  const username = check.requireParam(responses, 'USERNAME');
+  const code = check.requireParam(responses, `${challenge}_CODE`);
+  check.verifySecretHash(client, responses.SECRET_HASH, [username]);
+  const { id, session, user } = pendingSession(ctx, input, client, challenge, username);
+  const right = challenge === 'SMS_MFA' ? code === session.smsCode : totpMatches(user.totpSecret, ctx.now(), code);
+  // A wrong code leaves the session open, so the user can try again within its 3 minutes.
+  if (!right) throw new p.CognitoError('CodeMismatchException', 'Invalid code received for user');
+  ctx.sessions.delete(id);
+  return { AuthenticationResult: ctx.tokens.signIn(ctx.store.pool(user.poolId), client, user), ChallengeParameters: {} };
+}

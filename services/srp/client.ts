@@ -1,0 +1,47 @@
+// The client half of Cognito's USER_SRP_AUTH. The private value `a` lives only in the closure.
+import { base64ToBytes, hexToBigInt, randomBigInt } from './encoding.js';
+import { SrpError } from './error.js';
+import { claimSignature, computeU, computeX, deriveKey, g, k, mod, modPowN, N, poolNameOf, PRIVATE_KEY_BYTES } from './math.js';
+import { formatSrpTimestamp } from './timestamp.js';
+import type { SrpAnswer, SrpChallenge, SrpHandshake } from './types.js';
+
+/**
+ * A handshake for a given private value `a`. Internal: tests use it with a fixed `a`; the public
+ * entry is startSrp(), which draws `a` at random.
+ */
+export function createSrpHandshake(a: bigint): SrpHandshake {
+  const A = modPowN(g, a);
+  if (a <= 0n || A === 0n) throw new SrpError('Illegal parameter: A mod N cannot be 0');
+  return Object.freeze({
+    srpA: A.toString(16),
+    answer(challenge: SrpChallenge, now: Date = new Date()): SrpAnswer {
+      const B = hexToBigInt(challenge.srpB);
+      if (mod(B, N) === 0n) throw new SrpError('Illegal parameter: B mod N cannot be 0');
+      const u = computeU(A, B);
+      if (u === 0n) throw new SrpError('Illegal parameter: u cannot be 0');
+      const poolName = poolNameOf(challenge.userPoolId);
+      const secretBlock = base64ToBytes(challenge.secretBlock);
+      const x = computeX(hexToBigInt(challenge.salt), poolName, challenge.userIdForSrp, challenge.password);
+      // S = (B - k * g^x) ^ (a + u * x) mod N; the base is reduced mod N first (B - k*g^x may be negative).
+      const S = modPowN(B - k * modPowN(g, x), a + u * x);
+      const timestamp = formatSrpTimestamp(now);
+      return {
+        passwordClaimSignature: claimSignature(deriveKey(S, u), poolName, challenge.userIdForSrp, secretBlock, timestamp),
+        passwordClaimSecretBlock: challenge.secretBlock,
+        timestamp,
+      };
+    },
+  });
+}
+
+/** Starts a USER_SRP_AUTH sign-in: a fresh random `a` (128 bytes, as Cognito's clients use). */
+export function startSrp(): SrpHandshake {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return createSrpHandshake(randomBigInt(PRIVATE_KEY_BYTES));
+    } catch (error) {
+      // A mod N = 0 has negligible probability; redraw a few times, then give up.
+      if (!(error instanceof SrpError) || attempt >= 3) throw error;
+    }
+  }
+}

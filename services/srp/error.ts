@@ -1,0 +1,7 @@
+/** Thrown when an SRP value is unusable: a malformed or degenerate SRP_B, u = 0, bad hex or base64. */
+export class SrpError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SrpError';
+  }
+}

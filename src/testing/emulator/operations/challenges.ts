@@ -1,0 +1,59 @@
+// What follows a verified password (NEW_PASSWORD_REQUIRED, an MFA challenge, or tokens), and the
+// single-use challenge sessions those steps run on.
+import type { ChallengeSession, EmulatorContext, SessionChallenge } from '../context.js';
+import * as ids from '../ids.js';
+import { maskPhone, smsCode } from '../mfa.js';
+import * as p from '../protocol.js';
+import type { AppClient, User } from '../state.js';
+import { challengeAttributes } from './checks.js';
+
+/** Sessions, SECRET_BLOCKs: both expire after 3 minutes, as Cognito's do. */
+export const CHALLENGE_TTL_MS = 3 * 60 * 1000;
+
+/** The next step for a user whose password (or new password) was just verified. */
+export function afterPassword(ctx: EmulatorContext, client: AppClient, user: User): p.JsonObject {
+  if (user.status === 'FORCE_CHANGE_PASSWORD') {
+    return challenge(ctx, client, user, 'NEW_PASSWORD_REQUIRED', {
+      USER_ID_FOR_SRP: user.username,
+      requiredAttributes: '[]',
+      userAttributes: challengeAttributes(user),
+    });
+  }
+  if (user.mfa === 'SOFTWARE_TOKEN_MFA') return challenge(ctx, client, user, 'SOFTWARE_TOKEN_MFA', {});
+  if (user.mfa === 'SMS_MFA') {
+    const code = smsCode();
+    user.lastSmsCode = code; // the SMS is "sent": emulator.mfaCode() reads it
+    const destination = maskPhone(user.attributes.get('phone_number') ?? '');
+    return challenge(ctx, client, user, 'SMS_MFA', { CODE_DELIVERY_DELIVERY_MEDIUM: 'SMS', CODE_DELIVERY_DESTINATION: destination }, code);
+  }
+  return { AuthenticationResult: ctx.tokens.signIn(ctx.store.pool(user.poolId), client, user), ChallengeParameters: {} };
+}
+
+function challenge(ctx: EmulatorContext, client: AppClient, user: User, name: SessionChallenge, parameters: Record<string, string>, code?: string): p.JsonObject {
+  const now = ctx.now();
+  for (const [id, s] of ctx.sessions) if (s.expiresAt <= now) ctx.sessions.delete(id);
+  const session = ids.session();
+  const record: ChallengeSession = { challenge: name, poolId: user.poolId, clientId: client.clientId, username: user.username, expiresAt: now + CHALLENGE_TTL_MS };
+  ctx.sessions.set(session, code === undefined ? record : { ...record, smsCode: code });
+  return { ChallengeName: name, Session: session, ChallengeParameters: parameters };
+}
+
+export const invalidSession = (): p.CognitoError => new p.CognitoError('NotAuthorizedException', 'Invalid session for the user, session is expired.');
+
+/**
+ * The pending session for this challenge, client and USERNAME (a username or sub), or
+ * NotAuthorizedException for an unknown, used, expired or mismatched one. Does not consume it:
+ * call ctx.sessions.delete(id) once the answer is right.
+ */
+export function pendingSession(ctx: EmulatorContext, input: p.JsonObject, client: AppClient, name: SessionChallenge, username: string): { id: string; session: ChallengeSession; user: User } {
+  const id = p.optionalString(input, 'Session') ?? '';
+  const session = ctx.sessions.get(id);
+  if (!session || session.clientId !== client.clientId || session.challenge !== name) throw invalidSession();
+  if (session.expiresAt <= ctx.now()) {
+    ctx.sessions.delete(id);
+    throw invalidSession();
+  }
+  const user = ctx.store.findUser(session.poolId, session.username);
+  if (!user || (username !== user.username && username !== user.sub)) throw invalidSession();
+  return { id, session, user };
+}
