@@ -20,25 +20,26 @@ afterAll(async () => {
 test.each([false, true])('REFRESH_TOKEN_AUTH returns fresh tokens and keeps the refresh token (client secret: %s)', async (generateSecret) => {
   const setup = emu.setup({ generateSecret });
   const cognito = createSdkCognito({ client, clientId: setup.clientId, ...(setup.clientSecret && { clientSecret: setup.clientSecret }) });
-  const signedIn = await cognito.initiateAuth({ flow: 'USER_PASSWORD_AUTH', username: setup.username, password: setup.password });
+  const signedIn = await cognito.initiateAuth('USER_PASSWORD_AUTH', { USERNAME: setup.username, PASSWORD: setup.password });
   if (signedIn.kind !== 'tokens') throw new Error('expected tokens');
   const refreshToken = signedIn.tokens.refreshToken!;
-  const refreshed = await cognito.initiateAuth({ flow: 'REFRESH_TOKEN_AUTH', username: setup.username, refreshToken });
-  expect(refreshed).toMatchObject({ kind: 'tokens', tokens: { refreshToken } });
-  if (refreshed.kind === 'tokens') expect(refreshed.tokens.accessToken).not.toBe(signedIn.tokens.accessToken);
+  const refreshed = await cognito.refreshTokens(refreshToken, setup.username);
+  expect(refreshed).toMatchObject({ refreshToken });
+  expect(refreshed.accessToken).not.toBe(signedIn.tokens.accessToken);
   await cognito.revokeToken(refreshToken);
-  await expect(cognito.initiateAuth({ flow: 'REFRESH_TOKEN_AUTH', username: setup.username, refreshToken })).rejects.toMatchObject({ name: 'NotAuthorizedException' });
+  await expect(cognito.refreshTokens(refreshToken, setup.username)).rejects.toMatchObject({ name: 'NotAuthorizedException' });
 });
 
-test('a user who must change the password: the challenge is reported, not hidden', async () => {
+test('a user who must change the password: the challenge and its session are returned', async () => {
   const { userPoolId } = emu.createUserPool();
   const { clientId } = emu.createUserPoolClient({ userPoolId });
   emu.createUser({ userPoolId, username: 'newbie', password: 'Temp0rary!', permanent: false });
   const cognito = createSdkCognito({ client, clientId });
-  await expect(cognito.initiateAuth({ flow: 'USER_PASSWORD_AUTH', username: 'newbie', password: 'Temp0rary!' })).resolves.toEqual({ kind: 'challenge', challengeName: 'NEW_PASSWORD_REQUIRED' });
-  const auth = createAuth({ userPoolId, userPoolClientId: clientId, client });
-  await expect(auth.signIn({ username: 'newbie', password: 'Temp0rary!' })).rejects.toMatchObject({ name: 'ChallengeNotSupported' });
-  await auth.stop();
+  await expect(cognito.initiateAuth('USER_PASSWORD_AUTH', { USERNAME: 'newbie', PASSWORD: 'Temp0rary!' })).resolves.toMatchObject({
+    kind: 'challenge',
+    name: 'NEW_PASSWORD_REQUIRED',
+    session: expect.any(String),
+  });
 });
 
 test('createAuth with a caller-supplied SDK client uses it, and stop() leaves it open for the caller', async () => {
@@ -48,5 +49,5 @@ test('createAuth with a caller-supplied SDK client uses it, and stop() leaves it
   await expect(auth.signOut()).resolves.toMatchObject({ type: 'complete' });
   await auth.stop();
   const cognito = createSdkCognito({ client, clientId: setup.clientId });
-  await expect(cognito.initiateAuth({ flow: 'USER_PASSWORD_AUTH', username: setup.username, password: setup.password })).resolves.toMatchObject({ kind: 'tokens' });
+  await expect(cognito.initiateAuth('USER_PASSWORD_AUTH', { USERNAME: setup.username, PASSWORD: setup.password })).resolves.toMatchObject({ kind: 'tokens' });
 });

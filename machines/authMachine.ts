@@ -1,42 +1,85 @@
 import { assign, emit, fromPromise, setup } from 'xstate';
 import { signOutMachine } from './signOutMachine.js';
 import { notProvided } from './notProvided.js';
-import type { ErrorInfo, SessionSummary, SignOutOutcome } from './types.js';
 import { errorOfEvent, toErrorInfo } from './errorInfo.js';
+import type { ErrorInfo, SessionSummary, SignOutOutcome } from './types.js';
 
 /**
- * The session as a whole: restored from storage, signed in, signed out.
+ * The whole session lifecycle:
  *
- *   loadingSession ─► signedOut ─SIGN_IN─► signingIn ─► signedIn ─SIGN_OUT─► signingOut ─► signedOut
- *                                              └─(error)─► signedOut           (child: signOutMachine)
+ *   loadingSession ─► signedOut ─SIGN_IN─► signingIn ─┬──────────────────────────► signedIn.active ⇄ signedIn.refreshing
+ *                        ▲                            └► awaiting{NewPassword,TotpCode,SmsCode}       │            │ refresh refused
+ *                        │                               ─CONFIRM_SIGN_IN─► answeringChallenge ─┘       │            ▼
+ *                        └──────────────── signingOut (child: signOutMachine) ◄─SIGN_OUT──────┘      endingSession
  *
- * A failed sign-out (the store could not be cleared) returns to signedIn: the tokens are still there.
+ * No secret passes through here: SIGN_IN and CONFIRM_SIGN_IN carry vault references, a challenge
+ * carries a reference to Cognito's Session, and the session itself is a SessionSummary.
  */
+export type ChallengeName = 'NEW_PASSWORD_REQUIRED' | 'SOFTWARE_TOKEN_MFA' | 'SMS_MFA';
+
+export interface ChallengeSummary {
+  readonly name: ChallengeName;
+  /** The USERNAME to answer with (Cognito's, which may differ from what the user typed). */
+  readonly username: string;
+  /** Vault reference to Cognito's challenge Session. */
+  readonly sessionRef: string;
+  /** Masked, e.g. '+*******1234' (SMS_MFA). */
+  readonly codeDeliveryDestination?: string;
+  /** Attributes Cognito requires with the new password (NEW_PASSWORD_REQUIRED). */
+  readonly missingAttributes?: readonly string[];
+}
+
+export type SignInStepOutput = { kind: 'signedIn'; session: SessionSummary } | { kind: 'challenge'; challenge: ChallengeSummary };
+
 export interface SignInInput {
   readonly username: string;
-  readonly authFlow: 'USER_PASSWORD_AUTH';
-  /** An opaque reference to the password in the secret vault; never the password itself. */
+  readonly authFlow: 'USER_SRP_AUTH' | 'USER_PASSWORD_AUTH';
+  /** Vault reference to the password. */
   readonly credential: string;
+}
+
+export interface AnswerInput {
+  readonly challenge: ChallengeSummary;
+  /** Vault reference to the answer (new password or code). */
+  readonly credential: string;
+  readonly userAttributes: Readonly<Record<string, string>>;
 }
 
 export interface AuthContext {
   readonly session: SessionSummary | null;
-  /** How the last sign-out ended (names and messages only; retry tokens go to the caller). */
+  readonly challenge: ChallengeSummary | null;
   readonly lastSignOut: SignOutOutcome | null;
   readonly lastSignInError: ErrorInfo | null;
+  readonly lastRefreshError: ErrorInfo | null;
   readonly networkTimeoutMs: number;
 }
 
 export type AuthEvent =
   | ({ type: 'SIGN_IN' } & SignInInput)
+  | { type: 'CONFIRM_SIGN_IN'; credential: string; userAttributes: Readonly<Record<string, string>> }
+  | { type: 'REFRESH' }
   | { type: 'SIGN_OUT'; global: boolean };
 
 /** What the machine announces (actor.on(type, …)); the public API resolves its promises on them. */
 export type AuthEmitted =
   | { type: 'signedIn'; username: string }
   | { type: 'signInFailed'; error: ErrorInfo }
+  | { type: 'challengeRequired'; challenge: ChallengeSummary }
+  | { type: 'challengeAnswerRejected'; error: ErrorInfo }
+  | { type: 'tokenRefreshed'; username: string }
+  | { type: 'tokenRefreshFailed'; error: ErrorInfo }
+  | { type: 'sessionEnded'; error: ErrorInfo }
   | { type: 'signedOut'; outcome: SignOutOutcome }
   | { type: 'signOutFailed'; outcome: SignOutOutcome };
+
+/** Cognito refused the refresh token: revoked, expired or signed out globally. */
+const SESSION_OVER = new Set(['NotAuthorizedException', 'RefreshTokenMissing']);
+
+const awaiting: Record<ChallengeName, string> = {
+  NEW_PASSWORD_REQUIRED: 'awaitingNewPassword',
+  SOFTWARE_TOKEN_MFA: 'awaitingTotpCode',
+  SMS_MFA: 'awaitingSmsCode',
+};
 
 export const authMachine = setup({
   types: {
@@ -48,39 +91,53 @@ export const authMachine = setup({
   actors: {
     /** Reads the stored session (no network). Resolves null when there is none. */
     loadSession: fromPromise<SessionSummary | null>(notProvided('loadSession')),
-    /** InitiateAuth, then saves the tokens; resolves with what the machine may know of them. */
-    signIn: fromPromise<SessionSummary, SignInInput>(notProvided('signIn')),
+    /** InitiateAuth (and SRP's PASSWORD_VERIFIER); saves tokens when there is no challenge. */
+    signIn: fromPromise<SignInStepOutput, SignInInput>(notProvided('signIn')),
+    /** RespondToAuthChallenge with the user's answer. */
+    answerChallenge: fromPromise<SignInStepOutput, AnswerInput>(notProvided('answerChallenge')),
+    /** REFRESH_TOKEN_AUTH; saves the new tokens unless aborted. */
+    refreshTokens: fromPromise<SessionSummary, { username: string }>(notProvided('refreshTokens')),
+    /** Removes the session from the store (used when Cognito ended it). */
+    clearSession: fromPromise<void>(notProvided('clearSession')),
     signOut: signOutMachine,
   },
   guards: {
     hasSession: (_, session: SessionSummary | null) => session !== null,
+    isChallenge: (_, params: { step: SignInStepOutput; name: ChallengeName }) => params.step.kind === 'challenge' && params.step.challenge.name === params.name,
+    /** The answer to the open `name` challenge was a wrong code: the challenge stays open. */
+    isWrongCodeFor: ({ context }, params: { error: unknown; name: ChallengeName }) =>
+      context.challenge?.name === params.name && toErrorInfo(params.error).name === 'CodeMismatchException',
+    isSessionOver: (_, error: unknown) => SESSION_OVER.has(toErrorInfo(error).name),
     isSignedOutLocally: (_, outcome: SignOutOutcome) => outcome.type !== 'failed',
   },
   actions: {
-    rememberSession: assign((_, session: SessionSummary | null) => ({ session })),
-    forgetSession: assign({ session: null }),
+    rememberSession: assign((_, session: SessionSummary | null) => ({ session, challenge: null })),
+    rememberChallenge: assign((_, step: SignInStepOutput) => ({ challenge: step.kind === 'challenge' ? step.challenge : null })),
+    forgetSession: assign({ session: null, challenge: null }),
     recordSignOut: assign((_, outcome: SignOutOutcome) => ({ lastSignOut: outcome })),
     recordSignInError: assign((_, error: unknown) => ({ lastSignInError: toErrorInfo(error) })),
-    clearSignInError: assign({ lastSignInError: null }),
+    recordRefreshError: assign((_, error: unknown) => ({ lastRefreshError: toErrorInfo(error) })),
+    startSignIn: assign({ lastSignInError: null, challenge: null }),
     announceSignedIn: emit((_, session: SessionSummary) => ({ type: 'signedIn' as const, username: session.username })),
     announceSignInFailed: emit((_, error: unknown) => ({ type: 'signInFailed' as const, error: toErrorInfo(error) })),
+    announceChallenge: emit((_, step: SignInStepOutput) => ({ type: 'challengeRequired' as const, challenge: (step as { challenge: ChallengeSummary }).challenge })),
+    announceAnswerRejected: emit((_, error: unknown) => ({ type: 'challengeAnswerRejected' as const, error: toErrorInfo(error) })),
+    announceTokenRefreshed: emit((_, session: SessionSummary) => ({ type: 'tokenRefreshed' as const, username: session.username })),
+    announceTokenRefreshFailed: emit((_, error: unknown) => ({ type: 'tokenRefreshFailed' as const, error: toErrorInfo(error) })),
+    announceSessionEnded: emit(({ context }) => ({ type: 'sessionEnded' as const, error: context.lastRefreshError ?? { name: 'NotAuthorizedException', message: 'The session ended' } })),
     announceSignedOut: emit((_, outcome: SignOutOutcome) => ({ type: 'signedOut' as const, outcome })),
     announceSignOutFailed: emit((_, outcome: SignOutOutcome) => ({ type: 'signOutFailed' as const, outcome })),
   },
 }).createMachine({
   id: 'auth',
-  context: ({ input }) => ({ session: null, lastSignOut: null, lastSignInError: null, networkTimeoutMs: input.networkTimeoutMs }),
+  context: ({ input }) => ({ session: null, challenge: null, lastSignOut: null, lastSignInError: null, lastRefreshError: null, networkTimeoutMs: input.networkTimeoutMs }),
   initial: 'loadingSession',
   states: {
     loadingSession: {
       invoke: {
         src: 'loadSession',
         onDone: [
-          {
-            guard: { type: 'hasSession', params: ({ event }) => event.output },
-            target: 'signedIn',
-            actions: { type: 'rememberSession', params: ({ event }) => event.output },
-          },
+          { guard: { type: 'hasSession', params: ({ event }) => event.output }, target: 'signedIn', actions: { type: 'rememberSession', params: ({ event }) => event.output } },
           { target: 'signedOut' },
         ],
         onError: 'signedOut',
@@ -90,31 +147,74 @@ export const authMachine = setup({
       on: { SIGN_IN: 'signingIn' },
     },
     signingIn: {
-      entry: 'clearSignInError',
+      entry: 'startSignIn',
       invoke: {
         src: 'signIn',
         input: ({ event }) => {
           const { username, authFlow, credential } = event as Extract<AuthEvent, { type: 'SIGN_IN' }>;
           return { username, authFlow, credential };
         },
-        onDone: {
-          target: 'signedIn',
-          actions: [
-            { type: 'rememberSession', params: ({ event }) => event.output },
-            { type: 'announceSignedIn', params: ({ event }) => event.output },
-          ],
+        onDone: nextSignInStep(),
+        onError: { target: 'signedOut', actions: signInFailed() },
+      },
+    },
+    awaitingNewPassword: { on: { CONFIRM_SIGN_IN: 'answeringChallenge', SIGN_IN: 'signingIn', SIGN_OUT: { target: 'signedOut', actions: 'forgetSession' } } },
+    awaitingTotpCode: { on: { CONFIRM_SIGN_IN: 'answeringChallenge', SIGN_IN: 'signingIn', SIGN_OUT: { target: 'signedOut', actions: 'forgetSession' } } },
+    awaitingSmsCode: { on: { CONFIRM_SIGN_IN: 'answeringChallenge', SIGN_IN: 'signingIn', SIGN_OUT: { target: 'signedOut', actions: 'forgetSession' } } },
+    answeringChallenge: {
+      invoke: {
+        src: 'answerChallenge',
+        input: ({ context, event }) => {
+          const { credential, userAttributes } = event as Extract<AuthEvent, { type: 'CONFIRM_SIGN_IN' }>;
+          return { challenge: context.challenge!, credential, userAttributes };
         },
-        onError: {
-          target: 'signedOut',
-          actions: [
-            { type: 'recordSignInError', params: errorOfEvent },
-            { type: 'announceSignInFailed', params: errorOfEvent },
-          ],
-        },
+        onDone: nextSignInStep(),
+        onError: [
+          // A wrong code: the same challenge stays open for another attempt.
+          ...(Object.entries(awaiting) as Array<[ChallengeName, string]>).map(([name, target]) => ({
+            guard: { type: 'isWrongCodeFor' as const, params: ({ event }: { event: { error: unknown } }) => ({ error: event.error, name }) },
+            target,
+            actions: { type: 'announceAnswerRejected' as const, params: errorOfEvent },
+          })),
+          { target: 'signedOut', actions: signInFailed() },
+        ],
       },
     },
     signedIn: {
+      initial: 'active',
       on: { SIGN_OUT: 'signingOut' },
+      states: {
+        active: { on: { REFRESH: 'refreshing' } },
+        refreshing: {
+          invoke: {
+            src: 'refreshTokens',
+            input: ({ context }) => ({ username: context.session?.username ?? '' }),
+            onDone: {
+              target: 'active',
+              actions: [
+                { type: 'rememberSession', params: ({ event }) => event.output },
+                { type: 'announceTokenRefreshed', params: ({ event }) => event.output },
+              ],
+            },
+            onError: [
+              {
+                guard: { type: 'isSessionOver', params: errorOfEvent },
+                target: '#auth.endingSession',
+                actions: [{ type: 'recordRefreshError', params: errorOfEvent }, { type: 'announceTokenRefreshFailed', params: errorOfEvent }],
+              },
+              // Offline or throttled: keep the tokens; never sign a user out for being offline.
+              { target: 'active', actions: [{ type: 'recordRefreshError', params: errorOfEvent }, { type: 'announceTokenRefreshFailed', params: errorOfEvent }] },
+            ],
+          },
+        },
+      },
+    },
+    endingSession: {
+      invoke: {
+        src: 'clearSession',
+        onDone: { target: 'signedOut', actions: ['forgetSession', 'announceSessionEnded'] },
+        onError: 'signedIn',
+      },
     },
     signingOut: {
       invoke: {
@@ -148,3 +248,28 @@ export const authMachine = setup({
   },
 });
 
+/** Where a sign-in step leads: a challenge to await, or signed in. */
+function nextSignInStep() {
+  const output = ({ event }: { event: { output: SignInStepOutput } }) => event.output;
+  return [
+    ...(Object.entries(awaiting) as Array<[ChallengeName, string]>).map(([name, target]) => ({
+      guard: { type: 'isChallenge' as const, params: ({ event }: { event: { output: SignInStepOutput } }) => ({ step: event.output, name }) },
+      target,
+      actions: [{ type: 'rememberChallenge' as const, params: output }, { type: 'announceChallenge' as const, params: output }],
+    })),
+    {
+      target: 'signedIn',
+      actions: [
+        { type: 'rememberSession' as const, params: ({ event }: { event: { output: SignInStepOutput } }) => (event.output as { session: SessionSummary }).session },
+        { type: 'announceSignedIn' as const, params: ({ event }: { event: { output: SignInStepOutput } }) => (event.output as { session: SessionSummary }).session },
+      ],
+    },
+  ];
+}
+
+function signInFailed() {
+  return [
+    { type: 'recordSignInError' as const, params: errorOfEvent },
+    { type: 'announceSignInFailed' as const, params: errorOfEvent },
+  ];
+}

@@ -1,14 +1,23 @@
 import { fromPromise } from 'xstate';
+import type { AnswerInput, SignInInput, SignInStepOutput } from '../machines/authMachine.js';
 import type { SessionSummary } from '../machines/types.js';
 import { ErrorNames } from '../machines/types.js';
-import type { SignInInput } from '../machines/authMachine.js';
 import { CognitoCallError } from './cognitoErrors.js';
 import type { CognitoService } from './cognito.js';
 import type { SecretVault } from './secretVault.js';
+import { createSignInFlow } from './signInFlow.js';
 import { summarizeSession, type TokenStore } from './tokenStore.js';
 
-/** The implementations of the auth machine's own actors (session restore and sign-in). */
-export function createAuthActors({ cognito, store, vault }: { cognito: CognitoService; store: TokenStore; vault: SecretVault }) {
+interface Dependencies {
+  cognito: CognitoService;
+  store: TokenStore;
+  vault: SecretVault;
+  userPoolId: string;
+}
+
+/** The implementations of the auth machine's own actors (sign-out has its own: signOutActors). */
+export function createAuthActors({ cognito, store, vault, userPoolId }: Dependencies) {
+  const signInFlow = createSignInFlow({ cognito, store, vault, userPoolId });
   return {
     /** Restores a stored session without a network call; what cannot be read as one is removed. */
     loadSession: fromPromise<SessionSummary | null>(async () => {
@@ -17,17 +26,19 @@ export function createAuthActors({ cognito, store, vault }: { cognito: CognitoSe
       if (tokens && !summary) await store.clear(); // junk, not a session: remove it
       return summary ?? null;
     }),
-    signIn: fromPromise<SessionSummary, SignInInput>(async ({ input, signal }) => {
-      const password = vault.take(input.credential);
-      if (password === undefined) throw new CognitoCallError('InvalidParameterException', 'The password for this sign-in is no longer available');
-      const answer = await cognito.initiateAuth({ flow: input.authFlow, username: input.username, password }, signal);
-      if (answer.kind === 'challenge') {
-        throw new CognitoCallError('ChallengeNotSupported', `Cognito asked for the ${answer.challengeName} challenge, which this version cannot answer yet`);
-      }
-      const summary = summarizeSession(answer.tokens);
-      if (!summary) throw new CognitoCallError(ErrorNames.unexpectedResponse, 'InitiateAuth returned an access token that is not a Cognito JWT');
-      await store.save(answer.tokens);
+    signIn: fromPromise<SignInStepOutput, SignInInput>(({ input, signal }) => signInFlow.start(input, signal)),
+    answerChallenge: fromPromise<SignInStepOutput, AnswerInput>(({ input, signal }) => signInFlow.answer(input, signal)),
+    refreshTokens: fromPromise<SessionSummary, { username: string }>(async ({ input, signal }) => {
+      const tokens = await store.load();
+      if (!tokens?.refreshToken) throw new CognitoCallError('RefreshTokenMissing', 'The stored session has no refresh token');
+      const fresh = await cognito.refreshTokens(tokens.refreshToken, input.username, signal);
+      const summary = summarizeSession(fresh);
+      if (!summary) throw new CognitoCallError(ErrorNames.unexpectedResponse, 'REFRESH_TOKEN_AUTH returned an access token that is not a Cognito JWT');
+      // Left refreshing (a sign-out began): these tokens must never be written back.
+      if (signal.aborted) throw new CognitoCallError('AbortError', 'The refresh was abandoned');
+      await store.save(fresh);
       return summary;
     }),
+    clearSession: fromPromise<void>(() => store.clear()),
   };
 }

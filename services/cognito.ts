@@ -2,30 +2,36 @@ import {
   CognitoIdentityProviderClient,
   GlobalSignOutCommand,
   InitiateAuthCommand,
+  RespondToAuthChallengeCommand,
   RevokeTokenCommand,
+  type AuthenticationResultType,
+  type ChallengeNameType,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { toCognitoCallError } from './cognitoErrors.js';
+import { ErrorNames } from '../machines/types.js';
+import { CognitoCallError, toCognitoCallError } from './cognitoErrors.js';
 import { secretHash } from './secretHash.js';
 import type { SessionTokens } from './tokenStore.js';
 
-/** What InitiateAuth answered: tokens, or a challenge the user must answer. */
-export type InitiateAuthAnswer =
+/** One step of a sign-in: tokens, or a challenge Cognito wants answered (Session is secret). */
+export type AuthStep =
   | { readonly kind: 'tokens'; readonly tokens: SessionTokens }
-  | { readonly kind: 'challenge'; readonly challengeName: string };
+  | { readonly kind: 'challenge'; readonly name: string; readonly session?: string; readonly parameters: Readonly<Record<string, string>> };
 
-export type InitiateAuthRequest =
-  | { readonly flow: 'USER_PASSWORD_AUTH'; readonly username: string; readonly password: string }
-  | { readonly flow: 'REFRESH_TOKEN_AUTH'; readonly username: string; readonly refreshToken: string };
+export type AuthFlow = 'USER_PASSWORD_AUTH' | 'USER_SRP_AUTH';
 
 /**
  * The Cognito user-pool calls authchart makes. Every method honours `signal` and rejects with a
- * CognitoCallError (name + message free of secrets). Transports (the AWS SDK one here, a fetch one
- * later) implement this interface, so the machines and the public API never see a wire format.
+ * CognitoCallError (name + message free of secrets). SECRET_HASH is added for USERNAME when a
+ * client secret is configured. Transports (the AWS SDK one here, a fetch one later) implement this
+ * interface, so the machines and the public API never see a wire format.
  */
 export interface CognitoService {
   revokeToken(refreshToken: string, signal?: AbortSignal): Promise<void>;
   globalSignOut(accessToken: string, signal?: AbortSignal): Promise<void>;
-  initiateAuth(request: InitiateAuthRequest, signal?: AbortSignal): Promise<InitiateAuthAnswer>;
+  initiateAuth(flow: AuthFlow, parameters: Readonly<Record<string, string>>, signal?: AbortSignal): Promise<AuthStep>;
+  respondToAuthChallenge(name: string, session: string | undefined, responses: Readonly<Record<string, string>>, signal?: AbortSignal): Promise<AuthStep>;
+  /** REFRESH_TOKEN_AUTH; `username` is only used for SECRET_HASH. Keeps the refresh token unless rotated. */
+  refreshTokens(refreshToken: string, username: string, signal?: AbortSignal): Promise<SessionTokens>;
 }
 
 export interface SdkCognitoOptions {
@@ -33,6 +39,9 @@ export interface SdkCognitoOptions {
   readonly clientId: string;
   readonly clientSecret?: string;
 }
+
+/** Parameter names whose values are not secret; every other value is redacted from messages. */
+const PUBLIC_PARAMETERS = new Set(['USERNAME', 'SRP_A']);
 
 /** The CognitoService over `@aws-sdk/client-cognito-identity-provider`. */
 export function createSdkCognito({ client, clientId, clientSecret }: SdkCognitoOptions): CognitoService {
@@ -44,6 +53,20 @@ export function createSdkCognito({ client, clientId, clientSecret }: SdkCognitoO
     }
   }
   const options = (signal?: AbortSignal) => (signal ? { abortSignal: signal } : {});
+  /** Adds SECRET_HASH, and lists the values to redact from any error message. */
+  async function sign(parameters: Readonly<Record<string, string>>, username = parameters.USERNAME): Promise<[Record<string, string>, string[]]> {
+    const signed: Record<string, string> = { ...parameters };
+    if (clientSecret && username) signed.SECRET_HASH = await secretHash(clientSecret, username, clientId);
+    return [signed, Object.entries(signed).filter(([key]) => !PUBLIC_PARAMETERS.has(key)).map(([, value]) => value)];
+  }
+  function toStep(answer: { AuthenticationResult?: AuthenticationResultType; ChallengeName?: string; Session?: string; ChallengeParameters?: Record<string, string> }, refreshToken?: string): AuthStep {
+    const result = answer.AuthenticationResult;
+    if (result?.AccessToken && result.IdToken) {
+      const refresh = result.RefreshToken ?? refreshToken;
+      return { kind: 'tokens', tokens: { accessToken: result.AccessToken, idToken: result.IdToken, ...(refresh && { refreshToken: refresh }) } };
+    }
+    return { kind: 'challenge', name: answer.ChallengeName ?? 'UNKNOWN', ...(answer.Session && { session: answer.Session }), parameters: answer.ChallengeParameters ?? {} };
+  }
 
   return {
     async revokeToken(refreshToken, signal) {
@@ -53,21 +76,22 @@ export function createSdkCognito({ client, clientId, clientSecret }: SdkCognitoO
     async globalSignOut(accessToken, signal) {
       await call('GlobalSignOut', [accessToken], signal, () => client.send(new GlobalSignOutCommand({ AccessToken: accessToken }), options(signal)));
     },
-    async initiateAuth(request, signal) {
-      const hash: Record<string, string> = clientSecret ? { SECRET_HASH: await secretHash(clientSecret, request.username, clientId) } : {};
-      const parameters: Record<string, string> =
-        request.flow === 'USER_PASSWORD_AUTH'
-          ? { USERNAME: request.username, PASSWORD: request.password, ...hash }
-          : { REFRESH_TOKEN: request.refreshToken, ...hash };
-      const secrets = [request.flow === 'USER_PASSWORD_AUTH' ? request.password : request.refreshToken, hash.SECRET_HASH];
-      const command = new InitiateAuthCommand({ AuthFlow: request.flow, ClientId: clientId, AuthParameters: parameters });
-      const answer = await call('InitiateAuth', secrets, signal, () => client.send(command, options(signal)));
-      const result = answer.AuthenticationResult;
-      if (result?.AccessToken && result.IdToken) {
-        const refreshToken = result.RefreshToken ?? (request.flow === 'REFRESH_TOKEN_AUTH' ? request.refreshToken : undefined);
-        return { kind: 'tokens', tokens: { accessToken: result.AccessToken, idToken: result.IdToken, ...(refreshToken && { refreshToken }) } };
-      }
-      return { kind: 'challenge', challengeName: answer.ChallengeName ?? 'UNKNOWN' };
+    async initiateAuth(flow, parameters, signal) {
+      const [signed, secrets] = await sign(parameters);
+      const command = new InitiateAuthCommand({ AuthFlow: flow, ClientId: clientId, AuthParameters: signed });
+      return toStep(await call('InitiateAuth', secrets, signal, () => client.send(command, options(signal))));
+    },
+    async refreshTokens(refreshToken, username, signal) {
+      const [signed, secrets] = await sign({ REFRESH_TOKEN: refreshToken }, username);
+      const command = new InitiateAuthCommand({ AuthFlow: 'REFRESH_TOKEN_AUTH', ClientId: clientId, AuthParameters: signed });
+      const step = toStep(await call('InitiateAuth', secrets, signal, () => client.send(command, options(signal))), refreshToken);
+      if (step.kind === 'tokens') return step.tokens;
+      throw new CognitoCallError(ErrorNames.unexpectedResponse, `REFRESH_TOKEN_AUTH answered with the ${step.name} challenge instead of tokens`);
+    },
+    async respondToAuthChallenge(name, session, responses, signal) {
+      const [signed, secrets] = await sign(responses);
+      const command = new RespondToAuthChallengeCommand({ ChallengeName: name as ChallengeNameType, ClientId: clientId, ChallengeResponses: signed, ...(session && { Session: session }) });
+      return toStep(await call('RespondToAuthChallenge', [...secrets, session], signal, () => client.send(command, options(signal))));
     },
   };
 }

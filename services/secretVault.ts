@@ -6,6 +6,8 @@
 export interface SecretVault {
   deposit(secret: string): string;
   take(ref: string): string | undefined;
+  /** Puts a taken secret back under its reference (a challenge that stays open). */
+  restore(ref: string, secret: string): void;
   discard(ref: string): void;
   clear(): void;
 }
@@ -24,6 +26,7 @@ export function createSecretVault(): SecretVault {
       secrets.delete(ref);
       return secret;
     },
+    restore: (ref, secret) => void secrets.set(ref, secret),
     discard: (ref) => void secrets.delete(ref),
     clear: () => secrets.clear(),
   };

@@ -18,6 +18,8 @@ export interface AuthConfig {
   readonly storage?: StorageLike;
   /** Deadline for the network phase of a sign-out, in ms. Default 3000. */
   readonly networkTimeoutMs?: number;
+  /** getSession() refreshes when the access token expires within this many seconds. Default 60. */
+  readonly refreshSkewSeconds?: number;
   /** An XState inspection observer, e.g. from @statelyai/inspect. */
   readonly inspect?: Observer<InspectionEvent> | ((event: InspectionEvent) => void);
 }
@@ -31,10 +33,12 @@ export interface ResolvedConfig {
   readonly client?: CognitoIdentityProviderClient;
   readonly storage: StorageLike;
   readonly networkTimeoutMs: number;
+  readonly refreshSkewSeconds: number;
   readonly inspect?: AuthConfig['inspect'];
 }
 
 export const DEFAULT_NETWORK_TIMEOUT_MS = 3000;
+export const DEFAULT_REFRESH_SKEW_SECONDS = 60;
 const MAX_NETWORK_TIMEOUT_MS = 120_000;
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 const USER_POOL_ID = /^[\w-]+_[0-9a-zA-Z]+$/;
@@ -72,6 +76,10 @@ export function resolveConfig(config: unknown): ResolvedConfig {
   if (typeof timeout !== 'number' || !Number.isInteger(timeout) || timeout <= 0 || timeout > MAX_NETWORK_TIMEOUT_MS) {
     throw new AuthConfigError('networkTimeoutMs', `must be a whole number of milliseconds from 1 to ${MAX_NETWORK_TIMEOUT_MS}, got ${describe(timeout)}`);
   }
+  const skew = c.refreshSkewSeconds ?? DEFAULT_REFRESH_SKEW_SECONDS;
+  if (typeof skew !== 'number' || !Number.isInteger(skew) || skew < 0 || skew > 3600) {
+    throw new AuthConfigError('refreshSkewSeconds', `must be a whole number of seconds from 0 to 3600, got ${describe(skew)}`);
+  }
   const inspect = c.inspect;
   if (inspect !== undefined && typeof inspect !== 'function' && typeof (inspect as { next?: unknown } | null)?.next !== 'function') {
     throw new AuthConfigError('inspect', 'must be an inspection observer (a function or an object with next())');
@@ -82,6 +90,7 @@ export function resolveConfig(config: unknown): ResolvedConfig {
     clientId,
     storage: (c.storage as StorageLike | undefined) ?? createMemoryStorage(),
     networkTimeoutMs: timeout,
+    refreshSkewSeconds: skew,
     ...(c.clientSecret !== undefined && { clientSecret: c.clientSecret as string }),
     ...(c.endpoint !== undefined && { endpoint: c.endpoint as string }),
     ...(c.client !== undefined && { client: c.client as CognitoIdentityProviderClient }),

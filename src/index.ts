@@ -1,7 +1,8 @@
 export { createAuth, type Auth, type AuthActor } from './createAuth.js';
-export { DEFAULT_NETWORK_TIMEOUT_MS, type AuthConfig } from './config.js';
-export type { SignInOptions, SignOutOptions } from './validate.js';
-export type { SignInResult, SignInStep, SignOutError, SignOutResult } from './results.js';
+export { DEFAULT_NETWORK_TIMEOUT_MS, DEFAULT_REFRESH_SKEW_SECONDS, type AuthConfig } from './config.js';
+export type { ConfirmSignInOptions, GetSessionOptions, SignInOptions, SignOutOptions } from './validate.js';
+export type { AuthSession, SignInResult, SignInStep, SignOutError, SignOutResult } from './results.js';
+export type { AuthHubEvent, AuthHubEventType } from './events.js';
 export { AuthConfigError, AuthError, AuthStoppedError, AuthValidationError } from './errors.js';
 export { createMemoryStorage, type StorageLike } from '../services/storage.js';
-export { ErrorNames } from '../machines/types.js';
+export { ErrorNames, type ErrorInfo, type SignOutOutcome } from '../machines/types.js';

@@ -1,3 +1,4 @@
+import type { ChallengeSummary } from '../machines/authMachine.js';
 import type { ErrorInfo, SignOutOutcome } from '../machines/types.js';
 import type { SessionTokens } from '../services/tokenStore.js';
 
@@ -19,12 +20,44 @@ export type SignOutResult =
     }
   | { readonly type: 'failed'; readonly signedOutLocally: false; readonly error: SignOutError };
 
-export type SignInStep = 'DONE';
+/** Where a sign-in stands, in Amplify's shape so that Amplify users can move over. */
+export type SignInResult =
+  | { readonly isSignedIn: true; readonly nextStep: { readonly signInStep: 'DONE' } }
+  | { readonly isSignedIn: false; readonly nextStep: { readonly signInStep: 'CONFIRM_SIGN_IN_WITH_NEW_PASSWORD_REQUIRED'; readonly missingAttributes?: readonly string[] } }
+  | { readonly isSignedIn: false; readonly nextStep: { readonly signInStep: 'CONFIRM_SIGN_IN_WITH_TOTP_CODE' } }
+  | {
+      readonly isSignedIn: false;
+      readonly nextStep: { readonly signInStep: 'CONFIRM_SIGN_IN_WITH_SMS_CODE'; readonly codeDeliveryDetails: { readonly deliveryMedium: 'SMS'; readonly destination?: string } };
+    };
 
-export interface SignInResult {
-  readonly isSignedIn: boolean;
-  readonly nextStep: { readonly signInStep: SignInStep };
+export type SignInStep = SignInResult['nextStep']['signInStep'];
+
+export const SIGNED_IN: SignInResult = Object.freeze({ isSignedIn: true, nextStep: Object.freeze({ signInStep: 'DONE' }) });
+
+/** The next step for a challenge Cognito asked for. */
+export function challengeStep(challenge: ChallengeSummary): SignInResult {
+  switch (challenge.name) {
+    case 'NEW_PASSWORD_REQUIRED':
+      return { isSignedIn: false, nextStep: { signInStep: 'CONFIRM_SIGN_IN_WITH_NEW_PASSWORD_REQUIRED', ...(challenge.missingAttributes?.length && { missingAttributes: challenge.missingAttributes }) } };
+    case 'SOFTWARE_TOKEN_MFA':
+      return { isSignedIn: false, nextStep: { signInStep: 'CONFIRM_SIGN_IN_WITH_TOTP_CODE' } };
+    case 'SMS_MFA':
+      return {
+        isSignedIn: false,
+        nextStep: { signInStep: 'CONFIRM_SIGN_IN_WITH_SMS_CODE', codeDeliveryDetails: { deliveryMedium: 'SMS', ...(challenge.codeDeliveryDestination && { destination: challenge.codeDeliveryDestination }) } },
+      };
+  }
 }
+
+/** What getSession() resolves: the tokens while signed in, nothing otherwise. */
+export interface AuthSession {
+  readonly tokens?: { readonly accessToken: string; readonly idToken: string; readonly refreshToken?: string };
+  readonly username?: string;
+  /** When the access token expires, in epoch milliseconds. */
+  readonly expiresAt?: number;
+}
+
+export const NO_SESSION: AuthSession = Object.freeze({});
 
 export const COMPLETE: SignOutResult = Object.freeze({ type: 'complete', signedOutLocally: true });
 

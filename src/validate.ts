@@ -3,8 +3,14 @@ import { AuthValidationError } from './errors.js';
 export interface SignInOptions {
   readonly username: string;
   readonly password: string;
-  /** Only USER_PASSWORD_AUTH for now (the default until SRP lands). */
-  readonly authFlow?: 'USER_PASSWORD_AUTH';
+  /** Default 'USER_SRP_AUTH' (the password never leaves the device), as in Amplify. */
+  readonly authFlow?: 'USER_SRP_AUTH' | 'USER_PASSWORD_AUTH';
+}
+
+export interface ConfirmSignInOptions {
+  /** The new password (NEW_PASSWORD_REQUIRED) or the code (TOTP, SMS). */
+  readonly challengeResponse: string;
+  readonly options?: { readonly userAttributes?: Readonly<Record<string, string>> };
 }
 
 export interface SignOutOptions {
@@ -12,23 +18,53 @@ export interface SignOutOptions {
   readonly global?: boolean;
 }
 
+export interface GetSessionOptions {
+  /** Refresh even when the access token is not about to expire. */
+  readonly forceRefresh?: boolean;
+}
+
+const objectOrUndefined = (value: unknown, field: string, example: string): Record<string, unknown> => {
+  if (value === undefined) return {};
+  if (typeof value !== 'object' || value === null) throw new AuthValidationError(field, `must be an object such as ${example}`);
+  return value as Record<string, unknown>;
+};
+
 /** Checks signIn()'s argument, throwing AuthValidationError; the password is never echoed. */
 export function validateSignIn(options: unknown): Required<SignInOptions> {
   if (typeof options !== 'object' || options === null) throw new AuthValidationError('signIn options', 'must be an object with username and password');
-  const { username, password, authFlow = 'USER_PASSWORD_AUTH' } = options as Record<string, unknown>;
+  const { username, password, authFlow = 'USER_SRP_AUTH' } = options as Record<string, unknown>;
   if (typeof username !== 'string' || username.trim() === '') throw new AuthValidationError('username', 'must be a non-empty string');
   if (username.length > 128) throw new AuthValidationError('username', 'must be at most 128 characters');
   if (typeof password !== 'string' || password === '') throw new AuthValidationError('password', 'must be a non-empty string');
   if (password.length > 256) throw new AuthValidationError('password', 'must be at most 256 characters');
-  if (authFlow !== 'USER_PASSWORD_AUTH') throw new AuthValidationError('authFlow', "must be 'USER_PASSWORD_AUTH' (the only flow this version supports)");
+  if (authFlow !== 'USER_SRP_AUTH' && authFlow !== 'USER_PASSWORD_AUTH') throw new AuthValidationError('authFlow', "must be 'USER_SRP_AUTH' or 'USER_PASSWORD_AUTH'");
   return { username, password, authFlow };
+}
+
+/** Checks confirmSignIn()'s argument; the response (a password or a code) is never echoed. */
+export function validateConfirmSignIn(input: unknown): { challengeResponse: string; userAttributes: Record<string, string> } {
+  if (typeof input !== 'object' || input === null) throw new AuthValidationError('confirmSignIn options', 'must be an object with challengeResponse');
+  const { challengeResponse, options } = input as Record<string, unknown>;
+  if (typeof challengeResponse !== 'string' || challengeResponse.trim() === '') throw new AuthValidationError('challengeResponse', 'must be a non-empty string');
+  if (challengeResponse.length > 256) throw new AuthValidationError('challengeResponse', 'must be at most 256 characters');
+  const { userAttributes = {} } = objectOrUndefined(options, 'options', '{ userAttributes: { email } }');
+  const attributes = objectOrUndefined(userAttributes, 'options.userAttributes', "{ email: 'a@example.com' }");
+  for (const [key, value] of Object.entries(attributes)) {
+    if (typeof value !== 'string') throw new AuthValidationError(`options.userAttributes.${key}`, 'must be a string');
+  }
+  return { challengeResponse, userAttributes: attributes as Record<string, string> };
 }
 
 /** Checks signOut()'s argument, throwing AuthValidationError. */
 export function validateSignOut(options: unknown): { global: boolean } {
-  if (options === undefined) return { global: false };
-  if (typeof options !== 'object' || options === null) throw new AuthValidationError('signOut options', 'must be an object such as { global: true }');
-  const { global = false } = options as Record<string, unknown>;
+  const { global = false } = objectOrUndefined(options, 'signOut options', '{ global: true }');
   if (typeof global !== 'boolean') throw new AuthValidationError('global', 'must be a boolean');
   return { global };
+}
+
+/** Checks getSession()'s argument, throwing AuthValidationError. */
+export function validateGetSession(options: unknown): { forceRefresh: boolean } {
+  const { forceRefresh = false } = objectOrUndefined(options, 'getSession options', '{ forceRefresh: true }');
+  if (typeof forceRefresh !== 'boolean') throw new AuthValidationError('forceRefresh', 'must be a boolean');
+  return { forceRefresh };
 }

@@ -1,0 +1,98 @@
+import type { SessionSummary } from '../machines/types.js';
+import { ErrorNames } from '../machines/types.js';
+import type { ChallengeSummary, SignInStepOutput } from '../machines/authMachine.js';
+import { CognitoCallError } from './cognitoErrors.js';
+import type { AuthFlow, AuthStep, CognitoService } from './cognito.js';
+import type { SecretVault } from './secretVault.js';
+import { startSrp } from './srp/index.js';
+import { summarizeSession, type TokenStore } from './tokenStore.js';
+
+const ANSWERABLE = ['NEW_PASSWORD_REQUIRED', 'SOFTWARE_TOKEN_MFA', 'SMS_MFA'] as const;
+type AnswerableChallenge = (typeof ANSWERABLE)[number];
+
+/**
+ * Sign-in as Cognito runs it: InitiateAuth (password or SRP, whose PASSWORD_VERIFIER step is
+ * answered here), then zero or more challenges the user answers. Secrets (password, challenge
+ * answers, Cognito's challenge Session) arrive and leave through the vault; the statechart only
+ * ever sees ChallengeSummary and SessionSummary.
+ */
+export function createSignInFlow({ cognito, store, vault, userPoolId }: { cognito: CognitoService; store: TokenStore; vault: SecretVault; userPoolId: string }) {
+  async function settle(step: AuthStep, username: string): Promise<SignInStepOutput> {
+    if (step.kind === 'tokens') {
+      const session: SessionSummary | null = summarizeSession(step.tokens);
+      if (!session) throw new CognitoCallError(ErrorNames.unexpectedResponse, 'Cognito returned an access token that is not a Cognito JWT');
+      await store.save(step.tokens);
+      return { kind: 'signedIn', session };
+    }
+    if (!(ANSWERABLE as readonly string[]).includes(step.name)) {
+      throw new CognitoCallError('UnsupportedChallengeException', `Cognito asked for the ${step.name} challenge, which authchart cannot answer yet`);
+    }
+    const { parameters } = step;
+    const challenge: ChallengeSummary = {
+      name: step.name as AnswerableChallenge,
+      username: parameters.USERNAME ?? parameters.USER_ID_FOR_SRP ?? username,
+      sessionRef: vault.deposit(step.session ?? ''),
+      ...(parameters.CODE_DELIVERY_DESTINATION && { codeDeliveryDestination: parameters.CODE_DELIVERY_DESTINATION }),
+      ...(parameters.requiredAttributes && { missingAttributes: requiredAttributes(parameters.requiredAttributes) }),
+    };
+    return { kind: 'challenge', challenge };
+  }
+
+  async function signInWithSrp(username: string, password: string, signal: AbortSignal): Promise<AuthStep> {
+    const handshake = startSrp();
+    const step = await cognito.initiateAuth('USER_SRP_AUTH', { USERNAME: username, SRP_A: handshake.srpA }, signal);
+    if (step.kind !== 'challenge' || step.name !== 'PASSWORD_VERIFIER') return step;
+    const p = step.parameters;
+    const srpUser = p.USER_ID_FOR_SRP ?? username;
+    const answer = handshake.answer({ userPoolId, userIdForSrp: srpUser, password, srpB: p.SRP_B ?? '', salt: p.SALT ?? '', secretBlock: p.SECRET_BLOCK ?? '' });
+    return cognito.respondToAuthChallenge(
+      'PASSWORD_VERIFIER',
+      step.session,
+      { USERNAME: p.USERNAME ?? srpUser, PASSWORD_CLAIM_SECRET_BLOCK: answer.passwordClaimSecretBlock, PASSWORD_CLAIM_SIGNATURE: answer.passwordClaimSignature, TIMESTAMP: answer.timestamp },
+      signal,
+    );
+  }
+
+  return {
+    async start(input: { username: string; authFlow: AuthFlow; credential: string }, signal: AbortSignal): Promise<SignInStepOutput> {
+      const password = vault.take(input.credential);
+      if (password === undefined) throw new CognitoCallError('InvalidParameterException', 'The password for this sign-in is no longer available');
+      const step =
+        input.authFlow === 'USER_SRP_AUTH'
+          ? await signInWithSrp(input.username, password, signal)
+          : await cognito.initiateAuth('USER_PASSWORD_AUTH', { USERNAME: input.username, PASSWORD: password }, signal);
+      return settle(step, input.username);
+    },
+
+    async answer(input: { challenge: ChallengeSummary; credential: string; userAttributes: Readonly<Record<string, string>> }, signal: AbortSignal): Promise<SignInStepOutput> {
+      const answer = vault.take(input.credential);
+      const session = vault.take(input.challenge.sessionRef);
+      if (answer === undefined || session === undefined) throw new CognitoCallError('InvalidParameterException', 'The challenge answer is no longer available');
+      const { name, username } = input.challenge;
+      const responses: Record<string, string> =
+        name === 'NEW_PASSWORD_REQUIRED'
+          ? { USERNAME: username, NEW_PASSWORD: answer, ...prefixed(input.userAttributes) }
+          : { USERNAME: username, [name === 'SMS_MFA' ? 'SMS_MFA_CODE' : 'SOFTWARE_TOKEN_MFA_CODE']: answer };
+      try {
+        return await settle(await cognito.respondToAuthChallenge(name, session || undefined, responses, signal), username);
+      } catch (error) {
+        // A wrong code leaves the challenge open: keep Cognito's session for the next attempt.
+        if ((error as { name?: unknown }).name === 'CodeMismatchException') vault.restore(input.challenge.sessionRef, session);
+        throw error;
+      }
+    },
+  };
+}
+
+function prefixed(attributes: Readonly<Record<string, string>>): Record<string, string> {
+  return Object.fromEntries(Object.entries(attributes).map(([key, value]) => [`userAttributes.${key}`, value]));
+}
+
+function requiredAttributes(json: string): string[] {
+  try {
+    const list: unknown = JSON.parse(json);
+    return Array.isArray(list) ? list.filter((item): item is string => typeof item === 'string').map((item) => item.replace(/^userAttributes\./, '')) : [];
+  } catch {
+    return [];
+  }
+}
