@@ -1,12 +1,9 @@
-// npm run demo: real sign-outs over HTTP against the embedded Cognito emulator (no AWS account).
-// For each scenario: every state transition with its elapsed time, the result, and what the
-// server now says about the old tokens. Exits 0 only when every scenario behaves as specified.
+// The sign-out half of the demo: for each scenario, every state transition with its elapsed time,
+// the result, and what the server now says about the old tokens.
 import { CognitoIdentityProviderClient, GetUserCommand, InitiateAuthCommand } from '@aws-sdk/client-cognito-identity-provider';
-import type { InspectionEvent } from 'xstate';
-import { createAuth, type SignOutResult, type StorageLike } from '../src/index';
-import { startCognitoEmulator, type CognitoEmulator } from '../src/testing/index';
-
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true'; // pinned SDK; Node 20 is fine for it
+import { createAuth, type SignOutResult, type StorageLike } from '../../src/index';
+import { printable, printTransitions } from './print';
+import type { CognitoEmulator } from '../../src/testing/index';
 
 interface Scenario {
   title: string;
@@ -18,7 +15,7 @@ interface Scenario {
   expected: { result: SignOutResult['type']; errors?: string[]; refresh: string; getUser: string };
 }
 
-const scenarios: Scenario[] = [
+export const signOutScenarios: Scenario[] = [
   { title: 'Local sign-out', global: false, expected: { result: 'complete', refresh: 'rejected', getUser: 'rejected' } },
   { title: 'Global sign-out', global: true, expected: { result: 'complete', refresh: 'rejected', getUser: 'rejected' } },
   {
@@ -47,39 +44,20 @@ const scenarios: Scenario[] = [
   },
 ];
 
-function statePath(value: unknown): string {
-  if (typeof value === 'string') return value;
-  return Object.entries(value as Record<string, unknown>).map(([key, child]) => `${key}.${statePath(child)}`).join(' | ');
-}
-
-/** A result as it may be printed: the retry tokens are shown only as present. */
-function printable(result: SignOutResult): string {
-  return JSON.stringify(result, (key, value) => (key === 'accessToken' || key === 'refreshToken' ? `<${String(value).length} chars, withheld>` : value), 2);
-}
-
-async function run(emu: CognitoEmulator, scenario: Scenario, checker: CognitoIdentityProviderClient): Promise<string[]> {
+/** Runs one sign-out scenario; returns what did not behave as specified. */
+export async function runSignOutScenario(emu: CognitoEmulator, scenario: Scenario, checker: CognitoIdentityProviderClient): Promise<string[]> {
   const setup = emu.setup({ enableTokenRevocation: scenario.revocation ?? true, username: 'demo-user' });
   const items = new Map<string, string>();
   const storage = scenario.storage?.(items) ?? { getItem: (k: string) => items.get(k) ?? null, setItem: (k: string, v: string) => void items.set(k, v), removeItem: (k: string) => void items.delete(k) };
-  let started = performance.now();
-  const last = new Map<string, string>(); // per machine: print changes only
-  const inspect = (event: InspectionEvent) => {
-    if (event.type !== '@xstate.snapshot') return;
-    const snapshot = event.snapshot as { value?: unknown; machine?: { id: string } };
-    if (!snapshot.machine) return;
-    const state = statePath(snapshot.value);
-    if (last.get(snapshot.machine.id) === state) return;
-    last.set(snapshot.machine.id, state);
-    const line = `${snapshot.machine.id}: ${state}`;
-    console.log(`  ${(performance.now() - started).toFixed(0).padStart(6)} ms  ${line}`);
-  };
+  const transitions = printTransitions();
+  const inspect = transitions.inspect;
   const auth = createAuth({ userPoolId: setup.userPoolId, userPoolClientId: setup.clientId, endpoint: emu.endpoint, storage, inspect });
   try {
     await auth.signIn({ username: setup.username, password: setup.password });
     const tokens = JSON.parse([...items.values()][0]!) as { accessToken: string; refreshToken: string };
     scenario.arrange?.(emu);
     console.log('  -- signOut(' + (scenario.global ? '{ global: true }' : '') + ')');
-    started = performance.now();
+    const started = transitions.restart();
     const result = await auth.signOut({ global: scenario.global });
     const elapsed = performance.now() - started;
     console.log(`  result after ${elapsed.toFixed(0)} ms:\n${printable(result).replace(/^/gm, '    ')}`);
@@ -107,27 +85,3 @@ async function run(emu: CognitoEmulator, scenario: Scenario, checker: CognitoIde
   }
 }
 
-async function main(): Promise<void> {
-  const emu = await startCognitoEmulator();
-  const checker = new CognitoIdentityProviderClient({ region: emu.region, endpoint: emu.endpoint, maxAttempts: 1 });
-  console.log(`Cognito emulator listening at ${emu.endpoint}\n`);
-  let failures = 0;
-  try {
-    for (const [index, scenario] of scenarios.entries()) {
-      console.log(`${index + 1}. ${scenario.title}`);
-      const problems = await run(emu, scenario, checker);
-      console.log(problems.length === 0 ? '  ✔ as specified\n' : `  ✘ ${problems.join('; ')}\n`);
-      failures += problems.length > 0 ? 1 : 0;
-    }
-  } finally {
-    checker.destroy();
-    await emu.close();
-  }
-  console.log(failures === 0 ? `All ${scenarios.length} scenarios behaved as specified.` : `${failures} of ${scenarios.length} scenarios did not behave as specified.`);
-  process.exitCode = failures === 0 ? 0 : 1;
-}
-
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exitCode = 1;
-});

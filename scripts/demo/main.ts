@@ -1,0 +1,37 @@
+// npm run demo: real sign-ins and sign-outs over HTTP against the embedded Cognito emulator
+// (no AWS account). Exits 0 only when every scenario behaves as specified.
+import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import { startCognitoEmulator } from '../../src/testing/index';
+import { runSignInTour } from './signInTour';
+import { runSignOutScenario, signOutScenarios } from './signOutScenarios';
+
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true'; // pinned SDK; Node 20 is fine for it
+
+async function main(): Promise<void> {
+  const emu = await startCognitoEmulator();
+  const checker = new CognitoIdentityProviderClient({ region: emu.region, endpoint: emu.endpoint, maxAttempts: 1 });
+  console.log(`Cognito emulator listening at ${emu.endpoint}\n`);
+  const runs: Array<[string, () => Promise<string[]>]> = [
+    ['Sign-in with SRP and a TOTP code, a token refresh, a sign-out', () => runSignInTour(emu)],
+    ...signOutScenarios.map((scenario): [string, () => Promise<string[]>] => [scenario.title, () => runSignOutScenario(emu, scenario, checker)]),
+  ];
+  let failures = 0;
+  try {
+    for (const [index, [title, run]] of runs.entries()) {
+      console.log(`${index + 1}. ${title}`);
+      const problems = await run();
+      console.log(problems.length === 0 ? '  ✔ as specified\n' : `  ✘ ${problems.join('; ')}\n`);
+      failures += problems.length > 0 ? 1 : 0;
+    }
+  } finally {
+    checker.destroy();
+    await emu.close();
+  }
+  console.log(failures === 0 ? `All ${runs.length} scenarios behaved as specified.` : `${failures} of ${runs.length} scenarios did not behave as specified.`);
+  process.exitCode = failures === 0 ? 0 : 1;
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
