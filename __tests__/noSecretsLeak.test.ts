@@ -60,3 +60,36 @@ test.each(scenarios)('%s: nothing secret in anything observable', async (_, faul
   expect(text).not.toMatch(/eyJ[\w-]+\.[\w-]+\.[\w-]+/); // nothing shaped like a JWT at all
   expect(observed.length).toBeGreaterThan(20);
 });
+
+test('sign-in challenges and refreshes: no password, code or token in anything observable', async () => {
+  const { userPoolId } = h.emu.createUserPool();
+  const { clientId, clientSecret } = h.emu.createUserPoolClient({ userPoolId, generateSecret: true });
+  h.emu.createUser({ userPoolId, username: 'leaky', password: 'Temp-Secret-Passw0rd!', permanent: false, mfa: 'SOFTWARE_TOKEN_MFA' });
+  const storage = inspectableStorage();
+  const observed: unknown[] = [];
+  const auth = createAuth({ userPoolId, userPoolClientId: clientId, clientSecret: clientSecret!, endpoint: h.emu.endpoint, storage, inspect: (e: InspectionEvent) => observed.push(e) });
+  auth.actor.on('*', (event) => observed.push(event));
+  auth.actor.subscribe((snapshot) => observed.push(snapshot, auth.actor.getPersistedSnapshot()));
+  const catching = (promise: Promise<unknown>) => promise.then((value) => observed.push(value), (error: Error) => observed.push(error, String(error), error.stack));
+
+  await catching(auth.signIn({ username: 'leaky', password: 'Temp-Secret-Passw0rd!' }));
+  await catching(auth.confirmSignIn({ challengeResponse: 'New-Secret-Passw0rd!' }));
+  const code = h.emu.mfaCode(userPoolId, 'leaky');
+  await catching(auth.confirmSignIn({ challengeResponse: code === '000000' ? '111111' : '000000' }));
+  await catching(auth.confirmSignIn({ challengeResponse: code }));
+  const firstTokens = Object.values(JSON.parse([...storage.items.values()][0]!)).filter((v): v is string => typeof v === 'string' && v.length > 20);
+  await catching(auth.getSession({ forceRefresh: true }).then(() => 'refreshed'));
+  const refreshed = Object.values(JSON.parse([...storage.items.values()][0]!)).filter((v): v is string => typeof v === 'string' && v.length > 20);
+  h.emu.faults.set('InitiateAuth', { type: 'error', name: 'NotAuthorizedException', message: `refresh token ${refreshed.join(' ')} revoked` });
+  await catching(auth.getSession({ forceRefresh: true }).then(() => 'ended'));
+  h.emu.faults.clear();
+  expect(auth.actor.getSnapshot().value).toBe('signedOut');
+  await auth.stop();
+
+  const text = JSON.stringify(observed, (_key, value) => (value instanceof Error ? { name: value.name, message: value.message, stack: value.stack } : value));
+  for (const secret of ['Temp-Secret-Passw0rd!', 'New-Secret-Passw0rd!', clientSecret!, ...firstTokens, ...refreshed]) {
+    expect(text.includes(secret)).toBe(false);
+  }
+  expect(text).not.toMatch(/eyJ[\w-]+\.[\w-]+\.[\w-]+/);
+  expect(text).toContain('awaitingTotpCode'); // the run went where it should have
+});
