@@ -43,6 +43,16 @@ describe.each([
     expect(state(auth)).toBe('signedOut');
   });
 
+  test('an unconfirmed user: UserNotConfirmedException once the password is right', async () => {
+    const { userPoolId } = emu.createUserPool();
+    const { clientId } = emu.createUserPoolClient({ userPoolId });
+    emu.createUser({ userPoolId, username: 'unconfirmed', password: 'Passw0rd!', confirmed: false });
+    const auth = authFor({ userPoolId, clientId });
+    await expect(auth.signIn({ username: 'unconfirmed', password: 'Passw0rd!', ...(authFlow && { authFlow }) })).rejects.toMatchObject({ name: 'UserNotConfirmedException' });
+    await expect(auth.signIn({ username: 'unconfirmed', password: 'Wr0ng-pass!', ...(authFlow && { authFlow }) })).rejects.toMatchObject({ name: 'NotAuthorizedException' });
+    expect(state(auth)).toBe('signedOut');
+  });
+
   test('NEW_PASSWORD_REQUIRED, then confirmSignIn with a new password', async () => {
     const { userPoolId } = emu.createUserPool();
     const { clientId } = emu.createUserPoolClient({ userPoolId });

@@ -59,7 +59,7 @@ export async function startCognitoEmulator(options: CognitoEmulatorOptions = {})
         : { clientId: client.clientId, clientSecret: client.clientSecret };
     },
     createUser: (o: CreateUserOptions) => {
-      const status = o.permanent === false ? 'FORCE_CHANGE_PASSWORD' : 'CONFIRMED';
+      const status = o.confirmed === false ? 'UNCONFIRMED' : o.permanent === false ? 'FORCE_CHANGE_PASSWORD' : 'CONFIRMED';
       const attributes = { ...o.attributes };
       const phone = o.phoneNumber ?? attributes.phone_number ?? (o.mfa === 'SMS_MFA' ? '+15555550100' : undefined);
       if (phone !== undefined) Object.assign(attributes, { phone_number: phone, phone_number_verified: 'true' });

@@ -4,7 +4,7 @@ import * as ids from './ids.js';
 import { CognitoError } from './protocol.js';
 import { srpVerifier, type SrpVerifier } from './srp.js';
 
-export type UserStatus = 'CONFIRMED' | 'FORCE_CHANGE_PASSWORD';
+export type UserStatus = 'CONFIRMED' | 'FORCE_CHANGE_PASSWORD' | 'UNCONFIRMED';
 export type MfaType = 'SOFTWARE_TOKEN_MFA' | 'SMS_MFA';
 
 export interface User {

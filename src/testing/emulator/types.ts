@@ -81,6 +81,8 @@ export interface CreateUserOptions {
   attributes?: Record<string, string>;
   /** true (default): CONFIRMED; false: FORCE_CHANGE_PASSWORD with `password` as the temporary one. */
   permanent?: boolean;
+  /** false: UNCONFIRMED, as after SignUp without confirmation; sign-in then fails with UserNotConfirmedException. Default true. */
+  confirmed?: boolean;
   /** The MFA every sign-in of this user must pass after the password. Default: none. */
   mfa?: EmulatorMfaType;
   /** E.164 number, stored as the `phone_number` attribute; SMS_MFA defaults it to '+15555550100'. */

@@ -12,6 +12,8 @@ export const CHALLENGE_TTL_MS = 3 * 60 * 1000;
 
 /** The next step for a user whose password (or new password) was just verified. */
 export function afterPassword(ctx: EmulatorContext, client: AppClient, user: User): p.JsonObject {
+  // Signed up but never confirmed: Cognito says so only once the password is proven.
+  if (user.status === 'UNCONFIRMED') throw new p.CognitoError('UserNotConfirmedException', 'User is not confirmed.');
   if (user.status === 'FORCE_CHANGE_PASSWORD') {
     return challenge(ctx, client, user, 'NEW_PASSWORD_REQUIRED', {
       USER_ID_FOR_SRP: user.username,
