@@ -2,7 +2,8 @@
 // Every test checks what the result says, what the store still holds, and what Cognito now says.
 import { CognitoIdentityProviderClient, GlobalSignOutCommand, RevokeTokenCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { createAuth } from '../src/index';
-import { startHarness, serverView, type Harness, type Session } from './support/harness';
+import { startCognitoEmulator } from '../src/testing/index';
+import { inspectableStorage, startHarness, serverView, type Harness, type Session } from './support/harness';
 
 let h: Harness;
 let server: ReturnType<typeof serverView>;
@@ -247,6 +248,27 @@ describe('edge cases', () => {
       await expect(server.refresh(session)).resolves.toBe('NotAuthorizedException');
     } finally {
       await again.stop();
+    }
+  });
+});
+
+describe('global sign-out with an expired access token', () => {
+  test('refreshes the access token first (never stored), then GlobalSignOut succeeds: complete', async () => {
+    let clock = Date.now() - 2 * 3600_000; // tokens minted two hours ago
+    const started = await startCognitoEmulator({ now: () => clock });
+    try {
+      const setup = started.setup();
+      const storage = inspectableStorage();
+      const auth = createAuth({ userPoolId: setup.userPoolId, userPoolClientId: setup.clientId, endpoint: started.endpoint, storage });
+      await auth.signIn({ username: setup.username, password: setup.password });
+      clock = Date.now(); // the access token has now expired, for the emulator and for us
+      started.resetRequests();
+      await expect(auth.signOut({ global: true })).resolves.toEqual({ type: 'complete', signedOutLocally: true });
+      expect(started.requests.map((r) => r.operation)).toEqual(['InitiateAuth', 'GlobalSignOut']);
+      expect(storage.items.size).toBe(0);
+      await auth.stop();
+    } finally {
+      await started.close();
     }
   });
 });
