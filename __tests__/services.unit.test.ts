@@ -59,7 +59,7 @@ test('secretHash matches HMAC-SHA256(secret, username + clientId) in base64', as
 describe('token store', () => {
   test('keeps the session under one key and clears it in one removeItem', async () => {
     const storage = createMemoryStorage();
-    const store = createTokenStore(storage, 'client1');
+    const store = createTokenStore(storage, { clientId: 'client1' });
     await store.save({ accessToken: 'a', idToken: 'i', refreshToken: 'r' });
     expect(storage.getItem('authchart.client1.session')).toContain('"refreshToken":"r"');
     await expect(store.load()).resolves.toEqual({ accessToken: 'a', idToken: 'i', refreshToken: 'r' });
@@ -70,11 +70,11 @@ describe('token store', () => {
   test.each(['not json', '{"accessToken":1}', '[]', '{"accessToken":"a"}', '{"accessToken":"a","idToken":"i","refreshToken":5}'])('reads %s as no session', async (raw) => {
     const storage = createMemoryStorage();
     storage.setItem('authchart.c.session', raw);
-    await expect(createTokenStore(storage, 'c').load()).resolves.toBeNull();
+    await expect(createTokenStore(storage, { clientId: 'c' }).load()).resolves.toBeNull();
   });
 
   test('storage errors become StorageError without the stored values', async () => {
-    const store = createTokenStore({ getItem: () => { throw new Error('eyJsecret.value.here'); }, setItem() {}, removeItem() {} }, 'c');
+    const store = createTokenStore({ getItem: () => { throw new Error('eyJsecret.value.here'); }, setItem() {}, removeItem() {} }, { clientId: 'c' });
     await expect(store.load()).rejects.toMatchObject({ name: 'StorageError' });
     await expect(store.load()).rejects.not.toMatchObject({ message: expect.stringContaining('eyJ') });
   });

@@ -70,7 +70,8 @@ export type AuthEmitted =
   | { type: 'tokenRefreshFailed'; error: ErrorInfo }
   | { type: 'sessionEnded'; error: ErrorInfo }
   | { type: 'signedOut'; outcome: SignOutOutcome }
-  | { type: 'signOutFailed'; outcome: SignOutOutcome };
+  | { type: 'signOutFailed'; outcome: SignOutOutcome }
+  | { type: 'storageError'; error: ErrorInfo };
 
 /** Cognito refused the refresh token: revoked, expired or signed out globally. */
 const SESSION_OVER = new Set(['NotAuthorizedException', 'RefreshTokenMissing']);
@@ -127,6 +128,7 @@ export const authMachine = setup({
     announceSessionEnded: emit(({ context }) => ({ type: 'sessionEnded' as const, error: context.lastRefreshError ?? { name: 'NotAuthorizedException', message: 'The session ended' } })),
     announceSignedOut: emit((_, outcome: SignOutOutcome) => ({ type: 'signedOut' as const, outcome })),
     announceSignOutFailed: emit((_, outcome: SignOutOutcome) => ({ type: 'signOutFailed' as const, outcome })),
+    announceStorageError: emit((_, error: unknown) => ({ type: 'storageError' as const, error: toErrorInfo(error) })),
   },
 }).createMachine({
   id: 'auth',
@@ -140,7 +142,8 @@ export const authMachine = setup({
           { guard: { type: 'hasSession', params: ({ event }) => event.output }, target: 'signedIn', actions: { type: 'rememberSession', params: ({ event }) => event.output } },
           { target: 'signedOut' },
         ],
-        onError: 'signedOut',
+        // Unreadable storage or a corrupt session (already removed): start signed out, and say why.
+        onError: { target: 'signedOut', actions: { type: 'announceStorageError', params: errorOfEvent } },
       },
     },
     signedOut: {

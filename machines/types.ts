@@ -30,4 +30,5 @@ export const ErrorNames = {
   revocationNotEnabled: 'TokenRevocationNotEnabled',
   unexpectedResponse: 'UnexpectedResponse',
   storage: 'StorageError',
+  corruptSession: 'CorruptSession',
 } as const;

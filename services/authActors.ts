@@ -19,16 +19,21 @@ interface Dependencies {
 export function createAuthActors({ cognito, store, vault, userPoolId }: Dependencies) {
   const signInFlow = createSignInFlow({ cognito, store, vault, userPoolId });
   return {
-    /** Restores a stored session without a network call; what cannot be read as one is removed. */
+    /**
+     * Restores a stored session without a network call. What cannot be used as one (bad JSON, half
+     * a session, a non-JWT, another client's tokens) is removed, then reported as CorruptSession.
+     */
     loadSession: fromPromise<SessionSummary | null>(async () => {
-      const tokens = await store.load();
-      const summary = tokens && summarizeSession(tokens);
-      if (tokens && !summary) await store.clear(); // junk, not a session: remove it
-      return summary ?? null;
+      const stored = await store.read();
+      if (!stored) return null;
+      if ('summary' in stored) return stored.summary;
+      await store.clear();
+      throw new CognitoCallError(ErrorNames.corruptSession, `Removed a stored session that could not be used: ${stored.corrupt}`);
     }),
     signIn: fromPromise<SignInStepOutput, SignInInput>(({ input, signal }) => signInFlow.start(input, signal)),
     answerChallenge: fromPromise<SignInStepOutput, AnswerInput>(({ input, signal }) => signInFlow.answer(input, signal)),
     refreshTokens: fromPromise<SessionSummary, { username: string }>(async ({ input, signal }) => {
+      const epoch = store.epoch();
       const tokens = await store.load();
       if (!tokens?.refreshToken) throw new CognitoCallError('RefreshTokenMissing', 'The stored session has no refresh token');
       const fresh = await cognito.refreshTokens(tokens.refreshToken, input.username, signal);
@@ -36,7 +41,7 @@ export function createAuthActors({ cognito, store, vault, userPoolId }: Dependen
       if (!summary) throw new CognitoCallError(ErrorNames.unexpectedResponse, 'REFRESH_TOKEN_AUTH returned an access token that is not a Cognito JWT');
       // Left refreshing (a sign-out began): these tokens must never be written back.
       if (signal.aborted) throw new CognitoCallError('AbortError', 'The refresh was abandoned');
-      await store.save(fresh);
+      await store.save(fresh, epoch); // refused if a sign-out cleared the store meanwhile
       return summary;
     }),
     clearSession: fromPromise<void>(() => store.clear()),

@@ -10,45 +10,104 @@ export interface SessionTokens {
   readonly refreshToken?: string;
 }
 
+/** What the store holds: nothing, a usable session, or something that is not one (and why). */
+export type StoredSession = null | { readonly tokens: SessionTokens; readonly summary: SessionSummary } | { readonly corrupt: string };
+
 export interface TokenStore {
-  /** The stored session, or null when there is none or what is stored is not a usable session. */
+  /** The stored session's tokens, or null when there is none or it is not usable. */
   load(): Promise<SessionTokens | null>;
-  save(tokens: SessionTokens): Promise<void>;
+  /** The stored session with its summary, or why what is stored cannot be used. */
+  read(): Promise<StoredSession>;
+  /**
+   * Writes the session, unless the store was cleared since `epoch` was taken: a refresh that
+   * answers after a sign-out began can then never write tokens back (throws StaleWriteError).
+   */
+  save(tokens: SessionTokens, epoch?: number): Promise<void>;
   /** Removes the session. One key, so a failure leaves the session whole; throws StorageError. */
   clear(): Promise<void>;
+  /** Changes at every clear(); take it before a write that must not outlive a sign-out. */
+  epoch(): number;
 }
 
-/** A failure of the app's storage. The message never includes stored values. */
+/** A failure of the app's storage, or a call that did not settle in time. Never holds stored values. */
 export class StorageError extends Error {
   override readonly name = ErrorNames.storage;
 }
 
+/** A write refused because the session was cleared after the writer started. */
+export class StaleWriteError extends Error {
+  override readonly name = 'StaleWriteError';
+}
+
+export interface TokenStoreOptions {
+  readonly clientId: string;
+  readonly userPoolId?: string;
+  /** A storage call that has not settled by then fails with StorageError. Default 5000. */
+  readonly timeoutMs?: number;
+}
+
 /**
  * Keeps the whole session under one key, `authchart.<clientId>.session`, so that clearing is a
- * single removeItem: the store is either whole or empty, never half-deleted.
+ * single removeItem: the store is either whole or empty, never half-deleted. Calls run one at a
+ * time, in order, each bounded in time, so a hanging storage cannot wedge a sign-out.
  */
-export function createTokenStore(storage: StorageLike, clientId: string): TokenStore {
+export function createTokenStore(storage: StorageLike, { clientId, userPoolId, timeoutMs = 5000 }: TokenStoreOptions): TokenStore {
   const key = `authchart.${clientId}.session`;
-  const attempt = async <T>(what: string, run: () => T | Promise<T>): Promise<T> => {
+  let epoch = 0;
+  let queue: Promise<unknown> = Promise.resolve();
+
+  function attempt<T>(what: string, run: () => T | Promise<T>): Promise<T> {
+    const next = queue.then(() => bounded(what, run));
+    queue = next.catch(() => undefined);
+    return next;
+  }
+  async function bounded<T>(what: string, run: () => T | Promise<T>): Promise<T> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
     try {
-      return await run();
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new StorageError(`Storage did not ${what} the session within ${timeoutMs} ms`)), timeoutMs);
+      });
+      return await Promise.race([Promise.resolve().then(run), timeout]);
     } catch (error) {
+      if (error instanceof StorageError || error instanceof StaleWriteError) throw error;
       throw new StorageError(`Could not ${what} the session in storage (${error instanceof Error ? error.name : 'unknown error'})`);
+    } finally {
+      clearTimeout(timer);
     }
-  };
+  }
+
+  async function read(): Promise<StoredSession> {
+    const raw = await attempt('read', () => storage.getItem(key));
+    if (raw == null) return null;
+    const tokens = parseSession(raw);
+    if (!tokens) return { corrupt: 'what is stored is not a session (bad JSON or missing tokens)' };
+    const summary = summarizeSession(tokens);
+    if (!summary) return { corrupt: 'the stored access token is not a Cognito JWT' };
+    const claims = readJwtClaims(tokens.accessToken);
+    if (typeof claims?.client_id === 'string' && claims.client_id !== clientId) return { corrupt: 'the stored tokens belong to another app client' };
+    if (userPoolId && typeof claims?.iss === 'string' && !claims.iss.endsWith(`/${userPoolId}`)) return { corrupt: 'the stored tokens belong to another user pool' };
+    return { tokens, summary };
+  }
+
   return {
+    read,
     async load() {
-      const raw = await attempt('read', () => storage.getItem(key));
-      return raw ? parseSession(raw) : null;
+      const stored = await read();
+      return stored && 'tokens' in stored ? stored.tokens : null;
     },
-    async save(tokens) {
-      await attempt('write', () => storage.setItem(key, JSON.stringify({ version: 1, ...tokens })));
+    save(tokens, expected) {
+      return attempt('write', () => {
+        if (expected !== undefined && expected !== epoch) throw new StaleWriteError('The session was cleared after this write began');
+        return storage.setItem(key, JSON.stringify({ version: 1, ...tokens }));
+      });
     },
     async clear() {
+      epoch += 1; // at once: any write queued from before this point is now stale
       await attempt('remove', () => storage.removeItem(key));
       const left = await attempt('read back', () => storage.getItem(key));
       if (left != null) throw new StorageError('Storage still holds the session after removeItem');
     },
+    epoch: () => epoch,
   };
 }
 

@@ -20,6 +20,8 @@ export interface AuthConfig {
   readonly networkTimeoutMs?: number;
   /** getSession() refreshes when the access token expires within this many seconds. Default 60. */
   readonly refreshSkewSeconds?: number;
+  /** A storage call that has not settled by then fails with StorageError. Default 5000. */
+  readonly storageTimeoutMs?: number;
   /** An XState inspection observer, e.g. from @statelyai/inspect. */
   readonly inspect?: Observer<InspectionEvent> | ((event: InspectionEvent) => void);
 }
@@ -34,11 +36,13 @@ export interface ResolvedConfig {
   readonly storage: StorageLike;
   readonly networkTimeoutMs: number;
   readonly refreshSkewSeconds: number;
+  readonly storageTimeoutMs: number;
   readonly inspect?: AuthConfig['inspect'];
 }
 
 export const DEFAULT_NETWORK_TIMEOUT_MS = 3000;
 export const DEFAULT_REFRESH_SKEW_SECONDS = 60;
+export const DEFAULT_STORAGE_TIMEOUT_MS = 5000;
 const MAX_NETWORK_TIMEOUT_MS = 120_000;
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 const USER_POOL_ID = /^[\w-]+_[0-9a-zA-Z]+$/;
@@ -80,6 +84,10 @@ export function resolveConfig(config: unknown): ResolvedConfig {
   if (typeof skew !== 'number' || !Number.isInteger(skew) || skew < 0 || skew > 3600) {
     throw new AuthConfigError('refreshSkewSeconds', `must be a whole number of seconds from 0 to 3600, got ${describe(skew)}`);
   }
+  const storageTimeout = c.storageTimeoutMs ?? DEFAULT_STORAGE_TIMEOUT_MS;
+  if (typeof storageTimeout !== 'number' || !Number.isInteger(storageTimeout) || storageTimeout <= 0 || storageTimeout > MAX_NETWORK_TIMEOUT_MS) {
+    throw new AuthConfigError('storageTimeoutMs', `must be a whole number of milliseconds from 1 to ${MAX_NETWORK_TIMEOUT_MS}, got ${describe(storageTimeout)}`);
+  }
   const inspect = c.inspect;
   if (inspect !== undefined && typeof inspect !== 'function' && typeof (inspect as { next?: unknown } | null)?.next !== 'function') {
     throw new AuthConfigError('inspect', 'must be an inspection observer (a function or an object with next())');
@@ -91,6 +99,7 @@ export function resolveConfig(config: unknown): ResolvedConfig {
     storage: (c.storage as StorageLike | undefined) ?? createMemoryStorage(),
     networkTimeoutMs: timeout,
     refreshSkewSeconds: skew,
+    storageTimeoutMs: storageTimeout,
     ...(c.clientSecret !== undefined && { clientSecret: c.clientSecret as string }),
     ...(c.endpoint !== undefined && { endpoint: c.endpoint as string }),
     ...(c.client !== undefined && { client: c.client as CognitoIdentityProviderClient }),

@@ -27,7 +27,7 @@ export interface Auth {
   signOut(options?: SignOutOptions): Promise<SignOutResult>;
   /** Retries the failed server calls of a partial result with the tokens it carries. */
   retrySignOut(result: SignOutResult): Promise<SignOutResult>;
-  /** signedIn, signedOut, tokenRefresh, tokenRefresh_failure; returns the unsubscribe function. */
+  /** signedIn, signedOut, tokenRefresh, tokenRefresh_failure, storageError; returns the unsubscribe function. */
   on<T extends AuthHubEventType>(type: T, handler: (event: Extract<AuthHubEvent, { type: T }>) => void): () => void;
   /** The running statechart: subscribe(), getSnapshot(), on(). */
   readonly actor: AuthActor;
@@ -42,7 +42,7 @@ export function createAuth(config: AuthConfig): Auth {
   const settings = resolveConfig(config);
   const client = settings.client ?? createCognitoClient(settings.region, settings.endpoint);
   const cognito = createSdkCognito({ client, clientId: settings.clientId, ...(settings.clientSecret && { clientSecret: settings.clientSecret }) });
-  const store = createTokenStore(settings.storage, settings.clientId);
+  const store = createTokenStore(settings.storage, { clientId: settings.clientId, userPoolId: settings.userPoolId, timeoutMs: settings.storageTimeoutMs });
   const vault = createSecretVault();
   const machine = authMachine.provide({
     actors: {

@@ -10,7 +10,9 @@ export type AuthHubEvent =
   | { readonly type: 'signedIn'; readonly username: string }
   | { readonly type: 'signedOut'; readonly reason: 'signOut' | 'sessionEnded'; readonly outcome: SignOutOutcome }
   | { readonly type: 'tokenRefresh'; readonly username: string }
-  | { readonly type: 'tokenRefresh_failure'; readonly error: ErrorInfo };
+  | { readonly type: 'tokenRefresh_failure'; readonly error: ErrorInfo }
+  /** The stored session could not be used (CorruptSession: it was removed) or storage failed (StorageError). */
+  | { readonly type: 'storageError'; readonly error: ErrorInfo };
 
 export type AuthHubEventType = AuthHubEvent['type'];
 
@@ -27,6 +29,8 @@ function toHubEvent(event: AuthEmitted): AuthHubEvent | undefined {
       return { type: 'tokenRefresh', username: event.username };
     case 'tokenRefreshFailed':
       return { type: 'tokenRefresh_failure', error: event.error };
+    case 'storageError':
+      return { type: 'storageError', error: event.error };
     default:
       return undefined;
   }
