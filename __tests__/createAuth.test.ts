@@ -182,7 +182,7 @@ describe('storage', () => {
 
   test('a stored session is restored at start without a network call', async () => {
     const session = await h.signedIn();
-    const again = createAuth(configFor({ userPoolId: 'us-east-1_x1', clientId: session.clientId }, { storage: session.storage }));
+    const again = createAuth(configFor({ userPoolId: session.userPoolId, clientId: session.clientId }, { storage: session.storage }));
     await new Promise((resolve) => again.actor.subscribe((s) => s.value !== 'loadingSession' && resolve(null)));
     expect(again.actor.getSnapshot().matches('signedIn')).toBe(true);
     expect(h.emu.requests).toEqual([]);

@@ -60,9 +60,10 @@ describe('token store', () => {
   test('keeps the session under one key and clears it in one removeItem', async () => {
     const storage = createMemoryStorage();
     const store = createTokenStore(storage, { clientId: 'client1' });
-    await store.save({ accessToken: 'a', idToken: 'i', refreshToken: 'r' });
+    const session = { accessToken: jwt({ username: 'u', exp: 9e9 }), idToken: 'i', refreshToken: 'r' };
+    await store.save(session);
     expect(storage.getItem('authchart.client1.session')).toContain('"refreshToken":"r"');
-    await expect(store.load()).resolves.toEqual({ accessToken: 'a', idToken: 'i', refreshToken: 'r' });
+    await expect(store.load()).resolves.toEqual(session);
     await store.clear();
     await expect(store.load()).resolves.toBeNull();
   });

@@ -79,9 +79,8 @@ describe('local sign-out (default)', () => {
 
   test('server unreachable (connection refused): NetworkError, cache cleared', async () => {
     const session = await h.signedIn();
-    const { userPoolId } = h.emu.setup();
     // The same stored session, restored by an app whose Cognito endpoint refuses connections.
-    const offline = createAuth({ userPoolId, userPoolClientId: session.clientId, endpoint: 'http://127.0.0.1:9', storage: session.storage });
+    const offline = createAuth({ userPoolId: session.userPoolId, userPoolClientId: session.clientId, endpoint: 'http://127.0.0.1:9', storage: session.storage });
     try {
       const result = await offline.signOut();
       expect(result).toMatchObject({ type: 'partial', revokeTokenError: { name: 'NetworkError', refreshToken: session.tokens.refreshToken } });
@@ -241,7 +240,7 @@ describe('edge cases', () => {
 
   test('a session restored from storage signs out the same way', async () => {
     const session = await h.signedIn();
-    const again = createAuth({ region: h.emu.region, userPoolId: 'us-east-1_restored', userPoolClientId: session.clientId, endpoint: h.emu.endpoint, storage: session.storage });
+    const again = createAuth({ region: h.emu.region, userPoolId: session.userPoolId, userPoolClientId: session.clientId, endpoint: h.emu.endpoint, storage: session.storage });
     try {
       await expect(again.signOut()).resolves.toMatchObject({ type: 'complete' });
       storeIsEmpty(session);

@@ -24,6 +24,7 @@ export interface Session {
   username: string;
   password: string;
   clientId: string;
+  userPoolId: string;
   clientSecret?: string;
   /** The tokens as they were right after sign-in (read from storage, for server-side checks). */
   tokens: { accessToken: string; idToken: string; refreshToken: string };
