@@ -4,6 +4,7 @@ import type { SessionSummary } from '../machines/types.js';
 import { ErrorNames } from '../machines/types.js';
 import { CognitoCallError } from './cognitoErrors.js';
 import type { CognitoService } from './cognito.js';
+import type { RevocationOutbox } from './revocationOutbox.js';
 import type { SecretVault } from './secretVault.js';
 import { createSignInFlow } from './signInFlow.js';
 import { summarizeSession, type TokenStore } from './tokenStore.js';
@@ -13,10 +14,11 @@ interface Dependencies {
   store: TokenStore;
   vault: SecretVault;
   userPoolId: string;
+  outbox?: RevocationOutbox | undefined;
 }
 
 /** The implementations of the auth machine's own actors (sign-out has its own: signOutActors). */
-export function createAuthActors({ cognito, store, vault, userPoolId }: Dependencies) {
+export function createAuthActors({ cognito, store, vault, userPoolId, outbox }: Dependencies) {
   const signInFlow = createSignInFlow({ cognito, store, vault, userPoolId });
   return {
     /**
@@ -26,7 +28,13 @@ export function createAuthActors({ cognito, store, vault, userPoolId }: Dependen
     loadSession: fromPromise<SessionSummary | null>(async () => {
       const stored = await store.read();
       if (!stored) return null;
-      if ('summary' in stored) return stored.summary;
+      if ('summary' in stored) {
+        // Its refresh token is in the outbox: a sign-out began and the process stopped before it ended.
+        const condemned = stored.tokens.refreshToken !== undefined && (await outbox?.has(stored.tokens.refreshToken));
+        if (!condemned) return stored.summary;
+        await store.clear();
+        return null;
+      }
       await store.clear();
       throw new CognitoCallError(ErrorNames.corruptSession, `Removed a stored session that could not be used: ${stored.corrupt}`);
     }),

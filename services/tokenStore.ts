@@ -1,7 +1,9 @@
 import type { SessionSummary } from '../machines/types.js';
-import { ErrorNames } from '../machines/types.js';
 import { readJwtClaims } from './jwt.js';
 import type { StorageLike } from './storage.js';
+import { createStorageQueue, StorageError } from './storageQueue.js';
+
+export { StorageError } from './storageQueue.js';
 
 /** The secrets of one session. They live here and nowhere in the statechart. */
 export interface SessionTokens {
@@ -29,11 +31,6 @@ export interface TokenStore {
   epoch(): number;
 }
 
-/** A failure of the app's storage, or a call that did not settle in time. Never holds stored values. */
-export class StorageError extends Error {
-  override readonly name = ErrorNames.storage;
-}
-
 /** A write refused because the session was cleared after the writer started. */
 export class StaleWriteError extends Error {
   override readonly name = 'StaleWriteError';
@@ -54,30 +51,10 @@ export interface TokenStoreOptions {
 export function createTokenStore(storage: StorageLike, { clientId, userPoolId, timeoutMs = 5000 }: TokenStoreOptions): TokenStore {
   const key = `authchart.${clientId}.session`;
   let epoch = 0;
-  let queue: Promise<unknown> = Promise.resolve();
-
-  function attempt<T>(what: string, run: () => T | Promise<T>): Promise<T> {
-    const next = queue.then(() => bounded(what, run));
-    queue = next.catch(() => undefined);
-    return next;
-  }
-  async function bounded<T>(what: string, run: () => T | Promise<T>): Promise<T> {
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    try {
-      const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new StorageError(`Storage did not ${what} the session within ${timeoutMs} ms`)), timeoutMs);
-      });
-      return await Promise.race([Promise.resolve().then(run), timeout]);
-    } catch (error) {
-      if (error instanceof StorageError || error instanceof StaleWriteError) throw error;
-      throw new StorageError(`Could not ${what} the session in storage (${error instanceof Error ? error.name : 'unknown error'})`);
-    } finally {
-      clearTimeout(timer);
-    }
-  }
+  const attempt = createStorageQueue(timeoutMs, (error) => error instanceof StaleWriteError);
 
   async function read(): Promise<StoredSession> {
-    const raw = await attempt('read', () => storage.getItem(key));
+    const raw = await attempt('read the session', () => storage.getItem(key));
     if (raw == null) return null;
     const tokens = parseSession(raw);
     if (!tokens) return { corrupt: 'what is stored is not a session (bad JSON or missing tokens)' };
@@ -96,15 +73,15 @@ export function createTokenStore(storage: StorageLike, { clientId, userPoolId, t
       return stored && 'tokens' in stored ? stored.tokens : null;
     },
     save(tokens, expected) {
-      return attempt('write', () => {
+      return attempt('write the session', () => {
         if (expected !== undefined && expected !== epoch) throw new StaleWriteError('The session was cleared after this write began');
         return storage.setItem(key, JSON.stringify({ version: 1, ...tokens }));
       });
     },
     async clear() {
       epoch += 1; // at once: any write queued from before this point is now stale
-      await attempt('remove', () => storage.removeItem(key));
-      const left = await attempt('read back', () => storage.getItem(key));
+      await attempt('remove the session', () => storage.removeItem(key));
+      const left = await attempt('read back the session', () => storage.getItem(key));
       if (left != null) throw new StorageError('Storage still holds the session after removeItem');
     },
     epoch: () => epoch,

@@ -22,8 +22,21 @@ export interface AuthConfig {
   readonly refreshSkewSeconds?: number;
   /** A storage call that has not settled by then fails with StorageError. Default 5000. */
   readonly storageTimeoutMs?: number;
+  /**
+   * Refresh tokens whose revocation failed for a retryable reason are kept (in `storage`, under
+   * their own key) and revoked later: with backoff, at the next createAuth, and on
+   * flushRevocations(). `false` turns this off. See docs/reliability.md for the trade-off.
+   */
+  readonly revocationOutbox?: false | RevocationOutboxOptions;
   /** An XState inspection observer, e.g. from @statelyai/inspect. */
   readonly inspect?: Observer<InspectionEvent> | ((event: InspectionEvent) => void);
+}
+
+export interface RevocationOutboxOptions {
+  /** Entries older than this are dropped unrevoked. Default 30 days (Cognito's default refresh token life). */
+  readonly maxAgeMs?: number;
+  /** First retry delay, doubling per attempt up to 5 minutes. Default 1000. */
+  readonly retryBaseMs?: number;
 }
 
 export interface ResolvedConfig {
@@ -37,6 +50,7 @@ export interface ResolvedConfig {
   readonly networkTimeoutMs: number;
   readonly refreshSkewSeconds: number;
   readonly storageTimeoutMs: number;
+  readonly revocationOutbox: false | Required<RevocationOutboxOptions>;
   readonly inspect?: AuthConfig['inspect'];
 }
 
@@ -88,6 +102,7 @@ export function resolveConfig(config: unknown): ResolvedConfig {
   if (typeof storageTimeout !== 'number' || !Number.isInteger(storageTimeout) || storageTimeout <= 0 || storageTimeout > MAX_NETWORK_TIMEOUT_MS) {
     throw new AuthConfigError('storageTimeoutMs', `must be a whole number of milliseconds from 1 to ${MAX_NETWORK_TIMEOUT_MS}, got ${describe(storageTimeout)}`);
   }
+  const revocationOutbox = resolveOutbox(c.revocationOutbox);
   const inspect = c.inspect;
   if (inspect !== undefined && typeof inspect !== 'function' && typeof (inspect as { next?: unknown } | null)?.next !== 'function') {
     throw new AuthConfigError('inspect', 'must be an inspection observer (a function or an object with next())');
@@ -100,11 +115,21 @@ export function resolveConfig(config: unknown): ResolvedConfig {
     networkTimeoutMs: timeout,
     refreshSkewSeconds: skew,
     storageTimeoutMs: storageTimeout,
+    revocationOutbox,
     ...(c.clientSecret !== undefined && { clientSecret: c.clientSecret as string }),
     ...(c.endpoint !== undefined && { endpoint: c.endpoint as string }),
     ...(c.client !== undefined && { client: c.client as CognitoIdentityProviderClient }),
     ...(inspect !== undefined && { inspect: inspect as AuthConfig['inspect'] }),
   };
+}
+
+function resolveOutbox(value: unknown): false | Required<RevocationOutboxOptions> {
+  if (value === false) return false;
+  if (value !== undefined && (typeof value !== 'object' || value === null)) throw new AuthConfigError('revocationOutbox', 'must be false or an object { maxAgeMs?, retryBaseMs? }');
+  const { maxAgeMs = 30 * 24 * 3600_000, retryBaseMs = 1000 } = (value ?? {}) as Record<string, unknown>;
+  if (typeof maxAgeMs !== 'number' || !Number.isInteger(maxAgeMs) || maxAgeMs <= 0) throw new AuthConfigError('revocationOutbox.maxAgeMs', `must be a positive whole number of milliseconds, got ${describe(maxAgeMs)}`);
+  if (typeof retryBaseMs !== 'number' || !Number.isInteger(retryBaseMs) || retryBaseMs <= 0) throw new AuthConfigError('revocationOutbox.retryBaseMs', `must be a positive whole number of milliseconds, got ${describe(retryBaseMs)}`);
+  return { maxAgeMs, retryBaseMs };
 }
 
 function isHttpUrl(value: unknown): boolean {

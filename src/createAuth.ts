@@ -3,6 +3,7 @@ import { authMachine } from '../machines/authMachine.js';
 import { signOutMachine } from '../machines/signOutMachine.js';
 import { createAuthActors } from '../services/authActors.js';
 import { createCognitoClient, createSdkCognito } from '../services/cognito.js';
+import { createRevocationOutbox, type DrainReport } from '../services/revocationOutbox.js';
 import { createSecretVault } from '../services/secretVault.js';
 import { createSignOutActors } from '../services/signOutActors.js';
 import { createTokenStore } from '../services/tokenStore.js';
@@ -10,6 +11,7 @@ import { resolveConfig, type AuthConfig } from './config.js';
 import { AuthError, AuthStoppedError } from './errors.js';
 import { listen, type AuthHubEvent, type AuthHubEventType } from './events.js';
 import { COMPLETE, NO_SESSION, SIGNED_IN, challengeStep, toSignOutResult, type AuthSession, type SignInResult, type SignOutResult } from './results.js';
+import { createRevocationRetries } from './revocationRetries.js';
 import { retrySignOut } from './retrySignOut.js';
 import { validateConfirmSignIn, validateGetSession, validateSignIn, validateSignOut, type ConfirmSignInOptions, type GetSessionOptions, type SignInOptions, type SignOutOptions } from './validate.js';
 import { whenEmitted } from './whenEmitted.js';
@@ -27,6 +29,8 @@ export interface Auth {
   signOut(options?: SignOutOptions): Promise<SignOutResult>;
   /** Retries the failed server calls of a partial result with the tokens it carries. */
   retrySignOut(result: SignOutResult): Promise<SignOutResult>;
+  /** Revokes now every refresh token waiting in the revocation outbox. */
+  flushRevocations(): Promise<DrainReport>;
   /** signedIn, signedOut, tokenRefresh, tokenRefresh_failure, storageError; returns the unsubscribe function. */
   on<T extends AuthHubEventType>(type: T, handler: (event: Extract<AuthHubEvent, { type: T }>) => void): () => void;
   /** The running statechart: subscribe(), getSnapshot(), on(). */
@@ -44,15 +48,21 @@ export function createAuth(config: AuthConfig): Auth {
   const cognito = createSdkCognito({ client, clientId: settings.clientId, ...(settings.clientSecret && { clientSecret: settings.clientSecret }) });
   const store = createTokenStore(settings.storage, { clientId: settings.clientId, userPoolId: settings.userPoolId, timeoutMs: settings.storageTimeoutMs });
   const vault = createSecretVault();
+  const outbox = settings.revocationOutbox
+    ? createRevocationOutbox({ storage: settings.storage, clientId: settings.clientId, cognito, timeoutMs: settings.storageTimeoutMs, ...settings.revocationOutbox })
+    : undefined;
   const machine = authMachine.provide({
     actors: {
-      ...createAuthActors({ cognito, store, vault, userPoolId: settings.userPoolId }),
+      ...createAuthActors({ cognito, store, vault, userPoolId: settings.userPoolId, outbox }),
       signOut: signOutMachine.provide({ actors: createSignOutActors({ cognito, store }) }),
     },
   });
   const actor = createActor(machine, { input: { networkTimeoutMs: settings.networkTimeoutMs }, ...(settings.inspect && { inspect: settings.inspect }) });
   const stopped = new AbortController();
   actor.start();
+  const revocations = createRevocationRetries(outbox, stopped.signal);
+  // Revoke what earlier runs left behind, once the stored session has been checked against it.
+  void whenNotIn('loadingSession', 'createAuth').then(revocations.drainInBackground, () => {});
 
   const inState = (...states: string[]) => states.some((state) => actor.getSnapshot().matches(state as never));
 
@@ -110,9 +120,14 @@ export function createAuth(config: AuthConfig): Auth {
     }
     if (!inState('signedIn')) return COMPLETE; // nobody to sign out: no network call
     const tokens = await store.load().catch(() => null); // for the retry tokens of a partial result
+    const revocable = actor.getSnapshot().context.session?.revocable === true;
+    const condemned = revocable ? tokens?.refreshToken : undefined;
+    if (condemned) await revocations.condemn(condemned); // write-ahead: a crash from here on loses nothing
     const settled = whenEmitted(actor, ['signedOut', 'signOutFailed'], stopped.signal, 'signOut');
     actor.send({ type: 'SIGN_OUT', global });
-    return toSignOutResult((await settled).outcome, tokens);
+    const result = toSignOutResult((await settled).outcome, tokens);
+    if (condemned) await revocations.settle(condemned, result);
+    return result;
   }
 
   /** One REFRESH_TOKEN_AUTH at a time; every caller shares it. Rejects when tokens were kept. */
@@ -170,11 +185,18 @@ export function createAuth(config: AuthConfig): Auth {
       signingOut ??= runSignOut(global).finally(() => (signingOut = null));
       return signingOut;
     }),
-    retrySignOut: guarded('retrySignOut', (result) => retrySignOut(cognito, result, settings.networkTimeoutMs)),
+    retrySignOut: guarded('retrySignOut', async (result) => {
+      const retried = await retrySignOut(cognito, result, settings.networkTimeoutMs);
+      const token = result.type === 'partial' ? result.revokeTokenError?.refreshToken : undefined;
+      if (token) await revocations.settle(token, retried);
+      return retried;
+    }),
+    flushRevocations: guarded('flushRevocations', () => revocations.flush()),
     on: (type, handler) => listen(actor, type, handler),
     async stop() {
       if (stopped.signal.aborted) return;
       stopped.abort();
+      revocations.stop();
       actor.stop();
       vault.clear();
       if (!settings.client) client.destroy();

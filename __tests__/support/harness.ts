@@ -63,6 +63,9 @@ export async function startHarness(): Promise<Harness> {
         endpoint: emu.endpoint,
         storage,
         ...(setup.clientSecret && { clientSecret: setup.clientSecret }),
+        // Background revocation retries would land in other tests' request logs (one emulator is
+        // shared), so they wait 10 minutes here; the outbox's own tests choose short delays.
+        revocationOutbox: { retryBaseMs: 600_000 },
         ...config,
       });
       auths.push(auth);
@@ -96,4 +99,23 @@ export function serverView(emu: CognitoEmulator) {
       ),
     destroy: () => client.destroy(),
   };
+}
+
+/**
+ * What a finished sign-out must leave: no session, no access or ID token anywhere, and the
+ * refresh token, if anywhere, only in the revocation outbox (kept there to be revoked later).
+ * Returns whether the outbox holds the refresh token.
+ */
+export function expectSignedOutStore(storage: InspectableStorage, tokens: { accessToken: string; idToken: string; refreshToken?: string }): boolean {
+  const entries = [...storage.items.entries()];
+  if (entries.some(([key]) => key.endsWith('.session'))) throw new Error(`the session is still stored: ${entries.map(([key]) => key).join(', ')}`);
+  let inOutbox = false;
+  for (const [key, value] of entries) {
+    if (value.includes(tokens.accessToken) || value.includes(tokens.idToken)) throw new Error(`an access or ID token is left under ${key}`);
+    if (tokens.refreshToken && value.includes(tokens.refreshToken)) {
+      if (!key.endsWith('.revocationOutbox')) throw new Error(`the refresh token is left outside the outbox, under ${key}`);
+      inOutbox = true;
+    }
+  }
+  return inOutbox;
 }
