@@ -30,8 +30,11 @@ export interface RevocationOutbox {
   has(refreshToken: string): Promise<boolean>;
   /** After a revocation attempt: kept (with backoff) if it failed for a retryable reason, else removed. */
   settle(refreshToken: string, error: ErrorInfo | undefined): Promise<void>;
-  /** Tries every entry that is due, one at a time; a throttled answer postpones the rest. */
-  drain(signal?: AbortSignal): Promise<DrainReport>;
+  /**
+   * Tries the entries one at a time: those whose backoff has passed, or all of them with
+   * `everyEntry` (an explicit flush, a new process). A throttled answer postpones the rest.
+   */
+  drain(options?: { signal?: AbortSignal; everyEntry?: boolean }): Promise<DrainReport>;
   /** Milliseconds until the next entry is due, or null when the outbox is empty. */
   nextAttemptIn(): Promise<number | null>;
 }
@@ -84,7 +87,7 @@ export function createRevocationOutbox({ storage, clientId, cognito, timeoutMs, 
     entries.map((entry) => (entry.token === token ? { ...entry, attempts: entry.attempts + 1, notBefore: now() + backoff(entry.attempts + 1) } : entry));
 
   let draining: Promise<DrainReport> | null = null;
-  async function drainOnce(signal?: AbortSignal): Promise<DrainReport> {
+  async function drainOnce(signal: AbortSignal | undefined, everyEntry: boolean): Promise<DrainReport> {
     let revoked = 0;
     let dropped = 0;
     for (const entry of await read()) {
@@ -94,7 +97,7 @@ export function createRevocationOutbox({ storage, clientId, cognito, timeoutMs, 
         dropped += 1;
         continue;
       }
-      if (entry.notBefore > now()) continue;
+      if (!everyEntry && entry.notBefore > now()) continue;
       try {
         await cognito.revokeToken(entry.token, signal);
         await mutate(without(entry.token));
@@ -117,8 +120,8 @@ export function createRevocationOutbox({ storage, clientId, cognito, timeoutMs, 
     add: (token) => mutate((entries) => [...without(token)(entries), { token, queuedAt: now(), attempts: 0, notBefore: 0 }]),
     has: async (token) => (await read()).some((entry) => entry.token === token),
     settle: (token, error) => mutate(isRetryableRevocation(error) ? postpone(token) : without(token)),
-    drain(signal) {
-      draining ??= drainOnce(signal).finally(() => (draining = null));
+    drain({ signal, everyEntry = false } = {}) {
+      draining ??= drainOnce(signal, everyEntry).finally(() => (draining = null));
       return draining;
     },
     async nextAttemptIn() {

@@ -11,9 +11,10 @@ const NOTHING: DrainReport = Object.freeze({ revoked: 0, dropped: 0, pending: 0 
 export function createRevocationRetries(outbox: RevocationOutbox | undefined, stopped: AbortSignal) {
   let timer: ReturnType<typeof setTimeout> | undefined;
 
-  async function flush(): Promise<DrainReport> {
+  /** `everyEntry`: ignore the backoff (an explicit flush, or the first drain of a new process). */
+  async function flush(everyEntry = true): Promise<DrainReport> {
     if (!outbox) return NOTHING;
-    const report = await outbox.drain(stopped);
+    const report = await outbox.drain({ signal: stopped, everyEntry });
     schedule();
     return report;
   }
@@ -21,16 +22,17 @@ export function createRevocationRetries(outbox: RevocationOutbox | undefined, st
     clearTimeout(timer);
     void outbox?.nextAttemptIn().then((wait) => {
       if (wait === null || stopped.aborted) return;
-      timer = setTimeout(drainInBackground, wait);
+      timer = setTimeout(() => flush(false).catch(() => {}), wait);
       (timer as { unref?: () => void }).unref?.();
     }, () => {});
   }
+  /** The first drain of this process: every entry, whatever its backoff. */
   function drainInBackground(): void {
-    flush().catch(() => {}); // storage or network trouble: the entries wait for the next attempt
+    flush(true).catch(() => {}); // storage or network trouble: the entries wait for the next attempt
   }
 
   return {
-    flush,
+    flush: () => flush(true),
     drainInBackground,
     /** Write-ahead, before RevokeToken is sent. Best effort: failing storage must not block a sign-out. */
     condemn: (token: string) => outbox?.add(token).catch(() => {}),

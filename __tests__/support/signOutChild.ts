@@ -1,0 +1,21 @@
+// Run as a child process by revocationOutbox.test.ts: signs in, then starts a sign-out that the
+// parent kills (SIGKILL) while RevokeToken is in flight. Arguments: a JSON config.
+import { createAuth } from '../../src/index';
+import { fileStorage } from './fileStorage';
+
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+const { endpoint, userPoolId, clientId, username, password, file } = JSON.parse(process.argv[2]!) as Record<string, string>;
+const auth = createAuth({ userPoolId: userPoolId!, userPoolClientId: clientId!, endpoint: endpoint!, storage: fileStorage(file!), networkTimeoutMs: 60_000 });
+
+async function main() {
+  await auth.signIn({ username: username!, password: password!, authFlow: 'USER_PASSWORD_AUTH' });
+  process.stdout.write('signed-in\n');
+  await new Promise<void>((resolve) => process.stdin.once('data', () => resolve())); // the parent says when
+  process.stdout.write('signing-out\n');
+  await auth.signOut();
+  process.stdout.write('signed-out\n'); // never reached: the parent kills us first
+}
+main().catch((error: unknown) => {
+  process.stderr.write(`${String(error)}\n`);
+  process.exit(1);
+});
