@@ -43,6 +43,7 @@ export async function startCognitoEmulator(options: CognitoEmulatorOptions = {})
     resetRequests: () => {
       requests.length = 0;
     },
+    tokenRevoked: (token) => tokens.isRevoked(token),
     createUserPool: (name) => ({ userPoolId: store.createPool(name ?? 'authchart-test-pool').id }),
     createUserPoolClient: (o: CreateUserPoolClientOptions) => {
       const client = store.createClient({

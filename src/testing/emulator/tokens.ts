@@ -69,6 +69,12 @@ export class TokenService {
     return this.refreshTokens.get(digest(token));
   }
 
+  /** Whether a refresh or access token issued here has been revoked; undefined for any other string. */
+  isRevoked(token: string): boolean | undefined {
+    const key = digest(token);
+    return (this.refreshTokens.get(key) ?? this.accessTokens.get(key))?.revoked;
+  }
+
   /** Revokes a refresh token and every access token sharing its origin_jti. */
   revokeFamily(record: RefreshRecord): void {
     record.revoked = true;

@@ -128,4 +128,9 @@ export interface CognitoEmulator {
   mfaCode(userPoolId: string, username: string): string;
   readonly requests: ReadonlyArray<EmulatorRequestRecord>;
   resetRequests(): void;
+  /**
+   * Whether a refresh or access token this emulator issued has been revoked (RevokeToken,
+   * GlobalSignOut): true or false, or undefined for a token it never issued. Read-only, for tests.
+   */
+  tokenRevoked(token: string): boolean | undefined;
 }
