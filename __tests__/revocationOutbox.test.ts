@@ -29,6 +29,11 @@ describe('outbox (fake Cognito)', () => {
   } as unknown as CognitoService;
   const outboxOver = (storage = createMemoryStorage(), maxAgeMs?: number) =>
     createRevocationOutbox({ storage, clientId: 'c1', cognito, timeoutMs: 1000, retryBaseMs: 1000, now: () => clock, ...(maxAgeMs && { maxAgeMs }) });
+  /** Entries an earlier process left: written by another instance, so none is held by a running sign-out. */
+  async function leftBehind(storage: ReturnType<typeof createMemoryStorage>, tokens: string[]) {
+    const earlier = outboxOver(storage);
+    for (const token of tokens) await earlier.add(token);
+  }
   beforeEach(() => {
     answers.length = 0;
     sent.length = 0;
@@ -46,10 +51,10 @@ describe('outbox (fake Cognito)', () => {
 
   test('drain revokes what is due, drops final refusals and old entries, postpones the rest', async () => {
     const storage = createMemoryStorage();
-    const outbox = outboxOver(storage, 10_000);
-    await outbox.add('old');
+    await leftBehind(storage, ['old']);
     clock += 20_000;
-    for (const token of ['ok', 'refused', 'offline']) await outbox.add(token);
+    await leftBehind(storage, ['ok', 'refused', 'offline']);
+    const outbox = outboxOver(storage, 10_000);
     answers.push('ok', 'UnsupportedOperationException', 'NetworkError');
     await expect(outbox.drain()).resolves.toEqual({ revoked: 1, dropped: 2, pending: 1 });
     expect(sent).toEqual(['ok', 'refused', 'offline']); // 'old' was dropped unsent
@@ -62,14 +67,15 @@ describe('outbox (fake Cognito)', () => {
   test('everyEntry ignores the backoff (an explicit flush, a new process)', async () => {
     const outbox = outboxOver();
     await outbox.add('t');
-    await outbox.settle('t', { name: 'NetworkError', message: '' });
+    await outbox.settle('t', { name: 'NetworkError', message: '' }); // settled: no longer held
     await expect(outbox.drain()).resolves.toEqual({ revoked: 0, dropped: 0, pending: 1 });
     await expect(outbox.drain({ everyEntry: true })).resolves.toEqual({ revoked: 1, dropped: 0, pending: 0 });
   });
 
   test('throttling during a drain stops the round and backs off', async () => {
-    const outbox = outboxOver();
-    for (let i = 0; i < 5; i += 1) await outbox.add(`t${i}`);
+    const storage = createMemoryStorage();
+    await leftBehind(storage, ['t0', 't1', 't2', 't3', 't4']);
+    const outbox = outboxOver(storage);
     answers.push('ok', 'TooManyRequestsException');
     await expect(outbox.drain()).resolves.toEqual({ revoked: 1, dropped: 0, pending: 4 });
     expect(sent).toEqual(['t0', 't1']);
@@ -78,15 +84,26 @@ describe('outbox (fake Cognito)', () => {
   });
 
   test('an outbox with many entries drains completely', async () => {
-    const outbox = outboxOver();
-    for (let i = 0; i < 300; i += 1) await outbox.add(`t${i}`);
+    const storage = createMemoryStorage();
+    await leftBehind(storage, Array.from({ length: 300 }, (_, i) => `t${i}`));
+    const outbox = outboxOver(storage);
     await expect(outbox.drain()).resolves.toEqual({ revoked: 300, dropped: 0, pending: 0 });
     expect(new Set(sent).size).toBe(300);
   });
 
-  test('an entry added while a drain runs is not lost', async () => {
+  test('a token a running sign-out holds is left alone by drains until it settles', async () => {
     const outbox = outboxOver();
-    await outbox.add('first');
+    await outbox.add('mine');
+    await expect(outbox.drain({ everyEntry: true })).resolves.toEqual({ revoked: 0, dropped: 0, pending: 1 });
+    expect(sent).toEqual([]);
+    await outbox.settle('mine', { name: 'NetworkError', message: '' });
+    await expect(outbox.drain({ everyEntry: true })).resolves.toEqual({ revoked: 1, dropped: 0, pending: 0 });
+  });
+
+  test('an entry added while a drain runs is not lost', async () => {
+    const storage = createMemoryStorage();
+    await leftBehind(storage, ['first']);
+    const outbox = outboxOver(storage);
     const draining = outbox.drain();
     await outbox.add('second');
     await draining;

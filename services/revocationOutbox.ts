@@ -25,7 +25,11 @@ export interface DrainReport {
 }
 
 export interface RevocationOutbox {
-  /** Write-ahead: the token is condemned before RevokeToken is sent, so a crash cannot lose it. */
+  /**
+   * Write-ahead: the token is condemned before RevokeToken is sent, so a crash cannot lose it.
+   * Until settle(), it belongs to the sign-out that added it and drains leave it alone: a drain's
+   * RevokeToken racing that sign-out's GlobalSignOut would revoke the access token it is using.
+   */
   add(refreshToken: string): Promise<void>;
   has(refreshToken: string): Promise<boolean>;
   /** After a revocation attempt: kept (with backoff) if it failed for a retryable reason, else removed. */
@@ -86,12 +90,14 @@ export function createRevocationOutbox({ storage, clientId, cognito, timeoutMs, 
   const postpone = (token: string) => (entries: Entry[]) =>
     entries.map((entry) => (entry.token === token ? { ...entry, attempts: entry.attempts + 1, notBefore: now() + backoff(entry.attempts + 1) } : entry));
 
+  const held = new Set<string>(); // tokens a running sign-out is still handling
   let draining: Promise<DrainReport> | null = null;
   async function drainOnce(signal: AbortSignal | undefined, everyEntry: boolean): Promise<DrainReport> {
     let revoked = 0;
     let dropped = 0;
     for (const entry of await read()) {
       if (signal?.aborted) break;
+      if (held.has(entry.token)) continue;
       if (now() - entry.queuedAt > maxAgeMs) {
         await mutate(without(entry.token));
         dropped += 1;
@@ -117,9 +123,18 @@ export function createRevocationOutbox({ storage, clientId, cognito, timeoutMs, 
   }
 
   return {
-    add: (token) => mutate((entries) => [...without(token)(entries), { token, queuedAt: now(), attempts: 0, notBefore: 0 }]),
+    add(token) {
+      held.add(token);
+      return mutate((entries) => [...without(token)(entries), { token, queuedAt: now(), attempts: 0, notBefore: 0 }]);
+    },
     has: async (token) => (await read()).some((entry) => entry.token === token),
-    settle: (token, error) => mutate(isRetryableRevocation(error) ? postpone(token) : without(token)),
+    async settle(token, error) {
+      try {
+        await mutate(isRetryableRevocation(error) ? postpone(token) : without(token));
+      } finally {
+        held.delete(token);
+      }
+    },
     drain({ signal, everyEntry = false } = {}) {
       draining ??= drainOnce(signal, everyEntry).finally(() => (draining = null));
       return draining;
