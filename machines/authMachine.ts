@@ -2,7 +2,10 @@ import { assign, emit, fromPromise, setup } from 'xstate';
 import { signOutMachine } from './signOutMachine.js';
 import { notProvided } from './notProvided.js';
 import { errorOfEvent, toErrorInfo } from './errorInfo.js';
-import type { ErrorInfo, SessionSummary, SignOutOutcome } from './types.js';
+import type { SessionSummary, SignOutOutcome } from './types.js';
+import type { AnswerInput, AuthContext, AuthEmitted, AuthEvent, ChallengeName, ChallengeSummary, SignInInput, SignInStepOutput } from './authTypes.js';
+
+export type { AnswerInput, AuthContext, AuthEmitted, AuthEvent, ChallengeName, ChallengeSummary, SignInInput, SignInStepOutput } from './authTypes.js';
 
 /**
  * The whole session lifecycle:
@@ -15,64 +18,6 @@ import type { ErrorInfo, SessionSummary, SignOutOutcome } from './types.js';
  * No secret passes through here: SIGN_IN and CONFIRM_SIGN_IN carry vault references, a challenge
  * carries a reference to Cognito's Session, and the session itself is a SessionSummary.
  */
-export type ChallengeName = 'NEW_PASSWORD_REQUIRED' | 'SOFTWARE_TOKEN_MFA' | 'SMS_MFA';
-
-export interface ChallengeSummary {
-  readonly name: ChallengeName;
-  /** The USERNAME to answer with (Cognito's, which may differ from what the user typed). */
-  readonly username: string;
-  /** Vault reference to Cognito's challenge Session. */
-  readonly sessionRef: string;
-  /** Masked, e.g. '+*******1234' (SMS_MFA). */
-  readonly codeDeliveryDestination?: string;
-  /** Attributes Cognito requires with the new password (NEW_PASSWORD_REQUIRED). */
-  readonly missingAttributes?: readonly string[];
-}
-
-export type SignInStepOutput = { kind: 'signedIn'; session: SessionSummary } | { kind: 'challenge'; challenge: ChallengeSummary };
-
-export interface SignInInput {
-  readonly username: string;
-  readonly authFlow: 'USER_SRP_AUTH' | 'USER_PASSWORD_AUTH';
-  /** Vault reference to the password. */
-  readonly credential: string;
-}
-
-export interface AnswerInput {
-  readonly challenge: ChallengeSummary;
-  /** Vault reference to the answer (new password or code). */
-  readonly credential: string;
-  readonly userAttributes: Readonly<Record<string, string>>;
-}
-
-export interface AuthContext {
-  readonly session: SessionSummary | null;
-  readonly challenge: ChallengeSummary | null;
-  readonly lastSignOut: SignOutOutcome | null;
-  readonly lastSignInError: ErrorInfo | null;
-  readonly lastRefreshError: ErrorInfo | null;
-  readonly networkTimeoutMs: number;
-}
-
-export type AuthEvent =
-  | ({ type: 'SIGN_IN' } & SignInInput)
-  | { type: 'CONFIRM_SIGN_IN'; credential: string; userAttributes: Readonly<Record<string, string>> }
-  | { type: 'REFRESH' }
-  | { type: 'SIGN_OUT'; global: boolean };
-
-/** What the machine announces (actor.on(type, …)); the public API resolves its promises on them. */
-export type AuthEmitted =
-  | { type: 'signedIn'; username: string }
-  | { type: 'signInFailed'; error: ErrorInfo }
-  | { type: 'challengeRequired'; challenge: ChallengeSummary }
-  | { type: 'challengeAnswerRejected'; error: ErrorInfo }
-  | { type: 'tokenRefreshed'; username: string }
-  | { type: 'tokenRefreshFailed'; error: ErrorInfo }
-  | { type: 'sessionEnded'; error: ErrorInfo }
-  | { type: 'signedOut'; outcome: SignOutOutcome }
-  | { type: 'signOutFailed'; outcome: SignOutOutcome }
-  | { type: 'storageError'; error: ErrorInfo };
-
 /** Cognito refused the refresh token: revoked, expired or signed out globally. */
 const SESSION_OVER = new Set(['NotAuthorizedException', 'RefreshTokenMissing']);
 
