@@ -1,0 +1,454 @@
+// Model-based tests (issue 5 §3). xstate/graph walks the sign-out and the auth statecharts and
+// generates paths; each path is then EXECUTED against the real stack (createAuth → real AWS SDK →
+// HTTP → the emulator on 127.0.0.1). An event saying that a call fails is executed by injecting the
+// matching emulator fault (or a storage that throws); a deadline by a blackhole. The real actors
+// are watched through XState's inspection stream: their state sequence must be the one the path
+// predicts, and the transitions they take are counted against every transition of the machines.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { AnyEventObject } from 'xstate';
+import { createAuth, type Auth, type SignOutResult } from '../src/index';
+import { startCognitoEmulator, type CognitoEmulator } from '../src/testing/index';
+import { authMachine } from '../machines/authMachine';
+import { outcomeOf, signOutMachine, type SignOutContext } from '../machines/signOutMachine';
+import type { ChallengeName } from '../machines/authMachine';
+import { CoverageRecorder, describePath, edgeCoveringPaths, percent, universe, type AnyPath, type ModelSnapshot } from './support/modelBased';
+
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+
+/**
+ * Transitions no executed path takes, each with the reason. Anything else left uncovered fails
+ * the coverage test, so a state or transition added without a path that reaches it breaks the build.
+ */
+const UNREACHABLE: Record<string, string> = {
+  // `nextSignInStep()` builds one candidate per challenge for every answer. Cognito (and the
+  // emulator) only send NEW_PASSWORD_REQUIRED after a password check, never in answer to
+  // RespondToAuthChallenge, so an answer cannot lead back to awaitingNewPassword.
+  'auth.answeringChallenge --xstate.done.actor.0.auth.answeringChallenge[0]--> auth.awaitingNewPassword':
+    'Cognito never answers a challenge response with NEW_PASSWORD_REQUIRED',
+  // The wrong-code candidates are generated for every challenge too. A new password is not a code:
+  // RespondToAuthChallenge(NEW_PASSWORD_REQUIRED) never fails with CodeMismatchException.
+  'auth.answeringChallenge --xstate.error.actor.0.auth.answeringChallenge[0]--> auth.awaitingNewPassword':
+    'a NEW_PASSWORD_REQUIRED answer never fails with CodeMismatchException',
+};
+
+const NETWORK_TIMEOUT_MS = 400; // deadline of the sign-out paths; the emulator answers in a few ms
+const recorder = new CoverageRecorder();
+let emu: CognitoEmulator;
+
+beforeAll(async () => {
+  emu = await startCognitoEmulator();
+});
+afterAll(() => emu.close());
+afterEach(() => emu.faults.clear());
+
+// ─── storage whose failures a path can ask for ──────────────────────────────────────────────
+function modelStorage() {
+  const items = new Map<string, string>();
+  const flags = { failNextGet: false, failRemoveSession: false };
+  return {
+    items,
+    flags,
+    getItem(key: string): string | null {
+      if (flags.failNextGet) {
+        flags.failNextGet = false;
+        throw new Error('storage unreadable (model path)');
+      }
+      return items.get(key) ?? null;
+    },
+    setItem: (key: string, value: string) => void items.set(key, value),
+    removeItem(key: string): void {
+      if (flags.failRemoveSession && key.endsWith('.session')) throw new Error('storage refused the removal (model path)');
+      items.delete(key);
+    },
+  };
+}
+type ModelStorage = ReturnType<typeof modelStorage>;
+
+function newAuth(pool: { userPoolId: string; clientId: string }, storage: ModelStorage, inspect?: Parameters<typeof createAuth>[0]['inspect']): Auth {
+  return createAuth({
+    region: emu.region,
+    userPoolId: pool.userPoolId,
+    userPoolClientId: pool.clientId,
+    endpoint: emu.endpoint,
+    storage,
+    networkTimeoutMs: NETWORK_TIMEOUT_MS,
+    revocationOutbox: { retryBaseMs: 600_000 }, // no background retries into later paths' requests
+    ...(inspect && { inspect }),
+  });
+}
+
+/** The events of a machine's invocations and delays, read from the active state nodes. */
+function internalEvents(s: ModelSnapshot, outputs: (src: string, s: ModelSnapshot) => { done: unknown[]; errors: string[] }): AnyEventObject[] {
+  const events: AnyEventObject[] = [];
+  for (const node of s._nodes) {
+    for (const invoke of node.invoke) {
+      const src = String(invoke.src);
+      const { done, errors } = outputs(src, s);
+      for (const output of done) events.push({ type: `xstate.done.actor.${invoke.id}`, output });
+      for (const name of errors) events.push({ type: `xstate.error.actor.${invoke.id}`, error: { name, message: `${name} (model)` } });
+    }
+    for (const delayed of node.after) events.push({ type: delayed.eventType });
+  }
+  return events;
+}
+const srcOf = (eventType: string, s: ModelSnapshot): string => {
+  for (const node of s._nodes) for (const invoke of node.invoke) if (eventType.endsWith(`.actor.${invoke.id}`)) return String(invoke.src);
+  throw new Error(`no invocation for ${eventType} in ${JSON.stringify(s.value)}`);
+};
+
+// ═══ the sign-out machine ═══════════════════════════════════════════════════════════════════
+const SIGN_OUT_ACTORS = ['revokeToken', 'globalSignOut', 'clearTokens'];
+const signOutInputs = [
+  { global: false, revocable: true },
+  { global: false, revocable: false },
+  { global: true, revocable: true },
+  { global: true, revocable: false },
+];
+const signOutPaths = signOutInputs.flatMap((flags) =>
+  edgeCoveringPaths(signOutMachine, {
+    input: { ...flags, networkTimeoutMs: NETWORK_TIMEOUT_MS },
+    events: (s) =>
+      internalEvents(s, (src) => {
+        if (!SIGN_OUT_ACTORS.includes(src)) throw new Error(`the model does not know the sign-out actor ${src}: add it here`);
+        return { done: [undefined], errors: ['ModelFailure'] };
+      }),
+    isStable: (s) => s.status === 'done',
+  }).map((path) => ({ flags, path })),
+);
+
+describe(`sign-out machine: ${signOutPaths.length} generated paths, executed through createAuth and the emulator`, () => {
+  test.each(signOutPaths.map(({ flags, path }) => [`${flags.global ? 'global' : 'local'}, ${flags.revocable ? 'revocable' : 'no origin_jti'}: ${describePath(path)}`, flags, path] as const))(
+    '%s',
+    async (_, flags, path) => {
+      const pool = emu.setup({ enableTokenRevocation: flags.revocable });
+      const storage = modelStorage();
+      const run = recorder.observer();
+      const auth = newAuth(pool, storage, run.inspect);
+      try {
+        await auth.signIn({ username: pool.username, password: pool.password, authFlow: 'USER_PASSWORD_AUTH' });
+        // Each event of the path says how a call ends: arrange the real services to end that way.
+        for (let i = 1; i < path.steps.length; i++) {
+          const { event } = path.steps[i]!;
+          const before = path.steps[i - 1]!.state as ModelSnapshot;
+          if (event.type.startsWith('xstate.after.')) {
+            const pending = JSON.stringify(before.value).includes('invalidatingSessions') ? 'GlobalSignOut' : 'RevokeToken';
+            emu.faults.set(pending, { type: 'blackhole' });
+            continue;
+          }
+          const src = srcOf(event.type, before);
+          const fails = event.type.startsWith('xstate.error.');
+          if (!fails) continue; // the emulator and the storage succeed by default
+          if (src === 'revokeToken') emu.faults.set('RevokeToken', { type: 'reset' });
+          else if (src === 'globalSignOut') emu.faults.set('GlobalSignOut', { type: 'error', name: 'NotAuthorizedException', message: 'Access Token has expired' });
+          else if (src === 'clearTokens') storage.flags.failRemoveSession = true;
+          else throw new Error(`no way to make ${src} fail`);
+        }
+        const result: SignOutResult = await auth.signOut({ global: flags.global });
+        storage.flags.failRemoveSession = false;
+
+        // The child's real state sequence is the path's, and the result is the one its final context gives.
+        expect(run.sequence('signOut')).toEqual(path.steps.map((s) => (s.state as ModelSnapshot).value));
+        const predicted = outcomeOf((path.state as ModelSnapshot).context as unknown as SignOutContext);
+        expect(result.type).toBe(predicted.type);
+        if (predicted.type === 'partial' && result.type === 'partial') {
+          expect(Boolean(result.globalSignOutError)).toBe(Boolean(predicted.globalSignOutError));
+          expect(Boolean(result.revokeTokenError)).toBe(Boolean(predicted.revokeTokenError));
+          for (const key of ['globalSignOutError', 'revokeTokenError'] as const) {
+            const name = predicted[key]?.name;
+            if (name === 'TimeoutError' || name === 'TokenRevocationNotEnabled') expect(result[key]?.name).toBe(name);
+          }
+        }
+        // The auth actor: signed out, or back in signedIn when the store could not be cleared.
+        expect(auth.actor.getSnapshot().value).toEqual(predicted.type === 'failed' ? { signedIn: 'active' } : 'signedOut');
+      } finally {
+        await auth.stop();
+      }
+    },
+  );
+});
+
+// ═══ the auth machine ═══════════════════════════════════════════════════════════════════════
+const SESSION = { username: 'model-user', revocable: true, expiresAt: 4_102_444_800_000 };
+const challengeStep = (name: ChallengeName) => ({ kind: 'challenge', challenge: { name, username: 'model-user', sessionRef: 'model' } });
+const MFA: ChallengeName[] = ['SOFTWARE_TOKEN_MFA', 'SMS_MFA'];
+
+/** What each of the auth machine's actors can realistically report (what Cognito and storage do). */
+function authOutputs(src: string, s: ModelSnapshot): { done: unknown[]; errors: string[] } {
+  const challenge = (s.context.challenge as { name: ChallengeName } | null)?.name;
+  switch (src) {
+    case 'loadSession':
+      return { done: [SESSION, null], errors: ['StorageError'] };
+    case 'signIn':
+      return { done: [{ kind: 'signedIn', session: SESSION }, challengeStep('NEW_PASSWORD_REQUIRED'), ...MFA.map(challengeStep)], errors: ['NotAuthorizedException'] };
+    case 'answerChallenge':
+      // After a new password Cognito may ask for MFA; after an MFA code, nothing more. Only codes can mismatch.
+      return challenge === 'NEW_PASSWORD_REQUIRED'
+        ? { done: [{ kind: 'signedIn', session: SESSION }, ...MFA.map(challengeStep)], errors: ['NotAuthorizedException'] }
+        : { done: [{ kind: 'signedIn', session: SESSION }], errors: ['CodeMismatchException', 'NotAuthorizedException'] };
+    case 'refreshTokens':
+      return { done: [SESSION], errors: ['NotAuthorizedException', 'UnexpectedResponse'] };
+    case 'clearSession':
+      return { done: [undefined], errors: ['StorageError'] };
+    case 'signOut':
+      return { done: [{ type: 'complete' }, { type: 'failed', error: { name: 'StorageError', message: 'model' } }], errors: [] };
+    default:
+      throw new Error(`the model does not know the auth actor ${src}: add it here`);
+  }
+}
+const EXTERNAL: Record<string, AnyEventObject> = {
+  SIGN_IN: { type: 'SIGN_IN', username: 'model-user', authFlow: 'USER_PASSWORD_AUTH', credential: 'model' },
+  CONFIRM_SIGN_IN: { type: 'CONFIRM_SIGN_IN', credential: 'model', userAttributes: {} },
+  SIGN_OUT: { type: 'SIGN_OUT', global: false },
+  REFRESH: { type: 'REFRESH' },
+};
+const STABLE = ['signedOut', 'awaitingNewPassword', 'awaitingTotpCode', 'awaitingSmsCode'];
+const authPaths = edgeCoveringPaths(authMachine, {
+  input: { networkTimeoutMs: NETWORK_TIMEOUT_MS },
+  events: (s) => {
+    const accepted = new Set(s._nodes.flatMap((node) => [...node.transitions.keys()].filter((type) => !type.startsWith('xstate.'))));
+    // SIGN_OUT during a refresh takes the same transition (it is defined on signedIn) as from
+    // signedIn.active; executing it needs a refresh held in flight, so the model sends it from active only.
+    if (s._nodes.some((node) => node.id === 'auth.signedIn.refreshing')) accepted.delete('SIGN_OUT');
+    const external = [...accepted].map((type) => {
+      const event = EXTERNAL[type];
+      if (!event) throw new Error(`the model does not know the event ${type}: add it here`);
+      return event;
+    });
+    return [...external, ...internalEvents(s, authOutputs)];
+  },
+  // The context that matters for guards: which challenge is open.
+  serializeState: (s) => `${JSON.stringify(s.value)}|${(s.context.challenge as { name?: string } | null)?.name ?? ''}`,
+  isStable: (s) => STABLE.includes(String(s.value)) || JSON.stringify(s.value) === '{"signedIn":"active"}',
+});
+
+describe(`auth machine: ${authPaths.length} generated paths, executed through createAuth and the emulator`, () => {
+  test.each(authPaths.map((path) => [describePath(path), path] as const))('%s', async (_, path) => {
+    const pool = emu.setup();
+    const storage = modelStorage();
+    const run = recorder.observer();
+    const steps = path.steps;
+    const eventAt = (i: number) => steps[i]?.event as (AnyEventObject & { output?: any; error?: { name: string } }) | undefined;
+    const stateAt = (i: number) => steps[i]!.state as ModelSnapshot;
+    let users = 0;
+    const newUser = (options: { permanent?: boolean; mfa?: 'SOFTWARE_TOKEN_MFA' | 'SMS_MFA' }) => {
+      const username = `u${++users}-${options.permanent === false ? 'newpw' : 'ok'}-${options.mfa ?? 'nomfa'}`;
+      const password = `Pw-${username}-1a!`;
+      emu.createUser({ userPoolId: pool.userPoolId, username, password, ...options });
+      return { username, password };
+    };
+    let current = { username: pool.username, password: pool.password };
+
+    // steps[1] is how loadSession ends: arrange the store before createAuth.
+    const load = eventAt(1)!;
+    if (load.type.startsWith('xstate.error.')) storage.flags.failNextGet = true;
+    else if (load.output) {
+      const earlier = newAuth(pool, storage);
+      await earlier.signIn({ username: pool.username, password: pool.password, authFlow: 'USER_PASSWORD_AUTH' });
+      await earlier.stop();
+    }
+    const auth = newAuth(pool, storage, run.inspect);
+    try {
+      // Wait for loadSession, so the next call does not find it still loading.
+      await new Promise<void>((resolve) => {
+        const check = () => auth.actor.getSnapshot().value !== 'loadingSession' && (resolve(), true);
+        if (!check()) {
+          const sub = auth.actor.subscribe(() => check() && sub.unsubscribe());
+        }
+      });
+      for (let i = 2; i < steps.length; ) {
+        const event = eventAt(i)!;
+        const next = eventAt(i + 1);
+        const from = stateAt(i - 1);
+        const ok = (e: typeof next) => Boolean(e && e.type.startsWith('xstate.done.'));
+        switch (event.type) {
+          case 'SIGN_IN': {
+            if (!ok(next)) {
+              await expect(auth.signIn({ username: pool.username, password: 'wrong-password', authFlow: 'USER_PASSWORD_AUTH' })).rejects.toMatchObject({ name: 'NotAuthorizedException' });
+            } else {
+              const first = next!.output as { kind: string; challenge?: { name: ChallengeName } };
+              let mfa: 'SOFTWARE_TOKEN_MFA' | 'SMS_MFA' | undefined;
+              if (first.challenge?.name === 'NEW_PASSWORD_REQUIRED') {
+                // Look ahead: does the new password lead to an MFA challenge in this path?
+                for (let j = i + 2; j < steps.length && !['SIGN_IN', 'SIGN_OUT'].includes(eventAt(j)!.type); j++) {
+                  const later = eventAt(j)!;
+                  if (later.type.startsWith('xstate.done.') && srcOf(later.type, stateAt(j - 1)) === 'answerChallenge') {
+                    const name = (later.output as { challenge?: { name: ChallengeName } }).challenge?.name;
+                    if (name === 'SOFTWARE_TOKEN_MFA' || name === 'SMS_MFA') mfa = name;
+                    break;
+                  }
+                }
+                current = newUser({ permanent: false, ...(mfa && { mfa }) });
+              } else if (first.challenge) {
+                current = newUser({ mfa: first.challenge.name as 'SOFTWARE_TOKEN_MFA' | 'SMS_MFA' });
+              } else {
+                current = newUser({});
+              }
+              await auth.signIn({ ...current, authFlow: 'USER_PASSWORD_AUTH' });
+            }
+            i += 2;
+            break;
+          }
+          case 'CONFIRM_SIGN_IN': {
+            const challenge = (from.context.challenge as { name: ChallengeName }).name;
+            const right = () => (challenge === 'NEW_PASSWORD_REQUIRED' ? `${current.password}-new` : emu.mfaCode(pool.userPoolId, current.username));
+            if (ok(next)) {
+              const answer = right();
+              if (challenge === 'NEW_PASSWORD_REQUIRED') current = { ...current, password: answer };
+              await auth.confirmSignIn({ challengeResponse: answer });
+            } else if (next!.error!.name === 'CodeMismatchException') {
+              const wrong = String((Number(right()) + 500_000) % 1_000_000).padStart(6, '0');
+              await expect(auth.confirmSignIn({ challengeResponse: wrong })).rejects.toMatchObject({ name: 'CodeMismatchException' });
+            } else {
+              emu.faults.set('RespondToAuthChallenge', { type: 'error', name: 'NotAuthorizedException', message: 'Invalid session for the user, session is expired.' }, { times: 1 });
+              await expect(auth.confirmSignIn({ challengeResponse: right() })).rejects.toMatchObject({ name: 'NotAuthorizedException' });
+            }
+            i += 2;
+            break;
+          }
+          case 'SIGN_OUT': {
+            if (STABLE.includes(String(from.value))) {
+              await expect(auth.signOut()).resolves.toMatchObject({ type: 'complete' }); // cancels the challenge, no call
+              i += 1;
+            } else {
+              const failed = (next!.output as { type: string }).type === 'failed';
+              storage.flags.failRemoveSession = failed;
+              await expect(auth.signOut()).resolves.toMatchObject({ type: failed ? 'failed' : 'complete' });
+              storage.flags.failRemoveSession = false;
+              i += 2;
+            }
+            break;
+          }
+          case 'REFRESH': {
+            if (ok(next)) {
+              await expect(auth.getSession({ forceRefresh: true })).resolves.toMatchObject({ username: current.username });
+              i += 2;
+            } else if (next!.error!.name === 'NotAuthorizedException') {
+              emu.faults.set('InitiateAuth', { type: 'error', name: 'NotAuthorizedException', message: 'Refresh Token has been revoked' }, { times: 1 });
+              const clearFails = !ok(eventAt(i + 2));
+              storage.flags.failRemoveSession = clearFails;
+              const session = await auth.getSession({ forceRefresh: true });
+              storage.flags.failRemoveSession = false;
+              expect(session).toEqual(clearFails ? expect.objectContaining({ username: current.username }) : {});
+              i += 3;
+            } else {
+              emu.faults.set('InitiateAuth', { type: 'malformed' }, { times: 1 });
+              await expect(auth.getSession({ forceRefresh: true })).rejects.toMatchObject({ name: 'UnexpectedResponse' });
+              i += 2;
+            }
+            break;
+          }
+          default:
+            throw new Error(`no executor for ${event.type} from ${JSON.stringify(from.value)}`);
+        }
+      }
+      expect(run.sequence('auth')).toEqual(steps.map((s) => (s.state as ModelSnapshot).value));
+    } finally {
+      await auth.stop();
+    }
+  });
+});
+
+// ═══ coverage ═══════════════════════════════════════════════════════════════════════════════
+describe('coverage of the executed paths', () => {
+  const machines = [signOutMachine, authMachine];
+
+  test('every state and transition is reached by an executed path, except the commented allow-list', () => {
+    const rows: string[] = [];
+    const missing: string[] = [];
+    const lines: string[] = [];
+    for (const machine of machines) {
+      const all = universe(machine);
+      const states = recorder.states.get(machine.id) ?? new Set();
+      const transitions = recorder.transitions.get(machine.id) ?? new Set();
+      const allowed = all.transitions.filter((t) => t in UNREACHABLE);
+      const reachedStates = all.states.filter((s) => states.has(s));
+      const taken = all.transitions.filter((t) => transitions.has(t));
+      rows.push(
+        `| \`${machine.id}\` | ${reachedStates.length}/${all.states.length} (${percent(reachedStates.length, all.states.length)}) | ` +
+          `${taken.length}/${all.transitions.length} (${percent(taken.length, all.transitions.length)}) | ` +
+          `${taken.length}/${all.transitions.length - allowed.length} (${percent(taken.length, all.transitions.length - allowed.length)}) |`,
+      );
+      lines.push(`${machine.id}: states ${reachedStates.length}/${all.states.length}, transitions ${taken.length}/${all.transitions.length} (${allowed.length} allow-listed as unreachable)`);
+      for (const s of all.states) if (!states.has(s)) missing.push(`state ${s}`);
+      for (const t of all.transitions) if (!transitions.has(t) && !(t in UNREACHABLE)) missing.push(`transition ${t}`);
+      for (const t of allowed) if (transitions.has(t)) missing.push(`allow-listed but taken (remove it from UNREACHABLE): ${t}`);
+    }
+    for (const t of Object.keys(UNREACHABLE)) if (!machines.some((m) => universe(m).transitions.includes(t))) missing.push(`allow-listed but no longer in the machines: ${t}`);
+
+    // eslint-disable-next-line no-console
+    console.log(
+      `model-based coverage (${signOutPaths.length} sign-out + ${authPaths.length} auth paths executed):\n  ${lines.join('\n  ')}` +
+        (missing.length ? `\n  NOT COVERED:\n    ${missing.join('\n    ')}` : ''),
+    );
+    // The committed copy is refreshed on request, so a plain test run leaves the tree clean.
+    if (process.env.WRITE_MODEL_COVERAGE === '1') writeFileSync(join(__dirname, '..', 'docs', 'model-coverage.md'), coverageDoc(rows));
+    expect(missing).toEqual([]);
+  });
+});
+
+function coverageDoc(rows: string[]): string {
+  const byMachine = (machine: typeof signOutMachine | typeof authMachine) => {
+    const all = universe(machine);
+    const taken = recorder.transitions.get(machine.id) ?? new Set();
+    return all.transitions.map((t) => `| \`${t}\` | ${taken.has(t) ? 'yes' : t in UNREACHABLE ? `no: ${UNREACHABLE[t]}` : '**NO**'} |`).join('\n');
+  };
+  return `# Model-based coverage
+
+Generated by \`__tests__/modelBased.test.ts\` (do not edit by hand; run \`WRITE_MODEL_COVERAGE=1 npx jest __tests__/modelBased.test.ts\`).
+
+\`xstate/graph\` (\`getShortestPaths\`, \`getAdjacencyMap\`) walks each statechart with events read from its
+definition: every invocation's done and error event, every delay, and the external events of the
+auth machine, with outputs that Cognito and the storage can really produce. For every edge of the
+resulting graph a path is built (shortest path to the edge, the edge, shortest way on to a state
+where nothing is in flight); paths that are a prefix of another are dropped. The sign-out machine is
+walked once per input (\`global\` × \`revocable\`).
+
+Every path is then **executed** on the real stack: \`createAuth\` → real AWS SDK → HTTP → the
+Cognito emulator. A failing call is an injected emulator fault (RevokeToken \`reset\`, GlobalSignOut
+\`NotAuthorizedException\`, RespondToAuthChallenge / InitiateAuth errors or \`malformed\`), a deadline
+is a \`blackhole\` with \`networkTimeoutMs: ${NETWORK_TIMEOUT_MS}\`, a storage failure a storage whose
+\`getItem\`/\`removeItem\` throws; \`revocable: false\` is a client with \`enableTokenRevocation: false\`.
+The real actors' state sequence must equal the path's, and the transitions counted below are the
+ones the real actors took (XState inspection, \`@xstate.microstep\`), not the ones the model predicted.
+
+Paths executed: ${signOutPaths.length} (sign-out machine) + ${authPaths.length} (auth machine).
+
+| Machine | States reached | Transitions taken | Of the reachable (total minus allow-list) |
+|---|---|---|---|
+${rows.join('\n')}
+
+A transition is one candidate of one state node: \`source --event[index]--> target\`.
+The coverage test fails when a state or transition is neither taken nor in the commented
+allow-list \`UNREACHABLE\` in the test, or when an allow-listed one is taken or no longer exists.
+
+## Not reachable
+
+- \`auth.answeringChallenge\` done → \`awaitingNewPassword\`: Cognito never answers a challenge
+  response with NEW_PASSWORD_REQUIRED (it comes only after a password check). The candidate exists
+  because \`nextSignInStep()\` generates one per challenge name.
+- \`auth.answeringChallenge\` error (\`CodeMismatchException\`) → \`awaitingNewPassword\`: a new password
+  is not a code, so its answer never fails with CodeMismatchException. Generated by the same map.
+
+## Not exercised as separate paths (same transition definition, already covered)
+
+- \`SIGN_OUT\` while \`signedIn.refreshing\`: the transition is defined on \`signedIn\` and is taken from
+  \`signedIn.active\`; the in-flight-refresh case is tested in \`__tests__/session.test.ts\`.
+- The sign-out deadline on \`signingOutGlobally\` fires both while GlobalSignOut and while the
+  following RevokeToken is pending (two paths, one transition definition).
+
+## Every transition
+
+### \`signOut\`
+
+| Transition | Taken by a real actor |
+|---|---|
+${byMachine(signOutMachine)}
+
+### \`auth\`
+
+| Transition | Taken by a real actor |
+|---|---|
+${byMachine(authMachine)}
+`;
+}
