@@ -1,0 +1,267 @@
+// The app developer's testing kit (authchart/testing): createTestAuth() and its driveTo() helpers.
+import { connect } from 'node:net';
+import { AuthStoppedError } from '../src/index';
+import { createTestAuth, decodeJwtPayload, TEST_AUTH_STATES, type TestAuth, type TestAuthState } from '../src/testing/index';
+
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+
+let kit: TestAuth;
+afterEach(async () => kit?.close());
+
+const storedTokens = (k: TestAuth) => JSON.parse(k.storage.items.get(k.storage.sessionKey) ?? '{}') as { accessToken: string; refreshToken: string };
+
+describe('createTestAuth', () => {
+  test('a fresh emulator, pool, client and default user; the engine rests in signedOut, storage empty', async () => {
+    kit = await createTestAuth();
+    expect(kit.currentState()).toBe('signedOut');
+    expect(kit.is('signedOut')).toBe(true);
+    expect(kit.users).toEqual([{ username: 'test-user', password: expect.any(String), permanent: true }]);
+    expect(kit.user()).toBe(kit.users[0]);
+    expect(kit.clientSecret).toBeUndefined();
+    expect(kit.emulator.endpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(kit.faults).toBe(kit.emulator.faults);
+    expect(kit.storage.items.size).toBe(0);
+    expect(kit.storage.sessionKey).toBe(`authchart.${kit.clientId}.session`);
+    expect(kit.storage.outboxKey).toBe(`authchart.${kit.clientId}.revocationOutbox`);
+    expect(() => kit.user('nobody')).toThrow(/no user "nobody"/);
+  });
+
+  test('the given users are created: their passwords sign in, MFA users get their challenge', async () => {
+    kit = await createTestAuth({
+      users: [{ username: 'alice', password: 'Alice-pw-1!' }, { username: 'bob', mfa: 'SOFTWARE_TOKEN_MFA' }, { username: 'carol', permanent: false }],
+      authFlow: 'USER_PASSWORD_AUTH',
+    });
+    expect(kit.users.map((u) => [u.username, u.mfa, u.permanent])).toEqual([
+      ['alice', undefined, true],
+      ['bob', 'SOFTWARE_TOKEN_MFA', true],
+      ['carol', undefined, false],
+    ]);
+    expect(kit.user('alice').password).toBe('Alice-pw-1!');
+    await expect(kit.auth.signIn({ username: 'alice', password: 'Alice-pw-1!' })).resolves.toMatchObject({ isSignedIn: true });
+    await kit.auth.signOut();
+    await expect(kit.auth.signIn({ username: 'bob', password: kit.user('bob').password })).resolves.toMatchObject({ nextStep: { signInStep: 'CONFIRM_SIGN_IN_WITH_TOTP_CODE' } });
+    await expect(kit.auth.confirmSignIn({ challengeResponse: kit.mfaCode('bob') })).resolves.toMatchObject({ isSignedIn: true });
+    await kit.auth.signOut();
+    await expect(kit.auth.signIn({ username: 'carol', password: kit.user('carol').password })).resolves.toMatchObject({
+      nextStep: { signInStep: 'CONFIRM_SIGN_IN_WITH_NEW_PASSWORD_REQUIRED' },
+    });
+  });
+
+  test('client options: a client secret is wired into the auth (SECRET_HASH, RevokeToken)', async () => {
+    kit = await createTestAuth({ client: { generateSecret: true } });
+    expect(kit.clientSecret).toEqual(expect.any(String));
+    await kit.driveTo('signedIn');
+    await expect(kit.auth.signOut()).resolves.toEqual({ type: 'complete', signedOutLocally: true });
+  });
+
+  test('client options: token revocation off → tokens without origin_jti, RevokeToken skipped', async () => {
+    kit = await createTestAuth({ client: { enableTokenRevocation: false } });
+    await kit.driveTo('signedIn');
+    expect(decodeJwtPayload(storedTokens(kit).accessToken)?.origin_jti).toBeUndefined();
+    expect(decodeJwtPayload(storedTokens(kit).accessToken)).toMatchObject({ token_use: 'access' });
+    kit.emulator.resetRequests();
+    await expect(kit.auth.signOut()).resolves.toMatchObject({ type: 'partial', revokeTokenError: { name: 'TokenRevocationNotEnabled' } });
+    expect(kit.emulator.requests).toEqual([]);
+  });
+
+  test('faults are applied per operation from the start, with times', async () => {
+    kit = await createTestAuth({
+      authFlow: 'USER_PASSWORD_AUTH',
+      faults: { InitiateAuth: { fault: { type: 'error', name: 'NotAuthorizedException', message: 'Incorrect username or password.' }, times: 1 }, GetUser: { type: 'reset' } },
+    });
+    const { username, password } = kit.user();
+    await expect(kit.auth.signIn({ username, password, authFlow: 'USER_PASSWORD_AUTH' })).rejects.toMatchObject({ name: 'NotAuthorizedException' });
+    await expect(kit.auth.signIn({ username, password, authFlow: 'USER_PASSWORD_AUTH' })).resolves.toMatchObject({ isSignedIn: true });
+    expect(kit.emulator.requests.map((r) => [r.operation, r.status, r.fault])).toEqual([
+      ['InitiateAuth', 400, 'error'],
+      ['InitiateAuth', 200, undefined],
+    ]);
+  });
+
+  test('config passes through to createAuth (networkTimeoutMs bounds a user-set blackhole)', async () => {
+    kit = await createTestAuth({ config: { networkTimeoutMs: 200 }, faults: { RevokeToken: { type: 'blackhole' } } });
+    await kit.driveTo('signedIn');
+    await expect(kit.auth.signOut()).resolves.toMatchObject({ type: 'partial', revokeTokenError: { name: 'TimeoutError' } });
+  });
+
+  test('storage: inspectable, and can be made to fail', async () => {
+    kit = await createTestAuth();
+    await kit.driveTo('signedIn');
+    expect(kit.storage.hasSession()).toBe(true);
+    expect(kit.storage.outboxSize()).toBe(0);
+    kit.storage.fail('getItem');
+    expect(() => kit.storage.getItem(kit.storage.sessionKey)).toThrow(/injected/);
+    kit.storage.heal();
+    expect(kit.storage.getItem(kit.storage.sessionKey)).toEqual(expect.any(String));
+  });
+});
+
+describe('driveTo', () => {
+  test('the state names are typed and listed', () => {
+    const all: TestAuthState[] = [...TEST_AUTH_STATES];
+    expect(all).toEqual([
+      'signedOut',
+      'signedIn',
+      'awaitingNewPassword',
+      'awaitingTotpCode',
+      'awaitingSmsCode',
+      'revoking',
+      'signingOutGlobally.invalidatingSessions',
+      'signingOutGlobally.revoking',
+      'partial',
+      'failed',
+    ]);
+  });
+
+  test('signedIn, then signedOut; signedIn is idempotent and switches users', async () => {
+    kit = await createTestAuth({ users: [{ username: 'alice' }, { username: 'bob' }] });
+    await expect(kit.driveTo('signedIn')).resolves.toMatchObject({ username: 'alice' });
+    expect(kit.currentState()).toBe('signedIn.active');
+    expect(kit.is('signedIn')).toBe(true);
+    expect(kit.storage.hasSession()).toBe(true);
+    kit.emulator.resetRequests();
+    await kit.driveTo('signedIn');
+    expect(kit.emulator.requests).toEqual([]); // already there: nothing done
+    await expect(kit.driveTo('signedIn', { username: 'bob' })).resolves.toMatchObject({ username: 'bob' });
+    expect(kit.auth.actor.getSnapshot().context.session?.username).toBe('bob');
+    await expect(kit.driveTo('signedOut')).resolves.toBeUndefined();
+    expect(kit.currentState()).toBe('signedOut');
+    expect(kit.storage.hasSession()).toBe(false);
+  });
+
+  test('signedIn with an MFA user passes the challenge with the emulator code', async () => {
+    kit = await createTestAuth({ users: [{ username: 'sam', mfa: 'SMS_MFA' }] });
+    await kit.driveTo('signedIn', { username: 'sam' });
+    expect(kit.is('signedIn')).toBe(true);
+  });
+
+  test('awaitingTotpCode: an MFA user (created on demand); the code signs in', async () => {
+    kit = await createTestAuth();
+    const user = await kit.driveTo('awaitingTotpCode');
+    expect(user).toMatchObject({ username: 'totp-user', mfa: 'SOFTWARE_TOKEN_MFA' });
+    expect(kit.users.map((u) => u.username)).toEqual(['test-user', 'totp-user']);
+    expect(kit.currentState()).toBe('awaitingTotpCode');
+    expect(kit.is('awaitingTotpCode')).toBe(true);
+    await expect(kit.auth.confirmSignIn({ challengeResponse: kit.mfaCode(user.username) })).resolves.toMatchObject({ isSignedIn: true });
+    // From a signed-in state too, and with the given TOTP user.
+    await expect(kit.driveTo('awaitingTotpCode')).resolves.toMatchObject({ username: 'totp-user' });
+    expect(kit.users).toHaveLength(2);
+  });
+
+  test('awaitingTotpCode uses a given TOTP user', async () => {
+    kit = await createTestAuth({ users: [{ username: 'plain' }, { username: 'tina', mfa: 'SOFTWARE_TOKEN_MFA' }] });
+    await expect(kit.driveTo('awaitingTotpCode')).resolves.toMatchObject({ username: 'tina' });
+    await expect(kit.driveTo('awaitingTotpCode', { username: 'plain' })).rejects.toThrow(/went to DONE/);
+  });
+
+  test('awaitingSmsCode and awaitingNewPassword', async () => {
+    kit = await createTestAuth();
+    await expect(kit.driveTo('awaitingSmsCode')).resolves.toMatchObject({ username: 'sms-user', mfa: 'SMS_MFA' });
+    expect(kit.currentState()).toBe('awaitingSmsCode');
+    await expect(kit.driveTo('awaitingNewPassword')).resolves.toMatchObject({ username: 'new-password-user', permanent: false });
+    expect(kit.currentState()).toBe('awaitingNewPassword');
+    await expect(kit.auth.confirmSignIn({ challengeResponse: 'A-new-pw-1!' })).resolves.toMatchObject({ isSignedIn: true });
+  });
+
+  test('revoking: held by a blackhole until release(); then complete', async () => {
+    kit = await createTestAuth();
+    const held = await kit.driveTo('revoking');
+    expect(kit.currentState()).toBe('signingOut.revoking');
+    expect(kit.is('revoking')).toBe(true);
+    expect(kit.emulator.requests.at(-1)).toEqual({ operation: 'RevokeToken', status: 'blackholed', fault: 'blackhole' });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(kit.is('revoking')).toBe(true); // still held
+    await expect(held.release()).resolves.toEqual({ type: 'complete', signedOutLocally: true });
+    await expect(held.result).resolves.toEqual({ type: 'complete', signedOutLocally: true });
+    expect(kit.currentState()).toBe('signedOut');
+    expect(kit.storage.hasSession()).toBe(false);
+    expect(kit.storage.outboxSize()).toBe(0);
+    await expect(kit.driveTo('signedIn')).resolves.toMatchObject({ username: 'test-user' }); // the kit is reusable
+  });
+
+  test('revoking: release(answer) answers the held call with a fault → partial', async () => {
+    kit = await createTestAuth();
+    const held = await kit.driveTo('revoking');
+    const result = await held.release({ type: 'error', name: 'UnsupportedOperationException', message: 'nope' });
+    expect(result).toMatchObject({ type: 'partial', revokeTokenError: { name: 'UnsupportedOperationException' } });
+    expect(kit.currentState()).toBe('signedOut');
+  });
+
+  test('driveTo refuses to leave a held sign-out that was not released', async () => {
+    kit = await createTestAuth();
+    await kit.driveTo('revoking');
+    await expect(kit.driveTo('signedIn')).rejects.toThrow(/release\(\) it first/);
+  });
+
+  test('signingOutGlobally.invalidatingSessions: held; release → complete in one round trip', async () => {
+    kit = await createTestAuth();
+    const held = await kit.driveTo('signingOutGlobally.invalidatingSessions');
+    expect(kit.currentState()).toBe('signingOut.signingOutGlobally.invalidatingSessions');
+    expect(kit.is('signingOutGlobally.invalidatingSessions')).toBe(true);
+    const tokens = storedTokens(kit);
+    await expect(held.release()).resolves.toEqual({ type: 'complete', signedOutLocally: true });
+    expect(kit.emulator.tokenRevoked(tokens.refreshToken)).toBe(true);
+    expect(kit.emulator.requests.filter((r) => r.operation === 'RevokeToken')).toEqual([]);
+  });
+
+  test('signingOutGlobally.revoking: GlobalSignOut failed, RevokeToken held; release → partial', async () => {
+    kit = await createTestAuth();
+    const held = await kit.driveTo('signingOutGlobally.revoking');
+    expect(kit.currentState()).toBe('signingOut.signingOutGlobally.revoking');
+    await expect(held.release()).resolves.toMatchObject({ type: 'partial', globalSignOutError: { name: 'InternalErrorException' } });
+  });
+
+  test('partial: a finished global sign-out with globalSignOutError; the fault is cleared after', async () => {
+    kit = await createTestAuth();
+    await kit.driveTo('signedIn');
+    const tokens = storedTokens(kit);
+    const result = await kit.driveTo('partial', { globalSignOutFault: { type: 'error', name: 'TooManyRequestsException', status: 400 } });
+    expect(result).toMatchObject({ type: 'partial', signedOutLocally: true, globalSignOutError: { name: 'TooManyRequestsException', accessToken: tokens.accessToken } });
+    expect(result.revokeTokenError).toBeUndefined();
+    expect(kit.is('partial')).toBe(true);
+    expect(kit.currentState()).toBe('signedOut');
+    expect(kit.emulator.tokenRevoked(tokens.refreshToken)).toBe(true);
+    await kit.driveTo('signedIn');
+    await expect(kit.auth.signOut({ global: true })).resolves.toEqual({ type: 'complete', signedOutLocally: true }); // fault cleared
+  });
+
+  test('failed: storage cannot be cleared; still signed in', async () => {
+    kit = await createTestAuth();
+    const result = await kit.driveTo('failed');
+    expect(result).toMatchObject({ type: 'failed', signedOutLocally: false, error: { name: 'StorageError' } });
+    expect(kit.is('failed')).toBe(true);
+    expect(kit.is('signedIn')).toBe(true);
+    expect(kit.storage.hasSession()).toBe(true);
+    await expect(kit.driveTo('signedOut')).resolves.toBeUndefined(); // storage healed
+  });
+
+  test('an unknown state is refused', async () => {
+    kit = await createTestAuth();
+    await expect(kit.driveTo('nowhere' as TestAuthState)).rejects.toThrow(/unknown state "nowhere"/);
+  });
+});
+
+describe('close', () => {
+  test('stops the auth and the emulator; a held sign-out rejects; idempotent', async () => {
+    kit = await createTestAuth();
+    const held = await kit.driveTo('revoking');
+    const port = Number(new URL(kit.emulator.endpoint).port);
+    await kit.close();
+    await expect(held.result).rejects.toBeInstanceOf(AuthStoppedError);
+    await expect(kit.auth.signOut()).rejects.toMatchObject({ name: 'AuthStoppedError' });
+    await expect(kit.driveTo('signedIn')).rejects.toThrow(/closed/);
+    await kit.close();
+    const refused = await new Promise<boolean>((resolve) => {
+      const socket = connect(port, '127.0.0.1');
+      socket.on('connect', () => (socket.destroy(), resolve(false)));
+      socket.on('error', () => resolve(true));
+    });
+    expect(refused).toBe(true);
+  });
+
+  test('a held sign-out never awaited does not surface as an unhandled rejection', async () => {
+    kit = await createTestAuth();
+    await kit.driveTo('signingOutGlobally.invalidatingSessions');
+    await kit.close();
+  });
+});
