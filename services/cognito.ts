@@ -9,6 +9,7 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import { ErrorNames } from '../machines/types.js';
 import { CognitoCallError, toCognitoCallError } from './cognitoErrors.js';
+import { withDeadline } from './deadline.js';
 import { secretHash } from './secretHash.js';
 import type { SessionTokens } from './tokenStore.js';
 
@@ -38,21 +39,26 @@ export interface SdkCognitoOptions {
   readonly client: CognitoIdentityProviderClient;
   readonly clientId: string;
   readonly clientSecret?: string;
+  /** Every call (the SDK's retries included) ends with TimeoutError after this. Default 3000. */
+  readonly callTimeoutMs?: number;
 }
 
 /** Parameter names whose values are not secret; every other value is redacted from messages. */
 const PUBLIC_PARAMETERS = new Set(['USERNAME', 'SRP_A']);
 
 /** The CognitoService over `@aws-sdk/client-cognito-identity-provider`. */
-export function createSdkCognito({ client, clientId, clientSecret }: SdkCognitoOptions): CognitoService {
-  async function call<T>(operation: string, secrets: Array<string | undefined>, signal: AbortSignal | undefined, send: () => Promise<T>): Promise<T> {
+export function createSdkCognito({ client, clientId, clientSecret, callTimeoutMs = 3000 }: SdkCognitoOptions): CognitoService {
+  /** One bounded call: a silent server can never hang a sign-in, a refresh or a revocation. */
+  async function call<T>(operation: string, secrets: Array<string | undefined>, signal: AbortSignal | undefined, send: (options: { abortSignal: AbortSignal }) => Promise<T>): Promise<T> {
+    const deadline = withDeadline(signal, callTimeoutMs);
     try {
-      return await send();
+      return await send({ abortSignal: deadline.signal });
     } catch (error) {
-      throw toCognitoCallError(error, operation, [...secrets, clientSecret], signal);
+      throw toCognitoCallError(error, operation, [...secrets, clientSecret], deadline.signal);
+    } finally {
+      deadline.done();
     }
   }
-  const options = (signal?: AbortSignal) => (signal ? { abortSignal: signal } : {});
   /** Adds SECRET_HASH, and lists the values to redact from any error message. */
   async function sign(parameters: Readonly<Record<string, string>>, username = parameters.USERNAME): Promise<[Record<string, string>, string[]]> {
     const signed: Record<string, string> = { ...parameters };
@@ -71,27 +77,27 @@ export function createSdkCognito({ client, clientId, clientSecret }: SdkCognitoO
   return {
     async revokeToken(refreshToken, signal) {
       const command = new RevokeTokenCommand({ Token: refreshToken, ClientId: clientId, ...(clientSecret && { ClientSecret: clientSecret }) });
-      await call('RevokeToken', [refreshToken], signal, () => client.send(command, options(signal)));
+      await call('RevokeToken', [refreshToken], signal, (options) => client.send(command, options));
     },
     async globalSignOut(accessToken, signal) {
-      await call('GlobalSignOut', [accessToken], signal, () => client.send(new GlobalSignOutCommand({ AccessToken: accessToken }), options(signal)));
+      await call('GlobalSignOut', [accessToken], signal, (options) => client.send(new GlobalSignOutCommand({ AccessToken: accessToken }), options));
     },
     async initiateAuth(flow, parameters, signal) {
       const [signed, secrets] = await sign(parameters);
       const command = new InitiateAuthCommand({ AuthFlow: flow, ClientId: clientId, AuthParameters: signed });
-      return toStep(await call('InitiateAuth', secrets, signal, () => client.send(command, options(signal))));
+      return toStep(await call('InitiateAuth', secrets, signal, (options) => client.send(command, options)));
     },
     async refreshTokens(refreshToken, username, signal) {
       const [signed, secrets] = await sign({ REFRESH_TOKEN: refreshToken }, username);
       const command = new InitiateAuthCommand({ AuthFlow: 'REFRESH_TOKEN_AUTH', ClientId: clientId, AuthParameters: signed });
-      const step = toStep(await call('InitiateAuth', secrets, signal, () => client.send(command, options(signal))), refreshToken);
+      const step = toStep(await call('InitiateAuth', secrets, signal, (options) => client.send(command, options)), refreshToken);
       if (step.kind === 'tokens') return step.tokens;
       throw new CognitoCallError(ErrorNames.unexpectedResponse, `REFRESH_TOKEN_AUTH answered with the ${step.name} challenge instead of tokens`);
     },
     async respondToAuthChallenge(name, session, responses, signal) {
       const [signed, secrets] = await sign(responses);
       const command = new RespondToAuthChallengeCommand({ ChallengeName: name as ChallengeNameType, ClientId: clientId, ChallengeResponses: signed, ...(session && { Session: session }) });
-      return toStep(await call('RespondToAuthChallenge', [...secrets, session], signal, () => client.send(command, options(signal))));
+      return toStep(await call('RespondToAuthChallenge', [...secrets, session], signal, (options) => client.send(command, options)));
     },
   };
 }

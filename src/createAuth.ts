@@ -45,7 +45,7 @@ const SESSION_OVER = new Set(['NotAuthorizedException', 'RefreshTokenMissing']);
 export function createAuth(config: AuthConfig): Auth {
   const settings = resolveConfig(config);
   const client = settings.client ?? createCognitoClient(settings.region, settings.endpoint);
-  const cognito = createSdkCognito({ client, clientId: settings.clientId, ...(settings.clientSecret && { clientSecret: settings.clientSecret }) });
+  const cognito = createSdkCognito({ client, clientId: settings.clientId, callTimeoutMs: settings.networkTimeoutMs, ...(settings.clientSecret && { clientSecret: settings.clientSecret }) });
   const store = createTokenStore(settings.storage, { clientId: settings.clientId, userPoolId: settings.userPoolId, timeoutMs: settings.storageTimeoutMs });
   const vault = createSecretVault();
   const outbox = settings.revocationOutbox

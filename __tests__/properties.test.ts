@@ -1,0 +1,166 @@
+// Property-based tests (issue 4 §4): random sequences of sign-ins, getSession calls, sign-outs,
+// emulator faults, restarts and flushRevocations, against the real SDK and the emulator. The
+// invariants, the command set and how to replay a failure: docs/reliability.invariants.md.
+//
+//   npx jest __tests__/properties.test.ts                      500 runs (FC_RUNS to change)
+//   npm run test:soak                                           20 000 runs
+//   FC_SEED=… FC_PATH=… FC_REPLAY_PATH=… npx jest __tests__/properties.test.ts   replay a failure
+import { writeFileSync } from 'node:fs';
+import fc from 'fast-check';
+import { createAuth } from '../src/index';
+import { startCognitoEmulator, type CognitoEmulator } from '../src/testing/index';
+import {
+  INCLUDE_KNOWN_BUGS,
+  SETTLE_BOUND_MS,
+  SIGN_IN_BOUND_MS,
+  SignIn,
+  finish,
+  freshWorld,
+  newStats,
+  scenarios,
+  type Stats,
+} from './support/properties';
+
+const RUNS = Number(process.env.FC_RUNS ?? 500);
+const MAX_COMMANDS = Number(process.env.FC_MAX_COMMANDS ?? 8);
+const SEED = process.env.FC_SEED === undefined ? undefined : Number(process.env.FC_SEED);
+const PATH = process.env.FC_PATH;
+const REPLAY_PATH = process.env.FC_REPLAY_PATH;
+
+let emu: CognitoEmulator;
+beforeAll(async () => (emu = await startCognitoEmulator()));
+afterAll(() => emu.close());
+afterEach(() => emu.faults.clear());
+
+/** Whether this build has auth.flushRevocations() (the revocation outbox). */
+async function hasFlushRevocations(): Promise<boolean> {
+  const auth = createAuth({ userPoolId: `${emu.region}_probe`, userPoolClientId: 'probe', endpoint: emu.endpoint });
+  const present = typeof (auth as { flushRevocations?: unknown }).flushRevocations === 'function';
+  await auth.stop();
+  return present;
+}
+
+function summary(stats: Stats, elapsedMs: number): string {
+  const total = (counts: Record<string, number>) => Object.values(counts).reduce((sum, n) => sum + n, 0);
+  return JSON.stringify(
+    {
+      runs: stats.runs,
+      commandsExecuted: total(stats.commands),
+      faultsSwitchedOn: total(stats.faults),
+      distinctFaults: Object.keys(stats.faults).length,
+      tokensLeftBehind: stats.tokensLeftBehind,
+      revokedTokenUses: stats.revokedTokenUses,
+      stuck: stats.stuck,
+      reRevocations: stats.reRevocations,
+      elapsedSeconds: Math.round(elapsedMs / 100) / 10,
+      knownBugsIncluded: INCLUDE_KNOWN_BUGS,
+      commands: stats.commands,
+      faults: stats.faults,
+      signOutResults: stats.signOutResults,
+      requestsSent: stats.requestsSent,
+    },
+    null,
+    2,
+  );
+}
+
+test(`invariants hold over ${RUNS} random command sequences (up to ${MAX_COMMANDS} commands each)`, async () => {
+  const stats = newStats();
+  const started = Date.now();
+  const withFlush = await hasFlushRevocations();
+  const runs = scenarios(withFlush, { maxCommands: MAX_COMMANDS, size: 'max', ...(REPLAY_PATH !== undefined && { replayPath: REPLAY_PATH }) });
+  try {
+    await fc.assert(
+      fc.asyncProperty(runs, async ({ startSignedIn, commands }) => {
+        const run = await freshWorld(emu, stats, { startSignedIn });
+        try {
+          await fc.asyncModelRun(() => run, commands);
+          await finish(run.model, run.real);
+        } finally {
+          await run.real.dispose();
+          emu.faults.clear();
+        }
+      }),
+      { numRuns: RUNS, verbose: Number(process.env.FC_VERBOSE ?? 0), ...(SEED !== undefined && { seed: SEED }), ...(PATH !== undefined && { path: PATH }) },
+    );
+  } finally {
+    const report = summary(stats, Date.now() - started);
+    if (process.env.FC_STATS_FILE) writeFileSync(process.env.FC_STATS_FILE, `${report}\n`);
+    const { runs, commandsExecuted, faultsSwitchedOn, tokensLeftBehind, revokedTokenUses, stuck, elapsedSeconds } = JSON.parse(report) as Record<string, number>;
+    console.log(`properties: ${runs} runs, ${commandsExecuted} commands, ${faultsSwitchedOn} faults switched on, ${tokensLeftBehind} tokens left behind, ${revokedTokenUses} revoked-token uses, ${stuck} stuck, ${elapsedSeconds} s (FC_STATS_FILE=path for the details)`);
+  }
+  expect(stats.tokensLeftBehind).toBe(0);
+  expect(stats.revokedTokenUses).toBe(0);
+  expect(stats.stuck).toBe(0);
+}, Math.max(600_000, RUNS * 2_000));
+
+// ─── Known bugs, found by the property and reduced by hand ───────────────────────────────────────
+// Each test asserts the invariant. They were test.failing until the fix (every Cognito call bounded by networkTimeoutMs); jest
+// reports it: make it a plain test and drop its exclusion in support/properties.ts (KB1, KB2).
+
+// KB1. Shrunk counterexample (FC_KNOWN_BUGS=1):
+//   [{"startSignedIn":true,"commands":faults.set('InitiateAuth', blackhole),getSession({ forceRefresh: true })}]
+// signIn() and a refreshing getSession() have no deadline: against an InitiateAuth that never
+// answers they never settle (the SDK client has no request timeout), and the statechart stays in
+// signingIn / signedIn.refreshing. Worse, a signOut() asked for during such a sign-in waits for it
+// (README: "Sign-out is bounded in time ... never hangs").
+describe('KB1: an InitiateAuth that never answers', () => {
+  test('signIn() settles within the bound', async () => {
+    const { real: world } = await freshWorld(emu, newStats());
+    try {
+      emu.faults.set('InitiateAuth', { type: 'blackhole' });
+      await world.settle('signIn()', SignIn.send(world), SIGN_IN_BOUND_MS);
+    } finally {
+      await world.dispose();
+    }
+  });
+
+  test('a signOut() asked for during that sign-in settles within networkTimeoutMs + storage + 1 s', async () => {
+    const { real: world } = await freshWorld(emu, newStats());
+    try {
+      emu.faults.set('InitiateAuth', { type: 'blackhole' });
+      SignIn.send(world).catch(() => {}); // rejects with AuthStoppedError at dispose()
+      await world.settle('signOut() during signIn()', world.auth.signOut(), SETTLE_BOUND_MS);
+    } finally {
+      await world.dispose();
+    }
+  });
+
+  test('getSession({ forceRefresh: true }) settles within the bound', async () => {
+    const { real: world } = await freshWorld(emu, newStats());
+    try {
+      await SignIn.send(world);
+      emu.faults.set('InitiateAuth', { type: 'blackhole' });
+      await world.settle('getSession({ forceRefresh: true })', world.auth.getSession({ forceRefresh: true }), SIGN_IN_BOUND_MS);
+    } finally {
+      await world.dispose();
+    }
+  });
+});
+
+// KB2. First found in a plain 500-run run; shrunk counterexample (FC_KNOWN_BUGS=1, seed 1948500781,
+// path 115:2:2:4:3, replayPath W:B):
+//   [{"startSignedIn":true,"commands":faults.set('RevokeToken', blackhole),signOut(),flushRevocations()}]
+// The revocation outbox drains with only the instance's stop signal: no networkTimeoutMs. Against
+// a RevokeToken that never answers, flushRevocations() never settles, and as every later drain
+// joins the pending one, the outbox stays stuck until stop(), even once the network is back.
+const HAS_FLUSH = ((): boolean => {
+  const probe = createAuth({ userPoolId: 'us-east-1_probe', userPoolClientId: 'probe' });
+  void probe.stop();
+  return typeof (probe as { flushRevocations?: unknown }).flushRevocations === 'function';
+})();
+
+describe('KB2: the revocation outbox against a RevokeToken that never answers', () => {
+  (HAS_FLUSH ? test : test.skip)('flushRevocations() settles within networkTimeoutMs + storage + 1 s', async () => {
+    const { real: world } = await freshWorld(emu, newStats(), { startSignedIn: true });
+    const flush = (): Promise<unknown> => (world.auth as unknown as { flushRevocations: () => Promise<unknown> }).flushRevocations();
+    try {
+      emu.faults.set('RevokeToken', { type: 'reset' });
+      expect(await world.auth.signOut()).toMatchObject({ type: 'partial', revokeTokenError: { name: expect.any(String) } }); // the token waits in the outbox
+      emu.faults.set('RevokeToken', { type: 'blackhole' });
+      await world.settle('flushRevocations()', flush(), SETTLE_BOUND_MS);
+    } finally {
+      await world.dispose();
+    }
+  });
+});
