@@ -5,7 +5,8 @@ const { transformSync } = require('esbuild');
 module.exports = {
   process(source, filename) {
     const { code, map } = transformSync(source, {
-      loader: 'ts',
+      loader: filename.endsWith('.tsx') ? 'tsx' : 'ts',
+      jsx: 'automatic',
       format: 'cjs',
       target: 'node20',
       sourcemap: 'external',

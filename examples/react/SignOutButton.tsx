@@ -1,0 +1,90 @@
+// A header that shows who is signed in, and a sign-out button that reports what the sign-out did.
+import { useState } from 'react';
+import type { Auth } from '../../src/index.js';
+import { summarizeSignOut, useAuthState, type AuthView, type SignOutPhase, type SignOutSummary } from './useAuthState.js';
+
+const PHASE_TEXT: Record<SignOutPhase, string> = {
+  starting: 'Signing out…',
+  revoking: 'Signing out… (revoking this device’s session)',
+  invalidatingSessions: 'Signing out everywhere…',
+  revokingAfterGlobalFailure: 'Signing out… (could not reach your other devices; securing this one)',
+  clearingDevice: 'Signing out… (clearing this device)',
+};
+
+/** One sentence for an outcome. Error names only: never a token, never the raw result. */
+export function describeSignOut(summary: SignOutSummary): string {
+  switch (summary.type) {
+    case 'complete':
+      return 'You are signed out.';
+    case 'failed':
+      return `We could not sign you out on this device (${summary.name}). Try again.`;
+    case 'partial': {
+      const names = summary.failed.map(({ call, name }) => `${call}: ${name}`).join(', ');
+      const others = summary.failed.some(({ call }) => call === 'GlobalSignOut') ? ' Your other devices may still be signed in.' : '';
+      return `Signed out on this device. The server did not confirm it (${names}).${others}`;
+    }
+  }
+}
+
+export function statusText(view: AuthView): string {
+  switch (view.status) {
+    case 'loading':
+      return 'Loading…';
+    case 'signedOut':
+      return 'Signed out';
+    case 'signingIn':
+      return 'Signing in…';
+    case 'awaitingCode':
+      return view.method === 'TOTP' ? 'Enter the code from your authenticator app' : 'Enter the code we texted you';
+    case 'awaitingNewPassword':
+      return 'Choose a new password';
+    case 'signedIn':
+      return `Signed in as ${view.username}`;
+    case 'signingOut':
+      return PHASE_TEXT[view.phase];
+  }
+}
+
+/** "Sign out", disabled while a sign-out runs; afterwards, what happened. */
+export function SignOutButton({ auth, global = false }: { auth: Auth; global?: boolean }) {
+  const view = useAuthState(auth);
+  // Only the token-free summary goes into React state. The SignOutResult itself carries the
+  // retry tokens of a partial sign-out: keep it out of state, props, context and logs.
+  const [outcome, setOutcome] = useState<SignOutSummary | null>(null);
+
+  async function signOut() {
+    setOutcome(null);
+    const result = await auth.signOut({ global }); // never rejects for network reasons; bounded by networkTimeoutMs
+    setOutcome(summarizeSignOut(result));
+  }
+
+  const signingOut = view.status === 'signingOut';
+  return (
+    <div className="sign-out">
+      {(view.status === 'signedIn' || signingOut) && (
+        <button type="button" onClick={() => void signOut()} disabled={signingOut}>
+          {signingOut ? 'Signing out…' : global ? 'Sign out everywhere' : 'Sign out'}
+        </button>
+      )}
+      {outcome && !signingOut && <p role="status">{describeSignOut(outcome)}</p>}
+    </div>
+  );
+}
+
+/** The app's header: the state, read from the statechart, and the button. */
+export function AuthHeader({ auth, global }: { auth: Auth; global?: boolean }) {
+  const view = useAuthState(auth);
+  // After a sign-out that someone else started (another component, a test kit, a refused refresh),
+  // the outcome still shows: the statechart keeps the last one, without tokens.
+  const lastSignOut = view.status === 'signedOut' ? view.lastSignOut : null;
+  return (
+    <header>
+      <p data-testid="auth-status">{statusText(view)}</p>
+      {view.status === 'signedIn' && view.signOutFailed && (
+        <p role="alert">We could not sign you out on this device ({view.signOutFailed.name}). Try again.</p>
+      )}
+      {lastSignOut && lastSignOut.type !== 'complete' && <p data-testid="last-sign-out">{describeSignOut(lastSignOut)}</p>}
+      <SignOutButton auth={auth} {...(global !== undefined && { global })} />
+    </header>
+  );
+}
