@@ -11,6 +11,7 @@ const entries: Array<[string, string]> = [
   ['authchart', 'createAuth'],
   ['authchart/machines', 'signOutMachine'],
   ['authchart/testing', 'startCognitoEmulator'],
+  ['authchart/inspect', 'redactingInspector'],
 ];
 
 beforeAll(() => {

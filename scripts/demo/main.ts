@@ -2,12 +2,16 @@
 // (no AWS account). Exits 0 only when every scenario behaves as specified.
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { startCognitoEmulator } from '../../src/testing/index';
+import { startDemoInspector, type DemoInspector } from './inspect';
 import { runSignInTour } from './signInTour';
 import { runSignOutScenario, signOutScenarios } from './signOutScenarios';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true'; // pinned SDK; Node 20 is fine for it
 
 async function main(): Promise<void> {
+  // --inspect [--inspect-port=N]: relay every (redacted) statechart event to the Stately inspector.
+  const inspectPort = process.argv.find((arg) => arg.startsWith('--inspect-port='))?.split('=')[1];
+  const inspecting: DemoInspector | undefined = process.argv.includes('--inspect') ? await startDemoInspector(inspectPort ? Number(inspectPort) : undefined) : undefined;
   const emu = await startCognitoEmulator();
   const checker = new CognitoIdentityProviderClient({ region: emu.region, endpoint: emu.endpoint, maxAttempts: 1 });
   console.log(`Cognito emulator listening at ${emu.endpoint}\n`);
@@ -26,6 +30,10 @@ async function main(): Promise<void> {
   } finally {
     checker.destroy();
     await emu.close();
+    if (inspecting) {
+      await new Promise((resolve) => setTimeout(resolve, 500)); // the last events reach the relay
+      await inspecting.stop();
+    }
   }
   console.log(failures === 0 ? `All ${runs.length} scenarios behaved as specified.` : `${failures} of ${runs.length} scenarios did not behave as specified.`);
   process.exitCode = failures === 0 ? 0 : 1;

@@ -12,12 +12,19 @@ export function printable(result: SignOutResult): string {
   return JSON.stringify(result, (key, value) => (key === 'accessToken' || key === 'refreshToken' ? `<${String(value).length} chars, withheld>` : value), 2);
 }
 
+/** A second observer every scenario reports to as well (the Stately inspector, with --inspect). */
+let alsoInspect: ((event: InspectionEvent) => void) | undefined;
+export function forwardInspectionTo(observer: ((event: InspectionEvent) => void) | undefined): void {
+  alsoInspect = observer;
+}
+
 /** An inspection observer that prints each machine's state changes with the elapsed time. */
 export function printTransitions() {
   let started = performance.now();
   const last = new Map<string, string>(); // per machine: print changes only
   return {
     inspect(event: InspectionEvent) {
+      alsoInspect?.(event);
       if (event.type !== '@xstate.snapshot') return;
       const snapshot = event.snapshot as { value?: unknown; machine?: { id: string } };
       if (!snapshot.machine) return;
