@@ -4,6 +4,8 @@ import { and, not, setup } from 'xstate';
 import type { AnyStateMachine, AnyStateNode } from 'xstate';
 import { DOCS_COMMAND, diagramPath, renderMermaid, renderStateDiagram } from '../scripts/diagrams/render';
 import { allMachines } from '../scripts/diagrams/machines';
+import { withReadmeDiagram } from '../scripts/diagrams/readme';
+import { signOutMachine } from '../machines/signOutMachine';
 
 const repo = join(__dirname, '..');
 const machines = allMachines();
@@ -144,4 +146,10 @@ describe('renderStateDiagram on a tiny machine', () => {
     expect(file).toContain('```mermaid\n' + renderStateDiagram(tiny) + '\n```\n');
     expect(diagramPath(tiny)).toBe('docs/diagrams/tiny.md');
   });
+});
+
+test('README.md shows the current sign-out diagram (else: run npm run docs)', () => {
+  const readme = readFileSync(join(__dirname, '..', 'README.md'), 'utf8');
+  const fresh = withReadmeDiagram(readme, signOutMachine);
+  if (fresh !== readme) throw new Error('README.md shows an out-of-date sign-out diagram: run `npm run docs` and commit the result');
 });

@@ -1,7 +1,9 @@
 // `npm run docs`: writes docs/diagrams/<machineId>.md, a Mermaid stateDiagram-v2 generated from each
 // machine definition in machines/ (no SVG: GitHub renders Mermaid in markdown). Stale diagrams of
 // machines that no longer exist are removed. __tests__/diagrams.test.ts fails when a file drifts.
-import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { signOutMachine } from '../machines/signOutMachine.js';
+import { withReadmeDiagram } from './diagrams/readme.js';
 import { allMachines } from './diagrams/machines.js';
 import { diagramPath, renderMermaid } from './diagrams/render.js';
 
@@ -21,3 +23,7 @@ for (const file of readdirSync(dir)) {
     console.log(`removed stale ${path}`);
   }
 }
+
+// README.md shows the sign-out diagram itself, between its markers.
+writeFileSync('README.md', withReadmeDiagram(readFileSync('README.md', 'utf8'), signOutMachine));
+console.log('wrote the sign-out diagram into README.md');
