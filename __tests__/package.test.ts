@@ -12,6 +12,7 @@ const entries: Array<[string, string]> = [
   ['authchart/machines', 'signOutMachine'],
   ['authchart/testing', 'startCognitoEmulator'],
   ['authchart/inspect', 'redactingInspector'],
+  ['authchart/transport/fetch', 'createFetchCognito'],
 ];
 
 beforeAll(() => {

@@ -1,5 +1,6 @@
 import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import type { InspectionEvent, Observer } from 'xstate';
+import type { CognitoService } from '../services/cognito.js';
 import { createMemoryStorage, isStorageLike, type StorageLike } from '../services/storage.js';
 import { AuthConfigError } from './errors.js';
 
@@ -14,6 +15,12 @@ export interface AuthConfig {
   readonly endpoint?: string;
   /** A ready SDK client; when given, region and endpoint are not used to build one. */
   readonly client?: CognitoIdentityProviderClient;
+  /**
+   * A ready transport (e.g. createFetchCognito from 'authchart/transport/fetch'); when given, no
+   * SDK client is built and client/endpoint are not used. It carries its own clientSecret and
+   * call timeout.
+   */
+  readonly transport?: CognitoService;
   /** Where tokens are kept: localStorage, AsyncStorage, anything Web-Storage-shaped. Default: memory. */
   readonly storage?: StorageLike;
   /** Deadline for the network phase of a sign-out, in ms. Default 3000. */
@@ -46,6 +53,7 @@ export interface ResolvedConfig {
   readonly clientSecret?: string;
   readonly endpoint?: string;
   readonly client?: CognitoIdentityProviderClient;
+  readonly transport?: CognitoService;
   readonly storage: StorageLike;
   readonly networkTimeoutMs: number;
   readonly refreshSkewSeconds: number;
@@ -87,6 +95,10 @@ export function resolveConfig(config: unknown): ResolvedConfig {
   if (c.client !== undefined && typeof (c.client as { send?: unknown } | null)?.send !== 'function') {
     throw new AuthConfigError('client', 'must be a CognitoIdentityProviderClient');
   }
+  const transportMethods = ['revokeToken', 'globalSignOut', 'initiateAuth', 'respondToAuthChallenge', 'refreshTokens'];
+  if (c.transport !== undefined && !transportMethods.every((m) => typeof (c.transport as Record<string, unknown> | null)?.[m] === 'function')) {
+    throw new AuthConfigError('transport', `must be a CognitoService (${transportMethods.join(', ')})`);
+  }
   if (c.storage !== undefined && !isStorageLike(c.storage)) {
     throw new AuthConfigError('storage', 'must have getItem, setItem and removeItem methods');
   }
@@ -119,6 +131,7 @@ export function resolveConfig(config: unknown): ResolvedConfig {
     ...(c.clientSecret !== undefined && { clientSecret: c.clientSecret as string }),
     ...(c.endpoint !== undefined && { endpoint: c.endpoint as string }),
     ...(c.client !== undefined && { client: c.client as CognitoIdentityProviderClient }),
+    ...(c.transport !== undefined && { transport: c.transport as CognitoService }),
     ...(inspect !== undefined && { inspect: inspect as AuthConfig['inspect'] }),
   };
 }

@@ -44,8 +44,11 @@ const SESSION_OVER = new Set(['NotAuthorizedException', 'RefreshTokenMissing']);
 
 export function createAuth(config: AuthConfig): Auth {
   const settings = resolveConfig(config);
-  const client = settings.client ?? createCognitoClient(settings.region, settings.endpoint);
-  const cognito = createSdkCognito({ client, clientId: settings.clientId, callTimeoutMs: settings.networkTimeoutMs, ...(settings.clientSecret && { clientSecret: settings.clientSecret }) });
+  // A caller's transport (e.g. the fetch one) replaces the SDK client altogether.
+  const client = settings.transport ? undefined : (settings.client ?? createCognitoClient(settings.region, settings.endpoint));
+  const cognito =
+    settings.transport ??
+    createSdkCognito({ client: client!, clientId: settings.clientId, callTimeoutMs: settings.networkTimeoutMs, ...(settings.clientSecret && { clientSecret: settings.clientSecret }) });
   const store = createTokenStore(settings.storage, { clientId: settings.clientId, userPoolId: settings.userPoolId, timeoutMs: settings.storageTimeoutMs });
   const vault = createSecretVault();
   const outbox = settings.revocationOutbox
@@ -199,7 +202,7 @@ export function createAuth(config: AuthConfig): Auth {
       revocations.stop();
       actor.stop();
       vault.clear();
-      if (!settings.client) client.destroy();
+      if (client && !settings.client) client.destroy(); // only the client built here
     },
   };
 }

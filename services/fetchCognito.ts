@@ -1,0 +1,185 @@
+// The CognitoService over `fetch`: unsigned AWS JSON 1.1, no AWS SDK. Same SECRET_HASH rules, same
+// AuthStep mapping, same deadline and the same error names as createSdkCognito (services/cognito.ts),
+// which __tests__/transportContract.test.ts checks against the emulator. See docs/transport.md.
+import { ErrorNames } from '../machines/types.js';
+import type { AuthFlow, AuthStep, CognitoService } from './cognito.js';
+import { CognitoCallError, toCognitoCallError } from './cognitoErrors.js';
+import { withDeadline } from './deadline.js';
+import { backoffMs, endpointUrl, errorNameOf, isRetryableSocketCode, JSON_CONTENT_TYPE, MAX_ATTEMPTS, parseJsonObject, RETRYABLE_STATUSES, sleep, TARGET_PREFIX, THROTTLING_NAMES } from './fetch/wire.js';
+import { redact } from './redact.js';
+import { secretHash } from './secretHash.js';
+import type { SessionTokens } from './tokenStore.js';
+
+export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
+
+export interface FetchCognitoOptions {
+  /** The user pool's region: the endpoint is https://cognito-idp.<region>.amazonaws.com/. */
+  readonly region: string;
+  /** Another endpoint, e.g. the local emulator's `http://127.0.0.1:PORT`. */
+  readonly endpoint?: string;
+  readonly clientId: string;
+  /** Only for app clients created with a secret (server-side apps). */
+  readonly clientSecret?: string;
+  /** Every call (its retries and their backoff included) ends with TimeoutError after this. Default 3000. */
+  readonly callTimeoutMs?: number;
+  /** The fetch to use. Default: globalThis.fetch, looked up at each call. */
+  readonly fetch?: FetchLike;
+}
+
+type Operation = 'RevokeToken' | 'GlobalSignOut' | 'InitiateAuth' | 'RespondToAuthChallenge';
+type Json = Record<string, unknown>;
+
+/** How one attempt ended when it did not answer with Cognito's JSON. */
+interface Failure {
+  readonly error: CognitoCallError;
+  readonly retryable: boolean;
+  readonly throttled: boolean;
+}
+
+/** Parameter names whose values are not secret; every other value is redacted from messages. */
+const PUBLIC_PARAMETERS = new Set(['USERNAME', 'SRP_A']);
+
+/** The CognitoService over `fetch` (Node 20+, browsers, React Native, workers). */
+export function createFetchCognito(options: FetchCognitoOptions): CognitoService {
+  const { region, endpoint, clientId, clientSecret, callTimeoutMs = 3000 } = options;
+  if (!endpoint && (typeof region !== 'string' || region === '')) throw new TypeError('createFetchCognito: region is required (or an endpoint)');
+  if (typeof clientId !== 'string' || clientId === '') throw new TypeError('createFetchCognito: clientId is required');
+  const url = endpointUrl(region, endpoint);
+  const doFetch: FetchLike = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+
+  /** One attempt: Cognito's JSON, or a Failure saying whether another attempt may help. */
+  async function attempt(operation: Operation, body: string, signal: AbortSignal, secrets: ReadonlyArray<string | undefined>): Promise<Json | Failure> {
+    let response: Response;
+    try {
+      response = await doFetch(url, {
+        method: 'POST',
+        headers: { 'content-type': JSON_CONTENT_TYPE, 'x-amz-target': `${TARGET_PREFIX}${operation}` },
+        body,
+        signal,
+        cache: 'no-store',
+      });
+    } catch (error) {
+      if (signal.aborted) throw error; // a deadline or the caller: never retried
+      const code = socketCode(error);
+      const detail = code ?? redact(messageOf(error), secrets);
+      return { error: new CognitoCallError(ErrorNames.network, `${operation} could not reach Cognito (${detail})`), retryable: isRetryableSocketCode(code), throttled: false };
+    }
+    const status = response.status;
+    const retryableStatus = RETRYABLE_STATUSES.has(status);
+    let text: string;
+    try {
+      text = await response.text();
+    } catch (error) {
+      if (signal.aborted) throw error;
+      return { error: unexpected(operation, status, 'a body that was cut off'), retryable: retryableStatus, throttled: false };
+    }
+    const json = parseJsonObject(text);
+    if (response.ok) return json ?? { error: unexpected(operation, status), retryable: false, throttled: false };
+    const name = json && errorNameOf(json, response.headers.get('x-amzn-errortype'));
+    if (!json || !name) return { error: unexpected(operation, status), retryable: retryableStatus, throttled: false };
+    const raw = json.message ?? json.Message;
+    const message = typeof raw === 'string' ? raw : name;
+    const throttled = THROTTLING_NAMES.has(name) || status === 429;
+    return { error: new CognitoCallError(name, redact(message, secrets)), retryable: retryableStatus || throttled, throttled };
+  }
+
+  /** One bounded call, up to MAX_ATTEMPTS attempts: a silent server can never hang a sign-in. */
+  async function call(operation: Operation, payload: Json, secrets: Array<string | undefined>, signal: AbortSignal | undefined): Promise<Json> {
+    const deadline = withDeadline(signal, callTimeoutMs);
+    const redacted = [...secrets, clientSecret];
+    const body = JSON.stringify(payload);
+    try {
+      for (let n = 1; ; n++) {
+        const outcome = await attempt(operation, body, deadline.signal, redacted);
+        if (!isFailure(outcome)) return outcome;
+        if (!outcome.retryable || n >= MAX_ATTEMPTS) throw outcome.error;
+        await sleep(backoffMs(n, outcome.throttled), deadline.signal);
+      }
+    } catch (error) {
+      if (error instanceof CognitoCallError) throw error;
+      throw toCognitoCallError(error, operation, redacted, deadline.signal); // TimeoutError or AbortError
+    } finally {
+      deadline.done();
+    }
+  }
+
+  /** Adds SECRET_HASH, and lists the values to redact from any error message. */
+  async function sign(parameters: Readonly<Record<string, string>>, username = parameters.USERNAME): Promise<[Record<string, string>, string[]]> {
+    const signed: Record<string, string> = { ...parameters };
+    if (clientSecret && username) signed.SECRET_HASH = await secretHash(clientSecret, username, clientId);
+    return [signed, Object.entries(signed).filter(([key]) => !PUBLIC_PARAMETERS.has(key)).map(([, value]) => value)];
+  }
+
+  return {
+    async revokeToken(refreshToken, signal) {
+      await call('RevokeToken', { Token: refreshToken, ClientId: clientId, ...(clientSecret && { ClientSecret: clientSecret }) }, [refreshToken], signal);
+    },
+    async globalSignOut(accessToken, signal) {
+      await call('GlobalSignOut', { AccessToken: accessToken }, [accessToken], signal);
+    },
+    async initiateAuth(flow: AuthFlow, parameters, signal) {
+      const [signed, secrets] = await sign(parameters);
+      return toStep(await call('InitiateAuth', { AuthFlow: flow, ClientId: clientId, AuthParameters: signed }, secrets, signal));
+    },
+    async refreshTokens(refreshToken, username, signal): Promise<SessionTokens> {
+      const [signed, secrets] = await sign({ REFRESH_TOKEN: refreshToken }, username);
+      const step = toStep(await call('InitiateAuth', { AuthFlow: 'REFRESH_TOKEN_AUTH', ClientId: clientId, AuthParameters: signed }, secrets, signal), refreshToken);
+      if (step.kind === 'tokens') return step.tokens;
+      throw new CognitoCallError(ErrorNames.unexpectedResponse, `REFRESH_TOKEN_AUTH answered with the ${step.name} challenge instead of tokens`);
+    },
+    async respondToAuthChallenge(name, session, responses, signal) {
+      const [signed, secrets] = await sign(responses);
+      const payload = { ChallengeName: name, ClientId: clientId, ChallengeResponses: signed, ...(session && { Session: session }) };
+      return toStep(await call('RespondToAuthChallenge', payload, [...secrets, session], signal));
+    },
+  };
+}
+
+/** The same mapping as the SDK transport: tokens when there are access and ID tokens, else a challenge. */
+function toStep(answer: Json, refreshToken?: string): AuthStep {
+  const result = isObject(answer.AuthenticationResult) ? answer.AuthenticationResult : undefined;
+  const accessToken = stringOf(result?.AccessToken);
+  const idToken = stringOf(result?.IdToken);
+  if (accessToken && idToken) {
+    const refresh = stringOf(result?.RefreshToken) ?? refreshToken;
+    return { kind: 'tokens', tokens: { accessToken, idToken, ...(refresh && { refreshToken: refresh }) } };
+  }
+  const session = stringOf(answer.Session);
+  const parameters: Record<string, string> = {};
+  if (isObject(answer.ChallengeParameters)) {
+    for (const [key, value] of Object.entries(answer.ChallengeParameters)) if (typeof value === 'string') parameters[key] = value;
+  }
+  return { kind: 'challenge', name: stringOf(answer.ChallengeName) ?? 'UNKNOWN', ...(session && { session }), parameters };
+}
+
+function unexpected(operation: Operation, status: number, what = "a body that is not Cognito's JSON"): CognitoCallError {
+  return new CognitoCallError(ErrorNames.unexpectedResponse, `${operation}: Cognito answered HTTP ${status} with ${what}`);
+}
+
+function isFailure(outcome: Json | Failure): outcome is Failure {
+  return outcome.error instanceof CognitoCallError;
+}
+
+function isObject(value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function stringOf(value: unknown): string | undefined {
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+function messageOf(error: unknown): string {
+  return isObject(error) && typeof error.message === 'string' ? error.message : String(error);
+}
+
+const CODE_IN_TEXT = /\b(E[A-Z]{3,}|UND_ERR_[A-Z_]+)\b/;
+
+/** The socket error code of a failed fetch: undici puts it on `cause` (sometimes one level deeper). */
+function socketCode(error: unknown): string | undefined {
+  for (let current: unknown = error, depth = 0; isObject(current) && depth < 4; current = current.cause, depth++) {
+    if (typeof current.code === 'string' && current.code !== '') return current.code;
+    const inText = typeof current.message === 'string' ? CODE_IN_TEXT.exec(current.message)?.[1] : undefined;
+    if (inText) return inText;
+  }
+  return undefined;
+}
