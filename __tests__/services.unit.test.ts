@@ -46,6 +46,11 @@ describe('toCognitoCallError', () => {
   });
 });
 
+test('redact removes a whole JWE (5 segments, like a Cognito refresh token), not just its first 3', () => {
+  const jwe = 'eyJjdHkiOiJKV1QifQ.aaaa-bbbb.cccc_dddd.eeee.ffff';
+  expect(redact(`token ${jwe} refused`)).toBe('token [redacted-jwt] refused');
+});
+
 test('redact removes given secrets and anything JWT-shaped, and leaves short values and prose alone', () => {
   const token = jwt({ sub: 'x' });
   expect(redact(`got ${token} and hunter2hunter2 and abc`, ['hunter2hunter2', 'abc'])).toBe('got [redacted-jwt] and [redacted] and abc');

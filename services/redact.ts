@@ -1,5 +1,8 @@
-/** Anything that looks like a JWT (three base64url segments, the first starting '{"'). */
-const JWT_PATTERN = /eyJ[\w-]*\.[\w-]+\.[\w-]*/g;
+/**
+ * Anything that looks like a JWT (three base64url segments, the first starting '{"') or a JWE
+ * (five: Cognito's refresh tokens), matched whole so that no segment of a token survives.
+ */
+const JWT_PATTERN = /eyJ[\w-]*(?:\.[\w-]*){2,4}/g;
 
 /**
  * Removes secrets from text meant for an error message or a log: every value given,
