@@ -4,13 +4,12 @@ import {
   InitiateAuthCommand,
   RespondToAuthChallengeCommand,
   RevokeTokenCommand,
-  type AuthenticationResultType,
   type ChallengeNameType,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { ErrorNames } from '../machines/types.js';
+import { createParameterSigner, toAuthStep } from './authParameters.js';
 import { CognitoCallError, toCognitoCallError } from './cognitoErrors.js';
 import { withDeadline } from './deadline.js';
-import { secretHash } from './secretHash.js';
 import type { SessionTokens } from './tokenStore.js';
 
 /** One step of a sign-in: tokens, or a challenge Cognito wants answered (Session is secret). */
@@ -43,9 +42,6 @@ export interface SdkCognitoOptions {
   readonly callTimeoutMs?: number;
 }
 
-/** Parameter names whose values are not secret; every other value is redacted from messages. */
-const PUBLIC_PARAMETERS = new Set(['USERNAME', 'SRP_A']);
-
 /** The CognitoService over `@aws-sdk/client-cognito-identity-provider`. */
 export function createSdkCognito({ client, clientId, clientSecret, callTimeoutMs = 3000 }: SdkCognitoOptions): CognitoService {
   /** One bounded call: a silent server can never hang a sign-in, a refresh or a revocation. */
@@ -59,20 +55,7 @@ export function createSdkCognito({ client, clientId, clientSecret, callTimeoutMs
       deadline.done();
     }
   }
-  /** Adds SECRET_HASH, and lists the values to redact from any error message. */
-  async function sign(parameters: Readonly<Record<string, string>>, username = parameters.USERNAME): Promise<[Record<string, string>, string[]]> {
-    const signed: Record<string, string> = { ...parameters };
-    if (clientSecret && username) signed.SECRET_HASH = await secretHash(clientSecret, username, clientId);
-    return [signed, Object.entries(signed).filter(([key]) => !PUBLIC_PARAMETERS.has(key)).map(([, value]) => value)];
-  }
-  function toStep(answer: { AuthenticationResult?: AuthenticationResultType; ChallengeName?: string; Session?: string; ChallengeParameters?: Record<string, string> }, refreshToken?: string): AuthStep {
-    const result = answer.AuthenticationResult;
-    if (result?.AccessToken && result.IdToken) {
-      const refresh = result.RefreshToken ?? refreshToken;
-      return { kind: 'tokens', tokens: { accessToken: result.AccessToken, idToken: result.IdToken, ...(refresh && { refreshToken: refresh }) } };
-    }
-    return { kind: 'challenge', name: answer.ChallengeName ?? 'UNKNOWN', ...(answer.Session && { session: answer.Session }), parameters: answer.ChallengeParameters ?? {} };
-  }
+  const sign = createParameterSigner(clientId, clientSecret);
 
   return {
     async revokeToken(refreshToken, signal) {
@@ -85,19 +68,19 @@ export function createSdkCognito({ client, clientId, clientSecret, callTimeoutMs
     async initiateAuth(flow, parameters, signal) {
       const [signed, secrets] = await sign(parameters);
       const command = new InitiateAuthCommand({ AuthFlow: flow, ClientId: clientId, AuthParameters: signed });
-      return toStep(await call('InitiateAuth', secrets, signal, (options) => client.send(command, options)));
+      return toAuthStep(await call('InitiateAuth', secrets, signal, (options) => client.send(command, options)));
     },
     async refreshTokens(refreshToken, username, signal) {
       const [signed, secrets] = await sign({ REFRESH_TOKEN: refreshToken }, username);
       const command = new InitiateAuthCommand({ AuthFlow: 'REFRESH_TOKEN_AUTH', ClientId: clientId, AuthParameters: signed });
-      const step = toStep(await call('InitiateAuth', secrets, signal, (options) => client.send(command, options)), refreshToken);
+      const step = toAuthStep(await call('InitiateAuth', secrets, signal, (options) => client.send(command, options)), refreshToken);
       if (step.kind === 'tokens') return step.tokens;
       throw new CognitoCallError(ErrorNames.unexpectedResponse, `REFRESH_TOKEN_AUTH answered with the ${step.name} challenge instead of tokens`);
     },
     async respondToAuthChallenge(name, session, responses, signal) {
       const [signed, secrets] = await sign(responses);
       const command = new RespondToAuthChallengeCommand({ ChallengeName: name as ChallengeNameType, ClientId: clientId, ChallengeResponses: signed, ...(session && { Session: session }) });
-      return toStep(await call('RespondToAuthChallenge', [...secrets, session], signal, (options) => client.send(command, options)));
+      return toAuthStep(await call('RespondToAuthChallenge', [...secrets, session], signal, (options) => client.send(command, options)));
     },
   };
 }

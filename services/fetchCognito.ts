@@ -3,11 +3,11 @@
 // which __tests__/transportContract.test.ts checks against the emulator. See docs/transport.md.
 import { ErrorNames } from '../machines/types.js';
 import type { AuthFlow, AuthStep, CognitoService } from './cognito.js';
+import { createParameterSigner, toAuthStep } from './authParameters.js';
 import { CognitoCallError, toCognitoCallError } from './cognitoErrors.js';
 import { withDeadline } from './deadline.js';
 import { backoffMs, endpointUrl, errorNameOf, isRetryableSocketCode, JSON_CONTENT_TYPE, MAX_ATTEMPTS, parseJsonObject, RETRYABLE_STATUSES, sleep, TARGET_PREFIX, THROTTLING_NAMES } from './fetch/wire.js';
 import { redact } from './redact.js';
-import { secretHash } from './secretHash.js';
 import type { SessionTokens } from './tokenStore.js';
 
 export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
@@ -35,9 +35,6 @@ interface Failure {
   readonly retryable: boolean;
   readonly throttled: boolean;
 }
-
-/** Parameter names whose values are not secret; every other value is redacted from messages. */
-const PUBLIC_PARAMETERS = new Set(['USERNAME', 'SRP_A']);
 
 /** The CognitoService over `fetch` (Node 20+, browsers, React Native, workers). */
 export function createFetchCognito(options: FetchCognitoOptions): CognitoService {
@@ -103,12 +100,7 @@ export function createFetchCognito(options: FetchCognitoOptions): CognitoService
     }
   }
 
-  /** Adds SECRET_HASH, and lists the values to redact from any error message. */
-  async function sign(parameters: Readonly<Record<string, string>>, username = parameters.USERNAME): Promise<[Record<string, string>, string[]]> {
-    const signed: Record<string, string> = { ...parameters };
-    if (clientSecret && username) signed.SECRET_HASH = await secretHash(clientSecret, username, clientId);
-    return [signed, Object.entries(signed).filter(([key]) => !PUBLIC_PARAMETERS.has(key)).map(([, value]) => value)];
-  }
+  const sign = createParameterSigner(clientId, clientSecret);
 
   return {
     async revokeToken(refreshToken, signal) {
@@ -119,37 +111,20 @@ export function createFetchCognito(options: FetchCognitoOptions): CognitoService
     },
     async initiateAuth(flow: AuthFlow, parameters, signal) {
       const [signed, secrets] = await sign(parameters);
-      return toStep(await call('InitiateAuth', { AuthFlow: flow, ClientId: clientId, AuthParameters: signed }, secrets, signal));
+      return toAuthStep(await call('InitiateAuth', { AuthFlow: flow, ClientId: clientId, AuthParameters: signed }, secrets, signal));
     },
     async refreshTokens(refreshToken, username, signal): Promise<SessionTokens> {
       const [signed, secrets] = await sign({ REFRESH_TOKEN: refreshToken }, username);
-      const step = toStep(await call('InitiateAuth', { AuthFlow: 'REFRESH_TOKEN_AUTH', ClientId: clientId, AuthParameters: signed }, secrets, signal), refreshToken);
+      const step = toAuthStep(await call('InitiateAuth', { AuthFlow: 'REFRESH_TOKEN_AUTH', ClientId: clientId, AuthParameters: signed }, secrets, signal), refreshToken);
       if (step.kind === 'tokens') return step.tokens;
       throw new CognitoCallError(ErrorNames.unexpectedResponse, `REFRESH_TOKEN_AUTH answered with the ${step.name} challenge instead of tokens`);
     },
     async respondToAuthChallenge(name, session, responses, signal) {
       const [signed, secrets] = await sign(responses);
       const payload = { ChallengeName: name, ClientId: clientId, ChallengeResponses: signed, ...(session && { Session: session }) };
-      return toStep(await call('RespondToAuthChallenge', payload, [...secrets, session], signal));
+      return toAuthStep(await call('RespondToAuthChallenge', payload, [...secrets, session], signal));
     },
   };
-}
-
-/** The same mapping as the SDK transport: tokens when there are access and ID tokens, else a challenge. */
-function toStep(answer: Json, refreshToken?: string): AuthStep {
-  const result = isObject(answer.AuthenticationResult) ? answer.AuthenticationResult : undefined;
-  const accessToken = stringOf(result?.AccessToken);
-  const idToken = stringOf(result?.IdToken);
-  if (accessToken && idToken) {
-    const refresh = stringOf(result?.RefreshToken) ?? refreshToken;
-    return { kind: 'tokens', tokens: { accessToken, idToken, ...(refresh && { refreshToken: refresh }) } };
-  }
-  const session = stringOf(answer.Session);
-  const parameters: Record<string, string> = {};
-  if (isObject(answer.ChallengeParameters)) {
-    for (const [key, value] of Object.entries(answer.ChallengeParameters)) if (typeof value === 'string') parameters[key] = value;
-  }
-  return { kind: 'challenge', name: stringOf(answer.ChallengeName) ?? 'UNKNOWN', ...(session && { session }), parameters };
 }
 
 function unexpected(operation: Operation, status: number, what = "a body that is not Cognito's JSON"): CognitoCallError {
@@ -162,10 +137,6 @@ function isFailure(outcome: Json | Failure): outcome is Failure {
 
 function isObject(value: unknown): value is Json {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function stringOf(value: unknown): string | undefined {
-  return typeof value === 'string' && value !== '' ? value : undefined;
 }
 
 function messageOf(error: unknown): string {

@@ -1,0 +1,39 @@
+import type { AuthStep } from './cognito.js';
+import { secretHash } from './secretHash.js';
+
+/** Parameter names whose values are not secret; every other value is redacted from messages. */
+const PUBLIC_PARAMETERS = new Set(['USERNAME', 'SRP_A']);
+
+/**
+ * Adds SECRET_HASH (for `username`) when the client has a secret, and lists the values to redact
+ * from any error message. Shared by every transport, and free of the SDK.
+ */
+export function createParameterSigner(clientId: string, clientSecret: string | undefined) {
+  return async function sign(parameters: Readonly<Record<string, string>>, username = parameters.USERNAME): Promise<[Record<string, string>, string[]]> {
+    const signed: Record<string, string> = { ...parameters };
+    if (clientSecret && username) signed.SECRET_HASH = await secretHash(clientSecret, username, clientId);
+    return [signed, Object.entries(signed).filter(([key]) => !PUBLIC_PARAMETERS.has(key)).map(([, value]) => value)];
+  };
+}
+
+type Json = Readonly<Record<string, unknown>>;
+const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
+const stringOf = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
+
+/** What InitiateAuth or RespondToAuthChallenge answered: tokens when there are access and ID tokens, else a challenge. */
+export function toAuthStep(answer: object, refreshToken?: string): AuthStep {
+  const json = answer as Json;
+  const result = isObject(json.AuthenticationResult) ? json.AuthenticationResult : undefined;
+  const accessToken = stringOf(result?.AccessToken);
+  const idToken = stringOf(result?.IdToken);
+  if (accessToken && idToken) {
+    const refresh = stringOf(result?.RefreshToken) ?? refreshToken;
+    return { kind: 'tokens', tokens: { accessToken, idToken, ...(refresh && { refreshToken: refresh }) } };
+  }
+  const session = stringOf(json.Session);
+  const parameters: Record<string, string> = {};
+  if (isObject(json.ChallengeParameters)) {
+    for (const [key, value] of Object.entries(json.ChallengeParameters)) if (typeof value === 'string') parameters[key] = value;
+  }
+  return { kind: 'challenge', name: stringOf(json.ChallengeName) ?? 'UNKNOWN', ...(session && { session }), parameters };
+}
