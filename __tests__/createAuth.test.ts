@@ -1,5 +1,6 @@
 // The public API's contract beyond the sign-out branches: sign-in, config and argument errors,
 // storage failures, concurrency and shutdown. Real SDK, real HTTP, emulator on 127.0.0.1.
+import { waitFor } from 'xstate';
 import { createAuth, type AuthConfig, type StorageLike } from '../src/index';
 import { inspectableStorage, startHarness, type Harness } from './support/harness';
 
@@ -206,7 +207,7 @@ describe('stop', () => {
     const session = await h.signedIn({ networkTimeoutMs: 60_000 });
     h.emu.faults.set('RevokeToken', { type: 'blackhole' });
     const pending = session.auth.signOut();
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await waitFor(session.auth.actor, (snapshot) => snapshot.matches('signingOut')); // in flight, held by the blackhole
     await session.auth.stop();
     await expect(pending).rejects.toMatchObject({ name: 'AuthStoppedError' });
     await expect(session.auth.signOut()).rejects.toMatchObject({ name: 'AuthStoppedError' });

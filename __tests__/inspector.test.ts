@@ -3,7 +3,7 @@
 // `inspect` option, and the Stately WebSocket wiring runs in a child Node process (ESM loads fine
 // there), whose received events are searched here. See docs/inspector.md.
 import { spawnSync } from 'node:child_process';
-import { createActor, fromPromise, setup, type InspectionEvent } from 'xstate';
+import { createActor, fromPromise, setup, waitFor, type InspectionEvent } from 'xstate';
 import { redactDeep, REDACTED } from '../src/inspect/redact';
 import { redactingInspector } from '../src/inspect/observer';
 import { startCognitoEmulator, type CognitoEmulator } from '../src/testing/index';
@@ -74,8 +74,7 @@ describe('redactingInspector with XState inspect', () => {
     const actor = createActor(machine, { input: { password: 'Plain-Passw0rd!' }, inspect: { next: (e) => raw.push(e) } });
     const redactedActor = createActor(machine, { input: { password: 'Plain-Passw0rd!' }, inspect: redactingInspector((e) => captured.push(e)) });
     for (const a of [actor, redactedActor]) a.start();
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    expect(redactedActor.getSnapshot().status).toBe('done');
+    await Promise.all([actor, redactedActor].map((a) => waitFor(a, (snapshot) => snapshot.status === 'done')));
     // The raw stream does carry them: this is what the wrapper is for.
     expect(serializeObserved(raw.map((e) => ('event' in e ? e.event : null)))).toContain(JWT);
     const text = JSON.stringify(captured);

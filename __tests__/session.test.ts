@@ -2,6 +2,7 @@
 // shared between concurrent callers, after revocation (the session ends), offline (tokens kept),
 // and a sign-out that overtakes an in-flight refresh.
 import { CognitoIdentityProviderClient, RevokeTokenCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { waitFor } from 'xstate';
 import { createAuth, type AuthHubEvent } from '../src/index';
 import { startCognitoEmulator, type CognitoEmulator } from '../src/testing/index';
 import { inspectableStorage } from './support/harness';
@@ -114,8 +115,7 @@ test('a sign-out overtaking an in-flight refresh: the refresh is aborted and its
   const { auth, storage } = await signedIn();
   emu.faults.set('InitiateAuth', { type: 'latency', ms: 150 });
   const reading = auth.getSession({ forceRefresh: true });
-  await new Promise((resolve) => setTimeout(resolve, 20));
-  expect(auth.actor.getSnapshot().value).toEqual({ signedIn: 'refreshing' });
+  await waitFor(auth.actor, (snapshot) => snapshot.matches({ signedIn: 'refreshing' }));
   await expect(auth.signOut()).resolves.toMatchObject({ type: 'complete' });
   await expect(reading).resolves.toEqual({});
   await new Promise((resolve) => setTimeout(resolve, 200)); // past the refresh's answer

@@ -1,7 +1,7 @@
 import { assign, emit, fromPromise, setup } from 'xstate';
 import { signOutMachine } from './signOutMachine.js';
 import { notProvided } from './notProvided.js';
-import { errorOfEvent, toErrorInfo } from './errorInfo.js';
+import { endsSession, errorOfEvent, toErrorInfo } from './errorInfo.js';
 import type { SessionSummary, SignOutOutcome } from './types.js';
 import type { AnswerInput, AuthContext, AuthEmitted, AuthEvent, ChallengeName, ChallengeSummary, SignInInput, SignInStepOutput } from './authTypes.js';
 
@@ -18,8 +18,6 @@ export type { AnswerInput, AuthContext, AuthEmitted, AuthEvent, ChallengeName, C
  * No secret passes through here: SIGN_IN and CONFIRM_SIGN_IN carry vault references, a challenge
  * carries a reference to Cognito's Session, and the session itself is a SessionSummary.
  */
-/** Cognito refused the refresh token: revoked, expired or signed out globally. */
-const SESSION_OVER = new Set(['NotAuthorizedException', 'RefreshTokenMissing']);
 
 const awaiting: Record<ChallengeName, string> = {
   NEW_PASSWORD_REQUIRED: 'awaitingNewPassword',
@@ -53,7 +51,7 @@ export const authMachine = setup({
     /** The answer to the open `name` challenge was a wrong code: the challenge stays open. */
     isWrongCodeFor: ({ context }, params: { error: unknown; name: ChallengeName }) =>
       context.challenge?.name === params.name && toErrorInfo(params.error).name === 'CodeMismatchException',
-    isSessionOver: (_, error: unknown) => SESSION_OVER.has(toErrorInfo(error).name),
+    isSessionOver: (_, error: unknown) => endsSession(toErrorInfo(error).name),
     isSignedOutLocally: (_, outcome: SignOutOutcome) => outcome.type !== 'failed',
   },
   actions: {

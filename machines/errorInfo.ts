@@ -1,4 +1,4 @@
-import type { ErrorInfo } from './types.js';
+import { ErrorNames, type ErrorInfo } from './types.js';
 
 /**
  * Reads { name, message } from what a service rejected with. Services promise errors free of
@@ -14,3 +14,7 @@ export function toErrorInfo(error: unknown): ErrorInfo {
 
 /** `params` for actions on an invoke's onError: the error the actor rejected with. */
 export const errorOfEvent = ({ event }: { event: { error: unknown } }): unknown => event.error;
+
+/** Refresh failures that mean the session is over (revoked, expired, signed out elsewhere): not offline. */
+const SESSION_OVER = new Set(['NotAuthorizedException', ErrorNames.refreshTokenMissing]);
+export const endsSession = (errorName: string): boolean => SESSION_OVER.has(errorName);

@@ -31,4 +31,5 @@ export const ErrorNames = {
   unexpectedResponse: 'UnexpectedResponse',
   storage: 'StorageError',
   corruptSession: 'CorruptSession',
+  refreshTokenMissing: 'RefreshTokenMissing',
 } as const;

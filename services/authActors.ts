@@ -43,7 +43,7 @@ export function createAuthActors({ cognito, store, vault, userPoolId, outbox }: 
     refreshTokens: fromPromise<SessionSummary, { username: string }>(async ({ input, signal }) => {
       const epoch = store.epoch();
       const tokens = await store.load();
-      if (!tokens?.refreshToken) throw new CognitoCallError('RefreshTokenMissing', 'The stored session has no refresh token');
+      if (!tokens?.refreshToken) throw new CognitoCallError(ErrorNames.refreshTokenMissing, 'The stored session has no refresh token');
       const fresh = await cognito.refreshTokens(tokens.refreshToken, input.username, signal);
       const summary = summarizeSession(fresh);
       if (!summary) throw new CognitoCallError(ErrorNames.unexpectedResponse, 'REFRESH_TOKEN_AUTH returned an access token that is not a Cognito JWT');

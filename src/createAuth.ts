@@ -1,5 +1,6 @@
 import { createActor, waitFor, type Actor } from 'xstate';
 import { authMachine } from '../machines/authMachine.js';
+import { endsSession } from '../machines/errorInfo.js';
 import { signOutMachine } from '../machines/signOutMachine.js';
 import { createAuthActors } from '../services/authActors.js';
 import { createCognitoClient, createSdkCognito } from '../services/cognito.js';
@@ -40,7 +41,6 @@ export interface Auth {
 }
 
 const CHALLENGE_STATES = ['awaitingNewPassword', 'awaitingTotpCode', 'awaitingSmsCode'] as const;
-const SESSION_OVER = new Set(['NotAuthorizedException', 'RefreshTokenMissing']);
 
 export function createAuth(config: AuthConfig): Auth {
   const settings = resolveConfig(config);
@@ -139,7 +139,7 @@ export function createAuth(config: AuthConfig): Auth {
     actor.send({ type: 'REFRESH' });
     const event = await settled;
     if (event.type !== 'tokenRefreshFailed') return;
-    if (SESSION_OVER.has(event.error.name)) return whenNotIn('endingSession', 'getSession'); // the session is over
+    if (endsSession(event.error.name)) return whenNotIn('endingSession', 'getSession'); // the session is over
     throw new AuthError(event.error.name, event.error.message); // offline or throttled: tokens kept
   }
 
