@@ -1,4 +1,5 @@
 import { fromPromise } from 'xstate';
+import { resolverOf, type ServicesSource } from './actorServices.js';
 import type { AnswerInput, SignInInput, SignInStepOutput } from '../machines/authMachine.js';
 import type { SessionSummary } from '../machines/types.js';
 import { ErrorNames } from '../machines/types.js';
@@ -9,23 +10,27 @@ import type { SecretVault } from './secretVault.js';
 import { createSignInFlow } from './signInFlow.js';
 import { summarizeSession, type TokenStore } from './tokenStore.js';
 
-interface Dependencies {
-  cognito: CognitoService;
-  store: TokenStore;
-  vault: SecretVault;
-  userPoolId: string;
-  outbox?: RevocationOutbox | undefined;
+export interface AuthServices {
+  readonly cognito: CognitoService;
+  readonly store: TokenStore;
+  readonly vault: SecretVault;
+  readonly userPoolId: string;
+  readonly outbox?: RevocationOutbox | undefined;
 }
 
-/** The implementations of the auth machine's own actors (sign-out has its own: signOutActors). */
-export function createAuthActors({ cognito, store, vault, userPoolId, outbox }: Dependencies) {
-  const signInFlow = createSignInFlow({ cognito, store, vault, userPoolId });
+/**
+ * The implementations of the auth machine's own actors (sign-out has its own: signOutActors).
+ * `services` is one instance's services, or a registry the running instance bound its own to.
+ */
+export function createAuthActors(services: ServicesSource<AuthServices>) {
+  const servicesOf = resolverOf(services);
   return {
     /**
      * Restores a stored session without a network call. What cannot be used as one (bad JSON, half
      * a session, a non-JWT, another client's tokens) is removed, then reported as CorruptSession.
      */
-    loadSession: fromPromise<SessionSummary | null>(async () => {
+    loadSession: fromPromise<SessionSummary | null>(async ({ system }) => {
+      const { store, outbox } = servicesOf(system);
       const stored = await store.read();
       if (!stored) return null;
       if ('summary' in stored) {
@@ -38,9 +43,10 @@ export function createAuthActors({ cognito, store, vault, userPoolId, outbox }: 
       await store.clear();
       throw new CognitoCallError(ErrorNames.corruptSession, `Removed a stored session that could not be used: ${stored.corrupt}`);
     }),
-    signIn: fromPromise<SignInStepOutput, SignInInput>(({ input, signal }) => signInFlow.start(input, signal)),
-    answerChallenge: fromPromise<SignInStepOutput, AnswerInput>(({ input, signal }) => signInFlow.answer(input, signal)),
-    refreshTokens: fromPromise<SessionSummary, { username: string }>(async ({ input, signal }) => {
+    signIn: fromPromise<SignInStepOutput, SignInInput>(({ input, signal, system }) => createSignInFlow(servicesOf(system)).start(input, signal)),
+    answerChallenge: fromPromise<SignInStepOutput, AnswerInput>(({ input, signal, system }) => createSignInFlow(servicesOf(system)).answer(input, signal)),
+    refreshTokens: fromPromise<SessionSummary, { username: string }>(async ({ input, signal, system }) => {
+      const { cognito, store } = servicesOf(system);
       const epoch = store.epoch();
       const tokens = await store.load();
       if (!tokens?.refreshToken) throw new CognitoCallError(ErrorNames.refreshTokenMissing, 'The stored session has no refresh token');
@@ -52,6 +58,6 @@ export function createAuthActors({ cognito, store, vault, userPoolId, outbox }: 
       await store.save(fresh, epoch); // refused if a sign-out cleared the store meanwhile
       return summary;
     }),
-    clearSession: fromPromise<void>(() => store.clear()),
+    clearSession: fromPromise<void>(({ system }) => servicesOf(system).store.clear()),
   };
 }

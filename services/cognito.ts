@@ -35,7 +35,8 @@ export interface CognitoService {
 }
 
 export interface SdkCognitoOptions {
-  readonly client: CognitoIdentityProviderClient;
+  /** The client, or a function that builds it at the first call (and returns the same one after). */
+  readonly client: CognitoIdentityProviderClient | (() => CognitoIdentityProviderClient);
   readonly clientId: string;
   readonly clientSecret?: string;
   /** Every call (the SDK's retries included) ends with TimeoutError after this. Default 3000. */
@@ -43,12 +44,13 @@ export interface SdkCognitoOptions {
 }
 
 /** The CognitoService over `@aws-sdk/client-cognito-identity-provider`. */
-export function createSdkCognito({ client, clientId, clientSecret, callTimeoutMs = 3000 }: SdkCognitoOptions): CognitoService {
+export function createSdkCognito({ client: clientOrBuild, clientId, clientSecret, callTimeoutMs = 3000 }: SdkCognitoOptions): CognitoService {
+  const clientOf = typeof clientOrBuild === 'function' ? clientOrBuild : () => clientOrBuild;
   /** One bounded call: a silent server can never hang a sign-in, a refresh or a revocation. */
-  async function call<T>(operation: string, secrets: Array<string | undefined>, signal: AbortSignal | undefined, send: (options: { abortSignal: AbortSignal }) => Promise<T>): Promise<T> {
+  async function call<T>(operation: string, secrets: Array<string | undefined>, signal: AbortSignal | undefined, send: (client: CognitoIdentityProviderClient, options: { abortSignal: AbortSignal }) => Promise<T>): Promise<T> {
     const deadline = withDeadline(signal, callTimeoutMs);
     try {
-      return await send({ abortSignal: deadline.signal });
+      return await send(clientOf(), { abortSignal: deadline.signal });
     } catch (error) {
       throw toCognitoCallError(error, operation, [...secrets, clientSecret], deadline.signal);
     } finally {
@@ -60,27 +62,27 @@ export function createSdkCognito({ client, clientId, clientSecret, callTimeoutMs
   return {
     async revokeToken(refreshToken, signal) {
       const command = new RevokeTokenCommand({ Token: refreshToken, ClientId: clientId, ...(clientSecret && { ClientSecret: clientSecret }) });
-      await call('RevokeToken', [refreshToken], signal, (options) => client.send(command, options));
+      await call('RevokeToken', [refreshToken], signal, (client, options) => client.send(command, options));
     },
     async globalSignOut(accessToken, signal) {
-      await call('GlobalSignOut', [accessToken], signal, (options) => client.send(new GlobalSignOutCommand({ AccessToken: accessToken }), options));
+      await call('GlobalSignOut', [accessToken], signal, (client, options) => client.send(new GlobalSignOutCommand({ AccessToken: accessToken }), options));
     },
     async initiateAuth(flow, parameters, signal) {
       const [signed, secrets] = await sign(parameters);
       const command = new InitiateAuthCommand({ AuthFlow: flow, ClientId: clientId, AuthParameters: signed });
-      return toAuthStep(await call('InitiateAuth', secrets, signal, (options) => client.send(command, options)));
+      return toAuthStep(await call('InitiateAuth', secrets, signal, (client, options) => client.send(command, options)));
     },
     async refreshTokens(refreshToken, username, signal) {
       const [signed, secrets] = await sign({ REFRESH_TOKEN: refreshToken }, username);
       const command = new InitiateAuthCommand({ AuthFlow: 'REFRESH_TOKEN_AUTH', ClientId: clientId, AuthParameters: signed });
-      const step = toAuthStep(await call('InitiateAuth', secrets, signal, (options) => client.send(command, options)), refreshToken);
+      const step = toAuthStep(await call('InitiateAuth', secrets, signal, (client, options) => client.send(command, options)), refreshToken);
       if (step.kind === 'tokens') return step.tokens;
       throw new CognitoCallError(ErrorNames.unexpectedResponse, `REFRESH_TOKEN_AUTH answered with the ${step.name} challenge instead of tokens`);
     },
     async respondToAuthChallenge(name, session, responses, signal) {
       const [signed, secrets] = await sign(responses);
       const command = new RespondToAuthChallengeCommand({ ChallengeName: name as ChallengeNameType, ClientId: clientId, ChallengeResponses: signed, ...(session && { Session: session }) });
-      return toAuthStep(await call('RespondToAuthChallenge', [...secrets, session], signal, (options) => client.send(command, options)));
+      return toAuthStep(await call('RespondToAuthChallenge', [...secrets, session], signal, (client, options) => client.send(command, options)));
     },
   };
 }
