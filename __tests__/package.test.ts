@@ -9,6 +9,7 @@ const root = join(__dirname, '..');
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { exports: Record<string, { types: string; import: string; require: string } | string> };
 const entries: Array<[string, string]> = [
   ['authchart', 'createAuth'],
+  ['authchart/fetch', 'createAuth'],
   ['authchart/machines', 'signOutMachine'],
   ['authchart/testing', 'startCognitoEmulator'],
   ['authchart/inspect', 'redactingInspector'],

@@ -1,8 +1,3 @@
-export { createAuth, type Auth, type AuthActor } from './createAuth.js';
-export { DEFAULT_NETWORK_TIMEOUT_MS, DEFAULT_REFRESH_SKEW_SECONDS, type AuthConfig } from './config.js';
-export type { ConfirmSignInOptions, GetSessionOptions, SignInOptions, SignOutOptions } from './validate.js';
-export type { AuthSession, SignInResult, SignInStep, SignOutError, SignOutResult } from './results.js';
-export type { AuthHubEvent, AuthHubEventType } from './events.js';
-export { AuthConfigError, AuthError, AuthStoppedError, AuthValidationError } from './errors.js';
-export { createMemoryStorage, type StorageLike } from '../services/storage.js';
-export { ErrorNames, type ErrorInfo, type SignOutOutcome } from '../machines/types.js';
+// `authchart`: createAuth over the AWS SDK. `authchart/fetch` is the same API without the SDK.
+export { createAuth } from './createAuth.js';
+export * from './sharedExports.js';

@@ -1,0 +1,170 @@
+// `authchart/fetch`: the same Auth over plain fetch, with no AWS SDK in its bundle; and what makes
+// an idle instance small (one shared machine definition, no SDK client until the first call).
+import { createAuth as createFetchAuth } from '../src/fetch/index';
+import { createAuth, createMemoryStorage } from '../src/index';
+import { startCognitoEmulator, type CognitoEmulator } from '../src/testing/index';
+import { bundleOf } from './support/bundles';
+
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+
+let emu: CognitoEmulator;
+beforeAll(async () => {
+  emu = await startCognitoEmulator();
+});
+afterEach(() => emu.faults.clear());
+afterAll(() => emu.close());
+
+describe('createAuth from authchart/fetch, against the emulator over real HTTP', () => {
+  test('SRP sign-in, a forced refresh and a global sign-out, through the given fetch', async () => {
+    const pool = emu.setup();
+    const operations: string[] = [];
+    const fetch = (url: string, init: RequestInit) => {
+      operations.push(String((init.headers as Record<string, string>)['x-amz-target']).split('.')[1]!);
+      return globalThis.fetch(url, init);
+    };
+    const auth = createFetchAuth({ userPoolId: pool.userPoolId, userPoolClientId: pool.clientId, endpoint: emu.endpoint, fetch });
+    await expect(auth.signIn({ username: pool.username, password: pool.password })).resolves.toMatchObject({ isSignedIn: true });
+    const before = await auth.getSession();
+    const after = await auth.getSession({ forceRefresh: true });
+    expect(after.tokens?.accessToken).not.toBe(before.tokens?.accessToken);
+    await expect(auth.signOut({ global: true })).resolves.toEqual({ type: 'complete', signedOutLocally: true });
+    expect(emu.tokenRevoked(before.tokens!.refreshToken!)).toBe(true);
+    expect(operations).toEqual(['InitiateAuth', 'RespondToAuthChallenge', 'InitiateAuth', 'GlobalSignOut']);
+    await auth.stop();
+  });
+
+  test('with a client secret: password sign-in and a local sign-out that revokes the refresh token', async () => {
+    const pool = emu.setup({ generateSecret: true });
+    const auth = createFetchAuth({ userPoolId: pool.userPoolId, userPoolClientId: pool.clientId, clientSecret: pool.clientSecret!, endpoint: emu.endpoint });
+    await auth.signIn({ username: pool.username, password: pool.password, authFlow: 'USER_PASSWORD_AUTH' });
+    const { tokens } = await auth.getSession();
+    await expect(auth.signOut()).resolves.toEqual({ type: 'complete', signedOutLocally: true });
+    expect(emu.tokenRevoked(tokens!.refreshToken!)).toBe(true);
+    await auth.stop();
+  });
+
+  test('a blackholed server: the sign-out is partial within networkTimeoutMs, and the tokens are gone locally', async () => {
+    const pool = emu.setup();
+    const storage = createMemoryStorage();
+    const auth = createFetchAuth({ userPoolId: pool.userPoolId, userPoolClientId: pool.clientId, endpoint: emu.endpoint, storage, networkTimeoutMs: 300, revocationOutbox: false });
+    await auth.signIn({ username: pool.username, password: pool.password });
+    emu.faults.set('RevokeToken', { type: 'blackhole' });
+    const result = await auth.signOut();
+    expect(result).toMatchObject({ type: 'partial', revokeTokenError: { name: 'TimeoutError' } });
+    expect(storage.getItem(`authchart.${pool.clientId}.session`)).toBeNull();
+    await auth.stop();
+  });
+
+  test('bad options are AuthConfigError naming the field: an SDK client, a fetch that is not a function', () => {
+    const pool = emu.setup();
+    const base = { userPoolId: pool.userPoolId, userPoolClientId: pool.clientId };
+    expect(() => createFetchAuth({ ...base, client: {} } as never)).toThrow(expect.objectContaining({ name: 'AuthConfigError', field: 'client' }));
+    expect(() => createFetchAuth({ ...base, fetch: 'https://example.com' } as never)).toThrow(expect.objectContaining({ name: 'AuthConfigError', field: 'fetch' }));
+    expect(() => createFetchAuth({ ...base, userPoolId: 'nope' })).toThrow(expect.objectContaining({ name: 'AuthConfigError', field: 'userPoolId' }));
+  });
+});
+
+describe('what an idle instance costs', () => {
+  test('every instance runs the same machine definition (no per-instance provide), each with its own services', async () => {
+    const a = emu.setup();
+    const b = emu.setup();
+    const authA = createAuth({ userPoolId: a.userPoolId, userPoolClientId: a.clientId, endpoint: emu.endpoint });
+    const authB = createFetchAuth({ userPoolId: b.userPoolId, userPoolClientId: b.clientId, endpoint: emu.endpoint });
+    expect(authA.actor.logic).toBe(authB.actor.logic);
+    await authA.signIn({ username: a.username, password: a.password });
+    await authB.signIn({ username: b.username, password: b.password });
+    const tokensB = (await authB.getSession()).tokens!;
+    await expect(authA.signOut({ global: true })).resolves.toMatchObject({ type: 'complete' });
+    // B's store and B's user are untouched by A's sign-out.
+    expect((await authB.getSession()).tokens).toEqual(tokensB);
+    expect(emu.tokenRevoked(tokensB.refreshToken!)).toBe(false);
+    await expect(authB.signOut()).resolves.toMatchObject({ type: 'complete' });
+    expect(emu.tokenRevoked(tokensB.refreshToken!)).toBe(true);
+    await Promise.all([authA.stop(), authB.stop()]);
+  });
+
+  test('the default createAuth builds its SDK client at the first Cognito call, not before, and only once', async () => {
+    const pool = emu.setup();
+    // A fresh copy of the library whose createCognitoClient is counted (jest.doMock + require: the
+    // esbuild transform does not hoist jest.mock).
+    let built!: jest.Mock;
+    let createAuth!: typeof import('../src/index').createAuth;
+    jest.isolateModules(() => {
+      jest.doMock('../services/cognito', () => {
+        const actual = jest.requireActual<typeof import('../services/cognito')>('../services/cognito');
+        built = jest.fn(actual.createCognitoClient);
+        return { ...actual, createCognitoClient: built };
+      });
+      ({ createAuth } = require('../src/index') as typeof import('../src/index'));
+    });
+    try {
+      const storage = createMemoryStorage();
+      const first = createAuth({ userPoolId: pool.userPoolId, userPoolClientId: pool.clientId, endpoint: emu.endpoint, storage });
+      await first.signIn({ username: pool.username, password: pool.password });
+      expect(built).toHaveBeenCalledTimes(1);
+      await first.stop();
+      built.mockClear();
+      // Restored from storage and left idle: no client at all.
+      const idle = createAuth({ userPoolId: pool.userPoolId, userPoolClientId: pool.clientId, endpoint: emu.endpoint, storage, revocationOutbox: false });
+      expect((await idle.getSession()).username).toBe(pool.username);
+      expect(built).not.toHaveBeenCalled();
+      await idle.signOut();
+      await idle.signOut();
+      expect(built).toHaveBeenCalledTimes(1);
+      await idle.stop();
+    } finally {
+      jest.dontMock('../services/cognito');
+    }
+  });
+});
+
+describe('bundles (esbuild --bundle --minify --format=esm --platform=browser)', () => {
+  const app = (from: string) => `
+    import { createAuth } from '${from}';
+    export async function app(username, password) {
+      const auth = createAuth({ userPoolId: 'eu-west-1_AbC123', userPoolClientId: '1example23456789', storage: localStorage });
+      await auth.signIn({ username, password });
+      return auth.signOut({ global: true });
+    }`;
+
+  test('authchart/fetch bundles no AWS SDK: from node_modules only xstate and @noble/hashes', async () => {
+    const { inputs } = await bundleOf(app('./src/fetch/index'));
+    const packages = new Set(inputs.filter((f) => f.includes('node_modules/')).map((f) => f.split('node_modules/')[1]!.split('/').slice(0, 2).join('/').replace(/\/.*$/, (m) => (f.includes('node_modules/@') ? m : ''))));
+    expect([...packages].sort()).toEqual(['@noble/hashes', 'xstate']);
+    expect(inputs).not.toContain('services/cognito.ts');
+    expect(inputs).not.toContain('src/createAuth.ts');
+  });
+
+  // Issue 6's target is 0.7; we measure 0.71 (see docs/benchmarks.md for where the bytes go). This
+  // guards against growth: a change that adds more than ~0.4 KB gzip to the slim build fails here.
+  test('authchart/fetch stays within 0.72x the gzip size of aws-amplify signIn + signOut', async () => {
+    const ours = await bundleOf(app('./src/fetch/index'));
+    const amplify = await bundleOf(`
+      import { Amplify } from 'aws-amplify';
+      import { signIn, signOut } from 'aws-amplify/auth';
+      export async function app(username, password) {
+        Amplify.configure({ Auth: { Cognito: { userPoolId: 'eu-west-1_AbC123', userPoolClientId: '1example23456789' } } });
+        await signIn({ username, password });
+        await signOut({ global: true });
+      }`);
+    expect(amplify.gzip).toBeGreaterThan(20_000); // the comparison means something
+    expect(ours.inputs.some((f) => f.includes('@aws-sdk'))).toBe(false);
+    expect(ours.gzip / amplify.gzip).toBeLessThanOrEqual(0.72);
+  }, 60_000);
+});
+
+test("the default (SDK) build adds to xstate + the bare SDK client no more than authchart's own code", async () => {
+  // Measured: default ≈ (xstate + bare client) + (authchart/fetch − xstate − fetch transport). So the
+  // SDK build carries nothing of the SDK beyond the bare client and the four commands it sends.
+  const sdkDefault = await bundleOf(`
+    import { createAuth } from './src/index';
+    export const app = () => createAuth({ userPoolId: 'eu-west-1_AbC123', userPoolClientId: '1example23456789' }).signOut({ global: true });`);
+  const bare = await bundleOf(`
+    export { setup, createActor, fromPromise, assign, emit, waitFor } from 'xstate';
+    export { CognitoIdentityProviderClient, InitiateAuthCommand, RespondToAuthChallengeCommand, RevokeTokenCommand, GlobalSignOutCommand } from '@aws-sdk/client-cognito-identity-provider';`);
+  const slim = await bundleOf(`
+    import { createAuth } from './src/fetch/index';
+    export const app = () => createAuth({ userPoolId: 'eu-west-1_AbC123', userPoolClientId: '1example23456789' }).signOut({ global: true });`);
+  const xstateOnly = await bundleOf(`export { setup, createActor, fromPromise, assign, emit, waitFor } from 'xstate';`);
+  expect(sdkDefault.gzip).toBeLessThanOrEqual(bare.gzip + (slim.gzip - xstateOnly.gzip));
+}, 60_000);

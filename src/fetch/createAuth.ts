@@ -1,0 +1,29 @@
+// createAuth over `fetch` (the `authchart/fetch` entry): the same Auth as `authchart`, with no
+// AWS SDK in the bundle. See docs/transport.md.
+import { createFetchCognito, type FetchLike } from '../../services/fetchCognito.js';
+import { createAuthCore, type Auth } from '../authCore.js';
+import { describe, resolveConfig, type AuthConfig } from '../config.js';
+import { AuthConfigError } from '../errors.js';
+
+export interface FetchAuthConfig extends Omit<AuthConfig, 'client'> {
+  /** The fetch to use. Default: globalThis.fetch, looked up at each call. */
+  readonly fetch?: FetchLike;
+}
+
+export function createAuth(config: FetchAuthConfig): Auth {
+  const settings = resolveConfig(config);
+  if (settings.client) throw new AuthConfigError('client', "is an AWS SDK client, which authchart/fetch does not use: import createAuth from 'authchart' to use it");
+  const { fetch } = config;
+  if (fetch !== undefined && typeof fetch !== 'function') throw new AuthConfigError('fetch', `must be a fetch function, got ${describe(fetch)}`);
+  const cognito =
+    settings.transport ??
+    createFetchCognito({
+      region: settings.region,
+      clientId: settings.clientId,
+      callTimeoutMs: settings.networkTimeoutMs,
+      ...(settings.endpoint && { endpoint: settings.endpoint }),
+      ...(settings.clientSecret && { clientSecret: settings.clientSecret }),
+      ...(fetch && { fetch }),
+    });
+  return createAuthCore(settings, cognito);
+}

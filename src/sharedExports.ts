@@ -1,0 +1,10 @@
+// What both entries, `authchart` (AWS SDK) and `authchart/fetch` (no SDK), export besides createAuth.
+export type { Auth, AuthActor } from './authCore.js';
+export { DEFAULT_NETWORK_TIMEOUT_MS, DEFAULT_REFRESH_SKEW_SECONDS, type AuthConfig, type RevocationOutboxOptions } from './config.js';
+export type { ConfirmSignInOptions, GetSessionOptions, SignInOptions, SignOutOptions } from './validate.js';
+export type { AuthSession, SignInResult, SignInStep, SignOutError, SignOutResult } from './results.js';
+export type { AuthHubEvent, AuthHubEventType } from './events.js';
+export { AuthConfigError, AuthError, AuthStoppedError, AuthValidationError } from './errors.js';
+export { createMemoryStorage, type StorageLike } from '../services/storage.js';
+export { ErrorNames, type ErrorInfo, type SignOutOutcome } from '../machines/types.js';
+export type { DrainReport } from '../services/revocationOutbox.js';
