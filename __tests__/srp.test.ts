@@ -3,7 +3,8 @@
 import { createHash, createHmac, hkdfSync, randomBytes } from 'node:crypto';
 import { createSrpHandshake } from '../services/srp/client.js';
 import { formatSrpTimestamp, SrpError, startSrp, type SrpChallenge } from '../services/srp/index.js';
-import { N as libN, padHex } from '../services/srp/math.js';
+import { N as libN, mod, modPow, padHex } from '../services/srp/math.js';
+import fc from 'fast-check';
 import { parseSrpTimestamp } from '../services/srp/timestamp.js';
 
 // RFC 3526, section 4: the 3072-bit MODP group prime; the generator is 2.
@@ -211,5 +212,33 @@ describe('TIMESTAMP', () => {
 
   test('an invalid Date is a RangeError', () => {
     expect(() => formatSrpTimestamp(new Date(NaN))).toThrow(RangeError);
+  });
+});
+
+describe('modPow (our bigint code, replacing @noble/curves)', () => {
+  /** Reference by another route: exponent bits from the most significant end, recursively. */
+  const refPow = (b: bigint, e: bigint, m: bigint): bigint => {
+    if (e === 0n) return 1n % m;
+    const half = refPow(b, e / 2n, m);
+    const sq = (half * half) % m;
+    return e % 2n === 1n ? (sq * mod(b, m)) % m : sq;
+  };
+  const big = fc.bigInt({ min: -(1n << 400n), max: 1n << 400n });
+
+  test('matches the reference for random bases (negative too), exponents and moduli', () => {
+    fc.assert(fc.property(big, fc.bigInt({ min: 0n, max: 1n << 300n }), fc.bigInt({ min: 1n, max: 1n << 400n }), (b, e, m) => modPow(b, e, m) === refPow(b, e, m)), { numRuns: 300 });
+  });
+
+  test("Fermat's little theorem holds in the 3072-bit group: x^(N-1) = 1 mod N", () => {
+    fc.assert(fc.property(fc.bigInt({ min: 2n, max: 1n << 3000n }), (x) => modPow(x, libN - 1n, libN) === 1n), { numRuns: 5 });
+  });
+
+  test('edges: exponent 0, modulus 1, base a multiple of the modulus; bad arguments throw SrpError', () => {
+    expect(modPow(5n, 0n, 7n)).toBe(1n);
+    expect(modPow(5n, 3n, 1n)).toBe(0n);
+    expect(modPow(14n, 5n, 7n)).toBe(0n);
+    expect(modPow(-2n, 3n, 7n)).toBe(6n); // -8 mod 7
+    expect(() => modPow(2n, 3n, 0n)).toThrow(SrpError);
+    expect(() => modPow(2n, -1n, 7n)).toThrow(SrpError);
   });
 });

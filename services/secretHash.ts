@@ -1,12 +1,11 @@
+import { hmac } from '@noble/hashes/hmac.js';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { bytesToBase64, utf8 } from './srp/encoding.js';
+
 /**
  * Cognito's SECRET_HASH: Base64(HMAC-SHA256(key = client secret, message = username + client id)).
- * Uses Web Crypto, which Node 20, browsers and React Native (with a crypto polyfill) provide.
+ * The same HMAC as SRP's (@noble/hashes), so it needs no Web Crypto: React Native runs it as is.
  */
 export async function secretHash(clientSecret: string, username: string, clientId: string): Promise<string> {
-  const encoder = new TextEncoder();
-  const key = await crypto.subtle.importKey('raw', encoder.encode(clientSecret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
-  const mac = new Uint8Array(await crypto.subtle.sign('HMAC', key, encoder.encode(username + clientId)));
-  let binary = '';
-  for (const byte of mac) binary += String.fromCharCode(byte);
-  return btoa(binary);
+  return bytesToBase64(hmac(sha256, utf8(clientSecret), utf8(username + clientId)));
 }

@@ -1,14 +1,25 @@
 // The primitives of Cognito's SRP-6a variant, shared by the client (client.ts) and the emulator's
 // server side, so both sides compute every value with one implementation.
-// Hashes, HMAC and HKDF come from @noble/hashes; modular exponentiation from @noble/curves.
-import { mod, pow } from '@noble/curves/abstract/modular.js';
-import { hkdf } from '@noble/hashes/hkdf.js';
+// SHA-256 and HMAC come from @noble/hashes; HKDF (two HMACs here) and modular arithmetic are below.
 import { hmac } from '@noble/hashes/hmac.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToBase64, bytesToHex, concatBytes, hexToBigInt, hexToBytes, utf8 } from './encoding.js';
 import { SrpError } from './error.js';
 
-export { mod };
+/** a mod b in [0, b), for a negative `a` too. */
+export const mod = (a: bigint, b: bigint): bigint => ((a % b) + b) % b;
+
+/** base^exponent mod m, square-and-multiply over the exponent's bits, least significant first. */
+export function modPow(base: bigint, exponent: bigint, m: bigint): bigint {
+  if (m <= 0n || exponent < 0n) throw new SrpError('modPow needs a positive modulus and a non-negative exponent');
+  let result = 1n % m;
+  let square = mod(base, m);
+  for (let e = exponent; e > 0n; e >>= 1n) {
+    if (e & 1n) result = (result * square) % m;
+    square = (square * square) % m;
+  }
+  return result;
+}
 
 /** The 3072-bit MODP prime of RFC 3526 (also RFC 5054's 3072-bit group), as Cognito uses. */
 export const N = hexToBigInt(
@@ -47,7 +58,7 @@ export function padHex(value: bigint): string {
 export const hashHex = (hex: string): string => bytesToHex(sha256(hexToBytes(hex)));
 
 /** base^exponent mod N (not constant-time: JS bigint arithmetic never is). */
-export const modPowN = (base: bigint, exponent: bigint): bigint => pow(mod(base, N), exponent, N);
+export const modPowN = (base: bigint, exponent: bigint): bigint => modPow(base, exponent, N);
 
 /** k = H(padHex(N) | padHex(g)). */
 export const k = hexToBigInt(hashHex(padHex(N) + padHex(g)));
@@ -69,8 +80,11 @@ export function computeX(salt: bigint, poolName: string, userIdForSrp: string, p
 }
 
 /** The 16-byte key: HKDF-SHA256(ikm = padHex(S), salt = padHex(u), info = 'Caldera Derived Key'). */
-export const deriveKey = (S: bigint, u: bigint): Uint8Array =>
-  hkdf(sha256, hexToBytes(padHex(S)), hexToBytes(padHex(u)), utf8(HKDF_INFO), 16);
+export const deriveKey = (S: bigint, u: bigint): Uint8Array => {
+  // RFC 5869 with one output block, as 16 bytes <= SHA-256's 32: extract, then expand once.
+  const prk = hmac(sha256, hexToBytes(padHex(u)), hexToBytes(padHex(S)));
+  return hmac(sha256, prk, concatBytes(utf8(HKDF_INFO), Uint8Array.of(1))).slice(0, 16);
+};
 
 /** base64(HMAC-SHA256(key, poolName | userIdForSrp | secretBlock bytes | timestamp)). */
 export function claimSignature(key: Uint8Array, poolName: string, userIdForSrp: string, secretBlock: Uint8Array, timestamp: string): string {
