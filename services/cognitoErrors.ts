@@ -22,6 +22,15 @@ function networkCode(code: unknown, message: string): string | undefined {
   return NETWORK_CODE_IN_TEXT.exec(message)?.[1];
 }
 
+/** A call that `signal` ended: TimeoutError when it was a deadline, else AbortError (the caller's). */
+export function abortedCallError(operation: string, signal: AbortSignal | undefined): CognitoCallError {
+  const reason: unknown = signal?.reason;
+  const timedOut = typeof reason === 'object' && reason !== null && (reason as { name?: unknown }).name === 'TimeoutError';
+  return timedOut
+    ? new CognitoCallError(ErrorNames.timeout, `${operation} did not answer in time; the request was aborted`)
+    : new CognitoCallError('AbortError', `${operation} was aborted`);
+}
+
 interface SdkErrorShape {
   name?: unknown;
   message?: unknown;
@@ -44,13 +53,7 @@ export function toCognitoCallError(error: unknown, operation: string, secrets: R
   const message = typeof shape.message === 'string' ? shape.message : String(error);
   const status = shape.$metadata?.httpStatusCode;
 
-  if (signal?.aborted || name === 'AbortError') {
-    const reason: unknown = signal?.reason;
-    const timedOut = typeof reason === 'object' && reason !== null && (reason as { name?: unknown }).name === 'TimeoutError';
-    return timedOut
-      ? new CognitoCallError(ErrorNames.timeout, `${operation} did not answer in time; the request was aborted`)
-      : new CognitoCallError('AbortError', `${operation} was aborted`);
-  }
+  if (signal?.aborted || name === 'AbortError') return abortedCallError(operation, signal);
   const code = networkCode(shape.code, message);
   if (code) return new CognitoCallError(ErrorNames.network, `${operation} could not reach Cognito (${code})`);
   if (name === 'TypeError' && /fetch failed|network/i.test(message)) {

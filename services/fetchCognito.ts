@@ -4,7 +4,7 @@
 import { ErrorNames } from '../machines/types.js';
 import type { AuthFlow, AuthStep, CognitoService } from './cognito.js';
 import { createParameterSigner, toAuthStep } from './authParameters.js';
-import { CognitoCallError, toCognitoCallError } from './cognitoErrors.js';
+import { abortedCallError, CognitoCallError } from './cognitoErrors.js';
 import { withDeadline } from './deadline.js';
 import { backoffMs, endpointUrl, errorNameOf, isRetryableSocketCode, JSON_CONTENT_TYPE, MAX_ATTEMPTS, parseJsonObject, RETRYABLE_STATUSES, sleep, TARGET_PREFIX, THROTTLING_NAMES } from './fetch/wire.js';
 import { redact } from './redact.js';
@@ -94,7 +94,9 @@ export function createFetchCognito(options: FetchCognitoOptions): CognitoService
       }
     } catch (error) {
       if (error instanceof CognitoCallError) throw error;
-      throw toCognitoCallError(error, operation, redacted, deadline.signal); // TimeoutError or AbortError
+      if (deadline.signal.aborted) throw abortedCallError(operation, deadline.signal); // TimeoutError or AbortError
+      // Nothing else is thrown in here; should it be, it is still a CognitoCallError without secrets.
+      throw new CognitoCallError(ErrorNames.unexpectedResponse, `${operation} failed: ${redact(messageOf(error), redacted)}`);
     } finally {
       deadline.done();
     }
