@@ -48,22 +48,23 @@ async function main(): Promise<unknown> {
     if (!s.tokens?.accessToken) throw new Error('Amplify did not restore the session');
     return { imported, first: performance.now() - t0 };
   }
-  // heap
-  const { createAuth } = require('../src/index') as typeof import('../src/index');
+  // heap: 'heap' (the default entry, over the SDK) or 'heap-fetch' (authchart/fetch)
+  const { createAuth } = (mode === 'heap-fetch' ? require('../src/fetch/index') : require('../src/index')) as typeof import('../src/index');
   const { waitFor } = require('xstate') as typeof import('xstate');
-  const auths = [];
+  const auths: Array<{ actor: import('../src/index').AuthActor; stop(): Promise<void> }> = [];
   const stores = [];
   for (let i = 0; i < count; i++) stores.push(new Map([[key, session]])); // storage and its (shared) session string: not counted
-  if (mode === 'heap-shared-client') require('@aws-sdk/client-cognito-identity-provider');
+  const warm = createAuth({ userPoolId, userPoolClientId: clientId, storage: storageWith(new Map([[key, session]])) }); // module-level set-up (the shared machine): not per instance
+  await waitFor(warm.actor, (s) => s.matches('signedIn' as never), { timeout: 10_000 });
   const before = heap();
-  const shared = mode === 'heap-shared-client' ? new (require('@aws-sdk/client-cognito-identity-provider') as typeof import('@aws-sdk/client-cognito-identity-provider')).CognitoIdentityProviderClient({ region: 'us-east-1' }) : undefined;
-  for (let i = 0; i < count; i++) auths.push(createAuth({ userPoolId, userPoolClientId: clientId, storage: storageWith(stores[i]!), ...(shared && { client: shared }) }));
+  for (let i = 0; i < count; i++) auths.push(createAuth({ userPoolId, userPoolClientId: clientId, storage: storageWith(stores[i]!) }));
   for (const auth of auths) await waitFor(auth.actor, (s) => s.matches('signedIn' as never), { timeout: 10_000 });
   await new Promise((r) => setTimeout(r, 200)); // background start-up work (outbox drain) settles
   const after = heap();
   const signedIn = auths.filter((a) => a.actor.getSnapshot().matches('signedIn' as never)).length;
   const perInstance = (after - before) / count;
   for (const auth of auths) await auth.stop();
+  await warm.stop();
   return { perInstance, signedIn, total: after - before };
 }
 
