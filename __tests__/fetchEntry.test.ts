@@ -3,7 +3,7 @@
 import { createAuth as createFetchAuth } from '../src/fetch/index';
 import { createAuth, createMemoryStorage } from '../src/index';
 import { startCognitoEmulator, type CognitoEmulator } from '../src/testing/index';
-import { bundleOf } from './support/bundles';
+import { AMPLIFY_APP, authchartApp as app, bundleOf, XSTATE_AND_BARE_SDK_CLIENT, XSTATE_ONLY } from '../bench/bundleOf';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
@@ -119,14 +119,6 @@ describe('what an idle instance costs', () => {
 });
 
 describe('bundles (esbuild --bundle --minify --format=esm --platform=browser)', () => {
-  const app = (from: string) => `
-    import { createAuth } from '${from}';
-    export async function app(username, password) {
-      const auth = createAuth({ userPoolId: 'eu-west-1_AbC123', userPoolClientId: '1example23456789', storage: localStorage });
-      await auth.signIn({ username, password });
-      return auth.signOut({ global: true });
-    }`;
-
   test('authchart/fetch bundles no AWS SDK: from node_modules only xstate and @noble/hashes', async () => {
     const { inputs } = await bundleOf(app('./src/fetch/index'));
     const packages = new Set(inputs.filter((f) => f.includes('node_modules/')).map((f) => f.split('node_modules/')[1]!.split('/').slice(0, 2).join('/').replace(/\/.*$/, (m) => (f.includes('node_modules/@') ? m : ''))));
@@ -139,14 +131,7 @@ describe('bundles (esbuild --bundle --minify --format=esm --platform=browser)', 
   // guards against growth: a change that adds more than ~0.4 KB gzip to the slim build fails here.
   test('authchart/fetch stays within 0.72x the gzip size of aws-amplify signIn + signOut', async () => {
     const ours = await bundleOf(app('./src/fetch/index'));
-    const amplify = await bundleOf(`
-      import { Amplify } from 'aws-amplify';
-      import { signIn, signOut } from 'aws-amplify/auth';
-      export async function app(username, password) {
-        Amplify.configure({ Auth: { Cognito: { userPoolId: 'eu-west-1_AbC123', userPoolClientId: '1example23456789' } } });
-        await signIn({ username, password });
-        await signOut({ global: true });
-      }`);
+    const amplify = await bundleOf(AMPLIFY_APP);
     expect(amplify.gzip).toBeGreaterThan(20_000); // the comparison means something
     expect(ours.inputs.some((f) => f.includes('@aws-sdk'))).toBe(false);
     expect(ours.gzip / amplify.gzip).toBeLessThanOrEqual(0.72);
@@ -159,12 +144,10 @@ test("the default (SDK) build adds to xstate + the bare SDK client no more than 
   const sdkDefault = await bundleOf(`
     import { createAuth } from './src/index';
     export const app = () => createAuth({ userPoolId: 'eu-west-1_AbC123', userPoolClientId: '1example23456789' }).signOut({ global: true });`);
-  const bare = await bundleOf(`
-    export { setup, createActor, fromPromise, assign, emit, waitFor } from 'xstate';
-    export { CognitoIdentityProviderClient, InitiateAuthCommand, RespondToAuthChallengeCommand, RevokeTokenCommand, GlobalSignOutCommand } from '@aws-sdk/client-cognito-identity-provider';`);
+  const bare = await bundleOf(XSTATE_AND_BARE_SDK_CLIENT);
   const slim = await bundleOf(`
     import { createAuth } from './src/fetch/index';
     export const app = () => createAuth({ userPoolId: 'eu-west-1_AbC123', userPoolClientId: '1example23456789' }).signOut({ global: true });`);
-  const xstateOnly = await bundleOf(`export { setup, createActor, fromPromise, assign, emit, waitFor } from 'xstate';`);
+  const xstateOnly = await bundleOf(XSTATE_ONLY);
   expect(sdkDefault.gzip).toBeLessThanOrEqual(bare.gzip + (slim.gzip - xstateOnly.gzip));
 }, 60_000);

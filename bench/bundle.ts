@@ -1,35 +1,14 @@
 // Item 6: bundle size of a browser app that configures, signs in and signs out.
 // esbuild --bundle --minify --format=esm --platform=browser, each entry with an export; gzip -9.
-import { build } from 'esbuild';
-import { gzipSync } from 'node:zlib';
+import { AMPLIFY_APP, authchartApp, bundleOf, XSTATE_AND_BARE_SDK_CLIENT, XSTATE_ONLY } from './bundleOf';
 import { kb, type Row } from './util';
 
-const app = (from: string) => `
-    import { createAuth } from '${from}';
-    export async function app(username, password) {
-      const auth = createAuth({ userPoolId: 'eu-west-1_AbC123', userPoolClientId: '1example23456789', storage: localStorage });
-      await auth.signIn({ username, password });
-      return auth.signOut({ global: true });
-    }`;
-
-// What the default build is made of, measured alone: the runtime we build on and the SDK client
-// with the four commands authchart sends.
-const XSTATE = `export { setup, createActor, fromPromise, assign, emit, waitFor } from 'xstate';`;
-const SDK_CLIENT = `export { CognitoIdentityProviderClient, InitiateAuthCommand, RespondToAuthChallengeCommand, RevokeTokenCommand, GlobalSignOutCommand } from '@aws-sdk/client-cognito-identity-provider';`;
-
 const entries: Record<string, string> = {
-  authchart: app('./src/index'),
-  'authchart/fetch': app('./src/fetch/index'),
-  'xstate + bare SDK client': `${XSTATE}\n${SDK_CLIENT}`,
-  xstate: XSTATE,
-  'aws-amplify (signIn + signOut)': `
-    import { Amplify } from 'aws-amplify';
-    import { signIn, signOut } from 'aws-amplify/auth';
-    export async function app(username, password) {
-      Amplify.configure({ Auth: { Cognito: { userPoolId: 'eu-west-1_AbC123', userPoolClientId: '1example23456789' } } });
-      await signIn({ username, password });
-      await signOut({ global: true });
-    }`,
+  authchart: authchartApp('./src/index'),
+  'authchart/fetch': authchartApp('./src/fetch/index'),
+  'xstate + bare SDK client': XSTATE_AND_BARE_SDK_CLIENT,
+  xstate: XSTATE_ONLY,
+  'aws-amplify (signIn + signOut)': AMPLIFY_APP,
   'amazon-cognito-identity-js': `
     import { AuthenticationDetails, CognitoUser, CognitoUserPool } from 'amazon-cognito-identity-js';
     export function app(username, password) {
@@ -45,13 +24,8 @@ const entries: Record<string, string> = {
 export async function benchBundle(log: (s: string) => void): Promise<Row[]> {
   const sizes: Record<string, { min: number; gzip: number }> = {};
   for (const [name, contents] of Object.entries(entries)) {
-    const out = await build({
-      stdin: { contents, resolveDir: process.cwd(), sourcefile: 'app.js', loader: 'js' },
-      bundle: true, minify: true, format: 'esm', platform: 'browser', write: false, logLevel: 'error',
-      define: { 'process.env.NODE_ENV': '"production"', global: 'globalThis' },
-    });
-    const code = out.outputFiles[0]!.contents;
-    sizes[name] = { min: code.length, gzip: gzipSync(code, { level: 9 }).length };
+    const { min, gzip } = await bundleOf(contents);
+    sizes[name] = { min, gzip };
     log(`  ${name}: ${kb(sizes[name]!.min)} min, ${kb(sizes[name]!.gzip)} gzip`);
   }
   const section = '6. Bundle size (configure + sign in + sign out; esbuild --bundle --minify --format=esm --platform=browser; gzip -9)';
