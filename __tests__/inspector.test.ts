@@ -151,3 +151,21 @@ describe('@statelyai/inspect WebSocket wiring (child process: the package is ESM
     expect(report.secrets.filter((s) => s.startsWith('eyJ')).length).toBeGreaterThanOrEqual(3);
   }, 90_000);
 });
+
+describe('@statelyai/inspect browser wiring (child process; a stand-in window, no browser)', () => {
+  test('createRedactedBrowserInspector opens the given URL and everything it posts to the inspector window is redacted', () => {
+    const child = spawnSync(process.execPath, ['scripts/run-ts.mjs', '__tests__/support/inspectorBrowserChild.ts'], { encoding: 'utf8', timeout: 60_000 });
+    expect(child.stderr).not.toMatch(/Error/);
+    expect(child.status).toBe(0);
+    const report = JSON.parse(child.stdout.trim().split('\n').pop()!) as { opened: string[]; canary: boolean; received: unknown[]; secrets: string[]; codes: string[] };
+    expect(report.opened).toEqual(['http://127.0.0.1:1/inspect']);
+    expect(report.canary).toBe(true); // posted after the connection: live events go through the redactor too
+    const text = JSON.stringify(report.received);
+    expect(findLeaks(text, report)).toEqual([]);
+    expect(report.received.length).toBeGreaterThan(50);
+    expect(text).toContain('"@xstate.snapshot"');
+    expect(text).toContain('awaitingTotpCode');
+    expect(text).toContain('"@statelyai.disconnected"');
+    expect(report.secrets.filter((s) => s.startsWith('eyJ')).length).toBeGreaterThanOrEqual(3);
+  }, 90_000);
+});
