@@ -10,7 +10,8 @@ export class CognitoCallError extends Error {
 }
 
 const NETWORK_CODES = ['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH', 'ETIMEDOUT', 'ECONNABORTED'];
-const NETWORK_CODE_IN_TEXT = new RegExp(`\\b(${NETWORK_CODES.join('|')})\\b`);
+/** Built at first use: a module-level `new RegExp` would stay in bundles that never call this. */
+let networkCodeInText: RegExp | undefined;
 
 /**
  * The socket error code, from `code` or else from the message: when the socket error comes from
@@ -19,7 +20,8 @@ const NETWORK_CODE_IN_TEXT = new RegExp(`\\b(${NETWORK_CODES.join('|')})\\b`);
  */
 function networkCode(code: unknown, message: string): string | undefined {
   if (typeof code === 'string' && NETWORK_CODES.includes(code)) return code;
-  return NETWORK_CODE_IN_TEXT.exec(message)?.[1];
+  networkCodeInText ??= new RegExp(`\\b(${NETWORK_CODES.join('|')})\\b`);
+  return networkCodeInText.exec(message)?.[1];
 }
 
 /** A call that `signal` ended: TimeoutError when it was a deadline, else AbortError (the caller's). */
