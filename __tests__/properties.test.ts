@@ -19,7 +19,7 @@ import {
   newStats,
   scenarios,
   type Stats,
-} from './support/properties';
+} from './support/properties/index';
 
 const RUNS = Number(process.env.FC_RUNS ?? 500);
 const MAX_COMMANDS = Number(process.env.FC_MAX_COMMANDS ?? 8);
@@ -96,7 +96,7 @@ test(`invariants hold over ${RUNS} random command sequences (up to ${MAX_COMMAND
 
 // ─── Known bugs, found by the property and reduced by hand ───────────────────────────────────────
 // Each test asserts the invariant. They were test.failing until the fix (every Cognito call bounded by networkTimeoutMs); jest
-// reports it: make it a plain test and drop its exclusion in support/properties.ts (KB1, KB2).
+// reports it: make it a plain test and drop its exclusion in support/properties/ (KB1: scenarios.ts, KB2: restartAndFlush.ts).
 
 // KB1. Shrunk counterexample (FC_KNOWN_BUGS=1):
 //   [{"startSignedIn":true,"commands":faults.set('InitiateAuth', blackhole),getSession({ forceRefresh: true })}]

@@ -1,0 +1,148 @@
+// The command type, and the commands that call signIn(), getSession() or signOut() once and check the result against the model.
+import type fc from 'fast-check';
+import type { AuthSession, SignInResult, SignOutResult } from '../../../src/index';
+import { SETTLE_BOUND_MS, SIGN_IN_BOUND_MS } from './bounds';
+import { callErrorNames, failsSignOutCall } from './faults';
+import { bump } from './stats';
+import type { Model, Outcome, StoredTokens, World } from './world';
+
+export type Command = fc.AsyncCommand<Model, World>;
+
+export const expectOk = <T>(outcome: Outcome<T>, what: string): T => {
+  if (!outcome.ok) throw new Error(`model: ${what} rejected with ${outcome.error.name}: ${outcome.error.message}`);
+  return outcome.value;
+};
+export const expectError = (outcome: Outcome<unknown>, names: string[], what: string): void => {
+  if (outcome.ok) throw new Error(`model: ${what} resolved ${JSON.stringify(outcome.value)}, expected a rejection with ${names.join(' or ')}`);
+  if (!names.includes(outcome.error.name)) throw new Error(`model: ${what} rejected with ${outcome.error.name} (${outcome.error.message}), expected ${names.join(' or ')}`);
+};
+
+/** A command that calls the API once and checks its result against the model. */
+abstract class ApiCommand implements Command {
+  abstract readonly label: string;
+  check = (): boolean => true;
+  toString = () => this.label;
+  async run(model: Model, world: World): Promise<void> {
+    bump(world.stats.commands, this.label);
+    world.sent = [];
+    await this.act(model, world);
+    world.checkInvariants(model, this.label);
+  }
+  protected abstract act(model: Model, world: World): Promise<void>;
+}
+
+export class SignIn extends ApiCommand {
+  readonly label = 'signIn()';
+  static send(world: World): Promise<SignInResult> {
+    return world.auth.signIn({ username: world.user.username, password: world.user.password, authFlow: 'USER_PASSWORD_AUTH' });
+  }
+  protected async act(model: Model, world: World): Promise<void> {
+    const outcome = await world.settle(this.label, SignIn.send(world), SIGN_IN_BOUND_MS);
+    if (model.signedIn) return expectError(outcome, ['UserAlreadyAuthenticatedException'], this.label);
+    const fault = model.faults.get('InitiateAuth');
+    const failures = callErrorNames(fault);
+    if (failures.length > 0) return expectError(outcome, failures, this.label);
+    expect(expectOk(outcome, this.label)).toEqual({ isSignedIn: true, nextStep: { signInStep: 'DONE' } });
+    model.signedIn = true;
+  }
+}
+
+export class GetSession extends ApiCommand {
+  readonly label: string;
+  constructor(readonly forceRefresh: boolean) {
+    super();
+    this.label = forceRefresh ? 'getSession({ forceRefresh: true })' : 'getSession()';
+  }
+  call(world: World): Promise<AuthSession> {
+    return world.auth.getSession(this.forceRefresh ? { forceRefresh: true } : undefined);
+  }
+  protected async act(model: Model, world: World): Promise<void> {
+    const before = world.storedSession();
+    const outcome = await world.settle(this.label, this.call(world), this.forceRefresh ? SIGN_IN_BOUND_MS : SETTLE_BOUND_MS);
+    if (!model.signedIn) {
+      expect(expectOk(outcome, this.label)).toEqual({});
+      return;
+    }
+    if (!this.forceRefresh) {
+      // Tokens live an hour, far outside the 60 s skew: returned as stored, no refresh sent.
+      const session = expectOk(outcome, this.label);
+      expect(session).toMatchObject({ username: world.user.username, tokens: before });
+      expect(world.sent.filter((op) => op !== 'RevokeToken')).toEqual([]); // the outbox may drain meanwhile
+      return;
+    }
+    const fault = model.faults.get('InitiateAuth');
+    if (fault === 'notAuthorized') {
+      // Cognito refused the refresh token: the session is over, and the store is cleared.
+      expect(expectOk(outcome, this.label)).toEqual({});
+      model.signedIn = false;
+      return;
+    }
+    const failures = callErrorNames(fault);
+    if (failures.length > 0) {
+      // Offline, throttled or too slow: rejected, tokens kept, still signed in.
+      expectError(outcome, failures, this.label);
+      expect(world.storedSession()).toEqual(before);
+      return;
+    }
+    const session = expectOk(outcome, this.label);
+    expect(session.username).toBe(world.user.username);
+    expect(session.tokens?.refreshToken).toBe(before?.refreshToken);
+    expect(session.tokens?.accessToken).not.toBe(before?.accessToken);
+    expect(world.storedSession()).toMatchObject(session.tokens ?? {});
+  }
+}
+
+export class SignOut extends ApiCommand {
+  readonly label: string;
+  constructor(readonly global: boolean) {
+    super();
+    this.label = global ? 'signOut({ global: true })' : 'signOut()';
+  }
+  call(world: World): Promise<SignOutResult> {
+    return world.auth.signOut(this.global ? { global: true } : undefined);
+  }
+  protected async act(model: Model, world: World): Promise<void> {
+    const session = world.storedSession();
+    const result = expectOk(await world.settle(this.label, this.call(world), SETTLE_BOUND_MS), this.label);
+    bump(world.stats.signOutResults, model.signedIn ? `${this.global ? 'global' : 'local'} ${result.type}` : `nobody signed in: ${result.type}`);
+    if (!model.signedIn) {
+      expect(result).toEqual({ type: 'complete', signedOutLocally: true });
+      expect(world.sent.filter((op) => op !== 'RevokeToken')).toEqual([]); // nobody to sign out: no call (the outbox may drain)
+      return;
+    }
+    model.signedIn = false;
+    checkSignOutResult(result, this.global, model, world, session);
+  }
+}
+
+/** The result a sign-out of `session` must have, given the faults; and what the server must say. */
+function checkSignOutResult(result: SignOutResult, global: boolean, model: Model, world: World, session: StoredTokens | null): void {
+  if (result.type === 'failed') throw new Error(`model: signOut failed (${result.error.name}: ${result.error.message}), but the storage never fails`);
+  const revokeFault = model.faults.get('RevokeToken');
+  const globalFault = model.faults.get('GlobalSignOut');
+  const refresh = session?.refreshToken ?? '';
+  if (!global) {
+    if (!failsSignOutCall(revokeFault)) {
+      expect(result).toEqual({ type: 'complete', signedOutLocally: true });
+    } else {
+      expect(result).toMatchObject({ type: 'partial', revokeTokenError: { refreshToken: refresh } });
+      expect(result).not.toHaveProperty('globalSignOutError');
+      expect(callErrorNames(revokeFault)).toContain((result as { revokeTokenError: { name: string } }).revokeTokenError.name);
+    }
+  } else if (!failsSignOutCall(globalFault)) {
+    expect(result).toEqual({ type: 'complete', signedOutLocally: true });
+  } else {
+    expect(result).toMatchObject({ type: 'partial', globalSignOutError: { accessToken: session?.accessToken } });
+    const partial = result as Extract<SignOutResult, { type: 'partial' }>;
+    expect(callErrorNames(globalFault)).toContain(partial.globalSignOutError?.name);
+    if (failsSignOutCall(revokeFault)) expect(partial.revokeTokenError).toBeDefined();
+    if (partial.revokeTokenError) {
+      expect(partial.revokeTokenError.refreshToken).toBe(refresh);
+      expect([...callErrorNames(revokeFault), 'TimeoutError']).toContain(partial.revokeTokenError.name);
+    }
+  }
+  // Honest results: what is reported revoked is revoked on the server.
+  const revokeSucceeded = result.type === 'complete' || !result.revokeTokenError;
+  if (revokeSucceeded) expect({ refreshTokenRevoked: world.emu.tokenRevoked(refresh) }).toEqual({ refreshTokenRevoked: true });
+  if (global && result.type === 'complete') expect({ accessTokenRevoked: world.emu.tokenRevoked(session?.accessToken ?? '') }).toEqual({ accessTokenRevoked: true });
+}

@@ -1,0 +1,34 @@
+// The commands that restart the Auth over the same storage, and that call flushRevocations().
+import { FLUSH_BOUND_MS, INCLUDE_KNOWN_BUGS } from './bounds';
+import type { Command } from './commands';
+import { bump } from './stats';
+import type { Model, World } from './world';
+
+export class Restart implements Command {
+  check = (): boolean => true;
+  toString = () => 'restart() /* await auth.stop(); createAuth() over the same storage */';
+  async run(model: Model, world: World): Promise<void> {
+    bump(world.stats.commands, 'restart()');
+    world.sent = [];
+    await world.restart();
+    world.checkInvariants(model, 'restart()');
+  }
+}
+
+export class FlushRevocations implements Command {
+  check = (): boolean => true;
+  toString = () => 'flushRevocations()';
+  async run(model: Model, world: World): Promise<void> {
+    const flush = world.flushRevocations;
+    if (!flush) return; // not in this build
+    if (model.revokeTokenBlackholed && !INCLUDE_KNOWN_BUGS) return void bump(world.stats.commands, 'flushRevocations() skipped (KB2)');
+    bump(world.stats.commands, 'flushRevocations()');
+    world.sent = [];
+    const outcome = await world.settle('flushRevocations()', flush(), FLUSH_BOUND_MS);
+    if (!outcome.ok && outcome.error.name !== 'AuthStoppedError') {
+      // Not specified yet whether it may reject; it must at least settle. Recorded for the report.
+      bump(world.stats.commands, `flushRevocations() rejected ${outcome.error.name}`);
+    }
+    world.checkInvariants(model, 'flushRevocations()');
+  }
+}

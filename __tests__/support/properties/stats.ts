@@ -1,0 +1,29 @@
+// Statistics of the property runs (printed after the run, copied into docs/reliability.invariants.md).
+
+export interface Stats {
+  runs: number;
+  commands: Record<string, number>;
+  faults: Record<string, number>;
+  signOutResults: Record<string, number>;
+  requestsSent: Record<string, number>;
+  /** RevokeToken sent again for a refresh token that was already revoked: allowed (idempotent). */
+  reRevocations: number;
+  /** Invariant 3 violations seen on the wire. Must stay 0. */
+  revokedTokenUses: number;
+  /** Invariant 1 violations: tokens found in storage where none may be. Must stay 0. */
+  tokensLeftBehind: number;
+  /** Invariant 2 violations: calls that did not settle in time. */
+  stuck: number;
+}
+export const newStats = (): Stats => ({
+  runs: 0,
+  commands: {},
+  faults: {},
+  signOutResults: {},
+  requestsSent: {},
+  reRevocations: 0,
+  revokedTokenUses: 0,
+  tokensLeftBehind: 0,
+  stuck: 0,
+});
+export const bump = (counts: Record<string, number>, key: string, by = 1) => void (counts[key] = (counts[key] ?? 0) + by);
