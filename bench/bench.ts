@@ -39,7 +39,7 @@ async function main(): Promise<void> {
   }
   rows.sort((a, b) => a.section.localeCompare(b.section, 'en', { numeric: true }));
   const m = machine();
-  const fmt = (x: number | null) => (x === null ? '—' : x.toFixed(2));
+  const fmt = (x: number | null) => (x === null ? '—' : x.toFixed(3)); // 3 places: 0.705 must not print as a met 0.70
   const verdict = (r: Row) => (r.met === null ? '—' : r.met ? '✅ met' : '❌ missed');
   const lines = [
     '# Benchmarks',
