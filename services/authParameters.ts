@@ -1,4 +1,5 @@
 import type { AuthStep } from './cognito.js';
+import { isJsonObject as isObject } from './json.js';
 import { secretHash } from './secretHash.js';
 
 /** Parameter names whose values are not secret; every other value is redacted from messages. */
@@ -17,7 +18,6 @@ export function createParameterSigner(clientId: string, clientSecret: string | u
 }
 
 type Json = Readonly<Record<string, unknown>>;
-const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
 const stringOf = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
 
 /** What InitiateAuth or RespondToAuthChallenge answered: tokens when there are access and ID tokens, else a challenge. */

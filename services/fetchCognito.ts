@@ -7,6 +7,7 @@ import { createParameterSigner, toAuthStep } from './authParameters.js';
 import { abortedCallError, CognitoCallError } from './cognitoErrors.js';
 import { withDeadline } from './deadline.js';
 import { backoffMs, endpointUrl, errorNameOf, isRetryableSocketCode, JSON_CONTENT_TYPE, MAX_ATTEMPTS, parseJsonObject, RETRYABLE_STATUSES, sleep, TARGET_PREFIX, THROTTLING_NAMES } from './fetch/wire.js';
+import { isJsonObject as isObject } from './json.js';
 import { redact } from './redact.js';
 import type { SessionTokens } from './tokenStore.js';
 
@@ -137,9 +138,6 @@ function isFailure(outcome: Json | Failure): outcome is Failure {
   return outcome.error instanceof CognitoCallError;
 }
 
-function isObject(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function messageOf(error: unknown): string {
   return isObject(error) && typeof error.message === 'string' ? error.message : String(error);

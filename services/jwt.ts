@@ -1,3 +1,5 @@
+import { isJsonObject } from './json.js';
+
 /** One decoder for every call; `decode` keeps no state between calls (no `stream: true`). */
 const utf8 = new TextDecoder();
 
@@ -15,7 +17,7 @@ export function readJwtClaims(token: string): Record<string, unknown> | undefine
   if (second < 0 || second === first + 1 || token.indexOf('.', second + 1) >= 0) return undefined;
   try {
     const claims: unknown = JSON.parse(utf8.decode(base64UrlDecode(token.slice(first + 1, second))));
-    return typeof claims === 'object' && claims !== null && !Array.isArray(claims) ? (claims as Record<string, unknown>) : undefined;
+    return isJsonObject(claims) ? claims : undefined;
   } catch {
     return undefined;
   }

@@ -58,9 +58,9 @@ export function createTokenStore(storage: StorageLike, { clientId, userPoolId, t
     if (raw == null) return null;
     const tokens = parseSession(raw);
     if (!tokens) return { corrupt: 'what is stored is not a session (bad JSON or missing tokens)' };
-    const summary = summarizeSession(tokens);
+    const claims = readJwtClaims(tokens.accessToken); // once per read: it is on every sign-out's path
+    const summary = claims && summarizeClaims(claims, tokens);
     if (!summary) return { corrupt: 'the stored access token is not a Cognito JWT' };
-    const claims = readJwtClaims(tokens.accessToken);
     if (typeof claims?.client_id === 'string' && claims.client_id !== clientId) return { corrupt: 'the stored tokens belong to another app client' };
     if (userPoolId && typeof claims?.iss === 'string' && !claims.iss.endsWith(`/${userPoolId}`)) return { corrupt: 'the stored tokens belong to another user pool' };
     return { tokens, summary };
@@ -104,7 +104,11 @@ function parseSession(raw: string): SessionTokens | null {
 /** The non-secret facts about a session that the statechart may hold. Null for non-JWT tokens. */
 export function summarizeSession(tokens: SessionTokens): SessionSummary | null {
   const claims = readJwtClaims(tokens.accessToken);
-  if (!claims || typeof claims.exp !== 'number') return null;
+  return claims ? summarizeClaims(claims, tokens) : null;
+}
+
+function summarizeClaims(claims: Record<string, unknown>, tokens: SessionTokens): SessionSummary | null {
+  if (typeof claims.exp !== 'number') return null;
   const username = typeof claims.username === 'string' ? claims.username : readJwtClaims(tokens.idToken)?.['cognito:username'];
   if (typeof username !== 'string') return null;
   return { username, revocable: typeof claims.origin_jti === 'string', expiresAt: claims.exp * 1000 };

@@ -1,5 +1,6 @@
 // AWS JSON 1.1 for Cognito user pools, without the SDK: the request, the error name, the retry rule.
 // Shared by services/fetchCognito.ts only; nothing here imports @aws-sdk.
+import { isJsonObject } from '../json.js';
 
 export const TARGET_PREFIX = 'AWSCognitoIdentityProviderService.';
 export const JSON_CONTENT_TYPE = 'application/x-amz-json-1.1';
@@ -38,7 +39,7 @@ export function parseJsonObject(text: string): Record<string, unknown> | undefin
   if (text.trim() === '') return {};
   try {
     const value: unknown = JSON.parse(text);
-    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+    return isJsonObject(value) ? value : undefined;
   } catch {
     return undefined;
   }
