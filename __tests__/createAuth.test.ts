@@ -213,4 +213,35 @@ describe('stop', () => {
     await expect(session.auth.signOut()).rejects.toMatchObject({ name: 'AuthStoppedError' });
     await expect(session.auth.signIn({ username: 'a', password: 'b' })).rejects.toMatchObject({ name: 'AuthStoppedError' });
   });
+
+  test('calls made while the stored session loads wait for it; stop() during that wait rejects them', async () => {
+    const setup = h.emu.setup();
+    const signedIn = await h.signedIn();
+    const stored = signedIn.storage.getItem(`authchart.${signedIn.clientId}.session`);
+    await signedIn.auth.stop();
+    // A storage whose first read is held until we release it.
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const slow = (value: string | null): StorageLike => {
+      const items = new Map(value === null ? [] : [[`authchart.${signedIn.clientId}.session`, value]]);
+      return {
+        getItem: async (key) => (await held, items.get(key) ?? null),
+        setItem: (key, v) => void items.set(key, v),
+        removeItem: (key) => void items.delete(key),
+      };
+    };
+    const waiting = createAuth({ ...configFor(signedIn), storage: slow(stored) });
+    const session = waiting.getSession();
+    const signOutLater = waiting.signOut();
+    expect(waiting.actor.getSnapshot().matches('loadingSession')).toBe(true);
+    release();
+    await expect(session).resolves.toMatchObject({ username: signedIn.username });
+    await expect(signOutLater).resolves.toEqual({ type: 'complete', signedOutLocally: true });
+    await waiting.stop();
+
+    const stopped = createAuth({ ...configFor(setup), storage: slow(null), revocationOutbox: false });
+    const pending = [stopped.getSession(), stopped.signIn({ username: setup.username, password: setup.password }), stopped.signOut()];
+    await stopped.stop();
+    for (const call of pending) await expect(call).rejects.toMatchObject({ name: 'AuthStoppedError' });
+  });
 });
