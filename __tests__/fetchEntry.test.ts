@@ -127,14 +127,13 @@ describe('bundles (esbuild --bundle --minify --format=esm --platform=browser)', 
     expect(inputs).not.toContain('src/createAuth.ts');
   });
 
-  // Issue 6's target is 0.7; we measure 0.706 (see docs/performance.md for where the bytes go). This
-  // guards against growth: a change that adds more than ~0.4 KB gzip to the slim build fails here.
-  test('authchart/fetch stays within 0.72x the gzip size of aws-amplify signIn + signOut', async () => {
+  // Issue 6's target. Measured 0.695 (docs/benchmarks.md): ~0.2 KB gzip of headroom.
+  test('authchart/fetch is at most 0.7x the gzip size of aws-amplify signIn + signOut', async () => {
     const ours = await bundleOf(app('./src/fetch/index'));
     const amplify = await bundleOf(AMPLIFY_APP);
     expect(amplify.gzip).toBeGreaterThan(20_000); // the comparison means something
     expect(ours.inputs.some((f) => f.includes('@aws-sdk'))).toBe(false);
-    expect(ours.gzip / amplify.gzip).toBeLessThanOrEqual(0.72);
+    expect(ours.gzip / amplify.gzip).toBeLessThanOrEqual(0.7);
   }, 60_000);
 });
 
