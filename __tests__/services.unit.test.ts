@@ -1,10 +1,15 @@
-// Narrow unit tests of the services' pure parts: error classification, redaction, the token store.
+// Narrow unit tests of the services' pure parts: error classification, redaction, the token store,
+// and how one provided machine finds each instance's services.
 import { toCognitoCallError } from '../services/cognitoErrors';
 import { redact } from '../services/redact';
 import { createMemoryStorage } from '../services/storage';
 import { createTokenStore, summarizeSession } from '../services/tokenStore';
 import { secretHash } from '../services/secretHash';
 import { createHmac } from 'node:crypto';
+import { createActor, toPromise } from 'xstate';
+import { signOutMachine } from '../machines/signOutMachine';
+import { createServiceRegistry } from '../services/actorServices';
+import { createSignOutActors, type SignOutServices } from '../services/signOutActors';
 
 const jwt = (claims: object) => `eyJhbGciOiJub25lIn0.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.c2ln`;
 
@@ -90,5 +95,50 @@ describe('token store', () => {
     expect(summarizeSession({ accessToken, idToken: 'x' })).toEqual({ username: 'alice', revocable: true, expiresAt: 100_000 });
     expect(summarizeSession({ accessToken: jwt({ username: 'bob', exp: 1 }), idToken: 'x' })).toMatchObject({ revocable: false });
     expect(summarizeSession({ accessToken: 'opaque', idToken: 'x' })).toBeNull();
+  });
+});
+
+describe('services bound per actor system (one provided machine, many instances)', () => {
+  const registry = createServiceRegistry<SignOutServices>('test');
+  const machine = signOutMachine.provide({ actors: createSignOutActors(registry) });
+  const input = { global: false, revocable: true, networkTimeoutMs: 1000 };
+  const servicesWith = (revoked: string[]) => {
+    const storage = createMemoryStorage();
+    const store = createTokenStore(storage, { clientId: 'abc123' });
+    const cognito = {
+      revokeToken: async (token: string) => void revoked.push(token),
+      globalSignOut: async () => {},
+      initiateAuth: async () => ({ kind: 'challenge', name: 'X', parameters: {} }) as const,
+      respondToAuthChallenge: async () => ({ kind: 'challenge', name: 'X', parameters: {} }) as const,
+      refreshTokens: async () => ({ accessToken: 'a', idToken: 'i' }),
+    };
+    return { storage, store, cognito };
+  };
+
+  test('two actors of the same machine each use the services bound to their own system', async () => {
+    const revokedA: string[] = [];
+    const revokedB: string[] = [];
+    const a = servicesWith(revokedA);
+    const b = servicesWith(revokedB);
+    await a.store.save({ accessToken: jwt({ username: 'a', exp: 1 }), idToken: 'x', refreshToken: 'refresh-of-a' });
+    await b.store.save({ accessToken: jwt({ username: 'b', exp: 1 }), idToken: 'x', refreshToken: 'refresh-of-b' });
+    const actorA = createActor(machine, { input });
+    const actorB = createActor(machine, { input });
+    registry.bind(actorA, a);
+    registry.bind(actorB, b);
+    actorA.start();
+    actorB.start();
+    await expect(Promise.all([toPromise(actorA), toPromise(actorB)])).resolves.toEqual([{ type: 'complete' }, { type: 'complete' }]);
+    expect(revokedA).toEqual(['refresh-of-a']);
+    expect(revokedB).toEqual(['refresh-of-b']);
+    expect(await a.store.load()).toBeNull();
+    expect(await b.store.load()).toBeNull();
+  });
+
+  test('an actor started without bound services fails its calls with a message that says so', async () => {
+    const actor = createActor(machine, { input });
+    actor.start();
+    const outcome = await toPromise(actor);
+    expect(outcome).toMatchObject({ type: 'failed', error: { message: expect.stringContaining('no services are bound to this actor system') } });
   });
 });
