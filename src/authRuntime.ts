@@ -1,4 +1,4 @@
-import { createActor, type Actor } from 'xstate';
+import { createActor, waitFor, type Actor } from 'xstate';
 import { authMachine } from '../machines/authMachine.js';
 import { signOutMachine } from '../machines/signOutMachine.js';
 import { createServiceRegistry } from '../services/actorServices.js';
@@ -9,9 +9,9 @@ import { createSecretVault, type SecretVault } from '../services/secretVault.js'
 import { createSignOutActors } from '../services/signOutActors.js';
 import { createTokenStore, type TokenStore } from '../services/tokenStore.js';
 import type { ResolvedConfig } from './config.js';
+import { AuthStoppedError } from './errors.js';
 import type { SignInResult, SignOutResult } from './results.js';
 import { createRevocationRetries } from './revocationRetries.js';
-import { whenLeft } from './whenEmitted.js';
 
 export type AuthActor = Actor<typeof authMachine>;
 
@@ -62,7 +62,14 @@ export function startAuthRuntime(settings: ResolvedConfig, cognito: CognitoServi
     stopped: stopped.signal,
     flights: { signingIn: null, signingOut: null, refreshing: null },
     inState: (...states) => states.some((state) => actor.getSnapshot().matches(state)),
-    whenNotIn: (state, method) => whenLeft(actor, state, stopped.signal, method),
+    async whenNotIn(state, method) {
+      if (stopped.signal.aborted) throw new AuthStoppedError(method);
+      try {
+        await waitFor(actor, (snapshot) => !snapshot.matches(state), { signal: stopped.signal });
+      } catch (error) {
+        throw stopped.signal.aborted ? new AuthStoppedError(method) : error;
+      }
+    },
     stop() {
       stopped.abort();
       revocations.stop();
