@@ -127,7 +127,8 @@ describe('bundles (esbuild --bundle --minify --format=esm --platform=browser)', 
     expect(inputs).not.toContain('src/createAuth.ts');
   });
 
-  // Issue 6's target. Measured 0.695 (docs/benchmarks.md): ~0.2 KB gzip of headroom.
+  // Issue 6's target. Measured 0.698 (docs/benchmarks.md): under 0.1 KB gzip of headroom, so growth
+  // in the slim build is a decision, made here.
   test('authchart/fetch is at most 0.7x the gzip size of aws-amplify signIn + signOut', async () => {
     const ours = await bundleOf(app('./src/fetch/index'));
     const amplify = await bundleOf(AMPLIFY_APP);
