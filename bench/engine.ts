@@ -50,7 +50,7 @@ async function rate(op: () => Promise<void>): Promise<number> {
 }
 
 /** Alternates the ops, `rounds` times each, and keeps each op's best rate (least disturbed by GC / JIT). */
-async function bestRates<K extends string>(ops: Record<K, () => Promise<void>>, rounds = 2): Promise<Record<K, number>> {
+async function bestRates<K extends string>(ops: Record<K, () => Promise<void>>, rounds = 3): Promise<Record<K, number>> {
   const best = {} as Record<K, number>;
   for (let round = 0; round < rounds; round++) {
     for (const name of Object.keys(ops) as K[]) best[name] = Math.max(best[name] ?? 0, await rate(ops[name]));
@@ -132,7 +132,7 @@ export async function benchEngine(log: (s: string) => void): Promise<Row[]> {
       await step();
     };
 
-    // alternate, twice each, and keep the best of each (least disturbed by GC / JIT)
+    // alternate, three rounds, and keep the best of each (least disturbed by GC / JIT)
     const ops: Record<string, () => Promise<void>> = global
       ? { engine, floor, noopMachine }
       : { engine, floor, noopMachine, xstateMinimal, twoAwaits };
