@@ -138,7 +138,6 @@ function isFailure(outcome: Json | Failure): outcome is Failure {
   return outcome.error instanceof CognitoCallError;
 }
 
-
 function messageOf(error: unknown): string {
   return isObject(error) && typeof error.message === 'string' ? error.message : String(error);
 }
