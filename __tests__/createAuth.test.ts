@@ -163,7 +163,7 @@ describe('storage', () => {
   test.each([
     ['removeItem throws', (s: ReturnType<typeof inspectableStorage>) => ({ ...s, removeItem: () => { throw new Error('disk full'); } })],
     ['removeItem silently keeps the item', (s: ReturnType<typeof inspectableStorage>) => ({ ...s, removeItem: () => {} })],
-  ])('%s: failed, signedOutLocally false, the session left whole, still signedIn', async (_, breakStorage) => {
+  ])('%s: failed, signedOutLocally false, the session left whole; its tokens are revoked, so it is never handed out', async (_, breakStorage) => {
     const setup = h.emu.setup();
     const storage = inspectableStorage();
     const broken = { ...storage, removeItem: storage.removeItem };
@@ -175,11 +175,35 @@ describe('storage', () => {
     expect(result).toEqual({ type: 'failed', signedOutLocally: false, error: { name: 'StorageError', message: expect.any(String) } });
     const sessionKey = [...before.keys()][0]!;
     expect(storage.items.get(sessionKey)).toBe(before.get(sessionKey)); // the session, whole
-    expect(auth.actor.getSnapshot().matches('signedIn')).toBe(true);
+    // RevokeToken succeeded: the stored tokens are dead, and the engine says so rather than "signed in".
+    expect(auth.actor.getSnapshot().value).toBe('revokedButStored');
+    await expect(auth.getSession()).rejects.toMatchObject({ name: 'RevokedSessionNotCleared' });
+    await expect(auth.signIn({ username: setup.username, password: setup.password })).rejects.toMatchObject({ name: 'RevokedSessionNotCleared' });
     broken.removeItem = storage.removeItem; // storage recovers: the next sign-out completes the job
-    await expect(auth.signOut()).resolves.toMatchObject({ signedOutLocally: true });
+    await expect(auth.signOut()).resolves.toEqual({ type: 'complete', signedOutLocally: true });
     expect(storage.items.has(sessionKey)).toBe(false);
+    expect(auth.actor.getSnapshot().value).toBe('signedOut');
     await auth.stop();
+  });
+
+  test('a failed sign-out whose RevokeToken failed too: the tokens are alive, so the user is still signed in', async () => {
+    const setup = h.emu.setup();
+    const storage = inspectableStorage();
+    const broken = { ...storage, removeItem: storage.removeItem };
+    const auth = createAuth(configFor(setup, { storage: broken, revocationOutbox: { retryBaseMs: 600_000 } }));
+    await auth.signIn({ username: setup.username, password: setup.password });
+    broken.removeItem = () => {
+      throw new Error('disk full');
+    };
+    h.emu.faults.set('RevokeToken', { type: 'error', name: 'InternalErrorException' });
+    try {
+      await expect(auth.signOut()).resolves.toMatchObject({ type: 'failed', signedOutLocally: false });
+      expect(auth.actor.getSnapshot().matches({ signedIn: 'active' })).toBe(true);
+      await expect(auth.getSession()).resolves.toHaveProperty('tokens');
+    } finally {
+      h.emu.faults.clear();
+      await auth.stop();
+    }
   });
 
   test('a stored session is restored at start without a network call', async () => {

@@ -52,12 +52,12 @@ describe('local sign-out (default)', () => {
   });
 
   test.each([
-    ['a Cognito exception keeps its name', { type: 'error', name: 'UnsupportedOperationException' }, 'UnsupportedOperationException'],
-    ['throttling keeps its name (after the SDK retries)', { type: 'error', name: 'TooManyRequestsException' }, 'TooManyRequestsException'],
-    ['a connection reset is a NetworkError', { type: 'reset' }, 'NetworkError'],
-    ['an HTML 503 page is an UnexpectedResponse', { type: 'httpStatus', status: 503 }, 'UnexpectedResponse'],
-    ['a cut-off JSON body is an UnexpectedResponse', { type: 'malformed' }, 'UnexpectedResponse'],
-  ] as const)('RevokeToken fails, %s: partial, cache cleared', async (_, fault, name) => {
+    ['a Cognito exception keeps its name', { type: 'error', name: 'UnsupportedOperationException' }, 'UnsupportedOperationException', 'nothing'],
+    ['throttling keeps its name (after the SDK retries)', { type: 'error', name: 'TooManyRequestsException' }, 'TooManyRequestsException', 'outbox'],
+    ['a connection reset is a NetworkError', { type: 'reset' }, 'NetworkError', 'outbox'],
+    ['an HTML 503 page is an UnexpectedResponse', { type: 'httpStatus', status: 503 }, 'UnexpectedResponse', 'outbox'],
+    ['a cut-off JSON body is an UnexpectedResponse', { type: 'malformed' }, 'UnexpectedResponse', 'outbox'],
+  ] as const)('RevokeToken fails, %s: partial, cache cleared', async (_, fault, name, finishedBy) => {
     const session = await h.signedIn();
     h.emu.faults.set('RevokeToken', fault);
     const result = await session.auth.signOut();
@@ -65,6 +65,7 @@ describe('local sign-out (default)', () => {
       type: 'partial',
       signedOutLocally: true,
       revokeTokenError: { name, message: expect.any(String), refreshToken: session.tokens.refreshToken },
+      finishedBy,
     });
     storeIsEmpty(session);
   });
@@ -124,22 +125,43 @@ describe('global sign-out', () => {
       type: 'partial',
       signedOutLocally: true,
       globalSignOutError: { name: 'NotAuthorizedException', message: 'Access Token has expired', accessToken: session.tokens.accessToken },
+      finishedBy: 'nothing',
     });
     expect(sent()).toEqual(['GlobalSignOut', 'RevokeToken']);
     storeIsEmpty(session);
     await expect(server.refresh(session)).resolves.toBe('NotAuthorizedException');
   });
 
-  test('both fail: partial with both errors and both tokens', async () => {
+  test('offline: no RevokeToken (it would make the global half impossible); queued as a global intent with both tokens', async () => {
     const session = await h.signedIn();
     h.emu.faults.set('*', { type: 'reset' });
     const result = await session.auth.signOut({ global: true });
-    expect(result).toMatchObject({
+    expect(result).toEqual({
       type: 'partial',
-      globalSignOutError: { name: 'NetworkError', accessToken: session.tokens.accessToken },
-      revokeTokenError: { name: 'NetworkError', refreshToken: session.tokens.refreshToken },
+      signedOutLocally: true,
+      globalSignOutError: { name: 'NetworkError', message: expect.any(String), accessToken: session.tokens.accessToken, refreshToken: session.tokens.refreshToken },
+      finishedBy: 'outbox',
     });
-    storeIsEmpty(session);
+    expect(sent()).not.toContain('RevokeToken'); // GlobalSignOut was tried (the SDK retries a reset)
+    expect(storeIsEmpty(session)).toBe(true);
+  });
+
+  test('the outbox finishes an offline global sign-out as a global sign-out: the other devices are signed out too', async () => {
+    const session = await h.signedIn();
+    // The same user on another device.
+    const otherStorage = inspectableStorage();
+    const otherAuth = createAuth({ userPoolId: session.userPoolId, userPoolClientId: session.clientId, region: h.emu.region, endpoint: h.emu.endpoint, storage: otherStorage });
+    await otherAuth.signIn({ username: session.username, password: session.password, authFlow: 'USER_PASSWORD_AUTH' });
+    const other = { ...session, tokens: JSON.parse([...otherStorage.items.values()][0]!) };
+    await otherAuth.stop();
+    h.emu.faults.set('*', { type: 'reset' });
+    await expect(session.auth.signOut({ global: true })).resolves.toMatchObject({ type: 'partial', finishedBy: 'outbox' });
+    h.emu.faults.clear();
+    h.emu.resetRequests();
+    await expect(session.auth.flushRevocations()).resolves.toEqual({ revoked: 1, dropped: 0, pending: 0 });
+    expect(sent()).toEqual(['GlobalSignOut']);
+    await expect(server.refresh(other)).resolves.toBe('NotAuthorizedException');
+    await expect(server.getUser(session.tokens.accessToken)).resolves.toBe('NotAuthorizedException');
   });
 
   test('server never answers: GlobalSignOut aborted at networkTimeoutMs; both tokens returned for a retry', async () => {
@@ -167,7 +189,7 @@ describe('retrySignOut', () => {
     const session = await h.signedIn();
     h.emu.faults.set('*', { type: 'reset' });
     const first = await session.auth.signOut({ global: true });
-    expect(first).toMatchObject({ type: 'partial', globalSignOutError: { name: 'NetworkError' }, revokeTokenError: { name: 'NetworkError' } });
+    expect(first).toMatchObject({ type: 'partial', globalSignOutError: { name: 'NetworkError' }, finishedBy: 'outbox' });
     h.emu.faults.clear();
     h.emu.resetRequests();
     await expect(session.auth.retrySignOut(first)).resolves.toEqual({ type: 'complete', signedOutLocally: true });
@@ -176,19 +198,18 @@ describe('retrySignOut', () => {
     await expect(server.refresh(session)).resolves.toBe('NotAuthorizedException');
   });
 
-  test('GlobalSignOut failed but RevokeToken succeeded: Cognito revoked that access token too, so the retry reports it', async () => {
-    // RevokeToken also revokes the access tokens issued from the refresh token (Cognito API reference),
-    // so after it succeeds the accessToken in globalSignOutError can no longer call GlobalSignOut.
+  test('GlobalSignOut answered 503: RevokeToken is not sent, so the retry can still sign out every device', async () => {
+    // RevokeToken also revokes the access tokens issued from the refresh token (Cognito API reference):
+    // sent after a retryable failure, it would make the global half impossible.
     const session = await h.signedIn();
     h.emu.faults.set('GlobalSignOut', { type: 'httpStatus', status: 503 });
     const first = await session.auth.signOut({ global: true });
-    expect(first).toMatchObject({ type: 'partial', globalSignOutError: { name: 'UnexpectedResponse' } });
+    expect(first).toMatchObject({ type: 'partial', globalSignOutError: { name: 'UnexpectedResponse' }, finishedBy: 'outbox' });
     expect(first).not.toHaveProperty('revokeTokenError');
+    expect(sent()).not.toContain('RevokeToken');
     h.emu.faults.clear();
-    await expect(session.auth.retrySignOut(first)).resolves.toMatchObject({
-      type: 'partial',
-      globalSignOutError: { name: 'NotAuthorizedException', message: 'Access Token has been revoked' },
-    });
+    await expect(session.auth.retrySignOut(first)).resolves.toEqual({ type: 'complete', signedOutLocally: true });
+    await expect(server.refresh(session)).resolves.toBe('NotAuthorizedException');
   });
 
   test('a partial local sign-out retried: RevokeToken again, then complete', async () => {

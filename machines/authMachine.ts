@@ -1,22 +1,31 @@
-import { assign, emit, fromPromise, setup } from 'xstate';
+import { assertEvent, assign, emit, enqueueActions, forwardTo, fromPromise, sendTo, setup } from 'xstate';
 import { signOutMachine } from './signOutMachine.js';
+import { outboxMachine } from './outboxMachine.js';
 import { notProvided } from './notProvided.js';
 import { endsSession, errorOfEvent, toErrorInfo } from './errorInfo.js';
-import type { SessionSummary, SignOutOutcome } from './types.js';
-import type { AnswerInput, AuthContext, AuthEmitted, AuthEvent, ChallengeName, ChallengeSummary, SignInInput, SignInStepOutput } from './authTypes.js';
+import { ErrorNames, type ErrorInfo, type SessionSummary, type SignOutOutcome } from './types.js';
+import { REFUSALS, type Refusal } from './refusals.js';
+import type { AnswerInput, AuthContext, AuthEmitted, AuthEvent, AuthInput, CallAnswer, ChallengeName, SessionCall, SignInInput, SignInStepOutput } from './authTypes.js';
 
-export type { AnswerInput, AuthContext, AuthEmitted, AuthEvent, ChallengeName, ChallengeSummary, SignInInput, SignInStepOutput } from './authTypes.js';
+export type { AnswerInput, AuthContext, AuthEmitted, AuthEvent, AuthInput, CallAnswer, CallEvent, ChallengeName, ChallengeSummary, OutboxCall, SessionCall, SignInInput, SignInStepOutput } from './authTypes.js';
 
 /**
- * The whole session lifecycle:
+ * The whole session lifecycle. Every public call is an event with an id, and every state answers
+ * every call: it acts, lets the call join the flow that is running, defers it until the machine
+ * settles in a named state, or refuses it with a typed error. The answer is emitted as
+ * `answered` with the call's id. docs/calls.md has the table, generated from this file.
  *
- *   loadingSession ─► signedOut ─SIGN_IN─► signingIn ─┬──────────────────────────► signedIn.active ⇄ signedIn.refreshing
- *                        ▲                            └► awaiting{NewPassword,TotpCode,SmsCode}       │            │ refresh refused
- *                        │                               ─CONFIRM_SIGN_IN─► answeringChallenge ─┘       │            ▼
- *                        └──────────────── signingOut (child: signOutMachine) ◄─SIGN_OUT──────┘      endingSession
+ *   loadingSession ─► signedOut ─SIGN_IN─► signingIn ─┬────────────────────────► signedIn.active ⇄ signedIn.refreshing
+ *                        ▲                            └► awaiting{NewPassword,TotpCode,SmsCode}     │            │ refresh refused
+ *                        │                               ─CONFIRM_SIGN_IN─► answeringChallenge ─┘     │            ▼
+ *                        ├──────────── signingOut (child: signOut chart) ◄─SIGN_OUT────────────────┘      endingSession
+ *                        │                 │ tokens revoked, device not cleared                             │ not cleared
+ *                        └─ endingSession ◄─┴─► revokedButStored ◄──────────────────────────────────────────┘
  *
- * No secret passes through here: SIGN_IN and CONFIRM_SIGN_IN carry vault references, a challenge
- * carries a reference to Cognito's Session, and the session itself is a SessionSummary.
+ * revokedButStored: the server calls killed the tokens but the store could not be cleared. The
+ * tokens are dead, so getSession() refuses with RevokedSessionNotCleared; signOut() retries the clear.
+ * The outbox chart runs beside this one (invoked at the root) and answers RETRY_SIGN_OUT and
+ * FLUSH_REVOCATIONS. No secret passes through here: calls carry vault references only.
  */
 
 const awaiting: Record<ChallengeName, string> = {
@@ -25,9 +34,11 @@ const awaiting: Record<ChallengeName, string> = {
   SMS_MFA: 'awaitingSmsCode',
 };
 
+const COMPLETE: SignOutOutcome = { type: 'complete' };
+
 export const authMachine = setup({
   types: {
-    input: {} as { networkTimeoutMs: number },
+    input: {} as AuthInput,
     context: {} as AuthContext,
     events: {} as AuthEvent,
     emitted: {} as AuthEmitted,
@@ -39,11 +50,12 @@ export const authMachine = setup({
     signIn: fromPromise<SignInStepOutput, SignInInput>(notProvided('signIn')),
     /** RespondToAuthChallenge with the user's answer. */
     answerChallenge: fromPromise<SignInStepOutput, AnswerInput>(notProvided('answerChallenge')),
-    /** REFRESH_TOKEN_AUTH; saves the new tokens unless aborted. */
+    /** REFRESH_TOKEN_AUTH; saves the new tokens unless aborted or the session changed. */
     refreshTokens: fromPromise<SessionSummary, { username: string }>(notProvided('refreshTokens')),
-    /** Removes the session from the store (used when Cognito ended it). */
+    /** Removes the session from the store (a session Cognito ended, or already revoked). */
     clearSession: fromPromise<void>(notProvided('clearSession')),
     signOut: signOutMachine,
+    outbox: outboxMachine,
   },
   guards: {
     hasSession: (_, session: SessionSummary | null) => session !== null,
@@ -53,32 +65,128 @@ export const authMachine = setup({
       context.challenge?.name === params.name && toErrorInfo(params.error).name === 'CodeMismatchException',
     isSessionOver: (_, error: unknown) => endsSession(toErrorInfo(error).name),
     isSignedOutLocally: (_, outcome: SignOutOutcome) => outcome.type !== 'failed',
+    /** A failed clear after server calls that killed the tokens: they must not be handed out. */
+    areTokensRevoked: (_, outcome: SignOutOutcome) => outcome.type === 'failed' && outcome.tokensRevoked,
+    needsRefresh: ({ context, event }) => {
+      assertEvent(event, 'GET_SESSION');
+      return event.forceRefresh || !context.session || context.session.expiresAt - context.refreshSkewMs <= event.at;
+    },
+    hasSignOutWaiters: ({ context }) => context.signOutWaiters.length > 0,
   },
   actions: {
+    answer: emit((_, params: { id: number; answer: CallAnswer }) => ({ type: 'answered' as const, id: params.id, answer: params.answer })),
+    refuse: emit((_, params: { id: number; refusal: Refusal }) => ({ type: 'answered' as const, id: params.id, answer: { kind: 'refused' as const, error: REFUSALS[params.refusal] } })),
+    answerSession: emit(({ context, event }) => {
+      assertEvent(event, 'GET_SESSION');
+      const { session } = context;
+      return { type: 'answered' as const, id: event.id, answer: session ? { kind: 'session' as const, username: session.username, expiresAt: session.expiresAt } : { kind: 'noSession' as const } };
+    }),
+    /** Waits for a named state: replayed, in order, by replayDeferred. */
+    defer: assign(({ context, event }) => ({ deferred: [...context.deferred, event as SessionCall] })),
+    replayDeferred: enqueueActions(({ context, enqueue }) => {
+      for (const call of context.deferred) enqueue.raise(call);
+      enqueue.assign({ deferred: [] });
+    }),
+    tellOutboxSessionLoaded: sendTo('outbox', { type: 'SESSION_LOADED' }),
+    tellOutboxIntentsQueued: sendTo('outbox', { type: 'INTENTS_QUEUED' }),
+    forwardToOutbox: forwardTo('outbox'),
+    relayOutboxAnswer: emit(({ event }) => {
+      assertEvent(event, 'OUTBOX_ANSWERED');
+      return { type: 'answered' as const, id: event.id, answer: event.answer };
+    }),
+
     rememberSession: assign((_, session: SessionSummary | null) => ({ session, challenge: null })),
     rememberChallenge: assign((_, step: SignInStepOutput) => ({ challenge: step.kind === 'challenge' ? step.challenge : null })),
     forgetSession: assign({ session: null, challenge: null }),
+    cancelChallenge: enqueueActions(({ context, enqueue }) => {
+      if (context.challenge) enqueue.emit({ type: 'challengeCancelled', challenge: context.challenge });
+      enqueue.assign({ challenge: null });
+    }),
     recordSignOut: assign((_, outcome: SignOutOutcome) => ({ lastSignOut: outcome })),
     recordSignInError: assign((_, error: unknown) => ({ lastSignInError: toErrorInfo(error) })),
     recordRefreshError: assign((_, error: unknown) => ({ lastRefreshError: toErrorInfo(error) })),
-    startSignIn: assign({ lastSignInError: null, challenge: null }),
+    startSignIn: assign(({ event }) => ({ lastSignInError: null, signInCaller: 'id' in event ? event.id : null })),
+
+    answerSignInStep: enqueueActions(({ context, enqueue }, step: SignInStepOutput) => {
+      if (context.signInCaller === null) return;
+      const answer: CallAnswer = step.kind === 'challenge' ? { kind: 'challenge', challenge: step.challenge } : { kind: 'signedIn' };
+      enqueue.emit({ type: 'answered', id: context.signInCaller, answer });
+      enqueue.assign({ signInCaller: null });
+    }),
+    answerSignInError: enqueueActions(({ context, enqueue }, error: unknown) => {
+      if (context.signInCaller === null) return;
+      enqueue.emit({ type: 'answered', id: context.signInCaller, answer: { kind: 'refused', error: toErrorInfo(error) } });
+      enqueue.assign({ signInCaller: null });
+    }),
+
+    joinRefresh: assign(({ context, event }) => {
+      assertEvent(event, 'GET_SESSION');
+      return { sessionWaiters: [...context.sessionWaiters, event.id] };
+    }),
+    /** The refresh is over without an answer for its waiters: they ask again where the machine lands. */
+    deferSessionWaiters: assign(({ context }) => ({
+      deferred: [...context.deferred, ...context.sessionWaiters.map((id): SessionCall => ({ type: 'GET_SESSION', id, forceRefresh: false, at: 0 }))],
+      sessionWaiters: [],
+    })),
+    refuseSessionWaiters: enqueueActions(({ context, enqueue }, error: ErrorInfo) => {
+      for (const id of context.sessionWaiters) enqueue.emit({ type: 'answered', id, answer: { kind: 'refused', error } });
+      enqueue.assign({ sessionWaiters: [] });
+    }),
+
+    joinSignOut: assign(({ context, event }) => {
+      assertEvent(event, 'SIGN_OUT');
+      return { signOutWaiters: [...context.signOutWaiters, event.id] };
+    }),
+    answerSignOutWaiters: enqueueActions(({ context, enqueue }, outcome: SignOutOutcome) => {
+      for (const id of context.signOutWaiters) enqueue.emit({ type: 'answered', id, answer: { kind: 'signOut', outcome } });
+      enqueue.assign({ signOutWaiters: [] });
+    }),
+
     announceSignedIn: emit((_, session: SessionSummary) => ({ type: 'signedIn' as const, username: session.username })),
     announceSignInFailed: emit((_, error: unknown) => ({ type: 'signInFailed' as const, error: toErrorInfo(error) })),
-    announceChallenge: emit((_, step: SignInStepOutput) => ({ type: 'challengeRequired' as const, challenge: (step as { challenge: ChallengeSummary }).challenge })),
+    announceChallenge: emit((_, step: SignInStepOutput) => ({ type: 'challengeRequired' as const, challenge: (step as Extract<SignInStepOutput, { kind: 'challenge' }>).challenge })),
     announceAnswerRejected: emit((_, error: unknown) => ({ type: 'challengeAnswerRejected' as const, error: toErrorInfo(error) })),
     announceTokenRefreshed: emit((_, session: SessionSummary) => ({ type: 'tokenRefreshed' as const, username: session.username })),
     announceTokenRefreshFailed: emit((_, error: unknown) => ({ type: 'tokenRefreshFailed' as const, error: toErrorInfo(error) })),
-    announceSessionEnded: emit(({ context }) => ({ type: 'sessionEnded' as const, error: context.lastRefreshError ?? { name: 'NotAuthorizedException', message: 'The session ended' } })),
+    /** The clear of an ended session is done: a signOut() that joined it hears `signedOut`, else `sessionEnded`. */
+    announceSessionCleared: emit(({ context }) =>
+      context.signOutWaiters.length > 0
+        ? { type: 'signedOut' as const, outcome: COMPLETE }
+        : { type: 'sessionEnded' as const, error: context.lastRefreshError ?? { name: 'NotAuthorizedException', message: 'The session ended' } },
+    ),
     announceSignedOut: emit((_, outcome: SignOutOutcome) => ({ type: 'signedOut' as const, outcome })),
     announceSignOutFailed: emit((_, outcome: SignOutOutcome) => ({ type: 'signOutFailed' as const, outcome })),
     announceStorageError: emit((_, error: unknown) => ({ type: 'storageError' as const, error: toErrorInfo(error) })),
   },
 }).createMachine({
   id: 'auth',
-  context: ({ input }) => ({ session: null, challenge: null, lastSignOut: null, lastSignInError: null, lastRefreshError: null, networkTimeoutMs: input.networkTimeoutMs }),
+  context: ({ input }) => ({
+    session: null,
+    challenge: null,
+    lastSignOut: null,
+    lastSignInError: null,
+    lastRefreshError: null,
+    deferred: [],
+    signInCaller: null,
+    sessionWaiters: [],
+    signOutWaiters: [],
+    ...input,
+  }),
+  invoke: {
+    id: 'outbox',
+    src: 'outbox',
+    input: ({ context }) => ({ networkTimeoutMs: context.networkTimeoutMs, storageTimeoutMs: context.storageTimeoutMs, queueing: context.queueing }),
+  },
+  on: {
+    RETRY_SIGN_OUT: { actions: 'forwardToOutbox' },
+    FLUSH_REVOCATIONS: { actions: 'forwardToOutbox' },
+    OUTBOX_ANSWERED: { actions: 'relayOutboxAnswer' },
+  },
   initial: 'loadingSession',
   states: {
     loadingSession: {
+      exit: 'tellOutboxSessionLoaded',
+      on: { SIGN_IN: { actions: 'defer' }, CONFIRM_SIGN_IN: { actions: 'defer' }, GET_SESSION: { actions: 'defer' }, SIGN_OUT: { actions: 'defer' } },
       invoke: {
         src: 'loadSession',
         onDone: [
@@ -90,29 +198,48 @@ export const authMachine = setup({
       },
     },
     signedOut: {
-      on: { SIGN_IN: 'signingIn' },
+      entry: 'replayDeferred',
+      on: {
+        SIGN_IN: 'signingIn',
+        CONFIRM_SIGN_IN: { actions: refuse('noPendingChallenge') },
+        GET_SESSION: { actions: 'answerSession' },
+        SIGN_OUT: { actions: { type: 'answer', params: ({ event }) => ({ id: event.id, answer: { kind: 'signOut', outcome: COMPLETE } }) } },
+      },
     },
     signingIn: {
       entry: 'startSignIn',
+      on: {
+        SIGN_IN: { actions: refuse('signInInProgress') },
+        CONFIRM_SIGN_IN: { actions: refuse('signInInProgress') },
+        GET_SESSION: { actions: 'defer' },
+        SIGN_OUT: { actions: 'defer' },
+      },
       invoke: {
         src: 'signIn',
         input: ({ event }) => {
-          const { username, authFlow, credential } = event as Extract<AuthEvent, { type: 'SIGN_IN' }>;
-          return { username, authFlow, credential };
+          assertEvent(event, 'SIGN_IN');
+          return { username: event.username, authFlow: event.authFlow, credential: event.credential };
         },
         onDone: nextSignInStep(),
         onError: { target: 'signedOut', actions: signInFailed() },
       },
     },
-    awaitingNewPassword: { on: { CONFIRM_SIGN_IN: 'answeringChallenge', SIGN_IN: 'signingIn', SIGN_OUT: { target: 'signedOut', actions: 'forgetSession' } } },
-    awaitingTotpCode: { on: { CONFIRM_SIGN_IN: 'answeringChallenge', SIGN_IN: 'signingIn', SIGN_OUT: { target: 'signedOut', actions: 'forgetSession' } } },
-    awaitingSmsCode: { on: { CONFIRM_SIGN_IN: 'answeringChallenge', SIGN_IN: 'signingIn', SIGN_OUT: { target: 'signedOut', actions: 'forgetSession' } } },
+    awaitingNewPassword: awaitingChallenge(),
+    awaitingTotpCode: awaitingChallenge(),
+    awaitingSmsCode: awaitingChallenge(),
     answeringChallenge: {
+      entry: 'startSignIn',
+      on: {
+        SIGN_IN: { actions: refuse('signInInProgress') },
+        CONFIRM_SIGN_IN: { actions: refuse('signInInProgress') },
+        GET_SESSION: { actions: 'defer' },
+        SIGN_OUT: { actions: 'defer' },
+      },
       invoke: {
         src: 'answerChallenge',
         input: ({ context, event }) => {
-          const { credential, userAttributes } = event as Extract<AuthEvent, { type: 'CONFIRM_SIGN_IN' }>;
-          return { challenge: context.challenge!, credential, userAttributes };
+          assertEvent(event, 'CONFIRM_SIGN_IN');
+          return { challenge: context.challenge!, credential: event.credential, userAttributes: event.userAttributes };
         },
         onDone: nextSignInStep(),
         onError: [
@@ -120,18 +247,29 @@ export const authMachine = setup({
           ...(Object.entries(awaiting) as Array<[ChallengeName, string]>).map(([name, target]) => ({
             guard: { type: 'isWrongCodeFor' as const, params: ({ event }: { event: { error: unknown } }) => ({ error: event.error, name }) },
             target,
-            actions: { type: 'announceAnswerRejected' as const, params: errorOfEvent },
+            actions: [{ type: 'announceAnswerRejected' as const, params: errorOfEvent }, { type: 'answerSignInError' as const, params: errorOfEvent }],
           })),
-          { target: 'signedOut', actions: signInFailed() },
+          { target: 'signedOut', actions: [...signInFailed(), 'forgetSession'] },
         ],
       },
     },
     signedIn: {
       initial: 'active',
-      on: { SIGN_OUT: 'signingOut' },
+      on: {
+        SIGN_IN: { actions: refuse('alreadyAuthenticated') },
+        CONFIRM_SIGN_IN: { actions: refuse('noPendingChallenge') },
+        // Overtakes a refresh: leaving `refreshing` aborts it, so its tokens are never written back.
+        SIGN_OUT: { target: 'signingOut', actions: ['deferSessionWaiters', 'joinSignOut'] },
+      },
       states: {
-        active: { on: { REFRESH: 'refreshing' } },
+        active: {
+          entry: 'replayDeferred',
+          on: {
+            GET_SESSION: [{ guard: 'needsRefresh', target: 'refreshing', actions: 'joinRefresh' }, { actions: 'answerSession' }],
+          },
+        },
         refreshing: {
+          on: { GET_SESSION: { actions: 'joinRefresh' } },
           invoke: {
             src: 'refreshTokens',
             input: ({ context }) => ({ username: context.session?.username ?? '' }),
@@ -140,74 +278,137 @@ export const authMachine = setup({
               actions: [
                 { type: 'rememberSession', params: ({ event }) => event.output },
                 { type: 'announceTokenRefreshed', params: ({ event }) => event.output },
+                'deferSessionWaiters',
               ],
             },
             onError: [
               {
                 guard: { type: 'isSessionOver', params: errorOfEvent },
                 target: '#auth.endingSession',
-                actions: [{ type: 'recordRefreshError', params: errorOfEvent }, { type: 'announceTokenRefreshFailed', params: errorOfEvent }],
+                actions: [{ type: 'recordRefreshError', params: errorOfEvent }, { type: 'announceTokenRefreshFailed', params: errorOfEvent }, 'deferSessionWaiters'],
               },
               // Offline or throttled: keep the tokens; never sign a user out for being offline.
-              { target: 'active', actions: [{ type: 'recordRefreshError', params: errorOfEvent }, { type: 'announceTokenRefreshFailed', params: errorOfEvent }] },
+              {
+                target: 'active',
+                actions: [
+                  { type: 'recordRefreshError', params: errorOfEvent },
+                  { type: 'announceTokenRefreshFailed', params: errorOfEvent },
+                  { type: 'refuseSessionWaiters', params: ({ event }) => toErrorInfo(event.error) },
+                ],
+              },
             ],
           },
         },
       },
     },
     endingSession: {
+      on: {
+        SIGN_IN: { actions: 'defer' },
+        CONFIRM_SIGN_IN: { actions: refuse('noPendingChallenge') },
+        GET_SESSION: { actions: 'defer' },
+        // A sign-out while a dead session is being cleared waits for that clear and reports it.
+        SIGN_OUT: { actions: 'joinSignOut' },
+      },
       invoke: {
         src: 'clearSession',
-        onDone: { target: 'signedOut', actions: ['forgetSession', 'announceSessionEnded'] },
-        onError: 'signedIn',
+        onDone: {
+          target: 'signedOut',
+          actions: ['forgetSession', 'announceSessionCleared', { type: 'answerSignOutWaiters', params: COMPLETE }],
+        },
+        onError: {
+          target: 'revokedButStored',
+          actions: [
+            { type: 'announceStorageError', params: errorOfEvent },
+            { type: 'answerSignOutWaiters', params: ({ event }) => ({ type: 'failed', error: toErrorInfo(event.error), tokensRevoked: true }) as SignOutOutcome },
+          ],
+        },
+      },
+    },
+    revokedButStored: {
+      entry: 'replayDeferred',
+      on: {
+        SIGN_IN: { actions: refuse('revokedSessionNotCleared') },
+        CONFIRM_SIGN_IN: { actions: refuse('noPendingChallenge') },
+        GET_SESSION: { actions: refuse('revokedSessionNotCleared') },
+        SIGN_OUT: { target: 'endingSession', actions: 'joinSignOut' },
       },
     },
     signingOut: {
+      on: {
+        SIGN_IN: { actions: refuse('signOutInProgress') },
+        CONFIRM_SIGN_IN: { actions: refuse('noPendingChallenge') },
+        GET_SESSION: { actions: 'defer' },
+        // A sign-out while one runs joins it: one flow, one result for every caller.
+        SIGN_OUT: { actions: 'joinSignOut' },
+      },
       invoke: {
         id: 'signOut',
         src: 'signOut',
-        input: ({ context, event }) => ({
-          global: (event as Extract<AuthEvent, { type: 'SIGN_OUT' }>).global,
-          revocable: context.session?.revocable ?? false,
-          networkTimeoutMs: context.networkTimeoutMs,
-        }),
+        input: ({ context, event }) => {
+          assertEvent(event, 'SIGN_OUT');
+          return {
+            global: event.global,
+            revocable: context.session?.revocable ?? false,
+            source: { kind: 'session' as const },
+            queueing: context.queueing,
+            networkTimeoutMs: context.networkTimeoutMs,
+            storageTimeoutMs: context.storageTimeoutMs,
+          };
+        },
         onDone: [
           {
             guard: { type: 'isSignedOutLocally', params: ({ event }) => event.output },
             target: 'signedOut',
-            actions: [
-              { type: 'recordSignOut', params: ({ event }) => event.output },
-              'forgetSession',
-              { type: 'announceSignedOut', params: ({ event }) => event.output },
-            ],
+            actions: [...signOutSettled(), 'forgetSession', { type: 'announceSignedOut', params: ({ event }) => event.output }],
           },
           {
-            target: 'signedIn',
-            actions: [
-              { type: 'recordSignOut', params: ({ event }) => event.output },
-              { type: 'announceSignOutFailed', params: ({ event }) => event.output },
-            ],
+            guard: { type: 'areTokensRevoked', params: ({ event }) => event.output },
+            target: 'revokedButStored',
+            actions: [...signOutSettled(), { type: 'announceSignOutFailed', params: ({ event }) => event.output }],
           },
+          { target: 'signedIn', actions: [...signOutSettled(), { type: 'announceSignOutFailed', params: ({ event }) => event.output }] },
         ],
       },
     },
   },
 });
 
-/** Where a sign-in step leads: a challenge to await, or signed in. */
+/** A refusal of the call being handled, with the typed error REFUSALS names. */
+function refuse(refusal: Refusal) {
+  return { type: 'refuse' as const, params: ({ event }: { event: AuthEvent }) => ({ id: (event as SessionCall).id, refusal }) };
+}
+
+/** A challenge waits for confirmSignIn(); signIn() starts over; signOut() cancels it for good. */
+function awaitingChallenge() {
+  return {
+    entry: 'replayDeferred' as const,
+    on: {
+      CONFIRM_SIGN_IN: 'answeringChallenge',
+      SIGN_IN: { target: 'signingIn', actions: 'cancelChallenge' as const },
+      GET_SESSION: { actions: 'answerSession' as const },
+      SIGN_OUT: {
+        target: 'signedOut',
+        actions: ['cancelChallenge' as const, { type: 'answer' as const, params: ({ event }: { event: AuthEvent }) => ({ id: (event as SessionCall).id, answer: { kind: 'signOut' as const, outcome: COMPLETE } }) }],
+      },
+    },
+  };
+}
+
+/** Where a sign-in step leads: a challenge to await, or signed in. Either way its caller hears. */
 function nextSignInStep() {
   const output = ({ event }: { event: { output: SignInStepOutput } }) => event.output;
   return [
     ...(Object.entries(awaiting) as Array<[ChallengeName, string]>).map(([name, target]) => ({
       guard: { type: 'isChallenge' as const, params: ({ event }: { event: { output: SignInStepOutput } }) => ({ step: event.output, name }) },
       target,
-      actions: [{ type: 'rememberChallenge' as const, params: output }, { type: 'announceChallenge' as const, params: output }],
+      actions: [{ type: 'rememberChallenge' as const, params: output }, { type: 'announceChallenge' as const, params: output }, { type: 'answerSignInStep' as const, params: output }],
     })),
     {
       target: 'signedIn',
       actions: [
         { type: 'rememberSession' as const, params: ({ event }: { event: { output: SignInStepOutput } }) => (event.output as { session: SessionSummary }).session },
         { type: 'announceSignedIn' as const, params: ({ event }: { event: { output: SignInStepOutput } }) => (event.output as { session: SessionSummary }).session },
+        { type: 'answerSignInStep' as const, params: output },
       ],
     },
   ];
@@ -217,5 +418,13 @@ function signInFailed() {
   return [
     { type: 'recordSignInError' as const, params: errorOfEvent },
     { type: 'announceSignInFailed' as const, params: errorOfEvent },
+    { type: 'answerSignInError' as const, params: errorOfEvent },
   ];
 }
+
+function signOutSettled() {
+  const outcome = ({ event }: { event: { output: SignOutOutcome } }) => event.output;
+  return [{ type: 'recordSignOut' as const, params: outcome }, { type: 'answerSignOutWaiters' as const, params: outcome }, 'tellOutboxIntentsQueued' as const];
+}
+
+export { ErrorNames };

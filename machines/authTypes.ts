@@ -1,6 +1,6 @@
 // The auth machine's types: its context, the events it takes, what it announces, and the
 // sign-in steps its actors report. None of them can hold a secret: references only.
-import type { ErrorInfo, SessionSummary, SignOutOutcome } from './types.js';
+import type { DrainReport, ErrorInfo, SessionSummary, SignOutOutcome } from './types.js';
 
 export type ChallengeName = 'NEW_PASSWORD_REQUIRED' | 'SOFTWARE_TOKEN_MFA' | 'SMS_MFA';
 
@@ -32,26 +32,75 @@ export interface AnswerInput {
   readonly userAttributes: Readonly<Record<string, string>>;
 }
 
+/**
+ * What the statechart answers a public call with, by the call's id. Every call gets exactly one.
+ * None carries a token: the public API reads tokens from the store after a `session` answer.
+ */
+export type CallAnswer =
+  | { readonly kind: 'signedIn' }
+  | { readonly kind: 'challenge'; readonly challenge: ChallengeSummary }
+  | { readonly kind: 'session'; readonly username: string; readonly expiresAt: number }
+  | { readonly kind: 'noSession' }
+  | { readonly kind: 'signOut'; readonly outcome: SignOutOutcome }
+  | { readonly kind: 'flush'; readonly report: DrainReport }
+  | { readonly kind: 'refused'; readonly error: ErrorInfo };
+
+/** The public calls, as events. `id` pairs the call with its answer. */
+export type SessionCall =
+  | ({ type: 'SIGN_IN'; id: number } & SignInInput)
+  | { type: 'CONFIRM_SIGN_IN'; id: number; credential: string; userAttributes: Readonly<Record<string, string>> }
+  /** `at` is the caller's clock (epoch ms), so "expiring" is decided by a pure guard. */
+  | { type: 'GET_SESSION'; id: number; forceRefresh: boolean; at: number }
+  | { type: 'SIGN_OUT'; id: number; global: boolean };
+
+/** The calls the outbox machine answers. */
+export type OutboxCall =
+  /** `credential`: vault reference to the partial result's tokens (JSON). */
+  | { type: 'RETRY_SIGN_OUT'; id: number; credential: string; global: boolean }
+  | { type: 'FLUSH_REVOCATIONS'; id: number };
+
+export type CallEvent = SessionCall | OutboxCall;
+
 export interface AuthContext {
   readonly session: SessionSummary | null;
   readonly challenge: ChallengeSummary | null;
   readonly lastSignOut: SignOutOutcome | null;
   readonly lastSignInError: ErrorInfo | null;
   readonly lastRefreshError: ErrorInfo | null;
+  /** Calls that wait for a named state; replayed, in order, when the machine settles in one. */
+  readonly deferred: readonly SessionCall[];
+  /** The call waiting for the running sign-in step. */
+  readonly signInCaller: number | null;
+  /** getSession() calls sharing the running refresh. */
+  readonly sessionWaiters: readonly number[];
+  /** signOut() calls sharing the running sign-out (or the clear of an ended session). */
+  readonly signOutWaiters: readonly number[];
   readonly networkTimeoutMs: number;
+  readonly storageTimeoutMs: number;
+  readonly refreshSkewMs: number;
+  /** The outbox persists sign-out intents and finishes them later. */
+  readonly queueing: boolean;
+}
+
+export interface AuthInput {
+  readonly networkTimeoutMs: number;
+  readonly storageTimeoutMs: number;
+  readonly refreshSkewMs: number;
+  readonly queueing: boolean;
 }
 
 export type AuthEvent =
-  | ({ type: 'SIGN_IN' } & SignInInput)
-  | { type: 'CONFIRM_SIGN_IN'; credential: string; userAttributes: Readonly<Record<string, string>> }
-  | { type: 'REFRESH' }
-  | { type: 'SIGN_OUT'; global: boolean };
+  | CallEvent
+  /** The outbox machine answered a call. */
+  | { type: 'OUTBOX_ANSWERED'; id: number; answer: CallAnswer };
 
-/** What the machine announces (actor.on(type, …)); the public API resolves its promises on them. */
+/** What the machine announces (actor.on(type, …)); the public API resolves its promises on `answered`. */
 export type AuthEmitted =
+  | { type: 'answered'; id: number; answer: CallAnswer }
   | { type: 'signedIn'; username: string }
   | { type: 'signInFailed'; error: ErrorInfo }
   | { type: 'challengeRequired'; challenge: ChallengeSummary }
+  | { type: 'challengeCancelled'; challenge: ChallengeSummary }
   | { type: 'challengeAnswerRejected'; error: ErrorInfo }
   | { type: 'tokenRefreshed'; username: string }
   | { type: 'tokenRefreshFailed'; error: ErrorInfo }
@@ -59,4 +108,3 @@ export type AuthEmitted =
   | { type: 'signedOut'; outcome: SignOutOutcome }
   | { type: 'signOutFailed'; outcome: SignOutOutcome }
   | { type: 'storageError'; error: ErrorInfo };
-

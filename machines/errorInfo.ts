@@ -18,3 +18,20 @@ export const errorOfEvent = ({ event }: { event: { error: unknown } }): unknown 
 /** Refresh failures that mean the session is over (revoked, expired, signed out elsewhere): not offline. */
 const SESSION_OVER = new Set(['NotAuthorizedException', ErrorNames.refreshTokenMissing]);
 export const endsSession = (errorName: string): boolean => SESSION_OVER.has(errorName);
+
+/**
+ * Failures a later try can fix: the network, a deadline, a server that answered badly or was
+ * busy. Anything else is Cognito's final word on that request.
+ */
+const RETRYABLE = new Set<string>([
+  ErrorNames.network,
+  ErrorNames.timeout,
+  ErrorNames.notSent,
+  ErrorNames.unexpectedResponse,
+  'UnexpectedRedirect',
+  'TooManyRequestsException',
+  'InternalErrorException',
+  'ServiceUnavailableException',
+  'AbortError',
+]);
+export const isRetryable = (errorName: string): boolean => RETRYABLE.has(errorName);

@@ -1,38 +1,77 @@
 import { assign, fromPromise, setup } from 'xstate';
-import { ErrorNames, type ErrorInfo, type SignOutOutcome } from './types.js';
+import { ErrorNames, type ErrorInfo, type FinishedBy, type SignOutOutcome } from './types.js';
 import { notProvided } from './notProvided.js';
-import { errorOfEvent, toErrorInfo } from './errorInfo.js';
+import { errorOfEvent, isRetryable, toErrorInfo } from './errorInfo.js';
 
 /**
- * One sign-out, from a signed-in session to a cleared one.
+ * One sign-out intent, from "the user asked" to "the outbox knows what is left". The same chart
+ * runs a new sign-out, retrySignOut(result), and every intent the outbox drains later.
  *
- *   signedIn ─┬─ local ──► revoking ────────────────────────────────────────┐
- *             ├─ global ─► signingOutGlobally.invalidatingSessions ──ok──────┤
- *             │                 └─failed─► signingOutGlobally.revoking ──────┤
- *             └─ local, no origin_jti ───────────────────────────────────────┴─► clearingCache ─► signedOut | failed
+ *   requested ─► recordingIntent ─► choosingCalls ─┬─ local ──► callingCognito.revoking ─────────────────────────┐
+ *                                     ├─ global ─► callingCognito.signingOutGlobally ──ok───────────┤
+ *                                     │             └─failed for good─► …signingOutGlobally.revoking ┤
+ *                                     └─ no origin_jti ─────────────────────────────────────────────┴─► serverCallsDone
+ *   serverCallsDone ─┬─ a session sign-out ─► clearingCache ─┐
+ *                    └─ an outbox intent ─────────────────────┴─► settlingIntent ─► done | failed
  *
- * GlobalSignOut goes first and RevokeToken only when it fails. Cognito's RevokeToken also revokes
- * the access tokens issued from the refresh token, so sent concurrently it can make GlobalSignOut
- * fail with "Access Token has been revoked" and leave the other devices signed in. In the
- * common case this is still one round trip: once GlobalSignOut succeeds, every refresh token of
- * the user is invalid, so RevokeToken is not needed. The whole network phase has one deadline.
+ * recordingIntent writes the tokens to the outbox *before* any request, so a crash loses nothing.
+ * GlobalSignOut goes first and RevokeToken follows only when GlobalSignOut can never succeed:
+ * RevokeToken also revokes the access token, so after it the global half is impossible. A global
+ * intent that failed for a retryable reason (offline, 5xx, throttled) stays queued as a global
+ * intent and is finished later by this same chart. Without an outbox nothing would finish it, so
+ * then RevokeToken follows at once. callingCognito has one deadline for every request in it.
+ * settlingIntent tells the outbox what the server calls proved: the entry goes only when the
+ * tokens are dead or no retry can ever help.
  *
- * The machine only orchestrates: it never sees a token. The invoked services read the tokens
- * from the token store themselves; errors arrive here as { name, message } only.
+ * The machine only orchestrates: it never sees a token. The services read them from the outbox
+ * entry named by intentId; errors arrive here as { name, message } only.
  */
+
+/** Where the flow's tokens come from: the stored session, a partial result (vault reference), or the outbox. */
+export type IntentSource =
+  | { readonly kind: 'session' }
+  | { readonly kind: 'retry'; readonly credential: string }
+  | { readonly kind: 'queued'; readonly intentId: string };
+
 export interface SignOutInput {
-  /** GlobalSignOut as well as RevokeToken. */
+  /** GlobalSignOut first, for every session of the user. */
   readonly global: boolean;
-  /** The access token has `origin_jti`, so the app client allows RevokeToken. */
+  /** The access token has `origin_jti`, so the app client allows RevokeToken (checked again when the intent is recorded). */
   readonly revocable: boolean;
-  /** Deadline for the whole network phase, in milliseconds. */
+  readonly source: IntentSource;
+  /** The outbox persists intents and retries them: a retryable failure can wait for it. */
+  readonly queueing: boolean;
+  /** Deadline for every Cognito request of the flow together, in milliseconds. */
   readonly networkTimeoutMs: number;
+  /** Deadline of each storage step (recording, clearing counts twice, settling), in milliseconds. */
+  readonly storageTimeoutMs: number;
 }
 
 export interface SignOutContext extends SignOutInput {
+  readonly intentId?: string;
+  readonly globalSignedOut: boolean;
+  readonly revoked: boolean;
   readonly globalSignOutError?: ErrorInfo;
   readonly revokeTokenError?: ErrorInfo;
   readonly clearError?: ErrorInfo;
+  readonly queued: boolean;
+}
+
+/** What recordIntent resolves with. */
+export interface RecordedIntent {
+  readonly intentId: string;
+  readonly revocable: boolean;
+}
+
+/** What settleIntent is told: what the server calls proved. */
+export interface SettleInput {
+  /** Absent when no intent could be recorded: there is nothing to settle. */
+  readonly intentId?: string;
+  readonly global: boolean;
+  readonly globalSignedOut: boolean;
+  readonly revoked: boolean;
+  readonly globalSignOutError?: ErrorInfo;
+  readonly revokeTokenError?: ErrorInfo;
 }
 
 const timedOut = (call: string, ms: number): ErrorInfo => ({
@@ -43,6 +82,16 @@ const timedOut = (call: string, ms: number): ErrorInfo => ({
 const notAttempted = (ms: number): ErrorInfo => ({
   name: ErrorNames.timeout,
   message: `RevokeToken was not sent: networkTimeoutMs (${ms} ms) passed while GlobalSignOut was pending`,
+});
+
+const notSent = (call: string, why: ErrorInfo): ErrorInfo => ({
+  name: why.name === ErrorNames.storage ? ErrorNames.notSent : why.name,
+  message: `${call} was not sent: ${why.message}`,
+});
+
+const storageSilent = (what: string, ms: number): ErrorInfo => ({
+  name: ErrorNames.storage,
+  message: `The storage did not ${what} within storageTimeoutMs (${ms} ms)`,
 });
 
 const revocationNotEnabled: ErrorInfo = {
@@ -57,110 +106,179 @@ export const signOutMachine = setup({
     output: {} as SignOutOutcome,
   },
   actors: {
-    /** RevokeToken with the session's refresh token. Rejects with an ErrorInfo-shaped error. */
-    revokeToken: fromPromise<void>(notProvided('revokeToken')),
-    /** GlobalSignOut with the session's access token. */
-    globalSignOut: fromPromise<void>(notProvided('globalSignOut')),
+    /** Copies the flow's tokens into an outbox entry (memory at once, storage within the deadline). */
+    recordIntent: fromPromise<RecordedIntent, { source: IntentSource; global: boolean }>(notProvided('recordIntent')),
+    /** RevokeToken with the intent's refresh token. Rejects with an ErrorInfo-shaped error. */
+    revokeToken: fromPromise<void, { intentId: string }>(notProvided('revokeToken')),
+    /** GlobalSignOut with the intent's access token (refreshed first if it has expired). */
+    globalSignOut: fromPromise<void, { intentId: string }>(notProvided('globalSignOut')),
     /** Removes every token of the session from the store, all or nothing. */
     clearTokens: fromPromise<void>(notProvided('clearTokens')),
+    /** Removes the outbox entry, or keeps it for a retry; resolves whether it is still queued. */
+    settleIntent: fromPromise<{ queued: boolean }, SettleInput>(notProvided('settleIntent')),
   },
   guards: {
+    /** An outbox intent being finished: its tokens are already recorded. */
+    hasIntent: ({ context }) => context.intentId !== undefined,
     isGlobalSignOut: ({ context }) => context.global,
     isRevocationDisabled: ({ context }) => !context.revocable,
+    /** GlobalSignOut failed for a reason a later try can fix, and the outbox will make that try. */
+    canFinishGlobalLater: ({ context }, error: unknown) => context.queueing && isRetryable(toErrorInfo(error).name),
+    clearsSession: ({ context }) => context.source.kind === 'session',
+    clearFailed: ({ context }) => context.clearError !== undefined,
   },
   actions: {
+    recordIntentId: assign((_, intent: RecordedIntent) => ({ intentId: intent.intentId, revocable: intent.revocable })),
+    recordNotSent: assign(({ context }, why: ErrorInfo) => ({
+      ...(context.global && { globalSignOutError: notSent('GlobalSignOut', why) }),
+      revokeTokenError: notSent('RevokeToken', why),
+    })),
     recordRevocationNotEnabled: assign({ revokeTokenError: revocationNotEnabled }),
+    recordRevoked: assign({ revoked: true }),
+    recordGlobalSignOut: assign({ globalSignedOut: true }),
     recordRevokeFailure: assign((_, error: unknown) => ({ revokeTokenError: toErrorInfo(error) })),
-    recordRevokeTimeout: assign({ revokeTokenError: ({ context }) => timedOut('RevokeToken', context.networkTimeoutMs) }),
-    /** The global phase's deadline passed: whichever call was pending timed out. */
-    recordGlobalSignOutDeadline: assign(({ context }) =>
-      context.globalSignOutError
-        ? { revokeTokenError: timedOut('RevokeToken', context.networkTimeoutMs) }
-        : {
-            globalSignOutError: timedOut('GlobalSignOut', context.networkTimeoutMs),
-            revokeTokenError: context.revocable ? notAttempted(context.networkTimeoutMs) : revocationNotEnabled,
-          },
-    ),
+    /** The deadline passed: whichever call was pending timed out. */
+    recordDeadline: assign(({ context }) => {
+      const ms = context.networkTimeoutMs;
+      if (!context.global) return { revokeTokenError: timedOut('RevokeToken', ms) };
+      if (context.globalSignOutError) return { revokeTokenError: timedOut('RevokeToken', ms) };
+      return { globalSignOutError: timedOut('GlobalSignOut', ms), revokeTokenError: context.revocable ? notAttempted(ms) : revocationNotEnabled };
+    }),
     recordGlobalSignOutFailure: assign((_, error: unknown) => ({ globalSignOutError: toErrorInfo(error) })),
     recordClearFailure: assign((_, error: unknown) => ({ clearError: toErrorInfo(error) })),
+    recordClearTimeout: assign(({ context }) => ({ clearError: storageSilent('confirm that the session was removed', context.storageTimeoutMs * 2) })),
+    recordQueued: assign((_, queued: boolean) => ({ queued })),
   },
   delays: {
     networkDeadline: ({ context }) => context.networkTimeoutMs,
+    storageDeadline: ({ context }) => context.storageTimeoutMs,
+    /** clear() removes, then reads back: two storage calls. */
+    clearDeadline: ({ context }) => context.storageTimeoutMs * 2,
   },
 }).createMachine({
   id: 'signOut',
-  context: ({ input }) => ({ ...input }),
-  initial: 'signedIn',
+  context: ({ input }) => ({ ...input, globalSignedOut: false, revoked: false, queued: false, ...(input.source.kind === 'queued' && { intentId: input.source.intentId }) }),
+  initial: 'requested',
   states: {
-    signedIn: {
+    requested: {
+      always: [{ guard: 'hasIntent', target: 'choosingCalls' }, { target: 'recordingIntent' }],
+    },
+    recordingIntent: {
+      invoke: {
+        src: 'recordIntent',
+        input: ({ context }) => ({ source: context.source, global: context.global }),
+        onDone: { target: 'choosingCalls', actions: { type: 'recordIntentId', params: ({ event }) => event.output } },
+        // No tokens to send (the session could not be read): nothing reaches the server.
+        onError: { target: 'serverCallsDone', actions: { type: 'recordNotSent', params: ({ event }) => toErrorInfo(event.error) } },
+      },
+      after: { storageDeadline: { target: 'serverCallsDone', actions: { type: 'recordNotSent', params: ({ context }) => storageSilent('return the session', context.storageTimeoutMs) } } },
+    },
+    choosingCalls: {
       always: [
-        { guard: 'isGlobalSignOut', target: 'signingOutGlobally' },
-        { guard: 'isRevocationDisabled', target: 'clearingCache', actions: 'recordRevocationNotEnabled' },
-        { target: 'revoking' },
+        { guard: 'isGlobalSignOut', target: 'callingCognito.signingOutGlobally' },
+        { guard: 'isRevocationDisabled', target: 'serverCallsDone', actions: 'recordRevocationNotEnabled' },
+        { target: 'callingCognito.revoking' },
       ],
     },
-    revoking: {
-      invoke: {
-        src: 'revokeToken',
-        onDone: 'clearingCache',
-        onError: { target: 'clearingCache', actions: { type: 'recordRevokeFailure', params: errorOfEvent } },
-      },
-      after: { networkDeadline: { target: 'clearingCache', actions: 'recordRevokeTimeout' } },
-    },
-    signingOutGlobally: {
-      initial: 'invalidatingSessions',
-      // One deadline for GlobalSignOut and, if it fails, RevokeToken after it.
-      after: { networkDeadline: { target: 'clearingCache', actions: 'recordGlobalSignOutDeadline' } },
+    callingCognito: {
+      initial: 'revoking',
+      // One deadline for GlobalSignOut and, if it fails for good, RevokeToken after it.
+      after: { networkDeadline: { target: 'serverCallsDone', actions: 'recordDeadline' } },
       states: {
-        invalidatingSessions: {
-          invoke: {
-            src: 'globalSignOut',
-            // Every refresh token of the user is now invalid: RevokeToken is not needed.
-            onDone: '#signOut.clearingCache',
-            onError: [
-              {
-                guard: 'isRevocationDisabled',
-                target: '#signOut.clearingCache',
-                actions: [{ type: 'recordGlobalSignOutFailure', params: errorOfEvent }, 'recordRevocationNotEnabled'],
-              },
-              // This device's refresh token must still die on the server.
-              { target: 'revoking', actions: { type: 'recordGlobalSignOutFailure', params: errorOfEvent } },
-            ],
-          },
-        },
         revoking: {
           invoke: {
             src: 'revokeToken',
-            onDone: '#signOut.clearingCache',
-            onError: { target: '#signOut.clearingCache', actions: { type: 'recordRevokeFailure', params: errorOfEvent } },
+            input: ({ context }) => ({ intentId: context.intentId! }),
+            onDone: { target: '#signOut.serverCallsDone', actions: 'recordRevoked' },
+            onError: { target: '#signOut.serverCallsDone', actions: { type: 'recordRevokeFailure', params: errorOfEvent } },
+          },
+        },
+        signingOutGlobally: {
+          initial: 'invalidatingSessions',
+          states: {
+            invalidatingSessions: {
+              invoke: {
+                src: 'globalSignOut',
+                input: ({ context }) => ({ intentId: context.intentId! }),
+                // Every refresh token of the user is now invalid: RevokeToken is not needed.
+                onDone: { target: '#signOut.serverCallsDone', actions: 'recordGlobalSignOut' },
+                onError: [
+                  {
+                    guard: 'isRevocationDisabled',
+                    target: '#signOut.serverCallsDone',
+                    actions: [{ type: 'recordGlobalSignOutFailure', params: errorOfEvent }, 'recordRevocationNotEnabled'],
+                  },
+                  // Offline or throttled: the outbox finishes it as a global sign-out later.
+                  { guard: { type: 'canFinishGlobalLater', params: errorOfEvent }, target: '#signOut.serverCallsDone', actions: { type: 'recordGlobalSignOutFailure', params: errorOfEvent } },
+                  // It can never succeed: this device's refresh token must still die on the server.
+                  { target: 'revoking', actions: { type: 'recordGlobalSignOutFailure', params: errorOfEvent } },
+                ],
+              },
+            },
+            revoking: {
+              invoke: {
+                src: 'revokeToken',
+                input: ({ context }) => ({ intentId: context.intentId! }),
+                onDone: { target: '#signOut.serverCallsDone', actions: 'recordRevoked' },
+                onError: { target: '#signOut.serverCallsDone', actions: { type: 'recordRevokeFailure', params: errorOfEvent } },
+              },
+            },
           },
         },
       },
+    },
+    serverCallsDone: {
+      always: [{ guard: 'clearsSession', target: 'clearingCache' }, { target: 'settlingIntent' }],
     },
     clearingCache: {
       invoke: {
         src: 'clearTokens',
-        onDone: 'signedOut',
-        onError: { target: 'failed', actions: { type: 'recordClearFailure', params: errorOfEvent } },
+        onDone: 'settlingIntent',
+        onError: { target: 'settlingIntent', actions: { type: 'recordClearFailure', params: errorOfEvent } },
       },
+      after: { clearDeadline: { target: 'settlingIntent', actions: 'recordClearTimeout' } },
     },
-    signedOut: { type: 'final' },
+    settlingIntent: {
+      invoke: {
+        src: 'settleIntent',
+        input: ({ context }) => ({
+          ...(context.intentId !== undefined && { intentId: context.intentId }),
+          global: context.global,
+          globalSignedOut: context.globalSignedOut,
+          revoked: context.revoked,
+          ...(context.globalSignOutError && { globalSignOutError: context.globalSignOutError }),
+          ...(context.revokeTokenError && { revokeTokenError: context.revokeTokenError }),
+        }),
+        onDone: { target: 'settled', actions: { type: 'recordQueued', params: ({ event }) => event.output.queued } },
+        // The outbox could not be updated: its entry stays as it was, so it is still queued.
+        onError: { target: 'settled', actions: { type: 'recordQueued', params: ({ context }) => context.queueing } },
+      },
+      after: { storageDeadline: { target: 'settled', actions: { type: 'recordQueued', params: ({ context }) => context.queueing } } },
+    },
+    settled: {
+      always: [{ guard: 'clearFailed', target: 'failed' }, { target: 'done' }],
+    },
+    done: { type: 'final' },
     failed: { type: 'final' },
   },
   output: ({ context }) => outcomeOf(context),
 });
 
-/** The outcome a finished flow reports; exported for the auth machine and for tests. */
+/** The outcome a finished flow reports; pure, exported for the auth machine and for tests. */
 export function outcomeOf(context: SignOutContext): SignOutOutcome {
-  if (context.clearError) return { type: 'failed', error: context.clearError };
-  // In global mode, reaching the cache without a GlobalSignOut error means GlobalSignOut succeeded.
-  if (context.global && !context.globalSignOutError) return { type: 'complete' };
-  const { globalSignOutError, revokeTokenError } = context;
-  if (!globalSignOutError && !revokeTokenError) return { type: 'complete' };
-  return {
-    type: 'partial',
-    ...(globalSignOutError && { globalSignOutError }),
-    ...(revokeTokenError && { revokeTokenError }),
-  };
+  const { globalSignOutError, revokeTokenError, intentId } = context;
+  const id = intentId !== undefined ? { intentId } : {};
+  const errors = { ...(globalSignOutError && { globalSignOutError }), ...(revokeTokenError && { revokeTokenError }) };
+  const tokensRevoked = context.globalSignedOut || context.revoked;
+  if (context.clearError) return { type: 'failed', error: context.clearError, tokensRevoked, ...errors, ...id };
+  // GlobalSignOut succeeded: every token of the user is dead, whatever else failed.
+  if (context.globalSignedOut || (!globalSignOutError && !revokeTokenError)) return { type: 'complete', ...id };
+  return { type: 'partial', ...errors, finishedBy: finisherOf(context), ...id };
 }
 
+function finisherOf(context: SignOutContext): FinishedBy {
+  if (context.queued) return 'outbox';
+  const errors = [context.globalSignOutError, context.revokeTokenError];
+  const retryable = errors.some((error) => error !== undefined && isRetryable(error.name));
+  return retryable ? 'retrySignOut' : 'nothing';
+}

@@ -17,11 +17,39 @@ export interface SessionSummary {
   readonly expiresAt: number;
 }
 
-/** How a sign-out flow ended, before the public API attaches retry tokens. */
+/**
+ * Who will finish a partial sign-out: the outbox (it holds the intent and retries it with backoff),
+ * the app (retrySignOut(result): the failure was retryable but nothing queued it), or nothing (no
+ * retry can help, e.g. token revocation is off on the app client).
+ */
+export type FinishedBy = 'outbox' | 'retrySignOut' | 'nothing';
+
+/**
+ * How a sign-out flow ended, before the public API attaches retry tokens. `intentId` names the
+ * outbox entry that held the flow's tokens (no secret: an opaque id).
+ */
 export type SignOutOutcome =
-  | { readonly type: 'complete' }
-  | { readonly type: 'partial'; readonly globalSignOutError?: ErrorInfo; readonly revokeTokenError?: ErrorInfo }
-  | { readonly type: 'failed'; readonly error: ErrorInfo };
+  | { readonly type: 'complete'; readonly intentId?: string }
+  | { readonly type: 'partial'; readonly globalSignOutError?: ErrorInfo; readonly revokeTokenError?: ErrorInfo; readonly finishedBy: FinishedBy; readonly intentId?: string }
+  | {
+      readonly type: 'failed';
+      readonly error: ErrorInfo;
+      /** The server calls killed this device's tokens (GlobalSignOut or RevokeToken succeeded). */
+      readonly tokensRevoked: boolean;
+      readonly globalSignOutError?: ErrorInfo;
+      readonly revokeTokenError?: ErrorInfo;
+      readonly intentId?: string;
+    };
+
+/** What a drain of the outbox did: flushRevocations() resolves it. */
+export interface DrainReport {
+  /** Intents finished: their tokens are dead on the server, and their entries removed. */
+  readonly revoked: number;
+  /** Entries removed without a revocation: too old, or refused for good (e.g. revocation off on the client). */
+  readonly dropped: number;
+  /** Entries still waiting for a later attempt. */
+  readonly pending: number;
+}
 
 /** Our own error names, beside the exception names Cognito sends. */
 export const ErrorNames = {
@@ -32,4 +60,12 @@ export const ErrorNames = {
   storage: 'StorageError',
   corruptSession: 'CorruptSession',
   refreshTokenMissing: 'RefreshTokenMissing',
+  /** A sign-out revoked the tokens on the server, but the device could not be cleared yet. */
+  revokedSessionNotCleared: 'RevokedSessionNotCleared',
+  /** A call not sent because the storage it needed did not answer in time. */
+  notSent: 'NotSent',
+  userAlreadyAuthenticated: 'UserAlreadyAuthenticatedException',
+  signInInProgress: 'SignInInProgressException',
+  signOutInProgress: 'SignOutInProgressException',
+  noPendingChallenge: 'NoPendingChallengeException',
 } as const;

@@ -5,7 +5,7 @@ import type { SessionSummary } from '../machines/types.js';
 import { ErrorNames } from '../machines/types.js';
 import { CognitoCallError } from './cognitoErrors.js';
 import type { CognitoService } from './cognito.js';
-import type { RevocationOutbox } from './revocationOutbox.js';
+import type { SignOutOutbox } from './signOutOutbox.js';
 import type { SecretVault } from './secretVault.js';
 import { createSignInFlow } from './signInFlow.js';
 import { summarizeSession, type TokenStore } from './tokenStore.js';
@@ -15,7 +15,7 @@ export interface AuthServices {
   readonly store: TokenStore;
   readonly vault: SecretVault;
   readonly userPoolId: string;
-  readonly outbox?: RevocationOutbox | undefined;
+  readonly outbox: SignOutOutbox;
 }
 
 /**
@@ -34,8 +34,8 @@ export function createAuthActors(services: ServicesSource<AuthServices>) {
       const stored = await store.read();
       if (!stored) return null;
       if ('summary' in stored) {
-        // Its refresh token is in the outbox: a sign-out began and the process stopped before it ended.
-        const condemned = stored.tokens.refreshToken !== undefined && (await outbox?.has(stored.tokens.refreshToken));
+        // Its tokens are in the outbox: a sign-out began and the process stopped before it ended.
+        const condemned = await outbox.holds(stored.tokens);
         if (!condemned) return stored.summary;
         await store.clear();
         return null;

@@ -1,33 +1,86 @@
-import { fromPromise } from 'xstate';
+import { fromCallback, fromPromise } from 'xstate';
+import type { PickedIntent } from '../machines/outboxMachine.js';
+import type { IntentSource, RecordedIntent, SettleInput } from '../machines/signOutMachine.js';
+import { ErrorNames } from '../machines/types.js';
 import { resolverOf, type ServicesSource } from './actorServices.js';
+import { CognitoCallError } from './cognitoErrors.js';
 import type { CognitoService } from './cognito.js';
 import { liveAccessToken } from './liveAccessToken.js';
+import type { IntentTokens, SignOutOutbox } from './signOutOutbox.js';
+import type { SecretVault } from './secretVault.js';
 import type { TokenStore } from './tokenStore.js';
+import { readJwtClaims } from './jwt.js';
 
 /**
- * The implementations of the sign-out machine's actors. Each reads the tokens it needs from the
- * store at the moment it runs, so no token ever travels through the statechart.
+ * The implementations of the sign-out and outbox machines' actors. The tokens of a flow are copied
+ * into its outbox intent once (recordIntent); every call reads them from there when it sends, so no
+ * token ever travels through the statechart.
  */
 export interface SignOutServices {
   readonly cognito: CognitoService;
   readonly store: TokenStore;
+  readonly outbox: SignOutOutbox;
+  readonly vault: SecretVault;
   readonly now?: () => number;
 }
+
+const noTokens = () => new CognitoCallError(ErrorNames.unexpectedResponse, 'The sign-out intent has no tokens left in memory');
 
 /** `services` is one instance's services, or a registry the running instance bound its own to. */
 export function createSignOutActors(services: ServicesSource<SignOutServices>) {
   const servicesOf = resolverOf(services);
   return {
-    revokeToken: fromPromise<void>(async ({ signal, system }) => {
-      const { cognito, store } = servicesOf(system);
-      const tokens = await store.load();
-      if (tokens?.refreshToken) await cognito.revokeToken(tokens.refreshToken, signal);
+    recordIntent: fromPromise<RecordedIntent, { source: IntentSource; global: boolean }>(async ({ input, system }) => {
+      const { store, outbox, vault } = servicesOf(system);
+      const tokens = await tokensFrom(input.source, store, vault);
+      const intentId = await outbox.record(tokens, input.global);
+      return { intentId, revocable: typeof readJwtClaims(tokens.accessToken ?? '')?.origin_jti === 'string' || (!tokens.accessToken && tokens.refreshToken !== undefined) };
     }),
-    globalSignOut: fromPromise<void>(async ({ signal, system }) => {
-      const { cognito, store, now = Date.now } = servicesOf(system);
-      const tokens = await store.load();
-      if (tokens) await cognito.globalSignOut(await liveAccessToken(cognito, tokens, signal, now), signal);
+    revokeToken: fromPromise<void, { intentId: string }>(async ({ input, signal, system }) => {
+      const { cognito, outbox } = servicesOf(system);
+      const tokens = outbox.tokensOf(input.intentId);
+      if (!tokens) throw noTokens();
+      if (tokens.refreshToken) await cognito.revokeToken(tokens.refreshToken, signal);
+    }),
+    globalSignOut: fromPromise<void, { intentId: string }>(async ({ input, signal, system }) => {
+      const { cognito, outbox, now = Date.now } = servicesOf(system);
+      const tokens = outbox.tokensOf(input.intentId);
+      if (!tokens?.accessToken) throw noTokens();
+      await cognito.globalSignOut(await liveAccessToken(cognito, { accessToken: tokens.accessToken, refreshToken: tokens.refreshToken }, signal, now), signal);
     }),
     clearTokens: fromPromise<void>(({ system }) => servicesOf(system).store.clear()),
+    settleIntent: fromPromise<{ queued: boolean }, SettleInput>(({ input, system }) => servicesOf(system).outbox.settle(input)),
+    pickIntent: fromPromise<PickedIntent, { everyEntry: boolean; tried: readonly string[] }>(({ input, system }) => servicesOf(system).outbox.pick(input.everyEntry, input.tried)),
+    /** Sends INTENTS_DUE when the earliest entry's backoff has passed. Its timer never keeps a process alive. */
+    watchBackoff: fromCallback(({ sendBack, system }) => {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      let stopped = false;
+      servicesOf(system)
+        .outbox.nextAttemptIn()
+        .then((wait) => {
+          if (wait === null || stopped) return;
+          timer = setTimeout(() => sendBack({ type: 'INTENTS_DUE' }), wait);
+          (timer as { unref?: () => void }).unref?.();
+        }, () => {});
+      return () => {
+        stopped = true;
+        clearTimeout(timer);
+      };
+    }),
   };
+}
+
+/** The stored session's tokens, or a partial result's (handed over through the vault as JSON). */
+async function tokensFrom(source: IntentSource, store: TokenStore, vault: SecretVault): Promise<IntentTokens> {
+  if (source.kind === 'session') {
+    const tokens = await store.load();
+    if (!tokens) throw new CognitoCallError(ErrorNames.corruptSession, 'There is no usable session in the store to sign out with');
+    return { accessToken: tokens.accessToken, ...(tokens.refreshToken && { refreshToken: tokens.refreshToken }) };
+  }
+  if (source.kind === 'retry') {
+    const json = vault.take(source.credential);
+    if (!json) throw new CognitoCallError(ErrorNames.unexpectedResponse, 'The tokens of the result to retry are gone');
+    return JSON.parse(json) as IntentTokens;
+  }
+  throw new CognitoCallError(ErrorNames.unexpectedResponse, 'A queued intent needs no recording');
 }

@@ -1,15 +1,15 @@
 // The public Auth object over any CognitoService. It imports no transport, so the SDK-free entry
 // (authchart/fetch) and the default one (authchart, over the AWS SDK) share every line of it.
+// It decides nothing: each method validates its arguments, sends one event, and maps the
+// statechart's answer (by call id) to a result or a typed error.
+import type { CallAnswer, CallEvent } from '../machines/authTypes.js';
+import type { DrainReport } from '../machines/types.js';
 import type { CognitoService } from '../services/cognito.js';
-import type { DrainReport } from '../services/revocationOutbox.js';
 import { startAuthRuntime, type AuthActor } from './authRuntime.js';
 import type { ResolvedConfig } from './config.js';
-import { AuthError, AuthStoppedError } from './errors.js';
+import { AuthStoppedError, AuthValidationError, StorageError, toAuthError } from './errors.js';
 import { listen, type AuthHubEvent, type AuthHubEventType } from './events.js';
-import type { AuthSession, SignInResult, SignOutResult } from './results.js';
-import { runGetSession } from './sessionCalls.js';
-import { runConfirmSignIn, runSignIn } from './signInCalls.js';
-import { runRetrySignOut, runSignOut } from './signOutCalls.js';
+import { challengeStep, COMPLETE, NO_SESSION, SIGNED_IN, toSignOutResult, type AuthSession, type SignInResult, type SignOutResult } from './results.js';
 import { validateConfirmSignIn, validateGetSession, validateSignIn, validateSignOut, type ConfirmSignInOptions, type GetSessionOptions, type SignInOptions, type SignOutOptions } from './validate.js';
 
 export type { AuthActor } from './authRuntime.js';
@@ -21,11 +21,11 @@ export interface Auth {
   confirmSignIn(options: ConfirmSignInOptions): Promise<SignInResult>;
   /** The current tokens, refreshed first when they expire within refreshSkewSeconds (or when forced). */
   getSession(options?: GetSessionOptions): Promise<AuthSession>;
-  /** Signs out, bounded by networkTimeoutMs. Never rejects for network reasons: see SignOutResult. */
+  /** Signs out, bounded in time. Never rejects for network reasons: see SignOutResult. */
   signOut(options?: SignOutOptions): Promise<SignOutResult>;
-  /** Retries the failed server calls of a partial result with the tokens it carries. */
+  /** Runs the sign-out chart again over the tokens a partial result carries. */
   retrySignOut(result: SignOutResult): Promise<SignOutResult>;
-  /** Revokes now every refresh token waiting in the revocation outbox. */
+  /** Finishes now every sign-out intent waiting in the outbox, within one deadline. */
   flushRevocations(): Promise<DrainReport>;
   /** signedIn, signedOut, tokenRefresh, tokenRefresh_failure, storageError; returns the unsubscribe function. */
   on<T extends AuthHubEventType>(type: T, handler: (event: Extract<AuthHubEvent, { type: T }>) => void): () => void;
@@ -35,47 +35,115 @@ export interface Auth {
   stop(): Promise<void>;
 }
 
+type Call = CallEvent extends infer E ? (E extends CallEvent ? Omit<E, 'id'> : never) : never;
+
 /** Starts an instance over `cognito`; `release` frees what the caller built for it (e.g. an SDK client). */
 export function createAuthCore(settings: ResolvedConfig, cognito: CognitoService, release?: () => void): Auth {
-  const rt = startAuthRuntime(settings, cognito);
-  const { flights } = rt;
+  const { actor, store, vault, outbox } = startAuthRuntime(settings, cognito);
+  const pending = new Map<number, { method: string; resolve: (answer: CallAnswer) => void; reject: (error: unknown) => void }>();
+  let nextId = 0;
+  let stopped = false;
 
-  function guarded<A extends unknown[], R>(method: string, run: (...args: A) => Promise<R>): (...args: A) => Promise<R> {
-    return async (...args) => {
-      if (rt.stopped.aborted) throw new AuthStoppedError(method);
-      return run(...args);
-    };
+  actor.on('answered', ({ id, answer }) => {
+    const call = pending.get(id);
+    pending.delete(id);
+    call?.resolve(answer);
+  });
+  actor.subscribe({ error: (error) => failAll(() => error) });
+  function failAll(errorFor: (method: string) => unknown): void {
+    for (const [id, call] of pending) {
+      pending.delete(id);
+      call.reject(errorFor(call.method));
+    }
   }
 
+  /** Sends one call event and resolves with the statechart's answer to it. */
+  function ask(method: string, call: Call): Promise<CallAnswer> {
+    if (stopped) return Promise.reject(new AuthStoppedError(method));
+    const id = ++nextId;
+    const answered = new Promise<CallAnswer>((resolve, reject) => pending.set(id, { method, resolve, reject }));
+    actor.send({ ...call, id } as CallEvent);
+    return answered;
+  }
+  const refused = (answer: CallAnswer): never => {
+    if (answer.kind === 'refused') throw toAuthError(answer.error);
+    throw toAuthError({ name: 'UnexpectedResponse', message: `The statechart answered '${answer.kind}'` });
+  };
+  const toSignIn = (answer: CallAnswer): SignInResult => {
+    if (answer.kind === 'signedIn') return SIGNED_IN;
+    if (answer.kind === 'challenge') return challengeStep(answer.challenge);
+    return refused(answer);
+  };
+  const toSignOut = (answer: CallAnswer): SignOutResult => {
+    if (answer.kind !== 'signOut') return refused(answer);
+    const { outcome } = answer;
+    return toSignOutResult(outcome, outcome.intentId === undefined ? undefined : outbox.takeTokens(outcome.intentId));
+  };
+  /** Validation errors reject the promise; they never throw synchronously. */
+  const method = <A extends unknown[], R>(run: (...args: A) => Promise<R>) => (...args: A): Promise<R> => {
+    try {
+      return run(...args);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  };
+
   return {
-    actor: rt.actor,
-    signIn: guarded('signIn', async (options) => {
-      const valid = validateSignIn(options);
-      if (flights.signingOut) throw new AuthError('SignOutInProgressException', 'A sign-out is running: wait for it before signing in');
-      if (flights.signingIn) throw new AuthError('SignInInProgressException', 'Another sign-in is running: wait for it to finish');
-      flights.signingIn = runSignIn(rt, valid).finally(() => (flights.signingIn = null));
-      return flights.signingIn;
+    actor,
+    signIn: method((options) => {
+      const { username, password, authFlow } = validateSignIn(options);
+      const credential = vault.deposit(password);
+      return ask('signIn', { type: 'SIGN_IN', username, authFlow, credential }).then(toSignIn).finally(() => vault.discard(credential));
     }),
-    confirmSignIn: guarded('confirmSignIn', async (options) => {
+    confirmSignIn: method((options) => {
       const { challengeResponse, userAttributes } = validateConfirmSignIn(options);
-      if (flights.signingIn) throw new AuthError('SignInInProgressException', 'A sign-in step is running: wait for it to finish');
-      flights.signingIn = runConfirmSignIn(rt, challengeResponse, userAttributes).finally(() => (flights.signingIn = null));
-      return flights.signingIn;
+      const credential = vault.deposit(challengeResponse);
+      return ask('confirmSignIn', { type: 'CONFIRM_SIGN_IN', credential, userAttributes }).then(toSignIn).finally(() => vault.discard(credential));
     }),
-    getSession: guarded('getSession', async (options) => runGetSession(rt, validateGetSession(options).forceRefresh)),
-    signOut: guarded('signOut', async (options) => {
-      const { global } = validateSignOut(options);
-      // A sign-out while one runs joins it: one flow, one result for every caller.
-      flights.signingOut ??= runSignOut(rt, global).finally(() => (flights.signingOut = null));
-      return flights.signingOut;
+    getSession: method(async (options) => {
+      const answer = await ask('getSession', { type: 'GET_SESSION', forceRefresh: validateGetSession(options).forceRefresh, at: Date.now() });
+      if (answer.kind === 'noSession') return NO_SESSION;
+      if (answer.kind !== 'session') return refused(answer);
+      // The statechart said "signed in, as this user"; the tokens are read from the store now.
+      const tokens = await store.load().catch((error: unknown) => {
+        throw new StorageError('StorageError', error instanceof Error ? error.message : 'The session could not be read');
+      });
+      if (!tokens) return NO_SESSION;
+      return { tokens, username: answer.username, expiresAt: answer.expiresAt };
     }),
-    retrySignOut: guarded('retrySignOut', async (result) => runRetrySignOut(rt, result)),
-    flushRevocations: guarded('flushRevocations', () => rt.revocations.flush()),
-    on: (type, handler) => listen(rt.actor, type, handler),
+    signOut: method((options) => ask('signOut', { type: 'SIGN_OUT', global: validateSignOut(options).global }).then(toSignOut)),
+    retrySignOut: method(async (result) => {
+      const partial = validateRetry(result);
+      if (!partial) return COMPLETE;
+      const { globalSignOutError, revokeTokenError } = partial;
+      const refreshToken = revokeTokenError?.refreshToken || globalSignOutError?.refreshToken || undefined;
+      const tokens = { ...(globalSignOutError?.accessToken && { accessToken: globalSignOutError.accessToken }), ...(refreshToken && { refreshToken }) };
+      const credential = vault.deposit(JSON.stringify(tokens));
+      return ask('retrySignOut', { type: 'RETRY_SIGN_OUT', credential, global: globalSignOutError !== undefined })
+        .then(toSignOut)
+        .finally(() => vault.discard(credential));
+    }),
+    flushRevocations: method(async () => {
+      const answer = await ask('flushRevocations', { type: 'FLUSH_REVOCATIONS' });
+      return answer.kind === 'flush' ? answer.report : refused(answer);
+    }),
+    on: (type, handler) => listen(actor, type, handler),
     async stop() {
-      if (rt.stopped.aborted) return;
-      rt.stop();
+      if (stopped) return;
+      stopped = true;
+      actor.stop();
+      vault.clear();
+      failAll((name) => new AuthStoppedError(name));
       release?.();
     },
   };
+}
+
+/** A partial result to retry, or null for a complete one (nothing to do). */
+function validateRetry(result: unknown): Extract<SignOutResult, { type: 'partial' }> | null {
+  const type = typeof result === 'object' && result !== null ? (result as { type?: unknown }).type : undefined;
+  if (type === 'complete') return null;
+  if (type === 'failed') throw new AuthValidationError('result', "is 'failed': the session is still on this device, so call signOut() again rather than retrySignOut()");
+  if (type !== 'partial') throw new AuthValidationError('result', 'must be a SignOutResult returned by signOut()');
+  return result as Extract<SignOutResult, { type: 'partial' }>;
 }

@@ -1,7 +1,10 @@
+import { ErrorNames, type ErrorInfo } from '../machines/types.js';
+
 /**
- * Every error authchart throws or rejects with is an AuthError. `name` is Cognito's exception name
- * when Cognito refused (NotAuthorizedException, UserNotFoundException, …), or one of ours.
- * Messages never contain a token, a password or a client secret.
+ * Every error authchart throws or rejects with is an AuthError, and one of the subclasses below.
+ * `name` is Cognito's exception name when Cognito refused (NotAuthorizedException, …), or one of
+ * ours (ErrorNames). Messages never contain a token, a password or a client secret, and
+ * server-supplied text is capped in length.
  */
 export class AuthError extends Error {
   constructor(name: string, message: string) {
@@ -29,4 +32,44 @@ export class AuthStoppedError extends AuthError {
   constructor(method: string) {
     super('AuthStoppedError', `${method}() cannot run: this authchart instance has been stopped`);
   }
+}
+
+/** Cognito refused the request; `name` is its exception name, as sent. */
+export class CognitoServiceError extends AuthError {}
+
+/** The request did not reach Cognito, or no answer came back in time (NetworkError, TimeoutError, NotSent). */
+export class CognitoUnreachableError extends AuthError {}
+
+/** Something answered that is not Cognito's documented wire (UnexpectedResponse, UnexpectedRedirect). */
+export class UnexpectedResponseError extends AuthError {}
+
+/** The app's storage failed, did not answer within storageTimeoutMs, or holds something unusable (StorageError, CorruptSession). */
+export class StorageError extends AuthError {}
+
+/**
+ * The call cannot run in the state the instance is in: UserAlreadyAuthenticatedException,
+ * SignInInProgressException, SignOutInProgressException, NoPendingChallengeException,
+ * RevokedSessionNotCleared. The statechart decides these (docs/calls.md).
+ */
+export class AuthStateError extends AuthError {}
+
+const STATE_ERRORS = new Set<string>([
+  ErrorNames.userAlreadyAuthenticated,
+  ErrorNames.signInInProgress,
+  ErrorNames.signOutInProgress,
+  ErrorNames.noPendingChallenge,
+  ErrorNames.revokedSessionNotCleared,
+]);
+const UNREACHABLE = new Set<string>([ErrorNames.network, ErrorNames.timeout, ErrorNames.notSent, 'AbortError']);
+const UNEXPECTED = new Set<string>([ErrorNames.unexpectedResponse, 'UnexpectedRedirect', 'Unknown', 'Error', 'ActorNotProvided']);
+const STORAGE = new Set<string>([ErrorNames.storage, ErrorNames.corruptSession]);
+
+/** The AuthError subclass for a failure the statechart recorded as { name, message }. */
+export function toAuthError(error: ErrorInfo): AuthError {
+  const { name, message } = error;
+  if (STATE_ERRORS.has(name)) return new AuthStateError(name, message);
+  if (UNREACHABLE.has(name)) return new CognitoUnreachableError(name, message);
+  if (STORAGE.has(name)) return new StorageError(name, message);
+  if (UNEXPECTED.has(name)) return new UnexpectedResponseError(name, message);
+  return new CognitoServiceError(name, message);
 }

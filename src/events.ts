@@ -1,4 +1,4 @@
-import type { AuthActor } from './createAuth.js';
+import type { AuthActor } from './authRuntime.js';
 import type { AuthEmitted } from '../machines/authMachine.js';
 import type { ErrorInfo, SignOutOutcome } from '../machines/types.js';
 

@@ -1,6 +1,6 @@
 import type { ChallengeSummary } from '../machines/authMachine.js';
-import type { ErrorInfo, SignOutOutcome } from '../machines/types.js';
-import type { SessionTokens } from '../services/tokenStore.js';
+import type { ErrorInfo, FinishedBy, SignOutOutcome } from '../machines/types.js';
+import type { IntentTokens } from '../services/signOutOutbox.js';
 
 /** A failed call: Cognito's exception name (kept as sent) or NetworkError, TimeoutError, …. */
 export type SignOutError = ErrorInfo;
@@ -15,8 +15,15 @@ export type SignOutResult =
   | {
       readonly type: 'partial';
       readonly signedOutLocally: true;
-      readonly globalSignOutError?: SignOutError & { readonly accessToken: string };
+      /** GlobalSignOut failed. The refresh token comes along when RevokeToken was left to the global retry. */
+      readonly globalSignOutError?: SignOutError & { readonly accessToken: string; readonly refreshToken?: string };
       readonly revokeTokenError?: SignOutError & { readonly refreshToken: string };
+      /**
+       * What will finish it: 'outbox' (queued; retried with backoff, at the next start, and on
+       * flushRevocations()), 'retrySignOut' (retryable, but nothing queued it: call retrySignOut),
+       * or 'nothing' (no retry can help, e.g. revocation is off on the app client).
+       */
+      readonly finishedBy: FinishedBy;
     }
   | { readonly type: 'failed'; readonly signedOutLocally: false; readonly error: SignOutError };
 
@@ -61,15 +68,19 @@ export const NO_SESSION: AuthSession = Object.freeze({});
 
 export const COMPLETE: SignOutResult = Object.freeze({ type: 'complete', signedOutLocally: true });
 
-/** Attaches the session's tokens to the failed calls of a machine outcome. */
-export function toSignOutResult(outcome: SignOutOutcome, tokens: SessionTokens | null): SignOutResult {
+/** Attaches the flow's tokens to the failed calls of a machine outcome. */
+export function toSignOutResult(outcome: SignOutOutcome, tokens: IntentTokens | undefined): SignOutResult {
   if (outcome.type === 'complete') return COMPLETE;
-  if (outcome.type === 'failed') return { type: 'failed', signedOutLocally: false, error: outcome.error };
-  const { globalSignOutError, revokeTokenError } = outcome;
+  if (outcome.type === 'failed') return { type: 'failed', signedOutLocally: false, error: { name: outcome.error.name, message: outcome.error.message } };
+  const { globalSignOutError, revokeTokenError, finishedBy } = outcome;
+  const refreshToken = tokens?.refreshToken ?? '';
   return {
     type: 'partial',
     signedOutLocally: true,
-    ...(globalSignOutError && { globalSignOutError: { ...globalSignOutError, accessToken: tokens?.accessToken ?? '' } }),
-    ...(revokeTokenError && { revokeTokenError: { ...revokeTokenError, refreshToken: tokens?.refreshToken ?? '' } }),
+    ...(globalSignOutError && {
+      globalSignOutError: { ...globalSignOutError, accessToken: tokens?.accessToken ?? '', ...(!revokeTokenError && finishedBy === 'outbox' && tokens?.refreshToken && { refreshToken }) },
+    }),
+    ...(revokeTokenError && { revokeTokenError: { ...revokeTokenError, refreshToken } }),
+    finishedBy,
   };
 }

@@ -1,0 +1,196 @@
+import { assign, enqueueActions, fromCallback, fromPromise, sendParent, setup } from 'xstate';
+import type { CallAnswer, OutboxCall } from './authTypes.js';
+import { notProvided } from './notProvided.js';
+import { signOutMachine } from './signOutMachine.js';
+import type { DrainReport, SignOutOutcome } from './types.js';
+
+/**
+ * The sign-out outbox: intents a sign-out could not finish, finished later by the same sign-out
+ * chart. It runs beside the auth machine for the instance's whole life (invoked at its root).
+ *
+ *   waitingForSession ─SESSION_LOADED─► draining ─► idle ◄──────────────────────┐
+ *                                         ▲  pickingIntent ⇄ finishingIntent   │
+ *                       FLUSH_REVOCATIONS │  (signOut chart, one intent a run) │
+ *   idle ─┬─ INTENTS_DUE (backoff) ───────┘                                    │
+ *         └─ RETRY_SIGN_OUT ─► retrying (signOut chart over the result's tokens) ┘
+ *
+ * It waits for the session to load first: a stored session whose tokens are queued here is a
+ * sign-out that a crash interrupted, and loadSession must see that before a drain removes them.
+ * A drain and a retry never overlap; a call that finds the other running waits for idle. One
+ * deadline bounds a drain, whatever the outbox holds; what is left stays queued.
+ */
+export interface OutboxInput {
+  readonly networkTimeoutMs: number;
+  readonly storageTimeoutMs: number;
+  /** Intents are persisted and retried; false: kept in memory for one flow only. */
+  readonly queueing: boolean;
+}
+
+/** The next intent to finish, and how many entries were dropped (too old) on the way. */
+export interface PickedIntent {
+  readonly intent: { readonly intentId: string; readonly global: boolean; readonly revocable: boolean } | null;
+  readonly dropped: number;
+  /** Entries still queued, the picked one included. */
+  readonly pending: number;
+}
+
+export interface OutboxContext extends OutboxInput {
+  readonly deferred: readonly OutboxCall[];
+  /** flushRevocations() calls waiting for the running drain. */
+  readonly flushWaiters: readonly number[];
+  /** Ignore the backoff: an explicit flush, or the first drain of a process. */
+  readonly everyEntry: boolean;
+  /** Intents this drain has tried already: each is tried once per drain. */
+  readonly tried: readonly string[];
+  readonly report: DrainReport;
+  readonly retryCaller: number | null;
+}
+
+export type OutboxEvent = OutboxCall | { type: 'SESSION_LOADED' } | { type: 'INTENTS_QUEUED' } | { type: 'INTENTS_DUE' };
+
+const EMPTY_REPORT: DrainReport = { revoked: 0, dropped: 0, pending: 0 };
+
+export const outboxMachine = setup({
+  types: {
+    input: {} as OutboxInput,
+    context: {} as OutboxContext,
+    events: {} as OutboxEvent,
+  },
+  actors: {
+    /** Takes the next due intent (every one with everyEntry), skipping `tried`; drops entries past their age. */
+    pickIntent: fromPromise<PickedIntent, { everyEntry: boolean; tried: readonly string[] }>(notProvided('pickIntent')),
+    /** Sends INTENTS_DUE when the earliest entry's backoff has passed. */
+    watchBackoff: fromCallback(() => undefined),
+    signOut: signOutMachine,
+  },
+  guards: {
+    picked: (_, picked: PickedIntent) => picked.intent !== null,
+  },
+  actions: {
+    defer: assign(({ context, event }) => ({ deferred: [...context.deferred, event as OutboxCall] })),
+    replayDeferred: enqueueActions(({ context, enqueue }) => {
+      for (const call of context.deferred) enqueue.raise(call);
+      enqueue.assign({ deferred: [] });
+    }),
+    startDrain: assign((_, everyEntry: boolean) => ({ everyEntry, tried: [], report: EMPTY_REPORT, flushWaiters: [] })),
+    joinDrain: assign(({ context, event }) => ({ everyEntry: true, flushWaiters: [...context.flushWaiters, (event as OutboxCall).id] })),
+    recordPick: assign(({ context }, picked: PickedIntent) => ({
+      tried: picked.intent ? [...context.tried, picked.intent.intentId] : context.tried,
+      report: { ...context.report, dropped: context.report.dropped + picked.dropped, pending: picked.pending },
+    })),
+    /** A finished intent is either still queued, or gone: revoked, or dropped because no retry can help. */
+    countFinished: assign(({ context }, outcome: SignOutOutcome) => {
+      if (outcome.type === 'partial' && outcome.finishedBy === 'outbox') return {};
+      const { revoked, dropped, pending } = context.report;
+      const gone = Math.max(0, pending - 1);
+      return { report: outcome.type === 'partial' ? { revoked, dropped: dropped + 1, pending: gone } : { revoked: revoked + 1, dropped, pending: gone } };
+    }),
+    answerFlush: enqueueActions(({ context, enqueue }) => {
+      for (const id of context.flushWaiters) enqueue(sendParent({ type: 'OUTBOX_ANSWERED', id, answer: { kind: 'flush', report: context.report } satisfies CallAnswer }));
+      enqueue.assign({ flushWaiters: [] });
+    }),
+    startRetry: assign(({ event }) => ({ retryCaller: (event as OutboxCall).id })),
+    answerRetry: enqueueActions(({ context, enqueue }, outcome: SignOutOutcome) => {
+      if (context.retryCaller !== null) enqueue(sendParent({ type: 'OUTBOX_ANSWERED', id: context.retryCaller, answer: { kind: 'signOut', outcome } satisfies CallAnswer }));
+      enqueue.assign({ retryCaller: null });
+    }),
+  },
+  delays: {
+    /** One deadline for a whole drain: the network deadline of one flow plus its storage steps. */
+    drainDeadline: ({ context }) => context.networkTimeoutMs + 2 * context.storageTimeoutMs,
+  },
+}).createMachine({
+  id: 'outbox',
+  context: ({ input }) => ({ ...input, deferred: [], flushWaiters: [], everyEntry: false, tried: [], report: EMPTY_REPORT, retryCaller: null }),
+  initial: 'waitingForSession',
+  states: {
+    waitingForSession: {
+      on: {
+        SESSION_LOADED: { target: 'draining', actions: { type: 'startDrain', params: true } },
+        RETRY_SIGN_OUT: { actions: 'defer' },
+        FLUSH_REVOCATIONS: { actions: 'defer' },
+      },
+    },
+    idle: {
+      entry: 'replayDeferred',
+      invoke: { src: 'watchBackoff' },
+      on: {
+        INTENTS_DUE: { target: 'draining', actions: { type: 'startDrain', params: false } },
+        // A sign-out left an intent queued: watch its backoff.
+        INTENTS_QUEUED: { target: 'idle', reenter: true },
+        FLUSH_REVOCATIONS: { target: 'draining', actions: [{ type: 'startDrain', params: true }, 'joinDrain'] },
+        RETRY_SIGN_OUT: { target: 'retrying', actions: 'startRetry' },
+      },
+    },
+    draining: {
+      initial: 'pickingIntent',
+      exit: 'answerFlush',
+      after: { drainDeadline: 'idle' },
+      on: {
+        FLUSH_REVOCATIONS: { actions: 'joinDrain' },
+        RETRY_SIGN_OUT: { actions: 'defer' },
+        INTENTS_QUEUED: {},
+        INTENTS_DUE: {},
+      },
+      states: {
+        pickingIntent: {
+          invoke: {
+            src: 'pickIntent',
+            input: ({ context }) => ({ everyEntry: context.everyEntry, tried: context.tried }),
+            onDone: [
+              { guard: { type: 'picked', params: ({ event }) => event.output }, target: 'finishingIntent', actions: { type: 'recordPick', params: ({ event }) => event.output } },
+              { target: '#outbox.idle', actions: { type: 'recordPick', params: ({ event }) => event.output } },
+            ],
+            // The outbox cannot be read: nothing to do until the next attempt.
+            onError: '#outbox.idle',
+          },
+        },
+        finishingIntent: {
+          invoke: {
+            src: 'signOut',
+            input: ({ context, event }) => {
+              const { intent } = (event as unknown as { output: PickedIntent }).output;
+              return {
+                global: intent!.global,
+                revocable: intent!.revocable,
+                source: { kind: 'queued' as const, intentId: intent!.intentId },
+                queueing: context.queueing,
+                networkTimeoutMs: context.networkTimeoutMs,
+                storageTimeoutMs: context.storageTimeoutMs,
+              };
+            },
+            onDone: { target: 'pickingIntent', actions: { type: 'countFinished', params: ({ event }) => event.output } },
+            onError: 'pickingIntent',
+          },
+        },
+      },
+    },
+    retrying: {
+      on: {
+        RETRY_SIGN_OUT: { actions: 'defer' },
+        FLUSH_REVOCATIONS: { actions: 'defer' },
+        INTENTS_QUEUED: {},
+        INTENTS_DUE: {},
+      },
+      invoke: {
+        src: 'signOut',
+        input: ({ context, event }) => {
+          const call = event as Extract<OutboxCall, { type: 'RETRY_SIGN_OUT' }>;
+          return {
+            global: call.global,
+            revocable: true, // checked on the tokens when the intent is recorded
+            source: { kind: 'retry' as const, credential: call.credential },
+            queueing: context.queueing,
+            networkTimeoutMs: context.networkTimeoutMs,
+            storageTimeoutMs: context.storageTimeoutMs,
+          };
+        },
+        onDone: { target: 'idle', actions: { type: 'answerRetry', params: ({ event }) => event.output } },
+        onError: {
+          target: 'idle',
+          actions: { type: 'answerRetry', params: () => ({ type: 'failed', error: { name: 'Error', message: 'The retry failed unexpectedly' }, tokensRevoked: false }) as SignOutOutcome },
+        },
+      },
+    },
+  },
+});
