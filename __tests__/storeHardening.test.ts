@@ -13,11 +13,13 @@ const tokens = { accessToken: jwt({ username: 'a', exp: 9e9, client_id: 'c1' }),
 describe('token store', () => {
   test('a write begun before a clear is refused (StaleWriteError), even when it reaches storage later', async () => {
     const store = createTokenStore(createMemoryStorage(), { clientId: 'c1' });
-    const epoch = store.epoch();
+    await store.save(tokens);
+    const generation = await store.generation();
     await store.clear();
-    await expect(store.save(tokens, epoch)).rejects.toMatchObject({ name: 'StaleWriteError' });
+    await expect(store.save(tokens, generation)).rejects.toMatchObject({ name: 'StaleWriteError' });
     await expect(store.load()).resolves.toBeNull();
-    await store.save(tokens, store.epoch()); // a write that began after the clear is fine
+    await store.save(tokens); // a new sign-in writes a new generation
+    await store.save(tokens, await store.generation()); // and a refresh that began after it is fine
     await expect(store.load()).resolves.toEqual(tokens);
   });
 
@@ -45,7 +47,7 @@ describe('token store', () => {
     };
     const store = createTokenStore(storage, { clientId: 'c1', timeoutMs: 50 });
     await store.save(tokens);
-    await expect(store.clear()).rejects.toMatchObject({ name: 'StorageError', message: expect.stringContaining('within 50 ms') });
+    await expect(store.clear()).rejects.toMatchObject({ name: 'StorageError', state: 'unknown', message: expect.stringContaining('within 100 ms') });
     await expect(store.load()).resolves.toEqual(tokens); // whole, consistent
     hang = false;
     await store.clear();

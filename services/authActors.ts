@@ -47,7 +47,7 @@ export function createAuthActors(services: ServicesSource<AuthServices>) {
     answerChallenge: fromPromise<SignInStepOutput, AnswerInput>(({ input, signal, system }) => createSignInFlow(servicesOf(system)).answer(input, signal)),
     refreshTokens: fromPromise<SessionSummary, { username: string }>(async ({ input, signal, system }) => {
       const { cognito, store } = servicesOf(system);
-      const epoch = store.epoch();
+      const generation = await store.generation(); // from storage: another instance's sign-out changes it too
       const tokens = await store.load();
       if (!tokens?.refreshToken) throw new CognitoCallError(ErrorNames.refreshTokenMissing, 'The stored session has no refresh token');
       const fresh = await cognito.refreshTokens(tokens.refreshToken, input.username, signal);
@@ -55,7 +55,7 @@ export function createAuthActors(services: ServicesSource<AuthServices>) {
       if (!summary) throw new CognitoCallError(ErrorNames.unexpectedResponse, 'REFRESH_TOKEN_AUTH returned an access token that is not a Cognito JWT');
       // Left refreshing (a sign-out began): these tokens must never be written back.
       if (signal.aborted) throw new CognitoCallError('AbortError', 'The refresh was abandoned');
-      await store.save(fresh, epoch); // refused if a sign-out cleared the store meanwhile
+      await store.save(fresh, generation); // refused if any sign-out cleared the store meanwhile
       return summary;
     }),
     clearSession: fromPromise<void>(({ system }) => servicesOf(system).store.clear()),

@@ -1,26 +1,54 @@
 import { ErrorNames } from '../machines/types.js';
 
-/** A failure of the app's storage, or a call that did not settle in time. Never holds stored values. */
+/**
+ * A failure of the app's storage, or a call that did not settle in time. Never holds stored
+ * values. Every subclass keeps the name 'StorageError' (ErrorNames.storage), so whoever reports
+ * it by name sees one kind of failure; `instanceof` tells the subclasses apart.
+ */
 export class StorageError extends Error {
   override readonly name = ErrorNames.storage;
 }
 
+/** A storage call that did not settle within its bound. It may still complete later. */
+export class StorageTimeoutError extends StorageError {}
+
 /** Errors that pass through the queue as they are (e.g. a refused stale write). */
 export type PassThrough = (error: unknown) => boolean;
 
+/** One turn of the queue: several storage calls that no other call of this queue interleaves. */
+export interface StorageStep {
+  /**
+   * One storage call, bounded by `timeoutMs` and by the step's deadline, whichever comes first.
+   * A call that is not made before the step ended is refused; it never reaches the storage.
+   */
+  call<T>(what: string, fn: () => T | Promise<T>): Promise<T>;
+  /** Milliseconds left before the step's deadline (may be negative). */
+  remaining(): number;
+}
+
+export interface StorageQueue {
+  /** One storage call in its turn, bounded by `timeoutMs`. */
+  <T>(what: string, call: () => T | Promise<T>): Promise<T>;
+  /**
+   * A step of several calls in one turn, each bounded by `timeoutMs`, all of them by `budgetMs`
+   * from the moment the turn comes (time spent waiting behind earlier calls does not count).
+   */
+  step<T>(budgetMs: number, body: (step: StorageStep) => Promise<T>): Promise<T>;
+}
+
 /**
  * Runs storage calls one at a time, in the order they were asked for, each bounded by
- * `timeoutMs`: a hanging storage fails the call with StorageError and the queue moves on.
+ * `timeoutMs`: a hanging storage fails the call with StorageTimeoutError and the queue moves on.
  * Any other failure becomes a StorageError that names only what was being done.
  */
-export function createStorageQueue(timeoutMs: number, passThrough: PassThrough = () => false) {
+export function createStorageQueue(timeoutMs: number, passThrough: PassThrough = () => false): StorageQueue {
   let queue: Promise<unknown> = Promise.resolve();
 
-  async function bounded<T>(what: string, run: () => T | Promise<T>): Promise<T> {
+  async function bounded<T>(what: string, run: () => T | Promise<T>, limitMs: number): Promise<T> {
     let timer: ReturnType<typeof setTimeout> | undefined;
     try {
       const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new StorageError(`Storage did not ${what} within ${timeoutMs} ms`)), timeoutMs);
+        timer = setTimeout(() => reject(new StorageTimeoutError(`Storage did not ${what} within ${limitMs} ms`)), limitMs);
       });
       return await Promise.race([Promise.resolve().then(run), timeout]);
     } catch (error) {
@@ -31,9 +59,28 @@ export function createStorageQueue(timeoutMs: number, passThrough: PassThrough =
     }
   }
 
-  return function run<T>(what: string, call: () => T | Promise<T>): Promise<T> {
-    const next = queue.then(() => bounded(what, call));
+  function step<T>(budgetMs: number, body: (step: StorageStep) => Promise<T>): Promise<T> {
+    const next = queue.then(async () => {
+      const deadline = Date.now() + budgetMs;
+      let ended = false;
+      const remaining = () => deadline - Date.now();
+      const turn: StorageStep = {
+        remaining,
+        call(what, fn) {
+          if (ended) return Promise.reject(new StorageError(`Storage was not asked to ${what}: its turn had ended`));
+          return bounded(what, fn, Math.max(0, Math.min(timeoutMs, remaining())));
+        },
+      };
+      try {
+        return await body(turn);
+      } finally {
+        ended = true;
+      }
+    });
     queue = next.catch(() => undefined);
     return next;
-  };
+  }
+
+  const run = <T>(what: string, call: () => T | Promise<T>): Promise<T> => step(timeoutMs, (turn) => turn.call(what, call));
+  return Object.assign(run, { step });
 }

@@ -1,9 +1,19 @@
 import type { SessionSummary } from '../machines/types.js';
+import { CognitoCallError } from './cognitoErrors.js';
 import { readJwtClaims } from './jwt.js';
 import type { StorageLike } from './storage.js';
-import { createStorageQueue, StorageError } from './storageQueue.js';
+import { createStorageQueue, StorageError, StorageTimeoutError, type StorageStep } from './storageQueue.js';
 
-export { StorageError } from './storageQueue.js';
+export { StorageError, StorageTimeoutError } from './storageQueue.js';
+
+/** Where the session lives: `authchart.<clientId>.session`. Its generation is inside the record. */
+export const sessionKeyOf = (clientId: string): string => `authchart.${clientId}.session`;
+
+/**
+ * The name of the error a save refuses tokens with when they were issued for another user pool or
+ * app client than the one configured (a wrong userPoolId, or a userPoolClientId of another pool).
+ */
+export const TOKEN_MISMATCH = 'TokensFromAnotherPool';
 
 /** The secrets of one session. They live here and nowhere in the statechart. */
 export interface SessionTokens {
@@ -21,19 +31,57 @@ export interface TokenStore {
   /** The stored session with its summary, or why what is stored cannot be used. */
   read(): Promise<StoredSession>;
   /**
-   * Writes the session, unless the store was cleared since `epoch` was taken: a refresh that
-   * answers after a sign-out began can then never write tokens back (throws StaleWriteError).
+   * The generation of the stored session, read from storage: a number drawn when a sign-in writes
+   * the session and kept by every refresh of it; 0 when no session is stored. Another instance
+   * over the same storage (another tab, another process) sees the same value.
    */
-  save(tokens: SessionTokens, epoch?: number): Promise<void>;
-  /** Removes the session. One key, so a failure leaves the session whole; throws StorageError. */
+  generation(): Promise<number>;
+  /**
+   * Writes the session, then reads it back (StorageError when the storage did not keep it as
+   * written). Without `expectedGeneration` (a sign-in) it starts a new generation. With it (a
+   * refresh) the write happens only if the stored session still has that generation, checked
+   * in the same turn as the write: a session cleared or replaced meanwhile, by this instance or
+   * any other over the same storage, is never written back (StaleWriteError). Tokens of another
+   * user pool or app client are refused before anything is written (CognitoCallError named
+   * TOKEN_MISMATCH).
+   */
+  save(tokens: SessionTokens, expectedGeneration?: number): Promise<void>;
+  /**
+   * Removes the session (one key), then reads it back. Resolves once a read shows it gone. Else
+   * rejects with ClearError: state 'kept' when a read proved the session still stored, 'unknown'
+   * when the storage did not confirm either way in time (a removeItem still pending may yet
+   * land). Each storage call is bounded by the store's timeoutMs and the whole clear() by
+   * 2 × timeoutMs from the moment its turn comes.
+   */
   clear(): Promise<void>;
-  /** Changes at every clear(); take it before a write that must not outlive a sign-out. */
-  epoch(): number;
 }
 
-/** A write refused because the session was cleared after the writer started. */
+/** A write refused because the session was cleared or replaced after the writer started. */
 export class StaleWriteError extends Error {
   override readonly name = 'StaleWriteError';
+}
+
+/** getItem answered with something that is neither a string nor nothing. Says which type, never the value. */
+export class StorageValueError extends StorageError {
+  constructor(
+    readonly type: string,
+    what: string,
+  ) {
+    super(`Storage returned a ${type} instead of a string when asked to ${what}`);
+  }
+}
+
+/** What a failed clear() knows: the session is provably still stored, or it cannot tell. */
+export type ClearState = 'kept' | 'unknown';
+
+/** clear() did not see the session gone. Named 'StorageError' like every storage failure. */
+export class ClearError extends StorageError {
+  constructor(
+    readonly state: ClearState,
+    message: string,
+  ) {
+    super(message);
+  }
 }
 
 export interface TokenStoreOptions {
@@ -43,27 +91,68 @@ export interface TokenStoreOptions {
   readonly timeoutMs?: number;
 }
 
+interface SessionRecord {
+  readonly tokens: SessionTokens;
+  readonly generation: number;
+}
+
 /**
  * Keeps the whole session under one key, `authchart.<clientId>.session`, so that clearing is a
  * single removeItem: the store is either whole or empty, never half-deleted. Calls run one at a
  * time, in order, each bounded in time, so a hanging storage cannot wedge a sign-out.
  */
 export function createTokenStore(storage: StorageLike, { clientId, userPoolId, timeoutMs = 5000 }: TokenStoreOptions): TokenStore {
-  const key = `authchart.${clientId}.session`;
-  let epoch = 0;
-  const attempt = createStorageQueue(timeoutMs, (error) => error instanceof StaleWriteError);
+  const key = sessionKeyOf(clientId);
+  const queue = createStorageQueue(timeoutMs, (error) => error instanceof StaleWriteError);
+
+  /** getItem, refusing what is not a string (or nothing): a storage that hands back objects loses sessions. */
+  async function getString(turn: StorageStep, what: string): Promise<string | null> {
+    const value: unknown = await turn.call(what, () => storage.getItem(key));
+    if (value == null) return null;
+    if (typeof value !== 'string') throw new StorageValueError(typeof value, what);
+    return value;
+  }
+
+  const readRaw = () => queue.step(timeoutMs, (turn) => getString(turn, 'read the session'));
 
   async function read(): Promise<StoredSession> {
-    const raw = await attempt('read the session', () => storage.getItem(key));
+    const raw = await readRaw();
     if (raw == null) return null;
-    const tokens = parseSession(raw);
-    if (!tokens) return { corrupt: 'what is stored is not a session (bad JSON or missing tokens)' };
+    const record = parseRecord(raw);
+    if (!record) return { corrupt: 'what is stored is not a session (bad JSON or missing tokens)' };
+    const { tokens } = record;
     const claims = readJwtClaims(tokens.accessToken); // once per read: it is on every sign-out's path
     const summary = claims && summarizeClaims(claims, tokens);
     if (!summary) return { corrupt: 'the stored access token is not a Cognito JWT' };
-    if (typeof claims?.client_id === 'string' && claims.client_id !== clientId) return { corrupt: 'the stored tokens belong to another app client' };
-    if (userPoolId && typeof claims?.iss === 'string' && !claims.iss.endsWith(`/${userPoolId}`)) return { corrupt: 'the stored tokens belong to another user pool' };
+    const mismatch = mismatchOf(claims, tokens.idToken, clientId, userPoolId);
+    if (mismatch) return { corrupt: `the stored tokens belong to another app client or user pool: ${mismatch}` };
     return { tokens, summary };
+  }
+
+  async function verifyWrite(turn: StorageStep, written: SessionRecord, expected: number | undefined): Promise<void> {
+    const notKept = (why: string) => new StorageError(`Storage did not keep the session as written (${why})`);
+    let back: string | null;
+    try {
+      back = await getString(turn, 'read back the session');
+    } catch (error) {
+      if (!(error instanceof StorageValueError)) throw error;
+      await removeQuietly(turn);
+      throw notKept(`it returned a ${error.type} instead of a string`);
+    }
+    if (back == null) throw notKept('nothing is stored');
+    const record = parseRecord(back);
+    if (!record) {
+      await removeQuietly(turn);
+      throw notKept('what it returned is not that session');
+    }
+    if (sameRecord(record, written)) return;
+    if (expected !== undefined && record.generation !== expected) throw new StaleWriteError('The session was cleared or replaced while this write was made');
+    throw notKept('another write replaced it');
+  }
+
+  /** Takes back a write the storage mangled, so no unusable tokens stay at rest. Best effort. */
+  async function removeQuietly(turn: StorageStep): Promise<void> {
+    await turn.call('remove a session it did not keep', () => storage.removeItem(key)).catch(() => undefined);
   }
 
   return {
@@ -72,33 +161,103 @@ export function createTokenStore(storage: StorageLike, { clientId, userPoolId, t
       const stored = await read();
       return stored && 'tokens' in stored ? stored.tokens : null;
     },
-    save(tokens, expected) {
-      return attempt('write the session', () => {
-        if (expected !== undefined && expected !== epoch) throw new StaleWriteError('The session was cleared after this write began');
-        return storage.setItem(key, JSON.stringify({ version: 1, ...tokens }));
+    async generation() {
+      const raw = await readRaw();
+      return (raw != null && parseRecord(raw)?.generation) || 0;
+    },
+    async save(tokens, expected) {
+      const mismatch = tokenMismatch(tokens, { clientId, userPoolId });
+      if (mismatch) throw new CognitoCallError(TOKEN_MISMATCH, `Cognito returned tokens that are not for this app: ${mismatch}. Check userPoolId and userPoolClientId.`);
+      await queue.step(2 * timeoutMs, async (turn) => {
+        let generation = newGeneration();
+        if (expected !== undefined) {
+          const raw = await getString(turn, 'read the session before writing it');
+          const current = raw == null ? null : parseRecord(raw);
+          if (!current || current.generation !== expected) throw new StaleWriteError('The session was cleared or replaced after this write began');
+          generation = expected;
+        }
+        const record: SessionRecord = { tokens, generation };
+        await turn.call('write the session', () => storage.setItem(key, serializeRecord(record)));
+        await verifyWrite(turn, record, expected);
       });
     },
-    async clear() {
-      epoch += 1; // at once: any write queued from before this point is now stale
-      await attempt('remove the session', () => storage.removeItem(key));
-      const left = await attempt('read back the session', () => storage.getItem(key));
-      if (left != null) throw new StorageError('Storage still holds the session after removeItem');
+    clear() {
+      return queue.step(2 * timeoutMs, async (turn) => {
+        let removal: 'done' | 'pending' | StorageError;
+        try {
+          await turn.call('remove the session', () => storage.removeItem(key));
+          removal = 'done';
+        } catch (error) {
+          removal = error instanceof StorageTimeoutError ? 'pending' : error instanceof StorageError ? error : new StorageError('Could not remove the session');
+        }
+        // Up to two reads: one that times out after a removal is retried once, within the budget.
+        for (let reads = 0; reads < 2 && turn.remaining() > 0; reads += 1) {
+          let left: unknown;
+          try {
+            left = await turn.call('read back the session', () => storage.getItem(key));
+          } catch {
+            continue;
+          }
+          if (left == null) return;
+          if (removal === 'pending') break; // a removeItem still running may yet land: not proof of anything
+          throw new ClearError('kept', removal === 'done' ? 'Storage still holds the session after removeItem' : `${removal.message}; the session is still stored`);
+        }
+        throw new ClearError('unknown', `The storage did not confirm the removal within ${2 * timeoutMs} ms; the session may or may not still be stored`);
+      });
     },
-    epoch: () => epoch,
   };
 }
 
-function parseSession(raw: string): SessionTokens | null {
+/** A number for a new sign-in's session: never 0 (no session), and unlike any earlier one. */
+function newGeneration(): number {
+  return 1 + Math.floor(Math.random() * 2 ** 52);
+}
+
+function serializeRecord({ tokens, generation }: SessionRecord): string {
+  return JSON.stringify({ version: 1, generation, ...tokens });
+}
+
+function parseRecord(raw: string): SessionRecord | null {
   try {
     const value: unknown = JSON.parse(raw);
     if (typeof value !== 'object' || value === null) return null;
-    const { accessToken, idToken, refreshToken } = value as Record<string, unknown>;
+    const { accessToken, idToken, refreshToken, generation } = value as Record<string, unknown>;
     if (typeof accessToken !== 'string' || typeof idToken !== 'string') return null;
     if (refreshToken !== undefined && typeof refreshToken !== 'string') return null;
-    return { accessToken, idToken, ...(refreshToken !== undefined && { refreshToken }) };
+    const tokens = { accessToken, idToken, ...(refreshToken !== undefined && { refreshToken }) };
+    // A session written before generations existed counts as generation 0.
+    return { tokens, generation: typeof generation === 'number' && Number.isSafeInteger(generation) && generation > 0 ? generation : 0 };
   } catch {
     return null;
   }
+}
+
+function sameRecord(a: SessionRecord, b: SessionRecord): boolean {
+  return a.generation === b.generation && a.tokens.accessToken === b.tokens.accessToken && a.tokens.idToken === b.tokens.idToken && a.tokens.refreshToken === b.tokens.refreshToken;
+}
+
+/**
+ * Why these tokens are not for the configured app, or null when nothing says so: the access
+ * token's client_id or the ID token's aud is another app client, or an iss is not
+ * `…/<userPoolId>`. Names the configured ids and the claim, never a claim's value.
+ */
+export function tokenMismatch(tokens: SessionTokens, { clientId, userPoolId }: { clientId: string; userPoolId?: string | undefined }): string | null {
+  return mismatchOf(readJwtClaims(tokens.accessToken), tokens.idToken, clientId, userPoolId);
+}
+
+function mismatchOf(accessClaims: Record<string, unknown> | undefined, idToken: string, clientId: string, userPoolId: string | undefined): string | null {
+  const checks = [
+    ['access token', accessClaims, 'client_id'],
+    ['ID token', readJwtClaims(idToken), 'aud'],
+  ] as const;
+  for (const [token, claims, clientClaim] of checks) {
+    if (!claims) continue;
+    const client = claims[clientClaim];
+    const clients = typeof client === 'string' ? [client] : Array.isArray(client) ? client.filter((item): item is string => typeof item === 'string') : [];
+    if (clients.length > 0 && !clients.includes(clientId)) return `the ${token}'s ${clientClaim} claim is not the configured userPoolClientId ${clientId}`;
+    if (userPoolId && typeof claims.iss === 'string' && !claims.iss.endsWith(`/${userPoolId}`)) return `the ${token}'s iss claim does not end with the configured userPoolId ${userPoolId}`;
+  }
+  return null;
 }
 
 /** The non-secret facts about a session that the statechart may hold. Null for non-JWT tokens. */
