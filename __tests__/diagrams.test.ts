@@ -6,6 +6,9 @@ import { DOCS_COMMAND, diagramPath, renderMermaid, renderStateDiagram } from '..
 import { allMachines } from '../scripts/diagrams/machines';
 import { withReadmeDiagram } from '../scripts/diagrams/readme';
 import { signOutMachine } from '../machines/signOutMachine';
+import { authMachine } from '../machines/authMachine';
+import { outboxMachine } from '../machines/outboxMachine';
+import { atomicStates, CALL_TABLE_PATH, CALLS, handlersOf, pathOf, renderCallTable } from '../scripts/diagrams/calls';
 
 const repo = join(__dirname, '..');
 const machines = allMachines();
@@ -15,8 +18,8 @@ function descendants(node: AnyStateNode): AnyStateNode[] {
 }
 
 describe('docs/diagrams', () => {
-  it('draws both machines of machines/', () => {
-    expect(machines.map((m) => m.id)).toEqual(['auth', 'signOut']);
+  it('draws every machine of machines/', () => {
+    expect(machines.map((m) => m.id)).toEqual(['auth', 'outbox', 'signOut']);
   });
 
   it('has no diagram of a machine that no longer exists', () => {
@@ -152,4 +155,23 @@ test('README.md shows the current sign-out diagram (else: run npm run docs)', ()
   const readme = readFileSync(join(__dirname, '..', 'README.md'), 'utf8');
   const fresh = withReadmeDiagram(readme, signOutMachine);
   if (fresh !== readme) throw new Error('README.md shows an out-of-date sign-out diagram: run `npm run docs` and commit the result');
+});
+
+describe('docs/calls.md (call × state)', () => {
+  it('matches the machines', () => {
+    let committed = '';
+    try {
+      committed = readFileSync(join(repo, CALL_TABLE_PATH), 'utf8');
+    } catch {
+      throw new Error(`${CALL_TABLE_PATH} is missing: run \`${DOCS_COMMAND}\` and commit it`);
+    }
+    if (committed !== renderCallTable(authMachine, outboxMachine)) throw new Error(`${CALL_TABLE_PATH} is out of date: run \`${DOCS_COMMAND}\``);
+  });
+
+  it('has no unhandled cell: every state answers every call', () => {
+    const table = renderCallTable(authMachine, outboxMachine);
+    expect(table).not.toContain('**unhandled**');
+    for (const node of atomicStates(authMachine)) for (const [, type] of CALLS) expect([pathOf(node), type, handlersOf(node, type).length > 0]).toEqual([pathOf(node), type, true]);
+    for (const node of atomicStates(outboxMachine)) for (const [, type] of CALLS.slice(4)) expect([pathOf(node), type, handlersOf(node, type).length > 0]).toEqual([pathOf(node), type, true]);
+  });
 });

@@ -75,7 +75,8 @@ export const authMachine = setup({
   },
   actions: {
     answer: emit((_, params: { id: number; answer: CallAnswer }) => ({ type: 'answered' as const, id: params.id, answer: params.answer })),
-    refuse: emit((_, params: { id: number; refusal: Refusal }) => ({ type: 'answered' as const, id: params.id, answer: { kind: 'refused' as const, error: REFUSALS[params.refusal] } })),
+    /** Answers the call being handled with the typed error REFUSALS names. */
+    refuse: emit(({ event }, params: { refusal: Refusal }) => ({ type: 'answered' as const, id: (event as SessionCall).id, answer: { kind: 'refused' as const, error: REFUSALS[params.refusal] } })),
     answerSession: emit(({ context, event }) => {
       assertEvent(event, 'GET_SESSION');
       const { session } = context;
@@ -373,9 +374,9 @@ export const authMachine = setup({
   },
 });
 
-/** A refusal of the call being handled, with the typed error REFUSALS names. */
+/** A refusal of the call being handled, with the typed error REFUSALS names (static, so docs/calls.md can read it). */
 function refuse(refusal: Refusal) {
-  return { type: 'refuse' as const, params: ({ event }: { event: AuthEvent }) => ({ id: (event as SessionCall).id, refusal }) };
+  return { type: 'refuse' as const, params: { refusal } };
 }
 
 /** A challenge waits for confirmSignIn(); signIn() starts over; signOut() cancels it for good. */

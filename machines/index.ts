@@ -4,10 +4,15 @@ export {
   type AuthContext,
   type AuthEmitted,
   type AuthEvent,
+  type AuthInput,
+  type CallAnswer,
+  type CallEvent,
   type ChallengeName,
   type ChallengeSummary,
   type SignInInput,
   type SignInStepOutput,
 } from './authMachine.js';
-export { signOutMachine, outcomeOf, type SignOutContext, type SignOutInput } from './signOutMachine.js';
-export { ErrorNames, type ErrorInfo, type SessionSummary, type SignOutOutcome } from './types.js';
+export { signOutMachine, outcomeOf, type IntentSource, type RecordedIntent, type SettleInput, type SignOutContext, type SignOutInput } from './signOutMachine.js';
+export { outboxMachine, type OutboxContext, type OutboxEvent, type OutboxInput, type PickedIntent } from './outboxMachine.js';
+export { REFUSALS, type Refusal } from './refusals.js';
+export { ErrorNames, type DrainReport, type ErrorInfo, type FinishedBy, type SessionSummary, type SignOutOutcome } from './types.js';

@@ -2,7 +2,10 @@
 // machine definition in machines/ (no SVG: GitHub renders Mermaid in markdown). Stale diagrams of
 // machines that no longer exist are removed. __tests__/diagrams.test.ts fails when a file drifts.
 import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { authMachine } from '../machines/authMachine.js';
+import { outboxMachine } from '../machines/outboxMachine.js';
 import { signOutMachine } from '../machines/signOutMachine.js';
+import { CALL_TABLE_PATH, renderCallTable } from './diagrams/calls.js';
 import { withReadmeDiagram } from './diagrams/readme.js';
 import { allMachines } from './diagrams/machines.js';
 import { diagramPath, renderMermaid } from './diagrams/render.js';
@@ -27,3 +30,7 @@ for (const file of readdirSync(dir)) {
 // README.md shows the sign-out diagram itself, between its markers.
 writeFileSync('README.md', withReadmeDiagram(readFileSync('README.md', 'utf8'), signOutMachine));
 console.log('wrote the sign-out diagram into README.md');
+
+// docs/calls.md: what each public call does in each state.
+writeFileSync(CALL_TABLE_PATH, renderCallTable(authMachine, outboxMachine));
+console.log(`wrote ${CALL_TABLE_PATH}`);

@@ -74,10 +74,17 @@ export function createAuthCore(settings: ResolvedConfig, cognito: CognitoService
     if (answer.kind === 'challenge') return challengeStep(answer.challenge);
     return refused(answer);
   };
+  // Callers that joined one flow get one outcome object, and so one result object.
+  const results = new WeakMap<object, SignOutResult>();
   const toSignOut = (answer: CallAnswer): SignOutResult => {
     if (answer.kind !== 'signOut') return refused(answer);
     const { outcome } = answer;
-    return toSignOutResult(outcome, outcome.intentId === undefined ? undefined : outbox.takeTokens(outcome.intentId));
+    let result = results.get(outcome);
+    if (!result) {
+      result = toSignOutResult(outcome, outcome.intentId === undefined ? undefined : outbox.takeTokens(outcome.intentId));
+      results.set(outcome, result);
+    }
+    return result;
   };
   /** Validation errors reject the promise; they never throw synchronously. */
   const method = <A extends unknown[], R>(run: (...args: A) => Promise<R>) => (...args: A): Promise<R> => {

@@ -1,0 +1,119 @@
+// Renders docs/calls.md: for every state of the auth and outbox machines, what each public call
+// does there, read from the machine definitions (their `on` maps, guards, targets and actions).
+// Pure and deterministic; __tests__/diagrams.test.ts fails when the committed file drifts.
+import type { AnyStateMachine, AnyStateNode } from 'xstate';
+import { REFUSALS, type Refusal } from '../../machines/refusals.js';
+import { DOCS_COMMAND } from './render.js';
+
+/** Where the table lives, relative to the repository root. */
+export const CALL_TABLE_PATH = 'docs/calls.md';
+
+/** The public methods, and the event each sends. */
+export const CALLS = [
+  ['signIn', 'SIGN_IN'],
+  ['confirmSignIn', 'CONFIRM_SIGN_IN'],
+  ['getSession', 'GET_SESSION'],
+  ['signOut', 'SIGN_OUT'],
+  ['retrySignOut', 'RETRY_SIGN_OUT'],
+  ['flushRevocations', 'FLUSH_REVOCATIONS'],
+] as const;
+
+export type CallEventType = (typeof CALLS)[number][1];
+
+interface TransitionLike {
+  readonly target?: readonly AnyStateNode[];
+  readonly guard?: { readonly type?: string } | string | ((...args: never[]) => boolean);
+  readonly actions: ReadonlyArray<{ readonly type?: string; readonly params?: unknown } | string | ((...args: never[]) => void)>;
+}
+
+/** The states a call can find the machine in: every atomic state, by dotted path. */
+export function atomicStates(machine: AnyStateMachine): AnyStateNode[] {
+  const walk = (node: AnyStateNode): AnyStateNode[] => {
+    const children = Object.values(node.states) as AnyStateNode[];
+    return children.length === 0 ? [node] : children.flatMap(walk);
+  };
+  return walk(machine.root as AnyStateNode);
+}
+
+export const pathOf = (node: AnyStateNode): string => node.path.join('.');
+
+/** The transitions that answer `eventType` in `node`: its own, or the nearest ancestor's. */
+export function handlersOf(node: AnyStateNode, eventType: string): TransitionLike[] {
+  for (let at: AnyStateNode | undefined = node; at; at = at.parent) {
+    const transitions = (at.on as Record<string, TransitionLike[] | undefined>)[eventType];
+    if (transitions?.length) return transitions;
+  }
+  return [];
+}
+
+const actionTypes = (transition: TransitionLike): string[] =>
+  transition.actions.map((action) => (typeof action === 'string' ? action : typeof action === 'function' ? 'inline' : (action.type ?? 'inline')));
+
+const refusalOf = (transition: TransitionLike): Refusal | undefined => {
+  for (const action of transition.actions) {
+    if (typeof action === 'object' && action.type === 'refuse') return (action.params as { refusal: Refusal }).refusal;
+  }
+  return undefined;
+};
+
+/** One transition in words. */
+export function describe(node: AnyStateNode, transition: TransitionLike): string {
+  const actions = actionTypes(transition);
+  const target = transition.target?.[0];
+  const goes = target && target !== node ? ` → \`${pathOf(target)}\`` : '';
+  const refusal = refusalOf(transition);
+  if (refusal) return `refuses: \`${REFUSALS[refusal].name}\``;
+  if (actions.includes('defer')) return 'waits (deferred)';
+  if (actions.includes('forwardToOutbox')) return 'the outbox machine answers (table below)';
+  if (actions.includes('joinSignOut')) return goes ? `starts a sign-out${goes}` : 'joins the running flow: one result for every caller';
+  if (actions.includes('joinRefresh')) return goes ? `refreshes${goes}` : 'joins the running refresh';
+  if (actions.includes('joinDrain')) return goes ? `drains every intent${goes}` : 'joins the running drain';
+  if (actions.includes('answerSession')) return 'answers the session (`{}` when none)';
+  if (actions.includes('answer')) return `answers \`complete\`${actions.includes('cancelChallenge') ? ', cancelling the challenge for good' : ''}${goes}`;
+  if (actions.includes('startRetry')) return `runs the sign-out chart over the result's tokens${goes}`;
+  if (actions.includes('cancelChallenge')) return `starts over, cancelling the challenge${goes}`;
+  return goes ? `acts${goes}` : 'answers at once';
+}
+
+/** The cell for one call in one state: every candidate, guard first. */
+export function cellOf(node: AnyStateNode, eventType: string): string {
+  const transitions = handlersOf(node, eventType);
+  if (transitions.length === 0) return '**unhandled**';
+  return transitions
+    .map((transition) => {
+      const guard = transition.guard;
+      const name = typeof guard === 'string' ? guard : typeof guard === 'object' ? guard.type : undefined;
+      const when = transitions.length > 1 ? (name ? `if ${name}: ` : 'else: ') : '';
+      return when + describe(node, transition);
+    })
+    .join('; ');
+}
+
+function table(machine: AnyStateMachine, calls: ReadonlyArray<readonly [string, string]>): string[] {
+  const lines = [`| state | ${calls.map(([method]) => `\`${method}()\``).join(' | ')} |`, `|---|${calls.map(() => '---|').join('')}`];
+  for (const node of atomicStates(machine)) lines.push(`| \`${pathOf(node)}\` | ${calls.map(([, type]) => cellOf(node, type)).join(' | ')} |`);
+  return lines;
+}
+
+export function renderCallTable(auth: AnyStateMachine, outbox: AnyStateMachine): string {
+  return [
+    `<!-- GENERATED by \`${DOCS_COMMAND}\` (scripts/diagrams/calls.ts) from machines/. Do not edit: run \`${DOCS_COMMAND}\`. -->`,
+    '',
+    '# What each call does in each state',
+    '',
+    'Every public method sends one event; every state of the auth machine answers it. "Waits (deferred)" means the',
+    'call is kept, in order, and handled again when the machine settles in `signedOut`, `signedIn.active`,',
+    'an awaiting state or `revokedButStored`; every state it can wait in ends within its own bound',
+    '(docs/sign-out.md, *Bounds*). `retrySignOut()` and `flushRevocations()` are answered by the outbox',
+    'machine, which runs beside the auth machine.',
+    '',
+    '## Auth machine',
+    '',
+    ...table(auth, CALLS.slice(0, 4)),
+    '',
+    '## Outbox machine',
+    '',
+    ...table(outbox, CALLS.slice(4)),
+    '',
+  ].join('\n');
+}
