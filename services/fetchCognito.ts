@@ -2,7 +2,7 @@
 // AuthStep mapping, same deadline and the same error names as createSdkCognito (services/cognito.ts),
 // which __tests__/transportContract.test.ts checks against the emulator. See docs/transport.md.
 import { ErrorNames } from '../machines/types.js';
-import type { AuthFlow, AuthStep, CognitoService } from './cognito.js';
+import type { AuthFlow, AuthStep, CognitoService } from './cognitoTypes.js';
 import { createParameterSigner, toAuthStep } from './authParameters.js';
 import { abortedCallError, CognitoCallError } from './cognitoErrors.js';
 import { withDeadline } from './deadline.js';
