@@ -5,7 +5,7 @@
 // machine without a way to hold it here fails the coverage check first.
 import { authMachine } from '../machines/authMachine';
 import { createSdkCognito, createCognitoClient } from '../services/cognito';
-import type { CognitoService } from '../services/cognito';
+import type { CognitoService } from '../services/cognitoTypes';
 import { atomicStates, CALLS, pathOf } from '../scripts/diagrams/calls';
 import { AuthError, createAuth, type Auth, type SignOutResult } from '../src/index';
 import { startCognitoEmulator, type CognitoEmulator } from '../src/testing/index';

@@ -4,7 +4,7 @@
 // there), whose received events are searched here. See docs/inspector.md.
 import { spawnSync } from 'node:child_process';
 import { createActor, fromPromise, setup, waitFor, type InspectionEvent } from 'xstate';
-import { redactDeep, REDACTED } from '../src/inspect/redact';
+import { redactDeep, redactString, REDACTED } from '../src/inspect/redact';
 import { redactingInspector } from '../src/inspect/observer';
 import { startCognitoEmulator, type CognitoEmulator } from '../src/testing/index';
 import { findLeaks, runInspectorScenario, serializeObserved, type ScenarioRun } from './support/inspectorScenario';
@@ -33,6 +33,15 @@ describe('redactDeep', () => {
   test('redacts by value: JWTs, JWEs (whole or inside text) and known secrets', () => {
     const out = redactDeep({ a: JWT, b: `bad token ${JWE} here`, c: 'Hunter2-Secret!', d: 'said Hunter2-Secret! twice', e: '654321', f: 'keep me' }, { secrets: ['Hunter2-Secret!', '654321'] });
     expect(out).toEqual({ a: REDACTED, b: `bad token ${REDACTED} here`, c: REDACTED, d: `said ${REDACTED} twice`, e: REDACTED, f: 'keep me' });
+  });
+
+  test('known secrets of any length, inside text, in raw, JSON-escaped and URL-encoded form (the same rule as error messages)', () => {
+    const password = 'p"w\\ 7!';
+    const text = `sent {"PASSWORD":"${JSON.stringify(password).slice(1, -1)}"} and ?p=${encodeURIComponent(password)} and ${new URLSearchParams({ p: password })} code 123456 x`;
+    expect(redactString(text, [password, '123456'])).toBe(`sent {"PASSWORD":"${REDACTED}"} and ?p=${REDACTED} and p=${REDACTED} code ${REDACTED} x`);
+    expect(redactString(`said ${password} and a 6-digit code 654321x`, [password, '654321'])).toBe(`said ${REDACTED} and a 6-digit code ${REDACTED}x`);
+    expect(redactString('a bc in abcd, bc', ['bc'])).toBe(`a ${REDACTED} in abcd, ${REDACTED}`);
+    expect(redactDeep({ m: `echo ${encodeURIComponent(password)}` }, { secrets: [password] })).toEqual({ m: `echo ${REDACTED}` });
   });
 
   test('handles cycles, errors, maps, sets, dates, functions, throwing getters and actor refs without throwing', () => {

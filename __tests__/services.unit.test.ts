@@ -1,7 +1,8 @@
 // Narrow unit tests of the services' pure parts: error classification, redaction, the token store,
 // and how one provided machine finds each instance's services.
 import { toCognitoCallError } from '../services/cognitoErrors';
-import { redact } from '../services/redact';
+import { MAX_SERVER_MESSAGE_LENGTH, redact } from '../services/redact';
+import { isRetryable as isRetryableFailure, RETRYABLE_FAILURES } from '../machines/errorInfo';
 import { createMemoryStorage } from '../services/storage';
 import { createTokenStore, summarizeSession } from '../services/tokenStore';
 import { secretHash } from '../services/secretHash';
@@ -56,9 +57,60 @@ test('redact removes a whole JWE (5 segments, like a Cognito refresh token), not
   expect(redact(`token ${jwe} refused`)).toBe('token [redacted-jwt] refused');
 });
 
-test('redact removes given secrets and anything JWT-shaped, and leaves short values and prose alone', () => {
-  const token = jwt({ sub: 'x' });
-  expect(redact(`got ${token} and hunter2hunter2 and abc`, ['hunter2hunter2', 'abc'])).toBe('got [redacted-jwt] and [redacted] and abc');
+describe('redact: every secret of the request, any length, in raw, JSON-escaped and URL-encoded form', () => {
+  test('secrets of 4+ characters are removed anywhere; 1-3 character ones only where they stand alone, so prose keeps its words', () => {
+    const token = jwt({ sub: 'x' });
+    expect(redact(`got ${token} and hunter2hunter2 and abc`, ['hunter2hunter2', 'abc'])).toBe('got [redacted-jwt] and [redacted] and [redacted]');
+    expect(redact('about abc, "abc" and xabc', ['abc'])).toBe('about [redacted], "[redacted]" and xabc');
+    expect(redact('code 1 of 12 (1)', ['1'])).toBe('code [redacted] of 12 ([redacted])');
+    expect(redact('pw=Pass1x;', ['Pass'])).toBe('pw=[redacted]1x;');
+  });
+
+  test('a 6- or 7-character password is removed (the old rule skipped anything under 8)', () => {
+    expect(redact('Incorrect password Ab1!xy for user', ['Ab1!xy'])).toBe('Incorrect password [redacted] for user');
+    expect(redact('bad: Ab1!xyz', ['Ab1!xyz'])).toBe('bad: [redacted]');
+  });
+
+  test('JSON-escaped forms: " and \\ as \\" and \\\\, / as \\/, non-ASCII as \\uXXXX', () => {
+    const password = 'p"a\\s/é!';
+    const body = JSON.stringify({ PASSWORD: password });
+    expect(redact(`echo ${body}`, [password])).toBe('echo {"PASSWORD":"[redacted]"}');
+    expect(redact('echo p\\"a\\\\s\\/\\u00e9! and p\\"a\\\\s\\/\\u00E9!', [password])).toBe('echo [redacted] and [redacted]');
+  });
+
+  test('URL-encoded forms: encodeURIComponent, form encoding with +, hex in either case', () => {
+    const password = 'a b&c=d/é';
+    const forms = [encodeURIComponent(password), encodeURIComponent(password).toLowerCase(), new URLSearchParams({ p: password }).toString().slice(2), encodeURIComponent(password).replace(/%20/g, '+')];
+    for (const form of forms) expect(redact(`q=${form}&x=1`, [password])).toBe('q=[redacted]&x=1');
+  });
+
+  test('overlapping secrets are removed as one, leaving no piece of either', () => {
+    expect(redact('xx abcdef yy', ['abcd', 'cdef'])).toBe('xx [redacted] yy');
+  });
+
+  test(`server text is cut to ${MAX_SERVER_MESSAGE_LENGTH} characters after redaction, with …`, () => {
+    expect(MAX_SERVER_MESSAGE_LENGTH).toBe(512);
+    expect(redact('y'.repeat(512), [])).toBe('y'.repeat(512));
+    expect(redact('y'.repeat(513), [])).toBe(`${'y'.repeat(512)}…`);
+    // The secret across the cut is redacted first: no piece of it survives the cut.
+    expect(redact(`${'y'.repeat(508)}Secret!${'z'.repeat(10)}`, ['Secret!'])).toBe(`${'y'.repeat(508)}[red…`);
+  });
+
+  test('a huge message is read only in part, and what straddles the part read never leaks', () => {
+    const token = jwt({ sub: 'x', pad: 'p'.repeat(40_000) });
+    // Redaction shrinks the start (8 long secrets) to under 100 characters, so text near the end of
+    // what is read falls inside the cap: the token cut in half there must not come out.
+    const secret = `${'Q'.repeat(2000)}!`;
+    const huge = `${`${secret} `.repeat(8)}${token} tail`;
+    const out = redact(huge, [secret]);
+    expect(out).toBe(`${'[redacted] '.repeat(8)}…`);
+  });
+});
+
+test('retryable failures: one list, the redirect included', () => {
+  expect([...RETRYABLE_FAILURES].sort()).toEqual(['AbortError', 'InternalErrorException', 'NetworkError', 'ServiceUnavailableException', 'TimeoutError', 'TooManyRequestsException', 'UnexpectedRedirect', 'UnexpectedResponse']);
+  expect(isRetryableFailure('UnexpectedRedirect')).toBe(true);
+  expect(isRetryableFailure('NotAuthorizedException')).toBe(false);
 });
 
 test('secretHash matches HMAC-SHA256(secret, username + clientId) in base64', async () => {

@@ -102,6 +102,18 @@ describe('SRP client: known answers', () => {
     }
   });
 
+  test('SECRET_BLOCK in base64url (padded or not) signs the same bytes as in base64, and is sent back as received', () => {
+    // Bytes whose base64 holds '+' and '/', so that base64url differs ('-' and '_').
+    const bytes = Buffer.from([0xfb, 0xff, 0xbf, 0xfe, 0x3e, 0x3f, 0x01]);
+    const base64 = bytes.toString('base64');
+    expect(base64).toMatch(/[+/]/);
+    const expected = expectedAnswer(FIXED_A, { ...challenge, secretBlock: base64 }, 'Tue Nov 3 07:05:09 UTC 2026').signature;
+    for (const secretBlock of [base64, bytes.toString('base64url'), `${bytes.toString('base64url')}=`, base64.replace(/=+$/, '')]) {
+      const answer = createSrpHandshake(FIXED_A).answer({ ...challenge, secretBlock }, FIXED_DATE);
+      expect(answer).toEqual({ passwordClaimSignature: expected, passwordClaimSecretBlock: secretBlock, timestamp: 'Tue Nov 3 07:05:09 UTC 2026' });
+    }
+  });
+
   test('a server holding the verifier derives the same key (S = (A * v^u)^b)', () => {
     const g = 2n;
     const k = big(sha(Buffer.concat([hexOf(N), hexOf(g)])));

@@ -5,6 +5,7 @@
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { build } from 'esbuild';
 import { createHmac } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { createSdkCognito, type CognitoService } from '../services/cognito';
 import { createFetchCognito } from '../src/transport/fetch';
@@ -13,7 +14,34 @@ import { startSrp } from '../services/srp/index';
 import { startCognitoEmulator, type CognitoEmulator, type Fault } from '../src/testing/index';
 import { closedPort } from './support/faultMatrix';
 
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+
+/** Each form a server may echo a secret in: raw, inside a JSON body, URL-encoded (hex in either case) and form-encoded. */
+const echoedForms = (secret: string): string[] => [
+  secret,
+  JSON.stringify(secret).slice(1, -1),
+  encodeURIComponent(secret),
+  encodeURIComponent(secret).replace(/%[0-9A-F]{2}/g, (hex) => hex.toLowerCase()),
+  new URLSearchParams([['', secret]]).toString().slice(1),
+];
+
+/** A loopback HTTP server that answers every request with `answer`, and counts them. */
+async function loopbackServer(answer: (req: IncomingMessage, body: string, res: ServerResponse) => void = (_req, _body, res) => res.end('{}')): Promise<{ url: string; hits: () => number; close: () => Promise<void> }> {
+  let hits = 0;
+  const server: Server = createServer((req, res) => {
+    hits++;
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => answer(req, Buffer.concat(chunks).toString('utf8'), res));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  if (typeof address !== 'object' || address === null) throw new Error('no port');
+  return {
+    url: `http://127.0.0.1:${address.port}`,
+    hits: () => hits,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
 
 interface MakeOptions {
   clientId: string;
@@ -138,6 +166,98 @@ describe.each(transports)('%s transport', (_label, make) => {
     // Without the secret the same client is refused.
     const unsigned = make({ clientId: setup.clientId });
     await expect(unsigned.initiateAuth('USER_PASSWORD_AUTH', { USERNAME: setup.username, PASSWORD: setup.password })).rejects.toMatchObject({ name: 'NotAuthorizedException' });
+  });
+
+  describe('secrets in server-supplied messages', () => {
+    test('a 7-character password with " and \\ echoed raw, JSON-escaped and URL-encoded is redacted in every form; the prose stays', async () => {
+      const setup = emu.setup();
+      const cognito = make({ clientId: setup.clientId });
+      const password = 'p"w\\ 7!';
+      expect(password).toHaveLength(7);
+      const forms = echoedForms(password);
+      emu.faults.set('InitiateAuth', { type: 'error', name: 'NotAuthorizedException', message: `Incorrect password: ${forms.join(' | ')} (body {"PASSWORD":"${JSON.stringify(password).slice(1, -1)}"})` });
+      const error = (await cognito.initiateAuth('USER_PASSWORD_AUTH', { USERNAME: setup.username, PASSWORD: password }).catch((e: Error) => e)) as Error;
+      expect(error.name).toBe('NotAuthorizedException');
+      for (const form of forms) expect(error.message).not.toContain(form);
+      expect(error.message).toMatch(/^Incorrect password: \[redacted\] \| \[redacted\] \| \[redacted\] \| \[redacted\] \| \[redacted\] \(body \{"PASSWORD":"\[redacted\]"\}\)$/);
+    });
+
+    test('a challenge answer: new password, MFA code, Session, SECRET_HASH and client secret are redacted from the echo', async () => {
+      const setup = emu.setup({ generateSecret: true });
+      const cognito = make({ clientId: setup.clientId, clientSecret: setup.clientSecret! });
+      const newPassword = 'N3w!pw';
+      const code = '493817';
+      const session = 'opaque/session+value==';
+      const hash = createHmac('sha256', setup.clientSecret!).update(setup.username + setup.clientId).digest('base64');
+      const secrets = [newPassword, code, session, hash, setup.clientSecret!];
+      emu.faults.set('RespondToAuthChallenge', { type: 'error', name: 'InvalidPasswordException', message: `rejected ${secrets.flatMap(echoedForms).join(' ')}` });
+      const error = (await cognito.respondToAuthChallenge('NEW_PASSWORD_REQUIRED', session, { USERNAME: setup.username, NEW_PASSWORD: newPassword, SOFTWARE_TOKEN_MFA_CODE: code }).catch((e: Error) => e)) as Error;
+      expect(error.name).toBe('InvalidPasswordException');
+      for (const form of secrets.flatMap(echoedForms)) expect(error.message).not.toContain(form);
+      expect(error.message.startsWith('rejected [redacted]')).toBe(true);
+    });
+
+    test('a 5 MB message is cut to 512 characters after redaction, with …; a secret across the cut is redacted whole', async () => {
+      const setup = emu.setup();
+      const cognito = make({ clientId: setup.clientId });
+      const password = 'Secr3t!';
+      emu.faults.set('InitiateAuth', { type: 'error', name: 'NotAuthorizedException', message: `${'x'.repeat(506)}${password}${'y'.repeat(5 * 1024 * 1024)}` });
+      const error = (await cognito.initiateAuth('USER_PASSWORD_AUTH', { USERNAME: setup.username, PASSWORD: password }).catch((e: Error) => e)) as Error;
+      expect(error.name).toBe('NotAuthorizedException');
+      expect(error.message).toBe(`${'x'.repeat(506)}[redac…`);
+      expect(error.message).not.toContain(password.slice(0, 3));
+    });
+  });
+
+  describe('redirects are refused, never followed', () => {
+    let elsewhere: Awaited<ReturnType<typeof loopbackServer>>;
+    beforeAll(async () => (elsewhere = await loopbackServer()));
+    afterAll(() => elsewhere.close());
+
+    test.each([301, 302, 303, 307, 308] as const)('HTTP %d on RevokeToken → UnexpectedRedirect after 1 attempt; nothing reaches the Location', async (status) => {
+      const { cognito, tokens } = await signedIn();
+      const before = elsewhere.hits();
+      emu.faults.set('RevokeToken', { type: 'redirect', status, location: `${elsewhere.url}/steal?token=${encodeURIComponent(tokens.refreshToken!)}` });
+      emu.resetRequests();
+      const error = (await cognito.revokeToken(tokens.refreshToken!).catch((e: Error) => e)) as Error;
+      expect(error).toMatchObject({ name: 'UnexpectedRedirect', message: `RevokeToken: HTTP ${status} redirect refused` });
+      expect(emu.requests.filter((r) => r.operation === 'RevokeToken')).toHaveLength(1);
+      expect(elsewhere.hits()).toBe(before);
+    });
+
+    test('a password sign-in answered with 307 is refused: the password is not sent again, and the Location is not in the message', async () => {
+      const setup = emu.setup();
+      const cognito = make({ clientId: setup.clientId });
+      const before = elsewhere.hits();
+      emu.faults.set('InitiateAuth', { type: 'redirect', location: `${elsewhere.url}/login?password=${encodeURIComponent(setup.password)}` });
+      const error = (await cognito.initiateAuth('USER_PASSWORD_AUTH', { USERNAME: setup.username, PASSWORD: setup.password }).catch((e: Error) => e)) as Error;
+      expect(error).toMatchObject({ name: 'UnexpectedRedirect', message: 'InitiateAuth: HTTP 307 redirect refused' });
+      expect(error.message).not.toContain(elsewhere.url);
+      expect(elsewhere.hits()).toBe(before);
+    });
+  });
+
+  test("the challenge Session is opaque: whatever the server sends comes back byte for byte", async () => {
+    const session = 'eyJub3Q.a.jwt==/+ é"\\%41 ';
+    const seen: string[] = [];
+    const server = await loopbackServer((req, body, res) => {
+      const input = JSON.parse(body) as { Session?: string };
+      const target = String(req.headers['x-amz-target']);
+      res.setHeader('content-type', 'application/x-amz-json-1.1');
+      if (target.endsWith('.InitiateAuth')) return res.end(JSON.stringify({ ChallengeName: 'NEW_PASSWORD_REQUIRED', Session: session, ChallengeParameters: { USER_ID_FOR_SRP: 'ann' } }));
+      seen.push(input.Session ?? '(none)');
+      res.end(JSON.stringify({ AuthenticationResult: { AccessToken: 'a', IdToken: 'i', RefreshToken: 'r' } }));
+    });
+    try {
+      const cognito = make({ clientId: 'client1', endpoint: server.url });
+      const step = await cognito.initiateAuth('USER_PASSWORD_AUTH', { USERNAME: 'ann', PASSWORD: 'pw' });
+      expect(step).toEqual({ kind: 'challenge', name: 'NEW_PASSWORD_REQUIRED', session, parameters: { USER_ID_FOR_SRP: 'ann' } });
+      if (step.kind !== 'challenge') return;
+      await expect(cognito.respondToAuthChallenge(step.name, step.session, { USERNAME: 'ann', NEW_PASSWORD: 'Perm4nent!pass' })).resolves.toMatchObject({ kind: 'tokens' });
+      expect(seen).toEqual([session]);
+    } finally {
+      await server.close();
+    }
   });
 
   describe('faults', () => {

@@ -23,15 +23,15 @@ export const endsSession = (errorName: string): boolean => SESSION_OVER.has(erro
  * Failures a later try can fix: the network, a deadline, a server that answered badly or was
  * busy. Anything else is Cognito's final word on that request.
  */
-const RETRYABLE = new Set<string>([
+export const RETRYABLE_FAILURES: ReadonlySet<string> = new Set<string>([
   ErrorNames.network,
   ErrorNames.timeout,
   ErrorNames.notSent,
   ErrorNames.unexpectedResponse,
-  'UnexpectedRedirect',
+  ErrorNames.redirect,
   'TooManyRequestsException',
   'InternalErrorException',
   'ServiceUnavailableException',
   'AbortError',
 ]);
-export const isRetryable = (errorName: string): boolean => RETRYABLE.has(errorName);
+export const isRetryable = (errorName: string): boolean => RETRYABLE_FAILURES.has(errorName);

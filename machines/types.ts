@@ -57,6 +57,7 @@ export const ErrorNames = {
   timeout: 'TimeoutError',
   revocationNotEnabled: 'TokenRevocationNotEnabled',
   unexpectedResponse: 'UnexpectedResponse',
+  redirect: 'UnexpectedRedirect',
   storage: 'StorageError',
   corruptSession: 'CorruptSession',
   refreshTokenMissing: 'RefreshTokenMissing',

@@ -1,4 +1,4 @@
-import type { AuthStep } from './cognito.js';
+import type { AuthStep } from './cognitoTypes.js';
 import { isJsonObject as isObject } from './json.js';
 import { secretHash } from './secretHash.js';
 

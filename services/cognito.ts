@@ -10,29 +10,11 @@ import { ErrorNames } from '../machines/types.js';
 import { createParameterSigner, toAuthStep } from './authParameters.js';
 import { CognitoCallError, toCognitoCallError } from './cognitoErrors.js';
 import { withDeadline } from './deadline.js';
-import type { SessionTokens } from './tokenStore.js';
+import type { CognitoService } from './cognitoTypes.js';
 
-/** One step of a sign-in: tokens, or a challenge Cognito wants answered (Session is secret). */
-export type AuthStep =
-  | { readonly kind: 'tokens'; readonly tokens: SessionTokens }
-  | { readonly kind: 'challenge'; readonly name: string; readonly session?: string; readonly parameters: Readonly<Record<string, string>> };
-
-export type AuthFlow = 'USER_PASSWORD_AUTH' | 'USER_SRP_AUTH';
-
-/**
- * The Cognito user-pool calls authchart makes. Every method honours `signal` and rejects with a
- * CognitoCallError (name + message free of secrets). SECRET_HASH is added for USERNAME when a
- * client secret is configured. Transports (the AWS SDK one here, a fetch one later) implement this
- * interface, so the machines and the public API never see a wire format.
- */
-export interface CognitoService {
-  revokeToken(refreshToken: string, signal?: AbortSignal): Promise<void>;
-  globalSignOut(accessToken: string, signal?: AbortSignal): Promise<void>;
-  initiateAuth(flow: AuthFlow, parameters: Readonly<Record<string, string>>, signal?: AbortSignal): Promise<AuthStep>;
-  respondToAuthChallenge(name: string, session: string | undefined, responses: Readonly<Record<string, string>>, signal?: AbortSignal): Promise<AuthStep>;
-  /** REFRESH_TOKEN_AUTH; `username` is only used for SECRET_HASH. Keeps the refresh token unless rotated. */
-  refreshTokens(refreshToken: string, username: string, signal?: AbortSignal): Promise<SessionTokens>;
-}
+// The shared types live in cognitoTypes.ts (no import circle with authParameters.ts); re-exported here
+// for the modules that import them from the SDK transport.
+export type { AuthFlow, AuthStep, CognitoService } from './cognitoTypes.js';
 
 export interface SdkCognitoOptions {
   /** The client, or a function that builds it at the first call (and returns the same one after). */

@@ -1,7 +1,17 @@
 import { ErrorNames } from '../machines/types.js';
-import { redact } from './redact.js';
+import { MAX_SERVER_MESSAGE_LENGTH, redact } from './redact.js';
 
-/** A failed Cognito call, as every service reports it: a name and a message free of secrets. */
+export { MAX_SERVER_MESSAGE_LENGTH };
+
+/**
+ * A failed Cognito call, as every service reports it: a name and a message free of secrets.
+ *
+ * Text that came from the server (Cognito's error message, a socket error) has every secret sent
+ * in the call removed, in raw, JSON-escaped and URL-encoded form, whatever its length (see
+ * services/redact.ts), and anything shaped like a JWT; it is then cut to MAX_SERVER_MESSAGE_LENGTH
+ * (512) characters, with '…' appended when cut. A 3xx answer is refused, never followed:
+ * `UnexpectedRedirect`, whose message names the status only ('HTTP 307 redirect refused').
+ */
 export class CognitoCallError extends Error {
   constructor(name: string, message: string) {
     super(message);
@@ -33,6 +43,15 @@ export function abortedCallError(operation: string, signal: AbortSignal | undefi
     : new CognitoCallError('AbortError', `${operation} was aborted`);
 }
 
+/**
+ * A 3xx answer, refused: a redirect is never followed, so nothing (a password, a refresh token) is
+ * sent again to where it points. The message names the status only: the Location may carry secrets.
+ */
+export function redirectRefusedError(operation: string, status: number | undefined): CognitoCallError {
+  const what = status !== undefined && status >= 300 && status < 400 ? `HTTP ${status} redirect` : 'HTTP redirect';
+  return new CognitoCallError(ErrorNames.redirect, `${operation}: ${what} refused`);
+}
+
 interface SdkErrorShape {
   name?: unknown;
   message?: unknown;
@@ -46,8 +65,10 @@ interface SdkErrorShape {
  * - Cognito's own exceptions keep their name (NotAuthorizedException, TooManyRequestsException, …);
  * - a socket that failed is NetworkError (the SDK itself calls a reset "TimeoutError");
  * - an abort for a deadline is TimeoutError;
+ * - a 3xx answer (the SDK does not follow redirects) is UnexpectedRedirect;
  * - a body that is not Cognito JSON (an HTML 503 page, a cut-off response) is UnexpectedResponse.
- * `secrets` are the values sent in the call; they are removed from any message that echoes them.
+ * `secrets` are the values sent in the call; they are removed from any message that echoes them,
+ * which is then cut to MAX_SERVER_MESSAGE_LENGTH characters.
  */
 export function toCognitoCallError(error: unknown, operation: string, secrets: ReadonlyArray<string | undefined>, signal?: AbortSignal): CognitoCallError {
   const shape: SdkErrorShape = typeof error === 'object' && error !== null ? (error as SdkErrorShape) : {};
@@ -59,8 +80,9 @@ export function toCognitoCallError(error: unknown, operation: string, secrets: R
   const code = networkCode(shape.code, message);
   if (code) return new CognitoCallError(ErrorNames.network, `${operation} could not reach Cognito (${code})`);
   if (name === 'TypeError' && /fetch failed|network/i.test(message)) {
-    return new CognitoCallError(ErrorNames.network, `${operation} could not reach Cognito (${message})`);
+    return new CognitoCallError(ErrorNames.network, `${operation} could not reach Cognito (${redact(message, secrets)})`);
   }
+  if (status !== undefined && status >= 300 && status < 400) return redirectRefusedError(operation, status);
   if (shape.$fault === 'client' || shape.$fault === 'server') {
     if (name !== 'SyntaxError' && !/Deserialization error/.test(message)) return new CognitoCallError(name, redact(message, secrets));
   }

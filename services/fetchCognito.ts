@@ -2,9 +2,9 @@
 // AuthStep mapping, same deadline and the same error names as createSdkCognito (services/cognito.ts),
 // which __tests__/transportContract.test.ts checks against the emulator. See docs/transport.md.
 import { ErrorNames } from '../machines/types.js';
-import type { AuthFlow, AuthStep, CognitoService } from './cognito.js';
+import type { AuthFlow, AuthStep, CognitoService } from './cognitoTypes.js';
 import { createParameterSigner, toAuthStep } from './authParameters.js';
-import { abortedCallError, CognitoCallError } from './cognitoErrors.js';
+import { abortedCallError, CognitoCallError, redirectRefusedError } from './cognitoErrors.js';
 import { withDeadline } from './deadline.js';
 import { backoffMs, endpointUrl, errorNameOf, isRetryableSocketCode, JSON_CONTENT_TYPE, MAX_ATTEMPTS, parseJsonObject, RETRYABLE_STATUSES, sleep, TARGET_PREFIX, THROTTLING_NAMES } from './fetch/wire.js';
 import { isJsonObject as isObject } from './json.js';
@@ -55,6 +55,9 @@ export function createFetchCognito(options: FetchCognitoOptions): CognitoService
         body,
         signal,
         cache: 'no-store',
+        // Never follow a redirect: fetch would send the body (a password, a refresh token) again
+        // to wherever the Location points. A 3xx is refused below, as the SDK transport does.
+        redirect: 'manual',
       });
     } catch (error) {
       if (signal.aborted) throw error; // a deadline or the caller: never retried
@@ -63,6 +66,12 @@ export function createFetchCognito(options: FetchCognitoOptions): CognitoService
       return { error: new CognitoCallError(ErrorNames.network, `${operation} could not reach Cognito (${detail})`), retryable: isRetryableSocketCode(code), throttled: false };
     }
     const status = response.status;
+    // Node's fetch hands back the 3xx itself; a browser's, an opaque redirect (status 0); a custom
+    // fetch that followed it anyway, a response marked `redirected`. Not retried within the call.
+    if (response.type === 'opaqueredirect' || (status >= 300 && status < 400) || response.redirected) {
+      void response.body?.cancel().catch(() => {});
+      return { error: redirectRefusedError(operation, response.redirected ? undefined : status), retryable: false, throttled: false };
+    }
     const retryableStatus = RETRYABLE_STATUSES.has(status);
     let text: string;
     try {

@@ -1,4 +1,4 @@
-import type { CognitoService } from './cognito.js';
+import type { CognitoService } from './cognitoTypes.js';
 import { readJwtClaims } from './jwt.js';
 
 /** An access token this close to expiry would be refused by GlobalSignOut. */

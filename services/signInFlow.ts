@@ -2,7 +2,7 @@ import type { SessionSummary } from '../machines/types.js';
 import { ErrorNames } from '../machines/types.js';
 import type { ChallengeSummary, SignInStepOutput } from '../machines/authMachine.js';
 import { CognitoCallError } from './cognitoErrors.js';
-import type { AuthFlow, AuthStep, CognitoService } from './cognito.js';
+import type { AuthFlow, AuthStep, CognitoService } from './cognitoTypes.js';
 import type { SecretVault } from './secretVault.js';
 import { startSrp } from './srp/index.js';
 import { summarizeSession, type TokenStore } from './tokenStore.js';

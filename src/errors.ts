@@ -61,7 +61,7 @@ const STATE_ERRORS = new Set<string>([
   ErrorNames.revokedSessionNotCleared,
 ]);
 const UNREACHABLE = new Set<string>([ErrorNames.network, ErrorNames.timeout, ErrorNames.notSent, 'AbortError']);
-const UNEXPECTED = new Set<string>([ErrorNames.unexpectedResponse, 'UnexpectedRedirect', 'Unknown', 'Error', 'ActorNotProvided']);
+const UNEXPECTED = new Set<string>([ErrorNames.unexpectedResponse, ErrorNames.redirect, 'Unknown', 'Error', 'ActorNotProvided']);
 const STORAGE = new Set<string>([ErrorNames.storage, ErrorNames.corruptSession]);
 
 /** The AuthError subclass for a failure the statechart recorded as { name, message }. */

@@ -32,10 +32,15 @@ export function bytesToBase64(bytes: Uint8Array): string {
   return btoa(binary);
 }
 
+/**
+ * Bytes of base64 or base64url, padded or not: Cognito sends SECRET_BLOCK in base64, and
+ * Cognito-compatible servers differ. ('-' and '_' are base64url's '+' and '/'.)
+ */
 export function base64ToBytes(base64: string): Uint8Array {
+  const standard = base64.replace(/-/g, '+').replace(/_/g, '/').replace(/=+$/, '');
   let binary: string;
   try {
-    binary = atob(base64);
+    binary = atob(standard.padEnd(Math.ceil(standard.length / 4) * 4, '='));
   } catch {
     throw new SrpError('Expected base64');
   }

@@ -9,7 +9,7 @@ export interface SrpChallenge {
   srpB: string;
   /** ChallengeParameters.SALT, hex. */
   salt: string;
-  /** ChallengeParameters.SECRET_BLOCK, base64; sent back unchanged. */
+  /** ChallengeParameters.SECRET_BLOCK, base64 or base64url (padded or not); sent back unchanged, as received. */
   secretBlock: string;
 }
 

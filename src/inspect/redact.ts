@@ -4,6 +4,13 @@
 // It walks anything: XState inspection events (xstate.init input, child actor inputs and outputs,
 // xstate.done.actor.* outputs, xstate.promise.resolve data), snapshots, context, errors,
 // Stately inspection events. It never throws, never mutates its input, and returns JSON-safe data.
+//
+// Strings are redacted by services/redact.ts's rule (one definition for messages and inspection):
+// every form of every known secret (raw, JSON-escaped, percent-encoded; 1-3 character secrets only
+// where they stand alone), and anything shaped like a JWT or JWE.
+import { compileSecrets, containsJose, redactText, type SecretSet } from '../../services/redact.js';
+
+export { containsJose };
 
 /** What a redacted value is replaced with. */
 export const REDACTED = '[redacted]';
@@ -28,11 +35,6 @@ export const SECRET_KEYS: ReadonlySet<string> = new Set([
  */
 const SECRET_IF_PRIMITIVE: ReadonlySet<string> = new Set(['session', 'tokens', 'token']);
 
-/** A JWS (3 segments) or JWE (5 segments): base64url segments, the first a JSON header ('eyJ' = '{"'). */
-const JOSE_PATTERN = /eyJ[\w-]*(?:\.[\w-]*){2,4}/g;
-
-/** Secrets shorter than this are matched only as whole values, never inside longer text. */
-const MIN_SUBSTRING_SECRET = 8;
 const DEFAULT_MAX_DEPTH = 64;
 
 export interface RedactOptions {
@@ -50,23 +52,16 @@ export function isSecretKey(key: string): boolean {
   return SECRET_KEYS.has(normalizeKey(key));
 }
 
-/** True when the text contains something shaped like a JWT or a JWE. */
-export function containsJose(text: string): boolean {
-  JOSE_PATTERN.lastIndex = 0;
-  const found = JOSE_PATTERN.test(text);
-  JOSE_PATTERN.lastIndex = 0;
-  return found;
+/**
+ * Redacts one string: JWT/JWE-shaped parts, and every known secret in raw, JSON-escaped and
+ * percent-encoded form (a secret of 1-3 characters only where it stands alone).
+ */
+export function redactString(text: string, secrets: ReadonlyArray<string | undefined | null> = []): string {
+  return redactCompiled(text, compileSecrets(secrets));
 }
 
-/** Redacts one string: JWT/JWE-shaped parts and known secrets. */
-export function redactString(text: string, secrets: ReadonlyArray<string | undefined | null> = []): string {
-  let clean = text;
-  for (const secret of secrets) {
-    if (!secret) continue;
-    if (clean === secret) return REDACTED;
-    if (secret.length >= MIN_SUBSTRING_SECRET && clean.includes(secret)) clean = clean.split(secret).join(REDACTED);
-  }
-  return clean.replace(JOSE_PATTERN, REDACTED);
+function redactCompiled(text: string, secrets: SecretSet): string {
+  return redactText(text, secrets, { secret: REDACTED, jose: REDACTED });
 }
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -81,13 +76,15 @@ type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
  */
 export function redactDeep(value: unknown, options: RedactOptions = {}): Json | undefined {
   const secrets = (options.secrets ?? []).filter((s): s is string => typeof s === 'string' && s.length > 0);
+  const compiled = compileSecrets(secrets);
+  const clean = (text: string) => redactCompiled(text, compiled);
   const maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
   const ancestors = new Set<object>();
 
   function walk(input: unknown, depth: number): Json | undefined {
     switch (typeof input) {
       case 'string':
-        return redactString(input, secrets);
+        return clean(input);
       case 'number':
         return Number.isFinite(input) ? (secrets.includes(String(input)) ? REDACTED : input) : String(input);
       case 'boolean':
@@ -136,15 +133,15 @@ export function redactDeep(value: unknown, options: RedactOptions = {}): Json | 
     if (object instanceof Error) {
       const fields = Object.entries(object).filter(([key]) => key !== 'name' && key !== 'message' && key !== 'stack' && key !== 'cause');
       return {
-        name: redactString(String(object.name), secrets),
-        message: redactString(String(object.message), secrets),
-        ...(typeof object.stack === 'string' && { stack: redactString(object.stack, secrets) }),
+        name: clean(String(object.name)),
+        message: clean(String(object.message)),
+        ...(typeof object.stack === 'string' && { stack: clean(object.stack) }),
         ...('cause' in object && object.cause !== undefined && { cause: walk(object.cause, depth + 1) ?? null }),
         ...walkEntries(fields, depth),
       };
     }
     if (object instanceof Date) return Number.isNaN(object.getTime()) ? null : object.toISOString();
-    if (object instanceof RegExp) return redactString(String(object), secrets);
+    if (object instanceof RegExp) return clean(String(object));
     if (object instanceof Map) return walkEntries([...object.entries()].map(([key, child]) => [String(key), child]), depth);
     if (object instanceof Set) return [...object].map((item) => walk(item, depth + 1) ?? null);
     if (ArrayBuffer.isView(object) || object instanceof ArrayBuffer) return `[${object.constructor.name}]`;

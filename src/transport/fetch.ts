@@ -2,5 +2,5 @@
 // Pass it as createAuth({ ..., transport }) to keep @aws-sdk/client-cognito-identity-provider out
 // of a bundle. See docs/transport.md.
 export { createFetchCognito, type FetchCognitoOptions, type FetchLike } from '../../services/fetchCognito.js';
-export type { AuthFlow, AuthStep, CognitoService } from '../../services/cognito.js';
+export type { AuthFlow, AuthStep, CognitoService } from '../../services/cognitoTypes.js';
 export { CognitoCallError } from '../../services/cognitoErrors.js';

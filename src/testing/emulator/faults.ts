@@ -39,4 +39,7 @@ function validate(fault: Fault): void {
   if (fault.type === 'httpStatus' && !(fault.status >= 100 && fault.status <= 599)) {
     throw new RangeError('faults.set: httpStatus status must be 100-599');
   }
+  if (fault.type === 'redirect' && (typeof fault.location !== 'string' || fault.location === '')) {
+    throw new RangeError('faults.set: redirect needs a location');
+  }
 }

@@ -64,6 +64,12 @@ export function answerWithFault(res: ServerResponse, operation: string, fault: F
       send(res, 200, MALFORMED_BODY, JSON_CONTENT_TYPE);
       log({ operation, status: 200, fault: fault.type });
       return true;
+    case 'redirect': {
+      const status = fault.status ?? 307;
+      send(res, status, '', 'text/plain', { location: fault.location });
+      log({ operation, status, fault: fault.type });
+      return true;
+    }
     case 'latency':
       return false;
   }

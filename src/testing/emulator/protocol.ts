@@ -1,4 +1,5 @@
 // AWS JSON 1.1 helpers: the error type handlers throw, and typed readers for request members.
+import { isJsonObject as isSharedJsonObject } from '../../../services/json.js';
 
 export type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
 export type JsonObject = { [key: string]: Json };
@@ -32,8 +33,9 @@ export function errorBody(type: string, message: string): string {
   return JSON.stringify({ __type: type, message });
 }
 
+/** services/json.ts's check (the one definition), typed for the emulator's JSON. */
 export function isJsonObject(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+  return isSharedJsonObject(value);
 }
 
 function invalid(member: string, constraint: string): CognitoError {

@@ -25,7 +25,9 @@ export type Fault =
   /** A Cognito-style JSON error; status defaults to 400 (500 for InternalErrorException). */
   | { type: 'error'; name: string; message?: string; status?: number }
   /** HTTP 200 with a truncated, unparseable JSON body. */
-  | { type: 'malformed' };
+  | { type: 'malformed' }
+  /** A redirect (default 307) to `location`, with an empty body: a misrouting proxy or a captive portal. */
+  | { type: 'redirect'; location: string; status?: 301 | 302 | 303 | 307 | 308 };
 
 export interface FaultOptions {
   /** Apply to the next `times` matching requests, then clear. Default: until cleared. */

@@ -1,0 +1,49 @@
+// The import graph of services/ and machines/: no module imports itself through others (type-only
+// imports count too), and services/ never imports src/. Found by reading the import statements,
+// as `npx madge --circular --extensions ts services machines` would.
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+
+const root = join(__dirname, '..');
+const IMPORT = /(?:^|\n)\s*(?:import|export)\b[^'";]*?from\s*['"](\.{1,2}\/[^'"]+)['"]|(?:^|\n)\s*import\s*['"](\.{1,2}\/[^'"]+)['"]/g;
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) return filesUnder(path);
+    return path.endsWith('.ts') ? [path] : [];
+  });
+}
+
+function importsOf(file: string): string[] {
+  const text = readFileSync(file, 'utf8');
+  return [...text.matchAll(IMPORT)].map((m) => relative(root, resolve(dirname(file), (m[1] ?? m[2])!.replace(/\.js$/, '.ts'))));
+}
+
+const graph = new Map(['services', 'machines'].flatMap((dir) => filesUnder(join(root, dir))).map((file) => [relative(root, file), importsOf(file)]));
+
+test('the graph was read (the checks below mean something)', () => {
+  expect(graph.get('services/cognito.ts')).toContain('services/authParameters.ts');
+});
+
+test('services/ and machines/ have no import circle', () => {
+  const cycles: string[] = [];
+  const state = new Map<string, 'open' | 'done'>();
+  const visit = (file: string, path: string[]): void => {
+    if (state.get(file) === 'done' || !graph.has(file)) return;
+    if (state.get(file) === 'open') {
+      cycles.push([...path.slice(path.indexOf(file)), file].join(' > '));
+      return;
+    }
+    state.set(file, 'open');
+    for (const next of graph.get(file)!) visit(next, [...path, file]);
+    state.set(file, 'done');
+  };
+  for (const file of graph.keys()) visit(file, []);
+  expect(cycles).toEqual([]);
+});
+
+test('services/ never imports src/', () => {
+  const offending = [...graph].filter(([file]) => file.startsWith('services/')).flatMap(([file, imports]) => imports.filter((to) => to.startsWith('src/')).map((to) => `${file} > ${to}`));
+  expect(offending).toEqual([]);
+});

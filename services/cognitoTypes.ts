@@ -1,0 +1,29 @@
+// The shapes every Cognito transport shares. Its own module so that the transports
+// (services/cognito.ts, services/fetchCognito.ts) and their helpers (services/authParameters.ts)
+// import these types without importing each other.
+import type { SessionTokens } from './tokenStore.js';
+
+/**
+ * One step of a sign-in: tokens, or a challenge Cognito wants answered. `session` is Cognito's
+ * challenge Session: secret and opaque, passed back byte for byte and never decoded.
+ */
+export type AuthStep =
+  | { readonly kind: 'tokens'; readonly tokens: SessionTokens }
+  | { readonly kind: 'challenge'; readonly name: string; readonly session?: string; readonly parameters: Readonly<Record<string, string>> };
+
+export type AuthFlow = 'USER_PASSWORD_AUTH' | 'USER_SRP_AUTH';
+
+/**
+ * The Cognito user-pool calls authchart makes. Every method honours `signal` and rejects with a
+ * CognitoCallError (name + message free of secrets). SECRET_HASH is added for USERNAME when a
+ * client secret is configured. Transports (the AWS SDK one, the fetch one) implement this
+ * interface, so the machines and the public API never see a wire format.
+ */
+export interface CognitoService {
+  revokeToken(refreshToken: string, signal?: AbortSignal): Promise<void>;
+  globalSignOut(accessToken: string, signal?: AbortSignal): Promise<void>;
+  initiateAuth(flow: AuthFlow, parameters: Readonly<Record<string, string>>, signal?: AbortSignal): Promise<AuthStep>;
+  respondToAuthChallenge(name: string, session: string | undefined, responses: Readonly<Record<string, string>>, signal?: AbortSignal): Promise<AuthStep>;
+  /** REFRESH_TOKEN_AUTH; `username` is only used for SECRET_HASH. Keeps the refresh token unless rotated. */
+  refreshTokens(refreshToken: string, username: string, signal?: AbortSignal): Promise<SessionTokens>;
+}
