@@ -17,7 +17,8 @@ import type { DrainReport, SignOutOutcome } from './types.js';
  * It waits for the session to load first: a stored session whose tokens are queued here is a
  * sign-out that a crash interrupted, and loadSession must see that before a drain removes them.
  * A drain and a retry never overlap; a call that finds the other running waits for idle. One
- * deadline bounds a drain, whatever the outbox holds; what is left stays queued.
+ * deadline bounds a drain, whatever the outbox holds: no intent starts after networkTimeoutMs, and
+ * the drain ends by networkTimeoutMs + 2 × storageTimeoutMs. What is left stays queued.
  */
 export interface OutboxInput {
   readonly networkTimeoutMs: number;
@@ -44,6 +45,8 @@ export interface OutboxContext extends OutboxInput {
   readonly tried: readonly string[];
   readonly report: DrainReport;
   readonly retryCaller: number | null;
+  /** networkTimeoutMs has passed since the drain began: it starts no further intent. */
+  readonly budgetSpent: boolean;
 }
 
 export type OutboxEvent = OutboxCall | { type: 'SESSION_LOADED' } | { type: 'INTENTS_QUEUED' } | { type: 'INTENTS_DUE' };
@@ -64,7 +67,7 @@ export const outboxMachine = setup({
     signOut: signOutMachine,
   },
   guards: {
-    picked: (_, picked: PickedIntent) => picked.intent !== null,
+    picked: ({ context }, picked: PickedIntent) => picked.intent !== null && !context.budgetSpent,
   },
   actions: {
     defer: assign(({ context, event }) => ({ deferred: [...context.deferred, event as OutboxCall] })),
@@ -72,10 +75,11 @@ export const outboxMachine = setup({
       for (const call of context.deferred) enqueue.raise(call);
       enqueue.assign({ deferred: [] });
     }),
-    startDrain: assign((_, everyEntry: boolean) => ({ everyEntry, tried: [], report: EMPTY_REPORT, flushWaiters: [] })),
+    startDrain: assign((_, everyEntry: boolean) => ({ everyEntry, tried: [], report: EMPTY_REPORT, flushWaiters: [], budgetSpent: false })),
+    spendBudget: assign({ budgetSpent: true }),
     joinDrain: assign(({ context, event }) => ({ everyEntry: true, flushWaiters: [...context.flushWaiters, (event as OutboxCall).id] })),
     recordPick: assign(({ context }, picked: PickedIntent) => ({
-      tried: picked.intent ? [...context.tried, picked.intent.intentId] : context.tried,
+      tried: picked.intent && !context.budgetSpent ? [...context.tried, picked.intent.intentId] : context.tried,
       report: { ...context.report, dropped: context.report.dropped + picked.dropped, pending: picked.pending },
     })),
     /** A finished intent is either still queued, or gone: revoked, or dropped because no retry can help. */
@@ -96,12 +100,14 @@ export const outboxMachine = setup({
     }),
   },
   delays: {
-    /** One deadline for a whole drain: the network deadline of one flow plus its storage steps. */
+    /** The drain's network budget: no intent is started after it. */
+    networkBudget: ({ context }) => context.networkTimeoutMs,
+    /** One deadline for a whole drain, whatever the outbox holds: the budget plus one flow's storage steps. */
     drainDeadline: ({ context }) => context.networkTimeoutMs + 2 * context.storageTimeoutMs,
   },
 }).createMachine({
   id: 'outbox',
-  context: ({ input }) => ({ ...input, deferred: [], flushWaiters: [], everyEntry: false, tried: [], report: EMPTY_REPORT, retryCaller: null }),
+  context: ({ input }) => ({ ...input, deferred: [], flushWaiters: [], everyEntry: false, tried: [], report: EMPTY_REPORT, retryCaller: null, budgetSpent: false }),
   initial: 'waitingForSession',
   states: {
     waitingForSession: {
@@ -125,7 +131,7 @@ export const outboxMachine = setup({
     draining: {
       initial: 'pickingIntent',
       exit: 'answerFlush',
-      after: { drainDeadline: 'idle' },
+      after: { networkBudget: { actions: 'spendBudget' }, drainDeadline: 'idle' },
       on: {
         FLUSH_REVOCATIONS: { actions: 'joinDrain' },
         RETRY_SIGN_OUT: { actions: 'defer' },

@@ -278,6 +278,8 @@ export function outcomeOf(context: SignOutContext): SignOutOutcome {
 
 function finisherOf(context: SignOutContext): FinishedBy {
   if (context.queued) return 'outbox';
+  // No intent was recorded: the tokens could not even be read, so nothing can retry with them.
+  if (context.intentId === undefined) return 'nothing';
   const errors = [context.globalSignOutError, context.revokeTokenError];
   const retryable = errors.some((error) => error !== undefined && isRetryable(error.name));
   return retryable ? 'retrySignOut' : 'nothing';

@@ -15,6 +15,8 @@ export interface AuthServices {
   readonly store: TokenStore;
   readonly vault: SecretVault;
   readonly userPoolId: string;
+  /** One deadline for every round trip of a sign-in step. */
+  readonly networkTimeoutMs?: number;
   readonly outbox: SignOutOutbox;
 }
 

@@ -3,6 +3,7 @@ import { ErrorNames } from '../machines/types.js';
 import type { ChallengeSummary, SignInStepOutput } from '../machines/authMachine.js';
 import { CognitoCallError } from './cognitoErrors.js';
 import type { AuthFlow, AuthStep, CognitoService } from './cognitoTypes.js';
+import { withDeadline } from './deadline.js';
 import type { SecretVault } from './secretVault.js';
 import { startSrp } from './srp/index.js';
 import { summarizeSession, type TokenStore } from './tokenStore.js';
@@ -16,7 +17,17 @@ type AnswerableChallenge = (typeof ANSWERABLE)[number];
  * answers, Cognito's challenge Session) arrive and leave through the vault; the statechart only
  * ever sees ChallengeSummary and SessionSummary.
  */
-export function createSignInFlow({ cognito, store, vault, userPoolId }: { cognito: CognitoService; store: TokenStore; vault: SecretVault; userPoolId: string }) {
+export function createSignInFlow(services: { cognito: CognitoService; store: TokenStore; vault: SecretVault; userPoolId: string; networkTimeoutMs?: number }) {
+  const { cognito, store, vault, userPoolId, networkTimeoutMs = 3000 } = services;
+  /** One deadline for every round trip of a step (SRP makes two), not one per request. */
+  async function withinDeadline<T>(signal: AbortSignal, run: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    const deadline = withDeadline(signal, networkTimeoutMs);
+    try {
+      return await run(deadline.signal);
+    } finally {
+      deadline.done();
+    }
+  }
   async function settle(step: AuthStep, username: string): Promise<SignInStepOutput> {
     if (step.kind === 'tokens') {
       const session: SessionSummary | null = summarizeSession(step.tokens);
@@ -57,10 +68,11 @@ export function createSignInFlow({ cognito, store, vault, userPoolId }: { cognit
     async start(input: { username: string; authFlow: AuthFlow; credential: string }, signal: AbortSignal): Promise<SignInStepOutput> {
       const password = vault.take(input.credential);
       if (password === undefined) throw new CognitoCallError('InvalidParameterException', 'The password for this sign-in is no longer available');
-      const step =
+      const step = await withinDeadline(signal, (bounded) =>
         input.authFlow === 'USER_SRP_AUTH'
-          ? await signInWithSrp(input.username, password, signal)
-          : await cognito.initiateAuth('USER_PASSWORD_AUTH', { USERNAME: input.username, PASSWORD: password }, signal);
+          ? signInWithSrp(input.username, password, bounded)
+          : cognito.initiateAuth('USER_PASSWORD_AUTH', { USERNAME: input.username, PASSWORD: password }, bounded),
+      );
       return settle(step, input.username);
     },
 

@@ -85,7 +85,8 @@ export function createSignOutOutbox(options: OutboxOptions): SignOutOutbox {
   const key = outboxKey(clientId);
   const run = createStorageQueue(timeoutMs);
   const memory = new Map<string, Intent>();
-  const inFlow = new Set<string>();
+  const inFlow = new Set<string>(); // claimed by a running sign-out or retry
+  const inDrain = new Set<string>(); // claimed by the running drain (drains never overlap)
   const receipts = new Map<string, IntentTokens>();
   const backoff = (attempts: number) => Math.min(retryBaseMs * 2 ** (attempts - 1), OUTBOX_DEFAULTS.maxRetryMs) * (0.5 + Math.random() / 2);
 
@@ -129,6 +130,7 @@ export function createSignOutOutbox(options: OutboxOptions): SignOutOutbox {
       const { intentId } = input;
       if (intentId === undefined) return { queued: false };
       inFlow.delete(intentId);
+      inDrain.delete(intentId);
       const intent = memory.get(intentId);
       if (!intent) return { queued: false };
       keepReceipt(intent);
@@ -139,17 +141,20 @@ export function createSignOutOutbox(options: OutboxOptions): SignOutOutbox {
       return { queued: settlement !== 'remove' };
     },
     async pick(everyEntry, tried) {
+      // A new drain: claims left by a drain its deadline cut short are stale.
+      if (tried.length === 0) inDrain.clear();
+      const busy = (id: string) => inFlow.has(id) || inDrain.has(id);
       let dropped = 0;
       for (const intent of await load()) {
-        if (now() - intent.queuedAt > maxAgeMs && !inFlow.has(intent.id)) {
+        if (now() - intent.queuedAt > maxAgeMs && !busy(intent.id)) {
           memory.delete(intent.id);
           dropped += 1;
         }
       }
       if (dropped > 0) await write().catch(() => {});
-      const waiting = [...memory.values()].filter((intent) => !inFlow.has(intent.id));
+      const waiting = [...memory.values()].filter((intent) => !busy(intent.id));
       const next = waiting.find((intent) => !tried.includes(intent.id) && (everyEntry || intent.notBefore <= now()));
-      if (next) inFlow.add(next.id);
+      if (next) inDrain.add(next.id);
       const intent = next ? { intentId: next.id, global: next.global, revocable: isRevocable(next.tokens) } : null;
       return { intent, dropped, pending: waiting.length };
     },

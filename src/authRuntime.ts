@@ -49,7 +49,7 @@ export function startAuthRuntime(settings: ResolvedConfig, cognito: CognitoServi
     input: { networkTimeoutMs: settings.networkTimeoutMs, storageTimeoutMs: settings.storageTimeoutMs, refreshSkewMs: settings.refreshSkewSeconds * 1000, queueing },
     ...(settings.inspect && { inspect: settings.inspect }),
   });
-  registry.bind(actor, { cognito, store, vault, outbox, userPoolId: settings.userPoolId });
+  registry.bind(actor, { cognito, store, vault, outbox, userPoolId: settings.userPoolId, networkTimeoutMs: settings.networkTimeoutMs });
   // A challenge nobody will answer: drop Cognito's session for it.
   actor.on('challengeCancelled', ({ challenge }) => vault.discard(challenge.sessionRef));
   actor.start();
