@@ -99,7 +99,15 @@ interface Expected {
   readonly sends: ReadonlyArray<Operation['wire']>;
   /** Requests for the faulted operation. */
   readonly attempts: number;
+  /** A partial result's finisher: the outbox (on by default) for a retryable failure, else nothing. */
+  readonly finishedBy?: 'outbox' | 'retrySignOut' | 'nothing';
+  /** globalSignOutError also carries the refresh token (RevokeToken left to the queued global intent). */
+  readonly globalCarriesRefresh?: boolean;
 }
+
+/** machines/errorInfo.ts RETRYABLE_FAILURES. */
+const RETRYABLE = new Set(['NetworkError', 'TimeoutError', 'NotSent', 'UnexpectedResponse', 'UnexpectedRedirect', 'TooManyRequestsException', 'InternalErrorException', 'ServiceUnavailableException', 'AbortError']);
+const finisher = (...names: Array<string | undefined>) => (names.some((name) => name !== undefined && RETRYABLE.has(name)) ? 'outbox' : 'nothing');
 
 function expectedOutcome(op: Operation, mode: Mode, fault: FaultCase): Expected {
   const called = op.calledIn === mode;
@@ -112,15 +120,21 @@ function expectedOutcome(op: Operation, mode: Mode, fault: FaultCase): Expected 
   const { ending, attempts } = fault;
   if (mode === 'local') {
     // "local, RevokeToken fails" / "local, no answer by the deadline": partial, revokeTokenError.
-    return { type: 'partial', revoke: ending.kind === 'failed' ? ending.name : 'TimeoutError', sends: ['RevokeToken'], attempts };
+    const revoke = ending.kind === 'failed' ? ending.name : 'TimeoutError';
+    return { type: 'partial', revoke, sends: ['RevokeToken'], attempts, finishedBy: finisher(revoke) };
   }
   // Global, and GlobalSignOut (or the refresh it needs first, which it reports as its own) fails.
+  const globalSends: Array<Operation['wire']> = [...refreshFirst, ...(op.id === 'refresh' ? [] : ['GlobalSignOut' as const])];
+  if (ending.kind === 'failed' && RETRYABLE.has(ending.name)) {
+    // Retryable, outbox on: the global intent stays queued (with the refresh token); no RevokeToken.
+    return { type: 'partial', global: ending.name, sends: globalSends, attempts, finishedBy: 'outbox', globalCarriesRefresh: true };
+  }
   if (ending.kind === 'failed') {
-    // "global, GlobalSignOut fails, RevokeToken ok": RevokeToken follows at once, and succeeds.
-    return { type: 'partial', global: ending.name, sends: [...refreshFirst, ...(op.id === 'refresh' ? [] : ['GlobalSignOut' as const]), 'RevokeToken'], attempts };
+    // "global, GlobalSignOut fails for good, RevokeToken ok": RevokeToken follows at once, and succeeds.
+    return { type: 'partial', global: ending.name, sends: [...globalSends, 'RevokeToken'], attempts, finishedBy: 'nothing' };
   }
   // "global, GlobalSignOut pending at the deadline": both TimeoutError, RevokeToken not sent.
-  return { type: 'partial', global: 'TimeoutError', revoke: 'TimeoutError', sends: op.id === 'refresh' ? ['InitiateAuth'] : ['GlobalSignOut'], attempts };
+  return { type: 'partial', global: 'TimeoutError', revoke: 'TimeoutError', sends: op.id === 'refresh' ? ['InitiateAuth'] : ['GlobalSignOut'], attempts, finishedBy: 'outbox' };
 }
 
 // ─── One cell ────────────────────────────────────────────────────────────────────────────────
@@ -276,8 +290,16 @@ describe(`fault matrix (networkTimeoutMs ${DEADLINE_MS})`, () => {
                 : {
                     type: 'partial',
                     signedOutLocally: true,
-                    ...(expected.global && { globalSignOutError: { name: expected.global, message: expect.any(String), accessToken: seen.tokens.accessToken } }),
+                    ...(expected.global && {
+                      globalSignOutError: {
+                        name: expected.global,
+                        message: expect.any(String),
+                        accessToken: seen.tokens.accessToken,
+                        ...(expected.globalCarriesRefresh && { refreshToken: seen.tokens.refreshToken }),
+                      },
+                    }),
                     ...(expected.revoke && { revokeTokenError: { name: expected.revoke, message: expect.any(String), refreshToken: seen.tokens.refreshToken } }),
+                    finishedBy: expected.finishedBy,
                   },
             );
             // 4. The calls, exactly: in order, GlobalSignOut before RevokeToken, the faulted one as many

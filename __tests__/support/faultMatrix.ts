@@ -110,9 +110,10 @@ on one operation, signs out in one mode with \`networkTimeoutMs: 1000\`, and ass
    (\`authchart.<clientId>.revocationOutbox\`) may keep the refresh token on purpose and is not counted.
 3. **Result.** The result equals the expected one exactly: \`complete\`, or \`partial\` with exactly the
    expected \`globalSignOutError\` / \`revokeTokenError\` names, each carrying the session's access or
-   refresh token for a retry.
+   refresh token for a retry, and \`finishedBy\`: \`'outbox'\` for a retryable failure, \`'nothing'\` otherwise.
 4. **Calls.** The operations the emulator received are the expected ones in the expected order:
-   GlobalSignOut first, RevokeToken only when it failed, nothing after the deadline. A cell whose
+   GlobalSignOut first, RevokeToken only when it failed for good (a retryable failure leaves the
+   global intent, with the refresh token, to the revocation outbox), nothing after the deadline. A cell whose
    operation is never called in that mode asserts that it was not called and that the sign-out was
    \`complete\`: the fault had no effect.
 5. **Attempts.** The faulted operation was tried as often as the AWS SDK's retry strategy says:
@@ -128,7 +129,7 @@ on one operation, signs out in one mode with \`networkTimeoutMs: 1000\`, and ass
   so its access token (1 h) has expired, in both modes. A global sign-out then refreshes it first
   (InitiateAuth REFRESH_TOKEN_AUTH, never stored). A failed refresh is reported as
   \`globalSignOutError\`, because the refresh is part of the GlobalSignOut step, and RevokeToken
-  follows as for any GlobalSignOut failure. The access token in that error is the expired one. A local
+  follows only when that failure is not retryable (otherwise the outbox finishes the global intent). The access token in that error is the expired one. A local
   sign-out needs only the refresh token and never refreshes.
 - **Connection refused.** The emulator cannot refuse a connection, so the stored session is restored by
   a second Auth whose SDK client sends that one operation to a closed loopback port (a
@@ -139,8 +140,8 @@ on one operation, signs out in one mode with \`networkTimeoutMs: 1000\`, and ass
   random × 1 s, the second after random × 2 s. The matrix pins that jitter (\`Math.random\`) at its
   midpoint, so the retries come at 0.5 s and 1.5 s. The 1 s deadline falls between them: two requests,
   then \`TimeoutError\`. Unpinned, about one run in four (P(U₁ + 2U₂ < 1) = 1/4) fits all three
-  attempts into 1 s and reports \`TooManyRequestsException\` instead: \`R:\` in local mode, \`G:\` (with
-  RevokeToken following) in global mode. With the default 3 s deadline the three attempts always fit.
+  attempts into 1 s and reports \`TooManyRequestsException\` instead: \`R:\` in local mode, \`G:\` (left to
+  the outbox, no RevokeToken) in global mode. With the default 3 s deadline the three attempts always fit.
 - **Latency over the deadline.** The sign-out returns \`TimeoutError\` at 1 s, but the emulator still
   handles the held request at 1.2 s, and a RevokeToken or GlobalSignOut then takes effect. The result
   says "nothing revoked yet" when it is in fact done. Retrying a RevokeToken is harmless, because

@@ -115,34 +115,63 @@ export class SignOut extends ApiCommand {
   }
 }
 
-/** The result a sign-out of `session` must have, given the faults; and what the server must say. */
+/** machines/errorInfo.ts RETRYABLE_FAILURES. */
+const RETRYABLE = new Set(['NetworkError', 'TimeoutError', 'NotSent', 'UnexpectedResponse', 'UnexpectedRedirect', 'TooManyRequestsException', 'InternalErrorException', 'ServiceUnavailableException', 'AbortError']);
+const retryable = (name: string | undefined): boolean => name !== undefined && RETRYABLE.has(name);
+
+/**
+ * The result a sign-out of `session` must have, given the faults; and what the server must say.
+ * The outbox is on (the default): a retryable failure is finished by it ('outbox'), any other by nothing.
+ */
 function checkSignOutResult(result: SignOutResult, global: boolean, model: Model, world: World, session: StoredTokens | null): void {
   if (result.type === 'failed') throw new Error(`model: signOut failed (${result.error.name}: ${result.error.message}), but the storage never fails`);
   const revokeFault = model.faults.get('RevokeToken');
   const globalFault = model.faults.get('GlobalSignOut');
   const refresh = session?.refreshToken ?? '';
+  /** RevokeToken was left to the queued global intent (GlobalSignOut failed for a retryable reason). */
+  let revokeLeftToOutbox = false;
   if (!global) {
     if (!failsSignOutCall(revokeFault)) {
       expect(result).toEqual({ type: 'complete', signedOutLocally: true });
     } else {
       expect(result).toMatchObject({ type: 'partial', revokeTokenError: { refreshToken: refresh } });
       expect(result).not.toHaveProperty('globalSignOutError');
-      expect(callErrorNames(revokeFault)).toContain((result as { revokeTokenError: { name: string } }).revokeTokenError.name);
+      const partial = result as Extract<SignOutResult, { type: 'partial' }>;
+      expect(callErrorNames(revokeFault)).toContain(partial.revokeTokenError?.name);
+      expect(partial.finishedBy).toBe(retryable(partial.revokeTokenError?.name) ? 'outbox' : 'nothing');
     }
   } else if (!failsSignOutCall(globalFault)) {
     expect(result).toEqual({ type: 'complete', signedOutLocally: true });
   } else {
     expect(result).toMatchObject({ type: 'partial', globalSignOutError: { accessToken: session?.accessToken } });
     const partial = result as Extract<SignOutResult, { type: 'partial' }>;
-    expect(callErrorNames(globalFault)).toContain(partial.globalSignOutError?.name);
-    if (failsSignOutCall(revokeFault)) expect(partial.revokeTokenError).toBeDefined();
-    if (partial.revokeTokenError) {
-      expect(partial.revokeTokenError.refreshToken).toBe(refresh);
-      expect([...callErrorNames(revokeFault), 'TimeoutError']).toContain(partial.revokeTokenError.name);
+    const globalName = partial.globalSignOutError?.name;
+    expect(callErrorNames(globalFault)).toContain(globalName);
+    if (retryable(globalName)) {
+      if (partial.revokeTokenError) {
+        // The deadline passed while GlobalSignOut was pending: both TimeoutError, RevokeToken not sent.
+        expect({ global: globalName, revoke: partial.revokeTokenError.name }).toEqual({ global: 'TimeoutError', revoke: 'TimeoutError' });
+        expect(partial.revokeTokenError.refreshToken).toBe(refresh);
+        expect(partial.globalSignOutError).not.toHaveProperty('refreshToken');
+      } else {
+        // Retryable, outbox on: RevokeToken is not sent, the global intent stays queued with both tokens.
+        expect(partial.globalSignOutError?.refreshToken).toBe(refresh);
+      }
+      revokeLeftToOutbox = true;
+      expect(partial.finishedBy).toBe('outbox');
+    } else {
+      // GlobalSignOut can never succeed: RevokeToken follows at once.
+      expect(partial.globalSignOutError).not.toHaveProperty('refreshToken');
+      if (failsSignOutCall(revokeFault)) expect(partial.revokeTokenError).toBeDefined();
+      if (partial.revokeTokenError) {
+        expect(partial.revokeTokenError.refreshToken).toBe(refresh);
+        expect([...callErrorNames(revokeFault), 'TimeoutError']).toContain(partial.revokeTokenError.name);
+      }
+      expect(partial.finishedBy).toBe(retryable(partial.revokeTokenError?.name) ? 'outbox' : 'nothing');
     }
   }
   // Honest results: what is reported revoked is revoked on the server.
-  const revokeSucceeded = result.type === 'complete' || !result.revokeTokenError;
+  const revokeSucceeded = result.type === 'complete' || (!result.revokeTokenError && !revokeLeftToOutbox);
   if (revokeSucceeded) expect({ refreshTokenRevoked: world.emu.tokenRevoked(refresh) }).toEqual({ refreshTokenRevoked: true });
   if (global && result.type === 'complete') expect({ accessTokenRevoked: world.emu.tokenRevoked(session?.accessToken ?? '') }).toEqual({ accessTokenRevoked: true });
 }

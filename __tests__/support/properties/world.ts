@@ -52,6 +52,18 @@ export class InvariantViolation extends Error {
 
 export type Outcome<T> = { ok: true; value: T } | { ok: false; error: { name: string; message: string } };
 
+/** Whether the outbox (its stored value) holds `token` only in entries queued as global intents. */
+function heldByGlobalIntent(outbox: string, token: string): boolean {
+  try {
+    const entries = (JSON.parse(outbox) as { entries?: unknown }).entries;
+    if (!Array.isArray(entries)) return false;
+    const holding = entries.filter((entry) => JSON.stringify(entry).includes(token));
+    return holding.length > 0 && holding.every((entry) => (entry as { global?: unknown }).global === true);
+  } catch {
+    return false;
+  }
+}
+
 /** One Auth instance at a time (restarts replace it) over one storage, one user, one emulator. */
 export class World {
   readonly storage = new MapStorage();
@@ -213,7 +225,8 @@ export class World {
     for (const [key, value] of this.storage.items) {
       for (const [token, kind] of this.tokens) {
         if (!value.includes(token)) continue;
-        const allowed = (key === this.sessionKey && model.signedIn) || (key === this.outboxKey && kind === 'refresh');
+        // The outbox keeps the refresh token to finish a sign-out later, and a queued GLOBAL intent the access token too.
+        const allowed = (key === this.sessionKey && model.signedIn) || (key === this.outboxKey && (kind === 'refresh' || (kind === 'access' && heldByGlobalIntent(value, token))));
         if (!allowed) {
           this.stats.tokensLeftBehind += 1;
           throw new InvariantViolation(`invariant 1: after ${after} (${model.signedIn ? 'signed in' : 'signed out'}) storage key ${key} still holds ${kind === 'refresh' ? 'a refresh' : kind === 'id' ? 'an ID' : 'an access'} token`);
