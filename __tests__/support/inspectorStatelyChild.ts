@@ -43,7 +43,9 @@ async function main(): Promise<void> {
     await inspector.stop();
     await emu.close();
   }
-  process.exit(0); // the receiver's socket has no close()
+  // The receiver's socket has no close(), so exit, but only once the report is flushed: a pipe
+  // write is asynchronous, and exiting at once cut long reports short.
+  process.stdout.write('', () => process.exit(0));
 }
 
 main().catch((error: unknown) => {
