@@ -2,7 +2,9 @@
 // sign-in steps its actors report. None of them can hold a secret: references only.
 import type { DrainReport, ErrorInfo, SessionSummary, SignOutOutcome } from './types.js';
 
-export type ChallengeName = 'NEW_PASSWORD_REQUIRED' | 'SOFTWARE_TOKEN_MFA' | 'SMS_MFA';
+/** The challenges authchart answers, by Cognito's names: the one list the machine, the flow and the results read. */
+export const CHALLENGE_NAMES = ['NEW_PASSWORD_REQUIRED', 'SOFTWARE_TOKEN_MFA', 'SMS_MFA'] as const;
+export type ChallengeName = (typeof CHALLENGE_NAMES)[number];
 
 export interface ChallengeSummary {
   readonly name: ChallengeName;

@@ -1,6 +1,6 @@
 import type { SessionSummary } from '../machines/types.js';
 import { ErrorNames } from '../machines/types.js';
-import type { ChallengeSummary, SignInStepOutput } from '../machines/authMachine.js';
+import { CHALLENGE_NAMES, type ChallengeName, type ChallengeSummary, type SignInStepOutput } from '../machines/authTypes.js';
 import { CognitoCallError } from './cognitoErrors.js';
 import type { AuthFlow, AuthStep, CognitoService } from './cognitoTypes.js';
 import { withDeadline } from './deadline.js';
@@ -8,8 +8,6 @@ import type { SecretVault } from './secretVault.js';
 import { startSrp } from './srp/index.js';
 import { summarizeSession, type TokenStore } from './tokenStore.js';
 
-const ANSWERABLE = ['NEW_PASSWORD_REQUIRED', 'SOFTWARE_TOKEN_MFA', 'SMS_MFA'] as const;
-type AnswerableChallenge = (typeof ANSWERABLE)[number];
 
 /**
  * Sign-in as Cognito runs it: InitiateAuth (password or SRP, whose PASSWORD_VERIFIER step is
@@ -35,12 +33,12 @@ export function createSignInFlow(services: { cognito: CognitoService; store: Tok
       await store.save(step.tokens);
       return { kind: 'signedIn', session };
     }
-    if (!(ANSWERABLE as readonly string[]).includes(step.name)) {
+    if (!(CHALLENGE_NAMES as readonly string[]).includes(step.name)) {
       throw new CognitoCallError('UnsupportedChallengeException', `Cognito asked for the ${step.name} challenge, which authchart cannot answer yet`);
     }
     const { parameters } = step;
     const challenge: ChallengeSummary = {
-      name: step.name as AnswerableChallenge,
+      name: step.name as ChallengeName,
       username: parameters.USERNAME ?? parameters.USER_ID_FOR_SRP ?? username,
       sessionRef: vault.deposit(step.session ?? ''),
       ...(parameters.CODE_DELIVERY_DESTINATION && { codeDeliveryDestination: parameters.CODE_DELIVERY_DESTINATION }),

@@ -2,6 +2,7 @@ import { isRetryable } from '../machines/errorInfo.js';
 import type { PickedIntent } from '../machines/outboxMachine.js';
 import type { SettleInput } from '../machines/signOutMachine.js';
 import { readJwtClaims } from './jwt.js';
+import { storageKeys } from './storageKeys.js';
 import type { StorageLike } from './storage.js';
 import { createStorageQueue } from './storageQueue.js';
 
@@ -58,7 +59,7 @@ export interface OutboxOptions {
 export const OUTBOX_DEFAULTS = { maxAgeMs: 30 * 24 * 3600_000, retryBaseMs: 1000, maxRetryMs: 5 * 60_000 } as const;
 
 /** The storage key of the outbox, apart from the session's. */
-export const outboxKey = (clientId: string): string => `authchart.${clientId}.revocationOutbox`;
+export const outboxKey = (clientId: string): string => storageKeys(clientId).outbox;
 
 /** What settle() does with an entry, from what the server calls proved. Pure. */
 export function settlementOf(input: SettleInput): 'remove' | 'keepGlobal' | 'keepLocal' {

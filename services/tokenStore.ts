@@ -1,3 +1,4 @@
+import { storageKeys } from './storageKeys.js';
 import type { SessionSummary } from '../machines/types.js';
 import { CognitoCallError } from './cognitoErrors.js';
 import { readJwtClaims } from './jwt.js';
@@ -7,7 +8,7 @@ import { createStorageQueue, StorageError, StorageTimeoutError, type StorageStep
 export { StorageError, StorageTimeoutError } from './storageQueue.js';
 
 /** Where the session lives: `authchart.<clientId>.session`. Its generation is inside the record. */
-export const sessionKeyOf = (clientId: string): string => `authchart.${clientId}.session`;
+export const sessionKeyOf = (clientId: string): string => storageKeys(clientId).session;
 
 /**
  * The name of the error a save refuses tokens with when they were issued for another user pool or

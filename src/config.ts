@@ -2,6 +2,7 @@ import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-iden
 import type { InspectionEvent, Observer } from 'xstate';
 import type { CognitoService } from '../services/cognito.js';
 import { createMemoryStorage, isStorageLike, type StorageLike } from '../services/storage.js';
+import { OUTBOX_DEFAULTS } from '../services/signOutOutbox.js';
 import { AuthConfigError } from './errors.js';
 
 export interface AuthConfig {
@@ -139,7 +140,7 @@ export function resolveConfig(config: unknown): ResolvedConfig {
 function resolveOutbox(value: unknown): false | Required<RevocationOutboxOptions> {
   if (value === false) return false;
   if (value !== undefined && (typeof value !== 'object' || value === null)) throw new AuthConfigError('revocationOutbox', 'must be false or an object { maxAgeMs?, retryBaseMs? }');
-  const { maxAgeMs = 30 * 24 * 3600_000, retryBaseMs = 1000 } = (value ?? {}) as Record<string, unknown>;
+  const { maxAgeMs = OUTBOX_DEFAULTS.maxAgeMs, retryBaseMs = OUTBOX_DEFAULTS.retryBaseMs } = (value ?? {}) as Record<string, unknown>;
   if (typeof maxAgeMs !== 'number' || !Number.isInteger(maxAgeMs) || maxAgeMs <= 0) throw new AuthConfigError('revocationOutbox.maxAgeMs', `must be a positive whole number of milliseconds, got ${describe(maxAgeMs)}`);
   if (typeof retryBaseMs !== 'number' || !Number.isInteger(retryBaseMs) || retryBaseMs <= 0) throw new AuthConfigError('revocationOutbox.retryBaseMs', `must be a positive whole number of milliseconds, got ${describe(retryBaseMs)}`);
   return { maxAgeMs, retryBaseMs };

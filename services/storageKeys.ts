@@ -1,0 +1,11 @@
+/**
+ * Every key authchart writes in the app's storage, named once. One app client, one prefix:
+ * `authchart.<clientId>.`; the session and the sign-out outbox live apart, so clearing one never
+ * touches the other.
+ */
+export const storageKeys = (clientId: string) => ({
+  /** The whole session, one record: cleared by a single removeItem. */
+  session: `authchart.${clientId}.session`,
+  /** Sign-out intents not finished yet (the key keeps its first name, so stored entries carry over). */
+  outbox: `authchart.${clientId}.revocationOutbox`,
+});
