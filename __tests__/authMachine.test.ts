@@ -1,12 +1,16 @@
 // Unit tests of the auth statechart's transitions on their own: every actor is an in-process fake.
-import { createActor, fromPromise, waitFor, type AnyEventObject } from 'xstate';
-import { authMachine, type ChallengeName, type SignInStepOutput } from '../machines/authMachine';
-import type { SessionSummary, SignOutOutcome } from '../machines/types';
-import { signOutMachine } from '../machines/signOutMachine';
+import { createActor, fromCallback, fromPromise, waitFor, type AnyEventObject } from 'xstate';
+import { authMachine, type CallAnswer, type ChallengeName, type SignInStepOutput } from '../machines/authMachine';
+import type { SessionSummary } from '../machines/types';
+import { signOutMachine, type IntentSource, type RecordedIntent, type SettleInput } from '../machines/signOutMachine';
+import { outboxMachine, type PickedIntent } from '../machines/outboxMachine';
+import { REFUSALS } from '../machines/refusals';
 
 const session: SessionSummary = { username: 'alice', revocable: true, expiresAt: 1 };
 const challenge = (name: ChallengeName): SignInStepOutput => ({ kind: 'challenge', challenge: { name, username: 'alice', sessionRef: 'secret#9' } });
 const signedIn: SignInStepOutput = { kind: 'signedIn', session };
+/** What a refresh returns by default: a session far from expiring. */
+const refreshed: SessionSummary = { ...session, expiresAt: 10_000_000 };
 const fail = (name: string) => Promise.reject({ name, message: name });
 
 interface Fakes {
@@ -14,36 +18,70 @@ interface Fakes {
   signIn?: () => Promise<SignInStepOutput>;
   answer?: () => Promise<SignInStepOutput>;
   refresh?: (signal: AbortSignal) => Promise<SessionSummary>;
-  signOut?: () => Promise<SignOutOutcome>;
+  /** RevokeToken of the sign-out child. */
+  revoke?: () => Promise<void>;
+  /** The sign-out child's clearTokens. */
+  clear?: () => Promise<void>;
+  /** The clear of an ended (or revoked) session. */
+  clearSession?: () => Promise<void>;
 }
 
 function start(fakes: Fakes = {}) {
+  const signOut = signOutMachine.provide({
+    actors: {
+      recordIntent: fromPromise<RecordedIntent, { source: IntentSource; global: boolean }>(async () => ({ intentId: 'i1', revocable: true })),
+      revokeToken: fromPromise<void, { intentId: string }>(() => (fakes.revoke ?? (() => Promise.resolve()))()),
+      globalSignOut: fromPromise<void, { intentId: string }>(() => Promise.resolve()),
+      clearTokens: fromPromise<void>(() => (fakes.clear ?? (() => Promise.resolve()))()),
+      settleIntent: fromPromise<{ queued: boolean }, SettleInput>(async () => ({ queued: false })),
+    },
+  });
   const machine = authMachine.provide({
     actors: {
       loadSession: fromPromise(() => (fakes.load ?? (() => Promise.resolve(null)))()),
       signIn: fromPromise(() => (fakes.signIn ?? (() => Promise.resolve(signedIn)))()),
       answerChallenge: fromPromise(() => (fakes.answer ?? (() => Promise.resolve(signedIn)))()),
-      refreshTokens: fromPromise(({ signal }) => (fakes.refresh ?? (() => Promise.resolve(session)))(signal)),
-      clearSession: fromPromise(() => Promise.resolve()),
-      signOut: signOutMachine.provide({
+      refreshTokens: fromPromise(({ signal }) => (fakes.refresh ?? (() => Promise.resolve(refreshed)))(signal)),
+      clearSession: fromPromise(() => (fakes.clearSession ?? (() => Promise.resolve()))()),
+      signOut,
+      outbox: outboxMachine.provide({
         actors: {
-          revokeToken: fromPromise(() => Promise.resolve()),
-          globalSignOut: fromPromise(() => Promise.resolve()),
-          clearTokens: fromPromise(() => (fakes.signOut ? fakes.signOut().then(() => undefined) : Promise.resolve())),
+          pickIntent: fromPromise<PickedIntent, { everyEntry: boolean; tried: readonly string[] }>(async () => ({ intent: null, dropped: 0, pending: 0 })),
+          watchBackoff: fromCallback(() => {}),
+          signOut,
         },
       }),
     },
   });
-  const actor = createActor(machine, { input: { networkTimeoutMs: 1000 } });
+  const actor = createActor(machine, { input: { networkTimeoutMs: 1000, storageTimeoutMs: 1000, refreshSkewMs: 60_000, queueing: true } });
   const emitted: AnyEventObject[] = [];
   actor.on('*', (event) => emitted.push(event));
   actor.start();
   const settle = (predicate: (value: unknown) => boolean) => waitFor(actor, (snapshot) => predicate(snapshot.value));
-  return { actor, emitted, settle };
+  /** The announcements, without the per-call answers. */
+  const announced = () => emitted.filter((e) => e.type !== 'answered');
+  const answersTo = (id: number) => emitted.filter((e) => e.type === 'answered' && e.id === id).map((e) => e.answer as CallAnswer);
+  /** Exactly one answer for `id`: returns it. */
+  const answerOf = (id: number) => {
+    const answers = answersTo(id);
+    expect(answers).toHaveLength(1);
+    return answers[0]!;
+  };
+  /** Waits for `id`'s answer. */
+  const answered = async (id: number) => {
+    for (let i = 0; i < 200 && answersTo(id).length === 0; i += 1) await new Promise((resolve) => setTimeout(resolve, 1));
+    return answerOf(id);
+  };
+  return { actor, emitted, settle, announced, answerOf, answered, answersTo };
 }
 const is = (state: unknown) => (value: unknown) => JSON.stringify(value) === JSON.stringify(state);
-const signIn = { type: 'SIGN_IN', username: 'alice', authFlow: 'USER_SRP_AUTH', credential: 'secret#1' } as const;
-const confirm = { type: 'CONFIRM_SIGN_IN', credential: 'secret#2', userAttributes: {} } as const;
+const signIn = (id: number) => ({ type: 'SIGN_IN', id, username: 'alice', authFlow: 'USER_SRP_AUTH', credential: 'secret#1' }) as const;
+const confirm = (id: number) => ({ type: 'CONFIRM_SIGN_IN', id, credential: 'secret#2', userAttributes: {} }) as const;
+/** A getSession() at a time past the session's expiry (expiresAt: 1): it refreshes. */
+const getSession = (id: number, at = Date.now()) => ({ type: 'GET_SESSION', id, forceRefresh: false, at }) as const;
+const signOutCall = (id: number, global = false) => ({ type: 'SIGN_OUT', id, global }) as const;
+/** Lets pending answers out (the answers of deferred calls arrive on later ticks). */
+const tick = () => new Promise((resolve) => setTimeout(resolve, 5));
 
 test.each([
   ['a stored session', () => Promise.resolve(session), { signedIn: 'active' }],
@@ -54,95 +92,202 @@ test.each([
   await settle(is(state));
 });
 
+test('a call made while the session loads waits for it, then gets one answer', async () => {
+  const { actor, settle, answered } = start({ load: () => Promise.resolve(refreshed) });
+  actor.send(getSession(1, 0));
+  await settle(is({ signedIn: 'active' }));
+  expect(await answered(1)).toEqual({ kind: 'session', username: 'alice', expiresAt: 10_000_000 });
+});
+
 test.each([
   ['NEW_PASSWORD_REQUIRED', 'awaitingNewPassword'],
   ['SOFTWARE_TOKEN_MFA', 'awaitingTotpCode'],
   ['SMS_MFA', 'awaitingSmsCode'],
 ] as const)('%s waits in %s, then a right answer signs in', async (name, state) => {
-  const { actor, emitted, settle } = start({ signIn: () => Promise.resolve(challenge(name)) });
+  const { actor, announced, settle, answerOf } = start({ signIn: () => Promise.resolve(challenge(name)) });
   await settle(is('signedOut'));
-  actor.send(signIn);
+  actor.send(signIn(1));
   await settle(is(state));
   expect(actor.getSnapshot().context.challenge).toMatchObject({ name });
-  actor.send(confirm);
+  expect(answerOf(1)).toMatchObject({ kind: 'challenge', challenge: { name } });
+  actor.send(confirm(2));
   await settle(is({ signedIn: 'active' }));
   expect(actor.getSnapshot().context.challenge).toBeNull();
-  expect(emitted.map((e) => e.type)).toEqual(['challengeRequired', 'signedIn']);
+  expect(announced().map((e) => e.type)).toEqual(['challengeRequired', 'signedIn']);
+  expect(answerOf(2)).toEqual({ kind: 'signedIn' });
+  expect(answerOf(1)).toMatchObject({ kind: 'challenge' }); // still exactly one
 });
 
 test('a wrong code returns to the same challenge; another failure ends the sign-in', async () => {
   let answers = [() => fail('CodeMismatchException'), () => fail('NotAuthorizedException')];
-  const { actor, emitted, settle } = start({ signIn: () => Promise.resolve(challenge('SMS_MFA')), answer: () => answers.shift()!() });
+  const { actor, announced, settle, answerOf } = start({ signIn: () => Promise.resolve(challenge('SMS_MFA')), answer: () => answers.shift()!() });
   await settle(is('signedOut'));
-  actor.send(signIn);
+  actor.send(signIn(1));
   await settle(is('awaitingSmsCode'));
-  actor.send(confirm);
-  await settle((value) => value === 'awaitingSmsCode' && emitted.length === 2);
-  expect(emitted[1]).toEqual({ type: 'challengeAnswerRejected', error: { name: 'CodeMismatchException', message: 'CodeMismatchException' } });
-  actor.send(confirm);
+  actor.send(confirm(2));
+  await settle((value) => value === 'awaitingSmsCode' && announced().length === 2);
+  expect(announced()[1]).toEqual({ type: 'challengeAnswerRejected', error: { name: 'CodeMismatchException', message: 'CodeMismatchException' } });
+  expect(answerOf(2)).toEqual({ kind: 'refused', error: { name: 'CodeMismatchException', message: 'CodeMismatchException' } });
+  actor.send(confirm(3));
   await settle(is('signedOut'));
   expect(actor.getSnapshot().context.lastSignInError).toMatchObject({ name: 'NotAuthorizedException' });
+  expect(answerOf(3)).toEqual({ kind: 'refused', error: { name: 'NotAuthorizedException', message: 'NotAuthorizedException' } });
+  expect(answerOf(1)).toMatchObject({ kind: 'challenge' });
   answers = [];
 });
 
 test('SIGN_OUT during a challenge abandons the sign-in', async () => {
-  const { actor, settle } = start({ signIn: () => Promise.resolve(challenge('SOFTWARE_TOKEN_MFA')) });
+  const { actor, settle, answerOf } = start({ signIn: () => Promise.resolve(challenge('SOFTWARE_TOKEN_MFA')) });
   await settle(is('signedOut'));
-  actor.send(signIn);
+  actor.send(signIn(1));
   await settle(is('awaitingTotpCode'));
-  actor.send({ type: 'SIGN_OUT', global: false });
+  actor.send(signOutCall(2));
   await settle(is('signedOut'));
   expect(actor.getSnapshot().context.challenge).toBeNull();
+  expect(answerOf(2)).toEqual({ kind: 'signOut', outcome: { type: 'complete' } });
 });
 
-describe('refresh', () => {
-  test('success: back to active with the new summary, tokenRefreshed announced', async () => {
-    const fresh = { ...session, expiresAt: 99 };
-    const { actor, emitted, settle } = start({ load: () => Promise.resolve(session), refresh: () => Promise.resolve(fresh) });
+test('calls a state cannot run are refused with a typed error, once each', async () => {
+  const { actor, settle, answerOf } = start({ load: () => Promise.resolve(session) });
+  await settle(is({ signedIn: 'active' }));
+  actor.send(signIn(1));
+  actor.send(confirm(2));
+  expect(answerOf(1)).toEqual({ kind: 'refused', error: REFUSALS.alreadyAuthenticated });
+  expect(answerOf(2)).toEqual({ kind: 'refused', error: REFUSALS.noPendingChallenge });
+});
+
+describe('refresh (GET_SESSION past expiresAt - refreshSkewMs)', () => {
+  test('a session not yet expiring is answered without a refresh', async () => {
+    const { actor, settle, answerOf } = start({ load: () => Promise.resolve({ ...session, expiresAt: 10_000_000 }) });
     await settle(is({ signedIn: 'active' }));
-    actor.send({ type: 'REFRESH' });
+    actor.send(getSession(1, 10_000_000 - 60_001));
+    expect(actor.getSnapshot().value).toEqual({ signedIn: 'active' });
+    expect(answerOf(1)).toEqual({ kind: 'session', username: 'alice', expiresAt: 10_000_000 });
+    actor.send({ type: 'GET_SESSION', id: 2, forceRefresh: true, at: 0 });
     expect(actor.getSnapshot().value).toEqual({ signedIn: 'refreshing' });
-    await settle((value) => is({ signedIn: 'active' })(value) && emitted.length === 1);
+  });
+
+  test('success: back to active with the new summary, tokenRefreshed announced; joined calls share it', async () => {
+    const fresh = { ...session, expiresAt: 10_000_000 };
+    const { actor, announced, settle, answered } = start({ load: () => Promise.resolve(session), refresh: () => Promise.resolve(fresh) });
+    await settle(is({ signedIn: 'active' }));
+    actor.send(getSession(1));
+    expect(actor.getSnapshot().value).toEqual({ signedIn: 'refreshing' });
+    actor.send(getSession(2));
+    await settle((value) => is({ signedIn: 'active' })(value) && announced().length === 1);
     expect(actor.getSnapshot().context.session).toEqual(fresh);
-    expect(emitted).toEqual([{ type: 'tokenRefreshed', username: 'alice' }]);
+    expect(announced()).toEqual([{ type: 'tokenRefreshed', username: 'alice' }]);
+    const expected = { kind: 'session', username: 'alice', expiresAt: 10_000_000 };
+    expect(await answered(1)).toEqual(expected);
+    expect(await answered(2)).toEqual(expected);
   });
 
   test('refused (NotAuthorizedException): endingSession, then signedOut; tokenRefreshFailed and sessionEnded', async () => {
-    const { actor, emitted, settle } = start({ load: () => Promise.resolve(session), refresh: () => fail('NotAuthorizedException') });
+    const { actor, announced, settle, answered } = start({ load: () => Promise.resolve(session), refresh: () => fail('NotAuthorizedException') });
     await settle(is({ signedIn: 'active' }));
-    actor.send({ type: 'REFRESH' });
+    actor.send(getSession(1));
     await settle(is('signedOut'));
-    expect(emitted.map((e) => e.type)).toEqual(['tokenRefreshFailed', 'sessionEnded']);
+    expect(announced().map((e) => e.type)).toEqual(['tokenRefreshFailed', 'sessionEnded']);
     expect(actor.getSnapshot().context.session).toBeNull();
+    expect(await answered(1)).toEqual({ kind: 'noSession' });
   });
 
   test('offline (NetworkError): still signed in, tokenRefreshFailed only', async () => {
-    const { actor, emitted, settle } = start({ load: () => Promise.resolve(session), refresh: () => fail('NetworkError') });
+    const { actor, announced, settle, answered } = start({ load: () => Promise.resolve(session), refresh: () => fail('NetworkError') });
     await settle(is({ signedIn: 'active' }));
-    actor.send({ type: 'REFRESH' });
-    await settle((value) => is({ signedIn: 'active' })(value) && emitted.length === 1);
-    expect(emitted).toEqual([{ type: 'tokenRefreshFailed', error: { name: 'NetworkError', message: 'NetworkError' } }]);
+    actor.send(getSession(1));
+    await settle((value) => is({ signedIn: 'active' })(value) && announced().length === 1);
+    expect(announced()).toEqual([{ type: 'tokenRefreshFailed', error: { name: 'NetworkError', message: 'NetworkError' } }]);
     expect(actor.getSnapshot().context.session).toEqual(session);
+    expect(await answered(1)).toEqual({ kind: 'refused', error: { name: 'NetworkError', message: 'NetworkError' } });
   });
 
   test('SIGN_OUT while refreshing aborts the refresh', async () => {
     let aborted = false;
-    const { actor, settle } = start({
+    const { actor, settle, answered } = start({
       load: () => Promise.resolve(session),
       refresh: (signal) => new Promise((_, reject) => signal.addEventListener('abort', () => ((aborted = true), reject(new Error('aborted'))))),
     });
     await settle(is({ signedIn: 'active' }));
-    actor.send({ type: 'REFRESH' });
-    actor.send({ type: 'SIGN_OUT', global: false });
+    actor.send(getSession(1));
+    actor.send(signOutCall(2));
     expect(aborted).toBe(true);
     await settle(is('signedOut'));
+    expect(await answered(2)).toEqual({ kind: 'signOut', outcome: { type: 'complete', intentId: 'i1' } });
+    expect(await answered(1)).toEqual({ kind: 'noSession' });
   });
 });
 
-test('a failed sign-out (store not cleared) returns to signedIn', async () => {
-  const { actor, emitted, settle } = start({ load: () => Promise.resolve(session), signOut: () => fail('StorageError') });
-  await settle(is({ signedIn: 'active' }));
-  actor.send({ type: 'SIGN_OUT', global: false });
-  await settle((value) => is({ signedIn: 'active' })(value) && emitted.length === 1);
-  expect(emitted[0]).toMatchObject({ type: 'signOutFailed', outcome: { type: 'failed' } });
+describe('sign-out', () => {
+  test('success: signedOut, signedOut announced; a second SIGN_OUT joins the running one', async () => {
+    const { actor, announced, settle, answered } = start({ load: () => Promise.resolve(session) });
+    await settle(is({ signedIn: 'active' }));
+    actor.send(signOutCall(1));
+    actor.send(signOutCall(2));
+    await settle(is('signedOut'));
+    const outcome = { type: 'complete', intentId: 'i1' };
+    expect(await answered(1)).toEqual({ kind: 'signOut', outcome });
+    expect(await answered(2)).toEqual({ kind: 'signOut', outcome });
+    expect(announced()).toEqual([{ type: 'signedOut', outcome }]);
+  });
+
+  test('a failed clear with the tokens not revoked returns to signedIn', async () => {
+    const { actor, announced, settle, answered } = start({
+      load: () => Promise.resolve(session),
+      revoke: () => fail('NetworkError'),
+      clear: () => fail('StorageError'),
+    });
+    await settle(is({ signedIn: 'active' }));
+    actor.send(signOutCall(1));
+    await settle((value) => is({ signedIn: 'active' })(value) && announced().length === 1);
+    expect(announced()[0]).toMatchObject({ type: 'signOutFailed', outcome: { type: 'failed', tokensRevoked: false } });
+    expect(await answered(1)).toMatchObject({ kind: 'signOut', outcome: { type: 'failed', error: { name: 'StorageError' } } });
+  });
+
+  test('a failed clear after a successful revoke lands in revokedButStored; signOut() retries the clear', async () => {
+    let clears = 0;
+    const { actor, announced, settle, answered, answerOf } = start({
+      load: () => Promise.resolve(session),
+      clear: () => fail('StorageError'),
+      clearSession: () => (++clears === 1 ? fail('StorageError') : Promise.resolve()),
+    });
+    await settle(is({ signedIn: 'active' }));
+    actor.send(signOutCall(1));
+    await settle(is('revokedButStored'));
+    expect(announced()[0]).toMatchObject({ type: 'signOutFailed', outcome: { type: 'failed', tokensRevoked: true } });
+    expect(await answered(1)).toMatchObject({ kind: 'signOut', outcome: { type: 'failed', tokensRevoked: true } });
+
+    // The tokens are dead: they are not handed out, and signing in waits for the clear.
+    actor.send(getSession(2));
+    actor.send(signIn(3));
+    expect(answerOf(2)).toEqual({ kind: 'refused', error: REFUSALS.revokedSessionNotCleared });
+    expect(answerOf(3)).toEqual({ kind: 'refused', error: REFUSALS.revokedSessionNotCleared });
+
+    // The first retry of the clear fails again: still revokedButStored.
+    actor.send(signOutCall(4));
+    await settle(is('revokedButStored'));
+    expect(await answered(4)).toMatchObject({ kind: 'signOut', outcome: { type: 'failed', tokensRevoked: true } });
+
+    actor.send(signOutCall(5));
+    await settle(is('signedOut'));
+    expect(await answered(5)).toEqual({ kind: 'signOut', outcome: { type: 'complete' } });
+    await tick();
+    for (const id of [1, 2, 3, 4, 5]) answerOf(id);
+  });
+
+  test('SIGN_OUT when signed out is complete at once', async () => {
+    const { actor, settle, answerOf } = start();
+    await settle(is('signedOut'));
+    actor.send(signOutCall(1, true));
+    expect(answerOf(1)).toEqual({ kind: 'signOut', outcome: { type: 'complete' } });
+  });
+});
+
+test('FLUSH_REVOCATIONS is answered by the outbox child, through the auth machine', async () => {
+  const { actor, settle, answered } = start();
+  actor.send({ type: 'FLUSH_REVOCATIONS', id: 7 });
+  await settle(is('signedOut'));
+  expect(await answered(7)).toEqual({ kind: 'flush', report: { revoked: 0, dropped: 0, pending: 0 } });
+  await tick();
+  expect(await answered(7)).toBeDefined(); // still one answer
 });

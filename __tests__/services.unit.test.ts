@@ -11,6 +11,9 @@ import { createActor, toPromise } from 'xstate';
 import { signOutMachine } from '../machines/signOutMachine';
 import { createServiceRegistry } from '../services/actorServices';
 import { createSignOutActors, type SignOutServices } from '../services/signOutActors';
+import { createSignOutOutbox } from '../services/signOutOutbox';
+import { createSecretVault } from '../services/secretVault';
+import type { SignOutInput } from '../machines/signOutMachine';
 
 const jwt = (claims: object) => `eyJhbGciOiJub25lIn0.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.c2ln`;
 
@@ -108,7 +111,7 @@ describe('redact: every secret of the request, any length, in raw, JSON-escaped 
 });
 
 test('retryable failures: one list, the redirect included', () => {
-  expect([...RETRYABLE_FAILURES].sort()).toEqual(['AbortError', 'InternalErrorException', 'NetworkError', 'ServiceUnavailableException', 'TimeoutError', 'TooManyRequestsException', 'UnexpectedRedirect', 'UnexpectedResponse']);
+  expect([...RETRYABLE_FAILURES].sort()).toEqual(['AbortError', 'InternalErrorException', 'NetworkError', 'NotSent', 'ServiceUnavailableException', 'TimeoutError', 'TooManyRequestsException', 'UnexpectedRedirect', 'UnexpectedResponse']);
   expect(isRetryableFailure('UnexpectedRedirect')).toBe(true);
   expect(isRetryableFailure('NotAuthorizedException')).toBe(false);
 });
@@ -152,8 +155,9 @@ describe('token store', () => {
 
 describe('services bound per actor system (one provided machine, many instances)', () => {
   const registry = createServiceRegistry<SignOutServices>('test');
-  const machine = signOutMachine.provide({ actors: createSignOutActors(registry) });
-  const input = { global: false, revocable: true, networkTimeoutMs: 1000 };
+  const { pickIntent: _pick, watchBackoff: _watch, ...flowActors } = createSignOutActors(registry);
+  const machine = signOutMachine.provide({ actors: flowActors });
+  const input: SignOutInput = { global: false, revocable: true, source: { kind: 'session' }, queueing: false, networkTimeoutMs: 1000, storageTimeoutMs: 1000 };
   const servicesWith = (revoked: string[]) => {
     const storage = createMemoryStorage();
     const store = createTokenStore(storage, { clientId: 'abc123' });
@@ -164,7 +168,8 @@ describe('services bound per actor system (one provided machine, many instances)
       respondToAuthChallenge: async () => ({ kind: 'challenge', name: 'X', parameters: {} }) as const,
       refreshTokens: async () => ({ accessToken: 'a', idToken: 'i' }),
     };
-    return { storage, store, cognito };
+    const outbox = createSignOutOutbox({ storage, clientId: 'abc123', timeoutMs: 1000, persist: false });
+    return { storage, store, cognito, outbox, vault: createSecretVault() };
   };
 
   test('two actors of the same machine each use the services bound to their own system', async () => {
@@ -172,15 +177,15 @@ describe('services bound per actor system (one provided machine, many instances)
     const revokedB: string[] = [];
     const a = servicesWith(revokedA);
     const b = servicesWith(revokedB);
-    await a.store.save({ accessToken: jwt({ username: 'a', exp: 1 }), idToken: 'x', refreshToken: 'refresh-of-a' });
-    await b.store.save({ accessToken: jwt({ username: 'b', exp: 1 }), idToken: 'x', refreshToken: 'refresh-of-b' });
+    await a.store.save({ accessToken: jwt({ username: 'a', origin_jti: 'o', exp: 1 }), idToken: 'x', refreshToken: 'refresh-of-a' });
+    await b.store.save({ accessToken: jwt({ username: 'b', origin_jti: 'o', exp: 1 }), idToken: 'x', refreshToken: 'refresh-of-b' });
     const actorA = createActor(machine, { input });
     const actorB = createActor(machine, { input });
     registry.bind(actorA, a);
     registry.bind(actorB, b);
     actorA.start();
     actorB.start();
-    await expect(Promise.all([toPromise(actorA), toPromise(actorB)])).resolves.toEqual([{ type: 'complete' }, { type: 'complete' }]);
+    await expect(Promise.all([toPromise(actorA), toPromise(actorB)])).resolves.toMatchObject([{ type: 'complete' }, { type: 'complete' }]);
     expect(revokedA).toEqual(['refresh-of-a']);
     expect(revokedB).toEqual(['refresh-of-b']);
     expect(await a.store.load()).toBeNull();

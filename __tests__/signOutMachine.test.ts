@@ -1,63 +1,111 @@
 // Unit tests of the sign-out statechart on its own: services are in-process fakes, the deadline
 // runs on XState's SimulatedClock, so nothing here touches the network or the wall clock.
-import { createActor, fromPromise, SimulatedClock, toPromise } from 'xstate';
-import { signOutMachine, type SignOutInput } from '../machines/signOutMachine';
+import { createActor, fromPromise, SimulatedClock, toPromise, waitFor } from 'xstate';
+import { signOutMachine, type IntentSource, type RecordedIntent, type SettleInput, type SignOutInput } from '../machines/signOutMachine';
 import type { SignOutOutcome } from '../machines/types';
 
 type Call = 'ok' | 'hang' | { name: string; message: string };
 
-function run(input: Partial<SignOutInput>, calls: { revoke?: Call; global?: Call; clear?: Call } = {}) {
+interface Calls {
+  record?: Call;
+  revoke?: Call;
+  global?: Call;
+  clear?: Call;
+  /** settleIntent: whether the outbox kept the intent, or a failure. */
+  settle?: { queued: boolean } | 'hang' | { name: string; message: string };
+  /** What recordIntent finds on the tokens (origin_jti). Default: revocable. */
+  recordRevocable?: boolean;
+}
+
+const BASE: SignOutInput = { global: false, revocable: true, source: { kind: 'session' }, queueing: false, networkTimeoutMs: 3000, storageTimeoutMs: 1000 };
+
+function run(input: Partial<SignOutInput>, calls: Calls = {}) {
   const started: string[] = [];
   const aborted: string[] = [];
-  const fake = (name: string, behaviour: Call = 'ok') =>
-    fromPromise<void>(({ signal }) => {
-      started.push(name);
-      signal.addEventListener('abort', () => aborted.push(name));
-      if (behaviour === 'ok') return Promise.resolve();
-      if (behaviour === 'hang') return new Promise<void>(() => {});
-      return Promise.reject(behaviour);
-    });
+  const inputs: Record<string, unknown> = {};
+  const behave = <T>(name: string, behaviour: Call | { queued: boolean } | undefined, value: T, signal: AbortSignal, input: unknown): Promise<T> => {
+    started.push(name);
+    inputs[name] = input;
+    signal.addEventListener('abort', () => aborted.push(name));
+    if (behaviour === undefined || behaviour === 'ok') return Promise.resolve(value);
+    if (behaviour === 'hang') return new Promise<T>(() => {});
+    if ('queued' in behaviour) return Promise.resolve(behaviour as T);
+    return Promise.reject(behaviour);
+  };
+  const fake = (name: string, behaviour?: Call) => fromPromise<void, { intentId: string }>(({ signal, input }) => behave(name, behaviour, undefined, signal, input));
   const clock = new SimulatedClock();
   const machine = signOutMachine.provide({
-    actors: { revokeToken: fake('revokeToken', calls.revoke), globalSignOut: fake('globalSignOut', calls.global), clearTokens: fake('clearTokens', calls.clear) },
+    actors: {
+      recordIntent: fromPromise<RecordedIntent, { source: IntentSource; global: boolean }>(({ signal, input }) =>
+        behave('recordIntent', calls.record, { intentId: 'i1', revocable: calls.recordRevocable ?? true }, signal, input),
+      ),
+      revokeToken: fake('revokeToken', calls.revoke),
+      globalSignOut: fake('globalSignOut', calls.global),
+      clearTokens: fromPromise<void>(({ signal, input }) => behave('clearTokens', calls.clear, undefined, signal, input)),
+      settleIntent: fromPromise<{ queued: boolean }, SettleInput>(({ signal, input }) => behave('settleIntent', calls.settle, { queued: false }, signal, input)),
+    },
   });
-  const actor = createActor(machine, { input: { global: false, revocable: true, networkTimeoutMs: 3000, ...input }, clock });
+  const actor = createActor(machine, { input: { ...BASE, ...input }, clock });
   const states: string[] = [];
   actor.subscribe((s) => states.push(JSON.stringify(s.value)));
   actor.start();
-  return { actor, clock, started, aborted, states, done: toPromise(actor) as Promise<SignOutOutcome> };
+  /** Waits until the flow reaches `value` (the storage steps resolve on later ticks). */
+  const reach = (value: unknown) => waitFor(actor, (s) => JSON.stringify(s.value) === JSON.stringify(value));
+  return { actor, clock, started, aborted, inputs, states, reach, done: toPromise(actor) as Promise<SignOutOutcome> };
 }
 
 const refused = { name: 'NotAuthorizedException', message: 'Access Token has expired' };
 const network = { name: 'NetworkError', message: 'connection refused' };
+const i1 = { intentId: 'i1' };
 
 describe('local sign-out', () => {
-  test('revokes, then clears: complete', async () => {
+  test('records the intent, revokes, clears, settles: complete', async () => {
     const r = run({});
-    await expect(r.done).resolves.toEqual({ type: 'complete' });
-    expect(r.started).toEqual(['revokeToken', 'clearTokens']);
+    await expect(r.done).resolves.toEqual({ type: 'complete', ...i1 });
+    expect(r.started).toEqual(['recordIntent', 'revokeToken', 'clearTokens', 'settleIntent']);
+    expect(r.inputs.recordIntent).toEqual({ source: { kind: 'session' }, global: false });
+    expect(r.inputs.revokeToken).toEqual(i1);
+    expect(r.inputs.settleIntent).toEqual({ intentId: 'i1', global: false, globalSignedOut: false, revoked: true });
   });
 
   test('RevokeToken fails: partial with revokeTokenError, cache still cleared', async () => {
     const r = run({}, { revoke: network });
-    await expect(r.done).resolves.toEqual({ type: 'partial', revokeTokenError: network });
+    await expect(r.done).resolves.toEqual({ type: 'partial', revokeTokenError: network, finishedBy: 'retrySignOut', ...i1 });
     expect(r.started).toContain('clearTokens');
   });
 
+  test('RevokeToken fails, the outbox keeps the intent: finishedBy outbox', async () => {
+    const r = run({ queueing: true }, { revoke: network, settle: { queued: true } });
+    await expect(r.done).resolves.toEqual({ type: 'partial', revokeTokenError: network, finishedBy: 'outbox', ...i1 });
+  });
+
+  test('RevokeToken refused for good: finishedBy nothing', async () => {
+    const unsupported = { name: 'UnsupportedOperationException', message: 'no' };
+    const r = run({}, { revoke: unsupported });
+    await expect(r.done).resolves.toEqual({ type: 'partial', revokeTokenError: unsupported, finishedBy: 'nothing', ...i1 });
+  });
+
   test('no origin_jti: RevokeToken skipped, TokenRevocationNotEnabled, partial', async () => {
-    const r = run({ revocable: false });
+    const r = run({ revocable: false }, { recordRevocable: false });
     const outcome = await r.done;
-    expect(outcome).toMatchObject({ type: 'partial', revokeTokenError: { name: 'TokenRevocationNotEnabled' } });
-    expect(r.started).toEqual(['clearTokens']);
+    expect(outcome).toMatchObject({ type: 'partial', revokeTokenError: { name: 'TokenRevocationNotEnabled' }, finishedBy: 'nothing' });
+    expect(r.started).toEqual(['recordIntent', 'clearTokens', 'settleIntent']);
+  });
+
+  test('the tokens decide revocability: recordIntent can turn it off', async () => {
+    const r = run({ revocable: true }, { recordRevocable: false });
+    await expect(r.done).resolves.toMatchObject({ type: 'partial', revokeTokenError: { name: 'TokenRevocationNotEnabled' } });
+    expect(r.started).not.toContain('revokeToken');
   });
 
   test('the deadline aborts RevokeToken and records TimeoutError', async () => {
     const r = run({ networkTimeoutMs: 3000 }, { revoke: 'hang' });
+    await r.reach({ callingCognito: 'revoking' });
     r.clock.increment(2999);
-    expect(r.actor.getSnapshot().value).toBe('revoking');
+    expect(r.actor.getSnapshot().value).toEqual({ callingCognito: 'revoking' });
     r.clock.increment(1);
     const outcome = await r.done;
-    expect(outcome).toMatchObject({ type: 'partial', revokeTokenError: { name: 'TimeoutError' } });
+    expect(outcome).toMatchObject({ type: 'partial', revokeTokenError: { name: 'TimeoutError' }, finishedBy: 'retrySignOut' });
     expect(r.aborted).toEqual(['revokeToken']);
   });
 });
@@ -65,45 +113,47 @@ describe('local sign-out', () => {
 describe('global sign-out', () => {
   test('GlobalSignOut succeeds: complete in one call; RevokeToken is not needed', async () => {
     const r = run({ global: true });
-    await expect(r.done).resolves.toEqual({ type: 'complete' });
-    expect(r.started).toEqual(['globalSignOut', 'clearTokens']);
+    await expect(r.done).resolves.toEqual({ type: 'complete', ...i1 });
+    expect(r.started).toEqual(['recordIntent', 'globalSignOut', 'clearTokens', 'settleIntent']);
+    expect(r.inputs.settleIntent).toMatchObject({ global: true, globalSignedOut: true, revoked: false });
   });
 
-  test('GlobalSignOut goes alone first: RevokeToken would revoke the access token it uses', () => {
+  test('GlobalSignOut goes alone first: RevokeToken would revoke the access token it uses', async () => {
     const r = run({ global: true }, { global: 'hang' });
-    expect(r.started).toEqual(['globalSignOut']);
-    expect(r.actor.getSnapshot().value).toEqual({ signingOutGlobally: 'invalidatingSessions' });
+    await r.reach({ callingCognito: { signingOutGlobally: 'invalidatingSessions' } });
+    expect(r.started).toEqual(['recordIntent', 'globalSignOut']);
     r.actor.stop();
   });
 
   test('GlobalSignOut fails, RevokeToken succeeds: partial with globalSignOutError only', async () => {
     const r = run({ global: true }, { global: refused });
-    await expect(r.done).resolves.toEqual({ type: 'partial', globalSignOutError: refused });
-    expect(r.started).toEqual(['globalSignOut', 'revokeToken', 'clearTokens']);
+    await expect(r.done).resolves.toEqual({ type: 'partial', globalSignOutError: refused, finishedBy: 'nothing', ...i1 });
+    expect(r.started).toEqual(['recordIntent', 'globalSignOut', 'revokeToken', 'clearTokens', 'settleIntent']);
   });
 
   test('both fail: partial with both errors', async () => {
     const r = run({ global: true }, { global: refused, revoke: network });
-    await expect(r.done).resolves.toEqual({ type: 'partial', globalSignOutError: refused, revokeTokenError: network });
+    await expect(r.done).resolves.toEqual({ type: 'partial', globalSignOutError: refused, revokeTokenError: network, finishedBy: 'retrySignOut', ...i1 });
   });
 
   test('no origin_jti: GlobalSignOut alone decides; success is complete', async () => {
-    const r = run({ global: true, revocable: false });
-    await expect(r.done).resolves.toEqual({ type: 'complete' });
-    expect(r.started).toEqual(['globalSignOut', 'clearTokens']);
+    const r = run({ global: true, revocable: false }, { recordRevocable: false });
+    await expect(r.done).resolves.toEqual({ type: 'complete', ...i1 });
+    expect(r.started).toEqual(['recordIntent', 'globalSignOut', 'clearTokens', 'settleIntent']);
   });
 
   test('no origin_jti and GlobalSignOut fails: partial with both errors, no RevokeToken call', async () => {
-    const r = run({ global: true, revocable: false }, { global: refused });
+    const r = run({ global: true, revocable: false }, { global: refused, recordRevocable: false });
     const outcome = await r.done;
-    expect(outcome).toMatchObject({ type: 'partial', globalSignOutError: refused, revokeTokenError: { name: 'TokenRevocationNotEnabled' } });
-    expect(r.started).toEqual(['globalSignOut', 'clearTokens']);
+    expect(outcome).toMatchObject({ type: 'partial', globalSignOutError: refused, revokeTokenError: { name: 'TokenRevocationNotEnabled' }, finishedBy: 'nothing' });
+    expect(r.started).toEqual(['recordIntent', 'globalSignOut', 'clearTokens', 'settleIntent']);
   });
 
   test('GlobalSignOut pending at the deadline: aborted; RevokeToken reported as not sent, both TimeoutError', async () => {
     const r = run({ global: true, networkTimeoutMs: 500 }, { global: 'hang' });
+    await r.reach({ callingCognito: { signingOutGlobally: 'invalidatingSessions' } });
     r.clock.increment(499);
-    expect(r.actor.getSnapshot().value).toEqual({ signingOutGlobally: 'invalidatingSessions' });
+    expect(r.actor.getSnapshot().value).toEqual({ callingCognito: { signingOutGlobally: 'invalidatingSessions' } });
     r.clock.increment(1);
     const outcome = await r.done;
     expect(outcome).toMatchObject({
@@ -116,40 +166,127 @@ describe('global sign-out', () => {
 
   test('RevokeToken after a failed GlobalSignOut shares the one deadline of the phase', async () => {
     const r = run({ global: true, networkTimeoutMs: 500 }, { global: network, revoke: 'hang' });
-    await new Promise((resolve) => setImmediate(resolve));
-    expect(r.actor.getSnapshot().value).toEqual({ signingOutGlobally: 'revoking' });
+    await r.reach({ callingCognito: { signingOutGlobally: 'revoking' } });
     r.clock.increment(500);
     await expect(r.done).resolves.toEqual({
       type: 'partial',
       globalSignOutError: network,
       revokeTokenError: expect.objectContaining({ name: 'TimeoutError', message: expect.stringContaining('RevokeToken had not answered') }),
+      finishedBy: 'retrySignOut',
+      ...i1,
     });
     expect(r.aborted).toEqual(['revokeToken']);
   });
 
   test('no origin_jti, GlobalSignOut pending at the deadline: TimeoutError and TokenRevocationNotEnabled', async () => {
-    const r = run({ global: true, revocable: false, networkTimeoutMs: 500 }, { global: 'hang' });
+    const r = run({ global: true, revocable: false, networkTimeoutMs: 500 }, { global: 'hang', recordRevocable: false });
+    await r.reach({ callingCognito: { signingOutGlobally: 'invalidatingSessions' } });
     r.clock.increment(500);
     await expect(r.done).resolves.toMatchObject({ globalSignOutError: { name: 'TimeoutError' }, revokeTokenError: { name: 'TokenRevocationNotEnabled' } });
   });
 });
 
-describe('clearing the cache', () => {
-  test('a failed clear is the only failed outcome', async () => {
-    const storage = { name: 'StorageError', message: 'quota' };
-    const r = run({ global: true }, { global: refused, clear: storage });
-    await expect(r.done).resolves.toEqual({ type: 'failed', error: storage });
-    expect(r.actor.getSnapshot().value).toBe('failed');
+describe('global sign-out with an outbox (queueing)', () => {
+  test.each([network, { name: 'TimeoutError', message: 't' }, { name: 'UnexpectedResponse', message: '503' }, { name: 'TooManyRequestsException', message: 'slow down' }, { name: 'InternalErrorException', message: '500' }])(
+    'a retryable GlobalSignOut failure (%j) stays queued as a global intent: no RevokeToken, finishedBy outbox',
+    async (error) => {
+      const r = run({ global: true, queueing: true }, { global: error, settle: { queued: true } });
+      await expect(r.done).resolves.toEqual({ type: 'partial', globalSignOutError: error, finishedBy: 'outbox', ...i1 });
+      expect(r.started).toEqual(['recordIntent', 'globalSignOut', 'clearTokens', 'settleIntent']);
+      expect(r.inputs.settleIntent).toEqual({ intentId: 'i1', global: true, globalSignedOut: false, revoked: false, globalSignOutError: error });
+    },
+  );
+
+  test('without queueing, a retryable GlobalSignOut failure is followed by RevokeToken at once', async () => {
+    const r = run({ global: true, queueing: false }, { global: network });
+    await expect(r.done).resolves.toEqual({ type: 'partial', globalSignOutError: network, finishedBy: 'retrySignOut', ...i1 });
+    expect(r.started).toEqual(['recordIntent', 'globalSignOut', 'revokeToken', 'clearTokens', 'settleIntent']);
+    expect(r.inputs.settleIntent).toMatchObject({ revoked: true });
   });
 
-  test('visits signedIn → revoking → clearingCache → signedOut', async () => {
+  test('a non-retryable GlobalSignOut failure is followed by RevokeToken, even with queueing', async () => {
+    const r = run({ global: true, queueing: true }, { global: refused });
+    await expect(r.done).resolves.toEqual({ type: 'partial', globalSignOutError: refused, finishedBy: 'nothing', ...i1 });
+    expect(r.started).toEqual(['recordIntent', 'globalSignOut', 'revokeToken', 'clearTokens', 'settleIntent']);
+  });
+
+  test('queued, but the outbox did not keep it: the app must retry (finishedBy retrySignOut)', async () => {
+    const r = run({ global: true, queueing: true }, { global: network, settle: { queued: false } });
+    await expect(r.done).resolves.toMatchObject({ type: 'partial', finishedBy: 'retrySignOut' });
+    expect(r.started).not.toContain('revokeToken');
+  });
+
+  test('settleIntent failing or silent: the intent counts as queued when queueing', async () => {
+    const failing = run({ global: true, queueing: true }, { global: network, settle: { name: 'StorageError', message: 'quota' } });
+    await expect(failing.done).resolves.toMatchObject({ type: 'partial', finishedBy: 'outbox' });
+    const silent = run({ global: true, queueing: true, storageTimeoutMs: 100 }, { global: network, settle: 'hang' });
+    await silent.reach('settlingIntent');
+    silent.clock.increment(100);
+    await expect(silent.done).resolves.toMatchObject({ type: 'partial', finishedBy: 'outbox' });
+  });
+});
+
+describe('intent sources', () => {
+  test('a queued intent skips recording and clearing: its tokens are in the outbox already', async () => {
+    const r = run({ global: true, queueing: true, source: { kind: 'queued', intentId: 'q7' } });
+    await expect(r.done).resolves.toEqual({ type: 'complete', intentId: 'q7' });
+    expect(r.started).toEqual(['globalSignOut', 'settleIntent']);
+    expect(r.inputs.globalSignOut).toEqual({ intentId: 'q7' });
+  });
+
+  test('a retry records its tokens but does not clear the (already cleared) session', async () => {
+    const r = run({ source: { kind: 'retry', credential: 'secret#3' } });
+    await expect(r.done).resolves.toEqual({ type: 'complete', ...i1 });
+    expect(r.started).toEqual(['recordIntent', 'revokeToken', 'settleIntent']);
+    expect(r.inputs.recordIntent).toEqual({ source: { kind: 'retry', credential: 'secret#3' }, global: false });
+  });
+
+  test('recordIntent fails: nothing is sent; both calls reported as not sent; the cache is still cleared', async () => {
+    const r = run({ global: true }, { record: { name: 'StorageError', message: 'unreadable' } });
+    const outcome = await r.done;
+    // No intent holds the tokens, so nothing could retry with them.
+    expect(outcome).toMatchObject({ type: 'partial', globalSignOutError: { name: 'NotSent' }, revokeTokenError: { name: 'NotSent' }, finishedBy: 'nothing' });
+    expect(outcome).not.toHaveProperty('intentId');
+    expect(r.started).toEqual(['recordIntent', 'clearTokens', 'settleIntent']);
+    expect(r.inputs.settleIntent).not.toHaveProperty('intentId');
+  });
+
+  test('recordIntent silent past storageTimeoutMs: nothing is sent', async () => {
+    const r = run({ storageTimeoutMs: 200 }, { record: 'hang' });
+    r.clock.increment(200);
+    await expect(r.done).resolves.toMatchObject({ type: 'partial', revokeTokenError: { name: 'NotSent', message: expect.stringContaining('storageTimeoutMs') } });
+    expect(r.started).not.toContain('revokeToken');
+  });
+});
+
+describe('clearing the cache', () => {
+  const storage = { name: 'StorageError', message: 'quota' };
+
+  test('a failed clear is the only failed outcome; tokensRevoked says whether the server calls killed them', async () => {
+    const revoked = run({ global: true }, { global: refused, clear: storage });
+    await expect(revoked.done).resolves.toEqual({ type: 'failed', error: storage, tokensRevoked: true, globalSignOutError: refused, ...i1 });
+    expect(revoked.actor.getSnapshot().value).toBe('failed');
+    const notRevoked = run({}, { revoke: network, clear: storage });
+    await expect(notRevoked.done).resolves.toEqual({ type: 'failed', error: storage, tokensRevoked: false, revokeTokenError: network, ...i1 });
+  });
+
+  test('a clear silent past twice storageTimeoutMs fails the flow', async () => {
+    const r = run({ storageTimeoutMs: 100 }, { clear: 'hang' });
+    await r.reach('clearingCache');
+    r.clock.increment(199);
+    expect(r.actor.getSnapshot().value).toBe('clearingCache');
+    r.clock.increment(1);
+    await expect(r.done).resolves.toMatchObject({ type: 'failed', error: { name: 'StorageError' }, tokensRevoked: true });
+  });
+
+  test('visits recordingIntent → callingCognito.revoking → clearingCache → settlingIntent → done', async () => {
     const r = run({});
     await r.done;
-    expect(r.states).toEqual(['"revoking"', '"clearingCache"', '"signedOut"']);
+    expect([...new Set(r.states)]).toEqual(['"recordingIntent"', '{"callingCognito":"revoking"}', '"clearingCache"', '"settlingIntent"', '"done"']);
   });
 });
 
 test('an actor that was not provided fails loudly, naming itself', async () => {
-  const actor = createActor(signOutMachine, { input: { global: false, revocable: true, networkTimeoutMs: 10 } }).start();
-  await expect(toPromise(actor)).resolves.toMatchObject({ type: 'failed', error: { name: 'ActorNotProvided' } });
+  const actor = createActor(signOutMachine, { input: { ...BASE, networkTimeoutMs: 10 } }).start();
+  await expect(toPromise(actor)).resolves.toMatchObject({ type: 'failed', error: { name: 'ActorNotProvided', message: expect.stringContaining('clearTokens') } });
 });

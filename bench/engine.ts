@@ -14,9 +14,11 @@
 //    with the services ≈ the floor.
 import { CognitoIdentityProviderClient, InitiateAuthCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { createActor, fromPromise, setup, toPromise } from 'xstate';
-import { signOutMachine } from '../machines/index';
+import { signOutMachine, type IntentSource, type RecordedIntent, type SettleInput, type SignOutInput } from '../machines/index';
 import type { CognitoService } from '../services/cognito';
 import { createSignOutActors } from '../services/signOutActors';
+import { createSignOutOutbox } from '../services/signOutOutbox';
+import { createSecretVault } from '../services/secretVault';
 import { createTokenStore, type TokenStore } from '../services/tokenStore';
 import { startCognitoEmulator } from '../src/testing/index';
 import { mapStorage, type Row } from './util';
@@ -72,7 +74,16 @@ const minimalMachine = setup({ actors: { a: nop, b: nop } }).createMachine({
   },
 });
 
-const noopSignOutMachine = signOutMachine.provide({ actors: { revokeToken: nop, globalSignOut: nop, clearTokens: nop } });
+const nopCall = fromPromise<void, { intentId: string }>(async () => {});
+const noopSignOutMachine = signOutMachine.provide({
+  actors: {
+    recordIntent: fromPromise<RecordedIntent, { source: IntentSource; global: boolean }>(async () => ({ intentId: 'bench', revocable: true })),
+    revokeToken: nopCall,
+    globalSignOut: nopCall,
+    clearTokens: nop,
+    settleIntent: fromPromise<{ queued: boolean }, SettleInput>(async () => ({ queued: false })),
+  },
+});
 
 const SECTION = '4. Engine overhead (in-process transport answering at once)';
 const DIAGNOSTIC = '— (reported)';
@@ -95,8 +106,11 @@ export async function benchEngine(log: (s: string) => void): Promise<Row[]> {
     const storage = mapStorage();
     const store: TokenStore = createTokenStore(storage, { clientId: pool.clientId, userPoolId: pool.userPoolId });
     const cognito = instantCognito();
-    const machine = signOutMachine.provide({ actors: createSignOutActors({ cognito, store }) });
-    const input = { global, revocable: true, networkTimeoutMs: 3000 };
+    // The outbox in memory only (revocationOutbox: false): each sign-out records and settles its intent.
+    const outbox = createSignOutOutbox({ storage, clientId: pool.clientId, timeoutMs: 1000, persist: false });
+    const { pickIntent: _pick, watchBackoff: _watch, ...flowActors } = createSignOutActors({ cognito, store, outbox, vault: createSecretVault() });
+    const machine = signOutMachine.provide({ actors: flowActors });
+    const input: SignOutInput = { global, revocable: true, source: { kind: 'session' }, queueing: false, networkTimeoutMs: 3000, storageTimeoutMs: 1000 };
 
     const engine = async () => {
       storage.items.set(key, session);

@@ -1,6 +1,6 @@
 // A header that shows who is signed in, and a sign-out button that reports what the sign-out did.
 import { useState } from 'react';
-import type { Auth } from '../../src/index.js';
+import type { Auth, SignOutResult } from '../../src/index.js';
 import { summarizeSignOut, useAuthState, type AuthView, type SignOutPhase, type SignOutSummary } from './useAuthState.js';
 
 const PHASE_TEXT: Record<SignOutPhase, string> = {
@@ -24,6 +24,19 @@ export function describeSignOut(summary: SignOutSummary): string {
       return `Signed out on this device. The server did not confirm it (${names}).${others}`;
     }
   }
+}
+
+/** The token-free summary of a SignOutResult (which carries the retry tokens of a partial sign-out). */
+export function summarizeResult(result: SignOutResult): SignOutSummary {
+  if (result.type === 'failed') return { type: 'failed', name: result.error.name };
+  if (result.type === 'complete') return { type: 'complete' };
+  // Error names only; finishedBy says who finishes it (the outbox, a retrySignOut(), or nothing).
+  return summarizeSignOut({
+    type: 'partial',
+    finishedBy: result.finishedBy,
+    ...(result.globalSignOutError && { globalSignOutError: { name: result.globalSignOutError.name, message: result.globalSignOutError.message } }),
+    ...(result.revokeTokenError && { revokeTokenError: { name: result.revokeTokenError.name, message: result.revokeTokenError.message } }),
+  });
 }
 
 export function statusText(view: AuthView): string {
@@ -55,7 +68,7 @@ export function SignOutButton({ auth, global = false }: { auth: Auth; global?: b
   async function signOut() {
     setOutcome(null);
     const result = await auth.signOut({ global }); // never rejects for network reasons; bounded by networkTimeoutMs
-    setOutcome(summarizeSignOut(result));
+    setOutcome(summarizeResult(result));
   }
 
   const signingOut = view.status === 'signingOut';

@@ -1,0 +1,256 @@
+// The sign-out outbox: unit tests of createSignOutOutbox (write-ahead intents, settle decisions,
+// backoff, pick), then end to end through the emulator: flushRevocations() and a restart.
+import { CognitoIdentityProviderClient, InitiateAuthCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { createSignOutOutbox, outboxKey, settlementOf, type OutboxOptions } from '../services/signOutOutbox';
+import { createMemoryStorage } from '../services/storage';
+import type { SettleInput } from '../machines/signOutMachine';
+import { createAuth, type AuthConfig } from '../src/index';
+import { startCognitoEmulator, type CognitoEmulator } from '../src/testing/index';
+import { expectSignedOutStore, inspectableStorage } from './support/harness';
+
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+
+const jwt = (claims: object) => `eyJhbGciOiJub25lIn0.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.c2ln`;
+const network = { name: 'NetworkError', message: 'offline' };
+const refused = { name: 'NotAuthorizedException', message: 'no' };
+const KEY = outboxKey('c1');
+
+describe('settlementOf', () => {
+  const base: SettleInput = { intentId: 'i', global: false, globalSignedOut: false, revoked: false };
+  test.each<[string, SettleInput, ReturnType<typeof settlementOf>]>([
+    ['GlobalSignOut succeeded', { ...base, global: true, globalSignedOut: true }, 'remove'],
+    ['RevokeToken succeeded', { ...base, revoked: true }, 'remove'],
+    ['RevokeToken succeeded after a failed GlobalSignOut', { ...base, global: true, globalSignOutError: refused, revoked: true }, 'remove'],
+    ['a global intent whose GlobalSignOut failed retryably', { ...base, global: true, globalSignOutError: network }, 'keepGlobal'],
+    ['a global intent, throttled', { ...base, global: true, globalSignOutError: { name: 'TooManyRequestsException', message: '' } }, 'keepGlobal'],
+    ['a retryable RevokeToken failure', { ...base, revokeTokenError: network }, 'keepLocal'],
+    ['GlobalSignOut refused, RevokeToken retryable', { ...base, global: true, globalSignOutError: refused, revokeTokenError: { name: 'TimeoutError', message: '' } }, 'keepLocal'],
+    ['RevokeToken refused for good', { ...base, revokeTokenError: { name: 'UnsupportedOperationException', message: '' } }, 'remove'],
+    ['revocation not enabled', { ...base, revokeTokenError: { name: 'TokenRevocationNotEnabled', message: '' } }, 'remove'],
+    ['both refused for good', { ...base, global: true, globalSignOutError: refused, revokeTokenError: refused }, 'remove'],
+  ])('%s: %s', (_, input, expected) => {
+    expect(settlementOf(input)).toBe(expected);
+  });
+});
+
+describe('createSignOutOutbox', () => {
+  let clock = 1_000_000;
+  beforeEach(() => {
+    clock = 1_000_000;
+  });
+  const outboxOver = (storage = createMemoryStorage(), options: Partial<OutboxOptions> = {}) =>
+    createSignOutOutbox({ storage, clientId: 'c1', timeoutMs: 1000, persist: true, retryBaseMs: 1000, now: () => clock, ...options });
+  const stored = (storage: ReturnType<typeof createMemoryStorage>) => JSON.parse((storage.getItem(KEY) as string | null) ?? 'null') as { version: number; entries: Array<Record<string, unknown>> } | null;
+  const access = jwt({ username: 'alice', origin_jti: 'o', exp: 1 });
+  const tokens = { accessToken: access, refreshToken: 'refresh-1' };
+  /** Intents an earlier process left: written by another instance, so no running flow holds them. */
+  async function leftBehind(storage: ReturnType<typeof createMemoryStorage>, refreshTokens: string[], global = false) {
+    const earlier = outboxOver(storage);
+    for (const refreshToken of refreshTokens) await earlier.record({ accessToken: jwt({ username: refreshToken, origin_jti: 'o', exp: 1 }), refreshToken }, global);
+  }
+
+  test('write-ahead: record() stores the intent before any request, and tokensOf reads it back', async () => {
+    const storage = createMemoryStorage();
+    const outbox = outboxOver(storage);
+    const id = await outbox.record(tokens, true);
+    expect(stored(storage)).toMatchObject({ version: 2, entries: [{ id, global: true, tokens, queuedAt: clock, attempts: 0 }] });
+    expect(outbox.tokensOf(id)).toEqual(tokens);
+    await expect(outbox.holds(tokens)).resolves.toBe(true);
+  });
+
+  test('a local intent keeps only the refresh token', async () => {
+    const storage = createMemoryStorage();
+    const outbox = outboxOver(storage);
+    const id = await outbox.record(tokens, false);
+    expect(outbox.tokensOf(id)).toEqual({ refreshToken: 'refresh-1' });
+    expect(storage.getItem(KEY) as string).not.toContain(access);
+  });
+
+  test('the same tokens are one intent: a retry reuses the queued entry', async () => {
+    const outbox = outboxOver();
+    const first = await outbox.record(tokens, false);
+    await outbox.settle({ intentId: first, global: false, globalSignedOut: false, revoked: false, revokeTokenError: network });
+    const again = await outbox.record(tokens, false);
+    expect(again).toBe(first);
+  });
+
+  test('settle removes the entry when the tokens are dead, and a final refusal', async () => {
+    const storage = createMemoryStorage();
+    const outbox = outboxOver(storage);
+    const a = await outbox.record({ refreshToken: 'a' }, false);
+    const b = await outbox.record({ refreshToken: 'b' }, false);
+    await expect(outbox.settle({ intentId: a, global: false, globalSignedOut: false, revoked: true })).resolves.toEqual({ queued: false });
+    await expect(outbox.settle({ intentId: b, global: false, globalSignedOut: false, revoked: false, revokeTokenError: refused })).resolves.toEqual({ queued: false });
+    expect(storage.getItem(KEY)).toBeNull();
+    // Its tokens stay readable once, for the retry tokens of a partial result.
+    expect(outbox.takeTokens(b)).toEqual({ refreshToken: 'b' });
+    expect(outbox.takeTokens(b)).toBeUndefined();
+  });
+
+  test('settle keeps a retryable failure with backoff: keepGlobal keeps a global intent global, keepLocal makes it local', async () => {
+    const storage = createMemoryStorage();
+    const outbox = outboxOver(storage);
+    const g = await outbox.record(tokens, true);
+    await expect(outbox.settle({ intentId: g, global: true, globalSignedOut: false, revoked: false, globalSignOutError: network })).resolves.toEqual({ queued: true });
+    expect(stored(storage)!.entries[0]).toMatchObject({ id: g, global: true, attempts: 1 });
+    const wait = await outbox.nextAttemptIn();
+    expect(wait).toBeGreaterThanOrEqual(500); // 1000 ms base, jitter 0.5–1
+    expect(wait).toBeLessThanOrEqual(1000);
+    await outbox.settle({ intentId: g, global: true, globalSignedOut: false, revoked: false, globalSignOutError: refused, revokeTokenError: network });
+    expect(stored(storage)!.entries[0]).toMatchObject({ id: g, global: false, attempts: 2 });
+    expect(await outbox.nextAttemptIn()).toBeGreaterThanOrEqual(1000); // doubled
+  });
+
+  test('pick takes what is due; everyEntry ignores the backoff; tried entries are skipped', async () => {
+    const storage = createMemoryStorage();
+    await leftBehind(storage, ['t1', 't2']);
+    const outbox = outboxOver(storage);
+    const first = await outbox.pick(false, []);
+    expect(first).toMatchObject({ intent: { global: false, revocable: true }, dropped: 0, pending: 2 });
+    const id = first.intent!.intentId;
+    await outbox.settle({ intentId: id, global: false, globalSignedOut: false, revoked: false, revokeTokenError: network }); // backs off
+    const second = await outbox.pick(false, [id]);
+    expect(second.intent).not.toBeNull();
+    expect(second.intent!.intentId).not.toBe(id);
+    await outbox.settle({ intentId: second.intent!.intentId, global: false, globalSignedOut: false, revoked: true });
+    // Only the backed-off entry is left: not due, unless everyEntry.
+    await expect(outbox.pick(false, [])).resolves.toEqual({ intent: null, dropped: 0, pending: 1 });
+    await expect(outbox.pick(true, [id])).resolves.toEqual({ intent: null, dropped: 0, pending: 1 });
+    await expect(outbox.pick(true, [])).resolves.toMatchObject({ intent: { intentId: id } });
+  });
+
+  test('the backoff passes: pick takes the entry without everyEntry', async () => {
+    const outbox = outboxOver();
+    const id = await outbox.record({ refreshToken: 'r' }, false);
+    await outbox.settle({ intentId: id, global: false, globalSignedOut: false, revoked: false, revokeTokenError: network });
+    await expect(outbox.pick(false, [])).resolves.toMatchObject({ intent: null, pending: 1 });
+    clock += 1000;
+    await expect(outbox.pick(false, [])).resolves.toMatchObject({ intent: { intentId: id } });
+  });
+
+  test('an intent a running sign-out holds is left alone by pick until it settles', async () => {
+    const outbox = outboxOver();
+    const id = await outbox.record({ refreshToken: 'mine' }, false);
+    await expect(outbox.pick(true, [])).resolves.toEqual({ intent: null, dropped: 0, pending: 0 });
+    await outbox.settle({ intentId: id, global: false, globalSignedOut: false, revoked: false, revokeTokenError: network });
+    await expect(outbox.pick(true, [])).resolves.toMatchObject({ intent: { intentId: id } });
+  });
+
+  test('entries older than maxAgeMs are dropped unsent', async () => {
+    const storage = createMemoryStorage();
+    await leftBehind(storage, ['old']);
+    clock += 20_000;
+    await leftBehind(storage, ['new']);
+    const outbox = outboxOver(storage, { maxAgeMs: 10_000 });
+    const picked = await outbox.pick(true, []);
+    expect(picked).toMatchObject({ dropped: 1, pending: 1 });
+    expect(outbox.tokensOf(picked.intent!.intentId)).toEqual({ refreshToken: 'new' });
+    expect(storage.getItem(KEY) as string).not.toContain('"old"');
+  });
+
+  test('version-1 entries (a refresh token each) are read as local intents', async () => {
+    const storage = createMemoryStorage();
+    storage.setItem(KEY, JSON.stringify({ version: 1, entries: [{ token: 'v1-refresh', queuedAt: clock, attempts: 2, notBefore: 0 }] }));
+    const outbox = outboxOver(storage);
+    const picked = await outbox.pick(false, []);
+    expect(picked).toMatchObject({ intent: { global: false, revocable: true }, pending: 1 });
+    expect(outbox.tokensOf(picked.intent!.intentId)).toEqual({ refreshToken: 'v1-refresh' });
+    await expect(outbox.holds({ refreshToken: 'v1-refresh' })).resolves.toBe(true);
+  });
+
+  test('an unreadable outbox reads as empty and is replaced by the next write', async () => {
+    const storage = createMemoryStorage();
+    storage.setItem(KEY, '{nope');
+    const outbox = outboxOver(storage);
+    expect(await outbox.nextAttemptIn()).toBeNull();
+    await outbox.record({ refreshToken: 't' }, false);
+    await expect(outbox.holds({ refreshToken: 't' })).resolves.toBe(true);
+    expect(stored(storage)).toMatchObject({ version: 2 });
+  });
+
+  test('persist: false keeps nothing in storage, and removes the intent when it settles', async () => {
+    const storage = createMemoryStorage();
+    const outbox = outboxOver(storage, { persist: false });
+    const id = await outbox.record(tokens, true);
+    expect(storage.getItem(KEY)).toBeNull();
+    expect(outbox.tokensOf(id)).toEqual(tokens); // the flow still runs from memory
+    await expect(outbox.settle({ intentId: id, global: true, globalSignedOut: false, revoked: false, globalSignOutError: network })).resolves.toEqual({ queued: false });
+    expect(storage.getItem(KEY)).toBeNull();
+    expect(await outbox.nextAttemptIn()).toBeNull();
+  });
+
+  test('a storage that fails cannot block record(): the intent lives on in memory', async () => {
+    const failing = { getItem: () => null, setItem: () => { throw new Error('quota'); }, removeItem: () => {} };
+    const outbox = createSignOutOutbox({ storage: failing, clientId: 'c1', timeoutMs: 100, persist: true, now: () => clock });
+    const id = await outbox.record({ refreshToken: 'r' }, false);
+    expect(outbox.tokensOf(id)).toEqual({ refreshToken: 'r' });
+  });
+});
+
+describe('outbox (end to end)', () => {
+  let emu: CognitoEmulator;
+  let checker: CognitoIdentityProviderClient;
+  beforeAll(async () => {
+    emu = await startCognitoEmulator();
+    checker = new CognitoIdentityProviderClient({ region: emu.region, endpoint: emu.endpoint, maxAttempts: 1 });
+  });
+  afterAll(async () => {
+    checker.destroy();
+    await emu.close();
+  });
+  afterEach(() => emu.faults.clear());
+
+  const refreshes = (clientId: string, refreshToken: string) =>
+    checker.send(new InitiateAuthCommand({ AuthFlow: 'REFRESH_TOKEN_AUTH', ClientId: clientId, AuthParameters: { REFRESH_TOKEN: refreshToken } })).then(
+      () => 'accepted',
+      (error: Error) => error.name,
+    );
+  async function signedIn(config: Partial<AuthConfig> = {}) {
+    const setup = emu.setup();
+    const storage = inspectableStorage();
+    const auth = createAuth({ userPoolId: setup.userPoolId, userPoolClientId: setup.clientId, endpoint: emu.endpoint, storage, ...config });
+    await auth.signIn({ username: setup.username, password: setup.password, authFlow: 'USER_PASSWORD_AUTH' });
+    const tokens = JSON.parse(storage.getItem(`authchart.${setup.clientId}.session`)!) as { accessToken: string; idToken: string; refreshToken: string };
+    return { auth, storage, setup, tokens };
+  }
+  /** Polls a condition the background work will make true; the cap only stops a broken test. */
+  async function eventually(check: () => Promise<boolean>) {
+    for (let i = 0; i < 400 && !(await check()); i += 1) await new Promise((resolve) => setTimeout(resolve, 25));
+    expect(await check()).toBe(true);
+  }
+
+  test('offline sign-out: the refresh token waits in the outbox; flushRevocations revokes it once online', async () => {
+    const { auth, storage, setup, tokens } = await signedIn({ revocationOutbox: { retryBaseMs: 600_000 } });
+    emu.faults.set('RevokeToken', { type: 'reset' });
+    await expect(auth.signOut()).resolves.toMatchObject({ type: 'partial', revokeTokenError: { name: 'NetworkError' }, finishedBy: 'outbox' });
+    expect(expectSignedOutStore(storage, tokens)).toBe(true);
+    expect(await refreshes(setup.clientId, tokens.refreshToken)).toBe('accepted');
+    emu.faults.clear();
+    await expect(auth.flushRevocations()).resolves.toEqual({ revoked: 1, dropped: 0, pending: 0 });
+    expect(await refreshes(setup.clientId, tokens.refreshToken)).toBe('NotAuthorizedException');
+    expect(storage.items.size).toBe(0);
+    await auth.stop();
+  });
+
+  test('the next createAuth over the same storage drains the outbox', async () => {
+    const { auth, storage, setup, tokens } = await signedIn({ revocationOutbox: { retryBaseMs: 600_000 } });
+    emu.faults.set('RevokeToken', { type: 'reset' });
+    await expect(auth.signOut()).resolves.toMatchObject({ type: 'partial', finishedBy: 'outbox' });
+    await auth.stop();
+    emu.faults.clear();
+    expect(await refreshes(setup.clientId, tokens.refreshToken)).toBe('accepted');
+    const again = createAuth({ userPoolId: setup.userPoolId, userPoolClientId: setup.clientId, endpoint: emu.endpoint, storage });
+    await eventually(async () => (await refreshes(setup.clientId, tokens.refreshToken)) === 'NotAuthorizedException');
+    await eventually(async () => storage.items.size === 0);
+    await again.stop();
+  });
+
+  test('revocationOutbox: false keeps nothing; the app is told to retry itself', async () => {
+    const off = await signedIn({ revocationOutbox: false });
+    emu.faults.set('RevokeToken', { type: 'reset' });
+    await expect(off.auth.signOut()).resolves.toMatchObject({ type: 'partial', finishedBy: 'retrySignOut' });
+    expect(off.storage.items.size).toBe(0);
+    await expect(off.auth.flushRevocations()).resolves.toEqual({ revoked: 0, dropped: 0, pending: 0 });
+    await off.auth.stop();
+  });
+});
