@@ -126,7 +126,7 @@ export const authMachine = setup({
     }),
     /** The refresh is over without an answer for its waiters: they ask again where the machine lands. */
     deferSessionWaiters: assign(({ context }) => ({
-      deferred: [...context.deferred, ...context.sessionWaiters.map((id): SessionCall => ({ type: 'GET_SESSION', id, forceRefresh: false, at: 0 }))],
+      deferred: [...context.deferred, ...context.sessionWaiters.map((id): SessionCall => ({ type: 'GET_SESSION', id, forceRefresh: false, at: Number.MIN_SAFE_INTEGER }))],
       sessionWaiters: [],
     })),
     refuseSessionWaiters: enqueueActions(({ context, enqueue }, error: ErrorInfo) => {

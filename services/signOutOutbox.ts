@@ -89,6 +89,7 @@ export function createSignOutOutbox(options: OutboxOptions): SignOutOutbox {
   const inFlow = new Set<string>(); // claimed by a running sign-out or retry
   const inDrain = new Set<string>(); // claimed by the running drain (drains never overlap)
   const receipts = new Map<string, IntentTokens>();
+  const finished = new Set<string>(); // removed in this process: a stale stored copy never brings them back
   const backoff = (attempts: number) => Math.min(retryBaseMs * 2 ** (attempts - 1), OUTBOX_DEFAULTS.maxRetryMs) * (0.5 + Math.random() / 2);
 
   /** Reads storage into memory (storage wins for entries it has; memory keeps the ones it could not write). */
@@ -96,7 +97,7 @@ export function createSignOutOutbox(options: OutboxOptions): SignOutOutbox {
     !persist
       ? Promise.resolve([...memory.values()])
       : run('read the sign-out outbox', async () => {
-          for (const intent of parseIntents(await storage.getItem(key))) if (!memory.has(intent.id)) memory.set(intent.id, intent);
+          for (const intent of parseIntents(await storage.getItem(key))) if (!memory.has(intent.id) && !finished.has(intent.id)) memory.set(intent.id, intent);
           return [...memory.values()];
         });
   const write = (): Promise<void> =>
@@ -105,7 +106,11 @@ export function createSignOutOutbox(options: OutboxOptions): SignOutOutbox {
       : run('update the sign-out outbox', async () => {
           const entries = [...memory.values()];
           if (entries.length > 0) return storage.setItem(key, JSON.stringify({ version: 2, entries }));
-          await storage.removeItem(key);
+          try {
+            await storage.removeItem(key);
+          } catch {
+            await storage.setItem(key, JSON.stringify({ version: 2, entries: [] })); // a storage that cannot remove: an empty list serves
+          }
         });
   const keepReceipt = (intent: Intent) => {
     receipts.set(intent.id, intent.tokens);
@@ -136,7 +141,10 @@ export function createSignOutOutbox(options: OutboxOptions): SignOutOutbox {
       if (!intent) return { queued: false };
       keepReceipt(intent);
       const settlement = persist ? settlementOf(input) : 'remove';
-      if (settlement === 'remove') memory.delete(intentId);
+      if (settlement === 'remove') {
+        memory.delete(intentId);
+        finished.add(intentId);
+      }
       else memory.set(intentId, { ...intent, global: settlement === 'keepGlobal', attempts: intent.attempts + 1, notBefore: now() + backoff(intent.attempts + 1) });
       await write();
       return { queued: settlement !== 'remove' };
@@ -149,6 +157,7 @@ export function createSignOutOutbox(options: OutboxOptions): SignOutOutbox {
       for (const intent of await load()) {
         if (now() - intent.queuedAt > maxAgeMs && !busy(intent.id)) {
           memory.delete(intent.id);
+          finished.add(intent.id);
           dropped += 1;
         }
       }

@@ -12,35 +12,36 @@ interface Scenario {
   arrange?: (emu: CognitoEmulator) => void;
   storage?: (base: Map<string, string>) => StorageLike;
   /** What must hold: the result, and what the server says of the old tokens. */
-  expected: { result: SignOutResult['type']; errors?: string[]; refresh: string; getUser: string; queued?: boolean };
+  expected: { result: SignOutResult['type']; errors?: string[]; refresh: string; getUser: string; queued?: boolean; state?: string; finishedBy?: string };
 }
 
 export const signOutScenarios: Scenario[] = [
   { title: 'Local sign-out', global: false, expected: { result: 'complete', refresh: 'rejected', getUser: 'rejected' } },
   { title: 'Global sign-out', global: true, expected: { result: 'complete', refresh: 'rejected', getUser: 'rejected' } },
   {
-    title: 'Global sign-out, GlobalSignOut failing (503)',
+    title: 'Global sign-out, GlobalSignOut failing (503): queued as a global intent, finished by the outbox',
     global: true,
     arrange: (emu) => emu.faults.set('GlobalSignOut', { type: 'httpStatus', status: 503 }),
-    expected: { result: 'partial', errors: ['globalSignOutError:UnexpectedResponse'], refresh: 'rejected', getUser: 'rejected' },
+    // No RevokeToken: it would revoke the access token and make the global half impossible.
+    expected: { result: 'partial', errors: ['globalSignOutError:UnexpectedResponse'], refresh: 'accepted', getUser: 'accepted', queued: true, finishedBy: 'outbox' },
   },
   {
     title: 'Server blackholed (never answers), default networkTimeoutMs',
     global: false,
     arrange: (emu) => emu.faults.set('*', { type: 'blackhole' }),
-    expected: { result: 'partial', errors: ['revokeTokenError:TimeoutError'], refresh: 'accepted', getUser: 'accepted', queued: true },
+    expected: { result: 'partial', errors: ['revokeTokenError:TimeoutError'], refresh: 'accepted', getUser: 'accepted', queued: true, finishedBy: 'outbox' },
   },
   {
     title: 'App client without token revocation (no origin_jti)',
     global: false,
     revocation: false,
-    expected: { result: 'partial', errors: ['revokeTokenError:TokenRevocationNotEnabled'], refresh: 'accepted', getUser: 'accepted' },
+    expected: { result: 'partial', errors: ['revokeTokenError:TokenRevocationNotEnabled'], refresh: 'accepted', getUser: 'accepted', finishedBy: 'nothing' },
   },
   {
-    title: 'Storage that cannot be cleared',
+    title: 'Storage that cannot be cleared: revoked on the server, so the kept tokens are never handed out',
     global: false,
     storage: (items) => ({ getItem: (k) => items.get(k) ?? null, setItem: (k, v) => void items.set(k, v), removeItem: () => { throw new Error('read-only storage'); } }),
-    expected: { result: 'failed', refresh: 'rejected', getUser: 'rejected' },
+    expected: { result: 'failed', refresh: 'rejected', getUser: 'rejected', state: 'revokedButStored' },
   },
 ];
 
@@ -63,17 +64,24 @@ export async function runSignOutScenario(emu: CognitoEmulator, scenario: Scenari
     console.log(`  result after ${elapsed.toFixed(0)} ms:\n${printable(result).replace(/^/gm, '    ')}`);
     emu.faults.clear();
 
+    const problems: string[] = [];
     const answer = (call: Promise<unknown>) => call.then(() => 'accepted', (e: Error) => `rejected: ${e.name} (${e.message})`);
     const refresh = await answer(checker.send(new InitiateAuthCommand({ AuthFlow: 'REFRESH_TOKEN_AUTH', ClientId: setup.clientId, AuthParameters: { REFRESH_TOKEN: tokens.refreshToken } })));
     const getUser = await answer(checker.send(new GetUserCommand({ AccessToken: tokens.accessToken })));
     console.log(`  server now says: refresh with the old refresh token → ${refresh}`);
     console.log(`                   GetUser with the old access token  → ${getUser}`);
-    const problems: string[] = [];
     const holdsSession = items.has(`authchart.${setup.clientId}.session`);
     const queued = items.get(`authchart.${setup.clientId}.revocationOutbox`)?.includes(tokens.refreshToken) === true;
-    console.log(`  this device holds a session: ${holdsSession ? 'yes' : 'no'}`);
+    const state = JSON.stringify(auth.actor.getSnapshot().value);
+    console.log(`  this device holds a session: ${holdsSession ? 'yes' : 'no'}; the statechart is in ${state}`);
+    if (state === '"revokedButStored"') {
+      const session = await auth.getSession().then(() => 'a session', (e: Error) => `rejected: ${e.name}`);
+      console.log(`  -- getSession() → ${session} (the kept tokens are dead on the server)`);
+      if (!session.includes('RevokedSessionNotCleared')) problems.push('getSession handed out revoked tokens');
+    }
     if (queued) {
-      console.log('  the refresh token waits in the revocation outbox, to be revoked once Cognito answers');
+      const intent = items.get(`authchart.${setup.clientId}.revocationOutbox`)?.includes('"global":true') ? 'a global sign-out' : 'a revocation';
+      console.log(`  the outbox holds the intent (${intent}), to be finished once Cognito answers`);
       const report = await auth.flushRevocations(); // the server answers again now
       const after = await answer(checker.send(new InitiateAuthCommand({ AuthFlow: 'REFRESH_TOKEN_AUTH', ClientId: setup.clientId, AuthParameters: { REFRESH_TOKEN: tokens.refreshToken } })));
       console.log(`  -- flushRevocations() → ${JSON.stringify(report)}; refresh with the old refresh token → ${after}`);
@@ -88,6 +96,9 @@ export async function runSignOutScenario(emu: CognitoEmulator, scenario: Scenari
     if (!getUser.startsWith(expected.getUser)) problems.push(`GetUser ${getUser}, expected ${expected.getUser}`);
     if (holdsSession === result.signedOutLocally) problems.push('the store does not match signedOutLocally');
     if (queued !== (expected.queued ?? false)) problems.push(`outbox ${queued ? 'holds' : 'lacks'} the refresh token`);
+    if (expected.state && state !== JSON.stringify(expected.state)) problems.push(`state ${state}, expected ${expected.state}`);
+    const finishedBy = result.type === 'partial' ? result.finishedBy : undefined;
+    if (finishedBy !== expected.finishedBy) problems.push(`finishedBy ${finishedBy}, expected ${expected.finishedBy}`);
     if (elapsed > 3000 + 1000) problems.push(`took ${elapsed.toFixed(0)} ms, beyond networkTimeoutMs + 1 s`);
     return problems;
   } finally {
