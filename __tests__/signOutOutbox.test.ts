@@ -43,6 +43,27 @@ describe('createSignOutOutbox', () => {
   const stored = (storage: ReturnType<typeof createMemoryStorage>) => JSON.parse((storage.getItem(KEY) as string | null) ?? 'null') as { version: number; entries: Array<Record<string, unknown>> } | null;
   const access = jwt({ username: 'alice', origin_jti: 'o', exp: 1 });
   const tokens = { accessToken: access, refreshToken: 'refresh-1' };
+  test('a storage that cannot remove: a finished intent is stored as an empty list and never comes back', async () => {
+    const base = createMemoryStorage();
+    const storage = { ...base, removeItem: () => { throw new Error('read-only storage'); } };
+    const outbox = outboxOver(storage as typeof base);
+    const intentId = await outbox.record(tokens, false);
+    await outbox.settle({ intentId, global: false, globalSignedOut: false, revoked: true });
+    expect(stored(base)).toEqual({ version: 2, entries: [] });
+    await expect(outbox.pick(true, [])).resolves.toMatchObject({ intent: null, pending: 0 });
+    await expect(outbox.nextAttemptIn()).resolves.toBeNull();
+  });
+
+  test('a finished intent is not read back from a stale stored copy', async () => {
+    const storage = createMemoryStorage();
+    const outbox = outboxOver(storage);
+    const intentId = await outbox.record(tokens, false);
+    const stale = storage.getItem(KEY) as string;
+    await outbox.settle({ intentId, global: false, globalSignedOut: false, revoked: true });
+    storage.setItem(KEY, stale); // e.g. a write that landed late
+    await expect(outbox.pick(true, [])).resolves.toMatchObject({ intent: null });
+  });
+
   /** Intents an earlier process left: written by another instance, so no running flow holds them. */
   async function leftBehind(storage: ReturnType<typeof createMemoryStorage>, refreshTokens: string[], global = false) {
     const earlier = outboxOver(storage);
