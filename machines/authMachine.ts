@@ -35,6 +35,8 @@ const awaiting: Record<ChallengeName, string> = {
 };
 
 const COMPLETE: SignOutOutcome = { type: 'complete' };
+const STEP_TIMED_OUT: ErrorInfo = { name: ErrorNames.timeout, message: 'No answer within networkTimeoutMs + 3 × storageTimeoutMs: the step was abandoned, and nothing it returns will be stored' };
+const STORAGE_SILENT: ErrorInfo = { name: ErrorNames.storage, message: 'The storage did not answer within its deadline; the session may or may not still be stored' };
 
 export const authMachine = setup({
   types: {
@@ -72,6 +74,14 @@ export const authMachine = setup({
       return event.forceRefresh || !context.session || context.session.expiresAt - context.refreshSkewMs <= event.at;
     },
     hasSignOutWaiters: ({ context }) => context.signOutWaiters.length > 0,
+  },
+  delays: {
+    /** Reading the stored session: the read, the outbox check, and the removal of what is unusable. */
+    loadDeadline: ({ context }) => 3 * context.storageTimeoutMs,
+    /** One sign-in step or refresh: every round trip (one deadline in the transport), then saving the tokens. */
+    stepDeadline: ({ context }) => context.networkTimeoutMs + 3 * context.storageTimeoutMs,
+    /** A clear: removeItem, then the read-back. */
+    clearDeadline: ({ context }) => 2 * context.storageTimeoutMs,
   },
   actions: {
     answer: emit((_, params: { id: number; answer: CallAnswer }) => ({ type: 'answered' as const, id: params.id, answer: params.answer })),
@@ -197,6 +207,7 @@ export const authMachine = setup({
         // Unreadable storage or a corrupt session (already removed): start signed out, and say why.
         onError: { target: 'signedOut', actions: { type: 'announceStorageError', params: errorOfEvent } },
       },
+      after: { loadDeadline: { target: 'signedOut', actions: { type: 'announceStorageError', params: () => STORAGE_SILENT } } },
     },
     signedOut: {
       entry: 'replayDeferred',
@@ -224,6 +235,8 @@ export const authMachine = setup({
         onDone: nextSignInStep(),
         onError: { target: 'signedOut', actions: signInFailed() },
       },
+      // Leaving aborts the step: its tokens are then never stored.
+      after: { stepDeadline: { target: 'signedOut', actions: signInFailed(() => STEP_TIMED_OUT) } },
     },
     awaitingNewPassword: awaitingChallenge(),
     awaitingTotpCode: awaitingChallenge(),
@@ -253,6 +266,7 @@ export const authMachine = setup({
           { target: 'signedOut', actions: [...signInFailed(), 'forgetSession'] },
         ],
       },
+      after: { stepDeadline: { target: 'signedOut', actions: [...signInFailed(() => STEP_TIMED_OUT), 'forgetSession'] } },
     },
     signedIn: {
       initial: 'active',
@@ -299,6 +313,17 @@ export const authMachine = setup({
               },
             ],
           },
+          // Leaving aborts the refresh: its tokens are then never stored. The old ones are kept.
+          after: {
+            stepDeadline: {
+              target: 'active',
+              actions: [
+                { type: 'recordRefreshError', params: () => STEP_TIMED_OUT },
+                { type: 'announceTokenRefreshFailed', params: () => STEP_TIMED_OUT },
+                { type: 'refuseSessionWaiters', params: () => STEP_TIMED_OUT },
+              ],
+            },
+          },
         },
       },
     },
@@ -321,6 +346,15 @@ export const authMachine = setup({
           actions: [
             { type: 'announceStorageError', params: errorOfEvent },
             { type: 'answerSignOutWaiters', params: ({ event }) => ({ type: 'failed', error: toErrorInfo(event.error), tokensRevoked: true }) as SignOutOutcome },
+          ],
+        },
+      },
+      after: {
+        clearDeadline: {
+          target: 'revokedButStored',
+          actions: [
+            { type: 'announceStorageError', params: () => STORAGE_SILENT },
+            { type: 'answerSignOutWaiters', params: { type: 'failed', error: STORAGE_SILENT, tokensRevoked: true } as SignOutOutcome },
           ],
         },
       },
@@ -415,11 +449,11 @@ function nextSignInStep() {
   ];
 }
 
-function signInFailed() {
+function signInFailed(error: (args: { event: { error?: unknown } }) => unknown = errorOfEvent as (args: { event: { error?: unknown } }) => unknown) {
   return [
-    { type: 'recordSignInError' as const, params: errorOfEvent },
-    { type: 'announceSignInFailed' as const, params: errorOfEvent },
-    { type: 'answerSignInError' as const, params: errorOfEvent },
+    { type: 'recordSignInError' as const, params: error },
+    { type: 'announceSignInFailed' as const, params: error },
+    { type: 'answerSignInError' as const, params: error },
   ];
 }
 

@@ -26,10 +26,12 @@ export function createSignInFlow(services: { cognito: CognitoService; store: Tok
       deadline.done();
     }
   }
-  async function settle(step: AuthStep, username: string): Promise<SignInStepOutput> {
+  async function settle(step: AuthStep, username: string, signal: AbortSignal): Promise<SignInStepOutput> {
     if (step.kind === 'tokens') {
       const session: SessionSummary | null = summarizeSession(step.tokens);
       if (!session) throw new CognitoCallError(ErrorNames.unexpectedResponse, 'Cognito returned an access token that is not a Cognito JWT');
+      // The statechart gave up on this step (its deadline, or a stop): nothing may be stored now.
+      if (signal.aborted) throw new CognitoCallError('AbortError', 'The sign-in was abandoned before its tokens were stored');
       await store.save(step.tokens);
       return { kind: 'signedIn', session };
     }
@@ -71,7 +73,7 @@ export function createSignInFlow(services: { cognito: CognitoService; store: Tok
           ? signInWithSrp(input.username, password, bounded)
           : cognito.initiateAuth('USER_PASSWORD_AUTH', { USERNAME: input.username, PASSWORD: password }, bounded),
       );
-      return settle(step, input.username);
+      return settle(step, input.username, signal);
     },
 
     async answer(input: { challenge: ChallengeSummary; credential: string; userAttributes: Readonly<Record<string, string>> }, signal: AbortSignal): Promise<SignInStepOutput> {
@@ -84,7 +86,7 @@ export function createSignInFlow(services: { cognito: CognitoService; store: Tok
           ? { USERNAME: username, NEW_PASSWORD: answer, ...prefixed(input.userAttributes) }
           : { USERNAME: username, [name === 'SMS_MFA' ? 'SMS_MFA_CODE' : 'SOFTWARE_TOKEN_MFA_CODE']: answer };
       try {
-        return await settle(await cognito.respondToAuthChallenge(name, session || undefined, responses, signal), username);
+        return await settle(await cognito.respondToAuthChallenge(name, session || undefined, responses, signal), username, signal);
       } catch (error) {
         // A wrong code leaves the challenge open: keep Cognito's session for the next attempt.
         if ((error as { name?: unknown }).name === 'CodeMismatchException') vault.restore(input.challenge.sessionRef, session);

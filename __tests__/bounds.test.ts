@@ -1,0 +1,36 @@
+// Every public call is bounded, and the bound is in the charts: each state that waits on I/O has
+// a deadline (`after`) of its own or from an ancestor, so no storage or network call, however
+// slow, can hold a flow past it. States that run a child chart inherit that chart's deadlines.
+// Read from the machine definitions, so a new waiting state without a deadline fails here.
+import type { AnyStateMachine, AnyStateNode } from 'xstate';
+import { authMachine } from '../machines/authMachine';
+import { outboxMachine } from '../machines/outboxMachine';
+import { signOutMachine } from '../machines/signOutMachine';
+
+/** Actors that are charts themselves (their own deadlines apply), or watchers that wait on purpose. */
+const NOT_I_O = new Set(['signOut', 'outbox', 'watchBackoff']);
+
+function statesOf(node: AnyStateNode): AnyStateNode[] {
+  return (Object.values(node.states) as AnyStateNode[]).flatMap((child) => [child, ...statesOf(child)]);
+}
+const hasDeadline = (node: AnyStateNode): boolean => {
+  for (let at: AnyStateNode | undefined = node; at; at = at.parent) if (at.after.length > 0) return true;
+  return false;
+};
+const sources = (node: AnyStateNode): string[] => node.invoke.map((invoke) => String(invoke.src));
+
+describe.each<[string, AnyStateMachine]>([
+  ['auth', authMachine],
+  ['signOut', signOutMachine],
+  ['outbox', outboxMachine],
+])('%s machine', (_, machine) => {
+  const waiting = statesOf(machine.root as AnyStateNode).filter((node) => sources(node).some((src) => !NOT_I_O.has(src)));
+
+  test('has states that wait on I/O (the check checks something)', () => {
+    expect(waiting.length).toBeGreaterThan(0);
+  });
+
+  test.each(waiting.map((node): [string, AnyStateNode] => [node.path.join('.'), node]))('%s has a deadline', (_path, node) => {
+    expect(hasDeadline(node)).toBe(true);
+  });
+});
