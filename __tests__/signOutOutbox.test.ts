@@ -1,11 +1,17 @@
 // The sign-out outbox: unit tests of createSignOutOutbox (write-ahead intents, settle decisions,
 // backoff, pick), then end to end through the emulator: flushRevocations() and a restart.
-import { CognitoIdentityProviderClient, InitiateAuthCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildSync } from 'esbuild';
+import { CognitoIdentityProviderClient, GetUserCommand, InitiateAuthCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { createSignOutOutbox, outboxKey, settlementOf, type OutboxOptions } from '../services/signOutOutbox';
 import { createMemoryStorage } from '../services/storage';
 import type { SettleInput } from '../machines/signOutMachine';
 import { createAuth, type AuthConfig } from '../src/index';
 import { startCognitoEmulator, type CognitoEmulator } from '../src/testing/index';
+import { fileStorage } from './support/fileStorage';
 import { expectSignedOutStore, inspectableStorage } from './support/harness';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
@@ -273,5 +279,44 @@ describe('outbox (end to end)', () => {
     expect(off.storage.items.size).toBe(0);
     await expect(off.auth.flushRevocations()).resolves.toEqual({ revoked: 0, dropped: 0, pending: 0 });
     await off.auth.stop();
+  });
+
+  test.each([
+    ['local', false, 'RevokeToken'],
+    ['global', true, 'GlobalSignOut'],
+  ] as const)('killed in the middle of a %s sign-out: the next start clears the session and finishes the intent as asked', async (_, global, operation) => {
+    const setup = emu.setup();
+    // The same user on another device: a global intent must sign it out too when it is finished.
+    const other = await checker.send(new InitiateAuthCommand({ AuthFlow: 'USER_PASSWORD_AUTH', ClientId: setup.clientId, AuthParameters: { USERNAME: setup.username, PASSWORD: setup.password } }));
+    const file = join(mkdtempSync(join(tmpdir(), 'authchart-')), 'storage.json');
+    const script = join(__dirname, '..', '.cache', 'signOutChild.cjs');
+    buildSync({ entryPoints: [join(__dirname, 'support', 'signOutChild.ts')], bundle: true, platform: 'node', format: 'cjs', packages: 'external', outfile: script, logLevel: 'silent' });
+    const config = { endpoint: emu.endpoint, userPoolId: setup.userPoolId, clientId: setup.clientId, username: setup.username, password: setup.password, file, global };
+    const child = spawn(process.execPath, [script, JSON.stringify(config)], { stdio: ['pipe', 'pipe', 'inherit'] });
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    await eventually(async () => output.includes('signed-in'));
+    const storage = fileStorage(file);
+    const { refreshToken } = JSON.parse(storage.getItem(`authchart.${setup.clientId}.session`)!) as { refreshToken: string };
+
+    emu.faults.set(operation, { type: 'blackhole' });
+    emu.resetRequests();
+    child.stdin.write('go\n');
+    await eventually(async () => emu.requests.some((r) => r.operation === operation && r.status === 'blackholed'));
+    child.kill('SIGKILL'); // mid-flight: the request sent, never answered, the session not yet cleared
+    await exited;
+    expect(output).not.toContain('signed-out');
+    expect(storage.getItem(`authchart.${setup.clientId}.session`)).not.toBeNull();
+    expect(await refreshes(setup.clientId, refreshToken)).toBe('accepted');
+
+    emu.faults.clear();
+    const restarted = createAuth({ userPoolId: setup.userPoolId, userPoolClientId: setup.clientId, endpoint: emu.endpoint, storage });
+    await expect(restarted.getSession()).resolves.toEqual({}); // not restored: its sign-out had begun
+    await eventually(async () => (await refreshes(setup.clientId, refreshToken)) === 'NotAuthorizedException');
+    await eventually(async () => Object.keys(storage.readAll()).length === 0);
+    const otherDevice = await checker.send(new GetUserCommand({ AccessToken: other.AuthenticationResult!.AccessToken! })).then(() => 'accepted', (error: Error) => error.name);
+    expect(otherDevice).toBe(global ? 'NotAuthorizedException' : 'accepted');
+    await restarted.stop();
   });
 });

@@ -1,10 +1,10 @@
-// Run as a child process by revocationOutbox.test.ts: signs in, then starts a sign-out that the
-// parent kills (SIGKILL) while RevokeToken is in flight. Arguments: a JSON config.
+// Run as a child process by signOutOutbox.test.ts: signs in, then starts a sign-out (local or
+// global) that the parent kills (SIGKILL) while its request is in flight. Arguments: a JSON config.
 import { createAuth } from '../../src/index';
 import { fileStorage } from './fileStorage';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
-const { endpoint, userPoolId, clientId, username, password, file } = JSON.parse(process.argv[2]!) as Record<string, string>;
+const { endpoint, userPoolId, clientId, username, password, file, global } = JSON.parse(process.argv[2]!) as Record<string, string> & { global?: boolean };
 const auth = createAuth({ userPoolId: userPoolId!, userPoolClientId: clientId!, endpoint: endpoint!, storage: fileStorage(file!), networkTimeoutMs: 60_000 });
 
 async function main() {
@@ -12,7 +12,7 @@ async function main() {
   process.stdout.write('signed-in\n');
   await new Promise<void>((resolve) => process.stdin.once('data', () => resolve())); // the parent says when
   process.stdout.write('signing-out\n');
-  await auth.signOut();
+  await auth.signOut({ global: global === true });
   process.stdout.write('signed-out\n'); // never reached: the parent kills us first
 }
 main().catch((error: unknown) => {
