@@ -4,8 +4,8 @@
 // A call that no state answers hangs, and the test fails at its timeout. A state added to the
 // machine without a way to hold it here fails the coverage check first.
 import { authMachine } from '../machines/authMachine';
-import { createSdkCognito, createCognitoClient } from '../services/cognito';
-import type { CognitoService } from '../services/cognitoTypes';
+import { createSdkCognito, createCognitoClient } from '../services/cognito/sdkTransport';
+import type { CognitoService } from '../services/cognito/types';
 import { atomicStates, CALLS, pathOf } from '../scripts/diagrams/calls';
 import { AuthError, createAuth, type Auth, type SignOutResult } from '../src/index';
 import { startCognitoEmulator, type CognitoEmulator } from '../src/testing/index';

@@ -1,7 +1,7 @@
 // The SDK-backed CognitoService against the emulator: the calls createAuth does not exercise
 // directly (REFRESH_TOKEN_AUTH), with and without a client secret, and a caller-supplied client.
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
-import { createSdkCognito } from '../services/cognito';
+import { createSdkCognito } from '../services/cognito/sdkTransport';
 import { createAuth } from '../src/index';
 import { startCognitoEmulator, type CognitoEmulator } from '../src/testing/index';
 

@@ -90,8 +90,8 @@ describe('what an idle instance costs', () => {
     let built!: jest.Mock;
     let createAuth!: typeof import('../src/index').createAuth;
     jest.isolateModules(() => {
-      jest.doMock('../services/cognito', () => {
-        const actual = jest.requireActual<typeof import('../services/cognito')>('../services/cognito');
+      jest.doMock('../services/cognito/sdkTransport', () => {
+        const actual = jest.requireActual<typeof import('../services/cognito/sdkTransport')>('../services/cognito/sdkTransport');
         built = jest.fn(actual.createCognitoClient);
         return { ...actual, createCognitoClient: built };
       });
@@ -113,7 +113,7 @@ describe('what an idle instance costs', () => {
       expect(built).toHaveBeenCalledTimes(1);
       await idle.stop();
     } finally {
-      jest.dontMock('../services/cognito');
+      jest.dontMock('../services/cognito/sdkTransport');
     }
   });
 });
@@ -123,7 +123,7 @@ describe('bundles (esbuild --bundle --minify --format=esm --platform=browser)', 
     const { inputs } = await bundleOf(app('./src/fetch/index'));
     const packages = new Set(inputs.filter((f) => f.includes('node_modules/')).map((f) => f.split('node_modules/')[1]!.split('/').slice(0, 2).join('/').replace(/\/.*$/, (m) => (f.includes('node_modules/@') ? m : ''))));
     expect([...packages].sort()).toEqual(['@noble/hashes', 'xstate']);
-    expect(inputs).not.toContain('services/cognito.ts');
+    expect(inputs).not.toContain('services/cognito/sdkTransport.ts');
     expect(inputs).not.toContain('src/createAuth.ts');
   });
 

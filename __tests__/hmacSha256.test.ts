@@ -1,10 +1,10 @@
-// services/hmacSha256.ts against two independent implementations: node:crypto (OpenSSL) and
+// services/crypto/hmacSha256.ts against two independent implementations: node:crypto (OpenSSL) and
 // @noble/hashes' HMAC class, on RFC 4231's inputs and on random keys and messages.
 import fc from 'fast-check';
 import { hmac } from '@noble/hashes/hmac.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { createHmac } from 'node:crypto';
-import { hmacSha256 } from '../services/hmacSha256';
+import { hmacSha256 } from '../services/crypto/hmacSha256';
 
 const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
 const node = (key: Uint8Array, message: Uint8Array) => createHmac('sha256', key).update(message).digest('hex');

@@ -1,6 +1,6 @@
 // readJwtClaims: decodes a JWT's payload without verifying it, and never throws.
 import fc from 'fast-check';
-import { readJwtClaims } from '../services/jwt';
+import { readJwtClaims } from '../services/encoding/jwt';
 
 const HEADER = 'eyJraWQiOiJrZXkxIiwiYWxnIjoiUlMyNTYifQ'; // {"kid":"key1","alg":"RS256"}
 const b64url = (text: string) => Buffer.from(text, 'utf8').toString('base64url');

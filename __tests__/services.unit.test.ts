@@ -1,18 +1,18 @@
 // Narrow unit tests of the services' pure parts: error classification, redaction, the token store,
 // and how one provided machine finds each instance's services.
-import { toCognitoCallError } from '../services/cognitoErrors';
-import { MAX_SERVER_MESSAGE_LENGTH, redact } from '../services/redact';
+import { toCognitoCallError } from '../services/cognito/errors';
+import { MAX_SERVER_MESSAGE_LENGTH, redact } from '../services/encoding/redact';
 import { isRetryable as isRetryableFailure, RETRYABLE_FAILURES } from '../machines/errorInfo';
-import { createMemoryStorage } from '../services/storage';
-import { createTokenStore, summarizeSession } from '../services/tokenStore';
-import { secretHash } from '../services/secretHash';
+import { createMemoryStorage } from '../services/storage/storage';
+import { createTokenStore, summarizeSession } from '../services/storage/tokenStore';
+import { secretHash } from '../services/crypto/secretHash';
 import { createHmac } from 'node:crypto';
 import { createActor, toPromise } from 'xstate';
 import { signOutMachine } from '../machines/signOutMachine';
-import { createServiceRegistry } from '../services/actorServices';
-import { createSignOutActors, type SignOutServices } from '../services/signOutActors';
-import { createSignOutOutbox } from '../services/signOutOutbox';
-import { createSecretVault } from '../services/secretVault';
+import { createServiceRegistry } from '../services/actors/registry';
+import { createSignOutActors, type SignOutServices } from '../services/actors/signOutActors';
+import { createSignOutOutbox } from '../services/storage/signOutOutbox';
+import { createSecretVault } from '../services/storage/secretVault';
 import type { SignOutInput } from '../machines/signOutMachine';
 
 const jwt = (claims: object) => `eyJhbGciOiJub25lIn0.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.c2ln`;

@@ -1,8 +1,8 @@
 // The token store under bad storage: writes that must not outlive a sign-out, calls that hang,
 // and data that is not a usable session. Unit tests of the store, then createAuth over it.
 import { createAuth, type AuthHubEvent, type StorageLike } from '../src/index';
-import { createTokenStore } from '../services/tokenStore';
-import { createMemoryStorage } from '../services/storage';
+import { createTokenStore } from '../services/storage/tokenStore';
+import { createMemoryStorage } from '../services/storage/storage';
 import { startCognitoEmulator, type CognitoEmulator } from '../src/testing/index';
 import { inspectableStorage } from './support/harness';
 

@@ -1,8 +1,8 @@
 // Unit tests of the token store over storages that misbehave: writes that must not outlive another
 // instance's sign-out, storages that hand back non-strings or drop writes, tokens of another pool,
 // and a clear() that must say what it really knows.
-import { createMemoryStorage, type StorageLike } from '../services/storage';
-import { ClearError, createTokenStore, StaleWriteError, StorageError, StorageTimeoutError, StorageValueError, TOKEN_MISMATCH } from '../services/tokenStore';
+import { createMemoryStorage, type StorageLike } from '../services/storage/storage';
+import { ClearError, createTokenStore, StaleWriteError, StorageError, StorageTimeoutError, StorageValueError, TOKEN_MISMATCH } from '../services/storage/tokenStore';
 
 const jwt = (claims: object) => `eyJhbGciOiJub25lIn0.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.c2ln`;
 const ISS = 'https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Mine';

@@ -7,7 +7,7 @@ import { build } from 'esbuild';
 import { createHmac } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { join } from 'node:path';
-import { createSdkCognito, type CognitoService } from '../services/cognito';
+import { createSdkCognito, type CognitoService } from '../services/cognito/sdkTransport';
 import { createFetchCognito } from '../src/transport/fetch';
 import { createAuth } from '../src/index';
 import { startSrp } from '../services/srp/index';
@@ -413,7 +413,7 @@ describe('tree-shaking (esbuild: bundle, minify, browser, esm)', () => {
 
   test('createFetchCognito does not pull in the AWS SDK (from node_modules only @noble/hashes, for SECRET_HASH)', async () => {
     const inputs = await inputsOf("export { createFetchCognito } from './src/transport/fetch';");
-    expect(inputs).toContain('services/fetchCognito.ts');
+    expect(inputs).toContain('services/cognito/fetchTransport.ts');
     expect(inputs.filter((file) => file.includes('@aws-sdk/client-cognito-identity-provider'))).toEqual([]);
     expect(inputs.filter((file) => file.includes('node_modules') && !file.includes('node_modules/@noble/hashes/'))).toEqual([]);
   });

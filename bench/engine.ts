@@ -15,11 +15,11 @@
 import { CognitoIdentityProviderClient, InitiateAuthCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { createActor, fromPromise, setup, toPromise } from 'xstate';
 import { signOutMachine, type IntentSource, type RecordedIntent, type SettleInput, type SignOutInput } from '../machines/index';
-import type { CognitoService } from '../services/cognito';
-import { createSignOutActors } from '../services/signOutActors';
-import { createSignOutOutbox } from '../services/signOutOutbox';
-import { createSecretVault } from '../services/secretVault';
-import { createTokenStore, type TokenStore } from '../services/tokenStore';
+import type { CognitoService } from '../services/cognito/sdkTransport';
+import { createSignOutActors } from '../services/actors/signOutActors';
+import { createSignOutOutbox } from '../services/storage/signOutOutbox';
+import { createSecretVault } from '../services/storage/secretVault';
+import { createTokenStore, type TokenStore } from '../services/storage/tokenStore';
 import { startCognitoEmulator } from '../src/testing/index';
 import { mapStorage, type Row } from './util';
 

@@ -2,7 +2,7 @@ import { ErrorNames, type ErrorInfo } from './types.js';
 
 /**
  * Reads { name, message } from what a service rejected with. Services promise errors free of
- * secrets (services/cognitoErrors.ts); anything without that shape is reported without details.
+ * secrets (services/cognito/errors.ts); anything without that shape is reported without details.
  */
 export function toErrorInfo(error: unknown): ErrorInfo {
   if (typeof error === 'object' && error !== null) {

@@ -4,7 +4,7 @@
 // statechart's answer (by call id) to a result or a typed error.
 import type { CallAnswer, CallEvent } from '../machines/authTypes.js';
 import type { DrainReport } from '../machines/types.js';
-import type { CognitoService } from '../services/cognito.js';
+import type { CognitoService } from '../services/cognito/sdkTransport.js';
 import { startAuthRuntime, type AuthActor } from './authRuntime.js';
 import type { ResolvedConfig } from './config.js';
 import { AuthStoppedError, AuthValidationError, StorageError, toAuthError } from './errors.js';

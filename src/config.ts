@@ -1,8 +1,8 @@
 import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import type { InspectionEvent, Observer } from 'xstate';
-import type { CognitoService } from '../services/cognito.js';
-import { createMemoryStorage, isStorageLike, type StorageLike } from '../services/storage.js';
-import { OUTBOX_DEFAULTS } from '../services/signOutOutbox.js';
+import type { CognitoService } from '../services/cognito/sdkTransport.js';
+import { createMemoryStorage, isStorageLike, type StorageLike } from '../services/storage/storage.js';
+import { OUTBOX_DEFAULTS } from '../services/storage/signOutOutbox.js';
 import { AuthConfigError } from './errors.js';
 
 export interface AuthConfig {

@@ -1,7 +1,7 @@
 // createAuth over the AWS SDK (the default entry, `authchart`). For a bundle without the SDK, the
 // same function over fetch is `authchart/fetch` (src/fetch/createAuth.ts).
 import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
-import { createCognitoClient, createSdkCognito } from '../services/cognito.js';
+import { createCognitoClient, createSdkCognito } from '../services/cognito/sdkTransport.js';
 import { createAuthCore, type Auth } from './authCore.js';
 import { resolveConfig, type AuthConfig } from './config.js';
 

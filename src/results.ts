@@ -1,6 +1,6 @@
 import type { ChallengeSummary } from '../machines/authMachine.js';
 import type { ErrorInfo, FinishedBy, SignOutOutcome } from '../machines/types.js';
-import type { IntentTokens } from '../services/signOutOutbox.js';
+import type { IntentTokens } from '../services/storage/signOutOutbox.js';
 
 /** A failed call: Cognito's exception name (kept as sent) or NetworkError, TimeoutError, …. */
 export type SignOutError = ErrorInfo;

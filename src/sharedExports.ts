@@ -5,6 +5,6 @@ export type { ConfirmSignInOptions, GetSessionOptions, SignInOptions, SignOutOpt
 export type { AuthSession, SignInResult, SignInStep, SignOutError, SignOutResult } from './results.js';
 export type { AuthHubEvent, AuthHubEventType } from './events.js';
 export { AuthConfigError, AuthError, AuthStateError, AuthStoppedError, AuthValidationError, CognitoServiceError, CognitoUnreachableError, StorageError, UnexpectedResponseError } from './errors.js';
-export { createMemoryStorage, type StorageLike } from '../services/storage.js';
+export { createMemoryStorage, type StorageLike } from '../services/storage/storage.js';
 export { ErrorNames, type ErrorInfo, type SignOutOutcome } from '../machines/types.js';
 export type { DrainReport, FinishedBy } from '../machines/types.js';

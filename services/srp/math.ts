@@ -2,7 +2,7 @@
 // server side, so both sides compute every value with one implementation.
 // SHA-256 comes from @noble/hashes, HMAC from ../hmacSha256.ts; HKDF (two HMACs) and modular arithmetic are below.
 import { sha256 } from '@noble/hashes/sha2.js';
-import { hmacSha256 } from '../hmacSha256.js';
+import { hmacSha256 } from '../crypto/hmacSha256.js';
 import { bytesToBase64, bytesToHex, concatBytes, hexToBigInt, hexToBytes, utf8 } from './encoding.js';
 import { SrpError } from './error.js';
 

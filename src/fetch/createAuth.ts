@@ -1,6 +1,6 @@
 // createAuth over `fetch` (the `authchart/fetch` entry): the same Auth as `authchart`, with no
 // AWS SDK in the bundle. See docs/transport.md.
-import { createFetchCognito, type FetchLike } from '../../services/fetchCognito.js';
+import { createFetchCognito, type FetchLike } from '../../services/cognito/fetchTransport.js';
 import { createAuthCore, type Auth } from '../authCore.js';
 import { describe, resolveConfig, type AuthConfig } from '../config.js';
 import { AuthConfigError } from '../errors.js';

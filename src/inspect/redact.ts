@@ -5,10 +5,10 @@
 // xstate.done.actor.* outputs, xstate.promise.resolve data), snapshots, context, errors,
 // Stately inspection events. It never throws, never mutates its input, and returns JSON-safe data.
 //
-// Strings are redacted by services/redact.ts's rule (one definition for messages and inspection):
+// Strings are redacted by services/encoding/redact.ts's rule (one definition for messages and inspection):
 // every form of every known secret (raw, JSON-escaped, percent-encoded; 1-3 character secrets only
 // where they stand alone), and anything shaped like a JWT or JWE.
-import { compileSecrets, containsJose, redactText, type SecretSet } from '../../services/redact.js';
+import { compileSecrets, containsJose, redactText, type SecretSet } from '../../services/encoding/redact.js';
 
 export { containsJose };
 

@@ -1,5 +1,5 @@
 // AWS JSON 1.1 helpers: the error type handlers throw, and typed readers for request members.
-import { isJsonObject as isSharedJsonObject } from '../../../services/json.js';
+import { isJsonObject as isSharedJsonObject } from '../../../services/encoding/json.js';
 
 export type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
 export type JsonObject = { [key: string]: Json };
@@ -33,7 +33,7 @@ export function errorBody(type: string, message: string): string {
   return JSON.stringify({ __type: type, message });
 }
 
-/** services/json.ts's check (the one definition), typed for the emulator's JSON. */
+/** services/encoding/json.ts's check (the one definition), typed for the emulator's JSON. */
 export function isJsonObject(value: unknown): value is JsonObject {
   return isSharedJsonObject(value);
 }

@@ -1,4 +1,4 @@
-import type { StorageLike } from '../../../services/storage.js';
+import type { StorageLike } from '../../../services/storage/storage.js';
 
 export type StorageMethod = 'getItem' | 'setItem' | 'removeItem';
 

@@ -1,14 +1,14 @@
 import { fromPromise } from 'xstate';
-import { resolverOf, type ServicesSource } from './actorServices.js';
-import type { AnswerInput, SignInInput, SignInStepOutput } from '../machines/authMachine.js';
-import type { SessionSummary } from '../machines/types.js';
-import { ErrorNames } from '../machines/types.js';
-import { CognitoCallError } from './cognitoErrors.js';
-import type { CognitoService } from './cognito.js';
-import type { SignOutOutbox } from './signOutOutbox.js';
-import type { SecretVault } from './secretVault.js';
+import { resolverOf, type ServicesSource } from './registry.js';
+import type { AnswerInput, SignInInput, SignInStepOutput } from '../../machines/authMachine.js';
+import type { SessionSummary } from '../../machines/types.js';
+import { ErrorNames } from '../../machines/types.js';
+import { CognitoCallError } from '../cognito/errors.js';
+import type { CognitoService } from '../cognito/sdkTransport.js';
+import type { SignOutOutbox } from '../storage/signOutOutbox.js';
+import type { SecretVault } from '../storage/secretVault.js';
 import { createSignInFlow } from './signInFlow.js';
-import { summarizeSession, type TokenStore } from './tokenStore.js';
+import { summarizeSession, type TokenStore } from '../storage/tokenStore.js';
 
 export interface AuthServices {
   readonly cognito: CognitoService;

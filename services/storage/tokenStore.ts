@@ -1,11 +1,11 @@
-import { storageKeys } from './storageKeys.js';
-import type { SessionSummary } from '../machines/types.js';
-import { CognitoCallError } from './cognitoErrors.js';
-import { readJwtClaims } from './jwt.js';
+import { storageKeys } from './keys.js';
+import type { SessionSummary } from '../../machines/types.js';
+import { CognitoCallError } from '../cognito/errors.js';
+import { readJwtClaims } from '../encoding/jwt.js';
 import type { StorageLike } from './storage.js';
-import { createStorageQueue, StorageError, StorageTimeoutError, type StorageStep } from './storageQueue.js';
+import { createStorageQueue, StorageError, StorageTimeoutError, type StorageStep } from './queue.js';
 
-export { StorageError, StorageTimeoutError } from './storageQueue.js';
+export { StorageError, StorageTimeoutError } from './queue.js';
 
 /** Where the session lives: `authchart.<clientId>.session`. Its generation is inside the record. */
 export const sessionKeyOf = (clientId: string): string => storageKeys(clientId).session;

@@ -1,15 +1,15 @@
 import { fromCallback, fromPromise } from 'xstate';
-import type { PickedIntent } from '../machines/outboxMachine.js';
-import type { IntentSource, RecordedIntent, SettleInput } from '../machines/signOutMachine.js';
-import { ErrorNames } from '../machines/types.js';
-import { resolverOf, type ServicesSource } from './actorServices.js';
-import { CognitoCallError } from './cognitoErrors.js';
-import type { CognitoService } from './cognito.js';
-import { liveAccessToken } from './liveAccessToken.js';
-import type { IntentTokens, SignOutOutbox } from './signOutOutbox.js';
-import type { SecretVault } from './secretVault.js';
-import type { TokenStore } from './tokenStore.js';
-import { readJwtClaims } from './jwt.js';
+import type { PickedIntent } from '../../machines/outboxMachine.js';
+import type { IntentSource, RecordedIntent, SettleInput } from '../../machines/signOutMachine.js';
+import { ErrorNames } from '../../machines/types.js';
+import { resolverOf, type ServicesSource } from './registry.js';
+import { CognitoCallError } from '../cognito/errors.js';
+import type { CognitoService } from '../cognito/sdkTransport.js';
+import { liveAccessToken } from '../cognito/liveAccessToken.js';
+import type { IntentTokens, SignOutOutbox } from '../storage/signOutOutbox.js';
+import type { SecretVault } from '../storage/secretVault.js';
+import type { TokenStore } from '../storage/tokenStore.js';
+import { readJwtClaims } from '../encoding/jwt.js';
 
 /**
  * The implementations of the sign-out and outbox machines' actors. The tokens of a flow are copied

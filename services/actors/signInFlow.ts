@@ -1,12 +1,12 @@
-import type { SessionSummary } from '../machines/types.js';
-import { ErrorNames } from '../machines/types.js';
-import { CHALLENGE_NAMES, type ChallengeName, type ChallengeSummary, type SignInStepOutput } from '../machines/authTypes.js';
-import { CognitoCallError } from './cognitoErrors.js';
-import type { AuthFlow, AuthStep, CognitoService } from './cognitoTypes.js';
-import { withDeadline } from './deadline.js';
-import type { SecretVault } from './secretVault.js';
-import { startSrp } from './srp/index.js';
-import { summarizeSession, type TokenStore } from './tokenStore.js';
+import type { SessionSummary } from '../../machines/types.js';
+import { ErrorNames } from '../../machines/types.js';
+import { CHALLENGE_NAMES, type ChallengeName, type ChallengeSummary, type SignInStepOutput } from '../../machines/authTypes.js';
+import { CognitoCallError } from '../cognito/errors.js';
+import type { AuthFlow, AuthStep, CognitoService } from '../cognito/types.js';
+import { withDeadline } from '../cognito/deadline.js';
+import type { SecretVault } from '../storage/secretVault.js';
+import { startSrp } from '../srp/index.js';
+import { summarizeSession, type TokenStore } from '../storage/tokenStore.js';
 
 
 /**

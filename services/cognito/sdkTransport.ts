@@ -6,15 +6,15 @@ import {
   RevokeTokenCommand,
   type ChallengeNameType,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { ErrorNames } from '../machines/types.js';
+import { ErrorNames } from '../../machines/types.js';
 import { createParameterSigner, toAuthStep } from './authParameters.js';
-import { CognitoCallError, toCognitoCallError } from './cognitoErrors.js';
+import { CognitoCallError, toCognitoCallError } from './errors.js';
 import { withDeadline } from './deadline.js';
-import type { CognitoService } from './cognitoTypes.js';
+import type { CognitoService } from './types.js';
 
 // The shared types live in cognitoTypes.ts (no import circle with authParameters.ts); re-exported here
 // for the modules that import them from the SDK transport.
-export type { AuthFlow, AuthStep, CognitoService } from './cognitoTypes.js';
+export type { AuthFlow, AuthStep, CognitoService } from './types.js';
 
 export interface SdkCognitoOptions {
   /** The client, or a function that builds it at the first call (and returns the same one after). */

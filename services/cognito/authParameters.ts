@@ -1,6 +1,6 @@
-import type { AuthStep } from './cognitoTypes.js';
-import { isJsonObject as isObject } from './json.js';
-import { secretHash } from './secretHash.js';
+import type { AuthStep } from './types.js';
+import { isJsonObject as isObject } from '../encoding/json.js';
+import { secretHash } from '../crypto/secretHash.js';
 
 /** Parameter names whose values are not secret; every other value is redacted from messages. */
 const PUBLIC_PARAMETERS = new Set(['USERNAME', 'SRP_A']);

@@ -1,10 +1,10 @@
-import { isRetryable } from '../machines/errorInfo.js';
-import type { PickedIntent } from '../machines/outboxMachine.js';
-import type { SettleInput } from '../machines/signOutMachine.js';
-import { readJwtClaims } from './jwt.js';
-import { storageKeys } from './storageKeys.js';
+import { isRetryable } from '../../machines/errorInfo.js';
+import type { PickedIntent } from '../../machines/outboxMachine.js';
+import type { SettleInput } from '../../machines/signOutMachine.js';
+import { readJwtClaims } from '../encoding/jwt.js';
+import { storageKeys } from './keys.js';
 import type { StorageLike } from './storage.js';
-import { createStorageQueue } from './storageQueue.js';
+import { createStorageQueue } from './queue.js';
 
 /** The tokens a sign-out intent needs: the access token for GlobalSignOut, the refresh token to revoke (or to refresh with). */
 export interface IntentTokens {

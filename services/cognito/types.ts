@@ -1,7 +1,7 @@
 // The shapes every Cognito transport shares. Its own module so that the transports
-// (services/cognito.ts, services/fetchCognito.ts) and their helpers (services/authParameters.ts)
+// (services/cognito/sdkTransport.ts, services/cognito/fetchTransport.ts) and their helpers (services/cognito/authParameters.ts)
 // import these types without importing each other.
-import type { SessionTokens } from './tokenStore.js';
+import type { SessionTokens } from '../storage/tokenStore.js';
 
 /**
  * One step of a sign-in: tokens, or a challenge Cognito wants answered. `session` is Cognito's

@@ -1,5 +1,5 @@
-import type { CognitoService } from './cognitoTypes.js';
-import { readJwtClaims } from './jwt.js';
+import type { CognitoService } from './types.js';
+import { readJwtClaims } from '../encoding/jwt.js';
 
 /** An access token this close to expiry would be refused by GlobalSignOut. */
 const EXPIRY_MARGIN_MS = 5_000;

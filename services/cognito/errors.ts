@@ -1,5 +1,5 @@
-import { ErrorNames } from '../machines/types.js';
-import { MAX_SERVER_MESSAGE_LENGTH, redact } from './redact.js';
+import { ErrorNames } from '../../machines/types.js';
+import { MAX_SERVER_MESSAGE_LENGTH, redact } from '../encoding/redact.js';
 
 export { MAX_SERVER_MESSAGE_LENGTH };
 
@@ -8,7 +8,7 @@ export { MAX_SERVER_MESSAGE_LENGTH };
  *
  * Text that came from the server (Cognito's error message, a socket error) has every secret sent
  * in the call removed, in raw, JSON-escaped and URL-encoded form, whatever its length (see
- * services/redact.ts), and anything shaped like a JWT; it is then cut to MAX_SERVER_MESSAGE_LENGTH
+ * services/encoding/redact.ts), and anything shaped like a JWT; it is then cut to MAX_SERVER_MESSAGE_LENGTH
  * (512) characters, with '…' appended when cut. A 3xx answer is refused, never followed:
  * `UnexpectedRedirect`, whose message names the status only ('HTTP 307 redirect refused').
  */

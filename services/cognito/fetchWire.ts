@@ -1,6 +1,6 @@
 // AWS JSON 1.1 for Cognito user pools, without the SDK: the request, the error name, the retry rule.
-// Shared by services/fetchCognito.ts only; nothing here imports @aws-sdk.
-import { isJsonObject } from '../json.js';
+// Shared by services/cognito/fetchTransport.ts only; nothing here imports @aws-sdk.
+import { isJsonObject } from '../encoding/json.js';
 
 export const TARGET_PREFIX = 'AWSCognitoIdentityProviderService.';
 export const JSON_CONTENT_TYPE = 'application/x-amz-json-1.1';

@@ -1,4 +1,4 @@
-import { ErrorNames } from '../machines/types.js';
+import { ErrorNames } from '../../machines/types.js';
 
 /**
  * A failure of the app's storage, or a call that did not settle in time. Never holds stored

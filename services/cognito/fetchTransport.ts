@@ -1,15 +1,15 @@
 // The CognitoService over `fetch`: unsigned AWS JSON 1.1, no AWS SDK. Same SECRET_HASH rules, same
-// AuthStep mapping, same deadline and the same error names as createSdkCognito (services/cognito.ts),
+// AuthStep mapping, same deadline and the same error names as createSdkCognito (services/cognito/sdkTransport.ts),
 // which __tests__/transportContract.test.ts checks against the emulator. See docs/transport.md.
-import { ErrorNames } from '../machines/types.js';
-import type { AuthFlow, AuthStep, CognitoService } from './cognitoTypes.js';
+import { ErrorNames } from '../../machines/types.js';
+import type { AuthFlow, AuthStep, CognitoService } from './types.js';
 import { createParameterSigner, toAuthStep } from './authParameters.js';
-import { abortedCallError, CognitoCallError, redirectRefusedError } from './cognitoErrors.js';
+import { abortedCallError, CognitoCallError, redirectRefusedError } from './errors.js';
 import { withDeadline } from './deadline.js';
-import { backoffMs, endpointUrl, errorNameOf, isRetryableSocketCode, JSON_CONTENT_TYPE, MAX_ATTEMPTS, parseJsonObject, RETRYABLE_STATUSES, sleep, TARGET_PREFIX, THROTTLING_NAMES } from './fetch/wire.js';
-import { isJsonObject as isObject } from './json.js';
-import { redact } from './redact.js';
-import type { SessionTokens } from './tokenStore.js';
+import { backoffMs, endpointUrl, errorNameOf, isRetryableSocketCode, JSON_CONTENT_TYPE, MAX_ATTEMPTS, parseJsonObject, RETRYABLE_STATUSES, sleep, TARGET_PREFIX, THROTTLING_NAMES } from './fetchWire.js';
+import { isJsonObject as isObject } from '../encoding/json.js';
+import { redact } from '../encoding/redact.js';
+import type { SessionTokens } from '../storage/tokenStore.js';
 
 export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
 
