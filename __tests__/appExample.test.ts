@@ -23,6 +23,10 @@ function authView(auth: Auth, lastSignOut?: SignOutResult): AuthView {
   if (snapshot.matches('awaitingTotpCode')) return { status: 'Enter the code from your authenticator app', signOutButton: null, codeInput: true };
   if (snapshot.matches('awaitingSmsCode')) return { status: 'Enter the code we texted you', signOutButton: null, codeInput: true };
   if (snapshot.matches('awaitingNewPassword')) return { status: 'Choose a new password', signOutButton: null, codeInput: false };
+  // The server calls killed the tokens, but this device could not forget them: signOut() again clears it.
+  if (snapshot.matches('revokedButStored')) {
+    return { status: 'Signed out on the server', signOutButton: { label: 'Sign out', disabled: false }, codeInput: false, warning: 'We could not sign you out on this device. Try again.' };
+  }
   if (snapshot.matches('signedIn')) {
     const view: AuthView = { status: `Signed in as ${username}`, signOutButton: { label: 'Sign out', disabled: false }, codeInput: false };
     if (lastSignOut?.type === 'failed') view.warning = 'We could not sign you out on this device. Try again.';
@@ -102,7 +106,22 @@ test('a global sign-out that half failed warns about the other devices', async (
   });
 });
 
-test('a sign-out that could not clear the device keeps the user signed in, with a warning', async () => {
+test('a sign-out that could not clear the device (tokens revoked): a warning and a button to try again', async () => {
   const result = await kit.driveTo('failed');
+  expect(kit.currentState()).toBe('revokedButStored');
+  expect(authView(kit.auth, result)).toMatchObject({ status: 'Signed out on the server', signOutButton: { label: 'Sign out', disabled: false }, warning: expect.stringMatching(/could not sign you out/) });
+  // Trying again (storage healed by the kit) clears the device.
+  const again = await kit.auth.signOut();
+  expect(authView(kit.auth, again)).toEqual({ status: 'Signed out', signOutButton: null, codeInput: false });
+});
+
+test('a sign-out whose server call and clear both failed keeps the user signed in, with a warning', async () => {
+  await kit.driveTo('signedIn');
+  kit.faults.set('RevokeToken', { type: 'error', name: 'UnsupportedOperationException', message: 'injected' });
+  kit.storage.fail('removeItem');
+  const result = await kit.auth.signOut();
+  kit.storage.heal('removeItem');
+  expect(result).toMatchObject({ type: 'failed' });
+  expect(kit.currentState()).toBe('signedIn.active');
   expect(authView(kit.auth, result)).toMatchObject({ status: 'Signed in as alice', signOutButton: { label: 'Sign out', disabled: false }, warning: expect.stringMatching(/could not sign you out/) });
 });

@@ -103,7 +103,7 @@ test('held in revoking: "Signing out…", the button disabled; released: signed 
   await act(async () => {
     held = await kit.driveTo('revoking');
   });
-  expect(kit.currentState()).toBe('signingOut.revoking');
+  expect(kit.currentState()).toBe('signingOut.callingCognito.revoking');
   expect(text('auth-status')).toBe('Signing out… (revoking this device’s session)');
   expect(button()?.textContent).toBe('Signing out…');
   expect(button()?.disabled).toBe(true);
@@ -162,7 +162,8 @@ test('a partial sign-out started elsewhere (the kit) still shows, from the state
     await kit.driveTo('partial');
   });
   expect(text('auth-status')).toBe('Signed out');
-  expect(text('last-sign-out')).toMatch(/^Signed out on this device\. The server did not confirm it \(GlobalSignOut: InternalErrorException\)\. Your other devices/);
+  // The kit's default GlobalSignOut fault is non-retryable (NotAuthorizedException), so RevokeToken followed.
+  expect(text('last-sign-out')).toMatch(/^Signed out on this device\. The server did not confirm it \(GlobalSignOut: NotAuthorizedException\)\. Your other devices/);
   expect(statusLine()).toBeNull(); // this button did not run it
 });
 
@@ -175,12 +176,32 @@ test('a local sign-out whose RevokeToken fails: partial with RevokeToken’s err
   expect(statusLine()).toBe('Signed out on this device. The server did not confirm it (RevokeToken: UnsupportedOperationException).');
 });
 
-test('a sign-out that could not clear the device: still signed in, with a warning', async () => {
+test('a sign-out that could not clear the device after revoking: revokedButStored, with a warning; signing out again clears it', async () => {
   await kit.driveTo('signedIn');
   await render();
   await act(async () => {
     await kit.driveTo('failed');
   });
+  expect(kit.currentState()).toBe('revokedButStored');
+  expect(text('auth-status')).toBe('Signed out on the server; this device still holds the session');
+  expect(container.querySelector('[role="alert"]')?.textContent).toBe('We could not sign you out on this device (StorageError). Try again.');
+  expect(button()?.disabled).toBe(false);
+  await act(async () => button()!.click());
+  await until('the result', () => statusLine() !== null);
+  expect(statusLine()).toBe('You are signed out.');
+  expect(text('auth-status')).toBe('Signed out');
+  expect(kit.storage.hasSession()).toBe(false);
+});
+
+test('a sign-out whose RevokeToken and clear both failed: still signed in, with a warning', async () => {
+  await kit.driveTo('signedIn');
+  await render();
+  kit.faults.set('RevokeToken', { type: 'error', name: 'UnsupportedOperationException', message: 'injected' });
+  kit.storage.fail('removeItem');
+  await act(async () => button()!.click());
+  await until('the result', () => statusLine() !== null);
+  kit.storage.heal('removeItem');
+  expect(kit.currentState()).toBe('signedIn.active');
   expect(text('auth-status')).toBe('Signed in as alice');
   expect(container.querySelector('[role="alert"]')?.textContent).toBe('We could not sign you out on this device (StorageError). Try again.');
   expect(button()?.disabled).toBe(false);

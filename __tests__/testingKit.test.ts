@@ -110,6 +110,7 @@ describe('driveTo', () => {
       'signingOutGlobally.revoking',
       'partial',
       'failed',
+      'revokedButStored',
     ]);
   });
 
@@ -166,7 +167,7 @@ describe('driveTo', () => {
   test('revoking: held by a blackhole until release(); then complete', async () => {
     kit = await createTestAuth();
     const held = await kit.driveTo('revoking');
-    expect(kit.currentState()).toBe('signingOut.revoking');
+    expect(kit.currentState()).toBe('signingOut.callingCognito.revoking');
     expect(kit.is('revoking')).toBe(true);
     expect(kit.emulator.requests.at(-1)).toEqual({ operation: 'RevokeToken', status: 'blackholed', fault: 'blackhole' });
     await new Promise((resolve) => setTimeout(resolve, 100));
@@ -196,7 +197,7 @@ describe('driveTo', () => {
   test('signingOutGlobally.invalidatingSessions: held; release → complete in one round trip', async () => {
     kit = await createTestAuth();
     const held = await kit.driveTo('signingOutGlobally.invalidatingSessions');
-    expect(kit.currentState()).toBe('signingOut.signingOutGlobally.invalidatingSessions');
+    expect(kit.currentState()).toBe('signingOut.callingCognito.signingOutGlobally.invalidatingSessions');
     expect(kit.is('signingOutGlobally.invalidatingSessions')).toBe(true);
     const tokens = storedTokens(kit);
     await expect(held.release()).resolves.toEqual({ type: 'complete', signedOutLocally: true });
@@ -207,32 +208,74 @@ describe('driveTo', () => {
   test('signingOutGlobally.revoking: GlobalSignOut failed, RevokeToken held; release → partial', async () => {
     kit = await createTestAuth();
     const held = await kit.driveTo('signingOutGlobally.revoking');
-    expect(kit.currentState()).toBe('signingOut.signingOutGlobally.revoking');
-    await expect(held.release()).resolves.toMatchObject({ type: 'partial', globalSignOutError: { name: 'InternalErrorException' } });
+    expect(kit.currentState()).toBe('signingOut.callingCognito.signingOutGlobally.revoking');
+    // The default fault is non-retryable (NotAuthorizedException): only then does RevokeToken follow.
+    await expect(held.release()).resolves.toMatchObject({ type: 'partial', globalSignOutError: { name: 'NotAuthorizedException' }, finishedBy: 'nothing' });
   });
 
-  test('partial: a finished global sign-out with globalSignOutError; the fault is cleared after', async () => {
+  test('signingOutGlobally.revoking refuses a retryable GlobalSignOut fault (the outbox would finish it, no RevokeToken)', async () => {
+    kit = await createTestAuth();
+    await expect(kit.driveTo('signingOutGlobally.revoking', { globalSignOutFault: { type: 'error', name: 'InternalErrorException' } })).rejects.toThrow(/non-retryable/);
+  });
+
+  test('partial (default fault, non-retryable): GlobalSignOut failed, RevokeToken followed and succeeded', async () => {
     kit = await createTestAuth();
     await kit.driveTo('signedIn');
     const tokens = storedTokens(kit);
-    const result = await kit.driveTo('partial', { globalSignOutFault: { type: 'error', name: 'TooManyRequestsException', status: 400 } });
-    expect(result).toMatchObject({ type: 'partial', signedOutLocally: true, globalSignOutError: { name: 'TooManyRequestsException', accessToken: tokens.accessToken } });
+    const result = await kit.driveTo('partial');
+    expect(result).toMatchObject({ type: 'partial', signedOutLocally: true, finishedBy: 'nothing', globalSignOutError: { name: 'NotAuthorizedException', accessToken: tokens.accessToken } });
     expect(result.revokeTokenError).toBeUndefined();
     expect(kit.is('partial')).toBe(true);
     expect(kit.currentState()).toBe('signedOut');
     expect(kit.emulator.tokenRevoked(tokens.refreshToken)).toBe(true);
+    expect(kit.storage.outboxSize()).toBe(0);
+  });
+
+  test('partial (retryable fault): no RevokeToken, the intent is left to the outbox; the fault is cleared after', async () => {
+    kit = await createTestAuth();
+    await kit.driveTo('signedIn');
+    const tokens = storedTokens(kit);
+    const result = await kit.driveTo('partial', { globalSignOutFault: { type: 'error', name: 'TooManyRequestsException', status: 400 } });
+    expect(result).toMatchObject({
+      type: 'partial',
+      signedOutLocally: true,
+      finishedBy: 'outbox',
+      globalSignOutError: { name: 'TooManyRequestsException', accessToken: tokens.accessToken, refreshToken: tokens.refreshToken },
+    });
+    expect(result.revokeTokenError).toBeUndefined();
+    expect(kit.is('partial')).toBe(true);
+    expect(kit.currentState()).toBe('signedOut');
+    expect(kit.emulator.requests.filter((r) => r.operation === 'RevokeToken')).toEqual([]);
+    expect(kit.emulator.tokenRevoked(tokens.refreshToken)).toBe(false);
+    expect(kit.storage.outboxSize()).toBe(1);
     await kit.driveTo('signedIn');
     await expect(kit.auth.signOut({ global: true })).resolves.toEqual({ type: 'complete', signedOutLocally: true }); // fault cleared
   });
 
-  test('failed: storage cannot be cleared; still signed in', async () => {
+  test('failed: storage cannot be cleared after RevokeToken succeeded → revokedButStored', async () => {
     kit = await createTestAuth();
+    await kit.driveTo('signedIn');
+    const tokens = storedTokens(kit);
     const result = await kit.driveTo('failed');
     expect(result).toMatchObject({ type: 'failed', signedOutLocally: false, error: { name: 'StorageError' } });
     expect(kit.is('failed')).toBe(true);
-    expect(kit.is('signedIn')).toBe(true);
+    expect(kit.is('revokedButStored')).toBe(true);
+    expect(kit.is('signedIn')).toBe(false);
+    expect(kit.currentState()).toBe('revokedButStored');
     expect(kit.storage.hasSession()).toBe(true);
-    await expect(kit.driveTo('signedOut')).resolves.toBeUndefined(); // storage healed
+    expect(kit.emulator.tokenRevoked(tokens.refreshToken)).toBe(true);
+    await expect(kit.auth.getSession()).rejects.toMatchObject({ name: 'RevokedSessionNotCleared' });
+    await expect(kit.driveTo('signedOut')).resolves.toBeUndefined(); // storage healed: the next signOut() retries the clear
+    expect(kit.storage.hasSession()).toBe(false);
+  });
+
+  test('revokedButStored: the same, by the engine state name; signedIn leaves it', async () => {
+    kit = await createTestAuth();
+    const result = await kit.driveTo('revokedButStored');
+    expect(result).toMatchObject({ type: 'failed', error: { name: 'StorageError' } });
+    expect(kit.currentState()).toBe('revokedButStored');
+    await expect(kit.driveTo('signedIn')).resolves.toMatchObject({ username: 'test-user' });
+    expect(kit.currentState()).toBe('signedIn.active');
   });
 
   test('an unknown state is refused', async () => {

@@ -53,6 +53,8 @@ export function statusText(view: AuthView): string {
       return 'Choose a new password';
     case 'signedIn':
       return `Signed in as ${view.username}`;
+    case 'revokedButStored':
+      return 'Signed out on the server; this device still holds the session';
     case 'signingOut':
       return PHASE_TEXT[view.phase];
   }
@@ -72,9 +74,10 @@ export function SignOutButton({ auth, global = false }: { auth: Auth; global?: b
   }
 
   const signingOut = view.status === 'signingOut';
+  // revokedButStored: the tokens are dead, but this device still holds them; signing out again clears it.
   return (
     <div className="sign-out">
-      {(view.status === 'signedIn' || signingOut) && (
+      {(view.status === 'signedIn' || view.status === 'revokedButStored' || signingOut) && (
         <button type="button" onClick={() => void signOut()} disabled={signingOut}>
           {signingOut ? 'Signing out…' : global ? 'Sign out everywhere' : 'Sign out'}
         </button>
@@ -93,7 +96,7 @@ export function AuthHeader({ auth, global }: { auth: Auth; global?: boolean }) {
   return (
     <header>
       <p data-testid="auth-status">{statusText(view)}</p>
-      {view.status === 'signedIn' && view.signOutFailed && (
+      {(view.status === 'signedIn' || view.status === 'revokedButStored') && view.signOutFailed && (
         <p role="alert">We could not sign you out on this device ({view.signOutFailed.name}). Try again.</p>
       )}
       {lastSignOut && lastSignOut.type !== 'complete' && <p data-testid="last-sign-out">{describeSignOut(lastSignOut)}</p>}

@@ -14,6 +14,8 @@ export type AuthView =
   | { readonly status: 'awaitingCode'; readonly method: 'TOTP' | 'SMS' }
   | { readonly status: 'awaitingNewPassword' }
   | { readonly status: 'signedIn'; readonly username: string; readonly signOutFailed: ErrorInfo | null }
+  /** A sign-out killed the tokens on the server but could not clear this device: signOut() again clears it. */
+  | { readonly status: 'revokedButStored'; readonly signOutFailed: ErrorInfo | null }
   | { readonly status: 'signingOut'; readonly phase: SignOutPhase };
 
 /** Where a running sign-out is, from the `signOut` child statechart. */
@@ -52,8 +54,9 @@ export function toAuthView(snapshot: AuthSnapshot): AuthView {
   if (snapshot.matches('awaitingSmsCode')) return { status: 'awaitingCode', method: 'SMS' };
   if (snapshot.matches('awaitingNewPassword')) return { status: 'awaitingNewPassword' };
   if (snapshot.matches('signingOut')) return { status: 'signingOut', phase: 'starting' };
+  if (snapshot.matches('revokedButStored')) return { status: 'revokedButStored', signOutFailed: lastSignOut?.type === 'failed' ? lastSignOut.error : null };
   if (snapshot.matches('signedIn')) {
-    // Back in signedIn after a sign-out: it was `failed` (storage could not be cleared).
+    // Back in signedIn after a sign-out: it was `failed` (the server calls failed and the storage could not be cleared).
     const signOutFailed = lastSignOut?.type === 'failed' ? lastSignOut.error : null;
     return { status: 'signedIn', username: session?.username ?? '', signOutFailed };
   }
@@ -61,12 +64,21 @@ export function toAuthView(snapshot: AuthSnapshot): AuthView {
   return { status: 'signedOut', lastSignOut: lastSignOut ? summarizeSignOut(lastSignOut) : null };
 }
 
-/** The sign-out child's state value → a phase. */
+const AFTER_SERVER_CALLS: readonly unknown[] = ['serverCallsDone', 'clearingCache', 'settlingIntent', 'settled', 'done', 'failed'];
+
+/**
+ * The sign-out child's state value → a phase. The child runs requested → recordingIntent →
+ * choosingCalls → callingCognito.{revoking | signingOutGlobally.{invalidatingSessions | revoking}}
+ * → serverCallsDone → clearingCache → settlingIntent → settled → done | failed.
+ */
 function toSignOutPhase(value: unknown): SignOutPhase {
-  if (value === 'revoking') return 'revoking';
-  if (value === 'clearingCache' || value === 'signedOut' || value === 'failed') return 'clearingDevice';
-  if (value && typeof value === 'object' && 'signingOutGlobally' in value) {
-    return (value as { signingOutGlobally: unknown }).signingOutGlobally === 'revoking' ? 'revokingAfterGlobalFailure' : 'invalidatingSessions';
+  if (AFTER_SERVER_CALLS.includes(value)) return 'clearingDevice';
+  if (value && typeof value === 'object' && 'callingCognito' in value) {
+    const calling = (value as { callingCognito: unknown }).callingCognito;
+    if (calling === 'revoking') return 'revoking';
+    if (calling && typeof calling === 'object' && 'signingOutGlobally' in calling) {
+      return (calling as { signingOutGlobally: unknown }).signingOutGlobally === 'revoking' ? 'revokingAfterGlobalFailure' : 'invalidatingSessions';
+    }
   }
   return 'starting';
 }

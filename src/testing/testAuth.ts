@@ -7,6 +7,7 @@ import type { AuthConfig } from '../config.js';
 import type { SignInResult, SignOutResult } from '../results.js';
 import { startCognitoEmulator } from './emulator/start.js';
 import type { CognitoEmulator, CognitoEmulatorOptions, EmulatorFaults, EmulatorMfaType, Fault, FaultTarget } from './emulator/types.js';
+import { isRetryable } from '../../machines/errorInfo.js';
 import { installGate } from './kit/gate.js';
 import { createTestStorage, type TestStorage } from './kit/storage.js';
 
@@ -86,16 +87,33 @@ export interface TestAuthStates {
   awaitingTotpCode: TestUser;
   /** An SMS_MFA user's sign-in waits for the SMS code (`kit.mfaCode(username)`). */
   awaitingSmsCode: TestUser;
-  /** A local sign-out with RevokeToken blackholed: `signingOut`, child `signOut` in `revoking`. */
+  /** A local sign-out with RevokeToken blackholed: `signingOut`, child `signOut` in `callingCognito.revoking`. */
   revoking: HeldSignOut;
-  /** A global sign-out with GlobalSignOut blackholed: child in `signingOutGlobally.invalidatingSessions`. */
+  /** A global sign-out with GlobalSignOut blackholed: child in `callingCognito.signingOutGlobally.invalidatingSessions`. */
   'signingOutGlobally.invalidatingSessions': HeldSignOut;
-  /** A global sign-out whose GlobalSignOut failed, RevokeToken blackholed: child in `signingOutGlobally.revoking`. */
+  /**
+   * A global sign-out whose GlobalSignOut failed for good (default NotAuthorizedException, a
+   * non-retryable failure: only those are followed by RevokeToken), RevokeToken blackholed:
+   * child in `callingCognito.signingOutGlobally.revoking`.
+   */
   'signingOutGlobally.revoking': HeldSignOut;
-  /** A finished global sign-out: GlobalSignOut failed, RevokeToken succeeded. `auth.actor` is in signedOut. */
+  /**
+   * A finished global sign-out: GlobalSignOut failed, `auth.actor` is in signedOut. With the default
+   * fault (NotAuthorizedException, non-retryable) RevokeToken follows and succeeds: `finishedBy: 'nothing'`.
+   * With a retryable `globalSignOutFault` (InternalErrorException, 5xx, throttling, …) and the outbox on,
+   * no RevokeToken is sent: the intent stays queued, `finishedBy: 'outbox'`, and `globalSignOutError`
+   * carries the refresh token too.
+   */
   partial: PartialSignOutResult;
-  /** A finished sign-out whose storage could not be cleared: still signed in (`signedIn.active`). */
+  /**
+   * A finished local sign-out whose storage could not be cleared (removeItem throws). RevokeToken
+   * succeeded, so the tokens are dead: `auth.actor` is in `revokedButStored`, not signed in.
+   * getSession() rejects with RevokedSessionNotCleared; the session is still stored; the next
+   * signOut() retries the clear. (Had the server calls failed too, it would be back in `signedIn.active`.)
+   */
   failed: FailedSignOutResult;
+  /** The same as `failed`, by the engine's state name: `auth.actor` is in `revokedButStored`. */
+  revokedButStored: FailedSignOutResult;
 }
 
 export type TestAuthState = keyof TestAuthStates;
@@ -111,12 +129,18 @@ export const TEST_AUTH_STATES: readonly TestAuthState[] = [
   'signingOutGlobally.revoking',
   'partial',
   'failed',
+  'revokedButStored',
 ];
 
 export interface DriveOptions {
   /** The user to sign in. Default: the first fitting user, created on demand for the challenge states. */
   readonly username?: string;
-  /** partial: how GlobalSignOut fails. Default InternalErrorException. signingOutGlobally.revoking: the same. */
+  /**
+   * partial: how GlobalSignOut fails. Default NotAuthorizedException ('Access Token has expired'),
+   * non-retryable, so RevokeToken follows. A retryable fault leaves the intent to the outbox instead.
+   * signingOutGlobally.revoking: the same default; the fault must be non-retryable, or RevokeToken
+   * is never sent and the state is never reached.
+   */
   readonly globalSignOutFault?: Fault;
   /** How long to wait for the state. Default 5000 ms. */
   readonly timeoutMs?: number;
@@ -138,7 +162,7 @@ export interface TestAuth {
   driveTo<S extends TestAuthState>(state: S, options?: DriveOptions): Promise<TestAuthStates[S]>;
   /** Whether the engine is now in `state`. */
   is(state: TestAuthState): boolean;
-  /** Where the engine is, as a dotted path: 'signedIn.active', 'signingOut.revoking', …. */
+  /** Where the engine is, as a dotted path: 'signedIn.active', 'signingOut.callingCognito.revoking', 'revokedButStored', …. */
   currentState(): string;
   /** The user `username` (default: the first). Throws for an unknown user. */
   user(username?: string): TestUser;
@@ -151,16 +175,17 @@ export interface TestAuth {
 const DEFAULT_USERS: readonly TestUserSpec[] = [{ username: 'test-user' }];
 const KIT_NETWORK_TIMEOUT_MS = 10_000;
 const HELD: Partial<Record<TestAuthState, { operation: 'RevokeToken' | 'GlobalSignOut'; global: boolean; child: string }>> = {
-  revoking: { operation: 'RevokeToken', global: false, child: 'revoking' },
-  'signingOutGlobally.invalidatingSessions': { operation: 'GlobalSignOut', global: true, child: 'signingOutGlobally.invalidatingSessions' },
-  'signingOutGlobally.revoking': { operation: 'RevokeToken', global: true, child: 'signingOutGlobally.revoking' },
+  revoking: { operation: 'RevokeToken', global: false, child: 'callingCognito.revoking' },
+  'signingOutGlobally.invalidatingSessions': { operation: 'GlobalSignOut', global: true, child: 'callingCognito.signingOutGlobally.invalidatingSessions' },
+  'signingOutGlobally.revoking': { operation: 'RevokeToken', global: true, child: 'callingCognito.signingOutGlobally.revoking' },
 };
 const CHALLENGES: Record<'awaitingNewPassword' | 'awaitingTotpCode' | 'awaitingSmsCode', { step: string; spec: TestUserSpec }> = {
   awaitingNewPassword: { step: 'CONFIRM_SIGN_IN_WITH_NEW_PASSWORD_REQUIRED', spec: { username: 'new-password-user', permanent: false } },
   awaitingTotpCode: { step: 'CONFIRM_SIGN_IN_WITH_TOTP_CODE', spec: { username: 'totp-user', mfa: 'SOFTWARE_TOKEN_MFA' } },
   awaitingSmsCode: { step: 'CONFIRM_SIGN_IN_WITH_SMS_CODE', spec: { username: 'sms-user', mfa: 'SMS_MFA' } },
 };
-const DEFAULT_GLOBAL_FAULT: Fault = { type: 'error', name: 'InternalErrorException', message: 'An internal error occurred (injected by authchart/testing)' };
+/** Non-retryable: the sign-out chart follows it with RevokeToken (a retryable one is left to the outbox). */
+const DEFAULT_GLOBAL_FAULT: Fault = { type: 'error', name: 'NotAuthorizedException', message: 'Access Token has expired (injected by authchart/testing)' };
 
 /** A fresh emulator, pool, app client and users, and a real createAuth() wired to them. */
 export async function createTestAuth(options: TestAuthOptions = {}): Promise<TestAuth> {
@@ -241,7 +266,7 @@ async function assemble(emulator: CognitoEmulator, options: TestAuthOptions): Pr
       case 'partial':
         return path === 'signedOut' && snapshot().context.lastSignOut?.type === 'partial';
       case 'failed':
-        return path.startsWith('signedIn') && snapshot().context.lastSignOut?.type === 'failed';
+        return (path === 'revokedButStored' || path.startsWith('signedIn')) && snapshot().context.lastSignOut?.type === 'failed';
       default: {
         const child = HELD[state]?.child;
         return child ? path === `signingOut.${child}` : path === state;
@@ -308,7 +333,14 @@ async function assemble(emulator: CognitoEmulator, options: TestAuthOptions): Pr
     await drive('signedIn', driveOptions);
     const timeoutMs = driveOptions.timeoutMs ?? 5000;
     const before = emulator.requests.length;
-    if (state === 'signingOutGlobally.revoking') emulator.faults.set('GlobalSignOut', driveOptions.globalSignOutFault ?? DEFAULT_GLOBAL_FAULT);
+    if (state === 'signingOutGlobally.revoking') {
+      const fault = driveOptions.globalSignOutFault ?? DEFAULT_GLOBAL_FAULT;
+      // Only a GlobalSignOut that failed for good is followed by RevokeToken (a retryable failure is left to the outbox).
+      if (fault.type !== 'error' || isRetryable(fault.name)) {
+        throw new Error(`authchart/testing: signingOutGlobally.revoking needs a non-retryable globalSignOutFault (e.g. NotAuthorizedException); ${fault.type === 'error' ? fault.name : fault.type} is left to the outbox, without RevokeToken`);
+      }
+      emulator.faults.set('GlobalSignOut', fault);
+    }
     emulator.faults.set(operation, { type: 'blackhole' });
     const hold = gate.hold(operation);
     const result = auth.signOut({ global });
@@ -379,12 +411,14 @@ async function assemble(emulator: CognitoEmulator, options: TestAuthOptions): Pr
           emulator.faults.clear('GlobalSignOut');
         }
       }
-      case 'failed': {
+      case 'failed':
+      case 'revokedButStored': {
         await drive('signedIn', driveOptions);
         storage.fail('removeItem');
         try {
           const result = await auth.signOut();
           if (result.type !== 'failed') throw new Error(`authchart/testing: expected a failed sign-out, got ${result.type}`);
+          if (currentState() !== 'revokedButStored') throw new Error(`authchart/testing: expected revokedButStored after the failed clear, engine in ${currentState()}`);
           return result;
         } finally {
           storage.heal('removeItem');
