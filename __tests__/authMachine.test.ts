@@ -1,5 +1,5 @@
 // Unit tests of the auth statechart's transitions on their own: every actor is an in-process fake.
-import { createActor, fromCallback, fromPromise, waitFor, type AnyEventObject } from 'xstate';
+import { createActor, fromCallback, fromPromise, SimulatedClock, waitFor, type AnyEventObject } from 'xstate';
 import { authMachine, type CallAnswer, type ChallengeName, type SignInStepOutput } from '../machines/authMachine';
 import type { SessionSummary } from '../machines/types';
 import { signOutMachine, type IntentSource, type RecordedIntent, type SettleInput } from '../machines/signOutMachine';
@@ -26,7 +26,7 @@ interface Fakes {
   clearSession?: () => Promise<void>;
 }
 
-function start(fakes: Fakes = {}) {
+function start(fakes: Fakes = {}, clock?: SimulatedClock) {
   const signOut = signOutMachine.provide({
     actors: {
       recordIntent: fromPromise<RecordedIntent, { source: IntentSource; global: boolean }>(async () => ({ intentId: 'i1', revocable: true })),
@@ -53,7 +53,7 @@ function start(fakes: Fakes = {}) {
       }),
     },
   });
-  const actor = createActor(machine, { input: { networkTimeoutMs: 1000, storageTimeoutMs: 1000, refreshSkewMs: 60_000, queueing: true } });
+  const actor = createActor(machine, { input: { networkTimeoutMs: 1000, storageTimeoutMs: 1000, refreshSkewMs: 60_000, queueing: true }, ...(clock && { clock }) });
   const emitted: AnyEventObject[] = [];
   actor.on('*', (event) => emitted.push(event));
   actor.start();
@@ -290,4 +290,62 @@ test('FLUSH_REVOCATIONS is answered by the outbox child, through the auth machin
   expect(await answered(7)).toEqual({ kind: 'flush', report: { revoked: 0, dropped: 0, pending: 0 } });
   await tick();
   expect(await answered(7)).toBeDefined(); // still one answer
+});
+
+describe('deadlines: a state that waits on I/O gives up at its bound, and every waiting call is answered', () => {
+  const never = <T>() => new Promise<T>(() => {});
+  const flush = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+  test('loadingSession: storage silent past 3 × storageTimeoutMs → signedOut, storageError, deferred calls answered', async () => {
+    const clock = new SimulatedClock();
+    const { actor, answered, announced } = start({ load: never }, clock);
+    actor.send({ type: 'GET_SESSION', id: 1, forceRefresh: false, at: 0 });
+    clock.increment(2999);
+    expect(actor.getSnapshot().value).toBe('loadingSession');
+    clock.increment(1);
+    expect(actor.getSnapshot().value).toBe('signedOut');
+    expect(announced().map((e) => e.type)).toEqual(['storageError']);
+    await expect(answered(1)).resolves.toEqual({ kind: 'noSession' });
+  });
+
+  test('signingIn: no answer within N + 3S → signedOut, the caller refused with TimeoutError', async () => {
+    const clock = new SimulatedClock();
+    const { actor, settle, answered } = start({ signIn: never }, clock);
+    await settle(is('signedOut'));
+    actor.send(signIn(1));
+    clock.increment(3999);
+    expect(actor.getSnapshot().value).toBe('signingIn');
+    clock.increment(1);
+    expect(actor.getSnapshot().value).toBe('signedOut');
+    await expect(answered(1)).resolves.toMatchObject({ kind: 'refused', error: { name: 'TimeoutError' } });
+  });
+
+  test('signedIn.refreshing: no answer within N + 3S → active, tokens kept, every waiting getSession refused with TimeoutError', async () => {
+    const clock = new SimulatedClock();
+    let signal: AbortSignal | undefined;
+    const { actor, settle, answered } = start({ load: () => Promise.resolve(session), refresh: (s) => ((signal = s), never()) }, clock);
+    await settle(is({ signedIn: 'active' }));
+    actor.send({ type: 'GET_SESSION', id: 1, forceRefresh: true, at: 0 });
+    actor.send({ type: 'GET_SESSION', id: 2, forceRefresh: false, at: 0 });
+    await flush();
+    clock.increment(4000);
+    expect(actor.getSnapshot().value).toEqual({ signedIn: 'active' });
+    expect(actor.getSnapshot().context.session).toEqual(session);
+    expect(signal?.aborted).toBe(true); // its tokens, if they ever come, are never stored
+    await expect(answered(1)).resolves.toMatchObject({ kind: 'refused', error: { name: 'TimeoutError' } });
+    await expect(answered(2)).resolves.toMatchObject({ kind: 'refused', error: { name: 'TimeoutError' } });
+  });
+
+  test('endingSession: the clear silent past 2 × storageTimeoutMs → revokedButStored; a joined signOut() hears failed', async () => {
+    const clock = new SimulatedClock();
+    const { actor, settle, answered } = start({ load: () => Promise.resolve(session), refresh: () => fail('NotAuthorizedException'), clearSession: never }, clock);
+    await settle(is({ signedIn: 'active' }));
+    actor.send({ type: 'GET_SESSION', id: 1, forceRefresh: true, at: 0 });
+    await settle(is('endingSession'));
+    actor.send({ type: 'SIGN_OUT', id: 2, global: false });
+    clock.increment(2000);
+    expect(actor.getSnapshot().value).toBe('revokedButStored');
+    await expect(answered(2)).resolves.toMatchObject({ kind: 'signOut', outcome: { type: 'failed', tokensRevoked: true, error: { name: 'StorageError' } } });
+    await expect(answered(1)).resolves.toMatchObject({ kind: 'refused', error: { name: 'RevokedSessionNotCleared' } });
+  });
 });
