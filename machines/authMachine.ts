@@ -220,12 +220,7 @@ export const authMachine = setup({
     },
     signingIn: {
       entry: 'startSignIn',
-      on: {
-        SIGN_IN: { actions: refuse('signInInProgress') },
-        CONFIRM_SIGN_IN: { actions: refuse('signInInProgress') },
-        GET_SESSION: { actions: 'defer' },
-        SIGN_OUT: { actions: 'defer' },
-      },
+      on: duringSignInStep(),
       invoke: {
         src: 'signIn',
         input: ({ event }) => {
@@ -243,12 +238,7 @@ export const authMachine = setup({
     awaitingSmsCode: awaitingChallenge(),
     answeringChallenge: {
       entry: 'startSignIn',
-      on: {
-        SIGN_IN: { actions: refuse('signInInProgress') },
-        CONFIRM_SIGN_IN: { actions: refuse('signInInProgress') },
-        GET_SESSION: { actions: 'defer' },
-        SIGN_OUT: { actions: 'defer' },
-      },
+      on: duringSignInStep(),
       invoke: {
         src: 'answerChallenge',
         input: ({ context, event }) => {
@@ -411,6 +401,16 @@ export const authMachine = setup({
 /** A refusal of the call being handled, with the typed error REFUSALS names (static, so docs/calls.md can read it). */
 function refuse(refusal: Refusal) {
   return { type: 'refuse' as const, params: { refusal } };
+}
+
+/** While a sign-in step runs: another step is refused; getSession() and signOut() wait for it. */
+function duringSignInStep() {
+  return {
+    SIGN_IN: { actions: refuse('signInInProgress') },
+    CONFIRM_SIGN_IN: { actions: refuse('signInInProgress') },
+    GET_SESSION: { actions: 'defer' as const },
+    SIGN_OUT: { actions: 'defer' as const },
+  };
 }
 
 /** A challenge waits for confirmSignIn(); signIn() starts over; signOut() cancels it for good. */

@@ -1,7 +1,7 @@
-import { assign, enqueueActions, fromCallback, fromPromise, sendParent, setup } from 'xstate';
+import { assertEvent, assign, enqueueActions, fromCallback, fromPromise, sendParent, setup } from 'xstate';
 import type { CallAnswer, OutboxCall } from './authTypes.js';
 import { notProvided } from './notProvided.js';
-import { signOutMachine } from './signOutMachine.js';
+import { signOutMachine, type IntentSource, type SignOutInput } from './signOutMachine.js';
 import type { DrainReport, SignOutOutcome } from './types.js';
 
 /**
@@ -45,6 +45,8 @@ export interface OutboxContext extends OutboxInput {
   readonly tried: readonly string[];
   readonly report: DrainReport;
   readonly retryCaller: number | null;
+  /** The intent the drain is finishing. */
+  readonly current: PickedIntent['intent'];
   /** networkTimeoutMs has passed since the drain began: it starts no further intent. */
   readonly budgetSpent: boolean;
 }
@@ -79,6 +81,7 @@ export const outboxMachine = setup({
     spendBudget: assign({ budgetSpent: true }),
     joinDrain: assign(({ context, event }) => ({ everyEntry: true, flushWaiters: [...context.flushWaiters, (event as OutboxCall).id] })),
     recordPick: assign(({ context }, picked: PickedIntent) => ({
+      current: picked.intent,
       tried: picked.intent && !context.budgetSpent ? [...context.tried, picked.intent.intentId] : context.tried,
       report: { ...context.report, dropped: context.report.dropped + picked.dropped, pending: picked.pending },
     })),
@@ -107,7 +110,7 @@ export const outboxMachine = setup({
   },
 }).createMachine({
   id: 'outbox',
-  context: ({ input }) => ({ ...input, deferred: [], flushWaiters: [], everyEntry: false, tried: [], report: EMPTY_REPORT, retryCaller: null, budgetSpent: false }),
+  context: ({ input }) => ({ ...input, deferred: [], flushWaiters: [], everyEntry: false, tried: [], report: EMPTY_REPORT, retryCaller: null, current: null, budgetSpent: false }),
   initial: 'waitingForSession',
   states: {
     waitingForSession: {
@@ -154,17 +157,7 @@ export const outboxMachine = setup({
         finishingIntent: {
           invoke: {
             src: 'signOut',
-            input: ({ context, event }) => {
-              const { intent } = (event as unknown as { output: PickedIntent }).output;
-              return {
-                global: intent!.global,
-                revocable: intent!.revocable,
-                source: { kind: 'queued' as const, intentId: intent!.intentId },
-                queueing: context.queueing,
-                networkTimeoutMs: context.networkTimeoutMs,
-                storageTimeoutMs: context.storageTimeoutMs,
-              };
-            },
+            input: ({ context }) => flowInput(context, context.current!.global, context.current!.revocable, { kind: 'queued', intentId: context.current!.intentId }),
             onDone: { target: 'pickingIntent', actions: { type: 'countFinished', params: ({ event }) => event.output } },
             onError: 'pickingIntent',
           },
@@ -181,15 +174,9 @@ export const outboxMachine = setup({
       invoke: {
         src: 'signOut',
         input: ({ context, event }) => {
-          const call = event as Extract<OutboxCall, { type: 'RETRY_SIGN_OUT' }>;
-          return {
-            global: call.global,
-            revocable: true, // checked on the tokens when the intent is recorded
-            source: { kind: 'retry' as const, credential: call.credential },
-            queueing: context.queueing,
-            networkTimeoutMs: context.networkTimeoutMs,
-            storageTimeoutMs: context.storageTimeoutMs,
-          };
+          assertEvent(event, 'RETRY_SIGN_OUT');
+          // Revocability is read from the tokens when the intent is recorded.
+          return flowInput(context, event.global, true, { kind: 'retry', credential: event.credential });
         },
         onDone: { target: 'idle', actions: { type: 'answerRetry', params: ({ event }) => event.output } },
         onError: {
@@ -200,3 +187,9 @@ export const outboxMachine = setup({
     },
   },
 });
+
+/** The input of one sign-out flow the outbox runs. */
+function flowInput(context: OutboxContext, global: boolean, revocable: boolean, source: IntentSource): SignOutInput {
+  const { queueing, networkTimeoutMs, storageTimeoutMs } = context;
+  return { global, revocable, source, queueing, networkTimeoutMs, storageTimeoutMs };
+}

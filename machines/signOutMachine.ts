@@ -185,14 +185,7 @@ export const signOutMachine = setup({
       // One deadline for GlobalSignOut and, if it fails for good, RevokeToken after it.
       after: { networkDeadline: { target: 'serverCallsDone', actions: 'recordDeadline' } },
       states: {
-        revoking: {
-          invoke: {
-            src: 'revokeToken',
-            input: ({ context }) => ({ intentId: context.intentId! }),
-            onDone: { target: '#signOut.serverCallsDone', actions: 'recordRevoked' },
-            onError: { target: '#signOut.serverCallsDone', actions: { type: 'recordRevokeFailure', params: errorOfEvent } },
-          },
-        },
+        revoking: { invoke: revokeRefreshToken() },
         signingOutGlobally: {
           initial: 'invalidatingSessions',
           states: {
@@ -215,14 +208,7 @@ export const signOutMachine = setup({
                 ],
               },
             },
-            revoking: {
-              invoke: {
-                src: 'revokeToken',
-                input: ({ context }) => ({ intentId: context.intentId! }),
-                onDone: { target: '#signOut.serverCallsDone', actions: 'recordRevoked' },
-                onError: { target: '#signOut.serverCallsDone', actions: { type: 'recordRevokeFailure', params: errorOfEvent } },
-              },
-            },
+            revoking: { invoke: revokeRefreshToken() },
           },
         },
       },
@@ -263,6 +249,16 @@ export const signOutMachine = setup({
   },
   output: ({ context }) => outcomeOf(context),
 });
+
+/** RevokeToken with the intent's refresh token: alone (local), or after GlobalSignOut failed for good. */
+function revokeRefreshToken() {
+  return {
+    src: 'revokeToken' as const,
+    input: ({ context }: { context: SignOutContext }) => ({ intentId: context.intentId! }),
+    onDone: { target: '#signOut.serverCallsDone', actions: 'recordRevoked' as const },
+    onError: { target: '#signOut.serverCallsDone', actions: { type: 'recordRevokeFailure' as const, params: errorOfEvent } },
+  };
+}
 
 /** The outcome a finished flow reports; pure, exported for the auth machine and for tests. */
 export function outcomeOf(context: SignOutContext): SignOutOutcome {
