@@ -1,3 +1,4 @@
+import * as errors from '../src/errors';
 // Narrow unit tests of the services' pure parts: error classification, redaction, the token store,
 // and how one provided machine finds each instance's services.
 import { toCognitoCallError } from '../services/cognito/errors';
@@ -197,5 +198,25 @@ describe('services bound per actor system (one provided machine, many instances)
     actor.start();
     const outcome = await toPromise(actor);
     expect(outcome).toMatchObject({ type: 'failed', error: { message: expect.stringContaining('no services are bound to this actor system') } });
+  });
+});
+
+describe('toAuthError: every name an answer can carry maps to an exported AuthError subclass', () => {
+  test.each([
+    ['UserAlreadyAuthenticatedException', 'AuthStateError'],
+    ['RevokedSessionNotCleared', 'AuthStateError'],
+    ['NetworkError', 'CognitoUnreachableError'],
+    ['TimeoutError', 'CognitoUnreachableError'],
+    ['NotSent', 'CognitoUnreachableError'],
+    ['UnexpectedRedirect', 'UnexpectedResponseError'],
+    ['TokensFromAnotherPool', 'UnexpectedResponseError'],
+    ['StorageError', 'StorageError'],
+    ['StaleWriteError', 'StorageError'],
+    ['NotAuthorizedException', 'CognitoServiceError'],
+  ])('%s → %s, name kept', (name, className) => {
+    const error = errors.toAuthError({ name, message: 'm' });
+    expect(error).toBeInstanceOf(errors.AuthError);
+    expect(error.constructor.name).toBe(className);
+    expect(error.name).toBe(name);
   });
 });

@@ -7,7 +7,7 @@ import type { DrainReport } from '../machines/types.js';
 import type { CognitoService } from '../services/cognito/sdkTransport.js';
 import { startAuthRuntime, type AuthActor } from './authRuntime.js';
 import type { ResolvedConfig } from './config.js';
-import { AuthStoppedError, AuthValidationError, StorageError, toAuthError } from './errors.js';
+import { AuthInternalError, AuthStoppedError, AuthValidationError, StorageError, toAuthError } from './errors.js';
 import { listen, type AuthHubEvent, type AuthHubEventType } from './events.js';
 import { challengeStep, COMPLETE, NO_SESSION, SIGNED_IN, toSignOutResult, type AuthSession, type SignInResult, type SignOutResult } from './results.js';
 import { validateConfirmSignIn, validateGetSession, validateSignIn, validateSignOut, type ConfirmSignInOptions, type GetSessionOptions, type SignInOptions, type SignOutOptions } from './validate.js';
@@ -49,7 +49,7 @@ export function createAuthCore(settings: ResolvedConfig, cognito: CognitoService
     pending.delete(id);
     call?.resolve(answer);
   });
-  actor.subscribe({ error: (error) => failAll(() => error) });
+  actor.subscribe({ error: (error) => failAll(() => new AuthInternalError(error)) });
   function failAll(errorFor: (method: string) => unknown): void {
     for (const [id, call] of pending) {
       pending.delete(id);

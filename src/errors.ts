@@ -40,11 +40,25 @@ export class CognitoServiceError extends AuthError {}
 /** The request did not reach Cognito, or no answer came back in time (NetworkError, TimeoutError, NotSent). */
 export class CognitoUnreachableError extends AuthError {}
 
-/** Something answered that is not Cognito's documented wire (UnexpectedResponse, UnexpectedRedirect). */
+/**
+ * Something answered that is not Cognito's documented wire (UnexpectedResponse, UnexpectedRedirect),
+ * or tokens this configuration cannot use: another user pool or app client (TokensFromAnotherPool).
+ */
 export class UnexpectedResponseError extends AuthError {}
 
-/** The app's storage failed, did not answer within storageTimeoutMs, or holds something unusable (StorageError, CorruptSession). */
+/**
+ * The app's storage failed, did not answer within storageTimeoutMs, or holds something unusable
+ * (StorageError, CorruptSession), or refused a write: a refresh answered after the stored session
+ * changed (StaleWriteError).
+ */
 export class StorageError extends AuthError {}
+
+/** The statechart itself failed (a bug in authchart, or an actor an app provided that broke its contract). */
+export class AuthInternalError extends AuthError {
+  constructor(cause: unknown) {
+    super('AuthInternalError', `The authchart statechart stopped on an internal error (${cause instanceof Error ? cause.name : typeof cause}); this instance cannot continue`);
+  }
+}
 
 /**
  * The call cannot run in the state the instance is in: UserAlreadyAuthenticatedException,
@@ -61,8 +75,8 @@ const STATE_ERRORS = new Set<string>([
   ErrorNames.revokedSessionNotCleared,
 ]);
 const UNREACHABLE = new Set<string>([ErrorNames.network, ErrorNames.timeout, ErrorNames.notSent, 'AbortError']);
-const UNEXPECTED = new Set<string>([ErrorNames.unexpectedResponse, ErrorNames.redirect, 'Unknown', 'Error', 'ActorNotProvided']);
-const STORAGE = new Set<string>([ErrorNames.storage, ErrorNames.corruptSession]);
+const UNEXPECTED = new Set<string>([ErrorNames.unexpectedResponse, ErrorNames.redirect, 'TokensFromAnotherPool', 'Unknown', 'Error', 'ActorNotProvided']);
+const STORAGE = new Set<string>([ErrorNames.storage, ErrorNames.corruptSession, 'StaleWriteError']);
 
 /** The AuthError subclass for a failure the statechart recorded as { name, message }. */
 export function toAuthError(error: ErrorInfo): AuthError {

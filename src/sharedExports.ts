@@ -4,7 +4,7 @@ export { DEFAULT_NETWORK_TIMEOUT_MS, DEFAULT_REFRESH_SKEW_SECONDS, type AuthConf
 export type { ConfirmSignInOptions, GetSessionOptions, SignInOptions, SignOutOptions } from './validate.js';
 export type { AuthSession, SignInResult, SignInStep, SignOutError, SignOutResult } from './results.js';
 export type { AuthHubEvent, AuthHubEventType } from './events.js';
-export { AuthConfigError, AuthError, AuthStateError, AuthStoppedError, AuthValidationError, CognitoServiceError, CognitoUnreachableError, StorageError, UnexpectedResponseError } from './errors.js';
+export { AuthConfigError, AuthError, AuthInternalError, AuthStateError, AuthStoppedError, AuthValidationError, CognitoServiceError, CognitoUnreachableError, StorageError, UnexpectedResponseError } from './errors.js';
 export { createMemoryStorage, type StorageLike } from '../services/storage/storage.js';
 export { ErrorNames, type ErrorInfo, type SignOutOutcome } from '../machines/types.js';
 export type { DrainReport, FinishedBy } from '../machines/types.js';
