@@ -1,6 +1,6 @@
-import * as errors from '../src/errors';
 // Narrow unit tests of the services' pure parts: error classification, redaction, the token store,
 // and how one provided machine finds each instance's services.
+import * as errors from '../src/errors';
 import { toCognitoCallError } from '../services/cognito/errors';
 import { MAX_SERVER_MESSAGE_LENGTH, redact } from '../services/encoding/redact';
 import { isRetryable as isRetryableFailure, RETRYABLE_FAILURES } from '../machines/errorInfo';
