@@ -275,11 +275,23 @@ describe('sign-out', () => {
     for (const id of [1, 2, 3, 4, 5]) answerOf(id);
   });
 
-  test('SIGN_OUT when signed out is complete at once', async () => {
-    const { actor, settle, answerOf } = start();
+  test('SIGN_OUT when signed out checks the store: complete once it is seen empty, no flow run', async () => {
+    const { actor, settle, answered } = start();
     await settle(is('signedOut'));
     actor.send(signOutCall(1, true));
-    expect(answerOf(1)).toEqual({ kind: 'signOut', outcome: { type: 'complete' } });
+    expect(actor.getSnapshot().value).toBe('checkingStore');
+    await expect(answered(1)).resolves.toEqual({ kind: 'signOut', outcome: { type: 'complete' } });
+    expect(actor.getSnapshot().value).toBe('signedOut');
+  });
+
+  test('SIGN_OUT when signed out, but another instance stored a session: that session is signed out', async () => {
+    let stored: SessionSummary | null = null;
+    const { actor, settle, answered } = start({ load: () => Promise.resolve(stored) });
+    await settle(is('signedOut'));
+    stored = session;
+    actor.send(signOutCall(1, false));
+    await expect(answered(1)).resolves.toEqual({ kind: 'signOut', outcome: { type: 'complete', intentId: 'i1' } });
+    expect(actor.getSnapshot().value).toBe('signedOut');
   });
 });
 

@@ -192,3 +192,39 @@ test('flushRevocations() has one deadline, whatever the outbox holds: what is le
   // One deadline: the first blackholed request used it up, so the other two were never sent.
   expect(emu.requests.filter((request) => request.operation === 'RevokeToken').length).toBeLessThanOrEqual(2);
 });
+
+test('signOut() on an instance that saw no sign-in: complete only once the shared store is seen empty', async () => {
+  const storage = asyncStorage();
+  const a = start({ storage });
+  await new Promise<void>((resolve) => {
+    const subscription = a.auth.actor.subscribe((snapshot) => snapshot.matches('signedOut') && (subscription.unsubscribe(), resolve()));
+  });
+  // Another instance over the same storage (another tab, another process) signs in.
+  const b = createAuth({ userPoolId: a.setup.userPoolId, userPoolClientId: a.setup.clientId, endpoint: emu.endpoint, storage, revocationOutbox: { retryBaseMs: 600_000 } });
+  auths.push(b);
+  await b.signIn({ username: a.setup.username, password: a.setup.password, authFlow: 'USER_PASSWORD_AUTH' });
+  const { refreshToken } = JSON.parse([...storage.items].find(([key]) => key.endsWith('.session'))![1]) as { refreshToken: string };
+  expect(a.auth.actor.getSnapshot().value).toBe('signedOut'); // A never heard of it
+  await expect(a.auth.signOut()).resolves.toEqual({ type: 'complete', signedOutLocally: true });
+  expect([...storage.items.keys()].filter((key) => key.endsWith('.session'))).toEqual([]);
+  expect(emu.tokenRevoked(refreshToken)).toBe(true);
+});
+
+test('getSession() and signOut() in the same tick, async storage: the tokens getSession hands out were read before the sign-out touched them', async () => {
+  const storage = asyncStorage(() => 1);
+  const slowSession = storage.getItem;
+  // Session reads are slow, outbox writes fast: a read started after the sign-out's would lose the race to RevokeToken.
+  storage.getItem = (key: string) => (key.endsWith('.session') ? new Promise((resolve) => setTimeout(() => resolve(slowSession(key)), 30)) : slowSession(key));
+  const { auth, signIn } = start({ storage });
+  await signIn();
+  let revokedWhenResolved: boolean | undefined;
+  const reading = auth.getSession().then((session) => {
+    revokedWhenResolved = emu.tokenRevoked(session.tokens!.refreshToken!);
+    return session;
+  });
+  const [session, result] = await Promise.all([reading, auth.signOut()]);
+  expect(result).toMatchObject({ type: 'complete' });
+  // Linearized before the sign-out: the tokens were live when getSession() resolved.
+  expect(session.tokens).toBeDefined();
+  expect(revokedWhenResolved).toBe(false);
+});

@@ -90,13 +90,14 @@ describe('createAuth over bad storage', () => {
     await auth.stop();
   });
 
-  test('storage that throws on read at start-up: signedOut and a StorageError event, nothing thrown', async () => {
+  test('storage that throws on read: signedOut and a StorageError event, nothing thrown; signOut() cannot claim an empty store', async () => {
     const storage: StorageLike = { getItem: () => { throw new Error('SecurityError'); }, setItem() {}, removeItem() {} };
     const auth = createAuth({ userPoolId: 'us-east-1_Mine', userPoolClientId: 'c1', endpoint: emu.endpoint, storage });
     const events: AuthHubEvent[] = [];
     auth.on('storageError', (event) => events.push(event));
-    await expect(auth.signOut()).resolves.toMatchObject({ type: 'complete' });
-    expect(events).toMatchObject([{ type: 'storageError', error: { name: 'StorageError' } }]);
+    await expect(auth.signOut()).resolves.toMatchObject({ type: 'failed', signedOutLocally: false, error: { name: 'StorageError' } });
+    expect(auth.actor.getSnapshot().value).toBe('signedOut');
+    expect(events).toMatchObject([{ type: 'storageError', error: { name: 'StorageError' } }, { type: 'storageError', error: { name: 'StorageError' } }]);
     await auth.stop();
   });
 

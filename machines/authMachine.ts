@@ -74,6 +74,7 @@ export const authMachine = setup({
       return event.forceRefresh || !context.session || context.session.expiresAt - context.refreshSkewMs <= event.at;
     },
     hasSignOutWaiters: ({ context }) => context.signOutWaiters.length > 0,
+    isCorruptSession: (_, error: unknown) => toErrorInfo(error).name === ErrorNames.corruptSession,
   },
   delays: {
     /** Reading the stored session: the read, the outbox check, and the removal of what is unusable. */
@@ -144,9 +145,11 @@ export const authMachine = setup({
       enqueue.assign({ sessionWaiters: [] });
     }),
 
+    /** The first caller decides local or global; later ones join what runs. */
     joinSignOut: assign(({ context, event }) => {
       assertEvent(event, 'SIGN_OUT');
-      return { signOutWaiters: [...context.signOutWaiters, event.id] };
+      const first = context.signOutWaiters.length === 0;
+      return { signOutWaiters: [...context.signOutWaiters, event.id], signOutGlobal: first ? event.global : context.signOutGlobal };
     }),
     answerSignOutWaiters: enqueueActions(({ context, enqueue }, outcome: SignOutOutcome) => {
       for (const id of context.signOutWaiters) enqueue.emit({ type: 'answered', id, answer: { kind: 'signOut', outcome } });
@@ -181,6 +184,7 @@ export const authMachine = setup({
     signInCaller: null,
     sessionWaiters: [],
     signOutWaiters: [],
+    signOutGlobal: false,
     ...input,
   }),
   invoke: {
@@ -215,7 +219,38 @@ export const authMachine = setup({
         SIGN_IN: 'signingIn',
         CONFIRM_SIGN_IN: { actions: refuse('noPendingChallenge') },
         GET_SESSION: { actions: 'answerSession' },
-        SIGN_OUT: { actions: { type: 'answer', params: ({ event }) => ({ id: event.id, answer: { kind: 'signOut', outcome: COMPLETE } }) } },
+        // Another instance over the same storage may have signed in: `complete` only once the store is seen empty.
+        SIGN_OUT: { target: 'checkingStore', actions: 'joinSignOut' },
+      },
+    },
+    checkingStore: {
+      on: {
+        SIGN_IN: { actions: 'defer' },
+        CONFIRM_SIGN_IN: { actions: refuse('noPendingChallenge') },
+        GET_SESSION: { actions: 'defer' },
+        SIGN_OUT: { actions: 'joinSignOut' },
+      },
+      invoke: {
+        src: 'loadSession',
+        onDone: [
+          // A session is stored after all: sign it out, as asked.
+          { guard: { type: 'hasSession', params: ({ event }) => event.output }, target: 'signingOut', actions: { type: 'rememberSession', params: ({ event }) => event.output } },
+          { target: 'signedOut', actions: { type: 'answerSignOutWaiters', params: COMPLETE } },
+        ],
+        // What was stored was unusable and has been removed (CorruptSession), or the storage failed.
+        onError: [
+          { guard: { type: 'isCorruptSession', params: errorOfEvent }, target: 'signedOut', actions: [{ type: 'announceStorageError', params: errorOfEvent }, { type: 'answerSignOutWaiters', params: COMPLETE }] },
+          {
+            target: 'signedOut',
+            actions: [
+              { type: 'announceStorageError', params: errorOfEvent },
+              { type: 'answerSignOutWaiters', params: ({ event }) => ({ type: 'failed', error: toErrorInfo(event.error), tokensRevoked: false }) as SignOutOutcome },
+            ],
+          },
+        ],
+      },
+      after: {
+        loadDeadline: { target: 'signedOut', actions: { type: 'answerSignOutWaiters', params: { type: 'failed', error: STORAGE_SILENT, tokensRevoked: false } as SignOutOutcome } },
       },
     },
     signingIn: {
@@ -369,10 +404,9 @@ export const authMachine = setup({
       invoke: {
         id: 'signOut',
         src: 'signOut',
-        input: ({ context, event }) => {
-          assertEvent(event, 'SIGN_OUT');
+        input: ({ context }) => {
           return {
-            global: event.global,
+            global: context.signOutGlobal,
             revocable: context.session?.revocable ?? false,
             source: { kind: 'session' as const },
             queueing: context.queueing,

@@ -77,6 +77,8 @@ export interface AuthContext {
   readonly sessionWaiters: readonly number[];
   /** signOut() calls sharing the running sign-out (or the clear of an ended session). */
   readonly signOutWaiters: readonly number[];
+  /** What the first of them asked for: the sign-out they share is global. */
+  readonly signOutGlobal: boolean;
   readonly networkTimeoutMs: number;
   readonly storageTimeoutMs: number;
   readonly refreshSkewMs: number;

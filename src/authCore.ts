@@ -4,7 +4,8 @@
 // statechart's answer (by call id) to a result or a typed error.
 import type { CallAnswer, CallEvent } from '../machines/authTypes.js';
 import type { DrainReport } from '../machines/types.js';
-import type { CognitoService } from '../services/cognito/sdkTransport.js';
+import type { CognitoService } from '../services/cognito/types.js';
+import type { SessionTokens } from '../services/storage/tokenStore.js';
 import { startAuthRuntime, type AuthActor } from './authRuntime.js';
 import type { ResolvedConfig } from './config.js';
 import { AuthInternalError, AuthStoppedError, AuthValidationError, StorageError, toAuthError } from './errors.js';
@@ -36,18 +37,25 @@ export interface Auth {
 }
 
 type Call = CallEvent extends infer E ? (E extends CallEvent ? Omit<E, 'id'> : never) : never;
+/** The chart's answer to one call; for a `session` answer, the read of the tokens it started. */
+interface Answered {
+  readonly answer: CallAnswer;
+  readonly tokens?: Promise<SessionTokens | null>;
+}
 
 /** Starts an instance over `cognito`; `release` frees what the caller built for it (e.g. an SDK client). */
 export function createAuthCore(settings: ResolvedConfig, cognito: CognitoService, release?: () => void): Auth {
   const { actor, store, vault, outbox } = startAuthRuntime(settings, cognito);
-  const pending = new Map<number, { method: string; resolve: (answer: CallAnswer) => void; reject: (error: unknown) => void }>();
+  const pending = new Map<number, { method: string; resolve: (answer: Answered) => void; reject: (error: unknown) => void }>();
   let nextId = 0;
   let stopped = false;
 
   actor.on('answered', ({ id, answer }) => {
     const call = pending.get(id);
     pending.delete(id);
-    call?.resolve(answer);
+    // The tokens of a `session` answer are read now, while the chart is still where it answered:
+    // the store runs its calls in order, so this read comes before any sign-out the chart takes next.
+    call?.resolve({ answer, ...(answer.kind === 'session' && { tokens: store.load() }) });
   });
   actor.subscribe({ error: (error) => failAll(() => new AuthInternalError(error)) });
   function failAll(errorFor: (method: string) => unknown): void {
@@ -58,13 +66,14 @@ export function createAuthCore(settings: ResolvedConfig, cognito: CognitoService
   }
 
   /** Sends one call event and resolves with the statechart's answer to it. */
-  function ask(method: string, call: Call): Promise<CallAnswer> {
+  function answerTo(method: string, call: Call): Promise<Answered> {
     if (stopped) return Promise.reject(new AuthStoppedError(method));
     const id = ++nextId;
-    const answered = new Promise<CallAnswer>((resolve, reject) => pending.set(id, { method, resolve, reject }));
+    const answered = new Promise<Answered>((resolve, reject) => pending.set(id, { method, resolve, reject }));
     actor.send({ ...call, id } as CallEvent);
     return answered;
   }
+  const ask = (method: string, call: Call): Promise<CallAnswer> => answerTo(method, call).then(({ answer }) => answer);
   const refused = (answer: CallAnswer): never => {
     if (answer.kind === 'refused') throw toAuthError(answer.error);
     throw toAuthError({ name: 'UnexpectedResponse', message: `The statechart answered '${answer.kind}'` });
@@ -108,11 +117,10 @@ export function createAuthCore(settings: ResolvedConfig, cognito: CognitoService
       return ask('confirmSignIn', { type: 'CONFIRM_SIGN_IN', credential, userAttributes }).then(toSignIn).finally(() => vault.discard(credential));
     }),
     getSession: method(async (options) => {
-      const answer = await ask('getSession', { type: 'GET_SESSION', forceRefresh: validateGetSession(options).forceRefresh, at: Date.now() });
+      const { answer, tokens: read } = await answerTo('getSession', { type: 'GET_SESSION', forceRefresh: validateGetSession(options).forceRefresh, at: Date.now() });
       if (answer.kind === 'noSession') return NO_SESSION;
       if (answer.kind !== 'session') return refused(answer);
-      // The statechart said "signed in, as this user"; the tokens are read from the store now.
-      const tokens = await store.load().catch((error: unknown) => {
+      const tokens = await (read ?? Promise.resolve(null)).catch((error: unknown) => {
         throw new StorageError('StorageError', error instanceof Error ? error.message : 'The session could not be read');
       });
       if (!tokens) return NO_SESSION;

@@ -4,7 +4,7 @@ import { outboxMachine } from '../machines/outboxMachine.js';
 import { signOutMachine } from '../machines/signOutMachine.js';
 import { createServiceRegistry } from '../services/actors/registry.js';
 import { createAuthActors, type AuthServices } from '../services/actors/authActors.js';
-import type { CognitoService } from '../services/cognito/sdkTransport.js';
+import type { CognitoService } from '../services/cognito/types.js';
 import { createSignOutOutbox, type SignOutOutbox } from '../services/storage/signOutOutbox.js';
 import { createSecretVault, type SecretVault } from '../services/storage/secretVault.js';
 import { createSignOutActors, type SignOutServices } from '../services/actors/signOutActors.js';

@@ -1,6 +1,6 @@
 import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import type { InspectionEvent, Observer } from 'xstate';
-import type { CognitoService } from '../services/cognito/sdkTransport.js';
+import type { CognitoService } from '../services/cognito/types.js';
 import { createMemoryStorage, isStorageLike, type StorageLike } from '../services/storage/storage.js';
 import { OUTBOX_DEFAULTS } from '../services/storage/signOutOutbox.js';
 import { AuthConfigError } from './errors.js';

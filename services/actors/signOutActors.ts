@@ -4,7 +4,7 @@ import type { IntentSource, RecordedIntent, SettleInput } from '../../machines/s
 import { ErrorNames } from '../../machines/types.js';
 import { resolverOf, type ServicesSource } from './registry.js';
 import { CognitoCallError } from '../cognito/errors.js';
-import type { CognitoService } from '../cognito/sdkTransport.js';
+import type { CognitoService } from '../cognito/types.js';
 import { liveAccessToken } from '../cognito/liveAccessToken.js';
 import type { IntentTokens, SignOutOutbox } from '../storage/signOutOutbox.js';
 import type { SecretVault } from '../storage/secretVault.js';

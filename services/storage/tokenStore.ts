@@ -45,8 +45,13 @@ export interface TokenStore {
    * any other over the same storage, is never written back (StaleWriteError). Tokens of another
    * user pool or app client are refused before anything is written (CognitoCallError named
    * TOKEN_MISMATCH).
+   *
+   * Web Storage has no compare-and-set, so another instance's sign-out can land between the check
+   * and the write. `stillWanted`, asked after the write, closes that gap: a sign-out records its
+   * intent in the outbox before it clears, so a write made after that sees it, takes itself back,
+   * and fails with StaleWriteError.
    */
-  save(tokens: SessionTokens, expectedGeneration?: number): Promise<void>;
+  save(tokens: SessionTokens, expectedGeneration?: number, stillWanted?: () => Promise<boolean>): Promise<void>;
   /**
    * Removes the session (one key), then reads it back. Resolves once a read shows it gone. Else
    * rejects with ClearError: state 'kept' when a read proved the session still stored, 'unknown'
@@ -166,7 +171,7 @@ export function createTokenStore(storage: StorageLike, { clientId, userPoolId, t
       const raw = await readRaw();
       return (raw != null && parseRecord(raw)?.generation) || 0;
     },
-    async save(tokens, expected) {
+    async save(tokens, expected, stillWanted) {
       const mismatch = tokenMismatch(tokens, { clientId, userPoolId });
       if (mismatch) throw new CognitoCallError(TOKEN_MISMATCH, `Cognito returned tokens that are not for this app: ${mismatch}. Check userPoolId and userPoolClientId.`);
       await queue.step(2 * timeoutMs, async (turn) => {
@@ -180,6 +185,12 @@ export function createTokenStore(storage: StorageLike, { clientId, userPoolId, t
         const record: SessionRecord = { tokens, generation };
         await turn.call('write the session', () => storage.setItem(key, serializeRecord(record)));
         await verifyWrite(turn, record, expected);
+        if (!stillWanted || (await stillWanted())) return;
+        // A sign-out began meanwhile: take this write back, unless something else replaced it already.
+        const back = await getString(turn, 'read back the session').catch(() => null);
+        const current = back == null ? null : parseRecord(back);
+        if (current && sameRecord(current, record)) await removeQuietly(turn);
+        throw new StaleWriteError('A sign-out began while this write was made: it was taken back');
       });
     },
     clear() {
@@ -201,6 +212,11 @@ export function createTokenStore(storage: StorageLike, { clientId, userPoolId, t
           }
           if (left == null) return;
           if (removal === 'pending') break; // a removeItem still running may yet land: not proof of anything
+          if (removal === 'done' && reads === 0) {
+            // Another instance's late write may have landed after our removal: remove once more.
+            await turn.call('remove the session again', () => storage.removeItem(key)).catch(() => undefined);
+            continue;
+          }
           throw new ClearError('kept', removal === 'done' ? 'Storage still holds the session after removeItem' : `${removal.message}; the session is still stored`);
         }
         throw new ClearError('unknown', `The storage did not confirm the removal within ${2 * timeoutMs} ms; the session may or may not still be stored`);
