@@ -46,7 +46,7 @@ function start(fakes: Fakes = {}, clock?: SimulatedClock) {
       signOut,
       outbox: outboxMachine.provide({
         actors: {
-          pickIntent: fromPromise<PickedIntent, { everyEntry: boolean; tried: readonly string[] }>(async () => ({ intent: null, dropped: 0, pending: 0 })),
+          pickIntent: fromPromise<PickedIntent, { everyEntry: boolean; tried: readonly string[]; take: boolean }>(async () => ({ intent: null, dropped: 0, pending: 0 })),
           watchBackoff: fromCallback(() => {}),
           signOut,
         },

@@ -70,9 +70,33 @@ describe('createSignOutOutbox', () => {
     await expect(outbox.pick(true, [])).resolves.toMatchObject({ intent: null });
   });
 
+  test('two instances over one storage: a flow leases its entry, and the other leaves it alone until the lease ends', async () => {
+    const storage = createMemoryStorage();
+    const a = outboxOver(storage, { leaseMs: 5000 });
+    const b = outboxOver(storage, { leaseMs: 5000 });
+    await a.record(tokens, true);
+    await expect(b.pick(true, [])).resolves.toMatchObject({ intent: null, pending: 1 }); // queued, but leased
+    await expect(b.nextAttemptIn()).resolves.toBe(5000);
+    clock += 5001; // a crashed flow's lease runs out
+    await expect(b.pick(true, [])).resolves.toMatchObject({ intent: { global: true }, pending: 1 });
+  });
+
+  test('two instances over one storage: each change is a read-modify-write, so one never writes back what the other removed', async () => {
+    const storage = createMemoryStorage();
+    const a = outboxOver(storage);
+    const b = outboxOver(storage);
+    const mine = await a.record(tokens, false);
+    const theirs = await b.record({ refreshToken: 'refresh-2' }, false);
+    await a.settle({ intentId: mine, global: false, globalSignedOut: false, revoked: true });
+    await b.settle({ intentId: theirs, global: false, globalSignedOut: false, revoked: false, revokeTokenError: network });
+    const entries = stored(storage)!.entries;
+    expect(entries.map((entry) => entry.id)).toEqual([theirs]);
+    expect(entries[0]).not.toHaveProperty('leaseUntil'); // released when its flow settled
+  });
+
   /** Intents an earlier process left: written by another instance, so no running flow holds them. */
   async function leftBehind(storage: ReturnType<typeof createMemoryStorage>, refreshTokens: string[], global = false) {
-    const earlier = outboxOver(storage);
+    const earlier = outboxOver(storage, { leaseMs: 0 }); // its flows are over: no lease holds the entries
     for (const refreshToken of refreshTokens) await earlier.record({ accessToken: jwt({ username: refreshToken, origin_jti: 'o', exp: 1 }), refreshToken }, global);
   }
 
@@ -158,7 +182,7 @@ describe('createSignOutOutbox', () => {
   test('an intent a running sign-out holds is left alone by pick until it settles', async () => {
     const outbox = outboxOver();
     const id = await outbox.record({ refreshToken: 'mine' }, false);
-    await expect(outbox.pick(true, [])).resolves.toEqual({ intent: null, dropped: 0, pending: 0 });
+    await expect(outbox.pick(true, [])).resolves.toEqual({ intent: null, dropped: 0, pending: 1 }); // queued, in its flow
     await outbox.settle({ intentId: id, global: false, globalSignedOut: false, revoked: false, revokeTokenError: network });
     await expect(outbox.pick(true, [])).resolves.toMatchObject({ intent: { intentId: id } });
   });

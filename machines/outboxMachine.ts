@@ -62,8 +62,11 @@ export const outboxMachine = setup({
     events: {} as OutboxEvent,
   },
   actors: {
-    /** Takes the next due intent (every one with everyEntry), skipping `tried`; drops entries past their age. */
-    pickIntent: fromPromise<PickedIntent, { everyEntry: boolean; tried: readonly string[] }>(notProvided('pickIntent')),
+    /**
+     * Takes the next due intent (every one with everyEntry), skipping `tried`; drops entries past
+     * their age. With `take` false (the drain's budget is spent) it only counts what is left.
+     */
+    pickIntent: fromPromise<PickedIntent, { everyEntry: boolean; tried: readonly string[]; take: boolean }>(notProvided('pickIntent')),
     /** Sends INTENTS_DUE when the earliest entry's backoff has passed. */
     watchBackoff: fromCallback(() => undefined),
     signOut: signOutMachine,
@@ -145,7 +148,7 @@ export const outboxMachine = setup({
         pickingIntent: {
           invoke: {
             src: 'pickIntent',
-            input: ({ context }) => ({ everyEntry: context.everyEntry, tried: context.tried }),
+            input: ({ context }) => ({ everyEntry: context.everyEntry, tried: context.tried, take: !context.budgetSpent }),
             onDone: [
               { guard: { type: 'picked', params: ({ event }) => event.output }, target: 'finishingIntent', actions: { type: 'recordPick', params: ({ event }) => event.output } },
               { target: '#outbox.idle', actions: { type: 'recordPick', params: ({ event }) => event.output } },

@@ -47,7 +47,7 @@ export interface DrainReport {
   readonly revoked: number;
   /** Entries removed without a revocation: too old, or refused for good (e.g. revocation off on the client). */
   readonly dropped: number;
-  /** Entries still waiting for a later attempt. */
+  /** Entries still queued, for a later attempt (those a running flow of any instance holds included). */
   readonly pending: number;
 }
 

@@ -43,6 +43,8 @@ export function startAuthRuntime(settings: ResolvedConfig, cognito: CognitoServi
     clientId: settings.clientId,
     timeoutMs: settings.storageTimeoutMs,
     persist: queueing,
+    // A flow holds its entry against other instances for as long as a sign-out may take.
+    leaseMs: settings.networkTimeoutMs + 4 * settings.storageTimeoutMs,
     ...(settings.revocationOutbox || {}),
   });
   const actor = createActor(machine(), {

@@ -5,7 +5,11 @@ import { fileStorage } from './fileStorage';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 const { endpoint, userPoolId, clientId, username, password, file, global } = JSON.parse(process.argv[2]!) as Record<string, string> & { global?: boolean };
-const auth = createAuth({ userPoolId: userPoolId!, userPoolClientId: clientId!, endpoint: endpoint!, storage: fileStorage(file!), networkTimeoutMs: 60_000 });
+const auth = createAuth({ userPoolId: userPoolId!, userPoolClientId: clientId!, endpoint: endpoint!, storage: fileStorage(file!),
+  // Long enough to be killed mid-flight; short, so the lease it leaves on its intent ends soon after.
+  networkTimeoutMs: 3000,
+  storageTimeoutMs: 250,
+});
 
 async function main() {
   await auth.signIn({ username: username!, password: password!, authFlow: 'USER_PASSWORD_AUTH' });

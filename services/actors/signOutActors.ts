@@ -50,7 +50,9 @@ export function createSignOutActors(services: ServicesSource<SignOutServices>) {
     }),
     clearTokens: fromPromise<void>(({ system }) => servicesOf(system).store.clear()),
     settleIntent: fromPromise<{ queued: boolean }, SettleInput>(({ input, system }) => servicesOf(system).outbox.settle(input)),
-    pickIntent: fromPromise<PickedIntent, { everyEntry: boolean; tried: readonly string[] }>(({ input, system }) => servicesOf(system).outbox.pick(input.everyEntry, input.tried)),
+    pickIntent: fromPromise<PickedIntent, { everyEntry: boolean; tried: readonly string[]; take: boolean }>(({ input, system }) =>
+      servicesOf(system).outbox.pick(input.everyEntry, input.tried, input.take),
+    ),
     /** Sends INTENTS_DUE when the earliest entry's backoff has passed. Its timer never keeps a process alive. */
     watchBackoff: fromCallback(({ sendBack, system }) => {
       let timer: ReturnType<typeof setTimeout> | undefined;

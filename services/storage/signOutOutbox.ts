@@ -20,6 +20,8 @@ interface Intent {
   readonly queuedAt: number;
   readonly attempts: number;
   readonly notBefore: number;
+  /** A flow is finishing it until then (epoch ms): other instances leave it alone. */
+  readonly leaseUntil?: number;
 }
 
 export interface SignOutOutbox {
@@ -33,8 +35,11 @@ export interface SignOutOutbox {
   tokensOf(intentId: string): IntentTokens | undefined;
   /** After a flow: removes the entry when the server calls proved the tokens dead or no retry can help; else keeps it, with backoff. */
   settle(input: SettleInput): Promise<{ queued: boolean }>;
-  /** The next entry to finish: due (or any, with everyEntry), not in a running flow, not in `tried`. */
-  pick(everyEntry: boolean, tried: readonly string[]): Promise<PickedIntent>;
+  /**
+   * The next entry to finish: due (or any, with everyEntry), in no running flow (of any instance),
+   * not in `tried`; it is leased to this instance. With `take` false, only counts what is queued.
+   */
+  pick(everyEntry: boolean, tried: readonly string[], take?: boolean): Promise<PickedIntent>;
   /** Whether a stored session's tokens are queued: a sign-out began, and the process stopped before it ended. */
   holds(tokens: IntentTokens): Promise<boolean>;
   /** Milliseconds until the next entry is due, or null when nothing is queued. */
@@ -53,6 +58,8 @@ export interface OutboxOptions {
   readonly maxAgeMs?: number;
   /** First retry delay; doubles per attempt up to 5 minutes, with jitter. Default 1000. */
   readonly retryBaseMs?: number;
+  /** How long a flow holds its entry against other instances: its own bound. Default 4 × timeoutMs. */
+  readonly leaseMs?: number;
   readonly now?: () => number;
 }
 
@@ -77,41 +84,77 @@ const sameTokens = (a: IntentTokens, b: IntentTokens) =>
 /**
  * Sign-out intents that have not been finished, kept in the app's storage under one key
  * (`authchart.<clientId>.revocationOutbox`), apart from the session, so they survive a restart.
- * Memory mirrors storage; every storage step is one bounded, queued read-modify-write.
+ *
+ * Storage is the truth, shared by every instance over it (tabs, processes): each change is one
+ * bounded, queued read-modify-write of the entry it concerns, so one instance never writes back
+ * what another removed. Memory keeps the tokens of this instance's own flows (and what storage
+ * refused to keep). An entry in a flow carries a lease, `leaseUntil`, for that flow's bound:
+ * other instances leave it alone until the lease ends, so two never send the same sign-out.
+ * Web Storage has no compare-and-set, so two instances picking in the same instant can still
+ * both send; that only repeats a request Cognito treats as done.
  */
 export function createSignOutOutbox(options: OutboxOptions): SignOutOutbox {
   const { storage, clientId, timeoutMs, persist, now = Date.now } = options;
   const maxAgeMs = options.maxAgeMs ?? OUTBOX_DEFAULTS.maxAgeMs;
   const retryBaseMs = options.retryBaseMs ?? OUTBOX_DEFAULTS.retryBaseMs;
+  const leaseMs = options.leaseMs ?? 4 * timeoutMs;
   const key = outboxKey(clientId);
   const run = createStorageQueue(timeoutMs);
-  const memory = new Map<string, Intent>();
-  const inFlow = new Set<string>(); // claimed by a running sign-out or retry
-  const inDrain = new Set<string>(); // claimed by the running drain (drains never overlap)
+  const memory = new Map<string, Intent>(); // this instance's flows, and entries storage did not keep
+  const inFlow = new Set<string>(); // claimed by a running sign-out or retry of this instance
+  const inDrain = new Set<string>(); // claimed by this instance's running drain (drains never overlap)
   const receipts = new Map<string, IntentTokens>();
-  const finished = new Set<string>(); // removed in this process: a stale stored copy never brings them back
+  const finished = new Set<string>(); // removed by this instance: a stale stored copy never brings them back
   const backoff = (attempts: number) => Math.min(retryBaseMs * 2 ** (attempts - 1), OUTBOX_DEFAULTS.maxRetryMs) * (0.5 + Math.random() / 2);
+  const busy = (id: string) => inFlow.has(id) || inDrain.has(id);
+  const leased = (intent: Intent) => intent.leaseUntil !== undefined && intent.leaseUntil > now() && !busy(intent.id);
 
-  /** Reads storage into memory (storage wins for entries it has; memory keeps the ones it could not write). */
+  /** Everything queued: storage's entries, and this instance's that storage does not hold. */
+  function merged(stored: Intent[]): Intent[] {
+    const all = new Map(stored.filter((intent) => !finished.has(intent.id)).map((intent) => [intent.id, intent]));
+    for (const [id, intent] of memory) if (!all.has(id) || busy(id)) all.set(id, intent);
+    return [...all.values()];
+  }
+  const readStored = async (): Promise<Intent[]> => parseIntents(await storage.getItem(key));
+  const writeStored = async (entries: Intent[]): Promise<void> => {
+    if (entries.length > 0) return storage.setItem(key, JSON.stringify({ version: 2, entries }));
+    try {
+      await storage.removeItem(key);
+    } catch {
+      await storage.setItem(key, JSON.stringify({ version: 2, entries: [] })); // a storage that cannot remove: an empty list serves
+    }
+  };
+  /** All queued intents, read from storage (memory alone when not persisting, or when storage fails). */
   const load = (): Promise<Intent[]> =>
-    !persist
-      ? Promise.resolve([...memory.values()])
-      : run('read the sign-out outbox', async () => {
-          for (const intent of parseIntents(await storage.getItem(key))) if (!memory.has(intent.id) && !finished.has(intent.id)) memory.set(intent.id, intent);
-          return [...memory.values()];
-        });
-  const write = (): Promise<void> =>
-    !persist
-      ? Promise.resolve()
-      : run('update the sign-out outbox', async () => {
-          const entries = [...memory.values()];
-          if (entries.length > 0) return storage.setItem(key, JSON.stringify({ version: 2, entries }));
-          try {
-            await storage.removeItem(key);
-          } catch {
-            await storage.setItem(key, JSON.stringify({ version: 2, entries: [] })); // a storage that cannot remove: an empty list serves
-          }
-        });
+    !persist ? Promise.resolve([...memory.values()]) : run('read the sign-out outbox', async () => merged(await readStored())).catch(() => [...memory.values()]);
+  /**
+   * One read-modify-write: `change` gets every queued intent and returns the ones to keep. Only
+   * the entries `change` touches differ from what storage held, so another instance's entries
+   * are written back as they were read.
+   */
+  async function mutate(change: (entries: Intent[]) => Intent[]): Promise<void> {
+    const apply = (entries: Intent[]) => {
+      const kept = change(entries);
+      const keptIds = new Set(kept.map((intent) => intent.id));
+      for (const intent of entries) if (!keptIds.has(intent.id)) memory.delete(intent.id);
+      for (const intent of kept) if (memory.has(intent.id) || busy(intent.id)) memory.set(intent.id, intent);
+      return kept;
+    };
+    if (!persist) {
+      apply([...memory.values()]);
+      return;
+    }
+    try {
+      await run('update the sign-out outbox', async () => {
+        const kept = apply(merged(await readStored()));
+        await writeStored(kept);
+        for (const intent of kept) if (!busy(intent.id)) memory.delete(intent.id); // storage holds it now
+      });
+    } catch {
+      apply([...memory.values()]); // storage failed: memory carries this instance's change
+    }
+  }
+  const replace = (intent: Intent) => (entries: Intent[]) => [...entries.filter((entry) => entry.id !== intent.id), intent];
   const keepReceipt = (intent: Intent) => {
     receipts.set(intent.id, intent.tokens);
     if (receipts.size > 16) receipts.delete(receipts.keys().next().value as string);
@@ -121,60 +164,74 @@ export function createSignOutOutbox(options: OutboxOptions): SignOutOutbox {
     async record(given, global) {
       // A local intent needs the refresh token only; a global one the access token too.
       const tokens: IntentTokens = global ? given : { ...(given.refreshToken && { refreshToken: given.refreshToken }) };
-      await load().catch(() => []);
-      const existing = [...memory.values()].find((intent) => sameTokens(intent.tokens, tokens));
+      const existing = (await load()).find((intent) => sameTokens(intent.tokens, tokens));
       const intent: Intent = existing
-        ? { ...existing, global: existing.global || global, tokens: { ...existing.tokens, ...tokens } }
-        : { id: newIntentId(now()), global, tokens, queuedAt: now(), attempts: 0, notBefore: 0 };
+        ? { ...existing, global: existing.global || global, tokens: { ...existing.tokens, ...tokens }, leaseUntil: now() + leaseMs }
+        : { id: newIntentId(now()), global, tokens, queuedAt: now(), attempts: 0, notBefore: 0, leaseUntil: now() + leaseMs };
       memory.set(intent.id, intent);
       inFlow.add(intent.id);
-      await write().catch(() => {}); // best effort: the flow goes on from memory
+      await mutate(replace(intent)); // a storage that fails cannot block the flow: memory carries it
       return intent.id;
     },
     tokensOf: (intentId) => memory.get(intentId)?.tokens ?? receipts.get(intentId),
     async settle(input) {
       const { intentId } = input;
       if (intentId === undefined) return { queued: false };
-      inFlow.delete(intentId);
-      inDrain.delete(intentId);
       const intent = memory.get(intentId);
-      if (!intent) return { queued: false };
+      if (!intent) {
+        inFlow.delete(intentId);
+        inDrain.delete(intentId);
+        return { queued: false };
+      }
       keepReceipt(intent);
       const settlement = persist ? settlementOf(input) : 'remove';
       if (settlement === 'remove') {
-        memory.delete(intentId);
         finished.add(intentId);
+        await mutate((entries) => entries.filter((entry) => entry.id !== intentId));
+      } else {
+        const { leaseUntil: _released, ...rest } = intent;
+        await mutate(replace({ ...rest, global: settlement === 'keepGlobal', attempts: intent.attempts + 1, notBefore: now() + backoff(intent.attempts + 1) }));
       }
-      else memory.set(intentId, { ...intent, global: settlement === 'keepGlobal', attempts: intent.attempts + 1, notBefore: now() + backoff(intent.attempts + 1) });
-      await write();
+      inFlow.delete(intentId);
+      inDrain.delete(intentId);
+      if (settlement === 'remove') memory.delete(intentId);
       return { queued: settlement !== 'remove' };
     },
-    async pick(everyEntry, tried) {
+    async pick(everyEntry, tried, take = true) {
       // A new drain: claims left by a drain its deadline cut short are stale.
       if (tried.length === 0) inDrain.clear();
-      const busy = (id: string) => inFlow.has(id) || inDrain.has(id);
       let dropped = 0;
-      for (const intent of await load()) {
-        if (now() - intent.queuedAt > maxAgeMs && !busy(intent.id)) {
-          memory.delete(intent.id);
-          finished.add(intent.id);
-          dropped += 1;
-        }
-      }
-      if (dropped > 0) await write().catch(() => {});
-      const waiting = [...memory.values()].filter((intent) => !busy(intent.id));
-      const next = waiting.find((intent) => !tried.includes(intent.id) && (everyEntry || intent.notBefore <= now()));
-      if (next) inDrain.add(next.id);
-      const intent = next ? { intentId: next.id, global: next.global, revocable: isRevocable(next.tokens) } : null;
-      return { intent, dropped, pending: waiting.length };
+      let next: Intent | undefined;
+      let pending = 0;
+      await mutate((entries) => {
+        const alive = entries.filter((intent) => {
+          const expired = now() - intent.queuedAt > maxAgeMs && !busy(intent.id) && !leased(intent);
+          if (expired) {
+            dropped += 1;
+            finished.add(intent.id);
+          }
+          return !expired;
+        });
+        pending = alive.length;
+        const waiting = alive.filter((intent) => !busy(intent.id) && !leased(intent));
+        next = take ? waiting.find((intent) => !tried.includes(intent.id) && (everyEntry || intent.notBefore <= now())) : undefined;
+        if (!next) return alive;
+        next = { ...next, leaseUntil: now() + leaseMs };
+        memory.set(next.id, next);
+        inDrain.add(next.id);
+        return alive.map((intent) => (intent.id === next!.id ? next! : intent));
+      });
+      const picked = next as Intent | undefined;
+      const intent = picked ? { intentId: picked.id, global: picked.global, revocable: isRevocable(picked.tokens) } : null;
+      return { intent, dropped, pending };
     },
     async holds(tokens) {
       return (await load()).some((intent) => sameTokens(intent.tokens, tokens));
     },
     async nextAttemptIn() {
-      const waiting = (await load()).filter((intent) => !inFlow.has(intent.id));
+      const waiting = (await load()).filter((intent) => !busy(intent.id));
       if (waiting.length === 0) return null;
-      return Math.max(0, Math.min(...waiting.map((intent) => intent.notBefore)) - now());
+      return Math.max(0, Math.min(...waiting.map((intent) => Math.max(intent.notBefore, intent.leaseUntil ?? 0))) - now());
     },
     takeTokens(intentId) {
       const tokens = receipts.get(intentId) ?? memory.get(intentId)?.tokens;
@@ -205,7 +262,8 @@ function parseIntents(raw: string | null | undefined): Intent[] {
       if (typeof entry.id !== 'string' || typeof tokens !== 'object' || tokens === null) return [];
       const { accessToken, refreshToken } = tokens;
       if ((accessToken !== undefined && typeof accessToken !== 'string') || (refreshToken !== undefined && typeof refreshToken !== 'string')) return [];
-      return [{ id: entry.id, global: entry.global === true, tokens: { ...(accessToken && { accessToken }), ...(refreshToken && { refreshToken }) }, queuedAt: entry.queuedAt, attempts, notBefore }];
+      const leaseUntil = typeof entry.leaseUntil === 'number' ? { leaseUntil: entry.leaseUntil } : {};
+      return [{ id: entry.id, global: entry.global === true, tokens: { ...(accessToken && { accessToken }), ...(refreshToken && { refreshToken }) }, queuedAt: entry.queuedAt, attempts, notBefore, ...leaseUntil }];
     });
   } catch {
     return []; // unreadable: nothing we could revoke with; the next write replaces it
