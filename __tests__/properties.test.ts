@@ -1,5 +1,7 @@
 // Property-based tests (issue 4 §4): random sequences of sign-ins, getSession calls, sign-outs,
-// emulator faults, restarts and flushRevocations, against the real SDK and the emulator. The
+// emulator faults, restarts and flushRevocations, against the real SDK and the emulator; over a
+// storage that answers synchronously or after 1–20 ms (AsyncStorage), with a second instance over
+// the same storage in half the runs, and with calls made from auth.on() handlers. The
 // invariants, the command set and how to replay a failure: docs/reliability.invariants.md.
 //
 //   npx jest __tests__/properties.test.ts                      500 runs (FC_RUNS to change)
@@ -52,12 +54,23 @@ function summary(stats: Stats, elapsedMs: number): string {
       revokedTokenUses: stats.revokedTokenUses,
       stuck: stats.stuck,
       reRevocations: stats.reRevocations,
+      instanceBCommands: Object.entries(stats.commands).filter(([name]) => name.startsWith('b.')).reduce((sum, [, n]) => sum + n, 0),
+      crossInstanceRaces: stats.commands['race(x.getSession, y.signOut)'] ?? 0,
+      handlersArmed: Object.entries(stats.commands).filter(([name]) => name.startsWith('on(')).reduce((sum, [, n]) => sum + n, 0),
+      handlerCalls: Object.entries(stats.handlerCalls).filter(([name]) => !/ (resolved|rejected)/.test(name)).reduce((sum, [, n]) => sum + n, 0),
+      handlerCallsSettled: Object.entries(stats.handlerCalls).filter(([name]) => / (resolved|rejected)/.test(name)).reduce((sum, [, n]) => sum + n, 0),
+      asyncStorageRuns: stats.runKinds['async storage'] ?? 0,
+      twoInstanceRuns: stats.runKinds['two instances'] ?? 0,
+      crossInstanceRevokedRefreshes: stats.crossInstanceRevokedRefreshes,
+      crossInstanceOverlapHandedOut: stats.crossInstanceOverlapHandedOut,
       elapsedSeconds: Math.round(elapsedMs / 100) / 10,
       knownBugsIncluded: INCLUDE_KNOWN_BUGS,
       commands: stats.commands,
       faults: stats.faults,
       signOutResults: stats.signOutResults,
       requestsSent: stats.requestsSent,
+      handlerCallsByOutcome: stats.handlerCalls,
+      runKinds: stats.runKinds,
     },
     null,
     2,
@@ -71,8 +84,8 @@ test(`invariants hold over ${RUNS} random command sequences (up to ${MAX_COMMAND
   const runs = scenarios(withFlush, { maxCommands: MAX_COMMANDS, size: 'max', ...(REPLAY_PATH !== undefined && { replayPath: REPLAY_PATH }) });
   try {
     await fc.assert(
-      fc.asyncProperty(runs, async ({ startSignedIn, commands }) => {
-        const run = await freshWorld(emu, stats, { startSignedIn });
+      fc.asyncProperty(runs, async ({ storage, twoInstances, startSignedIn, commands }) => {
+        const run = await freshWorld(emu, stats, { startSignedIn, storage, twoInstances });
         try {
           await fc.asyncModelRun(() => run, commands);
           await finish(run.model, run.real);
@@ -86,8 +99,12 @@ test(`invariants hold over ${RUNS} random command sequences (up to ${MAX_COMMAND
   } finally {
     const report = summary(stats, Date.now() - started);
     if (process.env.FC_STATS_FILE) writeFileSync(process.env.FC_STATS_FILE, `${report}\n`);
-    const { runs, commandsExecuted, faultsSwitchedOn, tokensLeftBehind, revokedTokenUses, stuck, elapsedSeconds } = JSON.parse(report) as Record<string, number>;
-    console.log(`properties: ${runs} runs, ${commandsExecuted} commands, ${faultsSwitchedOn} faults switched on, ${tokensLeftBehind} tokens left behind, ${revokedTokenUses} revoked-token uses, ${stuck} stuck, ${elapsedSeconds} s (FC_STATS_FILE=path for the details)`);
+    const r = JSON.parse(report) as Record<string, number>;
+    console.log(
+      `properties: ${r.runs} runs, ${r.commandsExecuted} commands, ${r.faultsSwitchedOn} faults switched on, ${r.tokensLeftBehind} tokens left behind, ${r.revokedTokenUses} revoked-token uses, ${r.stuck} stuck, ${r.elapsedSeconds} s` +
+        ` | ${r.asyncStorageRuns} async-storage runs, ${r.twoInstanceRuns} two-instance runs, ${r.instanceBCommands} instance-B commands, ${r.crossInstanceRaces} cross-instance races, ${r.handlersArmed} handlers armed, ${r.handlerCalls} handler calls (${r.handlerCallsSettled} settled)` +
+        ` (FC_STATS_FILE=path for the details)`,
+    );
   }
   expect(stats.tokensLeftBehind).toBe(0);
   expect(stats.revokedTokenUses).toBe(0);

@@ -1,10 +1,10 @@
 // The command type, and the commands that call signIn(), getSession() or signOut() once and check the result against the model.
 import type fc from 'fast-check';
 import type { AuthSession, SignInResult, SignOutResult } from '../../../src/index';
-import { SETTLE_BOUND_MS, SIGN_IN_BOUND_MS } from './bounds';
+import { INCLUDE_KB3, SETTLE_BOUND_MS, SIGN_IN_BOUND_MS } from './bounds';
 import { callErrorNames, failsSignOutCall } from './faults';
 import { bump } from './stats';
-import type { Model, Outcome, StoredTokens, World } from './world';
+import { InvariantViolation, type Model, type Outcome, type StoredTokens, type Who, type World } from './world';
 
 export type Command = fc.AsyncCommand<Model, World>;
 
@@ -17,50 +17,95 @@ export const expectError = (outcome: Outcome<unknown>, names: string[], what: st
   if (!names.includes(outcome.error.name)) throw new Error(`model: ${what} rejected with ${outcome.error.name} (${outcome.error.message}), expected ${names.join(' or ')}`);
 };
 
-/** A command that calls the API once and checks its result against the model. */
+/** Whether instance `who`'s statechart must be signed in, and setting it. */
+export const isIn = (model: Model, who: Who): boolean => (who === 'A' ? model.signedIn : model.signedInB === true);
+export const setIn = (model: Model, who: Who, value: boolean): void => void (who === 'A' ? (model.signedIn = value) : (model.signedInB = value));
+const prefix = (who: Who): string => (who === 'A' ? '' : 'b.');
+
+/**
+ * A command that calls the API once and checks its result against the model. While an auth.on()
+ * handler is armed (world.racing), a handler's call may run beside it: the command then checks only
+ * what holds whatever the handler did (it settles; tokens handed out are not revoked; a sign-out
+ * that signed out locally left no session), waits for the handler's calls, and learns the states.
+ */
 abstract class ApiCommand implements Command {
   abstract readonly label: string;
-  check = (): boolean => true;
+  constructor(readonly who: Who = 'A') {}
+  check = (model: Readonly<Model>): boolean => this.who === 'A' || model.signedInB !== null;
   toString = () => this.label;
   async run(model: Model, world: World): Promise<void> {
     bump(world.stats.commands, this.label);
     world.sent = [];
-    await this.act(model, world);
+    if (world.racing) {
+      await this.actRacing(world);
+      await world.drainHandlerCalls(SIGN_IN_BOUND_MS);
+      world.resync(model, `${this.label} (a handler may have called)`);
+    } else {
+      await this.act(model, world);
+    }
     world.checkInvariants(model, this.label);
   }
   protected abstract act(model: Model, world: World): Promise<void>;
+  protected abstract actRacing(world: World): Promise<void>;
 }
 
 export class SignIn extends ApiCommand {
-  readonly label = 'signIn()';
-  static send(world: World): Promise<SignInResult> {
-    return world.auth.signIn({ username: world.user.username, password: world.user.password, authFlow: 'USER_PASSWORD_AUTH' });
+  readonly label: string;
+  constructor(who: Who = 'A') {
+    super(who);
+    this.label = `${prefix(who)}signIn()`;
+  }
+  static send(world: World, who: Who = 'A'): Promise<SignInResult> {
+    return world.authOf(who).signIn({ username: world.user.username, password: world.user.password, authFlow: 'USER_PASSWORD_AUTH' });
   }
   protected async act(model: Model, world: World): Promise<void> {
-    const outcome = await world.settle(this.label, SignIn.send(world), SIGN_IN_BOUND_MS);
-    if (model.signedIn) return expectError(outcome, ['UserAlreadyAuthenticatedException'], this.label);
+    const outcome = await world.settle(this.label, SignIn.send(world, this.who), SIGN_IN_BOUND_MS);
+    if (isIn(model, this.who)) return expectError(outcome, ['UserAlreadyAuthenticatedException'], this.label);
     const fault = model.faults.get('InitiateAuth');
     const failures = callErrorNames(fault);
     if (failures.length > 0) return expectError(outcome, failures, this.label);
     expect(expectOk(outcome, this.label)).toEqual({ isSignedIn: true, nextStep: { signInStep: 'DONE' } });
-    model.signedIn = true;
+    setIn(model, this.who, true);
+    model.stored = true; // a new generation: over any session the other instance stored
+  }
+  protected async actRacing(world: World): Promise<void> {
+    const outcome = await world.settle(this.label, SignIn.send(world, this.who), SIGN_IN_BOUND_MS);
+    if (outcome.ok) expect(outcome.value).toEqual({ isSignedIn: true, nextStep: { signInStep: 'DONE' } });
   }
 }
 
 export class GetSession extends ApiCommand {
   readonly label: string;
-  constructor(readonly forceRefresh: boolean) {
-    super();
-    this.label = forceRefresh ? 'getSession({ forceRefresh: true })' : 'getSession()';
+  constructor(
+    readonly forceRefresh: boolean,
+    who: Who = 'A',
+  ) {
+    super(who);
+    this.label = `${prefix(who)}${forceRefresh ? 'getSession({ forceRefresh: true })' : 'getSession()'}`;
   }
+  /** The call; what it hands out is checked against the server the moment it resolves. */
   call(world: World): Promise<AuthSession> {
-    return world.auth.getSession(this.forceRefresh ? { forceRefresh: true } : undefined);
+    return world
+      .authOf(this.who)
+      .getSession(this.forceRefresh ? { forceRefresh: true } : undefined)
+      .then((session) => (world.crossRace ? session : (world.checkHandedOut(session, this.label), session)));
+  }
+  protected async actRacing(world: World): Promise<void> {
+    const outcome = await world.settle(this.label, this.call(world), this.forceRefresh ? SIGN_IN_BOUND_MS : SETTLE_BOUND_MS);
+    if (outcome.ok && outcome.value.tokens) expect(outcome.value.username).toBe(world.user.username);
   }
   protected async act(model: Model, world: World): Promise<void> {
     const before = world.storedSession();
     const outcome = await world.settle(this.label, this.call(world), this.forceRefresh ? SIGN_IN_BOUND_MS : SETTLE_BOUND_MS);
-    if (!model.signedIn) {
+    if (!isIn(model, this.who)) {
       expect(expectOk(outcome, this.label)).toEqual({});
+      return;
+    }
+    if (!model.stored) {
+      // Signed in in this statechart, but the other instance signed out: the store is empty.
+      // Read: {}. Refresh: no refresh token (RefreshTokenMissing ends the session): {} and signed out.
+      expect(expectOk(outcome, this.label)).toEqual({});
+      if (this.forceRefresh) setIn(model, this.who, false);
       return;
     }
     if (!this.forceRefresh) {
@@ -74,7 +119,8 @@ export class GetSession extends ApiCommand {
     if (fault === 'notAuthorized') {
       // Cognito refused the refresh token: the session is over, and the store is cleared.
       expect(expectOk(outcome, this.label)).toEqual({});
-      model.signedIn = false;
+      setIn(model, this.who, false);
+      model.stored = false;
       return;
     }
     const failures = callErrorNames(fault);
@@ -94,23 +140,58 @@ export class GetSession extends ApiCommand {
 
 export class SignOut extends ApiCommand {
   readonly label: string;
-  constructor(readonly global: boolean) {
-    super();
-    this.label = global ? 'signOut({ global: true })' : 'signOut()';
+  constructor(
+    readonly global: boolean,
+    who: Who = 'A',
+  ) {
+    super(who);
+    this.label = `${prefix(who)}${global ? 'signOut({ global: true })' : 'signOut()'}`;
   }
+  override check = (model: Readonly<Model>): boolean => (this.who === 'A' || model.signedInB !== null) && SignOut.allowed(model, this.who);
+  /** KB3 step-around (FC_KNOWN_BUGS=0): no sign-out by a signed-out statechart while the other instance's session is stored. */
+  static allowed(model: Readonly<Model>, who: Who): boolean {
+    return INCLUDE_KB3 || isIn(model as Model, who) || !model.stored;
+  }
+  /** The call; a result that says signed out locally is checked against the storage the moment it resolves. */
   call(world: World): Promise<SignOutResult> {
-    return world.auth.signOut(this.global ? { global: true } : undefined);
+    return world
+      .authOf(this.who)
+      .signOut(this.global ? { global: true } : undefined)
+      .then((result) => {
+        if (result.signedOutLocally && world.storedSession() !== null) {
+          world.stats.tokensLeftBehind += 1;
+          throw new InvariantViolation(`invariant 1: ${this.label} resolved ${result.type} with signedOutLocally, but a session is stored`);
+        }
+        return result;
+      });
+  }
+  protected async actRacing(world: World): Promise<void> {
+    expectOk(await world.settle(this.label, this.call(world), SETTLE_BOUND_MS), this.label);
   }
   protected async act(model: Model, world: World): Promise<void> {
     const session = world.storedSession();
     const result = expectOk(await world.settle(this.label, this.call(world), SETTLE_BOUND_MS), this.label);
-    bump(world.stats.signOutResults, model.signedIn ? `${this.global ? 'global' : 'local'} ${result.type}` : `nobody signed in: ${result.type}`);
-    if (!model.signedIn) {
-      expect(result).toEqual({ type: 'complete', signedOutLocally: true });
-      expect(world.sent.filter((op) => op !== 'RevokeToken')).toEqual([]); // nobody to sign out: no call (the outbox may drain)
+    const signedIn = isIn(model, this.who);
+    bump(world.stats.signOutResults, signedIn ? `${this.who === 'B' ? 'b.' : ''}${this.global ? 'global' : 'local'} ${result.type}${model.stored ? '' : ' (store emptied by the other instance)'}` : `nobody signed in: ${result.type}`);
+    if (!signedIn) {
+      if (!model.stored) {
+        expect(result).toEqual({ type: 'complete', signedOutLocally: true });
+        expect(world.sent.filter((op) => op !== 'RevokeToken')).toEqual([]); // nobody to sign out: no call (the outbox may drain)
+        return;
+      }
+      // The other instance's session is stored: this one's chart checks the store and signs it out
+      // as asked (checkingStore). The other instance's chart does not know; its getSession() finds {}.
+      model.stored = false;
+      checkSignOutResult(result, this.global, model, world, session);
       return;
     }
-    model.signedIn = false;
+    setIn(model, this.who, false);
+    if (!model.stored) {
+      // The other instance signed out already: nothing to revoke, nothing to clear.
+      expect(result.signedOutLocally).toBe(true);
+      return;
+    }
+    model.stored = false;
     checkSignOutResult(result, this.global, model, world, session);
   }
 }

@@ -1,6 +1,7 @@
 // Model-based property tests of sessions and sign-out (docs/reliability.invariants.md): random
-// command sequences (sign-in, getSession, sign-out, emulator faults, restarts, flushRevocations)
-// run against a real Auth, the real AWS SDK and the emulator over 127.0.0.1, checking after every
+// command sequences (sign-in, getSession, sign-out, emulator faults, restarts, flushRevocations,
+// a second instance over the same storage, calls from event handlers; storage synchronous or
+// asynchronous as AsyncStorage) run against a real Auth, the real AWS SDK and the emulator over 127.0.0.1, checking after every
 // command that:
 //   1. no token the library ever received is left in storage once signed out (a refresh token may
 //      wait in the revocation outbox; access and ID tokens never may);
@@ -21,9 +22,11 @@ export {
 } from './bounds';
 export { FAULTS, FAULT_NAMES, FAULT_OPS, type FaultName, type FaultOp } from './faults';
 export { newStats, type Stats } from './stats';
-export { InvariantViolation, World, type Model } from './world';
+export { InvariantViolation, World, type Model, type StorageTiming, type Who } from './world';
 export { GetSession, SignIn, SignOut, type Command } from './commands';
 export { ClearFault, SetFault } from './faultCommands';
 export { FlushRevocations, Restart } from './restartAndFlush';
 export { Parallel } from './parallel';
+export { CrossInstanceRace } from './crossInstance';
+export { HANDLER_CALLS, HANDLER_EVENTS, OnNextEvent } from './handlers';
 export { commandArbitraries, finish, freshWorld, scenarios, type Scenario } from './scenarios';

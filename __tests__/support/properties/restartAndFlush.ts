@@ -11,6 +11,7 @@ export class Restart implements Command {
     bump(world.stats.commands, 'restart()');
     world.sent = [];
     await world.restart();
+    model.signedIn = model.stored; // the new instance restores what is stored (B's sign-in too)
     world.checkInvariants(model, 'restart()');
   }
 }

@@ -14,6 +14,17 @@ export interface Stats {
   tokensLeftBehind: number;
   /** Invariant 2 violations: calls that did not settle in time. */
   stuck: number;
+  /** Calls made from auth.on() handlers, by call and by how they settled. */
+  handlerCalls: Record<string, number>;
+  /** How the runs were set up: storage sync/async, one or two instances. */
+  runKinds: Record<string, number>;
+  /**
+   * In a cross-instance race: a refresh that loaded the refresh token before the other instance's
+   * sign-out revoked it, sent after (no lock between instances). Allowed, counted; never written back.
+   */
+  crossInstanceRevokedRefreshes: number;
+  /** In a cross-instance race: a getSession() that overlapped the other's sign-out and returned tokens it then revoked. Allowed, counted. */
+  crossInstanceOverlapHandedOut: number;
 }
 export const newStats = (): Stats => ({
   runs: 0,
@@ -25,5 +36,9 @@ export const newStats = (): Stats => ({
   revokedTokenUses: 0,
   tokensLeftBehind: 0,
   stuck: 0,
+  handlerCalls: {},
+  runKinds: {},
+  crossInstanceRevokedRefreshes: 0,
+  crossInstanceOverlapHandedOut: 0,
 });
 export const bump = (counts: Record<string, number>, key: string, by = 1) => void (counts[key] = (counts[key] ?? 0) + by);
