@@ -79,7 +79,8 @@ describe('createTestAuth', () => {
   });
 
   test('config passes through to createAuth (networkTimeoutMs bounds a user-set blackhole)', async () => {
-    kit = await createTestAuth({ config: { networkTimeoutMs: 200 }, faults: { RevokeToken: { type: 'blackhole' } } });
+    // Not too short: the helper's sign-in runs under the same deadline (an SRP round trip can take a few hundred ms).
+    kit = await createTestAuth({ config: { networkTimeoutMs: 1000 }, authFlow: 'USER_PASSWORD_AUTH', faults: { RevokeToken: { type: 'blackhole' } } });
     await kit.driveTo('signedIn');
     await expect(kit.auth.signOut()).resolves.toMatchObject({ type: 'partial', revokeTokenError: { name: 'TimeoutError' } });
   });
@@ -111,6 +112,12 @@ describe('driveTo', () => {
       'partial',
       'failed',
       'revokedButStored',
+      'loadingSession',
+      'checkingStore',
+      'signingIn',
+      'answeringChallenge',
+      'signedIn.refreshing',
+      'endingSession',
     ]);
   });
 
@@ -281,6 +288,183 @@ describe('driveTo', () => {
   test('an unknown state is refused', async () => {
     kit = await createTestAuth();
     await expect(kit.driveTo('nowhere' as TestAuthState)).rejects.toThrow(/unknown state "nowhere"/);
+  });
+});
+
+/** Resolves after `ms`: a held state must still be held then. */
+const pause = (ms = 100) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('driveTo: the transient states, held until release()', () => {
+  test('signingIn: InitiateAuth held; release → signed in', async () => {
+    kit = await createTestAuth();
+    const held = await kit.driveTo('signingIn');
+    expect(held.user).toMatchObject({ username: 'test-user' });
+    expect(kit.currentState()).toBe('signingIn');
+    expect(kit.is('signingIn')).toBe(true);
+    expect(kit.emulator.requests.at(-1)).toEqual({ operation: 'InitiateAuth', status: 'blackholed', fault: 'blackhole' });
+    await pause();
+    expect(kit.is('signingIn')).toBe(true);
+    await expect(held.release()).resolves.toMatchObject({ isSignedIn: true });
+    await expect(held.result).resolves.toMatchObject({ isSignedIn: true });
+    expect(kit.currentState()).toBe('signedIn.active');
+    expect(kit.storage.hasSession()).toBe(true);
+    await expect(kit.driveTo('signedOut')).resolves.toBeUndefined(); // the kit is reusable
+  });
+
+  test('signingIn: release(answer) answers InitiateAuth with a fault → the sign-in rejects, signedOut', async () => {
+    kit = await createTestAuth({ authFlow: 'USER_PASSWORD_AUTH' });
+    const held = await kit.driveTo('signingIn');
+    await expect(held.release({ type: 'error', name: 'NotAuthorizedException', message: 'Incorrect username or password.' })).rejects.toMatchObject({ name: 'NotAuthorizedException' });
+    await expect(held.result).rejects.toMatchObject({ name: 'NotAuthorizedException' });
+    expect(kit.currentState()).toBe('signedOut');
+    await expect(kit.driveTo('signedIn')).resolves.toMatchObject({ username: 'test-user' }); // the fault is cleared
+  });
+
+  test('answeringChallenge: a TOTP user (created on demand) answers, RespondToAuthChallenge held; release → signed in', async () => {
+    kit = await createTestAuth();
+    const held = await kit.driveTo('answeringChallenge');
+    expect(held.user).toMatchObject({ username: 'totp-user', mfa: 'SOFTWARE_TOKEN_MFA' });
+    expect(kit.currentState()).toBe('answeringChallenge');
+    expect(kit.emulator.requests.at(-1)).toEqual({ operation: 'RespondToAuthChallenge', status: 'blackholed', fault: 'blackhole' });
+    await pause();
+    expect(kit.is('answeringChallenge')).toBe(true);
+    await expect(held.release()).resolves.toMatchObject({ isSignedIn: true });
+    expect(kit.currentState()).toBe('signedIn.active');
+    expect(kit.auth.actor.getSnapshot().context.session?.username).toBe('totp-user');
+  });
+
+  test('answeringChallenge with a FORCE_CHANGE_PASSWORD user: the new password is held, then kept in kit.users', async () => {
+    kit = await createTestAuth({ users: [{ username: 'carol', permanent: false }] });
+    const held = await kit.driveTo('answeringChallenge', { username: 'carol' });
+    expect(kit.currentState()).toBe('answeringChallenge');
+    await expect(held.release()).resolves.toMatchObject({ isSignedIn: true });
+    expect(kit.user('carol')).toMatchObject({ permanent: true });
+    await kit.driveTo('signedOut');
+    await expect(kit.driveTo('signedIn', { username: 'carol' })).resolves.toMatchObject({ username: 'carol' });
+  });
+
+  test('signedIn.refreshing: the forced refresh held; release → new session, signedIn.active', async () => {
+    kit = await createTestAuth();
+    const held = await kit.driveTo('signedIn.refreshing');
+    expect(held.user).toMatchObject({ username: 'test-user' });
+    expect(kit.currentState()).toBe('signedIn.refreshing');
+    expect(kit.is('signedIn.refreshing')).toBe(true);
+    expect(kit.is('signedIn')).toBe(true);
+    await pause();
+    expect(kit.is('signedIn.refreshing')).toBe(true);
+    const session = await held.release();
+    expect(session).toMatchObject({ username: 'test-user', tokens: { accessToken: expect.any(String) } });
+    expect(kit.currentState()).toBe('signedIn.active');
+  });
+
+  test('signedIn.refreshing: release(NotAuthorizedException) ends the session → signedOut, the refresh answers {}', async () => {
+    kit = await createTestAuth();
+    const held = await kit.driveTo('signedIn.refreshing');
+    await expect(held.release({ type: 'error', name: 'NotAuthorizedException', message: 'Refresh Token has been revoked' })).resolves.toEqual({});
+    expect(kit.currentState()).toBe('signedOut');
+    expect(kit.storage.hasSession()).toBe(false);
+  });
+
+  test('endingSession: the refresh refused, the clear held on removeItem; release → signedOut, storage empty', async () => {
+    kit = await createTestAuth();
+    const held = await kit.driveTo('endingSession');
+    expect(kit.currentState()).toBe('endingSession');
+    expect(kit.is('endingSession')).toBe(true);
+    expect(kit.storage.hasSession()).toBe(true);
+    expect(kit.storage.getItem(kit.storage.sessionKey)).toEqual(expect.any(String)); // the kit's own calls are never held
+    await pause();
+    expect(kit.is('endingSession')).toBe(true);
+    await expect(held.release()).resolves.toEqual({});
+    await expect(held.result).resolves.toEqual({});
+    expect(kit.currentState()).toBe('signedOut');
+    expect(kit.storage.hasSession()).toBe(false);
+    await expect(kit.driveTo('signedIn')).resolves.toMatchObject({ username: 'test-user' }); // the refresh fault is cleared
+  });
+
+  test('endingSession: storage.fail(removeItem) before release → revokedButStored', async () => {
+    kit = await createTestAuth();
+    const held = await kit.driveTo('endingSession');
+    kit.storage.fail('removeItem');
+    await expect(held.release()).rejects.toMatchObject({ name: 'RevokedSessionNotCleared' });
+    expect(kit.currentState()).toBe('revokedButStored');
+    kit.storage.heal();
+    await expect(kit.driveTo('signedOut')).resolves.toBeUndefined();
+    expect(kit.storage.hasSession()).toBe(false);
+  });
+
+  test('loadingSession: an app restart held on the read of the stored session; release → signedIn.active', async () => {
+    kit = await createTestAuth();
+    await kit.driveTo('signedIn');
+    const before = kit.auth;
+    const held = await kit.driveTo('loadingSession');
+    expect(kit.auth).not.toBe(before);
+    expect(held.auth).toBe(kit.auth);
+    expect(kit.currentState()).toBe('loadingSession');
+    expect(kit.is('loadingSession')).toBe(true);
+    await expect(before.getSession()).rejects.toBeInstanceOf(AuthStoppedError);
+    const session = kit.auth.getSession(); // waits (deferred) for the load
+    await pause();
+    expect(kit.is('loadingSession')).toBe(true);
+    await expect(held.release()).resolves.toBe('signedIn.active');
+    await expect(session).resolves.toMatchObject({ username: 'test-user' });
+    expect(kit.currentState()).toBe('signedIn.active');
+  });
+
+  test('loadingSession with nothing stored → signedOut; driveTo refuses to leave it before release()', async () => {
+    kit = await createTestAuth();
+    const held = await kit.driveTo('loadingSession');
+    await expect(kit.driveTo('signedIn')).rejects.toThrow(/release\(\) it first/);
+    await expect(held.release()).resolves.toBe('signedOut');
+    await expect(kit.driveTo('signedIn')).resolves.toMatchObject({ username: 'test-user' });
+  });
+
+  test('checkingStore: a signOut() with nobody signed in, its read of the store held; release → complete', async () => {
+    kit = await createTestAuth();
+    const held = await kit.driveTo('checkingStore');
+    expect(kit.currentState()).toBe('checkingStore');
+    expect(kit.is('checkingStore')).toBe(true);
+    await pause();
+    expect(kit.is('checkingStore')).toBe(true);
+    await expect(held.release()).resolves.toEqual({ type: 'complete', signedOutLocally: true });
+    await expect(held.result).resolves.toEqual({ type: 'complete', signedOutLocally: true });
+    expect(kit.currentState()).toBe('signedOut');
+  });
+
+  test('checkingStore: a session stored meanwhile (another instance) is signed out before the answer', async () => {
+    kit = await createTestAuth();
+    await kit.driveTo('signedIn');
+    const stored = kit.storage.items.get(kit.storage.sessionKey)!;
+    kit.storage.removeItem(kit.storage.sessionKey); // this instance forgets it…
+    await kit.restart();
+    expect(kit.currentState()).toBe('signedOut');
+    const held = await kit.driveTo('checkingStore');
+    kit.storage.setItem(kit.storage.sessionKey, stored); // …and "another instance" signs in
+    kit.emulator.resetRequests();
+    await expect(held.release()).resolves.toEqual({ type: 'complete', signedOutLocally: true });
+    expect(kit.emulator.requests.map((r) => r.operation)).toContain('RevokeToken');
+    expect(kit.storage.hasSession()).toBe(false);
+    expect(kit.currentState()).toBe('signedOut');
+  });
+
+  test('restart(): a new instance reads the stored session', async () => {
+    kit = await createTestAuth();
+    await kit.driveTo('signedIn');
+    const before = kit.auth;
+    await kit.restart();
+    expect(kit.auth).not.toBe(before);
+    expect(kit.currentState()).toBe('signedIn.active');
+    await expect(kit.auth.getSession()).resolves.toMatchObject({ username: 'test-user' });
+  });
+
+  test('close() ends a held transient state: its pending call rejects with AuthStoppedError', async () => {
+    kit = await createTestAuth();
+    const signingIn = await kit.driveTo('signingIn');
+    await kit.close();
+    await expect(signingIn.result).rejects.toBeInstanceOf(AuthStoppedError);
+    kit = await createTestAuth();
+    const loading = await kit.driveTo('loadingSession');
+    await kit.close();
+    await expect(loading.result).rejects.toBeInstanceOf(AuthStoppedError);
   });
 });
 

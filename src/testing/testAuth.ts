@@ -4,14 +4,15 @@ import { randomBytes } from 'node:crypto';
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { createAuth, type Auth } from '../createAuth.js';
 import type { AuthConfig } from '../config.js';
-import type { SignInResult, SignOutResult } from '../results.js';
+import type { AuthSession, SignInResult, SignOutResult } from '../results.js';
+import { AuthStoppedError } from '../errors.js';
 import { startCognitoEmulator } from './emulator/start.js';
 import type { CognitoEmulator, CognitoEmulatorOptions, EmulatorFaults, EmulatorMfaType, Fault, FaultTarget } from './emulator/types.js';
 import { isRetryable } from '../../machines/errorInfo.js';
 import { installGate } from './kit/gate.js';
-import { createTestStorage, type TestStorage } from './kit/storage.js';
+import { createTestStorage, type StorageHold, type StorageMethod, type TestStorage } from './kit/storage.js';
 
-export type { StorageMethod, TestStorage } from './kit/storage.js';
+export type { StorageHold, StorageMethod, TestStorage } from './kit/storage.js';
 
 /** A user to create in the pool. */
 export interface TestUserSpec {
@@ -51,8 +52,8 @@ export interface TestAuthOptions {
   };
   /**
    * The rest of createAuth()'s config. Pool, client, endpoint, SDK client and storage are the
-   * kit's. networkTimeoutMs defaults to 10000 here (3000 in the library), so that a held state
-   * stays held while a UI test looks at it.
+   * kit's. networkTimeoutMs and storageTimeoutMs default to 10000 here (3000 and 5000 in the
+   * library), so that a held state stays held while a UI test looks at it.
    */
   readonly config?: Omit<Partial<AuthConfig>, 'userPoolId' | 'userPoolClientId' | 'region' | 'endpoint' | 'client' | 'clientSecret' | 'storage'>;
   /** Options of the emulator (its clock, token lifetime). */
@@ -72,13 +73,85 @@ export interface HeldSignOut {
   release(answer?: Fault): Promise<SignOutResult>;
 }
 
+/**
+ * A sign-in step or refresh held open on its request: the request is on the wire, blackholed.
+ * `release()` works as HeldSignOut's does; it resolves, or rejects, as `result` does.
+ */
+export interface HeldRequest<R> {
+  /** The pending call's promise: it settles after release() (or at the deadline, or close()). */
+  readonly result: Promise<R>;
+  /** Lets the held request go: sent again and answered normally, or by `answer`. Settles as `result`. */
+  release(answer?: Fault): Promise<R>;
+}
+
+/** A signIn() or confirmSignIn() held in `signingIn` or `answeringChallenge`. */
+export interface HeldSignIn extends HeldRequest<SignInResult> {
+  /** The user signing in, or answering the challenge. */
+  readonly user: TestUser;
+}
+
+/** A getSession({ forceRefresh: true }) held in `signedIn.refreshing`. */
+export interface HeldRefresh extends HeldRequest<AuthSession> {
+  /** The user signed in. */
+  readonly user: TestUser;
+}
+
+/**
+ * A call held open on one storage call of the auth (the kit's storage, `storage.hold()`): the
+ * auth waits for it as for a slow AsyncStorage, within its storageTimeoutMs (10 s in the kit).
+ */
+export interface HeldStorageCall<R> {
+  /** The pending call's promise: it settles after release() (or at the storage deadline, or close()). */
+  readonly result: Promise<R>;
+  /**
+   * Lets the held storage call run. Call `kit.storage.fail(method)` first to make it fail instead.
+   * Settles as `result`; calling it again returns the same promise.
+   */
+  release(): Promise<R>;
+}
+
+/**
+ * A getSession({ forceRefresh: true }) whose refresh was refused for good, held in `endingSession`
+ * on the removeItem of the session. `result` waits (deferred) for the clear, then answers `{}` in
+ * signedOut; it rejects with RevokedSessionNotCleared if the clear failed (→ revokedButStored).
+ */
+export type HeldSessionEnd = HeldStorageCall<AuthSession>;
+
+/**
+ * A signOut() with nobody signed in, held in `checkingStore` on the read of the stored session
+ * (another instance over the same storage may have signed in). `result` is `complete` if the store
+ * is still empty at release(); had a session been stored meanwhile, it is signed out first.
+ */
+export type HeldStoreCheck = HeldStorageCall<SignOutResult>;
+
+/** A fresh createAuth() (an app restart) held in `loadingSession` on the read of the stored session. */
+export interface HeldLoad extends HeldStorageCall<string> {
+  /** The new instance, also `kit.auth` now. The old one is stopped. */
+  readonly auth: Auth;
+  /** Where the engine lands once the session is read: 'signedIn.active' (a session stored) or 'signedOut'. */
+  readonly result: Promise<string>;
+}
+
 export type PartialSignOutResult = Extract<SignOutResult, { type: 'partial' }>;
 export type FailedSignOutResult = Extract<SignOutResult, { type: 'failed' }>;
 
 /** What driveTo() resolves with, per named state. */
 export interface TestAuthStates {
+  /**
+   * An app restart held on the read of the stored session: `kit.auth` is replaced by a new
+   * createAuth() over the same storage, SDK client and emulator, whose getItem of the session key
+   * is held. Calls made now wait (deferred); release() lets the read go.
+   */
+  loadingSession: HeldLoad;
   /** Nobody is signed in. */
   signedOut: void;
+  /**
+   * A signOut() with nobody signed in, whose read of the stored session (getItem) is held: the engine
+   * checks that no other instance over the same storage signed in before it answers `complete`.
+   */
+  checkingStore: HeldStoreCheck;
+  /** A signIn() (of the first user without MFA, or `options.username`) whose InitiateAuth is held. */
+  signingIn: HeldSignIn;
   /** `auth.actor` in signedIn.active; resolves with the user signed in. */
   signedIn: TestUser;
   /** A FORCE_CHANGE_PASSWORD user's sign-in waits for confirmSignIn({ challengeResponse: newPassword }). */
@@ -87,6 +160,19 @@ export interface TestAuthStates {
   awaitingTotpCode: TestUser;
   /** An SMS_MFA user's sign-in waits for the SMS code (`kit.mfaCode(username)`). */
   awaitingSmsCode: TestUser;
+  /**
+   * A confirmSignIn() whose RespondToAuthChallenge is held: a TOTP user's code by default
+   * (`totp-user`, created on demand); with `options.username`, an SMS_MFA user's code or a
+   * FORCE_CHANGE_PASSWORD user's new password.
+   */
+  answeringChallenge: HeldSignIn;
+  /** Signed in, then a getSession({ forceRefresh: true }) whose refresh (InitiateAuth REFRESH_TOKEN_AUTH) is held. */
+  'signedIn.refreshing': HeldRefresh;
+  /**
+   * Signed in, then a forced refresh refused with NotAuthorizedException (the session ended), and
+   * the clear of the stored session held on the storage's removeItem. The fault is cleared once there.
+   */
+  endingSession: HeldSessionEnd;
   /** A local sign-out with RevokeToken blackholed: `signingOut`, child `signOut` in `callingCognito.revoking`. */
   revoking: HeldSignOut;
   /** A global sign-out with GlobalSignOut blackholed: child in `callingCognito.signingOutGlobally.invalidatingSessions`. */
@@ -130,6 +216,12 @@ export const TEST_AUTH_STATES: readonly TestAuthState[] = [
   'partial',
   'failed',
   'revokedButStored',
+  'loadingSession',
+  'checkingStore',
+  'signingIn',
+  'answeringChallenge',
+  'signedIn.refreshing',
+  'endingSession',
 ];
 
 export interface DriveOptions {
@@ -158,7 +250,10 @@ export interface TestAuth {
   readonly userPoolId: string;
   readonly clientId: string;
   readonly clientSecret?: string;
-  /** Drives the engine into `state` and resolves once `auth.actor` (or its signOut child) is there. */
+  /**
+   * Drives the engine into `state` and resolves once `auth.actor` (or its signOut child) is there.
+   * `loadingSession` replaces `auth` (an app restart).
+   */
   driveTo<S extends TestAuthState>(state: S, options?: DriveOptions): Promise<TestAuthStates[S]>;
   /** Whether the engine is now in `state`. */
   is(state: TestAuthState): boolean;
@@ -168,12 +263,19 @@ export interface TestAuth {
   user(username?: string): TestUser;
   /** The MFA code `username` would type now (TOTP, or the last SMS). */
   mfaCode(username: string): string;
+  /**
+   * An app restart: stops `auth` and replaces it with a new createAuth() over the same storage,
+   * SDK client and emulator. Resolves once the new instance has read the stored session.
+   */
+  restart(): Promise<void>;
   /** Stops the auth (pending calls reject with AuthStoppedError), its SDK client and the emulator. Idempotent. */
   close(): Promise<void>;
 }
 
 const DEFAULT_USERS: readonly TestUserSpec[] = [{ username: 'test-user' }];
 const KIT_NETWORK_TIMEOUT_MS = 10_000;
+const KIT_STORAGE_TIMEOUT_MS = 10_000;
+type HeldOperation = 'RevokeToken' | 'GlobalSignOut' | 'InitiateAuth' | 'RespondToAuthChallenge';
 const HELD: Partial<Record<TestAuthState, { operation: 'RevokeToken' | 'GlobalSignOut'; global: boolean; child: string }>> = {
   revoking: { operation: 'RevokeToken', global: false, child: 'callingCognito.revoking' },
   'signingOutGlobally.invalidatingSessions': { operation: 'GlobalSignOut', global: true, child: 'callingCognito.signingOutGlobally.invalidatingSessions' },
@@ -186,6 +288,9 @@ const CHALLENGES: Record<'awaitingNewPassword' | 'awaitingTotpCode' | 'awaitingS
 };
 /** Non-retryable: the sign-out chart follows it with RevokeToken (a retryable one is left to the outbox). */
 const DEFAULT_GLOBAL_FAULT: Fault = { type: 'error', name: 'NotAuthorizedException', message: 'Access Token has expired (injected by authchart/testing)' };
+/** A refresh refused for good: the session is over, so the engine clears it (endingSession). */
+const REFRESH_REFUSED: Fault = { type: 'error', name: 'NotAuthorizedException', message: 'Refresh Token has been revoked (injected by authchart/testing)' };
+const newPassword = () => `Pw-${randomBytes(9).toString('base64url')}2!`;
 
 /** A fresh emulator, pool, app client and users, and a real createAuth() wired to them. */
 export async function createTestAuth(options: TestAuthOptions = {}): Promise<TestAuth> {
@@ -232,21 +337,47 @@ async function assemble(emulator: CognitoEmulator, options: TestAuthOptions): Pr
 
   const client = new CognitoIdentityProviderClient({ region: emulator.region, endpoint: emulator.endpoint });
   const gate = installGate(client);
-  const storage = createTestStorage(clientId);
-  const auth = createAuth({
+  const { storage, forAuth } = createTestStorage(clientId);
+  const authConfig: AuthConfig = {
     networkTimeoutMs: KIT_NETWORK_TIMEOUT_MS,
+    storageTimeoutMs: KIT_STORAGE_TIMEOUT_MS,
     ...options.config,
     region: emulator.region,
     userPoolId,
     userPoolClientId: clientId,
     endpoint: emulator.endpoint,
     client,
-    storage,
+    storage: forAuth, // the kit's storage, where storage.hold() applies
     ...(clientSecret && { clientSecret }),
-  });
+  };
+  let auth = createAuth(authConfig);
   const authFlow = options.authFlow ?? 'USER_SRP_AUTH';
-  const held = new Set<Promise<SignOutResult>>();
+  /** The pending calls of held states: driveTo() will not leave one that was not released. */
+  const held = new Set<Promise<unknown>>();
+  /** Storage holds of held states: close() lets them go, so that no storage deadline outlives the kit. */
+  const storageHolds = new Set<StorageHold>();
+  const holdStorage = (method: StorageMethod): StorageHold => {
+    const hold = storage.hold(method, storage.sessionKey);
+    storageHolds.add(hold);
+    return hold;
+  };
   let closed = false;
+  const track = <R>(result: Promise<R>): Promise<R> => {
+    held.add(result);
+    result.catch(() => {}).finally(() => held.delete(result)); // close() rejects it; the test may never await it
+    return result;
+  };
+  /** Runs `settle` once, however often it is asked for; its rejection is the caller's to see, never unhandled. */
+  const once = <R>(settle: () => Promise<R>): (() => Promise<R>) => {
+    let settled: Promise<R> | undefined;
+    return () => {
+      if (!settled) {
+        settled = settle();
+        settled.catch(() => {});
+      }
+      return settled;
+    };
+  };
 
   const snapshot = () => auth.actor.getSnapshot();
   const childPath = (): string | undefined => {
@@ -290,9 +421,13 @@ async function assemble(emulator: CognitoEmulator, options: TestAuthOptions): Pr
     if (closed) throw new Error('authchart/testing: this kit is closed');
   }
 
+  function assertNothingHeld() {
+    if (held.size > 0) throw new Error('authchart/testing: a held call is pending: release() it first');
+  }
+
   /** Back to signedOut from wherever the engine rests. */
   async function toSignedOut(): Promise<void> {
-    if (held.size > 0) throw new Error('authchart/testing: a held sign-out is pending: release() it first');
+    assertNothingHeld();
     if (currentState() !== 'signedOut') await auth.signOut();
     if (currentState() !== 'signedOut') throw new Error(`authchart/testing: could not sign out (engine in ${currentState()})`);
   }
@@ -304,18 +439,23 @@ async function assemble(emulator: CognitoEmulator, options: TestAuthOptions): Pr
     while (!step.isSignedIn) {
       switch (step.nextStep.signInStep) {
         case 'CONFIRM_SIGN_IN_WITH_NEW_PASSWORD_REQUIRED': {
-          const password = `Pw-${randomBytes(9).toString('base64url')}2!`;
+          const password = newPassword();
           step = await auth.confirmSignIn({ challengeResponse: password });
-          // The user is CONFIRMED now, with the new password.
-          const index = users.indexOf(current);
-          current = { ...current, password, permanent: true };
-          if (index >= 0) users[index] = current;
+          current = passwordChanged(current, password);
           break;
         }
         default:
           step = await auth.confirmSignIn({ challengeResponse: emulator.mfaCode(userPoolId, who.username) });
       }
     }
+    return current;
+  }
+
+  /** The user is CONFIRMED now, with the new password. */
+  function passwordChanged(who: TestUser, password: string): TestUser {
+    const index = users.findIndex((candidate) => candidate.username === who.username);
+    const current: TestUser = { ...who, password, permanent: true };
+    if (index >= 0) users[index] = current;
     return current;
   }
 
@@ -328,11 +468,51 @@ async function assemble(emulator: CognitoEmulator, options: TestAuthOptions): Pr
     }
   }
 
-  async function holdSignOut(state: TestAuthState, driveOptions: DriveOptions): Promise<HeldSignOut> {
-    const { operation, global, child } = HELD[state]!;
-    await drive('signedIn', driveOptions);
-    const timeoutMs = driveOptions.timeoutMs ?? 5000;
+  /**
+   * Blackholes `operation`, holds its next request on the SDK client, makes `call`, and resolves
+   * once the engine is in `state` with that request on the wire. `alsoClear`: faults set for the
+   * way there, cleared on release.
+   */
+  async function holdRequest<R>(state: TestAuthState, operation: HeldOperation, call: () => Promise<R>, timeoutMs: number, alsoClear: readonly FaultTarget[] = []): Promise<HeldRequest<R>> {
     const before = emulator.requests.length;
+    emulator.faults.set(operation, { type: 'blackhole' });
+    const hold = gate.hold(operation);
+    const result = track(call());
+    const release = (answer?: Fault) =>
+      once(async () => {
+        emulator.faults.clear(operation);
+        for (const target of alsoClear) emulator.faults.clear(target);
+        if (answer) emulator.faults.set(operation, answer);
+        hold.release();
+        try {
+          return await result;
+        } finally {
+          if (answer) emulator.faults.clear(operation);
+        }
+      });
+    let released: (() => Promise<R>) | undefined;
+    const handle: HeldRequest<R> = {
+      result,
+      release: (answer) => (released ??= release(answer))(),
+    };
+    try {
+      await until(
+        `${state} (${operation} blackholed)`,
+        () => is(state) && emulator.requests.slice(before).some((record) => record.operation === operation && record.status === 'blackholed'),
+        timeoutMs,
+      );
+      await hold.sent;
+    } catch (error) {
+      void handle.release();
+      throw error;
+    }
+    return handle;
+  }
+
+  async function holdSignOut(state: TestAuthState, driveOptions: DriveOptions): Promise<HeldSignOut> {
+    const { operation, global } = HELD[state]!;
+    await drive('signedIn', driveOptions);
+    const alsoClear: FaultTarget[] = [];
     if (state === 'signingOutGlobally.revoking') {
       const fault = driveOptions.globalSignOutFault ?? DEFAULT_GLOBAL_FAULT;
       // Only a GlobalSignOut that failed for good is followed by RevokeToken (a retryable failure is left to the outbox).
@@ -340,36 +520,100 @@ async function assemble(emulator: CognitoEmulator, options: TestAuthOptions): Pr
         throw new Error(`authchart/testing: signingOutGlobally.revoking needs a non-retryable globalSignOutFault (e.g. NotAuthorizedException); ${fault.type === 'error' ? fault.name : fault.type} is left to the outbox, without RevokeToken`);
       }
       emulator.faults.set('GlobalSignOut', fault);
+      alsoClear.push('GlobalSignOut');
     }
-    emulator.faults.set(operation, { type: 'blackhole' });
-    const hold = gate.hold(operation);
-    const result = auth.signOut({ global });
-    held.add(result);
-    result.catch(() => {}).finally(() => held.delete(result)); // close() rejects it; the test may never await it
-    await until(
-      `${state} (${operation} blackholed)`,
-      () => is(state) && emulator.requests.slice(before).some((record) => record.operation === operation && record.status === 'blackholed'),
-      timeoutMs,
-    );
-    await hold.sent;
-    let release: Promise<SignOutResult> | undefined;
-    return {
-      result,
-      release(answer) {
-        release ??= (async () => {
-          emulator.faults.clear(operation);
-          if (state === 'signingOutGlobally.revoking') emulator.faults.clear('GlobalSignOut');
-          if (answer) emulator.faults.set(operation, answer);
-          hold.release();
-          try {
-            return await result;
-          } finally {
-            if (answer) emulator.faults.clear(operation);
-          }
-        })();
-        return release;
-      },
+    return holdRequest(state, operation, () => auth.signOut({ global }), driveOptions.timeoutMs ?? 5000, alsoClear);
+  }
+
+  /** The state a sign-in of `who` waits in for the answer to its challenge. */
+  function challengeOf(who: TestUser): 'awaitingNewPassword' | 'awaitingTotpCode' | 'awaitingSmsCode' | undefined {
+    if (!who.permanent) return 'awaitingNewPassword';
+    if (who.mfa === 'SOFTWARE_TOKEN_MFA') return 'awaitingTotpCode';
+    if (who.mfa === 'SMS_MFA') return 'awaitingSmsCode';
+    return undefined;
+  }
+
+  async function holdAnswer(driveOptions: DriveOptions): Promise<HeldSignIn> {
+    const totp = CHALLENGES.awaitingTotpCode.spec;
+    const who = pick(driveOptions.username, (candidate) => candidate.mfa === 'SOFTWARE_TOKEN_MFA' && candidate.permanent, totp);
+    const waiting = challengeOf(who);
+    if (!waiting) throw new Error(`authchart/testing: answeringChallenge needs a user with a challenge (MFA, or a temporary password); ${who.username} has none`);
+    await drive(waiting, { ...driveOptions, username: who.username });
+    const password = waiting === 'awaitingNewPassword' ? newPassword() : undefined;
+    const challengeResponse = password ?? emulator.mfaCode(userPoolId, who.username);
+    const confirm = async () => {
+      const step = await auth.confirmSignIn({ challengeResponse });
+      if (password && step.isSignedIn) passwordChanged(who, password);
+      return step;
     };
+    return { user: who, ...(await holdRequest('answeringChallenge', 'RespondToAuthChallenge', confirm, driveOptions.timeoutMs ?? 5000)) };
+  }
+
+  /**
+   * Holds the auth's next `method` call on the session key, makes `call`, and resolves once the
+   * engine is in `state` with that storage call made. `setUp` runs after the hold is armed; its
+   * return value runs once the state is reached (or not).
+   */
+  async function holdStorageCall<R>(state: TestAuthState, method: StorageMethod, call: () => Promise<R>, timeoutMs: number, setUp: () => () => void = () => () => {}): Promise<HeldStorageCall<R>> {
+    const hold = holdStorage(method);
+    let reached = false;
+    void hold.reached.then(() => (reached = true));
+    const tearDown = setUp();
+    const result = track(call());
+    try {
+      await until(`${state} (storage ${method} held)`, () => is(state) && reached, timeoutMs);
+    } catch (error) {
+      hold.release();
+      throw error;
+    } finally {
+      tearDown();
+    }
+    const release = once(async () => {
+      hold.release();
+      return result;
+    });
+    return { result, release };
+  }
+
+  async function holdSessionEnd(driveOptions: DriveOptions): Promise<HeldSessionEnd> {
+    await drive('signedIn', driveOptions);
+    const refuseRefresh = () => {
+      emulator.faults.set('InitiateAuth', REFRESH_REFUSED);
+      return () => emulator.faults.clear('InitiateAuth');
+    };
+    return holdStorageCall('endingSession', 'removeItem', () => auth.getSession({ forceRefresh: true }), driveOptions.timeoutMs ?? 5000, refuseRefresh);
+  }
+
+  /** Stops `auth` and starts a new one over the same storage; holds its read of the session when `holdLoad`. */
+  async function restart(holdLoad: boolean, timeoutMs: number): Promise<HeldLoad | undefined> {
+    assertOpen();
+    assertNothingHeld();
+    await auth.stop();
+    if (!holdLoad) {
+      auth = createAuth(authConfig);
+      await until('the end of loadingSession', () => currentState() !== 'loadingSession', timeoutMs);
+      return undefined;
+    }
+    const start = () => {
+      auth = createAuth(authConfig); // with the hold armed: its first read of the session waits
+      return () => {};
+    };
+    const instance = () => auth;
+    /** Where the new instance lands once it has read the session. */
+    const landed = () =>
+      new Promise<string>((resolve, reject) => {
+        const subscription = instance().actor.subscribe({
+          next(next) {
+            if (next.value === 'loadingSession') return;
+            resolve(dotted(next.value));
+            subscription.unsubscribe();
+          },
+          error: reject,
+          complete: () => reject(new AuthStoppedError('loadingSession')),
+        });
+      });
+    const held = await holdStorageCall('loadingSession', 'getItem', landed, timeoutMs, start);
+    return { auth: instance(), ...held };
   }
 
   async function drive(state: TestAuthState, driveOptions: DriveOptions = {}): Promise<unknown> {
@@ -400,6 +644,26 @@ async function assemble(emulator: CognitoEmulator, options: TestAuthOptions): Pr
       case 'signingOutGlobally.invalidatingSessions':
       case 'signingOutGlobally.revoking':
         return holdSignOut(state, driveOptions);
+      case 'loadingSession':
+        return restart(true, driveOptions.timeoutMs ?? 5000);
+      case 'signingIn': {
+        const who = pick(driveOptions.username, plain, { username: 'test-user' });
+        await toSignedOut();
+        const signIn = () => auth.signIn({ username: who.username, password: who.password, authFlow });
+        return { user: who, ...(await holdRequest(state, 'InitiateAuth', signIn, driveOptions.timeoutMs ?? 5000)) } satisfies HeldSignIn;
+      }
+      case 'answeringChallenge':
+        return holdAnswer(driveOptions);
+      case 'signedIn.refreshing': {
+        const who = (await drive('signedIn', driveOptions)) as TestUser;
+        const refresh = () => auth.getSession({ forceRefresh: true });
+        return { user: who, ...(await holdRequest(state, 'InitiateAuth', refresh, driveOptions.timeoutMs ?? 5000)) } satisfies HeldRefresh;
+      }
+      case 'endingSession':
+        return holdSessionEnd(driveOptions);
+      case 'checkingStore':
+        await toSignedOut();
+        return holdStorageCall(state, 'getItem', () => auth.signOut(), driveOptions.timeoutMs ?? 5000);
       case 'partial': {
         await drive('signedIn', driveOptions);
         emulator.faults.set('GlobalSignOut', driveOptions.globalSignOutFault ?? DEFAULT_GLOBAL_FAULT);
@@ -431,7 +695,9 @@ async function assemble(emulator: CognitoEmulator, options: TestAuthOptions): Pr
   await until('the end of loadingSession', () => currentState() !== 'loadingSession', 5000);
 
   return {
-    auth,
+    get auth() {
+      return auth;
+    },
     emulator,
     faults: emulator.faults,
     storage,
@@ -444,10 +710,14 @@ async function assemble(emulator: CognitoEmulator, options: TestAuthOptions): Pr
     currentState,
     user,
     mfaCode: (username) => emulator.mfaCode(userPoolId, username),
+    async restart() {
+      await restart(false, 5000);
+    },
     async close() {
       if (closed) return;
       closed = true;
       await auth.stop();
+      storageHolds.forEach((hold) => hold.release()); // the stopped instance's storage call runs, unheard
       client.destroy(); // rejects a held request: its socket is destroyed
       await emulator.close();
     },

@@ -2,6 +2,14 @@ import type { StorageLike } from '../../../services/storage/storage.js';
 
 export type StorageMethod = 'getItem' | 'setItem' | 'removeItem';
 
+/** One storage call of the auth, held until release(). */
+export interface StorageHold {
+  /** Resolves once the auth has made the held call: it now waits for release(). */
+  readonly reached: Promise<void>;
+  /** Lets the held call run (it fails if fail() was called for its method meanwhile). Idempotent. */
+  release(): void;
+}
+
 /**
  * The kit's storage: a Map in memory that a test can look into, and make fail on purpose.
  * Synchronous, like localStorage.
@@ -24,19 +32,34 @@ export interface TestStorage extends StorageLike {
   fail(...methods: StorageMethod[]): void;
   /** Undoes fail(): one method, or every method when none is named. */
   heal(...methods: StorageMethod[]): void;
+  /**
+   * Holds the auth's next call of `method` (on `key`, when given) until release(): the auth gets a
+   * promise that waits, as with a slow AsyncStorage. Your own calls on this object are never held,
+   * and stay synchronous. One hold per method at a time; a new one replaces an unreached one.
+   * The auth's storageTimeoutMs still bounds the wait.
+   */
+  hold(method: StorageMethod, key?: string): StorageHold;
 }
 
 const ALL: readonly StorageMethod[] = ['getItem', 'setItem', 'removeItem'];
 
-export function createTestStorage(clientId: string): TestStorage {
+interface Armed {
+  readonly key: string | undefined;
+  readonly released: Promise<void>;
+  markReached(): void;
+}
+
+/** The kit's storage, and the view of it the auth is given (where holds apply). */
+export function createTestStorage(clientId: string): { storage: TestStorage; forAuth: StorageLike } {
   const items = new Map<string, string>();
   const failing = new Set<StorageMethod>();
+  const armed = new Map<StorageMethod, Armed>();
   const sessionKey = `authchart.${clientId}.session`;
   const outboxKey = `authchart.${clientId}.revocationOutbox`;
   const check = (method: StorageMethod) => {
     if (failing.has(method)) throw new Error(`storage ${method} failed (injected by authchart/testing)`);
   };
-  return {
+  const storage: TestStorage = {
     items,
     sessionKey,
     outboxKey,
@@ -70,5 +93,36 @@ export function createTestStorage(clientId: string): TestStorage {
     },
     fail: (...methods) => (methods.length ? methods : ALL).forEach((method) => failing.add(method)),
     heal: (...methods) => (methods.length ? methods : ALL).forEach((method) => failing.delete(method)),
+    hold(method, key) {
+      let release!: () => void;
+      let markReached!: () => void;
+      const released = new Promise<void>((resolve) => (release = resolve));
+      const reached = new Promise<void>((resolve) => (markReached = resolve));
+      const entry: Armed = { key, released, markReached };
+      armed.set(method, entry);
+      return {
+        reached,
+        release() {
+          if (armed.get(method) === entry) armed.delete(method);
+          release();
+        },
+      };
+    },
   };
+
+  /** Runs `run` now, or, when `method` is held for `key`, once the hold is released. */
+  function through<R>(method: StorageMethod, key: string, run: () => R): R | Promise<R> {
+    const hold = armed.get(method);
+    if (!hold || (hold.key !== undefined && hold.key !== key)) return run();
+    armed.delete(method); // one call per hold
+    hold.markReached();
+    return hold.released.then(run);
+  }
+
+  const forAuth: StorageLike = {
+    getItem: (key) => through('getItem', key, () => storage.getItem(key)),
+    setItem: (key, value) => through('setItem', key, () => storage.setItem(key, value)),
+    removeItem: (key) => through('removeItem', key, () => storage.removeItem(key)),
+  };
+  return { storage, forAuth };
 }
