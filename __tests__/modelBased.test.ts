@@ -43,10 +43,12 @@ const NOT_MODELLED: Record<string, string> = {
   'signOut.clearingCache --xstate.after.clearDeadline.signOut.clearingCache[0]--> signOut.settlingIntent': 'a storage that does not answer (storage deadlines): __tests__/signOutMachine.test.ts',
   'signOut.settlingIntent --xstate.error.actor.0.signOut.settlingIntent[0]--> signOut.settled': 'an outbox that cannot be updated: __tests__/signOutOutbox.test.ts',
   'signOut.settlingIntent --xstate.after.storageDeadline.signOut.settlingIntent[0]--> signOut.settled': 'a storage that does not answer (storage deadlines): __tests__/signOutMachine.test.ts',
+  'auth.checkingStore --xstate.done.actor.0.auth.checkingStore[0]--> auth.signingOut': "another instance's session found by the check (two instances): __tests__/callsAndResults.test.ts, __tests__/authMachine.test.ts",
+  'auth.checkingStore --xstate.error.actor.0.auth.checkingStore[0]--> auth.signedOut': 'a corrupt session found by the check (removed): __tests__/storeHardening.test.ts',
 };
 /** Calls made while a flow is in flight (refused, deferred or joined): the model calls only from states where nothing is in flight. */
 const IN_FLIGHT_CALLS = ['SIGN_IN', 'CONFIRM_SIGN_IN', 'GET_SESSION', 'SIGN_OUT'];
-const IN_FLIGHT_STATES = ['auth.loadingSession', 'auth.signingIn', 'auth.answeringChallenge', 'auth.signedIn.refreshing', 'auth.endingSession', 'auth.signingOut'];
+const IN_FLIGHT_STATES = ['auth.loadingSession', 'auth.checkingStore', 'auth.signingIn', 'auth.answeringChallenge', 'auth.signedIn.refreshing', 'auth.endingSession', 'auth.signingOut'];
 const inFlightCall = (t: string) => IN_FLIGHT_STATES.some((state) => t.startsWith(`${state} --`)) && IN_FLIGHT_CALLS.some((call) => t.includes(` --${call}[`)) &&
   // SIGN_OUT overtaking a refresh is defined on signedIn: taken from signedIn.active.
   !t.startsWith('auth.signedIn --');
@@ -75,7 +77,7 @@ function modelStorage() {
     items,
     flags,
     getItem(key: string): string | null {
-      if (flags.failNextGet) {
+      if (flags.failNextGet && key.endsWith('.session')) {
         flags.failNextGet = false;
         throw new Error('storage unreadable (model path)');
       }
@@ -222,7 +224,8 @@ function authOutputs(src: string, s: ModelSnapshot): { done: unknown[]; errors: 
   const challenge = (s.context.challenge as { name: ChallengeName } | null)?.name;
   switch (src) {
     case 'loadSession':
-      return { done: [SESSION, null], errors: ['StorageError'] };
+      // At start-up anything; when a sign-out checks the store (one instance), it finds what it left: nothing.
+      return s.value === 'checkingStore' ? { done: [null], errors: ['StorageError'] } : { done: [SESSION, null], errors: ['StorageError'] };
     case 'signIn':
       return { done: [{ kind: 'signedIn', session: SESSION }, challengeStep('NEW_PASSWORD_REQUIRED'), ...MFA.map(challengeStep)], errors: ['NotAuthorizedException'] };
     case 'answerChallenge':
@@ -394,6 +397,13 @@ describe(`auth machine: ${authPaths.length} generated paths, executed through cr
               storage.flags.failRemoveSession = clearFails;
               await expect(auth.signOut()).resolves.toMatchObject({ type: clearFails ? 'failed' : 'complete' });
               storage.flags.failRemoveSession = false;
+              i += 2;
+            } else if (into === 'checkingStore') {
+              // Signed out: the store is read back first; complete when empty, failed when it cannot be read.
+              const unreadable = !ok(next);
+              storage.flags.failNextGet = unreadable;
+              await expect(auth.signOut()).resolves.toMatchObject({ type: unreadable ? 'failed' : 'complete' });
+              storage.flags.failNextGet = false;
               i += 2;
             } else if (into !== 'signingOut') {
               await expect(auth.signOut()).resolves.toMatchObject({ type: 'complete' }); // signed out already, or cancels the challenge: no call

@@ -149,6 +149,7 @@ describe('createSignOutOutbox', () => {
     expect(wait).toBeLessThanOrEqual(1000);
     await outbox.settle({ intentId: g, global: true, globalSignedOut: false, revoked: false, globalSignOutError: refused, revokeTokenError: network });
     expect(stored(storage)!.entries[0]).toMatchObject({ id: g, global: false, attempts: 2 });
+    expect(stored(storage)!.entries[0]!.tokens).toEqual({ refreshToken: 'refresh-1' }); // RevokeToken alone: the access token is not kept at rest
     expect(await outbox.nextAttemptIn()).toBeGreaterThanOrEqual(1000); // doubled
   });
 

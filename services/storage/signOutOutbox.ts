@@ -190,7 +190,10 @@ export function createSignOutOutbox(options: OutboxOptions): SignOutOutbox {
         await mutate((entries) => entries.filter((entry) => entry.id !== intentId));
       } else {
         const { leaseUntil: _released, ...rest } = intent;
-        await mutate(replace({ ...rest, global: settlement === 'keepGlobal', attempts: intent.attempts + 1, notBefore: now() + backoff(intent.attempts + 1) }));
+        const global = settlement === 'keepGlobal';
+        // Left to RevokeToken alone: the access token is no longer needed, so it is not kept at rest.
+        const tokens = global ? rest.tokens : { ...(rest.tokens.refreshToken && { refreshToken: rest.tokens.refreshToken }) };
+        await mutate(replace({ ...rest, global, tokens, attempts: intent.attempts + 1, notBefore: now() + backoff(intent.attempts + 1) }));
       }
       inFlow.delete(intentId);
       inDrain.delete(intentId);
