@@ -1,6 +1,7 @@
 // Narrow unit tests of the services' pure parts: error classification, redaction, the token store,
 // and how one provided machine finds each instance's services.
 import * as errors from '../src/errors';
+import { tokenFacts } from '../services/encoding/tokenFacts';
 import { toCognitoCallError } from '../services/cognito/errors';
 import { MAX_SERVER_MESSAGE_LENGTH, redact } from '../services/encoding/redact';
 import { isRetryable as isRetryableFailure, RETRYABLE_FAILURES } from '../machines/errorInfo';
@@ -158,7 +159,7 @@ describe('services bound per actor system (one provided machine, many instances)
   const registry = createServiceRegistry<SignOutServices>('test');
   const { pickIntent: _pick, watchBackoff: _watch, ...flowActors } = createSignOutActors(registry);
   const machine = signOutMachine.provide({ actors: flowActors });
-  const input: SignOutInput = { global: false, revocable: true, source: { kind: 'session' }, queueing: false, networkTimeoutMs: 1000, storageTimeoutMs: 1000 };
+  const input: SignOutInput = { global: false, revocable: true, globalCapable: true, source: { kind: 'session' }, queueing: false, networkTimeoutMs: 1000, storageTimeoutMs: 1000 };
   const servicesWith = (revoked: string[]) => {
     const storage = createMemoryStorage();
     const store = createTokenStore(storage, { clientId: 'abc123' });
@@ -218,5 +219,21 @@ describe('toAuthError: every name an answer can carry maps to an exported AuthEr
     expect(error).toBeInstanceOf(errors.AuthError);
     expect(error.constructor.name).toBe(className);
     expect(error.name).toBe(name);
+  });
+});
+
+describe('tokenFacts: what a sign-out can do with these tokens, from the access token alone', () => {
+  const jwt = (claims: object) => `eyJhbGciOiJub25lIn0.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.c2ln`;
+  test.each([
+    ['a password sign-in (admin scope, origin_jti)', { origin_jti: 'o', scope: 'aws.cognito.signin.user.admin' }, { revocable: true, globalCapable: true }],
+    ['a hosted-UI sign-in without the admin scope', { origin_jti: 'o', scope: 'openid email' }, { revocable: true, globalCapable: false }],
+    ['a hosted-UI sign-in that asked for the admin scope', { origin_jti: 'o', scope: 'openid aws.cognito.signin.user.admin' }, { revocable: true, globalCapable: true }],
+    ['revocation off on the client (no origin_jti)', { scope: 'aws.cognito.signin.user.admin' }, { revocable: false, globalCapable: true }],
+    ['no scope claim at all (not a Cognito token): given the benefit', { origin_jti: 'o' }, { revocable: true, globalCapable: true }],
+  ])('%s', (_, claims, facts) => {
+    expect(tokenFacts({ accessToken: jwt(claims), refreshToken: 'r' })).toEqual(facts);
+  });
+  test('a refresh token alone: RevokeToken can be tried, GlobalSignOut cannot', () => {
+    expect(tokenFacts({ refreshToken: 'r' })).toEqual({ revocable: true, globalCapable: false });
   });
 });

@@ -15,9 +15,11 @@ interface Calls {
   settle?: { queued: boolean } | 'hang' | { name: string; message: string };
   /** What recordIntent finds on the tokens (origin_jti). Default: revocable. */
   recordRevocable?: boolean;
+  /** What recordIntent finds on the tokens (the admin scope). Default: capable of GlobalSignOut. */
+  recordGlobalCapable?: boolean;
 }
 
-const BASE: SignOutInput = { global: false, revocable: true, source: { kind: 'session' }, queueing: false, networkTimeoutMs: 3000, storageTimeoutMs: 1000 };
+const BASE: SignOutInput = { global: false, revocable: true, globalCapable: true, source: { kind: 'session' }, queueing: false, networkTimeoutMs: 3000, storageTimeoutMs: 1000 };
 
 function run(input: Partial<SignOutInput>, calls: Calls = {}) {
   const started: string[] = [];
@@ -37,7 +39,7 @@ function run(input: Partial<SignOutInput>, calls: Calls = {}) {
   const machine = signOutMachine.provide({
     actors: {
       recordIntent: fromPromise<RecordedIntent, { source: IntentSource; global: boolean }>(({ signal, input }) =>
-        behave('recordIntent', calls.record, { intentId: 'i1', revocable: calls.recordRevocable ?? true }, signal, input),
+        behave('recordIntent', calls.record, { intentId: 'i1', revocable: calls.recordRevocable ?? true, globalCapable: calls.recordGlobalCapable ?? true }, signal, input),
       ),
       revokeToken: fake('revokeToken', calls.revoke),
       globalSignOut: fake('globalSignOut', calls.global),
@@ -183,6 +185,27 @@ describe('global sign-out', () => {
     await r.reach({ callingCognito: { signingOutGlobally: 'invalidatingSessions' } });
     r.clock.increment(500);
     await expect(r.done).resolves.toMatchObject({ globalSignOutError: { name: 'TimeoutError' }, revokeTokenError: { name: 'TokenRevocationNotEnabled' } });
+  });
+});
+
+describe('global sign-out with a token lacking the admin scope (a hosted-UI sign-in)', () => {
+  test('GlobalSignOut is not sent (it is sure to fail): GlobalSignOutNotSupported, and RevokeToken signs out this device', async () => {
+    const r = run({ global: true }, { recordGlobalCapable: false });
+    const outcome = await r.done;
+    expect(outcome).toEqual({ type: 'partial', globalSignOutError: { name: 'GlobalSignOutNotSupported', message: expect.stringContaining('aws.cognito.signin.user.admin') }, finishedBy: 'nothing', ...i1 });
+    expect(r.started).toEqual(['recordIntent', 'revokeToken', 'clearTokens', 'settleIntent']);
+    expect(r.inputs.settleIntent).toMatchObject({ global: true, revoked: true });
+  });
+
+  test('no origin_jti either: nothing can be sent; both reasons reported', async () => {
+    const r = run({ global: true, revocable: false }, { recordGlobalCapable: false, recordRevocable: false });
+    await expect(r.done).resolves.toMatchObject({ type: 'partial', globalSignOutError: { name: 'GlobalSignOutNotSupported' }, revokeTokenError: { name: 'TokenRevocationNotEnabled' }, finishedBy: 'nothing' });
+    expect(r.started).toEqual(['recordIntent', 'clearTokens', 'settleIntent']);
+  });
+
+  test('its RevokeToken failing retryably stays queued for RevokeToken (the global half cannot ever work)', async () => {
+    const r = run({ global: true, queueing: true }, { recordGlobalCapable: false, revoke: network, settle: { queued: true } });
+    await expect(r.done).resolves.toMatchObject({ type: 'partial', globalSignOutError: { name: 'GlobalSignOutNotSupported' }, revokeTokenError: network, finishedBy: 'outbox' });
   });
 });
 

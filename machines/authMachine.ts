@@ -408,6 +408,7 @@ export const authMachine = setup({
           return {
             global: context.signOutGlobal,
             revocable: context.session?.revocable ?? false,
+            globalCapable: true, // read from the tokens when the intent is recorded
             source: { kind: 'session' as const },
             queueing: context.queueing,
             networkTimeoutMs: context.networkTimeoutMs,

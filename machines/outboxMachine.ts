@@ -29,7 +29,7 @@ export interface OutboxInput {
 
 /** The next intent to finish, and how many entries were dropped (too old) on the way. */
 export interface PickedIntent {
-  readonly intent: { readonly intentId: string; readonly global: boolean; readonly revocable: boolean } | null;
+  readonly intent: { readonly intentId: string; readonly global: boolean; readonly revocable: boolean; readonly globalCapable: boolean } | null;
   readonly dropped: number;
   /** Entries still queued, the picked one included. */
   readonly pending: number;
@@ -160,7 +160,7 @@ export const outboxMachine = setup({
         finishingIntent: {
           invoke: {
             src: 'signOut',
-            input: ({ context }) => flowInput(context, context.current!.global, context.current!.revocable, { kind: 'queued', intentId: context.current!.intentId }),
+            input: ({ context }) => flowInput(context, context.current!, { kind: 'queued', intentId: context.current!.intentId }),
             onDone: { target: 'pickingIntent', actions: { type: 'countFinished', params: ({ event }) => event.output } },
             onError: 'pickingIntent',
           },
@@ -178,8 +178,8 @@ export const outboxMachine = setup({
         src: 'signOut',
         input: ({ context, event }) => {
           assertEvent(event, 'RETRY_SIGN_OUT');
-          // Revocability is read from the tokens when the intent is recorded.
-          return flowInput(context, event.global, true, { kind: 'retry', credential: event.credential });
+          // What the tokens allow (revocation, GlobalSignOut) is read from them when the intent is recorded.
+          return flowInput(context, { global: event.global, revocable: true, globalCapable: true }, { kind: 'retry', credential: event.credential });
         },
         onDone: { target: 'idle', actions: { type: 'answerRetry', params: ({ event }) => event.output } },
         onError: {
@@ -192,7 +192,8 @@ export const outboxMachine = setup({
 });
 
 /** The input of one sign-out flow the outbox runs. */
-function flowInput(context: OutboxContext, global: boolean, revocable: boolean, source: IntentSource): SignOutInput {
+function flowInput(context: OutboxContext, intent: { global: boolean; revocable: boolean; globalCapable: boolean }, source: IntentSource): SignOutInput {
   const { queueing, networkTimeoutMs, storageTimeoutMs } = context;
-  return { global, revocable, source, queueing, networkTimeoutMs, storageTimeoutMs };
+  const { global, revocable, globalCapable } = intent;
+  return { global, revocable, globalCapable, source, queueing, networkTimeoutMs, storageTimeoutMs };
 }

@@ -7,7 +7,7 @@ import { errorOfEvent, isRetryable, toErrorInfo } from './errorInfo.js';
  * One sign-out intent, from "the user asked" to "the outbox knows what is left". The same chart
  * runs a new sign-out, retrySignOut(result), and every intent the outbox drains later.
  *
- *   requested ─► recordingIntent ─► choosingCalls ─┬─ local ──► callingCognito.revoking ─────────────────────────┐
+ *   requested ─► recordingIntent ─► choosingCalls ─┬─ local (or global without the admin scope) ─► callingCognito.revoking ┐
  *                                     ├─ global ─► callingCognito.signingOutGlobally ──ok───────────┤
  *                                     │             └─failed for good─► …signingOutGlobally.revoking ┤
  *                                     └─ no origin_jti ─────────────────────────────────────────────┴─► serverCallsDone
@@ -38,6 +38,8 @@ export interface SignOutInput {
   readonly global: boolean;
   /** The access token has `origin_jti`, so the app client allows RevokeToken (checked again when the intent is recorded). */
   readonly revocable: boolean;
+  /** The access token has the admin scope GlobalSignOut needs (hosted-UI tokens often lack it); checked again when recorded. */
+  readonly globalCapable: boolean;
   readonly source: IntentSource;
   /** The outbox persists intents and retries them: a retryable failure can wait for it. */
   readonly queueing: boolean;
@@ -61,6 +63,7 @@ export interface SignOutContext extends SignOutInput {
 export interface RecordedIntent {
   readonly intentId: string;
   readonly revocable: boolean;
+  readonly globalCapable: boolean;
 }
 
 /** What settleIntent is told: what the server calls proved. */
@@ -94,6 +97,12 @@ const storageSilent = (what: string, ms: number): ErrorInfo => ({
   message: `The storage did not ${what} within storageTimeoutMs (${ms} ms)`,
 });
 
+const globalSignOutNotSupported: ErrorInfo = {
+  name: ErrorNames.globalSignOutNotSupported,
+  message:
+    'The access token lacks the aws.cognito.signin.user.admin scope (a hosted-UI sign-in without it), so Cognito would refuse GlobalSignOut: it was not sent, and RevokeToken signs out this device',
+};
+
 const revocationNotEnabled: ErrorInfo = {
   name: ErrorNames.revocationNotEnabled,
   message: 'The access token has no origin_jti claim: token revocation is not enabled on this app client, so RevokeToken was skipped',
@@ -121,6 +130,10 @@ export const signOutMachine = setup({
     /** An outbox intent being finished: its tokens are already recorded. */
     hasIntent: ({ context }) => context.intentId !== undefined,
     isGlobalSignOut: ({ context }) => context.global,
+    canSignOutGlobally: ({ context }) => context.global && context.globalCapable,
+    /** Global asked for, but the token cannot do it: do not make a call that is sure to fail. */
+    isGlobalSignOutNotSupported: ({ context }) => context.global && !context.globalCapable,
+    isGlobalSignOutNotSupportedNorRevocable: ({ context }) => context.global && !context.globalCapable && !context.revocable,
     isRevocationDisabled: ({ context }) => !context.revocable,
     /** GlobalSignOut failed for a reason a later try can fix, and the outbox will make that try. */
     canFinishGlobalLater: ({ context }, error: unknown) => context.queueing && isRetryable(toErrorInfo(error).name),
@@ -128,7 +141,8 @@ export const signOutMachine = setup({
     clearFailed: ({ context }) => context.clearError !== undefined,
   },
   actions: {
-    recordIntentId: assign((_, intent: RecordedIntent) => ({ intentId: intent.intentId, revocable: intent.revocable })),
+    recordIntentId: assign((_, intent: RecordedIntent) => ({ intentId: intent.intentId, revocable: intent.revocable, globalCapable: intent.globalCapable })),
+    recordGlobalSignOutNotSupported: assign({ globalSignOutError: globalSignOutNotSupported }),
     recordNotSent: assign(({ context }, why: ErrorInfo) => ({
       ...(context.global && { globalSignOutError: notSent('GlobalSignOut', why) }),
       revokeTokenError: notSent('RevokeToken', why),
@@ -175,7 +189,9 @@ export const signOutMachine = setup({
     },
     choosingCalls: {
       always: [
-        { guard: 'isGlobalSignOut', target: 'callingCognito.signingOutGlobally' },
+        { guard: 'canSignOutGlobally', target: 'callingCognito.signingOutGlobally' },
+        { guard: 'isGlobalSignOutNotSupportedNorRevocable', target: 'serverCallsDone', actions: ['recordGlobalSignOutNotSupported', 'recordRevocationNotEnabled'] },
+        { guard: 'isGlobalSignOutNotSupported', target: 'callingCognito.revoking', actions: 'recordGlobalSignOutNotSupported' },
         { guard: 'isRevocationDisabled', target: 'serverCallsDone', actions: 'recordRevocationNotEnabled' },
         { target: 'callingCognito.revoking' },
       ],

@@ -56,6 +56,8 @@ export const ErrorNames = {
   network: 'NetworkError',
   timeout: 'TimeoutError',
   revocationNotEnabled: 'TokenRevocationNotEnabled',
+  /** A global sign-out asked for with an access token lacking the admin scope (a hosted-UI sign-in). */
+  globalSignOutNotSupported: 'GlobalSignOutNotSupported',
   unexpectedResponse: 'UnexpectedResponse',
   redirect: 'UnexpectedRedirect',
   storage: 'StorageError',

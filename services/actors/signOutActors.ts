@@ -9,7 +9,7 @@ import { liveAccessToken } from '../cognito/liveAccessToken.js';
 import type { IntentTokens, SignOutOutbox } from '../storage/signOutOutbox.js';
 import type { SecretVault } from '../storage/secretVault.js';
 import type { TokenStore } from '../storage/tokenStore.js';
-import { readJwtClaims } from '../encoding/jwt.js';
+import { tokenFacts } from '../encoding/tokenFacts.js';
 
 /**
  * The implementations of the sign-out and outbox machines' actors. The tokens of a flow are copied
@@ -34,7 +34,7 @@ export function createSignOutActors(services: ServicesSource<SignOutServices>) {
       const { store, outbox, vault } = servicesOf(system);
       const tokens = await tokensFrom(input.source, store, vault);
       const intentId = await outbox.record(tokens, input.global);
-      return { intentId, revocable: typeof readJwtClaims(tokens.accessToken ?? '')?.origin_jti === 'string' || (!tokens.accessToken && tokens.refreshToken !== undefined) };
+      return { intentId, ...tokenFacts(tokens) };
     }),
     revokeToken: fromPromise<void, { intentId: string }>(async ({ input, signal, system }) => {
       const { cognito, outbox } = servicesOf(system);

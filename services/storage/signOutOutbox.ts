@@ -1,7 +1,7 @@
 import { isRetryable } from '../../machines/errorInfo.js';
 import type { PickedIntent } from '../../machines/outboxMachine.js';
 import type { SettleInput } from '../../machines/signOutMachine.js';
-import { readJwtClaims } from '../encoding/jwt.js';
+import { tokenFacts } from '../encoding/tokenFacts.js';
 import { storageKeys } from './keys.js';
 import type { StorageLike } from './storage.js';
 import { createStorageQueue } from './queue.js';
@@ -225,7 +225,7 @@ export function createSignOutOutbox(options: OutboxOptions): SignOutOutbox {
         return alive.map((intent) => (intent.id === next!.id ? next! : intent));
       });
       const picked = next as Intent | undefined;
-      const intent = picked ? { intentId: picked.id, global: picked.global, revocable: isRevocable(picked.tokens) } : null;
+      const intent = picked ? { intentId: picked.id, global: picked.global, ...tokenFacts(picked.tokens) } : null;
       return { intent, dropped, pending };
     },
     async holds(tokens) {
@@ -242,12 +242,6 @@ export function createSignOutOutbox(options: OutboxOptions): SignOutOutbox {
       return tokens;
     },
   };
-}
-
-/** Token revocation is on for the client that issued the access token (it carries origin_jti). */
-function isRevocable(tokens: IntentTokens): boolean {
-  if (!tokens.accessToken) return tokens.refreshToken !== undefined;
-  return typeof readJwtClaims(tokens.accessToken)?.origin_jti === 'string';
 }
 
 /** Version 2 entries, and version 1 (a refresh token only: a local intent). Unreadable entries are skipped. */
