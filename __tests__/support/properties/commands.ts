@@ -154,10 +154,14 @@ export class SignOut extends ApiCommand {
   }
   /** The call; a result that says signed out locally is checked against the storage the moment it resolves. */
   call(world: World): Promise<SignOutResult> {
+    const before = world.storedSession();
     return world
       .authOf(this.who)
       .signOut(this.global ? { global: true } : undefined)
       .then((result) => {
+        if (result.type === 'partial' && result.finishedBy === 'outbox' && before) {
+          for (const token of [before.accessToken, before.refreshToken]) if (token) world.queuedTokens.add(token);
+        }
         if (result.signedOutLocally && world.storedSession() !== null) {
           world.stats.tokensLeftBehind += 1;
           throw new InvariantViolation(`invariant 1: ${this.label} resolved ${result.type} with signedOutLocally, but a session is stored`);

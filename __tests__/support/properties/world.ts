@@ -110,6 +110,12 @@ export class World {
   readonly outboxKey: string;
   /** Every token the library has received from Cognito in this run, and what it is. */
   readonly tokens = new Map<string, TokenKind>();
+  /**
+   * Tokens of sign-outs the outbox queued (finishedBy 'outbox'). A call that timed out may have
+   * landed at Cognito after all, and only Cognito can tell: finishing the intent may present them
+   * revoked (answered 'revoked', so the entry goes). Counted, not a violation.
+   */
+  readonly queuedTokens = new Set<string>();
   /** Invariant 3 breaches seen on the wire since the last check. */
   readonly wireViolations: string[] = [];
   /** Operations sent since the last command began (for "no network call" checks). */
@@ -294,7 +300,7 @@ export class World {
       if (typeof token !== 'string') return;
       const revoked = this.emu.tokenRevoked(token);
       if (revoked === undefined) this.wireViolations.push(`${use} with a token Cognito never issued`);
-      else if (revoked && allowRevoked) this.stats.reRevocations += 1;
+      else if (revoked && (allowRevoked || this.queuedTokens.has(token))) this.stats.reRevocations += 1;
       else if (revoked && this.crossRace && use.startsWith('InitiateAuth')) this.stats.crossInstanceRevokedRefreshes += 1; // loaded before the other instance's sign-out revoked it: no lock between instances
       else if (revoked) this.wireViolations.push(`${use} with an already revoked ${this.tokens.get(token) ?? ''} token`);
     };
