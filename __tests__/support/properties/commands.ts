@@ -159,6 +159,7 @@ export class SignOut extends ApiCommand {
       .authOf(this.who)
       .signOut(this.global ? { global: true } : undefined)
       .then((result) => {
+        if (result.type === 'partial' && result.globalSignOutError?.name === 'TimeoutError') world.lateGlobalSignOut = true;
         if (result.type === 'partial' && result.finishedBy === 'outbox' && before) {
           for (const token of [before.accessToken, before.refreshToken]) if (token) world.queuedTokens.add(token);
         }
