@@ -17,14 +17,23 @@ import { summarizeSession, type TokenStore } from '../storage/tokenStore.js';
  */
 export function createSignInFlow(services: { cognito: CognitoService; store: TokenStore; vault: SecretVault; userPoolId: string; networkTimeoutMs?: number }) {
   const { cognito, store, vault, userPoolId, networkTimeoutMs = 3000 } = services;
-  /** One deadline for every round trip of a step (SRP makes two), not one per request. */
-  async function withinDeadline<T>(signal: AbortSignal, run: (signal: AbortSignal) => Promise<T>): Promise<T> {
-    const deadline = withDeadline(signal, networkTimeoutMs);
-    try {
-      return await run(deadline.signal);
-    } finally {
-      deadline.done();
-    }
+  /**
+   * One network budget for every round trip of a step (SRP makes two), not one deadline each: each
+   * request gets what the ones before it left. Time spent computing between them (SRP's modular
+   * exponentiation) is not charged to the network, so a busy CPU cannot fail a sign-in on its own.
+   */
+  function networkBudget(signal: AbortSignal) {
+    let left = networkTimeoutMs;
+    return async <T>(call: (signal: AbortSignal) => Promise<T>): Promise<T> => {
+      const deadline = withDeadline(signal, Math.max(1, left));
+      const started = Date.now();
+      try {
+        return await call(deadline.signal);
+      } finally {
+        left -= Date.now() - started;
+        deadline.done();
+      }
+    };
   }
   async function settle(step: AuthStep, username: string, signal: AbortSignal): Promise<SignInStepOutput> {
     if (step.kind === 'tokens') {
@@ -50,29 +59,25 @@ export function createSignInFlow(services: { cognito: CognitoService; store: Tok
   }
 
   async function signInWithSrp(username: string, password: string, signal: AbortSignal): Promise<AuthStep> {
+    const send = networkBudget(signal);
     const handshake = startSrp();
-    const step = await cognito.initiateAuth('USER_SRP_AUTH', { USERNAME: username, SRP_A: handshake.srpA }, signal);
+    const step = await send((bounded) => cognito.initiateAuth('USER_SRP_AUTH', { USERNAME: username, SRP_A: handshake.srpA }, bounded));
     if (step.kind !== 'challenge' || step.name !== 'PASSWORD_VERIFIER') return step;
     const p = step.parameters;
     const srpUser = p.USER_ID_FOR_SRP ?? username;
     const answer = handshake.answer({ userPoolId, userIdForSrp: srpUser, password, srpB: p.SRP_B ?? '', salt: p.SALT ?? '', secretBlock: p.SECRET_BLOCK ?? '' });
-    return cognito.respondToAuthChallenge(
-      'PASSWORD_VERIFIER',
-      step.session,
-      { USERNAME: p.USERNAME ?? srpUser, PASSWORD_CLAIM_SECRET_BLOCK: answer.passwordClaimSecretBlock, PASSWORD_CLAIM_SIGNATURE: answer.passwordClaimSignature, TIMESTAMP: answer.timestamp },
-      signal,
-    );
+    const claim = { USERNAME: p.USERNAME ?? srpUser, PASSWORD_CLAIM_SECRET_BLOCK: answer.passwordClaimSecretBlock, PASSWORD_CLAIM_SIGNATURE: answer.passwordClaimSignature, TIMESTAMP: answer.timestamp };
+    return send((bounded) => cognito.respondToAuthChallenge('PASSWORD_VERIFIER', step.session, claim, bounded));
   }
 
   return {
     async start(input: { username: string; authFlow: AuthFlow; credential: string }, signal: AbortSignal): Promise<SignInStepOutput> {
       const password = vault.take(input.credential);
       if (password === undefined) throw new CognitoCallError('InvalidParameterException', 'The password for this sign-in is no longer available');
-      const step = await withinDeadline(signal, (bounded) =>
+      const step =
         input.authFlow === 'USER_SRP_AUTH'
-          ? signInWithSrp(input.username, password, bounded)
-          : cognito.initiateAuth('USER_PASSWORD_AUTH', { USERNAME: input.username, PASSWORD: password }, bounded),
-      );
+          ? await signInWithSrp(input.username, password, signal)
+          : await networkBudget(signal)((bounded) => cognito.initiateAuth('USER_PASSWORD_AUTH', { USERNAME: input.username, PASSWORD: password }, bounded));
       return settle(step, input.username, signal);
     },
 
