@@ -68,6 +68,9 @@ export function createAuthCore(settings: ResolvedConfig, cognito: CognitoService
   /** Sends one call event and resolves with the statechart's answer to it. */
   function answerTo(method: string, call: Call): Promise<Answered> {
     if (stopped) return Promise.reject(new AuthStoppedError(method));
+    // A statechart that stopped on an error answers nothing more: say so now rather than wait.
+    const { status, error } = actor.getSnapshot();
+    if (status !== 'active') return Promise.reject(new AuthInternalError(error));
     const id = ++nextId;
     const answered = new Promise<Answered>((resolve, reject) => pending.set(id, { method, resolve, reject }));
     actor.send({ ...call, id } as CallEvent);
