@@ -93,3 +93,23 @@ test('sign-in challenges and refreshes: no password, code or token in anything o
   expect(text).not.toMatch(/eyJ[\w-]+\.[\w-]+\.[\w-]+/);
   expect(text).toContain('awaitingTotpCode'); // the run went where it should have
 });
+
+test('a server that echoes the request: a 7-character password with " and \\ is in no error, snapshot or inspection event, in any form', async () => {
+  const { userPoolId, clientId } = h.emu.setup();
+  const password = 'a"b\\c1Z'; // 7 characters: Cognito allows 6
+  h.emu.createUser({ userPoolId, username: 'echoed', password });
+  // The server echoes the password raw, JSON-escaped, URL-encoded and form-encoded.
+  const forms = [password, JSON.stringify(password).slice(1, -1), encodeURIComponent(password), new URLSearchParams({ p: password }).toString().slice(2)];
+  h.emu.faults.set('InitiateAuth', { type: 'error', name: 'InvalidParameterException', message: `bad request ${forms.join(' ')}` });
+  const inspected: InspectionEvent[] = [];
+  const auth = createAuth({ userPoolId, userPoolClientId: clientId, endpoint: h.emu.endpoint, storage: inspectableStorage(), inspect: (event) => void inspected.push(event) });
+  try {
+    const error = (await auth.signIn({ username: 'echoed', password, authFlow: 'USER_PASSWORD_AUTH' }).catch((caught: unknown) => caught)) as Error;
+    expect(error).toMatchObject({ name: 'InvalidParameterException' });
+    const observable = JSON.stringify([error.message, String(error.stack), auth.actor.getSnapshot().context, auth.actor.getPersistedSnapshot(), inspected.map((event) => ({ type: event.type, event: (event as { event?: unknown }).event, snapshot: (event as { snapshot?: unknown }).snapshot }))]);
+    for (const form of forms) expect(observable).not.toContain(form);
+    expect(observable).toContain('bad request'); // the prose is kept
+  } finally {
+    await auth.stop();
+  }
+});
