@@ -9,6 +9,8 @@ export type {
   CreateUserPoolClientOptions,
   EmulatorFaults,
   EmulatorMfaType,
+  EmulatorOAuthEndpoint,
+  HostedUiClientOptions,
   EmulatorOperation,
   EmulatorRequestRecord,
   Fault,

@@ -25,12 +25,17 @@ export class FaultRegistry implements EmulatorFaults {
   }
 
   /** The fault for this request, consuming one use of a `times`-limited fault. */
-  take(operation: string): Fault | undefined {
-    const target = this.entries.has(operation) ? operation : '*';
+  take(operation: string, fallback = true): Fault | undefined {
+    const target = this.entries.has(operation) || !fallback ? operation : '*';
     const entry = this.entries.get(target);
     if (!entry) return undefined;
     if (entry.remaining !== undefined && --entry.remaining <= 0) this.entries.delete(target);
     return entry.fault;
+  }
+
+  /** A fault set for exactly this target ('*' does not apply). */
+  takeExact(operation: string): Fault | undefined {
+    return this.take(operation, false);
   }
 }
 

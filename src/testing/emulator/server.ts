@@ -6,10 +6,13 @@ import type { EmulatorContext } from './context.js';
 import type { FaultRegistry } from './faults.js';
 import { answerWithFault, send, sendError, sendJson, type Log } from './http.js';
 import { isEmulatorOperation, OPERATIONS } from './operations/index.js';
+import { answerPreflight, applyCors, isCorsPath, type OAuthEndpoints } from './oauth/index.js';
 import { CognitoError, isJsonObject, TARGET_PREFIX, type JsonObject } from './protocol.js';
+import type { Fault } from './types.js';
 
 const MAX_BODY_BYTES = 1024 * 1024;
-const JWKS_PATH = /^\/([^/]+)\/\.well-known\/jwks\.json$/;
+/** Endpoints left out of the request log (as the JWKS always was). */
+const UNLOGGED = new Set(['jwks', 'openid-configuration']);
 
 export class EmulatorServer {
   private readonly server: Server;
@@ -20,6 +23,7 @@ export class EmulatorServer {
     private readonly ctx: EmulatorContext,
     private readonly faults: FaultRegistry,
     private readonly log: Log,
+    private readonly oauth?: OAuthEndpoints,
   ) {
     this.server = createServer((req, res) => this.onRequest(req, res));
     this.server.on('connection', (socket: Socket) => {
@@ -61,22 +65,39 @@ export class EmulatorServer {
   }
 
   private route(req: IncomingMessage, res: ServerResponse, body: string, tooLarge: boolean): void {
-    const jwks = req.method === 'GET' ? JWKS_PATH.exec(req.url ?? '') : null;
-    if (jwks) {
-      if (this.ctx.store.pools.has(decodeURIComponent(jwks[1] ?? ''))) sendJson(res, this.ctx.tokens.signer.jwks());
-      else send(res, 404, 'Not Found', 'text/plain');
-      return;
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    } catch {
+      return send(res, 400, 'Bad Request', 'text/plain');
+    }
+    const cors = isCorsPath(url.pathname);
+    if (cors) applyCors(req, res);
+    if (req.method === 'OPTIONS') return answerPreflight(req, res, cors);
+    const endpoint = this.oauth?.match(req.method ?? '', url);
+    if (endpoint) {
+      // OAuth endpoints take faults set for their exact name only ('*' stays with the JSON API).
+      const fault = UNLOGGED.has(endpoint.name) ? undefined : this.faults.takeExact(endpoint.name);
+      return this.withFault(res, endpoint.name, fault, () => {
+        if (tooLarge) send(res, 413, 'Payload Too Large', 'text/plain');
+        else endpoint.run(req, res, body);
+        if (!UNLOGGED.has(endpoint.name)) this.log(fault ? { operation: endpoint.name, status: res.statusCode, fault: fault.type } : { operation: endpoint.name, status: res.statusCode });
+      });
     }
     if (req.method !== 'POST') return send(res, 404, 'Not Found', 'text/plain');
     const target = req.headers['x-amz-target'];
     const targetName = typeof target === 'string' ? target : '';
     const operation = targetName.startsWith(TARGET_PREFIX) ? targetName.slice(TARGET_PREFIX.length) : targetName;
     const fault = this.faults.take(operation);
-    if (fault && answerWithFault(res, operation, fault, this.log)) return;
-    const run = (): void => {
+    this.withFault(res, operation, fault, () => {
       const status = this.handle(res, targetName, operation, body, tooLarge);
       this.log(fault ? { operation, status, fault: fault.type } : { operation, status });
-    };
+    });
+  }
+
+  /** Answers with the fault, or runs `run` (after the latency of a latency fault). */
+  private withFault(res: ServerResponse, operation: string, fault: Fault | undefined, run: () => void): void {
+    if (fault && answerWithFault(res, operation, fault, this.log)) return;
     if (fault?.type !== 'latency') return run();
     const timer = setTimeout(() => {
       this.timers.delete(timer);

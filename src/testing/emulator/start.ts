@@ -5,7 +5,8 @@ import * as ids from './ids.js';
 import { totp } from './mfa.js';
 import { EmulatorServer } from './server.js';
 import type { SrpState } from './srp.js';
-import { DEFAULT_AUTH_FLOWS, Store } from './state.js';
+import { ALL_OAUTH_SCOPES, DEFAULT_AUTH_FLOWS, Store } from './state.js';
+import { OAuthEndpoints } from './oauth/index.js';
 import { TokenService } from './tokens.js';
 import type {
   CognitoEmulator,
@@ -29,7 +30,8 @@ export async function startCognitoEmulator(options: CognitoEmulatorOptions = {})
   const ctx: EmulatorContext = { store, tokens, region, now, sessions: new Map<string, ChallengeSession>(), srp: new Map<string, SrpState>() };
   const faults = new FaultRegistry();
   const requests: EmulatorRequestRecord[] = [];
-  const server = new EmulatorServer(ctx, faults, (record) => requests.push(record));
+  const oauth = new OAuthEndpoints(ctx, () => endpoint);
+  const server = new EmulatorServer(ctx, faults, (record) => requests.push(record), oauth);
   const port = await server.listen(options.port ?? 0);
   endpoint = `http://127.0.0.1:${port}`;
 
@@ -54,6 +56,14 @@ export async function startCognitoEmulator(options: CognitoEmulatorOptions = {})
         explicitAuthFlows: [...(o.explicitAuthFlows ?? DEFAULT_AUTH_FLOWS)],
         accessTokenTtlSeconds: o.accessTokenTtlSeconds,
         preventUserExistenceErrors: false,
+        oauth: {
+          callbackUrls: [...(o.callbackUrls ?? [])],
+          logoutUrls: [...(o.logoutUrls ?? [])],
+          scopes: [...(o.allowedOAuthScopes ?? ALL_OAUTH_SCOPES)],
+          flows: [...(o.allowedOAuthFlows ?? ['code'])],
+          enabled: o.allowedOAuthFlowsUserPoolClient ?? true,
+          identityProviders: [...(o.supportedIdentityProviders ?? ['COGNITO'])],
+        },
       });
       return client.clientSecret === undefined
         ? { clientId: client.clientId }
@@ -78,6 +88,12 @@ export async function startCognitoEmulator(options: CognitoEmulatorOptions = {})
         userPoolId,
         ...(o.generateSecret === undefined ? {} : { generateSecret: o.generateSecret }),
         ...(o.enableTokenRevocation === undefined ? {} : { enableTokenRevocation: o.enableTokenRevocation }),
+        ...(o.callbackUrls && { callbackUrls: o.callbackUrls }),
+        ...(o.logoutUrls && { logoutUrls: o.logoutUrls }),
+        ...(o.allowedOAuthScopes && { allowedOAuthScopes: o.allowedOAuthScopes }),
+        ...(o.allowedOAuthFlows && { allowedOAuthFlows: o.allowedOAuthFlows }),
+        ...(o.allowedOAuthFlowsUserPoolClient === undefined ? {} : { allowedOAuthFlowsUserPoolClient: o.allowedOAuthFlowsUserPoolClient }),
+        ...(o.supportedIdentityProviders && { supportedIdentityProviders: o.supportedIdentityProviders }),
       });
       const username = o.username ?? 'test-user';
       const password = ids.password();

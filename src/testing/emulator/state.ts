@@ -4,7 +4,7 @@ import * as ids from './ids.js';
 import { CognitoError } from './protocol.js';
 import { srpVerifier, type SrpVerifier } from './srp.js';
 
-export type UserStatus = 'CONFIRMED' | 'FORCE_CHANGE_PASSWORD' | 'UNCONFIRMED';
+export type UserStatus = 'CONFIRMED' | 'FORCE_CHANGE_PASSWORD' | 'UNCONFIRMED' | 'EXTERNAL_PROVIDER';
 export type MfaType = 'SOFTWARE_TOKEN_MFA' | 'SMS_MFA';
 
 export interface User {
@@ -36,8 +36,30 @@ export interface AppClient {
   readonly explicitAuthFlows: string[];
   readonly accessTokenTtlSeconds: number | undefined;
   readonly preventUserExistenceErrors: boolean;
+  /** OAuth 2.0 (hosted UI) settings; see OAuthClientSettings. */
+  readonly oauth: OAuthClientSettings;
   readonly createdAt: number;
 }
+
+/** An app client's hosted-UI configuration, as CreateUserPoolClient takes it. */
+export interface OAuthClientSettings {
+  /** CallbackURLs: the only redirect_uri values /oauth2/authorize and /logout accept (exact match). */
+  readonly callbackUrls: string[];
+  /** LogoutURLs: the only logout_uri values /logout accepts (exact match). */
+  readonly logoutUrls: string[];
+  /** AllowedOAuthScopes. */
+  readonly scopes: string[];
+  /** AllowedOAuthFlows: 'code' is the one the emulator implements. */
+  readonly flows: string[];
+  /** AllowedOAuthFlowsUserPoolClient: the OAuth endpoints refuse the client when false. */
+  readonly enabled: boolean;
+  /** SupportedIdentityProviders: 'COGNITO' (the login form) and/or 'Google' (the stand-in). */
+  readonly identityProviders: string[];
+}
+
+/** Every scope Cognito knows without resource servers. */
+export const ALL_OAUTH_SCOPES = ['openid', 'email', 'phone', 'profile', 'aws.cognito.signin.user.admin'];
+export const ADMIN_SCOPE = 'aws.cognito.signin.user.admin';
 
 export interface UserPool {
   readonly id: string;

@@ -3,8 +3,8 @@
 import { createHash } from 'node:crypto';
 import * as ids from './ids.js';
 import { JwtSigner } from './jwt.js';
-import { CognitoError, type JsonObject } from './protocol.js';
-import type { AppClient, User, UserPool } from './state.js';
+import { CognitoError, type Json, type JsonObject } from './protocol.js';
+import { ADMIN_SCOPE, type AppClient, type User, type UserPool } from './state.js';
 
 const REFRESH_TTL_MS = 30 * 24 * 3600 * 1000;
 
@@ -14,11 +14,33 @@ interface Grant {
   readonly sub: string;
   /** Shared by a refresh token and every access/ID token minted from it; absent without revocation. */
   readonly originJti: string | undefined;
+  /** Granted scopes: the admin scope for the JSON API, what was asked and allowed for the hosted UI. */
+  readonly scopes: readonly string[];
   revoked: boolean;
 }
 export interface RefreshRecord extends Grant {
   readonly authTime: number;
   readonly expiresAt: number;
+  /** OIDC nonce from /oauth2/authorize, echoed in ID tokens. */
+  readonly nonce?: string;
+  /** Issued by the OAuth endpoints (the ID token then carries at_hash). */
+  readonly hostedUi?: boolean;
+}
+
+/** How a sign-in was made, for tokens minted by the OAuth endpoints. */
+export interface SignInOptions {
+  scopes?: readonly string[];
+  /** Epoch seconds of the authentication (the hosted-UI session's sign-in). */
+  authTime?: number;
+  nonce?: string;
+}
+
+/** What checkAccessToken proves about an access token. */
+export interface AccessGrant {
+  poolId: string;
+  clientId: string;
+  sub: string;
+  scopes: readonly string[];
 }
 interface AccessRecord extends Grant {
   readonly exp: number;
@@ -45,19 +67,27 @@ export class TokenService {
   ) {}
 
   /** Tokens for a fresh authentication: a new refresh token and a new origin_jti. */
-  signIn(pool: UserPool, client: AppClient, user: User): AuthenticationResult & { RefreshToken: string } {
+  signIn(pool: UserPool, client: AppClient, user: User, options?: SignInOptions): AuthenticationResult & { RefreshToken: string } {
     const refreshToken = ids.refreshToken();
     const record: RefreshRecord = {
       poolId: pool.id,
       clientId: client.clientId,
       sub: user.sub,
       originJti: client.enableTokenRevocation ? ids.uuid() : undefined,
+      scopes: options?.scopes ? [...options.scopes] : [ADMIN_SCOPE],
       revoked: false,
-      authTime: Math.floor(this.now() / 1000),
+      authTime: options?.authTime ?? Math.floor(this.now() / 1000),
       expiresAt: this.now() + REFRESH_TTL_MS,
+      ...(options?.nonce === undefined ? {} : { nonce: options.nonce }),
+      ...(options?.scopes ? { hostedUi: true } : {}),
     };
     this.refreshTokens.set(digest(refreshToken), record);
     return { ...this.mint(pool, client, user, record), RefreshToken: refreshToken };
+  }
+
+  /** The issuer (`iss`) of the pool's tokens: '<endpoint>/<poolId>'. */
+  issuerOf(poolId: string): string {
+    return this.issuer(poolId);
   }
 
   /** New access and ID tokens from a refresh token record (no rotation). */
@@ -90,7 +120,7 @@ export class TokenService {
   }
 
   /** Validates an access token as Cognito's user APIs do, or throws NotAuthorizedException. */
-  checkAccessToken(token: string): { poolId: string; clientId: string; sub: string } {
+  checkAccessToken(token: string): AccessGrant {
     const claims = this.signer.verify(token);
     const record = this.accessTokens.get(digest(token));
     if (!claims || claims.token_use !== 'access' || !record) {
@@ -98,7 +128,16 @@ export class TokenService {
     }
     if (record.exp * 1000 <= this.now()) throw new CognitoError('NotAuthorizedException', 'Access Token has expired');
     if (record.revoked) throw new CognitoError('NotAuthorizedException', 'Access Token has been revoked');
-    return { poolId: record.poolId, clientId: record.clientId, sub: record.sub };
+    return { poolId: record.poolId, clientId: record.clientId, sub: record.sub, scopes: record.scopes };
+  }
+
+  /** checkAccessToken, plus the scope Cognito's user APIs (GetUser, GlobalSignOut) require. */
+  checkAdminAccessToken(token: string): AccessGrant {
+    const grant = this.checkAccessToken(token);
+    if (!grant.scopes.includes(ADMIN_SCOPE)) {
+      throw new CognitoError('NotAuthorizedException', 'Access Token does not have required scopes');
+    }
+    return grant;
   }
 
   private mint(pool: UserPool, client: AppClient, user: User, grant: RefreshRecord): AuthenticationResult {
@@ -119,16 +158,19 @@ export class TokenService {
       ...common,
       client_id: client.clientId,
       token_use: 'access',
-      scope: 'aws.cognito.signin.user.admin',
+      scope: grant.scopes.join(' '),
       username: user.username,
       ...(revocable ? { jti: ids.uuid() } : {}),
     });
+    const atHash = createHash('sha256').update(access).digest().subarray(0, 16).toString('base64url');
     const id = this.signer.sign({
       ...idTokenAttributes(user),
       ...common,
       aud: client.clientId,
       'cognito:username': user.username,
       token_use: 'id',
+      ...(grant.nonce === undefined ? {} : { nonce: grant.nonce }),
+      ...(grant.hostedUi ? { at_hash: atHash } : {}),
       ...(revocable ? { jti: ids.uuid() } : {}),
     });
     const record: AccessRecord = { ...grantFields(grant), exp, revoked: false };
@@ -138,13 +180,25 @@ export class TokenService {
 }
 
 function grantFields(g: Grant): Grant {
-  return { poolId: g.poolId, clientId: g.clientId, sub: g.sub, originJti: g.originJti, revoked: false };
+  return { poolId: g.poolId, clientId: g.clientId, sub: g.sub, originJti: g.originJti, scopes: g.scopes, revoked: false };
 }
 
 function idTokenAttributes(user: User): JsonObject {
   const out: JsonObject = {};
   for (const [name, value] of user.attributes) {
+    if (name === 'identities') {
+      out[name] = parseIdentities(value); // stored as a JSON string, an array in the ID token
+      continue;
+    }
     out[name] = name.endsWith('_verified') && (value === 'true' || value === 'false') ? value === 'true' : value;
   }
   return out;
+}
+
+function parseIdentities(value: string): Json {
+  try {
+    return JSON.parse(value) as Json;
+  } catch {
+    return value;
+  }
 }

@@ -29,12 +29,34 @@ export type Fault =
   /** A redirect (default 307) to `location`, with an empty body: a misrouting proxy or a captive portal. */
   | { type: 'redirect'; location: string; status?: 301 | 302 | 303 | 307 | 308 };
 
+/** An app client's hosted-UI (OAuth 2.0) settings, as CreateUserPoolClient takes them. */
+export interface HostedUiClientOptions {
+  /** Hosted UI: the allowed redirect_uri values (CallbackURLs, exact match). Default [] (the OAuth endpoints then refuse every redirect_uri). */
+  callbackUrls?: string[];
+  /** Hosted UI: the allowed logout_uri values of GET /logout (LogoutURLs). Default []. */
+  logoutUrls?: string[];
+  /** AllowedOAuthScopes. Default ['openid','email','phone','profile','aws.cognito.signin.user.admin']. */
+  allowedOAuthScopes?: string[];
+  /** AllowedOAuthFlows. Default ['code'] (the only flow the emulator implements). */
+  allowedOAuthFlows?: string[];
+  /** AllowedOAuthFlowsUserPoolClient. Default true here (false through the CreateUserPoolClient API, as Cognito). */
+  allowedOAuthFlowsUserPoolClient?: boolean;
+  /** SupportedIdentityProviders: 'COGNITO' (the login form) and/or 'Google' (the emulator's stand-in). Default ['COGNITO']. */
+  supportedIdentityProviders?: string[];
+}
+
 export interface FaultOptions {
   /** Apply to the next `times` matching requests, then clear. Default: until cleared. */
   times?: number;
 }
 
-export type FaultTarget = EmulatorOperation | '*';
+/**
+ * The OAuth endpoints as the request log names them. Faults can target them by name; '*' applies
+ * to the JSON API only.
+ */
+export type EmulatorOAuthEndpoint = 'oauth2/authorize' | 'oauth2/token' | 'oauth2/revoke' | 'oauth2/userInfo' | 'logout' | 'login' | 'mfa' | 'google/authorize';
+
+export type FaultTarget = EmulatorOperation | EmulatorOAuthEndpoint | '*';
 
 export interface EmulatorFaults {
   /** One fault per target; a specific operation wins over '*'. */
@@ -64,7 +86,7 @@ export interface CognitoEmulatorOptions {
   now?: () => number;
 }
 
-export interface CreateUserPoolClientOptions {
+export interface CreateUserPoolClientOptions extends HostedUiClientOptions {
   userPoolId: string;
   clientName?: string;
   generateSecret?: boolean;
@@ -94,7 +116,8 @@ export interface CreateUserOptions {
 /** TOTP from an authenticator app (RFC 6238), or a code sent by SMS. */
 export type EmulatorMfaType = 'SOFTWARE_TOKEN_MFA' | 'SMS_MFA';
 
-export interface SetupOptions {
+/** setup() takes the client's hosted-UI settings too, with CreateUserPoolClientOptions' defaults. */
+export interface SetupOptions extends HostedUiClientOptions {
   generateSecret?: boolean;
   enableTokenRevocation?: boolean;
   username?: string;

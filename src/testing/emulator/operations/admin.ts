@@ -33,6 +33,12 @@ export function describeClient(c: AppClient): p.JsonObject {
     EnableTokenRevocation: c.enableTokenRevocation,
     PreventUserExistenceErrors: c.preventUserExistenceErrors ? 'ENABLED' : 'LEGACY',
     RefreshTokenValidity: 30,
+    CallbackURLs: c.oauth.callbackUrls,
+    LogoutURLs: c.oauth.logoutUrls,
+    AllowedOAuthScopes: c.oauth.scopes,
+    AllowedOAuthFlows: c.oauth.flows,
+    AllowedOAuthFlowsUserPoolClient: c.oauth.enabled,
+    SupportedIdentityProviders: c.oauth.identityProviders,
     ...(c.accessTokenTtlSeconds === undefined
       ? {}
       : { AccessTokenValidity: c.accessTokenTtlSeconds, TokenValidityUnits: { AccessToken: 'seconds', IdToken: 'seconds' } }),
@@ -66,6 +72,14 @@ export const createUserPoolClient: OperationHandler = (ctx, input) => {
     explicitAuthFlows: p.optionalStringList(input, 'ExplicitAuthFlows') ?? API_DEFAULT_FLOWS,
     accessTokenTtlSeconds: validity === undefined ? undefined : validity * (UNIT_SECONDS[unit ?? 'hours'] ?? 3600),
     preventUserExistenceErrors: p.optionalString(input, 'PreventUserExistenceErrors') === 'ENABLED',
+    oauth: {
+      callbackUrls: p.optionalStringList(input, 'CallbackURLs') ?? [],
+      logoutUrls: p.optionalStringList(input, 'LogoutURLs') ?? [],
+      scopes: p.optionalStringList(input, 'AllowedOAuthScopes') ?? [],
+      flows: p.optionalStringList(input, 'AllowedOAuthFlows') ?? [],
+      enabled: p.optionalBoolean(input, 'AllowedOAuthFlowsUserPoolClient') ?? false,
+      identityProviders: p.optionalStringList(input, 'SupportedIdentityProviders') ?? [],
+    },
   });
   return { UserPoolClient: describeClient(client) };
 };

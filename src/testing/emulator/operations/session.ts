@@ -38,13 +38,13 @@ export const revokeToken: OperationHandler = (ctx, input) => {
 };
 
 export const globalSignOut: OperationHandler = (ctx, input) => {
-  const grant = ctx.tokens.checkAccessToken(p.requireString(input, 'AccessToken'));
+  const grant = ctx.tokens.checkAdminAccessToken(p.requireString(input, 'AccessToken'));
   ctx.tokens.revokeUser(grant.poolId, grant.sub);
   return {};
 };
 
 export const getUser: OperationHandler = (ctx, input) => {
-  const grant = ctx.tokens.checkAccessToken(p.requireString(input, 'AccessToken'));
+  const grant = ctx.tokens.checkAdminAccessToken(p.requireString(input, 'AccessToken'));
   const user = ctx.store.findUser(grant.poolId, grant.sub);
   if (!user) throw new p.CognitoError('UserNotFoundException', 'User does not exist.');
   return {
