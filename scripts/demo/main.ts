@@ -3,6 +3,7 @@
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { startCognitoEmulator } from '../../src/testing/index';
 import { startDemoInspector, type DemoInspector } from './inspect';
+import { hostedUiTitle, runHostedUiScenario } from './hostedUiScenario';
 import { runSignInTour } from './signInTour';
 import { runSignOutScenario, signOutScenarios } from './signOutScenarios';
 
@@ -18,6 +19,7 @@ async function main(): Promise<void> {
   const runs: Array<[string, () => Promise<string[]>]> = [
     ['Sign-in with SRP and a TOTP code, a token refresh, a sign-out', () => runSignInTour(emu)],
     ...signOutScenarios.map((scenario): [string, () => Promise<string[]>] => [scenario.title, () => runSignOutScenario(emu, scenario, checker)]),
+    [hostedUiTitle, () => runHostedUiScenario(emu, checker)],
   ];
   let failures = 0;
   try {

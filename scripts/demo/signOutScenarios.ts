@@ -55,7 +55,7 @@ export async function runSignOutScenario(emu: CognitoEmulator, scenario: Scenari
   const auth = createAuth({ userPoolId: setup.userPoolId, userPoolClientId: setup.clientId, endpoint: emu.endpoint, storage, inspect });
   try {
     await auth.signIn({ username: setup.username, password: setup.password });
-    const tokens = JSON.parse([...items.values()][0]!) as { accessToken: string; refreshToken: string };
+    const tokens = JSON.parse(items.get(`authchart.${setup.clientId}.session`)!) as { accessToken: string; refreshToken: string }; // by key: the outbox may be stored first
     scenario.arrange?.(emu);
     console.log('  -- signOut(' + (scenario.global ? '{ global: true }' : '') + ')');
     const started = transitions.restart();
