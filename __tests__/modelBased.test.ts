@@ -43,6 +43,8 @@ const NOT_MODELLED: Record<string, string> = {
   'signOut.clearingCache --xstate.after.clearDeadline.signOut.clearingCache[0]--> signOut.settlingIntent': 'a storage that does not answer (storage deadlines): __tests__/signOutMachine.test.ts',
   'signOut.settlingIntent --xstate.error.actor.0.signOut.settlingIntent[0]--> signOut.settled': 'an outbox that cannot be updated: __tests__/signOutOutbox.test.ts',
   'signOut.settlingIntent --xstate.after.storageDeadline.signOut.settlingIntent[0]--> signOut.settled': 'a storage that does not answer (storage deadlines): __tests__/signOutMachine.test.ts',
+  'signOut.choosingCalls --always[1]--> signOut.serverCallsDone': 'a global sign-out with a token lacking the admin scope and no origin_jti: __tests__/signOutMachine.test.ts',
+  'signOut.choosingCalls --always[2]--> signOut.callingCognito.revoking': 'a global sign-out with a token lacking the admin scope (hosted UI): __tests__/hostedUiSignOut.test.ts, __tests__/signOutMachine.test.ts',
   'auth.checkingStore --xstate.done.actor.0.auth.checkingStore[0]--> auth.signingOut': "another instance's session found by the check (two instances): __tests__/callsAndResults.test.ts, __tests__/authMachine.test.ts",
   'auth.checkingStore --xstate.error.actor.0.auth.checkingStore[0]--> auth.signedOut': 'a corrupt session found by the check (removed): __tests__/storeHardening.test.ts',
 };
@@ -129,7 +131,7 @@ const srcOf = (eventType: string, s: ModelSnapshot): string => {
 function signOutOutputs(src: string, revocable: boolean): { done: unknown[]; errors: string[] } {
   switch (src) {
     case 'recordIntent':
-      return { done: [{ intentId: 'model', revocable }], errors: [] };
+      return { done: [{ intentId: 'model', revocable, globalCapable: true }], errors: [] };
     case 'revokeToken':
       return { done: [undefined], errors: ['NetworkError'] };
     case 'globalSignOut':
