@@ -224,12 +224,7 @@ export const authMachine = setup({
       },
     },
     checkingStore: {
-      on: {
-        SIGN_IN: { actions: 'defer' },
-        CONFIRM_SIGN_IN: { actions: refuse('noPendingChallenge') },
-        GET_SESSION: { actions: 'defer' },
-        SIGN_OUT: { actions: 'joinSignOut' },
-      },
+      on: duringSignOutStoreStep(),
       invoke: {
         src: 'loadSession',
         onDone: [
@@ -353,13 +348,8 @@ export const authMachine = setup({
       },
     },
     endingSession: {
-      on: {
-        SIGN_IN: { actions: 'defer' },
-        CONFIRM_SIGN_IN: { actions: refuse('noPendingChallenge') },
-        GET_SESSION: { actions: 'defer' },
-        // A sign-out while a dead session is being cleared waits for that clear and reports it.
-        SIGN_OUT: { actions: 'joinSignOut' },
-      },
+      // A sign-out while a dead session is being cleared waits for that clear and reports it.
+      on: duringSignOutStoreStep(),
       invoke: {
         src: 'clearSession',
         onDone: {
@@ -445,6 +435,16 @@ function duringSignInStep() {
     CONFIRM_SIGN_IN: { actions: refuse('signInInProgress') },
     GET_SESSION: { actions: 'defer' as const },
     SIGN_OUT: { actions: 'defer' as const },
+  };
+}
+
+/** While the store is read or cleared for a sign-out: signIn() and getSession() wait for it; signOut() joins it. */
+function duringSignOutStoreStep() {
+  return {
+    SIGN_IN: { actions: 'defer' as const },
+    CONFIRM_SIGN_IN: { actions: refuse('noPendingChallenge') },
+    GET_SESSION: { actions: 'defer' as const },
+    SIGN_OUT: { actions: 'joinSignOut' as const },
   };
 }
 
