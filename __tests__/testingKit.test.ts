@@ -2,6 +2,7 @@
 import { connect } from 'node:net';
 import { AuthStoppedError } from '../src/index';
 import { createTestAuth, decodeJwtPayload, TEST_AUTH_STATES, type TestAuth, type TestAuthState } from '../src/testing/index';
+import { hostedUiTokens } from './support/oauthBrowser';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
@@ -491,4 +492,17 @@ describe('close', () => {
     await kit.driveTo('signingOutGlobally.invalidatingSessions');
     await kit.close();
   });
+});
+
+test('the kit configures the app client for the hosted UI: callback and sign-out URLs, scopes, providers', async () => {
+  const kit = await createTestAuth({ client: { callbackUrls: ['http://localhost:3000/callback'], logoutUrls: ['http://localhost:3000/bye'], allowedOAuthScopes: ['openid', 'email'] } });
+  try {
+    const [user] = kit.users;
+    const tokens = await hostedUiTokens(kit.emulator.endpoint, { clientId: kit.clientId, username: user!.username, password: user!.password }, 'http://localhost:3000/callback', 'openid email');
+    expect(tokens.access_token).toEqual(expect.any(String));
+    // A scope the client does not allow is refused by the emulator's authorize endpoint.
+    await expect(hostedUiTokens(kit.emulator.endpoint, { clientId: kit.clientId, username: user!.username, password: user!.password }, 'http://localhost:3000/callback', 'openid aws.cognito.signin.user.admin')).rejects.toThrow();
+  } finally {
+    await kit.close();
+  }
 });

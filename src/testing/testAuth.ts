@@ -7,7 +7,7 @@ import type { AuthConfig } from '../config.js';
 import type { AuthSession, SignInResult, SignOutResult } from '../results.js';
 import { AuthStoppedError } from '../errors.js';
 import { startCognitoEmulator } from './emulator/start.js';
-import type { CognitoEmulator, CognitoEmulatorOptions, EmulatorFaults, EmulatorMfaType, Fault, FaultTarget } from './emulator/types.js';
+import type { CognitoEmulator, CognitoEmulatorOptions, EmulatorFaults, EmulatorMfaType, Fault, FaultTarget, HostedUiClientOptions } from './emulator/types.js';
 import { isRetryable } from '../../machines/errorInfo.js';
 import { installGate } from './kit/gate.js';
 import { createTestStorage, type StorageHold, type StorageMethod, type TestStorage } from './kit/storage.js';
@@ -45,7 +45,7 @@ export interface TestAuthOptions {
   /** Faults set on the emulator before createAuth() runs. Sign-in goes over HTTP too, so mind '*'. */
   readonly faults?: TestFaults;
   /** The app client. Default: no secret, token revocation on. */
-  readonly client?: {
+  readonly client?: HostedUiClientOptions & {
     readonly generateSecret?: boolean;
     readonly enableTokenRevocation?: boolean;
     readonly accessTokenTtlSeconds?: number;
@@ -305,13 +305,9 @@ export async function createTestAuth(options: TestAuthOptions = {}): Promise<Tes
 
 async function assemble(emulator: CognitoEmulator, options: TestAuthOptions): Promise<TestAuth> {
   const { userPoolId } = emulator.createUserPool('authchart-testing');
-  const { clientId, clientSecret } = emulator.createUserPoolClient({
-    userPoolId,
-    clientName: 'authchart-testing',
-    generateSecret: options.client?.generateSecret ?? false,
-    enableTokenRevocation: options.client?.enableTokenRevocation ?? true,
-    ...(options.client?.accessTokenTtlSeconds !== undefined && { accessTokenTtlSeconds: options.client.accessTokenTtlSeconds }),
-  });
+  const { generateSecret = false, enableTokenRevocation = true, ...clientOptions } = options.client ?? {};
+  // The hosted-UI settings (callback and sign-out URLs, scopes, providers) pass through as given.
+  const { clientId, clientSecret } = emulator.createUserPoolClient({ userPoolId, clientName: 'authchart-testing', generateSecret, enableTokenRevocation, ...clientOptions });
   const users: TestUser[] = [];
   const addUser = (spec: TestUserSpec): TestUser => {
     const password = spec.password ?? `Pw-${randomBytes(9).toString('base64url')}1!`;
