@@ -8,4 +8,6 @@ export const storageKeys = (clientId: string) => ({
   session: `authchart.${clientId}.session`,
   /** Sign-out intents not finished yet (the key keeps its first name, so stored entries carry over). */
   outbox: `authchart.${clientId}.revocationOutbox`,
+  /** A sign-in with redirect (hosted UI) in flight: its state and PKCE verifier, until the redirect comes back. */
+  pendingSignIn: `authchart.${clientId}.pendingSignIn`,
 });
