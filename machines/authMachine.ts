@@ -5,9 +5,9 @@ import { notProvided } from './notProvided.js';
 import { endsSession, errorOfEvent, toErrorInfo } from './errorInfo.js';
 import { ErrorNames, type ErrorInfo, type SessionSummary, type SignOutOutcome } from './types.js';
 import { REFUSALS, type Refusal } from './refusals.js';
-import type { AnswerInput, AuthContext, AuthEmitted, AuthEvent, AuthInput, CallAnswer, ChallengeName, SessionCall, SignInInput, SignInStepOutput } from './authTypes.js';
+import type { AnswerInput, AuthContext, AuthEmitted, AuthEvent, AuthInput, CallAnswer, ChallengeName, OpenedHostedUi, RedirectOutcome, RedirectSignInInput, SessionCall, SignInInput, SignInStepOutput } from './authTypes.js';
 
-export type { AnswerInput, AuthContext, AuthEmitted, AuthEvent, AuthInput, CallAnswer, CallEvent, ChallengeName, ChallengeSummary, OutboxCall, SessionCall, SignInInput, SignInStepOutput } from './authTypes.js';
+export type { AnswerInput, AuthContext, AuthEmitted, AuthEvent, AuthInput, CallAnswer, CallEvent, ChallengeName, ChallengeSummary, OpenedHostedUi, OutboxCall, RedirectOutcome, RedirectSignInInput, SessionCall, SignInInput, SignInStepOutput } from './authTypes.js';
 
 /**
  * The whole session lifecycle. Every public call is an event with an id, and every state answers
@@ -36,6 +36,7 @@ const awaiting: Record<ChallengeName, string> = {
 
 const COMPLETE: SignOutOutcome = { type: 'complete' };
 const STEP_TIMED_OUT: ErrorInfo = { name: ErrorNames.timeout, message: 'No answer within networkTimeoutMs + 3 × storageTimeoutMs: the step was abandoned, and nothing it returns will be stored' };
+const REFUSED_CANCELLED: ErrorInfo = { name: ErrorNames.redirectSignInCancelled, message: 'The hosted UI was closed before the sign-in finished' };
 const STORAGE_SILENT: ErrorInfo = { name: ErrorNames.storage, message: 'The storage did not answer within its deadline; the session may or may not still be stored' };
 
 export const authMachine = setup({
@@ -56,6 +57,10 @@ export const authMachine = setup({
     refreshTokens: fromPromise<SessionSummary, { username: string }>(notProvided('refreshTokens')),
     /** Removes the session from the store (a session Cognito ended, or already revoked). */
     clearSession: fromPromise<void>(notProvided('clearSession')),
+    /** Records the sign-in in flight (state, PKCE verifier: in storage, never here) and opens the hosted UI. */
+    openHostedUi: fromPromise<OpenedHostedUi, RedirectSignInInput>(notProvided('openHostedUi')),
+    /** Checks a return from the hosted UI against the sign-in in flight, exchanges its code, saves the tokens. */
+    completeRedirect: fromPromise<RedirectOutcome, { credential: string }>(notProvided('completeRedirect')),
     signOut: signOutMachine,
     outbox: outboxMachine,
   },
@@ -74,6 +79,9 @@ export const authMachine = setup({
       return event.forceRefresh || !context.session || context.session.expiresAt - context.refreshSkewMs <= event.at;
     },
     hasSignOutWaiters: ({ context }) => context.signOutWaiters.length > 0,
+    isNavigating: (_, opened: OpenedHostedUi) => opened.kind === 'navigating',
+    isReturned: (_, opened: OpenedHostedUi) => opened.kind === 'returned',
+    isRedirectSignIn: (_, outcome: RedirectOutcome) => outcome.kind === 'signedIn',
     isCorruptSession: (_, error: unknown) => toErrorInfo(error).name === ErrorNames.corruptSession,
   },
   delays: {
@@ -88,6 +96,7 @@ export const authMachine = setup({
     answer: emit((_, params: { id: number; answer: CallAnswer }) => ({ type: 'answered' as const, id: params.id, answer: params.answer })),
     /** Answers the call being handled with the typed error REFUSALS names. */
     refuse: emit(({ event }, params: { refusal: Refusal }) => ({ type: 'answered' as const, id: (event as SessionCall).id, answer: { kind: 'refused' as const, error: REFUSALS[params.refusal] } })),
+    answerNoRedirect: emit(({ event }) => ({ type: 'answered' as const, id: (event as SessionCall).id, answer: { kind: 'noRedirect' as const } })),
     answerSession: emit(({ context, event }) => {
       assertEvent(event, 'GET_SESSION');
       const { session } = context;
@@ -117,7 +126,24 @@ export const authMachine = setup({
     recordSignOut: assign((_, outcome: SignOutOutcome) => ({ lastSignOut: outcome })),
     recordSignInError: assign((_, error: unknown) => ({ lastSignInError: toErrorInfo(error) })),
     recordRefreshError: assign((_, error: unknown) => ({ lastRefreshError: toErrorInfo(error) })),
-    startSignIn: assign(({ event }) => ({ lastSignInError: null, signInCaller: 'id' in event ? event.id : null })),
+    /** A step started by a call records its caller; a step that follows another (the hosted UI returned) keeps it. */
+    startSignIn: assign(({ context, event }) => ({ lastSignInError: null, signInCaller: 'id' in event ? event.id : context.signInCaller })),
+    rememberRedirectUrl: assign((_, credential: string) => ({ redirectUrlRef: credential })),
+    forgetRedirectUrl: assign({ redirectUrlRef: null }),
+    answerRedirectSignIn: enqueueActions(({ context, enqueue }, outcome: RedirectOutcome) => {
+      if (outcome.kind !== 'signedIn') return;
+      if (outcome.customState !== undefined) enqueue.emit({ type: 'customState', state: outcome.customState });
+      if (context.signInCaller !== null) {
+        const answer: CallAnswer = { kind: 'signedIn', ...(outcome.customState !== undefined && { customState: outcome.customState }) };
+        enqueue.emit({ type: 'answered', id: context.signInCaller, answer });
+      }
+      enqueue.assign({ signInCaller: null });
+    }),
+    answerSignInCaller: enqueueActions(({ context, enqueue }, answer: CallAnswer) => {
+      if (context.signInCaller !== null) enqueue.emit({ type: 'answered', id: context.signInCaller, answer });
+      enqueue.assign({ signInCaller: null });
+    }),
+    announceRedirectSignInFailed: emit((_, error: unknown) => ({ type: 'redirectSignInFailed' as const, error: toErrorInfo(error) })),
 
     answerSignInStep: enqueueActions(({ context, enqueue }, step: SignInStepOutput) => {
       if (context.signInCaller === null) return;
@@ -182,6 +208,7 @@ export const authMachine = setup({
     lastRefreshError: null,
     deferred: [],
     signInCaller: null,
+    redirectUrlRef: null,
     sessionWaiters: [],
     signOutWaiters: [],
     signOutGlobal: false,
@@ -201,7 +228,14 @@ export const authMachine = setup({
   states: {
     loadingSession: {
       exit: 'tellOutboxSessionLoaded',
-      on: { SIGN_IN: { actions: 'defer' }, CONFIRM_SIGN_IN: { actions: 'defer' }, GET_SESSION: { actions: 'defer' }, SIGN_OUT: { actions: 'defer' } },
+      on: {
+        SIGN_IN: { actions: 'defer' },
+        CONFIRM_SIGN_IN: { actions: 'defer' },
+        GET_SESSION: { actions: 'defer' },
+        SIGN_OUT: { actions: 'defer' },
+        SIGN_IN_WITH_REDIRECT: { actions: 'defer' },
+        HANDLE_REDIRECT: { actions: 'defer' },
+      },
       invoke: {
         src: 'loadSession',
         onDone: [
@@ -221,6 +255,8 @@ export const authMachine = setup({
         GET_SESSION: { actions: 'answerSession' },
         // Another instance over the same storage may have signed in: `complete` only once the store is seen empty.
         SIGN_OUT: { target: 'checkingStore', actions: 'joinSignOut' },
+        SIGN_IN_WITH_REDIRECT: 'openingHostedUi',
+        HANDLE_REDIRECT: { target: 'completingRedirect', actions: { type: 'rememberRedirectUrl', params: ({ event }) => event.credential } },
       },
     },
     checkingStore: {
@@ -288,10 +324,76 @@ export const authMachine = setup({
       },
       after: { stepDeadline: { target: 'signedOut', actions: [...signInFailed(() => STEP_TIMED_OUT), 'forgetSession'] } },
     },
+    openingHostedUi: {
+      entry: 'startSignIn',
+      // The user may take their time in the hosted UI: nothing waits for it.
+      on: {
+        SIGN_IN: { actions: refuse('signInInProgress') },
+        SIGN_IN_WITH_REDIRECT: { actions: refuse('signInInProgress') },
+        CONFIRM_SIGN_IN: { actions: refuse('signInInProgress') },
+        GET_SESSION: { actions: 'answerSession' },
+        HANDLE_REDIRECT: { actions: 'answerNoRedirect' },
+        // Nobody is signed in yet: the sign-out cancels the sign-in (its return is then ignored).
+        SIGN_OUT: {
+          target: 'signedOut',
+          actions: [
+            { type: 'answer', params: ({ event }) => ({ id: event.id, answer: { kind: 'signOut', outcome: COMPLETE } }) },
+            { type: 'answerSignInCaller', params: { kind: 'refused', error: { name: ErrorNames.redirectSignInCancelled, message: 'A sign-out cancelled the sign-in with the hosted UI' } } },
+          ],
+        },
+      },
+      // No deadline: in an auth session the user takes the time they need; a browser navigates at once.
+      invoke: {
+        src: 'openHostedUi',
+        input: ({ event }) => {
+          assertEvent(event, 'SIGN_IN_WITH_REDIRECT');
+          const { provider, customState, prompt, loginHint } = event;
+          return { ...(provider !== undefined && { provider }), ...(customState !== undefined && { customState }), ...(prompt !== undefined && { prompt }), ...(loginHint !== undefined && { loginHint }) };
+        },
+        onDone: [
+          // The page goes away; handleRedirect() on its return finishes the sign-in.
+          { guard: { type: 'isNavigating', params: ({ event }) => event.output }, target: 'signedOut', actions: { type: 'answerSignInCaller', params: { kind: 'redirecting' } } },
+          {
+            guard: { type: 'isReturned', params: ({ event }) => event.output },
+            target: 'completingRedirect',
+            actions: { type: 'rememberRedirectUrl', params: ({ event }) => (event.output as Extract<OpenedHostedUi, { kind: 'returned' }>).credential },
+          },
+          { target: 'signedOut', actions: redirectSignInFailed(() => REFUSED_CANCELLED) },
+        ],
+        onError: { target: 'signedOut', actions: redirectSignInFailed() },
+      },
+    },
+    completingRedirect: {
+      entry: 'startSignIn',
+      exit: 'forgetRedirectUrl',
+      on: duringSignInStep(),
+      invoke: {
+        src: 'completeRedirect',
+        input: ({ context }) => ({ credential: context.redirectUrlRef ?? '' }),
+        onDone: [
+          {
+            guard: { type: 'isRedirectSignIn', params: ({ event }) => event.output },
+            target: 'signedIn',
+            actions: [
+              { type: 'rememberSession', params: ({ event }) => (event.output as Extract<RedirectOutcome, { kind: 'signedIn' }>).session },
+              { type: 'announceSignedIn', params: ({ event }) => (event.output as Extract<RedirectOutcome, { kind: 'signedIn' }>).session },
+              { type: 'answerRedirectSignIn', params: ({ event }) => event.output },
+            ],
+          },
+          { target: 'signedOut', actions: { type: 'answerSignInCaller', params: { kind: 'noRedirect' } } },
+        ],
+        onError: { target: 'signedOut', actions: redirectSignInFailed() },
+      },
+      // Leaving aborts the exchange: its tokens are then never stored.
+      after: { stepDeadline: { target: 'signedOut', actions: redirectSignInFailed(() => STEP_TIMED_OUT) } },
+    },
     signedIn: {
       initial: 'active',
       on: {
         SIGN_IN: { actions: refuse('alreadyAuthenticated') },
+        SIGN_IN_WITH_REDIRECT: { actions: refuse('alreadyAuthenticated') },
+        // Signed in already: a return URL (or any other) is left alone.
+        HANDLE_REDIRECT: { actions: 'answerNoRedirect' },
         CONFIRM_SIGN_IN: { actions: refuse('noPendingChallenge') },
         // Overtakes a refresh: leaving `refreshing` aborts it, so its tokens are never written back.
         SIGN_OUT: { target: 'signingOut', actions: ['deferSessionWaiters', 'joinSignOut'] },
@@ -378,6 +480,8 @@ export const authMachine = setup({
       entry: 'replayDeferred',
       on: {
         SIGN_IN: { actions: refuse('revokedSessionNotCleared') },
+        SIGN_IN_WITH_REDIRECT: { actions: refuse('revokedSessionNotCleared') },
+        HANDLE_REDIRECT: { actions: 'answerNoRedirect' },
         CONFIRM_SIGN_IN: { actions: refuse('noPendingChallenge') },
         GET_SESSION: { actions: refuse('revokedSessionNotCleared') },
         SIGN_OUT: { target: 'endingSession', actions: 'joinSignOut' },
@@ -386,6 +490,8 @@ export const authMachine = setup({
     signingOut: {
       on: {
         SIGN_IN: { actions: refuse('signOutInProgress') },
+        SIGN_IN_WITH_REDIRECT: { actions: refuse('signOutInProgress') },
+        HANDLE_REDIRECT: { actions: 'defer' },
         CONFIRM_SIGN_IN: { actions: refuse('noPendingChallenge') },
         GET_SESSION: { actions: 'defer' },
         // A sign-out while one runs joins it: one flow, one result for every caller.
@@ -432,9 +538,11 @@ function refuse(refusal: Refusal) {
 function duringSignInStep() {
   return {
     SIGN_IN: { actions: refuse('signInInProgress') },
+    SIGN_IN_WITH_REDIRECT: { actions: refuse('signInInProgress') },
     CONFIRM_SIGN_IN: { actions: refuse('signInInProgress') },
     GET_SESSION: { actions: 'defer' as const },
     SIGN_OUT: { actions: 'defer' as const },
+    HANDLE_REDIRECT: { actions: 'defer' as const },
   };
 }
 
@@ -442,6 +550,8 @@ function duringSignInStep() {
 function duringSignOutStoreStep() {
   return {
     SIGN_IN: { actions: 'defer' as const },
+    SIGN_IN_WITH_REDIRECT: { actions: 'defer' as const },
+    HANDLE_REDIRECT: { actions: 'defer' as const },
     CONFIRM_SIGN_IN: { actions: refuse('noPendingChallenge') },
     GET_SESSION: { actions: 'defer' as const },
     SIGN_OUT: { actions: 'joinSignOut' as const },
@@ -455,6 +565,8 @@ function awaitingChallenge() {
     on: {
       CONFIRM_SIGN_IN: 'answeringChallenge',
       SIGN_IN: { target: 'signingIn', actions: 'cancelChallenge' as const },
+      SIGN_IN_WITH_REDIRECT: { target: 'openingHostedUi', actions: 'cancelChallenge' as const },
+      HANDLE_REDIRECT: { actions: 'answerNoRedirect' as const },
       GET_SESSION: { actions: 'answerSession' as const },
       SIGN_OUT: {
         target: 'signedOut',
@@ -490,6 +602,11 @@ function signInFailed(error: (args: { event: { error?: unknown } }) => unknown =
     { type: 'announceSignInFailed' as const, params: error },
     { type: 'answerSignInError' as const, params: error },
   ];
+}
+
+/** A hosted-UI sign-in that did not end signed in: its caller hears why, and the app's listeners too. */
+function redirectSignInFailed(error: (args: { event: { error?: unknown } }) => unknown = errorOfEvent as (args: { event: { error?: unknown } }) => unknown) {
+  return [...signInFailed(error), { type: 'announceRedirectSignInFailed' as const, params: error }];
 }
 
 function signOutSettled() {

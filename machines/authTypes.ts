@@ -39,7 +39,11 @@ export interface AnswerInput {
  * None carries a token: the public API reads tokens from the store after a `session` answer.
  */
 export type CallAnswer =
-  | { readonly kind: 'signedIn' }
+  | { readonly kind: 'signedIn'; readonly customState?: string }
+  /** signInWithRedirect(): the page is navigating to the hosted UI; handleRedirect() finishes on its return. */
+  | { readonly kind: 'redirecting' }
+  /** handleRedirect(): the URL is no return from the hosted UI (nothing to do). */
+  | { readonly kind: 'noRedirect' }
   | { readonly kind: 'challenge'; readonly challenge: ChallengeSummary }
   | { readonly kind: 'session'; readonly username: string; readonly expiresAt: number }
   | { readonly kind: 'noSession' }
@@ -53,7 +57,24 @@ export type SessionCall =
   | { type: 'CONFIRM_SIGN_IN'; id: number; credential: string; userAttributes: Readonly<Record<string, string>> }
   /** `at` is the caller's clock (epoch ms), so "expiring" is decided by a pure guard. */
   | { type: 'GET_SESSION'; id: number; forceRefresh: boolean; at: number }
-  | { type: 'SIGN_OUT'; id: number; global: boolean };
+  | { type: 'SIGN_OUT'; id: number; global: boolean }
+  /** A sign-in through the hosted UI. `customState` is app data returned after the round trip (not a secret). */
+  | ({ type: 'SIGN_IN_WITH_REDIRECT'; id: number } & RedirectSignInInput)
+  /** `credential`: vault reference to the URL the hosted UI returned to (it carries a one-time code). */
+  | { type: 'HANDLE_REDIRECT'; id: number; credential: string };
+
+export interface RedirectSignInInput {
+  readonly provider?: string;
+  readonly customState?: string;
+  readonly prompt?: string;
+  readonly loginHint?: string;
+}
+
+/** What opening the hosted UI led to. */
+export type OpenedHostedUi = { readonly kind: 'navigating' } | { readonly kind: 'returned'; readonly credential: string } | { readonly kind: 'cancelled' };
+
+/** What a return from the hosted UI led to. */
+export type RedirectOutcome = { readonly kind: 'signedIn'; readonly session: SessionSummary; readonly customState?: string } | { readonly kind: 'none' };
 
 /** The calls the outbox machine answers. */
 export type OutboxCall =
@@ -73,6 +94,8 @@ export interface AuthContext {
   readonly deferred: readonly SessionCall[];
   /** The call waiting for the running sign-in step. */
   readonly signInCaller: number | null;
+  /** Vault reference to the URL the hosted UI returned to, while it is being completed. */
+  readonly redirectUrlRef: string | null;
   /** getSession() calls sharing the running refresh. */
   readonly sessionWaiters: readonly number[];
   /** signOut() calls sharing the running sign-out (or the clear of an ended session). */
@@ -102,6 +125,8 @@ export type AuthEvent =
 export type AuthEmitted =
   | { type: 'answered'; id: number; answer: CallAnswer }
   | { type: 'signedIn'; username: string }
+  | { type: 'customState'; state: string }
+  | { type: 'redirectSignInFailed'; error: ErrorInfo }
   | { type: 'signInFailed'; error: ErrorInfo }
   | { type: 'challengeRequired'; challenge: ChallengeSummary }
   | { type: 'challengeCancelled'; challenge: ChallengeSummary }

@@ -71,4 +71,10 @@ export const ErrorNames = {
   signInInProgress: 'SignInInProgressException',
   signOutInProgress: 'SignOutInProgressException',
   noPendingChallenge: 'NoPendingChallengeException',
+  /** The user left the hosted UI without signing in (closed it, went back). */
+  redirectSignInCancelled: 'RedirectSignInCancelled',
+  /** A return from the hosted UI whose `state` is not the one this app sent (or none was sent). */
+  oauthStateMismatch: 'OAuthStateMismatch',
+  /** The hosted UI or its identity provider answered with an OAuth error, or the code was refused. */
+  oauthError: 'OAuthError',
 } as const;

@@ -8,10 +8,23 @@ import type { CognitoService } from '../services/cognito/types.js';
 import type { SessionTokens } from '../services/storage/tokenStore.js';
 import { startAuthRuntime, type AuthActor } from './authRuntime.js';
 import type { ResolvedConfig } from './config.js';
-import { AuthInternalError, AuthStoppedError, AuthValidationError, StorageError, toAuthError } from './errors.js';
+import { AuthConfigError, AuthInternalError, AuthStoppedError, AuthValidationError, StorageError, toAuthError } from './errors.js';
+import { browserOpener } from './oauthConfig.js';
 import { listen, type AuthHubEvent, type AuthHubEventType } from './events.js';
-import { challengeStep, COMPLETE, NO_SESSION, SIGNED_IN, toSignOutResult, type AuthSession, type SignInResult, type SignOutResult } from './results.js';
-import { validateConfirmSignIn, validateGetSession, validateSignIn, validateSignOut, type ConfirmSignInOptions, type GetSessionOptions, type SignInOptions, type SignOutOptions } from './validate.js';
+import { challengeStep, COMPLETE, NO_SESSION, REDIRECTING, SIGNED_IN, toSignOutResult, type AuthSession, type HandledRedirect, type RedirectSignInResult, type SignInResult, type SignOutResult } from './results.js';
+import {
+  validateConfirmSignIn,
+  validateGetSession,
+  validateRedirectUrl,
+  validateSignIn,
+  validateSignInWithRedirect,
+  validateSignOut,
+  type ConfirmSignInOptions,
+  type GetSessionOptions,
+  type SignInOptions,
+  type SignInWithRedirectOptions,
+  type SignOutOptions,
+} from './validate.js';
 
 export type { AuthActor } from './authRuntime.js';
 
@@ -22,6 +35,13 @@ export interface Auth {
   confirmSignIn(options: ConfirmSignInOptions): Promise<SignInResult>;
   /** The current tokens, refreshed first when they expire within refreshSkewSeconds (or when forced). */
   getSession(options?: GetSessionOptions): Promise<AuthSession>;
+  /**
+   * Signs in through the hosted UI (managed login): records the sign-in in flight (state, PKCE
+   * verifier) in `storage`, then opens the hosted UI with `oauth.opener` (in a browser: navigates).
+   */
+  signInWithRedirect(options?: SignInWithRedirectOptions): Promise<RedirectSignInResult>;
+  /** Finishes a sign-in that returned from the hosted UI (call it on page load); any other URL: `{ type: 'none' }`. */
+  handleRedirect(url?: string): Promise<HandledRedirect>;
   /** Signs out, bounded in time. Never rejects for network reasons: see SignOutResult. */
   signOut(options?: SignOutOptions): Promise<SignOutResult>;
   /** Runs the sign-out chart again over the tokens a partial result carries. */
@@ -128,6 +148,22 @@ export function createAuthCore(settings: ResolvedConfig, cognito: CognitoService
       });
       if (!tokens) return NO_SESSION;
       return { tokens, username: answer.username, expiresAt: answer.expiresAt };
+    }),
+    signInWithRedirect: method(async (options) => {
+      const valid = validateSignInWithRedirect(options);
+      if (!settings.oauth) throw new AuthConfigError('oauth', 'is needed for signInWithRedirect(): { domain, redirectSignIn, redirectSignOut }');
+      if (!settings.oauth.opener && !browserOpener()) throw new AuthConfigError('oauth.opener', 'is needed outside a browser: a function that opens the hosted UI and resolves where it came back to');
+      const answer = await ask('signInWithRedirect', { type: 'SIGN_IN_WITH_REDIRECT', ...valid });
+      return answer.kind === 'redirecting' ? REDIRECTING : toSignIn(answer);
+    }),
+    handleRedirect: method(async (url) => {
+      const href = validateRedirectUrl(url);
+      if (!settings.oauth) return { type: 'none' } as HandledRedirect;
+      const credential = vault.deposit(href);
+      const answer = await ask('handleRedirect', { type: 'HANDLE_REDIRECT', credential }).finally(() => vault.discard(credential));
+      if (answer.kind === 'noRedirect') return { type: 'none' } as HandledRedirect;
+      if (answer.kind === 'signedIn') return { type: 'signedIn', ...(answer.customState !== undefined && { customState: answer.customState }) } as HandledRedirect;
+      return refused(answer);
     }),
     signOut: method((options) => ask('signOut', { type: 'SIGN_OUT', global: validateSignOut(options).global }).then(toSignOut)),
     retrySignOut: method(async (result) => {

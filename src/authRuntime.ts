@@ -4,6 +4,9 @@ import { outboxMachine } from '../machines/outboxMachine.js';
 import { signOutMachine } from '../machines/signOutMachine.js';
 import { createServiceRegistry } from '../services/actors/registry.js';
 import { createAuthActors, type AuthServices } from '../services/actors/authActors.js';
+import { createHostedUiActors, type HostedUiServices } from '../services/actors/hostedUiActors.js';
+import { createPendingSignInStore } from '../services/storage/pendingSignIn.js';
+import { browserOpener } from './oauthConfig.js';
 import type { CognitoService } from '../services/cognito/types.js';
 import { createSignOutOutbox, type SignOutOutbox } from '../services/storage/signOutOutbox.js';
 import { createSecretVault, type SecretVault } from '../services/storage/secretVault.js';
@@ -24,14 +27,14 @@ export interface AuthRuntime {
 
 // One provided machine for every instance: providing per instance rebuilt the state-node tree
 // (about 48 KB each). Each instance binds its services to its own actor system instead.
-const registry = createServiceRegistry<AuthServices & SignOutServices>('authchart');
+const registry = createServiceRegistry<AuthServices & SignOutServices & HostedUiServices>('authchart');
 let sharedMachine: typeof authMachine | undefined;
 function machine(): typeof authMachine {
   if (sharedMachine) return sharedMachine;
   const { pickIntent, watchBackoff, ...flowActors } = createSignOutActors(registry);
   const signOut = signOutMachine.provide({ actors: flowActors });
   const outbox = outboxMachine.provide({ actors: { pickIntent, watchBackoff, signOut } });
-  return (sharedMachine = authMachine.provide({ actors: { ...createAuthActors(registry), signOut, outbox } }));
+  return (sharedMachine = authMachine.provide({ actors: { ...createAuthActors(registry), ...createHostedUiActors(registry), signOut, outbox } }));
 }
 
 export function startAuthRuntime(settings: ResolvedConfig, cognito: CognitoService): AuthRuntime {
@@ -51,7 +54,18 @@ export function startAuthRuntime(settings: ResolvedConfig, cognito: CognitoServi
     input: { networkTimeoutMs: settings.networkTimeoutMs, storageTimeoutMs: settings.storageTimeoutMs, refreshSkewMs: settings.refreshSkewSeconds * 1000, queueing },
     ...(settings.inspect && { inspect: settings.inspect }),
   });
-  registry.bind(actor, { cognito, store, vault, outbox, userPoolId: settings.userPoolId, networkTimeoutMs: settings.networkTimeoutMs });
+  const { oauth } = settings;
+  const opener = oauth?.opener ?? browserOpener();
+  const hostedUi = oauth && opener && {
+    domain: oauth.domain,
+    clientId: settings.clientId,
+    redirectSignIn: oauth.redirectSignIn,
+    scopes: oauth.scopes,
+    opener,
+    pending: createPendingSignInStore(settings.storage, { clientId: settings.clientId, timeoutMs: settings.storageTimeoutMs }),
+    ...(settings.clientSecret !== undefined && { clientSecret: settings.clientSecret }),
+  };
+  registry.bind(actor, { cognito, store, vault, outbox, userPoolId: settings.userPoolId, networkTimeoutMs: settings.networkTimeoutMs, ...(hostedUi && { hostedUi }) });
   // A challenge nobody will answer: drop Cognito's session for it.
   actor.on('challengeCancelled', ({ challenge }) => vault.discard(challenge.sessionRef));
   actor.start();

@@ -4,6 +4,7 @@ import type { CognitoService } from '../services/cognito/types.js';
 import { createMemoryStorage, isStorageLike, type StorageLike } from '../services/storage/storage.js';
 import { OUTBOX_DEFAULTS } from '../services/storage/signOutOutbox.js';
 import { AuthConfigError } from './errors.js';
+import { resolveOAuth, type OAuthConfig, type ResolvedOAuth } from './oauthConfig.js';
 
 export interface AuthConfig {
   /** The user pool's region. Defaults to the region prefix of userPoolId. */
@@ -38,6 +39,8 @@ export interface AuthConfig {
   readonly revocationOutbox?: false | RevocationOutboxOptions;
   /** An XState inspection observer, e.g. from @statelyai/inspect. */
   readonly inspect?: Observer<InspectionEvent> | ((event: InspectionEvent) => void);
+  /** The hosted UI (managed login): signInWithRedirect() and handleRedirect(). See docs/hosted-ui.md. */
+  readonly oauth?: OAuthConfig;
 }
 
 export interface RevocationOutboxOptions {
@@ -61,6 +64,7 @@ export interface ResolvedConfig {
   readonly storageTimeoutMs: number;
   readonly revocationOutbox: false | Required<RevocationOutboxOptions>;
   readonly inspect?: AuthConfig['inspect'];
+  readonly oauth?: ResolvedOAuth;
 }
 
 export const DEFAULT_NETWORK_TIMEOUT_MS = 3000;
@@ -120,6 +124,7 @@ export function resolveConfig(config: unknown): ResolvedConfig {
   if (inspect !== undefined && typeof inspect !== 'function' && typeof (inspect as { next?: unknown } | null)?.next !== 'function') {
     throw new AuthConfigError('inspect', 'must be an inspection observer (a function or an object with next())');
   }
+  const oauth = resolveOAuth(c.oauth);
   return {
     region,
     userPoolId,
@@ -134,6 +139,7 @@ export function resolveConfig(config: unknown): ResolvedConfig {
     ...(c.client !== undefined && { client: c.client as CognitoIdentityProviderClient }),
     ...(c.transport !== undefined && { transport: c.transport as CognitoService }),
     ...(inspect !== undefined && { inspect: inspect as AuthConfig['inspect'] }),
+    ...(oauth && { oauth }),
   };
 }
 

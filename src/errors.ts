@@ -53,6 +53,9 @@ export class UnexpectedResponseError extends AuthError {}
  */
 export class StorageError extends AuthError {}
 
+/** A sign-in with the hosted UI did not finish: RedirectSignInCancelled, OAuthStateMismatch, OAuthError (the provider or the code exchange refused). */
+export class HostedUiError extends AuthError {}
+
 /** The statechart itself failed (a bug in authchart, or an actor an app provided that broke its contract). */
 export class AuthInternalError extends AuthError {
   constructor(cause: unknown) {
@@ -76,12 +79,15 @@ const STATE_ERRORS = new Set<string>([
 ]);
 const UNREACHABLE = new Set<string>([ErrorNames.network, ErrorNames.timeout, ErrorNames.notSent, 'AbortError']);
 const UNEXPECTED = new Set<string>([ErrorNames.unexpectedResponse, ErrorNames.redirect, 'TokensFromAnotherPool', 'Unknown', 'Error', 'ActorNotProvided']);
+const HOSTED_UI = new Set<string>([ErrorNames.redirectSignInCancelled, ErrorNames.oauthStateMismatch, ErrorNames.oauthError]);
 const STORAGE = new Set<string>([ErrorNames.storage, ErrorNames.corruptSession, 'StaleWriteError']);
 
 /** The AuthError subclass for a failure the statechart recorded as { name, message }. */
 export function toAuthError(error: ErrorInfo): AuthError {
   const { name, message } = error;
   if (STATE_ERRORS.has(name)) return new AuthStateError(name, message);
+  if (HOSTED_UI.has(name)) return new HostedUiError(name, message);
+  if (name === 'AuthConfigError') return new AuthConfigError('oauth', message);
   if (UNREACHABLE.has(name)) return new CognitoUnreachableError(name, message);
   if (STORAGE.has(name)) return new StorageError(name, message);
   if (UNEXPECTED.has(name)) return new UnexpectedResponseError(name, message);

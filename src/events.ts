@@ -8,6 +8,9 @@ import type { ErrorInfo, SignOutOutcome } from '../machines/types.js';
  */
 export type AuthHubEvent =
   | { readonly type: 'signedIn'; readonly username: string }
+  /** A sign-in with the hosted UI carried customState: here it is. */
+  | { readonly type: 'customOAuthState'; readonly state: string }
+  | { readonly type: 'signInWithRedirect_failure'; readonly error: ErrorInfo }
   | { readonly type: 'signedOut'; readonly reason: 'signOut' | 'sessionEnded'; readonly outcome: SignOutOutcome }
   | { readonly type: 'tokenRefresh'; readonly username: string }
   | { readonly type: 'tokenRefresh_failure'; readonly error: ErrorInfo }
@@ -21,6 +24,10 @@ function toHubEvent(event: AuthEmitted): AuthHubEvent | undefined {
   switch (event.type) {
     case 'signedIn':
       return { type: 'signedIn', username: event.username };
+    case 'customState':
+      return { type: 'customOAuthState', state: event.state };
+    case 'redirectSignInFailed':
+      return { type: 'signInWithRedirect_failure', error: event.error };
     case 'signedOut':
       return { type: 'signedOut', reason: 'signOut', outcome: event.outcome };
     case 'sessionEnded':

@@ -39,6 +39,14 @@ export type SignInResult =
 
 export type SignInStep = SignInResult['nextStep']['signInStep'];
 
+/** signInWithRedirect(): signed in (an auth-session opener came back), or the page is on its way to the hosted UI. */
+export type RedirectSignInResult = SignInResult | { readonly isSignedIn: false; readonly nextStep: { readonly signInStep: 'REDIRECTING' } };
+
+/** handleRedirect(): a return from the hosted UI signed the user in, or the URL was none of authchart's. */
+export type HandledRedirect = { readonly type: 'signedIn'; readonly customState?: string } | { readonly type: 'none' };
+
+export const REDIRECTING: RedirectSignInResult = Object.freeze({ isSignedIn: false, nextStep: Object.freeze({ signInStep: 'REDIRECTING' }) });
+
 export const SIGNED_IN: SignInResult = Object.freeze({ isSignedIn: true, nextStep: Object.freeze({ signInStep: 'DONE' }) });
 
 /** The next step for a challenge Cognito asked for. */

@@ -18,6 +18,16 @@ export interface SignOutOptions {
   readonly global?: boolean;
 }
 
+export interface SignInWithRedirectOptions {
+  /** `identity_provider`: e.g. 'Google', 'SignInWithApple', a SAML or OIDC provider's name; default the hosted UI's choice. */
+  readonly provider?: string;
+  /** App data handed back by handleRedirect() and the `customOAuthState` event. Not a secret: it travels in storage. */
+  readonly customState?: string;
+  /** 'login' asks for credentials even with a live hosted-UI session (managed login only). */
+  readonly prompt?: 'login' | 'none';
+  readonly loginHint?: string;
+}
+
 export interface GetSessionOptions {
   /** Refresh even when the access token is not about to expire. */
   readonly forceRefresh?: boolean;
@@ -67,4 +77,19 @@ export function validateGetSession(options: unknown): { forceRefresh: boolean } 
   const { forceRefresh = false } = objectOrUndefined(options, 'getSession options', '{ forceRefresh: true }');
   if (typeof forceRefresh !== 'boolean') throw new AuthValidationError('forceRefresh', 'must be a boolean');
   return { forceRefresh };
+}
+
+export function validateSignInWithRedirect(options: unknown): SignInWithRedirectOptions {
+  const o = objectOrUndefined(options, 'options', "{ provider: 'Google' }");
+  for (const field of ['provider', 'customState', 'loginHint'] as const) {
+    if (o[field] !== undefined && (typeof o[field] !== 'string' || o[field] === '')) throw new AuthValidationError(field, 'must be a non-empty string');
+  }
+  if (o.prompt !== undefined && o.prompt !== 'login' && o.prompt !== 'none') throw new AuthValidationError('prompt', "must be 'login' or 'none'");
+  return o as SignInWithRedirectOptions;
+}
+
+export function validateRedirectUrl(url: unknown): string {
+  const href = url ?? (globalThis as { location?: { href?: unknown } }).location?.href;
+  if (typeof href !== 'string' || href === '') throw new AuthValidationError('url', 'must be the URL the hosted UI returned to (default: window.location.href, in a browser)');
+  return href;
 }

@@ -14,9 +14,15 @@ export const CALLS = [
   ['confirmSignIn', 'CONFIRM_SIGN_IN'],
   ['getSession', 'GET_SESSION'],
   ['signOut', 'SIGN_OUT'],
+  ['signInWithRedirect', 'SIGN_IN_WITH_REDIRECT'],
+  ['handleRedirect', 'HANDLE_REDIRECT'],
   ['retrySignOut', 'RETRY_SIGN_OUT'],
   ['flushRevocations', 'FLUSH_REVOCATIONS'],
 ] as const;
+
+/** The calls the auth machine answers itself; the rest, the outbox machine. */
+export const AUTH_CALLS = CALLS.slice(0, 6);
+export const OUTBOX_CALLS = CALLS.slice(6);
 
 export type CallEventType = (typeof CALLS)[number][1];
 
@@ -69,7 +75,12 @@ export function describe(node: AnyStateNode, transition: TransitionLike): string
   if (actions.includes('joinRefresh')) return goes ? `refreshes${goes}` : 'joins the running refresh';
   if (actions.includes('joinDrain')) return goes ? `drains every intent${goes}` : 'joins the running drain';
   if (actions.includes('answerSession')) return 'answers the session (`{}` when none)';
-  if (actions.includes('answer')) return `answers \`complete\`${actions.includes('cancelChallenge') ? ', cancelling the challenge for good' : ''}${goes}`;
+  if (actions.includes('answerNoRedirect')) return 'answers `{ type: \'none\' }`: nothing to finish';
+  if (actions.includes('rememberRedirectUrl')) return `finishes the return from the hosted UI${goes}`;
+  if (actions.includes('answer')) {
+    const cancels = actions.includes('cancelChallenge') ? ', cancelling the challenge for good' : actions.includes('answerSignInCaller') ? ', cancelling the sign-in with the hosted UI' : '';
+    return `answers \`complete\`${cancels}${goes}`;
+  }
   if (actions.includes('startRetry')) return `runs the sign-out chart over the result's tokens${goes}`;
   if (actions.includes('cancelChallenge')) return `starts over, cancelling the challenge${goes}`;
   return goes ? `acts${goes}` : 'answers at once';
@@ -109,11 +120,11 @@ export function renderCallTable(auth: AnyStateMachine, outbox: AnyStateMachine):
     '',
     '## Auth machine',
     '',
-    ...table(auth, CALLS.slice(0, 4)),
+    ...table(auth, AUTH_CALLS),
     '',
     '## Outbox machine',
     '',
-    ...table(outbox, CALLS.slice(4)),
+    ...table(outbox, OUTBOX_CALLS),
     '',
   ].join('\n');
 }

@@ -1,0 +1,94 @@
+import { fromPromise } from 'xstate';
+import type { OpenedHostedUi, RedirectOutcome, RedirectSignInInput } from '../../machines/authTypes.js';
+import { ErrorNames } from '../../machines/types.js';
+import { CognitoCallError } from '../cognito/errors.js';
+import { authorizeUrl, createPkce, exchangeCode, parseRedirect, randomState } from '../cognito/hostedUi.js';
+import type { PendingSignInStore } from '../storage/pendingSignIn.js';
+import type { SecretVault } from '../storage/secretVault.js';
+import { summarizeSession, type TokenStore } from '../storage/tokenStore.js';
+import { resolverOf, type ServicesSource } from './registry.js';
+
+/** What the hosted-UI actors need: the instance's OAuth settings and where a sign-in in flight is kept. */
+export interface HostedUiServices {
+  readonly store: TokenStore;
+  readonly vault: SecretVault;
+  readonly networkTimeoutMs?: number;
+  readonly hostedUi?: {
+    readonly domain: string;
+    readonly clientId: string;
+    readonly clientSecret?: string;
+    readonly redirectSignIn: string;
+    readonly scopes: readonly string[];
+    readonly opener: (url: string, returnTo: string) => Promise<{ type: 'navigating' } | { type: 'returned'; url: string } | { type: 'cancelled' }>;
+    readonly pending: PendingSignInStore;
+  };
+}
+
+const notConfigured = () => new CognitoCallError('AuthConfigError', 'The hosted UI needs createAuth({ oauth: { domain, redirectSignIn, redirectSignOut } })');
+
+/**
+ * The implementations of the auth machine's hosted-UI actors. The state and the PKCE verifier go
+ * to the app's storage (they must outlive a page navigation), the returned URL (it carries a
+ * one-time code) through the vault; none of them into the statechart.
+ */
+export function createHostedUiActors(services: ServicesSource<HostedUiServices>) {
+  const servicesOf = resolverOf(services);
+  return {
+    openHostedUi: fromPromise<OpenedHostedUi, RedirectSignInInput>(async ({ input, signal, system }) => {
+      const { hostedUi, vault } = servicesOf(system);
+      if (!hostedUi) throw notConfigured();
+      // Cancelled (a sign-out, a stop): forget the sign-in in flight, so that its late return is refused.
+      signal.addEventListener('abort', () => void hostedUi.pending.clear().catch(() => {}), { once: true });
+      const { verifier, challenge } = createPkce();
+      const state = randomState();
+      const redirectUri = hostedUi.redirectSignIn;
+      await hostedUi.pending.write({ state, verifier, redirectUri, createdAt: Date.now(), ...(input.customState !== undefined && { customState: input.customState }) });
+      if (signal.aborted) return { kind: 'cancelled' };
+      const url = authorizeUrl({ domain: hostedUi.domain, clientId: hostedUi.clientId, redirectUri, scopes: hostedUi.scopes, state, challenge, ...optional(input) });
+      const opened = await hostedUi.opener(url, redirectUri);
+      if (opened.type === 'navigating') return { kind: 'navigating' };
+      if (opened.type === 'returned') return { kind: 'returned', credential: vault.deposit(opened.url) };
+      await hostedUi.pending.clear().catch(() => {});
+      return { kind: 'cancelled' };
+    }),
+    completeRedirect: fromPromise<RedirectOutcome, { credential: string }>(async ({ input, signal, system }) => {
+      const { hostedUi, vault, store, networkTimeoutMs } = servicesOf(system);
+      const url = vault.take(input.credential);
+      if (!hostedUi || url === undefined) return { kind: 'none' };
+      const returned = parseRedirect(url, hostedUi.redirectSignIn);
+      if (returned.kind === 'none') return { kind: 'none' };
+      const pending = await hostedUi.pending.read();
+      if (!pending || returned.state !== pending.state) {
+        if (pending) await hostedUi.pending.clear().catch(() => {});
+        throw new CognitoCallError(ErrorNames.oauthStateMismatch, 'The return from the hosted UI does not carry the state this app sent: it was not exchanged');
+      }
+      await hostedUi.pending.clear().catch(() => {}); // a code is good once: whatever happens next, this sign-in is over
+      if (returned.kind === 'error') {
+        const cancelled = returned.error === 'access_denied';
+        throw new CognitoCallError(
+          cancelled ? ErrorNames.redirectSignInCancelled : ErrorNames.oauthError,
+          `The hosted UI answered ${returned.error}${returned.description ? ` (${returned.description})` : ''}`,
+        );
+      }
+      const tokens = await exchangeCode({
+        domain: hostedUi.domain,
+        clientId: hostedUi.clientId,
+        redirectUri: pending.redirectUri,
+        code: returned.code,
+        verifier: pending.verifier,
+        signal,
+        ...(hostedUi.clientSecret !== undefined && { clientSecret: hostedUi.clientSecret }),
+        ...(networkTimeoutMs !== undefined && { timeoutMs: networkTimeoutMs }),
+      });
+      const session = summarizeSession(tokens);
+      if (!session) throw new CognitoCallError(ErrorNames.unexpectedResponse, 'The token endpoint returned an access token that is not a Cognito JWT');
+      if (signal.aborted) throw new CognitoCallError('AbortError', 'The sign-in was abandoned before its tokens were stored');
+      await store.save(tokens);
+      return { kind: 'signedIn', session, ...(pending.customState !== undefined && { customState: pending.customState }) };
+    }),
+  };
+}
+
+function optional({ provider, prompt, loginHint }: RedirectSignInInput) {
+  return { ...(provider !== undefined && { provider }), ...(prompt !== undefined && { prompt }), ...(loginHint !== undefined && { loginHint }) };
+}
