@@ -1,39 +1,41 @@
-// The hosted-UI half of the demo: a session signed in through the emulator's hosted UI without the
-// admin scope (aws.cognito.signin.user.admin), restored by createAuth, then a global sign-out.
+// The hosted-UI half of the demo: signInWithRedirect() through the emulator's hosted UI without the
+// admin scope (aws.cognito.signin.user.admin), with an auth-session opener, then a global sign-out.
 import { InitiateAuthCommand, type CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { createAuth } from '../../src/index';
 import type { CognitoEmulator } from '../../src/testing/index';
-import { hostedUiSignIn } from './hostedUiBrowser';
+import { userAtHostedUi } from './hostedUiBrowser';
 import { printable, printTransitions } from './print';
 
-export const hostedUiTitle = 'Hosted-UI sign-in without the admin scope, then a global sign-out';
+export const hostedUiTitle = 'signInWithRedirect() through the hosted UI without the admin scope, then a global sign-out';
 const CALLBACK = 'http://localhost:3000/callback';
-const SCOPE = 'openid email';
+const SIGNED_OUT = 'http://localhost:3000/signed-out';
+const SCOPES = ['openid', 'email'];
 
 /** Runs the scenario; returns what did not behave as specified. */
 export async function runHostedUiScenario(emu: CognitoEmulator, checker: CognitoIdentityProviderClient): Promise<string[]> {
-  const setup = emu.setup({ callbackUrls: [CALLBACK] });
-  console.log(`  -- hosted UI: /oauth2/authorize (PKCE S256, scope '${SCOPE}') → /login → /oauth2/token`);
-  const tokens = await hostedUiSignIn(emu.endpoint, setup, CALLBACK, SCOPE);
-  const key = `authchart.${setup.clientId}.session`;
-  const items = new Map<string, string>([[key, JSON.stringify({ version: 1, generation: 1, accessToken: tokens.access_token, idToken: tokens.id_token, refreshToken: tokens.refresh_token })]]);
+  const setup = emu.setup({ callbackUrls: [CALLBACK], logoutUrls: [SIGNED_OUT] });
+  const items = new Map<string, string>();
   const storage = { getItem: (k: string) => items.get(k) ?? null, setItem: (k: string, v: string) => void items.set(k, v), removeItem: (k: string) => void items.delete(k) };
-  console.log(`  -- the tokens stored as authchart's session (${key}); createAuth restores it`);
   const transitions = printTransitions();
-  const auth = createAuth({ userPoolId: setup.userPoolId, userPoolClientId: setup.clientId, endpoint: emu.endpoint, storage, inspect: transitions.inspect });
+  const opener = userAtHostedUi(emu.endpoint, () => setup);
+  const auth = createAuth({
+    userPoolId: setup.userPoolId,
+    userPoolClientId: setup.clientId,
+    endpoint: emu.endpoint,
+    storage,
+    inspect: transitions.inspect,
+    oauth: { domain: emu.endpoint, redirectSignIn: CALLBACK, redirectSignOut: SIGNED_OUT, scopes: SCOPES, opener },
+  });
   const problems: string[] = [];
   try {
-    const restored = await Promise.race([
-      new Promise<boolean>((resolve) => {
-        const subscription = auth.actor.subscribe((snapshot) => snapshot.matches('signedIn') && (subscription.unsubscribe(), resolve(true)));
-        if (auth.actor.getSnapshot().matches('signedIn')) resolve(true);
-      }),
-      new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 3000)),
-    ]);
-    if (!restored) {
-      problems.push('the stored hosted-UI session was not restored');
+    console.log(`  -- signInWithRedirect(): /oauth2/authorize (PKCE S256, scopes ${SCOPES.join(' ')}) → the login form → back with a code → /oauth2/token`);
+    const signedIn = await auth.signInWithRedirect();
+    console.log(`  result: ${JSON.stringify(signedIn)}`);
+    if (!signedIn.isSignedIn) {
+      problems.push('the hosted-UI sign-in did not sign in');
       return problems;
     }
+    const { tokens } = await auth.getSession();
 
     console.log('  -- signOut({ global: true })');
     emu.resetRequests();
@@ -45,12 +47,12 @@ export async function runHostedUiScenario(emu: CognitoEmulator, checker: Cognito
     console.log(`  wire: ${wire.join(' → ') || 'nothing'}  (GlobalSignOut not sent: without the admin scope Cognito would refuse it)`);
 
     const answer = (call: Promise<unknown>) => call.then(() => 'accepted', (e: Error) => `rejected: ${e.name} (${e.message})`);
-    const refresh = await answer(checker.send(new InitiateAuthCommand({ AuthFlow: 'REFRESH_TOKEN_AUTH', ClientId: setup.clientId, AuthParameters: { REFRESH_TOKEN: tokens.refresh_token! } })));
+    const refresh = await answer(checker.send(new InitiateAuthCommand({ AuthFlow: 'REFRESH_TOKEN_AUTH', ClientId: setup.clientId, AuthParameters: { REFRESH_TOKEN: tokens!.refreshToken! } })));
     console.log(`  server now says: refresh with the old refresh token → ${refresh}`);
     const holdsSession = items.size > 0;
     const state = JSON.stringify(auth.actor.getSnapshot().value);
     console.log(`  this device holds a session: ${holdsSession ? 'yes' : 'no'}; the statechart is in ${state}`);
-    console.log("  not yet handled by authchart: the hosted UI's own cookie (layer 3, cleared by /logout); sign-in with redirect and the /logout step are the next step of the hosted-UI work");
+    console.log("  not yet handled by authchart: the hosted UI's own cookie (layer 3, cleared by /logout) is the next step of the hosted-UI work");
 
     if (result.type !== 'partial') problems.push(`result ${result.type}, expected partial`);
     else {
@@ -59,7 +61,7 @@ export async function runHostedUiScenario(emu: CognitoEmulator, checker: Cognito
     }
     if (JSON.stringify(wire) !== JSON.stringify(['RevokeToken'])) problems.push(`wire ${wire.join(', ') || 'nothing'}, expected RevokeToken only`);
     if (!refresh.startsWith('rejected')) problems.push(`refresh ${refresh}, expected rejected`);
-    if (!emu.tokenRevoked(tokens.refresh_token!)) problems.push('the emulator does not hold the refresh token as revoked');
+    if (!emu.tokenRevoked(tokens!.refreshToken!)) problems.push('the emulator does not hold the refresh token as revoked');
     if (holdsSession) problems.push(`the device still holds ${[...items.keys()].join(', ')}`);
     if (!result.signedOutLocally) problems.push('not signed out locally');
     return problems;
