@@ -130,14 +130,16 @@ describe('bundles (esbuild --bundle --minify --format=esm --platform=browser)', 
   // Issue 6's target was 0.7, met at 0.698. Issue 10 grew the slim build to about 0.83 (34.8 KB gzip):
   // the chart now answers every call in every state, the outbox runs as a chart of its own, and
   // redaction, redirects and storage checks were hardened; the outbox's leases and the hosted-UI
-  // sign-out's layer 2 brought it to 0.857 (docs/performance.md). Growth in the slim build is a
-  // decision, made here: the ceiling is 0.87, and the bench still reports issue 6's 0.7 as missed.
-  test('authchart/fetch is at most 0.87x the gzip size of aws-amplify signIn + signOut', async () => {
+  // sign-out's layer 2 brought it to 0.857, and sign-in with the hosted UI (issue 11) to 0.947,
+  // since every createAuth carries it, used or not: making it tree-shakable is issue 13's work
+  // (docs/performance.md). Growth in the slim build is a decision, made here: the ceiling is 0.95,
+  // and the bench still reports issue 6's 0.7 as missed.
+  test('authchart/fetch is at most 0.95x the gzip size of aws-amplify signIn + signOut', async () => {
     const ours = await bundleOf(app('./src/fetch/index'));
     const amplify = await bundleOf(AMPLIFY_APP);
     expect(amplify.gzip).toBeGreaterThan(20_000); // the comparison means something
     expect(ours.inputs.some((f) => f.includes('@aws-sdk'))).toBe(false);
-    expect(ours.gzip / amplify.gzip).toBeLessThanOrEqual(0.87);
+    expect(ours.gzip / amplify.gzip).toBeLessThanOrEqual(0.95);
   }, 60_000);
 });
 
