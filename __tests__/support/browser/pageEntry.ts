@@ -1,22 +1,60 @@
 // The script of the test page (bundled by pages.ts with esbuild for the browser). It reads the
-// page's configuration from the query string (?endpoint=…&userPoolId=…&clientId=…) and puts
+// page's configuration from the query string (?endpoint=…&userPoolId=…&clientId=…), or on the
+// hosted-UI page from `window.authchartHostedUi` (set by an init script), and puts
 // `window.authchartPage` in place for tests to drive with page.evaluate().
-import { createAuth, type FetchAuthConfig } from '../../../src/fetch/index.js';
-import type { AuthchartPage, PageConfig } from './pageTypes.js';
+import { createAuth, type FetchAuthConfig, type HandledRedirect } from '../../../src/fetch/index.js';
+import type { AuthchartPage, PageConfig, Settled } from './pageTypes.js';
 
+const hostedUi = window.authchartHostedUi;
 const params = new URLSearchParams(location.search);
 const required = (name: keyof PageConfig): string => {
   const value = params.get(name);
   if (!value) throw new Error(`test page: the query string has no ${name}`);
   return value;
 };
-const config: PageConfig = { endpoint: required('endpoint'), userPoolId: required('userPoolId'), clientId: required('clientId') };
+const config: PageConfig = hostedUi
+  ? { endpoint: hostedUi.endpoint, userPoolId: hostedUi.userPoolId, clientId: hostedUi.clientId }
+  : { endpoint: required('endpoint'), userPoolId: required('userPoolId'), clientId: required('clientId') };
 
-const page: AuthchartPage = {
-  config,
-  createAuth: (extra?: Partial<FetchAuthConfig>) =>
-    createAuth({ userPoolId: config.userPoolId, userPoolClientId: config.clientId, endpoint: config.endpoint, storage: localStorage, ...extra }),
-  results: {},
-};
-window.authchartPage = page;
-document.body.dataset['ready'] = 'true';
+const make = (extra?: Partial<FetchAuthConfig>) =>
+  createAuth({ userPoolId: config.userPoolId, userPoolClientId: config.clientId, endpoint: config.endpoint, storage: localStorage, ...extra });
+
+async function settle<T>(promise: Promise<T>): Promise<Settled<T>> {
+  try {
+    return { ok: true, value: await promise };
+  } catch (error) {
+    const { name, message } = error instanceof Error ? error : { name: 'NotAnError', message: String(error) };
+    return { ok: false, error: { name, message } };
+  }
+}
+
+async function start(): Promise<void> {
+  const results: Record<string, unknown> = {};
+  let hosted: AuthchartPage['hostedUi'];
+  if (hostedUi) {
+    const auth = make({
+      oauth: {
+        domain: hostedUi.endpoint,
+        redirectSignIn: hostedUi.redirectSignIn,
+        redirectSignOut: hostedUi.redirectSignOut,
+        ...(hostedUi.scopes && { scopes: [...hostedUi.scopes] }),
+      },
+    });
+    // Every load, before anything else: finish a return from the hosted UI (window.location.href).
+    const redirect: Settled<HandledRedirect> = await settle(auth.handleRedirect());
+    hosted = { auth, redirect };
+    // The app's "Sign in" button: the page goes to the hosted UI (the default opener assigns location).
+    const button = document.createElement('button');
+    button.id = 'sign-in-with-redirect';
+    button.textContent = 'Sign in';
+    button.addEventListener('click', () => {
+      void settle(auth.signInWithRedirect({ customState: 'orders' })).then((settled) => (results['signInWithRedirect'] = settled));
+    });
+    document.body.append(button);
+  }
+  const page: AuthchartPage = { config, createAuth: make, results, ...(hosted && { hostedUi: hosted }) };
+  window.authchartPage = page;
+  document.body.dataset['ready'] = 'true';
+}
+
+void start();

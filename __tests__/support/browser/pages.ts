@@ -8,9 +8,14 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import type { PageConfig } from './pageTypes.js';
+import type { HostedUiPageConfig, PageConfig } from './pageTypes.js';
 
-export type { AuthchartPage, PageConfig } from './pageTypes.js';
+export type { AuthchartPage, HostedUiPageConfig, PageConfig, Settled } from './pageTypes.js';
+
+/** The hosted-UI test page: no query string of its own (it is the app client's callback URL). */
+export const HOSTED_UI_PATH = '/index.html';
+/** Where the hosted UI's /logout would return (the app client's sign-out URL): the same page. */
+export const SIGNED_OUT_PATH = '/signed-out.html';
 
 export interface PageServer {
   /** 'http://127.0.0.1:PORT' */
@@ -51,7 +56,7 @@ export async function servePages(): Promise<PageServer> {
       res.end(body);
     };
     if (req.method !== 'GET') send(405, 'text/plain', 'GET only');
-    else if (path === '/') send(200, 'text/html; charset=utf-8', HTML);
+    else if (path === '/' || path === HOSTED_UI_PATH || path === SIGNED_OUT_PATH) send(200, 'text/html; charset=utf-8', HTML);
     else if (path === '/page.js') send(200, 'text/javascript; charset=utf-8', script);
     else send(404, 'text/plain', 'not found');
   });
@@ -86,18 +91,46 @@ export interface OpenedPage {
  * has set `window.authchartPage`. Every page call defaults to `timeoutMs`.
  */
 export async function openPage(browser: Browser, server: PageServer, config: PageConfig, timeoutMs = 10_000): Promise<OpenedPage> {
+  return open(browser, server.pageUrl(config), timeoutMs);
+}
+
+/**
+ * Opens the hosted-UI test page (HOSTED_UI_PATH, no query string) in a new context. An init script
+ * gives the page its config (with `oauth`) before every load, so the page, back from the hosted UI
+ * at HOSTED_UI_PATH?code&state, creates the same auth and calls handleRedirect() first.
+ */
+export async function openHostedUiPage(
+  browser: Browser,
+  server: PageServer,
+  config: PageConfig & { readonly scopes?: readonly string[] },
+  timeoutMs = 10_000,
+): Promise<OpenedPage> {
+  const full: HostedUiPageConfig = { ...config, redirectSignIn: `${server.origin}${HOSTED_UI_PATH}`, redirectSignOut: `${server.origin}${SIGNED_OUT_PATH}` };
+  return open(browser, full.redirectSignIn, timeoutMs, async (context) => {
+    await context.addInitScript((value: HostedUiPageConfig) => {
+      if (location.origin === new URL(value.redirectSignIn).origin) window.authchartHostedUi = value;
+    }, full);
+  });
+}
+
+async function open(browser: Browser, url: string, timeoutMs: number, prepare?: (context: BrowserContext) => Promise<void>): Promise<OpenedPage> {
   const context = await browser.newContext();
   context.setDefaultTimeout(timeoutMs);
+  await prepare?.(context);
   const page = await context.newPage();
   const errors: string[] = [];
   const requests: string[] = [];
   page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
   page.on('console', (message) => {
-    if (message.type() === 'error') errors.push(`console.error: ${message.text()}`);
+    // Chromium's own favicon fetch is not the page's error: the emulator's hosted-UI pages have no
+    // icon, so the first visit logs a 404 for /favicon.ico (test pages declare a data: icon).
+    if (message.type() === 'error' && !new URL(message.location().url || 'about:blank').pathname.endsWith('/favicon.ico')) {
+      errors.push(`console.error: ${message.text()}`);
+    }
   });
   page.on('request', (request) => requests.push(request.url()));
   try {
-    await page.goto(server.pageUrl(config));
+    await page.goto(url);
     await page.waitForFunction(() => document.body.dataset['ready'] === 'true');
   } catch (error) {
     await context.close();

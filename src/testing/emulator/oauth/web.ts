@@ -35,7 +35,7 @@ export function escapeHtml(s: string): string {
 const NO_STORE = { 'cache-control': 'no-store', pragma: 'no-cache' };
 
 export function sendPage(res: ServerResponse, status: number, title: string, body: string, cookie?: string): void {
-  const html = `<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title></head>\n<body>\n<h1>${escapeHtml(title)}</h1>\n${body}\n</body></html>\n`;
+  const html = `<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>${escapeHtml(title)}</title></head>\n<body>\n<h1>${escapeHtml(title)}</h1>\n${body}\n</body></html>\n`;
   send(res, status, html, 'text/html; charset=utf-8', { ...NO_STORE, ...(cookie === undefined ? {} : { 'set-cookie': cookie }) });
 }
 
