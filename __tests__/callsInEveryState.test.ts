@@ -17,6 +17,8 @@ const HOLDERS: Record<string, TestAuthState> = {
   signedOut: 'signedOut',
   checkingStore: 'checkingStore', // a signOut() with nobody signed in, its read of the store held
   signingIn: 'signingIn', // InitiateAuth held
+  openingHostedUi: 'openingHostedUi', // the kit's opener held (the user "at the hosted UI")
+  completingRedirect: 'completingRedirect', // back with a code, the read of the pending sign-in held
   awaitingNewPassword: 'awaitingNewPassword',
   awaitingTotpCode: 'awaitingTotpCode',
   awaitingSmsCode: 'awaitingSmsCode',
@@ -44,6 +46,8 @@ const CALLERS: Record<(typeof CALLS)[number][0], (kit: TestAuth) => Promise<unkn
   signOut: (kit) => kit.auth.signOut(),
   retrySignOut: (kit) => kit.auth.retrySignOut(PARTIAL),
   flushRevocations: (kit) => kit.auth.flushRevocations(),
+  signInWithRedirect: (kit) => kit.auth.signInWithRedirect(), // the kit's opener: an auth session that signs the first user in
+  handleRedirect: (kit) => kit.auth.handleRedirect(`${kit.oauth!.redirectSignIn}?code=not-a-code&state=not-the-state`),
 };
 
 const states = atomicStates(authMachine).map(pathOf);
@@ -60,7 +64,7 @@ describe.each(states)('in %s', (state) => {
   });
 
   test.each(CALLS.map(([method]) => method))('%s() settles with a result or a typed AuthError', async (method) => {
-    kit = await createTestAuth({ authFlow: 'USER_PASSWORD_AUTH', config: { networkTimeoutMs: 5000, revocationOutbox: { retryBaseMs: 600_000 } } });
+    kit = await createTestAuth({ hostedUi: true, authFlow: 'USER_PASSWORD_AUTH', config: { networkTimeoutMs: 5000, revocationOutbox: { retryBaseMs: 600_000 } } });
     const release = await hold(kit, HOLDERS[state]!);
     expect(kit.auth.actor.getSnapshot().matches(state as never)).toBe(true);
     const settled = CALLERS[method](kit).then(

@@ -116,6 +116,8 @@ describe('driveTo', () => {
       'loadingSession',
       'checkingStore',
       'signingIn',
+      'openingHostedUi',
+      'completingRedirect',
       'answeringChallenge',
       'signedIn.refreshing',
       'endingSession',
@@ -505,4 +507,77 @@ test('the kit configures the app client for the hosted UI: callback and sign-out
   } finally {
     await kit.close();
   }
+});
+
+describe('hostedUi', () => {
+  test('registers the callback and sign-out URLs and passes oauth to createAuth: signInWithRedirect() signs the first user in at the hosted UI', async () => {
+    kit = await createTestAuth({ hostedUi: { scopes: ['openid', 'email', 'aws.cognito.signin.user.admin'] }, client: { callbackUrls: ['http://localhost:3000/callback'] } });
+    expect(kit.oauth).toEqual({ redirectSignIn: 'http://localhost/authchart-testing/callback', redirectSignOut: 'http://localhost/authchart-testing/signed-out' });
+    expect(kit.hostedUiUser).toBeUndefined();
+    await expect(kit.auth.signInWithRedirect()).resolves.toEqual({ isSignedIn: true, nextStep: { signInStep: 'DONE' } });
+    expect(kit.currentState()).toBe('signedIn.active');
+    await expect(kit.auth.getSession()).resolves.toMatchObject({ username: 'test-user' });
+    expect(kit.storage.items.has(`authchart.${kit.clientId}.pendingSignIn`)).toBe(false);
+    // The URLs given in `client` are kept: the app's own hosted-UI sign-in still works.
+    const user = kit.user();
+    await expect(hostedUiTokens(kit.emulator.endpoint, { clientId: kit.clientId, username: user.username, password: user.password }, 'http://localhost:3000/callback', 'openid')).resolves.toMatchObject({ access_token: expect.any(String) });
+  });
+
+  test('kit.hostedUiUser chooses who signs in at the hosted UI', async () => {
+    kit = await createTestAuth({ hostedUi: true, users: [{ username: 'alice' }, { username: 'bob' }] });
+    kit.hostedUiUser = 'bob';
+    await expect(kit.auth.signInWithRedirect()).resolves.toMatchObject({ isSignedIn: true });
+    await expect(kit.auth.getSession()).resolves.toMatchObject({ username: 'bob' });
+  });
+
+  test('without hostedUi: no oauth config, and the hosted-UI states say what is missing', async () => {
+    kit = await createTestAuth();
+    expect(kit.oauth).toBeUndefined();
+    await expect(kit.auth.signInWithRedirect()).rejects.toMatchObject({ name: 'AuthConfigError' });
+    await expect(kit.driveTo('openingHostedUi')).rejects.toThrow(/hostedUi: true/);
+    await expect(kit.driveTo('completingRedirect')).rejects.toThrow(/hostedUi: true/);
+  });
+
+  test('openingHostedUi: the opener held; release → signed in at the hosted UI', async () => {
+    kit = await createTestAuth({ hostedUi: true });
+    const held = await kit.driveTo('openingHostedUi');
+    expect(held.user).toMatchObject({ username: 'test-user' });
+    expect(new URL(held.url).pathname).toBe('/oauth2/authorize');
+    expect(kit.currentState()).toBe('openingHostedUi');
+    expect(kit.auth.actor.getSnapshot().value).toBe('openingHostedUi');
+    expect(kit.storage.items.has(`authchart.${kit.clientId}.pendingSignIn`)).toBe(true);
+    await pause();
+    expect(kit.is('openingHostedUi')).toBe(true);
+    await expect(held.release()).resolves.toEqual({ isSignedIn: true, nextStep: { signInStep: 'DONE' } });
+    await expect(held.result).resolves.toMatchObject({ isSignedIn: true });
+    expect(kit.currentState()).toBe('signedIn.active');
+    expect(kit.storage.hasSession()).toBe(true);
+    await expect(kit.driveTo('signedOut')).resolves.toBeUndefined(); // the kit is reusable
+  });
+
+  test('completingRedirect: the read of the pending sign-in held; release → the code exchanged, signed in', async () => {
+    kit = await createTestAuth({ hostedUi: true, users: [{ username: 'alice' }, { username: 'bob' }] });
+    const held = await kit.driveTo('completingRedirect', { username: 'bob' });
+    expect(held.user).toMatchObject({ username: 'bob' });
+    expect(kit.hostedUiUser).toBe('bob');
+    expect(kit.currentState()).toBe('completingRedirect');
+    await pause();
+    expect(kit.is('completingRedirect')).toBe(true);
+    expect(kit.storage.hasSession()).toBe(false);
+    await expect(held.release()).resolves.toEqual({ isSignedIn: true, nextStep: { signInStep: 'DONE' } });
+    expect(kit.currentState()).toBe('signedIn.active');
+    await expect(kit.auth.getSession()).resolves.toMatchObject({ username: 'bob' });
+    expect(kit.storage.items.has(`authchart.${kit.clientId}.pendingSignIn`)).toBe(false);
+  });
+
+  test('close() ends a held hosted-UI state: its pending call rejects with AuthStoppedError', async () => {
+    kit = await createTestAuth({ hostedUi: true });
+    const opening = await kit.driveTo('openingHostedUi');
+    await kit.close();
+    await expect(opening.result).rejects.toBeInstanceOf(AuthStoppedError);
+    kit = await createTestAuth({ hostedUi: true });
+    const completing = await kit.driveTo('completingRedirect');
+    await kit.close();
+    await expect(completing.result).rejects.toBeInstanceOf(AuthStoppedError);
+  });
 });

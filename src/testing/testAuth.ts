@@ -4,12 +4,14 @@ import { randomBytes } from 'node:crypto';
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { createAuth, type Auth } from '../createAuth.js';
 import type { AuthConfig } from '../config.js';
-import type { AuthSession, SignInResult, SignOutResult } from '../results.js';
+import type { AuthSession, RedirectSignInResult, SignInResult, SignOutResult } from '../results.js';
+import type { AuthOpener, OpenerResult } from '../oauthConfig.js';
 import { AuthStoppedError } from '../errors.js';
 import { startCognitoEmulator } from './emulator/start.js';
 import type { CognitoEmulator, CognitoEmulatorOptions, EmulatorFaults, EmulatorMfaType, Fault, FaultTarget, HostedUiClientOptions } from './emulator/types.js';
 import { isRetryable } from '../../machines/errorInfo.js';
 import { installGate } from './kit/gate.js';
+import { KIT_CALLBACK_URL, KIT_SIGN_OUT_URL, signInAtHostedUi } from './kit/hostedUi.js';
 import { createTestStorage, type StorageHold, type StorageMethod, type TestStorage } from './kit/storage.js';
 
 export type { StorageHold, StorageMethod, TestStorage } from './kit/storage.js';
@@ -60,6 +62,17 @@ export interface TestAuthOptions {
   readonly emulator?: CognitoEmulatorOptions;
   /** How the kit's helpers sign in. Default 'USER_SRP_AUTH', as an app does. */
   readonly authFlow?: 'USER_SRP_AUTH' | 'USER_PASSWORD_AUTH';
+  /**
+   * Sign-in through the emulator's hosted UI. true (or `{ scopes }`): the app client gets the
+   * callback URL `http://localhost/authchart-testing/callback` and the sign-out URL
+   * `http://localhost/authchart-testing/signed-out` (added to `client.callbackUrls`/`logoutUrls`),
+   * and createAuth() gets `oauth: { domain: emulator.endpoint, redirectSignIn, redirectSignOut,
+   * scopes, opener }`. The kit's opener is an auth session: it signs `kit.hostedUiUser` (default:
+   * the first user without MFA or temporary password, `test-user` created on demand) in at the
+   * login form over HTTP and returns `{ type: 'returned', url }`, so auth.signInWithRedirect()
+   * resolves signed in. It overrides `config.oauth`. Default false.
+   */
+  readonly hostedUi?: boolean | { readonly scopes?: string[] };
 }
 
 /** A sign-out held open in a network state. */
@@ -132,6 +145,32 @@ export interface HeldLoad extends HeldStorageCall<string> {
   readonly result: Promise<string>;
 }
 
+/**
+ * A signInWithRedirect() held in `openingHostedUi`: the kit's opener has been called with the
+ * authorize URL and waits. release() lets it sign `user` in at the hosted UI; the sign-in then
+ * goes on through `completingRedirect` to signed in.
+ */
+export interface HeldHostedUi {
+  /** The pending auth.signInWithRedirect() promise: it settles after release() (or close()). */
+  readonly result: Promise<RedirectSignInResult>;
+  /** The user the opener signs in at the hosted UI. */
+  readonly user: TestUser;
+  /** The /oauth2/authorize URL the opener was given. */
+  readonly url: string;
+  /** Lets the opener go on. Settles as `result`; calling it again returns the same promise. */
+  release(): Promise<RedirectSignInResult>;
+}
+
+/**
+ * A signInWithRedirect() held in `completingRedirect`: the hosted UI came back with a code, and
+ * the engine's read of the pending sign-in (getItem of `authchart.<clientId>.pendingSignIn`) is
+ * held. release() lets it read, exchange the code at /oauth2/token and store the session.
+ */
+export interface HeldRedirect extends HeldStorageCall<RedirectSignInResult> {
+  /** The user signed in at the hosted UI. */
+  readonly user: TestUser;
+}
+
 export type PartialSignOutResult = Extract<SignOutResult, { type: 'partial' }>;
 export type FailedSignOutResult = Extract<SignOutResult, { type: 'failed' }>;
 
@@ -152,6 +191,17 @@ export interface TestAuthStates {
   checkingStore: HeldStoreCheck;
   /** A signIn() (of the first user without MFA, or `options.username`) whose InitiateAuth is held. */
   signingIn: HeldSignIn;
+  /**
+   * Needs `hostedUi`. A signInWithRedirect() whose opener (the kit's, an auth session) is held:
+   * the user is "at the hosted UI". release() signs `kit.hostedUiUser` (or `options.username`) in there.
+   */
+  openingHostedUi: HeldHostedUi;
+  /**
+   * Needs `hostedUi`. A signInWithRedirect() back from the hosted UI with a code, whose read of the
+   * pending sign-in record (storage getItem of `authchart.<clientId>.pendingSignIn`) is held.
+   * release() lets the code be exchanged: signed in.
+   */
+  completingRedirect: HeldRedirect;
   /** `auth.actor` in signedIn.active; resolves with the user signed in. */
   signedIn: TestUser;
   /** A FORCE_CHANGE_PASSWORD user's sign-in waits for confirmSignIn({ challengeResponse: newPassword }). */
@@ -219,6 +269,8 @@ export const TEST_AUTH_STATES: readonly TestAuthState[] = [
   'loadingSession',
   'checkingStore',
   'signingIn',
+  'openingHostedUi',
+  'completingRedirect',
   'answeringChallenge',
   'signedIn.refreshing',
   'endingSession',
@@ -250,6 +302,15 @@ export interface TestAuth {
   readonly userPoolId: string;
   readonly clientId: string;
   readonly clientSecret?: string;
+  /** With `hostedUi`: the app client's callback and sign-out URLs, as given to createAuth()'s `oauth`. */
+  readonly oauth?: { readonly redirectSignIn: string; readonly redirectSignOut: string };
+  /**
+   * With `hostedUi`: the username the kit's opener signs in at the hosted UI. Set it before
+   * signInWithRedirect(); undefined (the default) means the first user without MFA or temporary
+   * password (`test-user`, created on demand). The user must have neither: the kit's opener fills
+   * the login form only.
+   */
+  hostedUiUser: string | undefined;
   /**
    * Drives the engine into `state` and resolves once `auth.actor` (or its signOut child) is there.
    * `loadingSession` replaces `auth` (an app restart).
@@ -305,7 +366,15 @@ export async function createTestAuth(options: TestAuthOptions = {}): Promise<Tes
 
 async function assemble(emulator: CognitoEmulator, options: TestAuthOptions): Promise<TestAuth> {
   const { userPoolId } = emulator.createUserPool('authchart-testing');
-  const { generateSecret = false, enableTokenRevocation = true, ...clientOptions } = options.client ?? {};
+  const { generateSecret = false, enableTokenRevocation = true, ...givenClientOptions } = options.client ?? {};
+  const hostedUi = options.hostedUi ? (options.hostedUi === true ? {} : options.hostedUi) : undefined;
+  const clientOptions: HostedUiClientOptions = hostedUi
+    ? {
+        ...givenClientOptions,
+        callbackUrls: [...new Set([...(givenClientOptions.callbackUrls ?? []), KIT_CALLBACK_URL])],
+        logoutUrls: [...new Set([...(givenClientOptions.logoutUrls ?? []), KIT_SIGN_OUT_URL])],
+      }
+    : givenClientOptions;
   // The hosted-UI settings (callback and sign-out URLs, scopes, providers) pass through as given.
   const { clientId, clientSecret } = emulator.createUserPoolClient({ userPoolId, clientName: 'authchart-testing', generateSecret, enableTokenRevocation, ...clientOptions });
   const users: TestUser[] = [];
@@ -334,6 +403,22 @@ async function assemble(emulator: CognitoEmulator, options: TestAuthOptions): Pr
   const client = new CognitoIdentityProviderClient({ region: emulator.region, endpoint: emulator.endpoint });
   const gate = installGate(client);
   const { storage, forAuth } = createTestStorage(clientId);
+  const pendingSignInKey = `authchart.${clientId}.pendingSignIn`;
+  let hostedUiUser: string | undefined;
+  /** A hold of the kit's opener (openingHostedUi): armed for its next call. */
+  let openerHold: { readonly released: Promise<void>; reached(url: string): void; release(): void } | undefined;
+  const openerHolds = new Set<{ release(): void }>();
+  const opener: AuthOpener = async (url): Promise<OpenerResult> => {
+    const hold = openerHold;
+    openerHold = undefined; // one call per hold
+    if (hold) {
+      hold.reached(url);
+      await hold.released;
+    }
+    if (closed) return { type: 'cancelled' };
+    const who = hostedUiUser === undefined ? pick(undefined, plain, { username: 'test-user' }) : user(hostedUiUser);
+    return { type: 'returned', url: await signInAtHostedUi(url, who) };
+  };
   const authConfig: AuthConfig = {
     networkTimeoutMs: KIT_NETWORK_TIMEOUT_MS,
     storageTimeoutMs: KIT_STORAGE_TIMEOUT_MS,
@@ -345,6 +430,9 @@ async function assemble(emulator: CognitoEmulator, options: TestAuthOptions): Pr
     client,
     storage: forAuth, // the kit's storage, where storage.hold() applies
     ...(clientSecret && { clientSecret }),
+    ...(hostedUi && {
+      oauth: { domain: emulator.endpoint, redirectSignIn: KIT_CALLBACK_URL, redirectSignOut: KIT_SIGN_OUT_URL, ...(hostedUi.scopes && { scopes: hostedUi.scopes }), opener },
+    }),
   };
   let auth = createAuth(authConfig);
   const authFlow = options.authFlow ?? 'USER_SRP_AUTH';
@@ -352,8 +440,8 @@ async function assemble(emulator: CognitoEmulator, options: TestAuthOptions): Pr
   const held = new Set<Promise<unknown>>();
   /** Storage holds of held states: close() lets them go, so that no storage deadline outlives the kit. */
   const storageHolds = new Set<StorageHold>();
-  const holdStorage = (method: StorageMethod): StorageHold => {
-    const hold = storage.hold(method, storage.sessionKey);
+  const holdStorage = (method: StorageMethod, key: string = storage.sessionKey): StorageHold => {
+    const hold = storage.hold(method, key);
     storageHolds.add(hold);
     return hold;
   };
@@ -550,8 +638,8 @@ async function assemble(emulator: CognitoEmulator, options: TestAuthOptions): Pr
    * engine is in `state` with that storage call made. `setUp` runs after the hold is armed; its
    * return value runs once the state is reached (or not).
    */
-  async function holdStorageCall<R>(state: TestAuthState, method: StorageMethod, call: () => Promise<R>, timeoutMs: number, setUp: () => () => void = () => () => {}): Promise<HeldStorageCall<R>> {
-    const hold = holdStorage(method);
+  async function holdStorageCall<R>(state: TestAuthState, method: StorageMethod, call: () => Promise<R>, timeoutMs: number, setUp: () => () => void = () => () => {}, key?: string): Promise<HeldStorageCall<R>> {
+    const hold = holdStorage(method, key);
     let reached = false;
     void hold.reached.then(() => (reached = true));
     const tearDown = setUp();
@@ -569,6 +657,40 @@ async function assemble(emulator: CognitoEmulator, options: TestAuthOptions): Pr
       return result;
     });
     return { result, release };
+  }
+
+  /** The user the opener will sign in (`options.username` sets kit.hostedUiUser); throws without hostedUi. */
+  function hostedUiSignIn(driveOptions: DriveOptions): TestUser {
+    if (!hostedUi) throw new Error('authchart/testing: the hosted-UI states need createTestAuth({ hostedUi: true })');
+    if (driveOptions.username !== undefined) hostedUiUser = driveOptions.username;
+    return hostedUiUser === undefined ? pick(undefined, plain, { username: 'test-user' }) : user(hostedUiUser);
+  }
+
+  async function holdOpener(driveOptions: DriveOptions): Promise<HeldHostedUi> {
+    const who = hostedUiSignIn(driveOptions);
+    await toSignedOut();
+    let release!: () => void;
+    let reached!: (url: string) => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const opened = new Promise<string>((resolve) => (reached = resolve));
+    let url: string | undefined;
+    void opened.then((value) => (url = value));
+    const hold = { released, reached, release };
+    openerHold = hold;
+    openerHolds.add(hold);
+    const result = track(auth.signInWithRedirect());
+    const letGo = once(async () => {
+      if (openerHold === hold) openerHold = undefined;
+      hold.release();
+      return result;
+    });
+    try {
+      await until('openingHostedUi (the opener held)', () => is('openingHostedUi') && url !== undefined, driveOptions.timeoutMs ?? 5000);
+    } catch (error) {
+      void letGo();
+      throw error;
+    }
+    return { result, user: who, url: url!, release: letGo };
   }
 
   async function holdSessionEnd(driveOptions: DriveOptions): Promise<HeldSessionEnd> {
@@ -648,6 +770,14 @@ async function assemble(emulator: CognitoEmulator, options: TestAuthOptions): Pr
         const signIn = () => auth.signIn({ username: who.username, password: who.password, authFlow });
         return { user: who, ...(await holdRequest(state, 'InitiateAuth', signIn, driveOptions.timeoutMs ?? 5000)) } satisfies HeldSignIn;
       }
+      case 'openingHostedUi':
+        return holdOpener(driveOptions);
+      case 'completingRedirect': {
+        const who = hostedUiSignIn(driveOptions);
+        await toSignedOut();
+        const held = await holdStorageCall(state, 'getItem', () => auth.signInWithRedirect(), driveOptions.timeoutMs ?? 5000, undefined, pendingSignInKey);
+        return { user: who, ...held } satisfies HeldRedirect;
+      }
       case 'answeringChallenge':
         return holdAnswer(driveOptions);
       case 'signedIn.refreshing': {
@@ -701,6 +831,13 @@ async function assemble(emulator: CognitoEmulator, options: TestAuthOptions): Pr
     userPoolId,
     clientId,
     ...(clientSecret && { clientSecret }),
+    ...(hostedUi && { oauth: { redirectSignIn: KIT_CALLBACK_URL, redirectSignOut: KIT_SIGN_OUT_URL } }),
+    get hostedUiUser() {
+      return hostedUiUser;
+    },
+    set hostedUiUser(username: string | undefined) {
+      hostedUiUser = username;
+    },
     driveTo: (state, driveOptions) => drive(state, driveOptions) as Promise<never>,
     is,
     currentState,
@@ -714,6 +851,7 @@ async function assemble(emulator: CognitoEmulator, options: TestAuthOptions): Pr
       closed = true;
       await auth.stop();
       storageHolds.forEach((hold) => hold.release()); // the stopped instance's storage call runs, unheard
+      openerHolds.forEach((hold) => hold.release()); // the held opener answers 'cancelled', unheard
       client.destroy(); // rejects a held request: its socket is destroyed
       await emulator.close();
     },
