@@ -9,6 +9,12 @@ import { signOutMachine } from '../machines/signOutMachine';
 
 /** Actors that are charts themselves (their own deadlines apply), or watchers that wait on purpose. */
 const NOT_I_O = new Set(['signOut', 'outbox', 'watchBackoff']);
+/**
+ * States that wait on the user, not on I/O: no deadline on purpose. Every call but the one that
+ * opened it is answered there at once (docs/calls.md), and a sign-out cancels it. Its storage
+ * write is bounded by storageTimeoutMs in the store.
+ */
+const WAITS_ON_THE_USER = new Set(['openingHostedUi']);
 
 function statesOf(node: AnyStateNode): AnyStateNode[] {
   return (Object.values(node.states) as AnyStateNode[]).flatMap((child) => [child, ...statesOf(child)]);
@@ -24,7 +30,7 @@ describe.each<[string, AnyStateMachine]>([
   ['signOut', signOutMachine],
   ['outbox', outboxMachine],
 ])('%s machine', (_, machine) => {
-  const waiting = statesOf(machine.root as AnyStateNode).filter((node) => sources(node).some((src) => !NOT_I_O.has(src)));
+  const waiting = statesOf(machine.root as AnyStateNode).filter((node) => sources(node).some((src) => !NOT_I_O.has(src)) && !WAITS_ON_THE_USER.has(node.path.join('.')));
 
   test('has states that wait on I/O (the check checks something)', () => {
     expect(waiting.length).toBeGreaterThan(0);
@@ -33,4 +39,14 @@ describe.each<[string, AnyStateMachine]>([
   test.each(waiting.map((node): [string, AnyStateNode] => [node.path.join('.'), node]))('%s has a deadline', (_path, node) => {
     expect(hasDeadline(node)).toBe(true);
   });
+});
+
+test('a state that waits on the user answers every other call at once: nothing is deferred there', () => {
+  for (const path of WAITS_ON_THE_USER) {
+    const node = statesOf(authMachine.root as AnyStateNode).find((state) => state.path.join('.') === path)!;
+    const deferring = Object.entries(node.on as Record<string, Array<{ actions: ReadonlyArray<{ type?: string } | string> }>>).filter(([, transitions]) =>
+      transitions.some((transition) => transition.actions.some((action) => (typeof action === 'string' ? action : action.type) === 'defer')),
+    );
+    expect([path, deferring.map(([type]) => type)]).toEqual([path, []]);
+  }
 });
