@@ -78,7 +78,6 @@ export const authMachine = setup({
       assertEvent(event, 'GET_SESSION');
       return event.forceRefresh || !context.session || context.session.expiresAt - context.refreshSkewMs <= event.at;
     },
-    hasSignOutWaiters: ({ context }) => context.signOutWaiters.length > 0,
     isNavigating: (_, opened: OpenedHostedUi) => opened.kind === 'navigating',
     isReturned: (_, opened: OpenedHostedUi) => opened.kind === 'returned',
     isRedirectSignIn: (_, outcome: RedirectOutcome) => outcome.kind === 'signedIn',

@@ -129,7 +129,6 @@ export const signOutMachine = setup({
   guards: {
     /** An outbox intent being finished: its tokens are already recorded. */
     hasIntent: ({ context }) => context.intentId !== undefined,
-    isGlobalSignOut: ({ context }) => context.global,
     canSignOutGlobally: ({ context }) => context.global && context.globalCapable,
     /** Global asked for, but the token cannot do it: do not make a call that is sure to fail. */
     isGlobalSignOutNotSupported: ({ context }) => context.global && !context.globalCapable,
