@@ -166,3 +166,21 @@ test('a custom scheme is a valid redirect (React Native, Electron), and http onl
   const auth = createAuth({ userPoolId: 'eu-west-1_AbC123', userPoolClientId: '1example23456789', oauth: { domain: 'http://127.0.0.1:9', redirectSignIn: 'myapp://callback', redirectSignOut: 'myapp://signed-out', opener: async () => ({ type: 'cancelled' }) } });
   auths.push(auth);
 });
+
+test('the page reloads: a new instance over the same storage, with no opener at all, finishes the return', async () => {
+  let opened = '';
+  const first = start(async (url): Promise<OpenerResult> => ((opened = url), { type: 'navigating' }));
+  await first.auth.signInWithRedirect({ customState: 'reloaded' });
+  await first.auth.stop(); // the page goes away
+  const returned = await userSignsIn(opened, first.client);
+  const reloaded = createAuth({
+    userPoolId: first.client.userPoolId,
+    userPoolClientId: first.client.clientId,
+    endpoint: emu.endpoint,
+    storage: first.storage,
+    oauth: { domain: emu.endpoint, redirectSignIn: CALLBACK, redirectSignOut: SIGNED_OUT }, // no opener, and no window here
+  });
+  auths.push(reloaded);
+  await expect(reloaded.handleRedirect(returned)).resolves.toEqual({ type: 'signedIn', customState: 'reloaded' });
+  await expect(reloaded.signInWithRedirect()).rejects.toMatchObject({ name: 'AuthConfigError', field: 'oauth.opener' });
+});

@@ -56,12 +56,13 @@ export function startAuthRuntime(settings: ResolvedConfig, cognito: CognitoServi
   });
   const { oauth } = settings;
   const opener = oauth?.opener ?? browserOpener();
-  const hostedUi = oauth && opener && {
+  // handleRedirect() needs no opener: a return is finished wherever the page was reloaded.
+  const hostedUi = oauth && {
     domain: oauth.domain,
     clientId: settings.clientId,
     redirectSignIn: oauth.redirectSignIn,
     scopes: oauth.scopes,
-    opener,
+    ...(opener && { opener }),
     pending: createPendingSignInStore(settings.storage, { clientId: settings.clientId, timeoutMs: settings.storageTimeoutMs }),
     ...(settings.clientSecret !== undefined && { clientSecret: settings.clientSecret }),
   };

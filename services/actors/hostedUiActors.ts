@@ -19,7 +19,7 @@ export interface HostedUiServices {
     readonly clientSecret?: string;
     readonly redirectSignIn: string;
     readonly scopes: readonly string[];
-    readonly opener: (url: string, returnTo: string) => Promise<{ type: 'navigating' } | { type: 'returned'; url: string } | { type: 'cancelled' }>;
+    readonly opener?: (url: string, returnTo: string) => Promise<{ type: 'navigating' } | { type: 'returned'; url: string } | { type: 'cancelled' }>;
     readonly pending: PendingSignInStore;
   };
 }
@@ -36,7 +36,8 @@ export function createHostedUiActors(services: ServicesSource<HostedUiServices>)
   return {
     openHostedUi: fromPromise<OpenedHostedUi, RedirectSignInInput>(async ({ input, signal, system }) => {
       const { hostedUi, vault } = servicesOf(system);
-      if (!hostedUi) throw notConfigured();
+      const opener = hostedUi?.opener;
+      if (!hostedUi || !opener) throw notConfigured();
       // Cancelled (a sign-out, a stop): forget the sign-in in flight, so that its late return is refused.
       signal.addEventListener('abort', () => void hostedUi.pending.clear().catch(() => {}), { once: true });
       const { verifier, challenge } = createPkce();
@@ -45,7 +46,7 @@ export function createHostedUiActors(services: ServicesSource<HostedUiServices>)
       await hostedUi.pending.write({ state, verifier, redirectUri, createdAt: Date.now(), ...(input.customState !== undefined && { customState: input.customState }) });
       if (signal.aborted) return { kind: 'cancelled' };
       const url = authorizeUrl({ domain: hostedUi.domain, clientId: hostedUi.clientId, redirectUri, scopes: hostedUi.scopes, state, challenge, ...optional(input) });
-      const opened = await hostedUi.opener(url, redirectUri);
+      const opened = await opener(url, redirectUri);
       if (opened.type === 'navigating') return { kind: 'navigating' };
       if (opened.type === 'returned') return { kind: 'returned', credential: vault.deposit(opened.url) };
       await hostedUi.pending.clear().catch(() => {});
