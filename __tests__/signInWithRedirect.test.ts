@@ -2,9 +2,9 @@
 // both kinds of opener (an auth session that comes back; a browser that navigates away), and
 // every way it can end without a session.
 import { createAuth, type Auth, type AuthHubEvent, type AuthOpener, type OpenerResult } from '../src/index';
-import { startCognitoEmulator, type CognitoEmulator } from '../src/testing/index';
+import { signInAtHostedUi, startCognitoEmulator, type CognitoEmulator } from '../src/testing/index';
 import { inspectableStorage } from './support/harness';
-import { Browser, hidden, location, postForm } from './support/oauthBrowser';
+import { postForm } from './support/oauthBrowser';
 
 const CALLBACK = 'http://localhost:3000/callback';
 const SIGNED_OUT = 'http://localhost:3000/signed-out';
@@ -18,12 +18,7 @@ afterEach(async () => {
 });
 
 /** What a user does in the hosted UI: the login form, then back to the app with a code. */
-async function userSignsIn(url: string, user: { username: string; password: string }): Promise<string> {
-  const browser = new Browser(emu.endpoint);
-  const page = await browser.get(url);
-  const back = await browser.post('/login', { flow: hidden(await page.text(), 'flow'), username: user.username, password: user.password });
-  return location(back).toString().replace('http://placeholder.invalid', '');
-}
+const userSignsIn = (url: string, user: { username: string; password: string }) => signInAtHostedUi(url, user);
 
 function start(opener: AuthOpener, scopes?: string[]) {
   const client = emu.setup({ callbackUrls: [CALLBACK], logoutUrls: [SIGNED_OUT] });

@@ -17,7 +17,7 @@ export async function runHostedUiScenario(emu: CognitoEmulator, checker: Cognito
   const items = new Map<string, string>();
   const storage = { getItem: (k: string) => items.get(k) ?? null, setItem: (k: string, v: string) => void items.set(k, v), removeItem: (k: string) => void items.delete(k) };
   const transitions = printTransitions();
-  const opener = userAtHostedUi(emu.endpoint, () => setup);
+  const opener = userAtHostedUi(() => setup);
   const auth = createAuth({
     userPoolId: setup.userPoolId,
     userPoolClientId: setup.clientId,

@@ -26,3 +26,4 @@ export {
   type TestUser,
   type TestUserSpec,
 } from './testAuth.js';
+export { signInAtHostedUi } from './kit/hostedUi.js';
