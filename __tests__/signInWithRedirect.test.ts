@@ -179,3 +179,15 @@ test('the page reloads: a new instance over the same storage, with no opener at 
   await expect(reloaded.handleRedirect(returned)).resolves.toEqual({ type: 'signedIn', customState: 'reloaded' });
   await expect(reloaded.signInWithRedirect()).rejects.toMatchObject({ name: 'AuthConfigError', field: 'oauth.opener' });
 });
+
+test('the error text of a return URL is anyone\'s to write: token-shaped text is redacted and the length capped', async () => {
+  let opened = '';
+  const world = start(async (url): Promise<OpenerResult> => ((opened = url), { type: 'navigating' }));
+  await world.auth.signInWithRedirect();
+  const state = new URL(opened).searchParams.get('state')!;
+  const jwt = `eyJhbGciOiJub25lIn0.${Buffer.from('{"sub":"x"}').toString('base64url')}.c2ln`;
+  const error = (await world.auth.handleRedirect(`${CALLBACK}?error=server_error&error_description=${encodeURIComponent(`${jwt} ${'x'.repeat(5000)}`)}&state=${state}`).catch((caught: unknown) => caught)) as Error;
+  expect(error).toMatchObject({ name: 'OAuthError' });
+  expect(error.message).not.toContain(jwt);
+  expect(error.message.length).toBeLessThanOrEqual(520);
+});

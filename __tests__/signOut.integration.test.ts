@@ -239,6 +239,16 @@ describe('retrySignOut', () => {
       name: 'AuthValidationError',
     });
   });
+
+  test('a partial result whose tokens are not strings: nothing is sent, and no part of it is echoed', async () => {
+    const session = await h.signedIn();
+    const junk = { type: 'partial', signedOutLocally: true, revokeTokenError: { name: 'NetworkError', message: 'x', refreshToken: { secret: 'not-a-string-token' } }, finishedBy: 'retrySignOut' };
+    h.emu.resetRequests();
+    const result = await session.auth.retrySignOut(junk as never);
+    expect(result).toMatchObject({ type: 'partial', revokeTokenError: { name: 'UnexpectedResponse', message: expect.stringContaining('unreadable') } });
+    expect(JSON.stringify(result)).not.toContain('not-a-string-token');
+    expect(h.emu.requests).toEqual([]);
+  });
 });
 
 describe('edge cases', () => {

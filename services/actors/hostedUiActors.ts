@@ -2,6 +2,7 @@ import { fromPromise } from 'xstate';
 import type { OpenedHostedUi, RedirectOutcome, RedirectSignInInput } from '../../machines/authTypes.js';
 import { ErrorNames } from '../../machines/types.js';
 import { CognitoCallError } from '../cognito/errors.js';
+import { redact } from '../encoding/redact.js';
 import { authorizeUrl, createPkce, exchangeCode, parseRedirect, randomState } from '../cognito/hostedUi.js';
 import type { PendingSignInStore } from '../storage/pendingSignIn.js';
 import type { SecretVault } from '../storage/secretVault.js';
@@ -68,7 +69,8 @@ export function createHostedUiActors(services: ServicesSource<HostedUiServices>)
         const cancelled = returned.error === 'access_denied';
         throw new CognitoCallError(
           cancelled ? ErrorNames.redirectSignInCancelled : ErrorNames.oauthError,
-          `The hosted UI answered ${returned.error}${returned.description ? ` (${returned.description})` : ''}`,
+          // The URL is anyone's to write: its text is redacted (anything token-shaped) and capped, like a server's.
+          redact(`The hosted UI answered ${returned.error}${returned.description ? ` (${returned.description})` : ''}`),
         );
       }
       const tokens = await exchangeCode({

@@ -82,7 +82,21 @@ async function tokensFrom(source: IntentSource, store: TokenStore, vault: Secret
   if (source.kind === 'retry') {
     const json = vault.take(source.credential);
     if (!json) throw new CognitoCallError(ErrorNames.unexpectedResponse, 'The tokens of the result to retry are gone');
-    return JSON.parse(json) as IntentTokens;
+    return parseIntentTokens(json);
   }
   throw new CognitoCallError(ErrorNames.unexpectedResponse, 'A queued intent needs no recording');
+}
+
+/** The tokens a retry handed over as JSON. Never echoes the text: JSON.parse's message quotes its input. */
+function parseIntentTokens(json: string): IntentTokens {
+  const unreadable = () => new CognitoCallError(ErrorNames.unexpectedResponse, 'The tokens of the result to retry are unreadable');
+  let value: unknown;
+  try {
+    value = JSON.parse(json);
+  } catch {
+    throw unreadable();
+  }
+  const { accessToken, refreshToken } = (typeof value === 'object' && value !== null ? value : {}) as Record<string, unknown>;
+  if ((accessToken !== undefined && typeof accessToken !== 'string') || (refreshToken !== undefined && typeof refreshToken !== 'string')) throw unreadable();
+  return { ...(accessToken !== undefined && { accessToken }), ...(refreshToken !== undefined && { refreshToken }) };
 }
