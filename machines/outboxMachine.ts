@@ -80,7 +80,8 @@ export const outboxMachine = setup({
       for (const call of context.deferred) enqueue.raise(call);
       enqueue.assign({ deferred: [] });
     }),
-    startDrain: assign((_, everyEntry: boolean) => ({ everyEntry, tried: [], report: EMPTY_REPORT, flushWaiters: [], budgetSpent: false })),
+    /** Flushes asked for before the drain began (waitingForSession) stay in flushWaiters: it answers them. */
+    startDrain: assign((_, everyEntry: boolean) => ({ everyEntry, tried: [], report: EMPTY_REPORT, budgetSpent: false })),
     spendBudget: assign({ budgetSpent: true }),
     joinDrain: assign(({ context, event }) => ({ everyEntry: true, flushWaiters: [...context.flushWaiters, (event as OutboxCall).id] })),
     recordPick: assign(({ context }, picked: PickedIntent) => ({
@@ -120,7 +121,8 @@ export const outboxMachine = setup({
       on: {
         SESSION_LOADED: { target: 'draining', actions: { type: 'startDrain', params: true } },
         RETRY_SIGN_OUT: { actions: 'defer' },
-        FLUSH_REVOCATIONS: { actions: 'defer' },
+        // The first drain of a process tries every entry anyway: a flush asked for now is answered by it.
+        FLUSH_REVOCATIONS: { actions: 'joinDrain' },
       },
     },
     idle: {
