@@ -28,7 +28,7 @@ test("a refresh answered after the OTHER instance's sign-out does not write the 
   await expect(b.getSession()).resolves.toMatchObject({ username: setup.username }); // restored from the shared storage
   emu.resetRequests();
 
-  emu.faults.set('InitiateAuth', { type: 'latency', ms: 400 });
+  emu.faults.set('InitiateAuth', { type: 'latency', ms: 2000 }); // long enough for B's whole sign-out on a loaded machine
   const refreshing = a.getSession({ forceRefresh: true }).catch((error: unknown) => error);
   await waitFor(a.actor, (snapshot) => snapshot.matches({ signedIn: 'refreshing' }));
   await expect(b.signOut()).resolves.toMatchObject({ signedOutLocally: true }); // partial: nothing to revoke
