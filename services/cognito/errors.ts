@@ -1,7 +1,6 @@
 import { ErrorNames } from '../../machines/types.js';
 import { MAX_SERVER_MESSAGE_LENGTH, redact } from '../encoding/redact.js';
 
-export { MAX_SERVER_MESSAGE_LENGTH };
 
 /**
  * A failed Cognito call, as every service reports it: a name and a message free of secrets.

@@ -7,15 +7,12 @@ import { abortedCallError, CognitoCallError, redirectRefusedError } from './erro
 import { withDeadline } from './deadline.js';
 import { parseJsonObject } from './fetchWire.js';
 import { redact } from '../encoding/redact.js';
+import { bytesToBase64 } from '../srp/encoding.js';
 import type { SessionTokens } from '../storage/tokenStore.js';
 
 const OPERATION = 'oauth2/token';
 
-function base64url(bytes: Uint8Array): string {
-  let binary = '';
-  for (const byte of bytes) binary += String.fromCharCode(byte);
-  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-}
+const base64url = (bytes: Uint8Array): string => bytesToBase64(bytes).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 
 function randomBase64url(length: number): string {
   return base64url(globalThis.crypto.getRandomValues(new Uint8Array(length)));

@@ -35,10 +35,8 @@ export interface SecretSet {
   readonly longest: number;
 }
 
-export const NO_SECRETS: SecretSet = { forms: [], longest: 0 };
-
 /** Every form of `secret` a server may echo: raw, JSON-escaped, percent- and form-encoded. */
-export function secretForms(secret: string): string[] {
+function secretForms(secret: string): string[] {
   const forms = new Set<string>([secret]);
   const json = JSON.stringify(secret).slice(1, -1);
   for (const escaped of [json, json.replace(/\//g, '\\/')]) {

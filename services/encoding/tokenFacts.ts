@@ -16,10 +16,11 @@ export interface TokenFacts {
 
 export function tokenFacts(tokens: { readonly accessToken?: string | undefined; readonly refreshToken?: string | undefined }): TokenFacts {
   if (!tokens.accessToken) return { revocable: tokens.refreshToken !== undefined, globalCapable: false };
-  const claims = readJwtClaims(tokens.accessToken);
-  const scope = claims?.scope;
-  return {
-    revocable: typeof claims?.origin_jti === 'string',
-    globalCapable: typeof scope !== 'string' || scope.split(' ').includes(ADMIN_SCOPE),
-  };
+  return factsOfClaims(readJwtClaims(tokens.accessToken) ?? {});
+}
+
+/** The same facts from claims already read (the token store reads them once per read). */
+export function factsOfClaims(claims: Readonly<Record<string, unknown>>): TokenFacts {
+  const { scope } = claims;
+  return { revocable: typeof claims.origin_jti === 'string', globalCapable: typeof scope !== 'string' || scope.split(' ').includes(ADMIN_SCOPE) };
 }

@@ -1,3 +1,4 @@
+import { factsOfClaims } from '../encoding/tokenFacts.js';
 import { storageKeys } from './keys.js';
 import type { SessionSummary } from '../../machines/types.js';
 import { CognitoCallError } from '../cognito/errors.js';
@@ -6,9 +7,6 @@ import type { StorageLike } from './storage.js';
 import { createStorageQueue, StorageError, StorageTimeoutError, type StorageStep } from './queue.js';
 
 export { StorageError, StorageTimeoutError } from './queue.js';
-
-/** Where the session lives: `authchart.<clientId>.session`. Its generation is inside the record. */
-export const sessionKeyOf = (clientId: string): string => storageKeys(clientId).session;
 
 /**
  * The name of the error a save refuses tokens with when they were issued for another user pool or
@@ -108,7 +106,7 @@ interface SessionRecord {
  * time, in order, each bounded in time, so a hanging storage cannot wedge a sign-out.
  */
 export function createTokenStore(storage: StorageLike, { clientId, userPoolId, timeoutMs = 5000 }: TokenStoreOptions): TokenStore {
-  const key = sessionKeyOf(clientId);
+  const key = storageKeys(clientId).session;
   const queue = createStorageQueue(timeoutMs, (error) => error instanceof StaleWriteError);
 
   /** getItem, refusing what is not a string (or nothing): a storage that hands back objects loses sessions. */
@@ -258,7 +256,7 @@ function sameRecord(a: SessionRecord, b: SessionRecord): boolean {
  * token's client_id or the ID token's aud is another app client, or an iss is not
  * `…/<userPoolId>`. Names the configured ids and the claim, never a claim's value.
  */
-export function tokenMismatch(tokens: SessionTokens, { clientId, userPoolId }: { clientId: string; userPoolId?: string | undefined }): string | null {
+function tokenMismatch(tokens: SessionTokens, { clientId, userPoolId }: { clientId: string; userPoolId?: string | undefined }): string | null {
   return mismatchOf(readJwtClaims(tokens.accessToken), tokens.idToken, clientId, userPoolId);
 }
 
@@ -287,5 +285,5 @@ function summarizeClaims(claims: Record<string, unknown>, tokens: SessionTokens)
   if (typeof claims.exp !== 'number') return null;
   const username = typeof claims.username === 'string' ? claims.username : readJwtClaims(tokens.idToken)?.['cognito:username'];
   if (typeof username !== 'string') return null;
-  return { username, revocable: typeof claims.origin_jti === 'string', expiresAt: claims.exp * 1000 };
+  return { username, revocable: factsOfClaims(claims).revocable, expiresAt: claims.exp * 1000 };
 }
