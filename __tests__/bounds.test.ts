@@ -19,8 +19,12 @@ const WAITS_ON_THE_USER = new Set(['openingHostedUi']);
 function statesOf(node: AnyStateNode): AnyStateNode[] {
   return (Object.values(node.states) as AnyStateNode[]).flatMap((child) => [child, ...statesOf(child)]);
 }
+/** A delayed transition on the node or an ancestor that leaves the node: it ends the wait whatever happens inside. */
 const hasDeadline = (node: AnyStateNode): boolean => {
-  for (let at: AnyStateNode | undefined = node; at; at = at.parent) if (at.after.length > 0) return true;
+  const inside = (target: AnyStateNode) => target === node || target.path.join('.').startsWith(`${node.path.join('.')}.`);
+  for (let at: AnyStateNode | undefined = node; at; at = at.parent) {
+    if (at.after.some((delayed) => (delayed.target ?? []).some((target: AnyStateNode) => !inside(target)))) return true;
+  }
   return false;
 };
 const sources = (node: AnyStateNode): string[] => node.invoke.map((invoke) => String(invoke.src));

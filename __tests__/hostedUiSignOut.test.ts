@@ -1,6 +1,7 @@
 // Sign-out of a session the hosted UI created, over real HTTP to the emulator: layer 2 (every session
 // of the user) needs the admin scope, which hosted-UI tokens often lack (issue 11).
 import { CognitoIdentityProviderClient, GlobalSignOutCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { waitFor } from 'xstate';
 import { createAuth } from '../src/index';
 import { startCognitoEmulator, type CognitoEmulator } from '../src/testing/index';
 import { inspectableStorage } from './support/harness';
@@ -18,9 +19,7 @@ async function hostedUiSession(scope: string) {
   const storage = inspectableStorage();
   storage.setItem(`authchart.${client.clientId}.session`, JSON.stringify({ version: 1, generation: 7, accessToken: tokens.access_token, idToken: tokens.id_token, refreshToken: tokens.refresh_token }));
   const auth = createAuth({ userPoolId: client.userPoolId, userPoolClientId: client.clientId, endpoint: emu.endpoint, storage, revocationOutbox: { retryBaseMs: 600_000 } });
-  await new Promise<void>((resolve) => {
-    const subscription = auth.actor.subscribe((snapshot) => snapshot.matches('signedIn') && (subscription.unsubscribe(), resolve()));
-  });
+  await waitFor(auth.actor, (snapshot) => snapshot.matches('signedIn'));
   emu.resetRequests();
   return { auth, storage, tokens };
 }

@@ -52,3 +52,8 @@ test('machines/ import only machines/ (and xstate): no I/O, no policy from elsew
   const outside = [...graph].filter(([file]) => file.startsWith('machines/')).flatMap(([file, imports]) => imports.filter((target) => !target.startsWith('machines/')).map((target) => `${file} > ${target}`));
   expect(outside).toEqual([]);
 });
+
+test('every relative import resolves to a file of the graph (an unresolved one would hide a circle)', () => {
+  const unresolved = [...graph].flatMap(([file, imports]) => imports.filter((target) => target.startsWith('services/') || target.startsWith('machines/') || target.startsWith('src/')).filter((target) => !graph.has(target)).map((target) => `${file} > ${target}`));
+  expect(unresolved).toEqual([]);
+});

@@ -157,7 +157,7 @@ test.each([
   expect(() => createAuth({ userPoolId: 'eu-west-1_AbC123', userPoolClientId: '1example23456789', oauth: oauth as never })).toThrow(expect.objectContaining({ name: 'AuthConfigError', field }));
 });
 
-test('a custom scheme is a valid redirect (React Native, Electron), and http only on loopback for the domain', () => {
+test('a custom scheme is a valid redirect (React Native, Electron); http is a valid domain on loopback', () => {
   const auth = createAuth({ userPoolId: 'eu-west-1_AbC123', userPoolClientId: '1example23456789', oauth: { domain: 'http://127.0.0.1:9', redirectSignIn: 'myapp://callback', redirectSignOut: 'myapp://signed-out', opener: async () => ({ type: 'cancelled' }) } });
   auths.push(auth);
 });
