@@ -67,7 +67,7 @@ describe('local sign-out', () => {
     expect(r.started).toEqual(['recordIntent', 'revokeToken', 'clearTokens', 'settleIntent']);
     expect(r.inputs.recordIntent).toEqual({ source: { kind: 'session' }, global: false });
     expect(r.inputs.revokeToken).toEqual(i1);
-    expect(r.inputs.settleIntent).toEqual({ intentId: 'i1', global: false, globalSignedOut: false, revoked: true });
+    expect(r.inputs.settleIntent).toEqual({ intentId: 'i1', settlement: 'remove' });
   });
 
   test('RevokeToken fails: partial with revokeTokenError, cache still cleared', async () => {
@@ -117,7 +117,7 @@ describe('global sign-out', () => {
     const r = run({ global: true });
     await expect(r.done).resolves.toEqual({ type: 'complete', ...i1 });
     expect(r.started).toEqual(['recordIntent', 'globalSignOut', 'clearTokens', 'settleIntent']);
-    expect(r.inputs.settleIntent).toMatchObject({ global: true, globalSignedOut: true, revoked: false });
+    expect(r.inputs.settleIntent).toEqual({ intentId: 'i1', settlement: 'remove' }); // GlobalSignOut succeeded: every token is dead
   });
 
   test('GlobalSignOut goes alone first: RevokeToken would revoke the access token it uses', async () => {
@@ -194,7 +194,7 @@ describe('global sign-out with a token lacking the admin scope (a hosted-UI sign
     const outcome = await r.done;
     expect(outcome).toEqual({ type: 'partial', globalSignOutError: { name: 'GlobalSignOutNotSupported', message: expect.stringContaining('aws.cognito.signin.user.admin') }, finishedBy: 'nothing', ...i1 });
     expect(r.started).toEqual(['recordIntent', 'revokeToken', 'clearTokens', 'settleIntent']);
-    expect(r.inputs.settleIntent).toMatchObject({ global: true, revoked: true });
+    expect(r.inputs.settleIntent).toEqual({ intentId: 'i1', settlement: 'remove' }); // revoked
   });
 
   test('no origin_jti either: nothing can be sent; both reasons reported', async () => {
@@ -216,7 +216,7 @@ describe('global sign-out with an outbox (queueing)', () => {
       const r = run({ global: true, queueing: true }, { global: error, settle: { queued: true } });
       await expect(r.done).resolves.toEqual({ type: 'partial', globalSignOutError: error, finishedBy: 'outbox', ...i1 });
       expect(r.started).toEqual(['recordIntent', 'globalSignOut', 'clearTokens', 'settleIntent']);
-      expect(r.inputs.settleIntent).toEqual({ intentId: 'i1', global: true, globalSignedOut: false, revoked: false, globalSignOutError: error });
+      expect(r.inputs.settleIntent).toEqual({ intentId: 'i1', settlement: 'keepGlobal' }); // finished later as a global sign-out
     },
   );
 
@@ -224,7 +224,7 @@ describe('global sign-out with an outbox (queueing)', () => {
     const r = run({ global: true, queueing: false }, { global: network });
     await expect(r.done).resolves.toEqual({ type: 'partial', globalSignOutError: network, finishedBy: 'retrySignOut', ...i1 });
     expect(r.started).toEqual(['recordIntent', 'globalSignOut', 'revokeToken', 'clearTokens', 'settleIntent']);
-    expect(r.inputs.settleIntent).toMatchObject({ revoked: true });
+    expect(r.inputs.settleIntent).toEqual({ intentId: 'i1', settlement: 'remove' });
   });
 
   test('a non-retryable GlobalSignOut failure is followed by RevokeToken, even with queueing', async () => {

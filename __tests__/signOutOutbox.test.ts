@@ -6,9 +6,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildSync } from 'esbuild';
 import { CognitoIdentityProviderClient, GetUserCommand, InitiateAuthCommand } from '@aws-sdk/client-cognito-identity-provider';
-import { createSignOutOutbox, outboxKey, settlementOf, type OutboxOptions } from '../services/storage/signOutOutbox';
+import { createSignOutOutbox, outboxKey, type OutboxOptions } from '../services/storage/signOutOutbox';
 import { createMemoryStorage } from '../services/storage/storage';
-import type { SettleInput } from '../machines/signOutMachine';
+import { settlementOf, type SettleFacts, type SettleInput } from '../machines/signOutMachine';
+
+/** What the sign-out chart tells the outbox, from what its server calls proved. */
+const decided = ({ intentId, ...facts }: SettleFacts & { intentId: string }): SettleInput => ({ intentId, settlement: settlementOf(facts) });
 import { createAuth, type AuthConfig } from '../src/index';
 import { startCognitoEmulator, type CognitoEmulator } from '../src/testing/index';
 import { fileStorage } from './support/fileStorage';
@@ -22,8 +25,8 @@ const refused = { name: 'NotAuthorizedException', message: 'no' };
 const KEY = outboxKey('c1');
 
 describe('settlementOf', () => {
-  const base: SettleInput = { intentId: 'i', global: false, globalSignedOut: false, revoked: false };
-  test.each<[string, SettleInput, ReturnType<typeof settlementOf>]>([
+  const base: SettleFacts = { global: false, globalSignedOut: false, revoked: false };
+  test.each<[string, SettleFacts, ReturnType<typeof settlementOf>]>([
     ['GlobalSignOut succeeded', { ...base, global: true, globalSignedOut: true }, 'remove'],
     ['RevokeToken succeeded', { ...base, revoked: true }, 'remove'],
     ['RevokeToken succeeded after a failed GlobalSignOut', { ...base, global: true, globalSignOutError: refused, revoked: true }, 'remove'],
@@ -54,7 +57,7 @@ describe('createSignOutOutbox', () => {
     const storage = { ...base, removeItem: () => { throw new Error('read-only storage'); } };
     const outbox = outboxOver(storage as typeof base);
     const intentId = await outbox.record(tokens, false);
-    await outbox.settle({ intentId, global: false, globalSignedOut: false, revoked: true });
+    await outbox.settle(decided({ intentId, global: false, globalSignedOut: false, revoked: true }));
     expect(stored(base)).toEqual({ version: 2, entries: [] });
     await expect(outbox.pick(true, [])).resolves.toMatchObject({ intent: null, pending: 0 });
     await expect(outbox.nextAttemptIn()).resolves.toBeNull();
@@ -65,7 +68,7 @@ describe('createSignOutOutbox', () => {
     const outbox = outboxOver(storage);
     const intentId = await outbox.record(tokens, false);
     const stale = storage.getItem(KEY) as string;
-    await outbox.settle({ intentId, global: false, globalSignedOut: false, revoked: true });
+    await outbox.settle(decided({ intentId, global: false, globalSignedOut: false, revoked: true }));
     storage.setItem(KEY, stale); // e.g. a write that landed late
     await expect(outbox.pick(true, [])).resolves.toMatchObject({ intent: null });
   });
@@ -87,8 +90,8 @@ describe('createSignOutOutbox', () => {
     const b = outboxOver(storage);
     const mine = await a.record(tokens, false);
     const theirs = await b.record({ refreshToken: 'refresh-2' }, false);
-    await a.settle({ intentId: mine, global: false, globalSignedOut: false, revoked: true });
-    await b.settle({ intentId: theirs, global: false, globalSignedOut: false, revoked: false, revokeTokenError: network });
+    await a.settle(decided({ intentId: mine, global: false, globalSignedOut: false, revoked: true }));
+    await b.settle(decided({ intentId: theirs, global: false, globalSignedOut: false, revoked: false, revokeTokenError: network }));
     const entries = stored(storage)!.entries;
     expect(entries.map((entry) => entry.id)).toEqual([theirs]);
     expect(entries[0]).not.toHaveProperty('leaseUntil'); // released when its flow settled
@@ -120,7 +123,7 @@ describe('createSignOutOutbox', () => {
   test('the same tokens are one intent: a retry reuses the queued entry', async () => {
     const outbox = outboxOver();
     const first = await outbox.record(tokens, false);
-    await outbox.settle({ intentId: first, global: false, globalSignedOut: false, revoked: false, revokeTokenError: network });
+    await outbox.settle(decided({ intentId: first, global: false, globalSignedOut: false, revoked: false, revokeTokenError: network }));
     const again = await outbox.record(tokens, false);
     expect(again).toBe(first);
   });
@@ -130,8 +133,8 @@ describe('createSignOutOutbox', () => {
     const outbox = outboxOver(storage);
     const a = await outbox.record({ refreshToken: 'a' }, false);
     const b = await outbox.record({ refreshToken: 'b' }, false);
-    await expect(outbox.settle({ intentId: a, global: false, globalSignedOut: false, revoked: true })).resolves.toEqual({ queued: false });
-    await expect(outbox.settle({ intentId: b, global: false, globalSignedOut: false, revoked: false, revokeTokenError: refused })).resolves.toEqual({ queued: false });
+    await expect(outbox.settle(decided({ intentId: a, global: false, globalSignedOut: false, revoked: true }))).resolves.toEqual({ queued: false });
+    await expect(outbox.settle(decided({ intentId: b, global: false, globalSignedOut: false, revoked: false, revokeTokenError: refused }))).resolves.toEqual({ queued: false });
     expect(storage.getItem(KEY)).toBeNull();
     // Its tokens stay readable once, for the retry tokens of a partial result.
     expect(outbox.takeTokens(b)).toEqual({ refreshToken: 'b' });
@@ -142,12 +145,12 @@ describe('createSignOutOutbox', () => {
     const storage = createMemoryStorage();
     const outbox = outboxOver(storage);
     const g = await outbox.record(tokens, true);
-    await expect(outbox.settle({ intentId: g, global: true, globalSignedOut: false, revoked: false, globalSignOutError: network })).resolves.toEqual({ queued: true });
+    await expect(outbox.settle(decided({ intentId: g, global: true, globalSignedOut: false, revoked: false, globalSignOutError: network }))).resolves.toEqual({ queued: true });
     expect(stored(storage)!.entries[0]).toMatchObject({ id: g, global: true, attempts: 1 });
     const wait = await outbox.nextAttemptIn();
     expect(wait).toBeGreaterThanOrEqual(500); // 1000 ms base, jitter 0.5–1
     expect(wait).toBeLessThanOrEqual(1000);
-    await outbox.settle({ intentId: g, global: true, globalSignedOut: false, revoked: false, globalSignOutError: refused, revokeTokenError: network });
+    await outbox.settle(decided({ intentId: g, global: true, globalSignedOut: false, revoked: false, globalSignOutError: refused, revokeTokenError: network }));
     expect(stored(storage)!.entries[0]).toMatchObject({ id: g, global: false, attempts: 2 });
     expect(stored(storage)!.entries[0]!.tokens).toEqual({ refreshToken: 'refresh-1' }); // RevokeToken alone: the access token is not kept at rest
     expect(await outbox.nextAttemptIn()).toBeGreaterThanOrEqual(1000); // doubled
@@ -160,11 +163,11 @@ describe('createSignOutOutbox', () => {
     const first = await outbox.pick(false, []);
     expect(first).toMatchObject({ intent: { global: false, revocable: true }, dropped: 0, pending: 2 });
     const id = first.intent!.intentId;
-    await outbox.settle({ intentId: id, global: false, globalSignedOut: false, revoked: false, revokeTokenError: network }); // backs off
+    await outbox.settle(decided({ intentId: id, global: false, globalSignedOut: false, revoked: false, revokeTokenError: network })); // backs off
     const second = await outbox.pick(false, [id]);
     expect(second.intent).not.toBeNull();
     expect(second.intent!.intentId).not.toBe(id);
-    await outbox.settle({ intentId: second.intent!.intentId, global: false, globalSignedOut: false, revoked: true });
+    await outbox.settle(decided({ intentId: second.intent!.intentId, global: false, globalSignedOut: false, revoked: true }));
     // Only the backed-off entry is left: not due, unless everyEntry.
     await expect(outbox.pick(false, [])).resolves.toEqual({ intent: null, dropped: 0, pending: 1 });
     await expect(outbox.pick(true, [id])).resolves.toEqual({ intent: null, dropped: 0, pending: 1 });
@@ -174,7 +177,7 @@ describe('createSignOutOutbox', () => {
   test('the backoff passes: pick takes the entry without everyEntry', async () => {
     const outbox = outboxOver();
     const id = await outbox.record({ refreshToken: 'r' }, false);
-    await outbox.settle({ intentId: id, global: false, globalSignedOut: false, revoked: false, revokeTokenError: network });
+    await outbox.settle(decided({ intentId: id, global: false, globalSignedOut: false, revoked: false, revokeTokenError: network }));
     await expect(outbox.pick(false, [])).resolves.toMatchObject({ intent: null, pending: 1 });
     clock += 1000;
     await expect(outbox.pick(false, [])).resolves.toMatchObject({ intent: { intentId: id } });
@@ -184,7 +187,7 @@ describe('createSignOutOutbox', () => {
     const outbox = outboxOver();
     const id = await outbox.record({ refreshToken: 'mine' }, false);
     await expect(outbox.pick(true, [])).resolves.toEqual({ intent: null, dropped: 0, pending: 1 }); // queued, in its flow
-    await outbox.settle({ intentId: id, global: false, globalSignedOut: false, revoked: false, revokeTokenError: network });
+    await outbox.settle(decided({ intentId: id, global: false, globalSignedOut: false, revoked: false, revokeTokenError: network }));
     await expect(outbox.pick(true, [])).resolves.toMatchObject({ intent: { intentId: id } });
   });
 
@@ -226,7 +229,7 @@ describe('createSignOutOutbox', () => {
     const id = await outbox.record(tokens, true);
     expect(storage.getItem(KEY)).toBeNull();
     expect(outbox.tokensOf(id)).toEqual(tokens); // the flow still runs from memory
-    await expect(outbox.settle({ intentId: id, global: true, globalSignedOut: false, revoked: false, globalSignOutError: network })).resolves.toEqual({ queued: false });
+    await expect(outbox.settle(decided({ intentId: id, global: true, globalSignedOut: false, revoked: false, globalSignOutError: network }))).resolves.toEqual({ queued: false });
     expect(storage.getItem(KEY)).toBeNull();
     expect(await outbox.nextAttemptIn()).toBeNull();
   });

@@ -12,7 +12,7 @@ export {
   type SignInInput,
   type SignInStepOutput,
 } from './authMachine.js';
-export { signOutMachine, outcomeOf, type IntentSource, type RecordedIntent, type SettleInput, type SignOutContext, type SignOutInput } from './signOutMachine.js';
+export { signOutMachine, outcomeOf, settlementOf, type IntentSource, type RecordedIntent, type SettleFacts, type SettleInput, type Settlement, type SignOutContext, type SignOutInput } from './signOutMachine.js';
 export { outboxMachine, type OutboxContext, type OutboxEvent, type OutboxInput, type PickedIntent } from './outboxMachine.js';
 export { REFUSALS, type Refusal } from './refusals.js';
 export { ErrorNames, type DrainReport, type ErrorInfo, type FinishedBy, type SessionSummary, type SignOutOutcome } from './types.js';

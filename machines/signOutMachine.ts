@@ -67,14 +67,29 @@ export interface RecordedIntent {
 }
 
 /** What settleIntent is told: what the server calls proved. */
+/** What becomes of an outbox entry: removed, or kept (as a global or a local intent) for a later try. */
+export type Settlement = 'remove' | 'keepGlobal' | 'keepLocal';
+
+/** What settleIntent is told to do with the flow's entry: decided here, carried out by the outbox. */
 export interface SettleInput {
   /** Absent when no intent could be recorded: there is nothing to settle. */
   readonly intentId?: string;
-  readonly global: boolean;
-  readonly globalSignedOut: boolean;
-  readonly revoked: boolean;
-  readonly globalSignOutError?: ErrorInfo;
-  readonly revokeTokenError?: ErrorInfo;
+  readonly settlement: Settlement;
+}
+
+/** What the server calls proved, as settlementOf reads it. */
+export type SettleFacts = Pick<SignOutContext, 'global' | 'globalSignedOut' | 'revoked' | 'globalSignOutError' | 'revokeTokenError'>;
+
+/**
+ * The entry goes when the tokens are dead (a call succeeded), or when Cognito's answer is final for
+ * that request (no retry can help); it stays, with backoff, when a later try can succeed. A global
+ * intent stays global while GlobalSignOut itself may still succeed. Pure.
+ */
+export function settlementOf(facts: SettleFacts): Settlement {
+  if (facts.globalSignedOut || facts.revoked) return 'remove';
+  if (facts.global && facts.globalSignOutError && isRetryable(facts.globalSignOutError.name)) return 'keepGlobal';
+  if (facts.revokeTokenError && isRetryable(facts.revokeTokenError.name)) return 'keepLocal';
+  return 'remove';
 }
 
 const timedOut = (call: string, ms: number): ErrorInfo => ({
@@ -242,14 +257,7 @@ export const signOutMachine = setup({
     settlingIntent: {
       invoke: {
         src: 'settleIntent',
-        input: ({ context }) => ({
-          ...(context.intentId !== undefined && { intentId: context.intentId }),
-          global: context.global,
-          globalSignedOut: context.globalSignedOut,
-          revoked: context.revoked,
-          ...(context.globalSignOutError && { globalSignOutError: context.globalSignOutError }),
-          ...(context.revokeTokenError && { revokeTokenError: context.revokeTokenError }),
-        }),
+        input: ({ context }) => ({ ...(context.intentId !== undefined && { intentId: context.intentId }), settlement: settlementOf(context) }),
         onDone: { target: 'settled', actions: { type: 'recordQueued', params: ({ event }) => event.output.queued } },
         // The outbox could not be updated: its entry stays as it was, so it is still queued.
         onError: { target: 'settled', actions: { type: 'recordQueued', params: ({ context }) => context.queueing } },

@@ -1,4 +1,3 @@
-import { isRetryable } from '../../machines/errorInfo.js';
 import type { PickedIntent } from '../../machines/outboxMachine.js';
 import type { SettleInput } from '../../machines/signOutMachine.js';
 import { tokenFacts } from '../encoding/tokenFacts.js';
@@ -33,7 +32,7 @@ export interface SignOutOutbox {
   record(tokens: IntentTokens, global: boolean): Promise<string>;
   /** The tokens of a known intent (memory only: services read them at the moment they send). */
   tokensOf(intentId: string): IntentTokens | undefined;
-  /** After a flow: removes the entry when the server calls proved the tokens dead or no retry can help; else keeps it, with backoff. */
+  /** After a flow: removes the entry, or keeps it with backoff, as the sign-out chart decided (settlementOf). */
   settle(input: SettleInput): Promise<{ queued: boolean }>;
   /**
    * The next entry to finish: due (or any, with everyEntry), in no running flow (of any instance),
@@ -67,14 +66,6 @@ export const OUTBOX_DEFAULTS = { maxAgeMs: 30 * 24 * 3600_000, retryBaseMs: 1000
 
 /** The storage key of the outbox, apart from the session's. */
 export const outboxKey = (clientId: string): string => storageKeys(clientId).outbox;
-
-/** What settle() does with an entry, from what the server calls proved. Pure. */
-export function settlementOf(input: SettleInput): 'remove' | 'keepGlobal' | 'keepLocal' {
-  if (input.globalSignedOut || input.revoked) return 'remove'; // the tokens are dead
-  if (input.global && input.globalSignOutError && isRetryable(input.globalSignOutError.name)) return 'keepGlobal';
-  if (input.revokeTokenError && isRetryable(input.revokeTokenError.name)) return 'keepLocal';
-  return 'remove'; // Cognito's final word: no retry can revoke these tokens
-}
 
 let sequence = 0;
 const newIntentId = (now: number) => `intent-${now.toString(36)}-${(++sequence).toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
@@ -184,7 +175,7 @@ export function createSignOutOutbox(options: OutboxOptions): SignOutOutbox {
         return { queued: false };
       }
       keepReceipt(intent);
-      const settlement = persist ? settlementOf(input) : 'remove';
+      const settlement = persist ? input.settlement : 'remove';
       if (settlement === 'remove') {
         finished.add(intentId);
         await mutate((entries) => entries.filter((entry) => entry.id !== intentId));
