@@ -16,7 +16,7 @@ export interface AuthServices {
   readonly vault: SecretVault;
   readonly userPoolId: string;
   /** One deadline for every round trip of a sign-in step. */
-  readonly networkTimeoutMs?: number;
+  readonly networkTimeoutMs: number;
   readonly outbox: SignOutOutbox;
 }
 

@@ -15,8 +15,8 @@ import { summarizeSession, type TokenStore } from '../storage/tokenStore.js';
  * answers, Cognito's challenge Session) arrive and leave through the vault; the statechart only
  * ever sees ChallengeSummary and SessionSummary.
  */
-export function createSignInFlow(services: { cognito: CognitoService; store: TokenStore; vault: SecretVault; userPoolId: string; networkTimeoutMs?: number }) {
-  const { cognito, store, vault, userPoolId, networkTimeoutMs = 3000 } = services;
+export function createSignInFlow(services: { cognito: CognitoService; store: TokenStore; vault: SecretVault; userPoolId: string; networkTimeoutMs: number }) {
+  const { cognito, store, vault, userPoolId, networkTimeoutMs } = services;
   /**
    * One network budget for every round trip of a step (SRP makes two), not one deadline each: each
    * request gets what the ones before it left. Time spent computing between them (SRP's modular
