@@ -6,7 +6,7 @@ import { signOutMachine, type IntentSource, type RecordedIntent, type SettleInpu
 import { outboxMachine, type PickedIntent } from '../machines/outboxMachine';
 import { REFUSALS } from '../machines/refusals';
 
-const session: SessionSummary = { username: 'alice', revocable: true, expiresAt: 1 };
+const session: SessionSummary = { username: 'alice', revocable: true, expiresAt: 1, signedInWith: 'password' };
 const challenge = (name: ChallengeName): SignInStepOutput => ({ kind: 'challenge', challenge: { name, username: 'alice', sessionRef: 'secret#9' } });
 const signedIn: SignInStepOutput = { kind: 'signedIn', session };
 /** What a refresh returns by default: a session far from expiring. */

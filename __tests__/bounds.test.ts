@@ -10,11 +10,12 @@ import { signOutMachine } from '../machines/signOutMachine';
 /** Actors that are charts themselves (their own deadlines apply), or watchers that wait on purpose. */
 const NOT_I_O = new Set(['signOut', 'outbox', 'watchBackoff']);
 /**
- * States that wait on the user, not on I/O: no deadline on purpose. Every call but the one that
- * opened it is answered there at once (docs/calls.md), and a sign-out cancels it. Its storage
- * write is bounded by storageTimeoutMs in the store.
+ * States that wait on the user, not on I/O: no deadline on purpose. In openingHostedUi every call
+ * but the one that opened it is answered at once (docs/calls.md), and a sign-out cancels it; in
+ * openingLogout every call but signOut() (which joins the sign-out) is. A browser navigates at
+ * once; their storage calls are bounded by storageTimeoutMs in the stores.
  */
-const WAITS_ON_THE_USER = new Set(['openingHostedUi']);
+const WAITS_ON_THE_USER = new Set(['openingHostedUi', 'openingLogout']);
 
 function statesOf(node: AnyStateNode): AnyStateNode[] {
   return (Object.values(node.states) as AnyStateNode[]).flatMap((child) => [child, ...statesOf(child)]);

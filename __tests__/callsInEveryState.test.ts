@@ -19,6 +19,8 @@ const HOLDERS: Record<string, TestAuthState> = {
   signingIn: 'signingIn', // InitiateAuth held
   openingHostedUi: 'openingHostedUi', // the kit's opener held (the user "at the hosted UI")
   completingRedirect: 'completingRedirect', // back with a code, the read of the pending sign-in held
+  recordingHostedUiSignOut: 'recordingHostedUiSignOut', // a hosted-UI session signed out, the pending sign-out's write held
+  openingLogout: 'openingLogout', // the same, the kit's opener held on /logout
   awaitingNewPassword: 'awaitingNewPassword',
   awaitingTotpCode: 'awaitingTotpCode',
   awaitingSmsCode: 'awaitingSmsCode',

@@ -222,7 +222,7 @@ describe(`sign-out machine: ${signOutPaths.length} generated paths, executed thr
 });
 
 // ═══ the auth machine ═══════════════════════════════════════════════════════════════════════
-const SESSION = { username: 'model-user', revocable: true, expiresAt: 4_102_444_800_000 };
+const SESSION = { username: 'model-user', revocable: true, expiresAt: 4_102_444_800_000, signedInWith: 'password' as const };
 const challengeStep = (name: ChallengeName) => ({ kind: 'challenge', challenge: { name, username: 'model-user', sessionRef: 'model' } });
 const MFA: ChallengeName[] = ['SOFTWARE_TOKEN_MFA', 'SMS_MFA'];
 

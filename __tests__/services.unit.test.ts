@@ -149,9 +149,9 @@ describe('token store', () => {
 
   test('summarizeSession reads username, origin_jti and expiry, and refuses non-JWTs', () => {
     const accessToken = jwt({ username: 'alice', origin_jti: 'o', exp: 100 });
-    expect(summarizeSession({ accessToken, idToken: 'x' })).toEqual({ username: 'alice', revocable: true, expiresAt: 100_000 });
-    expect(summarizeSession({ accessToken: jwt({ username: 'bob', exp: 1 }), idToken: 'x' })).toMatchObject({ revocable: false });
-    expect(summarizeSession({ accessToken: 'opaque', idToken: 'x' })).toBeNull();
+    expect(summarizeSession({ accessToken, idToken: 'x' }, 'hostedUi')).toEqual({ username: 'alice', revocable: true, expiresAt: 100_000, signedInWith: 'hostedUi' });
+    expect(summarizeSession({ accessToken: jwt({ username: 'bob', exp: 1 }), idToken: 'x' }, 'password')).toMatchObject({ revocable: false });
+    expect(summarizeSession({ accessToken: 'opaque', idToken: 'x' }, 'password')).toBeNull();
   });
 });
 

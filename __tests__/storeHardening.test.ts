@@ -16,10 +16,10 @@ describe('token store', () => {
     await store.save(tokens);
     const generation = await store.generation();
     await store.clear();
-    await expect(store.save(tokens, generation)).rejects.toMatchObject({ name: 'StaleWriteError' });
+    await expect(store.save(tokens, { expectedGeneration: generation })).rejects.toMatchObject({ name: 'StaleWriteError' });
     await expect(store.load()).resolves.toBeNull();
     await store.save(tokens); // a new sign-in writes a new generation
-    await store.save(tokens, await store.generation()); // and a refresh that began after it is fine
+    await store.save(tokens, { expectedGeneration: await store.generation() }); // and a refresh that began after it is fine
     await expect(store.load()).resolves.toEqual(tokens);
   });
 

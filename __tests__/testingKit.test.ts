@@ -118,6 +118,8 @@ describe('driveTo', () => {
       'signingIn',
       'openingHostedUi',
       'completingRedirect',
+      'recordingHostedUiSignOut',
+      'openingLogout',
       'answeringChallenge',
       'signedIn.refreshing',
       'endingSession',
@@ -568,6 +570,29 @@ describe('hostedUi', () => {
     expect(kit.currentState()).toBe('signedIn.active');
     await expect(kit.auth.getSession()).resolves.toMatchObject({ username: 'bob' });
     expect(kit.storage.items.has(`authchart.${kit.clientId}.pendingSignIn`)).toBe(false);
+  });
+
+  test('recordingHostedUiSignOut: the device cleared, the pending record write held; release → /logout, complete', async () => {
+    kit = await createTestAuth({ hostedUi: true });
+    const held = await kit.driveTo('recordingHostedUiSignOut');
+    expect(kit.currentState()).toBe('recordingHostedUiSignOut');
+    expect(kit.storage.hasSession()).toBe(false);
+    await pause();
+    expect(kit.is('recordingHostedUiSignOut')).toBe(true);
+    await expect(kit.auth.getSession()).resolves.toEqual({}); // nobody is signed in here any more
+    await expect(held.release()).resolves.toEqual({ type: 'complete', signedOutLocally: true });
+    expect(kit.currentState()).toBe('signedOut');
+    expect(kit.storage.items.has(`authchart.${kit.clientId}.pendingSignOut`)).toBe(false);
+  });
+
+  test('openingLogout: the opener held on the /logout URL; release → back at the sign-out URL, complete', async () => {
+    kit = await createTestAuth({ hostedUi: true });
+    const held = await kit.driveTo('openingLogout');
+    const url = new URL(held.url);
+    expect([url.pathname, url.searchParams.get('client_id'), url.searchParams.get('logout_uri')]).toEqual(['/logout', kit.clientId, kit.oauth!.redirectSignOut]);
+    expect(kit.currentState()).toBe('openingLogout');
+    await expect(held.release()).resolves.toEqual({ type: 'complete', signedOutLocally: true });
+    await expect(kit.driveTo('signedIn')).resolves.toMatchObject({ username: 'test-user' }); // the kit is reusable
   });
 
   test('close() ends a held hosted-UI state: its pending call rejects with AuthStoppedError', async () => {

@@ -32,7 +32,7 @@ describe('stale writes across instances (one storage, two stores)', () => {
     expect(generation).toBeGreaterThan(0);
     await expect(b.generation()).resolves.toBe(generation); // read from storage, not from memory
     await b.clear();
-    await expect(a.save(session({ jti: 'fresh' }), generation)).rejects.toBeInstanceOf(StaleWriteError);
+    await expect(a.save(session({ jti: 'fresh' }), { expectedGeneration: generation })).rejects.toBeInstanceOf(StaleWriteError);
     expect(storage.getItem(KEY)).toBeNull();
   });
 
@@ -45,7 +45,7 @@ describe('stale writes across instances (one storage, two stores)', () => {
     await b.clear();
     const next = session({ username: 'b' });
     await b.save(next);
-    await expect(a.save(session({ jti: 'fresh' }), generation)).rejects.toMatchObject({ name: 'StaleWriteError' });
+    await expect(a.save(session({ jti: 'fresh' }), { expectedGeneration: generation })).rejects.toMatchObject({ name: 'StaleWriteError' });
     await expect(a.load()).resolves.toEqual(next);
   });
 
@@ -55,9 +55,9 @@ describe('stale writes across instances (one storage, two stores)', () => {
     const b = createTokenStore(storage, options);
     await a.save(tokens);
     const generation = await b.generation();
-    await a.save(session({ jti: 'a-refresh' }), await a.generation());
+    await a.save(session({ jti: 'a-refresh' }), { expectedGeneration: await a.generation() });
     const fresh = session({ jti: 'b-refresh' });
-    await b.save(fresh, generation);
+    await b.save(fresh, { expectedGeneration: generation });
     await expect(a.load()).resolves.toEqual(fresh);
     await expect(a.generation()).resolves.toBe(generation);
   });
@@ -65,7 +65,7 @@ describe('stale writes across instances (one storage, two stores)', () => {
   test('no stored session: generation 0, and a refresh has nothing to write into', async () => {
     const store = createTokenStore(createMemoryStorage(), options);
     await expect(store.generation()).resolves.toBe(0);
-    await expect(store.save(tokens, 0)).rejects.toBeInstanceOf(StaleWriteError);
+    await expect(store.save(tokens, { expectedGeneration: 0 })).rejects.toBeInstanceOf(StaleWriteError);
   });
 
   test('a session stored before generations existed is generation 0 and can be refreshed', async () => {
@@ -74,7 +74,7 @@ describe('stale writes across instances (one storage, two stores)', () => {
     const store = createTokenStore(storage, options);
     await expect(store.generation()).resolves.toBe(0);
     const fresh = session({ jti: 'fresh' });
-    await store.save(fresh, 0);
+    await store.save(fresh, { expectedGeneration: 0 });
     await expect(store.load()).resolves.toEqual(fresh);
   });
 });
@@ -148,7 +148,7 @@ describe('tokens of another user pool or app client', () => {
     const store = createTokenStore(storage, options);
     await store.save(tokens);
     const generation = await store.generation();
-    await expect(store.save(session({ iss: 'https://x/us-east-1_Other' }), generation)).rejects.toMatchObject({ name: TOKEN_MISMATCH });
+    await expect(store.save(session({ iss: 'https://x/us-east-1_Other' }), { expectedGeneration: generation })).rejects.toMatchObject({ name: TOKEN_MISMATCH });
     await expect(store.load()).resolves.toEqual(tokens);
   });
 

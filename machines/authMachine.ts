@@ -3,11 +3,31 @@ import { signOutMachine } from './signOutMachine.js';
 import { outboxMachine } from './outboxMachine.js';
 import { notProvided } from './notProvided.js';
 import { endsSession, errorOfEvent, toErrorInfo } from './errorInfo.js';
-import { ErrorNames, type ErrorInfo, type SessionSummary, type SignOutOutcome } from './types.js';
+import { ErrorNames, type ErrorInfo, type HostedUiSignOutError, type SessionSummary, type SignInMethod, type SignOutOutcome } from './types.js';
 import { REFUSALS, type Refusal } from './refusals.js';
-import type { AnswerInput, AuthContext, AuthEmitted, AuthEvent, AuthInput, CallAnswer, ChallengeName, OpenedHostedUi, RedirectOutcome, RedirectSignInInput, SessionCall, SignInInput, SignInStepOutput } from './authTypes.js';
+import { acrossNavigation, hostedUiErrors, withHostedUiError } from './hostedUiSignOut.js';
+import type { AnswerInput, AuthContext, AuthEmitted, AuthEvent, AuthInput, CallAnswer, ChallengeName, OpenedHostedUi, OpenedLogout, RedirectOutcome, RedirectSignInInput, SessionCall, SignInInput, SignInStepOutput } from './authTypes.js';
 
-export type { AnswerInput, AuthContext, AuthEmitted, AuthEvent, AuthInput, CallAnswer, CallEvent, ChallengeName, ChallengeSummary, OpenedHostedUi, OutboxCall, RedirectOutcome, RedirectSignInInput, SessionCall, SignInInput, SignInStepOutput } from './authTypes.js';
+export type {
+  AnswerInput,
+  AuthContext,
+  AuthEmitted,
+  AuthEvent,
+  AuthInput,
+  CallAnswer,
+  CallEvent,
+  ChallengeName,
+  ChallengeSummary,
+  HostedUiSignOutTarget,
+  OpenedHostedUi,
+  OpenedLogout,
+  OutboxCall,
+  RedirectOutcome,
+  RedirectSignInInput,
+  SessionCall,
+  SignInInput,
+  SignInStepOutput,
+} from './authTypes.js';
 
 /**
  * The whole session lifecycle. Every public call is an event with an id, and every state answers
@@ -21,6 +41,14 @@ export type { AnswerInput, AuthContext, AuthEmitted, AuthEvent, AuthInput, CallA
  *                        ├──────────── signingOut (child: signOut chart) ◄─SIGN_OUT────────────────┘      endingSession
  *                        │                 │ tokens revoked, device not cleared                             │ not cleared
  *                        └─ endingSession ◄─┴─► revokedButStored ◄──────────────────────────────────────────┘
+ *
+ *   signingOut ─ a hosted-UI session, device cleared ─► recordingHostedUiSignOut ─► openingLogout ─► signedOut
+ *   signedOut ─HANDLE_REDIRECT─► completingRedirect ─ back from /logout ─► signedOut (the sign-out's result, at last)
+ *
+ * recordingHostedUiSignOut, openingLogout: layer 3, the hosted UI's `cognito` cookie, which only a browser visit to
+ * /logout ends. It comes after the device is cleared, on every platform: a user who cancels the
+ * in-app browser is still signed out here, and the result names the cookie and the URL that ends
+ * it. A pending record (no token) stands in for an outbox across the page navigating away.
  *
  * revokedButStored: the server calls killed the tokens but the store could not be cleared. The
  * tokens are dead, so getSession() refuses with RevokedSessionNotCleared; signOut() retries the clear.
@@ -54,13 +82,17 @@ export const authMachine = setup({
     /** RespondToAuthChallenge with the user's answer. */
     answerChallenge: fromPromise<SignInStepOutput, AnswerInput>(notProvided('answerChallenge')),
     /** REFRESH_TOKEN_AUTH; saves the new tokens unless aborted or the session changed. */
-    refreshTokens: fromPromise<SessionSummary, { username: string }>(notProvided('refreshTokens')),
+    refreshTokens: fromPromise<SessionSummary, { username: string; signedInWith: SignInMethod }>(notProvided('refreshTokens')),
     /** Removes the session from the store (a session Cognito ended, or already revoked). */
     clearSession: fromPromise<void>(notProvided('clearSession')),
     /** Records the sign-in in flight (state, PKCE verifier: in storage, never here) and opens the hosted UI. */
     openHostedUi: fromPromise<OpenedHostedUi, RedirectSignInInput>(notProvided('openHostedUi')),
-    /** Checks a return from the hosted UI against the sign-in in flight, exchanges its code, saves the tokens. */
+    /** Checks a return from the hosted UI against the sign-in in flight, exchanges its code, saves the tokens; or recognizes the return from /logout. */
     completeRedirect: fromPromise<RedirectOutcome, { credential: string }>(notProvided('completeRedirect')),
+    /** Records where /logout returns and what the sign-out did so far (no token), for the return. */
+    recordHostedUiSignOut: fromPromise<void, { returnTo: string; outcome: Extract<SignOutOutcome, { type: 'complete' | 'partial' }> }>(notProvided('recordHostedUiSignOut')),
+    /** Opens /logout with the opener (a browser navigates); forgets the record when an auth session comes back or is closed. */
+    openLogout: fromPromise<OpenedLogout, { logoutUrl: string; returnTo: string }>(notProvided('openLogout')),
     signOut: signOutMachine,
     outbox: outboxMachine,
   },
@@ -81,6 +113,13 @@ export const authMachine = setup({
     isNavigating: (_, opened: OpenedHostedUi) => opened.kind === 'navigating',
     isReturned: (_, opened: OpenedHostedUi) => opened.kind === 'returned',
     isRedirectSignIn: (_, outcome: RedirectOutcome) => outcome.kind === 'signedIn',
+    isRedirectSignOut: (_, outcome: RedirectOutcome) => outcome.kind === 'signedOut',
+    /** The device is cleared, and the session came from the hosted UI: its cookie is left to end. */
+    endsAtHostedUi: ({ context }, outcome: SignOutOutcome) => outcome.type !== 'failed' && context.session?.signedInWith === 'hostedUi',
+    /** …and this instance knows where /logout is (an `oauth` config). */
+    canOpenLogout: ({ context }, outcome: SignOutOutcome) => outcome.type !== 'failed' && context.session?.signedInWith === 'hostedUi' && context.hostedUiSignOut !== null,
+    isLogoutNavigating: (_, opened: OpenedLogout) => opened.kind === 'navigating',
+    isLogoutReturned: (_, opened: OpenedLogout) => opened.kind === 'returned',
     isCorruptSession: (_, error: unknown) => toErrorInfo(error).name === ErrorNames.corruptSession,
   },
   delays: {
@@ -90,6 +129,8 @@ export const authMachine = setup({
     stepDeadline: ({ context }) => context.networkTimeoutMs + 3 * context.storageTimeoutMs,
     /** A clear: removeItem, then the read-back. */
     clearDeadline: ({ context }) => 2 * context.storageTimeoutMs,
+    /** One storage write. */
+    storageDeadline: ({ context }) => context.storageTimeoutMs,
   },
   actions: {
     answer: emit((_, params: { id: number; answer: CallAnswer }) => ({ type: 'answered' as const, id: params.id, answer: params.answer })),
@@ -174,10 +215,19 @@ export const authMachine = setup({
     joinSignOut: assign(({ context, event }) => {
       assertEvent(event, 'SIGN_OUT');
       const first = context.signOutWaiters.length === 0;
-      return { signOutWaiters: [...context.signOutWaiters, event.id], signOutGlobal: first ? event.global : context.signOutGlobal };
+      return {
+        signOutWaiters: [...context.signOutWaiters, event.id],
+        signOutGlobal: first ? event.global : context.signOutGlobal,
+        hostedUiSignOut: first ? (event.hostedUi ?? null) : context.hostedUiSignOut,
+      };
     }),
     answerSignOutWaiters: enqueueActions(({ context, enqueue }, outcome: SignOutOutcome) => {
       for (const id of context.signOutWaiters) enqueue.emit({ type: 'answered', id, answer: { kind: 'signOut', outcome } });
+      enqueue.assign({ signOutWaiters: [] });
+    }),
+    answerSignOutRedirecting: enqueueActions(({ context, enqueue }) => {
+      const logoutUrl = context.hostedUiSignOut?.logoutUrl ?? '';
+      for (const id of context.signOutWaiters) enqueue.emit({ type: 'answered', id, answer: { kind: 'signOutRedirecting', logoutUrl } });
       enqueue.assign({ signOutWaiters: [] });
     }),
 
@@ -211,6 +261,7 @@ export const authMachine = setup({
     sessionWaiters: [],
     signOutWaiters: [],
     signOutGlobal: false,
+    hostedUiSignOut: null,
     ...input,
   }),
   invoke: {
@@ -379,6 +430,16 @@ export const authMachine = setup({
               { type: 'answerRedirectSignIn', params: ({ event }) => event.output },
             ],
           },
+          // Back from /logout: the sign-out that went there is over, and its caller hears what it did.
+          {
+            guard: { type: 'isRedirectSignOut', params: ({ event }) => event.output },
+            target: 'signedOut',
+            actions: [
+              { type: 'recordSignOut', params: ({ event }) => signOutOfReturn(event.output) },
+              { type: 'answerSignInCaller', params: ({ event }) => ({ kind: 'signOut', outcome: signOutOfReturn(event.output) }) },
+              { type: 'announceSignedOut', params: ({ event }) => signOutOfReturn(event.output) },
+            ],
+          },
           { target: 'signedOut', actions: { type: 'answerSignInCaller', params: { kind: 'noRedirect' } } },
         ],
         onError: { target: 'signedOut', actions: redirectSignInFailed() },
@@ -408,7 +469,7 @@ export const authMachine = setup({
           on: { GET_SESSION: { actions: 'joinRefresh' } },
           invoke: {
             src: 'refreshTokens',
-            input: ({ context }) => ({ username: context.session?.username ?? '' }),
+            input: ({ context }) => ({ username: context.session?.username ?? '', signedInWith: context.session?.signedInWith ?? 'password' }),
             onDone: {
               target: 'active',
               actions: [
@@ -511,6 +572,18 @@ export const authMachine = setup({
           };
         },
         onDone: [
+          // The device is cleared; a hosted-UI session still has its cookie at the hosted UI.
+          {
+            guard: { type: 'canOpenLogout', params: ({ event }) => event.output },
+            target: 'recordingHostedUiSignOut',
+            actions: [{ type: 'recordSignOut', params: ({ event }) => event.output }, 'forgetSession', 'tellOutboxIntentsQueued'],
+          },
+          // No `oauth` here to build /logout from: the result says the cookie may live.
+          {
+            guard: { type: 'endsAtHostedUi', params: ({ event }) => event.output },
+            target: 'signedOut',
+            actions: [{ type: 'recordSignOut', params: ({ event }) => event.output }, 'forgetSession', 'tellOutboxIntentsQueued', ...hostedUiSignOutEnded(() => hostedUiErrors.notConfigured())],
+          },
           {
             guard: { type: 'isSignedOutLocally', params: ({ event }) => event.output },
             target: 'signedOut',
@@ -525,8 +598,70 @@ export const authMachine = setup({
         ],
       },
     },
+    // Layer 3: the device is cleared; what is left is the hosted UI's cookie, which only /logout ends.
+    recordingHostedUiSignOut: {
+      on: duringHostedUiSignOut(),
+      invoke: {
+        src: 'recordHostedUiSignOut',
+        input: ({ context }) => ({ returnTo: context.hostedUiSignOut?.returnTo ?? '', outcome: acrossNavigation(context.lastSignOut ?? COMPLETE) }),
+        onDone: 'openingLogout',
+        // Without the record, the return could not deliver the result: /logout is not opened, and the result says so.
+        onError: { target: 'signedOut', actions: hostedUiSignOutEnded(({ context, event }) => hostedUiErrors.notOpened(logoutUrlOf(context), toErrorInfo(event.error).message)) },
+      },
+      after: {
+        storageDeadline: { target: 'signedOut', actions: hostedUiSignOutEnded(({ context }) => hostedUiErrors.notOpened(logoutUrlOf(context), STORAGE_SILENT.message)) },
+      },
+    },
+    // Waits on the user, like openingHostedUi: a browser navigates at once; an auth session takes the time the user takes.
+    openingLogout: {
+      on: duringHostedUiSignOut(),
+      invoke: {
+        src: 'openLogout',
+        input: ({ context }) => ({ logoutUrl: logoutUrlOf(context), returnTo: context.hostedUiSignOut?.returnTo ?? '' }),
+        onDone: [
+          // The page goes away; handleRedirect() on the return delivers the result, and `signedOut` with it.
+          { guard: { type: 'isLogoutNavigating', params: ({ event }) => event.output }, target: 'signedOut', actions: 'answerSignOutRedirecting' },
+          { guard: { type: 'isLogoutReturned', params: ({ event }) => event.output }, target: 'signedOut', actions: signOutFinished(({ context }) => context.lastSignOut ?? COMPLETE) },
+          { target: 'signedOut', actions: hostedUiSignOutEnded(({ context }) => hostedUiErrors.cancelled(logoutUrlOf(context))) },
+        ],
+        onError: { target: 'signedOut', actions: hostedUiSignOutEnded(({ context, event }) => hostedUiErrors.notOpened(logoutUrlOf(context), toErrorInfo(event.error).message)) },
+      },
+    },
   },
 });
+
+const logoutUrlOf = (context: AuthContext): string => context.hostedUiSignOut?.logoutUrl ?? '';
+
+type OutcomeOf = (args: { context: AuthContext; event: { type: string; error?: unknown } }) => SignOutOutcome;
+
+const signOutOfReturn = (outcome: RedirectOutcome): SignOutOutcome => (outcome.kind === 'signedOut' ? outcome.outcome : COMPLETE);
+
+/** A sign-out is over: its outcome recorded, its callers answered, and `signedOut` announced. */
+function signOutFinished(outcome: OutcomeOf) {
+  return [
+    { type: 'recordSignOut' as const, params: outcome },
+    { type: 'answerSignOutWaiters' as const, params: outcome },
+    { type: 'announceSignedOut' as const, params: outcome },
+  ];
+}
+
+/** Layer 3 did not end: the outcome so far, partial with `hostedUiError`. */
+function hostedUiSignOutEnded(error: (args: { context: AuthContext; event: { type: string; error?: unknown } }) => HostedUiSignOutError) {
+  return signOutFinished((args) => withHostedUiError(args.context.lastSignOut ?? COMPLETE, error(args)));
+}
+
+/** While the hosted UI's sign-out runs: nobody is signed in here (the device is cleared); a sign-in waits for it to end. */
+function duringHostedUiSignOut() {
+  return {
+    SIGN_IN: { actions: refuse('signOutInProgress') },
+    SIGN_IN_WITH_REDIRECT: { actions: refuse('signOutInProgress') },
+    CONFIRM_SIGN_IN: { actions: refuse('noPendingChallenge') },
+    GET_SESSION: { actions: 'answerSession' as const },
+    // An auth session delivers its own return; a URL handed in meanwhile is none of this flow's.
+    HANDLE_REDIRECT: { actions: 'answerNoRedirect' as const },
+    SIGN_OUT: { actions: 'joinSignOut' as const },
+  };
+}
 
 /** A refusal of the call being handled, with the typed error REFUSALS names (static, so docs/calls.md can read it). */
 function refuse(refusal: Refusal) {

@@ -48,6 +48,8 @@ export type CallAnswer =
   | { readonly kind: 'session'; readonly username: string; readonly expiresAt: number }
   | { readonly kind: 'noSession' }
   | { readonly kind: 'signOut'; readonly outcome: SignOutOutcome }
+  /** signOut() of a hosted-UI session: the device is cleared and the page is navigating to /logout; handleRedirect() on its return has the result. */
+  | { readonly kind: 'signOutRedirecting'; readonly logoutUrl: string }
   | { readonly kind: 'flush'; readonly report: DrainReport }
   | { readonly kind: 'refused'; readonly error: ErrorInfo };
 
@@ -57,11 +59,18 @@ export type SessionCall =
   | { type: 'CONFIRM_SIGN_IN'; id: number; credential: string; userAttributes: Readonly<Record<string, string>> }
   /** `at` is the caller's clock (epoch ms), so "expiring" is decided by a pure guard. */
   | { type: 'GET_SESSION'; id: number; forceRefresh: boolean; at: number }
-  | { type: 'SIGN_OUT'; id: number; global: boolean }
+  /** `hostedUi`: where a hosted-UI session's /logout goes and returns (absent: no `oauth` configured). */
+  | { type: 'SIGN_OUT'; id: number; global: boolean; hostedUi?: HostedUiSignOutTarget }
   /** A sign-in through the hosted UI. `customState` is app data returned after the round trip (not a secret). */
   | ({ type: 'SIGN_IN_WITH_REDIRECT'; id: number } & RedirectSignInInput)
   /** `credential`: vault reference to the URL the hosted UI returned to (it carries a one-time code). */
   | { type: 'HANDLE_REDIRECT'; id: number; credential: string };
+
+/** The /logout URL of a sign-out and the sign-out URL it returns to; no secret in either. */
+export interface HostedUiSignOutTarget {
+  readonly logoutUrl: string;
+  readonly returnTo: string;
+}
 
 export interface RedirectSignInInput {
   readonly provider?: string;
@@ -73,8 +82,14 @@ export interface RedirectSignInInput {
 /** What opening the hosted UI led to. */
 export type OpenedHostedUi = { readonly kind: 'navigating' } | { readonly kind: 'returned'; readonly credential: string } | { readonly kind: 'cancelled' };
 
-/** What a return from the hosted UI led to. */
-export type RedirectOutcome = { readonly kind: 'signedIn'; readonly session: SessionSummary; readonly customState?: string } | { readonly kind: 'none' };
+/** What opening /logout led to: the page is navigating, the auth session came back to the sign-out URL, or the user closed it. */
+export type OpenedLogout = { readonly kind: 'navigating' } | { readonly kind: 'returned' } | { readonly kind: 'cancelled' };
+
+/** What a return from the hosted UI led to: a sign-in finished, a sign-out at /logout finished (with what it did), or neither. */
+export type RedirectOutcome =
+  | { readonly kind: 'signedIn'; readonly session: SessionSummary; readonly customState?: string }
+  | { readonly kind: 'signedOut'; readonly outcome: SignOutOutcome }
+  | { readonly kind: 'none' };
 
 /** The calls the outbox machine answers. */
 export type OutboxCall =
@@ -102,6 +117,8 @@ export interface AuthContext {
   readonly signOutWaiters: readonly number[];
   /** What the first of them asked for: the sign-out they share is global. */
   readonly signOutGlobal: boolean;
+  /** And where a hosted-UI session's /logout goes (the first caller's). */
+  readonly hostedUiSignOut: HostedUiSignOutTarget | null;
   readonly networkTimeoutMs: number;
   readonly storageTimeoutMs: number;
   readonly refreshSkewMs: number;

@@ -15,6 +15,20 @@ export interface SessionSummary {
   readonly revocable: boolean;
   /** When the access token expires, in epoch milliseconds. */
   readonly expiresAt: number;
+  /** How the session was created, as the store recorded it at sign-in: a hosted-UI session also has the `cognito` cookie to end. */
+  readonly signedInWith: SignInMethod;
+}
+
+/** How a session was created: signIn() (SRP or password), or the hosted UI (managed login). */
+export type SignInMethod = 'password' | 'hostedUi';
+
+/**
+ * Layer 3 did not end: the hosted UI's `cognito` cookie may still live in that browser (up to an
+ * hour), so the next hosted-UI sign-in there would go through without a password. `logoutUrl` is
+ * the exact /logout URL that ends it; absent only when no `oauth` is configured to build it from.
+ */
+export interface HostedUiSignOutError extends ErrorInfo {
+  readonly logoutUrl?: string;
 }
 
 /**
@@ -22,7 +36,7 @@ export interface SessionSummary {
  * the app (retrySignOut(result): the failure was retryable but nothing queued it), or nothing (no
  * retry can help, e.g. token revocation is off on the app client).
  */
-export type FinishedBy = 'outbox' | 'retrySignOut' | 'nothing';
+export type FinishedBy = 'outbox' | 'retrySignOut' | 'nothing' | 'openLogoutUrl';
 
 /**
  * How a sign-out flow ended, before the public API attaches retry tokens. `intentId` names the
@@ -30,7 +44,15 @@ export type FinishedBy = 'outbox' | 'retrySignOut' | 'nothing';
  */
 export type SignOutOutcome =
   | { readonly type: 'complete'; readonly intentId?: string }
-  | { readonly type: 'partial'; readonly globalSignOutError?: ErrorInfo; readonly revokeTokenError?: ErrorInfo; readonly finishedBy: FinishedBy; readonly intentId?: string }
+  | {
+      readonly type: 'partial';
+      readonly globalSignOutError?: ErrorInfo;
+      readonly revokeTokenError?: ErrorInfo;
+      /** Layer 3 (the hosted UI's cookie) did not end. */
+      readonly hostedUiError?: HostedUiSignOutError;
+      readonly finishedBy: FinishedBy;
+      readonly intentId?: string;
+    }
   | {
       readonly type: 'failed';
       readonly error: ErrorInfo;
@@ -77,4 +99,12 @@ export const ErrorNames = {
   oauthStateMismatch: 'OAuthStateMismatch',
   /** The hosted UI or its identity provider answered with an OAuth error, or the code was refused. */
   oauthError: 'OAuthError',
+  /** signOut({ redirectUrl }) named a URL that is not one of `oauth.redirectSignOut`: nothing was done. */
+  signOutUrlNotAllowed: 'SignOutUrlNotAllowed',
+  /** The user closed the hosted UI's sign-out (an auth session) before it came back: the cookie may live. */
+  hostedUiSignOutCancelled: 'HostedUiSignOutCancelled',
+  /** /logout could not be opened: the opener failed, none is available, or its pending record could not be written. */
+  hostedUiSignOutNotOpened: 'HostedUiSignOutNotOpened',
+  /** A hosted-UI session signed out by an instance with no `oauth` config: /logout cannot be built. */
+  hostedUiNotConfigured: 'HostedUiNotConfigured',
 } as const;

@@ -10,6 +10,7 @@ import { startAuthRuntime, type AuthActor } from './authRuntime.js';
 import type { ResolvedConfig } from './config.js';
 import { AuthConfigError, AuthInternalError, AuthStoppedError, AuthValidationError, StorageError, toAuthError } from './errors.js';
 import { browserOpener } from './oauthConfig.js';
+import { logoutUrl } from '../services/cognito/hostedUi.js';
 import { listen, type AuthHubEvent, type AuthHubEventType } from './events.js';
 import { challengeStep, COMPLETE, NO_SESSION, REDIRECTING, SIGNED_IN, toSignOutResult, type AuthSession, type HandledRedirect, type RedirectSignInResult, type SignInResult, type SignOutResult } from './results.js';
 import {
@@ -40,9 +41,12 @@ export interface Auth {
    * verifier) in `storage`, then opens the hosted UI with `oauth.opener` (in a browser: navigates).
    */
   signInWithRedirect(options?: SignInWithRedirectOptions): Promise<RedirectSignInResult>;
-  /** Finishes a sign-in that returned from the hosted UI (call it on page load); any other URL: `{ type: 'none' }`. */
+  /** Finishes a sign-in that returned from the hosted UI, or a sign-out that returned from /logout (call it on page load); any other URL: `{ type: 'none' }`. */
   handleRedirect(url?: string): Promise<HandledRedirect>;
-  /** Signs out, bounded in time. Never rejects for network reasons: see SignOutResult. */
+  /**
+   * Signs out, bounded in time. Never rejects for network reasons: see SignOutResult. A hosted-UI
+   * session then visits /logout with the opener (a browser navigates: `redirecting`).
+   */
   signOut(options?: SignOutOptions): Promise<SignOutResult>;
   /** Runs the sign-out chart again over the tokens a partial result carries. */
   retrySignOut(result: SignOutResult): Promise<SignOutResult>;
@@ -111,7 +115,7 @@ export function createAuthCore(settings: ResolvedConfig, cognito: CognitoService
   const toSignOut = (answer: CallAnswer): SignOutResult => {
     if (answer.kind !== 'signOut') return refused(answer);
     const { outcome } = answer;
-    let result = results.get(outcome);
+    let result: SignOutResult | undefined = results.get(outcome);
     if (!result) {
       result = toSignOutResult(outcome, outcome.intentId === undefined ? undefined : outbox.takeTokens(outcome.intentId));
       results.set(outcome, result);
@@ -163,9 +167,17 @@ export function createAuthCore(settings: ResolvedConfig, cognito: CognitoService
       const answer = await ask('handleRedirect', { type: 'HANDLE_REDIRECT', credential }).finally(() => vault.discard(credential));
       if (answer.kind === 'noRedirect') return { type: 'none' } as HandledRedirect;
       if (answer.kind === 'signedIn') return { type: 'signedIn', ...(answer.customState !== undefined && { customState: answer.customState }) } as HandledRedirect;
+      if (answer.kind === 'signOut') return { type: 'signedOut', result: toSignOutResult(answer.outcome, undefined) } as HandledRedirect;
       return refused(answer);
     }),
-    signOut: method((options) => ask('signOut', { type: 'SIGN_OUT', global: validateSignOut(options).global }).then(toSignOut)),
+    signOut: method(async (options) => {
+      const { oauth } = settings;
+      const { global, returnTo } = validateSignOut(options, oauth?.redirectSignOut);
+      const hostedUi = oauth && returnTo !== undefined ? { logoutUrl: logoutUrl({ domain: oauth.domain, clientId: settings.clientId, logoutUri: returnTo }), returnTo } : undefined;
+      const answer = await ask('signOut', { type: 'SIGN_OUT', global, ...(hostedUi && { hostedUi }) });
+      if (answer.kind === 'signOutRedirecting') return { type: 'redirecting', signedOutLocally: true, logoutUrl: answer.logoutUrl } as SignOutResult;
+      return toSignOut(answer);
+    }),
     retrySignOut: method(async (result) => {
       const partial = validateRetry(result);
       if (!partial) return COMPLETE;
@@ -197,6 +209,11 @@ export function createAuthCore(settings: ResolvedConfig, cognito: CognitoService
 function validateRetry(result: unknown): Extract<SignOutResult, { type: 'partial' }> | null {
   const type = typeof result === 'object' && result !== null ? (result as { type?: unknown }).type : undefined;
   if (type === 'complete') return null;
+  if (type === 'redirecting') throw new AuthValidationError('result', "is 'redirecting': the page is on its way to /logout, and handleRedirect() on its return has the result");
+  if (type === 'partial') {
+    const { globalSignOutError, revokeTokenError } = result as Extract<SignOutResult, { type: 'partial' }>;
+    if (!globalSignOutError && !revokeTokenError) throw new AuthValidationError('result', "has only a hostedUiError: the server calls are done; open result.hostedUiError.logoutUrl to end the hosted UI's cookie");
+  }
   if (type === 'failed') throw new AuthValidationError('result', "is 'failed': the session is still on this device, so call signOut() again rather than retrySignOut()");
   if (type !== 'partial') throw new AuthValidationError('result', 'must be a SignOutResult returned by signOut()');
   return result as Extract<SignOutResult, { type: 'partial' }>;

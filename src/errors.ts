@@ -53,7 +53,12 @@ export class UnexpectedResponseError extends AuthError {}
  */
 export class StorageError extends AuthError {}
 
-/** A sign-in with the hosted UI did not finish: RedirectSignInCancelled, OAuthStateMismatch, OAuthError (the provider or the code exchange refused). */
+/**
+ * The hosted UI: a sign-in with it did not finish (RedirectSignInCancelled, OAuthStateMismatch,
+ * OAuthError: the provider or the code exchange refused), or signOut() was given a redirectUrl
+ * that is not one of oauth.redirectSignOut (SignOutUrlNotAllowed). The layer-3 names of a partial
+ * sign-out (HostedUiSignOutCancelled, HostedUiSignOutNotOpened, HostedUiNotConfigured) map here too.
+ */
 export class HostedUiError extends AuthError {}
 
 /** The statechart itself failed (a bug in authchart, or an actor an app provided that broke its contract). */
@@ -79,7 +84,15 @@ const STATE_ERRORS = new Set<string>([
 ]);
 const UNREACHABLE = new Set<string>([ErrorNames.network, ErrorNames.timeout, ErrorNames.notSent, 'AbortError']);
 const UNEXPECTED = new Set<string>([ErrorNames.unexpectedResponse, ErrorNames.redirect, 'TokensFromAnotherPool', 'Unknown', 'Error', 'ActorNotProvided']);
-const HOSTED_UI = new Set<string>([ErrorNames.redirectSignInCancelled, ErrorNames.oauthStateMismatch, ErrorNames.oauthError]);
+const HOSTED_UI = new Set<string>([
+  ErrorNames.redirectSignInCancelled,
+  ErrorNames.oauthStateMismatch,
+  ErrorNames.oauthError,
+  ErrorNames.signOutUrlNotAllowed,
+  ErrorNames.hostedUiSignOutCancelled,
+  ErrorNames.hostedUiSignOutNotOpened,
+  ErrorNames.hostedUiNotConfigured,
+]);
 const STORAGE = new Set<string>([ErrorNames.storage, ErrorNames.corruptSession, 'StaleWriteError']);
 
 /** The AuthError subclass for a failure the statechart recorded as { name, message }. */

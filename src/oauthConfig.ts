@@ -15,8 +15,11 @@ export interface OAuthConfig {
   readonly domain: string;
   /** Where the hosted UI returns after sign-in: one of the app client's callback URLs. */
   readonly redirectSignIn: string;
-  /** Where /logout returns after sign-out: one of the app client's sign-out URLs. */
-  readonly redirectSignOut: string;
+  /**
+   * Where /logout returns after sign-out: one of the app client's sign-out URLs, or several (the
+   * first is the default; signOut({ redirectUrl }) picks another, and may name only these).
+   */
+  readonly redirectSignOut: string | readonly string[];
   /** Default ['openid', 'email', 'profile', 'aws.cognito.signin.user.admin'] (the last lets a global sign-out work). */
   readonly scopes?: readonly string[];
   /** Default: `window.location.assign` in a browser; required elsewhere. */
@@ -26,7 +29,8 @@ export interface OAuthConfig {
 export interface ResolvedOAuth {
   readonly domain: string;
   readonly redirectSignIn: string;
-  readonly redirectSignOut: string;
+  /** At least one; the first is signOut()'s default. */
+  readonly redirectSignOut: readonly string[];
   readonly scopes: readonly string[];
   readonly opener?: AuthOpener;
 }
@@ -51,6 +55,12 @@ function url(value: unknown, field: string, { customScheme }: { customScheme: bo
   return value;
 }
 
+function signOutUrls(value: unknown): string[] {
+  const list = Array.isArray(value) ? value : [value];
+  if (list.length === 0) throw new AuthConfigError('oauth.redirectSignOut', 'must be a URL or a non-empty array of URLs');
+  return list.map((item) => url(item, 'oauth.redirectSignOut', { customScheme: true }));
+}
+
 export function resolveOAuth(value: unknown): ResolvedOAuth | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== 'object' || value === null) throw new AuthConfigError('oauth', 'must be an object { domain, redirectSignIn, redirectSignOut, scopes?, opener? }');
@@ -63,7 +73,7 @@ export function resolveOAuth(value: unknown): ResolvedOAuth | undefined {
   return {
     domain: url(o.domain, 'oauth.domain', { customScheme: false }).replace(/\/+$/, ''),
     redirectSignIn: url(o.redirectSignIn, 'oauth.redirectSignIn', { customScheme: true }),
-    redirectSignOut: url(o.redirectSignOut, 'oauth.redirectSignOut', { customScheme: true }),
+    redirectSignOut: signOutUrls(o.redirectSignOut),
     scopes: scopes as string[],
     ...(o.opener !== undefined && { opener: o.opener as AuthOpener }),
   };

@@ -1,5 +1,5 @@
 import type { ChallengeSummary } from '../machines/authMachine.js';
-import type { ErrorInfo, FinishedBy, SignOutOutcome } from '../machines/types.js';
+import type { ErrorInfo, FinishedBy, HostedUiSignOutError, SignOutOutcome } from '../machines/types.js';
 import type { IntentTokens } from '../services/storage/signOutOutbox.js';
 
 /** A failed call: Cognito's exception name (kept as sent) or NetworkError, TimeoutError, …. */
@@ -19,12 +19,25 @@ export type SignOutResult =
       readonly globalSignOutError?: SignOutError & { readonly accessToken: string; readonly refreshToken?: string };
       readonly revokeTokenError?: SignOutError & { readonly refreshToken: string };
       /**
+       * Layer 3: a hosted-UI session's `cognito` cookie may still live in the browser that signed
+       * in (HostedUiSignOutCancelled, HostedUiSignOutNotOpened, HostedUiNotConfigured). Opening
+       * `logoutUrl` there ends it. The other layers are as the rest of the result says.
+       */
+      readonly hostedUiError?: HostedUiSignOutError;
+      /**
        * What will finish it: 'outbox' (queued; retried with backoff, at the next start, and on
        * flushRevocations()), 'retrySignOut' (retryable, but nothing queued it: call retrySignOut),
-       * or 'nothing' (no retry can help, e.g. revocation is off on the app client).
+       * 'nothing' (no retry can help, e.g. revocation is off on the app client), or
+       * 'openLogoutUrl' (only the hosted UI's cookie is left: open hostedUiError.logoutUrl).
        */
       readonly finishedBy: FinishedBy;
     }
+  /**
+   * A hosted-UI session: this device is cleared and the server calls are done; the page is on its
+   * way to `logoutUrl` (the hosted UI's /logout). handleRedirect() on the return resolves with the
+   * whole result, and `signedOut` is emitted then.
+   */
+  | { readonly type: 'redirecting'; readonly signedOutLocally: true; readonly logoutUrl: string }
   | { readonly type: 'failed'; readonly signedOutLocally: false; readonly error: SignOutError };
 
 /** Where a sign-in stands, in Amplify's shape so that Amplify users can move over. */
@@ -42,8 +55,15 @@ export type SignInStep = SignInResult['nextStep']['signInStep'];
 /** signInWithRedirect(): signed in (an auth-session opener came back), or the page is on its way to the hosted UI. */
 export type RedirectSignInResult = SignInResult | { readonly isSignedIn: false; readonly nextStep: { readonly signInStep: 'REDIRECTING' } };
 
-/** handleRedirect(): a return from the hosted UI signed the user in, or the URL was none of authchart's. */
-export type HandledRedirect = { readonly type: 'signedIn'; readonly customState?: string } | { readonly type: 'none' };
+/**
+ * handleRedirect(): a return from the hosted UI signed the user in; or a return from /logout ended
+ * a sign-out (`result` is what every layer came to; after the navigation it carries no retry
+ * tokens: what the outbox holds it still finishes); or the URL was none of authchart's.
+ */
+export type HandledRedirect =
+  | { readonly type: 'signedIn'; readonly customState?: string }
+  | { readonly type: 'signedOut'; readonly result: Exclude<SignOutResult, { type: 'redirecting' }> }
+  | { readonly type: 'none' };
 
 export const REDIRECTING: RedirectSignInResult = Object.freeze({ isSignedIn: false, nextStep: Object.freeze({ signInStep: 'REDIRECTING' }) });
 
@@ -74,13 +94,13 @@ export interface AuthSession {
 
 export const NO_SESSION: AuthSession = Object.freeze({});
 
-export const COMPLETE: SignOutResult = Object.freeze({ type: 'complete', signedOutLocally: true });
+export const COMPLETE: Extract<SignOutResult, { type: 'complete' }> = Object.freeze({ type: 'complete', signedOutLocally: true });
 
 /** Attaches the flow's tokens to the failed calls of a machine outcome. */
-export function toSignOutResult(outcome: SignOutOutcome, tokens: IntentTokens | undefined): SignOutResult {
+export function toSignOutResult(outcome: SignOutOutcome, tokens: IntentTokens | undefined): Exclude<SignOutResult, { type: 'redirecting' }> {
   if (outcome.type === 'complete') return COMPLETE;
   if (outcome.type === 'failed') return { type: 'failed', signedOutLocally: false, error: { name: outcome.error.name, message: outcome.error.message } };
-  const { globalSignOutError, revokeTokenError, finishedBy } = outcome;
+  const { globalSignOutError, revokeTokenError, hostedUiError, finishedBy } = outcome;
   const refreshToken = tokens?.refreshToken ?? '';
   return {
     type: 'partial',
@@ -89,6 +109,7 @@ export function toSignOutResult(outcome: SignOutOutcome, tokens: IntentTokens | 
       globalSignOutError: { ...globalSignOutError, accessToken: tokens?.accessToken ?? '', ...(!revokeTokenError && finishedBy === 'outbox' && tokens?.refreshToken && { refreshToken }) },
     }),
     ...(revokeTokenError && { revokeTokenError: { ...revokeTokenError, refreshToken } }),
+    ...(hostedUiError && { hostedUiError }),
     finishedBy,
   };
 }

@@ -1,4 +1,5 @@
-import { AuthValidationError } from './errors.js';
+import { ErrorNames } from '../machines/types.js';
+import { AuthValidationError, HostedUiError } from './errors.js';
 
 export interface SignInOptions {
   readonly username: string;
@@ -16,6 +17,11 @@ export interface ConfirmSignInOptions {
 export interface SignOutOptions {
   /** Also sign out of every device with GlobalSignOut. Default false. */
   readonly global?: boolean;
+  /**
+   * For a hosted-UI session: where /logout returns. One of `oauth.redirectSignOut` exactly
+   * (default its first); any other URL rejects with SignOutUrlNotAllowed before anything is done.
+   */
+  readonly redirectUrl?: string;
 }
 
 export interface SignInWithRedirectOptions {
@@ -66,10 +72,21 @@ export function validateConfirmSignIn(input: unknown): { challengeResponse: stri
 }
 
 /** Checks signOut()'s argument, throwing AuthValidationError. */
-export function validateSignOut(options: unknown): { global: boolean } {
-  const { global = false } = objectOrUndefined(options, 'signOut options', '{ global: true }');
+/**
+ * Checks signOut()'s argument, throwing AuthValidationError; a `redirectUrl` that is not one of
+ * `allowed` (oauth.redirectSignOut) is a HostedUiError named SignOutUrlNotAllowed, thrown before
+ * anything is sent or cleared. `returnTo` is the sign-out URL /logout will return to, if any.
+ */
+export function validateSignOut(options: unknown, allowed: readonly string[] = []): { global: boolean; returnTo?: string } {
+  const { global = false, redirectUrl } = objectOrUndefined(options, 'signOut options', '{ global: true }');
   if (typeof global !== 'boolean') throw new AuthValidationError('global', 'must be a boolean');
-  return { global };
+  if (redirectUrl === undefined) return { global, ...(allowed[0] !== undefined && { returnTo: allowed[0] }) };
+  if (typeof redirectUrl !== 'string') throw new AuthValidationError('redirectUrl', 'must be a string: one of oauth.redirectSignOut');
+  if (!allowed.includes(redirectUrl)) {
+    const why = allowed.length === 0 ? 'no oauth.redirectSignOut is configured' : `it is not one of oauth.redirectSignOut (${allowed.length} configured)`;
+    throw new HostedUiError(ErrorNames.signOutUrlNotAllowed, `signOut() was given a redirectUrl that ${why}: nothing was sent or cleared, and the user is still signed in`);
+  }
+  return { global, returnTo: redirectUrl };
 }
 
 /** Checks getSession()'s argument, throwing AuthValidationError. */

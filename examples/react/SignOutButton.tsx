@@ -9,6 +9,7 @@ const PHASE_TEXT: Record<SignOutPhase, string> = {
   invalidatingSessions: 'Signing out everywhere…',
   revokingAfterGlobalFailure: 'Signing out… (could not reach your other devices; securing this one)',
   clearingDevice: 'Signing out… (clearing this device)',
+  leavingHostedUi: 'Signing out of the sign-in page…',
 };
 
 /** One sentence for an outcome. Error names only: never a token, never the raw result. */
@@ -18,10 +19,15 @@ export function describeSignOut(summary: SignOutSummary): string {
       return 'You are signed out.';
     case 'failed':
       return `We could not sign you out on this device (${summary.name}). Try again.`;
+    case 'redirecting':
+      return 'Signed out on this device. Signing you out of the sign-in page…';
     case 'partial': {
-      const names = summary.failed.map(({ call, name }) => `${call}: ${name}`).join(', ');
-      const others = summary.failed.some(({ call }) => call === 'GlobalSignOut') ? ' Your other devices may still be signed in.' : '';
-      return `Signed out on this device. The server did not confirm it (${names}).${others}`;
+      const server = summary.failed.filter(({ call }) => call !== '/logout');
+      const names = server.map(({ call, name }) => `${call}: ${name}`).join(', ');
+      const unconfirmed = server.length > 0 ? ` The server did not confirm it (${names}).` : '';
+      const others = server.some(({ call }) => call === 'GlobalSignOut') ? ' Your other devices may still be signed in.' : '';
+      const page = server.length < summary.failed.length ? ' The sign-in page may still remember you in this browser.' : '';
+      return `Signed out on this device.${unconfirmed}${others}${page}`;
     }
   }
 }
@@ -30,12 +36,14 @@ export function describeSignOut(summary: SignOutSummary): string {
 export function summarizeResult(result: SignOutResult): SignOutSummary {
   if (result.type === 'failed') return { type: 'failed', name: result.error.name };
   if (result.type === 'complete') return { type: 'complete' };
+  if (result.type === 'redirecting') return { type: 'redirecting' };
   // Error names only; finishedBy says who finishes it (the outbox, a retrySignOut(), or nothing).
   return summarizeSignOut({
     type: 'partial',
     finishedBy: result.finishedBy,
     ...(result.globalSignOutError && { globalSignOutError: { name: result.globalSignOutError.name, message: result.globalSignOutError.message } }),
     ...(result.revokeTokenError && { revokeTokenError: { name: result.revokeTokenError.name, message: result.revokeTokenError.message } }),
+    ...(result.hostedUiError && { hostedUiError: { name: result.hostedUiError.name, message: result.hostedUiError.message } }),
   });
 }
 

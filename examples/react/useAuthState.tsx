@@ -19,13 +19,15 @@ export type AuthView =
   | { readonly status: 'signingOut'; readonly phase: SignOutPhase };
 
 /** Where a running sign-out is, from the `signOut` child statechart. */
-export type SignOutPhase = 'starting' | 'revoking' | 'invalidatingSessions' | 'revokingAfterGlobalFailure' | 'clearingDevice';
+export type SignOutPhase = 'starting' | 'revoking' | 'invalidatingSessions' | 'revokingAfterGlobalFailure' | 'clearingDevice' | 'leavingHostedUi';
 
 /** A sign-out outcome without tokens: what a UI may keep and show. */
 export type SignOutSummary =
   | { readonly type: 'complete' }
-  | { readonly type: 'partial'; readonly failed: ReadonlyArray<{ readonly call: 'GlobalSignOut' | 'RevokeToken'; readonly name: string }> }
-  | { readonly type: 'failed'; readonly name: string };
+  | { readonly type: 'partial'; readonly failed: ReadonlyArray<{ readonly call: 'GlobalSignOut' | 'RevokeToken' | '/logout'; readonly name: string }> }
+  | { readonly type: 'failed'; readonly name: string }
+  /** The page is on its way to the hosted UI's /logout; handleRedirect() has the rest. */
+  | { readonly type: 'redirecting' };
 
 /** Drops everything but the names: works on a SignOutResult (which carries retry tokens) and on the machine's outcome. */
 export function summarizeSignOut(outcome: SignOutOutcome): SignOutSummary {
@@ -35,9 +37,10 @@ export function summarizeSignOut(outcome: SignOutOutcome): SignOutSummary {
     case 'failed':
       return { type: 'failed', name: outcome.error.name };
     case 'partial': {
-      const failed: Array<{ call: 'GlobalSignOut' | 'RevokeToken'; name: string }> = [];
+      const failed: Array<{ call: 'GlobalSignOut' | 'RevokeToken' | '/logout'; name: string }> = [];
       if (outcome.globalSignOutError) failed.push({ call: 'GlobalSignOut', name: outcome.globalSignOutError.name });
       if (outcome.revokeTokenError) failed.push({ call: 'RevokeToken', name: outcome.revokeTokenError.name });
+      if (outcome.hostedUiError) failed.push({ call: '/logout', name: outcome.hostedUiError.name });
       return { type: 'partial', failed };
     }
   }
@@ -54,6 +57,7 @@ export function toAuthView(snapshot: AuthSnapshot): AuthView {
   if (snapshot.matches('awaitingSmsCode')) return { status: 'awaitingCode', method: 'SMS' };
   if (snapshot.matches('awaitingNewPassword')) return { status: 'awaitingNewPassword' };
   if (snapshot.matches('signingOut')) return { status: 'signingOut', phase: 'starting' };
+  if (snapshot.matches('recordingHostedUiSignOut') || snapshot.matches('openingLogout')) return { status: 'signingOut', phase: 'leavingHostedUi' };
   if (snapshot.matches('revokedButStored')) return { status: 'revokedButStored', signOutFailed: lastSignOut?.type === 'failed' ? lastSignOut.error : null };
   if (snapshot.matches('signedIn')) {
     // Back in signedIn after a sign-out: it was `failed` (the server calls failed and the storage could not be cleared).

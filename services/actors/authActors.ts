@@ -1,7 +1,7 @@
 import { fromPromise } from 'xstate';
 import { resolverOf, type ServicesSource } from './registry.js';
 import type { AnswerInput, SignInInput, SignInStepOutput } from '../../machines/authMachine.js';
-import type { SessionSummary } from '../../machines/types.js';
+import type { SessionSummary, SignInMethod } from '../../machines/types.js';
 import { ErrorNames } from '../../machines/types.js';
 import { CognitoCallError } from '../cognito/errors.js';
 import type { CognitoService } from '../cognito/types.js';
@@ -47,19 +47,19 @@ export function createAuthActors(services: ServicesSource<AuthServices>) {
     }),
     signIn: fromPromise<SignInStepOutput, SignInInput>(({ input, signal, system }) => createSignInFlow(servicesOf(system)).start(input, signal)),
     answerChallenge: fromPromise<SignInStepOutput, AnswerInput>(({ input, signal, system }) => createSignInFlow(servicesOf(system)).answer(input, signal)),
-    refreshTokens: fromPromise<SessionSummary, { username: string }>(async ({ input, signal, system }) => {
+    refreshTokens: fromPromise<SessionSummary, { username: string; signedInWith: SignInMethod }>(async ({ input, signal, system }) => {
       const { cognito, store, outbox } = servicesOf(system);
       const generation = await store.generation(); // from storage: another instance's sign-out changes it too
       const tokens = await store.load();
       if (!tokens?.refreshToken) throw new CognitoCallError(ErrorNames.refreshTokenMissing, 'The stored session has no refresh token');
       const fresh = await cognito.refreshTokens(tokens.refreshToken, input.username, signal);
-      const summary = summarizeSession(fresh);
+      const summary = summarizeSession(fresh, input.signedInWith);
       if (!summary) throw new CognitoCallError(ErrorNames.unexpectedResponse, 'REFRESH_TOKEN_AUTH returned an access token that is not a Cognito JWT');
       // Left refreshing (a sign-out began): these tokens must never be written back.
       if (signal.aborted) throw new CognitoCallError('AbortError', 'The refresh was abandoned');
       // Refused if any sign-out cleared the store meanwhile, or began one (its intent is in the outbox).
       const { refreshToken } = tokens;
-      await store.save(fresh, generation, async () => !(await outbox.holds({ refreshToken })));
+      await store.save(fresh, { expectedGeneration: generation, stillWanted: async () => !(await outbox.holds({ refreshToken })) });
       return summary;
     }),
     clearSession: fromPromise<void>(({ system }) => servicesOf(system).store.clear()),

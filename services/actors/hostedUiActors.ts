@@ -1,10 +1,11 @@
 import { fromPromise } from 'xstate';
-import type { OpenedHostedUi, RedirectOutcome, RedirectSignInInput } from '../../machines/authTypes.js';
-import { ErrorNames } from '../../machines/types.js';
+import type { OpenedHostedUi, OpenedLogout, RedirectOutcome, RedirectSignInInput } from '../../machines/authTypes.js';
+import { ErrorNames, type SignOutOutcome } from '../../machines/types.js';
 import { CognitoCallError } from '../cognito/errors.js';
 import { redact } from '../encoding/redact.js';
-import { authorizeUrl, createPkce, exchangeCode, parseRedirect, randomState } from '../cognito/hostedUi.js';
+import { authorizeUrl, createPkce, exchangeCode, isAt, parseRedirect, randomState } from '../cognito/hostedUi.js';
 import type { PendingSignInStore } from '../storage/pendingSignIn.js';
+import type { PendingSignOutStore, SignOutBeforeLogout } from '../storage/pendingSignOut.js';
 import type { SecretVault } from '../storage/secretVault.js';
 import { summarizeSession, type TokenStore } from '../storage/tokenStore.js';
 import { resolverOf, type ServicesSource } from './registry.js';
@@ -22,6 +23,8 @@ export interface HostedUiServices {
     readonly scopes: readonly string[];
     readonly opener?: (url: string, returnTo: string) => Promise<{ type: 'navigating' } | { type: 'returned'; url: string } | { type: 'cancelled' }>;
     readonly pending: PendingSignInStore;
+    /** The sign-out at /logout in flight (layer 3): where it returns, what it did so far. */
+    readonly pendingSignOut: PendingSignOutStore;
   };
 }
 
@@ -58,7 +61,7 @@ export function createHostedUiActors(services: ServicesSource<HostedUiServices>)
       const url = vault.take(input.credential);
       if (!hostedUi || url === undefined) return { kind: 'none' };
       const returned = parseRedirect(url, hostedUi.redirectSignIn);
-      if (returned.kind === 'none') return { kind: 'none' };
+      if (returned.kind === 'none') return signOutReturn(hostedUi.pendingSignOut, url);
       const pending = await hostedUi.pending.read();
       if (!pending || returned.state !== pending.state) {
         if (pending) await hostedUi.pending.clear().catch(() => {});
@@ -83,13 +86,46 @@ export function createHostedUiActors(services: ServicesSource<HostedUiServices>)
         ...(hostedUi.clientSecret !== undefined && { clientSecret: hostedUi.clientSecret }),
         ...(networkTimeoutMs !== undefined && { timeoutMs: networkTimeoutMs }),
       });
-      const session = summarizeSession(tokens);
+      const session = summarizeSession(tokens, 'hostedUi');
       if (!session) throw new CognitoCallError(ErrorNames.unexpectedResponse, 'The token endpoint returned an access token that is not a Cognito JWT');
       if (signal.aborted) throw new CognitoCallError('AbortError', 'The sign-in was abandoned before its tokens were stored');
-      await store.save(tokens);
+      await store.save(tokens, { signedInWith: 'hostedUi' });
       return { kind: 'signedIn', session, ...(pending.customState !== undefined && { customState: pending.customState }) };
     }),
+    recordHostedUiSignOut: fromPromise<void, { returnTo: string; outcome: SignOutBeforeLogout }>(async ({ input, system }) => {
+      const { hostedUi } = servicesOf(system);
+      if (!hostedUi) throw notConfigured();
+      await hostedUi.pendingSignOut.write({ returnTo: input.returnTo, outcome: input.outcome, createdAt: Date.now() });
+    }),
+    openLogout: fromPromise<OpenedLogout, { logoutUrl: string; returnTo: string }>(async ({ input, system }) => {
+      const { hostedUi } = servicesOf(system);
+      const opener = hostedUi?.opener;
+      if (!hostedUi || !opener) throw new CognitoCallError(ErrorNames.hostedUiSignOutNotOpened, 'no opener: outside a browser, pass oauth.opener');
+      // The record is for a return to this page; an auth session's answer comes back here instead.
+      const forget = () => hostedUi.pendingSignOut.clear().catch(() => {});
+      let opened: Awaited<ReturnType<typeof opener>>;
+      try {
+        opened = await opener(input.logoutUrl, input.returnTo);
+      } catch (error) {
+        await forget();
+        throw new CognitoCallError(ErrorNames.hostedUiSignOutNotOpened, redact(`the opener failed: ${error instanceof Error ? error.message : String(error)}`));
+      }
+      if (opened.type === 'navigating') return { kind: 'navigating' };
+      await forget();
+      if (opened.type === 'cancelled') return { kind: 'cancelled' };
+      if (isAt(opened.url, input.returnTo)) return { kind: 'returned' };
+      throw new CognitoCallError(ErrorNames.hostedUiSignOutNotOpened, 'the auth session came back to a URL that is not the sign-out URL');
+    }),
   };
+}
+
+/** A return from /logout: the sign-out recorded before the page went there, if `url` is where it returns. Else none. */
+async function signOutReturn(pending: PendingSignOutStore, url: string): Promise<RedirectOutcome> {
+  const record = await pending.read().catch(() => null);
+  if (!record || !isAt(url, record.returnTo)) return { kind: 'none' };
+  await pending.clear().catch(() => {});
+  const outcome: SignOutOutcome = record.outcome;
+  return { kind: 'signedOut', outcome };
 }
 
 function optional({ provider, prompt, loginHint }: RedirectSignInInput) {

@@ -37,7 +37,7 @@ export function createSignInFlow(services: { cognito: CognitoService; store: Tok
   }
   async function settle(step: AuthStep, username: string, signal: AbortSignal): Promise<SignInStepOutput> {
     if (step.kind === 'tokens') {
-      const session: SessionSummary | null = summarizeSession(step.tokens);
+      const session: SessionSummary | null = summarizeSession(step.tokens, 'password');
       if (!session) throw new CognitoCallError(ErrorNames.unexpectedResponse, 'Cognito returned an access token that is not a Cognito JWT');
       // The statechart gave up on this step (its deadline, or a stop): nothing may be stored now.
       if (signal.aborted) throw new CognitoCallError('AbortError', 'The sign-in was abandoned before its tokens were stored');

@@ -144,6 +144,23 @@ export type RedirectResult =
   | { readonly kind: 'error'; readonly error: string; readonly description?: string; readonly state?: string }
   | { readonly kind: 'none' };
 
+/** The URL of Cognito's `/logout` that clears the hosted UI's `cognito` cookie and returns to `logoutUri` (one of the client's sign-out URLs). */
+export function logoutUrl(o: { readonly domain: string; readonly clientId: string; readonly logoutUri: string }): string {
+  return `${trimDomain(o.domain)}/logout?${new URLSearchParams({ client_id: o.clientId, logout_uri: o.logoutUri }).toString()}`;
+}
+
+/** `url` is at `expected`: scheme, host, port and path compared, the query and fragment ignored. */
+export function isAt(url: string, expected: string): boolean {
+  try {
+    const at = new URL(url);
+    const want = new URL(expected);
+    // Not `origin`: it is 'null' for every custom scheme (myapp://callback), whatever the host.
+    return `${at.protocol}//${at.host}${at.pathname}` === `${want.protocol}//${want.host}${want.pathname}`;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * What the redirect back from `/oauth2/authorize` carries. 'none' when `url` is not at
  * `redirectUri` (scheme, host, port and path compared; the query ignored) or carries neither
@@ -151,17 +168,8 @@ export type RedirectResult =
  * caller must compare `state` with the one it sent before exchanging the code.
  */
 export function parseRedirect(url: string, redirectUri: string): RedirectResult {
-  let at: URL;
-  let expected: URL;
-  try {
-    at = new URL(url);
-    expected = new URL(redirectUri);
-  } catch {
-    return { kind: 'none' };
-  }
-  // Not `origin`: it is 'null' for every custom scheme (myapp://callback), whatever the host.
-  if (`${at.protocol}//${at.host}${at.pathname}` !== `${expected.protocol}//${expected.host}${expected.pathname}`) return { kind: 'none' };
-  const params = at.searchParams;
+  if (!isAt(url, redirectUri)) return { kind: 'none' };
+  const params = new URL(url).searchParams;
   const state = params.get('state');
   const error = params.get('error');
   if (error !== null) {

@@ -10,4 +10,6 @@ export const storageKeys = (clientId: string) => ({
   outbox: `authchart.${clientId}.revocationOutbox`,
   /** A sign-in with redirect (hosted UI) in flight: its state and PKCE verifier, until the redirect comes back. */
   pendingSignIn: `authchart.${clientId}.pendingSignIn`,
+  /** A sign-out at the hosted UI in flight: where /logout returns, and what the sign-out did so far (no token). */
+  pendingSignOut: `authchart.${clientId}.pendingSignOut`,
 });

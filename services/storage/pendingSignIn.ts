@@ -32,10 +32,16 @@ export interface PendingSignInStoreOptions {
   readonly now?: () => number;
 }
 
-/** A pending sign-in older than this is ignored: Cognito's code lives 5 minutes. */
+/** A pending sign-in (or sign-out at the hosted UI) older than this is ignored: Cognito's code lives 5 minutes. */
 export const PENDING_SIGN_IN_MAX_AGE_MS = 10 * 60_000;
 /** A record this far in the future is still accepted (clock adjustments); beyond, ignored. */
 const FUTURE_SKEW_MS = 60_000;
+
+/** A pending record written at `createdAt` still counts at `now`. */
+export function isFreshPending(createdAt: number, now: number): boolean {
+  const age = now - createdAt;
+  return age <= PENDING_SIGN_IN_MAX_AGE_MS && age >= -FUTURE_SKEW_MS;
+}
 
 /** The pending sign-in, in `storage` under `authchart.<clientId>.pendingSignIn`; calls bounded and in order. */
 export function createPendingSignInStore(storage: StorageLike, options: PendingSignInStoreOptions): PendingSignInStore {
@@ -58,9 +64,7 @@ export function createPendingSignInStore(storage: StorageLike, options: PendingS
       } catch {
         return null;
       }
-      if (!isPendingSignIn(value)) return null;
-      const age = now() - value.createdAt;
-      if (age > PENDING_SIGN_IN_MAX_AGE_MS || age < -FUTURE_SKEW_MS) return null;
+      if (!isPendingSignIn(value) || !isFreshPending(value.createdAt, now())) return null;
       return normalized(value);
     },
     async clear() {

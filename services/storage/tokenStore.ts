@@ -1,6 +1,6 @@
 import { factsOfClaims } from '../encoding/tokenFacts.js';
 import { storageKeys } from './keys.js';
-import type { SessionSummary } from '../../machines/types.js';
+import type { SessionSummary, SignInMethod } from '../../machines/types.js';
 import { CognitoCallError } from '../cognito/errors.js';
 import { readJwtClaims } from '../encoding/jwt.js';
 import type { StorageLike } from './storage.js';
@@ -37,8 +37,9 @@ export interface TokenStore {
   generation(): Promise<number>;
   /**
    * Writes the session, then reads it back (StorageError when the storage did not keep it as
-   * written). Without `expectedGeneration` (a sign-in) it starts a new generation. With it (a
-   * refresh) the write happens only if the stored session still has that generation, checked
+   * written). Without `expectedGeneration` (a sign-in) it starts a new generation, recorded as
+   * `signedInWith` (default 'password'). With it (a refresh) the write happens only if the stored
+   * session still has that generation, and keeps the way it was signed in with; checked
    * in the same turn as the write: a session cleared or replaced meanwhile, by this instance or
    * any other over the same storage, is never written back (StaleWriteError). Tokens of another
    * user pool or app client are refused before anything is written (CognitoCallError named
@@ -49,7 +50,7 @@ export interface TokenStore {
    * intent in the outbox before it clears, so a write made after that sees it, takes itself back,
    * and fails with StaleWriteError.
    */
-  save(tokens: SessionTokens, expectedGeneration?: number, stillWanted?: () => Promise<boolean>): Promise<void>;
+  save(tokens: SessionTokens, options?: SaveOptions): Promise<void>;
   /**
    * Removes the session (one key), then reads it back. Resolves once a read shows it gone. Else
    * rejects with ClearError: state 'kept' when a read proved the session still stored, 'unknown'
@@ -58,6 +59,15 @@ export interface TokenStore {
    * 2 × timeoutMs from the moment its turn comes.
    */
   clear(): Promise<void>;
+}
+
+export interface SaveOptions {
+  /** A refresh: write only if the stored session still has this generation. */
+  readonly expectedGeneration?: number;
+  /** Asked after a refresh's write: false takes it back (a sign-out began). */
+  readonly stillWanted?: () => Promise<boolean>;
+  /** A sign-in: how the session was created. Default 'password'. */
+  readonly signedInWith?: SignInMethod;
 }
 
 /** A write refused because the session was cleared or replaced after the writer started. */
@@ -98,6 +108,7 @@ export interface TokenStoreOptions {
 interface SessionRecord {
   readonly tokens: SessionTokens;
   readonly generation: number;
+  readonly signedInWith: SignInMethod;
 }
 
 /**
@@ -126,7 +137,7 @@ export function createTokenStore(storage: StorageLike, { clientId, userPoolId, t
     if (!record) return { corrupt: 'what is stored is not a session (bad JSON or missing tokens)' };
     const { tokens } = record;
     const claims = readJwtClaims(tokens.accessToken); // once per read: it is on every sign-out's path
-    const summary = claims && summarizeClaims(claims, tokens);
+    const summary = claims && summarizeClaims(claims, tokens, record.signedInWith);
     if (!summary) return { corrupt: 'the stored access token is not a Cognito JWT' };
     const mismatch = mismatchOf(claims, tokens.idToken, clientId, userPoolId);
     if (mismatch) return { corrupt: `the stored tokens belong to another app client or user pool: ${mismatch}` };
@@ -169,18 +180,17 @@ export function createTokenStore(storage: StorageLike, { clientId, userPoolId, t
       const raw = await readRaw();
       return (raw != null && parseRecord(raw)?.generation) || 0;
     },
-    async save(tokens, expected, stillWanted) {
+    async save(tokens, { expectedGeneration: expected, stillWanted, signedInWith = 'password' } = {}) {
       const mismatch = tokenMismatch(tokens, { clientId, userPoolId });
       if (mismatch) throw new CognitoCallError(TOKEN_MISMATCH, `Cognito returned tokens that are not for this app: ${mismatch}. Check userPoolId and userPoolClientId.`);
       await queue.step(2 * timeoutMs, async (turn) => {
-        let generation = newGeneration();
+        let record: SessionRecord = { tokens, generation: newGeneration(), signedInWith };
         if (expected !== undefined) {
           const raw = await getString(turn, 'read the session before writing it');
           const current = raw == null ? null : parseRecord(raw);
           if (!current || current.generation !== expected) throw new StaleWriteError('The session was cleared or replaced after this write began');
-          generation = expected;
+          record = { tokens, generation: expected, signedInWith: current.signedInWith };
         }
-        const record: SessionRecord = { tokens, generation };
         await turn.call('write the session', () => storage.setItem(key, serializeRecord(record)));
         await verifyWrite(turn, record, expected);
         if (!stillWanted || (await stillWanted())) return;
@@ -228,27 +238,31 @@ function newGeneration(): number {
   return 1 + Math.floor(Math.random() * 2 ** 52);
 }
 
-function serializeRecord({ tokens, generation }: SessionRecord): string {
-  return JSON.stringify({ version: 1, generation, ...tokens });
+function serializeRecord({ tokens, generation, signedInWith }: SessionRecord): string {
+  return JSON.stringify({ version: 1, generation, signedInWith, ...tokens });
 }
 
 function parseRecord(raw: string): SessionRecord | null {
   try {
     const value: unknown = JSON.parse(raw);
     if (typeof value !== 'object' || value === null) return null;
-    const { accessToken, idToken, refreshToken, generation } = value as Record<string, unknown>;
+    const { accessToken, idToken, refreshToken, generation, signedInWith } = value as Record<string, unknown>;
     if (typeof accessToken !== 'string' || typeof idToken !== 'string') return null;
     if (refreshToken !== undefined && typeof refreshToken !== 'string') return null;
     const tokens = { accessToken, idToken, ...(refreshToken !== undefined && { refreshToken }) };
-    // A session written before generations existed counts as generation 0.
-    return { tokens, generation: typeof generation === 'number' && Number.isSafeInteger(generation) && generation > 0 ? generation : 0 };
+    // A session written before generations existed counts as generation 0; before signedInWith, every sign-in was a password one.
+    return {
+      tokens,
+      generation: typeof generation === 'number' && Number.isSafeInteger(generation) && generation > 0 ? generation : 0,
+      signedInWith: signedInWith === 'hostedUi' ? 'hostedUi' : 'password',
+    };
   } catch {
     return null;
   }
 }
 
 function sameRecord(a: SessionRecord, b: SessionRecord): boolean {
-  return a.generation === b.generation && a.tokens.accessToken === b.tokens.accessToken && a.tokens.idToken === b.tokens.idToken && a.tokens.refreshToken === b.tokens.refreshToken;
+  return a.generation === b.generation && a.signedInWith === b.signedInWith && a.tokens.accessToken === b.tokens.accessToken && a.tokens.idToken === b.tokens.idToken && a.tokens.refreshToken === b.tokens.refreshToken;
 }
 
 /**
@@ -276,14 +290,14 @@ function mismatchOf(accessClaims: Record<string, unknown> | undefined, idToken: 
 }
 
 /** The non-secret facts about a session that the statechart may hold. Null for non-JWT tokens. */
-export function summarizeSession(tokens: SessionTokens): SessionSummary | null {
+export function summarizeSession(tokens: SessionTokens, signedInWith: SignInMethod): SessionSummary | null {
   const claims = readJwtClaims(tokens.accessToken);
-  return claims ? summarizeClaims(claims, tokens) : null;
+  return claims ? summarizeClaims(claims, tokens, signedInWith) : null;
 }
 
-function summarizeClaims(claims: Record<string, unknown>, tokens: SessionTokens): SessionSummary | null {
+function summarizeClaims(claims: Record<string, unknown>, tokens: SessionTokens, signedInWith: SignInMethod): SessionSummary | null {
   if (typeof claims.exp !== 'number') return null;
   const username = typeof claims.username === 'string' ? claims.username : readJwtClaims(tokens.idToken)?.['cognito:username'];
   if (typeof username !== 'string') return null;
-  return { username, revocable: factsOfClaims(claims).revocable, expiresAt: claims.exp * 1000 };
+  return { username, revocable: factsOfClaims(claims).revocable, expiresAt: claims.exp * 1000, signedInWith };
 }

@@ -11,7 +11,7 @@ import { startCognitoEmulator } from './emulator/start.js';
 import type { CognitoEmulator, CognitoEmulatorOptions, EmulatorFaults, EmulatorMfaType, Fault, FaultTarget, HostedUiClientOptions } from './emulator/types.js';
 import { isRetryable } from '../../machines/errorInfo.js';
 import { installGate } from './kit/gate.js';
-import { KIT_CALLBACK_URL, KIT_SIGN_OUT_URL, signInAtHostedUi } from './kit/hostedUi.js';
+import { KIT_CALLBACK_URL, KIT_SIGN_OUT_URL, signInAtHostedUi, signOutAtHostedUi } from './kit/hostedUi.js';
 import { createTestStorage, type StorageHold, type StorageMethod, type TestStorage } from './kit/storage.js';
 
 export type { StorageHold, StorageMethod, TestStorage } from './kit/storage.js';
@@ -171,6 +171,15 @@ export interface HeldRedirect extends HeldStorageCall<RedirectSignInResult> {
   readonly user: TestUser;
 }
 
+/** A signOut() of a hosted-UI session held in `openingLogout`: the kit's opener has the /logout URL and waits. */
+export interface HeldLogout {
+  readonly result: Promise<SignOutResult>;
+  /** The /logout URL the opener was given. */
+  readonly url: string;
+  /** Lets the opener visit /logout and come back. Settles as `result`. */
+  release(): Promise<SignOutResult>;
+}
+
 export type PartialSignOutResult = Extract<SignOutResult, { type: 'partial' }>;
 export type FailedSignOutResult = Extract<SignOutResult, { type: 'failed' }>;
 
@@ -223,6 +232,17 @@ export interface TestAuthStates {
    * the clear of the stored session held on the storage's removeItem. The fault is cleared once there.
    */
   endingSession: HeldSessionEnd;
+  /**
+   * Needs `hostedUi`. A user signed in through the hosted UI signs out: the device is cleared, and
+   * the write of the pending sign-out record (storage setItem of `authchart.<clientId>.pendingSignOut`)
+   * is held. release() lets it go on to /logout (the kit's opener follows it): `complete`.
+   */
+  recordingHostedUiSignOut: HeldStorageCall<SignOutResult>;
+  /**
+   * Needs `hostedUi`. The same sign-out with the kit's opener held on the /logout URL. release()
+   * lets the opener visit /logout and come back: `complete`.
+   */
+  openingLogout: HeldLogout;
   /** A local sign-out with RevokeToken blackholed: `signingOut`, child `signOut` in `callingCognito.revoking`. */
   revoking: HeldSignOut;
   /** A global sign-out with GlobalSignOut blackholed: child in `callingCognito.signingOutGlobally.invalidatingSessions`. */
@@ -271,6 +291,8 @@ export const TEST_AUTH_STATES: readonly TestAuthState[] = [
   'signingIn',
   'openingHostedUi',
   'completingRedirect',
+  'recordingHostedUiSignOut',
+  'openingLogout',
   'answeringChallenge',
   'signedIn.refreshing',
   'endingSession',
@@ -404,6 +426,7 @@ async function assemble(emulator: CognitoEmulator, options: TestAuthOptions): Pr
   const gate = installGate(client);
   const { storage, forAuth } = createTestStorage(clientId);
   const pendingSignInKey = `authchart.${clientId}.pendingSignIn`;
+  const pendingSignOutKey = `authchart.${clientId}.pendingSignOut`;
   let hostedUiUser: string | undefined;
   /** A hold of the kit's opener (openingHostedUi): armed for its next call. */
   let openerHold: { readonly released: Promise<void>; reached(url: string): void; release(): void } | undefined;
@@ -416,6 +439,7 @@ async function assemble(emulator: CognitoEmulator, options: TestAuthOptions): Pr
       await hold.released;
     }
     if (closed) return { type: 'cancelled' };
+    if (new URL(url).pathname === '/logout') return { type: 'returned', url: await signOutAtHostedUi(url) };
     const who = hostedUiUser === undefined ? pick(undefined, plain, { username: 'test-user' }) : user(hostedUiUser);
     return { type: 'returned', url: await signInAtHostedUi(url, who) };
   };
@@ -669,6 +693,20 @@ async function assemble(emulator: CognitoEmulator, options: TestAuthOptions): Pr
   async function holdOpener(driveOptions: DriveOptions): Promise<HeldHostedUi> {
     const who = hostedUiSignIn(driveOptions);
     await toSignedOut();
+    const held = await holdTheOpener('openingHostedUi', () => auth.signInWithRedirect(), driveOptions.timeoutMs ?? 5000);
+    return { ...held, user: who };
+  }
+
+  /** Signed in through the hosted UI (the kit's opener), so that a sign-out has /logout to visit. */
+  async function toHostedUiSession(driveOptions: DriveOptions): Promise<void> {
+    hostedUiSignIn(driveOptions);
+    await toSignedOut();
+    const signedIn = await auth.signInWithRedirect();
+    if (!signedIn.isSignedIn) throw new Error(`authchart/testing: the hosted-UI sign-in went to ${signedIn.nextStep.signInStep}`);
+  }
+
+  /** Arms the opener's hold, runs `call`, and waits for `state` with the opener holding its URL. */
+  async function holdTheOpener<R>(state: TestAuthState, call: () => Promise<R>, timeoutMs: number): Promise<{ result: Promise<R>; url: string; release(): Promise<R> }> {
     let release!: () => void;
     let reached!: (url: string) => void;
     const released = new Promise<void>((resolve) => (release = resolve));
@@ -678,19 +716,19 @@ async function assemble(emulator: CognitoEmulator, options: TestAuthOptions): Pr
     const hold = { released, reached, release };
     openerHold = hold;
     openerHolds.add(hold);
-    const result = track(auth.signInWithRedirect());
+    const result = track(call());
     const letGo = once(async () => {
       if (openerHold === hold) openerHold = undefined;
       hold.release();
       return result;
     });
     try {
-      await until('openingHostedUi (the opener held)', () => is('openingHostedUi') && url !== undefined, driveOptions.timeoutMs ?? 5000);
+      await until(`${state} (the opener held)`, () => is(state) && url !== undefined, timeoutMs);
     } catch (error) {
       void letGo();
       throw error;
     }
-    return { result, user: who, url: url!, release: letGo };
+    return { result, url: url!, release: letGo };
   }
 
   async function holdSessionEnd(driveOptions: DriveOptions): Promise<HeldSessionEnd> {
@@ -778,6 +816,12 @@ async function assemble(emulator: CognitoEmulator, options: TestAuthOptions): Pr
         const held = await holdStorageCall(state, 'getItem', () => auth.signInWithRedirect(), driveOptions.timeoutMs ?? 5000, undefined, pendingSignInKey);
         return { user: who, ...held } satisfies HeldRedirect;
       }
+      case 'recordingHostedUiSignOut':
+        await toHostedUiSession(driveOptions);
+        return holdStorageCall(state, 'setItem', () => auth.signOut(), driveOptions.timeoutMs ?? 5000, undefined, pendingSignOutKey);
+      case 'openingLogout':
+        await toHostedUiSession(driveOptions);
+        return (await holdTheOpener(state, () => auth.signOut(), driveOptions.timeoutMs ?? 5000)) satisfies HeldLogout;
       case 'answeringChallenge':
         return holdAnswer(driveOptions);
       case 'signedIn.refreshing': {

@@ -43,3 +43,15 @@ export async function signInAtHostedUi(authorizeUrl: string, user: { readonly us
   }
   return new URL(location, authorizeUrl).toString();
 }
+
+/**
+ * Opens `logoutUrl` (the /logout URL a sign-out built) and returns where Cognito redirects, the
+ * sign-out URL. Throws with the status when /logout refuses (a logout_uri the client does not allow).
+ */
+export async function signOutAtHostedUi(logoutUrl: string): Promise<string> {
+  const page = await fetch(logoutUrl, { redirect: 'manual' });
+  await page.text().catch(() => '');
+  const location = page.headers.get('location');
+  if (page.status < 300 || page.status >= 400 || location === null) throw new Error(`authchart/testing: /logout did not redirect (${page.status})`);
+  return new URL(location, logoutUrl).toString();
+}
