@@ -227,6 +227,20 @@ describe('authorization code flow with PKCE', () => {
     const refused = await new Browser(emu.endpoint).get(authorizeUrl(cognitoOnly, pkce(), { identity_provider: 'Google' }));
     expect(location(refused).searchParams.get('error')).toBe('invalid_request');
   });
+
+  it("Cancel at the Google stand-in sends the provider's access_denied back to the app, with the state; no cookie", async () => {
+    const s = hosted();
+    const b = new Browser(emu.endpoint);
+    const res = await b.get(authorizeUrl(s, pkce(), { identity_provider: 'Google', state: 'st-1' }));
+    const html = await (await b.get(res.headers.get('location') ?? '')).text();
+    const cancel = /id="cancel" href="([^"]+)"/.exec(html)?.[1];
+    expect(cancel).toBeDefined();
+    const back = await b.get(cancel!.replace(/&amp;/g, '&'));
+    expect(back.status).toBe(302);
+    const to = location(back);
+    expect([to.searchParams.get('error'), to.searchParams.get('state'), to.searchParams.has('code')]).toEqual(['access_denied', 'st-1', false]);
+    expect(b.jar.get('cognito')).toBeUndefined();
+  });
 });
 
 describe('authorize errors', () => {

@@ -124,7 +124,17 @@ export class BrowserEndpoints {
 <input type="hidden" name="flow" value="${web.escapeHtml(flow)}">
 <input type="hidden" name="email" value="${e}">
 <button type="submit" id="continue">Continue as ${e}</button>
-</form>`);
+</form>
+<p><a id="cancel" href="/google/cancel?flow=${encodeURIComponent(flow)}">Cancel</a></p>`);
+  }
+
+  /** GET /google/cancel: the user declined at the provider; Cognito passes the provider's access_denied back to the app. */
+  googleCancel(res: ServerResponse, q: URLSearchParams): void {
+    const flow = q.get('flow');
+    const pending = this.store.login(flow);
+    if (!pending) return web.sendErrorPage(res, 'invalid_request', 'this sign-in page has expired; start again from the app');
+    const { redirectUri, state } = pending.request;
+    web.redirect(res, web.withQuery(redirectUri, { error: 'access_denied', error_description: 'The user cancelled the sign-in', state }));
   }
 
   /** POST /google/authorize: creates (or reuses) the federated user Google_<id> and signs it in. */

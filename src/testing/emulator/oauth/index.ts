@@ -66,6 +66,7 @@ export class OAuthEndpoints {
     if (get && path === '/logout') return { name: 'logout', run: (req, res) => this.browser.logout(req, res, q) };
     if (get && path === '/google/authorize') return { name: 'google/authorize', run: (_req, res) => this.browser.googlePage(res, q) };
     if (post && path === '/google/authorize') return { name: 'google/authorize', run: (_req, res, body) => this.browser.google(res, parseForm(body)) };
+    if (get && path === '/google/cancel') return { name: 'google/authorize', run: (_req, res) => this.browser.googleCancel(res, q) };
     if (post && path === '/login') return { name: 'login', run: (_req, res, body) => this.browser.login(res, parseForm(body)) };
     if (post && path === '/mfa') return { name: 'mfa', run: (_req, res, body) => this.browser.mfa(res, parseForm(body)) };
     if (post && path === '/oauth2/token') return { name: 'oauth2/token', run: (req, res, body) => this.api.token(req, res, body) };
