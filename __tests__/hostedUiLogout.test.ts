@@ -3,9 +3,8 @@
 // see the cookie live (the next sign-in skips the form) and die (the form is back). Chromium does
 // the same in __tests__/browser/hostedUi.browser.test.ts.
 import { createAuth, HostedUiError, type Auth, type AuthHubEvent, type AuthOpener, type OpenerResult, type SignOutResult } from '../src/index';
-import { startCognitoEmulator, type CognitoEmulator } from '../src/testing/index';
+import { createHostedUiBrowser, startCognitoEmulator, type CognitoEmulator } from '../src/testing/index';
 import { inspectableStorage, type InspectableStorage } from './support/harness';
-import { Browser, hidden } from './support/oauthBrowser';
 
 const CALLBACK = 'http://localhost:3000/callback';
 const SIGNED_OUT = 'http://localhost:3000/signed-out';
@@ -18,30 +17,6 @@ afterEach(async () => {
   emu.faults.clear();
   await Promise.all(auths.splice(0).map((auth) => auth.stop()));
 });
-
-/** One browser (one cookie jar) in which the user signs in and out at the hosted UI. */
-function userAgent(endpoint: string, user: () => { username: string; password: string }) {
-  const browser = new Browser(endpoint);
-  const log: Array<'form' | 'skipped' | 'logout'> = [];
-  /** What an auth-session opener does: follow the hosted UI until it returns to the app. */
-  const visit = async (url: string): Promise<string> => {
-    const page = await browser.get(url);
-    if (new URL(url).pathname === '/logout') {
-      log.push('logout');
-      if (page.status !== 302) throw new Error(`/logout answered ${page.status}`);
-      return page.headers.get('location')!;
-    }
-    if (page.status === 302) {
-      log.push('skipped'); // the cookie lives: no form, straight back with a code
-      return page.headers.get('location')!;
-    }
-    log.push('form');
-    const back = await browser.post('/login', { flow: hidden(await page.text(), 'flow'), ...user() });
-    return back.headers.get('location')!;
-  };
-  const opener: AuthOpener = async (url) => ({ type: 'returned', url: await visit(url) });
-  return { browser, log, visit, opener };
-}
 
 interface World {
   auth: Auth;
@@ -72,7 +47,7 @@ function start(opener: AuthOpener | undefined, options: { storage?: InspectableS
 /** A world whose user signed in through the hosted UI in `agent`'s browser. */
 async function signedInAtHostedUi(scopes?: string[]) {
   let client!: World['client'];
-  const agent = userAgent(emu.endpoint, () => client);
+  const agent = createHostedUiBrowser(() => client); // one browser: its cookie jar keeps the hosted UI's cookie
   let opener: AuthOpener = agent.opener;
   const world = start(async (url, returnTo) => opener(url, returnTo), scopes ? { scopes } : {});
   client = world.client;
@@ -91,17 +66,17 @@ test('an auth session: the device is cleared, RevokeToken, then /logout: complet
   expect(result).toEqual({ type: 'complete', signedOutLocally: true });
   expect(emu.requests.map((request) => request.operation)).toEqual(['RevokeToken', 'logout']); // in this order: the device first
   expect(emu.tokenRevoked(world.tokens.refreshToken!)).toBe(true);
-  expect(world.agent.log).toEqual(['form', 'logout']);
-  expect(world.agent.browser.jar.get('cognito')).toBeUndefined();
+  expect(world.agent.visits).toEqual(['form', 'logout']);
+  expect(world.agent.cognitoCookie()).toBeUndefined();
   expect([...world.storage.items.keys()]).toEqual([]); // the session and the pending record are gone
   expect(world.events).toEqual([{ type: 'signedOut', reason: 'signOut', outcome: expect.objectContaining({ type: 'complete' }) }]);
   await world.auth.signInWithRedirect();
-  expect(world.agent.log).toEqual(['form', 'logout', 'form']);
+  expect(world.agent.visits).toEqual(['form', 'logout', 'form']);
 });
 
 test('without the /logout visit the cookie would sign the user straight back in (what layer 3 ends)', async () => {
   const world = await signedInAtHostedUi();
-  world.setOpener(async (url, returnTo) => (new URL(url).pathname === '/logout' ? { type: 'cancelled' } : world.agent.opener(url, returnTo)));
+  world.setOpener(async (url, returnTo) => (new URL(url).pathname === '/logout' ? { type: 'cancelled' } : world.agent.opener(url)));
   const result = await world.auth.signOut();
   expect(result).toEqual({
     type: 'partial',
@@ -112,10 +87,10 @@ test('without the /logout visit the cookie would sign the user straight back in 
   expect(emu.tokenRevoked(world.tokens.refreshToken!)).toBe(true); // layers 1 and the device are done all the same
   expect([...world.storage.items.keys()]).toEqual([]);
   await world.auth.signInWithRedirect();
-  expect(world.agent.log).toEqual(['form', 'skipped']); // no password asked: the cookie lived
+  expect(world.agent.visits).toEqual(['form', 'skipped']); // no password asked: the cookie lived
   // The result's URL is the one that ends it.
   await world.auth.signOut();
-  expect(world.agent.log.at(-1)).toBe('skipped');
+  expect(world.agent.visits.at(-1)).toBe('skipped');
   expect(await world.agent.visit((result as Extract<SignOutResult, { type: 'partial' }>).hostedUiError!.logoutUrl!)).toBe(SIGNED_OUT);
 });
 
@@ -210,7 +185,7 @@ test('a global sign-out with the admin scope ends all three layers: GlobalSignOu
   const world = await signedInAtHostedUi(['openid', 'email', 'aws.cognito.signin.user.admin']);
   await expect(world.auth.signOut({ global: true })).resolves.toEqual({ type: 'complete', signedOutLocally: true });
   expect(emu.requests.map((request) => request.operation)).toEqual(['GlobalSignOut', 'logout']);
-  expect(world.agent.log).toEqual(['form', 'logout']);
+  expect(world.agent.visits).toEqual(['form', 'logout']);
 });
 
 test('without the admin scope: GlobalSignOutNotSupported, RevokeToken, and /logout all the same', async () => {
@@ -218,7 +193,7 @@ test('without the admin scope: GlobalSignOutNotSupported, RevokeToken, and /logo
   const result = await world.auth.signOut({ global: true });
   expect(result).toMatchObject({ type: 'partial', globalSignOutError: { name: 'GlobalSignOutNotSupported' }, finishedBy: 'nothing' });
   expect(result).not.toHaveProperty('hostedUiError');
-  expect(world.agent.log).toEqual(['form', 'logout']);
+  expect(world.agent.visits).toEqual(['form', 'logout']);
 });
 
 test('a password session has no hosted-UI cookie: no /logout', async () => {

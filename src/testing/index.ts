@@ -26,4 +26,4 @@ export {
   type TestUser,
   type TestUserSpec,
 } from './testAuth.js';
-export { signInAtHostedUi } from './kit/hostedUi.js';
+export { createHostedUiBrowser, signInAtHostedUi, type HostedUiBrowser, type HostedUiVisit } from './kit/hostedUi.js';

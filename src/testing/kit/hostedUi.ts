@@ -7,12 +7,28 @@ export const KIT_CALLBACK_URL = 'http://localhost/authchart-testing/callback';
 /** Where the kit's app client's /logout returns. */
 export const KIT_SIGN_OUT_URL = 'http://localhost/authchart-testing/signed-out';
 
+/** What a HostedUiBrowser did at each visit: showed the login form, skipped it (its cookie was alive), or signed out at /logout. */
+export type HostedUiVisit = 'form' | 'skipped' | 'logout';
+
 /**
- * Opens `authorizeUrl` (the /oauth2/authorize URL the auth built), posts the login form with
- * `user`'s credentials, and returns the URL the hosted UI redirects back to (`redirect_uri?code&state`).
+ * One browser at the hosted UI, with its own cookie jar: it keeps the `cognito` cookie between
+ * visits, as a real browser does, so a test can see layer 3 of a sign-out live and die.
  */
-export async function signInAtHostedUi(authorizeUrl: string, user: { readonly username: string; readonly password: string }): Promise<string> {
+export interface HostedUiBrowser {
+  /** An auth-session opener: follows the hosted UI (the login form as `user`, or /logout) and returns where it sends the app. */
+  readonly opener: (url: string) => Promise<{ type: 'returned'; url: string }>;
+  /** Visits /oauth2/authorize or /logout; resolves the URL it redirects back to. */
+  visit(url: string): Promise<string>;
+  /** The hosted UI's session cookie, if this browser holds one. */
+  cognitoCookie(): string | undefined;
+  /** Every visit, in order. */
+  readonly visits: readonly HostedUiVisit[];
+}
+
+/** A browser for `user` (only the COGNITO login form: no MFA, no temporary password). */
+export function createHostedUiBrowser(user: () => { readonly username: string; readonly password: string }): HostedUiBrowser {
   const cookies = new Map<string, string>();
+  const visits: HostedUiVisit[] = [];
   const take = (res: Response) => {
     for (const line of res.headers.getSetCookie()) {
       const [pair = '', ...attrs] = line.split(';').map((part) => part.trim());
@@ -22,36 +38,62 @@ export async function signInAtHostedUi(authorizeUrl: string, user: { readonly us
       else cookies.set(pair.slice(0, eq), pair.slice(eq + 1));
     }
   };
-  const cookie = (): Record<string, string> => (cookies.size === 0 ? {} : { cookie: [...cookies].map(([name, value]) => `${name}=${value}`).join('; ') });
+  const request = async (url: string | URL, init: RequestInit = {}): Promise<Response> => {
+    const headers: Record<string, string> = { ...(init.headers as Record<string, string> | undefined) };
+    if (cookies.size > 0) headers.cookie = [...cookies].map(([name, value]) => `${name}=${value}`).join('; ');
+    const res = await fetch(url, { ...init, redirect: 'manual', headers });
+    take(res);
+    return res;
+  };
+  const redirectOf = (res: Response, base: string): string | undefined => {
+    const location = res.headers.get('location');
+    return res.status >= 300 && res.status < 400 && location !== null ? new URL(location, base).toString() : undefined;
+  };
 
-  const page = await fetch(authorizeUrl, { redirect: 'manual' });
-  take(page);
-  const html = await page.text();
-  const flow = /name="flow" value="([^"]*)"/.exec(html)?.[1];
-  if (!flow) throw new Error(`authchart/testing: the hosted UI showed no login form (${page.status})`);
-  const back = await fetch(new URL('/login', authorizeUrl), {
-    method: 'POST',
-    redirect: 'manual',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', ...cookie() },
-    body: new URLSearchParams({ flow, username: user.username, password: user.password }).toString(),
-  });
-  take(back);
-  await back.text().catch(() => '');
-  const location = back.headers.get('location');
-  if (back.status < 300 || back.status >= 400 || location === null) {
-    throw new Error(`authchart/testing: the hosted UI did not sign ${user.username} in (${back.status}); the kit's opener handles the login form only (no MFA, no temporary password)`);
+  async function visit(url: string): Promise<string> {
+    const page = await request(url);
+    const html = await page.text().catch(() => '');
+    const back = redirectOf(page, url);
+    if (new URL(url).pathname === '/logout') {
+      if (!back) throw new Error(`authchart/testing: /logout did not redirect (${page.status})`);
+      visits.push('logout');
+      return back;
+    }
+    if (back) {
+      visits.push('skipped'); // the cookie is alive: no form, straight back
+      return back;
+    }
+    const flow = /name="flow" value="([^"]*)"/.exec(html)?.[1];
+    if (!flow) throw new Error(`authchart/testing: the hosted UI showed no login form (${page.status})`);
+    visits.push('form');
+    const { username, password } = user();
+    const posted = await request(new URL('/login', url), {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ flow, username, password }).toString(),
+    });
+    await posted.text().catch(() => '');
+    const signedIn = redirectOf(posted, url);
+    if (!signedIn) throw new Error(`authchart/testing: the hosted UI did not sign ${username} in (${posted.status}); only the login form is handled (no MFA, no temporary password)`);
+    return signedIn;
   }
-  return new URL(location, authorizeUrl).toString();
+
+  return { opener: async (url) => ({ type: 'returned', url: await visit(url) }), visit, cognitoCookie: () => cookies.get('cognito'), visits };
+}
+
+/**
+ * Opens `authorizeUrl` (the /oauth2/authorize URL the auth built) in a fresh browser, posts the
+ * login form with `user`'s credentials, and returns the URL the hosted UI redirects back to
+ * (`redirect_uri?code&state`).
+ */
+export function signInAtHostedUi(authorizeUrl: string, user: { readonly username: string; readonly password: string }): Promise<string> {
+  return createHostedUiBrowser(() => user).visit(authorizeUrl);
 }
 
 /**
  * Opens `logoutUrl` (the /logout URL a sign-out built) and returns where Cognito redirects, the
  * sign-out URL. Throws with the status when /logout refuses (a logout_uri the client does not allow).
  */
-export async function signOutAtHostedUi(logoutUrl: string): Promise<string> {
-  const page = await fetch(logoutUrl, { redirect: 'manual' });
-  await page.text().catch(() => '');
-  const location = page.headers.get('location');
-  if (page.status < 300 || page.status >= 400 || location === null) throw new Error(`authchart/testing: /logout did not redirect (${page.status})`);
-  return new URL(location, logoutUrl).toString();
+export function signOutAtHostedUi(logoutUrl: string): Promise<string> {
+  return createHostedUiBrowser(() => ({ username: '', password: '' })).visit(logoutUrl);
 }
