@@ -220,3 +220,29 @@ test('retrySignOut() of a result whose only failure is the cookie, or of a redir
   await expect(world.auth.retrySignOut(partial)).rejects.toMatchObject({ name: 'AuthValidationError', message: expect.stringContaining('logoutUrl') });
   await expect(world.auth.retrySignOut({ type: 'redirecting', signedOutLocally: true, logoutUrl: 'https://x/logout' })).rejects.toMatchObject({ name: 'AuthValidationError', message: expect.stringContaining('handleRedirect') });
 });
+
+test('a clear that failed after the server calls (revokedButStored): the next signOut() clears, then visits /logout', async () => {
+  const world = await signedInAtHostedUi();
+  const sessionKey = `authchart.${world.client.clientId}.session`;
+  const removeItem = world.storage.removeItem;
+  world.storage.removeItem = (key) => {
+    if (key === sessionKey) throw new Error('storage is locked');
+    removeItem(key);
+  };
+  await expect(world.auth.signOut()).resolves.toMatchObject({ type: 'failed' });
+  expect(world.auth.actor.getSnapshot().value).toBe('revokedButStored');
+  expect(world.agent.visits).toEqual(['form']); // the device is not cleared: no /logout yet
+  world.storage.removeItem = removeItem;
+  await expect(world.auth.signOut()).resolves.toEqual({ type: 'complete', signedOutLocally: true });
+  expect(world.agent.visits).toEqual(['form', 'logout']);
+  expect(world.agent.cognitoCookie()).toBeUndefined();
+});
+
+test('no opener (an instance outside a browser without oauth.opener): partial, HostedUiSignOutNotOpened, and no pending record left behind', async () => {
+  const world = await signedInAtHostedUi();
+  await world.auth.stop();
+  const other = start(undefined, { storage: world.storage, client: world.client });
+  const result = await other.auth.signOut();
+  expect(result).toMatchObject({ type: 'partial', finishedBy: 'openLogoutUrl', hostedUiError: { name: 'HostedUiSignOutNotOpened', message: expect.stringContaining('no opener') } });
+  expect([...world.storage.items.keys()]).toEqual([]);
+});

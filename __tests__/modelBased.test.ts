@@ -47,6 +47,8 @@ const NOT_MODELLED: Record<string, string> = {
   'signOut.choosingCalls --always[2]--> signOut.callingCognito.revoking': 'a global sign-out with a token lacking the admin scope (hosted UI): __tests__/hostedUiSignOut.test.ts, __tests__/signOutMachine.test.ts',
   'auth.checkingStore --xstate.done.actor.0.auth.checkingStore[0]--> auth.signingOut': "another instance's session found by the check (two instances): __tests__/callsAndResults.test.ts, __tests__/authMachine.test.ts",
   'auth.checkingStore --xstate.error.actor.0.auth.checkingStore[0]--> auth.signedOut': 'a corrupt session found by the check (removed): __tests__/storeHardening.test.ts',
+  'auth.signingOut --xstate.done.actor.signOut[1]--> auth.signedOut': 'a hosted-UI session signed out without oauth (HostedUiNotConfigured): __tests__/hostedUiLogout.test.ts',
+  'auth.endingSession --xstate.done.actor.0.auth.endingSession[1]--> auth.signedOut': 'the same after revokedButStored: __tests__/hostedUiLogout.test.ts',
 };
 /** Calls made while a flow is in flight (refused, deferred or joined): the model calls only from states where nothing is in flight. */
 const IN_FLIGHT_CALLS = ['SIGN_IN', 'CONFIRM_SIGN_IN', 'GET_SESSION', 'SIGN_OUT'];
@@ -56,9 +58,10 @@ const inFlightCall = (t: string) => IN_FLIGHT_STATES.some((state) => t.startsWit
   !t.startsWith('auth.signedIn --');
 /** The auth machine's own deadlines (a service that never settles): the model generates no auth delay. */
 const authDeadline = (t: string) => t.startsWith('auth.') && t.includes(' --xstate.after.');
-/** The hosted UI's sign-in is not in this model (it needs the hosted UI's form driven over HTTP). */
-const HOSTED_UI_STATES = ['auth.openingHostedUi', 'auth.completingRedirect'];
-const HOSTED_UI_ELSEWHERE = 'the hosted UI: __tests__/signInWithRedirect.test.ts, __tests__/callsInEveryState.test.ts, __tests__/browser/hostedUi.browser.test.ts';
+/** The hosted UI's sign-in and its sign-out at /logout are not in this model (they need the hosted UI driven over HTTP). */
+const HOSTED_UI_STATES = ['auth.openingHostedUi', 'auth.completingRedirect', 'auth.recordingHostedUiSignOut', 'auth.openingLogout'];
+const HOSTED_UI_ELSEWHERE =
+  'the hosted UI: __tests__/signInWithRedirect.test.ts, __tests__/hostedUiLogout.test.ts, __tests__/callsInEveryState.test.ts, __tests__/browser/hostedUi.browser.test.ts';
 const hostedUi = (t: string) => HOSTED_UI_STATES.some((state) => t.startsWith(`${state} `) || t.endsWith(`> ${state}`)) || / --(SIGN_IN_WITH_REDIRECT|HANDLE_REDIRECT)\[/.test(t);
 const notModelled = (t: string): string | undefined =>
   NOT_MODELLED[t] ??

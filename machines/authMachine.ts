@@ -118,6 +118,9 @@ export const authMachine = setup({
     endsAtHostedUi: ({ context }, outcome: SignOutOutcome) => outcome.type !== 'failed' && context.session?.signedInWith === 'hostedUi',
     /** …and this instance knows where /logout is (an `oauth` config). */
     canOpenLogout: ({ context }, outcome: SignOutOutcome) => outcome.type !== 'failed' && context.session?.signedInWith === 'hostedUi' && context.hostedUiSignOut !== null,
+    /** A signOut() waits on the clear of a hosted-UI session (revokedButStored's retry, or a session that ended meanwhile). */
+    isSignOutOfHostedUi: ({ context }) => context.signOutWaiters.length > 0 && context.session?.signedInWith === 'hostedUi',
+    isSignOutAtHostedUiLeft: ({ context }) => context.signOutWaiters.length > 0 && context.session?.signedInWith === 'hostedUi' && context.hostedUiSignOut !== null,
     isLogoutNavigating: (_, opened: OpenedLogout) => opened.kind === 'navigating',
     isLogoutReturned: (_, opened: OpenedLogout) => opened.kind === 'returned',
     isCorruptSession: (_, error: unknown) => toErrorInfo(error).name === ErrorNames.corruptSession,
@@ -227,7 +230,8 @@ export const authMachine = setup({
     }),
     answerSignOutRedirecting: enqueueActions(({ context, enqueue }) => {
       const logoutUrl = context.hostedUiSignOut?.logoutUrl ?? '';
-      for (const id of context.signOutWaiters) enqueue.emit({ type: 'answered', id, answer: { kind: 'signOutRedirecting', logoutUrl } });
+      const intentId = context.lastSignOut?.intentId;
+      for (const id of context.signOutWaiters) enqueue.emit({ type: 'answered', id, answer: { kind: 'signOutRedirecting', logoutUrl, ...(intentId !== undefined && { intentId }) } });
       enqueue.assign({ signOutWaiters: [] });
     }),
 
@@ -514,10 +518,16 @@ export const authMachine = setup({
       on: duringSignOutStoreStep(),
       invoke: {
         src: 'clearSession',
-        onDone: {
-          target: 'signedOut',
-          actions: ['forgetSession', 'announceSessionCleared', { type: 'answerSignOutWaiters', params: COMPLETE }],
-        },
+        onDone: [
+          // A signOut() of a hosted-UI session is waiting on this clear: its cookie is left to end, as after signingOut.
+          { guard: 'isSignOutAtHostedUiLeft', target: 'recordingHostedUiSignOut', actions: [{ type: 'recordSignOut', params: COMPLETE }, 'forgetSession'] },
+          {
+            guard: 'isSignOutOfHostedUi',
+            target: 'signedOut',
+            actions: [{ type: 'recordSignOut', params: COMPLETE }, 'forgetSession', ...hostedUiSignOutEnded(() => hostedUiErrors.notConfigured())],
+          },
+          { target: 'signedOut', actions: ['forgetSession', 'announceSessionCleared', { type: 'answerSignOutWaiters', params: COMPLETE }] },
+        ],
         onError: {
           target: 'revokedButStored',
           actions: [

@@ -49,7 +49,7 @@ export type CallAnswer =
   | { readonly kind: 'noSession' }
   | { readonly kind: 'signOut'; readonly outcome: SignOutOutcome }
   /** signOut() of a hosted-UI session: the device is cleared and the page is navigating to /logout; handleRedirect() on its return has the result. */
-  | { readonly kind: 'signOutRedirecting'; readonly logoutUrl: string }
+  | { readonly kind: 'signOutRedirecting'; readonly logoutUrl: string; readonly intentId?: string }
   | { readonly kind: 'flush'; readonly report: DrainReport }
   | { readonly kind: 'refused'; readonly error: ErrorInfo };
 

@@ -1,6 +1,6 @@
 // Layer 3 of a sign-out: the hosted UI's `cognito` cookie, which only a browser visit to /logout
-// ends. Pure helpers for the auth machine's `endingHostedUiSession` state: what the result says
-// when that visit does not happen, and what survives the page navigating away.
+// ends. Pure helpers for the auth machine's `recordingHostedUiSignOut` and `openingLogout` states:
+// what the result says when that visit does not happen, and what survives the page navigating away.
 import { ErrorNames, type HostedUiSignOutError, type SignOutOutcome } from './types.js';
 
 /** The outcome once layer 3 did not end: partial, with `hostedUiError`; failed outcomes never get here. */

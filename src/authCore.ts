@@ -175,7 +175,10 @@ export function createAuthCore(settings: ResolvedConfig, cognito: CognitoService
       const { global, returnTo } = validateSignOut(options, oauth?.redirectSignOut);
       const hostedUi = oauth && returnTo !== undefined ? { logoutUrl: logoutUrl({ domain: oauth.domain, clientId: settings.clientId, logoutUri: returnTo }), returnTo } : undefined;
       const answer = await ask('signOut', { type: 'SIGN_OUT', global, ...(hostedUi && { hostedUi }) });
-      if (answer.kind === 'signOutRedirecting') return { type: 'redirecting', signedOutLocally: true, logoutUrl: answer.logoutUrl } as SignOutResult;
+      if (answer.kind === 'signOutRedirecting') {
+        if (answer.intentId !== undefined) outbox.takeTokens(answer.intentId); // no result carries them: let them go
+        return { type: 'redirecting', signedOutLocally: true, logoutUrl: answer.logoutUrl } as SignOutResult;
+      }
       return toSignOut(answer);
     }),
     retrySignOut: method(async (result) => {

@@ -99,10 +99,14 @@ export function createHostedUiActors(services: ServicesSource<HostedUiServices>)
     }),
     openLogout: fromPromise<OpenedLogout, { logoutUrl: string; returnTo: string }>(async ({ input, system }) => {
       const { hostedUi } = servicesOf(system);
-      const opener = hostedUi?.opener;
-      if (!hostedUi || !opener) throw new CognitoCallError(ErrorNames.hostedUiSignOutNotOpened, 'no opener: outside a browser, pass oauth.opener');
+      if (!hostedUi) throw notConfigured();
       // The record is for a return to this page; an auth session's answer comes back here instead.
       const forget = () => hostedUi.pendingSignOut.clear().catch(() => {});
+      const opener = hostedUi.opener;
+      if (!opener) {
+        await forget();
+        throw new CognitoCallError(ErrorNames.hostedUiSignOutNotOpened, 'no opener: outside a browser, pass oauth.opener');
+      }
       let opened: Awaited<ReturnType<typeof opener>>;
       try {
         opened = await opener(input.logoutUrl, input.returnTo);
