@@ -1,5 +1,6 @@
 // Item 6: bundle size of a browser app that configures, signs in and signs out.
-// esbuild --bundle --minify --format=esm --platform=browser, each entry with an export; gzip -9.
+// esbuild --bundle --minify --format=esm --platform=browser --splitting, each entry with an export;
+// gzip -9 of what the page loads up front (chunks loaded through import() are reported apart).
 import { AMPLIFY_APP, authchartApp, bundleOf, XSTATE_AND_BARE_SDK_CLIENT, XSTATE_ONLY } from './bundleOf';
 import { kb, type Row } from './util';
 
@@ -22,11 +23,11 @@ const entries: Record<string, string> = {
 };
 
 export async function benchBundle(log: (s: string) => void): Promise<Row[]> {
-  const sizes: Record<string, { min: number; gzip: number }> = {};
+  const sizes: Record<string, { min: number; gzip: number; lazyGzip: number }> = {};
   for (const [name, contents] of Object.entries(entries)) {
-    const { min, gzip } = await bundleOf(contents);
-    sizes[name] = { min, gzip };
-    log(`  ${name}: ${kb(sizes[name]!.min)} min, ${kb(sizes[name]!.gzip)} gzip`);
+    const { min, gzip, lazyGzip } = await bundleOf(contents);
+    sizes[name] = { min, gzip, lazyGzip };
+    log(`  ${name}: ${kb(min)} min, ${kb(gzip)} gzip up front${lazyGzip > 0 ? `, ${kb(lazyGzip)} gzip on first use (import())` : ''}`);
   }
   const section = '6. Bundle size (configure + sign in + sign out; esbuild --bundle --minify --format=esm --platform=browser; gzip -9)';
   const fmt = (s: { min: number; gzip: number }) => `${kb(s.min)} min / ${kb(s.gzip)} gzip`;
@@ -39,7 +40,7 @@ export async function benchBundle(log: (s: string) => void): Promise<Row[]> {
     {
       section, comparison: 'authchart/fetch (no AWS SDK) vs aws-amplify (signIn + signOut)',
       ours: fmt(slim), theirs: fmt(amplify), ratio: slim.gzip / amplify.gzip, target: '≤ 0.7 (gzip)', met: slim.gzip / amplify.gzip <= 0.7,
-      note: `of which xstate ${kb(xstate.gzip)} gzip alone; the rest is authchart (statecharts, SRP with @noble/hashes, fetch transport, outbox, validation)`,
+      note: `of which xstate ${kb(xstate.gzip)} gzip alone; the rest is authchart (statecharts, SRP with @noble/hashes, fetch transport, outbox, validation); the hosted UI's flows, ${kb(slim.lazyGzip)} gzip, load on first use`,
     },
     {
       section, comparison: 'authchart (default, AWS SDK) vs xstate + the bare SDK client with its 4 commands',

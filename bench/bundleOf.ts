@@ -1,25 +1,51 @@
 // The bundles of issue 6, item 4, for `npm run bench` (bench/bundle.ts) and the size tests
 // (__tests__/fetchEntry.test.ts): the app entries, and one way to build them (esbuild --bundle
-// --minify --format=esm --platform=browser, production defines, gzip -9).
+// --minify --format=esm --platform=browser --splitting, production defines, gzip -9).
 import { build } from 'esbuild';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 
 export interface BundleFacts {
+  /** Minified bytes a page loads up front: the entry chunk and every chunk it imports statically. */
   readonly min: number;
+  /** The same, gzip -9 (each chunk on its own, as a browser fetches them). */
   readonly gzip: number;
-  /** The files that went in, relative to the repo root (node_modules/… for packages). */
+  /** gzip -9 of the chunks loaded only through import(), on first use (the hosted UI's flows). */
+  readonly lazyGzip: number;
+  /** The files that went in, relative to the repo root (node_modules/… for packages), lazy chunks included. */
   readonly inputs: string[];
 }
 
+/**
+ * Builds `contents` as a browser app would (code splitting on, so an import() becomes a chunk of
+ * its own) and measures what the page loads up front, apart from what it loads on first use.
+ */
 export async function bundleOf(contents: string): Promise<BundleFacts> {
   const result = await build({
     stdin: { contents, resolveDir: join(__dirname, '..'), sourcefile: 'app.js', loader: 'js' },
     bundle: true, minify: true, format: 'esm', platform: 'browser', write: false, metafile: true, logLevel: 'silent',
+    splitting: true, outdir: join(__dirname, '..', '.bundle-out'),
     define: { 'process.env.NODE_ENV': '"production"', global: 'globalThis' },
   });
-  const code = result.outputFiles[0]!.contents;
-  return { min: code.length, gzip: gzipSync(code, { level: 9 }).length, inputs: Object.keys(result.metafile.inputs) };
+  const outputs = result.metafile.outputs;
+  const relative = (path: string) => Object.keys(outputs).find((key) => path.endsWith(key)) ?? path;
+  const files = new Map(result.outputFiles.map((file) => [relative(file.path), file.contents]));
+  const entry = Object.keys(outputs).find((key) => outputs[key]!.entryPoint !== undefined)!;
+  const upFront = new Set<string>();
+  for (const queue = [entry]; queue.length > 0; ) {
+    const next = queue.pop()!;
+    if (upFront.has(next)) continue;
+    upFront.add(next);
+    for (const imported of outputs[next]!.imports) if (imported.kind === 'import-statement' && outputs[imported.path]) queue.push(imported.path);
+  }
+  const gzip = (key: string) => gzipSync(files.get(key)!, { level: 9 }).length;
+  const chunks = [...files.keys()].filter((key) => key.endsWith('.js'));
+  return {
+    min: [...upFront].reduce((sum, key) => sum + files.get(key)!.length, 0),
+    gzip: [...upFront].reduce((sum, key) => sum + gzip(key), 0),
+    lazyGzip: chunks.filter((key) => !upFront.has(key)).reduce((sum, key) => sum + gzip(key), 0),
+    inputs: Object.keys(result.metafile.inputs),
+  };
 }
 
 /** An app that configures, signs in and signs out (global), with authchart's createAuth from `from`. */

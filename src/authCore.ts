@@ -10,7 +10,7 @@ import { startAuthRuntime, type AuthActor } from './authRuntime.js';
 import type { ResolvedConfig } from './config.js';
 import { AuthConfigError, AuthInternalError, AuthStoppedError, AuthValidationError, StorageError, toAuthError } from './errors.js';
 import { browserOpener } from './oauthConfig.js';
-import { logoutUrl } from '../services/cognito/hostedUi.js';
+import { logoutUrl } from '../services/cognito/logoutUrl.js';
 import { listen, type AuthHubEvent, type AuthHubEventType } from './events.js';
 import { challengeStep, COMPLETE, NO_SESSION, REDIRECTING, SIGNED_IN, toSignOutResult, type AuthSession, type HandledRedirect, type RedirectSignInResult, type SignInResult, type SignOutResult } from './results.js';
 import {

@@ -5,8 +5,6 @@ import { signOutMachine } from '../machines/signOutMachine.js';
 import { createServiceRegistry } from '../services/actors/registry.js';
 import { createAuthActors, type AuthServices } from '../services/actors/authActors.js';
 import { createHostedUiActors, type HostedUiServices } from '../services/actors/hostedUiActors.js';
-import { createPendingSignInStore } from '../services/storage/pendingSignIn.js';
-import { createPendingSignOutStore } from '../services/storage/pendingSignOut.js';
 import { browserOpener } from './oauthConfig.js';
 import type { CognitoService } from '../services/cognito/types.js';
 import { createSignOutOutbox, type SignOutOutbox } from '../services/storage/signOutOutbox.js';
@@ -64,8 +62,8 @@ export function startAuthRuntime(settings: ResolvedConfig, cognito: CognitoServi
     redirectSignIn: oauth.redirectSignIn,
     scopes: oauth.scopes,
     ...(opener && { opener }),
-    pending: createPendingSignInStore(settings.storage, { clientId: settings.clientId, timeoutMs: settings.storageTimeoutMs }),
-    pendingSignOut: createPendingSignOutStore(settings.storage, { clientId: settings.clientId, timeoutMs: settings.storageTimeoutMs }),
+    storage: settings.storage,
+    storageTimeoutMs: settings.storageTimeoutMs,
     ...(settings.clientSecret !== undefined && { clientSecret: settings.clientSecret }),
   };
   registry.bind(actor, { cognito, store, vault, outbox, userPoolId: settings.userPoolId, networkTimeoutMs: settings.networkTimeoutMs, ...(hostedUi && { hostedUi }) });

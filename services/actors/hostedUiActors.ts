@@ -1,137 +1,41 @@
 import { fromPromise } from 'xstate';
 import type { OpenedHostedUi, OpenedLogout, RedirectOutcome, RedirectSignInInput } from '../../machines/authTypes.js';
-import { ErrorNames, type SignOutOutcome } from '../../machines/types.js';
-import { CognitoCallError } from '../cognito/errors.js';
-import { redact } from '../encoding/redact.js';
-import { authorizeUrl, createPkce, exchangeCode, isAt, parseRedirect, randomState } from '../cognito/hostedUi.js';
-import type { PendingSignInStore } from '../storage/pendingSignIn.js';
-import type { PendingSignOutStore, SignOutBeforeLogout } from '../storage/pendingSignOut.js';
+import type { SignOutBeforeLogout } from '../storage/pendingSignOut.js';
 import type { SecretVault } from '../storage/secretVault.js';
-import { summarizeSession, type TokenStore } from '../storage/tokenStore.js';
+import type { StorageLike } from '../storage/storage.js';
+import type { TokenStore } from '../storage/tokenStore.js';
 import { resolverOf, type ServicesSource } from './registry.js';
+
+/** One instance's OAuth settings, and the storage its pending sign-in and sign-out records live in. */
+export interface HostedUiSettings {
+  readonly domain: string;
+  readonly clientId: string;
+  readonly clientSecret?: string;
+  readonly redirectSignIn: string;
+  readonly scopes: readonly string[];
+  readonly opener?: (url: string, returnTo: string) => Promise<{ type: 'navigating' } | { type: 'returned'; url: string } | { type: 'cancelled' }>;
+  readonly storage: StorageLike;
+  readonly storageTimeoutMs: number;
+}
 
 /** What the hosted-UI actors need: the instance's OAuth settings and where a sign-in in flight is kept. */
 export interface HostedUiServices {
   readonly store: TokenStore;
   readonly vault: SecretVault;
   readonly networkTimeoutMs?: number;
-  readonly hostedUi?: {
-    readonly domain: string;
-    readonly clientId: string;
-    readonly clientSecret?: string;
-    readonly redirectSignIn: string;
-    readonly scopes: readonly string[];
-    readonly opener?: (url: string, returnTo: string) => Promise<{ type: 'navigating' } | { type: 'returned'; url: string } | { type: 'cancelled' }>;
-    readonly pending: PendingSignInStore;
-    /** The sign-out at /logout in flight (layer 3): where it returns, what it did so far. */
-    readonly pendingSignOut: PendingSignOutStore;
-  };
+  readonly hostedUi?: HostedUiSettings;
 }
 
-const notConfigured = () => new CognitoCallError('AuthConfigError', 'The hosted UI needs createAuth({ oauth: { domain, redirectSignIn, redirectSignOut } })');
+/** The flows themselves, loaded on the first hosted-UI call: an app that never uses the hosted UI never loads them. */
+const flows = () => import('./hostedUiFlows.js');
 
-/**
- * The implementations of the auth machine's hosted-UI actors. The state and the PKCE verifier go
- * to the app's storage (they must outlive a page navigation), the returned URL (it carries a
- * one-time code) through the vault; none of them into the statechart.
- */
+/** The auth machine's hosted-UI actors (hostedUiFlows.ts has what they do). */
 export function createHostedUiActors(services: ServicesSource<HostedUiServices>) {
   const servicesOf = resolverOf(services);
   return {
-    openHostedUi: fromPromise<OpenedHostedUi, RedirectSignInInput>(async ({ input, signal, system }) => {
-      const { hostedUi, vault } = servicesOf(system);
-      const opener = hostedUi?.opener;
-      if (!hostedUi || !opener) throw notConfigured();
-      // Cancelled (a sign-out, a stop): forget the sign-in in flight, so that its late return is refused.
-      signal.addEventListener('abort', () => void hostedUi.pending.clear().catch(() => {}), { once: true });
-      const { verifier, challenge } = createPkce();
-      const state = randomState();
-      const redirectUri = hostedUi.redirectSignIn;
-      await hostedUi.pending.write({ state, verifier, redirectUri, createdAt: Date.now(), ...(input.customState !== undefined && { customState: input.customState }) });
-      if (signal.aborted) return { kind: 'cancelled' };
-      const url = authorizeUrl({ domain: hostedUi.domain, clientId: hostedUi.clientId, redirectUri, scopes: hostedUi.scopes, state, challenge, ...optional(input) });
-      const opened = await opener(url, redirectUri);
-      if (opened.type === 'navigating') return { kind: 'navigating' };
-      if (opened.type === 'returned') return { kind: 'returned', credential: vault.deposit(opened.url) };
-      await hostedUi.pending.clear().catch(() => {});
-      return { kind: 'cancelled' };
-    }),
-    completeRedirect: fromPromise<RedirectOutcome, { credential: string }>(async ({ input, signal, system }) => {
-      const { hostedUi, vault, store, networkTimeoutMs } = servicesOf(system);
-      const url = vault.take(input.credential);
-      if (!hostedUi || url === undefined) return { kind: 'none' };
-      const returned = parseRedirect(url, hostedUi.redirectSignIn);
-      if (returned.kind === 'none') return signOutReturn(hostedUi.pendingSignOut, url);
-      const pending = await hostedUi.pending.read();
-      if (!pending || returned.state !== pending.state) {
-        if (pending) await hostedUi.pending.clear().catch(() => {});
-        throw new CognitoCallError(ErrorNames.oauthStateMismatch, 'The return from the hosted UI does not carry the state this app sent: it was not exchanged');
-      }
-      await hostedUi.pending.clear().catch(() => {}); // a code is good once: whatever happens next, this sign-in is over
-      if (returned.kind === 'error') {
-        const cancelled = returned.error === 'access_denied';
-        throw new CognitoCallError(
-          cancelled ? ErrorNames.redirectSignInCancelled : ErrorNames.oauthError,
-          // The URL is anyone's to write: its text is redacted (anything token-shaped) and capped, like a server's.
-          redact(`The hosted UI answered ${returned.error}${returned.description ? ` (${returned.description})` : ''}`),
-        );
-      }
-      const tokens = await exchangeCode({
-        domain: hostedUi.domain,
-        clientId: hostedUi.clientId,
-        redirectUri: pending.redirectUri,
-        code: returned.code,
-        verifier: pending.verifier,
-        signal,
-        ...(hostedUi.clientSecret !== undefined && { clientSecret: hostedUi.clientSecret }),
-        ...(networkTimeoutMs !== undefined && { timeoutMs: networkTimeoutMs }),
-      });
-      const session = summarizeSession(tokens, 'hostedUi');
-      if (!session) throw new CognitoCallError(ErrorNames.unexpectedResponse, 'The token endpoint returned an access token that is not a Cognito JWT');
-      if (signal.aborted) throw new CognitoCallError('AbortError', 'The sign-in was abandoned before its tokens were stored');
-      await store.save(tokens, { signedInWith: 'hostedUi' });
-      return { kind: 'signedIn', session, ...(pending.customState !== undefined && { customState: pending.customState }) };
-    }),
-    recordHostedUiSignOut: fromPromise<void, { returnTo: string; outcome: SignOutBeforeLogout }>(async ({ input, system }) => {
-      const { hostedUi } = servicesOf(system);
-      if (!hostedUi) throw notConfigured();
-      await hostedUi.pendingSignOut.write({ returnTo: input.returnTo, outcome: input.outcome, createdAt: Date.now() });
-    }),
-    openLogout: fromPromise<OpenedLogout, { logoutUrl: string; returnTo: string }>(async ({ input, system }) => {
-      const { hostedUi } = servicesOf(system);
-      if (!hostedUi) throw notConfigured();
-      // The record is for a return to this page; an auth session's answer comes back here instead.
-      const forget = () => hostedUi.pendingSignOut.clear().catch(() => {});
-      const opener = hostedUi.opener;
-      if (!opener) {
-        await forget();
-        throw new CognitoCallError(ErrorNames.hostedUiSignOutNotOpened, 'no opener: outside a browser, pass oauth.opener');
-      }
-      let opened: Awaited<ReturnType<typeof opener>>;
-      try {
-        opened = await opener(input.logoutUrl, input.returnTo);
-      } catch (error) {
-        await forget();
-        throw new CognitoCallError(ErrorNames.hostedUiSignOutNotOpened, redact(`the opener failed: ${error instanceof Error ? error.message : String(error)}`));
-      }
-      if (opened.type === 'navigating') return { kind: 'navigating' };
-      await forget();
-      if (opened.type === 'cancelled') return { kind: 'cancelled' };
-      if (isAt(opened.url, input.returnTo)) return { kind: 'returned' };
-      throw new CognitoCallError(ErrorNames.hostedUiSignOutNotOpened, 'the auth session came back to a URL that is not the sign-out URL');
-    }),
+    openHostedUi: fromPromise<OpenedHostedUi, RedirectSignInInput>(async ({ input, signal, system }) => (await flows()).openHostedUi(servicesOf(system), input, signal)),
+    completeRedirect: fromPromise<RedirectOutcome, { credential: string }>(async ({ input, signal, system }) => (await flows()).completeRedirect(servicesOf(system), input, signal)),
+    recordHostedUiSignOut: fromPromise<void, { returnTo: string; outcome: SignOutBeforeLogout }>(async ({ input, system }) => (await flows()).recordHostedUiSignOut(servicesOf(system), input)),
+    openLogout: fromPromise<OpenedLogout, { logoutUrl: string; returnTo: string }>(async ({ input, system }) => (await flows()).openLogout(servicesOf(system), input)),
   };
-}
-
-/** A return from /logout: the sign-out recorded before the page went there, if `url` is where it returns. Else none. */
-async function signOutReturn(pending: PendingSignOutStore, url: string): Promise<RedirectOutcome> {
-  const record = await pending.read().catch(() => null);
-  if (!record || !isAt(url, record.returnTo)) return { kind: 'none' };
-  await pending.clear().catch(() => {});
-  const outcome: SignOutOutcome = record.outcome;
-  return { kind: 'signedOut', outcome };
-}
-
-function optional({ provider, prompt, loginHint }: RedirectSignInInput) {
-  return { ...(provider !== undefined && { provider }), ...(prompt !== undefined && { prompt }), ...(loginHint !== undefined && { loginHint }) };
 }

@@ -8,6 +8,7 @@ import { withDeadline } from './deadline.js';
 import { parseJsonObject } from './fetchWire.js';
 import { redact } from '../encoding/redact.js';
 import { bytesToBase64 } from '../srp/encoding.js';
+import { trimDomain } from './logoutUrl.js';
 import type { SessionTokens } from '../storage/tokenStore.js';
 
 const OPERATION = 'oauth2/token';
@@ -144,11 +145,6 @@ export type RedirectResult =
   | { readonly kind: 'error'; readonly error: string; readonly description?: string; readonly state?: string }
   | { readonly kind: 'none' };
 
-/** The URL of Cognito's `/logout` that clears the hosted UI's `cognito` cookie and returns to `logoutUri` (one of the client's sign-out URLs). */
-export function logoutUrl(o: { readonly domain: string; readonly clientId: string; readonly logoutUri: string }): string {
-  return `${trimDomain(o.domain)}/logout?${new URLSearchParams({ client_id: o.clientId, logout_uri: o.logoutUri }).toString()}`;
-}
-
 /** `url` is at `expected`: scheme, host, port and path compared, the query and fragment ignored. */
 export function isAt(url: string, expected: string): boolean {
   try {
@@ -181,9 +177,6 @@ export function parseRedirect(url: string, redirectUri: string): RedirectResult 
   return { kind: 'none' };
 }
 
-function trimDomain(domain: string): string {
-  return domain.replace(/\/+$/, '');
-}
 
 /** application/x-www-form-urlencoded, as RFC 6749 §2.3.1 wants for Basic credentials. */
 function formEncode(value: string): string {

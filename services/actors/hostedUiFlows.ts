@@ -1,0 +1,130 @@
+// The hosted UI's flows: the code flow with PKCE and the /logout visit. Loaded on first use (the
+// actors in hostedUiActors.ts import this module lazily), so an app that never uses the hosted UI
+// never loads it: with code splitting it is a chunk of its own. The state and the PKCE verifier go
+// to the app's storage (they must outlive a page navigation), the returned URL (it carries a
+// one-time code) through the vault; none of them into the statechart.
+import type { OpenedHostedUi, OpenedLogout, RedirectOutcome, RedirectSignInInput } from '../../machines/authTypes.js';
+import { ErrorNames, type SignOutOutcome } from '../../machines/types.js';
+import { CognitoCallError } from '../cognito/errors.js';
+import { redact } from '../encoding/redact.js';
+import { authorizeUrl, createPkce, exchangeCode, isAt, parseRedirect, randomState } from '../cognito/hostedUi.js';
+import { createPendingSignInStore, type PendingSignInStore } from '../storage/pendingSignIn.js';
+import { createPendingSignOutStore, type PendingSignOutStore, type SignOutBeforeLogout } from '../storage/pendingSignOut.js';
+import { summarizeSession } from '../storage/tokenStore.js';
+import type { HostedUiServices, HostedUiSettings } from './hostedUiActors.js';
+
+const notConfigured = () => new CognitoCallError('AuthConfigError', 'The hosted UI needs createAuth({ oauth: { domain, redirectSignIn, redirectSignOut } })');
+
+/** One pair of pending-record stores per instance's settings. */
+const stores = new WeakMap<HostedUiSettings, { signIn: PendingSignInStore; signOut: PendingSignOutStore }>();
+function storesOf(hostedUi: HostedUiSettings) {
+  let found = stores.get(hostedUi);
+  if (!found) {
+    const options = { clientId: hostedUi.clientId, timeoutMs: hostedUi.storageTimeoutMs };
+    found = { signIn: createPendingSignInStore(hostedUi.storage, options), signOut: createPendingSignOutStore(hostedUi.storage, options) };
+    stores.set(hostedUi, found);
+  }
+  return found;
+}
+const pendingSignIn = (hostedUi: HostedUiSettings) => storesOf(hostedUi).signIn;
+const pendingSignOut = (hostedUi: HostedUiSettings) => storesOf(hostedUi).signOut;
+
+export async function openHostedUi(services: HostedUiServices, input: RedirectSignInInput, signal: AbortSignal): Promise<OpenedHostedUi> {
+  const { hostedUi, vault } = services;
+  const opener = hostedUi?.opener;
+  if (!hostedUi || !opener) throw notConfigured();
+  if (signal.aborted) return { kind: 'cancelled' }; // while this module loaded: nothing written yet
+  // Cancelled (a sign-out, a stop): forget the sign-in in flight, so that its late return is refused.
+  signal.addEventListener('abort', () => void pendingSignIn(hostedUi).clear().catch(() => {}), { once: true });
+  const { verifier, challenge } = createPkce();
+  const state = randomState();
+  const redirectUri = hostedUi.redirectSignIn;
+  await pendingSignIn(hostedUi).write({ state, verifier, redirectUri, createdAt: Date.now(), ...(input.customState !== undefined && { customState: input.customState }) });
+  if (signal.aborted) return { kind: 'cancelled' };
+  const url = authorizeUrl({ domain: hostedUi.domain, clientId: hostedUi.clientId, redirectUri, scopes: hostedUi.scopes, state, challenge, ...optional(input) });
+  const opened = await opener(url, redirectUri);
+  if (opened.type === 'navigating') return { kind: 'navigating' };
+  if (opened.type === 'returned') return { kind: 'returned', credential: vault.deposit(opened.url) };
+  await pendingSignIn(hostedUi).clear().catch(() => {});
+  return { kind: 'cancelled' };
+}
+
+export async function completeRedirect(services: HostedUiServices, input: { credential: string }, signal: AbortSignal): Promise<RedirectOutcome> {
+  const { hostedUi, vault, store, networkTimeoutMs } = services;
+  const url = vault.take(input.credential);
+  if (!hostedUi || url === undefined) return { kind: 'none' };
+  const returned = parseRedirect(url, hostedUi.redirectSignIn);
+  if (returned.kind === 'none') return signOutReturn(pendingSignOut(hostedUi), url);
+  const pending = await pendingSignIn(hostedUi).read();
+  if (!pending || returned.state !== pending.state) {
+    if (pending) await pendingSignIn(hostedUi).clear().catch(() => {});
+    throw new CognitoCallError(ErrorNames.oauthStateMismatch, 'The return from the hosted UI does not carry the state this app sent: it was not exchanged');
+  }
+  await pendingSignIn(hostedUi).clear().catch(() => {}); // a code is good once: whatever happens next, this sign-in is over
+  if (returned.kind === 'error') {
+    const cancelled = returned.error === 'access_denied';
+    throw new CognitoCallError(
+      cancelled ? ErrorNames.redirectSignInCancelled : ErrorNames.oauthError,
+      // The URL is anyone's to write: its text is redacted (anything token-shaped) and capped, like a server's.
+      redact(`The hosted UI answered ${returned.error}${returned.description ? ` (${returned.description})` : ''}`),
+    );
+  }
+  const tokens = await exchangeCode({
+    domain: hostedUi.domain,
+    clientId: hostedUi.clientId,
+    redirectUri: pending.redirectUri,
+    code: returned.code,
+    verifier: pending.verifier,
+    signal,
+    ...(hostedUi.clientSecret !== undefined && { clientSecret: hostedUi.clientSecret }),
+    ...(networkTimeoutMs !== undefined && { timeoutMs: networkTimeoutMs }),
+  });
+  const session = summarizeSession(tokens, 'hostedUi');
+  if (!session) throw new CognitoCallError(ErrorNames.unexpectedResponse, 'The token endpoint returned an access token that is not a Cognito JWT');
+  if (signal.aborted) throw new CognitoCallError('AbortError', 'The sign-in was abandoned before its tokens were stored');
+  await store.save(tokens, { signedInWith: 'hostedUi' });
+  return { kind: 'signedIn', session, ...(pending.customState !== undefined && { customState: pending.customState }) };
+}
+
+export async function recordHostedUiSignOut(services: HostedUiServices, input: { returnTo: string; outcome: SignOutBeforeLogout }): Promise<void> {
+  const { hostedUi } = services;
+  if (!hostedUi) throw notConfigured();
+  await pendingSignOut(hostedUi).write({ returnTo: input.returnTo, outcome: input.outcome, createdAt: Date.now() });
+}
+
+export async function openLogout(services: HostedUiServices, input: { logoutUrl: string; returnTo: string }): Promise<OpenedLogout> {
+  const { hostedUi } = services;
+  if (!hostedUi) throw notConfigured();
+  // The record is for a return to this page; an auth session's answer comes back here instead.
+  const forget = () => pendingSignOut(hostedUi).clear().catch(() => {});
+  const opener = hostedUi.opener;
+  if (!opener) {
+    await forget();
+    throw new CognitoCallError(ErrorNames.hostedUiSignOutNotOpened, 'no opener: outside a browser, pass oauth.opener');
+  }
+  let opened: Awaited<ReturnType<typeof opener>>;
+  try {
+    opened = await opener(input.logoutUrl, input.returnTo);
+  } catch (error) {
+    await forget();
+    throw new CognitoCallError(ErrorNames.hostedUiSignOutNotOpened, redact(`the opener failed: ${error instanceof Error ? error.message : String(error)}`));
+  }
+  if (opened.type === 'navigating') return { kind: 'navigating' };
+  await forget();
+  if (opened.type === 'cancelled') return { kind: 'cancelled' };
+  if (isAt(opened.url, input.returnTo)) return { kind: 'returned' };
+  throw new CognitoCallError(ErrorNames.hostedUiSignOutNotOpened, 'the auth session came back to a URL that is not the sign-out URL');
+}
+
+/** A return from /logout: the sign-out recorded before the page went there, if `url` is where it returns. Else none. */
+async function signOutReturn(pending: PendingSignOutStore, url: string): Promise<RedirectOutcome> {
+  const record = await pending.read().catch(() => null);
+  if (!record || !isAt(url, record.returnTo)) return { kind: 'none' };
+  await pending.clear().catch(() => {});
+  const outcome: SignOutOutcome = record.outcome;
+  return { kind: 'signedOut', outcome };
+}
+
+function optional({ provider, prompt, loginHint }: RedirectSignInInput) {
+  return { ...(provider !== undefined && { provider }), ...(prompt !== undefined && { prompt }), ...(loginHint !== undefined && { loginHint }) };
+}
