@@ -21,6 +21,7 @@ const HOLDERS: Record<string, TestAuthState> = {
   completingRedirect: 'completingRedirect', // back with a code, the read of the pending sign-in held
   recordingHostedUiSignOut: 'recordingHostedUiSignOut', // a hosted-UI session signed out, the pending sign-out's write held
   openingLogout: 'openingLogout', // the same, the kit's opener held on /logout
+  adoptingSession: 'adoptingSession', // "another tab signed in": the re-read of the store held
   awaitingNewPassword: 'awaitingNewPassword',
   awaitingTotpCode: 'awaitingTotpCode',
   awaitingSmsCode: 'awaitingSmsCode',

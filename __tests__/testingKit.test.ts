@@ -120,6 +120,7 @@ describe('driveTo', () => {
       'completingRedirect',
       'recordingHostedUiSignOut',
       'openingLogout',
+      'adoptingSession',
       'answeringChallenge',
       'signedIn.refreshing',
       'endingSession',

@@ -1,4 +1,4 @@
-import { assertEvent, assign, emit, enqueueActions, forwardTo, fromPromise, sendTo, setup } from 'xstate';
+import { assertEvent, assign, emit, enqueueActions, forwardTo, fromCallback, fromPromise, sendTo, setup } from 'xstate';
 import { signOutMachine } from './signOutMachine.js';
 import { outboxMachine } from './outboxMachine.js';
 import { notProvided } from './notProvided.js';
@@ -6,7 +6,7 @@ import { endsSession, errorOfEvent, toErrorInfo } from './errorInfo.js';
 import { ErrorNames, type ErrorInfo, type HostedUiSignOutError, type SessionSummary, type SignInMethod, type SignOutOutcome } from './types.js';
 import { REFUSALS, type Refusal } from './refusals.js';
 import { acrossNavigation, hostedUiErrors, withHostedUiError } from './hostedUiSignOut.js';
-import type { AnswerInput, AuthContext, AuthEmitted, AuthEvent, AuthInput, CallAnswer, ChallengeName, OpenedHostedUi, OpenedLogout, RedirectOutcome, RedirectSignInInput, SessionCall, SignInInput, SignInStepOutput } from './authTypes.js';
+import type { AnswerInput, AuthContext, AuthEmitted, AuthEvent, AuthInput, CallAnswer, ChallengeName, OpenedHostedUi, OpenedLogout, RedirectOutcome, RedirectSignInInput, SessionCall, SignInInput, SignInStepOutput, TellTabs } from './authTypes.js';
 
 export type {
   AnswerInput,
@@ -27,6 +27,7 @@ export type {
   SessionCall,
   SignInInput,
   SignInStepOutput,
+  TellTabs,
 } from './authTypes.js';
 
 /**
@@ -95,6 +96,8 @@ export const authMachine = setup({
     openLogout: fromPromise<OpenedLogout, { logoutUrl: string; returnTo: string }>(notProvided('openLogout')),
     signOut: signOutMachine,
     outbox: outboxMachine,
+    /** The other tabs over the same storage: their sign-ins and sign-outs arrive as SIGNED_IN_ELSEWHERE / SIGNED_OUT_ELSEWHERE; TELL_TABS goes to them. Default: no tabs. */
+    watchTabs: fromCallback<TellTabs>(() => undefined),
   },
   guards: {
     hasSession: (_, session: SessionSummary | null) => session !== null,
@@ -153,6 +156,9 @@ export const authMachine = setup({
     }),
     tellOutboxSessionLoaded: sendTo('outbox', { type: 'SESSION_LOADED' }),
     tellOutboxIntentsQueued: sendTo('outbox', { type: 'INTENTS_QUEUED' }),
+    /** The store now holds a new session, or none: the other tabs hear it (no token travels). */
+    tellTabs: sendTo('tabs', (_, signal: TellTabs['signal']) => ({ type: 'TELL_TABS' as const, signal })),
+    announceSignedOutElsewhere: emit({ type: 'signedOutElsewhere' as const }),
     forwardToOutbox: forwardTo('outbox'),
     relayOutboxAnswer: emit(({ event }) => {
       assertEvent(event, 'OUTBOX_ANSWERED');
@@ -268,11 +274,14 @@ export const authMachine = setup({
     hostedUiSignOut: null,
     ...input,
   }),
-  invoke: {
-    id: 'outbox',
-    src: 'outbox',
-    input: ({ context }) => ({ networkTimeoutMs: context.networkTimeoutMs, storageTimeoutMs: context.storageTimeoutMs, queueing: context.queueing }),
-  },
+  invoke: [
+    {
+      id: 'outbox',
+      src: 'outbox',
+      input: ({ context }) => ({ networkTimeoutMs: context.networkTimeoutMs, storageTimeoutMs: context.storageTimeoutMs, queueing: context.queueing }),
+    },
+    { id: 'tabs', src: 'watchTabs' },
+  ],
   on: {
     RETRY_SIGN_OUT: { actions: 'forwardToOutbox' },
     FLUSH_REVOCATIONS: { actions: 'forwardToOutbox' },
@@ -289,6 +298,8 @@ export const authMachine = setup({
         SIGN_OUT: { actions: 'defer' },
         SIGN_IN_WITH_REDIRECT: { actions: 'defer' },
         HANDLE_REDIRECT: { actions: 'defer' },
+        // Another tab cleared the store while this one read it: what it read is gone.
+        SIGNED_OUT_ELSEWHERE: 'signedOut',
       },
       invoke: {
         src: 'loadSession',
@@ -311,7 +322,34 @@ export const authMachine = setup({
         SIGN_OUT: { target: 'checkingStore', actions: 'joinSignOut' },
         SIGN_IN_WITH_REDIRECT: 'openingHostedUi',
         HANDLE_REDIRECT: { target: 'completingRedirect', actions: { type: 'rememberRedirectUrl', params: ({ event }) => event.credential } },
+        SIGNED_IN_ELSEWHERE: 'adoptingSession',
       },
+    },
+    // Another tab signed in (or over a session this tab held): read what the store holds now.
+    adoptingSession: {
+      entry: 'forgetSession',
+      on: {
+        SIGN_IN: { actions: 'defer' },
+        SIGN_IN_WITH_REDIRECT: { actions: 'defer' },
+        HANDLE_REDIRECT: { actions: 'defer' },
+        CONFIRM_SIGN_IN: { actions: refuse('noPendingChallenge') },
+        GET_SESSION: { actions: 'defer' },
+        SIGN_OUT: { actions: 'defer' },
+        SIGNED_OUT_ELSEWHERE: 'signedOut',
+      },
+      invoke: {
+        src: 'loadSession',
+        onDone: [
+          {
+            guard: { type: 'hasSession', params: ({ event }) => event.output },
+            target: 'signedIn',
+            actions: [{ type: 'rememberSession', params: ({ event }) => event.output }, { type: 'announceSignedIn', params: ({ event }) => event.output! }],
+          },
+          { target: 'signedOut' },
+        ],
+        onError: { target: 'signedOut', actions: { type: 'announceStorageError', params: errorOfEvent } },
+      },
+      after: { loadDeadline: { target: 'signedOut', actions: { type: 'announceStorageError', params: () => STORAGE_SILENT } } },
     },
     checkingStore: {
       on: duringSignOutStoreStep(),
@@ -431,6 +469,7 @@ export const authMachine = setup({
             actions: [
               { type: 'rememberSession', params: ({ event }) => (event.output as Extract<RedirectOutcome, { kind: 'signedIn' }>).session },
               { type: 'announceSignedIn', params: ({ event }) => (event.output as Extract<RedirectOutcome, { kind: 'signedIn' }>).session },
+              { type: 'tellTabs', params: 'signedIn' },
               { type: 'answerRedirectSignIn', params: ({ event }) => event.output },
             ],
           },
@@ -461,6 +500,10 @@ export const authMachine = setup({
         CONFIRM_SIGN_IN: { actions: refuse('noPendingChallenge') },
         // Overtakes a refresh: leaving `refreshing` aborts it, so its tokens are never written back.
         SIGN_OUT: { target: 'signingOut', actions: ['deferSessionWaiters', 'joinSignOut'] },
+        // Another tab signed out: its tokens are dead or queued, the store is cleared; drop ours (a refresh is aborted, never written back).
+        SIGNED_OUT_ELSEWHERE: { target: 'signedOut', actions: ['deferSessionWaiters', 'forgetSession', 'announceSignedOutElsewhere'] },
+        // Another tab signed a user in over this session: one user at a time, the stored one.
+        SIGNED_IN_ELSEWHERE: { target: 'adoptingSession', actions: 'deferSessionWaiters' },
       },
       states: {
         active: {
@@ -520,13 +563,13 @@ export const authMachine = setup({
         src: 'clearSession',
         onDone: [
           // A signOut() of a hosted-UI session is waiting on this clear: its cookie is left to end, as after signingOut.
-          { guard: 'isSignOutAtHostedUiLeft', target: 'recordingHostedUiSignOut', actions: [{ type: 'recordSignOut', params: COMPLETE }, 'forgetSession'] },
+          { guard: 'isSignOutAtHostedUiLeft', target: 'recordingHostedUiSignOut', actions: [{ type: 'recordSignOut', params: COMPLETE }, 'forgetSession', { type: 'tellTabs', params: 'signedOut' }] },
           {
             guard: 'isSignOutOfHostedUi',
             target: 'signedOut',
-            actions: [{ type: 'recordSignOut', params: COMPLETE }, 'forgetSession', ...hostedUiSignOutEnded(() => hostedUiErrors.notConfigured())],
+            actions: [{ type: 'recordSignOut', params: COMPLETE }, 'forgetSession', { type: 'tellTabs', params: 'signedOut' }, ...hostedUiSignOutEnded(() => hostedUiErrors.notConfigured())],
           },
-          { target: 'signedOut', actions: ['forgetSession', 'announceSessionCleared', { type: 'answerSignOutWaiters', params: COMPLETE }] },
+          { target: 'signedOut', actions: ['forgetSession', { type: 'tellTabs', params: 'signedOut' }, 'announceSessionCleared', { type: 'answerSignOutWaiters', params: COMPLETE }] },
         ],
         onError: {
           target: 'revokedButStored',
@@ -555,6 +598,9 @@ export const authMachine = setup({
         CONFIRM_SIGN_IN: { actions: refuse('noPendingChallenge') },
         GET_SESSION: { actions: refuse('revokedSessionNotCleared') },
         SIGN_OUT: { target: 'endingSession', actions: 'joinSignOut' },
+        // Another tab cleared the store (or stored a new session): nothing dead is left here.
+        SIGNED_OUT_ELSEWHERE: { target: 'signedOut', actions: ['forgetSession', 'announceSignedOutElsewhere'] },
+        SIGNED_IN_ELSEWHERE: 'adoptingSession',
       },
     },
     signingOut: {
@@ -586,18 +632,24 @@ export const authMachine = setup({
           {
             guard: { type: 'canOpenLogout', params: ({ event }) => event.output },
             target: 'recordingHostedUiSignOut',
-            actions: [{ type: 'recordSignOut', params: ({ event }) => event.output }, 'forgetSession', 'tellOutboxIntentsQueued'],
+            actions: [{ type: 'recordSignOut', params: ({ event }) => event.output }, 'forgetSession', 'tellOutboxIntentsQueued', { type: 'tellTabs', params: 'signedOut' }],
           },
           // No `oauth` here to build /logout from: the result says the cookie may live.
           {
             guard: { type: 'endsAtHostedUi', params: ({ event }) => event.output },
             target: 'signedOut',
-            actions: [{ type: 'recordSignOut', params: ({ event }) => event.output }, 'forgetSession', 'tellOutboxIntentsQueued', ...hostedUiSignOutEnded(() => hostedUiErrors.notConfigured())],
+            actions: [
+              { type: 'recordSignOut', params: ({ event }) => event.output },
+              'forgetSession',
+              'tellOutboxIntentsQueued',
+              { type: 'tellTabs', params: 'signedOut' },
+              ...hostedUiSignOutEnded(() => hostedUiErrors.notConfigured()),
+            ],
           },
           {
             guard: { type: 'isSignedOutLocally', params: ({ event }) => event.output },
             target: 'signedOut',
-            actions: [...signOutSettled(), 'forgetSession', { type: 'announceSignedOut', params: ({ event }) => event.output }],
+            actions: [...signOutSettled(), 'forgetSession', { type: 'tellTabs', params: 'signedOut' }, { type: 'announceSignedOut', params: ({ event }) => event.output }],
           },
           {
             guard: { type: 'areTokensRevoked', params: ({ event }) => event.output },
@@ -734,6 +786,7 @@ function nextSignInStep() {
       actions: [
         { type: 'rememberSession' as const, params: ({ event }: { event: { output: SignInStepOutput } }) => (event.output as { session: SessionSummary }).session },
         { type: 'announceSignedIn' as const, params: ({ event }: { event: { output: SignInStepOutput } }) => (event.output as { session: SessionSummary }).session },
+        { type: 'tellTabs' as const, params: 'signedIn' as const },
         { type: 'answerSignInStep' as const, params: output },
       ],
     },

@@ -136,7 +136,17 @@ export interface AuthInput {
 export type AuthEvent =
   | CallEvent
   /** The outbox machine answered a call. */
-  | { type: 'OUTBOX_ANSWERED'; id: number; answer: CallAnswer };
+  | { type: 'OUTBOX_ANSWERED'; id: number; answer: CallAnswer }
+  /** Another tab over the same storage signed in (its session is in the store, and this tab can read it). */
+  | { type: 'SIGNED_IN_ELSEWHERE' }
+  /** Another tab over the same storage signed out: the store is cleared, the tokens dead or queued. */
+  | { type: 'SIGNED_OUT_ELSEWHERE' };
+
+/** What the auth machine tells the other tabs (to its `tabs` actor). */
+export interface TellTabs {
+  readonly type: 'TELL_TABS';
+  readonly signal: 'signedIn' | 'signedOut';
+}
 
 /** What the machine announces (actor.on(type, …)); the public API resolves its promises on `answered`. */
 export type AuthEmitted =
@@ -152,5 +162,7 @@ export type AuthEmitted =
   | { type: 'tokenRefreshFailed'; error: ErrorInfo }
   | { type: 'sessionEnded'; error: ErrorInfo }
   | { type: 'signedOut'; outcome: SignOutOutcome }
+  /** Another tab signed out: this one dropped the session it held. */
+  | { type: 'signedOutElsewhere' }
   | { type: 'signOutFailed'; outcome: SignOutOutcome }
   | { type: 'storageError'; error: ErrorInfo };

@@ -11,6 +11,9 @@ import { createSignOutOutbox, type SignOutOutbox } from '../services/storage/sig
 import { createSecretVault, type SecretVault } from '../services/storage/secretVault.js';
 import { createSignOutActors, type SignOutServices } from '../services/actors/signOutActors.js';
 import { createTokenStore, type TokenStore } from '../services/storage/tokenStore.js';
+import { createTabActors, type TabServices } from '../services/actors/tabActors.js';
+import { createTabSignals } from '../services/tabs/tabSignals.js';
+import { storageKeys } from '../services/storage/keys.js';
 import type { ResolvedConfig } from './config.js';
 
 export type AuthActor = Actor<typeof authMachine>;
@@ -26,14 +29,14 @@ export interface AuthRuntime {
 
 // One provided machine for every instance: providing per instance rebuilt the state-node tree
 // (about 48 KB each). Each instance binds its services to its own actor system instead.
-const registry = createServiceRegistry<AuthServices & SignOutServices & HostedUiServices>('authchart');
+const registry = createServiceRegistry<AuthServices & SignOutServices & HostedUiServices & TabServices>('authchart');
 let sharedMachine: typeof authMachine | undefined;
 function machine(): typeof authMachine {
   if (sharedMachine) return sharedMachine;
   const { pickIntent, watchBackoff, ...flowActors } = createSignOutActors(registry);
   const signOut = signOutMachine.provide({ actors: flowActors });
   const outbox = outboxMachine.provide({ actors: { pickIntent, watchBackoff, signOut } });
-  return (sharedMachine = authMachine.provide({ actors: { ...createAuthActors(registry), ...createHostedUiActors(registry), signOut, outbox } }));
+  return (sharedMachine = authMachine.provide({ actors: { ...createAuthActors(registry), ...createHostedUiActors(registry), ...createTabActors(registry), signOut, outbox } }));
 }
 
 export function startAuthRuntime(settings: ResolvedConfig, cognito: CognitoService): AuthRuntime {
@@ -66,7 +69,9 @@ export function startAuthRuntime(settings: ResolvedConfig, cognito: CognitoServi
     storageTimeoutMs: settings.storageTimeoutMs,
     ...(settings.clientSecret !== undefined && { clientSecret: settings.clientSecret }),
   };
-  registry.bind(actor, { cognito, store, vault, outbox, userPoolId: settings.userPoolId, networkTimeoutMs: settings.networkTimeoutMs, ...(hostedUi && { hostedUi }) });
+  // The other tabs over this storage: a sign-in's news waits for this tab's storage event up to one storage deadline.
+  const tabs = settings.syncTabs ? createTabSignals({ channelName: `authchart.${settings.clientId}`, sessionKey: storageKeys(settings.clientId).session, settleMs: settings.storageTimeoutMs }) : null;
+  registry.bind(actor, { cognito, store, vault, outbox, tabs, userPoolId: settings.userPoolId, networkTimeoutMs: settings.networkTimeoutMs, ...(hostedUi && { hostedUi }) });
   // A challenge nobody will answer: drop Cognito's session for it.
   actor.on('challengeCancelled', ({ challenge }) => vault.discard(challenge.sessionRef));
   actor.start();

@@ -41,6 +41,12 @@ export interface AuthConfig {
   readonly inspect?: Observer<InspectionEvent> | ((event: InspectionEvent) => void);
   /** The hosted UI (managed login): signInWithRedirect() and handleRedirect(). See docs/hosted-ui.md. */
   readonly oauth?: OAuthConfig;
+  /**
+   * Keep the tabs of one origin in agreement: a sign-out in one signs the others out, a sign-in
+   * signs them in (BroadcastChannel, or `storage` events where it is missing). Default: true when
+   * `storage` is the browser's `localStorage`, which the tabs share; false otherwise. See docs/tabs.md.
+   */
+  readonly syncTabs?: boolean;
 }
 
 export interface RevocationOutboxOptions {
@@ -65,6 +71,7 @@ export interface ResolvedConfig {
   readonly revocationOutbox: false | Required<RevocationOutboxOptions>;
   readonly inspect?: AuthConfig['inspect'];
   readonly oauth?: ResolvedOAuth;
+  readonly syncTabs: boolean;
 }
 
 export const DEFAULT_NETWORK_TIMEOUT_MS = 3000;
@@ -125,11 +132,15 @@ export function resolveConfig(config: unknown): ResolvedConfig {
     throw new AuthConfigError('inspect', 'must be an inspection observer (a function or an object with next())');
   }
   const oauth = resolveOAuth(c.oauth);
+  if (c.syncTabs !== undefined && typeof c.syncTabs !== 'boolean') throw new AuthConfigError('syncTabs', 'must be a boolean');
+  const storage = (c.storage as StorageLike | undefined) ?? createMemoryStorage();
+  const shared = storage === (globalThis as { localStorage?: unknown }).localStorage;
   return {
     region,
     userPoolId,
     clientId,
-    storage: (c.storage as StorageLike | undefined) ?? createMemoryStorage(),
+    storage,
+    syncTabs: (c.syncTabs as boolean | undefined) ?? shared,
     networkTimeoutMs: timeout,
     refreshSkewSeconds: skew,
     storageTimeoutMs: storageTimeout,

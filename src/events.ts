@@ -12,6 +12,8 @@ export type AuthHubEvent =
   | { readonly type: 'customOAuthState'; readonly state: string }
   | { readonly type: 'signInWithRedirect_failure'; readonly error: ErrorInfo }
   | { readonly type: 'signedOut'; readonly reason: 'signOut' | 'sessionEnded'; readonly outcome: SignOutOutcome }
+  /** Another tab over the same storage signed out: this one dropped its session (that tab has the outcome). */
+  | { readonly type: 'signedOut'; readonly reason: 'otherTab' }
   | { readonly type: 'tokenRefresh'; readonly username: string }
   | { readonly type: 'tokenRefresh_failure'; readonly error: ErrorInfo }
   /** The stored session could not be used (CorruptSession: it was removed) or storage failed (StorageError). */
@@ -30,6 +32,8 @@ function toHubEvent(event: AuthEmitted): AuthHubEvent | undefined {
       return { type: 'signInWithRedirect_failure', error: event.error };
     case 'signedOut':
       return { type: 'signedOut', reason: 'signOut', outcome: event.outcome };
+    case 'signedOutElsewhere':
+      return { type: 'signedOut', reason: 'otherTab' };
     case 'sessionEnded':
       return { type: 'signedOut', reason: 'sessionEnded', outcome: { type: 'complete' } };
     case 'tokenRefreshed':

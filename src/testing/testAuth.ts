@@ -1,5 +1,6 @@
 // The app developer's testing kit: a real createAuth() wired to a fresh Cognito emulator, with
 // users, faults, inspectable storage, and helpers that drive the engine into a named state.
+import { waitFor } from 'xstate';
 import { randomBytes } from 'node:crypto';
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { createAuth, type Auth } from '../createAuth.js';
@@ -243,6 +244,12 @@ export interface TestAuthStates {
    * lets the opener visit /logout and come back: `complete`.
    */
   openingLogout: HeldLogout;
+  /**
+   * Signed in, then "another tab signed in" (SIGNED_IN_ELSEWHERE, as the tab signals deliver it):
+   * the engine re-reads the store, and that read (getItem of the session) is held. release()
+   * lets it read: back in signedIn.active with the stored session.
+   */
+  adoptingSession: HeldStorageCall<string> & { readonly user: TestUser };
   /** A local sign-out with RevokeToken blackholed: `signingOut`, child `signOut` in `callingCognito.revoking`. */
   revoking: HeldSignOut;
   /** A global sign-out with GlobalSignOut blackholed: child in `callingCognito.signingOutGlobally.invalidatingSessions`. */
@@ -293,6 +300,7 @@ export const TEST_AUTH_STATES: readonly TestAuthState[] = [
   'completingRedirect',
   'recordingHostedUiSignOut',
   'openingLogout',
+  'adoptingSession',
   'answeringChallenge',
   'signedIn.refreshing',
   'endingSession',
@@ -822,6 +830,14 @@ async function assemble(emulator: CognitoEmulator, options: TestAuthOptions): Pr
       case 'openingLogout':
         await toHostedUiSession(driveOptions);
         return (await holdTheOpener(state, () => auth.signOut(), driveOptions.timeoutMs ?? 5000)) satisfies HeldLogout;
+      case 'adoptingSession': {
+        const who = (await drive('signedIn', driveOptions)) as TestUser;
+        const otherTabSignedIn = async () => {
+          auth.actor.send({ type: 'SIGNED_IN_ELSEWHERE' });
+          return dotted((await waitFor(auth.actor, (next) => !next.matches('adoptingSession'))).value);
+        };
+        return { user: who, ...(await holdStorageCall(state, 'getItem', otherTabSignedIn, driveOptions.timeoutMs ?? 5000)) };
+      }
       case 'answeringChallenge':
         return holdAnswer(driveOptions);
       case 'signedIn.refreshing': {

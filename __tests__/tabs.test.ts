@@ -1,0 +1,159 @@
+// Tabs that share a storage agree on who is signed in. Here in Node: the chart's answers to the
+// tab signals (SIGNED_IN_ELSEWHERE, SIGNED_OUT_ELSEWHERE) over real HTTP to the emulator, and the
+// signals themselves over Node's BroadcastChannel with a stand-in `window`. Real tabs in Chromium:
+// __tests__/browser/tabs.browser.test.ts.
+import { waitFor } from 'xstate';
+import { createAuth, type Auth, type AuthHubEvent } from '../src/index';
+import { createTestAuth, startCognitoEmulator, type CognitoEmulator, type TestAuth } from '../src/testing/index';
+import { createTabSignals, type TabSignal } from '../services/tabs/tabSignals';
+import { inspectableStorage } from './support/harness';
+
+let kit: TestAuth | undefined;
+afterEach(async () => {
+  await kit?.close();
+  kit = undefined;
+});
+
+test('another tab signs out while this one refreshes: the refresh is dropped, never written back; signedOut says otherTab', async () => {
+  kit = await createTestAuth();
+  const held = await kit.driveTo('signedIn.refreshing');
+  const events: AuthHubEvent[] = [];
+  kit.auth.on('signedOut', (event) => events.push(event));
+  const stored = kit.storage.items.get(kit.storage.sessionKey);
+  kit.storage.removeItem(kit.storage.sessionKey); // what the other tab's sign-out did to the shared store
+  kit.auth.actor.send({ type: 'SIGNED_OUT_ELSEWHERE' });
+  expect(kit.currentState()).toBe('signedOut');
+  await expect(held.release()).resolves.toEqual({}); // the waiting getSession() is answered where it landed: nobody
+  expect(kit.storage.items.has(kit.storage.sessionKey)).toBe(false); // the refreshed tokens were not written back
+  expect(events).toEqual([{ type: 'signedOut', reason: 'otherTab' }]);
+  expect(stored).toBeDefined();
+});
+
+test('another tab signs in: this one reads the store and is signed in as that user; one user at a time', async () => {
+  kit = await createTestAuth({ users: [{ username: 'alice' }, { username: 'bob' }] });
+  await kit.driveTo('signedIn', { username: 'alice' });
+  const alice = kit.storage.items.get(kit.storage.sessionKey)!;
+  await kit.driveTo('signedIn', { username: 'bob' }); // bob's session in the store now, as another tab would leave it
+  const bob = kit.storage.items.get(kit.storage.sessionKey)!;
+  kit.storage.setItem(kit.storage.sessionKey, alice);
+  const signedIn: AuthHubEvent[] = [];
+  kit.auth.on('signedIn', (event) => signedIn.push(event));
+  kit.auth.actor.send({ type: 'SIGNED_IN_ELSEWHERE' });
+  await waitFor(kit.auth.actor, (snapshot) => snapshot.matches({ signedIn: 'active' }));
+  expect(kit.auth.actor.getSnapshot().context.session?.username).toBe('alice');
+  await expect(kit.auth.getSession()).resolves.toMatchObject({ username: 'alice' });
+  expect(signedIn).toEqual([{ type: 'signedIn', username: 'alice' }]);
+  expect(bob).not.toBe(alice);
+});
+
+test('a signal to a signed-out tab whose store is empty leaves it signed out', async () => {
+  kit = await createTestAuth();
+  kit.auth.actor.send({ type: 'SIGNED_IN_ELSEWHERE' });
+  await waitFor(kit.auth.actor, (snapshot) => snapshot.matches('signedOut'));
+  kit.auth.actor.send({ type: 'SIGNED_OUT_ELSEWHERE' });
+  expect(kit.currentState()).toBe('signedOut');
+});
+
+describe('the tab signals (BroadcastChannel, with storage events as the read barrier and the fallback)', () => {
+  type Listener = (event: { key: string | null; newValue: string | null; oldValue: string | null }) => void;
+  /** A stand-in `window` per "tab": storage events are fired by the test, as the browser would. */
+  function tab() {
+    const listeners = new Set<Listener>();
+    return {
+      window: { addEventListener: (_: 'storage', l: Listener) => void listeners.add(l), removeEventListener: (_: 'storage', l: Listener) => void listeners.delete(l) },
+      fireStorage: (event: Parameters<Listener>[0]) => listeners.forEach((l) => l(event)),
+    };
+  }
+  const scope = globalThis as { window?: unknown; BroadcastChannel?: unknown };
+  const open: Array<{ close(): void }> = [];
+  afterEach(() => {
+    open.splice(0).forEach((signals) => signals.close());
+    delete scope.window;
+  });
+  function signalsIn(t: ReturnType<typeof tab>, settleMs = 60_000) {
+    scope.window = t.window;
+    const signals = createTabSignals({ channelName: 'authchart.test', sessionKey: 'authchart.c.session', settleMs })!;
+    open.push(signals);
+    const heard: TabSignal[] = [];
+    signals.listen((signal) => heard.push(signal));
+    return { signals, heard };
+  }
+  const until = async (check: () => boolean) => {
+    for (let i = 0; i < 200 && !check(); i++) await new Promise((resolve) => setTimeout(resolve, 5));
+  };
+
+  test('no window (Node): no signals at all', () => {
+    expect(createTabSignals({ channelName: 'x', sessionKey: 'y', settleMs: 1 })).toBeNull();
+  });
+
+  test('a sign-out is heard at once; a sign-in only once the storage event shows the new session', async () => {
+    const a = tab();
+    const b = tab();
+    const inA = signalsIn(a);
+    const inB = signalsIn(b);
+    inA.signals.tell('signedOut');
+    await until(() => inB.heard.length > 0);
+    expect(inB.heard).toEqual(['signedOut']);
+    inA.signals.tell('signedIn');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(inB.heard).toEqual(['signedOut']); // the message came, the store's event not yet
+    b.fireStorage({ key: 'authchart.c.session', oldValue: null, newValue: '{"generation":7}' });
+    expect(inB.heard).toEqual(['signedOut', 'signedIn']);
+    expect(inA.heard).toEqual([]); // a tab does not hear itself
+  });
+
+  test('a storage event before the message: the sign-in is heard as soon as the message comes', async () => {
+    const a = tab();
+    const b = tab();
+    const inA = signalsIn(a);
+    const inB = signalsIn(b);
+    b.fireStorage({ key: 'authchart.c.session', oldValue: null, newValue: '{"generation":7}' });
+    inA.signals.tell('signedIn');
+    await until(() => inB.heard.length > 0);
+    expect(inB.heard).toEqual(['signedIn']);
+  });
+
+  test('a storage event that never comes (another storage): the sign-in is heard after settleMs', async () => {
+    const inA = signalsIn(tab());
+    const inB = signalsIn(tab(), 20);
+    inA.signals.tell('signedIn');
+    await until(() => inB.heard.length > 0);
+    expect(inB.heard).toEqual(['signedIn']);
+  });
+
+  test('without BroadcastChannel, the storage event is the signal: removed → signedOut, a new generation → signedIn, a refresh → nothing', () => {
+    const saved = scope.BroadcastChannel;
+    delete scope.BroadcastChannel;
+    try {
+      const b = tab();
+      const inB = signalsIn(b);
+      b.fireStorage({ key: 'authchart.c.session', oldValue: null, newValue: '{"generation":7}' });
+      b.fireStorage({ key: 'authchart.c.session', oldValue: '{"generation":7}', newValue: '{"generation":7,"accessToken":"x"}' });
+      b.fireStorage({ key: 'other', oldValue: null, newValue: 'x' });
+      b.fireStorage({ key: 'authchart.c.session', oldValue: '{"generation":7}', newValue: null });
+      b.fireStorage({ key: null, oldValue: null, newValue: null }); // localStorage.clear()
+      expect(inB.heard).toEqual(['signedIn', 'signedOut', 'signedOut']);
+    } finally {
+      scope.BroadcastChannel = saved;
+    }
+  });
+});
+
+describe('createAuth wires the signals only where tabs share the storage', () => {
+  let emu: CognitoEmulator;
+  const auths: Auth[] = [];
+  beforeAll(async () => (emu = await startCognitoEmulator()));
+  afterAll(async () => {
+    await Promise.all(auths.map((auth) => auth.stop()));
+    await emu.close();
+  });
+
+  test('syncTabs must be a boolean; an app storage in Node syncs nothing unless asked', async () => {
+    const pool = emu.setup();
+    expect(() => createAuth({ userPoolId: pool.userPoolId, userPoolClientId: pool.clientId, syncTabs: 'yes' as never })).toThrow(/syncTabs must be a boolean/);
+    const auth = createAuth({ userPoolId: pool.userPoolId, userPoolClientId: pool.clientId, endpoint: emu.endpoint, storage: inspectableStorage() });
+    auths.push(auth);
+    await auth.signIn({ username: pool.username, password: pool.password });
+    await expect(auth.signOut()).resolves.toMatchObject({ type: 'complete' });
+  });
+});
