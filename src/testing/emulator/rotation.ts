@@ -15,7 +15,8 @@ export function rotationFromWire(input: p.JsonObject): RotationSettings {
   const feature = value.Feature;
   if (feature === undefined || feature === null) throw p.validationError('refreshTokenRotation.feature', 'Member must not be null');
   if (feature !== 'ENABLED' && feature !== 'DISABLED') {
-    throw p.validationError('refreshTokenRotation.feature', 'Member must satisfy enum value set: [ENABLED, DISABLED]', feature);
+    const shown = typeof feature === 'string' || typeof feature === 'number' ? feature : JSON.stringify(feature);
+    throw p.validationError('refreshTokenRotation.feature', 'Member must satisfy enum value set: [ENABLED, DISABLED]', shown);
   }
   const grace = value.RetryGracePeriodSeconds ?? 0;
   if (typeof grace !== 'number' || !Number.isInteger(grace)) {
