@@ -212,6 +212,16 @@ describe('revocation covers the whole family', () => {
     expect(emu.tokenRevoked(bystander.refresh)).toBe(false);
   });
 
+  test('/oauth2/revoke with a retired member revokes the newest refresh token', async () => {
+    const s = rotating(0);
+    const f = await family(s);
+    expect(await failure(getTokens(s, f.refresh[0] ?? ''))).toMatchObject({ name: 'RefreshTokenReuseException' });
+    expect(emu.tokenRevoked(f.refresh[0] ?? '')).toBe(false); // retired, not revoked
+    const r = await postForm(`${emu.endpoint}/oauth2/revoke`, { token: f.refresh[0] ?? '', client_id: s.clientId });
+    expect(r.status).toBe(200);
+    expect(await failure(getTokens(s, f.refresh[2] ?? ''))).toMatchObject({ name: 'NotAuthorizedException', message: 'Refresh Token has been revoked' });
+  });
+
   test('GlobalSignOut with the newest access token revokes the oldest refresh token too', async () => {
     const s = rotating(60);
     const f = await family(s);

@@ -48,9 +48,10 @@ export function refreshTokens(ctx: EmulatorContext, client: AppClient, grant: Re
  */
 export const getTokensFromRefreshToken: OperationHandler = (ctx, input) => {
   const token = p.requireString(input, 'RefreshToken');
-  const client = ctx.store.client(p.requireString(input, 'ClientId'));
+  const clientId = p.requireString(input, 'ClientId');
   p.stringMap(input, 'ClientMetadata');
   p.optionalString(input, 'DeviceKey');
+  const client = ctx.store.client(clientId);
   verifyClientSecret(client, p.optionalString(input, 'ClientSecret'));
   return { AuthenticationResult: refreshTokens(ctx, client, usableRefreshToken(ctx, client, token)) };
 };
