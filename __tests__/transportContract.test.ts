@@ -53,10 +53,15 @@ type Make = (options: MakeOptions) => CognitoService;
 
 let emu: CognitoEmulator;
 const sdkClients: CognitoIdentityProviderClient[] = [];
+/** Moves the emulator's clock (refresh-token rotation's grace period) without waiting. */
+let skewMs = 0;
 beforeAll(async () => {
-  emu = await startCognitoEmulator();
+  emu = await startCognitoEmulator({ now: () => Date.now() + skewMs });
 });
-afterEach(() => emu.faults.clear());
+afterEach(() => {
+  emu.faults.clear();
+  skewMs = 0;
+});
 afterAll(async () => {
   for (const client of sdkClients) client.destroy();
   await emu.close();
@@ -166,6 +171,76 @@ describe.each(transports)('%s transport', (_label, make) => {
     // Without the secret the same client is refused.
     const unsigned = make({ clientId: setup.clientId });
     await expect(unsigned.initiateAuth('USER_PASSWORD_AUTH', { USERNAME: setup.username, PASSWORD: setup.password })).rejects.toMatchObject({ name: 'NotAuthorizedException' });
+  });
+
+  describe('GetTokensFromRefreshToken (refresh-token rotation)', () => {
+    async function rotatingSignIn(options: { grace?: number; secret?: boolean; rotation?: boolean } = {}) {
+      const feature = options.rotation === false ? 'DISABLED' : 'ENABLED';
+      const setup = emu.setup({ generateSecret: options.secret ?? false, refreshTokenRotation: { feature, retryGracePeriodSeconds: options.grace ?? 5 } });
+      const cognito = make({ clientId: setup.clientId, ...(setup.clientSecret && { clientSecret: setup.clientSecret }) });
+      const step = await cognito.initiateAuth('USER_PASSWORD_AUTH', { USERNAME: setup.username, PASSWORD: setup.password });
+      if (step.kind !== 'tokens' || !step.tokens.refreshToken) throw new Error('expected tokens');
+      return { setup, cognito, refreshToken: step.tokens.refreshToken, refresh: (token: string, signal?: AbortSignal) => cognito.getTokensFromRefreshToken!(token, signal) };
+    }
+
+    test('rotation on: a new refresh token; the old one works within the grace period, then RefreshTokenReuseException', async () => {
+      const { refreshToken, refresh } = await rotatingSignIn({ grace: 5 });
+      const rotated = await refresh(refreshToken);
+      expect(rotated).toEqual({ accessToken: expect.stringMatching(/^eyJ/), idToken: expect.stringMatching(/^eyJ/), refreshToken: expect.any(String) });
+      expect(rotated.refreshToken).not.toBe(refreshToken);
+      skewMs = 4_000;
+      await expect(refresh(refreshToken)).resolves.toMatchObject({ refreshToken: expect.any(String) });
+      skewMs = 5_000;
+      const error = (await refresh(refreshToken).catch((e: Error) => e)) as Error;
+      expect(error.name).toBe('RefreshTokenReuseException');
+      expect(error.message).not.toContain(refreshToken);
+      await expect(refresh(rotated.refreshToken!)).resolves.toMatchObject({ refreshToken: expect.any(String) });
+    });
+
+    test('rotation off: new access and ID tokens, the refresh token kept', async () => {
+      const { refreshToken, refresh } = await rotatingSignIn({ rotation: false });
+      const tokens = await refresh(refreshToken);
+      expect(tokens).toEqual({ accessToken: expect.any(String), idToken: expect.any(String), refreshToken });
+      await expect(refresh(refreshToken)).resolves.toMatchObject({ refreshToken });
+    });
+
+    test('client secret: sent as ClientSecret; a transport without it is refused; neither secret nor token in the message', async () => {
+      const { setup, refreshToken, refresh } = await rotatingSignIn({ secret: true });
+      const unsigned = make({ clientId: setup.clientId });
+      const error = (await unsigned.getTokensFromRefreshToken!(refreshToken).catch((e: Error) => e)) as Error;
+      expect(error.name).toBe('NotAuthorizedException');
+      expect(error.message).not.toContain(refreshToken);
+      await expect(refresh(refreshToken)).resolves.toMatchObject({ refreshToken: expect.any(String) });
+      emu.faults.set('GetTokensFromRefreshToken', { type: 'error', name: 'NotAuthorizedException', message: `echo ${[refreshToken, setup.clientSecret!].flatMap(echoedForms).join(' ')}` });
+      const echoed = (await refresh(refreshToken).catch((e: Error) => e)) as Error;
+      expect(echoed.name).toBe('NotAuthorizedException');
+      for (const form of [refreshToken, setup.clientSecret!].flatMap(echoedForms)) expect(echoed.message).not.toContain(form);
+    });
+
+    test('connection reset → NetworkError after 3 attempts; nothing was used up', async () => {
+      const { refreshToken, refresh } = await rotatingSignIn({ grace: 0 });
+      emu.faults.set('GetTokensFromRefreshToken', { type: 'reset' });
+      const error = (await refresh(refreshToken).catch((e: Error) => e)) as Error;
+      expect(error).toMatchObject({ name: 'NetworkError' });
+      expect(error.message).not.toContain(refreshToken);
+      expect(await attemptsOf('GetTokensFromRefreshToken', () => refresh(refreshToken))).toBe(3);
+      emu.faults.clear();
+      await expect(refresh(refreshToken)).resolves.toMatchObject({ refreshToken: expect.any(String) });
+    });
+
+    test('blackhole with a small callTimeoutMs → TimeoutError, in time; the caller\'s abort → AbortError', async () => {
+      const { setup, refreshToken, refresh } = await rotatingSignIn();
+      emu.faults.set('GetTokensFromRefreshToken', { type: 'blackhole' });
+      const bounded = make({ clientId: setup.clientId, callTimeoutMs: 300 });
+      const started = Date.now();
+      const error = (await bounded.getTokensFromRefreshToken!(refreshToken).catch((e: Error) => e)) as Error;
+      expect(error).toMatchObject({ name: 'TimeoutError' });
+      expect(error.message).not.toContain(refreshToken);
+      expect(Date.now() - started).toBeLessThan(1500);
+      const controller = new AbortController();
+      setTimeout(() => controller.abort(), 50);
+      await expect(refresh(refreshToken, controller.signal)).rejects.toMatchObject({ name: 'AbortError' });
+    });
   });
 
   describe('secrets in server-supplied messages', () => {
@@ -380,6 +455,19 @@ describe('fetch transport: wire details (stub fetch)', () => {
     } finally {
       random.mockRestore();
     }
+  });
+
+  test('GetTokensFromRefreshToken: its target, RefreshToken + ClientId + ClientSecret (no SECRET_HASH); the rotated token is returned', async () => {
+    const { sent, fetch } = stub(json(200, { AuthenticationResult: { AccessToken: 'a', IdToken: 'i', RefreshToken: 'r2' } }));
+    const tokens = await createFetchCognito({ region: 'eu-west-1', clientId: 'client1', clientSecret: 's3cret-value', fetch }).getTokensFromRefreshToken!('r1');
+    expect(tokens).toEqual({ accessToken: 'a', idToken: 'i', refreshToken: 'r2' });
+    expect(sent[0]!.init.headers).toMatchObject({ 'x-amz-target': 'AWSCognitoIdentityProviderService.GetTokensFromRefreshToken' });
+    expect(JSON.parse(sent[0]!.init.body as string)).toEqual({ RefreshToken: 'r1', ClientId: 'client1', ClientSecret: 's3cret-value' });
+  });
+
+  test('GetTokensFromRefreshToken answered without tokens is UnexpectedResponse', async () => {
+    const { fetch } = stub(json(200, {}));
+    await expect(createFetchCognito({ region: 'eu-west-1', clientId: 'c', fetch }).getTokensFromRefreshToken!('r')).rejects.toMatchObject({ name: 'UnexpectedResponse' });
   });
 
   test('REFRESH_TOKEN_AUTH answered with a challenge is UnexpectedResponse', async () => {

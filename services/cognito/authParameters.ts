@@ -1,6 +1,9 @@
 import type { AuthStep } from './types.js';
+import { ErrorNames } from '../../machines/types.js';
 import { isJsonObject as isObject } from '../encoding/json.js';
 import { secretHash } from '../crypto/secretHash.js';
+import type { SessionTokens } from '../storage/tokenStore.js';
+import { CognitoCallError } from './errors.js';
 
 /** Parameter names whose values are not secret; every other value is redacted from messages. */
 const PUBLIC_PARAMETERS = new Set(['USERNAME', 'SRP_A']);
@@ -36,4 +39,14 @@ export function toAuthStep(answer: object, refreshToken?: string): AuthStep {
     for (const [key, value] of Object.entries(json.ChallengeParameters)) if (typeof value === 'string') parameters[key] = value;
   }
   return { kind: 'challenge', name: stringOf(json.ChallengeName) ?? 'UNKNOWN', ...(session && { session }), parameters };
+}
+
+/**
+ * What GetTokensFromRefreshToken answered: the new refresh token when the client rotates them,
+ * else the one sent (`refreshToken`). An answer without access and ID tokens is UnexpectedResponse.
+ */
+export function toRefreshedTokens(answer: object, refreshToken: string): SessionTokens {
+  const step = toAuthStep(answer, refreshToken);
+  if (step.kind === 'tokens') return step.tokens;
+  throw new CognitoCallError(ErrorNames.unexpectedResponse, 'GetTokensFromRefreshToken answered without access and ID tokens');
 }

@@ -3,7 +3,7 @@
 // which __tests__/transportContract.test.ts checks against the emulator. See docs/transport.md.
 import { ErrorNames } from '../../machines/types.js';
 import type { AuthFlow, AuthStep, CognitoService } from './types.js';
-import { createParameterSigner, toAuthStep } from './authParameters.js';
+import { createParameterSigner, toAuthStep, toRefreshedTokens } from './authParameters.js';
 import { abortedCallError, CognitoCallError, redirectRefusedError } from './errors.js';
 import { withDeadline } from './deadline.js';
 import { backoffMs, endpointUrl, errorNameOf, isRetryableSocketCode, JSON_CONTENT_TYPE, MAX_ATTEMPTS, parseJsonObject, RETRYABLE_STATUSES, sleep, TARGET_PREFIX, THROTTLING_NAMES } from './fetchWire.js';
@@ -27,7 +27,7 @@ export interface FetchCognitoOptions {
   readonly fetch?: FetchLike;
 }
 
-type Operation = 'RevokeToken' | 'GlobalSignOut' | 'InitiateAuth' | 'RespondToAuthChallenge';
+type Operation = 'RevokeToken' | 'GlobalSignOut' | 'InitiateAuth' | 'RespondToAuthChallenge' | 'GetTokensFromRefreshToken';
 type Json = Record<string, unknown>;
 
 /** How one attempt ended when it did not answer with Cognito's JSON. */
@@ -130,6 +130,10 @@ export function createFetchCognito(options: FetchCognitoOptions): CognitoService
       const step = toAuthStep(await call('InitiateAuth', { AuthFlow: 'REFRESH_TOKEN_AUTH', ClientId: clientId, AuthParameters: signed }, secrets, signal), refreshToken);
       if (step.kind === 'tokens') return step.tokens;
       throw new CognitoCallError(ErrorNames.unexpectedResponse, `REFRESH_TOKEN_AUTH answered with the ${step.name} challenge instead of tokens`);
+    },
+    async getTokensFromRefreshToken(refreshToken, signal): Promise<SessionTokens> {
+      const payload = { RefreshToken: refreshToken, ClientId: clientId, ...(clientSecret && { ClientSecret: clientSecret }) };
+      return toRefreshedTokens(await call('GetTokensFromRefreshToken', payload, [refreshToken], signal), refreshToken);
     },
     async respondToAuthChallenge(name, session, responses, signal) {
       const [signed, secrets] = await sign(responses);

@@ -1,5 +1,6 @@
 import {
   CognitoIdentityProviderClient,
+  GetTokensFromRefreshTokenCommand,
   GlobalSignOutCommand,
   InitiateAuthCommand,
   RespondToAuthChallengeCommand,
@@ -7,7 +8,7 @@ import {
   type ChallengeNameType,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { ErrorNames } from '../../machines/types.js';
-import { createParameterSigner, toAuthStep } from './authParameters.js';
+import { createParameterSigner, toAuthStep, toRefreshedTokens } from './authParameters.js';
 import { CognitoCallError, toCognitoCallError } from './errors.js';
 import { withDeadline } from './deadline.js';
 import type { CognitoService } from './types.js';
@@ -60,6 +61,10 @@ export function createSdkCognito({ client: clientOrBuild, clientId, clientSecret
       const step = toAuthStep(await call('InitiateAuth', secrets, signal, (client, options) => client.send(command, options)), refreshToken);
       if (step.kind === 'tokens') return step.tokens;
       throw new CognitoCallError(ErrorNames.unexpectedResponse, `REFRESH_TOKEN_AUTH answered with the ${step.name} challenge instead of tokens`);
+    },
+    async getTokensFromRefreshToken(refreshToken, signal) {
+      const command = new GetTokensFromRefreshTokenCommand({ RefreshToken: refreshToken, ClientId: clientId, ...(clientSecret && { ClientSecret: clientSecret }) });
+      return toRefreshedTokens(await call('GetTokensFromRefreshToken', [refreshToken], signal, (client, options) => client.send(command, options)), refreshToken);
     },
     async respondToAuthChallenge(name, session, responses, signal) {
       const [signed, secrets] = await sign(responses);

@@ -26,4 +26,12 @@ export interface CognitoService {
   respondToAuthChallenge(name: string, session: string | undefined, responses: Readonly<Record<string, string>>, signal?: AbortSignal): Promise<AuthStep>;
   /** REFRESH_TOKEN_AUTH; `username` is only used for SECRET_HASH. Keeps the refresh token unless rotated. */
   refreshTokens(refreshToken: string, username: string, signal?: AbortSignal): Promise<SessionTokens>;
+  /**
+   * GetTokensFromRefreshToken: new access and ID tokens, and the new refresh token when the app
+   * client rotates them (else the one given is kept, as refreshTokens does). The only way to
+   * refresh on a rotating client. Sends ClientSecret itself, not SECRET_HASH, when one is configured.
+   * Both of authchart's transports have it; optional so that a transport written before it still
+   * type-checks (callers fall back to refreshTokens when it is absent).
+   */
+  getTokensFromRefreshToken?(refreshToken: string, signal?: AbortSignal): Promise<SessionTokens>;
 }

@@ -10,6 +10,7 @@ export type {
   EmulatorFaults,
   EmulatorMfaType,
   EmulatorOAuthEndpoint,
+  EmulatorRefreshTokenRotation,
   HostedUiClientOptions,
   EmulatorOperation,
   EmulatorRequestRecord,

@@ -39,9 +39,18 @@ export function isJsonObject(value: unknown): value is JsonObject {
 }
 
 function invalid(member: string, constraint: string): CognitoError {
+  return validationError(member, constraint);
+}
+
+/**
+ * InvalidParameterException as Cognito's request validation words it. `member` is the camelCase
+ * path (e.g. 'refreshTokenRotation.feature'); `value`, when given, is quoted as Cognito does.
+ */
+export function validationError(member: string, constraint: string, value?: string | number): CognitoError {
+  const quoted = value === undefined ? '' : ` '${String(value)}'`;
   return new CognitoError(
     'InvalidParameterException',
-    `1 validation error detected: Value at '${member}' failed to satisfy constraint: ${constraint}`,
+    `1 validation error detected: Value${quoted} at '${member}' failed to satisfy constraint: ${constraint}`,
   );
 }
 

@@ -3,6 +3,7 @@ import type { ChallengeSession, EmulatorContext } from './context.js';
 import { FaultRegistry } from './faults.js';
 import * as ids from './ids.js';
 import { totp } from './mfa.js';
+import { rotationFromOptions } from './rotation.js';
 import { EmulatorServer } from './server.js';
 import type { SrpState } from './srp.js';
 import { ALL_OAUTH_SCOPES, DEFAULT_AUTH_FLOWS, Store } from './state.js';
@@ -56,6 +57,7 @@ export async function startCognitoEmulator(options: CognitoEmulatorOptions = {})
         explicitAuthFlows: [...(o.explicitAuthFlows ?? DEFAULT_AUTH_FLOWS)],
         accessTokenTtlSeconds: o.accessTokenTtlSeconds,
         preventUserExistenceErrors: false,
+        rotation: rotationFromOptions(o.refreshTokenRotation),
         oauth: {
           callbackUrls: [...(o.callbackUrls ?? [])],
           logoutUrls: [...(o.logoutUrls ?? [])],
@@ -94,6 +96,7 @@ export async function startCognitoEmulator(options: CognitoEmulatorOptions = {})
         ...(o.allowedOAuthFlows && { allowedOAuthFlows: o.allowedOAuthFlows }),
         ...(o.allowedOAuthFlowsUserPoolClient === undefined ? {} : { allowedOAuthFlowsUserPoolClient: o.allowedOAuthFlowsUserPoolClient }),
         ...(o.supportedIdentityProviders && { supportedIdentityProviders: o.supportedIdentityProviders }),
+        ...(o.refreshTokenRotation && { refreshTokenRotation: o.refreshTokenRotation }),
       });
       const username = o.username ?? 'test-user';
       const password = ids.password();

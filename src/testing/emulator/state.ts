@@ -38,7 +38,18 @@ export interface AppClient {
   readonly preventUserExistenceErrors: boolean;
   /** OAuth 2.0 (hosted UI) settings; see OAuthClientSettings. */
   readonly oauth: OAuthClientSettings;
+  /** RefreshTokenRotation; see RotationSettings. */
+  readonly rotation: RotationSettings;
   readonly createdAt: number;
+  readonly updatedAt: number;
+}
+
+/** An app client's RefreshTokenRotation, as CreateUserPoolClient takes it. */
+export interface RotationSettings {
+  /** Feature 'ENABLED': every refresh issues a new refresh token and retires the one presented. */
+  readonly enabled: boolean;
+  /** RetryGracePeriodSeconds (0-60): how long a retired refresh token still works, for retries. */
+  readonly graceSeconds: number;
 }
 
 /** An app client's hosted-UI configuration, as CreateUserPoolClient takes it. */
@@ -60,6 +71,9 @@ export interface OAuthClientSettings {
 /** Every scope Cognito knows without resource servers. */
 export const ALL_OAUTH_SCOPES = ['openid', 'email', 'phone', 'profile', 'aws.cognito.signin.user.admin'];
 export const ADMIN_SCOPE = 'aws.cognito.signin.user.admin';
+
+/** What CreateUserPoolClient / UpdateUserPoolClient set: everything but the ids, the secret and the dates. */
+export type ClientSettings = Omit<AppClient, 'clientId' | 'clientSecret' | 'createdAt' | 'updatedAt'>;
 
 export interface UserPool {
   readonly id: string;
@@ -98,16 +112,26 @@ export class Store {
     return pool;
   }
 
-  createClient(init: Omit<AppClient, 'clientId' | 'clientSecret' | 'createdAt'> & { generateSecret: boolean }): AppClient {
+  createClient(init: ClientSettings & { generateSecret: boolean }): AppClient {
     this.pool(init.userPoolId);
     const { generateSecret, ...rest } = init;
+    const now = this.now();
     const client: AppClient = {
       ...rest,
       clientId: ids.clientId(),
       clientSecret: generateSecret ? ids.clientSecret() : undefined,
-      createdAt: this.now(),
+      createdAt: now,
+      updatedAt: now,
     };
     this.clients.set(client.clientId, client);
+    return client;
+  }
+
+  /** UpdateUserPoolClient: new settings for an existing client; its id, secret and pool stay. */
+  updateClient(clientId: string, settings: Omit<ClientSettings, 'userPoolId'>): AppClient {
+    const old = this.client(clientId);
+    const client: AppClient = { ...settings, userPoolId: old.userPoolId, clientId, clientSecret: old.clientSecret, createdAt: old.createdAt, updatedAt: this.now() };
+    this.clients.set(clientId, client);
     return client;
   }
 

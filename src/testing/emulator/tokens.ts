@@ -25,7 +25,12 @@ export interface RefreshRecord extends Grant {
   readonly nonce?: string;
   /** Issued by the OAuth endpoints (the ID token then carries at_hash). */
   readonly hostedUi?: boolean;
+  /** Rotation: when this token stops working, set by its first rotation (then + the grace period). */
+  retiresAt?: number;
 }
+
+/** What a refresh returns: a new refresh token only when the client rotates them. */
+export type RefreshedTokens = AuthenticationResult & { RefreshToken?: string };
 
 /** How a sign-in was made, for tokens minted by the OAuth endpoints. */
 export interface SignInOptions {
@@ -73,7 +78,8 @@ export class TokenService {
       poolId: pool.id,
       clientId: client.clientId,
       sub: user.sub,
-      originJti: client.enableTokenRevocation ? ids.uuid() : undefined,
+      // Rotation needs the family id too (Cognito adds origin_jti/jti claims when it is on).
+      originJti: client.enableTokenRevocation || client.rotation.enabled ? ids.uuid() : undefined,
       scopes: options?.scopes ? [...options.scopes] : [ADMIN_SCOPE],
       revoked: false,
       authTime: options?.authTime ?? Math.floor(this.now() / 1000),
@@ -95,6 +101,19 @@ export class TokenService {
     return this.mint(pool, client, user, record);
   }
 
+  /**
+   * Rotation: new access, ID and refresh tokens of the same family (origin_jti, auth_time, scopes,
+   * and the expiry of the token presented). The token presented retires `graceSeconds` after its
+   * first rotation; a retry within the grace period gets another new refresh token.
+   */
+  rotate(pool: UserPool, client: AppClient, user: User, record: RefreshRecord, graceSeconds: number): AuthenticationResult & { RefreshToken: string } {
+    record.retiresAt ??= this.now() + graceSeconds * 1000;
+    const refreshToken = ids.refreshToken();
+    const next: RefreshRecord = { ...record, revoked: false, retiresAt: undefined };
+    this.refreshTokens.set(digest(refreshToken), next);
+    return { ...this.mint(pool, client, user, next), RefreshToken: refreshToken };
+  }
+
   findRefresh(token: string): RefreshRecord | undefined {
     return this.refreshTokens.get(digest(token));
   }
@@ -105,11 +124,13 @@ export class TokenService {
     return (this.refreshTokens.get(key) ?? this.accessTokens.get(key))?.revoked;
   }
 
-  /** Revokes a refresh token and every access token sharing its origin_jti. */
+  /** Revokes a refresh token and every refresh and access token sharing its origin_jti (rotation's family). */
   revokeFamily(record: RefreshRecord): void {
     record.revoked = true;
     if (record.originJti === undefined) return;
-    for (const access of this.accessTokens.values()) if (access.originJti === record.originJti) access.revoked = true;
+    for (const grants of [this.refreshTokens.values(), this.accessTokens.values()]) {
+      for (const g of grants) if (g.originJti === record.originJti) g.revoked = true;
+    }
   }
 
   /** GlobalSignOut: every token of the user in the pool, whatever the client. */

@@ -8,6 +8,9 @@ export type EmulatorOperation =
   | 'GetUser'
   | 'CreateUserPool'
   | 'CreateUserPoolClient'
+  | 'UpdateUserPoolClient'
+  | 'DescribeUserPoolClient'
+  | 'GetTokensFromRefreshToken'
   | 'AdminCreateUser'
   | 'AdminSetUserPassword'
   | 'RespondToAuthChallenge';
@@ -43,6 +46,14 @@ export interface HostedUiClientOptions {
   allowedOAuthFlowsUserPoolClient?: boolean;
   /** SupportedIdentityProviders: 'COGNITO' (the login form) and/or 'Google' (the emulator's stand-in). Default ['COGNITO']. */
   supportedIdentityProviders?: string[];
+}
+
+/** An app client's refresh-token rotation (Cognito's RefreshTokenRotationType). */
+export interface EmulatorRefreshTokenRotation {
+  /** 'ENABLED': every refresh returns a new refresh token and retires the one presented. */
+  feature: 'ENABLED' | 'DISABLED';
+  /** An integer 0-60: how long a retired refresh token still works, for client retries. Default 0. */
+  retryGracePeriodSeconds?: number;
 }
 
 export interface FaultOptions {
@@ -96,6 +107,8 @@ export interface CreateUserPoolClientOptions extends HostedUiClientOptions {
   explicitAuthFlows?: string[];
   /** Access/ID token lifetime for this client; default: the emulator's accessTokenTtlSeconds. */
   accessTokenTtlSeconds?: number;
+  /** RefreshTokenRotation. Default: rotation off. A grace period outside 0-60 throws RangeError. */
+  refreshTokenRotation?: EmulatorRefreshTokenRotation;
 }
 
 export interface CreateUserOptions {
@@ -123,6 +136,8 @@ export interface SetupOptions extends HostedUiClientOptions {
   username?: string;
   /** Gives the user this MFA (see CreateUserOptions.mfa). */
   mfa?: EmulatorMfaType;
+  /** The client's refresh-token rotation (see CreateUserPoolClientOptions.refreshTokenRotation). */
+  refreshTokenRotation?: EmulatorRefreshTokenRotation;
 }
 
 export interface SetupResult {

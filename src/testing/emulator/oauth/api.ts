@@ -4,6 +4,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { EmulatorContext } from '../context.js';
 import { CognitoError } from '../protocol.js';
+import { refreshTokens, usableRefreshToken, type RefreshGrant } from '../operations/refresh.js';
 import type { AppClient } from '../state.js';
 import type { OAuthStore } from './store.js';
 import * as web from './web.js';
@@ -117,19 +118,21 @@ export class ApiEndpoints {
     });
   }
 
+  /** The refresh_token grant: the JSON API's refresh rules; a rotating client also gets a new refresh_token. */
   private refreshGrant(res: ServerResponse, client: AppClient, form: URLSearchParams): void {
     const token = form.get('refresh_token');
     if (!token) return web.sendOAuthError(res, 400, 'invalid_request', 'refresh_token is required');
-    const record = this.ctx.tokens.findRefresh(token);
-    if (!record || record.clientId !== client.clientId || record.revoked || record.expiresAt <= this.ctx.now()) {
-      return web.sendOAuthError(res, 400, 'invalid_grant');
+    let grant: RefreshGrant;
+    try {
+      grant = usableRefreshToken(this.ctx, client, token);
+    } catch {
+      return web.sendOAuthError(res, 400, 'invalid_grant'); // unknown, other client's, revoked, retired, expired, disabled user
     }
-    const user = this.ctx.store.findUser(record.poolId, record.sub);
-    if (!user?.enabled) return web.sendOAuthError(res, 400, 'invalid_grant');
-    const tokens = this.ctx.tokens.refresh(this.ctx.store.pool(record.poolId), client, user, record);
+    const tokens = refreshTokens(this.ctx, client, grant);
     web.sendOAuthJson(res, 200, {
       access_token: tokens.AccessToken,
-      ...(record.scopes.includes('openid') ? { id_token: tokens.IdToken } : {}),
+      ...(grant.record.scopes.includes('openid') ? { id_token: tokens.IdToken } : {}),
+      ...(tokens.RefreshToken === undefined ? {} : { refresh_token: tokens.RefreshToken }),
       token_type: 'Bearer',
       expires_in: tokens.ExpiresIn,
     });

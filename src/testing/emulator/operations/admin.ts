@@ -1,12 +1,8 @@
-// Admin operations: CreateUserPool, CreateUserPoolClient, AdminCreateUser, AdminSetUserPassword.
+// Admin operations: CreateUserPool, AdminCreateUser, AdminSetUserPassword (app clients: app-clients.ts).
 import type { OperationHandler } from '../context.js';
 import * as ids from '../ids.js';
 import * as p from '../protocol.js';
-import type { AppClient, User, UserPool } from '../state.js';
-
-const UNIT_SECONDS: Record<string, number> = { seconds: 1, minutes: 60, hours: 3600, days: 86400 };
-/** Cognito's documented default when ExplicitAuthFlows is omitted from CreateUserPoolClient. */
-const API_DEFAULT_FLOWS = ['ALLOW_REFRESH_TOKEN_AUTH', 'ALLOW_USER_SRP_AUTH', 'ALLOW_CUSTOM_AUTH'];
+import type { User, UserPool } from '../state.js';
 
 const seconds = (ms: number): number => ms / 1000;
 
@@ -18,30 +14,6 @@ export function describePool(pool: UserPool): p.JsonObject {
     CreationDate: seconds(pool.createdAt),
     LastModifiedDate: seconds(pool.createdAt),
     EstimatedNumberOfUsers: pool.users.size,
-  };
-}
-
-export function describeClient(c: AppClient): p.JsonObject {
-  return {
-    UserPoolId: c.userPoolId,
-    ClientName: c.clientName,
-    ClientId: c.clientId,
-    ...(c.clientSecret === undefined ? {} : { ClientSecret: c.clientSecret }),
-    CreationDate: seconds(c.createdAt),
-    LastModifiedDate: seconds(c.createdAt),
-    ExplicitAuthFlows: c.explicitAuthFlows,
-    EnableTokenRevocation: c.enableTokenRevocation,
-    PreventUserExistenceErrors: c.preventUserExistenceErrors ? 'ENABLED' : 'LEGACY',
-    RefreshTokenValidity: 30,
-    CallbackURLs: c.oauth.callbackUrls,
-    LogoutURLs: c.oauth.logoutUrls,
-    AllowedOAuthScopes: c.oauth.scopes,
-    AllowedOAuthFlows: c.oauth.flows,
-    AllowedOAuthFlowsUserPoolClient: c.oauth.enabled,
-    SupportedIdentityProviders: c.oauth.identityProviders,
-    ...(c.accessTokenTtlSeconds === undefined
-      ? {}
-      : { AccessTokenValidity: c.accessTokenTtlSeconds, TokenValidityUnits: { AccessToken: 'seconds', IdToken: 'seconds' } }),
   };
 }
 
@@ -59,30 +31,6 @@ export function describeUser(u: User): p.JsonObject {
 export const createUserPool: OperationHandler = (ctx, input) => ({
   UserPool: describePool(ctx.store.createPool(p.requireString(input, 'PoolName'))),
 });
-
-export const createUserPoolClient: OperationHandler = (ctx, input) => {
-  const validity = p.optionalNumber(input, 'AccessTokenValidity');
-  const unitsMember = input.TokenValidityUnits;
-  const unit = p.isJsonObject(unitsMember) ? p.optionalString(unitsMember, 'AccessToken') : undefined;
-  const client = ctx.store.createClient({
-    userPoolId: p.requireString(input, 'UserPoolId'),
-    clientName: p.requireString(input, 'ClientName'),
-    generateSecret: p.optionalBoolean(input, 'GenerateSecret') ?? false,
-    enableTokenRevocation: p.optionalBoolean(input, 'EnableTokenRevocation') ?? true,
-    explicitAuthFlows: p.optionalStringList(input, 'ExplicitAuthFlows') ?? API_DEFAULT_FLOWS,
-    accessTokenTtlSeconds: validity === undefined ? undefined : validity * (UNIT_SECONDS[unit ?? 'hours'] ?? 3600),
-    preventUserExistenceErrors: p.optionalString(input, 'PreventUserExistenceErrors') === 'ENABLED',
-    oauth: {
-      callbackUrls: p.optionalStringList(input, 'CallbackURLs') ?? [],
-      logoutUrls: p.optionalStringList(input, 'LogoutURLs') ?? [],
-      scopes: p.optionalStringList(input, 'AllowedOAuthScopes') ?? [],
-      flows: p.optionalStringList(input, 'AllowedOAuthFlows') ?? [],
-      enabled: p.optionalBoolean(input, 'AllowedOAuthFlowsUserPoolClient') ?? false,
-      identityProviders: p.optionalStringList(input, 'SupportedIdentityProviders') ?? [],
-    },
-  });
-  return { UserPoolClient: describeClient(client) };
-};
 
 export const adminCreateUser: OperationHandler = (ctx, input) => {
   const poolId = p.requireString(input, 'UserPoolId');

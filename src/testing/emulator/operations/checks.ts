@@ -31,6 +31,15 @@ export function verifySecretHash(client: AppClient, given: string | undefined, u
   if (!ok) throw new CognitoError('NotAuthorizedException', `Unable to verify secret hash for client ${client.clientId}`);
 }
 
+/** For clients with a secret: ClientSecret itself (RevokeToken, GetTokensFromRefreshToken). */
+export function verifyClientSecret(client: AppClient, given: string | undefined): void {
+  if (client.clientSecret === undefined) return;
+  if (given === undefined || given === '') {
+    throw new CognitoError('NotAuthorizedException', `Client ${client.clientId} is configured with secret but ClientSecret was not received`);
+  }
+  if (!sameString(given, client.clientSecret)) throw new CognitoError('NotAuthorizedException', `Unable to verify secret for client ${client.clientId}`);
+}
+
 export function flowEnabled(client: AppClient, flow: string): boolean {
   return client.explicitAuthFlows.includes(`ALLOW_${flow}`) || client.explicitAuthFlows.includes(flow);
 }

@@ -1,14 +1,18 @@
 // Operation name → handler.
 import type { OperationHandler } from '../context.js';
 import type { EmulatorOperation } from '../types.js';
-import { adminCreateUser, adminSetUserPassword, createUserPool, createUserPoolClient } from './admin.js';
+import { adminCreateUser, adminSetUserPassword, createUserPool } from './admin.js';
+import { createUserPoolClient, describeUserPoolClient, updateUserPoolClient } from './app-clients.js';
 import { initiateAuth } from './initiate-auth.js';
+import { getTokensFromRefreshToken } from './refresh.js';
 import { respondToAuthChallenge } from './respond-to-challenge.js';
 import { getUser, globalSignOut, revokeToken } from './session.js';
 
 export const OPERATIONS: Readonly<Record<EmulatorOperation, OperationHandler>> = {
   CreateUserPool: createUserPool,
   CreateUserPoolClient: createUserPoolClient,
+  UpdateUserPoolClient: updateUserPoolClient,
+  DescribeUserPoolClient: describeUserPoolClient,
   AdminCreateUser: adminCreateUser,
   AdminSetUserPassword: adminSetUserPassword,
   InitiateAuth: initiateAuth,
@@ -16,6 +20,7 @@ export const OPERATIONS: Readonly<Record<EmulatorOperation, OperationHandler>> =
   RevokeToken: revokeToken,
   GlobalSignOut: globalSignOut,
   GetUser: getUser,
+  GetTokensFromRefreshToken: getTokensFromRefreshToken,
 };
 
 export function isEmulatorOperation(name: string): name is EmulatorOperation {

@@ -4,6 +4,7 @@ import * as p from '../protocol.js';
 import type { AppClient } from '../state.js';
 import { afterPassword } from './challenges.js';
 import * as check from './checks.js';
+import { refreshTokens, usableRefreshToken } from './refresh.js';
 import { initiateSrp } from './srp-auth.js';
 
 export const initiateAuth: OperationHandler = (ctx, input) => {
@@ -43,21 +44,18 @@ function passwordAuth(ctx: EmulatorContext, client: AppClient, params: Record<st
   return afterPassword(ctx, client, user);
 }
 
+/**
+ * REFRESH_TOKEN_AUTH: new access and ID tokens, the refresh token kept. Refused for clients that
+ * rotate refresh tokens: those refresh only through GetTokensFromRefreshToken (or /oauth2/token).
+ */
 function refreshAuth(ctx: EmulatorContext, client: AppClient, params: Record<string, string>): p.JsonObject {
+  if (client.rotation.enabled) {
+    throw new p.CognitoError('InvalidParameterException', 'REFRESH_TOKEN_AUTH is not supported when refresh token rotation is enabled for the client; use GetTokensFromRefreshToken');
+  }
   const token = check.requireParam(params, 'REFRESH_TOKEN');
   if (client.clientSecret !== undefined && !params.SECRET_HASH) {
     throw new p.CognitoError('NotAuthorizedException', `Unable to verify secret hash for client ${client.clientId}`);
   }
-  const record = ctx.tokens.findRefresh(token);
-  if (!record || record.clientId !== client.clientId) {
-    throw new p.CognitoError('NotAuthorizedException', 'Invalid Refresh Token');
-  }
-  const pool = ctx.store.pool(record.poolId);
-  const user = ctx.store.findUser(pool.id, record.sub);
-  if (!user) throw new p.CognitoError('NotAuthorizedException', 'Invalid Refresh Token');
-  check.verifySecretHash(client, params.SECRET_HASH, [user.username, user.sub]);
-  if (record.revoked) throw new p.CognitoError('NotAuthorizedException', 'Refresh Token has been revoked');
-  if (record.expiresAt <= ctx.now()) throw new p.CognitoError('NotAuthorizedException', 'Refresh Token has expired');
-  if (!user.enabled) throw new p.CognitoError('NotAuthorizedException', 'User is disabled.');
-  return { AuthenticationResult: ctx.tokens.refresh(pool, client, user, record), ChallengeParameters: {} };
+  const grant = usableRefreshToken(ctx, client, token, (user) => check.verifySecretHash(client, params.SECRET_HASH, [user.username, user.sub]));
+  return { AuthenticationResult: refreshTokens(ctx, client, grant), ChallengeParameters: {} };
 }
