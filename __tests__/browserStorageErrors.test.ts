@@ -199,6 +199,42 @@ describe('createAuth over a browser storage that fails (emulator)', () => {
     expect(base.items.has(sessionKey())).toBe(true);
   });
 
+  test('a refresh whose write meets a full storage: getSession rejects with the StorageError, the user stays signed in with the stored tokens', async () => {
+    let full = false;
+    const base = failingStorage(quotaExceeded);
+    const storage: StorageLike = { ...base, setItem: (key, value) => (full ? (() => { throw quotaExceeded(); })() : base.setItem(key, value)) };
+    const auth = make(storage);
+    await auth.signIn({ username: pool.username, password: pool.password });
+    const before = await auth.getSession();
+    const stored = base.items.get(sessionKey());
+    full = true;
+    const failed = await auth.getSession({ forceRefresh: true }).catch((error: unknown) => error);
+    expect(failed).toBeInstanceOf(StorageError);
+    expect(failed).toMatchObject({ message: expect.stringContaining('(QuotaExceededError): the storage is full') });
+    expect(auth.actor.getSnapshot().value).toEqual({ signedIn: 'active' });
+    expect(base.items.get(sessionKey())).toBe(stored);
+    await expect(auth.getSession()).resolves.toEqual(before);
+  });
+
+  test('signInWithRedirect() with a full storage: rejects with the StorageError before the hosted UI is opened', async () => {
+    const storage = failingStorage(quotaExceeded, 'setItem');
+    const opener = jest.fn(async () => ({ type: 'navigating' as const }));
+    const auth = createAuth({
+      userPoolId: pool.userPoolId,
+      userPoolClientId: pool.clientId,
+      endpoint: emu.endpoint,
+      storage,
+      oauth: { domain: emu.endpoint, redirectSignIn: 'http://localhost/callback', redirectSignOut: 'http://localhost/', opener },
+    });
+    auths.push(auth);
+    const failed = await auth.signInWithRedirect().catch((error: unknown) => error);
+    expect(failed).toBeInstanceOf(StorageError);
+    expect(failed).toMatchObject({ message: expect.stringContaining('(QuotaExceededError): the storage is full') });
+    expect(opener).not.toHaveBeenCalled();
+    expect(auth.actor.getSnapshot().value).toBe('signedOut');
+    expect(storage.items.size).toBe(0);
+  });
+
   test('SecurityError from every method: start-up reports it (storageError) and starts signed out; the sign-in rejects with StorageError "unavailable"', async () => {
     const storage = failingStorage(securityError, 'getItem', 'setItem', 'removeItem');
     const events: AuthHubEvent[] = [];
