@@ -23,7 +23,11 @@ export interface AuthConfig {
    * call timeout.
    */
   readonly transport?: CognitoService;
-  /** Where tokens are kept: localStorage, AsyncStorage, anything Web-Storage-shaped. Default: memory. */
+  /**
+   * Where tokens are kept: localStorage, sessionStorage, webStorage('localStorage'), AsyncStorage,
+   * anything Web-Storage-shaped. Default: memory, in browsers and in Node alike (nothing is read
+   * from the environment); pass a storage to keep a session across reloads. See docs/browser-storage.md.
+   */
   readonly storage?: StorageLike;
   /** Deadline for the network phase of a sign-out, in ms. Default 3000. */
   readonly networkTimeoutMs?: number;
@@ -112,7 +116,8 @@ export function resolveConfig(config: unknown): ResolvedConfig {
     throw new AuthConfigError('transport', `must be a CognitoService (${transportMethods.join(', ')})`);
   }
   if (c.storage !== undefined && !isStorageLike(c.storage)) {
-    throw new AuthConfigError('storage', 'must have getItem, setItem and removeItem methods');
+    // null: `storage: window.localStorage` where the browser has Web Storage disabled.
+    throw new AuthConfigError('storage', c.storage === null ? 'is null: Web Storage is disabled. Leave storage out to keep the session in memory' : 'must have getItem, setItem and removeItem methods');
   }
   const timeout = c.networkTimeoutMs ?? DEFAULT_NETWORK_TIMEOUT_MS;
   if (typeof timeout !== 'number' || !Number.isInteger(timeout) || timeout <= 0 || timeout > MAX_NETWORK_TIMEOUT_MS) {

@@ -49,7 +49,9 @@ export class UnexpectedResponseError extends AuthError {}
 /**
  * The app's storage failed, did not answer within storageTimeoutMs, or holds something unusable
  * (StorageError, CorruptSession), or refused a write: a refresh answered after the stored session
- * changed (StaleWriteError).
+ * changed (StaleWriteError). A browser's storage that is full (QuotaExceededError) or blocked on
+ * the page (SecurityError, or webStorage() finding none) says so in the message, with what to do
+ * (docs/browser-storage.md); a sign-in whose session could not be stored leaves nobody signed in.
  */
 export class StorageError extends AuthError {}
 

@@ -6,6 +6,6 @@ export type { AuthOpener, OAuthConfig, OpenerResult } from './oauthConfig.js';
 export type { AuthSession, HandledRedirect, RedirectSignInResult, SignInResult, SignInStep, SignOutError, SignOutResult } from './results.js';
 export type { AuthHubEvent, AuthHubEventType } from './events.js';
 export { AuthConfigError, AuthError, AuthInternalError, AuthStateError, AuthStoppedError, AuthValidationError, CognitoServiceError, CognitoUnreachableError, HostedUiError, StorageError, UnexpectedResponseError } from './errors.js';
-export { createMemoryStorage, type StorageLike } from '../services/storage/storage.js';
+export { createMemoryStorage, webStorage, type StorageLike, type WebStorageName } from '../services/storage/storage.js';
 export { ErrorNames, type ErrorInfo, type SignOutOutcome } from '../machines/types.js';
 export type { DrainReport, FinishedBy } from '../machines/types.js';

@@ -12,6 +12,44 @@ export class StorageError extends Error {
 /** A storage call that did not settle within its bound. It may still complete later. */
 export class StorageTimeoutError extends StorageError {}
 
+/**
+ * What a browser's Web Storage throws, told apart by the DOMException's name (or its legacy code):
+ * the origin's quota is used up (QuotaExceededError; Firefox once said NS_ERROR_DOM_QUOTA_REACHED),
+ * or the browser does not let this document use storage at all (SecurityError: a sandboxed iframe
+ * without allow-same-origin, blocked third-party storage, site data disabled).
+ */
+export type StorageFailureKind = 'quotaExceeded' | 'unavailable';
+
+export function storageFailureKind(error: unknown): StorageFailureKind | undefined {
+  const { name, code } = (typeof error === 'object' && error) || {};
+  if (/quota/i.test(String(name)) || code === 22) return 'quotaExceeded';
+  if (name === 'SecurityError' || code === 18) return 'unavailable';
+  return undefined;
+}
+
+/** What to tell the app when storage is blocked on this page. Shared by the queue and webStorage(). */
+export const STORAGE_UNAVAILABLE_ADVICE = 'this page may not use it (a sandboxed iframe, blocked third-party storage, site data off). Leave storage out to keep the session in memory';
+
+/**
+ * The name to report for what a storage threw. An Error of this realm gives its own. A
+ * DOMException of another realm (an iframe's, or Node's seen from a vm context) is no instance of
+ * this realm's Error, and is named only when recognised: a thrown object's `name` could be anything.
+ */
+export function failureName(error: unknown): string {
+  const kind = storageFailureKind(error);
+  return error instanceof Error ? error.name : kind ? (kind === 'unavailable' ? 'SecurityError' : 'QuotaExceededError') : 'unknown error';
+}
+
+/**
+ * The message of a failed storage call: what was being done, and why when the storage said so in
+ * a way we recognise. Never the storage's own message, which may quote keys or values.
+ */
+export function storageFailureMessage(what: string, error: unknown): string {
+  const kind = storageFailureKind(error);
+  const why = kind === 'quotaExceeded' ? ': the storage is full, so it refused the write. Free some of its space or pass another storage' : kind ? `: storage is unavailable: ${STORAGE_UNAVAILABLE_ADVICE}` : '';
+  return `Could not ${what} in storage (${failureName(error)})${why}`;
+}
+
 /** Errors that pass through the queue as they are (e.g. a refused stale write). */
 export type PassThrough = (error: unknown) => boolean;
 
@@ -53,7 +91,7 @@ export function createStorageQueue(timeoutMs: number, passThrough: PassThrough =
       return await Promise.race([Promise.resolve().then(run), timeout]);
     } catch (error) {
       if (error instanceof StorageError || passThrough(error)) throw error;
-      throw new StorageError(`Could not ${what} in storage (${error instanceof Error ? error.name : 'unknown error'})`);
+      throw new StorageError(storageFailureMessage(what, error));
     } finally {
       clearTimeout(timer);
     }

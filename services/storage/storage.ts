@@ -1,3 +1,5 @@
+import { failureName, STORAGE_UNAVAILABLE_ADVICE, StorageError } from './queue.js';
+
 /**
  * Anything shaped like Web Storage: localStorage, sessionStorage, React Native's AsyncStorage,
  * or your own. Each method may answer synchronously or with a promise.
@@ -8,7 +10,11 @@ export interface StorageLike {
   removeItem(key: string): void | Promise<void>;
 }
 
-/** The default storage: a Map in memory, gone when the process ends. */
+/**
+ * The default storage, in browsers and in Node alike: a Map in memory, gone when the page or the
+ * process ends. Nothing is read from the environment, so the default can never be blocked, full,
+ * or shared with another user of the same process.
+ */
 export function createMemoryStorage(): StorageLike {
   const items = new Map<string, string>();
   return {
@@ -22,4 +28,33 @@ export function isStorageLike(value: unknown): value is StorageLike {
   if (typeof value !== 'object' || value === null) return false;
   const candidate = value as Record<string, unknown>;
   return ['getItem', 'setItem', 'removeItem'].every((method) => typeof candidate[method] === 'function');
+}
+
+export type WebStorageName = 'localStorage' | 'sessionStorage';
+
+/**
+ * The browser's localStorage or sessionStorage, looked up at each call instead of once. Where the
+ * browser blocks storage (a sandboxed iframe without allow-same-origin, blocked third-party
+ * storage, site data disabled), merely reading `window.localStorage` throws a SecurityError, and
+ * where Web Storage is disabled it is null: passed as `storage: localStorage`, that happens in the
+ * app's own code, before createAuth() runs. Through webStorage() it happens inside authchart's
+ * storage calls instead, and becomes a StorageError that says storage is unavailable.
+ */
+export function webStorage(name: WebStorageName): StorageLike {
+  if (name !== 'localStorage' && name !== 'sessionStorage') throw new TypeError("webStorage() takes 'localStorage' or 'sessionStorage'");
+  const current = (): StorageLike => {
+    let found: unknown;
+    try {
+      found = (globalThis as Record<string, unknown>)[name];
+    } catch (error) {
+      throw new StorageError(`${name} is unavailable (${failureName(error)}): ${STORAGE_UNAVAILABLE_ADVICE}`);
+    }
+    if (!isStorageLike(found)) throw new StorageError(`${name} is unavailable (it is ${found === null ? 'null' : found === undefined ? 'missing' : 'not a Storage'}: Web Storage is disabled, or this is not a browser). Leave storage out to keep the session in memory`);
+    return found;
+  };
+  return {
+    getItem: (key) => current().getItem(key),
+    setItem: (key, value) => current().setItem(key, value),
+    removeItem: (key) => current().removeItem(key),
+  };
 }

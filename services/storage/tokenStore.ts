@@ -165,6 +165,13 @@ export function createTokenStore(storage: StorageLike, { clientId, userPoolId, t
     throw notKept('another write replaced it');
   }
 
+  /** Removes `record` if it is what is stored, and nothing else. Best effort, within the turn. */
+  async function takeBack(turn: StorageStep, record: SessionRecord): Promise<void> {
+    const back = await getString(turn, 'read back the session').catch(() => null);
+    const current = back == null ? null : parseRecord(back);
+    if (current && sameRecord(current, record)) await removeQuietly(turn);
+  }
+
   /** Takes back a write the storage mangled, so no unusable tokens stay at rest. Best effort. */
   async function removeQuietly(turn: StorageStep): Promise<void> {
     await turn.call('remove a session it did not keep', () => storage.removeItem(key)).catch(() => undefined);
@@ -191,13 +198,19 @@ export function createTokenStore(storage: StorageLike, { clientId, userPoolId, t
           if (!current || current.generation !== expected) throw new StaleWriteError('The session was cleared or replaced after this write began');
           record = { tokens, generation: expected, signedInWith: current.signedInWith };
         }
-        await turn.call('write the session', () => storage.setItem(key, serializeRecord(record)));
+        try {
+          await turn.call('write the session', () => storage.setItem(key, serializeRecord(record)));
+        } catch (error) {
+          // Web Storage refuses a write whole (a full quota, a blocked page), but a storage of the
+          // app's may have written before it threw, or a timed-out write may have landed: a sign-in
+          // that failed takes back its own record, so no session it never reported stays at rest.
+          if (expected === undefined) await takeBack(turn, record);
+          throw error;
+        }
         await verifyWrite(turn, record, expected);
         if (!stillWanted || (await stillWanted())) return;
         // A sign-out began meanwhile: take this write back, unless something else replaced it already.
-        const back = await getString(turn, 'read back the session').catch(() => null);
-        const current = back == null ? null : parseRecord(back);
-        if (current && sameRecord(current, record)) await removeQuietly(turn);
+        await takeBack(turn, record);
         throw new StaleWriteError('A sign-out began while this write was made: it was taken back');
       });
     },

@@ -2,8 +2,14 @@
 // page's configuration from the query string (?endpoint=…&userPoolId=…&clientId=…), or on the
 // hosted-UI page from `window.authchartHostedUi` (set by an init script), and puts
 // `window.authchartPage` in place for tests to drive with page.evaluate().
+import * as authchart from '../../../src/fetch/index.js';
 import { createAuth, type FetchAuthConfig, type HandledRedirect } from '../../../src/fetch/index.js';
 import type { AuthchartPage, PageConfig, Settled } from './pageTypes.js';
+
+// What the page itself sees go wrong, also in a frame Playwright's page events may not cover.
+const problems: string[] = [];
+window.addEventListener('error', (event) => problems.push(`error: ${event.message}`));
+window.addEventListener('unhandledrejection', (event) => problems.push(`unhandledrejection: ${event.reason instanceof Error ? `${event.reason.name}: ${event.reason.message}` : String(event.reason)}`));
 
 const hostedUi = window.authchartHostedUi;
 const params = new URLSearchParams(location.search);
@@ -16,8 +22,10 @@ const config: PageConfig = hostedUi
   ? { endpoint: hostedUi.endpoint, userPoolId: hostedUi.userPoolId, clientId: hostedUi.clientId }
   : { endpoint: required('endpoint'), userPoolId: required('userPoolId'), clientId: required('clientId') };
 
+// `localStorage` is read only when `extra` names no storage: where the page may not use storage (a
+// sandboxed iframe), reading it throws SecurityError, as it would in an app's own code.
 const make = (extra?: Partial<FetchAuthConfig>) =>
-  createAuth({ userPoolId: config.userPoolId, userPoolClientId: config.clientId, endpoint: config.endpoint, storage: localStorage, ...extra });
+  createAuth({ userPoolId: config.userPoolId, userPoolClientId: config.clientId, endpoint: config.endpoint, ...(!(extra && 'storage' in extra) && { storage: localStorage }), ...extra });
 
 async function settle<T>(promise: Promise<T>): Promise<Settled<T>> {
   try {
@@ -52,7 +60,7 @@ async function start(): Promise<void> {
     });
     document.body.append(button);
   }
-  const page: AuthchartPage = { config, createAuth: make, results, ...(hosted && { hostedUi: hosted }) };
+  const page: AuthchartPage = { config, createAuth: make, results, authchart, problems, ...(hosted && { hostedUi: hosted }) };
   window.authchartPage = page;
   document.body.dataset['ready'] = 'true';
 }

@@ -26,10 +26,18 @@ export type Settled<T> = { readonly ok: true; readonly value: T } | { readonly o
 
 export interface AuthchartPage {
   readonly config: PageConfig;
-  /** authchart/fetch's createAuth with the page's config and `storage: localStorage`; `extra` overrides. */
+  /**
+   * authchart/fetch's createAuth with the page's config and `storage: localStorage`; `extra`
+   * overrides. With a `storage` key in `extra` (even `undefined`: the default, memory),
+   * `localStorage` is not read at all.
+   */
   createAuth(extra?: Partial<FetchAuthConfig>): Auth;
   /** A place for page code to leave results that a test reads back later. */
   readonly results: Record<string, unknown>;
+  /** authchart/fetch's exports as bundled into the page: `StorageError` for instanceof, `webStorage`, … */
+  readonly authchart: typeof import('../../../src/fetch/index.js');
+  /** Uncaught errors and unhandled rejections the page's own listeners saw, in order. */
+  readonly problems: readonly string[];
   /**
    * On the hosted-UI page only: the page's auth (with `oauth`), created on load, and what its
    * handleRedirect() (called on every load, before anything else) settled with.

@@ -57,7 +57,11 @@ export async function servePages(): Promise<PageServer> {
     };
     if (req.method !== 'GET') send(405, 'text/plain', 'GET only');
     else if (path === '/' || path === HOSTED_UI_PATH || path === SIGNED_OUT_PATH) send(200, 'text/html; charset=utf-8', HTML);
-    else if (path === '/page.js') send(200, 'text/javascript; charset=utf-8', script);
+    // A module script is fetched with CORS: a sandboxed iframe (an opaque origin) needs this header to load it.
+    else if (path === '/page.js') {
+      res.setHeader('access-control-allow-origin', '*');
+      send(200, 'text/javascript; charset=utf-8', script);
+    }
     else send(404, 'text/plain', 'not found');
   });
   await new Promise<void>((resolve, reject) => {
