@@ -1,7 +1,7 @@
 import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import type { InspectionEvent, Observer } from 'xstate';
 import type { CognitoService } from '../services/cognito/types.js';
-import { createMemoryStorage, isStorageLike, type StorageLike } from '../services/storage/storage.js';
+import { createMemoryStorage, isSharedByTabs, isStorageLike, type StorageLike } from '../services/storage/storage.js';
 import { OUTBOX_DEFAULTS } from '../services/storage/signOutOutbox.js';
 import { AuthConfigError } from './errors.js';
 import { resolveOAuth, type OAuthConfig, type ResolvedOAuth } from './oauthConfig.js';
@@ -139,7 +139,7 @@ export function resolveConfig(config: unknown): ResolvedConfig {
   const oauth = resolveOAuth(c.oauth);
   if (c.syncTabs !== undefined && typeof c.syncTabs !== 'boolean') throw new AuthConfigError('syncTabs', 'must be a boolean');
   const storage = (c.storage as StorageLike | undefined) ?? createMemoryStorage();
-  const shared = storage === (globalThis as { localStorage?: unknown }).localStorage;
+  const shared = c.storage !== undefined && isSharedByTabs(storage); // the memory default is shared by nobody: nothing to read
   return {
     region,
     userPoolId,

@@ -207,7 +207,7 @@ describeInBrowser('browser storage in Chromium', () => {
         if (typeof asked?.relay !== 'number' || !event.source) return;
         const source = event.source as Window;
         fetch(asked.url, { method: asked.method, headers: asked.headers, body: asked.body, cache: 'no-store', redirect: 'manual' })
-          .then(async (response) => source.postMessage({ answer: asked.relay, status: response.status, headers: [...response.headers], body: await response.text() }, '*'))
+          .then(async (response) => source.postMessage({ answer: asked.relay, status: response.status, headers: [...(response.headers as unknown as Iterable<[string, string]>)], body: await response.text() }, '*'))
           .catch((error: Error) => source.postMessage({ answer: asked.relay, failed: error.message }, '*'));
       });
     });

@@ -21,7 +21,7 @@ export class StorageTimeoutError extends StorageError {}
 export type StorageFailureKind = 'quotaExceeded' | 'unavailable';
 
 export function storageFailureKind(error: unknown): StorageFailureKind | undefined {
-  const { name, code } = (typeof error === 'object' && error) || {};
+  const { name, code } = (typeof error === 'object' && error !== null ? error : {}) as { name?: unknown; code?: unknown };
   if (/quota/i.test(String(name)) || code === 22) return 'quotaExceeded';
   if (name === 'SecurityError' || code === 18) return 'unavailable';
   return undefined;

@@ -52,9 +52,24 @@ export function webStorage(name: WebStorageName): StorageLike {
     if (!isStorageLike(found)) throw new StorageError(`${name} is unavailable (it is ${found === null ? 'null' : found === undefined ? 'missing' : 'not a Storage'}: Web Storage is disabled, or this is not a browser). Leave storage out to keep the session in memory`);
     return found;
   };
-  return {
+  const storage: StorageLike = {
     getItem: (key) => current().getItem(key),
     setItem: (key, value) => current().setItem(key, value),
     removeItem: (key) => current().removeItem(key),
   };
+  if (name === 'localStorage') SHARED_BY_TABS.add(storage);
+  return storage;
+}
+
+/** webStorage('localStorage') instances: the tabs of an origin share what they reach. */
+const SHARED_BY_TABS = new WeakSet<StorageLike>();
+
+/** `storage` is one the tabs of an origin share: the browser's localStorage, directly or through webStorage(). Never throws. */
+export function isSharedByTabs(storage: StorageLike): boolean {
+  if (SHARED_BY_TABS.has(storage)) return true;
+  try {
+    return storage === (globalThis as { localStorage?: unknown }).localStorage;
+  } catch {
+    return false; // reading localStorage throws where it is blocked (a sandboxed iframe)
+  }
 }
