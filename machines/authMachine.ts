@@ -83,7 +83,7 @@ export const authMachine = setup({
     /** RespondToAuthChallenge with the user's answer. */
     answerChallenge: fromPromise<SignInStepOutput, AnswerInput>(notProvided('answerChallenge')),
     /** REFRESH_TOKEN_AUTH; saves the new tokens unless aborted or the session changed. */
-    refreshTokens: fromPromise<SessionSummary, { username: string; signedInWith: SignInMethod }>(notProvided('refreshTokens')),
+    refreshTokens: fromPromise<SessionSummary, { username: string; signedInWith: SignInMethod; expiresAt: number; tokenId?: string }>(notProvided('refreshTokens')),
     /** Removes the session from the store (a session Cognito ended, or already revoked). */
     clearSession: fromPromise<void>(notProvided('clearSession')),
     /** Records the sign-in in flight (state, PKCE verifier: in storage, never here) and opens the hosted UI. */
@@ -127,6 +127,8 @@ export const authMachine = setup({
     isLogoutNavigating: (_, opened: OpenedLogout) => opened.kind === 'navigating',
     isLogoutReturned: (_, opened: OpenedLogout) => opened.kind === 'returned',
     isCorruptSession: (_, error: unknown) => toErrorInfo(error).name === ErrorNames.corruptSession,
+    /** Another tab or instance refreshed with the same rotating refresh token first: the store holds its newer session. */
+    isRefreshRaced: (_, error: unknown) => toErrorInfo(error).name === ErrorNames.refreshTokenReuse,
   },
   delays: {
     /** Reading the stored session: the read, the outbox check, and the removal of what is unusable. */
@@ -516,7 +518,10 @@ export const authMachine = setup({
           on: { GET_SESSION: { actions: 'joinRefresh' } },
           invoke: {
             src: 'refreshTokens',
-            input: ({ context }) => ({ username: context.session?.username ?? '', signedInWith: context.session?.signedInWith ?? 'password' }),
+            input: ({ context }) => {
+              const { username = '', signedInWith = 'password', expiresAt = 0, tokenId } = context.session ?? {};
+              return { username, signedInWith, expiresAt, ...(tokenId !== undefined && { tokenId }) };
+            },
             onDone: {
               target: 'active',
               actions: [
@@ -526,6 +531,12 @@ export const authMachine = setup({
               ],
             },
             onError: [
+              // Rotation: the token was already used by another tab or instance; adopt the session it stored.
+              {
+                guard: { type: 'isRefreshRaced', params: errorOfEvent },
+                target: '#auth.adoptingSession',
+                actions: [{ type: 'recordRefreshError', params: errorOfEvent }, 'deferSessionWaiters'],
+              },
               {
                 guard: { type: 'isSessionOver', params: errorOfEvent },
                 target: '#auth.endingSession',
@@ -535,6 +546,7 @@ export const authMachine = setup({
               {
                 target: 'active',
                 actions: [
+                  'tellOutboxIntentsQueued', // a rotated refresh token that could not be stored is queued for revocation
                   { type: 'recordRefreshError', params: errorOfEvent },
                   { type: 'announceTokenRefreshFailed', params: errorOfEvent },
                   { type: 'refuseSessionWaiters', params: ({ event }) => toErrorInfo(event.error) },

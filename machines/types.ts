@@ -17,6 +17,8 @@ export interface SessionSummary {
   readonly expiresAt: number;
   /** How the session was created, as the store recorded it at sign-in: a hosted-UI session also has the `cognito` cookie to end. */
   readonly signedInWith: SignInMethod;
+  /** The access token's `jti`: which token this is (an identifier, useless to present). Tells a tab that another refreshed. */
+  readonly tokenId?: string;
 }
 
 /** How a session was created: signIn() (SRP or password), or the hosted UI (managed login). */
@@ -101,6 +103,8 @@ export const ErrorNames = {
   oauthError: 'OAuthError',
   /** signOut({ redirectUrl }) named a URL that is not one of `oauth.redirectSignOut`: nothing was done. */
   signOutUrlNotAllowed: 'SignOutUrlNotAllowed',
+  /** Cognito's: a rotated refresh token used again after its grace period (another tab or instance refreshed first). */
+  refreshTokenReuse: 'RefreshTokenReuseException',
   /** The user closed the hosted UI's sign-out (an auth session) before it came back: the cookie may live. */
   hostedUiSignOutCancelled: 'HostedUiSignOutCancelled',
   /** /logout could not be opened: the opener failed, none is available, or its pending record could not be written. */

@@ -13,6 +13,7 @@ import { createSignOutActors, type SignOutServices } from '../services/actors/si
 import { createTokenStore, type TokenStore } from '../services/storage/tokenStore.js';
 import { createTabActors, type TabServices } from '../services/actors/tabActors.js';
 import { createTabSignals } from '../services/tabs/tabSignals.js';
+import { createRefreshLock } from '../services/tabs/refreshLock.js';
 import { storageKeys } from '../services/storage/keys.js';
 import type { ResolvedConfig } from './config.js';
 
@@ -71,7 +72,20 @@ export function startAuthRuntime(settings: ResolvedConfig, cognito: CognitoServi
   };
   // The other tabs over this storage: a sign-in's news waits for this tab's storage event up to one storage deadline.
   const tabs = settings.syncTabs ? createTabSignals({ channelName: `authchart.${settings.clientId}`, sessionKey: storageKeys(settings.clientId).session, settleMs: settings.storageTimeoutMs }) : null;
-  registry.bind(actor, { cognito, store, vault, outbox, tabs, userPoolId: settings.userPoolId, networkTimeoutMs: settings.networkTimeoutMs, ...(hostedUi && { hostedUi }) });
+  registry.bind(actor, {
+    cognito,
+    store,
+    vault,
+    outbox,
+    tabs,
+    // One refresh for many tabs: they take turns, and a tab that waited adopts what the other stored.
+    refreshLock: tabs && createRefreshLock(`authchart.${settings.clientId}.refresh`),
+    storageTimeoutMs: settings.storageTimeoutMs,
+    userPoolId: settings.userPoolId,
+    networkTimeoutMs: settings.networkTimeoutMs,
+    refreshTokenRotation: settings.refreshTokenRotation,
+    ...(hostedUi && { hostedUi }),
+  });
   // A challenge nobody will answer: drop Cognito's session for it.
   actor.on('challengeCancelled', ({ challenge }) => vault.discard(challenge.sessionRef));
   actor.start();

@@ -51,6 +51,12 @@ export interface AuthConfig {
    * `storage` is the browser's `localStorage`, which the tabs share; false otherwise. See docs/tabs.md.
    */
   readonly syncTabs?: boolean;
+  /**
+   * The app client has refresh-token rotation on (Cognito's RefreshTokenRotation): refresh with
+   * GetTokensFromRefreshToken, which such a client requires, and store the new refresh token with
+   * the rest of the session. Default false (REFRESH_TOKEN_AUTH). See docs/session.md.
+   */
+  readonly refreshTokenRotation?: boolean;
 }
 
 export interface RevocationOutboxOptions {
@@ -76,6 +82,7 @@ export interface ResolvedConfig {
   readonly inspect?: AuthConfig['inspect'];
   readonly oauth?: ResolvedOAuth;
   readonly syncTabs: boolean;
+  readonly refreshTokenRotation: boolean;
 }
 
 export const DEFAULT_NETWORK_TIMEOUT_MS = 3000;
@@ -138,6 +145,7 @@ export function resolveConfig(config: unknown): ResolvedConfig {
   }
   const oauth = resolveOAuth(c.oauth);
   if (c.syncTabs !== undefined && typeof c.syncTabs !== 'boolean') throw new AuthConfigError('syncTabs', 'must be a boolean');
+  if (c.refreshTokenRotation !== undefined && typeof c.refreshTokenRotation !== 'boolean') throw new AuthConfigError('refreshTokenRotation', 'must be a boolean');
   const storage = (c.storage as StorageLike | undefined) ?? createMemoryStorage();
   const shared = c.storage !== undefined && isSharedByTabs(storage); // the memory default is shared by nobody: nothing to read
   return {
@@ -146,6 +154,7 @@ export function resolveConfig(config: unknown): ResolvedConfig {
     clientId,
     storage,
     syncTabs: (c.syncTabs as boolean | undefined) ?? shared,
+    refreshTokenRotation: c.refreshTokenRotation === true,
     networkTimeoutMs: timeout,
     refreshSkewSeconds: skew,
     storageTimeoutMs: storageTimeout,

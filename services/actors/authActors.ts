@@ -8,6 +8,8 @@ import type { CognitoService } from '../cognito/types.js';
 import type { SignOutOutbox } from '../storage/signOutOutbox.js';
 import type { SecretVault } from '../storage/secretVault.js';
 import { createSignInFlow } from './signInFlow.js';
+import type { RefreshLock } from '../tabs/refreshLock.js';
+import type { TabSignals } from '../tabs/tabSignals.js';
 import { summarizeSession, type TokenStore } from '../storage/tokenStore.js';
 
 export interface AuthServices {
@@ -18,6 +20,14 @@ export interface AuthServices {
   /** One deadline for every round trip of a sign-in step. */
   readonly networkTimeoutMs: number;
   readonly outbox: SignOutOutbox;
+  /** The app client rotates refresh tokens: refresh with GetTokensFromRefreshToken and keep the new one. */
+  readonly refreshTokenRotation?: boolean;
+  /** Tabs over the same storage take turns to refresh (Web Locks); null or absent: no other tabs. */
+  readonly refreshLock?: RefreshLock | null;
+  /** The other tabs' writes of the session (their `storage` events): the read barrier after a turn. */
+  readonly tabs?: TabSignals | null;
+  /** How long a tab that waited its turn watches for the other tab's write before it refreshes itself. */
+  readonly storageTimeoutMs?: number;
 }
 
 /**
@@ -47,21 +57,81 @@ export function createAuthActors(services: ServicesSource<AuthServices>) {
     }),
     signIn: fromPromise<SignInStepOutput, SignInInput>(({ input, signal, system }) => createSignInFlow(servicesOf(system)).start(input, signal)),
     answerChallenge: fromPromise<SignInStepOutput, AnswerInput>(({ input, signal, system }) => createSignInFlow(servicesOf(system)).answer(input, signal)),
-    refreshTokens: fromPromise<SessionSummary, { username: string; signedInWith: SignInMethod }>(async ({ input, signal, system }) => {
-      const { cognito, store, outbox } = servicesOf(system);
-      const generation = await store.generation(); // from storage: another instance's sign-out changes it too
-      const tokens = await store.load();
-      if (!tokens?.refreshToken) throw new CognitoCallError(ErrorNames.refreshTokenMissing, 'The stored session has no refresh token');
-      const fresh = await cognito.refreshTokens(tokens.refreshToken, input.username, signal);
-      const summary = summarizeSession(fresh, input.signedInWith);
-      if (!summary) throw new CognitoCallError(ErrorNames.unexpectedResponse, 'REFRESH_TOKEN_AUTH returned an access token that is not a Cognito JWT');
-      // Left refreshing (a sign-out began): these tokens must never be written back.
-      if (signal.aborted) throw new CognitoCallError('AbortError', 'The refresh was abandoned');
-      // Refused if any sign-out cleared the store meanwhile, or began one (its intent is in the outbox).
-      const { refreshToken } = tokens;
-      await store.save(fresh, { expectedGeneration: generation, stillWanted: async () => !(await outbox.holds({ refreshToken })) });
-      return summary;
+    refreshTokens: fromPromise<SessionSummary, RefreshInput>(async ({ input, signal, system }) => {
+      const services = servicesOf(system);
+      const { refreshLock } = services;
+      if (!refreshLock) return refreshOnce(services, input, signal);
+      const seen = services.tabs?.sessionWrites() ?? 0; // writes from here on may be another tab's refresh
+      return refreshLock.run(signal, async (waited) => (waited && (await storedByAnotherTab(services, input, seen, signal))) || refreshOnce(services, input, signal));
     }),
     clearSession: fromPromise<void>(({ system }) => servicesOf(system).store.clear()),
   };
+}
+
+/** What a refresh knows: whose session, how it was signed in, and which access token it holds (its jti, or when it expires). */
+interface RefreshInput {
+  readonly username: string;
+  readonly signedInWith: SignInMethod;
+  readonly expiresAt: number;
+  readonly tokenId?: string;
+}
+
+/**
+ * After waiting its turn: the session another tab refreshed and stored, if any. A tab can read
+ * localStorage stale right after another tab's write (Chromium), so it re-reads on each of that
+ * tab's `storage` events for the session key, for up to storageTimeoutMs; a session that expires
+ * later than the one this tab holds is the other tab's refresh.
+ */
+async function storedByAnotherTab(services: AuthServices, input: RefreshInput, seenAtStart: number, signal: AbortSignal): Promise<SessionSummary | null> {
+  const { store, tabs, storageTimeoutMs = 5000 } = services;
+  const until = Date.now() + storageTimeoutMs;
+  const refreshedElsewhere = (summary: SessionSummary) =>
+    input.tokenId !== undefined && summary.tokenId !== undefined ? summary.tokenId !== input.tokenId : summary.expiresAt > input.expiresAt;
+  let seen = seenAtStart;
+  for (;;) {
+    const stored = await store.read();
+    if (stored && 'summary' in stored && refreshedElsewhere(stored.summary)) return stored.summary;
+    const left = until - Date.now();
+    if (!tabs || left <= 0 || signal.aborted) return null;
+    await tabs.sessionWrittenSince(seen, left, signal);
+    seen = tabs.sessionWrites();
+  }
+}
+
+/** One refresh at Cognito, its tokens saved unless a sign-out began meanwhile. */
+async function refreshOnce(services: AuthServices, input: RefreshInput, signal: AbortSignal): Promise<SessionSummary> {
+  const { cognito, store, outbox, refreshTokenRotation } = services;
+  const generation = await store.generation(); // from storage: another instance's sign-out changes it too
+  const tokens = await store.load();
+  if (!tokens?.refreshToken) throw new CognitoCallError(ErrorNames.refreshTokenMissing, 'The stored session has no refresh token');
+  const { refreshToken } = tokens;
+  const fresh = refreshTokenRotation ? await rotate(cognito, refreshToken, signal) : await cognito.refreshTokens(refreshToken, input.username, signal);
+  // A rotated refresh token is live on the server from now on: if it is not stored, the outbox must hold it, never the old one alone.
+  const rotated = fresh.refreshToken !== undefined && fresh.refreshToken !== refreshToken;
+  const queueRotated = () => (rotated ? outbox.record({ refreshToken: fresh.refreshToken }, false).then(() => undefined, () => undefined) : Promise.resolve());
+  const summary = summarizeSession(fresh, input.signedInWith);
+  if (!summary) {
+    await queueRotated();
+    throw new CognitoCallError(ErrorNames.unexpectedResponse, 'The refresh returned an access token that is not a Cognito JWT');
+  }
+  // Left refreshing (a sign-out began): these tokens must never be written back.
+  if (signal.aborted) {
+    await queueRotated();
+    throw new CognitoCallError('AbortError', 'The refresh was abandoned');
+  }
+  // Refused if any sign-out cleared the store meanwhile, or began one (its intent is in the outbox).
+  try {
+    await store.save(fresh, { expectedGeneration: generation, stillWanted: async () => !(await outbox.holds({ refreshToken })) });
+  } catch (error) {
+    await queueRotated();
+    throw error;
+  }
+  return summary;
+}
+
+
+/** GetTokensFromRefreshToken, which a rotating app client requires (it refuses REFRESH_TOKEN_AUTH). */
+function rotate(cognito: CognitoService, refreshToken: string, signal: AbortSignal) {
+  if (!cognito.getTokensFromRefreshToken) throw new CognitoCallError('AuthConfigError', 'refreshTokenRotation needs a transport with getTokensFromRefreshToken (both of authchart\'s have it)');
+  return cognito.getTokensFromRefreshToken(refreshToken, signal);
 }

@@ -312,5 +312,5 @@ function summarizeClaims(claims: Record<string, unknown>, tokens: SessionTokens,
   if (typeof claims.exp !== 'number') return null;
   const username = typeof claims.username === 'string' ? claims.username : readJwtClaims(tokens.idToken)?.['cognito:username'];
   if (typeof username !== 'string') return null;
-  return { username, revocable: factsOfClaims(claims).revocable, expiresAt: claims.exp * 1000, signedInWith };
+  return { username, revocable: factsOfClaims(claims).revocable, expiresAt: claims.exp * 1000, signedInWith, ...(typeof claims.jti === 'string' && { tokenId: claims.jti }) };
 }

@@ -15,6 +15,10 @@ export interface TabSignals {
   listen(listener: (signal: TabSignal) => void): () => void;
   /** Tells the other tabs. */
   tell(signal: TabSignal): void;
+  /** How many times another tab wrote the session key so far (its `storage` events). */
+  sessionWrites(): number;
+  /** Resolves once another tab has written the session key after `seen` writes, or after `ms`, or on abort. */
+  sessionWrittenSince(seen: number, ms: number, signal?: AbortSignal): Promise<void>;
   /** Closes the channel and the listeners. */
   close(): void;
 }
@@ -58,6 +62,8 @@ export function createTabSignals(options: TabSignalOptions): TabSignals | null {
   let waiting: { timer: ReturnType<typeof setTimeout> } | undefined;
   /** When the last storage event for the session key came: it may come before the channel's message. */
   let storedAt = Number.NEGATIVE_INFINITY;
+  let writes = 0;
+  const writeWaiters = new Set<() => void>();
   const release = () => {
     if (!waiting) return;
     clearTimeout(waiting.timer);
@@ -67,6 +73,8 @@ export function createTabSignals(options: TabSignalOptions): TabSignals | null {
 
   const onStorage = (event: StorageEventLike) => {
     if (event.key !== options.sessionKey && event.key !== null) return;
+    writes += 1;
+    writeWaiters.forEach((wake) => wake());
     if (channel) {
       storedAt = Date.now();
       return release(); // the channel says what happened; this event says the store shows it
@@ -96,10 +104,26 @@ export function createTabSignals(options: TabSignalOptions): TabSignals | null {
     tell(signal) {
       channel?.postMessage(signal);
     },
+    sessionWrites: () => writes,
+    sessionWrittenSince(seen, ms, signal) {
+      if (writes > seen || signal?.aborted) return Promise.resolve();
+      return new Promise<void>((resolve) => {
+        const done = () => {
+          clearTimeout(timer);
+          writeWaiters.delete(done);
+          signal?.removeEventListener('abort', done);
+          resolve();
+        };
+        const timer = setTimeout(done, ms);
+        writeWaiters.add(done);
+        signal?.addEventListener('abort', done, { once: true });
+      });
+    },
     close() {
       if (waiting) clearTimeout(waiting.timer);
       waiting = undefined;
       listeners.clear();
+      writeWaiters.forEach((wake) => wake());
       win.removeEventListener('storage', onStorage);
       channel?.close();
     },
