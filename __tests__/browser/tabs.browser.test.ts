@@ -153,6 +153,21 @@ describeInBrowser('one refresh for many tabs (Chromium, Web Locks)', () => {
     expect(after[0]).not.toBe(before);
   }, 60_000);
 
+  it('a tab that dies holding the refresh lock does not block the others: the browser releases it, and the next tab refreshes', async () => {
+    const pool = emu.setup();
+    const tabs = await tabsSignedIn(pool, 2, { storageTimeoutMs: 500 });
+    const [dying, waiting] = tabs as [Page, Page];
+    emu.faults.set('InitiateAuth', { type: 'blackhole' }, { times: 1 }); // the dying tab's refresh never comes back
+    emu.resetRequests();
+    void dying.evaluate(() => void (window as unknown as TabWindow).tab.auth.getSession({ forceRefresh: true }).catch(() => undefined));
+    await dying.waitForFunction(() => JSON.stringify((window as unknown as TabWindow).tab.auth.actor.getSnapshot().value) === '{"signedIn":"refreshing"}');
+    const refreshed = waiting.evaluate(() => (window as unknown as TabWindow).tab.auth.getSession({ forceRefresh: true }).then((s) => s.tokens?.accessToken ?? 'none', (e: Error) => e.name));
+    await waiting.waitForFunction(() => JSON.stringify((window as unknown as TabWindow).tab.auth.actor.getSnapshot().value) === '{"signedIn":"refreshing"}');
+    await dying.close(); // the tab dies with the lock
+    await expect(refreshed).resolves.toMatch(/^eyJ/);
+    expect(emu.requests.filter((r) => r.operation === 'InitiateAuth').length).toBe(2); // the dead tab's, then the waiting tab's own
+  }, 60_000);
+
   it('with refresh-token rotation: 5 tabs, one GetTokensFromRefreshToken, and the new refresh token is the one stored', async () => {
     const pool = emu.setup({ refreshTokenRotation: { feature: 'ENABLED', retryGracePeriodSeconds: 0 } });
     const tabs = await tabsSignedIn(pool, 5, { refreshTokenRotation: true });
