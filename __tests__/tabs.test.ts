@@ -157,3 +157,40 @@ describe('createAuth wires the signals only where tabs share the storage', () =>
     await expect(auth.signOut()).resolves.toMatchObject({ type: 'complete' });
   });
 });
+
+describe('the storage lease that stands in for Web Locks', () => {
+  // Imported here so that the tests above stay about the signals.
+  const { createStorageLock } = jest.requireActual<typeof import('../services/tabs/storageLock')>('../services/tabs/storageLock');
+  const never = new AbortController().signal;
+
+  test('two tabs over one storage take turns: the second waits for the first, and is told it waited', async () => {
+    const storage = inspectableStorage();
+    const [a, b] = [createStorageLock(storage, 'lock', { leaseMs: 10_000, settleMs: 5, pollMs: 5 }), createStorageLock(storage, 'lock', { leaseMs: 10_000, settleMs: 5, pollMs: 5 })];
+    const log: string[] = [];
+    const turn = (name: string) => async (waited: boolean) => {
+      log.push(`${name} in${waited ? ' (waited)' : ''}`);
+      await new Promise((resolve) => setTimeout(resolve, 40));
+      log.push(`${name} out`);
+      return name;
+    };
+    const first = a.run(never, turn('a'));
+    await new Promise((resolve) => setTimeout(resolve, 15)); // a holds the lease
+    await expect(Promise.all([first, b.run(never, turn('b'))])).resolves.toEqual(['a', 'b']);
+    expect(log).toEqual(['a in', 'a out', 'b in (waited)', 'b out']);
+    expect(storage.items.has('lock')).toBe(false); // released
+  });
+
+  test('a dead holder blocks no longer than its lease; an abort ends the wait', async () => {
+    const storage = inspectableStorage();
+    let clock = 1_000;
+    storage.setItem('lock', JSON.stringify({ owner: 'dead-tab', until: clock + 5_000 }));
+    const lock = createStorageLock(storage, 'lock', { leaseMs: 5_000, settleMs: 1, pollMs: 1, now: () => clock });
+    const aborted = new AbortController();
+    const waiting = lock.run(aborted.signal, async () => 'ran');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    aborted.abort(new Error('deadline'));
+    await expect(waiting).rejects.toThrow('deadline');
+    clock += 5_001; // the dead tab's lease has run out
+    await expect(lock.run(never, async (waited) => `ran (waited: ${waited})`)).resolves.toBe('ran (waited: false)');
+  });
+});

@@ -14,6 +14,7 @@ import { createTokenStore, type TokenStore } from '../services/storage/tokenStor
 import { createTabActors, type TabServices } from '../services/actors/tabActors.js';
 import { createTabSignals } from '../services/tabs/tabSignals.js';
 import { createRefreshLock } from '../services/tabs/refreshLock.js';
+import { createStorageLock } from '../services/tabs/storageLock.js';
 import { storageKeys } from '../services/storage/keys.js';
 import type { ResolvedConfig } from './config.js';
 
@@ -79,7 +80,7 @@ export function startAuthRuntime(settings: ResolvedConfig, cognito: CognitoServi
     outbox,
     tabs,
     // One refresh for many tabs: they take turns, and a tab that waited adopts what the other stored.
-    refreshLock: tabs && createRefreshLock(`authchart.${settings.clientId}.refresh`),
+    refreshLock: tabs && (createRefreshLock(`authchart.${settings.clientId}.refresh`) ?? createStorageLock(settings.storage, storageKeys(settings.clientId).refreshLock, { leaseMs: settings.networkTimeoutMs })),
     storageTimeoutMs: settings.storageTimeoutMs,
     userPoolId: settings.userPoolId,
     networkTimeoutMs: settings.networkTimeoutMs,

@@ -12,4 +12,6 @@ export const storageKeys = (clientId: string) => ({
   pendingSignIn: `authchart.${clientId}.pendingSignIn`,
   /** A sign-out at the hosted UI in flight: where /logout returns, and what the sign-out did so far (no token). */
   pendingSignOut: `authchart.${clientId}.pendingSignOut`,
+  /** Which tab refreshes now, where Web Locks are missing (a lease: owner and expiry, no token). */
+  refreshLock: `authchart.${clientId}.refreshLock`,
 });
