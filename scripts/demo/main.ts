@@ -6,10 +6,13 @@ import { startDemoInspector, type DemoInspector } from './inspect';
 import { hostedUiTitle, runHostedUiScenario } from './hostedUiScenario';
 import { runSignInTour } from './signInTour';
 import { runSignOutScenario, signOutScenarios } from './signOutScenarios';
+import { runWebDemo } from './web/cli';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true'; // pinned SDK; Node 20 is fine for it
 
 async function main(): Promise<void> {
+  // --web [--port=N]: the live statechart page instead of the scenarios (scripts/demo/web/, docs/live-page.md).
+  if (process.argv.includes('--web')) return runWebDemo();
   // --inspect [--inspect-port=N]: relay every (redacted) statechart event to the Stately inspector.
   const inspectPort = process.argv.find((arg) => arg.startsWith('--inspect-port='))?.split('=')[1];
   const inspecting: DemoInspector | undefined = process.argv.includes('--inspect') ? await startDemoInspector(inspectPort ? Number(inspectPort) : undefined) : undefined;

@@ -1,0 +1,117 @@
+// The live page's script (bundled by server.ts for the browser): authchart/fetch over the emulator
+// with `storage: localStorage`, the auth and sign-out statecharts drawn from their definitions and
+// highlighted as the `inspect` observer reports, a timeline, and one button per call.
+import type { ActorRefLike, InspectionEvent } from 'xstate';
+import { authMachine, signOutMachine } from '../../../machines/index';
+import { createAuth, type FetchLike } from '../../../src/fetch/index';
+import { statePath } from '../print';
+import { drawChart, eventLabel, type DrawnChart } from './chart';
+import type { LivePageConfig } from './config';
+import { redirectMeaning, rejection, sessionMeaning, signInMeaning, signOutMeaning, withheld } from './meaning';
+import { createTimeline } from './timeline';
+import './page.css';
+
+const config = JSON.parse(document.getElementById('config')?.textContent ?? '{}') as LivePageConfig;
+const timeline = createTimeline();
+timeline.note(`page loaded: ${location.pathname}${location.search ? ' (with a query)' : ''}`);
+const charts = new Map<string, DrawnChart>([authMachine, signOutMachine].map((machine) => [machine.id, drawChart(machine)]));
+
+// Every snapshot and microstep of a drawn machine: highlight it, and log it when its state changed.
+const lastState = new Map<ActorRefLike, string>(); // per running actor: each sign-out run is a new one
+function observe(event: InspectionEvent): void {
+  if (event.type !== '@xstate.snapshot' && event.type !== '@xstate.microstep') return;
+  const snapshot = event.snapshot as { value?: unknown; status?: string; machine?: { id: string } };
+  const chart = snapshot.machine && charts.get(snapshot.machine.id);
+  if (!snapshot.machine || !chart || snapshot.status === 'stopped') return;
+  const to = statePath(snapshot.value);
+  const from = lastState.get(event.actorRef);
+  if (from === to) return;
+  lastState.set(event.actorRef, to);
+  chart.show(snapshot.value, snapshot.status === 'done' ? 'finished' : undefined);
+  timeline.transition(snapshot.machine.id, from ?? '(start)', to, eventLabel(event.event.type));
+}
+
+// "Go offline": every Cognito API call of this page fails as a dropped connection would.
+let offline = false;
+const pageFetch: FetchLike = (input, init) => (offline ? Promise.reject(new TypeError('Failed to fetch: the page is offline ("Go offline" is on)')) : globalThis.fetch(input, init));
+
+const auth = createAuth({
+  userPoolId: config.userPoolId,
+  userPoolClientId: config.clientId,
+  endpoint: config.endpoint,
+  storage: localStorage,
+  fetch: pageFetch,
+  inspect: observe,
+  oauth: { domain: config.endpoint, redirectSignIn: config.redirectSignIn, redirectSignOut: config.redirectSignOut },
+});
+for (const type of ['signedIn', 'signedOut', 'tokenRefresh', 'tokenRefresh_failure', 'signInWithRedirect_failure', 'storageError'] as const) {
+  auth.on(type, (event) => timeline.note(`event ${event.type}${'reason' in event ? ` (${event.reason})` : ''}`));
+}
+
+/** Runs one call and puts its result (or rejection) on the timeline. */
+async function call<T>(name: string, run: () => Promise<T>, meaning: (value: T) => string): Promise<void> {
+  try {
+    const value = await run();
+    timeline.result(name, meaning(value), withheld(value));
+  } catch (error) {
+    const { name: errorName, message } = rejection(error);
+    timeline.result(name, `rejected: ${errorName}`, withheld({ name: errorName, message }));
+  }
+}
+
+function button(label: string, onClick: (self: HTMLButtonElement) => void): HTMLButtonElement {
+  const element = document.createElement('button');
+  element.type = 'button';
+  element.textContent = label;
+  element.addEventListener('click', () => onClick(element));
+  return element;
+}
+
+const controls = [
+  button('Sign in (SRP)', () => void call('signIn()', () => auth.signIn({ username: config.username, password: config.password }), signInMeaning)),
+  button('Sign in (hosted UI)', () => void call('signInWithRedirect()', () => auth.signInWithRedirect(), signInMeaning)),
+  button('Refresh', () => void call('getSession({ forceRefresh: true })', () => auth.getSession({ forceRefresh: true }), sessionMeaning)),
+  button('Sign out', () => void call('signOut()', () => auth.signOut(), signOutMeaning)),
+  button('Sign out (global)', () => void call('signOut({ global: true })', () => auth.signOut({ global: true }), signOutMeaning)),
+  button('Go offline', (self) => {
+    offline = !offline;
+    self.textContent = offline ? 'Go online' : 'Go offline';
+    self.setAttribute('aria-pressed', String(offline));
+    document.body.classList.toggle('offline', offline);
+    timeline.note(offline ? "offline: this page's Cognito API calls now fail" : 'online again');
+  }),
+  // noopener: the new tab starts its own timeline (sessionStorage is not copied) and shares localStorage.
+  button('Open a second tab', () => void window.open(`${location.origin}/`, '_blank', 'noopener')),
+];
+
+function layout(): void {
+  const header = document.createElement('header');
+  header.innerHTML = '<h1>authchart: live statecharts</h1><p class="hint">Hover a state for the events that leave it.</p>';
+  const user = document.createElement('p');
+  user.className = 'hint';
+  user.textContent = `Demo user (for the hosted UI's form too): ${config.username} / ${config.password}. Emulator: ${config.endpoint}.`;
+  header.append(user);
+  const nav = document.createElement('nav');
+  nav.append(...controls);
+  const chartsSection = document.createElement('section');
+  chartsSection.className = 'charts';
+  chartsSection.append(...[...charts.values()].map((chart) => chart.element));
+  const log = document.createElement('section');
+  log.className = 'log';
+  const title = document.createElement('h2');
+  title.textContent = 'Timeline';
+  log.append(title, timeline.element);
+  const main = document.createElement('main');
+  main.append(chartsSection, log);
+  document.body.append(header, nav, main);
+}
+
+async function start(): Promise<void> {
+  layout();
+  // Every load, before anything else: finish a return from the hosted UI or from its /logout.
+  await call('handleRedirect()', () => auth.handleRedirect(), redirectMeaning);
+  if (location.search || location.pathname !== '/') history.replaceState(null, '', '/'); // the one-time code is spent
+  document.body.dataset['ready'] = 'true';
+}
+
+void start();
