@@ -2,7 +2,7 @@
 // an idle instance small (one shared machine definition, no SDK client until the first call).
 import { createAuth as createFetchAuth } from '../src/fetch/index';
 import { createAuth, createMemoryStorage } from '../src/index';
-import { startCognitoEmulator, type CognitoEmulator } from '../src/testing/index';
+import { signInAtHostedUi, startCognitoEmulator, type CognitoEmulator } from '../src/testing/index';
 import { AMPLIFY_APP, authchartApp as app, bundleOf, XSTATE_AND_BARE_SDK_CLIENT, XSTATE_ONLY } from '../bench/bundleOf';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
@@ -15,6 +15,23 @@ afterEach(() => emu.faults.clear());
 afterAll(() => emu.close());
 
 describe('createAuth from authchart/fetch, against the emulator over real HTTP', () => {
+  test("the hosted UI's code exchange goes through the given fetch too (an app that goes offline goes offline everywhere)", async () => {
+    const pool = emu.setup({ callbackUrls: ['http://localhost:3000/callback'], logoutUrls: ['http://localhost:3000/out'] });
+    const urls: string[] = [];
+    const fetch = (url: string, init: RequestInit) => (urls.push(new URL(url).pathname), globalThis.fetch(url, init));
+    const opener = async (url: string) => ({ type: 'returned' as const, url: await signInAtHostedUi(url, pool) });
+    const auth = createFetchAuth({
+      userPoolId: pool.userPoolId,
+      userPoolClientId: pool.clientId,
+      endpoint: emu.endpoint,
+      fetch,
+      oauth: { domain: emu.endpoint, redirectSignIn: 'http://localhost:3000/callback', redirectSignOut: 'http://localhost:3000/out', opener },
+    });
+    await expect(auth.signInWithRedirect()).resolves.toMatchObject({ isSignedIn: true });
+    expect(urls).toEqual(['/oauth2/token']);
+    await auth.stop();
+  });
+
   test('SRP sign-in, a forced refresh and a global sign-out, through the given fetch', async () => {
     const pool = emu.setup();
     const operations: string[] = [];

@@ -70,6 +70,7 @@ export function startAuthRuntime(settings: ResolvedConfig, cognito: CognitoServi
     storage: settings.storage,
     storageTimeoutMs: settings.storageTimeoutMs,
     ...(settings.clientSecret !== undefined && { clientSecret: settings.clientSecret }),
+    ...(settings.fetch && { fetch: settings.fetch }),
   };
   // The other tabs over this storage: a sign-in's news waits for this tab's storage event up to one storage deadline.
   const tabs = settings.syncTabs ? createTabSignals({ channelName: `authchart.${settings.clientId}`, sessionKey: storageKeys(settings.clientId).session, settleMs: settings.storageTimeoutMs }) : null;

@@ -83,6 +83,8 @@ export interface ResolvedConfig {
   readonly oauth?: ResolvedOAuth;
   readonly syncTabs: boolean;
   readonly refreshTokenRotation: boolean;
+  /** authchart/fetch's `fetch`: the hosted UI's token endpoint uses it too. Default: globalThis.fetch. */
+  readonly fetch?: (input: string, init: RequestInit) => Promise<Response>;
 }
 
 export const DEFAULT_NETWORK_TIMEOUT_MS = 3000;

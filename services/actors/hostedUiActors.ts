@@ -16,6 +16,8 @@ export interface HostedUiSettings {
   readonly opener?: (url: string, returnTo: string) => Promise<{ type: 'navigating' } | { type: 'returned'; url: string } | { type: 'cancelled' }>;
   readonly storage: StorageLike;
   readonly storageTimeoutMs: number;
+  /** The app's fetch (authchart/fetch's option), for the token endpoint. Default: globalThis.fetch. */
+  readonly fetch?: (input: string, init: RequestInit) => Promise<Response>;
 }
 
 /** What the hosted-UI actors need: the instance's OAuth settings and where a sign-in in flight is kept. */

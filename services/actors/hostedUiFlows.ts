@@ -77,6 +77,7 @@ export async function completeRedirect(services: HostedUiServices, input: { cred
     verifier: pending.verifier,
     signal,
     ...(hostedUi.clientSecret !== undefined && { clientSecret: hostedUi.clientSecret }),
+    ...(hostedUi.fetch && { fetch: hostedUi.fetch }),
     ...(networkTimeoutMs !== undefined && { timeoutMs: networkTimeoutMs }),
   });
   const session = summarizeSession(tokens, 'hostedUi');

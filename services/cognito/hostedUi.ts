@@ -78,6 +78,8 @@ export interface ExchangeCodeOptions {
   readonly signal?: AbortSignal;
   /** The call ends with TimeoutError after this. Default 10000. */
   readonly timeoutMs?: number;
+  /** The fetch to use. Default: globalThis.fetch. */
+  readonly fetch?: (input: string, init: RequestInit) => Promise<Response>;
 }
 
 /**
@@ -95,7 +97,7 @@ export async function exchangeCode(o: ExchangeCodeOptions): Promise<SessionToken
   try {
     let response: Response;
     try {
-      response = await globalThis.fetch(`${trimDomain(o.domain)}/oauth2/token`, {
+      response = await (o.fetch ?? globalThis.fetch)(`${trimDomain(o.domain)}/oauth2/token`, {
         method: 'POST',
         headers,
         body: body.toString(),

@@ -25,5 +25,5 @@ export function createAuth(config: FetchAuthConfig): Auth {
       ...(settings.clientSecret && { clientSecret: settings.clientSecret }),
       ...(fetch && { fetch }),
     });
-  return createAuthCore(settings, cognito);
+  return createAuthCore(fetch ? { ...settings, fetch } : settings, cognito);
 }
