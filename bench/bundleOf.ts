@@ -10,7 +10,7 @@ export interface BundleFacts {
   readonly min: number;
   /** The same, gzip -9 (each chunk on its own, as a browser fetches them). */
   readonly gzip: number;
-  /** gzip -9 of the chunks loaded only through import(), on first use (the hosted UI's flows). */
+  /** gzip -9 of the chunks loaded only through import(): after start (the tab machinery) or on first use (the hosted UI's flows). */
   readonly lazyGzip: number;
   /** The files that went in, relative to the repo root (node_modules/… for packages), lazy chunks included. */
   readonly inputs: string[];

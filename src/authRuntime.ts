@@ -12,9 +12,7 @@ import { createSecretVault, type SecretVault } from '../services/storage/secretV
 import { createSignOutActors, type SignOutServices } from '../services/actors/signOutActors.js';
 import { createTokenStore, type TokenStore } from '../services/storage/tokenStore.js';
 import { createTabActors, type TabServices } from '../services/actors/tabActors.js';
-import { createTabSignals } from '../services/tabs/tabSignals.js';
-import { createRefreshLock } from '../services/tabs/refreshLock.js';
-import { createStorageLock } from '../services/tabs/storageLock.js';
+import { createTabLink } from '../services/tabs/tabLink.js';
 import { storageKeys } from '../services/storage/keys.js';
 import type { ResolvedConfig } from './config.js';
 
@@ -72,16 +70,26 @@ export function startAuthRuntime(settings: ResolvedConfig, cognito: CognitoServi
     ...(settings.clientSecret !== undefined && { clientSecret: settings.clientSecret }),
     ...(settings.fetch && { fetch: settings.fetch }),
   };
-  // The other tabs over this storage: a sign-in's news waits for this tab's storage event up to one storage deadline.
-  const tabs = settings.syncTabs ? createTabSignals({ channelName: `authchart.${settings.clientId}`, sessionKey: storageKeys(settings.clientId).session, settleMs: settings.storageTimeoutMs }) : null;
+  // The other tabs over this storage: a sign-in's news waits for this tab's storage event up to one storage deadline;
+  // refreshes take turns (a Web Lock, or a storage lease of networkTimeoutMs where Web Locks are missing).
+  const keys = storageKeys(settings.clientId);
+  const tabs = settings.syncTabs
+    ? createTabLink({
+        channelName: `authchart.${settings.clientId}`,
+        sessionKey: keys.session,
+        settleMs: settings.storageTimeoutMs,
+        lockName: `authchart.${settings.clientId}.refresh`,
+        storage: settings.storage,
+        leaseKey: keys.refreshLock,
+        leaseMs: settings.networkTimeoutMs,
+      })
+    : null;
   registry.bind(actor, {
     cognito,
     store,
     vault,
     outbox,
     tabs,
-    // One refresh for many tabs: they take turns, and a tab that waited adopts what the other stored.
-    refreshLock: tabs && (createRefreshLock(`authchart.${settings.clientId}.refresh`) ?? createStorageLock(settings.storage, storageKeys(settings.clientId).refreshLock, { leaseMs: settings.networkTimeoutMs })),
     storageTimeoutMs: settings.storageTimeoutMs,
     userPoolId: settings.userPoolId,
     networkTimeoutMs: settings.networkTimeoutMs,

@@ -8,7 +8,7 @@ import type { CognitoService } from '../cognito/types.js';
 import type { SignOutOutbox } from '../storage/signOutOutbox.js';
 import type { SecretVault } from '../storage/secretVault.js';
 import { createSignInFlow } from './signInFlow.js';
-import type { RefreshLock } from '../tabs/refreshLock.js';
+import type { TabLink } from '../tabs/tabLink.js';
 import type { TabSignals } from '../tabs/tabSignals.js';
 import { summarizeSession, type TokenStore } from '../storage/tokenStore.js';
 
@@ -22,10 +22,8 @@ export interface AuthServices {
   readonly outbox: SignOutOutbox;
   /** The app client rotates refresh tokens: refresh with GetTokensFromRefreshToken and keep the new one. */
   readonly refreshTokenRotation?: boolean;
-  /** Tabs over the same storage take turns to refresh (Web Locks); null or absent: no other tabs. */
-  readonly refreshLock?: RefreshLock | null;
-  /** The other tabs' writes of the session (their `storage` events): the read barrier after a turn. */
-  readonly tabs?: TabSignals | null;
+  /** Tabs over the same storage: they take turns to refresh, and their writes are the read barrier after a turn. Null or absent: no other tabs. */
+  readonly tabs?: TabLink | null;
   /** How long a tab that waited its turn watches for the other tab's write before it refreshes itself. */
   readonly storageTimeoutMs?: number;
 }
@@ -59,10 +57,10 @@ export function createAuthActors(services: ServicesSource<AuthServices>) {
     answerChallenge: fromPromise<SignInStepOutput, AnswerInput>(({ input, signal, system }) => createSignInFlow(servicesOf(system)).answer(input, signal)),
     refreshTokens: fromPromise<SessionSummary, RefreshInput>(async ({ input, signal, system }) => {
       const services = servicesOf(system);
-      const { refreshLock } = services;
-      if (!refreshLock) return refreshOnce(services, input, signal);
-      const seen = services.tabs?.sessionWrites() ?? 0; // writes from here on may be another tab's refresh
-      return refreshLock.run(signal, async (waited) => (waited && (await storedByAnotherTab(services, input, seen, signal))) || refreshOnce(services, input, signal));
+      if (!services.tabs) return refreshOnce(services, input, signal);
+      const [lock, tabs] = await Promise.all([services.tabs.lock(), services.tabs.signals()]);
+      const seen = tabs?.sessionWrites() ?? 0; // writes from here on may be another tab's refresh
+      return lock.run(signal, async (waited) => (waited && (await storedByAnotherTab(services, tabs, input, seen, signal))) || refreshOnce(services, input, signal));
     }),
     clearSession: fromPromise<void>(({ system }) => servicesOf(system).store.clear()),
   };
@@ -82,8 +80,8 @@ interface RefreshInput {
  * tab's `storage` events for the session key, for up to storageTimeoutMs; a session that expires
  * later than the one this tab holds is the other tab's refresh.
  */
-async function storedByAnotherTab(services: AuthServices, input: RefreshInput, seenAtStart: number, signal: AbortSignal): Promise<SessionSummary | null> {
-  const { store, tabs, storageTimeoutMs = 5000 } = services;
+async function storedByAnotherTab(services: AuthServices, tabs: TabSignals | null, input: RefreshInput, seenAtStart: number, signal: AbortSignal): Promise<SessionSummary | null> {
+  const { store, storageTimeoutMs = 5000 } = services;
   const until = Date.now() + storageTimeoutMs;
   const refreshedElsewhere = (summary: SessionSummary) =>
     input.tokenId !== undefined && summary.tokenId !== undefined ? summary.tokenId !== input.tokenId : summary.expiresAt > input.expiresAt;
