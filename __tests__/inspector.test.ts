@@ -2,6 +2,8 @@
 // cannot load; so the redactor and the observer wrapper are tested here through XState's own
 // `inspect` option, and the Stately WebSocket wiring runs in a child Node process (ESM loads fine
 // there), whose received events are searched here. See docs/inspector.md.
+import { build } from 'esbuild';
+import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { createActor, fromPromise, setup, waitFor, type InspectionEvent } from 'xstate';
 import { redactDeep, redactString, REDACTED } from '../src/inspect/redact';
@@ -177,4 +179,21 @@ describe('@statelyai/inspect browser wiring (child process; a stand-in window, n
     expect(text).toContain('"@statelyai.disconnected"');
     expect(report.secrets.filter((s) => s.startsWith('eyJ')).length).toBeGreaterThanOrEqual(3);
   }, 90_000);
+});
+
+describe('authchart/inspect bundles for a browser; the Node relay is authchart/inspect/node', () => {
+  const bundle = (entry: string) =>
+    build({ stdin: { contents: `export * from '${entry}';`, resolveDir: join(__dirname, '..'), loader: 'ts' }, bundle: true, format: 'esm', platform: 'browser', write: false, metafile: true, splitting: true, outdir: join(__dirname, '..', '.bundle-out'), logLevel: 'silent' });
+
+  test('authchart/inspect: esbuild --platform=browser bundles it (@statelyai/inspect included), with no node: module anywhere', async () => {
+    const result = await bundle('./src/inspect/index');
+    const inputs = Object.keys(result.metafile.inputs);
+    expect(inputs.some((file) => file.includes('@statelyai/inspect'))).toBe(true);
+    expect(inputs.filter((file) => file.startsWith('node:') || file.includes('/server'))).toEqual([]);
+    expect(result.outputFiles.map((file) => file.text).join('\n')).not.toMatch(/["']node:/);
+  });
+
+  test('authchart/inspect/node is the relay, and it needs node:http (so it cannot be bundled for a browser)', async () => {
+    await expect(bundle('./src/inspect/node')).rejects.toThrow(/node:http|Could not resolve/);
+  });
 });

@@ -13,6 +13,7 @@ const entries: Array<[string, string]> = [
   ['authchart/machines', 'signOutMachine'],
   ['authchart/testing', 'startCognitoEmulator'],
   ['authchart/inspect', 'redactingInspector'],
+  ['authchart/inspect/node', 'createRedactedWebSocketInspector'],
   ['authchart/transport/fetch', 'createFetchCognito'],
 ];
 

@@ -4,7 +4,7 @@
 import { connect } from 'node:net';
 import { createActor, setup } from 'xstate';
 import { networkInterfaces } from 'node:os';
-import { createRedactedWebSocketInspector } from '../../src/inspect/index';
+import { createRedactedWebSocketInspector } from '../../src/inspect/node';
 import { startCognitoEmulator } from '../../src/testing/index';
 import { runInspectorScenario } from './inspectorScenario';
 

@@ -1,7 +1,7 @@
 // `npm run demo -- --inspect`: the demo's statecharts in the Stately inspector, redacted.
 // Starts the relay on 127.0.0.1 (authchart/inspect's createRedactedWebSocketInspector) and
 // feeds it every inspection event the demo's scenarios print from.
-import { createRedactedWebSocketInspector, type RedactedWebSocketInspector } from '../../src/inspect/index';
+import { createRedactedWebSocketInspector, type RedactedWebSocketInspector } from '../../src/inspect/node';
 import { forwardInspectionTo } from './print';
 
 export interface DemoInspector {

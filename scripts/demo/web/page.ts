@@ -1,7 +1,8 @@
 // The live page's script (bundled by server.ts for the browser): authchart/fetch over the emulator
 // with `storage: localStorage`, the auth and sign-out statecharts drawn from their definitions and
 // highlighted as the `inspect` observer reports, a timeline, and one button per call.
-import type { ActorRefLike, InspectionEvent } from 'xstate';
+import type { ActorRefLike, InspectionEvent, Observer } from 'xstate';
+import { createRedactedBrowserInspector } from '../../../src/inspect/index';
 import { authMachine, signOutMachine } from '../../../machines/index';
 import { createAuth, type FetchLike } from '../../../src/fetch/index';
 import { statePath } from '../print';
@@ -35,13 +36,22 @@ function observe(event: InspectionEvent): void {
 let offline = false;
 const pageFetch: FetchLike = (input, init) => (offline ? Promise.reject(new TypeError('Failed to fetch: the page is offline ("Go offline" is on)')) : globalThis.fetch(input, init));
 
+// `?inspect`: stream the same events, redacted, to the Stately inspector (a window it opens; it needs
+// the inspector to be reachable, which these machines' tests are not). authchart/inspect bundles here.
+let stately: Observer<InspectionEvent> | undefined;
+if (new URLSearchParams(location.search).has('inspect')) void createRedactedBrowserInspector().then((inspector) => (stately = inspector.inspect));
+const inspect = (event: InspectionEvent) => {
+  observe(event);
+  stately?.next?.(event);
+};
+
 const auth = createAuth({
   userPoolId: config.userPoolId,
   userPoolClientId: config.clientId,
   endpoint: config.endpoint,
   storage: localStorage,
   fetch: pageFetch,
-  inspect: observe,
+  inspect,
   oauth: { domain: config.endpoint, redirectSignIn: config.redirectSignIn, redirectSignOut: config.redirectSignOut },
 });
 for (const type of ['signedIn', 'signedOut', 'tokenRefresh', 'tokenRefresh_failure', 'signInWithRedirect_failure', 'storageError'] as const) {
