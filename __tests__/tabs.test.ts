@@ -113,6 +113,21 @@ describe('the tab signals (BroadcastChannel, with storage events as the read bar
     expect(inB.heard).toEqual(['signedIn']);
   });
 
+  test('a removal does not count as the store showing a sign-in: after a sign-out, the next sign-in still waits for its write', async () => {
+    const a = tab();
+    const b = tab();
+    const inA = signalsIn(a);
+    const inB = signalsIn(b);
+    b.fireStorage({ key: 'authchart.c.session', oldValue: '{"generation":7}', newValue: null }); // the last sign-out's removal
+    inA.signals.tell('signedOut');
+    await until(() => inB.heard.length > 0);
+    inA.signals.tell('signedIn');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(inB.heard).toEqual(['signedOut']); // not yet: the store has not shown the new session
+    b.fireStorage({ key: 'authchart.c.session', oldValue: null, newValue: '{"generation":8}' });
+    expect(inB.heard).toEqual(['signedOut', 'signedIn']);
+  });
+
   test('a storage event that never comes (another storage): the sign-in is heard after settleMs', async () => {
     const inA = signalsIn(tab());
     const inB = signalsIn(tab(), 20);

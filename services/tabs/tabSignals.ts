@@ -60,14 +60,15 @@ export function createTabSignals(options: TabSignalOptions): TabSignals | null {
   const deliver = (signal: TabSignal) => listeners.forEach((listener) => listener(signal));
   /** A sign-in signal waiting for the storage event that makes this tab's read see it. */
   let waiting: { timer: ReturnType<typeof setTimeout> } | undefined;
-  /** When the last storage event for the session key came: it may come before the channel's message. */
-  let storedAt = Number.NEGATIVE_INFINITY;
+  /** A write of a session another tab made that no sign-in signal has used yet: it may come before the channel's message. */
+  let unusedWrite = false;
   let writes = 0;
   const writeWaiters = new Set<() => void>();
   const release = () => {
     if (!waiting) return;
     clearTimeout(waiting.timer);
     waiting = undefined;
+    unusedWrite = false;
     deliver('signedIn');
   };
 
@@ -76,8 +77,9 @@ export function createTabSignals(options: TabSignalOptions): TabSignals | null {
     writes += 1;
     writeWaiters.forEach((wake) => wake());
     if (channel) {
-      storedAt = Date.now();
-      return release(); // the channel says what happened; this event says the store shows it
+      // The channel says what happened; this event says the store shows it. A removal shows no sign-in.
+      unusedWrite = event.newValue !== null;
+      return unusedWrite ? release() : undefined;
     }
     // No channel: the event is the signal. Removed (or storage cleared) → signed out; a new value → signed in.
     if (event.newValue === null) deliver('signedOut');
@@ -89,10 +91,11 @@ export function createTabSignals(options: TabSignalOptions): TabSignals | null {
       if (data === 'signedOut') {
         if (waiting) clearTimeout(waiting.timer);
         waiting = undefined;
+        unusedWrite = false;
         deliver('signedOut');
       } else if (data === 'signedIn' && !waiting) {
         waiting = { timer: setTimeout(release, options.settleMs) };
-        if (Date.now() - storedAt < options.settleMs) release(); // the store's event came first
+        if (unusedWrite) release(); // the store's event came first
       }
     };
   }
