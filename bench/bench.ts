@@ -1,12 +1,15 @@
 // npm run bench: every comparison side by side in this one process (memory and import times in
 // fresh child processes), over the same in-process Cognito emulator on 127.0.0.1. Bounded: fixed
 // run counts, time caps, a 30 s cap on Amplify against a silent server. Writes docs/benchmarks.md.
+// `npm run bench -- tabs engine` runs only the named sections (keys below) and writes nothing: the
+// page is only ever one whole run.
 import { ConsoleLogger } from 'aws-amplify/utils';
 import { writeFileSync } from 'node:fs';
 import { benchBundle } from './bundle';
 import { benchEngine } from './engine';
 import { benchMemory } from './memory';
 import { benchBlackhole, benchLatency, benchRefused } from './signOut';
+import { benchTabs } from './tabs';
 import { machine, type Row } from './util';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
@@ -14,21 +17,26 @@ ConsoleLogger.LOG_LEVEL = 'ERROR'; // Amplify warns about the custom endpoint at
 
 const LATENCY_RUNS = Number(process.env.BENCH_RUNS ?? 25);
 const REFUSED_RUNS = 10;
+const TAB_TRIALS = Number(process.env.BENCH_TAB_TRIALS ?? 25);
 const COMMAND = 'npm run bench   (node scripts/run-ts.mjs bench/bench.ts)';
 
 async function main(): Promise<void> {
   const started = new Date();
   const rows: Row[] = [];
-  const steps: Array<[string, () => Promise<Row[]>]> = [
-    ['1. sign-out latency, 100 ms injected', () => benchLatency(LATENCY_RUNS, console.log)],
-    ['3. connection refused', () => benchRefused(REFUSED_RUNS, console.log)],
-    ['4. engine overhead', () => benchEngine(console.log)],
-    ['5. memory and start-up (child processes)', () => benchMemory(console.log)],
-    ['6. bundle size', () => benchBundle(console.log)],
-    ['2. unresponsive server (up to 30 s for Amplify)', () => benchBlackhole(console.log)], // last: Amplify's call is left pending
+  const steps: Array<[string, string, () => Promise<Row[]>]> = [
+    ['latency', '1. sign-out latency, 100 ms injected', () => benchLatency(LATENCY_RUNS, console.log)],
+    ['refused', '3. connection refused', () => benchRefused(REFUSED_RUNS, console.log)],
+    ['engine', '4. engine overhead', () => benchEngine(console.log)],
+    ['memory', '5. memory and start-up (child processes)', () => benchMemory(console.log)],
+    ['bundle', '6. bundle size', () => benchBundle(console.log)],
+    ['tabs', '7. cross-tab propagation (Chromium, two tabs)', () => benchTabs(TAB_TRIALS, console.log)],
+    ['blackhole', '2. unresponsive server (up to 30 s for Amplify)', () => benchBlackhole(console.log)], // last: Amplify's call is left pending
   ];
+  const only = process.argv.slice(2);
+  const unknown = only.filter((key) => !steps.some(([k]) => k === key));
+  if (unknown.length) throw new Error(`unknown section ${unknown.join(', ')}; the sections are ${steps.map(([k]) => k).join(', ')}`);
   const failures: string[] = [];
-  for (const [title, run] of steps) {
+  for (const [, title, run] of only.length ? steps.filter(([key]) => only.includes(key)) : steps) {
     console.log(title);
     try {
       rows.push(...(await run()));
@@ -74,13 +82,14 @@ async function main(): Promise<void> {
     '- **4.** `signOutMachine.provide({ actors: createSignOutActors({ cognito, store }) })` with `createTokenStore` over a Map and a `CognitoService` whose calls resolve at once; one actor per sign-out, awaited with `toPromise`. The floor is an async function doing `store.load()`, the same Cognito call and `store.clear()`. Each side runs up to 50 000 sign-outs or 2 s, three times, alternated; best rate kept. The auth machine and the public `createAuth` wrapper (outbox write-ahead, result mapping) are not in this loop. The breakdown rows run in the same alternation: a minimal XState machine of the local sign-out\'s shape (two `fromPromise` invokes, one `after`) against two awaits, and `signOutMachine` with actors that do nothing. Profiles and what they mean: [performance.md](performance.md).',
     '- **5.** Fresh `node --expose-gc` processes. 10 000 `createAuth` instances, each over its own Map storage that already holds a session (no network: the emulator is closed), all awaited to `signedIn`; heap after − heap before (after GC), divided by 10 000; the storage maps are allocated, and one instance is created (module-level set-up such as the shared machine), before the first measurement. Import times use an esbuild bundle of `src/` with packages external (the same way `scripts/run-ts.mjs` runs TypeScript), not `dist/`.',
     '- **6.** One entry per library that configures, signs in and signs out (global), with an `export`; `esbuild --bundle --minify --format=esm --platform=browser --splitting` (plus `--define:process.env.NODE_ENV=\"production\" --define:global=globalThis`, as a browser app would); gzip level 9 of what the page loads up front (the entry chunk and the chunks it imports statically); chunks loaded through `import()` on first use (the hosted-UI flows and the tab machinery of authchart) are reported apart. "xstate + bare SDK client" exports `setup`, `createActor`, `fromPromise`, `assign`, `emit`, `waitFor`, `CognitoIdentityProviderClient` and the four commands authchart sends, and nothing else.',
+    `- **7.** Debian's Chromium, headless (playwright-core, the browser tests' launch flags); two tabs (pages) of one browser context, so one \`localStorage\`, per library, each library on its own bench page served from 127.0.0.1 (\`bench/tabsPage/\`, bundled by esbuild): authchart/fetch with \`createAuth({ storage: localStorage })\` (\`syncTabs\` on by default there), and \`aws-amplify\` configured with the emulator's \`userPoolEndpoint\` and its default storage (localStorage), with two Hub 'auth' listeners in each tab, one with the default options and one with \`enableCrossTabEvents: true\`. ${TAB_TRIALS} trials (after one warm-up), interleaved: a bare BroadcastChannel message and a bare storage write from A to B, then per library: \`signIn\` in A (SRP), wait for B's \`signedIn\`, \`signOut()\` in A, wait for B's \`signedOut\` (authchart: reason \`otherTab\`; windows: authchart 5 s, Amplify 2 s). Every time is \`performance.timeOrigin + performance.now()\` taken in the tab; B's times are moved to A's clock by the offset from 40 BroadcastChannel round trips (the shortest one's estimate), measured before and after the trials. "The signal leaves A" is seen by the bench page from outside the library: authchart's \`postMessage\` on \`authchart.<clientId>\`, Amplify's write or removal of its refresh-token key (the pages wrap \`BroadcastChannel.prototype.postMessage\` and \`Storage.prototype.setItem/removeItem\`). A missed event is counted, not timed; a trial stops starting after 40 s.`,
     '',
   );
   if (failures.length) lines.push('## Not measured in this run', '', ...failures.map((f) => `- ${f}`), '');
-  writeFileSync('docs/benchmarks.md', lines.join('\n'));
+  if (!only.length) writeFileSync('docs/benchmarks.md', lines.join('\n'));
   console.log('\nSummary:');
   for (const r of rows) console.log(`  ${verdict(r).padEnd(9)} ${r.comparison}: ${r.ours} vs ${r.theirs}; ratio ${fmt(r.ratio)} (target ${r.target})`);
-  console.log('\nwrote docs/benchmarks.md');
+  console.log(only.length ? `\nonly ${only.join(', ')}: docs/benchmarks.md not written (a whole run writes it)` : '\nwrote docs/benchmarks.md');
   process.exit(failures.length ? 1 : 0); // Amplify's blackholed sign-out may still hold timers
 }
 
