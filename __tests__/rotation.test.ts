@@ -33,6 +33,17 @@ function start(pool: ReturnType<typeof rotatingPool>, storage: InspectableStorag
 }
 const stored = (auth: Auth) => auth.getSession().then((session) => session.tokens!);
 
+/** Two instances over one storage (two processes, or tabs without the tab signals), the first signed in. */
+async function twoInstancesSignedIn() {
+  const pool = rotatingPool();
+  const storage = inspectableStorage();
+  const a = start(pool, storage);
+  await a.signIn({ username: pool.username, password: pool.password });
+  const b = start(pool, storage);
+  await waitFor(b.actor, (s) => s.matches('signedIn'));
+  return { pool, storage, a, b };
+}
+
 test('a refresh on a rotating client: GetTokensFromRefreshToken, and the new refresh token is stored with the session', async () => {
   const pool = rotatingPool();
   const auth = start(pool, inspectableStorage());
@@ -56,12 +67,7 @@ test('without refreshTokenRotation on a rotating client, Cognito refuses REFRESH
 });
 
 test('a sign-out by another instance began while this one rotated: the write is taken back, and the rotated token is queued for revocation', async () => {
-  const pool = rotatingPool();
-  const storage = inspectableStorage();
-  const a = start(pool, storage);
-  await a.signIn({ username: pool.username, password: pool.password });
-  const b = start(pool, storage);
-  await waitFor(b.actor, (s) => s.matches('signedIn'));
+  const { pool, storage, a, b } = await twoInstancesSignedIn();
   emu.faults.set('RevokeToken', { type: 'latency', ms: 300 }, { times: 1 }); // b's sign-out: intent recorded, RevokeToken slow
   const signingOut = b.signOut();
   // b's intent is written ahead of its calls: once it is in the outbox, the sign-out has begun.
@@ -79,12 +85,7 @@ test('a sign-out by another instance began while this one rotated: the write is 
 });
 
 test('two instances refresh with one rotating token: the loser gets RefreshTokenReuseException and adopts the winner’s session, still signed in', async () => {
-  const pool = rotatingPool();
-  const storage = inspectableStorage();
-  const a = start(pool, storage);
-  await a.signIn({ username: pool.username, password: pool.password });
-  const b = start(pool, storage);
-  await waitFor(b.actor, (s) => s.matches('signedIn'));
+  const { pool, storage, a, b } = await twoInstancesSignedIn();
   emu.faults.set('GetTokensFromRefreshToken', { type: 'latency', ms: 200 }, { times: 1 }); // a's call waits; b's goes first
   const states: string[] = [];
   a.actor.subscribe((s) => states.push(JSON.stringify(s.value)));

@@ -93,90 +93,72 @@ describeInBrowser('tabs that agree (Chromium, one localStorage)', () => {
     await new Promise((resolve) => setTimeout(resolve, 400)); // past the slow answer: it must not have been written
     expect(await b.evaluate(() => Object.keys(localStorage).filter((key) => key.endsWith('.session')))).toEqual([]);
   }, 30_000);
-});
 
-describeInBrowser('one refresh for many tabs (Chromium, Web Locks)', () => {
-  let browser: Browser;
-  let pages: PageServer;
-  let emu: CognitoEmulator;
-  let opened: OpenedPage | undefined;
+  describe('one refresh for many tabs (Web Locks)', () => {
+    /** `count` tabs of one context, each with an instance over localStorage; the first signs in and the others follow. */
+    async function tabsSignedIn(pool: SetupResult, count: number, extra: Record<string, unknown> = {}): Promise<Page[]> {
+      const config = { endpoint: emu.endpoint, userPoolId: pool.userPoolId, clientId: pool.clientId };
+      opened = await openPage(browser, pages, config);
+      const tabs = [opened.page];
+      for (let i = 1; i < count; i++) {
+        const page = await opened.context.newPage();
+        page.on('pageerror', (error) => opened?.errors.push(`pageerror (tab ${i}): ${error.message}`));
+        await page.goto(pages.pageUrl(config));
+        await page.waitForFunction(() => document.body.dataset['ready'] === 'true');
+        tabs.push(page);
+      }
+      for (const page of tabs) {
+        await page.evaluate((more) => {
+          const auth = window.authchartPage.createAuth({ storage: localStorage, ...more });
+          const events: AuthHubEvent[] = [];
+          auth.on('signedIn', (event) => events.push(event));
+          (window as unknown as TabWindow).tab = { auth, events };
+        }, extra);
+      }
+      await tabs[0]!.evaluate(({ username, password }) => (window as unknown as TabWindow).tab.auth.signIn({ username, password }), { username: pool.username, password: pool.password });
+      for (const page of tabs.slice(1)) await page.waitForFunction(() => (window as unknown as TabWindow).tab.events.some((e) => e.type === 'signedIn'));
+      return tabs;
+    }
+    const refreshAll = (tabs: Page[]) =>
+      Promise.all(tabs.map((page) => page.evaluate(() => (window as unknown as TabWindow).tab.auth.getSession({ forceRefresh: true }).then((s) => s.tokens?.accessToken ?? 'none', (e: Error) => e.name))));
+    const refreshCalls = () => emu.requests.filter((r) => r.operation === 'InitiateAuth' || r.operation === 'GetTokensFromRefreshToken').length;
 
-  beforeAll(async () => {
-    [browser, pages, emu] = await Promise.all([launchChromium(), servePages(), startCognitoEmulator()]);
-  }, 45_000);
-  afterEach(async () => {
-    const errors = opened?.errors ?? [];
-    await opened?.close();
-    opened = undefined;
-    expect(errors).toEqual([]);
+    it.each([1, 2, 3])('5 tabs refresh at once: one refresh request between them, and every tab ends with the same new session (trial %i)', async () => {
+      const pool = emu.setup();
+      const tabs = await tabsSignedIn(pool, 5);
+      const before = await tabs[0]!.evaluate(() => (window as unknown as TabWindow).tab.auth.getSession().then((s) => s.tokens!.accessToken));
+      emu.resetRequests();
+      const after = await refreshAll(tabs);
+      expect(refreshCalls()).toBe(1);
+      expect(new Set(after).size).toBe(1);
+      expect(after[0]).not.toBe(before);
+    }, 60_000);
+
+    it('a tab that dies holding the refresh lock does not block the others: the browser releases it, and the next tab refreshes', async () => {
+      const pool = emu.setup();
+      const tabs = await tabsSignedIn(pool, 2, { storageTimeoutMs: 500 });
+      const [dying, waiting] = tabs as [Page, Page];
+      emu.faults.set('InitiateAuth', { type: 'blackhole' }, { times: 1 }); // the dying tab's refresh never comes back
+      emu.resetRequests();
+      void dying.evaluate(() => void (window as unknown as TabWindow).tab.auth.getSession({ forceRefresh: true }).catch(() => undefined));
+      await dying.waitForFunction(() => JSON.stringify((window as unknown as TabWindow).tab.auth.actor.getSnapshot().value) === '{"signedIn":"refreshing"}');
+      const refreshed = waiting.evaluate(() => (window as unknown as TabWindow).tab.auth.getSession({ forceRefresh: true }).then((s) => s.tokens?.accessToken ?? 'none', (e: Error) => e.name));
+      await waiting.waitForFunction(() => JSON.stringify((window as unknown as TabWindow).tab.auth.actor.getSnapshot().value) === '{"signedIn":"refreshing"}');
+      await dying.close(); // the tab dies with the lock
+      await expect(refreshed).resolves.toMatch(/^eyJ/);
+      expect(emu.requests.filter((r) => r.operation === 'InitiateAuth').length).toBe(2); // the dead tab's, then the waiting tab's own
+    }, 60_000);
+
+    it('with refresh-token rotation: 5 tabs, one GetTokensFromRefreshToken, and the new refresh token is the one stored', async () => {
+      const pool = emu.setup({ refreshTokenRotation: { feature: 'ENABLED', retryGracePeriodSeconds: 0 } });
+      const tabs = await tabsSignedIn(pool, 5, { refreshTokenRotation: true });
+      const oldRefresh = await tabs[0]!.evaluate(() => (window as unknown as TabWindow).tab.auth.getSession().then((s) => s.tokens!.refreshToken!));
+      emu.resetRequests();
+      const after = await refreshAll(tabs);
+      expect(emu.requests.map((r) => r.operation).filter((op) => op === 'GetTokensFromRefreshToken' || op === 'InitiateAuth')).toEqual(['GetTokensFromRefreshToken']);
+      expect(new Set(after).size).toBe(1);
+      const stored = await tabs[4]!.evaluate(() => (window as unknown as TabWindow).tab.auth.getSession().then((s) => s.tokens!.refreshToken!));
+      expect(stored).not.toBe(oldRefresh);
+    }, 60_000);
   });
-  afterAll(async () => {
-    await Promise.allSettled([browser?.close(), pages?.close(), emu?.close()]);
-  }, 20_000);
-
-  /** `count` tabs of one context, each with an instance over localStorage; the first signs in and the others follow. */
-  async function tabsSignedIn(pool: SetupResult, count: number, extra: Record<string, unknown> = {}): Promise<Page[]> {
-    const config = { endpoint: emu.endpoint, userPoolId: pool.userPoolId, clientId: pool.clientId };
-    opened = await openPage(browser, pages, config);
-    const tabs = [opened.page];
-    for (let i = 1; i < count; i++) {
-      const page = await opened.context.newPage();
-      page.on('pageerror', (error) => opened?.errors.push(`pageerror (tab ${i}): ${error.message}`));
-      await page.goto(pages.pageUrl(config));
-      await page.waitForFunction(() => document.body.dataset['ready'] === 'true');
-      tabs.push(page);
-    }
-    for (const page of tabs) {
-      await page.evaluate((more) => {
-        const auth = window.authchartPage.createAuth({ storage: localStorage, ...more });
-        const events: AuthHubEvent[] = [];
-        auth.on('signedIn', (event) => events.push(event));
-        (window as unknown as TabWindow).tab = { auth, events };
-      }, extra);
-    }
-    await tabs[0]!.evaluate(({ username, password }) => (window as unknown as TabWindow).tab.auth.signIn({ username, password }), { username: pool.username, password: pool.password });
-    for (const page of tabs.slice(1)) await page.waitForFunction(() => (window as unknown as TabWindow).tab.events.some((e) => e.type === 'signedIn'));
-    return tabs;
-  }
-  const refreshAll = (tabs: Page[]) =>
-    Promise.all(tabs.map((page) => page.evaluate(() => (window as unknown as TabWindow).tab.auth.getSession({ forceRefresh: true }).then((s) => s.tokens?.accessToken ?? 'none', (e: Error) => e.name))));
-  const refreshCalls = () => emu.requests.filter((r) => r.operation === 'InitiateAuth' || r.operation === 'GetTokensFromRefreshToken').length;
-
-  it.each([1, 2, 3])('5 tabs refresh at once: one refresh request between them, and every tab ends with the same new session (trial %i)', async () => {
-    const pool = emu.setup();
-    const tabs = await tabsSignedIn(pool, 5);
-    const before = await tabs[0]!.evaluate(() => (window as unknown as TabWindow).tab.auth.getSession().then((s) => s.tokens!.accessToken));
-    emu.resetRequests();
-    const after = await refreshAll(tabs);
-    expect(refreshCalls()).toBe(1);
-    expect(new Set(after).size).toBe(1);
-    expect(after[0]).not.toBe(before);
-  }, 60_000);
-
-  it('a tab that dies holding the refresh lock does not block the others: the browser releases it, and the next tab refreshes', async () => {
-    const pool = emu.setup();
-    const tabs = await tabsSignedIn(pool, 2, { storageTimeoutMs: 500 });
-    const [dying, waiting] = tabs as [Page, Page];
-    emu.faults.set('InitiateAuth', { type: 'blackhole' }, { times: 1 }); // the dying tab's refresh never comes back
-    emu.resetRequests();
-    void dying.evaluate(() => void (window as unknown as TabWindow).tab.auth.getSession({ forceRefresh: true }).catch(() => undefined));
-    await dying.waitForFunction(() => JSON.stringify((window as unknown as TabWindow).tab.auth.actor.getSnapshot().value) === '{"signedIn":"refreshing"}');
-    const refreshed = waiting.evaluate(() => (window as unknown as TabWindow).tab.auth.getSession({ forceRefresh: true }).then((s) => s.tokens?.accessToken ?? 'none', (e: Error) => e.name));
-    await waiting.waitForFunction(() => JSON.stringify((window as unknown as TabWindow).tab.auth.actor.getSnapshot().value) === '{"signedIn":"refreshing"}');
-    await dying.close(); // the tab dies with the lock
-    await expect(refreshed).resolves.toMatch(/^eyJ/);
-    expect(emu.requests.filter((r) => r.operation === 'InitiateAuth').length).toBe(2); // the dead tab's, then the waiting tab's own
-  }, 60_000);
-
-  it('with refresh-token rotation: 5 tabs, one GetTokensFromRefreshToken, and the new refresh token is the one stored', async () => {
-    const pool = emu.setup({ refreshTokenRotation: { feature: 'ENABLED', retryGracePeriodSeconds: 0 } });
-    const tabs = await tabsSignedIn(pool, 5, { refreshTokenRotation: true });
-    const oldRefresh = await tabs[0]!.evaluate(() => (window as unknown as TabWindow).tab.auth.getSession().then((s) => s.tokens!.refreshToken!));
-    emu.resetRequests();
-    const after = await refreshAll(tabs);
-    expect(emu.requests.map((r) => r.operation).filter((op) => op === 'GetTokensFromRefreshToken' || op === 'InitiateAuth')).toEqual(['GetTokensFromRefreshToken']);
-    expect(new Set(after).size).toBe(1);
-    const stored = await tabs[4]!.evaluate(() => (window as unknown as TabWindow).tab.auth.getSession().then((s) => s.tokens!.refreshToken!));
-    expect(stored).not.toBe(oldRefresh);
-  }, 60_000);
 });

@@ -60,7 +60,8 @@ export function createAuthActors(services: ServicesSource<AuthServices>) {
       if (!services.tabs) return refreshOnce(services, input, signal);
       const [lock, tabs] = await Promise.all([services.tabs.lock(), services.tabs.signals()]);
       const seen = tabs?.sessionWrites() ?? 0; // writes from here on may be another tab's refresh
-      return lock.run(signal, async (waited) => (waited && (await storedByAnotherTab(services, tabs, input, seen, signal))) || refreshOnce(services, input, signal));
+      // Whether it waited or not, another tab may have refreshed already (it came first, or finished just before): adopt that.
+      return lock.run(signal, async (waited) => (await storedByAnotherTab(services, tabs, input, waited ? seen : null, signal)) || refreshOnce(services, input, signal));
     }),
     clearSession: fromPromise<void>(({ system }) => servicesOf(system).store.clear()),
   };
@@ -75,22 +76,22 @@ interface RefreshInput {
 }
 
 /**
- * After waiting its turn: the session another tab refreshed and stored, if any. A tab can read
- * localStorage stale right after another tab's write (Chromium), so it re-reads on each of that
- * tab's `storage` events for the session key, for up to storageTimeoutMs; a session that expires
- * later than the one this tab holds is the other tab's refresh.
+ * With the lock: the session another tab refreshed and stored, if any (another access token than
+ * the one this tab holds). A tab that had to wait for the lock (`seenAtStart` given) can read
+ * localStorage stale right after the other tab's write (Chromium), so it re-reads on each of that
+ * tab's `storage` events for the session key, for up to storageTimeoutMs; one that did not wait reads once.
  */
-async function storedByAnotherTab(services: AuthServices, tabs: TabSignals | null, input: RefreshInput, seenAtStart: number, signal: AbortSignal): Promise<SessionSummary | null> {
+async function storedByAnotherTab(services: AuthServices, tabs: TabSignals | null, input: RefreshInput, seenAtStart: number | null, signal: AbortSignal): Promise<SessionSummary | null> {
   const { store, storageTimeoutMs = 5000 } = services;
   const until = Date.now() + storageTimeoutMs;
   const refreshedElsewhere = (summary: SessionSummary) =>
     input.tokenId !== undefined && summary.tokenId !== undefined ? summary.tokenId !== input.tokenId : summary.expiresAt > input.expiresAt;
-  let seen = seenAtStart;
+  let seen = seenAtStart ?? 0;
   for (;;) {
     const stored = await store.read();
     if (stored && 'summary' in stored && refreshedElsewhere(stored.summary)) return stored.summary;
     const left = until - Date.now();
-    if (!tabs || left <= 0 || signal.aborted) return null;
+    if (seenAtStart === null || !tabs || left <= 0 || signal.aborted) return null;
     await tabs.sessionWrittenSince(seen, left, signal);
     seen = tabs.sessionWrites();
   }
