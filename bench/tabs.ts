@@ -75,11 +75,14 @@ interface Pair {
   offsetMs: number;
 }
 
-async function openPair(browser: Browser, url: string, library: Library): Promise<Pair> {
+/** `count` tabs of one new context, each on `url` and ready; page errors and console errors collected. */
+async function openTabs(browser: Browser, url: string, library: Library, count: number): Promise<{ context: BrowserContext; tabs: Page[]; errors: string[] }> {
   const context = await browser.newContext();
   context.setDefaultTimeout(15_000);
   const errors: string[] = [];
-  const tab = async (name: string) => {
+  const tabs: Page[] = [];
+  for (let i = 0; i < count; i++) {
+    const name = count === 2 ? 'AB'[i]! : String(i + 1);
     const page = await context.newPage();
     page.on('pageerror', (error) => errors.push(`${library} tab ${name}: ${error.message}`));
     page.on('console', (message) => {
@@ -87,11 +90,14 @@ async function openPair(browser: Browser, url: string, library: Library): Promis
     });
     await page.goto(url);
     await page.waitForFunction(() => document.body.dataset['ready'] === 'true');
-    return page;
-  };
-  const a = await tab('A');
-  const b = await tab('B');
-  return { library, context, a, b, errors, offsetMs: 0 };
+    tabs.push(page);
+  }
+  return { context, tabs, errors };
+}
+
+async function openPair(browser: Browser, url: string, library: Library): Promise<Pair> {
+  const { context, tabs: [a, b], errors } = await openTabs(browser, url, library, 2);
+  return { library, context, a: a!, b: b!, errors, offsetMs: 0 };
 }
 
 /** B's clock minus A's, from the round trip with the least time; and that round trip. */
@@ -221,6 +227,186 @@ async function trial(pair: Pair, pool: SetupResult, into: Gathered | undefined):
   into.bAfterSignOut.add(bAfter.tokens ? `tokens for ${bAfter.username ?? '?'}` : `no tokens${bAfter.error ? ` (${bAfter.error})` : ''}`);
 }
 
+// ---- one refresh for many tabs: N tabs of one context force a refresh at once ----
+const REFRESH_TAB_COUNTS = [2, 5] as const;
+const REFRESH_ROUNDS = 5;
+/** No round starts after this much time in one tab count's rounds (the section's extra time stays near 30 s). */
+const REFRESH_CAP_MS = 12_000;
+/** How long every tab is given to show the user after the sign-in in tab 1 (and no tokens after the sign-out). */
+const SEE_WINDOW_MS = 5_000;
+/** Requests the emulator logs up to this long after the last tab's refresh settled still count for the round. */
+const REFRESH_SETTLE_MS = 100;
+const REFRESH_OPERATIONS = new Set(['InitiateAuth', 'GetTokensFromRefreshToken']);
+
+/** N tabs of one context, and what they sent to the emulator, as Playwright saw the requests leave. */
+interface Tabs {
+  readonly library: Library;
+  readonly context: BrowserContext;
+  readonly tabs: Page[];
+  readonly errors: string[];
+  /** 'InitiateAuth REFRESH_TOKEN_AUTH', 'GetTokensFromRefreshToken', …: each POST to the emulator, in order. */
+  readonly sent: string[];
+}
+
+async function openTabsWatched(browser: Browser, url: string, library: Library, count: number, endpoint: string): Promise<Tabs> {
+  const opened = await openTabs(browser, url, library, count);
+  const sent: string[] = [];
+  opened.context.on('request', (request) => {
+    if (request.method() !== 'POST' || !request.url().startsWith(endpoint)) return;
+    const target = (request.headers()['x-amz-target'] ?? '?').replace(/^.*\./, '');
+    let flow = '';
+    try {
+      const body = JSON.parse(request.postData() ?? '{}') as { AuthFlow?: unknown };
+      if (typeof body.AuthFlow === 'string') flow = ` ${body.AuthFlow}`;
+    } catch {
+      flow = ' (body not JSON)';
+    }
+    sent.push(`${target}${flow}`);
+  });
+  return { library, ...opened, sent };
+}
+
+/** Waits in the page (up to `windowMs`) until its library's session answers tokens (`want` true) or none; whether it did. */
+const sessionBecomes = (page: Page, want: boolean, windowMs: number): Promise<boolean> =>
+  page.evaluate(async ([want, windowMs]) => {
+    const deadline = performance.now() + windowMs;
+    for (;;) {
+      if ((await window.benchTab.session()).tokens === want) return true;
+      if (performance.now() > deadline) return false;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  }, [want, windowMs] as const);
+
+interface RefreshRound {
+  /** Tabs whose session showed the user before the refreshes (the round is measured only when all did). */
+  saw: number;
+  /** Refresh requests the emulator logged for the round (InitiateAuth or GetTokensFromRefreshToken); null when not measured. */
+  requests: number | null;
+  /** Other operations the emulator logged in the round. */
+  others: string[];
+  /** What the tabs sent in the round, as Playwright saw it. */
+  sent: string[];
+  /** Distinct access tokens (jti) the tabs' refresh calls answered. */
+  sessions: number;
+  /** The refresh calls that failed, and how. */
+  failed: string[];
+  /** From the first tab's call to the last tab's call (the tabs' clocks agree to a fraction of a ms, as the pairs' offsets show). */
+  callSpreadMs: number;
+  /** Calls that began after the first call to settle had settled: those found no refresh in flight. */
+  late: number;
+}
+
+/** One round: sign in in tab 1, every tab shows the user, then every tab forces a refresh at once; then sign out in tab 1. */
+async function refreshRound(t: Tabs, pool: SetupResult, emu: CognitoEmulator): Promise<RefreshRound> {
+  const signedIn = await signInIn(t.tabs[0]!, pool);
+  if (signedIn.error) throw new Error(`${t.library} sign-in in tab 1 failed: ${signedIn.error}`);
+  const seen = await Promise.all(t.tabs.map((page) => sessionBecomes(page, true, SEE_WINDOW_MS)));
+  const saw = seen.filter(Boolean).length;
+  const round: RefreshRound = { saw, requests: null, others: [], sent: [], sessions: 0, failed: [], callSpreadMs: 0, late: 0 };
+  if (saw === t.tabs.length) {
+    const logFrom = emu.requests.length;
+    const sentFrom = t.sent.length;
+    const results = await Promise.all(t.tabs.map((page) => page.evaluate(() => window.benchTab.refresh())));
+    await new Promise((resolve) => setTimeout(resolve, REFRESH_SETTLE_MS));
+    const log = emu.requests.slice(logFrom);
+    round.requests = log.filter((r) => REFRESH_OPERATIONS.has(r.operation)).length;
+    round.others = log.filter((r) => !REFRESH_OPERATIONS.has(r.operation)).map((r) => r.operation);
+    round.sent = t.sent.slice(sentFrom);
+    round.failed = results.flatMap((r) => (r.error ? [r.error] : []));
+    round.sessions = new Set(results.map((r) => (r.value as { jti?: string } | null)?.jti ?? (r.error ? `error ${r.error}` : 'no jti'))).size;
+    const calls = results.map((r) => r.calledAt);
+    const firstSettled = Math.min(...results.map((r) => r.resolvedAt));
+    round.callSpreadMs = Math.max(...calls) - Math.min(...calls);
+    round.late = calls.filter((at) => at > firstSettled).length;
+  }
+  const signedOut = await signOutIn(t.tabs[0]!);
+  if (signedOut.error) throw new Error(`${t.library} sign-out in tab 1 failed: ${signedOut.error}`);
+  const cleared = await Promise.all(t.tabs.map((page) => sessionBecomes(page, false, SEE_WINDOW_MS)));
+  if (cleared.some((c) => !c)) throw new Error(`${t.library}: ${cleared.filter((c) => !c).length}/${t.tabs.length} tabs still answered tokens ${SEE_WINDOW_MS} ms after the sign-out in tab 1`);
+  return round;
+}
+
+/** 'A ×3, B ×1': each distinct string with its count, in first-seen order. */
+const tally = (xs: string[]): string => {
+  const counts = new Map<string, number>();
+  for (const x of xs) counts.set(x, (counts.get(x) ?? 0) + 1);
+  return [...counts].map(([x, n]) => `${x} ×${n}`).join(', ') || 'nothing';
+};
+
+/**
+ * For N = 2 and 5 tabs of one context per library: rounds interleaved (authchart, then Amplify), each
+ * counting the refresh requests the emulator received while all N tabs forced a refresh at once.
+ */
+async function benchRefreshes(browser: Browser, emu: CognitoEmulator, urls: Record<Library, string>, pools: Record<Library, SetupResult>, amFlow: string, log: (s: string) => void): Promise<Row[]> {
+  const started = performance.now();
+  const rows: Row[] = [];
+  for (const n of REFRESH_TAB_COUNTS) {
+    const nStarted = performance.now();
+    const ours: RefreshRound[] = [];
+    const theirs: RefreshRound[] = [];
+    const opened: Tabs[] = [];
+    let amplifyBlocked: string | undefined;
+    try {
+      const ac = await openTabsWatched(browser, urls.authchart, 'authchart', n, emu.endpoint);
+      opened.push(ac);
+      const am = await openTabsWatched(browser, urls.amplify, 'amplify', n, emu.endpoint);
+      opened.push(am);
+      for (let i = 0; i < REFRESH_ROUNDS && performance.now() - nStarted < REFRESH_CAP_MS; i++) {
+        ours.push(await refreshRound(ac, pools.authchart, emu));
+        if (amplifyBlocked) continue;
+        try {
+          theirs.push(await refreshRound(am, pools.amplify, emu));
+        } catch (error) {
+          amplifyBlocked = (error as Error).message;
+        }
+      }
+    } finally {
+      for (const t of opened) if (t.errors.length) log(`  page errors (${t.library}, ${n} tabs):\n    ${t.errors.join('\n    ')}`);
+      await Promise.allSettled(opened.map((t) => t.context.close()));
+    }
+
+    const counts = (rounds: RefreshRound[]) => rounds.flatMap((r) => (r.requests === null ? [] : [r.requests]));
+    const summary = (rounds: RefreshRound[]) => {
+      const xs = counts(rounds);
+      return xs.length ? `median ${median(xs)}, max ${Math.max(...xs)} (rounds: ${xs.join(', ')})` : 'not measured';
+    };
+    const unseen = (rounds: RefreshRound[]) => rounds.filter((r) => r.requests === null).map((r) => `${r.saw}/${n}`);
+    const detail = (name: string, rounds: RefreshRound[]) => {
+      const measured = rounds.filter((r) => r.requests !== null);
+      const skipped = unseen(rounds);
+      const failed = measured.flatMap((r) => r.failed);
+      const others = measured.flatMap((r) => r.others);
+      const many = name === 'authchart' ? measured.filter((r) => r.requests! > 1) : []; // Amplify's are all more than one
+      const spreads = measured.map((r) => r.callSpreadMs);
+      return `${name}: sent ${tally(measured.flatMap((r) => r.sent))}; tabs ending on one access token ${measured.filter((r) => r.sessions === 1).length}/${measured.length}` +
+        `; the ${n} calls began within ${ms2(median(spreads))} of each other (median; max ${ms2(Math.max(...spreads))})` +
+        (many.length ? `; in its rounds with more than one request: ${many.map((r) => `${r.requests} requests, calls within ${ms2(r.callSpreadMs)}, ${r.late} call(s) begun after the first call had settled`).join('; ')}` : '') +
+        (failed.length ? `; refresh calls failed: ${tally(failed)}` : '') +
+        (others.length ? `; other requests in the rounds: ${tally(others)}` : '') +
+        (skipped.length ? `; ${skipped.length} round(s) not measured, not every tab showed the user within ${SEE_WINDOW_MS / 1000} s (${skipped.join(', ')})` : '');
+    };
+    log(`  refresh, ${n} tabs: authchart ${summary(ours)}; Amplify ${summary(theirs)}`);
+    log(`    ${detail('authchart', ours)}`);
+    log(`    ${detail('Amplify', theirs)}`);
+    if (amplifyBlocked) log(`    Amplify stopped: ${amplifyBlocked}`);
+
+    const a = counts(ours);
+    const b = counts(theirs);
+    rows.push({
+      section: SECTION,
+      comparison: `refresh requests for ${n} tabs, all forcing a refresh at once: authchart \`getSession({ forceRefresh: true })\` vs Amplify \`fetchAuthSession({ forceRefresh: true })\` (goal: 1)`,
+      ours: summary(ours),
+      theirs: amplifyBlocked && !b.length ? `not measured: ${amplifyBlocked}` : summary(theirs),
+      ratio: a.length && b.length && median(b) > 0 ? median(a) / median(b) : null,
+      target: '1 (authchart)',
+      met: a.length ? Math.max(...a) === 1 : false,
+      note: `${n} tabs of one context (one localStorage) per library, ${Math.max(ours.length, theirs.length)} rounds, interleaved. A round: \`signIn\` in tab 1 (authchart SRP; Amplify ${amFlow}); every tab's session answers the user's tokens (authchart \`getSession()\`, Amplify \`fetchAuthSession()\` and \`getCurrentUser()\`); then the forced refresh in all ${n} tabs at once (one \`page.evaluate\` per tab, in parallel); then \`signOut()\` in tab 1. Counted: the emulator's InitiateAuth and GetTokensFromRefreshToken requests from the first refresh call to ${REFRESH_SETTLE_MS} ms after the last one settled (its log names the operation, not the AuthFlow; no sign-in is in that window). What the tabs sent, as Playwright saw the requests leave: ${detail('authchart', ours)}. ${detail('Amplify', theirs)}.${amplifyBlocked ? ` Amplify stopped: ${amplifyBlocked}.` : ''}`,
+    });
+  }
+  log(`  refresh rounds in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  return rows;
+}
+
 const ms2 = (x: number): string => `${x.toFixed(2)} ms`;
 const spread = (xs: number[]): string => (xs.length ? `${ms2(median(xs))} (p95 ${ms2(p(xs, 0.95))})` : '—');
 
@@ -234,17 +420,19 @@ export async function benchTabs(trials: number, log: (s: string) => void): Promi
     const acPool = emu.setup({ username: 'bench-tabs-authchart' });
     const amPool = emu.setup({ username: 'bench-tabs-amplify' });
     const base = (pool: SetupResult) => ({ endpoint: emu!.endpoint, userPoolId: pool.userPoolId, clientId: pool.clientId });
-    const ac = await openPair(browser, pages.url('authchart', base(acPool)), 'authchart');
+    const urls: Record<Library, string> = { authchart: pages.url('authchart', base(acPool)), amplify: pages.url('amplify', base(amPool)) };
+    const ac = await openPair(browser, urls.authchart, 'authchart');
 
     // Amplify's own sign-in (SRP) first; USER_PASSWORD_AUTH only if SRP fails against the emulator.
-    let am = await openPair(browser, pages.url('amplify', base(amPool)), 'amplify');
+    let am = await openPair(browser, urls.amplify, 'amplify');
     let amFlow = 'USER_SRP_AUTH (its default)';
     const srp = await signInIn(am.a, amPool);
     if (srp.error) {
       log(`  Amplify SRP sign-in failed (${srp.error}); USER_PASSWORD_AUTH instead`);
       amFlow = `USER_PASSWORD_AUTH (SRP failed: ${srp.error})`;
       await am.context.close();
-      am = await openPair(browser, pages.url('amplify', { ...base(amPool), flow: 'USER_PASSWORD_AUTH' }), 'amplify');
+      urls.amplify = pages.url('amplify', { ...base(amPool), flow: 'USER_PASSWORD_AUTH' });
+      am = await openPair(browser, urls.amplify, 'amplify');
     } else {
       await signOutIn(am.a);
     }
@@ -283,6 +471,7 @@ export async function benchTabs(trials: number, log: (s: string) => void): Promi
     const defaultHeard = await am.b.evaluate(() => window.benchTab.heard.filter((h) => h.type === 'signedIn' || h.type === 'signedOut').length);
     const errors = [...ac.errors, ...am.errors];
     if (errors.length) log(`  page errors:\n    ${errors.join('\n    ')}`);
+    await Promise.allSettled([ac.context.close(), am.context.close()]);
 
     const heardIn = (g: Gathered, pr: Propagation) => `${g.trials - pr.missed}/${g.trials}`;
     const line = (pr: Propagation) => `from the call resolving ${spread(pr.fromResolve)}, from the call ${spread(pr.fromCall)}, from A's signal ${spread(pr.fromSignal)}`;
@@ -308,6 +497,7 @@ export async function benchTabs(trials: number, log: (s: string) => void): Promi
     const run = `${done} interleaved trials, median (p95); times taken in the tabs, clock offset B−A taken out (${ms2(before[0].offsetMs)} / ${ms2(before[1].offsetMs)}, drift ≤ ${ms2(drift)}, 0.1 ms clock resolution)`;
     const nearZero = 'no ratio: both within a hop of zero (negative: B heard before A\'s promise settled)';
     const signal = 'the signal leaves A: authchart posts on its BroadcastChannel; Amplify writes its refresh-token key (other tabs turn the storage event into Hub events)';
+    const refreshes = await benchRefreshes(browser, emu, urls, { authchart: acPool, amplify: amPool }, amFlow, log);
     return [
       {
         section: SECTION, ...reported,
@@ -353,6 +543,7 @@ export async function benchTabs(trials: number, log: (s: string) => void): Promi
         ours: acHeard(ours.signIn, ours.signIn.fromSignal), theirs: spread(storage), ratio: ratio(ours.signIn.fromSignal, storage),
         note: floors,
       },
+      ...refreshes,
     ];
   } finally {
     log(`  section time ${((performance.now() - started) / 1000).toFixed(1)} s`);

@@ -48,6 +48,7 @@ window.benchTab = {
     const error = 'error' in session ? session.error : 'error' in user ? user.error : undefined;
     return { tokens: session.tokens?.accessToken !== undefined, ...(user.username !== undefined && { username: user.username }), ...(error && { error }) };
   },
+  refresh: () => timed(async () => ({ jti: (await fetchAuthSession({ forceRefresh: true })).tokens?.accessToken.payload.jti })),
   ...probes,
 };
 document.body.dataset['ready'] = 'true';

@@ -2,7 +2,7 @@
 // one createAuth over localStorage (syncTabs on by default there), its signedIn/signedOut events
 // recorded with the time this tab emitted them.
 import { createAuth } from '../../src/fetch/index';
-import { installProbes, now, pageConfig, timed } from './common';
+import { installProbes, jtiOf, now, pageConfig, timed } from './common';
 import type { Heard } from './types';
 
 const config = pageConfig();
@@ -40,6 +40,7 @@ window.benchTab = {
     const session = await auth.getSession();
     return { tokens: session.tokens !== undefined, ...(session.username !== undefined && { username: session.username }) };
   },
+  refresh: () => timed(async () => ({ jti: jtiOf((await auth.getSession({ forceRefresh: true })).tokens?.accessToken) })),
   ...probes,
 };
 document.body.dataset['ready'] = 'true';

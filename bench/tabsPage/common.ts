@@ -77,6 +77,14 @@ export function installProbes(): Probes {
   };
 }
 
+/** The `jti` claim of a JWT (an identifier, not the token), for telling sessions apart. */
+export function jtiOf(token: string | undefined): string | undefined {
+  const payload = token?.split('.')[1];
+  if (!payload) return undefined;
+  const claims = JSON.parse(atob(payload.replace(/-/g, '+').replace(/_/g, '/'))) as { jti?: unknown };
+  return typeof claims.jti === 'string' ? claims.jti : undefined;
+}
+
 /** Times `call` in the page: when it was called, when it settled, what it settled with. */
 export async function timed(call: () => Promise<unknown>): Promise<{ calledAt: number; resolvedAt: number; value: unknown; error?: string }> {
   const calledAt = now();

@@ -48,6 +48,12 @@ export interface BenchTab {
   /** authchart: getSession(); Amplify: fetchAuthSession() and getCurrentUser(). */
   session(): Promise<SessionFacts>;
   /**
+   * A forced refresh: authchart `getSession({ forceRefresh: true })`, Amplify
+   * `fetchAuthSession({ forceRefresh: true })`. Resolves with the `jti` of the access token it
+   * answered (`{ jti }`, `{}` without one), to tell whether the tabs ended with one session.
+   */
+  refresh(): Promise<Timed>;
+  /**
    * When this tab's library sent its news to the other tabs, seen by the page from outside the library:
    * authchart's BroadcastChannel posts on `authchart.<clientId>` ('signedIn'/'signedOut'); Amplify's
    * writes of its refresh-token key (set: 'signedIn'; removed: 'signedOut'), whose storage events
