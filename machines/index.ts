@@ -9,10 +9,18 @@ export {
   type CallEvent,
   type ChallengeName,
   type ChallengeSummary,
+  type HostedUiSignOutTarget,
+  type OpenedHostedUi,
+  type OpenedLogout,
+  type RedirectOutcome,
+  type RedirectSignInInput,
+  type SessionCall,
   type SignInInput,
   type SignInStepOutput,
+  type TellTabs,
 } from './authMachine.js';
+export { acrossNavigation, hostedUiErrors, withHostedUiError } from './hostedUiSignOut.js';
 export { signOutMachine, outcomeOf, settlementOf, type IntentSource, type RecordedIntent, type SettleFacts, type SettleInput, type Settlement, type SignOutContext, type SignOutInput } from './signOutMachine.js';
 export { outboxMachine, type OutboxContext, type OutboxEvent, type OutboxInput, type PickedIntent } from './outboxMachine.js';
 export { REFUSALS, type Refusal } from './refusals.js';
-export { ErrorNames, type DrainReport, type ErrorInfo, type FinishedBy, type SessionSummary, type SignOutOutcome } from './types.js';
+export { ErrorNames, type DrainReport, type ErrorInfo, type FinishedBy, type HostedUiSignOutError, type SessionSummary, type SignInMethod, type SignOutOutcome } from './types.js';

@@ -8,4 +8,4 @@ export type { AuthHubEvent, AuthHubEventType } from './events.js';
 export { AuthConfigError, AuthError, AuthInternalError, AuthStateError, AuthStoppedError, AuthValidationError, CognitoServiceError, CognitoUnreachableError, HostedUiError, StorageError, UnexpectedResponseError } from './errors.js';
 export { createMemoryStorage, webStorage, type StorageLike, type WebStorageName } from '../services/storage/storage.js';
 export { ErrorNames, type ErrorInfo, type SignOutOutcome } from '../machines/types.js';
-export type { DrainReport, FinishedBy } from '../machines/types.js';
+export type { DrainReport, FinishedBy, HostedUiSignOutError, SignInMethod } from '../machines/types.js';
