@@ -6,10 +6,13 @@ import { OUTBOX_DEFAULTS } from '../services/storage/signOutOutbox.js';
 import { AuthConfigError } from './errors.js';
 import { resolveOAuth, type OAuthConfig, type ResolvedOAuth } from './oauthConfig.js';
 
+/** What createAuth() takes. Only userPoolId and userPoolClientId are required. */
 export interface AuthConfig {
   /** The user pool's region. Defaults to the region prefix of userPoolId. */
   readonly region?: string;
+  /** The user pool's id, `<region>_<id>`, e.g. `eu-west-1_AbC123`. Tokens of another pool are refused. */
   readonly userPoolId: string;
+  /** The app client's id. Tokens issued to another app client are refused. */
   readonly userPoolClientId: string;
   /** Only for app clients created with a secret (server-side apps). */
   readonly clientSecret?: string;
@@ -29,11 +32,20 @@ export interface AuthConfig {
    * from the environment); pass a storage to keep a session across reloads. See docs/browser-storage.md.
    */
   readonly storage?: StorageLike;
-  /** Deadline for the network phase of a sign-out, in ms. Default 3000. */
+  /**
+   * The network budget of one flow, in ms (default 3000): every Cognito request of one sign-in
+   * step, of one refresh, of one sign-out's server calls (GlobalSignOut and RevokeToken together),
+   * or of one outbox drain ends within it, the SDK's retries included. A method's whole bound adds
+   * its storage steps (docs/sign-out.md, Bounds per method).
+   */
   readonly networkTimeoutMs?: number;
   /** getSession() refreshes when the access token expires within this many seconds. Default 60. */
   readonly refreshSkewSeconds?: number;
-  /** A storage call that has not settled by then fails with StorageError. Default 5000. */
+  /**
+   * The bound of one storage call, in ms (default 5000): a getItem, setItem or removeItem that has
+   * not settled by then fails with StorageError. A flow's storage steps are bounded by multiples of
+   * it (docs/sign-out.md, Bounds per method).
+   */
   readonly storageTimeoutMs?: number;
   /**
    * Refresh tokens whose revocation failed for a retryable reason are kept (in `storage`, under

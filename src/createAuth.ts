@@ -7,6 +7,11 @@ import { resolveConfig, type AuthConfig } from './config.js';
 
 export type { Auth, AuthActor } from './authCore.js';
 
+/**
+ * Starts an authchart instance over the AWS SDK's Cognito client: the auth statechart, restored
+ * from `storage` at once (no network call). Throws AuthConfigError for a config it cannot use.
+ * See the README's configuration table; `authchart/fetch` has the same createAuth without the SDK.
+ */
 export function createAuth(config: AuthConfig): Auth {
   const settings = resolveConfig(config);
   // A caller's transport (e.g. the fetch one) replaces the SDK client altogether.

@@ -10,6 +10,10 @@ export interface FetchAuthConfig extends Omit<AuthConfig, 'client'> {
   readonly fetch?: FetchLike;
 }
 
+/**
+ * Starts an authchart instance over plain `fetch` (no AWS SDK in the bundle): the same Auth as
+ * `authchart`'s createAuth. Throws AuthConfigError for a config it cannot use, or an SDK `client`.
+ */
 export function createAuth(config: FetchAuthConfig): Auth {
   const settings = resolveConfig(config);
   if (settings.client) throw new AuthConfigError('client', "is an AWS SDK client, which authchart/fetch does not use: import createAuth from 'authchart' to use it");
