@@ -4,6 +4,7 @@ import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 
 const root = join(__dirname, '..');
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { exports: Record<string, { types: string; import: string; require: string } | string> };
@@ -55,4 +56,25 @@ test('the main entry bundles for the browser (no Node built-ins reachable)', asy
   });
   expect(result.errors).toEqual([]);
   expect(result.outputFiles[0]!.text).not.toMatch(/require\(["']node:/);
+});
+
+describe('importing only errors or names pulls in no statechart and no xstate (the packed layout, as an app bundles it)', () => {
+  // Each dist/<format>/package.json is the nearest to its files, so it carries `sideEffects: false` too.
+  test.each(['esm', 'cjs'])('dist/%s/package.json says sideEffects: false', (format) => {
+    expect(JSON.parse(readFileSync(join(root, 'dist', format, 'package.json'), 'utf8'))).toMatchObject({ sideEffects: false });
+  });
+
+  test.each([
+    ['authchart', 'ErrorNames, AuthError, HostedUiError'],
+    ['authchart/fetch', 'ErrorNames, AuthError, StorageError'],
+    ['authchart/machines', 'ErrorNames, REFUSALS'],
+  ])('%s: { %s } bundles to a few hundred bytes, with no xstate and no machine', async (specifier, names) => {
+    const result = await build({
+      stdin: { contents: `import { ${names} } from '${specifier}'; export const used = [${names}];`, resolveDir: root },
+      bundle: true, minify: true, platform: 'browser', format: 'esm', write: false, metafile: true, logLevel: 'silent',
+    });
+    const text = result.outputFiles[0]!.text;
+    expect(text).not.toMatch(/createMachine|xstate\.(done|error|after)|@xstate/);
+    expect(gzipSync(text).length).toBeLessThan(2_000); // 25 KB gzip before the format folders said sideEffects: false
+  });
 });

@@ -27,6 +27,7 @@ for (const [format, type] of [['esm', 'module'], ['cjs', 'commonjs']]) {
     logLevel: 'warning',
   });
   mkdirSync(`dist/${format}`, { recursive: true });
-  writeFileSync(`dist/${format}/package.json`, JSON.stringify({ type }) + '\n');
+  // Each format's package.json is the nearest one to its files, so it must repeat `sideEffects: false`: bundlers read that one, not the root's.
+  writeFileSync(`dist/${format}/package.json`, JSON.stringify({ type, sideEffects: false }) + '\n');
 }
 execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
