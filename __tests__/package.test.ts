@@ -78,3 +78,25 @@ describe('importing only errors or names pulls in no statechart and no xstate (t
     expect(gzipSync(text).length).toBeLessThan(2_000); // 25 KB gzip before the format folders said sideEffects: false
   });
 });
+
+test('one class identity per error: an error from the require() copy is an instance of the import copy’s classes, and the other way round', () => {
+  const code = `
+    import { createRequire } from 'node:module';
+    import * as esm from 'authchart';
+    const cjs = createRequire(import.meta.url)('authchart');
+    const pairs = [[esm, cjs], [cjs, esm]];
+    const seen = pairs.map(([made, checks]) => {
+      const error = new made.HostedUiError('SignOutUrlNotAllowed', 'x');
+      return [checks.AuthError !== made.AuthError, error instanceof checks.AuthError, error instanceof checks.HostedUiError, error instanceof checks.StorageError, error instanceof Error];
+    });
+    class AppError extends esm.AuthError {}
+    seen.push([new AppError('A', 'b') instanceof AppError, new esm.AuthError('A', 'b') instanceof AppError, new AppError('A', 'b') instanceof cjs.AuthError]);
+    process.stdout.write(JSON.stringify(seen));`;
+  const out = execFileSync(process.execPath, ['--input-type=module', '-e', code], { cwd: root, encoding: 'utf8' });
+  // Two copies of the classes are loaded, and instanceof still sees one class per error; an app's own subclass works as usual.
+  expect(JSON.parse(out)).toEqual([
+    [true, true, true, false, true],
+    [true, true, true, false, true],
+    [true, false, true],
+  ]);
+});

@@ -1,5 +1,8 @@
 import { ErrorNames, type ErrorInfo } from '../machines/types.js';
 
+/** The kinds (class names) of an authchart error, under a global symbol: the same in every copy of authchart. */
+const KINDS = Symbol.for('authchart.error.kinds');
+
 /**
  * Every error authchart throws or rejects with is an AuthError, and one of the subclasses below.
  * `name` is Cognito's exception name when Cognito refused (NotAuthorizedException, …), or one of
@@ -7,14 +10,34 @@ import { ErrorNames, type ErrorInfo } from '../machines/types.js';
  * server-supplied text is capped in length.
  */
 export class AuthError extends Error {
+  /**
+   * The class's stable name. `instanceof` compares it (through a global symbol), so an error is an
+   * instance of authchart's class whether the app loaded authchart with `import` or `require`, or
+   * both: one class identity per error, even with two copies of the code loaded.
+   */
+  static readonly kind: string = 'AuthError';
+
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    // A subclass an app declares without its own `kind` is checked the usual way.
+    if (!Object.prototype.hasOwnProperty.call(this, 'kind')) return Function.prototype[Symbol.hasInstance].call(this, value);
+    const kinds = typeof value === 'object' && value !== null ? (value as { [KINDS]?: unknown })[KINDS] : undefined;
+    return Array.isArray(kinds) && kinds.includes(this.kind);
+  }
+
   constructor(name: string, message: string) {
     super(message);
     this.name = name;
+    const kinds: string[] = [];
+    for (let at: unknown = new.target; typeof at === 'function' && at !== Error; at = Object.getPrototypeOf(at)) {
+      if (Object.prototype.hasOwnProperty.call(at, 'kind')) kinds.push((at as typeof AuthError).kind);
+    }
+    Object.defineProperty(this, KINDS, { value: Object.freeze(kinds) });
   }
 }
 
 /** createAuth() was given a config it cannot work with; `field` names the culprit. */
 export class AuthConfigError extends AuthError {
+  static override readonly kind: string = 'AuthConfigError';
   constructor(readonly field: string, message: string) {
     super('AuthConfigError', `Invalid authchart config: ${field} ${message}`);
   }
@@ -22,6 +45,7 @@ export class AuthConfigError extends AuthError {
 
 /** A method was called with an argument it cannot work with; `field` names the culprit. */
 export class AuthValidationError extends AuthError {
+  static override readonly kind: string = 'AuthValidationError';
   constructor(readonly field: string, message: string) {
     super('AuthValidationError', `${field} ${message}`);
   }
@@ -29,22 +53,29 @@ export class AuthValidationError extends AuthError {
 
 /** The Auth instance was stopped: no further call can run, and pending ones are rejected. */
 export class AuthStoppedError extends AuthError {
+  static override readonly kind: string = 'AuthStoppedError';
   constructor(method: string) {
     super('AuthStoppedError', `${method}() cannot run: this authchart instance has been stopped`);
   }
 }
 
 /** Cognito refused the request; `name` is its exception name, as sent. */
-export class CognitoServiceError extends AuthError {}
+export class CognitoServiceError extends AuthError {
+  static override readonly kind: string = 'CognitoServiceError';
+}
 
 /** The request did not reach Cognito, or no answer came back in time (NetworkError, TimeoutError, NotSent). */
-export class CognitoUnreachableError extends AuthError {}
+export class CognitoUnreachableError extends AuthError {
+  static override readonly kind: string = 'CognitoUnreachableError';
+}
 
 /**
  * Something answered that is not Cognito's documented wire (UnexpectedResponse, UnexpectedRedirect),
  * or tokens this configuration cannot use: another user pool or app client (TokensFromAnotherPool).
  */
-export class UnexpectedResponseError extends AuthError {}
+export class UnexpectedResponseError extends AuthError {
+  static override readonly kind: string = 'UnexpectedResponseError';
+}
 
 /**
  * The app's storage failed, did not answer within storageTimeoutMs, or holds something unusable
@@ -53,7 +84,9 @@ export class UnexpectedResponseError extends AuthError {}
  * the page (SecurityError, or webStorage() finding none) says so in the message, with what to do
  * (docs/browser-storage.md); a sign-in whose session could not be stored leaves nobody signed in.
  */
-export class StorageError extends AuthError {}
+export class StorageError extends AuthError {
+  static override readonly kind: string = 'StorageError';
+}
 
 /**
  * The hosted UI: a sign-in with it did not finish (RedirectSignInCancelled, OAuthStateMismatch,
@@ -61,10 +94,13 @@ export class StorageError extends AuthError {}
  * that is not one of oauth.redirectSignOut (SignOutUrlNotAllowed). The layer-3 names of a partial
  * sign-out (HostedUiSignOutCancelled, HostedUiSignOutNotOpened, HostedUiNotConfigured) map here too.
  */
-export class HostedUiError extends AuthError {}
+export class HostedUiError extends AuthError {
+  static override readonly kind: string = 'HostedUiError';
+}
 
 /** The statechart itself failed (a bug in authchart, or an actor an app provided that broke its contract). */
 export class AuthInternalError extends AuthError {
+  static override readonly kind: string = 'AuthInternalError';
   constructor(cause: unknown) {
     super('AuthInternalError', `The authchart statechart stopped on an internal error (${cause instanceof Error ? cause.name : typeof cause}); this instance cannot continue`);
   }
@@ -75,7 +111,9 @@ export class AuthInternalError extends AuthError {
  * SignInInProgressException, SignOutInProgressException, NoPendingChallengeException,
  * RevokedSessionNotCleared. The statechart decides these (docs/calls.md).
  */
-export class AuthStateError extends AuthError {}
+export class AuthStateError extends AuthError {
+  static override readonly kind: string = 'AuthStateError';
+}
 
 const STATE_ERRORS = new Set<string>([
   ErrorNames.userAlreadyAuthenticated,
