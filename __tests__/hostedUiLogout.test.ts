@@ -3,20 +3,14 @@
 // see the cookie live (the next sign-in skips the form) and die (the form is back). Chromium does
 // the same in __tests__/browser/hostedUi.browser.test.ts.
 import { createAuth, HostedUiError, type Auth, type AuthHubEvent, type AuthOpener, type OpenerResult, type SignOutResult } from '../src/index';
-import { createHostedUiBrowser, startCognitoEmulator, type CognitoEmulator } from '../src/testing/index';
-import { inspectableStorage, type InspectableStorage } from './support/harness';
+import { createHostedUiBrowser, type CognitoEmulator } from '../src/testing/index';
+import { inspectableStorage, type InspectableStorage, emulatorPerFile } from './support/harness';
 
 const CALLBACK = 'http://localhost:3000/callback';
 const SIGNED_OUT = 'http://localhost:3000/signed-out';
 const SIGNED_OUT_TOO = 'myapp://signed-out';
-let emu: CognitoEmulator;
-beforeAll(async () => (emu = await startCognitoEmulator()));
-afterAll(() => emu.close());
-const auths: Auth[] = [];
-afterEach(async () => {
-  emu.faults.clear();
-  await Promise.all(auths.splice(0).map((auth) => auth.stop()));
-});
+let emu!: CognitoEmulator;
+const auths = emulatorPerFile((started) => (emu = started));
 
 interface World {
   auth: Auth;

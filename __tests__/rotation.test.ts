@@ -4,17 +4,11 @@
 // alone), and a refresh that lost the race to another instance adopting that instance's session.
 import { waitFor } from 'xstate';
 import { createAuth, type Auth } from '../src/index';
-import { startCognitoEmulator, type CognitoEmulator } from '../src/testing/index';
-import { inspectableStorage, type InspectableStorage } from './support/harness';
+import type { CognitoEmulator } from '../src/testing/index';
+import { inspectableStorage, type InspectableStorage, emulatorPerFile } from './support/harness';
 
-let emu: CognitoEmulator;
-beforeAll(async () => (emu = await startCognitoEmulator()));
-afterAll(() => emu.close());
-const auths: Auth[] = [];
-afterEach(async () => {
-  emu.faults.clear();
-  await Promise.all(auths.splice(0).map((auth) => auth.stop()));
-});
+let emu!: CognitoEmulator;
+const auths = emulatorPerFile((started) => (emu = started));
 
 function rotatingPool(grace = 0) {
   return emu.setup({ refreshTokenRotation: { feature: 'ENABLED', retryGracePeriodSeconds: grace } });

@@ -2,20 +2,14 @@
 // both kinds of opener (an auth session that comes back; a browser that navigates away), and
 // every way it can end without a session.
 import { createAuth, type Auth, type AuthHubEvent, type AuthOpener, type OpenerResult } from '../src/index';
-import { signInAtHostedUi, startCognitoEmulator, type CognitoEmulator } from '../src/testing/index';
-import { inspectableStorage } from './support/harness';
+import { signInAtHostedUi, type CognitoEmulator } from '../src/testing/index';
+import { inspectableStorage, emulatorPerFile } from './support/harness';
 import { postForm } from './support/oauthBrowser';
 
 const CALLBACK = 'http://localhost:3000/callback';
 const SIGNED_OUT = 'http://localhost:3000/signed-out';
-let emu: CognitoEmulator;
-beforeAll(async () => (emu = await startCognitoEmulator()));
-afterAll(() => emu.close());
-const auths: Auth[] = [];
-afterEach(async () => {
-  emu.faults.clear();
-  await Promise.all(auths.splice(0).map((auth) => auth.stop()));
-});
+let emu!: CognitoEmulator;
+const auths = emulatorPerFile((started) => (emu = started));
 
 /** What a user does in the hosted UI: the login form, then back to the app with a code. */
 const userSignsIn = (url: string, user: { username: string; password: string }) => signInAtHostedUi(url, user);

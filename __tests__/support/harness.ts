@@ -121,3 +121,19 @@ export function expectSignedOutStore(storage: InspectableStorage, tokens: { acce
   }
   return inOutbox;
 }
+
+/**
+ * One emulator for a test file, and the instances its tests start: after every test the faults are
+ * cleared and those instances stopped. `onStart` receives the emulator once it listens.
+ */
+export function emulatorPerFile(onStart: (emu: CognitoEmulator) => void): Auth[] {
+  let emu: CognitoEmulator | undefined;
+  const auths: Auth[] = [];
+  beforeAll(async () => onStart((emu = await startCognitoEmulator())));
+  afterAll(() => emu?.close());
+  afterEach(async () => {
+    emu?.faults.clear();
+    await Promise.all(auths.splice(0).map((auth) => auth.stop()));
+  });
+  return auths;
+}
