@@ -118,12 +118,12 @@ export const authMachine = setup({
     isRedirectSignIn: (_, outcome: RedirectOutcome) => outcome.kind === 'signedIn',
     isRedirectSignOut: (_, outcome: RedirectOutcome) => outcome.kind === 'signedOut',
     /** The device is cleared, and the session came from the hosted UI: its cookie is left to end. */
-    endsAtHostedUi: ({ context }, outcome: SignOutOutcome) => outcome.type !== 'failed' && context.session?.signedInWith === 'hostedUi',
+    endsAtHostedUi: ({ context }, outcome: SignOutOutcome) => outcome.type !== 'failed' && isHostedUiSession(context),
     /** …and this instance knows where /logout is (an `oauth` config). */
-    canOpenLogout: ({ context }, outcome: SignOutOutcome) => outcome.type !== 'failed' && context.session?.signedInWith === 'hostedUi' && context.hostedUiSignOut !== null,
+    canOpenLogout: ({ context }, outcome: SignOutOutcome) => outcome.type !== 'failed' && isHostedUiSession(context) && context.hostedUiSignOut !== null,
     /** A signOut() waits on the clear of a hosted-UI session (revokedButStored's retry, or a session that ended meanwhile). */
-    isSignOutOfHostedUi: ({ context }) => context.signOutWaiters.length > 0 && context.session?.signedInWith === 'hostedUi',
-    isSignOutAtHostedUiLeft: ({ context }) => context.signOutWaiters.length > 0 && context.session?.signedInWith === 'hostedUi' && context.hostedUiSignOut !== null,
+    isSignOutOfHostedUi: ({ context }) => context.signOutWaiters.length > 0 && isHostedUiSession(context),
+    isSignOutAtHostedUiLeft: ({ context }) => context.signOutWaiters.length > 0 && isHostedUiSession(context) && context.hostedUiSignOut !== null,
     isLogoutNavigating: (_, opened: OpenedLogout) => opened.kind === 'navigating',
     isLogoutReturned: (_, opened: OpenedLogout) => opened.kind === 'returned',
     isCorruptSession: (_, error: unknown) => toErrorInfo(error).name === ErrorNames.corruptSession,
@@ -705,6 +705,11 @@ export const authMachine = setup({
 });
 
 const logoutUrlOf = (context: AuthContext): string => context.hostedUiSignOut?.logoutUrl ?? '';
+
+/** The session came from the hosted UI (as the store recorded it): its `cognito` cookie is a layer to end. */
+function isHostedUiSession(context: AuthContext): boolean {
+  return context.session?.signedInWith === 'hostedUi';
+}
 
 type OutcomeOf = (args: { context: AuthContext; event: { type: string; error?: unknown } }) => SignOutOutcome;
 
