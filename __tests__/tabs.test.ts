@@ -46,10 +46,14 @@ test('another tab signs in: this one reads the store and is signed in as that us
   expect(bob).not.toBe(alice);
 });
 
-test('a signal to a signed-out tab whose store is empty leaves it signed out', async () => {
+test('a signal to a signed-out tab whose store is empty: it reads the store (adoptingSession) and stays signed out', async () => {
   kit = await createTestAuth();
+  const seen: string[] = [];
+  kit.auth.actor.subscribe((snapshot) => seen.push(JSON.stringify(snapshot.value)));
   kit.auth.actor.send({ type: 'SIGNED_IN_ELSEWHERE' });
+  expect(seen).toContain('"adoptingSession"'); // the signal was heard, not dropped
   await waitFor(kit.auth.actor, (snapshot) => snapshot.matches('signedOut'));
+  expect(kit.auth.actor.getSnapshot().context.session).toBeNull();
   kit.auth.actor.send({ type: 'SIGNED_OUT_ELSEWHERE' });
   expect(kit.currentState()).toBe('signedOut');
 });
