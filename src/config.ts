@@ -2,6 +2,7 @@ import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-iden
 import type { InspectionEvent, Observer } from 'xstate';
 import type { CognitoService } from '../services/cognito/types.js';
 import { createMemoryStorage, isSharedByTabs, isStorageLike, type StorageLike } from '../services/storage/storage.js';
+import type { FetchLike } from '../services/cognito/fetchTransport.js';
 import { OUTBOX_DEFAULTS } from '../services/storage/signOutOutbox.js';
 import { AuthConfigError } from './errors.js';
 import { resolveOAuth, type OAuthConfig, type ResolvedOAuth } from './oauthConfig.js';
@@ -96,7 +97,7 @@ export interface ResolvedConfig {
   readonly syncTabs: boolean;
   readonly refreshTokenRotation: boolean;
   /** authchart/fetch's `fetch`: the hosted UI's token endpoint uses it too. Default: globalThis.fetch. */
-  readonly fetch?: (input: string, init: RequestInit) => Promise<Response>;
+  readonly fetch?: FetchLike;
 }
 
 export const DEFAULT_NETWORK_TIMEOUT_MS = 3000;

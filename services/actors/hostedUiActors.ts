@@ -3,6 +3,7 @@ import type { OpenedHostedUi, OpenedLogout, RedirectOutcome, RedirectSignInInput
 import type { SignOutBeforeLogout } from '../storage/pendingSignOut.js';
 import type { SecretVault } from '../storage/secretVault.js';
 import type { StorageLike } from '../storage/storage.js';
+import type { FetchLike } from '../cognito/fetchTransport.js';
 import type { TokenStore } from '../storage/tokenStore.js';
 import { resolverOf, type ServicesSource } from './registry.js';
 
@@ -17,7 +18,7 @@ export interface HostedUiSettings {
   readonly storage: StorageLike;
   readonly storageTimeoutMs: number;
   /** The app's fetch (authchart/fetch's option), for the token endpoint. Default: globalThis.fetch. */
-  readonly fetch?: (input: string, init: RequestInit) => Promise<Response>;
+  readonly fetch?: FetchLike;
 }
 
 /** What the hosted-UI actors need: the instance's OAuth settings and where a sign-in in flight is kept. */

@@ -9,6 +9,7 @@ import { parseJsonObject } from './fetchWire.js';
 import { redact } from '../encoding/redact.js';
 import { bytesToBase64 } from '../srp/encoding.js';
 import { trimDomain } from './logoutUrl.js';
+import type { FetchLike } from './fetchTransport.js';
 import type { SessionTokens } from '../storage/tokenStore.js';
 
 const OPERATION = 'oauth2/token';
@@ -79,7 +80,7 @@ export interface ExchangeCodeOptions {
   /** The call ends with TimeoutError after this. Default 10000. */
   readonly timeoutMs?: number;
   /** The fetch to use. Default: globalThis.fetch. */
-  readonly fetch?: (input: string, init: RequestInit) => Promise<Response>;
+  readonly fetch?: FetchLike;
 }
 
 /**
