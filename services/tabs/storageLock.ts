@@ -4,6 +4,7 @@
 // the others no longer than that.
 import type { RefreshLock } from './refreshLock.js';
 import type { StorageLike } from '../storage/storage.js';
+import { sleep } from '../cognito/fetchWire.js';
 
 interface Lease {
   readonly owner: string;
@@ -39,7 +40,7 @@ export function createStorageLock(storage: StorageLike, key: string, options: St
         const lease = await read();
         if (!lease || lease.until <= now()) {
           await storage.setItem(key, JSON.stringify({ owner: me, until: now() + leaseMs }));
-          await pause(settleMs, signal);
+          await sleep(settleMs, signal);
           if ((await read())?.owner === me) {
             try {
               return await refresh(waited);
@@ -48,20 +49,8 @@ export function createStorageLock(storage: StorageLike, key: string, options: St
             }
           }
         }
-        await pause(pollMs, signal);
+        await sleep(pollMs, signal);
       }
     },
   };
-}
-
-function pause(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-  });
 }
