@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 
 const root = join(__dirname, '..');
-const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { exports: Record<string, { types: string; import: string; require: string } | string> };
+type Target = { types: string; default: string };
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { exports: Record<string, { import: Target; require: Target } | string>; typesVersions: Record<string, Record<string, string[]>> };
 const entries: Array<[string, string]> = [
   ['authchart', 'createAuth'],
   ['authchart/fetch', 'createAuth'],
@@ -35,8 +36,27 @@ test.each(entries)('%s loads with import and exposes %s', (specifier, name) => {
 
 test('every exports entry points at files that exist, types included', () => {
   for (const [entry, target] of Object.entries(pkg.exports)) {
-    const files = typeof target === 'string' ? [target] : [target.types, target.import, target.require];
+    const files = typeof target === 'string' ? [target] : [target.import.types, target.import.default, target.require.types, target.require.default];
     for (const file of files) expect({ entry, file, exists: existsSync(join(root, file)) }).toEqual({ entry, file, exists: true });
+  }
+});
+
+test('each format has its own .d.ts beside its .js, so TypeScript reads ESM types as ESM and CJS as CJS', () => {
+  for (const [entry, target] of Object.entries(pkg.exports)) {
+    if (typeof target === 'string') continue;
+    expect({ entry, esm: target.import.types.replace(/\.d\.ts$/, '.js') }).toEqual({ entry, esm: target.import.default });
+    expect({ entry, cjs: target.require.types.replace(/\.d\.ts$/, '.js') }).toEqual({ entry, cjs: target.require.default });
+  }
+  expect(JSON.parse(readFileSync(join(root, 'dist/esm/package.json'), 'utf8')).type).toBe('module');
+  expect(JSON.parse(readFileSync(join(root, 'dist/cjs/package.json'), 'utf8')).type).toBe('commonjs');
+});
+
+test('typesVersions names every subpath, for TypeScript with moduleResolution node10 (which ignores exports)', () => {
+  const subpaths = Object.keys(pkg.exports).filter((key) => key !== '.' && key !== './package.json').map((key) => key.slice(2));
+  expect(Object.keys(pkg.typesVersions['*']!).sort()).toEqual(subpaths.sort());
+  for (const subpath of subpaths) {
+    const target = pkg.exports[`./${subpath}`] as { require: Target };
+    expect(pkg.typesVersions['*']![subpath]).toEqual([target.require.types]);
   }
 });
 

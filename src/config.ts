@@ -1,4 +1,3 @@
-import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import type { InspectionEvent, Observer } from 'xstate';
 import type { CognitoService } from '../services/cognito/types.js';
 import { createMemoryStorage, isSharedByTabs, isStorageLike, type StorageLike } from '../services/storage/storage.js';
@@ -19,8 +18,12 @@ export interface AuthConfig {
   readonly clientSecret?: string;
   /** Another Cognito endpoint, e.g. the local emulator's `http://127.0.0.1:PORT`. */
   readonly endpoint?: string;
-  /** A ready SDK client; when given, region and endpoint are not used to build one. */
-  readonly client?: CognitoIdentityProviderClient;
+  /**
+   * A ready `CognitoIdentityProviderClient` from `@aws-sdk/client-cognito-identity-provider`
+   * (`authchart` only; `authchart/fetch` refuses it); when given, region and endpoint are not used
+   * to build one.
+   */
+  readonly client?: CognitoClientLike;
   /**
    * A ready transport (e.g. createFetchCognito from 'authchart/transport/fetch'); when given, no
    * SDK client is built and client/endpoint are not used. It carries its own clientSecret and
@@ -79,13 +82,22 @@ export interface RevocationOutboxOptions {
   readonly retryBaseMs?: number;
 }
 
+/**
+ * An AWS SDK v3 `CognitoIdentityProviderClient`, by its shape: this module's types name no SDK
+ * type, so an app on `authchart/fetch` type-checks without the SDK installed.
+ */
+export interface CognitoClientLike {
+  /** The SDK client's `send(command, options)`. */
+  send(command: never, options?: never): Promise<unknown>;
+}
+
 export interface ResolvedConfig {
   readonly region: string;
   readonly userPoolId: string;
   readonly clientId: string;
   readonly clientSecret?: string;
   readonly endpoint?: string;
-  readonly client?: CognitoIdentityProviderClient;
+  readonly client?: CognitoClientLike;
   readonly transport?: CognitoService;
   readonly storage: StorageLike;
   readonly networkTimeoutMs: number;
@@ -176,7 +188,7 @@ export function resolveConfig(config: unknown): ResolvedConfig {
     revocationOutbox,
     ...(c.clientSecret !== undefined && { clientSecret: c.clientSecret as string }),
     ...(c.endpoint !== undefined && { endpoint: c.endpoint as string }),
-    ...(c.client !== undefined && { client: c.client as CognitoIdentityProviderClient }),
+    ...(c.client !== undefined && { client: c.client as CognitoClientLike }),
     ...(c.transport !== undefined && { transport: c.transport as CognitoService }),
     ...(inspect !== undefined && { inspect: inspect as AuthConfig['inspect'] }),
     ...(oauth && { oauth }),

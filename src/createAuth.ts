@@ -19,7 +19,9 @@ export function createAuth(config: AuthConfig): Auth {
   // Built at the first Cognito call, not here: an instance restored from storage that stays idle
   // costs no SDK client (about 23 KB each).
   let built: CognitoIdentityProviderClient | undefined;
-  const client = settings.client ?? (() => (built ??= createCognitoClient(settings.region, settings.endpoint)));
+  // config.ts knows the client by its shape only (so fetch users need no SDK types); it is the SDK's.
+  const given = settings.client as CognitoIdentityProviderClient | undefined;
+  const client = given ?? (() => (built ??= createCognitoClient(settings.region, settings.endpoint)));
   const cognito = createSdkCognito({ client, clientId: settings.clientId, callTimeoutMs: settings.networkTimeoutMs, ...(settings.clientSecret && { clientSecret: settings.clientSecret }) });
   return createAuthCore(settings, cognito, () => built?.destroy()); // only the client built here
 }

@@ -3,4 +3,4 @@
 // called. The Node relay server is `authchart/inspect/node`.
 export { REDACTED, SECRET_KEYS, containsJose, isSecretKey, redactDeep, redactString, type RedactOptions } from './redact.js';
 export { redactingInspector, type RedactedInspectionEvent, type RedactedObserver, type RedactingInspectorOptions } from './observer.js';
-export { createRedactedBrowserInspector, redactingSerializer, type RedactedBrowserInspectorOptions, type RedactedInspectorOptions } from './stately.js';
+export { createRedactedBrowserInspector, redactingSerializer, type RedactedBrowserInspectorOptions, type RedactedInspectorOptions, type StatelyEventLike } from './stately.js';

@@ -3,23 +3,43 @@
 // and apps that do not inspect never need it installed. Never use createSkyInspector: it ships to
 // a third party. The Node relay (an HTTP and WebSocket server) is in relay.ts, its own entry.
 import type { InspectionEvent, Observer } from 'xstate';
-import type { StatelyInspectionEvent } from '@statelyai/inspect' with { 'resolution-mode': 'import' };
 import { redactDeep } from './redact.js';
+
+/**
+ * An event as @statelyai/inspect posts it to the inspector: xstate's inspection event plus the
+ * package's own fields. Declared here by its shape, so these typings compile without the optional
+ * package installed and on TypeScript 5.0 (which cannot import the ESM-only package's types from
+ * a CommonJS declaration).
+ */
+export interface StatelyEventLike {
+  /** The xstate inspection event's type, e.g. `@xstate.snapshot`, `@xstate.event`, `@xstate.actor`. */
+  readonly type: string;
+  /** The root actor's session id. */
+  readonly rootId: string | undefined;
+  /** The inspected actor's session id. */
+  readonly sessionId: string;
+  /** When the event was made (ms since the epoch, as a string). */
+  readonly createdAt: string;
+  /** The event's own id. */
+  readonly id: string;
+  /** The @statelyai/inspect protocol version. */
+  readonly _version: string;
+}
 
 export interface RedactedInspectorOptions {
   /** Known secret values, read at every event. */
   readonly secrets?: () => ReadonlyArray<string | undefined | null>;
   /** Only events for which this returns true are sent (after redaction). */
-  readonly filter?: (event: StatelyInspectionEvent) => boolean;
+  readonly filter?: (event: StatelyEventLike) => boolean;
 }
 
 /** The redactor as a Stately `serialize` hook. */
-export function redactingSerializer(options: RedactedInspectorOptions = {}): (event: StatelyInspectionEvent) => StatelyInspectionEvent {
-  return (event) => {
+export function redactingSerializer(options: RedactedInspectorOptions = {}): <E extends StatelyEventLike>(event: E) => E {
+  return <E extends StatelyEventLike>(event: E): E => {
     try {
-      return redactDeep(event, { secrets: options.secrets?.() ?? [] }) as unknown as StatelyInspectionEvent;
+      return redactDeep(event, { secrets: options.secrets?.() ?? [] }) as unknown as E;
     } catch {
-      return { type: event.type, sessionId: event.sessionId, rootId: event.rootId, _version: event._version, createdAt: event.createdAt, id: event.id } as StatelyInspectionEvent;
+      return { type: event.type, sessionId: event.sessionId, rootId: event.rootId, _version: event._version, createdAt: event.createdAt, id: event.id } as E;
     }
   };
 }
