@@ -8,9 +8,10 @@
 // See docs/testing.md, "Tests in a real browser", and __tests__/signInWithRedirect.test.ts (the
 // same flows in jest over HTTP).
 import type { Browser, Page } from 'playwright-core';
-import { startCognitoEmulator, type CognitoEmulator, type SetupResult } from '../../src/testing/index.js';
-import { describeInBrowser, launchChromium } from '../support/browser/chromium.js';
-import { HOSTED_UI_PATH, SIGNED_OUT_PATH, isLoopbackUrl, openHostedUiPage, servePages, type OpenedPage, type PageServer } from '../support/browser/pages.js';
+import type { CognitoEmulator, SetupResult } from '../../src/testing/index.js';
+import { describeInBrowser } from '../support/browser/chromium.js';
+import { browserPerFile } from '../support/browser/perFile.js';
+import { HOSTED_UI_PATH, SIGNED_OUT_PATH, isLoopbackUrl, openHostedUiPage, type OpenedPage, type PageServer } from '../support/browser/pages.js';
 
 const ADMIN_SCOPE = 'aws.cognito.signin.user.admin';
 
@@ -20,9 +21,7 @@ describeInBrowser('the hosted UI in Chromium (signInWithRedirect, handleRedirect
   let emu: CognitoEmulator;
   let opened: OpenedPage | undefined;
 
-  beforeAll(async () => {
-    [browser, pages, emu] = await Promise.all([launchChromium(), servePages(), startCognitoEmulator()]);
-  }, 45_000);
+  browserPerFile((started) => ({ browser, pages, emu } = started));
 
   afterEach(async () => {
     const done = opened;
@@ -34,10 +33,6 @@ describeInBrowser('the hosted UI in Chromium (signInWithRedirect, handleRedirect
     expect(errors).toEqual([]);
     expect(requests.filter((url) => !isLoopbackUrl(url))).toEqual([]);
   });
-
-  afterAll(async () => {
-    await Promise.allSettled([browser?.close(), pages?.close(), emu?.close()]);
-  }, 20_000);
 
   /** A pool whose app client's callback URL is the test page, and the page open on it (no return to handle yet). */
   async function start(scopes?: readonly string[]): Promise<{ pool: SetupResult; page: Page; sessionKey: string }> {

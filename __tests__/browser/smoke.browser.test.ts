@@ -3,9 +3,10 @@
 // emulator (on another port, so every call is a CORS request), reads the session, and signs out.
 // See docs/testing.md, "Tests in a real browser".
 import type { Browser } from 'playwright-core';
-import { startCognitoEmulator, type CognitoEmulator, type SetupResult } from '../../src/testing/index.js';
-import { describeInBrowser, launchChromium } from '../support/browser/chromium.js';
-import { isLoopbackUrl, openPage, servePages, type OpenedPage, type PageServer } from '../support/browser/pages.js';
+import type { CognitoEmulator, SetupResult } from '../../src/testing/index.js';
+import { describeInBrowser } from '../support/browser/chromium.js';
+import { browserPerFile } from '../support/browser/perFile.js';
+import { isLoopbackUrl, openPage, type OpenedPage, type PageServer } from '../support/browser/pages.js';
 
 describeInBrowser('authchart/fetch in Chromium', () => {
   let browser: Browser;
@@ -14,19 +15,15 @@ describeInBrowser('authchart/fetch in Chromium', () => {
   let pool: SetupResult;
   let opened: OpenedPage | undefined;
 
-  beforeAll(async () => {
-    [browser, pages, emu] = await Promise.all([launchChromium(), servePages(), startCognitoEmulator()]);
+  browserPerFile((started) => {
+    ({ browser, pages, emu } = started);
     pool = emu.setup();
-  }, 45_000);
+  });
 
   afterEach(async () => {
     await opened?.close();
     opened = undefined;
   });
-
-  afterAll(async () => {
-    await Promise.allSettled([browser?.close(), pages?.close(), emu?.close()]);
-  }, 20_000);
 
   it('signs in with USER_SRP_AUTH, reads the session and signs out, with the session in localStorage', async () => {
     emu.resetRequests();

@@ -4,9 +4,10 @@
 // with nothing stored, nobody signed in and nothing thrown at the page. Set-up as in
 // smoke.browser.test.ts; see docs/testing.md, "Tests in a real browser".
 import type { Browser, Frame, Page } from 'playwright-core';
-import { startCognitoEmulator, type CognitoEmulator, type SetupResult } from '../../src/testing/index.js';
-import { describeInBrowser, launchChromium } from '../support/browser/chromium.js';
-import { isLoopbackUrl, openPage, servePages, type OpenedPage, type PageServer } from '../support/browser/pages.js';
+import type { CognitoEmulator, SetupResult } from '../../src/testing/index.js';
+import { describeInBrowser } from '../support/browser/chromium.js';
+import { browserPerFile } from '../support/browser/perFile.js';
+import { isLoopbackUrl, openPage, type OpenedPage, type PageServer } from '../support/browser/pages.js';
 
 const ready = (target: Page | Frame) => target.waitForFunction(() => document.body.dataset['ready'] === 'true');
 
@@ -19,19 +20,15 @@ describeInBrowser('browser storage in Chromium', () => {
   const sessionKey = () => `authchart.${pool.clientId}.session`;
   const operations = () => emu.requests.filter((r) => r.operation !== '' && r.operation !== 'OPTIONS').map((r) => r.operation);
 
-  beforeAll(async () => {
-    [browser, pages, emu] = await Promise.all([launchChromium(), servePages(), startCognitoEmulator()]);
+  browserPerFile((started) => {
+    ({ browser, pages, emu } = started);
     pool = emu.setup();
-  }, 45_000);
+  });
 
   afterEach(async () => {
     await opened?.close();
     opened = undefined;
   });
-
-  afterAll(async () => {
-    await Promise.allSettled([browser?.close(), pages?.close(), emu?.close()]);
-  }, 20_000);
 
   const open = async () => {
     emu.resetRequests();

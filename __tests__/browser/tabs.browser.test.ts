@@ -4,9 +4,10 @@
 // emulator over 127.0.0.1. See docs/tabs.md; the chart's side in jest: __tests__/tabs.test.ts.
 import type { Browser, Page } from 'playwright-core';
 import type { Auth, AuthHubEvent } from '../../src/fetch/index.js';
-import { startCognitoEmulator, type CognitoEmulator, type SetupResult } from '../../src/testing/index.js';
-import { describeInBrowser, launchChromium } from '../support/browser/chromium.js';
-import { openPage, servePages, type OpenedPage, type PageServer } from '../support/browser/pages.js';
+import type { CognitoEmulator, SetupResult } from '../../src/testing/index.js';
+import { describeInBrowser } from '../support/browser/chromium.js';
+import { browserPerFile } from '../support/browser/perFile.js';
+import { openPage, type OpenedPage, type PageServer } from '../support/browser/pages.js';
 
 /** What each tab keeps on `window` for the test: its instance and the events it heard. */
 type TabWindow = { tab: { auth: Auth; events: AuthHubEvent[] } };
@@ -17,19 +18,13 @@ describeInBrowser('tabs that agree (Chromium, one localStorage)', () => {
   let emu: CognitoEmulator;
   let opened: OpenedPage | undefined;
 
-  beforeAll(async () => {
-    [browser, pages, emu] = await Promise.all([launchChromium(), servePages(), startCognitoEmulator()]);
-  }, 45_000);
+  browserPerFile((started) => ({ browser, pages, emu } = started));
   afterEach(async () => {
     const errors = opened?.errors ?? [];
     await opened?.close();
     opened = undefined;
     expect(errors).toEqual([]);
   });
-  afterAll(async () => {
-    await Promise.allSettled([browser?.close(), pages?.close(), emu?.close()]);
-  }, 20_000);
-
   /** Two tabs of the test page in one browser context, each with a running instance over localStorage. */
   async function twoTabs(pool: SetupResult): Promise<[Page, Page]> {
     const config = { endpoint: emu.endpoint, userPoolId: pool.userPoolId, clientId: pool.clientId };
