@@ -12,13 +12,19 @@ import type { TabLink } from '../tabs/tabLink.js';
 import type { TabSignals } from '../tabs/tabSignals.js';
 import { summarizeSession, type TokenStore } from '../storage/tokenStore.js';
 
+/** What the auth machine's own actors need (loadSession, signIn, answerChallenge, refreshTokens, clearSession). */
 export interface AuthServices {
+  /** Sends InitiateAuth, RespondToAuthChallenge and the refreshes. */
   readonly cognito: CognitoService;
+  /** Where the session's tokens are read, saved and cleared. */
   readonly store: TokenStore;
+  /** Holds the secrets the chart passes by reference only: passwords, challenge answers, Cognito's challenge Session. */
   readonly vault: SecretVault;
+  /** The user pool's id, `<region>_<id>`: SRP needs it, and tokens of another pool are refused. */
   readonly userPoolId: string;
   /** One deadline for every round trip of a sign-in step. */
   readonly networkTimeoutMs: number;
+  /** The sign-out outbox: a stored session whose tokens it holds is a sign-out that did not finish, never restored. */
   readonly outbox: SignOutOutbox;
   /** The app client rotates refresh tokens: refresh with GetTokensFromRefreshToken and keep the new one. */
   readonly refreshTokenRotation?: boolean;

@@ -9,13 +9,21 @@ import { resolverOf, type ServicesSource } from './registry.js';
 
 /** One instance's OAuth settings, and the storage its pending sign-in and sign-out records live in. */
 export interface HostedUiSettings {
+  /** The user pool domain as a URL without a trailing slash, e.g. `https://auth.example.com`. */
   readonly domain: string;
+  /** The app client's id. */
   readonly clientId: string;
+  /** Only for app clients created with a secret: the token endpoint is called with it. */
   readonly clientSecret?: string;
+  /** The URL the hosted UI returns to after a sign-in (one of the client's callback URLs). */
   readonly redirectSignIn: string;
+  /** The OAuth scopes asked for. */
   readonly scopes: readonly string[];
+  /** Opens a URL (the hosted UI, or /logout) and says what came of it. Absent: signInWithRedirect() cannot open anything. */
   readonly opener?: (url: string, returnTo: string) => Promise<{ type: 'navigating' } | { type: 'returned'; url: string } | { type: 'cancelled' }>;
+  /** Where the pending sign-in (state, PKCE verifier) and sign-out records are kept across a page navigation. */
   readonly storage: StorageLike;
+  /** The bound of one call to `storage`, in milliseconds. */
   readonly storageTimeoutMs: number;
   /** The app's fetch (authchart/fetch's option), for the token endpoint. Default: globalThis.fetch. */
   readonly fetch?: FetchLike;
@@ -23,16 +31,20 @@ export interface HostedUiSettings {
 
 /** What the hosted-UI actors need: the instance's OAuth settings and where a sign-in in flight is kept. */
 export interface HostedUiServices {
+  /** Where the session the code exchange returns is saved. */
   readonly store: TokenStore;
+  /** Holds the URL the hosted UI returned to (it carries a one-time code): the chart has a reference only. */
   readonly vault: SecretVault;
+  /** The bound of the code exchange at the token endpoint, in milliseconds. */
   readonly networkTimeoutMs?: number;
+  /** The OAuth settings. Absent: every hosted-UI actor rejects with AuthConfigError. */
   readonly hostedUi?: HostedUiSettings;
 }
 
 /** The flows themselves, loaded on the first hosted-UI call: an app that never uses the hosted UI never loads them. */
 const flows = () => import('./hostedUiFlows.js');
 
-/** The auth machine's hosted-UI actors (hostedUiFlows.ts has what they do). */
+/** The auth machine's hosted-UI actors: openHostedUi, completeRedirect, recordHostedUiSignOut, openLogout (hostedUiFlows.ts has what they do). */
 export function createHostedUiActors(services: ServicesSource<HostedUiServices>) {
   const servicesOf = resolverOf(services);
   return {

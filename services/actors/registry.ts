@@ -12,6 +12,7 @@ export type ServicesSource<T> = T | ServiceRegistry<T>;
 /** An XState actor system, as its actors see it (only its identity is used). */
 type ActorSystem = object;
 
+/** Services looked up by the actor system an actor runs in: one provided machine, many instances. */
 export interface ServiceRegistry<T> {
   /** Binds `services` to `actor`'s system (and so to every actor it spawns); call before start(). */
   bind(actor: { readonly system: ActorSystem }, services: T): void;
@@ -19,6 +20,7 @@ export interface ServiceRegistry<T> {
   of(system: ActorSystem): T;
 }
 
+/** A registry of services per actor system; `name` prefixes the error a lookup with nothing bound throws. */
 export function createServiceRegistry<T extends object>(name: string): ServiceRegistry<T> {
   const bySystem = new WeakMap<ActorSystem, T>();
   return {

@@ -17,16 +17,26 @@ import { tokenFacts } from '../encoding/tokenFacts.js';
  * token ever travels through the statechart.
  */
 export interface SignOutServices {
+  /** Sends RevokeToken and GlobalSignOut (and the refresh GlobalSignOut may need first). */
   readonly cognito: CognitoService;
+  /** The session's tokens: recordIntent copies them from here, clearTokens removes them. */
   readonly store: TokenStore;
+  /** The sign-out intents: each flow's tokens, and what is left queued for a later try. */
   readonly outbox: SignOutOutbox;
+  /** Where retrySignOut() hands a partial result's tokens over (by reference, never through the chart). */
   readonly vault: SecretVault;
+  /** The clock that decides whether an access token has expired before GlobalSignOut. Default: Date.now. */
   readonly now?: () => number;
 }
 
 const noTokens = () => new CognitoCallError(ErrorNames.unexpectedResponse, 'The sign-out intent has no tokens left in memory');
 
-/** `services` is one instance's services, or a registry the running instance bound its own to. */
+/**
+ * The default actors of both sign-out charts: `recordIntent`, `revokeToken`, `globalSignOut`,
+ * `clearTokens` and `settleIntent` for signOutMachine, `pickIntent` and `watchBackoff` for
+ * outboxMachine (each chart ignores the other's). `services` is one instance's services, or a
+ * registry the running instance bound its own to.
+ */
 export function createSignOutActors(services: ServicesSource<SignOutServices>) {
   const servicesOf = resolverOf(services);
   return {

@@ -3,6 +3,7 @@ import type { TellTabs } from '../../machines/authTypes.js';
 import type { TabLink } from '../tabs/tabLink.js';
 import { resolverOf, type ServicesSource } from './registry.js';
 
+/** What the auth machine's `watchTabs` actor needs. */
 export interface TabServices {
   /** Null where there are no other tabs to agree with (Node, or storage that is not shared by tabs). */
   readonly tabs: TabLink | null;

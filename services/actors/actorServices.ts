@@ -1,0 +1,68 @@
+// The services the default actors run on, built the way createAuth() builds them for one instance,
+// for an app that embeds the bare machines and keeps some of the default actors.
+import type { CognitoService } from '../cognito/types.js';
+import { createSignOutOutbox } from '../storage/signOutOutbox.js';
+import { createSecretVault } from '../storage/secretVault.js';
+import type { StorageLike } from '../storage/storage.js';
+import { createTokenStore } from '../storage/tokenStore.js';
+import type { AuthServices } from './authActors.js';
+import type { HostedUiServices } from './hostedUiActors.js';
+import type { SignOutServices } from './signOutActors.js';
+import type { TabServices } from './tabActors.js';
+
+/** What createActorServices() takes. The three numbers must be the ones given to the machines as input. */
+export interface ActorServicesOptions {
+  /** The Cognito transport, e.g. createFetchCognito() from `authchart/transport/fetch`. */
+  readonly cognito: CognitoService;
+  /** Where the session and the sign-out outbox are kept (Web-Storage-shaped). */
+  readonly storage: StorageLike;
+  /** The app client's id: it names the storage keys, and tokens of another client are refused. */
+  readonly clientId: string;
+  /** The user pool's id, `<region>_<id>`: SRP needs it, and tokens of another pool are refused. */
+  readonly userPoolId: string;
+  /** The machines' `networkTimeoutMs`: the budget of one sign-in step's round trips. */
+  readonly networkTimeoutMs: number;
+  /** The machines' `storageTimeoutMs`: every storage call fails with StorageError after it. */
+  readonly storageTimeoutMs: number;
+  /** The machines' `queueing`: intents are persisted in `storage` and retried later; false keeps them in memory for one flow. */
+  readonly queueing: boolean;
+  /** Outbox entries older than this are dropped unrevoked. Default 30 days. */
+  readonly outboxMaxAgeMs?: number;
+  /** The outbox's first retry delay, doubling per attempt up to 5 minutes. Default 1000. */
+  readonly outboxRetryBaseMs?: number;
+  /** The app client rotates refresh tokens: refresh with GetTokensFromRefreshToken. Default false. */
+  readonly refreshTokenRotation?: boolean;
+}
+
+/**
+ * What every default actor factory takes: one object for createAuthActors, createSignOutActors,
+ * createHostedUiActors and createTabActors. No other tabs (`tabs: null`) and no hosted UI: spread
+ * `{ ...services, hostedUi }` to add it.
+ */
+export type ActorServices = AuthServices & SignOutServices & HostedUiServices & TabServices;
+
+/** The token store, outbox and vault of one embedded instance, as createAuth() builds its own. */
+export function createActorServices(options: ActorServicesOptions): ActorServices {
+  const { cognito, storage, clientId, userPoolId, networkTimeoutMs, storageTimeoutMs, queueing } = options;
+  const outbox = createSignOutOutbox({
+    storage,
+    clientId,
+    timeoutMs: storageTimeoutMs,
+    persist: queueing,
+    // A flow holds its entry against other instances for as long as a sign-out may take (as createAuth does).
+    leaseMs: networkTimeoutMs + 4 * storageTimeoutMs,
+    ...(options.outboxMaxAgeMs !== undefined && { maxAgeMs: options.outboxMaxAgeMs }),
+    ...(options.outboxRetryBaseMs !== undefined && { retryBaseMs: options.outboxRetryBaseMs }),
+  });
+  return {
+    cognito,
+    store: createTokenStore(storage, { clientId, userPoolId, timeoutMs: storageTimeoutMs }),
+    vault: createSecretVault(),
+    outbox,
+    tabs: null,
+    userPoolId,
+    networkTimeoutMs,
+    storageTimeoutMs,
+    refreshTokenRotation: options.refreshTokenRotation ?? false,
+  };
+}
