@@ -13,6 +13,7 @@ const entries: Array<[string, string]> = [
   ['authchart', 'createAuth'],
   ['authchart/fetch', 'createAuth'],
   ['authchart/machines', 'signOutMachine'],
+  ['authchart/actors', 'createSignOutActors'],
   ['authchart/testing', 'startCognitoEmulator'],
   ['authchart/inspect', 'redactingInspector'],
   ['authchart/inspect/node', 'createRedactedWebSocketInspector'],

@@ -7,11 +7,12 @@ import { createAuthActors, type AuthServices } from '../services/actors/authActo
 import { createHostedUiActors, type HostedUiServices } from '../services/actors/hostedUiActors.js';
 import { browserOpener } from './oauthConfig.js';
 import type { CognitoService } from '../services/cognito/types.js';
-import { createSignOutOutbox, type SignOutOutbox } from '../services/storage/signOutOutbox.js';
-import { createSecretVault, type SecretVault } from '../services/storage/secretVault.js';
+import type { SignOutOutbox } from '../services/storage/signOutOutbox.js';
+import type { SecretVault } from '../services/storage/secretVault.js';
 import { createSignOutActors, type SignOutServices } from '../services/actors/signOutActors.js';
-import { createTokenStore, type TokenStore } from '../services/storage/tokenStore.js';
+import type { TokenStore } from '../services/storage/tokenStore.js';
 import { createTabActors, type TabServices } from '../services/actors/tabActors.js';
+import { createActorServices } from '../services/actors/actorServices.js';
 import { createTabLink } from '../services/tabs/tabLink.js';
 import { storageKeys } from '../services/storage/keys.js';
 import type { ResolvedConfig } from './config.js';
@@ -40,18 +41,21 @@ function machine(): typeof authMachine {
 }
 
 export function startAuthRuntime(settings: ResolvedConfig, cognito: CognitoService): AuthRuntime {
-  const store = createTokenStore(settings.storage, { clientId: settings.clientId, userPoolId: settings.userPoolId, timeoutMs: settings.storageTimeoutMs });
-  const vault = createSecretVault();
   const queueing = settings.revocationOutbox !== false;
-  const outbox = createSignOutOutbox({
+  const { revocationOutbox } = settings;
+  // The store, outbox and vault, built as for an app that embeds the bare machines (authchart/actors).
+  const services = createActorServices({
+    cognito,
     storage: settings.storage,
     clientId: settings.clientId,
-    timeoutMs: settings.storageTimeoutMs,
-    persist: queueing,
-    // A flow holds its entry against other instances for as long as a sign-out may take.
-    leaseMs: settings.networkTimeoutMs + 4 * settings.storageTimeoutMs,
-    ...(settings.revocationOutbox || {}),
+    userPoolId: settings.userPoolId,
+    networkTimeoutMs: settings.networkTimeoutMs,
+    storageTimeoutMs: settings.storageTimeoutMs,
+    queueing,
+    refreshTokenRotation: settings.refreshTokenRotation,
+    ...(revocationOutbox && { outboxMaxAgeMs: revocationOutbox.maxAgeMs, outboxRetryBaseMs: revocationOutbox.retryBaseMs }),
   });
+  const { store, vault, outbox } = services;
   const actor = createActor(machine(), {
     input: { networkTimeoutMs: settings.networkTimeoutMs, storageTimeoutMs: settings.storageTimeoutMs, refreshSkewMs: settings.refreshSkewSeconds * 1000, queueing },
     ...(settings.inspect && { inspect: settings.inspect }),
@@ -84,18 +88,7 @@ export function startAuthRuntime(settings: ResolvedConfig, cognito: CognitoServi
         leaseMs: settings.networkTimeoutMs,
       })
     : null;
-  registry.bind(actor, {
-    cognito,
-    store,
-    vault,
-    outbox,
-    tabs,
-    storageTimeoutMs: settings.storageTimeoutMs,
-    userPoolId: settings.userPoolId,
-    networkTimeoutMs: settings.networkTimeoutMs,
-    refreshTokenRotation: settings.refreshTokenRotation,
-    ...(hostedUi && { hostedUi }),
-  });
+  registry.bind(actor, { ...services, tabs, ...(hostedUi && { hostedUi }) });
   // A challenge nobody will answer: drop Cognito's session for it.
   actor.on('challengeCancelled', ({ challenge }) => vault.discard(challenge.sessionRef));
   actor.start();
