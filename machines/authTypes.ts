@@ -410,9 +410,9 @@ export type AuthEmitted =
       error: ErrorInfo;
     }
   | {
-      /** A session a refresh found over (refused for good) is cleared: the public `signedOut` with reason 'sessionEnded'. */
+      /** A session a refresh found over (refused for good, or no refresh token) is cleared: the public `signedOut` with reason 'sessionEnded'. */
       type: 'sessionEnded';
-      /** Why the refresh was refused, e.g. NotAuthorizedException, RefreshTokenMissing. */
+      /** Why the session is over: NotAuthorizedException (the refresh was refused) or RefreshTokenMissing (no refresh token stored). */
       error: ErrorInfo;
     }
   | {

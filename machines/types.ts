@@ -112,7 +112,10 @@ export const ErrorNames = {
   storage: 'StorageError',
   /** What was stored was not a usable session (bad JSON, half a session, another client's tokens); it was removed. */
   corruptSession: 'CorruptSession',
-  /** A refresh was needed, but the stored session has no refresh token: the session is over, and the store is cleared. */
+  /**
+   * A refresh was needed, but the stored session has no refresh token (tokens stored by an app, or
+   * a flow that issued none): the session is over, and the store is cleared.
+   */
   refreshTokenMissing: 'RefreshTokenMissing',
   /** A sign-out revoked the tokens on the server, but the device could not be cleared yet. */
   revokedSessionNotCleared: 'RevokedSessionNotCleared',

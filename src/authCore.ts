@@ -60,8 +60,8 @@ export interface Auth {
    * The current tokens, refreshed first when the access token expires within refreshSkewSeconds
    * (or when `forceRefresh`); `{}` when nobody is signed in. Concurrent calls share one refresh.
    * Ends by S, or N + 3 S when it refreshes. A refresh Cognito refuses for good
-   * (NotAuthorizedException, RefreshTokenMissing) ends the session: the store is cleared and it
-   * resolves `{}`. Rejects with AuthStateError RevokedSessionNotCleared (a sign-out killed the
+   * (NotAuthorizedException), or one the stored session has no refresh token for
+   * (RefreshTokenMissing), ends the session: the store is cleared and it resolves `{}`. Rejects with AuthStateError RevokedSessionNotCleared (a sign-out killed the
    * tokens but could not clear the store), with the refresh's error when it could not reach a
    * final answer (CognitoUnreachableError NetworkError or TimeoutError, CognitoServiceError
    * TooManyRequestsException, …: the tokens are kept), or with StorageError.

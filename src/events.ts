@@ -27,9 +27,13 @@ export type AuthHubEvent =
       readonly error: ErrorInfo;
     }
   | {
-      /** Someone was signed out: by signOut() (`reason: 'signOut'`), or because the session ended (`reason: 'sessionEnded'`: a refresh refused for good). */
+      /** Someone was signed out: by signOut() (`reason: 'signOut'`), or because the session ended (`reason: 'sessionEnded'`: no refresh can continue it). */
       readonly type: 'signedOut';
-      /** 'signOut': a signOut() call; 'sessionEnded': a refresh was refused for good (NotAuthorizedException, RefreshTokenMissing) and the store was cleared. */
+      /**
+       * 'signOut': a signOut() call; 'sessionEnded': a refresh was refused for good
+       * (NotAuthorizedException) or the stored session had no refresh token (RefreshTokenMissing),
+       * and the store was cleared.
+       */
       readonly reason: 'signOut' | 'sessionEnded';
       /** How the sign-out ended, without tokens; `complete` for an ended session. */
       readonly outcome: SignOutOutcome;
