@@ -13,6 +13,8 @@
 //    - every property of the object literal an exported const is initialized with (ErrorNames.x);
 //    - every public property and method an exported class declares itself, constructor parameter
 //      properties included (not the constructor itself, not what it inherits from Error).
+// 3. A member named networkTimeoutMs or storageTimeoutMs, wherever it is declared (the machines'
+//    inputs and contexts too), states AuthConfig's definition of it word for word: one meaning.
 // "Has a documentation comment" means what hover shows: TypeScript's documentation comment for
 // the symbol is not empty (tags alone, e.g. a bare `@internal`, do not count). Declarations from
 // node_modules (xstate's, the SDK's) are not ours to document and are skipped.
@@ -45,7 +47,12 @@ const where = (node: ts.Node): string => {
   const { line, character } = file.getLineAndCharacterOfPosition(node.getStart());
   return `${relative(root, file.fileName)}:${line + 1}:${character + 1}`;
 };
-const documented = (symbol: ts.Symbol | undefined): boolean => !!symbol && ts.displayPartsToString(symbol.getDocumentationComment(checker)).trim() !== '';
+const docOf = (symbol: ts.Symbol | undefined): string => (symbol ? ts.displayPartsToString(symbol.getDocumentationComment(checker)).replace(/\s+/g, ' ').trim() : '');
+const documented = (symbol: ts.Symbol | undefined): boolean => docOf(symbol) !== '';
+
+/** The timeouts with one definition, AuthConfig's, and the docs of every member that bears their name. */
+const TIMEOUTS = ['networkTimeoutMs', 'storageTimeoutMs'] as const;
+const timeoutDocs: Array<{ name: string; at: string; doc: string }> = [];
 
 /** One missing comment per declaration, by where it is declared. */
 function undocumentedIn(entryFile: string): Map<string, string> {
@@ -60,6 +67,7 @@ function undocumentedIn(entryFile: string): Map<string, string> {
     const name = node.name.getText();
     const symbol = checker.getSymbolAtLocation(node.name);
     if (!documented(symbol)) report(node, `${owner}.${name}`);
+    if ((TIMEOUTS as readonly string[]).includes(name)) timeoutDocs.push({ name, at: `${owner}.${name} (${where(node)})`, doc: docOf(symbol) });
     const type = ts.isPropertySignature(node) || ts.isPropertyDeclaration(node) ? node.type : undefined;
     if (type) literalsIn(type, `${owner}.${name}`);
     if (ts.isMethodSignature(node) || ts.isMethodDeclaration(node)) signatureLiterals(node, `${owner}.${name}`);
@@ -145,4 +153,14 @@ test('the entries were read (the checks below mean something)', () => {
 test.each(entries.map(([specifier]) => specifier))('every public declaration of %s has TSDoc', (specifier) => {
   const list = [...found.get(specifier)!].map(([at, name]) => `${name}  (${at})`).sort();
   expect(list).toEqual([]);
+});
+
+test.each(TIMEOUTS)("every member named %s states AuthConfig's definition of it", (name) => {
+  // The definition: the first sentence of AuthConfig's TSDoc, without its "(default N)".
+  const config = timeoutDocs.find((d) => d.at.startsWith(`AuthConfig.${name} `))!;
+  const definition = config.doc.slice(0, config.doc.indexOf('. ')).replace(/ \(default \d+\)/, '');
+  expect(definition).toMatch(/^The .*, in ms: /);
+  const states = (doc: string) => doc.replace(/ \(default \d+\)/, '').toLowerCase().includes(definition.toLowerCase());
+  expect([...new Set(timeoutDocs.filter((d) => d.name === name && !states(d.doc)).map((d) => d.at))]).toEqual([]);
+  expect(timeoutDocs.filter((d) => d.name === name).length).toBeGreaterThan(3);
 });
