@@ -68,6 +68,14 @@ const STEP_TIMED_OUT: ErrorInfo = { name: ErrorNames.timeout, message: 'No answe
 const REFUSED_CANCELLED: ErrorInfo = { name: ErrorNames.redirectSignInCancelled, message: 'The hosted UI was closed before the sign-in finished' };
 const STORAGE_SILENT: ErrorInfo = { name: ErrorNames.storage, message: 'The storage did not answer within its deadline; the session may or may not still be stored' };
 
+/**
+ * The auth statechart (the chart drawn above; docs/diagrams/auth.md, docs/calls.md): input
+ * AuthInput, events AuthEvent, announcements AuthEmitted. It invokes signOutMachine and
+ * outboxMachine. Its promise actors (loadSession, signIn, answerChallenge, refreshTokens,
+ * clearSession, openHostedUi, completeRedirect, recordHostedUiSignOut, openLogout) are declared,
+ * not implemented: supply them with `.provide({ actors })`; one left out rejects with
+ * ActorNotProvided. watchTabs does nothing unless provided (no tabs).
+ */
 export const authMachine = setup({
   types: {
     input: {} as AuthInput,

@@ -24,16 +24,20 @@ export function acrossNavigation(outcome: SignOutOutcome): Extract<SignOutOutcom
 
 const COOKIE_LIVES = 'the cognito cookie may still sign this browser in without a password (for up to an hour)';
 
+/** The `hostedUiError` of a sign-out whose /logout visit did not happen, one builder per reason. */
 export const hostedUiErrors = {
+  /** HostedUiNotConfigured: a hosted-UI session signed out by an instance without `oauth`; no logoutUrl. */
   notConfigured: (): HostedUiSignOutError => ({
     name: ErrorNames.hostedUiNotConfigured,
     message: `This session was signed in through the hosted UI, but this instance has no oauth config to build /logout from: ${COOKIE_LIVES}`,
   }),
+  /** HostedUiSignOutCancelled: the user closed the auth session on /logout. */
   cancelled: (logoutUrl: string): HostedUiSignOutError => ({
     name: ErrorNames.hostedUiSignOutCancelled,
     message: `The hosted UI's sign-out was closed before it came back: ${COOKIE_LIVES}; open logoutUrl to end it`,
     logoutUrl,
   }),
+  /** HostedUiSignOutNotOpened: /logout could not be opened, for the reason `why`. */
   notOpened: (logoutUrl: string, why: string): HostedUiSignOutError => ({
     name: ErrorNames.hostedUiSignOutNotOpened,
     message: `/logout was not opened (${why}): ${COOKIE_LIVES}; open logoutUrl to end it`,

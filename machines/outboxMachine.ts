@@ -21,7 +21,9 @@ import type { DrainReport, SignOutOutcome } from './types.js';
  * the drain ends by networkTimeoutMs + 2 × storageTimeoutMs. What is left stays queued.
  */
 export interface OutboxInput {
+  /** createAuth's networkTimeoutMs: the network budget of one flow, in ms: every Cognito request of one sign-in step, of one refresh, of one sign-out's server calls (GlobalSignOut and RevokeToken together), or of one outbox drain ends within it, retries included. Here: no intent of a drain starts after it. */
   readonly networkTimeoutMs: number;
+  /** createAuth's storageTimeoutMs: the bound of one storage call, in ms: a getItem, setItem or removeItem that has not settled by then fails with StorageError. Here: a drain ends by networkTimeoutMs + 2 × storageTimeoutMs. */
   readonly storageTimeoutMs: number;
   /** Intents are persisted and retried; false: kept in memory for one flow only. */
   readonly queueing: boolean;
@@ -29,13 +31,26 @@ export interface OutboxInput {
 
 /** The next intent to finish, and how many entries were dropped (too old) on the way. */
 export interface PickedIntent {
-  readonly intent: { readonly intentId: string; readonly global: boolean; readonly revocable: boolean; readonly globalCapable: boolean } | null;
+  /** The intent, or null when none is due (or the drain's budget is spent). */
+  readonly intent: {
+    /** Its outbox entry. */
+    readonly intentId: string;
+    /** A global sign-out intent. */
+    readonly global: boolean;
+    /** Its access token carries `origin_jti`: RevokeToken can work. */
+    readonly revocable: boolean;
+    /** Its access token has the admin scope GlobalSignOut needs. */
+    readonly globalCapable: boolean;
+  } | null;
+  /** Entries dropped while picking: older than revocationOutbox.maxAgeMs. */
   readonly dropped: number;
   /** Entries still queued, the picked one included. */
   readonly pending: number;
 }
 
+/** The outbox machine's context: its input, the calls it holds, and the running drain's progress. No token. */
 export interface OutboxContext extends OutboxInput {
+  /** Calls that arrived while a drain or a retry ran; replayed, in order, back in idle. */
   readonly deferred: readonly OutboxCall[];
   /** flushRevocations() calls waiting for the running drain. */
   readonly flushWaiters: readonly number[];
@@ -43,7 +58,9 @@ export interface OutboxContext extends OutboxInput {
   readonly everyEntry: boolean;
   /** Intents this drain has tried already: each is tried once per drain. */
   readonly tried: readonly string[];
+  /** What the running drain has done so far: what flushRevocations() resolves. */
   readonly report: DrainReport;
+  /** The retrySignOut() call the running retry answers, or null. */
   readonly retryCaller: number | null;
   /** The intent the drain is finishing. */
   readonly current: PickedIntent['intent'];
@@ -51,10 +68,30 @@ export interface OutboxContext extends OutboxInput {
   readonly budgetSpent: boolean;
 }
 
-export type OutboxEvent = OutboxCall | { type: 'SESSION_LOADED' } | { type: 'INTENTS_QUEUED' } | { type: 'INTENTS_DUE' };
+/** Every event the outbox machine takes: its calls, and the auth machine's and the backoff's news. */
+export type OutboxEvent =
+  | OutboxCall
+  | {
+      /** The auth machine has read the stored session: the first drain may start. */
+      type: 'SESSION_LOADED';
+    }
+  | {
+      /** A sign-out left an intent queued: watch its backoff. */
+      type: 'INTENTS_QUEUED';
+    }
+  | {
+      /** The earliest entry's backoff has passed (from watchBackoff): drain the due ones. */
+      type: 'INTENTS_DUE';
+    };
 
 const EMPTY_REPORT: DrainReport = { revoked: 0, dropped: 0, pending: 0 };
 
+/**
+ * The outbox statechart (the chart drawn above OutboxInput; docs/diagrams/outbox.md), invoked by
+ * the auth machine at its root. Its pickIntent actor is declared, not implemented: supply it (and
+ * watchBackoff, which does nothing by default, and a provided `signOut`) with `.provide({ actors })`;
+ * pickIntent left out rejects with ActorNotProvided.
+ */
 export const outboxMachine = setup({
   types: {
     input: {} as OutboxInput,

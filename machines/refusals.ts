@@ -5,14 +5,20 @@ import { ErrorNames, type ErrorInfo } from './types.js';
  * generated call × state table (docs/calls.md) and the errors apps see say the same thing.
  */
 export const REFUSALS = {
+  /** A sign-in while a user is signed in. */
   alreadyAuthenticated: { name: ErrorNames.userAlreadyAuthenticated, message: 'There is already a signed in user: sign out first' },
+  /** A call that a running sign-in step excludes. */
   signInInProgress: { name: ErrorNames.signInInProgress, message: 'A sign-in step is running: wait for it to finish' },
+  /** A sign-in while a sign-out runs. */
   signOutInProgress: { name: ErrorNames.signOutInProgress, message: 'A sign-out is running: wait for it before signing in' },
+  /** confirmSignIn() without a pending challenge. */
   noPendingChallenge: { name: ErrorNames.noPendingChallenge, message: 'confirmSignIn() needs a pending challenge: call signIn() first' },
+  /** signIn(), signInWithRedirect() or getSession() while the tokens are dead but still stored (revokedButStored). */
   revokedSessionNotCleared: {
     name: ErrorNames.revokedSessionNotCleared,
     message: 'A sign-out revoked this session on the server, but the device could not be cleared: call signOut() to clear it',
   },
 } as const satisfies Record<string, ErrorInfo>;
 
+/** The key of one of REFUSALS. */
 export type Refusal = keyof typeof REFUSALS;

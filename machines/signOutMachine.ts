@@ -29,10 +29,24 @@ import { errorOfEvent, isRetryable, toErrorInfo } from './errorInfo.js';
 
 /** Where the flow's tokens come from: the stored session, a partial result (vault reference), or the outbox. */
 export type IntentSource =
-  | { readonly kind: 'session' }
-  | { readonly kind: 'retry'; readonly credential: string }
-  | { readonly kind: 'queued'; readonly intentId: string };
+  | {
+      /** A new sign-out of the session in the store (the only source whose flow clears it). */
+      readonly kind: 'session';
+    }
+  | {
+      /** retrySignOut(result). */
+      readonly kind: 'retry';
+      /** Vault reference to the result's tokens (JSON). */
+      readonly credential: string;
+    }
+  | {
+      /** An intent the outbox already holds. */
+      readonly kind: 'queued';
+      /** Its outbox entry. */
+      readonly intentId: string;
+    };
 
+/** The sign-out machine's input: one intent, and the bounds of its flow. */
 export interface SignOutInput {
   /** GlobalSignOut first, for every session of the user. */
   readonly global: boolean;
@@ -40,29 +54,41 @@ export interface SignOutInput {
   readonly revocable: boolean;
   /** The access token has the admin scope GlobalSignOut needs (hosted-UI tokens often lack it); checked again when recorded. */
   readonly globalCapable: boolean;
+  /** Where the flow's tokens come from. */
   readonly source: IntentSource;
   /** The outbox persists intents and retries them: a retryable failure can wait for it. */
   readonly queueing: boolean;
-  /** Deadline for every Cognito request of the flow together, in milliseconds. */
+  /** createAuth's networkTimeoutMs: the network budget of one flow, in ms: every Cognito request of one sign-in step, of one refresh, of one sign-out's server calls (GlobalSignOut and RevokeToken together), or of one outbox drain ends within it, retries included. Here: one deadline for `callingCognito` as a whole. */
   readonly networkTimeoutMs: number;
-  /** Deadline of each storage step (recording, clearing counts twice, settling), in milliseconds. */
+  /** createAuth's storageTimeoutMs: the bound of one storage call, in ms: a getItem, setItem or removeItem that has not settled by then fails with StorageError. Here: the deadline of recordingIntent and settlingIntent, and twice it for clearingCache. */
   readonly storageTimeoutMs: number;
 }
 
+/** The sign-out machine's context: its input, and what the flow has found out so far. No token. */
 export interface SignOutContext extends SignOutInput {
+  /** The outbox entry holding the flow's tokens, once recorded (from the start for a queued intent). */
   readonly intentId?: string;
+  /** GlobalSignOut succeeded: every token of the user is dead. */
   readonly globalSignedOut: boolean;
+  /** RevokeToken succeeded: this device's refresh token and its access tokens are dead. */
   readonly revoked: boolean;
+  /** Why GlobalSignOut failed, or was not sent. */
   readonly globalSignOutError?: ErrorInfo;
+  /** Why RevokeToken failed, or was not sent. */
   readonly revokeTokenError?: ErrorInfo;
+  /** Why the session could not be cleared from the store: the flow ends `failed`. */
   readonly clearError?: ErrorInfo;
+  /** The intent is still in the outbox after settlingIntent: the outcome's finishedBy is 'outbox'. */
   readonly queued: boolean;
 }
 
 /** What recordIntent resolves with. */
 export interface RecordedIntent {
+  /** The outbox entry now holding the flow's tokens. */
   readonly intentId: string;
+  /** The recorded access token carries `origin_jti`: RevokeToken can work. */
   readonly revocable: boolean;
+  /** The recorded access token has the admin scope GlobalSignOut needs. */
   readonly globalCapable: boolean;
 }
 
@@ -74,6 +100,7 @@ export type Settlement = 'remove' | 'keepGlobal' | 'keepLocal';
 export interface SettleInput {
   /** Absent when no intent could be recorded: there is nothing to settle. */
   readonly intentId?: string;
+  /** What to do with it: decided by settlementOf(). */
   readonly settlement: Settlement;
 }
 
@@ -123,6 +150,12 @@ const revocationNotEnabled: ErrorInfo = {
   message: 'The access token has no origin_jti claim: token revocation is not enabled on this app client, so RevokeToken was skipped',
 };
 
+/**
+ * The sign-out statechart (the chart drawn at the top of this file; docs/diagrams/signOut.md): one
+ * intent, input SignOutInput, output SignOutOutcome. Its promise actors (recordIntent, revokeToken,
+ * globalSignOut, clearTokens, settleIntent) are declared, not implemented: supply them with
+ * `.provide({ actors })`; one left out rejects with ActorNotProvided.
+ */
 export const signOutMachine = setup({
   types: {
     input: {} as SignOutInput,

@@ -29,34 +29,94 @@ import {
 
 export type { AuthActor } from './authRuntime.js';
 
+/**
+ * One authchart instance, as createAuth() returns it. Every method returns a promise and never
+ * throws synchronously: a bad argument rejects with AuthValidationError. Every rejection is an
+ * AuthError subclass; after stop() every call rejects with AuthStoppedError, and if the statechart
+ * itself fails, with AuthInternalError. Bounds are in networkTimeoutMs (N) and storageTimeoutMs
+ * (S), counted from when the statechart starts the call: one that arrives while another flow runs
+ * waits for it first (docs/calls.md), and a call made at start-up waits up to 3 S more for the
+ * stored session to load. Table: docs/sign-out.md, Bounds per method.
+ */
 export interface Auth {
-  /** Signs a user in (SRP by default). One user at a time: rejects with UserAlreadyAuthenticatedException otherwise. */
+  /**
+   * Signs a user in (SRP by default), resolving signed in or with the challenge to answer next.
+   * Ends by N + 3 S (one budget N for every round trip of the step: SRP makes two).
+   * Rejects with AuthStateError when the state forbids it (UserAlreadyAuthenticatedException: one
+   * user at a time; SignInInProgressException; SignOutInProgressException; RevokedSessionNotCleared),
+   * CognitoServiceError for Cognito's refusal as sent (NotAuthorizedException, UserNotFoundException,
+   * …), CognitoUnreachableError (NetworkError, TimeoutError), UnexpectedResponseError, or StorageError
+   * when the session could not be stored (nobody is then signed in). During a pending challenge it starts over.
+   */
   signIn(options: SignInOptions): Promise<SignInResult>;
-  /** Answers the challenge signIn() returned: a new password, a TOTP code or an SMS code. */
+  /**
+   * Answers the challenge signIn() returned: a new password, a TOTP code or an SMS code. Ends by
+   * N + 3 S. Rejects with AuthStateError NoPendingChallengeException without a pending challenge
+   * (or SignInInProgressException during a step), CognitoServiceError for Cognito's refusal (a wrong
+   * code is CodeMismatchException, and the challenge stays open for another try), and otherwise as signIn().
+   */
   confirmSignIn(options: ConfirmSignInOptions): Promise<SignInResult>;
-  /** The current tokens, refreshed first when they expire within refreshSkewSeconds (or when forced). */
+  /**
+   * The current tokens, refreshed first when the access token expires within refreshSkewSeconds
+   * (or when `forceRefresh`); `{}` when nobody is signed in. Concurrent calls share one refresh.
+   * Ends by S, or N + 3 S when it refreshes. A refresh Cognito refuses for good
+   * (NotAuthorizedException), or one the stored session has no refresh token for
+   * (RefreshTokenMissing), ends the session: the store is cleared and it resolves `{}`. Rejects with AuthStateError RevokedSessionNotCleared (a sign-out killed the
+   * tokens but could not clear the store), with the refresh's error when it could not reach a
+   * final answer (CognitoUnreachableError NetworkError or TimeoutError, CognitoServiceError
+   * TooManyRequestsException, …: the tokens are kept), or with StorageError.
+   */
   getSession(options?: GetSessionOptions): Promise<AuthSession>;
   /**
    * Signs in through the hosted UI (managed login): records the sign-in in flight (state, PKCE
-   * verifier) in `storage`, then opens the hosted UI with `oauth.opener` (in a browser: navigates).
+   * verifier) in `storage`, then opens the hosted UI with `oauth.opener` (in a browser: navigates,
+   * and resolves `REDIRECTING`; an auth-session opener resolves signed in). No bound while the
+   * opener waits on the user; once it returns, N + 3 S. Rejects with AuthConfigError when `oauth`
+   * is not configured, or outside a browser without `oauth.opener`; HostedUiError
+   * (RedirectSignInCancelled, OAuthStateMismatch, OAuthError); AuthStateError as signIn(); StorageError.
    */
   signInWithRedirect(options?: SignInWithRedirectOptions): Promise<RedirectSignInResult>;
-  /** Finishes a sign-in that returned from the hosted UI, or a sign-out that returned from /logout (call it on page load); any other URL: `{ type: 'none' }`. */
+  /**
+   * Finishes a sign-in that returned from the hosted UI, or a sign-out that returned from /logout
+   * (call it on page load); any other URL, or no `oauth` configured: `{ type: 'none' }`. `url`
+   * defaults to `window.location.href`. Ends by N + 3 S. Rejects with AuthValidationError when there
+   * is no URL (outside a browser), HostedUiError (RedirectSignInCancelled, OAuthStateMismatch,
+   * OAuthError), CognitoUnreachableError (NetworkError, TimeoutError) or UnexpectedResponseError
+   * from the code exchange, or StorageError.
+   */
   handleRedirect(url?: string): Promise<HandledRedirect>;
   /**
-   * Signs out, bounded in time. Never rejects for network reasons: see SignOutResult. A hosted-UI
-   * session then visits /logout with the opener (a browser navigates: `redirecting`).
+   * Signs out: always clears this device when the storage allows it, and says what happened on the
+   * server (see SignOutResult). Ends by N + 4 S; a hosted-UI session's by N + 5 S until /logout is
+   * opened, then waits on the opener (a browser navigates: `redirecting`). Never rejects for network
+   * or storage reasons; rejects only with AuthValidationError for a bad argument, HostedUiError
+   * SignOutUrlNotAllowed for a `redirectUrl` not in `oauth.redirectSignOut` (nothing sent or cleared),
+   * or AuthStoppedError.
    */
   signOut(options?: SignOutOptions): Promise<SignOutResult>;
-  /** Runs the sign-out chart again over the tokens a partial result carries. */
+  /**
+   * Runs the sign-out chart again over the tokens a partial result carries (given a `complete`
+   * result, resolves `complete` at once). Ends by N + 2 S. Rejects with AuthValidationError for a `failed` or
+   * `redirecting` result, a partial one with only `hostedUiError`, or anything not a SignOutResult.
+   */
   retrySignOut(result: SignOutResult): Promise<SignOutResult>;
-  /** Finishes now every sign-out intent waiting in the outbox, within one deadline. */
+  /**
+   * Finishes now every sign-out intent waiting in the outbox, within one deadline: no intent
+   * starts after N, and the drain ends by N + 2 S; what is left stays queued (`pending`).
+   */
   flushRevocations(): Promise<DrainReport>;
-  /** signedIn, signedOut, tokenRefresh, tokenRefresh_failure, storageError; returns the unsubscribe function. */
+  /**
+   * Subscribes `handler` to one event type (signedIn, customOAuthState, signInWithRedirect_failure,
+   * signedOut, tokenRefresh, tokenRefresh_failure, storageError; see AuthHubEvent); returns the
+   * unsubscribe function. A handler that throws is logged with console.error, never rethrown.
+   */
   on<T extends AuthHubEventType>(type: T, handler: (event: Extract<AuthHubEvent, { type: T }>) => void): () => void;
-  /** The running statechart: subscribe(), getSnapshot(), on(). */
+  /** The running statechart: subscribe(), getSnapshot(), on(). Its context holds no token. */
   readonly actor: AuthActor;
-  /** Stops the statechart; pending calls reject with AuthStoppedError. */
+  /**
+   * Stops the statechart, and the SDK client createAuth built (not one passed as `client`).
+   * Pending calls reject with AuthStoppedError. Calling it again does nothing.
+   */
   stop(): Promise<void>;
 }
 

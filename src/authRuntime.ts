@@ -17,6 +17,7 @@ import { createTabLink } from '../services/tabs/tabLink.js';
 import { storageKeys } from '../services/storage/keys.js';
 import type { ResolvedConfig } from './config.js';
 
+/** The running auth statechart of one instance (`auth.actor`): an XState actor of authMachine. */
 export type AuthActor = Actor<typeof authMachine>;
 
 /** One running createAuth instance: its services and its statechart. It decides nothing. */

@@ -6,7 +6,10 @@ import { OUTBOX_DEFAULTS } from '../services/storage/signOutOutbox.js';
 import { AuthConfigError } from './errors.js';
 import { resolveOAuth, type OAuthConfig, type ResolvedOAuth } from './oauthConfig.js';
 
-/** What createAuth() takes. Only userPoolId and userPoolClientId are required. */
+/**
+ * What createAuth() takes. Only userPoolId and userPoolClientId are required. A value createAuth()
+ * cannot use throws AuthConfigError, whose `field` names it; the README's configuration table lists every field.
+ */
 export interface AuthConfig {
   /** The user pool's region. Defaults to the region prefix of userPoolId. */
   readonly region?: string;
@@ -39,16 +42,16 @@ export interface AuthConfig {
   /**
    * The network budget of one flow, in ms (default 3000): every Cognito request of one sign-in
    * step, of one refresh, of one sign-out's server calls (GlobalSignOut and RevokeToken together),
-   * or of one outbox drain ends within it, the SDK's retries included. A method's whole bound adds
-   * its storage steps (docs/sign-out.md, Bounds per method).
+   * or of one outbox drain ends within it, retries included. A method's whole bound adds its
+   * storage steps (docs/sign-out.md, Bounds per method). A whole number from 1 to 120000.
    */
   readonly networkTimeoutMs?: number;
-  /** getSession() refreshes when the access token expires within this many seconds. Default 60. */
+  /** getSession() refreshes when the access token expires within this many seconds. Default 60; a whole number from 0 to 3600. */
   readonly refreshSkewSeconds?: number;
   /**
    * The bound of one storage call, in ms (default 5000): a getItem, setItem or removeItem that has
    * not settled by then fails with StorageError. A flow's storage steps are bounded by multiples of
-   * it (docs/sign-out.md, Bounds per method).
+   * it (docs/sign-out.md, Bounds per method). A whole number from 1 to 120000.
    */
   readonly storageTimeoutMs?: number;
   /**
@@ -75,10 +78,14 @@ export interface AuthConfig {
   readonly refreshTokenRotation?: boolean;
 }
 
+/** The sign-out outbox's settings: AuthConfig's `revocationOutbox`, when not `false`. */
 export interface RevocationOutboxOptions {
-  /** Entries older than this are dropped unrevoked. Default 30 days (Cognito's default refresh token life). */
+  /**
+   * Entries older than this many ms are dropped unrevoked. Default 30 days (Cognito's default
+   * refresh token life). A positive whole number.
+   */
   readonly maxAgeMs?: number;
-  /** First retry delay, doubling per attempt up to 5 minutes. Default 1000. */
+  /** First retry delay, in ms, doubling per attempt up to 5 minutes. Default 1000. A positive whole number. */
   readonly retryBaseMs?: number;
 }
 
@@ -112,7 +119,9 @@ export interface ResolvedConfig {
   readonly fetch?: FetchLike;
 }
 
+/** `networkTimeoutMs`'s default, in ms: 3000. */
 export const DEFAULT_NETWORK_TIMEOUT_MS = 3000;
+/** `refreshSkewSeconds`'s default, in seconds: 60. */
 export const DEFAULT_REFRESH_SKEW_SECONDS = 60;
 export const DEFAULT_STORAGE_TIMEOUT_MS = 5000;
 const MAX_NETWORK_TIMEOUT_MS = 120_000;

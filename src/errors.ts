@@ -17,6 +17,7 @@ export class AuthError extends Error {
    */
   static readonly kind: string = 'AuthError';
 
+  /** `x instanceof SomeAuthError`: true when `x` was made by that class or a subclass, in whichever copy of authchart. */
   static override [Symbol.hasInstance](value: unknown): boolean {
     // A subclass an app declares without its own `kind` is checked the usual way.
     if (!Object.prototype.hasOwnProperty.call(this, 'kind')) return Function.prototype[Symbol.hasInstance].call(this, value);
@@ -38,6 +39,7 @@ export class AuthError extends Error {
 /** createAuth() was given a config it cannot work with; `field` names the culprit. */
 export class AuthConfigError extends AuthError {
   static override readonly kind: string = 'AuthConfigError';
+  /** @param field The config field that cannot be used, e.g. 'userPoolId' or 'oauth.redirectSignOut'. */
   constructor(readonly field: string, message: string) {
     super('AuthConfigError', `Invalid authchart config: ${field} ${message}`);
   }
@@ -46,6 +48,7 @@ export class AuthConfigError extends AuthError {
 /** A method was called with an argument it cannot work with; `field` names the culprit. */
 export class AuthValidationError extends AuthError {
   static override readonly kind: string = 'AuthValidationError';
+  /** @param field The argument or field that cannot be used, e.g. 'username' or 'options.userAttributes.email'. */
   constructor(readonly field: string, message: string) {
     super('AuthValidationError', `${field} ${message}`);
   }

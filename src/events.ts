@@ -7,18 +7,65 @@ import type { ErrorInfo, SignOutOutcome } from '../machines/types.js';
  * a partial sign-out's retry tokens exist only in what signOut() returns.
  */
 export type AuthHubEvent =
-  | { readonly type: 'signedIn'; readonly username: string }
+  | {
+      /** A session began here: a sign-in (signIn(), confirmSignIn(), the hosted UI), a stored session restored at start-up, or one another tab stored. */
+      readonly type: 'signedIn';
+      /** Who signed in (Cognito's username). */
+      readonly username: string;
+    }
   /** A sign-in with the hosted UI carried customState: here it is. */
-  | { readonly type: 'customOAuthState'; readonly state: string }
-  | { readonly type: 'signInWithRedirect_failure'; readonly error: ErrorInfo }
-  | { readonly type: 'signedOut'; readonly reason: 'signOut' | 'sessionEnded'; readonly outcome: SignOutOutcome }
+  | {
+      /** Emitted right after the `signedIn` of a hosted-UI sign-in that carried customState. */
+      readonly type: 'customOAuthState';
+      /** What signInWithRedirect({ customState }) was given. */
+      readonly state: string;
+    }
+  | {
+      /** A sign-in with the hosted UI did not finish. */
+      readonly type: 'signInWithRedirect_failure';
+      /** Why: RedirectSignInCancelled, OAuthStateMismatch, OAuthError, or a network or storage error. */
+      readonly error: ErrorInfo;
+    }
+  | {
+      /** Someone was signed out: by signOut() (`reason: 'signOut'`), or because the session ended (`reason: 'sessionEnded'`: no refresh can continue it). */
+      readonly type: 'signedOut';
+      /**
+       * 'signOut': a signOut() call; 'sessionEnded': a refresh was refused for good
+       * (NotAuthorizedException) or the stored session had no refresh token (RefreshTokenMissing),
+       * and the store was cleared.
+       */
+      readonly reason: 'signOut' | 'sessionEnded';
+      /** How the sign-out ended, without tokens; `complete` for an ended session. */
+      readonly outcome: SignOutOutcome;
+    }
   /** Another tab over the same storage signed out: this one dropped its session (that tab has the outcome). */
-  | { readonly type: 'signedOut'; readonly reason: 'otherTab' }
-  | { readonly type: 'tokenRefresh'; readonly username: string }
-  | { readonly type: 'tokenRefresh_failure'; readonly error: ErrorInfo }
+  | {
+      /** This tab dropped its session. */
+      readonly type: 'signedOut';
+      /** Another tab over the same `localStorage` signed out (docs/tabs.md). */
+      readonly reason: 'otherTab';
+    }
+  | {
+      /** getSession() refreshed the tokens, and stored them. */
+      readonly type: 'tokenRefresh';
+      /** Whose tokens. */
+      readonly username: string;
+    }
+  | {
+      /** A refresh failed: for good (the session then ends, and `signedOut` follows) or for now (offline, throttled, a deadline: the tokens are kept). */
+      readonly type: 'tokenRefresh_failure';
+      /** Why: NotAuthorizedException, RefreshTokenMissing, NetworkError, TimeoutError, …. */
+      readonly error: ErrorInfo;
+    }
   /** The stored session could not be used (CorruptSession: it was removed) or storage failed (StorageError). */
-  | { readonly type: 'storageError'; readonly error: ErrorInfo };
+  | {
+      /** A background storage problem; authchart never throws from such a path. */
+      readonly type: 'storageError';
+      /** CorruptSession (what was stored was removed) or StorageError. */
+      readonly error: ErrorInfo;
+    };
 
+/** The `type` of an AuthHubEvent: what auth.on() takes. */
 export type AuthHubEventType = AuthHubEvent['type'];
 
 /** Which machine announcement becomes which public event. */

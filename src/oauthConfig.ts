@@ -1,7 +1,21 @@
 import { AuthConfigError } from './errors.js';
 
 /** What an opener reports: the page is navigating away, the auth session came back to a URL, or the user cancelled. */
-export type OpenerResult = { readonly type: 'navigating' } | { readonly type: 'returned'; readonly url: string } | { readonly type: 'cancelled' };
+export type OpenerResult =
+  | {
+      /** The page is going away (a browser navigation): handleRedirect() finishes on the next load. */
+      readonly type: 'navigating';
+    }
+  | {
+      /** The auth session came back. */
+      readonly type: 'returned';
+      /** The full URL it came back to (it carries the one-time code and `state`). */
+      readonly url: string;
+    }
+  | {
+      /** The user closed the auth session: a sign-in rejects with RedirectSignInCancelled; a sign-out is `partial` with HostedUiSignOutCancelled. */
+      readonly type: 'cancelled';
+    };
 
 /**
  * Opens the hosted UI. In a browser the default assigns `window.location` (the page goes away, and
@@ -10,6 +24,11 @@ export type OpenerResult = { readonly type: 'navigating' } | { readonly type: 'r
  */
 export type AuthOpener = (url: string, returnTo: string) => Promise<OpenerResult>;
 
+/**
+ * AuthConfig's `oauth`: the hosted UI (managed login). Checked by createAuth(): each URL must be
+ * absolute and https (http only on 127.0.0.1, localhost or [::1]; the redirect URLs may also use
+ * an app's custom scheme), or it throws AuthConfigError naming the field (`oauth.domain`, …).
+ */
 export interface OAuthConfig {
   /** The user pool's domain, e.g. `https://auth.example.com` (or the emulator's endpoint). */
   readonly domain: string;
@@ -20,9 +39,12 @@ export interface OAuthConfig {
    * first is the default; signOut({ redirectUrl }) picks another, and may name only these).
    */
   readonly redirectSignOut: string | readonly string[];
-  /** Default ['openid', 'email', 'profile', 'aws.cognito.signin.user.admin'] (the last lets a global sign-out work). */
+  /** The scopes to ask for. Default ['openid', 'email', 'profile', 'aws.cognito.signin.user.admin'] (the last lets a global sign-out work). */
   readonly scopes?: readonly string[];
-  /** Default: `window.location.assign` in a browser; required elsewhere. */
+  /**
+   * Opens the hosted UI and /logout. Default: `window.location.assign` in a browser; required
+   * elsewhere (signInWithRedirect() rejects with AuthConfigError `oauth.opener` without one).
+   */
   readonly opener?: AuthOpener;
 }
 

@@ -11,13 +11,32 @@ export type SignOutError = ErrorInfo;
  * (auth.retrySignOut(result)). These tokens exist only in this object: keep it out of logs.
  */
 export type SignOutResult =
-  | { readonly type: 'complete'; readonly signedOutLocally: true }
   | {
-      readonly type: 'partial';
+      /** This device is cleared, and every server call the sign-out needed succeeded (none, when nobody was signed in). */
+      readonly type: 'complete';
+      /** This device no longer holds the tokens. */
       readonly signedOutLocally: true;
-      /** GlobalSignOut failed. The refresh token comes along when RevokeToken was left to the global retry. */
-      readonly globalSignOutError?: SignOutError & { readonly accessToken: string; readonly refreshToken?: string };
-      readonly revokeTokenError?: SignOutError & { readonly refreshToken: string };
+    }
+  | {
+      /** This device is cleared, but a server call (or the hosted UI's /logout) did not succeed or was not made. */
+      readonly type: 'partial';
+      /** This device no longer holds the tokens. */
+      readonly signedOutLocally: true;
+      /**
+       * GlobalSignOut failed; `accessToken` is the token to retry it with. The refresh token comes
+       * along when RevokeToken was left to the global retry.
+       */
+      readonly globalSignOutError?: SignOutError & {
+        /** The access token to retry GlobalSignOut with (a secret: keep it out of logs); '' in a result handleRedirect() resolves. */
+        readonly accessToken: string;
+        /** The refresh token, when RevokeToken was not sent but left to the global retry (a secret). */
+        readonly refreshToken?: string;
+      };
+      /** RevokeToken failed, was skipped (TokenRevocationNotEnabled), or was not sent in time. */
+      readonly revokeTokenError?: SignOutError & {
+        /** The refresh token to revoke (a secret: keep it out of logs); '' in a result handleRedirect() resolves. */
+        readonly refreshToken: string;
+      };
       /**
        * Layer 3: a hosted-UI session's `cognito` cookie may still live in the browser that signed
        * in (HostedUiSignOutCancelled, HostedUiSignOutNotOpened, HostedUiNotConfigured). Opening
@@ -37,23 +56,86 @@ export type SignOutResult =
    * way to `logoutUrl` (the hosted UI's /logout). handleRedirect() on the return resolves with the
    * whole result, and `signedOut` is emitted then.
    */
-  | { readonly type: 'redirecting'; readonly signedOutLocally: true; readonly logoutUrl: string }
-  | { readonly type: 'failed'; readonly signedOutLocally: false; readonly error: SignOutError };
+  | {
+      /** The page is navigating to the hosted UI's /logout. */
+      readonly type: 'redirecting';
+      /** This device no longer holds the tokens. */
+      readonly signedOutLocally: true;
+      /** The /logout URL the page is navigating to. */
+      readonly logoutUrl: string;
+    }
+  | {
+      /** The session could not be cleared from storage: this device is still signed in (or, if the server calls killed the tokens, in revokedButStored). */
+      readonly type: 'failed';
+      /** This device still holds the tokens. */
+      readonly signedOutLocally: false;
+      /** Why the store could not be cleared: StorageError. */
+      readonly error: SignOutError;
+    };
 
 /** Where a sign-in stands, in Amplify's shape so that Amplify users can move over. */
 export type SignInResult =
-  | { readonly isSignedIn: true; readonly nextStep: { readonly signInStep: 'DONE' } }
-  | { readonly isSignedIn: false; readonly nextStep: { readonly signInStep: 'CONFIRM_SIGN_IN_WITH_NEW_PASSWORD_REQUIRED'; readonly missingAttributes?: readonly string[] } }
-  | { readonly isSignedIn: false; readonly nextStep: { readonly signInStep: 'CONFIRM_SIGN_IN_WITH_TOTP_CODE' } }
   | {
+      /** Signed in: the session is stored. */
+      readonly isSignedIn: true;
+      /** Nothing left to do. */
+      readonly nextStep: {
+        /** Signed in. */
+        readonly signInStep: 'DONE';
+      };
+    }
+  | {
+      /** Not yet: a challenge waits for confirmSignIn(). */
       readonly isSignedIn: false;
-      readonly nextStep: { readonly signInStep: 'CONFIRM_SIGN_IN_WITH_SMS_CODE'; readonly codeDeliveryDetails: { readonly deliveryMedium: 'SMS'; readonly destination?: string } };
+      /** The challenge to answer with confirmSignIn(). */
+      readonly nextStep: {
+        /** A first sign-in with a temporary password: confirmSignIn({ challengeResponse: newPassword }). */
+        readonly signInStep: 'CONFIRM_SIGN_IN_WITH_NEW_PASSWORD_REQUIRED';
+        /** Attributes Cognito requires with the new password; pass them as `options.userAttributes`. */
+        readonly missingAttributes?: readonly string[];
+      };
+    }
+  | {
+      /** Not yet: a challenge waits for confirmSignIn(). */
+      readonly isSignedIn: false;
+      /** The challenge to answer with confirmSignIn(). */
+      readonly nextStep: {
+        /** The user's authenticator app code (SOFTWARE_TOKEN_MFA): confirmSignIn({ challengeResponse: code }). */
+        readonly signInStep: 'CONFIRM_SIGN_IN_WITH_TOTP_CODE';
+      };
+    }
+  | {
+      /** Not yet: a challenge waits for confirmSignIn(). */
+      readonly isSignedIn: false;
+      /** The challenge to answer with confirmSignIn(). */
+      readonly nextStep: {
+        /** The code Cognito sent by SMS (SMS_MFA): confirmSignIn({ challengeResponse: code }). */
+        readonly signInStep: 'CONFIRM_SIGN_IN_WITH_SMS_CODE';
+        /** Where the code went. */
+        readonly codeDeliveryDetails: {
+          /** Always 'SMS'. */
+          readonly deliveryMedium: 'SMS';
+          /** The phone number, masked by Cognito, e.g. '+*******1234'; absent when Cognito sent none. */
+          readonly destination?: string;
+        };
+      };
     };
 
+/** The name of a sign-in step: `result.nextStep.signInStep` of a SignInResult. */
 export type SignInStep = SignInResult['nextStep']['signInStep'];
 
 /** signInWithRedirect(): signed in (an auth-session opener came back), or the page is on its way to the hosted UI. */
-export type RedirectSignInResult = SignInResult | { readonly isSignedIn: false; readonly nextStep: { readonly signInStep: 'REDIRECTING' } };
+export type RedirectSignInResult =
+  | SignInResult
+  | {
+      /** Not yet: the page is navigating to the hosted UI. */
+      readonly isSignedIn: false;
+      /** handleRedirect() finishes the sign-in when the hosted UI returns to `oauth.redirectSignIn`. */
+      readonly nextStep: {
+        /** The page is navigating to the hosted UI. */
+        readonly signInStep: 'REDIRECTING';
+      };
+    };
 
 /**
  * handleRedirect(): a return from the hosted UI signed the user in; or a return from /logout ended
@@ -61,9 +143,22 @@ export type RedirectSignInResult = SignInResult | { readonly isSignedIn: false; 
  * tokens: what the outbox holds it still finishes); or the URL was none of authchart's.
  */
 export type HandledRedirect =
-  | { readonly type: 'signedIn'; readonly customState?: string }
-  | { readonly type: 'signedOut'; readonly result: Exclude<SignOutResult, { type: 'redirecting' }> }
-  | { readonly type: 'none' };
+  | {
+      /** A return from the hosted UI: the code was exchanged and the session stored. */
+      readonly type: 'signedIn';
+      /** What signInWithRedirect({ customState }) was given, if anything. */
+      readonly customState?: string;
+    }
+  | {
+      /** A return from /logout: the sign-out that went there is finished. */
+      readonly type: 'signedOut';
+      /** What the sign-out came to, every layer included; it carries no retry tokens. */
+      readonly result: Exclude<SignOutResult, { type: 'redirecting' }>;
+    }
+  | {
+      /** The URL is no return authchart is waiting for: nothing was done. */
+      readonly type: 'none';
+    };
 
 export const REDIRECTING: RedirectSignInResult = Object.freeze({ isSignedIn: false, nextStep: Object.freeze({ signInStep: 'REDIRECTING' }) });
 
@@ -86,7 +181,16 @@ export function challengeStep(challenge: ChallengeSummary): SignInResult {
 
 /** What getSession() resolves: the tokens while signed in, nothing otherwise. */
 export interface AuthSession {
-  readonly tokens?: { readonly accessToken: string; readonly idToken: string; readonly refreshToken?: string };
+  /** The session's tokens (secrets: keep them out of logs); absent when nobody is signed in. */
+  readonly tokens?: {
+    /** The access token (a JWT). */
+    readonly accessToken: string;
+    /** The ID token (a JWT). */
+    readonly idToken: string;
+    /** The refresh token; absent when the stored session has none. */
+    readonly refreshToken?: string;
+  };
+  /** The signed-in user's Cognito username, read from the tokens (it may differ from what the user typed, e.g. an email alias). */
   readonly username?: string;
   /** When the access token expires, in epoch milliseconds. */
   readonly expiresAt?: number;

@@ -1,19 +1,28 @@
 import { ErrorNames } from '../machines/types.js';
 import { AuthValidationError, HostedUiError } from './errors.js';
 
+/** signIn()'s argument. A value outside the bounds below rejects with AuthValidationError naming the field. */
 export interface SignInOptions {
+  /** The username, or a sign-in alias of the pool such as an email: 1 to 128 characters, not blank. */
   readonly username: string;
+  /** The password: 1 to 256 characters. Never stored, never in the statechart, never in an error message. */
   readonly password: string;
   /** Default 'USER_SRP_AUTH' (the password never leaves the device), as in Amplify. */
   readonly authFlow?: 'USER_SRP_AUTH' | 'USER_PASSWORD_AUTH';
 }
 
+/** confirmSignIn()'s argument. A bad value rejects with AuthValidationError naming the field. */
 export interface ConfirmSignInOptions {
-  /** The new password (NEW_PASSWORD_REQUIRED) or the code (TOTP, SMS). */
+  /** The new password (NEW_PASSWORD_REQUIRED) or the code (TOTP, SMS): 1 to 256 characters, not blank. */
   readonly challengeResponse: string;
-  readonly options?: { readonly userAttributes?: Readonly<Record<string, string>> };
+  /** Extra answers for the challenge. */
+  readonly options?: {
+    /** With a new password: the attributes Cognito asked for (`missingAttributes`), as strings, e.g. `{ email }`. */
+    readonly userAttributes?: Readonly<Record<string, string>>;
+  };
 }
 
+/** signOut()'s argument, all optional. A bad value rejects with AuthValidationError naming the field. */
 export interface SignOutOptions {
   /** Also sign out of every device with GlobalSignOut. Default false. */
   readonly global?: boolean;
@@ -24,6 +33,7 @@ export interface SignOutOptions {
   readonly redirectUrl?: string;
 }
 
+/** signInWithRedirect()'s argument, all optional. A bad value (an empty string, an unknown prompt) rejects with AuthValidationError. */
 export interface SignInWithRedirectOptions {
   /** `identity_provider`: e.g. 'Google', 'SignInWithApple', a SAML or OIDC provider's name; default the hosted UI's choice. */
   readonly provider?: string;
@@ -31,11 +41,13 @@ export interface SignInWithRedirectOptions {
   readonly customState?: string;
   /** 'login' asks for credentials even with a live hosted-UI session (managed login only). */
   readonly prompt?: 'login' | 'none';
+  /** `login_hint` (managed login only): a username or email to pre-fill the login form with. */
   readonly loginHint?: string;
 }
 
+/** getSession()'s argument, optional. A bad value rejects with AuthValidationError naming the field. */
 export interface GetSessionOptions {
-  /** Refresh even when the access token is not about to expire. */
+  /** Refresh even when the access token is not about to expire. Default false. */
   readonly forceRefresh?: boolean;
 }
 

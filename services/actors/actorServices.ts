@@ -20,9 +20,9 @@ export interface ActorServicesOptions {
   readonly clientId: string;
   /** The user pool's id, `<region>_<id>`: SRP needs it, and tokens of another pool are refused. */
   readonly userPoolId: string;
-  /** The machines' `networkTimeoutMs`: the budget of one sign-in step's round trips. */
+  /** createAuth's networkTimeoutMs: the network budget of one flow, in ms: every Cognito request of one sign-in step, of one refresh, of one sign-out's server calls (GlobalSignOut and RevokeToken together), or of one outbox drain ends within it, retries included. Give the machines the same value. */
   readonly networkTimeoutMs: number;
-  /** The machines' `storageTimeoutMs`: every storage call fails with StorageError after it. */
+  /** createAuth's storageTimeoutMs: the bound of one storage call, in ms: a getItem, setItem or removeItem that has not settled by then fails with StorageError. Give the machines the same value. */
   readonly storageTimeoutMs: number;
   /** The machines' `queueing`: intents are persisted in `storage` and retried later; false keeps them in memory for one flow. */
   readonly queueing: boolean;

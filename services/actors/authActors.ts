@@ -22,7 +22,7 @@ export interface AuthServices {
   readonly vault: SecretVault;
   /** The user pool's id, `<region>_<id>`: SRP needs it, and tokens of another pool are refused. */
   readonly userPoolId: string;
-  /** One deadline for every round trip of a sign-in step. */
+  /** createAuth's networkTimeoutMs: the network budget of one flow, in ms: every Cognito request of one sign-in step, of one refresh, of one sign-out's server calls (GlobalSignOut and RevokeToken together), or of one outbox drain ends within it, retries included. */
   readonly networkTimeoutMs: number;
   /** The sign-out outbox: a stored session whose tokens it holds is a sign-out that did not finish, never restored. */
   readonly outbox: SignOutOutbox;
@@ -30,7 +30,7 @@ export interface AuthServices {
   readonly refreshTokenRotation?: boolean;
   /** Tabs over the same storage: they take turns to refresh, and their writes are the read barrier after a turn. Null or absent: no other tabs. */
   readonly tabs?: TabLink | null;
-  /** How long a tab that waited its turn watches for the other tab's write before it refreshes itself. */
+  /** createAuth's storageTimeoutMs: the bound of one storage call, in ms: a getItem, setItem or removeItem that has not settled by then fails with StorageError. Also how long a tab that waited its turn to refresh watches for the other tab's write before it refreshes itself. */
   readonly storageTimeoutMs?: number;
 }
 

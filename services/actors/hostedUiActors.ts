@@ -23,7 +23,7 @@ export interface HostedUiSettings {
   readonly opener?: (url: string, returnTo: string) => Promise<{ type: 'navigating' } | { type: 'returned'; url: string } | { type: 'cancelled' }>;
   /** Where the pending sign-in (state, PKCE verifier) and sign-out records are kept across a page navigation. */
   readonly storage: StorageLike;
-  /** The bound of one call to `storage`, in milliseconds. */
+  /** createAuth's storageTimeoutMs: the bound of one storage call, in ms: a getItem, setItem or removeItem that has not settled by then fails with StorageError. */
   readonly storageTimeoutMs: number;
   /** The app's fetch (authchart/fetch's option), for the token endpoint. Default: globalThis.fetch. */
   readonly fetch?: FetchLike;
@@ -35,7 +35,7 @@ export interface HostedUiServices {
   readonly store: TokenStore;
   /** Holds the URL the hosted UI returned to (it carries a one-time code): the chart has a reference only. */
   readonly vault: SecretVault;
-  /** The bound of the code exchange at the token endpoint, in milliseconds. */
+  /** createAuth's networkTimeoutMs: the network budget of one flow, in ms: every Cognito request of one sign-in step, of one refresh, of one sign-out's server calls (GlobalSignOut and RevokeToken together), or of one outbox drain ends within it, retries included. Here: it bounds the code exchange at the token endpoint. */
   readonly networkTimeoutMs?: number;
   /** The OAuth settings. Absent: every hosted-UI actor rejects with AuthConfigError. */
   readonly hostedUi?: HostedUiSettings;

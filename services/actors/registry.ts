@@ -15,7 +15,13 @@ type ActorSystem = object;
 /** Services looked up by the actor system an actor runs in: one provided machine, many instances. */
 export interface ServiceRegistry<T> {
   /** Binds `services` to `actor`'s system (and so to every actor it spawns); call before start(). */
-  bind(actor: { readonly system: ActorSystem }, services: T): void;
+  bind(
+    actor: {
+      /** The actor's system: its actors, and the ones they spawn, look their services up by it. */
+      readonly system: ActorSystem;
+    },
+    services: T,
+  ): void;
   /** The services bound to `system`; throws when nothing was bound (a programming error). */
   of(system: ActorSystem): T;
 }

@@ -11,13 +11,16 @@ import { isJsonObject as isObject } from '../encoding/json.js';
 import { redact } from '../encoding/redact.js';
 import type { SessionTokens } from '../storage/tokenStore.js';
 
+/** The part of `fetch` authchart calls: a URL string and an init, resolving a Response. */
 export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
 
+/** createFetchCognito()'s options. */
 export interface FetchCognitoOptions {
   /** The user pool's region: the endpoint is https://cognito-idp.<region>.amazonaws.com/. */
   readonly region: string;
   /** Another endpoint, e.g. the local emulator's `http://127.0.0.1:PORT`. */
   readonly endpoint?: string;
+  /** The app client's id. */
   readonly clientId: string;
   /** Only for app clients created with a secret (server-side apps). */
   readonly clientSecret?: string;
@@ -37,7 +40,11 @@ interface Failure {
   readonly throttled: boolean;
 }
 
-/** The CognitoService over `fetch` (Node 20+, browsers, React Native, workers). */
+/**
+ * The CognitoService over `fetch` (Node 20+, browsers, React Native, workers): no AWS SDK, up to 3
+ * attempts per call with the SDK's retry rules (docs/transport.md). Throws TypeError, at once,
+ * without a `region` (or `endpoint`) or a `clientId`. Its methods reject with CognitoCallError.
+ */
 export function createFetchCognito(options: FetchCognitoOptions): CognitoService {
   const { region, endpoint, clientId, clientSecret, callTimeoutMs = 3000 } = options;
   if (!endpoint && (typeof region !== 'string' || region === '')) throw new TypeError('createFetchCognito: region is required (or an endpoint)');

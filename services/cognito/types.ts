@@ -8,9 +8,24 @@ import type { SessionTokens } from '../storage/tokenStore.js';
  * challenge Session: secret and opaque, passed back byte for byte and never decoded.
  */
 export type AuthStep =
-  | { readonly kind: 'tokens'; readonly tokens: SessionTokens }
-  | { readonly kind: 'challenge'; readonly name: string; readonly session?: string; readonly parameters: Readonly<Record<string, string>> };
+  | {
+      /** Cognito answered with an AuthenticationResult holding an access and an ID token. */
+      readonly kind: 'tokens';
+      /** The tokens (secrets). A refresh that got no new refresh token keeps the one it sent. */
+      readonly tokens: SessionTokens;
+    }
+  | {
+      /** Cognito asked for a challenge to be answered. */
+      readonly kind: 'challenge';
+      /** Cognito's ChallengeName, e.g. 'PASSWORD_VERIFIER', 'SOFTWARE_TOKEN_MFA'; 'UNKNOWN' when it sent none. */
+      readonly name: string;
+      /** Cognito's challenge Session, when it sent one: a secret, passed back unchanged. */
+      readonly session?: string;
+      /** Cognito's ChallengeParameters (string values only), e.g. SRP_B, SALT, CODE_DELIVERY_DESTINATION. */
+      readonly parameters: Readonly<Record<string, string>>;
+    };
 
+/** The InitiateAuth flows a sign-in uses: SRP (the password never leaves the device) or the password itself. */
 export type AuthFlow = 'USER_PASSWORD_AUTH' | 'USER_SRP_AUTH';
 
 /**
@@ -20,9 +35,13 @@ export type AuthFlow = 'USER_PASSWORD_AUTH' | 'USER_SRP_AUTH';
  * interface, so the machines and the public API never see a wire format.
  */
 export interface CognitoService {
+  /** RevokeToken: revokes the refresh token and the access tokens issued from it (ClientSecret sent when configured). */
   revokeToken(refreshToken: string, signal?: AbortSignal): Promise<void>;
+  /** GlobalSignOut: invalidates every token of the user, on every device. */
   globalSignOut(accessToken: string, signal?: AbortSignal): Promise<void>;
+  /** InitiateAuth with `flow` and its AuthParameters (USERNAME, PASSWORD or SRP_A). */
   initiateAuth(flow: AuthFlow, parameters: Readonly<Record<string, string>>, signal?: AbortSignal): Promise<AuthStep>;
+  /** RespondToAuthChallenge: answers challenge `name` with `responses`, passing Cognito's `session` back. */
   respondToAuthChallenge(name: string, session: string | undefined, responses: Readonly<Record<string, string>>, signal?: AbortSignal): Promise<AuthStep>;
   /** REFRESH_TOKEN_AUTH; `username` is only used for SECRET_HASH. Keeps the refresh token unless rotated. */
   refreshTokens(refreshToken: string, username: string, signal?: AbortSignal): Promise<SessionTokens>;

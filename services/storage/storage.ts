@@ -5,8 +5,11 @@ import { failureName, STORAGE_UNAVAILABLE_ADVICE, StorageError } from './queue.j
  * or your own. Each method may answer synchronously or with a promise.
  */
 export interface StorageLike {
+  /** The string stored under `key` exactly as set, or null/undefined when there is none. */
   getItem(key: string): string | null | undefined | Promise<string | null | undefined>;
+  /** Stores `value` under `key`; a later getItem(key) must return this very string. */
   setItem(key: string, value: string): void | Promise<void>;
+  /** Removes `key`; a later getItem(key) must find nothing. */
   removeItem(key: string): void | Promise<void>;
 }
 
@@ -30,6 +33,7 @@ export function isStorageLike(value: unknown): value is StorageLike {
   return ['getItem', 'setItem', 'removeItem'].every((method) => typeof candidate[method] === 'function');
 }
 
+/** Which of the browser's Web Storage areas webStorage() reads. */
 export type WebStorageName = 'localStorage' | 'sessionStorage';
 
 /**

@@ -5,8 +5,13 @@ import { createAuthCore, type Auth } from '../authCore.js';
 import { describe, resolveConfig, type AuthConfig } from '../config.js';
 import { AuthConfigError } from '../errors.js';
 
+/** What `authchart/fetch`'s createAuth() takes: AuthConfig without `client` (an SDK client), plus `fetch`. */
 export interface FetchAuthConfig extends Omit<AuthConfig, 'client'> {
-  /** The fetch to use. Default: globalThis.fetch, looked up at each call. */
+  /**
+   * The fetch to use, for Cognito's API and the hosted UI's token endpoint. Default:
+   * globalThis.fetch, looked up at each call. With `transport`, only the token endpoint uses it.
+   * Anything but a function throws AuthConfigError.
+   */
   readonly fetch?: FetchLike;
 }
 

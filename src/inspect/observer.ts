@@ -7,20 +7,32 @@ import { redactDeep } from './redact.js';
  * snapshot `children`) are their sessionId strings; secrets are '[redacted]'.
  */
 export interface RedactedInspectionEvent {
+  /** XState's inspection event type: '@xstate.actor', '@xstate.event', '@xstate.snapshot', '@xstate.action' or '@xstate.microstep'. */
   readonly type: InspectionEvent['type'];
+  /** The sessionId of the root actor of the system. */
   readonly rootId?: string;
+  /** The sessionId of the actor the event is about. */
   readonly actorRef?: string;
+  /** The sessionId of the actor that sent the event, when known. */
   readonly sourceRef?: string;
-  readonly event?: { readonly type: string; readonly [key: string]: unknown };
+  /** The event the actor received, redacted. */
+  readonly event?: {
+    /** The event's type, e.g. 'SIGN_IN'. */
+    readonly type: string;
+    readonly [key: string]: unknown;
+  };
+  /** The actor's snapshot after the event, redacted (context, value, status, children as sessionIds). */
   readonly snapshot?: { readonly [key: string]: unknown };
   readonly [key: string]: unknown;
 }
 
+/** redactingInspector()'s options. */
 export interface RedactingInspectorOptions {
   /** Known secret values, read at every event (so it can follow a changing set). */
   readonly secrets?: () => ReadonlyArray<string | undefined | null>;
 }
 
+/** What redactingInspector() forwards to: a function, or an observer with next (and optionally error, complete). */
 export type RedactedObserver = ((event: RedactedInspectionEvent) => void) | Partial<Observer<RedactedInspectionEvent>>;
 
 /**

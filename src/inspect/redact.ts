@@ -37,6 +37,7 @@ const SECRET_IF_PRIMITIVE: ReadonlySet<string> = new Set(['session', 'tokens', '
 
 const DEFAULT_MAX_DEPTH = 64;
 
+/** redactDeep()'s options. */
 export interface RedactOptions {
   /** Known secret values (passwords, codes, client secret, tokens): replaced wherever they appear. */
   readonly secrets?: ReadonlyArray<string | undefined | null>;
@@ -48,6 +49,7 @@ export function normalizeKey(key: string): string {
   return key.toLowerCase().replace(/[_\-\s]/g, '');
 }
 
+/** Whether values under `key` are secrets: `key` is one of SECRET_KEYS once lower-cased, without '_', '-' or spaces. */
 export function isSecretKey(key: string): boolean {
   return SECRET_KEYS.has(normalizeKey(key));
 }

@@ -6,6 +6,7 @@ import { redactingSerializer, type RedactedInspectorOptions } from './stately.js
 
 export type { RedactedInspectorOptions } from './stately.js';
 
+/** createRedactedWebSocketInspector()'s options: the redaction options, and where the relay listens. */
 export interface RedactedWebSocketInspectorOptions extends RedactedInspectorOptions {
   /** Port of the relay server (HTTP page + WebSocket). Default: a free port. */
   readonly port?: number;
@@ -15,10 +16,13 @@ export interface RedactedWebSocketInspectorOptions extends RedactedInspectorOpti
   readonly inspectorUrl?: string;
 }
 
+/** A running relay and its redacting inspector, as createRedactedWebSocketInspector() resolves them. */
 export interface RedactedWebSocketInspector {
   /** The XState inspection observer: `createAuth({ inspect: inspector.inspect })`. */
   readonly inspect: Observer<InspectionEvent>;
+  /** The interface the relay is bound to (options.host, default '127.0.0.1'). */
   readonly host: string;
+  /** The port the relay listens on. */
   readonly port: number;
   /** Open this in a browser: the relay page, which embeds the Stately inspector. */
   readonly pageUrl: string;
@@ -32,6 +36,8 @@ export interface RedactedWebSocketInspector {
  * Starts @statelyai/inspect's relay server (createInspectorServer) bound to `host` (127.0.0.1 by
  * default; the package itself binds every interface and has no host option) and a
  * createWebSocketInspector whose `serialize` redacts every event. Never opens a browser.
+ * Node only. Rejects when @statelyai/inspect (an optional peer) is not installed, or with the
+ * server's error when it cannot listen (e.g. the port is taken).
  */
 export async function createRedactedWebSocketInspector(options: RedactedWebSocketInspectorOptions = {}): Promise<RedactedWebSocketInspector> {
   const host = options.host ?? '127.0.0.1';

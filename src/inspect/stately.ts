@@ -26,6 +26,7 @@ export interface StatelyEventLike {
   readonly _version: string;
 }
 
+/** The redaction options of the Stately helpers (redactingSerializer and the inspectors built on it). */
 export interface RedactedInspectorOptions {
   /** Known secret values, read at every event. */
   readonly secrets?: () => ReadonlyArray<string | undefined | null>;
@@ -44,19 +45,31 @@ export function redactingSerializer(options: RedactedInspectorOptions = {}): <E 
   };
 }
 
+/** createRedactedBrowserInspector()'s options: the redaction options, and @statelyai/inspect's createBrowserInspector options. */
 export type RedactedBrowserInspectorOptions = RedactedInspectorOptions & {
   /** The inspector window's URL; default Stately's. */
   readonly url?: string;
+  /** An iframe to load the inspector in, instead of a window opened with `window.open`. Default null. */
   readonly iframe?: HTMLIFrameElement | null;
+  /** The window that opens the inspector and receives its messages. Default: the global `window`. */
   readonly window?: Window;
+  /** Start at once (true, the default); with false, call start(). */
   readonly autoStart?: boolean;
 };
 
 /**
  * createBrowserInspector from @statelyai/inspect with every event redacted before it is posted
- * to the inspector window. In Node (no window) the package returns a no-op.
+ * to the inspector window. In Node (no window) the package returns a no-op. Rejects when
+ * @statelyai/inspect (an optional peer) is not installed.
  */
-export async function createRedactedBrowserInspector(options: RedactedBrowserInspectorOptions = {}): Promise<{ inspect: Observer<InspectionEvent>; start(): void; stop(): void }> {
+export async function createRedactedBrowserInspector(options: RedactedBrowserInspectorOptions = {}): Promise<{
+  /** The XState inspection observer: `createAuth({ inspect })`. */
+  inspect: Observer<InspectionEvent>;
+  /** Opens the inspector (needed only with `autoStart: false`). */
+  start(): void;
+  /** Stops sending events to the inspector. */
+  stop(): void;
+}> {
   const { createBrowserInspector } = await import('@statelyai/inspect');
   const { secrets, filter, ...rest } = options;
   const inspector = createBrowserInspector({ ...rest, serialize: redactingSerializer({ ...(secrets && { secrets }) }), ...(filter && { filter }) });

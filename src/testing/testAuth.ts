@@ -19,6 +19,7 @@ export type { StorageHold, StorageMethod, TestStorage } from './kit/storage.js';
 
 /** A user to create in the pool. */
 export interface TestUserSpec {
+  /** The username. */
   readonly username: string;
   /** Default: a generated one (read it back from `kit.users`). */
   readonly password?: string;
@@ -26,6 +27,7 @@ export interface TestUserSpec {
   readonly mfa?: EmulatorMfaType;
   /** false: FORCE_CHANGE_PASSWORD, so a sign-in asks for a new password. Default true. */
   readonly permanent?: boolean;
+  /** User attributes, e.g. `{ email: 'a@example.com' }`. */
   readonly attributes?: Readonly<Record<string, string>>;
   /** E.164; SMS_MFA users default to '+15555550100'. */
   readonly phoneNumber?: string;
@@ -33,15 +35,20 @@ export interface TestUserSpec {
 
 /** A user that exists in the pool, with the password to sign in with. */
 export interface TestUser {
+  /** The username. */
   readonly username: string;
+  /** The password to sign in with (the temporary one when `permanent` is false). */
   readonly password: string;
+  /** The MFA every sign-in of this user needs, if any; its code is `kit.mfaCode(username)`. */
   readonly mfa?: EmulatorMfaType;
+  /** false: FORCE_CHANGE_PASSWORD, so a sign-in asks for a new password. */
   readonly permanent: boolean;
 }
 
 /** Faults the emulator applies from the start, per operation ('*' for any). */
 export type TestFaults = Partial<Record<FaultTarget, Fault | { readonly fault: Fault; readonly times?: number }>>;
 
+/** createTestAuth()'s options, all optional. */
 export interface TestAuthOptions {
   /** Users to create. Default: one CONFIRMED user, `test-user`, without MFA. */
   readonly users?: ReadonlyArray<TestUserSpec>;
@@ -49,8 +56,11 @@ export interface TestAuthOptions {
   readonly faults?: TestFaults;
   /** The app client. Default: no secret, token revocation on. */
   readonly client?: HostedUiClientOptions & {
+    /** Give the client a secret (createAuth() then gets it as clientSecret). Default false. */
     readonly generateSecret?: boolean;
+    /** Token revocation on the client (false: tokens lack `origin_jti`, RevokeToken is skipped). Default true. */
     readonly enableTokenRevocation?: boolean;
+    /** Access and ID token lifetime for this client, in seconds. Default: the emulator's (3600). */
     readonly accessTokenTtlSeconds?: number;
   };
   /**
@@ -73,7 +83,12 @@ export interface TestAuthOptions {
    * login form over HTTP and returns `{ type: 'returned', url }`, so auth.signInWithRedirect()
    * resolves signed in. It overrides `config.oauth`. Default false.
    */
-  readonly hostedUi?: boolean | { readonly scopes?: string[] };
+  readonly hostedUi?:
+    | boolean
+    | {
+        /** The scopes createAuth()'s `oauth` asks for. Default: OAuthConfig's default. */
+        readonly scopes?: string[];
+      };
 }
 
 /** A sign-out held open in a network state. */
@@ -181,7 +196,9 @@ export interface HeldLogout {
   release(): Promise<SignOutResult>;
 }
 
+/** A SignOutResult of type 'partial'. */
 export type PartialSignOutResult = Extract<SignOutResult, { type: 'partial' }>;
+/** A SignOutResult of type 'failed'. */
 export type FailedSignOutResult = Extract<SignOutResult, { type: 'failed' }>;
 
 /** What driveTo() resolves with, per named state. */
@@ -249,7 +266,10 @@ export interface TestAuthStates {
    * the engine re-reads the store, and that read (getItem of the session) is held. release()
    * lets it read: back in signedIn.active with the stored session.
    */
-  adoptingSession: HeldStorageCall<string> & { readonly user: TestUser };
+  adoptingSession: HeldStorageCall<string> & {
+    /** The user signed in. */
+    readonly user: TestUser;
+  };
   /** A local sign-out with RevokeToken blackholed: `signingOut`, child `signOut` in `callingCognito.revoking`. */
   revoking: HeldSignOut;
   /** A global sign-out with GlobalSignOut blackholed: child in `callingCognito.signingOutGlobally.invalidatingSessions`. */
@@ -279,8 +299,10 @@ export interface TestAuthStates {
   revokedButStored: FailedSignOutResult;
 }
 
+/** A state driveTo() can reach: a key of TestAuthStates. */
 export type TestAuthState = keyof TestAuthStates;
 
+/** Every TestAuthState, for a test that visits them all. */
 export const TEST_AUTH_STATES: readonly TestAuthState[] = [
   'signedOut',
   'signedIn',
@@ -306,6 +328,7 @@ export const TEST_AUTH_STATES: readonly TestAuthState[] = [
   'endingSession',
 ];
 
+/** driveTo()'s options. */
 export interface DriveOptions {
   /** The user to sign in. Default: the first fitting user, created on demand for the challenge states. */
   readonly username?: string;
@@ -320,20 +343,31 @@ export interface DriveOptions {
   readonly timeoutMs?: number;
 }
 
+/** What createTestAuth() resolves: a real Auth on a fresh emulator, and the handles to steer it. */
 export interface TestAuth {
   /** A real createAuth() instance, wired to the emulator. */
   readonly auth: Auth;
+  /** The emulator the auth talks to. */
   readonly emulator: CognitoEmulator;
   /** The emulator's faults, for faults set mid-test. */
   readonly faults: EmulatorFaults;
+  /** The auth's storage: inspectable, and able to fail or hold a call on purpose. */
   readonly storage: TestStorage;
   /** Every user in the pool, the ones created on demand included. The first is the default. */
   readonly users: ReadonlyArray<TestUser>;
+  /** The emulator pool's id, as given to createAuth(). */
   readonly userPoolId: string;
+  /** The app client's id, as given to createAuth(). */
   readonly clientId: string;
+  /** The app client's secret, with `client.generateSecret`. */
   readonly clientSecret?: string;
   /** With `hostedUi`: the app client's callback and sign-out URLs, as given to createAuth()'s `oauth`. */
-  readonly oauth?: { readonly redirectSignIn: string; readonly redirectSignOut: string };
+  readonly oauth?: {
+    /** `http://localhost/authchart-testing/callback`. */
+    readonly redirectSignIn: string;
+    /** `http://localhost/authchart-testing/signed-out`. */
+    readonly redirectSignOut: string;
+  };
   /**
    * With `hostedUi`: the username the kit's opener signs in at the hosted UI. Set it before
    * signInWithRedirect(); undefined (the default) means the first user without MFA or temporary
@@ -383,7 +417,11 @@ const DEFAULT_GLOBAL_FAULT: Fault = { type: 'error', name: 'NotAuthorizedExcepti
 const REFRESH_REFUSED: Fault = { type: 'error', name: 'NotAuthorizedException', message: 'Refresh Token has been revoked (injected by authchart/testing)' };
 const newPassword = () => `Pw-${randomBytes(9).toString('base64url')}2!`;
 
-/** A fresh emulator, pool, app client and users, and a real createAuth() wired to them. */
+/**
+ * A fresh emulator, pool, app client and users, and a real createAuth() (the `authchart` entry,
+ * over the AWS SDK) wired to them. Node only. Rejects, with the emulator closed again, when the
+ * options cannot be set up. Call close() when done.
+ */
 export async function createTestAuth(options: TestAuthOptions = {}): Promise<TestAuth> {
   const emulator = await startCognitoEmulator(options.emulator);
   try {

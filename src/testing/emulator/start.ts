@@ -19,6 +19,12 @@ import type {
   SetupResult,
 } from './types.js';
 
+/**
+ * Starts a Cognito-compatible server (AWS JSON 1.1, and the hosted UI's OAuth endpoints) on
+ * 127.0.0.1, for tests: no AWS account, every token it issues checkable, faults on demand.
+ * Rejects with RangeError for an accessTokenTtlSeconds not above 0, or with the server's error
+ * when it cannot listen. Call close() when done.
+ */
 export async function startCognitoEmulator(options: CognitoEmulatorOptions = {}): Promise<CognitoEmulator> {
   const region = options.region ?? 'us-east-1';
   const now = options.now ?? Date.now;

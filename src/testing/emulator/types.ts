@@ -18,19 +18,58 @@ export type EmulatorOperation =
 /** A fault the emulator injects instead of (or before) the normal answer. */
 export type Fault =
   /** Answer normally, after `ms` milliseconds. */
-  | { type: 'latency'; ms: number }
+  | {
+      /** Delay the normal answer. */
+      type: 'latency';
+      /** The delay, in ms (at least 0; a negative one throws RangeError at faults.set()). */
+      ms: number;
+    }
   /** Accept the request and never answer; the socket stays open until `close()`. */
-  | { type: 'blackhole' }
+  | {
+      /** Never answer. */
+      type: 'blackhole';
+    }
   /** Destroy the socket without a response (ECONNRESET on the client). */
-  | { type: 'reset' }
+  | {
+      /** Reset the connection. */
+      type: 'reset';
+    }
   /** A bare HTTP status; the body defaults to a small HTML error page. */
-  | { type: 'httpStatus'; status: number; body?: string; contentType?: string }
+  | {
+      /** Answer with a bare HTTP status. */
+      type: 'httpStatus';
+      /** The status, 100-599 (anything else throws RangeError at faults.set()). */
+      status: number;
+      /** The body. Default: a small HTML error page. */
+      body?: string;
+      /** The content-type. Default 'text/html' for the default body, 'text/plain' for a given one. */
+      contentType?: string;
+    }
   /** A Cognito-style JSON error; status defaults to 400 (500 for InternalErrorException). */
-  | { type: 'error'; name: string; message?: string; status?: number }
+  | {
+      /** Answer with a Cognito error. */
+      type: 'error';
+      /** The exception name, e.g. 'NotAuthorizedException', 'TooManyRequestsException'. */
+      name: string;
+      /** The error message. Default `Injected <name>`. */
+      message?: string;
+      /** The HTTP status. Default 400 (500 for InternalErrorException). */
+      status?: number;
+    }
   /** HTTP 200 with a truncated, unparseable JSON body. */
-  | { type: 'malformed' }
+  | {
+      /** Answer 200 with a cut-off JSON body. */
+      type: 'malformed';
+    }
   /** A redirect (default 307) to `location`, with an empty body: a misrouting proxy or a captive portal. */
-  | { type: 'redirect'; location: string; status?: 301 | 302 | 303 | 307 | 308 };
+  | {
+      /** Answer with a 3xx redirect. */
+      type: 'redirect';
+      /** The Location header (non-empty, or faults.set() throws RangeError). */
+      location: string;
+      /** The redirect status. Default 307. */
+      status?: 301 | 302 | 303 | 307 | 308;
+    };
 
 /** An app client's hosted-UI (OAuth 2.0) settings, as CreateUserPoolClient takes them. */
 export interface HostedUiClientOptions {
@@ -56,8 +95,9 @@ export interface EmulatorRefreshTokenRotation {
   retryGracePeriodSeconds?: number;
 }
 
+/** faults.set()'s options. */
 export interface FaultOptions {
-  /** Apply to the next `times` matching requests, then clear. Default: until cleared. */
+  /** Apply to the next `times` matching requests (a positive integer, or RangeError), then clear. Default: until cleared. */
   times?: number;
 }
 
@@ -67,8 +107,10 @@ export interface FaultOptions {
  */
 export type EmulatorOAuthEndpoint = 'oauth2/authorize' | 'oauth2/token' | 'oauth2/revoke' | 'oauth2/userInfo' | 'logout' | 'login' | 'mfa' | 'google/authorize';
 
+/** What a fault applies to: one operation, one OAuth endpoint, or '*' (every JSON API operation without a fault of its own). */
 export type FaultTarget = EmulatorOperation | EmulatorOAuthEndpoint | '*';
 
+/** The emulator's fault injection (`emulator.faults`). */
 export interface EmulatorFaults {
   /** One fault per target; a specific operation wins over '*'. */
   set(op: FaultTarget, fault: Fault, options?: FaultOptions): void;
@@ -86,6 +128,7 @@ export interface EmulatorRequestRecord {
   fault?: Fault['type'];
 }
 
+/** startCognitoEmulator()'s options. */
 export interface CognitoEmulatorOptions {
   /** Port to listen on (127.0.0.1). Default 0: a free port. */
   port?: number;
@@ -97,9 +140,13 @@ export interface CognitoEmulatorOptions {
   now?: () => number;
 }
 
+/** createUserPoolClient()'s options. */
 export interface CreateUserPoolClientOptions extends HostedUiClientOptions {
+  /** The pool to create the client in. */
   userPoolId: string;
+  /** Default 'authchart-test-client'. */
   clientName?: string;
+  /** Give the client a secret (as a server-side app's). Default false. */
   generateSecret?: boolean;
   /** Default true, like Cognito for new clients. */
   enableTokenRevocation?: boolean;
@@ -111,10 +158,15 @@ export interface CreateUserPoolClientOptions extends HostedUiClientOptions {
   refreshTokenRotation?: EmulatorRefreshTokenRotation;
 }
 
+/** createUser()'s options. */
 export interface CreateUserOptions {
+  /** The pool to create the user in. */
   userPoolId: string;
+  /** The username. */
   username: string;
+  /** The password (the temporary one when `permanent` is false). */
   password: string;
+  /** User attributes, e.g. `{ email: 'a@example.com' }`. */
   attributes?: Record<string, string>;
   /** true (default): CONFIRMED; false: FORCE_CHANGE_PASSWORD with `password` as the temporary one. */
   permanent?: boolean;
@@ -131,8 +183,11 @@ export type EmulatorMfaType = 'SOFTWARE_TOKEN_MFA' | 'SMS_MFA';
 
 /** setup() takes the client's hosted-UI settings too, with CreateUserPoolClientOptions' defaults. */
 export interface SetupOptions extends HostedUiClientOptions {
+  /** Give the client a secret. Default false. */
   generateSecret?: boolean;
+  /** Token revocation on the client. Default true. */
   enableTokenRevocation?: boolean;
+  /** The user's username. Default 'test-user'. */
   username?: string;
   /** Gives the user this MFA (see CreateUserOptions.mfa). */
   mfa?: EmulatorMfaType;
@@ -140,23 +195,43 @@ export interface SetupOptions extends HostedUiClientOptions {
   refreshTokenRotation?: EmulatorRefreshTokenRotation;
 }
 
+/** What setup() created. */
 export interface SetupResult {
+  /** The new pool's id. */
   userPoolId: string;
+  /** The new app client's id. */
   clientId: string;
+  /** The client's secret, with `generateSecret`. */
   clientSecret?: string;
+  /** The CONFIRMED user's username (with `email` and `email_verified` attributes). */
   username: string;
+  /** The user's generated password. */
   password: string;
 }
 
+/** A running Cognito emulator, as startCognitoEmulator() resolves it. */
 export interface CognitoEmulator {
-  /** 'http://127.0.0.1:PORT' */
+  /** 'http://127.0.0.1:PORT': createAuth's `endpoint` (and `oauth.domain` for the hosted UI). */
   readonly endpoint: string;
+  /** The region in pool ids (options.region, default 'us-east-1'). */
   readonly region: string;
   /** Stops listening and destroys every open socket, blackholed ones included. */
   close(): Promise<void>;
+  /** Fault injection, per operation. */
   readonly faults: EmulatorFaults;
-  createUserPool(name?: string): { userPoolId: string };
-  createUserPoolClient(options: CreateUserPoolClientOptions): { clientId: string; clientSecret?: string };
+  /** Creates a user pool (name default 'authchart-test-pool'). */
+  createUserPool(name?: string): {
+    /** The new pool's id, `<region>_<id>`. */
+    userPoolId: string;
+  };
+  /** Creates an app client in a pool. */
+  createUserPoolClient(options: CreateUserPoolClientOptions): {
+    /** The new client's id. */
+    clientId: string;
+    /** Its secret, with `generateSecret`. */
+    clientSecret?: string;
+  };
+  /** Creates a user: CONFIRMED by default (see CreateUserOptions). */
   createUser(options: CreateUserOptions): void;
   /** A pool, a client and a CONFIRMED user with a generated password, in one call. */
   setup(options?: SetupOptions): SetupResult;
@@ -166,7 +241,9 @@ export interface CognitoEmulator {
    * Throws if the user has no MFA, or no SMS has been sent yet.
    */
   mfaCode(userPoolId: string, username: string): string;
+  /** Every request so far, in order (no tokens, passwords or bodies). */
   readonly requests: ReadonlyArray<EmulatorRequestRecord>;
+  /** Empties `requests`. */
   resetRequests(): void;
   /**
    * Whether a refresh or access token this emulator issued has been revoked (RevokeToken,

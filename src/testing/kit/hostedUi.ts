@@ -86,7 +86,15 @@ export function createHostedUiBrowser(user: () => { readonly username: string; r
  * login form with `user`'s credentials, and returns the URL the hosted UI redirects back to
  * (`redirect_uri?code&state`).
  */
-export function signInAtHostedUi(authorizeUrl: string, user: { readonly username: string; readonly password: string }): Promise<string> {
+export function signInAtHostedUi(
+  authorizeUrl: string,
+  user: {
+    /** The username to type into the login form. */
+    readonly username: string;
+    /** The password to type into the login form. */
+    readonly password: string;
+  },
+): Promise<string> {
   return createHostedUiBrowser(() => user).visit(authorizeUrl);
 }
 

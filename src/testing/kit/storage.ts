@@ -1,5 +1,6 @@
 import type { StorageLike } from '../../../services/storage/storage.js';
 
+/** A method of StorageLike, as TestStorage's fail(), heal() and hold() name it. */
 export type StorageMethod = 'getItem' | 'setItem' | 'removeItem';
 
 /** One storage call of the auth, held until release(). */
