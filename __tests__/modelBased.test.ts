@@ -65,8 +65,11 @@ const HOSTED_UI_ELSEWHERE =
 const hostedUi = (t: string) => HOSTED_UI_STATES.some((state) => t.startsWith(`${state} `) || t.endsWith(`> ${state}`)) || / --(SIGN_IN_WITH_REDIRECT|HANDLE_REDIRECT)\[/.test(t);
 /** Other tabs are not in this model (one instance, no tab signals). */
 const otherTabs = (t: string) => t.startsWith('auth.adoptingSession ') || t.endsWith('> auth.adoptingSession') || / --SIGNED_(IN|OUT)_ELSEWHERE\[/.test(t);
+/** The outbox's news that a global sign-out landed, and the check of the session it brings (KB6). */
+const globalSignOutLanded = (t: string) => / --GLOBAL_SIGN_OUT_LANDED\[/.test(t) || t === 'auth.signedIn.active --always[0]--> auth.signedIn.refreshing';
 const notModelled = (t: string): string | undefined =>
   NOT_MODELLED[t] ??
+  (globalSignOutLanded(t) ? 'a global sign-out the outbox finished (KB6): __tests__/globalSignOutLanded.test.ts' : undefined) ??
   (hostedUi(t) ? HOSTED_UI_ELSEWHERE : undefined) ??
   (otherTabs(t) ? 'other tabs: __tests__/tabs.test.ts, __tests__/browser/tabs.browser.test.ts, __tests__/callsInEveryState.test.ts' : undefined) ??
   (inFlightCall(t) ? 'a call while a flow is in flight (refused, deferred or joined): __tests__/callsInEveryState.test.ts' : undefined) ??
@@ -278,8 +281,12 @@ const EXTERNAL: Record<string, AnyEventObject[]> = {
   RETRY_SIGN_OUT: [{ type: 'RETRY_SIGN_OUT', id: 1, credential: 'model', global: false }],
   FLUSH_REVOCATIONS: [{ type: 'FLUSH_REVOCATIONS', id: 1 }],
 };
-/** Not generated here: OUTBOX_ANSWERED follows RETRY_SIGN_OUT and FLUSH_REVOCATIONS (never sent by a caller); the hosted UI's calls and the other tabs' signals are tested elsewhere (see notModelled). */
-const NOT_CALLS = ['OUTBOX_ANSWERED', 'SIGN_IN_WITH_REDIRECT', 'HANDLE_REDIRECT', 'SIGNED_IN_ELSEWHERE', 'SIGNED_OUT_ELSEWHERE'];
+/**
+ * Not generated here: OUTBOX_ANSWERED follows RETRY_SIGN_OUT and FLUSH_REVOCATIONS (never sent by a
+ * caller); the hosted UI's calls, the other tabs' signals and the outbox's GLOBAL_SIGN_OUT_LANDED
+ * (globalSignOutLanded.test.ts) are tested elsewhere (see notModelled).
+ */
+const NOT_CALLS = ['OUTBOX_ANSWERED', 'SIGN_IN_WITH_REDIRECT', 'HANDLE_REDIRECT', 'SIGNED_IN_ELSEWHERE', 'SIGNED_OUT_ELSEWHERE', 'GLOBAL_SIGN_OUT_LANDED'];
 /** The outbox's calls are defined on the root: one state (signedOut) is enough to take those transitions. */
 const OUTBOX_CALLS = ['RETRY_SIGN_OUT', 'FLUSH_REVOCATIONS'];
 const STABLE = ['signedOut', 'awaitingNewPassword', 'awaitingTotpCode', 'awaitingSmsCode', 'revokedButStored'];

@@ -261,8 +261,12 @@ describe('driveTo', () => {
     expect(kit.emulator.requests.filter((r) => r.operation === 'RevokeToken')).toEqual([]);
     expect(kit.emulator.tokenRevoked(tokens.refreshToken)).toBe(false);
     expect(kit.storage.outboxSize()).toBe(1);
+    // The fault is cleared: the outbox finishes the intent. (Signing in first would race its backoff:
+    // the GlobalSignOut landing would end the new session too, KB6.)
+    await expect(kit.auth.flushRevocations()).resolves.toMatchObject({ pending: 0 });
+    expect(kit.emulator.tokenRevoked(tokens.refreshToken)).toBe(true);
     await kit.driveTo('signedIn');
-    await expect(kit.auth.signOut({ global: true })).resolves.toEqual({ type: 'complete', signedOutLocally: true }); // fault cleared
+    await expect(kit.auth.signOut({ global: true })).resolves.toEqual({ type: 'complete', signedOutLocally: true });
   });
 
   test('failed: storage cannot be cleared after RevokeToken succeeded → revokedButStored', async () => {

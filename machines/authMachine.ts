@@ -109,6 +109,8 @@ export const authMachine = setup({
   },
   guards: {
     hasSession: (_, session: SessionSummary | null) => session !== null,
+    /** A global sign-out landed while this session's tokens were being issued or adopted. */
+    sessionInDoubt: ({ context }) => context.sessionInDoubt,
     isChallenge: (_, params: { step: SignInStepOutput; name: ChallengeName }) => params.step.kind === 'challenge' && params.step.challenge.name === params.name,
     /** The answer to the open `name` challenge was a wrong code: the challenge stays open. */
     isWrongCodeFor: ({ context }, params: { error: unknown; name: ChallengeName }) =>
@@ -178,6 +180,8 @@ export const authMachine = setup({
     rememberSession: assign((_, session: SessionSummary | null) => ({ session, challenge: null })),
     rememberChallenge: assign((_, step: SignInStepOutput) => ({ challenge: step.kind === 'challenge' ? step.challenge : null })),
     forgetSession: assign({ session: null, challenge: null }),
+    doubtSession: assign({ sessionInDoubt: true }),
+    trustSession: assign({ sessionInDoubt: false }),
     cancelChallenge: enqueueActions(({ context, enqueue }) => {
       if (context.challenge) enqueue.emit({ type: 'challengeCancelled', challenge: context.challenge });
       enqueue.assign({ challenge: null });
@@ -282,6 +286,7 @@ export const authMachine = setup({
     signOutWaiters: [],
     signOutGlobal: false,
     hostedUiSignOut: null,
+    sessionInDoubt: false,
     ...input,
   }),
   invoke: [
@@ -323,7 +328,7 @@ export const authMachine = setup({
       after: { loadDeadline: { target: 'signedOut', actions: { type: 'announceStorageError', params: () => STORAGE_SILENT } } },
     },
     signedOut: {
-      entry: 'replayDeferred',
+      entry: ['trustSession', 'replayDeferred'],
       on: {
         SIGN_IN: 'signingIn',
         CONFIRM_SIGN_IN: { actions: refuse('noPendingChallenge') },
@@ -346,6 +351,8 @@ export const authMachine = setup({
         GET_SESSION: { actions: 'defer' },
         SIGN_OUT: { actions: 'defer' },
         SIGNED_OUT_ELSEWHERE: 'signedOut',
+        // The session the other tab stored may predate it.
+        GLOBAL_SIGN_OUT_LANDED: { actions: 'doubtSession' },
       },
       invoke: {
         src: 'loadSession',
@@ -518,12 +525,21 @@ export const authMachine = setup({
       states: {
         active: {
           entry: 'replayDeferred',
+          // KB6: a global sign-out the outbox finished may have ended this session at Cognito. A
+          // refresh tells: refused, the session ends (endingSession); offline, the tokens are kept.
+          always: { guard: 'sessionInDoubt', target: 'refreshing' },
           on: {
             GET_SESSION: [{ guard: 'needsRefresh', target: 'refreshing', actions: 'joinRefresh' }, { actions: 'answerSession' }],
+            GLOBAL_SIGN_OUT_LANDED: 'refreshing',
           },
         },
         refreshing: {
-          on: { GET_SESSION: { actions: 'joinRefresh' } },
+          entry: 'trustSession',
+          on: {
+            GET_SESSION: { actions: 'joinRefresh' },
+            // The refresh in flight may have started before it landed: start again (its tokens are never stored).
+            GLOBAL_SIGN_OUT_LANDED: { target: 'refreshing', reenter: true },
+          },
           invoke: {
             src: 'refreshTokens',
             input: ({ context }) => {
@@ -764,6 +780,8 @@ function duringSignInStep() {
     GET_SESSION: { actions: 'defer' as const },
     SIGN_OUT: { actions: 'defer' as const },
     HANDLE_REDIRECT: { actions: 'defer' as const },
+    // The tokens this step is getting may be older than that global sign-out.
+    GLOBAL_SIGN_OUT_LANDED: { actions: 'doubtSession' as const },
   };
 }
 

@@ -296,6 +296,11 @@ export interface AuthContext {
   readonly refreshSkewMs: number;
   /** The outbox persists sign-out intents and finishes them later. */
   readonly queueing: boolean;
+  /**
+   * A global sign-out landed while tokens were being issued or adopted here: once signed in, the
+   * session is checked with a refresh before it is trusted (a refused refresh ends it).
+   */
+  readonly sessionInDoubt: boolean;
 }
 
 /**
@@ -335,6 +340,14 @@ export type AuthEvent =
   | {
       /** Another tab signed out. */
       type: 'SIGNED_OUT_ELSEWHERE';
+    }
+  /**
+   * The outbox finished a global sign-out (GlobalSignOut succeeded): every session its user had at
+   * that moment is over at Cognito, and the session held here may be one of them (KB6).
+   */
+  | {
+      /** A global sign-out the outbox ran landed. */
+      type: 'GLOBAL_SIGN_OUT_LANDED';
     };
 
 /** What the auth machine tells the other tabs (to its `watchTabs` actor). */

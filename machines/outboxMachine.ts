@@ -62,6 +62,8 @@ export interface OutboxContext extends OutboxInput {
   readonly report: DrainReport;
   /** The retrySignOut() call the running retry answers, or null. */
   readonly retryCaller: number | null;
+  /** The retry running is a global sign-out. */
+  readonly retryGlobal: boolean;
   /** The intent the drain is finishing. */
   readonly current: PickedIntent['intent'];
   /** networkTimeoutMs has passed since the drain began: it starts no further intent. */
@@ -110,6 +112,8 @@ export const outboxMachine = setup({
   },
   guards: {
     picked: ({ context }, picked: PickedIntent) => picked.intent !== null && !context.budgetSpent,
+    /** GlobalSignOut succeeded: a global flow over tokens that allow it, and nothing failed. */
+    endedEverySession: (_, params: { global: boolean; outcome: SignOutOutcome }) => params.global && params.outcome.type === 'complete',
   },
   actions: {
     defer: assign(({ context, event }) => ({ deferred: [...context.deferred, event as OutboxCall] })),
@@ -137,7 +141,12 @@ export const outboxMachine = setup({
       for (const id of context.flushWaiters) enqueue(sendParent({ type: 'OUTBOX_ANSWERED', id, answer: { kind: 'flush', report: context.report } satisfies CallAnswer }));
       enqueue.assign({ flushWaiters: [] });
     }),
-    startRetry: assign(({ event }) => ({ retryCaller: (event as OutboxCall).id })),
+    startRetry: assign(({ event }) => {
+      assertEvent(event, 'RETRY_SIGN_OUT');
+      return { retryCaller: event.id, retryGlobal: event.global };
+    }),
+    /** Every session of that user at Cognito is over, maybe the one the auth machine holds (KB6). */
+    tellGlobalSignOutLanded: sendParent({ type: 'GLOBAL_SIGN_OUT_LANDED' }),
     answerRetry: enqueueActions(({ context, enqueue }, outcome: SignOutOutcome) => {
       if (context.retryCaller !== null) enqueue(sendParent({ type: 'OUTBOX_ANSWERED', id: context.retryCaller, answer: { kind: 'signOut', outcome } satisfies CallAnswer }));
       enqueue.assign({ retryCaller: null });
@@ -151,7 +160,7 @@ export const outboxMachine = setup({
   },
 }).createMachine({
   id: 'outbox',
-  context: ({ input }) => ({ ...input, deferred: [], flushWaiters: [], everyEntry: false, tried: [], report: EMPTY_REPORT, retryCaller: null, current: null, budgetSpent: false }),
+  context: ({ input }) => ({ ...input, deferred: [], flushWaiters: [], everyEntry: false, tried: [], report: EMPTY_REPORT, retryCaller: null, retryGlobal: false, current: null, budgetSpent: false }),
   initial: 'waitingForSession',
   states: {
     waitingForSession: {
@@ -200,7 +209,14 @@ export const outboxMachine = setup({
           invoke: {
             src: 'signOut',
             input: ({ context }) => flowInput(context, context.current!, { kind: 'queued', intentId: context.current!.intentId }),
-            onDone: { target: 'pickingIntent', actions: { type: 'countFinished', params: ({ event }) => event.output } },
+            onDone: [
+              {
+                guard: { type: 'endedEverySession', params: ({ context, event }) => ({ global: context.current!.global && context.current!.globalCapable, outcome: event.output }) },
+                target: 'pickingIntent',
+                actions: [{ type: 'countFinished', params: ({ event }) => event.output }, 'tellGlobalSignOutLanded'],
+              },
+              { target: 'pickingIntent', actions: { type: 'countFinished', params: ({ event }) => event.output } },
+            ],
             onError: 'pickingIntent',
           },
         },
@@ -220,7 +236,14 @@ export const outboxMachine = setup({
           // What the tokens allow (revocation, GlobalSignOut) is read from them when the intent is recorded.
           return flowInput(context, { global: event.global, revocable: true, globalCapable: true }, { kind: 'retry', credential: event.credential });
         },
-        onDone: { target: 'idle', actions: { type: 'answerRetry', params: ({ event }) => event.output } },
+        onDone: [
+          {
+            guard: { type: 'endedEverySession', params: ({ context, event }) => ({ global: context.retryGlobal, outcome: event.output }) },
+            target: 'idle',
+            actions: [{ type: 'answerRetry', params: ({ event }) => event.output }, 'tellGlobalSignOutLanded'],
+          },
+          { target: 'idle', actions: { type: 'answerRetry', params: ({ event }) => event.output } },
+        ],
         onError: {
           target: 'idle',
           actions: { type: 'answerRetry', params: () => ({ type: 'failed', error: { name: 'Error', message: 'The retry failed unexpectedly' }, tokensRevoked: false }) as SignOutOutcome },

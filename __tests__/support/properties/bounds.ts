@@ -53,7 +53,7 @@ export const INCLUDE_KB4 = process.env.FC_KB4 === '1';
  */
 export const INCLUDE_KB5 = INCLUDE_KNOWN_BUGS;
 /**
- * KB6 (open, found by the soak of 2026-11-29; present since the outbox finished global intents):
+ * KB6 (narrowed 2026-11-30: the chart is now told and checks its session; see docs/reliability.invariants.md. Found by the soak of 2026-11-29):
  * `faults.set('GlobalSignOut', reset), signOut({ global: true }), restart(), faults.clear(),
  * signIn(), parallel(signOut({ global: true }), signOut())`. The queued global sign-out, finished by
  * the outbox after the new sign-in, ends every session of the user, the new one on this device
