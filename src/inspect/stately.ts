@@ -45,14 +45,21 @@ export function redactingSerializer(options: RedactedInspectorOptions = {}): <E 
   };
 }
 
+/**
+ * The DOM type named `Name` (`Window`, `HTMLIFrameElement`), or `never` in a program without the
+ * DOM lib (a Node app): written as a type by name, it would fail such apps' compile under
+ * `skipLibCheck: false` ("Cannot find name 'Window'").
+ */
+type DomType<Name extends string> = typeof globalThis extends { readonly [K in Name]: { readonly prototype: infer T } } ? T : never;
+
 /** createRedactedBrowserInspector()'s options: the redaction options, and @statelyai/inspect's createBrowserInspector options. */
 export type RedactedBrowserInspectorOptions = RedactedInspectorOptions & {
   /** The inspector window's URL; default Stately's. */
   readonly url?: string;
-  /** An iframe to load the inspector in, instead of a window opened with `window.open`. Default null. */
-  readonly iframe?: HTMLIFrameElement | null;
-  /** The window that opens the inspector and receives its messages. Default: the global `window`. */
-  readonly window?: Window;
+  /** An iframe (an `HTMLIFrameElement`) to load the inspector in, instead of a window opened with `window.open`. Default null. */
+  readonly iframe?: DomType<'HTMLIFrameElement'> | null;
+  /** The `Window` that opens the inspector and receives its messages. Default: the global `window`. */
+  readonly window?: DomType<'Window'>;
   /** Start at once (true, the default); with false, call start(). */
   readonly autoStart?: boolean;
 };
