@@ -1,7 +1,8 @@
 // What loads on first use rather than up front (issue 13, item 6): the sign-in flow (SRP, its
 // crypto, the challenges) at the first sign-in, so a page whose user is signed in already never
 // loads it; SECRET_HASH's HMAC only where a client secret is configured. And what a load that
-// fails becomes: a NetworkError naming what could not be loaded, tried again at the next use.
+// fails becomes (for the hosted UI's flows too): a NetworkError naming what could not be loaded,
+// tried again at the next use.
 // (jest's transform turns import() into require(), so jest.doMock sees these loads.)
 import { onFirstUse } from '../services/cognito/onFirstUse';
 import { createMemoryStorage, type Auth } from '../src/index';
@@ -93,6 +94,26 @@ describe('the sign-in flow loads at the first sign-in', () => {
       await auth.stop();
     }
   });
+});
+
+test("when the hosted UI's flows cannot be loaded, signInWithRedirect() rejects with a NetworkError before anything is opened", async () => {
+  const pool = emu.setup({ callbackUrls: ['http://localhost:3000/callback'], logoutUrls: ['http://localhost:3000/out'] });
+  const lib = libraryCounting('../services/actors/hostedUiFlows', () => true);
+  const opener = jest.fn(async () => ({ type: 'cancelled' as const }));
+  const auth = lib.createAuth({
+    userPoolId: pool.userPoolId,
+    userPoolClientId: pool.clientId,
+    endpoint: emu.endpoint,
+    oauth: { domain: emu.endpoint, redirectSignIn: 'http://localhost:3000/callback', redirectSignOut: 'http://localhost:3000/out', opener },
+  });
+  try {
+    await expect(auth.signInWithRedirect()).rejects.toMatchObject({ name: 'NetworkError', message: expect.stringMatching(/^The hosted UI's flows could not be loaded/) });
+    expect(opener).not.toHaveBeenCalled();
+    expect(auth.actor.getSnapshot().value).toBe('signedOut');
+  } finally {
+    lib.done();
+    await auth.stop();
+  }
 });
 
 describe("SECRET_HASH's HMAC loads only where a client secret is configured", () => {
