@@ -9,7 +9,17 @@ import { CognitoCallError } from './errors.js';
  */
 export function onFirstUse<T>(load: () => Promise<T>, what: string): () => Promise<T> {
   return () =>
-    load().catch((error: unknown) => {
+    load().then(exportsOf, (error: unknown) => {
       throw new CognitoCallError(ErrorNames.network, `${what} could not be loaded (${error instanceof Error ? error.message : String(error)})`);
     });
+}
+
+/**
+ * A module's exports, whichever build it comes from. Through Node's own import(), a module of the
+ * CommonJS build (dist/cjs) arrives as `{ default: module.exports }`, its named exports only there
+ * (Node does not find them in esbuild's output), and esbuild marks that object `__esModule`.
+ */
+function exportsOf<T>(module: T): T {
+  const inner = (module as { default?: unknown }).default;
+  return typeof inner === 'object' && inner !== null && (inner as { __esModule?: unknown }).__esModule === true ? (inner as T) : module;
 }
