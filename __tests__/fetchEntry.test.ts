@@ -159,16 +159,37 @@ describe('bundles (esbuild --bundle --minify --format=esm --platform=browser)', 
   // The tab machinery now loads through import() at start where tabs share the storage (and never
   // elsewhere): 0.995 up front. One class identity per error (Symbol.hasInstance over a stable kind,
   // issue 13) and the fetch option reaching the hosted UI took it to 1.0014: 60 bytes over Amplify.
-  // The ceiling is 1.01, a recorded decision; the bench reports issue 6's 0.7 as missed, and
-  // shrinking the up-front load (the auth chart alone is 21 KB minified) is issue 13's next step.
-  test('authchart/fetch loads at most 1.01x aws-amplify signIn + signOut up front; the hosted UI and the tab machinery load through import()', async () => {
+  // The ceiling was 1.01, a recorded decision. Issue 13 (item 6) set 0.75 as the target: the password
+  // sign-in (SRP with @noble/hashes, the challenges) and SECRET_HASH's HMAC moved to chunks loaded on
+  // first use: 0.887 up front (37.2 KB gzip), with 10.7 KB gzip through import(). 0.75 was not reached
+  // honestly: what is left up front is what a signed-in page uses (the three charts, 34 KB minified,
+  // and xstate; the store, the outbox, config checks, the refresh and the sign-out's server calls over
+  // the fetch transport). Loading the transport or the refresh on first use would reach about 0.83,
+  // but a browser that caches a failed import() (as the HTML standard long required) would then never
+  // refresh again on that page after a network blip at the first refresh (a laptop waking offline);
+  // the sign-out must run offline. The ceiling is 0.89, what was reached; the bench reports 0.75 as
+  // missed (docs/performance.md). noble's own HMAC then replaced ours: 0.5 KB gzip more, all of it in
+  // the sign-in's chunks (11.2 KB gzip through import()), none up front. Reading a CommonJS module's
+  // exports in onFirstUse (Node's import() of dist/cjs) took the up-front load to 0.888 (37.3 KB gzip).
+  // KB6's check of the session after a global sign-out the outbox finished (an event, a flag, three
+  // transitions) and createAuth building its services with authchart/actors' createActorServices
+  // took it to 0.895 (37.6 KB gzip). The ceiling is 0.90, a recorded decision; 0.75 stays missed.
+  test('authchart/fetch loads at most 0.90x aws-amplify signIn + signOut up front; sign-in, the hosted UI and the tab machinery load through import()', async () => {
     const ours = await bundleOf(app('./src/fetch/index'));
     const amplify = await bundleOf(AMPLIFY_APP);
     expect(amplify.gzip).toBeGreaterThan(20_000); // the comparison means something
     expect(ours.inputs.some((f) => f.includes('@aws-sdk'))).toBe(false);
-    expect(ours.gzip / amplify.gzip).toBeLessThanOrEqual(1.01);
-    expect(ours.lazyGzip).toBeGreaterThan(2_000); // the hosted UI's flows and the tab machinery are chunks of their own, not in the up-front load
-    expect(ours.lazyGzip).toBeLessThan(10_000);
+    expect(ours.gzip / amplify.gzip).toBeLessThanOrEqual(0.9);
+    expect(ours.lazyGzip).toBeGreaterThan(8_000); // sign-in, the hosted UI's flows and the tab machinery are chunks of their own, not in the up-front load
+    expect(ours.lazyGzip).toBeLessThan(14_000);
+  }, 60_000);
+
+  test('a page whose user is signed in loads no sign-in machinery: the sign-in flow, SRP, SECRET_HASH and @noble/hashes are lazy chunks', async () => {
+    const { inputs, upFrontInputs } = await bundleOf(app('./src/fetch/index'));
+    const signInMachinery = (f: string) => f === 'services/actors/signInFlow.ts' || f.startsWith('services/srp/') || f.startsWith('services/crypto/') || f.includes('node_modules/@noble/hashes/');
+    expect(inputs.filter(signInMachinery)).toEqual(expect.arrayContaining(['services/actors/signInFlow.ts', 'services/srp/math.ts', 'services/crypto/secretHash.ts']));
+    expect(upFrontInputs.some((f) => f.startsWith('machines/'))).toBe(true); // upFrontInputs means something
+    expect(upFrontInputs.filter(signInMachinery)).toEqual([]);
   }, 60_000);
 });
 

@@ -35,6 +35,28 @@ test.each(entries)('%s loads with import and exposes %s', (specifier, name) => {
   expect(['function', 'object']).toContain(out);
 });
 
+// What loads on first use (the sign-in flow, SECRET_HASH's HMAC, the hosted UI's flows) is loaded
+// by Node's own import(), which hands a CommonJS module over as { default: module.exports }: each
+// build, in a process of its own, signs in with SRP and a client secret, and opens the hosted UI.
+test.each([
+  ['require()', 'const { createAuth } = require("authchart/fetch"); const { startCognitoEmulator } = require("authchart/testing");', []],
+  ['import', 'import { createAuth } from "authchart/fetch"; import { startCognitoEmulator } from "authchart/testing";', ['--input-type=module']],
+])('with %s, the modules loaded on first use load from dist/ in plain Node', (_, imports, flags) => {
+  const code = `${imports}
+    const emu = await startCognitoEmulator();
+    const pool = emu.setup({ generateSecret: true, callbackUrls: ['http://localhost:3000/callback'], logoutUrls: ['http://localhost:3000/out'] });
+    const oauth = { domain: emu.endpoint, redirectSignIn: 'http://localhost:3000/callback', redirectSignOut: 'http://localhost:3000/out', opener: async () => ({ type: 'cancelled' }) };
+    const auth = createAuth({ userPoolId: pool.userPoolId, userPoolClientId: pool.clientId, clientSecret: pool.clientSecret, endpoint: emu.endpoint, oauth });
+    const redirect = await auth.signInWithRedirect().catch((error) => error.name);
+    const signIn = await auth.signIn({ username: pool.username, password: pool.password });
+    process.stdout.write(JSON.stringify({ redirect, signedIn: signIn.isSignedIn }));
+    await auth.stop();
+    await emu.close();`;
+  const body = flags.length > 0 ? code : `(async () => { ${code} })().catch((error) => { console.error(error); process.exit(1); });`;
+  const out = execFileSync(process.execPath, [...flags, '-e', body], { cwd: root, encoding: 'utf8', env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' } });
+  expect(JSON.parse(out)).toEqual({ redirect: 'RedirectSignInCancelled', signedIn: true });
+}, 30_000);
+
 test('every exports entry points at files that exist, types included', () => {
   for (const [entry, target] of Object.entries(pkg.exports)) {
     const files = typeof target === 'string' ? [target] : [target.import.types, target.import.default, target.require.types, target.require.default];

@@ -14,6 +14,8 @@ export interface BundleFacts {
   readonly lazyGzip: number;
   /** The files that went in, relative to the repo root (node_modules/… for packages), lazy chunks included. */
   readonly inputs: string[];
+  /** The files that went into the up-front chunks only. */
+  readonly upFrontInputs: string[];
 }
 
 /**
@@ -45,6 +47,7 @@ export async function bundleOf(contents: string): Promise<BundleFacts> {
     gzip: [...upFront].reduce((sum, key) => sum + gzip(key), 0),
     lazyGzip: chunks.filter((key) => !upFront.has(key)).reduce((sum, key) => sum + gzip(key), 0),
     inputs: Object.keys(result.metafile.inputs),
+    upFrontInputs: [...new Set([...upFront].flatMap((key) => Object.keys(outputs[key]!.inputs)))],
   };
 }
 

@@ -4,10 +4,10 @@ import type { AnswerInput, SignInInput, SignInStepOutput } from '../../machines/
 import type { SessionSummary, SignInMethod } from '../../machines/types.js';
 import { ErrorNames } from '../../machines/types.js';
 import { CognitoCallError } from '../cognito/errors.js';
+import { onFirstUse } from '../cognito/onFirstUse.js';
 import type { CognitoService } from '../cognito/types.js';
 import type { SignOutOutbox } from '../storage/signOutOutbox.js';
 import type { SecretVault } from '../storage/secretVault.js';
-import { createSignInFlow } from './signInFlow.js';
 import type { TabLink } from '../tabs/tabLink.js';
 import type { TabSignals } from '../tabs/tabSignals.js';
 import { summarizeSession, type TokenStore } from '../storage/tokenStore.js';
@@ -35,6 +35,12 @@ export interface AuthServices {
 }
 
 /**
+ * The sign-in flow (SRP and its crypto, the challenges), loaded on the first sign-in: a page whose
+ * user is signed in already never loads it.
+ */
+const signInFlow = onFirstUse(() => import('./signInFlow.js'), 'The sign-in flow');
+
+/**
  * The implementations of the auth machine's own actors (sign-out has its own: signOutActors).
  * `services` is one instance's services, or a registry the running instance bound its own to.
  */
@@ -59,8 +65,8 @@ export function createAuthActors(services: ServicesSource<AuthServices>) {
       await store.clear();
       throw new CognitoCallError(ErrorNames.corruptSession, `Removed a stored session that could not be used: ${stored.corrupt}`);
     }),
-    signIn: fromPromise<SignInStepOutput, SignInInput>(({ input, signal, system }) => createSignInFlow(servicesOf(system)).start(input, signal)),
-    answerChallenge: fromPromise<SignInStepOutput, AnswerInput>(({ input, signal, system }) => createSignInFlow(servicesOf(system)).answer(input, signal)),
+    signIn: fromPromise<SignInStepOutput, SignInInput>(async ({ input, signal, system }) => (await signInFlow()).createSignInFlow(servicesOf(system)).start(input, signal)),
+    answerChallenge: fromPromise<SignInStepOutput, AnswerInput>(async ({ input, signal, system }) => (await signInFlow()).createSignInFlow(servicesOf(system)).answer(input, signal)),
     refreshTokens: fromPromise<SessionSummary, RefreshInput>(async ({ input, signal, system }) => {
       const services = servicesOf(system);
       if (!services.tabs) return refreshOnce(services, input, signal);

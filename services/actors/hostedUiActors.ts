@@ -4,6 +4,7 @@ import type { SignOutBeforeLogout } from '../storage/pendingSignOut.js';
 import type { SecretVault } from '../storage/secretVault.js';
 import type { StorageLike } from '../storage/storage.js';
 import type { FetchLike } from '../cognito/fetchTransport.js';
+import { onFirstUse } from '../cognito/onFirstUse.js';
 import type { TokenStore } from '../storage/tokenStore.js';
 import { resolverOf, type ServicesSource } from './registry.js';
 
@@ -42,7 +43,7 @@ export interface HostedUiServices {
 }
 
 /** The flows themselves, loaded on the first hosted-UI call: an app that never uses the hosted UI never loads them. */
-const flows = () => import('./hostedUiFlows.js');
+const flows = onFirstUse(() => import('./hostedUiFlows.js'), "The hosted UI's flows");
 
 /** The auth machine's hosted-UI actors: openHostedUi, completeRedirect, recordHostedUiSignOut, openLogout (hostedUiFlows.ts has what they do). */
 export function createHostedUiActors(services: ServicesSource<HostedUiServices>) {

@@ -1,9 +1,12 @@
 import type { AuthStep } from './types.js';
 import { ErrorNames } from '../../machines/types.js';
 import { isJsonObject as isObject } from '../encoding/json.js';
-import { secretHash } from '../crypto/secretHash.js';
 import type { SessionTokens } from '../storage/tokenStore.js';
 import { CognitoCallError } from './errors.js';
+import { onFirstUse } from './onFirstUse.js';
+
+/** SECRET_HASH's HMAC-SHA256 (@noble/hashes), a chunk of its own: only app clients with a secret load it. */
+const loadSecretHash = onFirstUse(() => import('../crypto/secretHash.js'), 'The SECRET_HASH code');
 
 /** Parameter names whose values are not secret; every other value is redacted from messages. */
 const PUBLIC_PARAMETERS = new Set(['USERNAME', 'SRP_A']);
@@ -13,9 +16,15 @@ const PUBLIC_PARAMETERS = new Set(['USERNAME', 'SRP_A']);
  * from any error message. Shared by every transport, and free of the SDK.
  */
 export function createParameterSigner(clientId: string, clientSecret: string | undefined) {
+  // Loaded now, not at the first call: that may be a refresh at a bad moment (a laptop waking up offline).
+  let hashing = clientSecret ? loadSecretHash() : undefined;
+  hashing?.catch(() => undefined); // a failed load is reported by the first call that needs it
   return async function sign(parameters: Readonly<Record<string, string>>, username = parameters.USERNAME): Promise<[Record<string, string>, string[]]> {
     const signed: Record<string, string> = { ...parameters };
-    if (clientSecret && username) signed.SECRET_HASH = await secretHash(clientSecret, username, clientId);
+    if (clientSecret && username) {
+      hashing = hashing!.catch(loadSecretHash); // a load that failed is tried again
+      signed.SECRET_HASH = await (await hashing).secretHash(clientSecret, username, clientId);
+    }
     return [signed, Object.entries(signed).filter(([key]) => !PUBLIC_PARAMETERS.has(key)).map(([, value]) => value)];
   };
 }

@@ -1,8 +1,8 @@
 // The primitives of Cognito's SRP-6a variant, shared by the client (client.ts) and the emulator's
 // server side, so both sides compute every value with one implementation.
-// SHA-256 comes from @noble/hashes, HMAC from ../hmacSha256.ts; HKDF (two HMACs) and modular arithmetic are below.
+// SHA-256 and HMAC come from @noble/hashes; HKDF (two HMACs) and modular arithmetic are below.
+import { hmac } from '@noble/hashes/hmac.js';
 import { sha256 } from '@noble/hashes/sha2.js';
-import { hmacSha256 } from '../crypto/hmacSha256.js';
 import { bytesToBase64, bytesToHex, concatBytes, hexToBigInt, hexToBytes, utf8 } from './encoding.js';
 import { SrpError } from './error.js';
 
@@ -82,12 +82,12 @@ export function computeX(salt: bigint, poolName: string, userIdForSrp: string, p
 /** The 16-byte key: HKDF-SHA256(ikm = padHex(S), salt = padHex(u), info = 'Caldera Derived Key'). */
 export const deriveKey = (S: bigint, u: bigint): Uint8Array => {
   // RFC 5869 with one output block, as 16 bytes <= SHA-256's 32: extract, then expand once.
-  const prk = hmacSha256(hexToBytes(padHex(u)), hexToBytes(padHex(S)));
-  return hmacSha256(prk, concatBytes(utf8(HKDF_INFO), Uint8Array.of(1))).slice(0, 16);
+  const prk = hmac(sha256, hexToBytes(padHex(u)), hexToBytes(padHex(S)));
+  return hmac(sha256, prk, concatBytes(utf8(HKDF_INFO), Uint8Array.of(1))).slice(0, 16);
 };
 
 /** base64(HMAC-SHA256(key, poolName | userIdForSrp | secretBlock bytes | timestamp)). */
 export function claimSignature(key: Uint8Array, poolName: string, userIdForSrp: string, secretBlock: Uint8Array, timestamp: string): string {
   const message = concatBytes(utf8(poolName), utf8(userIdForSrp), secretBlock, utf8(timestamp));
-  return bytesToBase64(hmacSha256(key, message));
+  return bytesToBase64(hmac(sha256, key, message));
 }

@@ -1,0 +1,107 @@
+// Our use of the crypto primitives, against node:crypto (OpenSSL) on random inputs:
+// - SECRET_HASH and SRP's claim signature (HMAC-SHA256, from @noble/hashes) against createHmac;
+// - SRP's 16-byte key (HKDF, two of those HMACs) against hkdfSync;
+// - modPow, our own bigint code, against OpenSSL's modular exponentiation as its Diffie-Hellman
+//   exposes it: with private key x, generateKeys() computes the public key g^x mod p, and
+//   computeSecret(y) computes y^x mod p.
+import fc from 'fast-check';
+import { createDiffieHellman, createHmac, generatePrimeSync, hkdfSync } from 'node:crypto';
+import { secretHash } from '../services/crypto/secretHash';
+import { claimSignature, deriveKey, g, modPow, N, padHex } from '../services/srp/math';
+
+const bytesOf = (n: bigint): Buffer => Buffer.from(n.toString(16).padStart(2 * Math.ceil(n.toString(16).length / 2), '0'), 'hex');
+const bigOf = (bytes: Buffer): bigint => (bytes.length === 0 ? 0n : BigInt(`0x${bytes.toString('hex')}`));
+const bigOfBytes = (bytes: Uint8Array): bigint => bigOf(Buffer.from(bytes));
+
+/** base^exponent mod modulus as OpenSSL computes it: DH with `base` as the generator and `exponent` as the private key. */
+function openSslPow(base: bigint, exponent: bigint, modulus: bigint): bigint {
+  const dh = createDiffieHellman(bytesOf(modulus), bytesOf(base));
+  dh.setPrivateKey(bytesOf(exponent));
+  return bigOf(dh.generateKeys());
+}
+
+/** base^exponent mod N by OpenSSL: the DH secret of Cognito's group (g = 2) with `base` as the other side's public key. */
+function openSslPowN(base: bigint, exponent: bigint): bigint {
+  const dh = createDiffieHellman(bytesOf(N), bytesOf(g));
+  dh.setPrivateKey(bytesOf(exponent));
+  return bigOf(dh.computeSecret(bytesOf(base)));
+}
+
+/** Random exponents of every length from 1 to `maxBytes` bytes, evenly (fast-check alone favours short arrays). */
+const exponents = (maxBytes: number) => fc.integer({ min: 1, max: maxBytes }).chain((length) => fc.uint8Array({ minLength: length, maxLength: length })).map(bigOfBytes);
+
+describe('HMAC-SHA256 (@noble/hashes) where Cognito needs it, against node:crypto', () => {
+  test('SECRET_HASH = base64(HMAC-SHA256(client secret, username + client id)) for random secrets, usernames and client ids', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.string({ maxLength: 200, unit: 'grapheme' }), fc.string({ maxLength: 128, unit: 'grapheme' }), fc.stringMatching(/^[a-z0-9]{1,128}$/), async (secret, username, clientId) => {
+        const expected = createHmac('sha256', secret).update(username + clientId).digest('base64');
+        expect(await secretHash(secret, username, clientId)).toBe(expected);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  test("SRP's claim signature for random keys, pool names, users, secret blocks and timestamps", () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 16, maxLength: 16 }), fc.string({ maxLength: 40 }), fc.string({ maxLength: 80, unit: 'grapheme' }), fc.uint8Array({ maxLength: 1500 }), fc.string({ maxLength: 40 }), (key, pool, user, block, timestamp) => {
+        const expected = createHmac('sha256', key).update(Buffer.concat([Buffer.from(pool), Buffer.from(user), block, Buffer.from(timestamp)])).digest('base64');
+        expect(claimSignature(key, pool, user, block, timestamp)).toBe(expected);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  test("SRP's key: HKDF-SHA256(ikm = padHex(S), salt = padHex(u), 'Caldera Derived Key'), 16 bytes, for random S and u", () => {
+    fc.assert(
+      fc.property(fc.bigInt({ min: 0n, max: N - 1n }), fc.bigInt({ min: 1n, max: (1n << 256n) - 1n }), (S, u) => {
+        const expected = Buffer.from(hkdfSync('sha256', Buffer.from(padHex(S), 'hex'), Buffer.from(padHex(u), 'hex'), 'Caldera Derived Key', 16));
+        expect(Buffer.from(deriveKey(S, u)).equals(expected)).toBe(true);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe('modPow against OpenSSL (node:crypto Diffie-Hellman)', () => {
+  test('the check itself can fail: OpenSSL and a wrong answer differ', () => {
+    const x = 0x1234_5678_9abc_def0n;
+    expect(openSslPow(g, x, N)).toBe(modPow(g, x, N));
+    expect(openSslPow(g, x, N)).not.toBe(modPow(g, x + 1n, N));
+    expect(openSslPowN(3n, x)).toBe(modPow(3n, x, N));
+    expect(openSslPowN(3n, x)).not.toBe(modPow(2n, x, N));
+  });
+
+  test("Cognito's 3072-bit N with g = 2: random exponents up to 384 bytes (A = g^a, and g^x for the verifier)", () => {
+    fc.assert(
+      fc.property(exponents(384), (exponent) => {
+        expect(modPow(g, exponent, N)).toBe(openSslPow(g, exponent, N));
+      }),
+      { numRuns: 40 },
+    );
+  }, 60_000);
+
+  test("Cognito's N with random bases (as B - k·g^x is, reduced mod N) and random exponents up to 384 bytes (a + u·x)", () => {
+    fc.assert(
+      fc.property(fc.bigInt({ min: 2n, max: N - 2n }), exponents(384), (base, exponent) => {
+        expect(modPow(base, exponent, N)).toBe(openSslPowN(base, exponent));
+      }),
+      { numRuns: 40 },
+    );
+  }, 60_000);
+
+  test('random primes and random odd moduli of 512 to 1024 bits, with random bases and exponents', () => {
+    const primes = [512, 640, 768, 1024].map((bits) => generatePrimeSync(bits, { bigint: true }));
+    fc.assert(
+      fc.property(
+        fc.oneof(fc.constantFrom(...primes), fc.bigInt({ min: 1n << 511n, max: (1n << 1024n) - 1n }).map((m) => m | 1n)),
+        fc.bigInt({ min: 2n, max: 1n << 1024n }),
+        fc.bigInt({ min: 0n, max: 1n << 1100n }),
+        (modulus, rawBase, exponent) => {
+          const base = 2n + (rawBase % (modulus - 3n)); // OpenSSL takes a generator in [2, p - 2]
+          expect(modPow(base, exponent, modulus)).toBe(openSslPow(base, exponent, modulus));
+        },
+      ),
+      { numRuns: 300 },
+    );
+  }, 60_000);
+});
