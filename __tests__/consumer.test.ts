@@ -160,6 +160,7 @@ afterAll(async () => {
 describe('the packed package, installed into an app', () => {
   test('attw finds no problem in any entry, for node10, node16 (CJS and ESM) and bundler', async () => {
     const run = await timed('attw', () => sh(process.execPath, [join(root, 'node_modules/@arethetypeswrong/cli/dist/index.js'), tarball, '--format', 'json', '--no-definitely-typed'], { cwd: work }));
+    if (!run.stdout.trim()) throw new Error(`attw printed nothing (exit ${run.code})\n${run.stderr}`);
     const { analysis } = JSON.parse(run.stdout) as {
       analysis: { problems: unknown[]; entrypoints: Record<string, { resolutions: Record<string, { resolution?: { fileName: string; isTypeScript: boolean } }> }> };
     };
