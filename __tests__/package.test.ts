@@ -2,7 +2,8 @@
 // `npm test` builds dist/ before jest runs.
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 
@@ -143,3 +144,39 @@ test('one class identity per error: an error from the require() copy is an insta
     [true, false, true],
   ]);
 });
+
+// The consumer test (consumer.test.ts) compiles the packed typings against the lowest xstate of the
+// peer range (5.20.0); this compiles them against the newest, the repo's, with TypeScript 5.9 and
+// skipLibCheck false: scripts/dts-xstate-floor.mjs rewrites the machines' types for the former, and
+// they must stay whole (not `any`) for the latter.
+test("dist's typings compile against the repo's xstate, strict, with skipLibCheck false, and stay typed", () => {
+  const app = mkdtempSync(join(tmpdir(), 'authchart-dts-'));
+  try {
+    mkdirSync(join(app, 'node_modules'));
+    symlinkSync(root, join(app, 'node_modules', 'authchart'));
+    for (const name of ['xstate', '@types', '@aws-sdk']) symlinkSync(join(root, 'node_modules', name), join(app, 'node_modules', name));
+    writeFileSync(
+      join(app, 'app.mts'),
+      [
+        "import { createAuth } from 'authchart/fetch';",
+        "import { authMachine, signOutMachine } from 'authchart/machines';",
+        "import { createSignOutActors } from 'authchart/actors';",
+        "import { redactingInspector } from 'authchart/inspect';",
+        "import { createActor, fromPromise, waitFor } from 'xstate';",
+        "const auth = createAuth({ userPoolId: 'eu-west-1_AbC123', userPoolClientId: 'x' });",
+        "export const signedIn = waitFor(auth.actor, (snapshot) => snapshot.matches('signedIn'));",
+        'export const provided = signOutMachine.provide({ actors: { clearTokens: fromPromise<void>(async () => {}) } });',
+        'export const actor = createActor(authMachine, { input: { networkTimeoutMs: 1, storageTimeoutMs: 1, refreshSkewMs: 1, queueing: true } });',
+        '// @ts-expect-error the actor is typed, not any: an unknown event is refused',
+        "auth.actor.send({ type: 'NOT_AN_EVENT' });",
+        'export { createSignOutActors, redactingInspector };',
+      ].join('\n'),
+    );
+    const compilerOptions = { strict: true, skipLibCheck: false, module: 'node16', moduleResolution: 'node16', target: 'es2022', noEmit: true, types: ['node'], lib: ['es2022', 'dom'] };
+    writeFileSync(join(app, 'tsconfig.json'), JSON.stringify({ compilerOptions, files: ['app.mts'] }));
+    const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
+    expect(() => execFileSync(process.execPath, [tsc, '-p', join(app, 'tsconfig.json')], { encoding: 'utf8', stdio: 'pipe' })).not.toThrow();
+  } finally {
+    rmSync(app, { recursive: true, force: true });
+  }
+}, 60_000);
