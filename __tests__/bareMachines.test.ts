@@ -279,6 +279,7 @@ describe('authMachine: every invoking state is left by its deadline, except the 
 
   function run(plan: Plan) {
     const s = script(plan);
+    const turns = [...(plan.takeRefreshTurn ?? [])];
     const clock = new SimulatedClock();
     const signOut = signOutMachine.provide({ actors: signOutLeaves(s) });
     const none: PickedIntent = { intent: null, dropped: 0, pending: 0 };
@@ -297,6 +298,14 @@ describe('authMachine: every invoking state is left by its deadline, except the 
         signOut,
         outbox,
         watchTabs: fromCallback(() => undefined),
+        // Scripted like the rest: a step's `resolve` is the turn it reports; past the script it never comes.
+        takeRefreshTurn: fromCallback(({ sendBack }) => {
+          s.started.push('takeRefreshTurn');
+          const step = turns.shift() ?? 'hang';
+          if (step !== 'hang' && 'resolve' in step) sendBack({ type: 'REFRESH_TURN_TAKEN', ...(step.resolve as { shared: boolean; waited: boolean }) });
+          return () => void s.aborted.push('takeRefreshTurn');
+        }),
+        readStoredRefresh: s.actor<SessionSummary | null, { held: SessionSummary | null; watch: boolean }>('readStoredRefresh'),
       },
     });
     const actor = createActor(machine, { input: { ...context, refreshSkewMs: 60_000, queueing: true }, clock });
@@ -377,8 +386,29 @@ describe('authMachine: every invoking state is left by its deadline, except the 
       ms: N + 3 * S,
       after: (r) => expect(r.answerTo(1)).toEqual([stepTimedOut]),
     },
+    // The turn never comes (another tab holds the lock): the step's deadline covers the wait too.
     'signedIn.refreshing': {
       plan: signedIn,
+      drive: (r) => from(r, 'signedIn.active', { type: 'GET_SESSION', id: 1, forceRefresh: true, at: 0 }),
+      invoked: 'takeRefreshTurn',
+      delay: 'stepDeadline',
+      ms: N + 3 * S,
+      after: (r) => {
+        expect(inState(r.actor, 'signedIn.active')).toBe(true);
+        expect(r.answerTo(1)).toEqual([stepTimedOut]);
+      },
+    },
+    // After waiting its turn, the look for another tab's refresh finds nothing in time: refresh here.
+    'signedIn.refreshing.lookingForTabsRefresh': {
+      plan: { ...signedIn, takeRefreshTurn: [{ resolve: { shared: true, waited: true } }] },
+      drive: (r) => from(r, 'signedIn.active', { type: 'GET_SESSION', id: 1, forceRefresh: true, at: 0 }),
+      invoked: 'readStoredRefresh',
+      delay: 'tabRefreshDeadline',
+      ms: S,
+      after: (r) => expect(inState(r.actor, 'signedIn.refreshing.refreshingTokens')).toBe(true),
+    },
+    'signedIn.refreshing.refreshingTokens': {
+      plan: { ...signedIn, takeRefreshTurn: [{ resolve: { shared: false, waited: false } }] },
       drive: (r) => from(r, 'signedIn.active', { type: 'GET_SESSION', id: 1, forceRefresh: true, at: 0 }),
       invoked: 'refreshTokens',
       delay: 'stepDeadline',
@@ -390,7 +420,7 @@ describe('authMachine: every invoking state is left by its deadline, except the 
       },
     },
     endingSession: {
-      plan: { ...signedIn, refreshTokens: [{ reject: refused }] },
+      plan: { ...signedIn, takeRefreshTurn: [{ resolve: { shared: false, waited: false } }], refreshTokens: [{ reject: refused }] },
       drive: (r) => from(r, 'signedIn.active', { type: 'GET_SESSION', id: 1, forceRefresh: true, at: 0 }),
       invoked: 'clearSession',
       delay: 'clearDeadline',

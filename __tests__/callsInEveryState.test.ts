@@ -27,7 +27,10 @@ const HOLDERS: Record<string, TestAuthState> = {
   awaitingSmsCode: 'awaitingSmsCode',
   answeringChallenge: 'answeringChallenge', // a TOTP code's RespondToAuthChallenge held
   'signedIn.active': 'signedIn',
-  'signedIn.refreshing': 'signedIn.refreshing', // the forced refresh held
+  'signedIn.refreshing.refreshingTokens': 'signedIn.refreshing', // the forced refresh held
+  // Tabs share the storage (syncTabs): in Node the refresh lock is a storage lease.
+  'signedIn.refreshing.waitingForTurn': 'signedIn.refreshing.waitingForTurn', // "another tab" holds the lease
+  'signedIn.refreshing.lookingForTabsRefresh': 'signedIn.refreshing.lookingForTabsRefresh', // the turn began; the read of the store held
   endingSession: 'endingSession', // refresh refused, the clear held on removeItem
   revokedButStored: 'revokedButStored',
   signingOut: 'revoking', // RevokeToken held
@@ -67,7 +70,8 @@ describe.each(states)('in %s', (state) => {
   });
 
   test.each(CALLS.map(([method]) => method))('%s() settles with a result or a typed AuthError', async (method) => {
-    kit = await createTestAuth({ hostedUi: true, authFlow: 'USER_PASSWORD_AUTH', config: { networkTimeoutMs: 5000, revocationOutbox: { retryBaseMs: 600_000 } } });
+    const syncTabs = state.startsWith('signedIn.refreshing.') && state !== 'signedIn.refreshing.refreshingTokens';
+    kit = await createTestAuth({ hostedUi: true, authFlow: 'USER_PASSWORD_AUTH', config: { networkTimeoutMs: 5000, revocationOutbox: { retryBaseMs: 600_000 }, syncTabs } });
     const release = await hold(kit, HOLDERS[state]!);
     expect(kit.auth.actor.getSnapshot().matches(state as never)).toBe(true);
     const settled = CALLERS[method](kit).then(

@@ -123,6 +123,8 @@ describe('driveTo', () => {
       'adoptingSession',
       'answeringChallenge',
       'signedIn.refreshing',
+      'signedIn.refreshing.waitingForTurn',
+      'signedIn.refreshing.lookingForTabsRefresh',
       'endingSession',
     ]);
   });
@@ -357,7 +359,7 @@ describe('driveTo: the transient states, held until release()', () => {
     kit = await createTestAuth();
     const held = await kit.driveTo('signedIn.refreshing');
     expect(held.user).toMatchObject({ username: 'test-user' });
-    expect(kit.currentState()).toBe('signedIn.refreshing');
+    expect(kit.currentState()).toBe('signedIn.refreshing.refreshingTokens');
     expect(kit.is('signedIn.refreshing')).toBe(true);
     expect(kit.is('signedIn')).toBe(true);
     await pause();
@@ -373,6 +375,32 @@ describe('driveTo: the transient states, held until release()', () => {
     await expect(held.release({ type: 'error', name: 'NotAuthorizedException', message: 'Refresh Token has been revoked' })).resolves.toEqual({});
     expect(kit.currentState()).toBe('signedOut');
     expect(kit.storage.hasSession()).toBe(false);
+  });
+
+  test('signedIn.refreshing.waitingForTurn: another tab holds the refresh lock; release → the refresh goes on, InitiateAuth once', async () => {
+    kit = await createTestAuth({ config: { syncTabs: true } });
+    const held = await kit.driveTo('signedIn.refreshing.waitingForTurn');
+    expect(kit.currentState()).toBe('signedIn.refreshing.waitingForTurn');
+    kit.emulator.resetRequests();
+    await pause();
+    expect(kit.currentState()).toBe('signedIn.refreshing.waitingForTurn'); // it waits: no request while the lease is held
+    expect(kit.emulator.requests.map((r) => r.operation)).toEqual([]);
+    await expect(held.release()).resolves.toMatchObject({ username: 'test-user' });
+    expect(kit.emulator.requests.map((r) => r.operation)).toEqual(['InitiateAuth']);
+    expect(kit.currentState()).toBe('signedIn.active');
+  });
+
+  test('signedIn.refreshing.lookingForTabsRefresh: the read of the store held; release → nothing newer there, so it refreshes', async () => {
+    kit = await createTestAuth({ config: { syncTabs: true } });
+    const held = await kit.driveTo('signedIn.refreshing.lookingForTabsRefresh');
+    expect(kit.currentState()).toBe('signedIn.refreshing.lookingForTabsRefresh');
+    await expect(held.release()).resolves.toMatchObject({ username: 'test-user' });
+    expect(kit.currentState()).toBe('signedIn.active');
+  });
+
+  test('the turn-taking states need tabs that share the storage: without syncTabs, driveTo says so', async () => {
+    kit = await createTestAuth();
+    await expect(kit.driveTo('signedIn.refreshing.waitingForTurn')).rejects.toThrow('needs createTestAuth({ config: { syncTabs: true } })');
   });
 
   test('endingSession: the refresh refused, the clear held on removeItem; release → signedOut, storage empty', async () => {

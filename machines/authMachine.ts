@@ -6,6 +6,7 @@ import { endsSession, errorOfEvent, toErrorInfo } from './errorInfo.js';
 import { ErrorNames, type ErrorInfo, type HostedUiSignOutError, type SessionSummary, type SignInMethod, type SignOutOutcome } from './types.js';
 import { REFUSALS, type Refusal } from './refusals.js';
 import { acrossNavigation, hostedUiErrors, withHostedUiError } from './hostedUiSignOut.js';
+import { refreshedElsewhere } from './refreshTurn.js';
 import type { AnswerInput, AuthContext, AuthEmitted, AuthEvent, AuthInput, CallAnswer, ChallengeName, OpenedHostedUi, OpenedLogout, RedirectOutcome, RedirectSignInInput, SessionCall, SignInInput, SignInStepOutput, TellTabs } from './authTypes.js';
 
 export type {
@@ -42,6 +43,11 @@ export type {
  *                        ├──────────── signingOut (child: signOut chart) ◄─SIGN_OUT────────────────┘      endingSession
  *                        │                 │ tokens revoked, device not cleared                             │ not cleared
  *                        └─ endingSession ◄─┴─► revokedButStored ◄──────────────────────────────────────────┘
+ *
+ *   signedIn.refreshing (holds this tab's turn to refresh; one stepDeadline for all of it):
+ *     waitingForTurn ─REFRESH_TURN_TAKEN─┬─ tabs share the store ─► lookingForTabsRefresh ─ refreshed elsewhere ─► active (adopted)
+ *                                        │                                  └─ nothing newer, or tabRefreshDeadline ─┐
+ *                                        └─ alone ─────────────────────────────────────────────► refreshingTokens ◄─┘ ─► active
  *
  *   signingOut ─ a hosted-UI session, device cleared ─► recordingHostedUiSignOut ─► openingLogout ─► signedOut
  *   signedOut ─HANDLE_REDIRECT─► completingRedirect ─ back from /logout ─► signedOut (the sign-out's result, at last)
@@ -106,6 +112,18 @@ export const authMachine = setup({
     outbox: outboxMachine,
     /** The other tabs over the same storage: their sign-ins and sign-outs arrive as SIGNED_IN_ELSEWHERE / SIGNED_OUT_ELSEWHERE; TELL_TABS goes to them. Default: no tabs. */
     watchTabs: fromCallback<TellTabs>(() => undefined),
+    /**
+     * Takes this tab's turn to refresh and holds it until `signedIn.refreshing` is left; sends
+     * REFRESH_TURN_TAKEN. Default: no other tabs, so the turn is this tab's at once.
+     */
+    takeRefreshTurn: fromCallback(({ sendBack }) => {
+      sendBack({ type: 'REFRESH_TURN_TAKEN', shared: false, waited: false });
+    }),
+    /**
+     * The session the store holds now (null: none). With `watch`, it reads again on each of the
+     * other tabs' writes of the session, until what it read is refreshedElsewhere() than `held`.
+     */
+    readStoredRefresh: fromPromise<SessionSummary | null, { held: SessionSummary | null; watch: boolean }>(notProvided('readStoredRefresh')),
   },
   guards: {
     hasSession: (_, session: SessionSummary | null) => session !== null,
@@ -139,6 +157,10 @@ export const authMachine = setup({
     isCorruptSession: (_, error: unknown) => toErrorInfo(error).name === ErrorNames.corruptSession,
     /** Another tab or instance refreshed with the same rotating refresh token first: the store holds its newer session. */
     isRefreshRaced: (_, error: unknown) => toErrorInfo(error).name === ErrorNames.refreshTokenReuse,
+    /** Other tabs share the store: one of them may have refreshed this session already. */
+    sharedWithTabs: ({ event }) => event.type === 'REFRESH_TURN_TAKEN' && event.shared,
+    /** The store holds this user's session, refreshed by another tab since this one got its own. */
+    refreshedElsewhere: (_, params: { stored: SessionSummary | null; held: SessionSummary | null }) => refreshedElsewhere(params.stored, params.held),
   },
   delays: {
     /** Reading the stored session: the read, the outbox check, and the removal of what is unusable. */
@@ -149,6 +171,8 @@ export const authMachine = setup({
     clearDeadline: ({ context }) => 2 * context.storageTimeoutMs,
     /** One storage write. */
     storageDeadline: ({ context }) => context.storageTimeoutMs,
+    /** How long a tab that waited its turn watches the store for the other tab's refreshed session. */
+    tabRefreshDeadline: ({ context }) => context.storageTimeoutMs,
   },
   actions: {
     answer: emit((_, params: { id: number; answer: CallAnswer }) => ({ type: 'answered' as const, id: params.id, answer: params.answer })),
@@ -533,6 +557,8 @@ export const authMachine = setup({
             GLOBAL_SIGN_OUT_LANDED: 'refreshing',
           },
         },
+        // Tabs over one storage take turns: this tab holds its turn (a Web Lock, or a storage lease)
+        // for as long as it is here. Leaving aborts what runs: a refresh's tokens are never stored.
         refreshing: {
           entry: 'trustSession',
           on: {
@@ -540,43 +566,69 @@ export const authMachine = setup({
             // The refresh in flight may have started before it landed: start again (its tokens are never stored).
             GLOBAL_SIGN_OUT_LANDED: { target: 'refreshing', reenter: true },
           },
-          invoke: {
-            src: 'refreshTokens',
-            input: ({ context }) => {
-              const { username = '', signedInWith = 'password', expiresAt = 0, tokenId } = context.session ?? {};
-              return { username, signedInWith, expiresAt, ...(tokenId !== undefined && { tokenId }) };
-            },
-            onDone: {
-              target: 'active',
-              actions: [
-                { type: 'rememberSession', params: ({ event }) => event.output },
-                { type: 'announceTokenRefreshed', params: ({ event }) => event.output },
-                'deferSessionWaiters',
-              ],
-            },
-            onError: [
-              // Rotation: the token was already used by another tab or instance; adopt the session it stored.
-              {
-                guard: { type: 'isRefreshRaced', params: errorOfEvent },
-                target: '#auth.adoptingSession',
-                actions: [{ type: 'recordRefreshError', params: errorOfEvent }, 'deferSessionWaiters'],
+          invoke: { src: 'takeRefreshTurn' },
+          initial: 'waitingForTurn',
+          states: {
+            waitingForTurn: {
+              on: {
+                REFRESH_TURN_TAKEN: [{ guard: 'sharedWithTabs', target: 'lookingForTabsRefresh' }, { target: 'refreshingTokens' }],
               },
-              {
-                guard: { type: 'isSessionOver', params: errorOfEvent },
-                target: '#auth.endingSession',
-                actions: [{ type: 'recordRefreshError', params: errorOfEvent }, { type: 'announceTokenRefreshFailed', params: errorOfEvent }, 'deferSessionWaiters'],
+            },
+            // Another tab may have refreshed already (it had the turn before, or finished just now):
+            // its session is in the store, and this tab adopts it instead of refreshing again.
+            lookingForTabsRefresh: {
+              invoke: {
+                src: 'readStoredRefresh',
+                input: ({ context, event }) => {
+                  assertEvent(event, 'REFRESH_TURN_TAKEN');
+                  return { held: context.session, watch: event.waited };
+                },
+                onDone: [
+                  {
+                    guard: { type: 'refreshedElsewhere', params: ({ context, event }) => ({ stored: event.output, held: context.session }) },
+                    target: '#auth.signedIn.active',
+                    actions: adoptRefreshed(),
+                  },
+                  { target: 'refreshingTokens' },
+                ],
+                onError: 'refreshingTokens',
               },
-              // Offline or throttled: keep the tokens; never sign a user out for being offline.
-              {
-                target: 'active',
-                actions: [
-                  'tellOutboxIntentsQueued', // a rotated refresh token that could not be stored is queued for revocation
-                  { type: 'recordRefreshError', params: errorOfEvent },
-                  { type: 'announceTokenRefreshFailed', params: errorOfEvent },
-                  { type: 'refuseSessionWaiters', params: ({ event }) => toErrorInfo(event.error) },
+              // No other tab's refresh showed up in the store in time: refresh here.
+              after: { tabRefreshDeadline: 'refreshingTokens' },
+            },
+            refreshingTokens: {
+              invoke: {
+                src: 'refreshTokens',
+                input: ({ context }) => {
+                  const { username = '', signedInWith = 'password', expiresAt = 0, tokenId } = context.session ?? {};
+                  return { username, signedInWith, expiresAt, ...(tokenId !== undefined && { tokenId }) };
+                },
+                onDone: { target: '#auth.signedIn.active', actions: adoptRefreshed() },
+                onError: [
+                  // Rotation: the token was already used by another tab or instance; adopt the session it stored.
+                  {
+                    guard: { type: 'isRefreshRaced', params: errorOfEvent },
+                    target: '#auth.adoptingSession',
+                    actions: [{ type: 'recordRefreshError', params: errorOfEvent }, 'deferSessionWaiters'],
+                  },
+                  {
+                    guard: { type: 'isSessionOver', params: errorOfEvent },
+                    target: '#auth.endingSession',
+                    actions: [{ type: 'recordRefreshError', params: errorOfEvent }, { type: 'announceTokenRefreshFailed', params: errorOfEvent }, 'deferSessionWaiters'],
+                  },
+                  // Offline or throttled: keep the tokens; never sign a user out for being offline.
+                  {
+                    target: '#auth.signedIn.active',
+                    actions: [
+                      'tellOutboxIntentsQueued', // a rotated refresh token that could not be stored is queued for revocation
+                      { type: 'recordRefreshError', params: errorOfEvent },
+                      { type: 'announceTokenRefreshFailed', params: errorOfEvent },
+                      { type: 'refuseSessionWaiters', params: ({ event }) => toErrorInfo(event.error) },
+                    ],
+                  },
                 ],
               },
-            ],
+            },
           },
           // Leaving aborts the refresh: its tokens are then never stored. The old ones are kept.
           after: {
@@ -767,6 +819,15 @@ function duringHostedUiSignOut() {
 }
 
 /** A refusal of the call being handled, with the typed error REFUSALS names (static, so docs/calls.md can read it). */
+/** A refreshed session, this tab's or another's: remember it, announce it, and answer the waiting getSession() calls. */
+function adoptRefreshed() {
+  return [
+    { type: 'rememberSession' as const, params: ({ event }: { event: { output: SessionSummary | null } }) => event.output },
+    { type: 'announceTokenRefreshed' as const, params: ({ event }: { event: { output: SessionSummary | null } }) => event.output! },
+    'deferSessionWaiters' as const,
+  ];
+}
+
 function refuse(refusal: Refusal) {
   return { type: 'refuse' as const, params: { refusal } };
 }

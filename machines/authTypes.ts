@@ -348,6 +348,15 @@ export type AuthEvent =
   | {
       /** A global sign-out the outbox ran landed. */
       type: 'GLOBAL_SIGN_OUT_LANDED';
+    }
+  /** This tab's turn to refresh began (the `takeRefreshTurn` actor): it holds the turn while it stays in `signedIn.refreshing`. */
+  | {
+      /** The turn is this tab's. */
+      type: 'REFRESH_TURN_TAKEN';
+      /** Other tabs share the store, so one of them may have refreshed already: look in the store first. */
+      shared: boolean;
+      /** Another tab held the turn first, and its write may not be readable yet: watch the store for it. */
+      waited: boolean;
     };
 
 /** What the auth machine tells the other tabs (to its `watchTabs` actor). */

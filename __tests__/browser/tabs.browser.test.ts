@@ -80,7 +80,7 @@ describeInBrowser('tabs that agree (Chromium, one localStorage)', () => {
     await waitToHear(b, 'signedIn');
     emu.faults.set('InitiateAuth', { type: 'latency', ms: 300 }); // B's refresh is slow to answer
     const refreshing = b.evaluate(() => (window as unknown as TabWindow).tab.auth.getSession({ forceRefresh: true }).then((s) => s, (e: Error) => ({ error: e.name })));
-    await b.waitForFunction(() => JSON.stringify((window as unknown as TabWindow).tab.auth.actor.getSnapshot().value) === '{"signedIn":"refreshing"}');
+    await b.waitForFunction(() => (window as unknown as TabWindow).tab.auth.actor.getSnapshot().matches({ signedIn: { refreshing: 'refreshingTokens' } }));
     await a.evaluate(() => (window as unknown as TabWindow).tab.auth.signOut());
     await waitToHear(b, 'signedOut', 'otherTab');
     await expect(refreshing).resolves.toEqual({});
@@ -136,9 +136,10 @@ describeInBrowser('tabs that agree (Chromium, one localStorage)', () => {
       emu.faults.set('InitiateAuth', { type: 'blackhole' }, { times: 1 }); // the dying tab's refresh never comes back
       emu.resetRequests();
       void dying.evaluate(() => void (window as unknown as TabWindow).tab.auth.getSession({ forceRefresh: true }).catch(() => undefined));
-      await dying.waitForFunction(() => JSON.stringify((window as unknown as TabWindow).tab.auth.actor.getSnapshot().value) === '{"signedIn":"refreshing"}');
+      await dying.waitForFunction(() => (window as unknown as TabWindow).tab.auth.actor.getSnapshot().matches({ signedIn: { refreshing: 'refreshingTokens' } }));
       const refreshed = waiting.evaluate(() => (window as unknown as TabWindow).tab.auth.getSession({ forceRefresh: true }).then((s) => s.tokens?.accessToken ?? 'none', (e: Error) => e.name));
-      await waiting.waitForFunction(() => JSON.stringify((window as unknown as TabWindow).tab.auth.actor.getSnapshot().value) === '{"signedIn":"refreshing"}');
+      // The chart shows the wait: the other tab holds the turn.
+      await waiting.waitForFunction(() => (window as unknown as TabWindow).tab.auth.actor.getSnapshot().matches({ signedIn: { refreshing: 'waitingForTurn' } }));
       await dying.close(); // the tab dies with the lock
       await expect(refreshed).resolves.toMatch(/^eyJ/);
       expect(emu.requests.filter((r) => r.operation === 'InitiateAuth').length).toBe(2); // the dead tab's, then the waiting tab's own

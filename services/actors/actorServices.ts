@@ -62,7 +62,6 @@ export function createActorServices(options: ActorServicesOptions): ActorService
     tabs: null,
     userPoolId,
     networkTimeoutMs,
-    storageTimeoutMs,
     refreshTokenRotation: options.refreshTokenRotation ?? false,
   };
 }

@@ -3,13 +3,13 @@ import { resolverOf, type ServicesSource } from './registry.js';
 import type { AnswerInput, SignInInput, SignInStepOutput } from '../../machines/authMachine.js';
 import type { SessionSummary, SignInMethod } from '../../machines/types.js';
 import { ErrorNames } from '../../machines/types.js';
+import { refreshedElsewhere } from '../../machines/refreshTurn.js';
 import { CognitoCallError } from '../cognito/errors.js';
 import { onFirstUse } from '../cognito/onFirstUse.js';
 import type { CognitoService } from '../cognito/types.js';
 import type { SignOutOutbox } from '../storage/signOutOutbox.js';
 import type { SecretVault } from '../storage/secretVault.js';
 import type { TabLink } from '../tabs/tabLink.js';
-import type { TabSignals } from '../tabs/tabSignals.js';
 import { summarizeSession, type TokenStore } from '../storage/tokenStore.js';
 
 /** What the auth machine's own actors need (loadSession, signIn, answerChallenge, refreshTokens, clearSession). */
@@ -28,16 +28,17 @@ export interface AuthServices {
   readonly outbox: SignOutOutbox;
   /** The app client rotates refresh tokens: refresh with GetTokensFromRefreshToken and keep the new one. */
   readonly refreshTokenRotation?: boolean;
-  /** Tabs over the same storage: they take turns to refresh, and their writes are the read barrier after a turn. Null or absent: no other tabs. */
+  /** Tabs over the same storage: after its turn to refresh, a tab watches their writes of the session (readStoredRefresh). Null or absent: no other tabs. */
   readonly tabs?: TabLink | null;
-  /** createAuth's storageTimeoutMs: the bound of one storage call, in ms: a getItem, setItem or removeItem that has not settled by then fails with StorageError. Also how long a tab that waited its turn to refresh watches for the other tab's write before it refreshes itself. */
-  readonly storageTimeoutMs?: number;
 }
 
 /**
  * The sign-in flow (SRP and its crypto, the challenges), loaded on the first sign-in: a page whose
  * user is signed in already never loads it.
  */
+/** The longest a timer can wait (2^31 - 1 ms); a longer one fires at once. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 const signInFlow = onFirstUse(() => import('./signInFlow.js'), 'The sign-in flow');
 
 /**
@@ -67,13 +68,22 @@ export function createAuthActors(services: ServicesSource<AuthServices>) {
     }),
     signIn: fromPromise<SignInStepOutput, SignInInput>(async ({ input, signal, system }) => (await signInFlow()).createSignInFlow(servicesOf(system)).start(input, signal)),
     answerChallenge: fromPromise<SignInStepOutput, AnswerInput>(async ({ input, signal, system }) => (await signInFlow()).createSignInFlow(servicesOf(system)).answer(input, signal)),
-    refreshTokens: fromPromise<SessionSummary, RefreshInput>(async ({ input, signal, system }) => {
-      const services = servicesOf(system);
-      if (!services.tabs) return refreshOnce(services, input, signal);
-      const [lock, tabs] = await Promise.all([services.tabs.lock(), services.tabs.signals()]);
-      const seen = tabs?.sessionWrites() ?? 0; // writes from here on may be another tab's refresh
-      // Whether it waited or not, another tab may have refreshed already (it came first, or finished just before): adopt that.
-      return lock.run(signal, async (waited) => (await storedByAnotherTab(services, tabs, input, waited ? seen : null, signal)) || refreshOnce(services, input, signal));
+    refreshTokens: fromPromise<SessionSummary, RefreshInput>(({ input, signal, system }) => refreshOnce(servicesOf(system), input, signal)),
+    readStoredRefresh: fromPromise<SessionSummary | null, { held: SessionSummary | null; watch: boolean }>(async ({ input, signal, system }) => {
+      const { store, tabs } = servicesOf(system);
+      const signals = input.watch && tabs ? await tabs.signals() : null;
+      const read = async () => {
+        const stored = await store.read();
+        return stored && 'summary' in stored ? stored.summary : null;
+      };
+      // Chromium can read localStorage stale right after another tab's write: the write is readable
+      // once this tab's `storage` event for it has come, so each such event is a reason to read again.
+      for (;;) {
+        const seen = signals?.sessionWrites() ?? 0;
+        const stored = await read();
+        if (!signals || signal.aborted || refreshedElsewhere(stored, input.held)) return stored;
+        await signals.sessionWrittenSince(seen, MAX_TIMER_MS, signal); // the chart's tabRefreshDeadline ends the wait
+      }
     }),
     clearSession: fromPromise<void>(({ system }) => servicesOf(system).store.clear()),
   };
@@ -85,28 +95,6 @@ interface RefreshInput {
   readonly signedInWith: SignInMethod;
   readonly expiresAt: number;
   readonly tokenId?: string;
-}
-
-/**
- * With the lock: the session another tab refreshed and stored, if any (another access token than
- * the one this tab holds). A tab that had to wait for the lock (`seenAtStart` given) can read
- * localStorage stale right after the other tab's write (Chromium), so it re-reads on each of that
- * tab's `storage` events for the session key, for up to storageTimeoutMs; one that did not wait reads once.
- */
-async function storedByAnotherTab(services: AuthServices, tabs: TabSignals | null, input: RefreshInput, seenAtStart: number | null, signal: AbortSignal): Promise<SessionSummary | null> {
-  const { store, storageTimeoutMs = 5000 } = services;
-  const until = Date.now() + storageTimeoutMs;
-  const refreshedElsewhere = (summary: SessionSummary) =>
-    input.tokenId !== undefined && summary.tokenId !== undefined ? summary.tokenId !== input.tokenId : summary.expiresAt > input.expiresAt;
-  let seen = seenAtStart ?? 0;
-  for (;;) {
-    const stored = await store.read();
-    if (stored && 'summary' in stored && refreshedElsewhere(stored.summary)) return stored.summary;
-    const left = until - Date.now();
-    if (seenAtStart === null || !tabs || left <= 0 || signal.aborted) return null;
-    await tabs.sessionWrittenSince(seen, left, signal);
-    seen = tabs.sessionWrites();
-  }
 }
 
 /** One refresh at Cognito, its tokens saved unless a sign-out began meanwhile. */

@@ -3,7 +3,7 @@ import type { TellTabs } from '../../machines/authTypes.js';
 import type { TabLink } from '../tabs/tabLink.js';
 import { resolverOf, type ServicesSource } from './registry.js';
 
-/** What the auth machine's `watchTabs` actor needs. */
+/** What the auth machine's tab actors (`watchTabs`, `takeRefreshTurn`) need. */
 export interface TabServices {
   /** Null where there are no other tabs to agree with (Node, or storage that is not shared by tabs). */
   readonly tabs: TabLink | null;
@@ -31,6 +31,37 @@ export function createTabActors(services: ServicesSource<TabServices>) {
       return () => {
         stopped = true;
         stop();
+      };
+    }),
+    /**
+     * Takes this tab's turn to refresh (the tabs' refresh lock: a Web Lock, or the storage lease)
+     * and holds it until the chart leaves `signedIn.refreshing`, which stops this actor. Without
+     * other tabs the turn is this tab's at once. A lock that cannot be had is reported as a turn
+     * taken alone: the refresh then goes on as in a single tab.
+     */
+    takeRefreshTurn: fromCallback(({ sendBack, system }) => {
+      const { tabs } = servicesOf(system);
+      if (!tabs) {
+        sendBack({ type: 'REFRESH_TURN_TAKEN', shared: false, waited: false });
+        return undefined;
+      }
+      const left = new AbortController();
+      let release = () => {};
+      const held = new Promise<void>((resolve) => (release = resolve));
+      void Promise.all([tabs.lock(), tabs.signals()])
+        .then(([lock, signals]) =>
+          lock.run(left.signal, async (waited) => {
+            // A wait is only worth watching for where this tab hears the other tabs' writes.
+            if (!left.signal.aborted) sendBack({ type: 'REFRESH_TURN_TAKEN', shared: true, waited: waited && signals !== null });
+            await held;
+          }),
+        )
+        .catch(() => {
+          if (!left.signal.aborted) sendBack({ type: 'REFRESH_TURN_TAKEN', shared: false, waited: false });
+        });
+      return () => {
+        left.abort();
+        release();
       };
     }),
   };

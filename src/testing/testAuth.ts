@@ -14,6 +14,7 @@ import { isRetryable } from '../../machines/errorInfo.js';
 import { installGate } from './kit/gate.js';
 import { KIT_CALLBACK_URL, KIT_SIGN_OUT_URL, signInAtHostedUi, signOutAtHostedUi } from './kit/hostedUi.js';
 import { createTestStorage, type StorageHold, type StorageMethod, type TestStorage } from './kit/storage.js';
+import { storageKeys } from '../../services/storage/keys.js';
 
 export type { StorageHold, StorageMethod, TestStorage } from './kit/storage.js';
 
@@ -246,6 +247,20 @@ export interface TestAuthStates {
   /** Signed in, then a getSession({ forceRefresh: true }) whose refresh (InitiateAuth REFRESH_TOKEN_AUTH) is held. */
   'signedIn.refreshing': HeldRefresh;
   /**
+   * Needs `config: { syncTabs: true }`. Signed in, then a getSession({ forceRefresh: true }) that
+   * waits for its turn to refresh: the kit writes "another tab's" lease of the refresh lock into
+   * the storage (in Node, without Web Locks, the lease is the lock). release() removes that lease:
+   * the refresh goes on.
+   */
+  'signedIn.refreshing.waitingForTurn': HeldStorageCall<AuthSession>;
+  /**
+   * Needs `config: { syncTabs: true }`. Signed in, then a getSession({ forceRefresh: true }) whose
+   * turn began and whose read of the stored session (getItem of `authchart.<clientId>.session`),
+   * which looks for another tab's refresh, is held. release() lets it read: nothing newer, so it
+   * refreshes.
+   */
+  'signedIn.refreshing.lookingForTabsRefresh': HeldStorageCall<AuthSession>;
+  /**
    * Signed in, then a forced refresh refused with NotAuthorizedException (the session ended), and
    * the clear of the stored session held on the storage's removeItem. The fault is cleared once there.
    */
@@ -325,6 +340,8 @@ export const TEST_AUTH_STATES: readonly TestAuthState[] = [
   'adoptingSession',
   'answeringChallenge',
   'signedIn.refreshing',
+  'signedIn.refreshing.waitingForTurn',
+  'signedIn.refreshing.lookingForTabsRefresh',
   'endingSession',
 ];
 
@@ -554,7 +571,7 @@ async function assemble(emulator: CognitoEmulator, options: TestAuthOptions): Pr
         return (path === 'revokedButStored' || path.startsWith('signedIn')) && snapshot().context.lastSignOut?.type === 'failed';
       default: {
         const child = HELD[state]?.child;
-        return child ? path === `signingOut.${child}` : path === state;
+        return child ? path === `signingOut.${child}` : path === state || path.startsWith(`${state}.`);
       }
     }
   };
@@ -729,6 +746,11 @@ async function assemble(emulator: CognitoEmulator, options: TestAuthOptions): Pr
     return { result, release };
   }
 
+  /** The refresh's turn-taking states exist only where tabs share the storage. */
+  function tabsNeeded(state: TestAuthState): void {
+    if (authConfig.syncTabs !== true) throw new Error(`authchart/testing: ${state} needs createTestAuth({ config: { syncTabs: true } })`);
+  }
+
   /** The user the opener will sign in (`options.username` sets kit.hostedUiUser); throws without hostedUi. */
   function hostedUiSignIn(driveOptions: DriveOptions): TestUser {
     if (!hostedUi) throw new Error('authchart/testing: the hosted-UI states need createTestAuth({ hostedUi: true })');
@@ -883,6 +905,26 @@ async function assemble(emulator: CognitoEmulator, options: TestAuthOptions): Pr
         const refresh = () => auth.getSession({ forceRefresh: true });
         return { user: who, ...(await holdRequest(state, 'InitiateAuth', refresh, driveOptions.timeoutMs ?? 5000)) } satisfies HeldRefresh;
       }
+      case 'signedIn.refreshing.waitingForTurn': {
+        tabsNeeded(state);
+        await drive('signedIn', driveOptions);
+        // "Another tab" holds the refresh lock: its lease, in the storage the tabs share.
+        const lease = storageKeys(clientId).refreshLock;
+        storage.setItem(lease, JSON.stringify({ owner: 'authchart/testing: another tab', until: Date.now() + 3_600_000 }));
+        const result = track(auth.getSession({ forceRefresh: true }));
+        await until(state, () => is(state), driveOptions.timeoutMs ?? 5000);
+        return {
+          result,
+          release: once(async () => {
+            storage.removeItem(lease);
+            return result;
+          }),
+        };
+      }
+      case 'signedIn.refreshing.lookingForTabsRefresh':
+        tabsNeeded(state);
+        await drive('signedIn', driveOptions);
+        return holdStorageCall(state, 'getItem', () => auth.getSession({ forceRefresh: true }), driveOptions.timeoutMs ?? 5000, undefined, storageKeys(clientId).session);
       case 'endingSession':
         return holdSessionEnd(driveOptions);
       case 'checkingStore':
