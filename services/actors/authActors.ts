@@ -36,9 +36,6 @@ export interface AuthServices {
  * The sign-in flow (SRP and its crypto, the challenges), loaded on the first sign-in: a page whose
  * user is signed in already never loads it.
  */
-/** The longest a timer can wait (2^31 - 1 ms); a longer one fires at once. */
-const MAX_TIMER_MS = 2 ** 31 - 1;
-
 const signInFlow = onFirstUse(() => import('./signInFlow.js'), 'The sign-in flow');
 
 /**
@@ -72,17 +69,14 @@ export function createAuthActors(services: ServicesSource<AuthServices>) {
     readStoredRefresh: fromPromise<SessionSummary | null, { held: SessionSummary | null; watch: boolean }>(async ({ input, signal, system }) => {
       const { store, tabs } = servicesOf(system);
       const signals = input.watch && tabs ? await tabs.signals() : null;
-      const read = async () => {
-        const stored = await store.read();
-        return stored && 'summary' in stored ? stored.summary : null;
-      };
       // Chromium can read localStorage stale right after another tab's write: the write is readable
       // once this tab's `storage` event for it has come, so each such event is a reason to read again.
       for (;;) {
         const seen = signals?.sessionWrites() ?? 0;
-        const stored = await read();
+        const read = await store.read();
+        const stored = read && 'summary' in read ? read.summary : null;
         if (!signals || signal.aborted || refreshedElsewhere(stored, input.held)) return stored;
-        await signals.sessionWrittenSince(seen, MAX_TIMER_MS, signal); // the chart's tabRefreshDeadline ends the wait
+        await signals.sessionWrittenSince(seen, signal); // the chart's tabRefreshDeadline ends the wait
       }
     }),
     clearSession: fromPromise<void>(({ system }) => servicesOf(system).store.clear()),

@@ -17,8 +17,11 @@ export interface TabSignals {
   tell(signal: TabSignal): void;
   /** How many times another tab wrote the session key so far (its `storage` events). */
   sessionWrites(): number;
-  /** Resolves once another tab has written the session key after `seen` writes, or after `ms`, or on abort. */
-  sessionWrittenSince(seen: number, ms: number, signal?: AbortSignal): Promise<void>;
+  /**
+   * Resolves once another tab has written the session key after `seen` writes, or on abort (or
+   * close). It has no time limit of its own: the auth chart's tabRefreshDeadline bounds the wait.
+   */
+  sessionWrittenSince(seen: number, signal: AbortSignal): Promise<void>;
   /** Closes the channel and the listeners. */
   close(): void;
 }
@@ -108,18 +111,16 @@ export function createTabSignals(options: TabSignalOptions): TabSignals | null {
       channel?.postMessage(signal);
     },
     sessionWrites: () => writes,
-    sessionWrittenSince(seen, ms, signal) {
-      if (writes > seen || signal?.aborted) return Promise.resolve();
+    sessionWrittenSince(seen, signal) {
+      if (writes > seen || signal.aborted) return Promise.resolve();
       return new Promise<void>((resolve) => {
         const done = () => {
-          clearTimeout(timer);
           writeWaiters.delete(done);
-          signal?.removeEventListener('abort', done);
+          signal.removeEventListener('abort', done);
           resolve();
         };
-        const timer = setTimeout(done, ms);
         writeWaiters.add(done);
-        signal?.addEventListener('abort', done, { once: true });
+        signal.addEventListener('abort', done, { once: true });
       });
     },
     close() {
