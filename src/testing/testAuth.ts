@@ -15,6 +15,7 @@ import { installGate } from './kit/gate.js';
 import { KIT_CALLBACK_URL, KIT_SIGN_OUT_URL, signInAtHostedUi, signOutAtHostedUi } from './kit/hostedUi.js';
 import { createTestStorage, type StorageHold, type StorageMethod, type TestStorage } from './kit/storage.js';
 import { storageKeys } from '../../services/storage/keys.js';
+import { createStorageLock } from '../../services/tabs/storageLock.js';
 
 export type { StorageHold, StorageMethod, TestStorage } from './kit/storage.js';
 
@@ -746,6 +747,19 @@ async function assemble(emulator: CognitoEmulator, options: TestAuthOptions): Pr
     return { result, release };
   }
 
+  /** The refresh lock's storage lease over the kit's storage, taken as another tab would and held until release(). */
+  function heldLease(key: string): { taken: Promise<void>; release(): void } {
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const taken = new Promise<void>((resolve) => {
+      void createStorageLock(storage, key, { leaseMs: 3_600_000 }).run(new AbortController().signal, async () => {
+        resolve();
+        await held;
+      });
+    });
+    return { taken, release };
+  }
+
   /** The refresh's turn-taking states exist only where tabs share the storage. */
   function tabsNeeded(state: TestAuthState): void {
     if (authConfig.syncTabs !== true) throw new Error(`authchart/testing: ${state} needs createTestAuth({ config: { syncTabs: true } })`);
@@ -908,15 +922,15 @@ async function assemble(emulator: CognitoEmulator, options: TestAuthOptions): Pr
       case 'signedIn.refreshing.waitingForTurn': {
         tabsNeeded(state);
         await drive('signedIn', driveOptions);
-        // "Another tab" holds the refresh lock: its lease, in the storage the tabs share.
-        const lease = storageKeys(clientId).refreshLock;
-        storage.setItem(lease, JSON.stringify({ owner: 'authchart/testing: another tab', until: Date.now() + 3_600_000 }));
+        // "Another tab" takes the refresh lock first: in Node, without Web Locks, the storage lease.
+        const otherTab = heldLease(storageKeys(clientId).refreshLock);
+        await otherTab.taken;
         const result = track(auth.getSession({ forceRefresh: true }));
         await until(state, () => is(state), driveOptions.timeoutMs ?? 5000);
         return {
           result,
           release: once(async () => {
-            storage.removeItem(lease);
+            otherTab.release();
             return result;
           }),
         };
