@@ -3,10 +3,10 @@
 // signals themselves over Node's BroadcastChannel with a stand-in `window`. Real tabs in Chromium:
 // __tests__/browser/tabs.browser.test.ts.
 import { waitFor } from 'xstate';
-import { createAuth, type Auth, type AuthHubEvent } from '../src/index';
-import { createTestAuth, startCognitoEmulator, type CognitoEmulator, type TestAuth } from '../src/testing/index';
+import { createAuth, type AuthHubEvent } from '../src/index';
+import { createTestAuth, type CognitoEmulator, type TestAuth } from '../src/testing/index';
 import { createTabSignals, type TabSignal } from '../services/tabs/tabSignals';
-import { inspectableStorage } from './support/harness';
+import { emulatorPerFile, inspectableStorage } from './support/harness';
 
 let kit: TestAuth | undefined;
 afterEach(async () => {
@@ -159,13 +159,8 @@ describe('the tab signals (BroadcastChannel, with storage events as the read bar
 });
 
 describe('createAuth wires the signals only where tabs share the storage', () => {
-  let emu: CognitoEmulator;
-  const auths: Auth[] = [];
-  beforeAll(async () => (emu = await startCognitoEmulator()));
-  afterAll(async () => {
-    await Promise.all(auths.map((auth) => auth.stop()));
-    await emu.close();
-  });
+  let emu!: CognitoEmulator;
+  const auths = emulatorPerFile((started) => (emu = started));
 
   test('syncTabs must be a boolean; an app storage in Node syncs nothing unless asked', async () => {
     const pool = emu.setup();
