@@ -70,7 +70,8 @@ const otherTabs = (t: string) =>
   / --SIGNED_(IN|OUT)_ELSEWHERE\[/.test(t) ||
   // Tabs that share the store take turns to refresh and look for each other's refresh first.
   t.includes('auth.signedIn.refreshing.lookingForTabsRefresh') ||
-  t === 'auth.signedIn.refreshing.waitingForTurn --REFRESH_TURN_TAKEN[0]--> auth.signedIn.refreshing.lookingForTabsRefresh';
+  t === 'auth.signedIn.refreshing.waitingForTurn --REFRESH_TURN_TAKEN[0]--> auth.signedIn.refreshing.lookingForTabsRefresh' ||
+  t === 'auth.signedIn.refreshing.waitingForTurn --REFRESH_TURN_UNAVAILABLE[0]--> auth.signedIn.refreshing.refreshingTokens';
 /** The outbox's news that a global sign-out landed, and the check of the session it brings (KB6). */
 const globalSignOutLanded = (t: string) => / --GLOBAL_SIGN_OUT_LANDED\[/.test(t) || t === 'auth.signedIn.active --always[0]--> auth.signedIn.refreshing';
 const notModelled = (t: string): string | undefined =>

@@ -572,6 +572,9 @@ export const authMachine = setup({
             waitingForTurn: {
               on: {
                 REFRESH_TURN_TAKEN: [{ guard: 'sharedWithTabs', target: 'lookingForTabsRefresh' }, { target: 'refreshingTokens' }],
+                // No lock to take: refresh anyway, as a tab on its own would (a refresh another tab
+                // also makes is answered by Cognito; with rotation, RefreshTokenReuse adopts its session).
+                REFRESH_TURN_UNAVAILABLE: 'refreshingTokens',
               },
             },
             // Another tab may have refreshed already (it had the turn before, or finished just now):

@@ -357,6 +357,11 @@ export type AuthEvent =
       shared: boolean;
       /** Another tab held the turn first, and its write may not be readable yet: watch the store for it. */
       waited: boolean;
+    }
+  /** The tabs' refresh lock could not be had (it failed to load, or the storage lease failed). */
+  | {
+      /** No turn: this tab is on its own. */
+      type: 'REFRESH_TURN_UNAVAILABLE';
     };
 
 /** What the auth machine tells the other tabs (to its `watchTabs` actor). */

@@ -36,8 +36,8 @@ export function createTabActors(services: ServicesSource<TabServices>) {
     /**
      * Takes this tab's turn to refresh (the tabs' refresh lock: a Web Lock, or the storage lease)
      * and holds it until the chart leaves `signedIn.refreshing`, which stops this actor. Without
-     * other tabs the turn is this tab's at once. A lock that cannot be had is reported as a turn
-     * taken alone: the refresh then goes on as in a single tab.
+     * other tabs the turn is this tab's at once. A lock that cannot be had is reported as such
+     * (REFRESH_TURN_UNAVAILABLE), and the chart decides what follows.
      */
     takeRefreshTurn: fromCallback(({ sendBack, system }) => {
       const { tabs } = servicesOf(system);
@@ -57,7 +57,7 @@ export function createTabActors(services: ServicesSource<TabServices>) {
           }),
         )
         .catch(() => {
-          if (!left.signal.aborted) sendBack({ type: 'REFRESH_TURN_TAKEN', shared: false, waited: false });
+          if (!left.signal.aborted) sendBack({ type: 'REFRESH_TURN_UNAVAILABLE' });
         });
       return () => {
         left.abort();
