@@ -27,8 +27,18 @@ function openSslPowN(base: bigint, exponent: bigint): bigint {
   return bigOf(dh.computeSecret(bytesOf(base)));
 }
 
-/** Random exponents of every length from 1 to `maxBytes` bytes, evenly (fast-check alone favours short arrays). */
-const exponents = (maxBytes: number) => fc.integer({ min: 1, max: maxBytes }).chain((length) => fc.uint8Array({ minLength: length, maxLength: length })).map(bigOfBytes);
+/**
+ * Random exponents of every length from 1 to `maxBytes` bytes, evenly (fast-check alone favours
+ * short arrays). Never 0: OpenSSL refuses a zero private key in computeSecret ("Invalid key type"),
+ * so 0 cannot be cross-checked; it is checked by definition below. An all-zero draw (1 in 256 for
+ * one byte) used to make this file fail at random.
+ */
+const exponents = (maxBytes: number) =>
+  fc
+    .integer({ min: 1, max: maxBytes })
+    .chain((length) => fc.uint8Array({ minLength: length, maxLength: length }))
+    .map(bigOfBytes)
+    .filter((exponent) => exponent > 0n);
 
 describe('HMAC-SHA256 (@noble/hashes) where Cognito needs it, against node:crypto', () => {
   test('SECRET_HASH = base64(HMAC-SHA256(client secret, username + client id)) for random secrets, usernames and client ids', async () => {
@@ -63,6 +73,17 @@ describe('HMAC-SHA256 (@noble/hashes) where Cognito needs it, against node:crypt
 });
 
 describe('modPow against OpenSSL (node:crypto Diffie-Hellman)', () => {
+  test('exponent 0, which OpenSSL refuses as a private key, is checked by definition (b^0 = 1), and the generator never draws it', () => {
+    expect(() => openSslPowN(3n, 0n)).toThrow(/Invalid key type/);
+    expect(modPow(3n, 0n, N)).toBe(1n);
+    expect(modPow(N - 2n, 0n, N)).toBe(1n);
+    // The all-zero draws that made this file fail at random: every length, every byte 0.
+    const zeros = fc.integer({ min: 1, max: 384 }).chain((length) => fc.constant(new Uint8Array(length))).map(bigOfBytes);
+    expect(fc.sample(zeros, 5).every((e) => e === 0n)).toBe(true);
+    // Seeded: with the old generator this exact sample held 0 (so this line failed), with the new one it never does.
+    expect(fc.sample(exponents(1), { numRuns: 2000, seed: 42 }).every((e) => e > 0n)).toBe(true);
+  });
+
   test('the check itself can fail: OpenSSL and a wrong answer differ', () => {
     const x = 0x1234_5678_9abc_def0n;
     expect(openSslPow(g, x, N)).toBe(modPow(g, x, N));
