@@ -186,6 +186,20 @@ describe('bundles (esbuild --bundle --minify --format=esm --platform=browser)', 
     expect(ours.lazyGzip).toBeLessThan(14_000);
   }, 60_000);
 
+  // Issue 18 (item 6): the up-front ceiling above is a ratchet (it may go down, never up), and all
+  // that a password sign-in plus a sign-out loads, lazy chunks included (the sign-in's SRP chunks and
+  // the tab machinery, since the app stores in localStorage), stays at or below 1.1 of Amplify. The
+  // hosted UI's flows are not part of it: a password sign-in never loads them. Measured: 1.08.
+  test('a password sign-in plus a sign-out loads, lazy chunks included, at most 1.1x aws-amplify signIn + signOut', async () => {
+    const ours = await bundleOf(app('./src/fetch/index'));
+    const amplify = await bundleOf(AMPLIFY_APP);
+    const used = ['services/actors/signInFlow.ts', 'services/tabs/tabParts.ts'];
+    const signInAndOut = ours.gzipOnceUsed(used);
+    expect(signInAndOut).toBeGreaterThan(ours.gzip + 4_000); // the sign-in's chunks are counted
+    expect(signInAndOut).toBeLessThan(ours.gzip + ours.lazyGzip); // the hosted UI's are not
+    expect(signInAndOut / amplify.gzip).toBeLessThanOrEqual(1.1);
+  }, 60_000);
+
   test('a page whose user is signed in loads no sign-in machinery: the sign-in flow, SRP, SECRET_HASH and @noble/hashes are lazy chunks', async () => {
     const { inputs, upFrontInputs } = await bundleOf(app('./src/fetch/index'));
     const signInMachinery = (f: string) => f === 'services/actors/signInFlow.ts' || f.startsWith('services/srp/') || f.startsWith('services/crypto/') || f.includes('node_modules/@noble/hashes/');

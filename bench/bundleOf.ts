@@ -16,6 +16,11 @@ export interface BundleFacts {
   readonly inputs: string[];
   /** The files that went into the up-front chunks only. */
   readonly upFrontInputs: string[];
+  /**
+   * gzip -9 of what a page loads once it has used the given modules (paths as in `inputs`): the
+   * up-front chunks, plus each lazy chunk holding one of them and every chunk that one imports.
+   */
+  readonly gzipOnceUsed: (modules: readonly string[]) => number;
 }
 
 /**
@@ -42,12 +47,23 @@ export async function bundleOf(contents: string): Promise<BundleFacts> {
   }
   const gzip = (key: string) => gzipSync(files.get(key)!, { level: 9 }).length;
   const chunks = [...files.keys()].filter((key) => key.endsWith('.js'));
+  const gzipOnceUsed = (modules: readonly string[]): number => {
+    const loaded = new Set(upFront);
+    const queue = chunks.filter((key) => modules.some((module) => outputs[key]!.inputs[module] !== undefined));
+    for (let next = queue.pop(); next !== undefined; next = queue.pop()) {
+      if (loaded.has(next)) continue;
+      loaded.add(next);
+      for (const imported of outputs[next]!.imports) if (imported.kind === 'import-statement' && outputs[imported.path]) queue.push(imported.path);
+    }
+    return [...loaded].reduce((sum, key) => sum + gzip(key), 0);
+  };
   return {
     min: [...upFront].reduce((sum, key) => sum + files.get(key)!.length, 0),
     gzip: [...upFront].reduce((sum, key) => sum + gzip(key), 0),
     lazyGzip: chunks.filter((key) => !upFront.has(key)).reduce((sum, key) => sum + gzip(key), 0),
     inputs: Object.keys(result.metafile.inputs),
     upFrontInputs: [...new Set([...upFront].flatMap((key) => Object.keys(outputs[key]!.inputs)))],
+    gzipOnceUsed,
   };
 }
 
