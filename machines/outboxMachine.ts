@@ -121,7 +121,7 @@ export const outboxMachine = setup({
       for (const call of context.deferred) enqueue.raise(call);
       enqueue.assign({ deferred: [] });
     }),
-    /** Flushes asked for before the drain began (waitingForSession) stay in flushWaiters: it answers them. */
+    /** Flushes asked for before the drain began (waitingForSession) stay in flushWaiters: idle answers them after it. */
     startDrain: assign((_, everyEntry: boolean) => ({ everyEntry, tried: [], report: EMPTY_REPORT, budgetSpent: false })),
     spendBudget: assign({ budgetSpent: true }),
     joinDrain: assign(({ context, event }) => ({ everyEntry: true, flushWaiters: [...context.flushWaiters, (event as OutboxCall).id] })),
@@ -172,7 +172,9 @@ export const outboxMachine = setup({
       },
     },
     idle: {
-      entry: 'replayDeferred',
+      // Flushes are answered here, not on leaving draining: a state's exit runs before the
+      // transition's own actions, so the count of the drain's last pick would not be in the report.
+      entry: ['answerFlush', 'replayDeferred'],
       invoke: { src: 'watchBackoff' },
       on: {
         INTENTS_DUE: { target: 'draining', actions: { type: 'startDrain', params: false } },
@@ -184,7 +186,6 @@ export const outboxMachine = setup({
     },
     draining: {
       initial: 'pickingIntent',
-      exit: 'answerFlush',
       after: { networkBudget: { actions: 'spendBudget' }, drainDeadline: 'idle' },
       on: {
         FLUSH_REVOCATIONS: { actions: 'joinDrain' },
