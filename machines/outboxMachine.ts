@@ -29,7 +29,7 @@ export interface OutboxInput {
   readonly queueing: boolean;
 }
 
-/** The next intent to finish, and how many entries were dropped (too old) on the way. */
+/** The next intent to finish, and how many entries are queued. No entry is ever dropped unsent. */
 export interface PickedIntent {
   /** The intent, or null when none is due (or the drain's budget is spent). */
   readonly intent: {
@@ -42,9 +42,7 @@ export interface PickedIntent {
     /** Its access token has the admin scope GlobalSignOut needs. */
     readonly globalCapable: boolean;
   } | null;
-  /** Entries dropped while picking: older than revocationOutbox.maxAgeMs. */
-  readonly dropped: number;
-  /** Entries still queued, the picked one included. */
+  /** Entries still queued, the picked one included, and those another instance's flow holds (leased). */
   readonly pending: number;
 }
 
@@ -102,8 +100,8 @@ export const outboxMachine = setup({
   },
   actors: {
     /**
-     * Takes the next due intent (every one with everyEntry), skipping `tried`; drops entries past
-     * their age. With `take` false (the drain's budget is spent) it only counts what is left.
+     * Takes the next due intent (every one with everyEntry), skipping `tried`. With `take` false
+     * (the drain's budget is spent) it only counts what is left. It never drops an entry.
      */
     pickIntent: fromPromise<PickedIntent, { everyEntry: boolean; tried: readonly string[]; take: boolean }>(notProvided('pickIntent')),
     /** Sends INTENTS_DUE when the earliest entry's backoff has passed. */
@@ -128,7 +126,7 @@ export const outboxMachine = setup({
     recordPick: assign(({ context }, picked: PickedIntent) => ({
       current: picked.intent,
       tried: picked.intent && !context.budgetSpent ? [...context.tried, picked.intent.intentId] : context.tried,
-      report: { ...context.report, dropped: context.report.dropped + picked.dropped, pending: picked.pending },
+      report: { ...context.report, pending: picked.pending },
     })),
     /** A finished intent is either still queued, or gone: revoked, or dropped because no retry can help. */
     countFinished: assign(({ context }, outcome: SignOutOutcome) => {
