@@ -10,8 +10,11 @@ import { createSignOutOutbox, outboxKey, type OutboxOptions } from '../services/
 import { createMemoryStorage } from '../services/storage/storage';
 import { settlementOf, type SettleFacts, type SettleInput } from '../machines/signOutMachine';
 
-/** What the sign-out chart tells the outbox, from what its server calls proved. */
-const decided = ({ intentId, ...facts }: SettleFacts & { intentId: string }): SettleInput => ({ intentId, settlement: settlementOf(facts) });
+/** What the sign-out chart tells the outbox, from what its server calls proved (queueing, unless said otherwise). */
+const decided = ({ intentId, queueing = true, ...facts }: Omit<SettleFacts, 'queueing'> & { intentId: string; queueing?: boolean }): SettleInput => ({
+  intentId,
+  settlement: settlementOf({ queueing, ...facts }),
+});
 import { createAuth, type AuthConfig } from '../src/index';
 import { startCognitoEmulator, type CognitoEmulator } from '../src/testing/index';
 import { fileStorage } from './support/fileStorage';
@@ -25,7 +28,7 @@ const refused = { name: 'NotAuthorizedException', message: 'no' };
 const KEY = outboxKey('c1');
 
 describe('settlementOf', () => {
-  const base: SettleFacts = { global: false, globalSignedOut: false, revoked: false };
+  const base: SettleFacts = { queueing: true, global: false, globalSignedOut: false, revoked: false };
   test.each<[string, SettleFacts, ReturnType<typeof settlementOf>]>([
     ['GlobalSignOut succeeded', { ...base, global: true, globalSignedOut: true }, 'remove'],
     ['RevokeToken succeeded', { ...base, revoked: true }, 'remove'],
@@ -37,6 +40,7 @@ describe('settlementOf', () => {
     ['RevokeToken refused for good', { ...base, revokeTokenError: { name: 'UnsupportedOperationException', message: '' } }, 'remove'],
     ['revocation not enabled', { ...base, revokeTokenError: { name: 'TokenRevocationNotEnabled', message: '' } }, 'remove'],
     ['both refused for good', { ...base, global: true, globalSignOutError: refused, revokeTokenError: refused }, 'remove'],
+    ['not queueing: a retryable failure has no later try', { ...base, queueing: false, global: true, globalSignOutError: network, revokeTokenError: network }, 'remove'],
   ])('%s: %s', (_, input, expected) => {
     expect(settlementOf(input)).toBe(expected);
   });
@@ -227,9 +231,17 @@ describe('createSignOutOutbox', () => {
     const id = await outbox.record(tokens, true);
     expect(storage.getItem(KEY)).toBeNull();
     expect(outbox.tokensOf(id)).toEqual(tokens); // the flow still runs from memory
-    await expect(outbox.settle(decided({ intentId: id, global: true, globalSignedOut: false, revoked: false, globalSignOutError: network }))).resolves.toEqual({ queued: false });
+    await expect(outbox.settle(decided({ intentId: id, queueing: false, global: true, globalSignedOut: false, revoked: false, globalSignOutError: network }))).resolves.toEqual({ queued: false });
     expect(storage.getItem(KEY)).toBeNull();
     expect(await outbox.nextAttemptIn()).toBeNull();
+  });
+
+  test('settle applies the chart\'s settlement as it is: the outbox never decides otherwise (issue 18, facts out)', async () => {
+    const outbox = outboxOver(createMemoryStorage(), { persist: false });
+    const id = await outbox.record(tokens, false);
+    // Whatever the outbox's own settings, what to keep is the sign-out chart's call (settlementOf).
+    await expect(outbox.settle({ intentId: id, settlement: 'keepLocal' })).resolves.toEqual({ queued: true });
+    expect(await outbox.nextAttemptIn()).not.toBeNull();
   });
 
   test('a storage that fails cannot block record(): the intent lives on in memory', async () => {

@@ -32,7 +32,10 @@ export interface SignOutOutbox {
   record(tokens: IntentTokens, global: boolean): Promise<string>;
   /** The tokens of a known intent (memory only: services read them at the moment they send). */
   tokensOf(intentId: string): IntentTokens | undefined;
-  /** After a flow: removes the entry, or keeps it with backoff, as the sign-out chart decided (settlementOf). */
+  /**
+   * After a flow: removes the entry, or keeps it with backoff, as the sign-out chart decided
+   * (settlementOf, which also knows whether intents are kept at all); it never decides otherwise.
+   */
   settle(input: SettleInput): Promise<{ queued: boolean }>;
   /**
    * The next entry to finish: due (or any, with everyEntry), in no running flow (of any instance),
@@ -178,7 +181,7 @@ export function createSignOutOutbox(options: OutboxOptions): SignOutOutbox {
         return { queued: false };
       }
       keepReceipt(intent);
-      const settlement = persist ? input.settlement : 'remove';
+      const { settlement } = input; // the chart's decision (settlementOf), applied as it is
       if (settlement === 'remove') {
         finished.add(intentId);
         await mutate((entries) => entries.filter((entry) => entry.id !== intentId));
