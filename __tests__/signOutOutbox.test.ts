@@ -205,6 +205,21 @@ describe('createSignOutOutbox', () => {
     expect(storage.getItem(KEY) as string).toContain('"old"');
   });
 
+  test('a lease or a backoff set by a clock that has since gone back is not honoured for longer than its own bound', async () => {
+    const storage = createMemoryStorage();
+    clock += 31 * 24 * 3600_000; // the instance that wrote them ran with its clock a month ahead
+    const ahead = outboxOver(storage, { leaseMs: 5000 });
+    const leasedId = await ahead.record({ refreshToken: 'leased' }, false); // its flow died holding the lease
+    const waitingId = await ahead.record({ refreshToken: 'backing-off' }, false);
+    await ahead.settle(decided({ intentId: waitingId, global: false, globalSignedOut: false, revoked: false, revokeTokenError: network }));
+    clock -= 31 * 24 * 3600_000; // the clock is right again
+    const outbox = outboxOver(storage, { leaseMs: 5000 });
+    expect(await outbox.nextAttemptIn()).toBe(0);
+    const first = await outbox.pick(false, []);
+    const second = await outbox.pick(false, [first.intent!.intentId]);
+    expect([first.intent?.intentId, second.intent?.intentId].sort()).toEqual([leasedId, waitingId].sort());
+  });
+
   test('version-1 entries (a refresh token each) are read as local intents', async () => {
     const storage = createMemoryStorage();
     storage.setItem(KEY, JSON.stringify({ version: 1, entries: [{ token: 'v1-refresh', queuedAt: clock, attempts: 2, notBefore: 0 }] }));

@@ -104,7 +104,18 @@ export function createSignOutOutbox(options: OutboxOptions): SignOutOutbox {
   const finished = new Set<string>(); // removed by this instance: a stale stored copy never brings them back
   const backoff = (attempts: number) => Math.min(retryBaseMs * 2 ** (attempts - 1), OUTBOX_DEFAULTS.maxRetryMs) * (0.5 + Math.random() / 2);
   const busy = (id: string) => inFlow.has(id) || inDrain.has(id);
-  const leased = (intent: Intent) => intent.leaseUntil !== undefined && intent.leaseUntil > now() && !busy(intent.id);
+  /**
+   * Milliseconds until a time another instance (or this one, earlier) wrote, by this clock. A time
+   * further ahead than its own bound allows was set by a clock that has since gone back (or one
+   * running ahead): it is not honoured, so a device clock can delay an entry by one bound at most.
+   */
+  const until = (at: number | undefined, bound: number) => {
+    const wait = (at ?? 0) - now();
+    return wait > 0 && wait <= bound ? wait : 0;
+  };
+  const leaseLeft = (intent: Intent) => until(intent.leaseUntil, leaseMs);
+  const backoffLeft = (intent: Intent) => until(intent.notBefore, OUTBOX_DEFAULTS.maxRetryMs);
+  const leased = (intent: Intent) => leaseLeft(intent) > 0 && !busy(intent.id);
 
   /** Everything queued: storage's entries, and this instance's that storage does not hold. */
   function merged(stored: Intent[]): Intent[] {
@@ -206,7 +217,7 @@ export function createSignOutOutbox(options: OutboxOptions): SignOutOutbox {
       await mutate((entries) => {
         pending = entries.length; // leased by any instance or not: every entry still queued
         const waiting = entries.filter((intent) => !busy(intent.id) && !leased(intent));
-        next = take ? waiting.find((intent) => !tried.includes(intent.id) && (everyEntry || intent.notBefore <= now())) : undefined;
+        next = take ? waiting.find((intent) => !tried.includes(intent.id) && (everyEntry || backoffLeft(intent) === 0)) : undefined;
         if (!next) return entries;
         next = { ...next, leaseUntil: now() + leaseMs };
         memory.set(next.id, next);
@@ -223,7 +234,7 @@ export function createSignOutOutbox(options: OutboxOptions): SignOutOutbox {
     async nextAttemptIn() {
       const waiting = (await load()).filter((intent) => !busy(intent.id));
       if (waiting.length === 0) return null;
-      return Math.max(0, Math.min(...waiting.map((intent) => Math.max(intent.notBefore, intent.leaseUntil ?? 0))) - now());
+      return Math.min(...waiting.map((intent) => Math.max(backoffLeft(intent), leaseLeft(intent))));
     },
     takeTokens(intentId) {
       const tokens = receipts.get(intentId) ?? memory.get(intentId)?.tokens;
