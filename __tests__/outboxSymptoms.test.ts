@@ -71,6 +71,9 @@ function copyOf(storage: InspectableStorage): InspectableStorage {
 }
 
 test('symptom 5: an entry leased by a dead instance counts as pending, and is revoked once its lease ends', async () => {
+  // The device clock stands still until the test moves it, so the lease cannot end while we look, however slow the machine.
+  let deviceNow = realNow();
+  jest.spyOn(Date, 'now').mockImplementation(() => deviceNow);
   const { auth, setup, refreshToken, storage, next } = await signedIn();
   await signOutHanging(auth);
   const leftBehind = copyOf(storage); // the process died here: its entry is leased, its request unanswered
@@ -80,7 +83,9 @@ test('symptom 5: an entry leased by a dead instance counts as pending, and is re
   const report = await restarted.flushRevocations();
   expect(report).toEqual({ revoked: 0, dropped: 0, pending: 1 });
   expect(await refreshes(setup.clientId, refreshToken)).toBe('accepted');
-  // When the dead instance's lease ends, the restarted one revokes the token on its own.
+  // The dead instance's lease (networkTimeoutMs + 4 × storageTimeoutMs) ends: the restarted one
+  // revokes the token on its own, when its backoff timer fires.
+  deviceNow += 60_000;
   await eventually(async () => (await refreshes(setup.clientId, refreshToken)) === 'NotAuthorizedException');
   await eventually(async () => leftBehind.items.size === 0);
   await expect(restarted.flushRevocations()).resolves.toEqual({ revoked: 0, dropped: 0, pending: 0 });
@@ -89,7 +94,9 @@ test('symptom 5: an entry leased by a dead instance counts as pending, and is re
 });
 
 test('symptom 6: stop() while RevokeToken hangs releases the lease: the next instance revokes the token at once', async () => {
-  const { auth, setup, refreshToken, storage, next } = await signedIn();
+  // A long network budget: the sign-out is surely still hanging when stop() comes, and its lease
+  // (networkTimeoutMs + 4 × storageTimeoutMs) would outlast the test if stop() left it in place.
+  const { auth, setup, refreshToken, storage, next } = await signedIn({ networkTimeoutMs: 60_000 });
   const { signingOut } = await signOutHanging(auth);
   await auth.stop();
   await expect(signingOut).resolves.toMatchObject({ name: 'AuthStoppedError' });

@@ -220,6 +220,16 @@ describe('createSignOutOutbox', () => {
     expect([first.intent?.intentId, second.intent?.intentId].sort()).toEqual([leasedId, waitingId].sort());
   });
 
+  test('a lease written by a clock a little ahead of this one is still honoured', async () => {
+    const storage = createMemoryStorage();
+    clock += 1000;
+    await outboxOver(storage, { leaseMs: 5000 }).record({ refreshToken: 'theirs' }, false); // another process, its clock 1 s ahead
+    clock -= 1000;
+    const outbox = outboxOver(storage, { leaseMs: 5000 });
+    await expect(outbox.pick(true, [])).resolves.toEqual({ intent: null, pending: 1 });
+    await expect(outbox.nextAttemptIn()).resolves.toBe(6000);
+  });
+
   test('version-1 entries (a refresh token each) are read as local intents', async () => {
     const storage = createMemoryStorage();
     storage.setItem(KEY, JSON.stringify({ version: 1, entries: [{ token: 'v1-refresh', queuedAt: clock, attempts: 2, notBefore: 0 }] }));

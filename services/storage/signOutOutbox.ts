@@ -106,12 +106,13 @@ export function createSignOutOutbox(options: OutboxOptions): SignOutOutbox {
   const busy = (id: string) => inFlow.has(id) || inDrain.has(id);
   /**
    * Milliseconds until a time another instance (or this one, earlier) wrote, by this clock. A time
-   * further ahead than its own bound allows was set by a clock that has since gone back (or one
-   * running ahead): it is not honoured, so a device clock can delay an entry by one bound at most.
+   * further ahead than twice its own bound was set by a clock that has since gone back, or one far
+   * ahead of this one: it is not honoured, so no clock delays an entry by more than two bounds.
+   * (Twice: another process's clock a little ahead of this one still has its lease honoured.)
    */
   const until = (at: number | undefined, bound: number) => {
     const wait = (at ?? 0) - now();
-    return wait > 0 && wait <= bound ? wait : 0;
+    return wait > 0 && wait <= 2 * bound ? wait : 0;
   };
   const leaseLeft = (intent: Intent) => until(intent.leaseUntil, leaseMs);
   const backoffLeft = (intent: Intent) => until(intent.notBefore, OUTBOX_DEFAULTS.maxRetryMs);
