@@ -1,10 +1,9 @@
 // The sign-out outbox across instances and clocks, over HTTP to the emulator (issue 18, symptoms 5,
 // 6 and 11): what `pending` counts, what a stopped or dead instance leaves to the next one, and
 // that only Cognito's answer, never the device clock, removes a queued refresh token.
-import { CognitoIdentityProviderClient, InitiateAuthCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { createAuth, type AuthConfig } from '../src/index';
 import { startCognitoEmulator, type CognitoEmulator } from '../src/testing/index';
-import { inspectableStorage, type InspectableStorage } from './support/harness';
+import { eventually, inspectableStorage, serverView, type InspectableStorage } from './support/harness';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
@@ -12,13 +11,13 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 const realNow = Date.now.bind(Date);
 const DAY = 24 * 3600_000;
 let emu: CognitoEmulator;
-let checker: CognitoIdentityProviderClient;
+let server: ReturnType<typeof serverView>;
 beforeAll(async () => {
   emu = await startCognitoEmulator({ now: realNow });
-  checker = new CognitoIdentityProviderClient({ region: emu.region, endpoint: emu.endpoint, maxAttempts: 1 });
+  server = serverView(emu);
 });
 afterAll(async () => {
-  checker.destroy();
+  server.destroy();
   await emu.close();
 });
 afterEach(() => {
@@ -27,17 +26,7 @@ afterEach(() => {
 });
 
 /** What Cognito says of a refresh token now: 'accepted', or the error's name. */
-const refreshes = (clientId: string, refreshToken: string) =>
-  checker.send(new InitiateAuthCommand({ AuthFlow: 'REFRESH_TOKEN_AUTH', ClientId: clientId, AuthParameters: { REFRESH_TOKEN: refreshToken } })).then(
-    () => 'accepted',
-    (error: Error) => error.name,
-  );
-
-/** Polls a condition the background work will make true; the cap only stops a broken test. */
-async function eventually(check: () => Promise<boolean>) {
-  for (let i = 0; i < 400 && !(await check()); i += 1) await new Promise((resolve) => setTimeout(resolve, 25));
-  expect(await check()).toBe(true);
-}
+const refreshes = (clientId: string, refreshToken: string) => server.refreshWith(clientId, refreshToken);
 
 /** Short bounds, so that a lease (networkTimeoutMs + 4 × storageTimeoutMs) ends within a test. */
 const bounds = { networkTimeoutMs: 1000, storageTimeoutMs: 200 } as const;

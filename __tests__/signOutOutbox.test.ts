@@ -18,7 +18,7 @@ const decided = ({ intentId, queueing = true, ...facts }: Omit<SettleFacts, 'que
 import { createAuth, type AuthConfig } from '../src/index';
 import { startCognitoEmulator, type CognitoEmulator } from '../src/testing/index';
 import { fileStorage } from './support/fileStorage';
-import { expectSignedOutStore, inspectableStorage } from './support/harness';
+import { eventually, expectSignedOutStore, inspectableStorage, serverView } from './support/harness';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
@@ -280,21 +280,20 @@ describe('createSignOutOutbox', () => {
 describe('outbox (end to end)', () => {
   let emu: CognitoEmulator;
   let checker: CognitoIdentityProviderClient;
+  let server: ReturnType<typeof serverView>;
   beforeAll(async () => {
     emu = await startCognitoEmulator();
     checker = new CognitoIdentityProviderClient({ region: emu.region, endpoint: emu.endpoint, maxAttempts: 1 });
+    server = serverView(emu);
   });
   afterAll(async () => {
     checker.destroy();
+    server.destroy();
     await emu.close();
   });
   afterEach(() => emu.faults.clear());
 
-  const refreshes = (clientId: string, refreshToken: string) =>
-    checker.send(new InitiateAuthCommand({ AuthFlow: 'REFRESH_TOKEN_AUTH', ClientId: clientId, AuthParameters: { REFRESH_TOKEN: refreshToken } })).then(
-      () => 'accepted',
-      (error: Error) => error.name,
-    );
+  const refreshes = (clientId: string, refreshToken: string) => server.refreshWith(clientId, refreshToken);
   async function signedIn(config: Partial<AuthConfig> = {}) {
     const setup = emu.setup();
     const storage = inspectableStorage();
@@ -302,11 +301,6 @@ describe('outbox (end to end)', () => {
     await auth.signIn({ username: setup.username, password: setup.password, authFlow: 'USER_PASSWORD_AUTH' });
     const tokens = JSON.parse(storage.getItem(`authchart.${setup.clientId}.session`)!) as { accessToken: string; idToken: string; refreshToken: string };
     return { auth, storage, setup, tokens };
-  }
-  /** Polls a condition the background work will make true; the cap only stops a broken test. */
-  async function eventually(check: () => Promise<boolean>) {
-    for (let i = 0; i < 400 && !(await check()); i += 1) await new Promise((resolve) => setTimeout(resolve, 25));
-    expect(await check()).toBe(true);
   }
 
   test('offline sign-out: the refresh token waits in the outbox; flushRevocations revokes it once online', async () => {
