@@ -229,8 +229,8 @@ describe('outboxMachine: a drain and a retry end by their deadlines, whatever th
     const send = (event: OutboxEvent) => child.send(event);
     return { s, clock, child, send, answers };
   }
-  const none: Step = { resolve: { intent: null, dropped: 0, pending: 0 } satisfies PickedIntent };
-  const one: Step = { resolve: { intent: { intentId: 'q1', global: false, revocable: true, globalCapable: true }, dropped: 0, pending: 1 } satisfies PickedIntent };
+  const none: Step = { resolve: { intent: null, pending: 0 } satisfies PickedIntent };
+  const one: Step = { resolve: { intent: { intentId: 'q1', global: false, revocable: true, globalCapable: true }, pending: 1 } satisfies PickedIntent };
 
   test('draining.pickingIntent: a pick that never settles ends the drain at drainDeadline (N + 2 S); a flush waiting on it is answered', async () => {
     expect(delayOf(outboxMachine, 'drainDeadline')).toBe(N + 2 * S);
@@ -282,7 +282,7 @@ describe('authMachine: every invoking state is left by its deadline, except the 
     const turns = [...(plan.takeRefreshTurn ?? [])];
     const clock = new SimulatedClock();
     const signOut = signOutMachine.provide({ actors: signOutLeaves(s) });
-    const none: PickedIntent = { intent: null, dropped: 0, pending: 0 };
+    const none: PickedIntent = { intent: null, pending: 0 };
     const outbox = outboxMachine.provide({ actors: { pickIntent: fromPromise(async () => none), watchBackoff: fromCallback(() => undefined), signOut } });
     const machine = authMachine.provide({
       actors: {

@@ -10,12 +10,15 @@ import { createSignOutOutbox, outboxKey, type OutboxOptions } from '../services/
 import { createMemoryStorage } from '../services/storage/storage';
 import { settlementOf, type SettleFacts, type SettleInput } from '../machines/signOutMachine';
 
-/** What the sign-out chart tells the outbox, from what its server calls proved. */
-const decided = ({ intentId, ...facts }: SettleFacts & { intentId: string }): SettleInput => ({ intentId, settlement: settlementOf(facts) });
+/** What the sign-out chart tells the outbox, from what its server calls proved (queueing, unless said otherwise). */
+const decided = ({ intentId, queueing = true, ...facts }: Omit<SettleFacts, 'queueing'> & { intentId: string; queueing?: boolean }): SettleInput => ({
+  intentId,
+  settlement: settlementOf({ queueing, ...facts }),
+});
 import { createAuth, type AuthConfig } from '../src/index';
 import { startCognitoEmulator, type CognitoEmulator } from '../src/testing/index';
 import { fileStorage } from './support/fileStorage';
-import { expectSignedOutStore, inspectableStorage } from './support/harness';
+import { eventually, expectSignedOutStore, inspectableStorage, serverView } from './support/harness';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
@@ -25,7 +28,7 @@ const refused = { name: 'NotAuthorizedException', message: 'no' };
 const KEY = outboxKey('c1');
 
 describe('settlementOf', () => {
-  const base: SettleFacts = { global: false, globalSignedOut: false, revoked: false };
+  const base: SettleFacts = { queueing: true, global: false, globalSignedOut: false, revoked: false };
   test.each<[string, SettleFacts, ReturnType<typeof settlementOf>]>([
     ['GlobalSignOut succeeded', { ...base, global: true, globalSignedOut: true }, 'remove'],
     ['RevokeToken succeeded', { ...base, revoked: true }, 'remove'],
@@ -37,6 +40,7 @@ describe('settlementOf', () => {
     ['RevokeToken refused for good', { ...base, revokeTokenError: { name: 'UnsupportedOperationException', message: '' } }, 'remove'],
     ['revocation not enabled', { ...base, revokeTokenError: { name: 'TokenRevocationNotEnabled', message: '' } }, 'remove'],
     ['both refused for good', { ...base, global: true, globalSignOutError: refused, revokeTokenError: refused }, 'remove'],
+    ['not queueing: a retryable failure has no later try', { ...base, queueing: false, global: true, globalSignOutError: network, revokeTokenError: network }, 'remove'],
   ])('%s: %s', (_, input, expected) => {
     expect(settlementOf(input)).toBe(expected);
   });
@@ -161,7 +165,7 @@ describe('createSignOutOutbox', () => {
     await leftBehind(storage, ['t1', 't2']);
     const outbox = outboxOver(storage);
     const first = await outbox.pick(false, []);
-    expect(first).toMatchObject({ intent: { global: false, revocable: true }, dropped: 0, pending: 2 });
+    expect(first).toMatchObject({ intent: { global: false, revocable: true }, pending: 2 });
     const id = first.intent!.intentId;
     await outbox.settle(decided({ intentId: id, global: false, globalSignedOut: false, revoked: false, revokeTokenError: network })); // backs off
     const second = await outbox.pick(false, [id]);
@@ -169,8 +173,8 @@ describe('createSignOutOutbox', () => {
     expect(second.intent!.intentId).not.toBe(id);
     await outbox.settle(decided({ intentId: second.intent!.intentId, global: false, globalSignedOut: false, revoked: true }));
     // Only the backed-off entry is left: not due, unless everyEntry.
-    await expect(outbox.pick(false, [])).resolves.toEqual({ intent: null, dropped: 0, pending: 1 });
-    await expect(outbox.pick(true, [id])).resolves.toEqual({ intent: null, dropped: 0, pending: 1 });
+    await expect(outbox.pick(false, [])).resolves.toEqual({ intent: null, pending: 1 });
+    await expect(outbox.pick(true, [id])).resolves.toEqual({ intent: null, pending: 1 });
     await expect(outbox.pick(true, [])).resolves.toMatchObject({ intent: { intentId: id } });
   });
 
@@ -186,21 +190,44 @@ describe('createSignOutOutbox', () => {
   test('an intent a running sign-out holds is left alone by pick until it settles', async () => {
     const outbox = outboxOver();
     const id = await outbox.record({ refreshToken: 'mine' }, false);
-    await expect(outbox.pick(true, [])).resolves.toEqual({ intent: null, dropped: 0, pending: 1 }); // queued, in its flow
+    await expect(outbox.pick(true, [])).resolves.toEqual({ intent: null, pending: 1 }); // queued, in its flow
     await outbox.settle(decided({ intentId: id, global: false, globalSignedOut: false, revoked: false, revokeTokenError: network }));
     await expect(outbox.pick(true, [])).resolves.toMatchObject({ intent: { intentId: id } });
   });
 
-  test('entries older than maxAgeMs are dropped unsent', async () => {
+  test('symptom 11 (unit): no entry is dropped for its age, however far the clock moves; each is still picked', async () => {
     const storage = createMemoryStorage();
     await leftBehind(storage, ['old']);
-    clock += 20_000;
+    clock += 31 * 24 * 3600_000; // the device clock jumps a month ahead
     await leftBehind(storage, ['new']);
-    const outbox = outboxOver(storage, { maxAgeMs: 10_000 });
-    const picked = await outbox.pick(true, []);
-    expect(picked).toMatchObject({ dropped: 1, pending: 1 });
-    expect(outbox.tokensOf(picked.intent!.intentId)).toEqual({ refreshToken: 'new' });
-    expect(storage.getItem(KEY) as string).not.toContain('"old"');
+    const picked = await outboxOver(storage).pick(true, []);
+    expect(picked).toMatchObject({ pending: 2 });
+    expect(storage.getItem(KEY) as string).toContain('"old"');
+  });
+
+  test('a lease or a backoff set by a clock that has since gone back is not honoured for longer than its own bound', async () => {
+    const storage = createMemoryStorage();
+    clock += 31 * 24 * 3600_000; // the instance that wrote them ran with its clock a month ahead
+    const ahead = outboxOver(storage, { leaseMs: 5000 });
+    const leasedId = await ahead.record({ refreshToken: 'leased' }, false); // its flow died holding the lease
+    const waitingId = await ahead.record({ refreshToken: 'backing-off' }, false);
+    await ahead.settle(decided({ intentId: waitingId, global: false, globalSignedOut: false, revoked: false, revokeTokenError: network }));
+    clock -= 31 * 24 * 3600_000; // the clock is right again
+    const outbox = outboxOver(storage, { leaseMs: 5000 });
+    expect(await outbox.nextAttemptIn()).toBe(0);
+    const first = await outbox.pick(false, []);
+    const second = await outbox.pick(false, [first.intent!.intentId]);
+    expect([first.intent?.intentId, second.intent?.intentId].sort()).toEqual([leasedId, waitingId].sort());
+  });
+
+  test('a lease written by a clock a little ahead of this one is still honoured', async () => {
+    const storage = createMemoryStorage();
+    clock += 1000;
+    await outboxOver(storage, { leaseMs: 5000 }).record({ refreshToken: 'theirs' }, false); // another process, its clock 1 s ahead
+    clock -= 1000;
+    const outbox = outboxOver(storage, { leaseMs: 5000 });
+    await expect(outbox.pick(true, [])).resolves.toEqual({ intent: null, pending: 1 });
+    await expect(outbox.nextAttemptIn()).resolves.toBe(6000);
   });
 
   test('version-1 entries (a refresh token each) are read as local intents', async () => {
@@ -229,9 +256,17 @@ describe('createSignOutOutbox', () => {
     const id = await outbox.record(tokens, true);
     expect(storage.getItem(KEY)).toBeNull();
     expect(outbox.tokensOf(id)).toEqual(tokens); // the flow still runs from memory
-    await expect(outbox.settle(decided({ intentId: id, global: true, globalSignedOut: false, revoked: false, globalSignOutError: network }))).resolves.toEqual({ queued: false });
+    await expect(outbox.settle(decided({ intentId: id, queueing: false, global: true, globalSignedOut: false, revoked: false, globalSignOutError: network }))).resolves.toEqual({ queued: false });
     expect(storage.getItem(KEY)).toBeNull();
     expect(await outbox.nextAttemptIn()).toBeNull();
+  });
+
+  test('settle applies the chart\'s settlement as it is: the outbox never decides otherwise (issue 18, facts out)', async () => {
+    const outbox = outboxOver(createMemoryStorage(), { persist: false });
+    const id = await outbox.record(tokens, false);
+    // Whatever the outbox's own settings, what to keep is the sign-out chart's call (settlementOf).
+    await expect(outbox.settle({ intentId: id, settlement: 'keepLocal' })).resolves.toEqual({ queued: true });
+    expect(await outbox.nextAttemptIn()).not.toBeNull();
   });
 
   test('a storage that fails cannot block record(): the intent lives on in memory', async () => {
@@ -245,21 +280,20 @@ describe('createSignOutOutbox', () => {
 describe('outbox (end to end)', () => {
   let emu: CognitoEmulator;
   let checker: CognitoIdentityProviderClient;
+  let server: ReturnType<typeof serverView>;
   beforeAll(async () => {
     emu = await startCognitoEmulator();
     checker = new CognitoIdentityProviderClient({ region: emu.region, endpoint: emu.endpoint, maxAttempts: 1 });
+    server = serverView(emu);
   });
   afterAll(async () => {
     checker.destroy();
+    server.destroy();
     await emu.close();
   });
   afterEach(() => emu.faults.clear());
 
-  const refreshes = (clientId: string, refreshToken: string) =>
-    checker.send(new InitiateAuthCommand({ AuthFlow: 'REFRESH_TOKEN_AUTH', ClientId: clientId, AuthParameters: { REFRESH_TOKEN: refreshToken } })).then(
-      () => 'accepted',
-      (error: Error) => error.name,
-    );
+  const refreshes = (clientId: string, refreshToken: string) => server.refreshWith(clientId, refreshToken);
   async function signedIn(config: Partial<AuthConfig> = {}) {
     const setup = emu.setup();
     const storage = inspectableStorage();
@@ -267,11 +301,6 @@ describe('outbox (end to end)', () => {
     await auth.signIn({ username: setup.username, password: setup.password, authFlow: 'USER_PASSWORD_AUTH' });
     const tokens = JSON.parse(storage.getItem(`authchart.${setup.clientId}.session`)!) as { accessToken: string; idToken: string; refreshToken: string };
     return { auth, storage, setup, tokens };
-  }
-  /** Polls a condition the background work will make true; the cap only stops a broken test. */
-  async function eventually(check: () => Promise<boolean>) {
-    for (let i = 0; i < 400 && !(await check()); i += 1) await new Promise((resolve) => setTimeout(resolve, 25));
-    expect(await check()).toBe(true);
   }
 
   test('offline sign-out: the refresh token waits in the outbox; flushRevocations revokes it once online', async () => {

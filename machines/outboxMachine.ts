@@ -29,7 +29,7 @@ export interface OutboxInput {
   readonly queueing: boolean;
 }
 
-/** The next intent to finish, and how many entries were dropped (too old) on the way. */
+/** The next intent to finish, and how many entries are queued. No entry is ever dropped unsent. */
 export interface PickedIntent {
   /** The intent, or null when none is due (or the drain's budget is spent). */
   readonly intent: {
@@ -42,9 +42,7 @@ export interface PickedIntent {
     /** Its access token has the admin scope GlobalSignOut needs. */
     readonly globalCapable: boolean;
   } | null;
-  /** Entries dropped while picking: older than revocationOutbox.maxAgeMs. */
-  readonly dropped: number;
-  /** Entries still queued, the picked one included. */
+  /** Entries still queued, the picked one included, and those another instance's flow holds (leased). */
   readonly pending: number;
 }
 
@@ -102,8 +100,8 @@ export const outboxMachine = setup({
   },
   actors: {
     /**
-     * Takes the next due intent (every one with everyEntry), skipping `tried`; drops entries past
-     * their age. With `take` false (the drain's budget is spent) it only counts what is left.
+     * Takes the next due intent (every one with everyEntry), skipping `tried`. With `take` false
+     * (the drain's budget is spent) it only counts what is left. It never drops an entry.
      */
     pickIntent: fromPromise<PickedIntent, { everyEntry: boolean; tried: readonly string[]; take: boolean }>(notProvided('pickIntent')),
     /** Sends INTENTS_DUE when the earliest entry's backoff has passed. */
@@ -121,14 +119,14 @@ export const outboxMachine = setup({
       for (const call of context.deferred) enqueue.raise(call);
       enqueue.assign({ deferred: [] });
     }),
-    /** Flushes asked for before the drain began (waitingForSession) stay in flushWaiters: it answers them. */
+    /** Flushes asked for before the drain began (waitingForSession) stay in flushWaiters: idle answers them after it. */
     startDrain: assign((_, everyEntry: boolean) => ({ everyEntry, tried: [], report: EMPTY_REPORT, budgetSpent: false })),
     spendBudget: assign({ budgetSpent: true }),
     joinDrain: assign(({ context, event }) => ({ everyEntry: true, flushWaiters: [...context.flushWaiters, (event as OutboxCall).id] })),
     recordPick: assign(({ context }, picked: PickedIntent) => ({
       current: picked.intent,
       tried: picked.intent && !context.budgetSpent ? [...context.tried, picked.intent.intentId] : context.tried,
-      report: { ...context.report, dropped: context.report.dropped + picked.dropped, pending: picked.pending },
+      report: { ...context.report, pending: picked.pending },
     })),
     /** A finished intent is either still queued, or gone: revoked, or dropped because no retry can help. */
     countFinished: assign(({ context }, outcome: SignOutOutcome) => {
@@ -172,7 +170,9 @@ export const outboxMachine = setup({
       },
     },
     idle: {
-      entry: 'replayDeferred',
+      // Flushes are answered here, not on leaving draining: a state's exit runs before the
+      // transition's own actions, so the count of the drain's last pick would not be in the report.
+      entry: ['answerFlush', 'replayDeferred'],
       invoke: { src: 'watchBackoff' },
       on: {
         INTENTS_DUE: { target: 'draining', actions: { type: 'startDrain', params: false } },
@@ -184,7 +184,6 @@ export const outboxMachine = setup({
     },
     draining: {
       initial: 'pickingIntent',
-      exit: 'answerFlush',
       after: { networkBudget: { actions: 'spendBudget' }, drainDeadline: 'idle' },
       on: {
         FLUSH_REVOCATIONS: { actions: 'joinDrain' },

@@ -105,15 +105,16 @@ export interface SettleInput {
 }
 
 /** What the server calls proved, as settlementOf reads it. */
-export type SettleFacts = Pick<SignOutContext, 'global' | 'globalSignedOut' | 'revoked' | 'globalSignOutError' | 'revokeTokenError'>;
+export type SettleFacts = Pick<SignOutContext, 'queueing' | 'global' | 'globalSignedOut' | 'revoked' | 'globalSignOutError' | 'revokeTokenError'>;
 
 /**
  * The entry goes when the tokens are dead (a call succeeded), or when Cognito's answer is final for
  * that request (no retry can help); it stays, with backoff, when a later try can succeed. A global
- * intent stays global while GlobalSignOut itself may still succeed. Pure.
+ * intent stays global while GlobalSignOut itself may still succeed. Without queueing, nothing would
+ * make that later try: the entry lived for this flow only and goes. Pure.
  */
 export function settlementOf(facts: SettleFacts): Settlement {
-  if (facts.globalSignedOut || facts.revoked) return 'remove';
+  if (!facts.queueing || facts.globalSignedOut || facts.revoked) return 'remove';
   if (facts.global && facts.globalSignOutError && isRetryable(facts.globalSignOutError.name)) return 'keepGlobal';
   if (facts.revokeTokenError && isRetryable(facts.revokeTokenError.name)) return 'keepLocal';
   return 'remove';

@@ -88,7 +88,7 @@ export type SignOutOutcome =
 export interface DrainReport {
   /** Intents finished: their tokens are dead on the server, and their entries removed. */
   readonly revoked: number;
-  /** Entries removed without a revocation: too old, or refused for good (e.g. revocation off on the client). */
+  /** Entries removed without a revocation: Cognito refused them for good (e.g. revocation off on the client). */
   readonly dropped: number;
   /** Entries still queued, for a later attempt (those a running flow of any instance holds included). */
   readonly pending: number;

@@ -115,7 +115,10 @@ export interface Auth {
   readonly actor: AuthActor;
   /**
    * Stops the statechart, and the SDK client createAuth built (not one passed as `client`).
-   * Pending calls reject with AuthStoppedError. Calling it again does nothing.
+   * Pending calls reject with AuthStoppedError. Calling it again does nothing. A sign-out it cut
+   * short stays queued in the outbox, released (its lease ended) so that the next instance over
+   * the storage finishes it at once. Resolves once that is written: one storage step, bounded by
+   * S once its turn comes; a storage that fails leaves the lease to end on its own.
    */
   stop(): Promise<void>;
 }
@@ -263,6 +266,8 @@ export function createAuthCore(settings: ResolvedConfig, cognito: CognitoService
       actor.stop();
       vault.clear();
       failAll((name) => new AuthStoppedError(name));
+      // Its sign-outs will never settle their outbox entries: the next instance finishes them at once.
+      await outbox.release();
       release?.();
     },
   };

@@ -54,7 +54,7 @@ export function startAuthRuntime(settings: ResolvedConfig, cognito: CognitoServi
     storageTimeoutMs: settings.storageTimeoutMs,
     queueing,
     refreshTokenRotation: settings.refreshTokenRotation,
-    ...(revocationOutbox && { outboxMaxAgeMs: revocationOutbox.maxAgeMs, outboxRetryBaseMs: revocationOutbox.retryBaseMs }),
+    ...(revocationOutbox && { outboxRetryBaseMs: revocationOutbox.retryBaseMs }),
   });
   const { store, vault, outbox } = services;
   const actor = createActor(machine(), {

@@ -80,11 +80,6 @@ export interface AuthConfig {
 
 /** The sign-out outbox's settings: AuthConfig's `revocationOutbox`, when not `false`. */
 export interface RevocationOutboxOptions {
-  /**
-   * Entries older than this many ms are dropped unrevoked. Default 30 days (Cognito's default
-   * refresh token life). A positive whole number.
-   */
-  readonly maxAgeMs?: number;
   /** First retry delay, in ms, doubling per attempt up to 5 minutes. Default 1000. A positive whole number. */
   readonly retryBaseMs?: number;
 }
@@ -206,11 +201,11 @@ export function resolveConfig(config: unknown): ResolvedConfig {
 
 function resolveOutbox(value: unknown): false | Required<RevocationOutboxOptions> {
   if (value === false) return false;
-  if (value !== undefined && (typeof value !== 'object' || value === null)) throw new AuthConfigError('revocationOutbox', 'must be false or an object { maxAgeMs?, retryBaseMs? }');
-  const { maxAgeMs = OUTBOX_DEFAULTS.maxAgeMs, retryBaseMs = OUTBOX_DEFAULTS.retryBaseMs } = (value ?? {}) as Record<string, unknown>;
-  if (typeof maxAgeMs !== 'number' || !Number.isInteger(maxAgeMs) || maxAgeMs <= 0) throw new AuthConfigError('revocationOutbox.maxAgeMs', `must be a positive whole number of milliseconds, got ${describe(maxAgeMs)}`);
+  if (value !== undefined && (typeof value !== 'object' || value === null)) throw new AuthConfigError('revocationOutbox', 'must be false or an object { retryBaseMs? }');
+  // No age limit any more (maxAgeMs): an entry leaves only on Cognito's answer (docs/reliability.md).
+  const { retryBaseMs = OUTBOX_DEFAULTS.retryBaseMs } = (value ?? {}) as Record<string, unknown>;
   if (typeof retryBaseMs !== 'number' || !Number.isInteger(retryBaseMs) || retryBaseMs <= 0) throw new AuthConfigError('revocationOutbox.retryBaseMs', `must be a positive whole number of milliseconds, got ${describe(retryBaseMs)}`);
-  return { maxAgeMs, retryBaseMs };
+  return { retryBaseMs };
 }
 
 function isHttpUrl(value: unknown): boolean {

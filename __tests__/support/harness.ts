@@ -85,20 +85,21 @@ export async function startHarness(): Promise<Harness> {
 export function serverView(emu: CognitoEmulator) {
   const client = new CognitoIdentityProviderClient({ region: emu.region, endpoint: emu.endpoint, maxAttempts: 1 });
   const failureName = (promise: Promise<unknown>) => promise.then(() => 'accepted', (error: Error) => error.name);
+  /** What Cognito says of a refresh token now: 'accepted', or the error's name. */
+  const refreshWith = (clientId: string, refreshToken: string) =>
+    failureName(client.send(new InitiateAuthCommand({ AuthFlow: 'REFRESH_TOKEN_AUTH', ClientId: clientId, AuthParameters: { REFRESH_TOKEN: refreshToken } })));
   return {
     getUser: (accessToken: string) => failureName(client.send(new GetUserCommand({ AccessToken: accessToken }))),
-    refresh: (session: Session) =>
-      failureName(
-        client.send(
-          new InitiateAuthCommand({
-            AuthFlow: 'REFRESH_TOKEN_AUTH',
-            ClientId: session.clientId,
-            AuthParameters: { REFRESH_TOKEN: session.tokens.refreshToken },
-          }),
-        ),
-      ),
+    refresh: (session: Session) => refreshWith(session.clientId, session.tokens.refreshToken),
+    refreshWith,
     destroy: () => client.destroy(),
   };
+}
+
+/** Polls a condition that background work will make true; the cap only stops a broken test. */
+export async function eventually(check: () => Promise<boolean>): Promise<void> {
+  for (let i = 0; i < 400 && !(await check()); i += 1) await new Promise((resolve) => setTimeout(resolve, 25));
+  expect(await check()).toBe(true);
 }
 
 /**

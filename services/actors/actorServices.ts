@@ -26,8 +26,6 @@ export interface ActorServicesOptions {
   readonly storageTimeoutMs: number;
   /** The machines' `queueing`: intents are persisted in `storage` and retried later; false keeps them in memory for one flow. */
   readonly queueing: boolean;
-  /** Outbox entries older than this are dropped unrevoked. Default 30 days. */
-  readonly outboxMaxAgeMs?: number;
   /** The outbox's first retry delay, doubling per attempt up to 5 minutes. Default 1000. */
   readonly outboxRetryBaseMs?: number;
   /** The app client rotates refresh tokens: refresh with GetTokensFromRefreshToken. Default false. */
@@ -51,7 +49,6 @@ export function createActorServices(options: ActorServicesOptions): ActorService
     persist: queueing,
     // A flow holds its entry against other instances for as long as a sign-out may take (as createAuth does).
     leaseMs: networkTimeoutMs + 4 * storageTimeoutMs,
-    ...(options.outboxMaxAgeMs !== undefined && { maxAgeMs: options.outboxMaxAgeMs }),
     ...(options.outboxRetryBaseMs !== undefined && { retryBaseMs: options.outboxRetryBaseMs }),
   });
   return {

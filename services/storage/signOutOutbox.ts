@@ -32,7 +32,10 @@ export interface SignOutOutbox {
   record(tokens: IntentTokens, global: boolean): Promise<string>;
   /** The tokens of a known intent (memory only: services read them at the moment they send). */
   tokensOf(intentId: string): IntentTokens | undefined;
-  /** After a flow: removes the entry, or keeps it with backoff, as the sign-out chart decided (settlementOf). */
+  /**
+   * After a flow: removes the entry, or keeps it with backoff, as the sign-out chart decided
+   * (settlementOf, which also knows whether intents are kept at all); it never decides otherwise.
+   */
   settle(input: SettleInput): Promise<{ queued: boolean }>;
   /**
    * The next entry to finish: due (or any, with everyEntry), in no running flow (of any instance),
@@ -45,6 +48,12 @@ export interface SignOutOutbox {
   nextAttemptIn(): Promise<number | null>;
   /** The tokens of a finished flow, once, for the retry tokens of a partial result. */
   takeTokens(intentId: string): IntentTokens | undefined;
+  /**
+   * The instance stops: its flows will never settle their entries, so their leases end now and
+   * the next instance over this storage finishes them at once. Within the storage bounds; a
+   * storage that fails leaves the leases to end on their own.
+   */
+  release(): Promise<void>;
 }
 
 export interface OutboxOptions {
@@ -53,8 +62,6 @@ export interface OutboxOptions {
   readonly timeoutMs: number;
   /** false: intents live in memory for one flow and are never retried later. */
   readonly persist: boolean;
-  /** Entries older than this are dropped unrevoked. Default 30 days, Cognito's default refresh token life. */
-  readonly maxAgeMs?: number;
   /** First retry delay; doubles per attempt up to 5 minutes, with jitter. Default 1000. */
   readonly retryBaseMs?: number;
   /** How long a flow holds its entry against other instances: its own bound. Default 4 × timeoutMs. */
@@ -62,7 +69,7 @@ export interface OutboxOptions {
   readonly now?: () => number;
 }
 
-export const OUTBOX_DEFAULTS = { maxAgeMs: 30 * 24 * 3600_000, retryBaseMs: 1000, maxRetryMs: 5 * 60_000 } as const;
+export const OUTBOX_DEFAULTS = { retryBaseMs: 1000, maxRetryMs: 5 * 60_000 } as const;
 
 /** The storage key of the outbox, apart from the session's. */
 export const outboxKey = (clientId: string): string => storageKeys(clientId).outbox;
@@ -86,7 +93,6 @@ const sameTokens = (a: IntentTokens, b: IntentTokens) =>
  */
 export function createSignOutOutbox(options: OutboxOptions): SignOutOutbox {
   const { storage, clientId, timeoutMs, persist, now = Date.now } = options;
-  const maxAgeMs = options.maxAgeMs ?? OUTBOX_DEFAULTS.maxAgeMs;
   const retryBaseMs = options.retryBaseMs ?? OUTBOX_DEFAULTS.retryBaseMs;
   const leaseMs = options.leaseMs ?? 4 * timeoutMs;
   const key = outboxKey(clientId);
@@ -98,7 +104,19 @@ export function createSignOutOutbox(options: OutboxOptions): SignOutOutbox {
   const finished = new Set<string>(); // removed by this instance: a stale stored copy never brings them back
   const backoff = (attempts: number) => Math.min(retryBaseMs * 2 ** (attempts - 1), OUTBOX_DEFAULTS.maxRetryMs) * (0.5 + Math.random() / 2);
   const busy = (id: string) => inFlow.has(id) || inDrain.has(id);
-  const leased = (intent: Intent) => intent.leaseUntil !== undefined && intent.leaseUntil > now() && !busy(intent.id);
+  /**
+   * Milliseconds until a time another instance (or this one, earlier) wrote, by this clock. A time
+   * further ahead than twice its own bound was set by a clock that has since gone back, or one far
+   * ahead of this one: it is not honoured, so no clock delays an entry by more than two bounds.
+   * (Twice: another process's clock a little ahead of this one still has its lease honoured.)
+   */
+  const until = (at: number | undefined, bound: number) => {
+    const wait = (at ?? 0) - now();
+    return wait > 0 && wait <= 2 * bound ? wait : 0;
+  };
+  const leaseLeft = (intent: Intent) => until(intent.leaseUntil, leaseMs);
+  const backoffLeft = (intent: Intent) => until(intent.notBefore, OUTBOX_DEFAULTS.maxRetryMs);
+  const leased = (intent: Intent) => leaseLeft(intent) > 0 && !busy(intent.id);
 
   /** Everything queued: storage's entries, and this instance's that storage does not hold. */
   function merged(stored: Intent[]): Intent[] {
@@ -175,12 +193,12 @@ export function createSignOutOutbox(options: OutboxOptions): SignOutOutbox {
         return { queued: false };
       }
       keepReceipt(intent);
-      const settlement = persist ? input.settlement : 'remove';
+      const { settlement } = input; // the chart's decision (settlementOf), applied as it is
       if (settlement === 'remove') {
         finished.add(intentId);
         await mutate((entries) => entries.filter((entry) => entry.id !== intentId));
       } else {
-        const { leaseUntil: _released, ...rest } = intent;
+        const rest = withoutLease(intent);
         const global = settlement === 'keepGlobal';
         // Left to RevokeToken alone: the access token is no longer needed, so it is not kept at rest.
         const tokens = global ? rest.tokens : { ...(rest.tokens.refreshToken && { refreshToken: rest.tokens.refreshToken }) };
@@ -194,30 +212,22 @@ export function createSignOutOutbox(options: OutboxOptions): SignOutOutbox {
     async pick(everyEntry, tried, take = true) {
       // A new drain: claims left by a drain its deadline cut short are stale.
       if (tried.length === 0) inDrain.clear();
-      let dropped = 0;
+      // No entry is dropped here, whatever its age: only Cognito's answer removes one (settle).
       let next: Intent | undefined;
       let pending = 0;
       await mutate((entries) => {
-        const alive = entries.filter((intent) => {
-          const expired = now() - intent.queuedAt > maxAgeMs && !busy(intent.id) && !leased(intent);
-          if (expired) {
-            dropped += 1;
-            finished.add(intent.id);
-          }
-          return !expired;
-        });
-        pending = alive.length;
-        const waiting = alive.filter((intent) => !busy(intent.id) && !leased(intent));
-        next = take ? waiting.find((intent) => !tried.includes(intent.id) && (everyEntry || intent.notBefore <= now())) : undefined;
-        if (!next) return alive;
+        pending = entries.length; // leased by any instance or not: every entry still queued
+        const waiting = entries.filter((intent) => !busy(intent.id) && !leased(intent));
+        next = take ? waiting.find((intent) => !tried.includes(intent.id) && (everyEntry || backoffLeft(intent) === 0)) : undefined;
+        if (!next) return entries;
         next = { ...next, leaseUntil: now() + leaseMs };
         memory.set(next.id, next);
         inDrain.add(next.id);
-        return alive.map((intent) => (intent.id === next!.id ? next! : intent));
+        return entries.map((intent) => (intent.id === next!.id ? next! : intent));
       });
       const picked = next as Intent | undefined;
       const intent = picked ? { intentId: picked.id, global: picked.global, ...tokenFacts(picked.tokens) } : null;
-      return { intent, dropped, pending };
+      return { intent, pending };
     },
     async holds(tokens) {
       return (await load()).some((intent) => sameTokens(intent.tokens, tokens));
@@ -225,15 +235,24 @@ export function createSignOutOutbox(options: OutboxOptions): SignOutOutbox {
     async nextAttemptIn() {
       const waiting = (await load()).filter((intent) => !busy(intent.id));
       if (waiting.length === 0) return null;
-      return Math.max(0, Math.min(...waiting.map((intent) => Math.max(intent.notBefore, intent.leaseUntil ?? 0))) - now());
+      return Math.min(...waiting.map((intent) => Math.max(backoffLeft(intent), leaseLeft(intent))));
     },
     takeTokens(intentId) {
       const tokens = receipts.get(intentId) ?? memory.get(intentId)?.tokens;
       receipts.delete(intentId);
       return tokens;
     },
+    async release() {
+      const held = new Set([...inFlow, ...inDrain]);
+      inFlow.clear();
+      inDrain.clear();
+      if (held.size === 0 || !persist) return;
+      await mutate((entries) => entries.map((intent) => (held.has(intent.id) ? withoutLease(intent) : intent)));
+    },
   };
 }
+
+const withoutLease = ({ leaseUntil: _released, ...intent }: Intent): Intent => intent;
 
 /** Version 2 entries, and version 1 (a refresh token only: a local intent). Unreadable entries are skipped. */
 function parseIntents(raw: string | null | undefined): Intent[] {
