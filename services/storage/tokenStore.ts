@@ -37,7 +37,9 @@ export interface TokenStore {
   generation(): Promise<number>;
   /**
    * Writes the session, then reads it back (StorageError when the storage did not keep it as
-   * written). Without `expectedGeneration` (a sign-in) it starts a new generation, recorded as
+   * written). A sign-in's write that is not confirmed (the write or the read-back failed, timed
+   * out, found nothing or something else) is taken back, one more storage call, before it rejects
+   * with UnstoredError, whose `stored` says whether any of it may still be at rest. Without `expectedGeneration` (a sign-in) it starts a new generation, recorded as
    * `signedInWith` (default 'password'). With it (a refresh) the write happens only if the stored
    * session still has that generation, and keeps the way it was signed in with; checked
    * in the same turn as the write: a session cleared or replaced meanwhile, by this instance or
@@ -82,6 +84,23 @@ export class StorageValueError extends StorageError {
     what: string,
   ) {
     super(`Storage returned a ${type} instead of a string when asked to ${what}`);
+  }
+}
+
+/** What a failed sign-in save() knows of its write: taken back (nothing of it is stored), or it cannot tell. */
+export type UnstoredState = 'nothing' | 'unknown';
+
+/**
+ * A sign-in's save() that could not confirm its write. The store takes the write back first, so
+ * `stored` says what is true after it: 'nothing' (no token of this session is at rest) or 'unknown'
+ * (the take-back failed too: the session may still be stored). Named 'StorageError'.
+ */
+export class UnstoredError extends StorageError {
+  constructor(
+    readonly stored: UnstoredState,
+    message: string,
+  ) {
+    super(message);
   }
 }
 
@@ -144,19 +163,29 @@ export function createTokenStore(storage: StorageLike, { clientId, userPoolId, t
     return { tokens, summary };
   }
 
+  /**
+   * Reads the write back. A sign-in's write that the read does not confirm (the read failed, timed
+   * out, found nothing, or found something else than a session) is taken back: a read can be
+   * stale or fail while the write landed, and a session the sign-in never reported must not stay
+   * at rest. The error then says what is stored after the take-back (UnstoredError).
+   */
   async function verifyWrite(turn: StorageStep, written: SessionRecord, expected: number | undefined): Promise<void> {
     const notKept = (why: string) => new StorageError(`Storage did not keep the session as written (${why})`);
+    const signIn = expected === undefined;
     let back: string | null;
     try {
       back = await getString(turn, 'read back the session');
     } catch (error) {
+      const why = error instanceof StorageValueError ? `it returned a ${error.type} instead of a string` : `reading it back failed: ${error instanceof Error ? error.message : 'unknown error'}`;
+      if (signIn) throw await takeBackUnconfirmed(turn, why);
       if (!(error instanceof StorageValueError)) throw error;
       await removeQuietly(turn);
-      throw notKept(`it returned a ${error.type} instead of a string`);
+      throw notKept(why);
     }
-    if (back == null) throw notKept('nothing is stored');
+    if (back == null) throw signIn ? await takeBackUnconfirmed(turn, 'reading it back found nothing') : notKept('nothing is stored');
     const record = parseRecord(back);
     if (!record) {
+      if (signIn) throw await takeBackUnconfirmed(turn, 'what it returned is not that session');
       await removeQuietly(turn);
       throw notKept('what it returned is not that session');
     }
@@ -165,11 +194,38 @@ export function createTokenStore(storage: StorageLike, { clientId, userPoolId, t
     throw notKept('another write replaced it');
   }
 
+  /** Removes what a sign-in wrote but could not confirm, and says what is stored after that. */
+  async function takeBackUnconfirmed(turn: StorageStep, why: string): Promise<UnstoredError> {
+    const removed = await turn.call('take back a session it could not confirm', () => storage.removeItem(key)).then(() => true, () => false);
+    return removed
+      ? new UnstoredError('nothing', `Storage did not keep the session as written (${why}); the write was taken back: nothing is stored`)
+      : new UnstoredError('unknown', `Storage did not keep the session as written (${why}), and taking the write back failed: the session may still be stored`);
+  }
+
   /** Removes `record` if it is what is stored, and nothing else. Best effort, within the turn. */
   async function takeBack(turn: StorageStep, record: SessionRecord): Promise<void> {
     const back = await getString(turn, 'read back the session').catch(() => null);
     const current = back == null ? null : parseRecord(back);
     if (current && sameRecord(current, record)) await removeQuietly(turn);
+  }
+
+  /**
+   * A sign-in's setItem failed: takes back `record` if it landed, and says what is stored. A write
+   * that timed out may still land, and a read that fails proves nothing: both are 'unknown'.
+   */
+  async function takenBack(turn: StorageStep, record: SessionRecord, error: unknown): Promise<UnstoredError> {
+    const message = error instanceof Error ? error.message : 'Could not write the session';
+    if (error instanceof StorageTimeoutError) return new UnstoredError('unknown', message);
+    let back: string | null;
+    try {
+      back = await getString(turn, 'read back the session');
+    } catch {
+      return new UnstoredError('unknown', message);
+    }
+    const current = back == null ? null : parseRecord(back);
+    if (!current || !sameRecord(current, record)) return new UnstoredError('nothing', message);
+    const removed = await turn.call('remove a session it did not keep', () => storage.removeItem(key)).then(() => true, () => false);
+    return new UnstoredError(removed ? 'nothing' : 'unknown', message);
   }
 
   /** Takes back a write the storage mangled, so no unusable tokens stay at rest. Best effort. */
@@ -190,7 +246,8 @@ export function createTokenStore(storage: StorageLike, { clientId, userPoolId, t
     async save(tokens, { expectedGeneration: expected, stillWanted, signedInWith = 'password' } = {}) {
       const mismatch = tokenMismatch(tokens, { clientId, userPoolId });
       if (mismatch) throw new CognitoCallError(TOKEN_MISMATCH, `Cognito returned tokens that are not for this app: ${mismatch}. Check userPoolId and userPoolClientId.`);
-      await queue.step(2 * timeoutMs, async (turn) => {
+      // A refresh reads, writes and reads back; a sign-in writes, reads back, and may take its write back.
+      await queue.step((expected === undefined ? 3 : 2) * timeoutMs, async (turn) => {
         let record: SessionRecord = { tokens, generation: newGeneration(), signedInWith };
         if (expected !== undefined) {
           const raw = await getString(turn, 'read the session before writing it');
@@ -204,7 +261,7 @@ export function createTokenStore(storage: StorageLike, { clientId, userPoolId, t
           // Web Storage refuses a write whole (a full quota, a blocked page), but a storage of the
           // app's may have written before it threw, or a timed-out write may have landed: a sign-in
           // that failed takes back its own record, so no session it never reported stays at rest.
-          if (expected === undefined) await takeBack(turn, record);
+          if (expected === undefined) throw await takenBack(turn, record, error);
           throw error;
         }
         await verifyWrite(turn, record, expected);
