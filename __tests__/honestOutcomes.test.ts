@@ -166,6 +166,19 @@ describe('symptom 8: a storage that hands back parsed objects instead of strings
     await expect(signIn()).rejects.toMatchObject({ name: 'StorageError' });
     expect(emu.tokenRevoked(refreshTokenWritten())).toBe(true);
   });
+
+  test('symptom 8: when that RevokeToken fails offline, the refresh token waits in the outbox until flushRevocations() revokes it', async () => {
+    const { items, faults, storage, refreshTokenWritten } = faultyStorage();
+    const { auth, signIn } = start(storage);
+    faults.readBackThrows = true;
+    emu.faults.set('RevokeToken', { type: 'reset' });
+    await expect(signIn()).rejects.toMatchObject({ name: 'StorageError' });
+    expect(emu.tokenRevoked(refreshTokenWritten())).toBe(false);
+    expect([...items].find(([key]) => key.endsWith('.revocationOutbox'))?.[1]).toContain(refreshTokenWritten());
+    emu.faults.clear();
+    await expect(auth.flushRevocations()).resolves.toMatchObject({ revoked: 1, pending: 0 });
+    expect(emu.tokenRevoked(refreshTokenWritten())).toBe(true);
+  });
 });
 
 describe("the retry's intent is the one the result recorded", () => {

@@ -6,7 +6,10 @@ import type { AuthFlow, AuthStep, CognitoService } from '../cognito/types.js';
 import { withDeadline } from '../cognito/deadline.js';
 import type { SecretVault } from '../storage/secretVault.js';
 import { startSrp } from '../srp/index.js';
-import { summarizeSession, type TokenStore } from '../storage/tokenStore.js';
+import { summarizeSession, UnstoredError, type SessionTokens, type TokenStore } from '../storage/tokenStore.js';
+import type { SignOutOutbox } from '../storage/signOutOutbox.js';
+import { toErrorInfo } from '../../machines/errorInfo.js';
+import { settlementOf } from '../../machines/signOutMachine.js';
 
 
 /**
@@ -15,8 +18,8 @@ import { summarizeSession, type TokenStore } from '../storage/tokenStore.js';
  * answers, Cognito's challenge Session) arrive and leave through the vault; the statechart only
  * ever sees ChallengeSummary and SessionSummary.
  */
-export function createSignInFlow(services: { cognito: CognitoService; store: TokenStore; vault: SecretVault; userPoolId: string; networkTimeoutMs: number }) {
-  const { cognito, store, vault, userPoolId, networkTimeoutMs } = services;
+export function createSignInFlow(services: { cognito: CognitoService; store: TokenStore; vault: SecretVault; outbox: SignOutOutbox; userPoolId: string; networkTimeoutMs: number }) {
+  const { cognito, store, vault, outbox, userPoolId, networkTimeoutMs } = services;
   /**
    * One network budget for every round trip of a step (SRP makes two), not one deadline each: each
    * request gets what the ones before it left. Time spent computing between them (SRP's modular
@@ -35,13 +38,35 @@ export function createSignInFlow(services: { cognito: CognitoService; store: Tok
       }
     };
   }
-  async function settle(step: AuthStep, username: string, signal: AbortSignal): Promise<SignInStepOutput> {
+  type Send = ReturnType<typeof networkBudget>;
+  /**
+   * The step's tokens could not be stored, and the store took back its write (nothing of them is
+   * at rest): nobody can use them, so they must not stay live at Cognito either. The refresh token
+   * is recorded in the outbox first (a crash loses nothing), revoked within what is left of the
+   * step's network budget, and its entry settled as the sign-out chart settles any local intent
+   * (settlementOf): removed once revoked, kept for the outbox when a later try can succeed.
+   */
+  async function revokeUnstored(tokens: SessionTokens, send: Send): Promise<void> {
+    const { refreshToken } = tokens;
+    if (!refreshToken) return;
+    const intentId = await outbox.record({ refreshToken }, false);
+    const revokeTokenError = await send((bounded) => cognito.revokeToken(refreshToken, bounded)).then(() => undefined, toErrorInfo);
+    const facts = { global: false, globalSignedOut: false, revoked: revokeTokenError === undefined, ...(revokeTokenError && { revokeTokenError }) };
+    await outbox.settle({ intentId, settlement: settlementOf(facts) }).catch(() => undefined);
+  }
+
+  async function settle(step: AuthStep, username: string, signal: AbortSignal, send: Send): Promise<SignInStepOutput> {
     if (step.kind === 'tokens') {
       const session: SessionSummary | null = summarizeSession(step.tokens, 'password');
       if (!session) throw new CognitoCallError(ErrorNames.unexpectedResponse, 'Cognito returned an access token that is not a Cognito JWT');
       // The statechart gave up on this step (its deadline, or a stop): nothing may be stored now.
       if (signal.aborted) throw new CognitoCallError('AbortError', 'The sign-in was abandoned before its tokens were stored');
-      await store.save(step.tokens);
+      try {
+        await store.save(step.tokens);
+      } catch (error) {
+        if (error instanceof UnstoredError && error.stored === 'nothing') await revokeUnstored(step.tokens, send);
+        throw error;
+      }
       return { kind: 'signedIn', session };
     }
     if (!(CHALLENGE_NAMES as readonly string[]).includes(step.name)) {
@@ -58,8 +83,7 @@ export function createSignInFlow(services: { cognito: CognitoService; store: Tok
     return { kind: 'challenge', challenge };
   }
 
-  async function signInWithSrp(username: string, password: string, signal: AbortSignal): Promise<AuthStep> {
-    const send = networkBudget(signal);
+  async function signInWithSrp(username: string, password: string, send: Send): Promise<AuthStep> {
     const handshake = startSrp();
     const step = await send((bounded) => cognito.initiateAuth('USER_SRP_AUTH', { USERNAME: username, SRP_A: handshake.srpA }, bounded));
     if (step.kind !== 'challenge' || step.name !== 'PASSWORD_VERIFIER') return step;
@@ -74,11 +98,12 @@ export function createSignInFlow(services: { cognito: CognitoService; store: Tok
     async start(input: { username: string; authFlow: AuthFlow; credential: string }, signal: AbortSignal): Promise<SignInStepOutput> {
       const password = vault.take(input.credential);
       if (password === undefined) throw new CognitoCallError('InvalidParameterException', 'The password for this sign-in is no longer available');
+      const send = networkBudget(signal);
       const step =
         input.authFlow === 'USER_SRP_AUTH'
-          ? await signInWithSrp(input.username, password, signal)
-          : await networkBudget(signal)((bounded) => cognito.initiateAuth('USER_PASSWORD_AUTH', { USERNAME: input.username, PASSWORD: password }, bounded));
-      return settle(step, input.username, signal);
+          ? await signInWithSrp(input.username, password, send)
+          : await send((bounded) => cognito.initiateAuth('USER_PASSWORD_AUTH', { USERNAME: input.username, PASSWORD: password }, bounded));
+      return settle(step, input.username, signal, send);
     },
 
     async answer(input: { challenge: ChallengeSummary; credential: string; userAttributes: Readonly<Record<string, string>> }, signal: AbortSignal): Promise<SignInStepOutput> {
@@ -91,7 +116,8 @@ export function createSignInFlow(services: { cognito: CognitoService; store: Tok
           ? { USERNAME: username, NEW_PASSWORD: answer, ...prefixed(input.userAttributes) }
           : { USERNAME: username, [name === 'SMS_MFA' ? 'SMS_MFA_CODE' : 'SOFTWARE_TOKEN_MFA_CODE']: answer };
       try {
-        return await settle(await cognito.respondToAuthChallenge(name, session || undefined, responses, signal), username, signal);
+        const send = networkBudget(signal);
+        return await settle(await send((bounded) => cognito.respondToAuthChallenge(name, session || undefined, responses, bounded)), username, signal, send);
       } catch (error) {
         // A wrong code leaves the challenge open: keep Cognito's session for the next attempt.
         if ((error as { name?: unknown }).name === 'CodeMismatchException') vault.restore(input.challenge.sessionRef, session);
