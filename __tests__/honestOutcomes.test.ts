@@ -3,6 +3,7 @@
 // real SDK transport; each storage below fails in one precise way.
 import { createAuth, type Auth, type SignOutResult, type StorageLike } from '../src/index';
 import type { CognitoEmulator } from '../src/testing/index';
+import { retryIsGlobal } from '../machines/signOutMachine';
 import { emulatorPerFile, inspectableStorage } from './support/harness';
 
 let emu: CognitoEmulator;
@@ -205,5 +206,13 @@ describe("the retry's intent is the one the result recorded", () => {
     emu.resetRequests();
     await expect(auth.retrySignOut(result)).resolves.toMatchObject({ type: 'complete' });
     expect(emu.requests.map((request) => request.operation)).toEqual(['RevokeToken']);
+  });
+
+  test('retryIsGlobal reads the recorded intent first, and what the result carries only when nothing was recorded', () => {
+    const failed = { name: 'NotAuthorizedException', message: 'm' };
+    expect(retryIsGlobal({ global: false, globalSignOutError: failed })).toBe(false);
+    expect(retryIsGlobal({ global: true })).toBe(true);
+    expect(retryIsGlobal({ globalSignOutError: failed })).toBe(true);
+    expect(retryIsGlobal({})).toBe(false);
   });
 });

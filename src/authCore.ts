@@ -4,6 +4,7 @@
 // statechart's answer (by call id) to a result or a typed error.
 import type { CallAnswer, CallEvent } from '../machines/authTypes.js';
 import type { DrainReport } from '../machines/types.js';
+import { retryIsGlobal } from '../machines/signOutMachine.js';
 import type { CognitoService } from '../services/cognito/types.js';
 import type { SessionTokens } from '../services/storage/tokenStore.js';
 import { startAuthRuntime, type AuthActor } from './authRuntime.js';
@@ -253,7 +254,8 @@ export function createAuthCore(settings: ResolvedConfig, cognito: CognitoService
       const refreshToken = revokeTokenError?.refreshToken || globalSignOutError?.refreshToken || undefined;
       const tokens = { ...(globalSignOutError?.accessToken && { accessToken: globalSignOutError.accessToken }), ...(refreshToken && { refreshToken }) };
       const credential = vault.deposit(JSON.stringify(tokens));
-      return ask('retrySignOut', { type: 'RETRY_SIGN_OUT', credential, global: globalSignOutError !== undefined })
+      // What the sign-out asked for, as the result recorded it: the chart's retryIsGlobal reads it.
+      return ask('retrySignOut', { type: 'RETRY_SIGN_OUT', credential, global: retryIsGlobal(partial) })
         .then(toSignOut)
         .finally(() => vault.discard(credential));
     }),
