@@ -6,10 +6,12 @@ import type { AuthFlow, AuthStep, CognitoService } from '../cognito/types.js';
 import { withDeadline } from '../cognito/deadline.js';
 import type { SecretVault } from '../storage/secretVault.js';
 import { startSrp } from '../srp/index.js';
-import { summarizeSession, UnstoredError, type SessionTokens, type TokenStore } from '../storage/tokenStore.js';
+import { summarizeSession, UnstoredError, type TokenStore } from '../storage/tokenStore.js';
 import type { SignOutOutbox } from '../storage/signOutOutbox.js';
-import { toErrorInfo } from '../../machines/errorInfo.js';
-import { settlementOf } from '../../machines/signOutMachine.js';
+import type { Settlement } from '../../machines/signOutMachine.js';
+
+/** A step's network budget: each call gets what the ones before it left (networkBudget). */
+export type NetworkBudget = <T>(call: (signal: AbortSignal) => Promise<T>) => Promise<T>;
 
 
 /**
@@ -18,14 +20,24 @@ import { settlementOf } from '../../machines/signOutMachine.js';
  * answers, Cognito's challenge Session) arrive and leave through the vault; the statechart only
  * ever sees ChallengeSummary and SessionSummary.
  */
-export function createSignInFlow(services: { cognito: CognitoService; store: TokenStore; vault: SecretVault; outbox: SignOutOutbox; userPoolId: string; networkTimeoutMs: number }) {
-  const { cognito, store, vault, outbox, userPoolId, networkTimeoutMs } = services;
+export function createSignInFlow(services: {
+  cognito: CognitoService;
+  store: TokenStore;
+  vault: SecretVault;
+  userPoolId: string;
+  networkTimeoutMs: number;
+  /** Where a refresh token the sign-in could not store is recorded until it is revoked. */
+  outbox: SignOutOutbox;
+  /** The chart's decision (settlementOf) for its outbox entry, given why RevokeToken failed (undefined: revoked). */
+  settleRevocation: (error: unknown) => Settlement;
+}) {
+  const { cognito, store, vault, outbox, userPoolId, networkTimeoutMs, settleRevocation } = services;
   /**
    * One network budget for every round trip of a step (SRP makes two), not one deadline each: each
    * request gets what the ones before it left. Time spent computing between them (SRP's modular
    * exponentiation) is not charged to the network, so a busy CPU cannot fail a sign-in on its own.
    */
-  function networkBudget(signal: AbortSignal) {
+  function networkBudget(signal: AbortSignal): NetworkBudget {
     let left = networkTimeoutMs;
     return async <T>(call: (signal: AbortSignal) => Promise<T>): Promise<T> => {
       const deadline = withDeadline(signal, Math.max(1, left));
@@ -38,24 +50,19 @@ export function createSignInFlow(services: { cognito: CognitoService; store: Tok
       }
     };
   }
-  type Send = ReturnType<typeof networkBudget>;
   /**
-   * The step's tokens could not be stored, and the store took back its write (nothing of them is
-   * at rest): nobody can use them, so they must not stay live at Cognito either. The refresh token
-   * is recorded in the outbox first (a crash loses nothing), revoked within what is left of the
-   * step's network budget, and its entry settled as the sign-out chart settles any local intent
-   * (settlementOf): removed once revoked, kept for the outbox when a later try can succeed.
+   * The step's tokens could not be stored, and the store took its write back: nobody can use them,
+   * so they must not stay live at Cognito either. The refresh token is recorded in the outbox first
+   * (a crash loses nothing), revoked within what is left of the step's network budget, and its
+   * entry settled as the chart decides (removed once revoked, kept when a later try can succeed).
    */
-  async function revokeUnstored(tokens: SessionTokens, send: Send): Promise<void> {
-    const { refreshToken } = tokens;
-    if (!refreshToken) return;
+  async function revokeUnstored(refreshToken: string, send: NetworkBudget): Promise<void> {
     const intentId = await outbox.record({ refreshToken }, false);
-    const revokeTokenError = await send((bounded) => cognito.revokeToken(refreshToken, bounded)).then(() => undefined, toErrorInfo);
-    const facts = { global: false, globalSignedOut: false, revoked: revokeTokenError === undefined, ...(revokeTokenError && { revokeTokenError }) };
-    await outbox.settle({ intentId, settlement: settlementOf(facts) }).catch(() => undefined);
+    const error = await send((bounded) => cognito.revokeToken(refreshToken, bounded)).then(() => undefined, (failure: unknown) => failure ?? new Error());
+    await outbox.settle({ intentId, settlement: settleRevocation(error) }).catch(() => undefined);
   }
 
-  async function settle(step: AuthStep, username: string, signal: AbortSignal, send: Send): Promise<SignInStepOutput> {
+  async function settle(step: AuthStep, username: string, signal: AbortSignal, send: NetworkBudget): Promise<SignInStepOutput> {
     if (step.kind === 'tokens') {
       const session: SessionSummary | null = summarizeSession(step.tokens, 'password');
       if (!session) throw new CognitoCallError(ErrorNames.unexpectedResponse, 'Cognito returned an access token that is not a Cognito JWT');
@@ -64,7 +71,8 @@ export function createSignInFlow(services: { cognito: CognitoService; store: Tok
       try {
         await store.save(step.tokens);
       } catch (error) {
-        if (error instanceof UnstoredError && error.stored === 'nothing') await revokeUnstored(step.tokens, send);
+        // Nothing of them is at rest, so nobody can use them: they must not stay live at Cognito either.
+        if (error instanceof UnstoredError && error.stored === 'nothing' && step.tokens.refreshToken) await revokeUnstored(step.tokens.refreshToken, send);
         throw error;
       }
       return { kind: 'signedIn', session };
@@ -83,7 +91,7 @@ export function createSignInFlow(services: { cognito: CognitoService; store: Tok
     return { kind: 'challenge', challenge };
   }
 
-  async function signInWithSrp(username: string, password: string, send: Send): Promise<AuthStep> {
+  async function signInWithSrp(username: string, password: string, send: NetworkBudget): Promise<AuthStep> {
     const handshake = startSrp();
     const step = await send((bounded) => cognito.initiateAuth('USER_SRP_AUTH', { USERNAME: username, SRP_A: handshake.srpA }, bounded));
     if (step.kind !== 'challenge' || step.name !== 'PASSWORD_VERIFIER') return step;

@@ -147,6 +147,13 @@ export function createTokenStore(storage: StorageLike, { clientId, userPoolId, t
     return value;
   }
 
+  /** The storage did not keep the write; with `stored`, the write was taken back (UnstoredError). */
+  function notKept(why: string, stored?: UnstoredState): StorageError {
+    const message = `Storage did not keep the session as written (${why})`;
+    if (!stored) return new StorageError(message);
+    return new UnstoredError(stored, stored === 'nothing' ? `${message}; the write was taken back: nothing is stored` : `${message}, and taking it back failed: the session may still be stored`);
+  }
+
   const readRaw = () => queue.step(timeoutMs, (turn) => getString(turn, 'read the session'));
 
   async function read(): Promise<StoredSession> {
@@ -167,71 +174,41 @@ export function createTokenStore(storage: StorageLike, { clientId, userPoolId, t
    * Reads the write back. A sign-in's write that the read does not confirm (the read failed, timed
    * out, found nothing, or found something else than a session) is taken back: a read can be
    * stale or fail while the write landed, and a session the sign-in never reported must not stay
-   * at rest. The error then says what is stored after the take-back (UnstoredError).
+   * at rest. So is any write the storage mangled. The error then says what is stored (UnstoredError).
    */
   async function verifyWrite(turn: StorageStep, written: SessionRecord, expected: number | undefined): Promise<void> {
-    const notKept = (why: string) => new StorageError(`Storage did not keep the session as written (${why})`);
     const signIn = expected === undefined;
+    const takenBack = async (why: string) => notKept(why, await remove(turn));
     let back: string | null;
     try {
       back = await getString(turn, 'read back the session');
     } catch (error) {
-      const why = error instanceof StorageValueError ? `it returned a ${error.type} instead of a string` : `reading it back failed: ${error instanceof Error ? error.message : 'unknown error'}`;
-      if (signIn) throw await takeBackUnconfirmed(turn, why);
-      if (!(error instanceof StorageValueError)) throw error;
-      await removeQuietly(turn);
-      throw notKept(why);
+      const mangled = error instanceof StorageValueError;
+      if (signIn || mangled) throw await takenBack(mangled ? `it returned a ${error.type} instead of a string` : 'reading it back failed');
+      throw error;
     }
-    if (back == null) throw signIn ? await takeBackUnconfirmed(turn, 'reading it back found nothing') : notKept('nothing is stored');
+    if (back == null) throw signIn ? await takenBack('reading it back found nothing') : notKept('nothing is stored');
     const record = parseRecord(back);
-    if (!record) {
-      if (signIn) throw await takeBackUnconfirmed(turn, 'what it returned is not that session');
-      await removeQuietly(turn);
-      throw notKept('what it returned is not that session');
-    }
+    if (!record) throw await takenBack('what it returned is not that session');
     if (sameRecord(record, written)) return;
     if (expected !== undefined && record.generation !== expected) throw new StaleWriteError('The session was cleared or replaced while this write was made');
     throw notKept('another write replaced it');
   }
 
-  /** Removes what a sign-in wrote but could not confirm, and says what is stored after that. */
-  async function takeBackUnconfirmed(turn: StorageStep, why: string): Promise<UnstoredError> {
-    const removed = await turn.call('take back a session it could not confirm', () => storage.removeItem(key)).then(() => true, () => false);
-    return removed
-      ? new UnstoredError('nothing', `Storage did not keep the session as written (${why}); the write was taken back: nothing is stored`)
-      : new UnstoredError('unknown', `Storage did not keep the session as written (${why}), and taking the write back failed: the session may still be stored`);
-  }
-
-  /** Removes `record` if it is what is stored, and nothing else. Best effort, within the turn. */
-  async function takeBack(turn: StorageStep, record: SessionRecord): Promise<void> {
-    const back = await getString(turn, 'read back the session').catch(() => null);
-    const current = back == null ? null : parseRecord(back);
-    if (current && sameRecord(current, record)) await removeQuietly(turn);
-  }
-
-  /**
-   * A sign-in's setItem failed: takes back `record` if it landed, and says what is stored. A write
-   * that timed out may still land, and a read that fails proves nothing: both are 'unknown'.
-   */
-  async function takenBack(turn: StorageStep, record: SessionRecord, error: unknown): Promise<UnstoredError> {
-    const message = error instanceof Error ? error.message : 'Could not write the session';
-    if (error instanceof StorageTimeoutError) return new UnstoredError('unknown', message);
+  /** Removes `record` if it is what is stored, and nothing else; says what is stored after that. Within the turn. */
+  async function takeBack(turn: StorageStep, record: SessionRecord): Promise<UnstoredState> {
     let back: string | null;
     try {
       back = await getString(turn, 'read back the session');
     } catch {
-      return new UnstoredError('unknown', message);
+      return 'unknown'; // a read that fails proves nothing
     }
     const current = back == null ? null : parseRecord(back);
-    if (!current || !sameRecord(current, record)) return new UnstoredError('nothing', message);
-    const removed = await turn.call('remove a session it did not keep', () => storage.removeItem(key)).then(() => true, () => false);
-    return new UnstoredError(removed ? 'nothing' : 'unknown', message);
+    return current && sameRecord(current, record) ? remove(turn) : 'nothing';
   }
 
-  /** Takes back a write the storage mangled, so no unusable tokens stay at rest. Best effort. */
-  async function removeQuietly(turn: StorageStep): Promise<void> {
-    await turn.call('remove a session it did not keep', () => storage.removeItem(key)).catch(() => undefined);
-  }
+  /** Removes the session key within the turn: 'nothing' is stored once it worked. */
+  const remove = (turn: StorageStep): Promise<UnstoredState> => turn.call('take back the session', () => storage.removeItem(key)).then(() => 'nothing' as const, () => 'unknown' as const);
 
   return {
     read,
@@ -261,7 +238,8 @@ export function createTokenStore(storage: StorageLike, { clientId, userPoolId, t
           // Web Storage refuses a write whole (a full quota, a blocked page), but a storage of the
           // app's may have written before it threw, or a timed-out write may have landed: a sign-in
           // that failed takes back its own record, so no session it never reported stays at rest.
-          if (expected === undefined) throw await takenBack(turn, record, error);
+          // A write that timed out may still land.
+          if (expected === undefined) throw new UnstoredError(error instanceof StorageTimeoutError ? 'unknown' : await takeBack(turn, record), error instanceof Error ? error.message : 'Could not write the session');
           throw error;
         }
         await verifyWrite(turn, record, expected);
