@@ -178,8 +178,9 @@ describe('createAuth over a browser storage that fails (emulator)', () => {
     const failed = await auth.signIn({ username: pool.username, password: pool.password }).catch((error: unknown) => error);
     expect(failed).toBeInstanceOf(StorageError);
     expect(failed).toMatchObject({ name: 'StorageError', message: expect.stringContaining('Could not write the session in storage (QuotaExceededError): the storage is full') });
-    // Cognito did sign the user in: the failure is the save, after both SRP round trips.
-    expect(emu.requests.map((r) => r.operation)).toEqual(['InitiateAuth', 'RespondToAuthChallenge']);
+    // Cognito did sign the user in: the failure is the save, after both SRP round trips. The
+    // tokens it issued were never stored, so they are revoked rather than left live.
+    expect(emu.requests.map((r) => r.operation)).toEqual(['InitiateAuth', 'RespondToAuthChallenge', 'RevokeToken']);
     expect(storage.items.size).toBe(0);
     expect(auth.actor.getSnapshot().value).toBe('signedOut');
     await expect(auth.getSession()).resolves.toEqual({});

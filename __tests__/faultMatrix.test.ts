@@ -290,6 +290,7 @@ describe(`fault matrix (networkTimeoutMs ${DEADLINE_MS})`, () => {
                 : {
                     type: 'partial',
                     signedOutLocally: true,
+                    global: mode === 'global',
                     ...(expected.global && {
                       globalSignOutError: {
                         name: expected.global,

@@ -31,6 +31,7 @@ test('global sign-out with a token lacking the admin scope: no GlobalSignOut (su
   expect(result).toEqual({
     type: 'partial',
     signedOutLocally: true,
+    global: true,
     globalSignOutError: { name: 'GlobalSignOutNotSupported', message: expect.stringContaining('aws.cognito.signin.user.admin'), accessToken: tokens.access_token },
     finishedBy: 'nothing',
   });

@@ -64,6 +64,7 @@ describe('local sign-out (default)', () => {
     expect(result).toEqual({
       type: 'partial',
       signedOutLocally: true,
+      global: false,
       revokeTokenError: { name, message: expect.any(String), refreshToken: session.tokens.refreshToken },
       finishedBy,
     });
@@ -124,6 +125,7 @@ describe('global sign-out', () => {
     expect(result).toEqual({
       type: 'partial',
       signedOutLocally: true,
+      global: true,
       globalSignOutError: { name: 'NotAuthorizedException', message: 'Access Token has expired', accessToken: session.tokens.accessToken },
       finishedBy: 'nothing',
     });
@@ -139,6 +141,7 @@ describe('global sign-out', () => {
     expect(result).toEqual({
       type: 'partial',
       signedOutLocally: true,
+      global: true,
       globalSignOutError: { name: 'NetworkError', message: expect.any(String), accessToken: session.tokens.accessToken, refreshToken: session.tokens.refreshToken },
       finishedBy: 'outbox',
     });

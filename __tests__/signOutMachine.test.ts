@@ -72,19 +72,19 @@ describe('local sign-out', () => {
 
   test('RevokeToken fails: partial with revokeTokenError, cache still cleared', async () => {
     const r = run({}, { revoke: network });
-    await expect(r.done).resolves.toEqual({ type: 'partial', revokeTokenError: network, finishedBy: 'retrySignOut', ...i1 });
+    await expect(r.done).resolves.toEqual({ type: 'partial', global: false, revokeTokenError: network, finishedBy: 'retrySignOut', ...i1 });
     expect(r.started).toContain('clearTokens');
   });
 
   test('RevokeToken fails, the outbox keeps the intent: finishedBy outbox', async () => {
     const r = run({ queueing: true }, { revoke: network, settle: { queued: true } });
-    await expect(r.done).resolves.toEqual({ type: 'partial', revokeTokenError: network, finishedBy: 'outbox', ...i1 });
+    await expect(r.done).resolves.toEqual({ type: 'partial', global: false, revokeTokenError: network, finishedBy: 'outbox', ...i1 });
   });
 
   test('RevokeToken refused for good: finishedBy nothing', async () => {
     const unsupported = { name: 'UnsupportedOperationException', message: 'no' };
     const r = run({}, { revoke: unsupported });
-    await expect(r.done).resolves.toEqual({ type: 'partial', revokeTokenError: unsupported, finishedBy: 'nothing', ...i1 });
+    await expect(r.done).resolves.toEqual({ type: 'partial', global: false, revokeTokenError: unsupported, finishedBy: 'nothing', ...i1 });
   });
 
   test('no origin_jti: RevokeToken skipped, TokenRevocationNotEnabled, partial', async () => {
@@ -129,13 +129,13 @@ describe('global sign-out', () => {
 
   test('GlobalSignOut fails, RevokeToken succeeds: partial with globalSignOutError only', async () => {
     const r = run({ global: true }, { global: refused });
-    await expect(r.done).resolves.toEqual({ type: 'partial', globalSignOutError: refused, finishedBy: 'nothing', ...i1 });
+    await expect(r.done).resolves.toEqual({ type: 'partial', global: true, globalSignOutError: refused, finishedBy: 'nothing', ...i1 });
     expect(r.started).toEqual(['recordIntent', 'globalSignOut', 'revokeToken', 'clearTokens', 'settleIntent']);
   });
 
   test('both fail: partial with both errors', async () => {
     const r = run({ global: true }, { global: refused, revoke: network });
-    await expect(r.done).resolves.toEqual({ type: 'partial', globalSignOutError: refused, revokeTokenError: network, finishedBy: 'retrySignOut', ...i1 });
+    await expect(r.done).resolves.toEqual({ type: 'partial', global: true, globalSignOutError: refused, revokeTokenError: network, finishedBy: 'retrySignOut', ...i1 });
   });
 
   test('no origin_jti: GlobalSignOut alone decides; success is complete', async () => {
@@ -172,6 +172,7 @@ describe('global sign-out', () => {
     r.clock.increment(500);
     await expect(r.done).resolves.toEqual({
       type: 'partial',
+      global: true,
       globalSignOutError: network,
       revokeTokenError: expect.objectContaining({ name: 'TimeoutError', message: expect.stringContaining('RevokeToken had not answered') }),
       finishedBy: 'retrySignOut',
@@ -192,7 +193,7 @@ describe('global sign-out with a token lacking the admin scope (a hosted-UI sign
   test('GlobalSignOut is not sent (it is sure to fail): GlobalSignOutNotSupported, and RevokeToken signs out this device', async () => {
     const r = run({ global: true }, { recordGlobalCapable: false });
     const outcome = await r.done;
-    expect(outcome).toEqual({ type: 'partial', globalSignOutError: { name: 'GlobalSignOutNotSupported', message: expect.stringContaining('aws.cognito.signin.user.admin') }, finishedBy: 'nothing', ...i1 });
+    expect(outcome).toEqual({ type: 'partial', global: true, globalSignOutError: { name: 'GlobalSignOutNotSupported', message: expect.stringContaining('aws.cognito.signin.user.admin') }, finishedBy: 'nothing', ...i1 });
     expect(r.started).toEqual(['recordIntent', 'revokeToken', 'clearTokens', 'settleIntent']);
     expect(r.inputs.settleIntent).toEqual({ intentId: 'i1', settlement: 'remove' }); // revoked
   });
@@ -214,7 +215,7 @@ describe('global sign-out with an outbox (queueing)', () => {
     'a retryable GlobalSignOut failure (%j) stays queued as a global intent: no RevokeToken, finishedBy outbox',
     async (error) => {
       const r = run({ global: true, queueing: true }, { global: error, settle: { queued: true } });
-      await expect(r.done).resolves.toEqual({ type: 'partial', globalSignOutError: error, finishedBy: 'outbox', ...i1 });
+      await expect(r.done).resolves.toEqual({ type: 'partial', global: true, globalSignOutError: error, finishedBy: 'outbox', ...i1 });
       expect(r.started).toEqual(['recordIntent', 'globalSignOut', 'clearTokens', 'settleIntent']);
       expect(r.inputs.settleIntent).toEqual({ intentId: 'i1', settlement: 'keepGlobal' }); // finished later as a global sign-out
     },
@@ -222,14 +223,14 @@ describe('global sign-out with an outbox (queueing)', () => {
 
   test('without queueing, a retryable GlobalSignOut failure is followed by RevokeToken at once', async () => {
     const r = run({ global: true, queueing: false }, { global: network });
-    await expect(r.done).resolves.toEqual({ type: 'partial', globalSignOutError: network, finishedBy: 'retrySignOut', ...i1 });
+    await expect(r.done).resolves.toEqual({ type: 'partial', global: true, globalSignOutError: network, finishedBy: 'retrySignOut', ...i1 });
     expect(r.started).toEqual(['recordIntent', 'globalSignOut', 'revokeToken', 'clearTokens', 'settleIntent']);
     expect(r.inputs.settleIntent).toEqual({ intentId: 'i1', settlement: 'remove' });
   });
 
   test('a non-retryable GlobalSignOut failure is followed by RevokeToken, even with queueing', async () => {
     const r = run({ global: true, queueing: true }, { global: refused });
-    await expect(r.done).resolves.toEqual({ type: 'partial', globalSignOutError: refused, finishedBy: 'nothing', ...i1 });
+    await expect(r.done).resolves.toEqual({ type: 'partial', global: true, globalSignOutError: refused, finishedBy: 'nothing', ...i1 });
     expect(r.started).toEqual(['recordIntent', 'globalSignOut', 'revokeToken', 'clearTokens', 'settleIntent']);
   });
 

@@ -59,7 +59,7 @@ test('a storage that returns objects: signIn rejects with StorageError instead o
   const { items, storage } = parsingStorage();
   const auth = createAuth({ userPoolId: setup.userPoolId, userPoolClientId: setup.clientId, endpoint: emu.endpoint, storage });
   const error = await auth.signIn({ username: setup.username, password: setup.password }).catch((caught: unknown) => caught);
-  expect(error).toMatchObject({ name: 'StorageError', message: 'Storage did not keep the session as written (it returned a object instead of a string)' });
+  expect(error).toMatchObject({ name: 'StorageError', message: 'Storage did not keep the session as written (it returned a object instead of a string); the write was taken back: nothing is stored' });
   expect(JSON.stringify(error)).not.toContain('eyJ');
   expect(sessionKeys(items)).toEqual([]); // no tokens left at rest
   await expect(auth.getSession()).resolves.toEqual({});

@@ -2,7 +2,7 @@
 // instance's sign-out, storages that hand back non-strings or drop writes, tokens of another pool,
 // and a clear() that must say what it really knows.
 import { createMemoryStorage, type StorageLike } from '../services/storage/storage';
-import { ClearError, createTokenStore, StaleWriteError, StorageError, StorageTimeoutError, StorageValueError, TOKEN_MISMATCH } from '../services/storage/tokenStore';
+import { ClearError, createTokenStore, StaleWriteError, StorageError, StorageTimeoutError, StorageValueError, TOKEN_MISMATCH, UnstoredError } from '../services/storage/tokenStore';
 
 const jwt = (claims: object) => `eyJhbGciOiJub25lIn0.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.c2ln`;
 const ISS = 'https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Mine';
@@ -96,7 +96,7 @@ describe('a storage that does not keep strings', () => {
     const store = createTokenStore(storage, options);
     const error = await store.save(tokens).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(StorageError);
-    expect(error).toMatchObject({ name: 'StorageError', message: 'Storage did not keep the session as written (it returned a object instead of a string)' });
+    expect(error).toMatchObject({ name: 'StorageError', message: 'Storage did not keep the session as written (it returned a object instead of a string); the write was taken back: nothing is stored', stored: 'nothing' });
     expect(storage.items.size).toBe(0);
   });
 
@@ -116,7 +116,21 @@ describe('a storage that does not keep strings', () => {
 
   test('a storage that drops writes: save() rejects instead of claiming the session is stored', async () => {
     const store = createTokenStore({ getItem: () => null, setItem() {}, removeItem() {} }, options);
-    await expect(store.save(tokens)).rejects.toMatchObject({ name: 'StorageError', message: 'Storage did not keep the session as written (nothing is stored)' });
+    await expect(store.save(tokens)).rejects.toMatchObject({ name: 'StorageError', message: 'Storage did not keep the session as written (reading it back found nothing); the write was taken back: nothing is stored' });
+  });
+
+  test('a sign-in whose read-back fails and whose take-back fails too: save() says the session may still be stored', async () => {
+    const items = new Map<string, string>();
+    let reads = 0;
+    const storage: StorageLike = {
+      getItem: (key) => (++reads === 1 ? Promise.reject(new Error('EIO')) : items.get(key) ?? null),
+      setItem: (key, value) => void items.set(key, value),
+      removeItem: () => Promise.reject(new Error('EIO')),
+    };
+    const error = await createTokenStore(storage, options).save(tokens).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(UnstoredError);
+    expect(error).toMatchObject({ name: 'StorageError', stored: 'unknown', message: expect.stringContaining('the session may still be stored') });
+    expect(items.size).toBe(1); // what it says is what is true
   });
 
   test('a storage that mangles writes: save() rejects, and the mangled value is removed', async () => {

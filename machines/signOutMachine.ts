@@ -326,7 +326,21 @@ export function outcomeOf(context: SignOutContext): SignOutOutcome {
   if (context.clearError) return { type: 'failed', error: context.clearError, tokensRevoked, ...errors, ...id };
   // GlobalSignOut succeeded: every token of the user is dead, whatever else failed.
   if (context.globalSignedOut || (!globalSignOutError && !revokeTokenError)) return { type: 'complete', ...id };
-  return { type: 'partial', ...errors, finishedBy: finisherOf(context), ...id };
+  return { type: 'partial', global: context.global, ...errors, finishedBy: finisherOf(context), ...id };
+}
+
+/**
+ * Whether retrySignOut(result) asks for GlobalSignOut: what the result recorded the sign-out asked
+ * for. A result without that record (built by hand, or by an earlier version) is read from what it
+ * carries: a globalSignOutError means GlobalSignOut was asked for. Pure.
+ */
+export function retryIsGlobal(result: {
+  /** What the sign-out asked for, as the result recorded it. */
+  readonly global?: unknown;
+  /** Why GlobalSignOut failed, when it was asked for. */
+  readonly globalSignOutError?: unknown;
+}): boolean {
+  return typeof result.global === 'boolean' ? result.global : result.globalSignOutError !== undefined;
 }
 
 function finisherOf(context: SignOutContext): FinishedBy {

@@ -58,6 +58,8 @@ export type SignOutOutcome =
   | {
       /** This device is cleared, but a server call (or /logout) did not succeed or was not made. */
       readonly type: 'partial';
+      /** What the intent asked for: GlobalSignOut (true) or this device only; a retry asks the same (retryIsGlobal). Absent when only /logout is left. */
+      readonly global?: boolean;
       /** Why GlobalSignOut failed, or was not sent (GlobalSignOutNotSupported). */
       readonly globalSignOutError?: ErrorInfo;
       /** Why RevokeToken failed, or was not sent (TokenRevocationNotEnabled, TimeoutError). */

@@ -4,6 +4,7 @@
 // statechart's answer (by call id) to a result or a typed error.
 import type { CallAnswer, CallEvent } from '../machines/authTypes.js';
 import type { DrainReport } from '../machines/types.js';
+import { retryIsGlobal } from '../machines/signOutMachine.js';
 import type { CognitoService } from '../services/cognito/types.js';
 import type { SessionTokens } from '../services/storage/tokenStore.js';
 import { startAuthRuntime, type AuthActor } from './authRuntime.js';
@@ -96,7 +97,7 @@ export interface Auth {
   signOut(options?: SignOutOptions): Promise<SignOutResult>;
   /**
    * Runs the sign-out chart again over the tokens a partial result carries (given a `complete`
-   * result, resolves `complete` at once). Ends by N + 2 S. Rejects with AuthValidationError for a `failed` or
+   * result, resolves `complete` at once, unless stop() was called). Ends by N + 2 S. Rejects with AuthValidationError for a `failed` or
    * `redirecting` result, a partial one with only `hostedUiError`, or anything not a SignOutResult.
    */
   retrySignOut(result: SignOutResult): Promise<SignOutResult>;
@@ -185,8 +186,13 @@ export function createAuthCore(settings: ResolvedConfig, cognito: CognitoService
     }
     return result;
   };
-  /** Validation errors reject the promise; they never throw synchronously. */
-  const method = <A extends unknown[], R>(run: (...args: A) => Promise<R>) => (...args: A): Promise<R> => {
+  /**
+   * Validation errors reject the promise; they never throw synchronously. After stop() the call
+   * rejects with AuthStoppedError before anything else: no answer comes from the façade alone
+   * (a complete result to retry, a URL when oauth is off, a bad argument).
+   */
+  const method = <A extends unknown[], R>(name: string, run: (...args: A) => Promise<R>) => (...args: A): Promise<R> => {
+    if (stopped) return Promise.reject(new AuthStoppedError(name));
     try {
       return run(...args);
     } catch (error) {
@@ -196,17 +202,17 @@ export function createAuthCore(settings: ResolvedConfig, cognito: CognitoService
 
   return {
     actor,
-    signIn: method((options) => {
+    signIn: method('signIn', (options) => {
       const { username, password, authFlow } = validateSignIn(options);
       const credential = vault.deposit(password);
       return ask('signIn', { type: 'SIGN_IN', username, authFlow, credential }).then(toSignIn).finally(() => vault.discard(credential));
     }),
-    confirmSignIn: method((options) => {
+    confirmSignIn: method('confirmSignIn', (options) => {
       const { challengeResponse, userAttributes } = validateConfirmSignIn(options);
       const credential = vault.deposit(challengeResponse);
       return ask('confirmSignIn', { type: 'CONFIRM_SIGN_IN', credential, userAttributes }).then(toSignIn).finally(() => vault.discard(credential));
     }),
-    getSession: method(async (options) => {
+    getSession: method('getSession', async (options) => {
       const { answer, tokens: read } = await answerTo('getSession', { type: 'GET_SESSION', forceRefresh: validateGetSession(options).forceRefresh, at: Date.now() });
       if (answer.kind === 'noSession') return NO_SESSION;
       if (answer.kind !== 'session') return refused(answer);
@@ -216,14 +222,14 @@ export function createAuthCore(settings: ResolvedConfig, cognito: CognitoService
       if (!tokens) return NO_SESSION;
       return { tokens, username: answer.username, expiresAt: answer.expiresAt };
     }),
-    signInWithRedirect: method(async (options) => {
+    signInWithRedirect: method('signInWithRedirect', async (options) => {
       const valid = validateSignInWithRedirect(options);
       if (!settings.oauth) throw new AuthConfigError('oauth', 'is needed for signInWithRedirect(): { domain, redirectSignIn, redirectSignOut }');
       if (!settings.oauth.opener && !browserOpener()) throw new AuthConfigError('oauth.opener', 'is needed outside a browser: a function that opens the hosted UI and resolves where it came back to');
       const answer = await ask('signInWithRedirect', { type: 'SIGN_IN_WITH_REDIRECT', ...valid });
       return answer.kind === 'redirecting' ? REDIRECTING : toSignIn(answer);
     }),
-    handleRedirect: method(async (url) => {
+    handleRedirect: method('handleRedirect', async (url) => {
       const href = validateRedirectUrl(url);
       if (!settings.oauth) return { type: 'none' } as HandledRedirect;
       const credential = vault.deposit(href);
@@ -233,7 +239,7 @@ export function createAuthCore(settings: ResolvedConfig, cognito: CognitoService
       if (answer.kind === 'signOut') return { type: 'signedOut', result: toSignOutResult(answer.outcome, undefined) } as HandledRedirect;
       return refused(answer);
     }),
-    signOut: method(async (options) => {
+    signOut: method('signOut', async (options) => {
       const { oauth } = settings;
       const { global, returnTo } = validateSignOut(options, oauth?.redirectSignOut);
       const hostedUi = oauth && returnTo !== undefined ? { logoutUrl: logoutUrl({ domain: oauth.domain, clientId: settings.clientId, logoutUri: returnTo }), returnTo } : undefined;
@@ -244,18 +250,19 @@ export function createAuthCore(settings: ResolvedConfig, cognito: CognitoService
       }
       return toSignOut(answer);
     }),
-    retrySignOut: method(async (result) => {
+    retrySignOut: method('retrySignOut', async (result) => {
       const partial = validateRetry(result);
       if (!partial) return COMPLETE;
       const { globalSignOutError, revokeTokenError } = partial;
       const refreshToken = revokeTokenError?.refreshToken || globalSignOutError?.refreshToken || undefined;
       const tokens = { ...(globalSignOutError?.accessToken && { accessToken: globalSignOutError.accessToken }), ...(refreshToken && { refreshToken }) };
       const credential = vault.deposit(JSON.stringify(tokens));
-      return ask('retrySignOut', { type: 'RETRY_SIGN_OUT', credential, global: globalSignOutError !== undefined })
+      // What the sign-out asked for, as the result recorded it: the chart's retryIsGlobal reads it.
+      return ask('retrySignOut', { type: 'RETRY_SIGN_OUT', credential, global: retryIsGlobal(partial) })
         .then(toSignOut)
         .finally(() => vault.discard(credential));
     }),
-    flushRevocations: method(async () => {
+    flushRevocations: method('flushRevocations', async () => {
       const answer = await ask('flushRevocations', { type: 'FLUSH_REVOCATIONS' });
       return answer.kind === 'flush' ? answer.report : refused(answer);
     }),

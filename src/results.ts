@@ -23,6 +23,12 @@ export type SignOutResult =
       /** This device no longer holds the tokens. */
       readonly signedOutLocally: true;
       /**
+       * What the sign-out asked for: true for signOut({ global: true }) (every device of the user),
+       * false for this device only. retrySignOut(result) asks for the same. Absent when only the
+       * hosted UI's /logout is left (`finishedBy: 'openLogoutUrl'`).
+       */
+      readonly global?: boolean;
+      /**
        * GlobalSignOut failed; `accessToken` is the token to retry it with. The refresh token comes
        * along when RevokeToken was left to the global retry.
        */
@@ -204,11 +210,12 @@ export const COMPLETE: Extract<SignOutResult, { type: 'complete' }> = Object.fre
 export function toSignOutResult(outcome: SignOutOutcome, tokens: IntentTokens | undefined): Exclude<SignOutResult, { type: 'redirecting' }> {
   if (outcome.type === 'complete') return COMPLETE;
   if (outcome.type === 'failed') return { type: 'failed', signedOutLocally: false, error: { name: outcome.error.name, message: outcome.error.message } };
-  const { globalSignOutError, revokeTokenError, hostedUiError, finishedBy } = outcome;
+  const { global, globalSignOutError, revokeTokenError, hostedUiError, finishedBy } = outcome;
   const refreshToken = tokens?.refreshToken ?? '';
   return {
     type: 'partial',
     signedOutLocally: true,
+    ...(global !== undefined && { global }),
     ...(globalSignOutError && {
       globalSignOutError: { ...globalSignOutError, accessToken: tokens?.accessToken ?? '', ...(!revokeTokenError && finishedBy === 'outbox' && tokens?.refreshToken && { refreshToken }) },
     }),

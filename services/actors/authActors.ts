@@ -4,6 +4,8 @@ import type { AnswerInput, SignInInput, SignInStepOutput } from '../../machines/
 import type { SessionSummary, SignInMethod } from '../../machines/types.js';
 import { ErrorNames } from '../../machines/types.js';
 import { refreshedElsewhere } from '../../machines/refreshTurn.js';
+import { toErrorInfo } from '../../machines/errorInfo.js';
+import { settlementOf, type Settlement } from '../../machines/signOutMachine.js';
 import { CognitoCallError } from '../cognito/errors.js';
 import { onFirstUse } from '../cognito/onFirstUse.js';
 import type { CognitoService } from '../cognito/types.js';
@@ -63,8 +65,8 @@ export function createAuthActors(services: ServicesSource<AuthServices>) {
       await store.clear();
       throw new CognitoCallError(ErrorNames.corruptSession, `Removed a stored session that could not be used: ${stored.corrupt}`);
     }),
-    signIn: fromPromise<SignInStepOutput, SignInInput>(async ({ input, signal, system }) => (await signInFlow()).createSignInFlow(servicesOf(system)).start(input, signal)),
-    answerChallenge: fromPromise<SignInStepOutput, AnswerInput>(async ({ input, signal, system }) => (await signInFlow()).createSignInFlow(servicesOf(system)).answer(input, signal)),
+    signIn: fromPromise<SignInStepOutput, SignInInput>(async ({ input, signal, system }) => (await signInFlow()).createSignInFlow(signInServices(servicesOf(system))).start(input, signal)),
+    answerChallenge: fromPromise<SignInStepOutput, AnswerInput>(async ({ input, signal, system }) => (await signInFlow()).createSignInFlow(signInServices(servicesOf(system))).answer(input, signal)),
     refreshTokens: fromPromise<SessionSummary, RefreshInput>(({ input, signal, system }) => refreshOnce(servicesOf(system), input, signal)),
     readStoredRefresh: fromPromise<SessionSummary | null, { held: SessionSummary | null; watch: boolean }>(async ({ input, signal, system }) => {
       const { store, tabs } = servicesOf(system);
@@ -81,6 +83,18 @@ export function createAuthActors(services: ServicesSource<AuthServices>) {
     }),
     clearSession: fromPromise<void>(({ system }) => servicesOf(system).store.clear()),
   };
+}
+
+/**
+ * The sign-in flow's services: this instance's, and the sign-out chart's decision for a refresh
+ * token the sign-in could not store and tried to revoke (settlementOf, as for any local intent).
+ */
+function signInServices(services: AuthServices) {
+  const settleRevocation = (error: unknown): Settlement => {
+    const revokeTokenError = error === undefined ? undefined : toErrorInfo(error);
+    return settlementOf({ global: false, globalSignedOut: false, revoked: !revokeTokenError, ...(revokeTokenError && { revokeTokenError }) });
+  };
+  return { ...services, settleRevocation };
 }
 
 /** What a refresh knows: whose session, how it was signed in, and which access token it holds (its jti, or when it expires). */

@@ -6,7 +6,12 @@ import type { AuthFlow, AuthStep, CognitoService } from '../cognito/types.js';
 import { withDeadline } from '../cognito/deadline.js';
 import type { SecretVault } from '../storage/secretVault.js';
 import { startSrp } from '../srp/index.js';
-import { summarizeSession, type TokenStore } from '../storage/tokenStore.js';
+import { summarizeSession, UnstoredError, type TokenStore } from '../storage/tokenStore.js';
+import type { SignOutOutbox } from '../storage/signOutOutbox.js';
+import type { Settlement } from '../../machines/signOutMachine.js';
+
+/** A step's network budget: each call gets what the ones before it left (networkBudget). */
+export type NetworkBudget = <T>(call: (signal: AbortSignal) => Promise<T>) => Promise<T>;
 
 
 /**
@@ -15,14 +20,24 @@ import { summarizeSession, type TokenStore } from '../storage/tokenStore.js';
  * answers, Cognito's challenge Session) arrive and leave through the vault; the statechart only
  * ever sees ChallengeSummary and SessionSummary.
  */
-export function createSignInFlow(services: { cognito: CognitoService; store: TokenStore; vault: SecretVault; userPoolId: string; networkTimeoutMs: number }) {
-  const { cognito, store, vault, userPoolId, networkTimeoutMs } = services;
+export function createSignInFlow(services: {
+  cognito: CognitoService;
+  store: TokenStore;
+  vault: SecretVault;
+  userPoolId: string;
+  networkTimeoutMs: number;
+  /** Where a refresh token the sign-in could not store is recorded until it is revoked. */
+  outbox: SignOutOutbox;
+  /** The chart's decision (settlementOf) for its outbox entry, given why RevokeToken failed (undefined: revoked). */
+  settleRevocation: (error: unknown) => Settlement;
+}) {
+  const { cognito, store, vault, outbox, userPoolId, networkTimeoutMs, settleRevocation } = services;
   /**
    * One network budget for every round trip of a step (SRP makes two), not one deadline each: each
    * request gets what the ones before it left. Time spent computing between them (SRP's modular
    * exponentiation) is not charged to the network, so a busy CPU cannot fail a sign-in on its own.
    */
-  function networkBudget(signal: AbortSignal) {
+  function networkBudget(signal: AbortSignal): NetworkBudget {
     let left = networkTimeoutMs;
     return async <T>(call: (signal: AbortSignal) => Promise<T>): Promise<T> => {
       const deadline = withDeadline(signal, Math.max(1, left));
@@ -35,13 +50,31 @@ export function createSignInFlow(services: { cognito: CognitoService; store: Tok
       }
     };
   }
-  async function settle(step: AuthStep, username: string, signal: AbortSignal): Promise<SignInStepOutput> {
+  /**
+   * The step's tokens could not be stored, and the store took its write back: nobody can use them,
+   * so they must not stay live at Cognito either. The refresh token is recorded in the outbox first
+   * (a crash loses nothing), revoked within what is left of the step's network budget, and its
+   * entry settled as the chart decides (removed once revoked, kept when a later try can succeed).
+   */
+  async function revokeUnstored(refreshToken: string, send: NetworkBudget): Promise<void> {
+    const intentId = await outbox.record({ refreshToken }, false);
+    const error = await send((bounded) => cognito.revokeToken(refreshToken, bounded)).then(() => undefined, (failure: unknown) => failure ?? new Error());
+    await outbox.settle({ intentId, settlement: settleRevocation(error) }).catch(() => undefined);
+  }
+
+  async function settle(step: AuthStep, username: string, signal: AbortSignal, send: NetworkBudget): Promise<SignInStepOutput> {
     if (step.kind === 'tokens') {
       const session: SessionSummary | null = summarizeSession(step.tokens, 'password');
       if (!session) throw new CognitoCallError(ErrorNames.unexpectedResponse, 'Cognito returned an access token that is not a Cognito JWT');
       // The statechart gave up on this step (its deadline, or a stop): nothing may be stored now.
       if (signal.aborted) throw new CognitoCallError('AbortError', 'The sign-in was abandoned before its tokens were stored');
-      await store.save(step.tokens);
+      try {
+        await store.save(step.tokens);
+      } catch (error) {
+        // Nothing of them is at rest, so nobody can use them: they must not stay live at Cognito either.
+        if (error instanceof UnstoredError && error.stored === 'nothing' && step.tokens.refreshToken) await revokeUnstored(step.tokens.refreshToken, send);
+        throw error;
+      }
       return { kind: 'signedIn', session };
     }
     if (!(CHALLENGE_NAMES as readonly string[]).includes(step.name)) {
@@ -58,8 +91,7 @@ export function createSignInFlow(services: { cognito: CognitoService; store: Tok
     return { kind: 'challenge', challenge };
   }
 
-  async function signInWithSrp(username: string, password: string, signal: AbortSignal): Promise<AuthStep> {
-    const send = networkBudget(signal);
+  async function signInWithSrp(username: string, password: string, send: NetworkBudget): Promise<AuthStep> {
     const handshake = startSrp();
     const step = await send((bounded) => cognito.initiateAuth('USER_SRP_AUTH', { USERNAME: username, SRP_A: handshake.srpA }, bounded));
     if (step.kind !== 'challenge' || step.name !== 'PASSWORD_VERIFIER') return step;
@@ -74,11 +106,12 @@ export function createSignInFlow(services: { cognito: CognitoService; store: Tok
     async start(input: { username: string; authFlow: AuthFlow; credential: string }, signal: AbortSignal): Promise<SignInStepOutput> {
       const password = vault.take(input.credential);
       if (password === undefined) throw new CognitoCallError('InvalidParameterException', 'The password for this sign-in is no longer available');
+      const send = networkBudget(signal);
       const step =
         input.authFlow === 'USER_SRP_AUTH'
-          ? await signInWithSrp(input.username, password, signal)
-          : await networkBudget(signal)((bounded) => cognito.initiateAuth('USER_PASSWORD_AUTH', { USERNAME: input.username, PASSWORD: password }, bounded));
-      return settle(step, input.username, signal);
+          ? await signInWithSrp(input.username, password, send)
+          : await send((bounded) => cognito.initiateAuth('USER_PASSWORD_AUTH', { USERNAME: input.username, PASSWORD: password }, bounded));
+      return settle(step, input.username, signal, send);
     },
 
     async answer(input: { challenge: ChallengeSummary; credential: string; userAttributes: Readonly<Record<string, string>> }, signal: AbortSignal): Promise<SignInStepOutput> {
@@ -91,7 +124,8 @@ export function createSignInFlow(services: { cognito: CognitoService; store: Tok
           ? { USERNAME: username, NEW_PASSWORD: answer, ...prefixed(input.userAttributes) }
           : { USERNAME: username, [name === 'SMS_MFA' ? 'SMS_MFA_CODE' : 'SOFTWARE_TOKEN_MFA_CODE']: answer };
       try {
-        return await settle(await cognito.respondToAuthChallenge(name, session || undefined, responses, signal), username, signal);
+        const send = networkBudget(signal);
+        return await settle(await send((bounded) => cognito.respondToAuthChallenge(name, session || undefined, responses, bounded)), username, signal, send);
       } catch (error) {
         // A wrong code leaves the challenge open: keep Cognito's session for the next attempt.
         if ((error as { name?: unknown }).name === 'CodeMismatchException') vault.restore(input.challenge.sessionRef, session);

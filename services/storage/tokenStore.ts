@@ -37,7 +37,9 @@ export interface TokenStore {
   generation(): Promise<number>;
   /**
    * Writes the session, then reads it back (StorageError when the storage did not keep it as
-   * written). Without `expectedGeneration` (a sign-in) it starts a new generation, recorded as
+   * written). A sign-in's write that is not confirmed (the write or the read-back failed, timed
+   * out, found nothing or something else) is taken back, one more storage call, before it rejects
+   * with UnstoredError, whose `stored` says whether any of it may still be at rest. Without `expectedGeneration` (a sign-in) it starts a new generation, recorded as
    * `signedInWith` (default 'password'). With it (a refresh) the write happens only if the stored
    * session still has that generation, and keeps the way it was signed in with; checked
    * in the same turn as the write: a session cleared or replaced meanwhile, by this instance or
@@ -85,6 +87,23 @@ export class StorageValueError extends StorageError {
   }
 }
 
+/** What a failed sign-in save() knows of its write: taken back (nothing of it is stored), or it cannot tell. */
+export type UnstoredState = 'nothing' | 'unknown';
+
+/**
+ * A sign-in's save() that could not confirm its write. The store takes the write back first, so
+ * `stored` says what is true after it: 'nothing' (no token of this session is at rest) or 'unknown'
+ * (the take-back failed too: the session may still be stored). Named 'StorageError'.
+ */
+export class UnstoredError extends StorageError {
+  constructor(
+    readonly stored: UnstoredState,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
 /** What a failed clear() knows: the session is provably still stored, or it cannot tell. */
 export type ClearState = 'kept' | 'unknown';
 
@@ -128,6 +147,13 @@ export function createTokenStore(storage: StorageLike, { clientId, userPoolId, t
     return value;
   }
 
+  /** The storage did not keep the write; with `stored`, the write was taken back (UnstoredError). */
+  function notKept(why: string, stored?: UnstoredState): StorageError {
+    const message = `Storage did not keep the session as written (${why})`;
+    if (!stored) return new StorageError(message);
+    return new UnstoredError(stored, stored === 'nothing' ? `${message}; the write was taken back: nothing is stored` : `${message}, and taking it back failed: the session may still be stored`);
+  }
+
   const readRaw = () => queue.step(timeoutMs, (turn) => getString(turn, 'read the session'));
 
   async function read(): Promise<StoredSession> {
@@ -144,38 +170,45 @@ export function createTokenStore(storage: StorageLike, { clientId, userPoolId, t
     return { tokens, summary };
   }
 
+  /**
+   * Reads the write back. A sign-in's write that the read does not confirm (the read failed, timed
+   * out, found nothing, or found something else than a session) is taken back: a read can be
+   * stale or fail while the write landed, and a session the sign-in never reported must not stay
+   * at rest. So is any write the storage mangled. The error then says what is stored (UnstoredError).
+   */
   async function verifyWrite(turn: StorageStep, written: SessionRecord, expected: number | undefined): Promise<void> {
-    const notKept = (why: string) => new StorageError(`Storage did not keep the session as written (${why})`);
+    const signIn = expected === undefined;
+    const takenBack = async (why: string) => notKept(why, await remove(turn));
     let back: string | null;
     try {
       back = await getString(turn, 'read back the session');
     } catch (error) {
-      if (!(error instanceof StorageValueError)) throw error;
-      await removeQuietly(turn);
-      throw notKept(`it returned a ${error.type} instead of a string`);
+      const mangled = error instanceof StorageValueError;
+      if (signIn || mangled) throw await takenBack(mangled ? `it returned a ${error.type} instead of a string` : 'reading it back failed');
+      throw error;
     }
-    if (back == null) throw notKept('nothing is stored');
+    if (back == null) throw signIn ? await takenBack('reading it back found nothing') : notKept('nothing is stored');
     const record = parseRecord(back);
-    if (!record) {
-      await removeQuietly(turn);
-      throw notKept('what it returned is not that session');
-    }
+    if (!record) throw await takenBack('what it returned is not that session');
     if (sameRecord(record, written)) return;
     if (expected !== undefined && record.generation !== expected) throw new StaleWriteError('The session was cleared or replaced while this write was made');
     throw notKept('another write replaced it');
   }
 
-  /** Removes `record` if it is what is stored, and nothing else. Best effort, within the turn. */
-  async function takeBack(turn: StorageStep, record: SessionRecord): Promise<void> {
-    const back = await getString(turn, 'read back the session').catch(() => null);
+  /** Removes `record` if it is what is stored, and nothing else; says what is stored after that. Within the turn. */
+  async function takeBack(turn: StorageStep, record: SessionRecord): Promise<UnstoredState> {
+    let back: string | null;
+    try {
+      back = await getString(turn, 'read back the session');
+    } catch {
+      return 'unknown'; // a read that fails proves nothing
+    }
     const current = back == null ? null : parseRecord(back);
-    if (current && sameRecord(current, record)) await removeQuietly(turn);
+    return current && sameRecord(current, record) ? remove(turn) : 'nothing';
   }
 
-  /** Takes back a write the storage mangled, so no unusable tokens stay at rest. Best effort. */
-  async function removeQuietly(turn: StorageStep): Promise<void> {
-    await turn.call('remove a session it did not keep', () => storage.removeItem(key)).catch(() => undefined);
-  }
+  /** Removes the session key within the turn: 'nothing' is stored once it worked. */
+  const remove = (turn: StorageStep): Promise<UnstoredState> => turn.call('take back the session', () => storage.removeItem(key)).then(() => 'nothing' as const, () => 'unknown' as const);
 
   return {
     read,
@@ -190,7 +223,8 @@ export function createTokenStore(storage: StorageLike, { clientId, userPoolId, t
     async save(tokens, { expectedGeneration: expected, stillWanted, signedInWith = 'password' } = {}) {
       const mismatch = tokenMismatch(tokens, { clientId, userPoolId });
       if (mismatch) throw new CognitoCallError(TOKEN_MISMATCH, `Cognito returned tokens that are not for this app: ${mismatch}. Check userPoolId and userPoolClientId.`);
-      await queue.step(2 * timeoutMs, async (turn) => {
+      // A refresh reads, writes and reads back; a sign-in writes, reads back, and may take its write back.
+      await queue.step((expected === undefined ? 3 : 2) * timeoutMs, async (turn) => {
         let record: SessionRecord = { tokens, generation: newGeneration(), signedInWith };
         if (expected !== undefined) {
           const raw = await getString(turn, 'read the session before writing it');
@@ -204,7 +238,8 @@ export function createTokenStore(storage: StorageLike, { clientId, userPoolId, t
           // Web Storage refuses a write whole (a full quota, a blocked page), but a storage of the
           // app's may have written before it threw, or a timed-out write may have landed: a sign-in
           // that failed takes back its own record, so no session it never reported stays at rest.
-          if (expected === undefined) await takeBack(turn, record);
+          // A write that timed out may still land.
+          if (expected === undefined) throw new UnstoredError(error instanceof StorageTimeoutError ? 'unknown' : await takeBack(turn, record), error instanceof Error ? error.message : 'Could not write the session');
           throw error;
         }
         await verifyWrite(turn, record, expected);
