@@ -92,7 +92,7 @@ export function createAuthActors(services: ServicesSource<AuthServices>) {
 function signInServices(services: AuthServices) {
   const settleRevocation = (error: unknown): Settlement => {
     const revokeTokenError = error === undefined ? undefined : toErrorInfo(error);
-    return settlementOf({ global: false, globalSignedOut: false, revoked: !revokeTokenError, ...(revokeTokenError && { revokeTokenError }) });
+    return settlementOf({ queueing: services.outbox.persists, global: false, globalSignedOut: false, revoked: !revokeTokenError, ...(revokeTokenError && { revokeTokenError }) });
   };
   return { ...services, settleRevocation };
 }

@@ -24,6 +24,8 @@ interface Intent {
 }
 
 export interface SignOutOutbox {
+  /** A fact for the chart's settlementOf (its `queueing`): true when intents are written to storage and retried later, false when they live in memory for one flow. */
+  readonly persists: boolean;
   /**
    * Write-ahead, before any request: the intent is kept in memory at once and written to storage
    * (bounded by storageTimeoutMs; a storage that fails cannot block a sign-out). An intent with
@@ -170,6 +172,7 @@ export function createSignOutOutbox(options: OutboxOptions): SignOutOutbox {
   };
 
   return {
+    persists: persist,
     async record(given, global) {
       // A local intent needs the refresh token only; a global one the access token too.
       const tokens: IntentTokens = global ? given : { ...(given.refreshToken && { refreshToken: given.refreshToken }) };
