@@ -121,7 +121,11 @@ export function drawChart(machine: AnyStateMachine): DrawnChart {
       arrow.classList.toggle('taken', taken.includes(id));
       arrow.classList.toggle('last', taken[taken.length - 1] === id);
       arrow.querySelector('path')?.setAttribute('marker-end', `url(#${marker}${taken.includes(id) ? '-taken' : ''})`);
-      if (taken.includes(id)) arrow.parentNode?.append(arrow); // drawn on top of the others
+    }
+    // The step's arrows are drawn on top of the others, in the order taken.
+    for (const id of taken) {
+      const arrow = canvas.querySelector(`g.arrow[data-arrow="${CSS.escape(id)}"]`);
+      arrow?.parentNode?.append(arrow);
     }
     follow();
   };
