@@ -129,12 +129,23 @@ export function drawChart(machine: AnyStateMachine): DrawnChart {
     }
     follow();
   };
-  /** Scrolls the frame to the innermost current state (at 100%; at "Fit" there is nothing to scroll). */
+  /**
+   * Scrolls the frame (at 100%; at "Fit" there is nothing to scroll) to the innermost current state
+   * and the last arrow taken, or to the state alone when both do not fit.
+   */
   const follow = () => {
-    const boxes = Array.from(canvas.querySelectorAll<SVGRectElement>('g.state.active > rect'));
-    const innermost = boxes[boxes.length - 1];
+    const states = Array.from(canvas.querySelectorAll<SVGRectElement>('g.state.active > rect'));
+    const innermost = states[states.length - 1];
     if (!innermost || figure.classList.contains('fit')) return;
-    const box = innermost.getBBox();
+    const state = innermost.getBBox();
+    const last = canvas.querySelector<SVGPathElement>('g.arrow.last > path')?.getBBox();
+    const both = last && {
+      x: Math.min(state.x, last.x),
+      y: Math.min(state.y, last.y),
+      width: Math.max(state.x + state.width, last.x + last.width) - Math.min(state.x, last.x),
+      height: Math.max(state.y + state.height, last.y + last.height) - Math.min(state.y, last.y),
+    };
+    const box = both && both.width <= canvas.clientWidth && both.height <= canvas.clientHeight ? both : state;
     canvas.scrollTo({ left: box.x + box.width / 2 - canvas.clientWidth / 2, top: box.y + box.height / 2 - canvas.clientHeight / 2 });
   };
 
