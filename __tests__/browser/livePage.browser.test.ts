@@ -1,9 +1,14 @@
 // The live statechart page (`npm run demo -- --web`, scripts/demo/web/) in real Chromium: it loads
-// with no errors, draws both charts with `signedOut` highlighted, and follows a sign-in with SRP and
-// a sign-out on its charts and its timeline. UPDATE_SCREENSHOT=1 rewrites docs/live-page.png.
+// with no errors, draws both charts (states nested in their compound states, and one arrow per
+// pair of states a transition links, labelled with its events, exactly as the definitions say)
+// with `signedOut` highlighted, and follows a sign-in with SRP and a sign-out on its charts (the
+// current states and the arrows just taken) and its timeline. UPDATE_SCREENSHOT=1 rewrites
+// docs/live-page.png.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
+import { authMachine, signOutMachine } from '../../machines/index.js';
+import { chartModel, type ChartModel } from '../../scripts/demo/web/chartModel.js';
 import { startWebDemo, type WebDemo } from '../../scripts/demo/web/server.js';
 import { describeInBrowser, launchChromium } from '../support/browser/chromium.js';
 import { isLoopbackUrl } from '../support/browser/pages.js';
@@ -14,7 +19,7 @@ describeInBrowser('the live statechart page (Chromium)', () => {
 
   beforeAll(async () => {
     [browser, demo] = await Promise.all([launchChromium(), startWebDemo()]);
-  }, 45_000);
+  }, 60_000);
   afterAll(async () => {
     await Promise.allSettled([browser?.close(), demo?.close()]);
   }, 20_000);
@@ -24,10 +29,47 @@ describeInBrowser('the live statechart page (Chromium)', () => {
   const timeline = (page: Page) => page.$eval('#timeline', (list) => (list as HTMLElement).innerText);
   const waitForActive = (page: Page, machine: string, state: string) =>
     page.waitForSelector(`[data-machine="${machine}"] .state.active[data-state="${state}"]`);
+  /** The arrows drawn: 'source -> target: label lines', by state path. */
+  const arrows = (page: Page, machine: string, which = '') =>
+    page.$$eval(`[data-machine="${machine}"] g.arrow[data-arrow]${which}`, (groups) =>
+      groups.map((group) => {
+        const element = group as SVGGElement;
+        const lines = Array.from(element.querySelectorAll('.label tspan')).map((line) => line.textContent);
+        return `${element.dataset['source']} -> ${element.dataset['target']}: ${lines.join(' | ')}`;
+      }),
+    );
+  /** What the definition says must be drawn, in the same form. */
+  const expectedArrows = (model: ChartModel) => {
+    const paths = new Map<string, string>();
+    const walk = (state: ChartModel['root']): void => {
+      paths.set(state.id, state.path);
+      state.children.forEach(walk);
+    };
+    walk(model.root);
+    return model.arrows.map((arrow) => `${paths.get(arrow.source)} -> ${paths.get(arrow.target)}: ${arrow.labels.join(' | ')}`);
+  };
+  /** Every drawn state whose box is not inside its parent's box (should be none), and how many states have a parent box. */
+  const nesting = (page: Page, machine: string) =>
+    page.$$eval(`[data-machine="${machine}"] g.state`, (groups) => {
+      const boxes = new Map(groups.map((group) => [(group as SVGGElement).dataset['state'] ?? '', (group.querySelector('rect') as SVGRectElement).getBBox()]));
+      const outside: string[] = [];
+      let nested = 0;
+      for (const [path, box] of boxes) {
+        if (path === '') continue;
+        const parent = boxes.get(path.includes('.') ? path.slice(0, path.lastIndexOf('.')) : '');
+        if (!parent) {
+          outside.push(`${path}: no parent box`);
+          continue;
+        }
+        if (path.includes('.')) nested++;
+        if (box.x <= parent.x || box.y <= parent.y || box.x + box.width >= parent.x + parent.width || box.y + box.height >= parent.y + parent.height) outside.push(path);
+      }
+      return { outside, nested, compound: groups.filter((group) => group.classList.contains('compound')).map((group) => (group as SVGGElement).dataset['state']) };
+    });
 
   it('draws both charts, then follows a sign-in with SRP and a sign-out', async () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    context.setDefaultTimeout(10_000);
+    context.setDefaultTimeout(30_000); // elkjs lays the charts out in the page: seconds on a busy machine
     const page = await context.newPage();
     const errors: string[] = [];
     const requests: string[] = [];
@@ -43,6 +85,22 @@ describeInBrowser('the live statechart page (Chromium)', () => {
       expect(await active(page, 'auth')).toEqual(['signedOut']);
       expect(await page.$$eval('[data-machine="signOut"] .state', (boxes) => boxes.length)).toBeGreaterThan(5);
       expect(await active(page, 'signOut')).toEqual([]);
+
+      // Real statecharts: every transition of the definitions is an arrow labelled with its events,
+      // and a compound state is a box around its children (the root is the machine's own box).
+      for (const machine of [authMachine, signOutMachine]) {
+        const drawn = await arrows(page, machine.id);
+        expect(drawn.sort()).toEqual(expectedArrows(chartModel(machine)).sort());
+        expect(drawn.length).toBeGreaterThan(10);
+        const { outside, nested, compound } = await nesting(page, machine.id);
+        expect(outside).toEqual([]);
+        expect(nested).toBeGreaterThan(1);
+        expect(compound).toContain('');
+      }
+      expect(await arrows(page, 'auth')).toContain('signedOut -> signingIn: SIGN_IN');
+      expect((await nesting(page, 'auth')).compound).toEqual(expect.arrayContaining(['signedIn', 'signedIn.refreshing']));
+      expect((await nesting(page, 'signOut')).compound).toEqual(expect.arrayContaining(['callingCognito', 'callingCognito.signingOutGlobally']));
+      expect(await page.$$eval('[data-machine="auth"] path[marker-end]', (paths) => paths.length)).toBeGreaterThan(20);
       expect(await timeline(page)).toMatch(/auth\s+loadingSession → signedOut/);
       expect(await timeline(page)).toMatch(/handleRedirect\(\)\s+none/);
 
@@ -53,6 +111,9 @@ describeInBrowser('the live statechart page (Chromium)', () => {
       const afterSignIn = await timeline(page);
       expect(afterSignIn).toMatch(/auth\s+signedOut → signingIn\s+SIGN_IN/);
       expect(afterSignIn).toMatch(/auth\s+signingIn → signedIn\.active/);
+      // The last step is highlighted: Cognito's answer took signingIn's onDone arrow into signedIn.
+      expect(await arrows(page, 'auth', '.taken')).toEqual(['signingIn -> signedIn: done']);
+      expect(await arrows(page, 'auth', '.last')).toEqual(['signingIn -> signedIn: done']);
       if (process.env.UPDATE_SCREENSHOT === '1') writeFileSync(join(__dirname, '../../docs/live-page.png'), await page.locator('body').screenshot());
 
       await page.getByRole('button', { name: 'Sign out', exact: true }).click();
@@ -63,6 +124,11 @@ describeInBrowser('the live statechart page (Chromium)', () => {
       expect(afterSignOut).toMatch(/auth\s+signedIn\.active → signingOut\s+SIGN_OUT/);
       expect(afterSignOut).toMatch(/signOut\s+\(start\) → recordingIntent/);
       expect(afterSignOut).toMatch(/auth\s+signingOut → signedOut/);
+      // The auth chart's last step: the sign-out child finished, so signingOut's onDone went to signedOut;
+      // the sign-out chart's: the intent was settled, and eventless transitions ended the run in done.
+      expect(await arrows(page, 'auth', '.last')).toEqual([expect.stringMatching(/^signingOut -> signedOut: /)]);
+      expect(await arrows(page, 'signOut', '.last')).toEqual([expect.stringMatching(/^settled -> done: always$/)]);
+      expect(await arrows(page, 'signOut', '.taken')).toEqual([expect.stringMatching(/^settlingIntent -> settled: /), expect.stringMatching(/^settled -> done: /)]);
 
       // No token is ever on the page, and nothing left 127.0.0.1.
       const stored = await page.evaluate(() => Object.keys(localStorage));
@@ -73,5 +139,5 @@ describeInBrowser('the live statechart page (Chromium)', () => {
     } finally {
       await context.close();
     }
-  }, 30_000);
+  }, 120_000);
 });

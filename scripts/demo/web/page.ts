@@ -17,9 +17,19 @@ const timeline = createTimeline();
 timeline.note(`page loaded: ${location.pathname}${location.search ? ' (with a query)' : ''}`);
 const charts = new Map<string, DrawnChart>([authMachine, signOutMachine].map((machine) => [machine.id, drawChart(machine)]));
 
-// Every snapshot and microstep of a drawn machine: highlight it, and log it when its state changed.
+/** The drawn chart of the machine an inspected actor runs, if any (an actor's `logic` is its machine). */
+const chartOf = (actorRef: ActorRefLike): DrawnChart | undefined => {
+  const logic = (actorRef as { logic?: { id?: unknown } }).logic;
+  return typeof logic?.id === 'string' ? charts.get(logic.id) : undefined;
+};
+
+// The inspection stream: an event delivered to a drawn machine (or a new run of it) starts a step;
+// each microstep highlights the arrows it took; each snapshot highlights the states and, when the
+// state changed, is logged.
 const lastState = new Map<ActorRefLike, string>(); // per running actor: each sign-out run is a new one
 function observe(event: InspectionEvent): void {
+  if (event.type === '@xstate.event' || event.type === '@xstate.actor') return chartOf(event.actorRef)?.newStep();
+  if (event.type === '@xstate.microstep') chartOf(event.actorRef)?.took(event._transitions);
   if (event.type !== '@xstate.snapshot' && event.type !== '@xstate.microstep') return;
   const snapshot = event.snapshot as { value?: unknown; status?: string; machine?: { id: string } };
   const chart = snapshot.machine && charts.get(snapshot.machine.id);
@@ -96,7 +106,7 @@ const controls = [
 
 function layout(): void {
   const header = document.createElement('header');
-  header.innerHTML = '<h1>authchart: live statecharts</h1><p class="hint">Hover a state for the events that leave it.</p>';
+  header.innerHTML = '<h1>authchart: live statecharts</h1><p class="hint">Laid out by elkjs from the machine definitions. Green: the current states; orange: the arrows of the last step. Hover a state for the calls it answers in place.</p>';
   const user = document.createElement('p');
   user.className = 'hint';
   user.textContent = `Demo user (for the hosted UI's form too): ${config.username} / ${config.password}. Emulator: ${config.endpoint}.`;
@@ -118,6 +128,7 @@ function layout(): void {
 
 async function start(): Promise<void> {
   layout();
+  await Promise.all([...charts.values()].map((chart) => chart.ready));
   // Every load, before anything else: finish a return from the hosted UI or from its /logout.
   await call('handleRedirect()', () => auth.handleRedirect(), redirectMeaning);
   if (location.search || location.pathname !== '/') history.replaceState(null, '', '/'); // the one-time code is spent
