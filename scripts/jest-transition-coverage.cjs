@@ -3,8 +3,7 @@
 // onRunStart: makes a temporary directory and names it in AUTHCHART_TRANSITIONS_DIR before jest
 //   starts its workers, so that they inherit it; __tests__/support/transitionRecorder.ts, loaded
 //   in every test file, writes the transitions that file's actors took there.
-// onRunComplete: only for a full run (no path, name or changed-files filter, no failing test
-//   file): lists every transition of every chart in machines/ (bundled with esbuild, as
+// onRunComplete: only for a full run (no path, name or changed-files filter): lists every transition of every chart in machines/ (bundled with esbuild, as
 //   scripts/run-ts.mjs does), judges (__tests__/support/transitionCoverage.ts), writes
 //   docs/transition-coverage.md when it changed, and prints a summary. When the gate is enforced,
 //   a problem makes getLastError() return an error, and jest then exits with a failure.
@@ -91,14 +90,12 @@ class TransitionCoverageReporter {
     const dir = process.env[VARIABLE];
     try {
       if (!dir || !isFullRun(this.config)) return;
-      if (results.numFailedTestSuites > 0 || results.numRuntimeErrorTestSuites > 0) {
-        process.stderr.write('\ntransition coverage: not judged, some test files failed (docs/transition-coverage.md left as it was)\n');
-        return;
-      }
       const root = this.config.rootDir;
       const judge = loadJudge(root);
       const machines = judge.machinesAmong(judge.modules.flatMap((m) => Object.values(m)));
-      const verdict = judge.judgeTransitionCoverage(machines, readRecords(dir), judge.UNREACHABLE, judge.ENFORCE_TRANSITION_COVERAGE);
+      // A failing test file is judged too (the run fails anyway); the report names it.
+      const failed = results.testResults.filter((r) => r.numFailingTests > 0 || r.testExecError).map((r) => relative(root, r.testFilePath).split('\\').join('/'));
+      const verdict = judge.judgeTransitionCoverage(machines, readRecords(dir), judge.UNREACHABLE, judge.ENFORCE_TRANSITION_COVERAGE, failed);
       const doc = join(root, 'docs', 'transition-coverage.md');
       if (!existsSync(doc) || readFileSync(doc, 'utf8') !== verdict.markdown) writeFileSync(doc, verdict.markdown);
       process.stderr.write(`\n${verdict.summary.join('\n')}\n`);
