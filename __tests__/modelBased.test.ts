@@ -21,7 +21,8 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
 /**
  * Transitions the model does not generate, each with the reason, and where they are tested instead.
- * They are left out of the coverage demand like UNREACHABLE, but they are reachable.
+ * They are left out of the coverage demand like UNREACHABLE, but they are reachable. Whether the
+ * suite really takes them is checked by the whole-suite transition coverage (docs/transition-coverage.md).
  */
 const NOT_MODELLED: Record<string, string> = {
   'signOut.requested --always[0]--> signOut.choosingCalls': 'only an intent the outbox drains starts with its tokens recorded (outbox runs: __tests__/signOutOutbox.test.ts)',
@@ -33,9 +34,9 @@ const NOT_MODELLED: Record<string, string> = {
   'signOut.choosingCalls --always[1]--> signOut.serverCallsDone': 'a global sign-out with a token lacking the admin scope and no origin_jti: __tests__/signOutMachine.test.ts',
   'signOut.choosingCalls --always[2]--> signOut.callingCognito.revoking': 'a global sign-out with a token lacking the admin scope (hosted UI): __tests__/hostedUiSignOut.test.ts, __tests__/signOutMachine.test.ts',
   'auth.checkingStore --xstate.done.actor.0.auth.checkingStore[0]--> auth.signingOut': "another instance's session found by the check (two instances): __tests__/callsAndResults.test.ts, __tests__/authMachine.test.ts",
-  'auth.checkingStore --xstate.error.actor.0.auth.checkingStore[0]--> auth.signedOut': 'a corrupt session found by the check (removed): __tests__/storeHardening.test.ts',
+  'auth.checkingStore --xstate.error.actor.0.auth.checkingStore[0]--> auth.signedOut': 'a corrupt session found by the check (removed): no test takes it yet (docs/transition-coverage.md)',
   'auth.signingOut --xstate.done.actor.signOut[1]--> auth.signedOut': 'a hosted-UI session signed out without oauth (HostedUiNotConfigured): __tests__/hostedUiLogout.test.ts',
-  'auth.endingSession --xstate.done.actor.0.auth.endingSession[1]--> auth.signedOut': 'the same after revokedButStored: __tests__/hostedUiLogout.test.ts',
+  'auth.endingSession --xstate.done.actor.0.auth.endingSession[1]--> auth.signedOut': 'the same after revokedButStored: no test takes it yet (docs/transition-coverage.md)',
 };
 /** Calls made while a flow is in flight (refused, deferred or joined): the model calls only from states where nothing is in flight. */
 const IN_FLIGHT_CALLS = ['SIGN_IN', 'CONFIRM_SIGN_IN', 'GET_SESSION', 'SIGN_OUT'];
@@ -492,6 +493,9 @@ describe(`auth machine: ${authPaths.length} generated paths, executed through cr
   });
 });
 
+/** The shared allow-list also names other charts' transitions (the outbox): this model's are the sign-out's and the auth chart's. */
+const ofThisModel = (t: string) => [signOutMachine, authMachine].some((m) => t.startsWith(`${m.id}.`) || t.startsWith(`${m.id} `));
+
 // ═══ coverage ═══════════════════════════════════════════════════════════════════════════════
 describe('coverage of the executed paths', () => {
   const machines = [signOutMachine, authMachine];
@@ -522,7 +526,7 @@ describe('coverage of the executed paths', () => {
       for (const t of all.transitions) if (!transitions.has(t) && !(t in UNREACHABLE) && notModelled(t) === undefined) missing.push(`transition ${t}`);
       for (const t of allowed) if (transitions.has(t)) missing.push(`allow-listed but taken (remove it from UNREACHABLE): ${t}`);
     }
-    for (const t of [...Object.keys(UNREACHABLE), ...Object.keys(NOT_MODELLED)]) if (!machines.some((m) => universe(m).transitions.includes(t))) missing.push(`allow-listed but no longer in the machines: ${t}`);
+    for (const t of [...Object.keys(UNREACHABLE).filter(ofThisModel), ...Object.keys(NOT_MODELLED)]) if (!machines.some((m) => universe(m).transitions.includes(t))) missing.push(`allow-listed but no longer in the machines: ${t}`);
 
     // eslint-disable-next-line no-console
     console.log(
@@ -584,7 +588,7 @@ longer exists.
 From the one allow-list, \`__tests__/support/unreachableTransitions.ts\` (shared with the whole-suite
 coverage):
 
-${Object.entries(UNREACHABLE).map(([t, reason]) => `- \`${t}\`: ${reason}`).join('\n')}
+${Object.entries(UNREACHABLE).filter(([t]) => ofThisModel(t)).map(([t, reason]) => `- \`${t}\`: ${reason}`).join('\n')}
 
 ## Not exercised as separate paths (same transition definition, already covered)
 

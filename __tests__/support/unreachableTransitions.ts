@@ -17,4 +17,17 @@ export const UNREACHABLE: Readonly<Record<string, string>> = {
   // RespondToAuthChallenge(NEW_PASSWORD_REQUIRED) never fails with CodeMismatchException.
   'auth.answeringChallenge --xstate.error.actor.0.auth.answeringChallenge[0]--> auth.awaitingNewPassword':
     'a NEW_PASSWORD_REQUIRED answer never fails with CodeMismatchException',
+
+  // INTENTS_DUE is sent only by watchBackoff (services/actors/signOutActors.ts), which the outbox
+  // invokes in `idle` alone. Leaving idle stops it: its timer is cleared, and xstate drops what a
+  // stopped callback actor sends back. The `INTENTS_DUE: {}` of draining and retrying only says
+  // that such an event would be ignored.
+  'outbox.draining --INTENTS_DUE[0]--> (none)': 'INTENTS_DUE comes only from the backoff watcher, which runs in idle alone',
+  'outbox.retrying --INTENTS_DUE[0]--> (none)': 'INTENTS_DUE comes only from the backoff watcher, which runs in idle alone',
+  // The sign-out chart (machines/signOutMachine.ts) handles the failure of each of its five
+  // invocations (each has onError) and none of its guards or actions throws: its actor always
+  // ends done, never in error. The outbox's onError for it is a guard against a future bug.
+  'outbox.draining.finishingIntent --xstate.error.actor.0.outbox.draining.finishingIntent[0]--> outbox.draining.pickingIntent':
+    'the sign-out chart catches every failure of its actors: it ends done, never in error',
+  'outbox.retrying --xstate.error.actor.0.outbox.retrying[0]--> outbox.idle': 'the sign-out chart catches every failure of its actors: it ends done, never in error',
 };
