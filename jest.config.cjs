@@ -13,5 +13,9 @@ module.exports = {
   // Sources import siblings as './x.js' (NodeNext ESM rules); jest resolves them to the .ts files.
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   setupFiles: ['<rootDir>/scripts/jest-setup.cjs'],
+  // Whole-suite transition coverage (docs/transition-coverage.md): every test file records the
+  // transitions its actors take; after a full run the reporter judges them against the charts.
+  setupFilesAfterEnv: ['<rootDir>/__tests__/support/transitionRecorder.ts'],
+  reporters: ['default', '<rootDir>/scripts/jest-transition-coverage.cjs'],
   testTimeout: 20000,
 };

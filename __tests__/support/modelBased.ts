@@ -1,34 +1,13 @@
 // Model-based testing support: paths generated from the statecharts by xstate/graph, and the
 // coverage of what the REAL actors (createAuth → SDK → HTTP → emulator) did, read from XState's
 // inspection stream (every microstep names the transition definitions it took).
-import type { AnyEventObject, AnyStateMachine, AnyTransitionDefinition, InspectionEvent } from 'xstate';
+import type { AnyEventObject, AnyStateMachine, InspectionEvent } from 'xstate';
 import { getAdjacencyMap, getShortestPaths, getStateNodes, type StatePath } from 'xstate/graph';
+import { transitionKey } from './transitions';
 
 type AnyStateNode = ReturnType<typeof getStateNodes>[number];
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyPath = StatePath<any, AnyEventObject>;
-
-/** A readable, stable name for one transition definition: source, event, candidate index, targets. */
-export function transitionKey(t: AnyTransitionDefinition): string {
-  const source = t.source as AnyStateNode;
-  const always = source.always ?? [];
-  const list = always.includes(t) ? always : source.transitions.get(t.eventType) ?? [];
-  const event = always.includes(t) ? 'always' : t.eventType;
-  const targets = (t.target ?? []).map((n: AnyStateNode) => n.id).join(',') || '(none)';
-  return `${source.id} --${event}[${list.indexOf(t)}]--> ${targets}`;
-}
-
-/** Every state node (the root excluded) and every transition definition of a machine. */
-export function universe(machine: AnyStateMachine): { states: string[]; transitions: string[] } {
-  const states: string[] = [];
-  const transitions: string[] = [];
-  for (const node of getStateNodes(machine.root)) {
-    states.push(node.id);
-    for (const t of node.always ?? []) transitions.push(transitionKey(t));
-    for (const list of node.transitions.values()) for (const t of list) transitions.push(transitionKey(t));
-  }
-  return { states, transitions };
-}
 
 interface Snap {
   value: unknown;

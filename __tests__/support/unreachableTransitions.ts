@@ -1,0 +1,33 @@
+// The one list of transitions that no test can take, each with the reason it cannot happen.
+// Read by the whole-suite transition coverage (scripts/jest-transition-coverage.cjs,
+// docs/transition-coverage.md) and by the model-based test (__tests__/modelBased.test.ts).
+// A key is transitionKey() of __tests__/support/transitions.ts. The full run fails (once
+// ENFORCE_TRANSITION_COVERAGE is on) when an entry here is taken by a test or is no longer a
+// transition of the charts: the list cannot go stale.
+//
+// Only what cannot happen belongs here. A transition that can happen but no test takes yet is a
+// gap: write the test.
+export const UNREACHABLE: Readonly<Record<string, string>> = {
+  // `nextSignInStep()` builds one candidate per challenge for every answer. Cognito (and the
+  // emulator) only send NEW_PASSWORD_REQUIRED after a password check, never in answer to
+  // RespondToAuthChallenge, so an answer cannot lead back to awaitingNewPassword.
+  'auth.answeringChallenge --xstate.done.actor.0.auth.answeringChallenge[0]--> auth.awaitingNewPassword':
+    'Cognito never answers a challenge response with NEW_PASSWORD_REQUIRED',
+  // The wrong-code candidates are generated for every challenge too. A new password is not a code:
+  // RespondToAuthChallenge(NEW_PASSWORD_REQUIRED) never fails with CodeMismatchException.
+  'auth.answeringChallenge --xstate.error.actor.0.auth.answeringChallenge[0]--> auth.awaitingNewPassword':
+    'a NEW_PASSWORD_REQUIRED answer never fails with CodeMismatchException',
+
+  // INTENTS_DUE is sent only by watchBackoff (services/actors/signOutActors.ts), which the outbox
+  // invokes in `idle` alone. Leaving idle stops it: its timer is cleared, and xstate drops what a
+  // stopped callback actor sends back. The `INTENTS_DUE: {}` of draining and retrying only says
+  // that such an event would be ignored.
+  'outbox.draining --INTENTS_DUE[0]--> (none)': 'INTENTS_DUE comes only from the backoff watcher, which runs in idle alone',
+  'outbox.retrying --INTENTS_DUE[0]--> (none)': 'INTENTS_DUE comes only from the backoff watcher, which runs in idle alone',
+  // The sign-out chart (machines/signOutMachine.ts) handles the failure of each of its five
+  // invocations (each has onError) and none of its guards or actions throws: its actor always
+  // ends done, never in error. The outbox's onError for it is a guard against a future bug.
+  'outbox.draining.finishingIntent --xstate.error.actor.0.outbox.draining.finishingIntent[0]--> outbox.draining.pickingIntent':
+    'the sign-out chart catches every failure of its actors: it ends done, never in error',
+  'outbox.retrying --xstate.error.actor.0.outbox.retrying[0]--> outbox.idle': 'the sign-out chart catches every failure of its actors: it ends done, never in error',
+};
