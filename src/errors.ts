@@ -1,4 +1,5 @@
-import { ErrorNames, type ErrorInfo } from '../machines/types.js';
+import { classOf, ErrorNames, type AuthErrorClassName } from '../machines/errors/registry.js';
+import type { ErrorInfo } from '../machines/types.js';
 
 /** The kinds (class names) of an authchart error, under a global symbol: the same in every copy of authchart. */
 const KINDS = Symbol.for('authchart.error.kinds');
@@ -41,7 +42,7 @@ export class AuthConfigError extends AuthError {
   static override readonly kind: string = 'AuthConfigError';
   /** @param field The config field that cannot be used, e.g. 'userPoolId' or 'oauth.redirectSignOut'. */
   constructor(readonly field: string, message: string) {
-    super('AuthConfigError', `Invalid authchart config: ${field} ${message}`);
+    super(ErrorNames.config, `Invalid authchart config: ${field} ${message}`);
   }
 }
 
@@ -50,15 +51,16 @@ export class AuthValidationError extends AuthError {
   static override readonly kind: string = 'AuthValidationError';
   /** @param field The argument or field that cannot be used, e.g. 'username' or 'options.userAttributes.email'. */
   constructor(readonly field: string, message: string) {
-    super('AuthValidationError', `${field} ${message}`);
+    super(ErrorNames.validation, `${field} ${message}`);
   }
 }
 
 /** The Auth instance was stopped: no further call can run, and pending ones are rejected. */
 export class AuthStoppedError extends AuthError {
   static override readonly kind: string = 'AuthStoppedError';
-  constructor(method: string) {
-    super('AuthStoppedError', `${method}() cannot run: this authchart instance has been stopped`);
+  /** @param message What stopped; by default, that `method` cannot run because the instance was stopped. */
+  constructor(method: string, message = `${method}() cannot run: this authchart instance has been stopped`) {
+    super(ErrorNames.stopped, message);
   }
 }
 
@@ -101,11 +103,18 @@ export class HostedUiError extends AuthError {
   static override readonly kind: string = 'HostedUiError';
 }
 
-/** The statechart itself failed (a bug in authchart, or an actor an app provided that broke its contract). */
+/**
+ * A fault inside authchart (a bug), or in an actor an app provided that broke its contract: never
+ * a fact about Cognito or the storage. Made from `cause`, the statechart stopped on it and this
+ * instance cannot continue; made from a recorded failure (`recorded`), that one call failed.
+ */
 export class AuthInternalError extends AuthError {
   static override readonly kind: string = 'AuthInternalError';
-  constructor(cause: unknown) {
-    super('AuthInternalError', `The authchart statechart stopped on an internal error (${cause instanceof Error ? cause.name : typeof cause}); this instance cannot continue`);
+  constructor(cause: unknown, recorded?: ErrorInfo) {
+    super(
+      recorded?.name ?? ErrorNames.internal,
+      recorded?.message ?? `The authchart statechart stopped on an internal error (${cause instanceof Error ? cause.name : typeof cause}); this instance cannot continue`,
+    );
   }
 }
 
@@ -118,34 +127,21 @@ export class AuthStateError extends AuthError {
   static override readonly kind: string = 'AuthStateError';
 }
 
-const STATE_ERRORS = new Set<string>([
-  ErrorNames.userAlreadyAuthenticated,
-  ErrorNames.signInInProgress,
-  ErrorNames.signOutInProgress,
-  ErrorNames.noPendingChallenge,
-  ErrorNames.revokedSessionNotCleared,
-]);
-const UNREACHABLE = new Set<string>([ErrorNames.network, ErrorNames.timeout, ErrorNames.notSent, 'AbortError']);
-const UNEXPECTED = new Set<string>([ErrorNames.unexpectedResponse, ErrorNames.redirect, 'TokensFromAnotherPool', 'Unknown', 'Error', 'ActorNotProvided']);
-const HOSTED_UI = new Set<string>([
-  ErrorNames.redirectSignInCancelled,
-  ErrorNames.oauthStateMismatch,
-  ErrorNames.oauthError,
-  ErrorNames.signOutUrlNotAllowed,
-  ErrorNames.hostedUiSignOutCancelled,
-  ErrorNames.hostedUiSignOutNotOpened,
-  ErrorNames.hostedUiNotConfigured,
-]);
-const STORAGE = new Set<string>([ErrorNames.storage, ErrorNames.corruptSession, 'StaleWriteError']);
+/** How each public class is made from a recorded failure: the error registry says which class a name is. */
+const MAKE: { readonly [name in AuthErrorClassName]: (error: ErrorInfo) => AuthError } = {
+  AuthConfigError: ({ field, message }) => new AuthConfigError(field ?? 'config', message),
+  AuthValidationError: ({ field, message }) => new AuthValidationError(field ?? 'options', message),
+  AuthStoppedError: ({ message }) => new AuthStoppedError('', message),
+  AuthStateError: ({ name, message }) => new AuthStateError(name, message),
+  AuthInternalError: (error) => new AuthInternalError(undefined, error),
+  CognitoServiceError: ({ name, message }) => new CognitoServiceError(name, message),
+  CognitoUnreachableError: ({ name, message }) => new CognitoUnreachableError(name, message),
+  UnexpectedResponseError: ({ name, message }) => new UnexpectedResponseError(name, message),
+  StorageError: ({ name, message }) => new StorageError(name, message),
+  HostedUiError: ({ name, message }) => new HostedUiError(name, message),
+};
 
-/** The AuthError subclass for a failure the statechart recorded as { name, message }. */
+/** The AuthError subclass for a failure the statechart recorded as { name, message }: the one the error registry names. */
 export function toAuthError(error: ErrorInfo): AuthError {
-  const { name, message } = error;
-  if (STATE_ERRORS.has(name)) return new AuthStateError(name, message);
-  if (HOSTED_UI.has(name)) return new HostedUiError(name, message);
-  if (name === 'AuthConfigError') return new AuthConfigError('oauth', message);
-  if (UNREACHABLE.has(name)) return new CognitoUnreachableError(name, message);
-  if (STORAGE.has(name)) return new StorageError(name, message);
-  if (UNEXPECTED.has(name)) return new UnexpectedResponseError(name, message);
-  return new CognitoServiceError(name, message);
+  return MAKE[classOf(error.name)](error);
 }

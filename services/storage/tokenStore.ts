@@ -4,15 +4,16 @@ import type { SessionSummary, SignInMethod } from '../../machines/types.js';
 import { CognitoCallError } from '../cognito/errors.js';
 import { readJwtClaims } from '../encoding/jwt.js';
 import type { StorageLike } from './storage.js';
-import { createStorageQueue, StorageError, StorageTimeoutError, type StorageStep } from './queue.js';
+import { ErrorNames } from '../../machines/errors/registry.js';
+import { createStorageQueue, StorageFailure, StorageTimeoutError, type StorageStep } from './queue.js';
 
-export { StorageError, StorageTimeoutError } from './queue.js';
+export { StorageFailure, StorageTimeoutError } from './queue.js';
 
 /**
  * The name of the error a save refuses tokens with when they were issued for another user pool or
  * app client than the one configured (a wrong userPoolId, or a userPoolClientId of another pool).
  */
-export const TOKEN_MISMATCH = 'TokensFromAnotherPool';
+export const TOKEN_MISMATCH = ErrorNames.tokensFromAnotherPool;
 
 /** The secrets of one session. They live here and nowhere in the statechart. */
 export interface SessionTokens {
@@ -72,11 +73,11 @@ export interface SaveOptions {
 
 /** A write refused because the session was cleared or replaced after the writer started. */
 export class StaleWriteError extends Error {
-  override readonly name = 'StaleWriteError';
+  override readonly name = ErrorNames.staleWrite;
 }
 
 /** getItem answered with something that is neither a string nor nothing. Says which type, never the value. */
-export class StorageValueError extends StorageError {
+export class StorageValueError extends StorageFailure {
   constructor(
     readonly type: string,
     what: string,
@@ -89,7 +90,7 @@ export class StorageValueError extends StorageError {
 export type ClearState = 'kept' | 'unknown';
 
 /** clear() did not see the session gone. Named 'StorageError' like every storage failure. */
-export class ClearError extends StorageError {
+export class ClearError extends StorageFailure {
   constructor(
     readonly state: ClearState,
     message: string,
@@ -145,7 +146,7 @@ export function createTokenStore(storage: StorageLike, { clientId, userPoolId, t
   }
 
   async function verifyWrite(turn: StorageStep, written: SessionRecord, expected: number | undefined): Promise<void> {
-    const notKept = (why: string) => new StorageError(`Storage did not keep the session as written (${why})`);
+    const notKept = (why: string) => new StorageFailure(`Storage did not keep the session as written (${why})`);
     let back: string | null;
     try {
       back = await getString(turn, 'read back the session');
@@ -216,12 +217,12 @@ export function createTokenStore(storage: StorageLike, { clientId, userPoolId, t
     },
     clear() {
       return queue.step(2 * timeoutMs, async (turn) => {
-        let removal: 'done' | 'pending' | StorageError;
+        let removal: 'done' | 'pending' | StorageFailure;
         try {
           await turn.call('remove the session', () => storage.removeItem(key));
           removal = 'done';
         } catch (error) {
-          removal = error instanceof StorageTimeoutError ? 'pending' : error instanceof StorageError ? error : new StorageError('Could not remove the session');
+          removal = error instanceof StorageTimeoutError ? 'pending' : error instanceof StorageFailure ? error : new StorageFailure('Could not remove the session');
         }
         // Up to two reads: one that times out after a removal is retried once, within the budget.
         for (let reads = 0; reads < 2 && turn.remaining() > 0; reads += 1) {
