@@ -127,21 +127,18 @@ export class AuthStateError extends AuthError {
   static override readonly kind: string = 'AuthStateError';
 }
 
-/** How each public class is made from a recorded failure: the error registry says which class a name is. */
-const MAKE: { readonly [name in AuthErrorClassName]: (error: ErrorInfo) => AuthError } = {
+/** The classes made from a recorded failure's name and message as they are. */
+const BY_NAME = { AuthStateError, CognitoServiceError, CognitoUnreachableError, UnexpectedResponseError, StorageError, HostedUiError };
+/** The classes that carry more than a name: a field, or a cause. */
+const MAKE: { readonly [name in Exclude<AuthErrorClassName, keyof typeof BY_NAME>]: (error: ErrorInfo) => AuthError } = {
   AuthConfigError: ({ field, message }) => new AuthConfigError(field ?? 'config', message),
   AuthValidationError: ({ field, message }) => new AuthValidationError(field ?? 'options', message),
   AuthStoppedError: ({ message }) => new AuthStoppedError('', message),
-  AuthStateError: ({ name, message }) => new AuthStateError(name, message),
   AuthInternalError: (error) => new AuthInternalError(undefined, error),
-  CognitoServiceError: ({ name, message }) => new CognitoServiceError(name, message),
-  CognitoUnreachableError: ({ name, message }) => new CognitoUnreachableError(name, message),
-  UnexpectedResponseError: ({ name, message }) => new UnexpectedResponseError(name, message),
-  StorageError: ({ name, message }) => new StorageError(name, message),
-  HostedUiError: ({ name, message }) => new HostedUiError(name, message),
 };
 
 /** The AuthError subclass for a failure the statechart recorded as { name, message }: the one the error registry names. */
 export function toAuthError(error: ErrorInfo): AuthError {
-  return MAKE[classOf(error.name)](error);
+  const errorClass = classOf(error.name);
+  return errorClass in BY_NAME ? new BY_NAME[errorClass as keyof typeof BY_NAME](error.name, error.message) : MAKE[errorClass as keyof typeof MAKE](error);
 }

@@ -177,26 +177,17 @@ export interface ErrorMeaning {
 // docs/errors.md is that table, and __tests__/errorRegistry.test.ts checks each name is in
 // exactly one class list.
 
-/** The AuthError subclass each name is reported as. */
-export const CLASS_OF: { readonly [errorClass in AuthErrorClassName]: readonly RegisteredErrorName[] } = {
+/**
+ * The AuthError subclass each name is reported as. Every name not listed here is a
+ * CognitoServiceError: Cognito's own exceptions (CognitoExceptions, and the many it has beyond
+ * them), and of ours UnsupportedChallengeException, TokenRevocationNotEnabled,
+ * GlobalSignOutNotSupported and RefreshTokenMissing (what Cognito would refuse, or has ended).
+ */
+export const CLASS_OF: { readonly [errorClass in Exclude<AuthErrorClassName, 'CognitoServiceError'>]: readonly RegisteredErrorName[] } = {
   /** The request did not reach Cognito, or its answer did not come back. */
   CognitoUnreachableError: [ErrorNames.network, ErrorNames.timeout, ErrorNames.aborted, ErrorNames.notSent],
   /** Something answered, but not as Cognito documents. */
   UnexpectedResponseError: [ErrorNames.unexpectedResponse, ErrorNames.redirect, ErrorNames.tokensFromAnotherPool, ErrorNames.srp],
-  /** Cognito's own word; and what authchart decides from the tokens that Cognito would refuse. */
-  CognitoServiceError: [
-    CognitoExceptions.notAuthorized,
-    CognitoExceptions.codeMismatch,
-    CognitoExceptions.refreshTokenReuse,
-    CognitoExceptions.invalidParameter,
-    CognitoExceptions.tooManyRequests,
-    CognitoExceptions.internalError,
-    CognitoExceptions.serviceUnavailable,
-    ErrorNames.unsupportedChallenge,
-    ErrorNames.revocationNotEnabled,
-    ErrorNames.globalSignOutNotSupported,
-    ErrorNames.refreshTokenMissing,
-  ],
   /** The app's storage, and what it holds. */
   StorageError: [ErrorNames.storage, ErrorNames.staleWrite, ErrorNames.corruptSession, ErrorNames.tokensMissing],
   /** The state the instance is in refuses the call (docs/calls.md). */
@@ -269,7 +260,7 @@ export const registeredNames = (): RegisteredErrorName[] => [...new Set<Register
 
 /** The class a name is reported as: Cognito's own (CognitoServiceError) for a name not listed. */
 export function classOf(name: string): AuthErrorClassName {
-  for (const errorClass in CLASS_OF) if ((CLASS_OF[errorClass as AuthErrorClassName] as readonly string[]).includes(name)) return errorClass as AuthErrorClassName;
+  for (const errorClass in CLASS_OF) if ((CLASS_OF[errorClass as keyof typeof CLASS_OF] as readonly string[]).includes(name)) return errorClass as AuthErrorClassName;
   return 'CognitoServiceError';
 }
 
