@@ -1,9 +1,14 @@
-// The one place where error names live, with what each means. Every other module refers to a name
-// through ErrorNames, CognitoExceptions or PlatformErrorNames; __tests__/errorRegistry.test.ts fails
-// on a name spelled out anywhere else. docs/errors.md is generated from ERROR_REGISTRY.
+// The one place where error names live, with what each means: its public class (CLASS_OF),
+// retryable or final (RETRYABLE_FAILURES), the end of the session or not (SESSION_ENDING), and
+// whether the request reached Cognito (SENT_OF); meaningOf(name) reads one name's row. Every other
+// module refers to a name through ErrorNames, CognitoExceptions or PlatformErrorNames;
+// __tests__/errorRegistry.test.ts fails on a name spelled out anywhere else. docs/errors.md is
+// generated from here (npm run docs).
 //
-// The name objects are plain literals and the table reads no other binding, so a bundle that
-// imports only ErrorNames leaves the table out (__tests__/package.test.ts measures it).
+// The meanings are lists of names rather than a row per name: an app's bundle carries each name
+// once per fact that holds for it, and leaves out SENT_OF, which only the docs read. The name
+// objects are plain literals, so a bundle that imports only ErrorNames leaves the lists out
+// (__tests__/package.test.ts measures it).
 
 /** Our own error names, beside the exception names Cognito sends. */
 export const ErrorNames = {
@@ -171,11 +176,6 @@ export interface ErrorMeaning {
   /** Whether the request reached Cognito. */
   readonly sent: Sent;
 }
-
-// The meanings, as lists: a bundle carries each name once per fact that holds for it, and the
-// app's bundle leaves out the lists only docs read (SENT_OF). meaningOf() reads one name's row;
-// docs/errors.md is that table, and __tests__/errorRegistry.test.ts checks each name is in
-// exactly one class list.
 
 /**
  * The AuthError subclass each name is reported as. Every name not listed here is a
