@@ -69,14 +69,15 @@ export class CognitoServiceError extends AuthError {
   static override readonly kind: string = 'CognitoServiceError';
 }
 
-/** The request did not reach Cognito, or no answer came back in time (NetworkError, TimeoutError, NotSent). */
+/** The request did not reach Cognito, or no answer came back in time (NetworkError, TimeoutError, AbortError, NotSent). */
 export class CognitoUnreachableError extends AuthError {
   static override readonly kind: string = 'CognitoUnreachableError';
 }
 
 /**
  * Something answered that is not Cognito's documented wire (UnexpectedResponse, UnexpectedRedirect),
- * or tokens this configuration cannot use: another user pool or app client (TokensFromAnotherPool).
+ * or tokens this configuration cannot use: another user pool or app client (TokensFromAnotherPool), or
+ * SRP parameters SRP forbids (SrpError).
  */
 export class UnexpectedResponseError extends AuthError {
   static override readonly kind: string = 'UnexpectedResponseError';
@@ -84,10 +85,11 @@ export class UnexpectedResponseError extends AuthError {
 
 /**
  * The app's storage failed, did not answer within storageTimeoutMs, or holds something unusable
- * (StorageError, CorruptSession), or refused a write: a refresh answered after the stored session
- * changed (StaleWriteError). A browser's storage that is full (QuotaExceededError) or blocked on
- * the page (SecurityError, or webStorage() finding none) says so in the message, with what to do
- * (docs/browser-storage.md); a sign-in whose session could not be stored leaves nobody signed in.
+ * (StorageError, CorruptSession), or no longer holds the tokens a call needed (TokensMissing), or
+ * refused a write: a refresh answered after the stored session changed (StaleWriteError). A
+ * browser's storage that is full (QuotaExceededError) or blocked on the page (SecurityError, or
+ * webStorage() finding none) says so in the message, with what to do (docs/browser-storage.md); a
+ * sign-in whose session could not be stored leaves nobody signed in.
  */
 export class StorageError extends AuthError {
   static override readonly kind: string = 'StorageError';
