@@ -99,7 +99,7 @@ async function tokensFrom(source: IntentSource, store: TokenStore, vault: Secret
 
 /** The tokens a retry handed over as JSON. Never echoes the text: JSON.parse's message quotes its input. */
 function parseIntentTokens(json: string): IntentTokens {
-  const unreadable = () => new FieldError(ErrorNames.validation, 'result', 'has tokens that are not strings');
+  const unreadable = () => new FieldError(ErrorNames.validation, 'result', 'The result to retry has tokens that are not strings');
   let value: unknown;
   try {
     value = JSON.parse(json);
