@@ -2,7 +2,7 @@
 // instance's sign-out, storages that hand back non-strings or drop writes, tokens of another pool,
 // and a clear() that must say what it really knows.
 import { createMemoryStorage, type StorageLike } from '../services/storage/storage';
-import { ClearError, createTokenStore, StaleWriteError, StorageError, StorageTimeoutError, StorageValueError, TOKEN_MISMATCH, UnstoredError } from '../services/storage/tokenStore';
+import { ClearError, createTokenStore, StaleWriteError, StorageFailure, StorageTimeoutError, StorageValueError, TOKEN_MISMATCH, UnstoredError } from '../services/storage/tokenStore';
 
 const jwt = (claims: object) => `eyJhbGciOiJub25lIn0.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.c2ln`;
 const ISS = 'https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Mine';
@@ -95,7 +95,7 @@ describe('a storage that does not keep strings', () => {
     const storage = parsingStorage();
     const store = createTokenStore(storage, options);
     const error = await store.save(tokens).catch((caught: unknown) => caught);
-    expect(error).toBeInstanceOf(StorageError);
+    expect(error).toBeInstanceOf(StorageFailure);
     expect(error).toMatchObject({ name: 'StorageError', message: 'Storage did not keep the session as written (it returned a object instead of a string); the write was taken back: nothing is stored', stored: 'nothing' });
     expect(storage.items.size).toBe(0);
   });
@@ -263,8 +263,8 @@ describe('clear() says what it really knows', () => {
 });
 
 test('every storage failure is named StorageError', () => {
-  for (const error of [new StorageError('x'), new StorageTimeoutError('x'), new StorageValueError('number', 'read'), new ClearError('kept', 'x')]) {
+  for (const error of [new StorageFailure('x'), new StorageTimeoutError('x'), new StorageValueError('number', 'read'), new ClearError('kept', 'x')]) {
     expect(error.name).toBe('StorageError');
-    expect(error).toBeInstanceOf(StorageError);
+    expect(error).toBeInstanceOf(StorageFailure);
   }
 });

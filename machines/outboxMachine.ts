@@ -2,6 +2,7 @@ import { assertEvent, assign, enqueueActions, fromCallback, fromPromise, sendPar
 import type { CallAnswer, OutboxCall } from './authTypes.js';
 import { notProvided } from './notProvided.js';
 import { signOutMachine, type IntentSource, type SignOutInput } from './signOutMachine.js';
+import { ErrorNames } from './errors/registry.js';
 import type { DrainReport, SignOutOutcome } from './types.js';
 
 /**
@@ -245,7 +246,7 @@ export const outboxMachine = setup({
         ],
         onError: {
           target: 'idle',
-          actions: { type: 'answerRetry', params: () => ({ type: 'failed', error: { name: 'Error', message: 'The retry failed unexpectedly' }, tokensRevoked: false }) as SignOutOutcome },
+          actions: { type: 'answerRetry', params: () => ({ type: 'failed', error: { name: ErrorNames.internal, message: 'The retry failed unexpectedly' }, tokensRevoked: false }) as SignOutOutcome },
         },
       },
     },

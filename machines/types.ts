@@ -7,6 +7,8 @@ export interface ErrorInfo {
   readonly name: string;
   /** What happened, for people: free of tokens, passwords and client secrets; server-supplied text redacted and capped at 512 characters. */
   readonly message: string;
+  /** An AuthConfigError's or AuthValidationError's: the field that cannot be used (e.g. 'oauth', 'transport', 'result'). */
+  readonly field?: string;
 }
 
 /** What the machines may know about a session: never the tokens themselves. */
@@ -96,55 +98,5 @@ export interface DrainReport {
   readonly pending: number;
 }
 
-/** Our own error names, beside the exception names Cognito sends. */
-export const ErrorNames = {
-  /** The connection failed: refused, reset, DNS. */
-  network: 'NetworkError',
-  /** No answer within networkTimeoutMs (or a step's deadline); the request was aborted, or not sent in time. */
-  timeout: 'TimeoutError',
-  /** The access token has no `origin_jti`: token revocation is off on the app client, so RevokeToken was skipped. */
-  revocationNotEnabled: 'TokenRevocationNotEnabled',
-  /** A global sign-out asked for with an access token lacking the admin scope (a hosted-UI sign-in). */
-  globalSignOutNotSupported: 'GlobalSignOutNotSupported',
-  /** The body was not Cognito's JSON (an HTML 503 page, a cut-off body); the message gives the HTTP status. */
-  unexpectedResponse: 'UnexpectedResponse',
-  /** Cognito's endpoint answered with a 3xx redirect, which is never followed. Transient, like NetworkError. */
-  redirect: 'UnexpectedRedirect',
-  /** The app's storage threw, did not answer within storageTimeoutMs, or did not keep (or remove) the session as asked. */
-  storage: 'StorageError',
-  /** What was stored was not a usable session (bad JSON, half a session, another client's tokens); it was removed. */
-  corruptSession: 'CorruptSession',
-  /**
-   * A refresh was needed, but the stored session has no refresh token (tokens stored by an app, or
-   * a flow that issued none): the session is over, and the store is cleared.
-   */
-  refreshTokenMissing: 'RefreshTokenMissing',
-  /** A sign-out revoked the tokens on the server, but the device could not be cleared yet. */
-  revokedSessionNotCleared: 'RevokedSessionNotCleared',
-  /** A call not sent because the storage it needed did not answer in time. */
-  notSent: 'NotSent',
-  /** A sign-in while a user is signed in: one user at a time. */
-  userAlreadyAuthenticated: 'UserAlreadyAuthenticatedException',
-  /** A call a running sign-in step excludes. */
-  signInInProgress: 'SignInInProgressException',
-  /** A sign-in while a sign-out runs. */
-  signOutInProgress: 'SignOutInProgressException',
-  /** confirmSignIn() without a challenge waiting for an answer. */
-  noPendingChallenge: 'NoPendingChallengeException',
-  /** The user left the hosted UI without signing in (closed it, went back). */
-  redirectSignInCancelled: 'RedirectSignInCancelled',
-  /** A return from the hosted UI whose `state` is not the one this app sent (or none was sent). */
-  oauthStateMismatch: 'OAuthStateMismatch',
-  /** The hosted UI or its identity provider answered with an OAuth error, or the code was refused. */
-  oauthError: 'OAuthError',
-  /** signOut({ redirectUrl }) named a URL that is not one of `oauth.redirectSignOut`: nothing was done. */
-  signOutUrlNotAllowed: 'SignOutUrlNotAllowed',
-  /** Cognito's: a rotated refresh token used again after its grace period (another tab or instance refreshed first). */
-  refreshTokenReuse: 'RefreshTokenReuseException',
-  /** The user closed the hosted UI's sign-out (an auth session) before it came back: the cookie may live. */
-  hostedUiSignOutCancelled: 'HostedUiSignOutCancelled',
-  /** /logout could not be opened: the opener failed, none is available, or its pending record could not be written. */
-  hostedUiSignOutNotOpened: 'HostedUiSignOutNotOpened',
-  /** A hosted-UI session signed out by an instance with no `oauth` config: /logout cannot be built. */
-  hostedUiNotConfigured: 'HostedUiNotConfigured',
-} as const;
+/** Our own error names: they live in the error registry (machines/errors/registry.ts), with what each means. */
+export { ErrorNames } from './errors/registry.js';

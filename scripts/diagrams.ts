@@ -6,6 +6,7 @@ import { authMachine } from '../machines/authMachine.js';
 import { outboxMachine } from '../machines/outboxMachine.js';
 import { signOutMachine } from '../machines/signOutMachine.js';
 import { CALL_TABLE_PATH, renderCallTable } from './diagrams/calls.js';
+import { ERROR_TABLE_PATH, renderErrorTable } from './diagrams/errors.js';
 import { withReadmeDiagram } from './diagrams/readme.js';
 import { allMachines } from './diagrams/machines.js';
 import { diagramPath, renderMermaid } from './diagrams/render.js';
@@ -34,3 +35,7 @@ console.log('wrote the sign-out diagram into README.md');
 // docs/calls.md: what each public call does in each state.
 writeFileSync(CALL_TABLE_PATH, renderCallTable(authMachine, outboxMachine));
 console.log(`wrote ${CALL_TABLE_PATH}`);
+
+// docs/errors.md: every error name, its class and what it means, from the error registry.
+writeFileSync(ERROR_TABLE_PATH, renderErrorTable());
+console.log(`wrote ${ERROR_TABLE_PATH}`);

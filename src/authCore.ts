@@ -3,7 +3,7 @@
 // It decides nothing: each method validates its arguments, sends one event, and maps the
 // statechart's answer (by call id) to a result or a typed error.
 import type { CallAnswer, CallEvent } from '../machines/authTypes.js';
-import type { DrainReport } from '../machines/types.js';
+import { ErrorNames, type DrainReport } from '../machines/types.js';
 import { retryIsGlobal } from '../machines/signOutMachine.js';
 import type { CognitoService } from '../services/cognito/types.js';
 import type { SessionTokens } from '../services/storage/tokenStore.js';
@@ -167,7 +167,7 @@ export function createAuthCore(settings: ResolvedConfig, cognito: CognitoService
   const ask = (method: string, call: Call): Promise<CallAnswer> => answerTo(method, call).then(({ answer }) => answer);
   const refused = (answer: CallAnswer): never => {
     if (answer.kind === 'refused') throw toAuthError(answer.error);
-    throw toAuthError({ name: 'UnexpectedResponse', message: `The statechart answered '${answer.kind}'` });
+    throw toAuthError({ name: ErrorNames.internal, message: `The statechart answered '${answer.kind}'` });
   };
   const toSignIn = (answer: CallAnswer): SignInResult => {
     if (answer.kind === 'signedIn') return SIGNED_IN;
@@ -217,7 +217,7 @@ export function createAuthCore(settings: ResolvedConfig, cognito: CognitoService
       if (answer.kind === 'noSession') return NO_SESSION;
       if (answer.kind !== 'session') return refused(answer);
       const tokens = await (read ?? Promise.resolve(null)).catch((error: unknown) => {
-        throw new StorageError('StorageError', error instanceof Error ? error.message : 'The session could not be read');
+        throw new StorageError(ErrorNames.storage, error instanceof Error ? error.message : 'The session could not be read');
       });
       if (!tokens) return NO_SESSION;
       return { tokens, username: answer.username, expiresAt: answer.expiresAt };

@@ -1,4 +1,5 @@
-import { ErrorNames, type ErrorInfo } from '../machines/types.js';
+import { classOf, ErrorNames, type AuthErrorClassName } from '../machines/errors/registry.js';
+import type { ErrorInfo } from '../machines/types.js';
 
 /** The kinds (class names) of an authchart error, under a global symbol: the same in every copy of authchart. */
 const KINDS = Symbol.for('authchart.error.kinds');
@@ -41,7 +42,7 @@ export class AuthConfigError extends AuthError {
   static override readonly kind: string = 'AuthConfigError';
   /** @param field The config field that cannot be used, e.g. 'userPoolId' or 'oauth.redirectSignOut'. */
   constructor(readonly field: string, message: string) {
-    super('AuthConfigError', `Invalid authchart config: ${field} ${message}`);
+    super(ErrorNames.config, `Invalid authchart config: ${field} ${message}`);
   }
 }
 
@@ -50,15 +51,16 @@ export class AuthValidationError extends AuthError {
   static override readonly kind: string = 'AuthValidationError';
   /** @param field The argument or field that cannot be used, e.g. 'username' or 'options.userAttributes.email'. */
   constructor(readonly field: string, message: string) {
-    super('AuthValidationError', `${field} ${message}`);
+    super(ErrorNames.validation, `${field} ${message}`);
   }
 }
 
 /** The Auth instance was stopped: no further call can run, and pending ones are rejected. */
 export class AuthStoppedError extends AuthError {
   static override readonly kind: string = 'AuthStoppedError';
-  constructor(method: string) {
-    super('AuthStoppedError', `${method}() cannot run: this authchart instance has been stopped`);
+  /** @param message What stopped; by default, that `method` cannot run because the instance was stopped. */
+  constructor(method: string, message = `${method}() cannot run: this authchart instance has been stopped`) {
+    super(ErrorNames.stopped, message);
   }
 }
 
@@ -67,14 +69,15 @@ export class CognitoServiceError extends AuthError {
   static override readonly kind: string = 'CognitoServiceError';
 }
 
-/** The request did not reach Cognito, or no answer came back in time (NetworkError, TimeoutError, NotSent). */
+/** The request did not reach Cognito, or no answer came back in time (NetworkError, TimeoutError, AbortError, NotSent). */
 export class CognitoUnreachableError extends AuthError {
   static override readonly kind: string = 'CognitoUnreachableError';
 }
 
 /**
  * Something answered that is not Cognito's documented wire (UnexpectedResponse, UnexpectedRedirect),
- * or tokens this configuration cannot use: another user pool or app client (TokensFromAnotherPool).
+ * or tokens this configuration cannot use: another user pool or app client (TokensFromAnotherPool), or
+ * SRP parameters SRP forbids (SrpError).
  */
 export class UnexpectedResponseError extends AuthError {
   static override readonly kind: string = 'UnexpectedResponseError';
@@ -82,10 +85,11 @@ export class UnexpectedResponseError extends AuthError {
 
 /**
  * The app's storage failed, did not answer within storageTimeoutMs, or holds something unusable
- * (StorageError, CorruptSession), or refused a write: a refresh answered after the stored session
- * changed (StaleWriteError). A browser's storage that is full (QuotaExceededError) or blocked on
- * the page (SecurityError, or webStorage() finding none) says so in the message, with what to do
- * (docs/browser-storage.md); a sign-in whose session could not be stored leaves nobody signed in.
+ * (StorageError, CorruptSession), or no longer holds the tokens a call needed (TokensMissing), or
+ * refused a write: a refresh answered after the stored session changed (StaleWriteError). A
+ * browser's storage that is full (QuotaExceededError) or blocked on the page (SecurityError, or
+ * webStorage() finding none) says so in the message, with what to do (docs/browser-storage.md); a
+ * sign-in whose session could not be stored leaves nobody signed in.
  */
 export class StorageError extends AuthError {
   static override readonly kind: string = 'StorageError';
@@ -101,11 +105,18 @@ export class HostedUiError extends AuthError {
   static override readonly kind: string = 'HostedUiError';
 }
 
-/** The statechart itself failed (a bug in authchart, or an actor an app provided that broke its contract). */
+/**
+ * A fault inside authchart (a bug), or in an actor an app provided that broke its contract: never
+ * a fact about Cognito or the storage. Made from `cause`, the statechart stopped on it and this
+ * instance cannot continue; made from a recorded failure (`recorded`), that one call failed.
+ */
 export class AuthInternalError extends AuthError {
   static override readonly kind: string = 'AuthInternalError';
-  constructor(cause: unknown) {
-    super('AuthInternalError', `The authchart statechart stopped on an internal error (${cause instanceof Error ? cause.name : typeof cause}); this instance cannot continue`);
+  constructor(cause: unknown, recorded?: ErrorInfo) {
+    super(
+      recorded?.name ?? ErrorNames.internal,
+      recorded?.message ?? `The authchart statechart stopped on an internal error (${cause instanceof Error ? cause.name : typeof cause}); this instance cannot continue`,
+    );
   }
 }
 
@@ -118,34 +129,18 @@ export class AuthStateError extends AuthError {
   static override readonly kind: string = 'AuthStateError';
 }
 
-const STATE_ERRORS = new Set<string>([
-  ErrorNames.userAlreadyAuthenticated,
-  ErrorNames.signInInProgress,
-  ErrorNames.signOutInProgress,
-  ErrorNames.noPendingChallenge,
-  ErrorNames.revokedSessionNotCleared,
-]);
-const UNREACHABLE = new Set<string>([ErrorNames.network, ErrorNames.timeout, ErrorNames.notSent, 'AbortError']);
-const UNEXPECTED = new Set<string>([ErrorNames.unexpectedResponse, ErrorNames.redirect, 'TokensFromAnotherPool', 'Unknown', 'Error', 'ActorNotProvided']);
-const HOSTED_UI = new Set<string>([
-  ErrorNames.redirectSignInCancelled,
-  ErrorNames.oauthStateMismatch,
-  ErrorNames.oauthError,
-  ErrorNames.signOutUrlNotAllowed,
-  ErrorNames.hostedUiSignOutCancelled,
-  ErrorNames.hostedUiSignOutNotOpened,
-  ErrorNames.hostedUiNotConfigured,
-]);
-const STORAGE = new Set<string>([ErrorNames.storage, ErrorNames.corruptSession, 'StaleWriteError']);
+/** The classes made from a recorded failure's name and message as they are. */
+const BY_NAME = { AuthStateError, CognitoServiceError, CognitoUnreachableError, UnexpectedResponseError, StorageError, HostedUiError };
+/** The classes that carry more than a name: a field, or a cause. */
+const MAKE: { readonly [name in Exclude<AuthErrorClassName, keyof typeof BY_NAME>]: (error: ErrorInfo) => AuthError } = {
+  AuthConfigError: ({ field, message }) => new AuthConfigError(field ?? 'config', message),
+  AuthValidationError: ({ field, message }) => new AuthValidationError(field ?? 'options', message),
+  AuthStoppedError: ({ message }) => new AuthStoppedError('', message),
+  AuthInternalError: (error) => new AuthInternalError(undefined, error),
+};
 
-/** The AuthError subclass for a failure the statechart recorded as { name, message }. */
+/** The AuthError subclass for a failure the statechart recorded as { name, message }: the one the error registry names. */
 export function toAuthError(error: ErrorInfo): AuthError {
-  const { name, message } = error;
-  if (STATE_ERRORS.has(name)) return new AuthStateError(name, message);
-  if (HOSTED_UI.has(name)) return new HostedUiError(name, message);
-  if (name === 'AuthConfigError') return new AuthConfigError('oauth', message);
-  if (UNREACHABLE.has(name)) return new CognitoUnreachableError(name, message);
-  if (STORAGE.has(name)) return new StorageError(name, message);
-  if (UNEXPECTED.has(name)) return new UnexpectedResponseError(name, message);
-  return new CognitoServiceError(name, message);
+  const errorClass = classOf(error.name);
+  return errorClass in BY_NAME ? new BY_NAME[errorClass as keyof typeof BY_NAME](error.name, error.message) : MAKE[errorClass as keyof typeof MAKE](error);
 }

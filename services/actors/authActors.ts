@@ -6,7 +6,7 @@ import { ErrorNames } from '../../machines/types.js';
 import { refreshedElsewhere } from '../../machines/refreshTurn.js';
 import { toErrorInfo } from '../../machines/errorInfo.js';
 import { settlementOf, type Settlement } from '../../machines/signOutMachine.js';
-import { CognitoCallError } from '../cognito/errors.js';
+import { CognitoCallError, FieldError } from '../cognito/errors.js';
 import { onFirstUse } from '../cognito/onFirstUse.js';
 import type { CognitoService } from '../cognito/types.js';
 import type { SignOutOutbox } from '../storage/signOutOutbox.js';
@@ -124,7 +124,7 @@ async function refreshOnce(services: AuthServices, input: RefreshInput, signal: 
   // Left refreshing (a sign-out began): these tokens must never be written back.
   if (signal.aborted) {
     await queueRotated();
-    throw new CognitoCallError('AbortError', 'The refresh was abandoned');
+    throw new CognitoCallError(ErrorNames.aborted, 'The refresh was abandoned');
   }
   // Refused if any sign-out cleared the store meanwhile, or began one (its intent is in the outbox).
   try {
@@ -139,6 +139,6 @@ async function refreshOnce(services: AuthServices, input: RefreshInput, signal: 
 
 /** GetTokensFromRefreshToken, which a rotating app client requires (it refuses REFRESH_TOKEN_AUTH). */
 function rotate(cognito: CognitoService, refreshToken: string, signal: AbortSignal) {
-  if (!cognito.getTokensFromRefreshToken) throw new CognitoCallError('AuthConfigError', 'refreshTokenRotation needs a transport with getTokensFromRefreshToken (both of authchart\'s have it)');
+  if (!cognito.getTokensFromRefreshToken) throw new FieldError(ErrorNames.config, 'transport', 'needs getTokensFromRefreshToken for refreshTokenRotation (both of authchart\'s transports have it)');
   return cognito.getTokensFromRefreshToken(refreshToken, signal);
 }

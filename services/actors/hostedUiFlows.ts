@@ -5,7 +5,7 @@
 // one-time code) through the vault; none of them into the statechart.
 import type { OpenedHostedUi, OpenedLogout, RedirectOutcome, RedirectSignInInput } from '../../machines/authTypes.js';
 import { ErrorNames, type SignOutOutcome } from '../../machines/types.js';
-import { CognitoCallError } from '../cognito/errors.js';
+import { CognitoCallError, FieldError } from '../cognito/errors.js';
 import { redact } from '../encoding/redact.js';
 import { authorizeUrl, createPkce, exchangeCode, isAt, parseRedirect, randomState } from '../cognito/hostedUi.js';
 import { createPendingSignInStore, type PendingSignInStore } from '../storage/pendingSignIn.js';
@@ -13,7 +13,7 @@ import { createPendingSignOutStore, type PendingSignOutStore, type SignOutBefore
 import { summarizeSession } from '../storage/tokenStore.js';
 import type { HostedUiServices, HostedUiSettings } from './hostedUiActors.js';
 
-const notConfigured = () => new CognitoCallError('AuthConfigError', 'The hosted UI needs createAuth({ oauth: { domain, redirectSignIn, redirectSignOut } })');
+const notConfigured = () => new FieldError(ErrorNames.config, 'oauth', 'is needed for the hosted UI: createAuth({ oauth: { domain, redirectSignIn, redirectSignOut } })');
 
 /** One pair of pending-record stores per instance's settings. */
 const stores = new WeakMap<HostedUiSettings, { signIn: PendingSignInStore; signOut: PendingSignOutStore }>();
@@ -82,7 +82,7 @@ export async function completeRedirect(services: HostedUiServices, input: { cred
   });
   const session = summarizeSession(tokens, 'hostedUi');
   if (!session) throw new CognitoCallError(ErrorNames.unexpectedResponse, 'The token endpoint returned an access token that is not a Cognito JWT');
-  if (signal.aborted) throw new CognitoCallError('AbortError', 'The sign-in was abandoned before its tokens were stored');
+  if (signal.aborted) throw new CognitoCallError(ErrorNames.aborted, 'The sign-in was abandoned before its tokens were stored');
   await store.save(tokens, { signedInWith: 'hostedUi' });
   return { kind: 'signedIn', session, ...(pending.customState !== undefined && { customState: pending.customState }) };
 }

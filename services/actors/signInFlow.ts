@@ -1,5 +1,5 @@
 import type { SessionSummary } from '../../machines/types.js';
-import { ErrorNames } from '../../machines/types.js';
+import { CognitoExceptions, ErrorNames } from '../../machines/errors/registry.js';
 import { CHALLENGE_NAMES, type ChallengeName, type ChallengeSummary, type SignInStepOutput } from '../../machines/authTypes.js';
 import { CognitoCallError } from '../cognito/errors.js';
 import type { AuthFlow, AuthStep, CognitoService } from '../cognito/types.js';
@@ -67,7 +67,7 @@ export function createSignInFlow(services: {
       const session: SessionSummary | null = summarizeSession(step.tokens, 'password');
       if (!session) throw new CognitoCallError(ErrorNames.unexpectedResponse, 'Cognito returned an access token that is not a Cognito JWT');
       // The statechart gave up on this step (its deadline, or a stop): nothing may be stored now.
-      if (signal.aborted) throw new CognitoCallError('AbortError', 'The sign-in was abandoned before its tokens were stored');
+      if (signal.aborted) throw new CognitoCallError(ErrorNames.aborted, 'The sign-in was abandoned before its tokens were stored');
       try {
         await store.save(step.tokens);
       } catch (error) {
@@ -78,7 +78,7 @@ export function createSignInFlow(services: {
       return { kind: 'signedIn', session };
     }
     if (!(CHALLENGE_NAMES as readonly string[]).includes(step.name)) {
-      throw new CognitoCallError('UnsupportedChallengeException', `Cognito asked for the ${step.name} challenge, which authchart cannot answer yet`);
+      throw new CognitoCallError(ErrorNames.unsupportedChallenge, `Cognito asked for the ${step.name} challenge, which authchart cannot answer yet`);
     }
     const { parameters } = step;
     const challenge: ChallengeSummary = {
@@ -105,7 +105,8 @@ export function createSignInFlow(services: {
   return {
     async start(input: { username: string; authFlow: AuthFlow; credential: string }, signal: AbortSignal): Promise<SignInStepOutput> {
       const password = vault.take(input.credential);
-      if (password === undefined) throw new CognitoCallError('InvalidParameterException', 'The password for this sign-in is no longer available');
+      // The façade deposits it and this step takes it once: its absence is a fault of ours, and nothing is sent.
+      if (password === undefined) throw new CognitoCallError(ErrorNames.internal, 'The password for this sign-in is no longer available');
       const send = networkBudget(signal);
       const step =
         input.authFlow === 'USER_SRP_AUTH'
@@ -117,7 +118,7 @@ export function createSignInFlow(services: {
     async answer(input: { challenge: ChallengeSummary; credential: string; userAttributes: Readonly<Record<string, string>> }, signal: AbortSignal): Promise<SignInStepOutput> {
       const answer = vault.take(input.credential);
       const session = vault.take(input.challenge.sessionRef);
-      if (answer === undefined || session === undefined) throw new CognitoCallError('InvalidParameterException', 'The challenge answer is no longer available');
+      if (answer === undefined || session === undefined) throw new CognitoCallError(ErrorNames.internal, 'The challenge answer is no longer available');
       const { name, username } = input.challenge;
       const responses: Record<string, string> =
         name === 'NEW_PASSWORD_REQUIRED'
@@ -128,7 +129,7 @@ export function createSignInFlow(services: {
         return await settle(await send((bounded) => cognito.respondToAuthChallenge(name, session || undefined, responses, bounded)), username, signal, send);
       } catch (error) {
         // A wrong code leaves the challenge open: keep Cognito's session for the next attempt.
-        if ((error as { name?: unknown }).name === 'CodeMismatchException') vault.restore(input.challenge.sessionRef, session);
+        if ((error as { name?: unknown }).name === CognitoExceptions.codeMismatch) vault.restore(input.challenge.sessionRef, session);
         throw error;
       }
     },

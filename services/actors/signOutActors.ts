@@ -3,7 +3,7 @@ import type { PickedIntent } from '../../machines/outboxMachine.js';
 import type { IntentSource, RecordedIntent, SettleInput } from '../../machines/signOutMachine.js';
 import { ErrorNames } from '../../machines/types.js';
 import { resolverOf, type ServicesSource } from './registry.js';
-import { CognitoCallError } from '../cognito/errors.js';
+import { CognitoCallError, FieldError } from '../cognito/errors.js';
 import type { CognitoService } from '../cognito/types.js';
 import { liveAccessToken } from '../cognito/liveAccessToken.js';
 import type { IntentTokens, SignOutOutbox } from '../storage/signOutOutbox.js';
@@ -29,7 +29,7 @@ export interface SignOutServices {
   readonly now?: () => number;
 }
 
-const noTokens = () => new CognitoCallError(ErrorNames.unexpectedResponse, 'The sign-out intent has no tokens left in memory');
+const noTokens = () => new CognitoCallError(ErrorNames.tokensMissing, 'The sign-out intent has no tokens left in memory');
 
 /**
  * The default actors of both sign-out charts: `recordIntent`, `revokeToken`, `globalSignOut`,
@@ -91,15 +91,15 @@ async function tokensFrom(source: IntentSource, store: TokenStore, vault: Secret
   }
   if (source.kind === 'retry') {
     const json = vault.take(source.credential);
-    if (!json) throw new CognitoCallError(ErrorNames.unexpectedResponse, 'The tokens of the result to retry are gone');
+    if (!json) throw new CognitoCallError(ErrorNames.tokensMissing, 'The tokens of the result to retry are gone');
     return parseIntentTokens(json);
   }
-  throw new CognitoCallError(ErrorNames.unexpectedResponse, 'A queued intent needs no recording');
+  throw new CognitoCallError(ErrorNames.internal, 'A queued intent needs no recording');
 }
 
 /** The tokens a retry handed over as JSON. Never echoes the text: JSON.parse's message quotes its input. */
 function parseIntentTokens(json: string): IntentTokens {
-  const unreadable = () => new CognitoCallError(ErrorNames.unexpectedResponse, 'The tokens of the result to retry are unreadable');
+  const unreadable = () => new FieldError(ErrorNames.validation, 'result', 'The result to retry has tokens that are not strings');
   let value: unknown;
   try {
     value = JSON.parse(json);

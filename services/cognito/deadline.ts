@@ -1,3 +1,4 @@
+import { ErrorNames } from '../../machines/errors/registry.js';
 /**
  * A signal that aborts when `outer` does, or with a TimeoutError after `ms`: every call to Cognito
  * is bounded, whatever its caller passed. done() releases the timer and the listener.
@@ -7,7 +8,7 @@ export function withDeadline(outer: AbortSignal | undefined, ms: number): { sign
   const onAbort = () => controller.abort(outer?.reason);
   if (outer?.aborted) controller.abort(outer.reason);
   else outer?.addEventListener('abort', onAbort, { once: true });
-  const timer = setTimeout(() => controller.abort(new DOMException(`No answer within ${ms} ms`, 'TimeoutError')), ms);
+  const timer = setTimeout(() => controller.abort(new DOMException(`No answer within ${ms} ms`, ErrorNames.timeout)), ms);
   return {
     signal: controller.signal,
     done() {

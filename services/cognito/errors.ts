@@ -1,4 +1,4 @@
-import { ErrorNames } from '../../machines/types.js';
+import { ErrorNames, PlatformErrorNames } from '../../machines/errors/registry.js';
 import { MAX_SERVER_MESSAGE_LENGTH, redact } from '../encoding/redact.js';
 
 
@@ -15,6 +15,21 @@ export class CognitoCallError extends Error {
   constructor(name: string, message: string) {
     super(message);
     this.name = name;
+  }
+}
+
+/**
+ * A config (AuthConfigError) or argument (AuthValidationError) a service cannot work with: `field`
+ * names it ('oauth', 'transport', 'result'), and `message` says what is wrong with it, as a
+ * predicate ('is needed for …'). The field reaches the app's error (toErrorInfo keeps it).
+ */
+export class FieldError extends CognitoCallError {
+  constructor(
+    name: typeof ErrorNames.config | typeof ErrorNames.validation,
+    readonly field: string,
+    message: string,
+  ) {
+    super(name, message);
   }
 }
 
@@ -36,10 +51,10 @@ function networkCode(code: unknown, message: string): string | undefined {
 /** A call that `signal` ended: TimeoutError when it was a deadline, else AbortError (the caller's). */
 export function abortedCallError(operation: string, signal: AbortSignal | undefined): CognitoCallError {
   const reason: unknown = signal?.reason;
-  const timedOut = typeof reason === 'object' && reason !== null && (reason as { name?: unknown }).name === 'TimeoutError';
+  const timedOut = typeof reason === 'object' && reason !== null && (reason as { name?: unknown }).name === ErrorNames.timeout;
   return timedOut
     ? new CognitoCallError(ErrorNames.timeout, `${operation} did not answer in time; the request was aborted`)
-    : new CognitoCallError('AbortError', `${operation} was aborted`);
+    : new CognitoCallError(ErrorNames.aborted, `${operation} was aborted`);
 }
 
 /**
@@ -71,23 +86,23 @@ interface SdkErrorShape {
  */
 export function toCognitoCallError(error: unknown, operation: string, secrets: ReadonlyArray<string | undefined>, signal?: AbortSignal): CognitoCallError {
   const shape: SdkErrorShape = typeof error === 'object' && error !== null ? (error as SdkErrorShape) : {};
-  const name = typeof shape.name === 'string' ? shape.name : 'Error';
+  const name = typeof shape.name === 'string' ? shape.name : ErrorNames.unnamed;
   const message = typeof shape.message === 'string' ? shape.message : String(error);
   const status = shape.$metadata?.httpStatusCode;
 
-  if (signal?.aborted || name === 'AbortError') return abortedCallError(operation, signal);
+  if (signal?.aborted || name === ErrorNames.aborted) return abortedCallError(operation, signal);
   const code = networkCode(shape.code, message);
   if (code) return new CognitoCallError(ErrorNames.network, `${operation} could not reach Cognito (${code})`);
-  if (name === 'TypeError' && /fetch failed|network/i.test(message)) {
+  if (name === PlatformErrorNames.typeError && /fetch failed|network/i.test(message)) {
     return new CognitoCallError(ErrorNames.network, `${operation} could not reach Cognito (${redact(message, secrets)})`);
   }
   if (status !== undefined && status >= 300 && status < 400) return redirectRefusedError(operation, status);
   if (shape.$fault === 'client' || shape.$fault === 'server') {
-    if (name !== 'SyntaxError' && !/Deserialization error/.test(message)) return new CognitoCallError(name, redact(message, secrets));
+    if (name !== PlatformErrorNames.syntaxError && !/Deserialization error/.test(message)) return new CognitoCallError(name, redact(message, secrets));
   }
-  if (status !== undefined && (name === 'SyntaxError' || /Deserialization error/.test(message))) {
+  if (status !== undefined && (name === PlatformErrorNames.syntaxError || /Deserialization error/.test(message))) {
     return new CognitoCallError(ErrorNames.unexpectedResponse, `${operation}: Cognito answered HTTP ${status} with a body that is not Cognito's JSON`);
   }
-  if (name === 'TimeoutError') return new CognitoCallError(ErrorNames.timeout, `${operation} timed out`);
+  if (name === ErrorNames.timeout) return new CognitoCallError(ErrorNames.timeout, `${operation} timed out`);
   return new CognitoCallError(name, redact(message, secrets));
 }

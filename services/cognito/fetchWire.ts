@@ -48,24 +48,8 @@ export function parseJsonObject(text: string): Record<string, unknown> | undefin
 /** HTTP statuses the SDK's standard retry strategy retries. */
 export const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([429, 500, 502, 503, 504]);
 
-/** Cognito's (and AWS's) throttling error names; they back off from a longer base. */
-export const THROTTLING_NAMES: ReadonlySet<string> = new Set([
-  'TooManyRequestsException',
-  'ThrottlingException',
-  'Throttling',
-  'ThrottledException',
-  'RequestLimitExceeded',
-  'RequestThrottled',
-  'RequestThrottledException',
-  'TooManyRequests',
-  'ProvisionedThroughputExceededException',
-  'TransactionInProgressException',
-  'SlowDown',
-  'BandwidthLimitExceeded',
-  'LimitExceededException',
-  'PriorRequestNotComplete',
-  'EC2ThrottledException',
-]);
+/** Cognito's (and AWS's) throttling error names; they back off from a longer base. The error registry holds them. */
+export { THROTTLING_NAMES } from '../../machines/errors/registry.js';
 
 /**
  * Socket failures worth another attempt (the SDK's transient codes, plus undici's name for a socket

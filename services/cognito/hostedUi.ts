@@ -128,7 +128,7 @@ export async function exchangeCode(o: ExchangeCodeOptions): Promise<SessionToken
     if (!response.ok) {
       if (typeof json.error !== 'string' || json.error === '') throw unexpected(status);
       const description = typeof json.error_description === 'string' && json.error_description !== '' ? ` (${redact(json.error_description, secrets)})` : '';
-      throw new CognitoCallError('OAuthError', `The token endpoint refused the code: ${redact(json.error, secrets)}${description}`);
+      throw new CognitoCallError(ErrorNames.oauthError, `The token endpoint refused the code: ${redact(json.error, secrets)}${description}`);
     }
     const { access_token: accessToken, id_token: idToken, refresh_token: refreshToken } = json;
     if (typeof accessToken !== 'string' || accessToken === '' || typeof refreshToken !== 'string' || refreshToken === '') throw unexpected(status, 'no access or refresh token');

@@ -1,16 +1,17 @@
-import { ErrorNames } from '../../machines/types.js';
+import { ErrorNames, PlatformErrorNames } from '../../machines/errors/registry.js';
 
 /**
  * A failure of the app's storage, or a call that did not settle in time. Never holds stored
  * values. Every subclass keeps the name 'StorageError' (ErrorNames.storage), so whoever reports
- * it by name sees one kind of failure; `instanceof` tells the subclasses apart.
+ * it by name sees one kind of failure; `instanceof` tells the subclasses apart. The public class
+ * an app sees is src/errors.ts's StorageError, made from that name.
  */
-export class StorageError extends Error {
+export class StorageFailure extends Error {
   override readonly name = ErrorNames.storage;
 }
 
 /** A storage call that did not settle within its bound. It may still complete later. */
-export class StorageTimeoutError extends StorageError {}
+export class StorageTimeoutError extends StorageFailure {}
 
 /**
  * What a browser's Web Storage throws, told apart by the DOMException's name (or its legacy code):
@@ -23,7 +24,7 @@ export type StorageFailureKind = 'quotaExceeded' | 'unavailable';
 export function storageFailureKind(error: unknown): StorageFailureKind | undefined {
   const { name, code } = (typeof error === 'object' && error !== null ? error : {}) as { name?: unknown; code?: unknown };
   if (/quota/i.test(String(name)) || code === 22) return 'quotaExceeded';
-  if (name === 'SecurityError' || code === 18) return 'unavailable';
+  if (name === PlatformErrorNames.securityError || code === 18) return 'unavailable';
   return undefined;
 }
 
@@ -37,7 +38,7 @@ export const STORAGE_UNAVAILABLE_ADVICE = 'this page may not use it (a sandboxed
  */
 export function failureName(error: unknown): string {
   const kind = storageFailureKind(error);
-  return error instanceof Error ? error.name : kind ? (kind === 'unavailable' ? 'SecurityError' : 'QuotaExceededError') : 'unknown error';
+  return error instanceof Error ? error.name : kind ? (kind === 'unavailable' ? PlatformErrorNames.securityError : PlatformErrorNames.quotaExceeded) : 'unknown error';
 }
 
 /**
@@ -77,7 +78,7 @@ export interface StorageQueue {
 /**
  * Runs storage calls one at a time, in the order they were asked for, each bounded by
  * `timeoutMs`: a hanging storage fails the call with StorageTimeoutError and the queue moves on.
- * Any other failure becomes a StorageError that names only what was being done.
+ * Any other failure becomes a StorageFailure (named StorageError) that names only what was being done.
  */
 export function createStorageQueue(timeoutMs: number, passThrough: PassThrough = () => false): StorageQueue {
   let queue: Promise<unknown> = Promise.resolve();
@@ -90,8 +91,8 @@ export function createStorageQueue(timeoutMs: number, passThrough: PassThrough =
       });
       return await Promise.race([Promise.resolve().then(run), timeout]);
     } catch (error) {
-      if (error instanceof StorageError || passThrough(error)) throw error;
-      throw new StorageError(storageFailureMessage(what, error));
+      if (error instanceof StorageFailure || passThrough(error)) throw error;
+      throw new StorageFailure(storageFailureMessage(what, error));
     } finally {
       clearTimeout(timer);
     }
@@ -105,7 +106,7 @@ export function createStorageQueue(timeoutMs: number, passThrough: PassThrough =
       const turn: StorageStep = {
         remaining,
         call(what, fn) {
-          if (ended) return Promise.reject(new StorageError(`Storage was not asked to ${what}: its turn had ended`));
+          if (ended) return Promise.reject(new StorageFailure(`Storage was not asked to ${what}: its turn had ended`));
           return bounded(what, fn, Math.max(0, Math.min(timeoutMs, remaining())));
         },
       };

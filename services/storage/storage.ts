@@ -1,4 +1,4 @@
-import { failureName, STORAGE_UNAVAILABLE_ADVICE, StorageError } from './queue.js';
+import { failureName, STORAGE_UNAVAILABLE_ADVICE, StorageFailure } from './queue.js';
 
 /**
  * Anything shaped like Web Storage: localStorage, sessionStorage, React Native's AsyncStorage,
@@ -51,9 +51,9 @@ export function webStorage(name: WebStorageName): StorageLike {
     try {
       found = (globalThis as Record<string, unknown>)[name];
     } catch (error) {
-      throw new StorageError(`${name} is unavailable (${failureName(error)}): ${STORAGE_UNAVAILABLE_ADVICE}`);
+      throw new StorageFailure(`${name} is unavailable (${failureName(error)}): ${STORAGE_UNAVAILABLE_ADVICE}`);
     }
-    if (!isStorageLike(found)) throw new StorageError(`${name} is unavailable (it is ${found === null ? 'null' : found === undefined ? 'missing' : 'not a Storage'}: Web Storage is disabled, or this is not a browser). Leave storage out to keep the session in memory`);
+    if (!isStorageLike(found)) throw new StorageFailure(`${name} is unavailable (it is ${found === null ? 'null' : found === undefined ? 'missing' : 'not a Storage'}: Web Storage is disabled, or this is not a browser). Leave storage out to keep the session in memory`);
     return found;
   };
   const storage: StorageLike = {

@@ -4,15 +4,16 @@ import type { SessionSummary, SignInMethod } from '../../machines/types.js';
 import { CognitoCallError } from '../cognito/errors.js';
 import { readJwtClaims } from '../encoding/jwt.js';
 import type { StorageLike } from './storage.js';
-import { createStorageQueue, StorageError, StorageTimeoutError, type StorageStep } from './queue.js';
+import { ErrorNames } from '../../machines/errors/registry.js';
+import { createStorageQueue, StorageFailure, StorageTimeoutError, type StorageStep } from './queue.js';
 
-export { StorageError, StorageTimeoutError } from './queue.js';
+export { StorageFailure, StorageTimeoutError } from './queue.js';
 
 /**
  * The name of the error a save refuses tokens with when they were issued for another user pool or
  * app client than the one configured (a wrong userPoolId, or a userPoolClientId of another pool).
  */
-export const TOKEN_MISMATCH = 'TokensFromAnotherPool';
+export const TOKEN_MISMATCH = ErrorNames.tokensFromAnotherPool;
 
 /** The secrets of one session. They live here and nowhere in the statechart. */
 export interface SessionTokens {
@@ -36,7 +37,7 @@ export interface TokenStore {
    */
   generation(): Promise<number>;
   /**
-   * Writes the session, then reads it back (StorageError when the storage did not keep it as
+   * Writes the session, then reads it back (a StorageError when the storage did not keep it as
    * written). A sign-in's write that is not confirmed (the write or the read-back failed, timed
    * out, found nothing or something else) is taken back, one more storage call, before it rejects
    * with UnstoredError, whose `stored` says whether any of it may still be at rest. Without `expectedGeneration` (a sign-in) it starts a new generation, recorded as
@@ -74,11 +75,11 @@ export interface SaveOptions {
 
 /** A write refused because the session was cleared or replaced after the writer started. */
 export class StaleWriteError extends Error {
-  override readonly name = 'StaleWriteError';
+  override readonly name = ErrorNames.staleWrite;
 }
 
 /** getItem answered with something that is neither a string nor nothing. Says which type, never the value. */
-export class StorageValueError extends StorageError {
+export class StorageValueError extends StorageFailure {
   constructor(
     readonly type: string,
     what: string,
@@ -95,7 +96,7 @@ export type UnstoredState = 'nothing' | 'unknown';
  * `stored` says what is true after it: 'nothing' (no token of this session is at rest) or 'unknown'
  * (the take-back failed too: the session may still be stored). Named 'StorageError'.
  */
-export class UnstoredError extends StorageError {
+export class UnstoredError extends StorageFailure {
   constructor(
     readonly stored: UnstoredState,
     message: string,
@@ -108,7 +109,7 @@ export class UnstoredError extends StorageError {
 export type ClearState = 'kept' | 'unknown';
 
 /** clear() did not see the session gone. Named 'StorageError' like every storage failure. */
-export class ClearError extends StorageError {
+export class ClearError extends StorageFailure {
   constructor(
     readonly state: ClearState,
     message: string,
@@ -148,9 +149,9 @@ export function createTokenStore(storage: StorageLike, { clientId, userPoolId, t
   }
 
   /** The storage did not keep the write; with `stored`, the write was taken back (UnstoredError). */
-  function notKept(why: string, stored?: UnstoredState): StorageError {
+  function notKept(why: string, stored?: UnstoredState): StorageFailure {
     const message = `Storage did not keep the session as written (${why})`;
-    if (!stored) return new StorageError(message);
+    if (!stored) return new StorageFailure(message);
     return new UnstoredError(stored, stored === 'nothing' ? `${message}; the write was taken back: nothing is stored` : `${message}, and taking it back failed: the session may still be stored`);
   }
 
@@ -251,12 +252,12 @@ export function createTokenStore(storage: StorageLike, { clientId, userPoolId, t
     },
     clear() {
       return queue.step(2 * timeoutMs, async (turn) => {
-        let removal: 'done' | 'pending' | StorageError;
+        let removal: 'done' | 'pending' | StorageFailure;
         try {
           await turn.call('remove the session', () => storage.removeItem(key));
           removal = 'done';
         } catch (error) {
-          removal = error instanceof StorageTimeoutError ? 'pending' : error instanceof StorageError ? error : new StorageError('Could not remove the session');
+          removal = error instanceof StorageTimeoutError ? 'pending' : error instanceof StorageFailure ? error : new StorageFailure('Could not remove the session');
         }
         // Up to two reads: one that times out after a removal is retried once, within the budget.
         for (let reads = 0; reads < 2 && turn.remaining() > 0; reads += 1) {

@@ -1,0 +1,274 @@
+// The one place where error names live, with what each means: its public class (CLASS_OF),
+// retryable or final (RETRYABLE_FAILURES), the end of the session or not (SESSION_ENDING), and
+// whether the request reached Cognito (SENT_OF); meaningOf(name) reads one name's row. Every other
+// module refers to a name through ErrorNames, CognitoExceptions or PlatformErrorNames;
+// __tests__/errorRegistry.test.ts fails on a name spelled out anywhere else. docs/errors.md is
+// generated from here (npm run docs).
+//
+// The meanings are lists of names rather than a row per name: an app's bundle carries each name
+// once per fact that holds for it, and leaves out SENT_OF, which only the docs read. The name
+// objects are plain literals, so a bundle that imports only ErrorNames leaves the lists out
+// (__tests__/package.test.ts measures it).
+
+/** Our own error names, beside the exception names Cognito sends. */
+export const ErrorNames = {
+  /** The connection failed: refused, reset, DNS. */
+  network: 'NetworkError',
+  /** No answer within networkTimeoutMs (or a step's deadline); the request was aborted, or not sent in time. */
+  timeout: 'TimeoutError',
+  /** The call was abandoned by whoever ran it (a stop, a sign-out that overtook a refresh), not by a deadline. */
+  aborted: 'AbortError',
+  /** The access token has no `origin_jti`: token revocation is off on the app client, so RevokeToken was skipped. */
+  revocationNotEnabled: 'TokenRevocationNotEnabled',
+  /** A global sign-out asked for with an access token lacking the admin scope (a hosted-UI sign-in). */
+  globalSignOutNotSupported: 'GlobalSignOutNotSupported',
+  /** The body was not Cognito's JSON, or not the shape Cognito documents (an HTML 503 page, a cut-off body, tokens that are not Cognito JWTs). */
+  unexpectedResponse: 'UnexpectedResponse',
+  /** Cognito's endpoint answered with a 3xx redirect, which is never followed. Transient, like NetworkError. */
+  redirect: 'UnexpectedRedirect',
+  /** Cognito's tokens name another user pool or app client than the one configured: nothing was stored. */
+  tokensFromAnotherPool: 'TokensFromAnotherPool',
+  /** The SRP handshake could not go on with what Cognito sent (a parameter SRP forbids). */
+  srp: 'SrpError',
+  /** The app's storage threw, did not answer within storageTimeoutMs, or did not keep (or remove) the session as asked. */
+  storage: 'StorageError',
+  /** A refresh's tokens were not written: the stored session was cleared or replaced after the refresh began. */
+  staleWrite: 'StaleWriteError',
+  /** What was stored was not a usable session (bad JSON, half a session, another client's tokens); it was removed. */
+  corruptSession: 'CorruptSession',
+  /**
+   * A refresh was needed, but the stored session has no refresh token (tokens stored by an app, or
+   * a flow that issued none): the session is over, and the store is cleared.
+   */
+  refreshTokenMissing: 'RefreshTokenMissing',
+  /** The tokens a call needed are no longer held (a sign-out intent's, or a retried result's, already taken): a later try cannot find them either. */
+  tokensMissing: 'TokensMissing',
+  /** A sign-out revoked the tokens on the server, but the device could not be cleared yet. */
+  revokedSessionNotCleared: 'RevokedSessionNotCleared',
+  /** A call not sent because the storage it needed did not answer in time. */
+  notSent: 'NotSent',
+  /** A sign-in while a user is signed in: one user at a time. */
+  userAlreadyAuthenticated: 'UserAlreadyAuthenticatedException',
+  /** A call a running sign-in step excludes. */
+  signInInProgress: 'SignInInProgressException',
+  /** A sign-in while a sign-out runs. */
+  signOutInProgress: 'SignOutInProgressException',
+  /** confirmSignIn() without a challenge waiting for an answer. */
+  noPendingChallenge: 'NoPendingChallengeException',
+  /** Cognito asked for a challenge authchart cannot answer yet. */
+  unsupportedChallenge: 'UnsupportedChallengeException',
+  /** The user left the hosted UI without signing in (closed it, went back). */
+  redirectSignInCancelled: 'RedirectSignInCancelled',
+  /** A return from the hosted UI whose `state` is not the one this app sent (or none was sent). */
+  oauthStateMismatch: 'OAuthStateMismatch',
+  /** The hosted UI or its identity provider answered with an OAuth error, or the code was refused. */
+  oauthError: 'OAuthError',
+  /** signOut({ redirectUrl }) named a URL that is not one of `oauth.redirectSignOut`: nothing was done. */
+  signOutUrlNotAllowed: 'SignOutUrlNotAllowed',
+  /** Cognito's: a rotated refresh token used again after its grace period (another tab or instance refreshed first). */
+  refreshTokenReuse: 'RefreshTokenReuseException',
+  /** The user closed the hosted UI's sign-out (an auth session) before it came back: the cookie may live. */
+  hostedUiSignOutCancelled: 'HostedUiSignOutCancelled',
+  /** /logout could not be opened: the opener failed, none is available, or its pending record could not be written. */
+  hostedUiSignOutNotOpened: 'HostedUiSignOutNotOpened',
+  /** A hosted-UI session signed out by an instance with no `oauth` config: /logout cannot be built. */
+  hostedUiNotConfigured: 'HostedUiNotConfigured',
+  /** createAuth() was given a config it cannot work with; the error's `field` names the culprit. */
+  config: 'AuthConfigError',
+  /** A method was called with an argument it cannot work with; the error's `field` names the culprit. */
+  validation: 'AuthValidationError',
+  /** The instance was stopped: no further call can run. */
+  stopped: 'AuthStoppedError',
+  /** A fault inside authchart (a bug), never a fact about Cognito or the storage. */
+  internal: 'AuthInternalError',
+  /** A bare machine ran an actor nobody provided (machine.provide({ actors })). */
+  actorNotProvided: 'ActorNotProvided',
+  /** A rejection without a name of its own (a plain Error, or no error object at all): code that threw. */
+  unnamed: 'Error',
+} as const;
+
+/** Cognito's exception names that authchart decides on. Any other name Cognito sends is its final word on that request. */
+export const CognitoExceptions = {
+  /** The token or password was refused: a refresh that gets it means the session is over. */
+  notAuthorized: 'NotAuthorizedException',
+  /** A wrong challenge code: the challenge stays open for another try. */
+  codeMismatch: 'CodeMismatchException',
+  /** A rotated refresh token used again after its grace period. */
+  refreshTokenReuse: 'RefreshTokenReuseException',
+  /** A parameter Cognito would not take (e.g. REFRESH_TOKEN_AUTH on a rotating app client). */
+  invalidParameter: 'InvalidParameterException',
+  /** Throttled (after the transport's own retries). */
+  tooManyRequests: 'TooManyRequestsException',
+  /** Cognito failed on its side. */
+  internalError: 'InternalErrorException',
+  /** Cognito (or AWS in front of it) is unavailable for now. */
+  serviceUnavailable: 'ServiceUnavailableException',
+} as const;
+
+/** Names the platform gives errors that services read (the JS engine, fetch, Web Storage), and never report as their own. */
+export const PlatformErrorNames = {
+  /** fetch's (and undici's) failure to reach a server. */
+  typeError: 'TypeError',
+  /** JSON.parse's; the SDK's failed deserialization. */
+  syntaxError: 'SyntaxError',
+  /** Web Storage blocked on this page. */
+  securityError: 'SecurityError',
+  /** Web Storage full. */
+  quotaExceeded: 'QuotaExceededError',
+} as const;
+
+/**
+ * AWS's throttling error names, as the SDK's retry strategy lists them: a transport backs off from a
+ * longer base on these. Of them, Cognito sends TooManyRequestsException and LimitExceededException.
+ */
+export const THROTTLING_NAMES: ReadonlySet<string> = /* @__PURE__ */ new Set([
+  'TooManyRequestsException',
+  'ThrottlingException',
+  'Throttling',
+  'ThrottledException',
+  'RequestLimitExceeded',
+  'RequestThrottled',
+  'RequestThrottledException',
+  'TooManyRequests',
+  'ProvisionedThroughputExceededException',
+  'TransactionInProgressException',
+  'SlowDown',
+  'BandwidthLimitExceeded',
+  'LimitExceededException',
+  'PriorRequestNotComplete',
+  'EC2ThrottledException',
+]);
+
+/** A name of ours. */
+export type OurErrorName = (typeof ErrorNames)[keyof typeof ErrorNames];
+/** A Cognito exception name authchart decides on. */
+export type CognitoExceptionName = (typeof CognitoExceptions)[keyof typeof CognitoExceptions];
+/** Every name the registry holds. */
+export type RegisteredErrorName = OurErrorName | CognitoExceptionName;
+
+/** The public AuthError subclasses (src/errors.ts), by class name. */
+export type AuthErrorClassName =
+  | 'AuthConfigError'
+  | 'AuthValidationError'
+  | 'AuthStoppedError'
+  | 'AuthStateError'
+  | 'AuthInternalError'
+  | 'CognitoServiceError'
+  | 'CognitoUnreachableError'
+  | 'UnexpectedResponseError'
+  | 'StorageError'
+  | 'HostedUiError';
+
+/**
+ * Whether the request reached Cognito: 'sent' (Cognito, or something at its address, answered),
+ * 'notSent' (nothing left this device), 'unknown' (it may have: a reset, a deadline, an abort).
+ */
+export type Sent = 'sent' | 'notSent' | 'unknown';
+
+/** What one error name means. */
+export interface ErrorMeaning {
+  /** The AuthError subclass an app sees it as. */
+  readonly class: AuthErrorClassName;
+  /** A later try can fix it (the outbox and retrySignOut() keep it); else it is final. */
+  readonly retryable: boolean;
+  /** A refresh that fails with it means the session is over: the store is cleared. */
+  readonly endsSession: boolean;
+  /** Whether the request reached Cognito. */
+  readonly sent: Sent;
+}
+
+/**
+ * The AuthError subclass each name is reported as. Every name not listed here is a
+ * CognitoServiceError: Cognito's own exceptions (CognitoExceptions, and the many it has beyond
+ * them), and of ours UnsupportedChallengeException, TokenRevocationNotEnabled,
+ * GlobalSignOutNotSupported and RefreshTokenMissing (what Cognito would refuse, or has ended).
+ */
+export const CLASS_OF: { readonly [errorClass in Exclude<AuthErrorClassName, 'CognitoServiceError'>]: readonly RegisteredErrorName[] } = {
+  /** The request did not reach Cognito, or its answer did not come back. */
+  CognitoUnreachableError: [ErrorNames.network, ErrorNames.timeout, ErrorNames.aborted, ErrorNames.notSent],
+  /** Something answered, but not as Cognito documents. */
+  UnexpectedResponseError: [ErrorNames.unexpectedResponse, ErrorNames.redirect, ErrorNames.tokensFromAnotherPool, ErrorNames.srp],
+  /** The app's storage, and what it holds. */
+  StorageError: [ErrorNames.storage, ErrorNames.staleWrite, ErrorNames.corruptSession, ErrorNames.tokensMissing],
+  /** The state the instance is in refuses the call (docs/calls.md). */
+  AuthStateError: [ErrorNames.userAlreadyAuthenticated, ErrorNames.signInInProgress, ErrorNames.signOutInProgress, ErrorNames.noPendingChallenge, ErrorNames.revokedSessionNotCleared],
+  /** The hosted UI. */
+  HostedUiError: [
+    ErrorNames.redirectSignInCancelled,
+    ErrorNames.oauthStateMismatch,
+    ErrorNames.oauthError,
+    ErrorNames.signOutUrlNotAllowed,
+    ErrorNames.hostedUiSignOutCancelled,
+    ErrorNames.hostedUiSignOutNotOpened,
+    ErrorNames.hostedUiNotConfigured,
+  ],
+  AuthConfigError: [ErrorNames.config],
+  AuthValidationError: [ErrorNames.validation],
+  AuthStoppedError: [ErrorNames.stopped],
+  /** authchart itself, or code an app provided: never a fact about Cognito or the storage. */
+  AuthInternalError: [ErrorNames.internal, ErrorNames.actorNotProvided, ErrorNames.unnamed],
+};
+
+/**
+ * Failures a later try can fix: the network, a deadline, a server that answered badly or was
+ * busy. Every other name is final.
+ */
+export const RETRYABLE_FAILURES: ReadonlySet<string> = /* @__PURE__ */ new Set<RegisteredErrorName>([
+  ErrorNames.network,
+  ErrorNames.timeout,
+  ErrorNames.aborted,
+  ErrorNames.notSent,
+  ErrorNames.unexpectedResponse,
+  ErrorNames.redirect,
+  CognitoExceptions.tooManyRequests,
+  CognitoExceptions.internalError,
+  CognitoExceptions.serviceUnavailable,
+]);
+
+/** Refresh failures that mean the session is over (revoked, expired, signed out elsewhere): not offline. */
+export const SESSION_ENDING: ReadonlySet<string> = /* @__PURE__ */ new Set<RegisteredErrorName>([CognitoExceptions.notAuthorized, ErrorNames.refreshTokenMissing]);
+
+/** Whether the request reached Cognito, for the names where it did not, or may not have; every other name's was sent. */
+export const SENT_OF: { readonly notSent: readonly RegisteredErrorName[]; readonly unknown: readonly RegisteredErrorName[] } = /* @__PURE__ */ (() => ({
+  notSent: [
+    ErrorNames.notSent,
+    ErrorNames.revocationNotEnabled,
+    ErrorNames.globalSignOutNotSupported,
+    ErrorNames.refreshTokenMissing,
+    ErrorNames.storage,
+    ErrorNames.corruptSession,
+    ErrorNames.tokensMissing,
+    ErrorNames.userAlreadyAuthenticated,
+    ErrorNames.signInInProgress,
+    ErrorNames.signOutInProgress,
+    ErrorNames.noPendingChallenge,
+    ErrorNames.revokedSessionNotCleared,
+    ErrorNames.redirectSignInCancelled,
+    ErrorNames.oauthStateMismatch,
+    ErrorNames.signOutUrlNotAllowed,
+    ErrorNames.hostedUiSignOutNotOpened,
+    ErrorNames.hostedUiNotConfigured,
+    ErrorNames.config,
+    ErrorNames.validation,
+    ErrorNames.actorNotProvided,
+  ],
+  unknown: [ErrorNames.network, ErrorNames.timeout, ErrorNames.aborted, ErrorNames.srp, ErrorNames.oauthError, ErrorNames.hostedUiSignOutCancelled, ErrorNames.stopped, ErrorNames.internal, ErrorNames.unnamed],
+}))();
+
+/** Every registered name. */
+export const registeredNames = (): RegisteredErrorName[] => [...new Set<RegisteredErrorName>([...Object.values(ErrorNames), ...Object.values(CognitoExceptions)])];
+
+/** The class a name is reported as: Cognito's own (CognitoServiceError) for a name not listed. */
+export function classOf(name: string): AuthErrorClassName {
+  for (const errorClass in CLASS_OF) if ((CLASS_OF[errorClass as keyof typeof CLASS_OF] as readonly string[]).includes(name)) return errorClass as AuthErrorClassName;
+  return 'CognitoServiceError';
+}
+
+export const isRetryable = (errorName: string): boolean => RETRYABLE_FAILURES.has(errorName);
+export const endsSession = (errorName: string): boolean => SESSION_ENDING.has(errorName);
+
+/** One name's meaning. A name not listed (Cognito has many more exceptions) is Cognito's final word on a request it received. */
+export function meaningOf(name: string): ErrorMeaning {
+  const sent: Sent = (SENT_OF.notSent as readonly string[]).includes(name) ? 'notSent' : (SENT_OF.unknown as readonly string[]).includes(name) ? 'unknown' : 'sent';
+  return { class: classOf(name), retryable: isRetryable(name), endsSession: endsSession(name), sent };
+}

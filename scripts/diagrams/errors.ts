@@ -1,0 +1,41 @@
+// Renders docs/errors.md: every error name the registry holds (machines/errors/registry.ts), with
+// its public class and what it means. Pure and deterministic; __tests__/errorRegistry.test.ts
+// fails when the committed file drifts.
+import { CognitoExceptions, meaningOf, registeredNames, type Sent } from '../../machines/errors/registry.js';
+import { DOCS_COMMAND } from './render.js';
+
+/** Where the table lives, relative to the repository root. */
+export const ERROR_TABLE_PATH = 'docs/errors.md';
+
+const SENT: { readonly [sent in Sent]: string } = { sent: 'yes', notSent: 'no', unknown: 'maybe' };
+
+export function renderErrorTable(): string {
+  const cognitos = new Set<string>(Object.values(CognitoExceptions));
+  const rows = registeredNames().map((name) => {
+    const { class: errorClass, retryable, endsSession, sent } = meaningOf(name);
+    return `| \`${name}\` | ${cognitos.has(name) ? "Cognito's" : 'ours'} | \`${errorClass}\` | ${retryable ? 'retryable' : 'final'} | ${endsSession ? 'yes' : 'no'} | ${SENT[sent]} |`;
+  });
+  return [
+    '# Error names',
+    '',
+    `<!-- Generated from machines/errors/registry.ts by \`${DOCS_COMMAND}\`; do not edit by hand. -->`,
+    '',
+    'Every error name authchart reports or decides on, in one registry (`machines/errors/registry.ts`).',
+    "`error.name` is the name; the class is the exported `AuthError` subclass the error is an instance of.",
+    '',
+    '- **retryable**: a later try can fix it. A sign-out keeps it for the outbox or `retrySignOut()`;',
+    "  a final one is reported with `finishedBy: 'nothing'`.",
+    '- **ends session**: a refresh that fails with it means the session is over, and the store is cleared.',
+    '- **sent**: whether the request reached Cognito: yes, no (nothing left the device), or maybe',
+    '  (a reset, a deadline or an abort may have come after Cognito received it).',
+    '',
+    "A name not listed (Cognito has many more exceptions) is Cognito's final word on a request it",
+    'received: a `CognitoServiceError`, final, not the end of the session. A config or argument error',
+    '(`AuthConfigError`, `AuthValidationError`) names the culprit in `field`.',
+    '',
+    '| Name | Whose | Class | Retryable | Ends session | Sent |',
+    '|---|---|---|---|---|---|',
+    ...rows,
+    '',
+  ].join('\n');
+}
