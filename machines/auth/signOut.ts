@@ -1,5 +1,5 @@
 import { errorOfEvent, toErrorInfo } from '../errorInfo.js';
-import { hostedUiErrors, withHostedUiError, acrossNavigation } from '../hostedUiSignOut.js';
+import { acrossNavigation, hostedUiErrors, withHostedUiError } from '../hostedUiSignOut.js';
 import type { HostedUiSignOutError, SignOutOutcome } from '../types.js';
 import { authStates, refuse } from './setup.js';
 import { COMPLETE, failedSignOut, logoutUrlOf, STORAGE_SILENT } from './shared.js';
@@ -72,6 +72,7 @@ function duringSignOutStoreStep() {
   };
 }
 
+/** The sign-out child ended: its outcome recorded, its callers answered, and the outbox told what it queued. */
 function signOutSettled() {
   const outcome = ({ event }: { event: { output: SignOutOutcome } }) => event.output;
   return [{ type: 'recordSignOut' as const, params: outcome }, { type: 'answerSignOutWaiters' as const, params: outcome }, 'tellOutboxIntentsQueued' as const];
