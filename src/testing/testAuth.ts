@@ -11,7 +11,7 @@ import { AuthStoppedError } from '../errors.js';
 import { startCognitoEmulator } from './emulator/start.js';
 import type { CognitoEmulator, CognitoEmulatorOptions, EmulatorFaults, EmulatorMfaType, Fault, FaultTarget, HostedUiClientOptions } from './emulator/types.js';
 import { isRetryable } from '../../machines/errorInfo.js';
-import type { ChallengeName } from '../../machines/authTypes.js';
+import { CHALLENGES as ANSWERED_CHALLENGES, type ChallengeName } from '../../machines/authTypes.js';
 import { installGate } from './kit/gate.js';
 import { KIT_CALLBACK_URL, KIT_SIGN_OUT_URL, signInAtHostedUi, signOutAtHostedUi } from './kit/hostedUi.js';
 import { createTestStorage, type StorageHold, type StorageMethod, type TestStorage } from './kit/storage.js';
@@ -716,7 +716,7 @@ async function assemble(emulator: CognitoEmulator, options: TestAuthOptions): Pr
     const challenge = challengeOf(who);
     if (!challenge) throw new Error(`authchart/testing: answeringChallenge needs a user with a challenge (MFA, or a temporary password); ${who.username} has none`);
     await drive('awaitingChallengeAnswer', { ...driveOptions, username: who.username, challenge });
-    const password = challenge === 'NEW_PASSWORD_REQUIRED' ? newPassword() : undefined;
+    const password = ANSWERED_CHALLENGES[challenge].answer === 'newPassword' ? newPassword() : undefined;
     const challengeResponse = password ?? emulator.mfaCode(userPoolId, who.username);
     const confirm = async () => {
       const step = await auth.confirmSignIn({ challengeResponse });
