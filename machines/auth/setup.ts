@@ -11,7 +11,7 @@ import { ErrorNames, type ErrorInfo, type SessionSummary, type SignInMethod, typ
 import { REFUSALS, type Refusal } from '../refusals.js';
 import { refreshedElsewhere } from '../refreshTurn.js';
 import { COMPLETE, isHostedUiSession, SESSION_CALL_TYPES } from './shared.js';
-import { isAnsweredChallenge, type AnswerInput, type OpenedHostedUi, type RedirectOutcome, type RedirectSignInInput, type SignInInput, type SignInStepOutput } from './signInTypes.js';
+import type { AnswerInput, OpenedHostedUi, RedirectOutcome, RedirectSignInInput, SignInInput, SignInStepOutput } from './signInTypes.js';
 import type { CallAnswer, SessionCall } from './callTypes.js';
 import type { TellTabs } from './sessionTypes.js';
 import type { OpenedLogout } from './signOutTypes.js';
@@ -68,10 +68,13 @@ export const authSetup = setup({
     hasSession: (_, session: SessionSummary | null) => session !== null,
     /** A global sign-out landed while this session's tokens were being issued or adopted. */
     sessionInDoubt: ({ context }) => context.sessionInDoubt,
-    /** The step ended on a challenge authchart answers (CHALLENGES): awaitingChallengeAnswer waits for its answer. */
-    isChallenge: (_, step: SignInStepOutput) => step.kind === 'challenge' && isAnsweredChallenge(step.challenge.name),
+    /**
+     * The step ended on a challenge: awaitingChallengeAnswer waits for its answer. The sign-in flow
+     * reports only the challenges of CHALLENGES (any other is its error), so every one is answered here.
+     */
+    isChallenge: (_, step: SignInStepOutput) => step.kind === 'challenge',
     /** The answer to the open challenge was a wrong code: the challenge stays open. */
-    isWrongCode: ({ context }, error: unknown) => context.challenge !== null && isAnsweredChallenge(context.challenge.name) && toErrorInfo(error).name === 'CodeMismatchException',
+    isWrongCode: ({ context }, error: unknown) => context.challenge !== null && toErrorInfo(error).name === 'CodeMismatchException',
     isSessionOver: (_, error: unknown) => endsSession(toErrorInfo(error).name),
     isSignedOutLocally: (_, outcome: SignOutOutcome) => outcome.type !== 'failed',
     /** A failed clear after server calls that killed the tokens: they must not be handed out. */
@@ -179,18 +182,6 @@ export const authSetup = setup({
       enqueue.assign({ signInCaller: null });
     }),
     announceRedirectSignInFailed: emit((_, error: unknown) => ({ type: 'redirectSignInFailed' as const, error: toErrorInfo(error) })),
-
-    answerSignInStep: enqueueActions(({ context, enqueue }, step: SignInStepOutput) => {
-      if (context.signInCaller === null) return;
-      const answer: CallAnswer = step.kind === 'challenge' ? { kind: 'challenge', challenge: step.challenge } : { kind: 'signedIn' };
-      enqueue.emit({ type: 'answered', id: context.signInCaller, answer });
-      enqueue.assign({ signInCaller: null });
-    }),
-    answerSignInError: enqueueActions(({ context, enqueue }, error: unknown) => {
-      if (context.signInCaller === null) return;
-      enqueue.emit({ type: 'answered', id: context.signInCaller, answer: { kind: 'refused', error: toErrorInfo(error) } });
-      enqueue.assign({ signInCaller: null });
-    }),
 
     joinRefresh: assign(({ context, event }) => {
       assertEvent(event, 'GET_SESSION');

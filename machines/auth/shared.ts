@@ -1,6 +1,8 @@
 // What every region of the auth chart reads: the outcomes and errors the chart itself words, and
 // the pure functions that read a fact out of an actor's output. No I/O, no secret.
 import { ErrorNames, type ErrorInfo, type SessionSummary, type SignOutOutcome } from '../types.js';
+import { toErrorInfo } from '../errorInfo.js';
+import type { CallAnswer } from './callTypes.js';
 import type { AuthContext } from './types.js';
 import type { OpenedHostedUi, RedirectOutcome, SignInStepOutput } from './signInTypes.js';
 
@@ -14,6 +16,12 @@ export const STORAGE_SILENT: ErrorInfo = { name: ErrorNames.storage, message: 'T
 
 /** A sign-out that could not clear this device; `tokensRevoked`: the server calls killed the tokens anyway. */
 export const failedSignOut = (error: ErrorInfo, tokensRevoked: boolean): SignOutOutcome => ({ type: 'failed', error, tokensRevoked });
+
+/** What a sign-in step's caller hears: the challenge to answer next, or signed in. */
+export const answerOfStep = (step: SignInStepOutput): CallAnswer => (step.kind === 'challenge' ? { kind: 'challenge', challenge: step.challenge } : { kind: 'signedIn' });
+
+/** What the caller of a step that failed hears: refused, with the error. */
+export const refusedWith = (error: unknown): CallAnswer => ({ kind: 'refused', error: toErrorInfo(error) });
 
 /** The session a sign-in step stored, or null when it ended on a challenge. */
 export const sessionOfStep = (step: SignInStepOutput): SessionSummary | null => (step.kind === 'signedIn' ? step.session : null);

@@ -2,7 +2,7 @@ import { assertEvent } from 'xstate';
 import { errorOfEvent } from '../errorInfo.js';
 import { ErrorNames } from '../types.js';
 import { authStates, refuse } from './setup.js';
-import { COMPLETE, REFUSED_CANCELLED, returnedUrlOf, sessionOfReturn, sessionOfStep, signOutOfReturn, STEP_TIMED_OUT } from './shared.js';
+import { answerOfStep, COMPLETE, refusedWith, REFUSED_CANCELLED, returnedUrlOf, sessionOfReturn, sessionOfStep, signOutOfReturn, STEP_TIMED_OUT } from './shared.js';
 import type { ChallengeSummary, SignInStepOutput } from './signInTypes.js';
 import type { AuthContext } from './types.js';
 
@@ -48,11 +48,12 @@ function duringSignInStep() {
 /** Where a sign-in step leads: a challenge to await, or signed in. Either way its caller hears. */
 function nextSignInStep() {
   const session = ({ event }: { event: { output: SignInStepOutput } }) => sessionOfStep(event.output);
+  const answer = ({ event }: { event: { output: SignInStepOutput } }) => answerOfStep(event.output);
   return [
     {
       guard: { type: 'isChallenge' as const, params: output },
       target: 'awaitingChallengeAnswer',
-      actions: [{ type: 'rememberChallenge' as const, params: output }, { type: 'announceChallenge' as const, params: output }, { type: 'answerSignInStep' as const, params: output }],
+      actions: [{ type: 'rememberChallenge' as const, params: output }, { type: 'announceChallenge' as const, params: output }, { type: 'answerSignInCaller' as const, params: answer }],
     },
     {
       target: 'signedIn',
@@ -60,7 +61,7 @@ function nextSignInStep() {
         { type: 'rememberSession' as const, params: session },
         { type: 'announceSignedIn' as const, params: session },
         { type: 'tellTabs' as const, params: 'signedIn' as const },
-        { type: 'answerSignInStep' as const, params: output },
+        { type: 'answerSignInCaller' as const, params: answer },
       ],
     },
   ];
@@ -71,7 +72,7 @@ function signInFailed<A>(error: (args: A) => unknown) {
   return [
     { type: 'recordSignInError' as const, params: error },
     { type: 'announceSignInFailed' as const, params: error },
-    { type: 'answerSignInError' as const, params: error },
+    { type: 'answerSignInCaller' as const, params: (args: A) => refusedWith(error(args)) },
   ];
 }
 
@@ -133,7 +134,7 @@ export const signInStates = authStates({
         {
           guard: { type: 'isWrongCode', params: errorOfEvent },
           target: 'awaitingChallengeAnswer',
-          actions: [{ type: 'announceAnswerRejected', params: errorOfEvent }, { type: 'answerSignInError', params: errorOfEvent }],
+          actions: [{ type: 'announceAnswerRejected', params: errorOfEvent }, { type: 'answerSignInCaller', params: ({ event }) => refusedWith(event.error) }],
         },
         { target: 'signedOut', actions: [...signInFailed(errorOfEvent), 'forgetSession'] },
       ],

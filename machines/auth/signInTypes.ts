@@ -3,10 +3,12 @@
 import type { SessionSummary, SignOutOutcome } from '../types.js';
 
 /**
- * The challenges authchart answers, by Cognito's names: the one table the chart reads. The chart
- * has one state for all of them (`awaitingChallengeAnswer`, keyed by `context.challenge.name`), so
- * a new challenge is one row here (plus its wire parameter in services/actors/signInFlow.ts and
- * its public step in src/results.ts). `answer` is what confirmSignIn()'s challengeResponse holds.
+ * The challenges authchart answers, by Cognito's names. The sign-in flow accepts these (any other
+ * is its error), and the chart has one state for all of them (`awaitingChallengeAnswer`, keyed by
+ * `context.challenge.name`), so a new challenge is one row here (plus its wire parameter in
+ * services/actors/signInFlow.ts and its public step in src/results.ts). `answer` is what
+ * confirmSignIn()'s challengeResponse holds. The chart imports only the types of this file, so the
+ * table loads with the sign-in flow, not up front.
  */
 export const CHALLENGES = {
   /** A temporary password must be replaced. */
@@ -20,8 +22,6 @@ export const CHALLENGES = {
 export type ChallengeName = keyof typeof CHALLENGES;
 /** The names of CHALLENGES, in its order: what the sign-in flow accepts from Cognito. */
 export const CHALLENGE_NAMES = Object.keys(CHALLENGES) as readonly ChallengeName[];
-/** Whether Cognito's challenge `name` is one authchart answers. */
-export const isAnsweredChallenge = (name: string): name is ChallengeName => Object.hasOwn(CHALLENGES, name);
 
 /** A challenge Cognito asked for, as the machine holds it: no secret, only a vault reference to Cognito's Session. */
 export interface ChallengeSummary {
