@@ -20,9 +20,11 @@ function authView(auth: Auth, lastSignOut?: SignOutResult): AuthView {
   const snapshot = auth.actor.getSnapshot();
   const username = snapshot.context.session?.username;
   if (snapshot.matches('signingOut')) return { status: 'Signing out…', signOutButton: { label: 'Signing out…', disabled: true }, codeInput: false };
-  if (snapshot.matches('awaitingTotpCode')) return { status: 'Enter the code from your authenticator app', signOutButton: null, codeInput: true };
-  if (snapshot.matches('awaitingSmsCode')) return { status: 'Enter the code we texted you', signOutButton: null, codeInput: true };
-  if (snapshot.matches('awaitingNewPassword')) return { status: 'Choose a new password', signOutButton: null, codeInput: false };
+  if (snapshot.matches('awaitingChallengeAnswer')) {
+    const challenge = snapshot.context.challenge?.name;
+    if (challenge === 'NEW_PASSWORD_REQUIRED') return { status: 'Choose a new password', signOutButton: null, codeInput: false };
+    return { status: challenge === 'SMS_MFA' ? 'Enter the code we texted you' : 'Enter the code from your authenticator app', signOutButton: null, codeInput: true };
+  }
   // The server calls killed the tokens, but this device could not forget them: signOut() again clears it.
   if (snapshot.matches('revokedButStored')) {
     return { status: 'Signed out on the server', signOutButton: { label: 'Sign out', disabled: false }, codeInput: false, warning: 'We could not sign you out on this device. Try again.' };
@@ -60,19 +62,19 @@ test('signed in', async () => {
 });
 
 test('waiting for the TOTP code, then signed in once it is typed', async () => {
-  const user = await kit.driveTo('awaitingTotpCode');
+  const user = await kit.driveTo('awaitingChallengeAnswer', { challenge: 'SOFTWARE_TOKEN_MFA' });
   expect(authView(kit.auth)).toMatchObject({ status: 'Enter the code from your authenticator app', codeInput: true, signOutButton: null });
   await kit.auth.confirmSignIn({ challengeResponse: kit.mfaCode(user.username) });
   expect(authView(kit.auth).status).toBe('Signed in as totp-alice');
 });
 
 test('waiting for the SMS code', async () => {
-  await kit.driveTo('awaitingSmsCode');
+  await kit.driveTo('awaitingChallengeAnswer', { challenge: 'SMS_MFA' });
   expect(authView(kit.auth)).toMatchObject({ status: 'Enter the code we texted you', codeInput: true });
 });
 
 test('waiting for a new password', async () => {
-  await kit.driveTo('awaitingNewPassword');
+  await kit.driveTo('awaitingChallengeAnswer', { challenge: 'NEW_PASSWORD_REQUIRED' });
   expect(authView(kit.auth).status).toBe('Choose a new password');
 });
 

@@ -99,15 +99,11 @@ test('a call made while the session loads waits for it, then gets one answer', a
   expect(await answered(1)).toEqual({ kind: 'session', username: 'alice', expiresAt: 10_000_000 });
 });
 
-test.each([
-  ['NEW_PASSWORD_REQUIRED', 'awaitingNewPassword'],
-  ['SOFTWARE_TOKEN_MFA', 'awaitingTotpCode'],
-  ['SMS_MFA', 'awaitingSmsCode'],
-] as const)('%s waits in %s, then a right answer signs in', async (name, state) => {
+test.each(['NEW_PASSWORD_REQUIRED', 'SOFTWARE_TOKEN_MFA', 'SMS_MFA'] as const)('%s waits in awaitingChallengeAnswer, then a right answer signs in', async (name) => {
   const { actor, announced, settle, answerOf } = start({ signIn: () => Promise.resolve(challenge(name)) });
   await settle(is('signedOut'));
   actor.send(signIn(1));
-  await settle(is(state));
+  await settle(is('awaitingChallengeAnswer'));
   expect(actor.getSnapshot().context.challenge).toMatchObject({ name });
   expect(answerOf(1)).toMatchObject({ kind: 'challenge', challenge: { name } });
   actor.send(confirm(2));
@@ -123,9 +119,9 @@ test('a wrong code returns to the same challenge; another failure ends the sign-
   const { actor, announced, settle, answerOf } = start({ signIn: () => Promise.resolve(challenge('SMS_MFA')), answer: () => answers.shift()!() });
   await settle(is('signedOut'));
   actor.send(signIn(1));
-  await settle(is('awaitingSmsCode'));
+  await settle(is('awaitingChallengeAnswer'));
   actor.send(confirm(2));
-  await settle((value) => value === 'awaitingSmsCode' && announced().length === 2);
+  await settle((value) => value === 'awaitingChallengeAnswer' && announced().length === 2);
   expect(announced()[1]).toEqual({ type: 'challengeAnswerRejected', error: { name: 'CodeMismatchException', message: 'CodeMismatchException' } });
   expect(answerOf(2)).toEqual({ kind: 'refused', error: { name: 'CodeMismatchException', message: 'CodeMismatchException' } });
   actor.send(confirm(3));
@@ -140,7 +136,7 @@ test('SIGN_OUT during a challenge abandons the sign-in', async () => {
   const { actor, settle, answerOf } = start({ signIn: () => Promise.resolve(challenge('SOFTWARE_TOKEN_MFA')) });
   await settle(is('signedOut'));
   actor.send(signIn(1));
-  await settle(is('awaitingTotpCode'));
+  await settle(is('awaitingChallengeAnswer'));
   actor.send(signOutCall(2));
   await settle(is('signedOut'));
   expect(actor.getSnapshot().context.challenge).toBeNull();

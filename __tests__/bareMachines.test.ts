@@ -371,7 +371,7 @@ describe('authMachine: every invoking state is left by its deadline, except the 
       plan: { ...signedOut, signIn: [{ resolve: { kind: 'challenge', challenge: { name: 'SOFTWARE_TOKEN_MFA', username: 'alice', sessionRef: 'secret#2' } } satisfies SignInStepOutput }] },
       drive: async (r) => {
         await from(r, 'signedOut', signIn);
-        await from(r, 'awaitingTotpCode', { type: 'CONFIRM_SIGN_IN', id: 2, credential: 'secret#3', userAttributes: {} });
+        await from(r, 'awaitingChallengeAnswer', { type: 'CONFIRM_SIGN_IN', id: 2, credential: 'secret#3', userAttributes: {} });
       },
       invoked: 'answerChallenge',
       delay: 'stepDeadline',

@@ -22,9 +22,7 @@ const HOLDERS: Record<string, TestAuthState> = {
   recordingHostedUiSignOut: 'recordingHostedUiSignOut', // a hosted-UI session signed out, the pending sign-out's write held
   openingLogout: 'openingLogout', // the same, the kit's opener held on /logout
   adoptingSession: 'adoptingSession', // "another tab signed in": the re-read of the store held
-  awaitingNewPassword: 'awaitingNewPassword',
-  awaitingTotpCode: 'awaitingTotpCode',
-  awaitingSmsCode: 'awaitingSmsCode',
+  awaitingChallengeAnswer: 'awaitingChallengeAnswer', // a TOTP user's sign-in, waiting for the code
   answeringChallenge: 'answeringChallenge', // a TOTP code's RespondToAuthChallenge held
   'signedIn.active': 'signedIn',
   'signedIn.refreshing.refreshingTokens': 'signedIn.refreshing', // the forced refresh held

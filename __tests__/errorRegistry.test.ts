@@ -18,17 +18,6 @@ import { renderErrorTable, ERROR_TABLE_PATH } from '../scripts/diagrams/errors';
 const root = join(__dirname, '..');
 const REGISTRY = 'machines/errors/registry.ts';
 
-/**
- * TEMPORARY, to be emptied by the lead after merging the split of the auth chart (issue 18, item 1):
- * machines/authMachine.ts is being split into machines/auth/* on another branch and was left
- * untouched here, so its literal names stay until then. Each entry is one occurrence, file and text.
- * Move them onto CognitoExceptions / ErrorNames and delete this list.
- */
-const PENDING_SPLIT: ReadonlyArray<readonly [file: string, literal: string]> = [
-  ['machines/authMachine.ts', 'CodeMismatchException'], // isWrongCode guard: toErrorInfo(...).name === 'CodeMismatchException'
-  ['machines/authMachine.ts', 'NotAuthorizedException'], // the sessionEnded answer's default error
-];
-
 /** Source files of the library (the emulator under src/testing stands in for Cognito and speaks its names, as Cognito does). */
 function sources(dir: string): string[] {
   return readdirSync(join(root, dir), { withFileTypes: true }).flatMap((entry) => {
@@ -87,7 +76,6 @@ function mintedIn(file: string): Minted[] {
 describe('no error name is minted outside the registry', () => {
   const files = ['machines', 'services', 'src'].flatMap(sources).filter((file) => file !== REGISTRY);
   const minted = files.flatMap(mintedIn);
-  const pending = (m: Minted) => PENDING_SPLIT.some(([file, literal]) => file === m.file && literal === m.literal);
 
   test('the scan reads the library (it sees the sources, and would see a name)', () => {
     expect(files).toEqual(expect.arrayContaining(['machines/signOutMachine.ts', 'services/actors/signInFlow.ts', 'src/errors.ts']));
@@ -96,11 +84,7 @@ describe('no error name is minted outside the registry', () => {
   });
 
   test('machines/, services/ and src/ spell no error name of their own', () => {
-    expect(minted.filter((m) => !pending(m)).map((m) => `${m.file}:${m.line} ${m.literal} (${m.why})`)).toEqual([]);
-  });
-
-  test('the temporary allow-list holds exactly the auth chart occurrences left for the split, no more', () => {
-    expect(minted.filter(pending).map((m) => [m.file, m.literal]).sort()).toEqual([...PENDING_SPLIT].map((entry) => [...entry]).sort());
+    expect(minted.map((m) => `${m.file}:${m.line} ${m.literal} (${m.why})`)).toEqual([]);
   });
 });
 

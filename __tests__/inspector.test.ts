@@ -125,7 +125,7 @@ describe('nothing secret reaches an inspector (emulator, every branch)', () => {
     const text = serializeObserved([...run.observed, ...logged]);
     expect(findLeaks(text, run)).toEqual([]);
     // The run went everywhere it should have, and the checker had something to find.
-    expect(run.states.join()).toContain('awaitingTotpCode');
+    expect(run.states.join()).toContain('awaitingChallengeAnswer');
     expect(run.secrets.filter((s) => s.startsWith('eyJ')).length).toBeGreaterThanOrEqual(3 * 7);
     expect(run.codes).toHaveLength(2);
     expect(text).toContain('xstate.done.actor');
@@ -158,7 +158,7 @@ describe('@statelyai/inspect WebSocket wiring (child process: the package is ESM
     expect(findLeaks(text, report)).toEqual([]);
     expect(report.received.length).toBeGreaterThan(50);
     expect(text).toContain('"@xstate.snapshot"');
-    expect(text).toContain('awaitingTotpCode');
+    expect(text).toContain('awaitingChallengeAnswer');
     expect(report.secrets.filter((s) => s.startsWith('eyJ')).length).toBeGreaterThanOrEqual(3);
   }, 90_000);
 });
@@ -175,7 +175,7 @@ describe('@statelyai/inspect browser wiring (child process; a stand-in window, n
     expect(findLeaks(text, report)).toEqual([]);
     expect(report.received.length).toBeGreaterThan(50);
     expect(text).toContain('"@xstate.snapshot"');
-    expect(text).toContain('awaitingTotpCode');
+    expect(text).toContain('awaitingChallengeAnswer');
     expect(text).toContain('"@statelyai.disconnected"');
     expect(report.secrets.filter((s) => s.startsWith('eyJ')).length).toBeGreaterThanOrEqual(3);
   }, 90_000);

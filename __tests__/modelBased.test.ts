@@ -288,7 +288,7 @@ const EXTERNAL: Record<string, AnyEventObject[]> = {
 const NOT_CALLS = ['OUTBOX_ANSWERED', 'SIGN_IN_WITH_REDIRECT', 'HANDLE_REDIRECT', 'SIGNED_IN_ELSEWHERE', 'SIGNED_OUT_ELSEWHERE', 'GLOBAL_SIGN_OUT_LANDED'];
 /** The outbox's calls are defined on the root: one state (signedOut) is enough to take those transitions. */
 const OUTBOX_CALLS = ['RETRY_SIGN_OUT', 'FLUSH_REVOCATIONS'];
-const STABLE = ['signedOut', 'awaitingNewPassword', 'awaitingTotpCode', 'awaitingSmsCode', 'revokedButStored'];
+const STABLE = ['signedOut', 'awaitingChallengeAnswer', 'revokedButStored'];
 const isStableAuth = (s: { value: unknown }) => STABLE.includes(String(s.value)) || JSON.stringify(s.value) === '{"signedIn":"active"}';
 /** Consecutive equal state values as one: a targetless transition (an answer, a refusal, a replayed call) changes no value. */
 const collapse = (values: unknown[]) => values.map((v) => JSON.stringify(v)).filter((v, i, all) => i === 0 || v !== all[i - 1]);

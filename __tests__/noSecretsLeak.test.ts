@@ -91,7 +91,7 @@ test('sign-in challenges and refreshes: no password, code or token in anything o
     expect(text.includes(secret)).toBe(false);
   }
   expect(text).not.toMatch(/eyJ[\w-]+\.[\w-]+\.[\w-]+/);
-  expect(text).toContain('awaitingTotpCode'); // the run went where it should have
+  expect(text).toContain('awaitingChallengeAnswer'); // the run went where it should have
 });
 
 test('a server that echoes the request: a 7-character password with " and \\ is in no error, snapshot or inspection event, in any form', async () => {

@@ -86,7 +86,7 @@ test('follows the engine: "Signing in…" while InitiateAuth is unanswered', asy
 });
 
 test('awaiting a TOTP code, then signed in once it is confirmed', async () => {
-  const user = await kit.driveTo('awaitingTotpCode');
+  const user = await kit.driveTo('awaitingChallengeAnswer', { challenge: 'SOFTWARE_TOKEN_MFA' });
   await render();
   expect(text('auth-status')).toBe('Enter the code from your authenticator app');
   expect(button()).toBeNull();

@@ -104,9 +104,7 @@ describe('driveTo', () => {
     expect(all).toEqual([
       'signedOut',
       'signedIn',
-      'awaitingNewPassword',
-      'awaitingTotpCode',
-      'awaitingSmsCode',
+      'awaitingChallengeAnswer',
       'revoking',
       'signingOutGlobally.invalidatingSessions',
       'signingOutGlobally.revoking',
@@ -151,31 +149,32 @@ describe('driveTo', () => {
     expect(kit.is('signedIn')).toBe(true);
   });
 
-  test('awaitingTotpCode: an MFA user (created on demand); the code signs in', async () => {
+  test('awaitingChallengeAnswer: a TOTP user by default (created on demand); the code signs in', async () => {
     kit = await createTestAuth();
-    const user = await kit.driveTo('awaitingTotpCode');
+    const user = await kit.driveTo('awaitingChallengeAnswer');
     expect(user).toMatchObject({ username: 'totp-user', mfa: 'SOFTWARE_TOKEN_MFA' });
     expect(kit.users.map((u) => u.username)).toEqual(['test-user', 'totp-user']);
-    expect(kit.currentState()).toBe('awaitingTotpCode');
-    expect(kit.is('awaitingTotpCode')).toBe(true);
+    expect(kit.currentState()).toBe('awaitingChallengeAnswer');
+    expect(kit.is('awaitingChallengeAnswer')).toBe(true);
+    expect(kit.auth.actor.getSnapshot().context.challenge?.name).toBe('SOFTWARE_TOKEN_MFA');
     await expect(kit.auth.confirmSignIn({ challengeResponse: kit.mfaCode(user.username) })).resolves.toMatchObject({ isSignedIn: true });
     // From a signed-in state too, and with the given TOTP user.
-    await expect(kit.driveTo('awaitingTotpCode')).resolves.toMatchObject({ username: 'totp-user' });
+    await expect(kit.driveTo('awaitingChallengeAnswer')).resolves.toMatchObject({ username: 'totp-user' });
     expect(kit.users).toHaveLength(2);
   });
 
-  test('awaitingTotpCode uses a given TOTP user', async () => {
+  test('awaitingChallengeAnswer uses a given TOTP user', async () => {
     kit = await createTestAuth({ users: [{ username: 'plain' }, { username: 'tina', mfa: 'SOFTWARE_TOKEN_MFA' }] });
-    await expect(kit.driveTo('awaitingTotpCode')).resolves.toMatchObject({ username: 'tina' });
-    await expect(kit.driveTo('awaitingTotpCode', { username: 'plain' })).rejects.toThrow(/went to DONE/);
+    await expect(kit.driveTo('awaitingChallengeAnswer', { challenge: 'SOFTWARE_TOKEN_MFA' })).resolves.toMatchObject({ username: 'tina' });
+    await expect(kit.driveTo('awaitingChallengeAnswer', { username: 'plain', challenge: 'SOFTWARE_TOKEN_MFA' })).rejects.toThrow(/went to DONE/);
   });
 
-  test('awaitingSmsCode and awaitingNewPassword', async () => {
+  test('awaitingChallengeAnswer for SMS_MFA and NEW_PASSWORD_REQUIRED', async () => {
     kit = await createTestAuth();
-    await expect(kit.driveTo('awaitingSmsCode')).resolves.toMatchObject({ username: 'sms-user', mfa: 'SMS_MFA' });
-    expect(kit.currentState()).toBe('awaitingSmsCode');
-    await expect(kit.driveTo('awaitingNewPassword')).resolves.toMatchObject({ username: 'new-password-user', permanent: false });
-    expect(kit.currentState()).toBe('awaitingNewPassword');
+    await expect(kit.driveTo('awaitingChallengeAnswer', { challenge: 'SMS_MFA' })).resolves.toMatchObject({ username: 'sms-user', mfa: 'SMS_MFA' });
+    expect([kit.currentState(), kit.auth.actor.getSnapshot().context.challenge?.name]).toEqual(['awaitingChallengeAnswer', 'SMS_MFA']);
+    await expect(kit.driveTo('awaitingChallengeAnswer', { challenge: 'NEW_PASSWORD_REQUIRED' })).resolves.toMatchObject({ username: 'new-password-user', permanent: false });
+    expect([kit.currentState(), kit.auth.actor.getSnapshot().context.challenge?.name]).toEqual(['awaitingChallengeAnswer', 'NEW_PASSWORD_REQUIRED']);
     await expect(kit.auth.confirmSignIn({ challengeResponse: 'A-new-pw-1!' })).resolves.toMatchObject({ isSignedIn: true });
   });
 

@@ -1,5 +1,5 @@
 import { assertEvent, assign, enqueueActions, fromCallback, fromPromise, sendParent, setup } from 'xstate';
-import type { CallAnswer, OutboxCall } from './authTypes.js';
+import type { CallAnswer, OutboxCall } from './auth/callTypes.js';
 import { notProvided } from './notProvided.js';
 import { signOutMachine, type IntentSource, type SignOutInput } from './signOutMachine.js';
 import { ErrorNames } from './errors/registry.js';

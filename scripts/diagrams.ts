@@ -1,5 +1,6 @@
 // `npm run docs`: writes docs/diagrams/<machineId>.md, a Mermaid stateDiagram-v2 generated from each
-// machine definition in machines/ (no SVG: GitHub renders Mermaid in markdown). Stale diagrams of
+// machine definition in machines/ (no SVG: GitHub renders Mermaid in markdown), and
+// docs/diagrams/auth.<region>.md for each region of the auth chart (machines/auth/). Stale diagrams of
 // machines that no longer exist are removed. __tests__/diagrams.test.ts fails when a file drifts.
 import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { authMachine } from '../machines/authMachine.js';
@@ -9,6 +10,7 @@ import { CALL_TABLE_PATH, renderCallTable } from './diagrams/calls.js';
 import { ERROR_TABLE_PATH, renderErrorTable } from './diagrams/errors.js';
 import { withReadmeDiagram } from './diagrams/readme.js';
 import { allMachines } from './diagrams/machines.js';
+import { AUTH_REGIONS } from './diagrams/regions.js';
 import { diagramPath, renderMermaid } from './diagrams/render.js';
 
 const dir = 'docs/diagrams';
@@ -17,6 +19,12 @@ const written = new Set<string>();
 for (const machine of allMachines()) {
   const path = diagramPath(machine);
   writeFileSync(path, renderMermaid(machine));
+  written.add(path);
+  console.log(`wrote ${path}`);
+}
+for (const region of AUTH_REGIONS) {
+  const path = diagramPath(authMachine, region);
+  writeFileSync(path, renderMermaid(authMachine, region));
   written.add(path);
   console.log(`wrote ${path}`);
 }

@@ -8,16 +8,6 @@
 // Only what cannot happen belongs here. A transition that can happen but no test takes yet is a
 // gap: write the test.
 export const UNREACHABLE: Readonly<Record<string, string>> = {
-  // `nextSignInStep()` builds one candidate per challenge for every answer. Cognito (and the
-  // emulator) only send NEW_PASSWORD_REQUIRED after a password check, never in answer to
-  // RespondToAuthChallenge, so an answer cannot lead back to awaitingNewPassword.
-  'auth.answeringChallenge --xstate.done.actor.0.auth.answeringChallenge[0]--> auth.awaitingNewPassword':
-    'Cognito never answers a challenge response with NEW_PASSWORD_REQUIRED',
-  // The wrong-code candidates are generated for every challenge too. A new password is not a code:
-  // RespondToAuthChallenge(NEW_PASSWORD_REQUIRED) never fails with CodeMismatchException.
-  'auth.answeringChallenge --xstate.error.actor.0.auth.answeringChallenge[0]--> auth.awaitingNewPassword':
-    'a NEW_PASSWORD_REQUIRED answer never fails with CodeMismatchException',
-
   // INTENTS_DUE is sent only by watchBackoff (services/actors/signOutActors.ts), which the outbox
   // invokes in `idle` alone. Leaving idle stops it: its timer is cleared, and xstate drops what a
   // stopped callback actor sends back. The `INTENTS_DUE: {}` of draining and retrying only says

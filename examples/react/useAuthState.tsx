@@ -53,9 +53,12 @@ export function toAuthView(snapshot: AuthSnapshot): AuthView {
   const { session, lastSignOut } = snapshot.context;
   if (snapshot.matches('loadingSession')) return { status: 'loading' };
   if (snapshot.matches('signingIn') || snapshot.matches('answeringChallenge')) return { status: 'signingIn' };
-  if (snapshot.matches('awaitingTotpCode')) return { status: 'awaitingCode', method: 'TOTP' };
-  if (snapshot.matches('awaitingSmsCode')) return { status: 'awaitingCode', method: 'SMS' };
-  if (snapshot.matches('awaitingNewPassword')) return { status: 'awaitingNewPassword' };
+  if (snapshot.matches('awaitingChallengeAnswer')) {
+    // One state for every challenge: `context.challenge.name` says which one.
+    const challenge = snapshot.context.challenge?.name;
+    if (challenge === 'NEW_PASSWORD_REQUIRED') return { status: 'awaitingNewPassword' };
+    return { status: 'awaitingCode', method: challenge === 'SMS_MFA' ? 'SMS' : 'TOTP' };
+  }
   if (snapshot.matches('signingOut')) return { status: 'signingOut', phase: 'starting' };
   if (snapshot.matches('recordingHostedUiSignOut') || snapshot.matches('openingLogout')) return { status: 'signingOut', phase: 'leavingHostedUi' };
   if (snapshot.matches('revokedButStored')) return { status: 'revokedButStored', signOutFailed: lastSignOut?.type === 'failed' ? lastSignOut.error : null };

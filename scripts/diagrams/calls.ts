@@ -114,7 +114,7 @@ export function renderCallTable(auth: AnyStateMachine, outbox: AnyStateMachine):
     '',
     'Every public method sends one event; every state of the auth machine answers it. "Waits (deferred)" means the',
     'call is kept, in order, and handled again when the machine settles in `signedOut`, `signedIn.active`,',
-    'an awaiting state or `revokedButStored`; every state it can wait in ends within its own bound',
+    '`awaitingChallengeAnswer` or `revokedButStored`; every state it can wait in ends within its own bound',
     '(docs/sign-out.md, *Bounds*). `retrySignOut()` and `flushRevocations()` are answered by the outbox',
     'machine, which runs beside the auth machine.',
     '',

@@ -11,6 +11,7 @@ import { AuthStoppedError } from '../errors.js';
 import { startCognitoEmulator } from './emulator/start.js';
 import type { CognitoEmulator, CognitoEmulatorOptions, EmulatorFaults, EmulatorMfaType, Fault, FaultTarget, HostedUiClientOptions } from './emulator/types.js';
 import { isRetryable } from '../../machines/errorInfo.js';
+import { CHALLENGES as ANSWERED_CHALLENGES, type ChallengeName } from '../../machines/authTypes.js';
 import { installGate } from './kit/gate.js';
 import { KIT_CALLBACK_URL, KIT_SIGN_OUT_URL, signInAtHostedUi, signOutAtHostedUi } from './kit/hostedUi.js';
 import { createTestStorage, type StorageHold, type StorageMethod, type TestStorage } from './kit/storage.js';
@@ -233,12 +234,12 @@ export interface TestAuthStates {
   completingRedirect: HeldRedirect;
   /** `auth.actor` in signedIn.active; resolves with the user signed in. */
   signedIn: TestUser;
-  /** A FORCE_CHANGE_PASSWORD user's sign-in waits for confirmSignIn({ challengeResponse: newPassword }). */
-  awaitingNewPassword: TestUser;
-  /** A SOFTWARE_TOKEN_MFA user's sign-in waits for the TOTP code (`kit.mfaCode(username)`). */
-  awaitingTotpCode: TestUser;
-  /** An SMS_MFA user's sign-in waits for the SMS code (`kit.mfaCode(username)`). */
-  awaitingSmsCode: TestUser;
+  /**
+   * A sign-in waits for the answer to its challenge (`options.challenge`, default the given user's,
+   * else SOFTWARE_TOKEN_MFA): a TOTP or SMS code (`kit.mfaCode(username)`), or a FORCE_CHANGE_PASSWORD
+   * user's new password (confirmSignIn({ challengeResponse: newPassword })).
+   */
+  awaitingChallengeAnswer: TestUser;
   /**
    * A confirmSignIn() whose RespondToAuthChallenge is held: a TOTP user's code by default
    * (`totp-user`, created on demand); with `options.username`, an SMS_MFA user's code or a
@@ -322,9 +323,7 @@ export type TestAuthState = keyof TestAuthStates;
 export const TEST_AUTH_STATES: readonly TestAuthState[] = [
   'signedOut',
   'signedIn',
-  'awaitingNewPassword',
-  'awaitingTotpCode',
-  'awaitingSmsCode',
+  'awaitingChallengeAnswer',
   'revoking',
   'signingOutGlobally.invalidatingSessions',
   'signingOutGlobally.revoking',
@@ -359,6 +358,11 @@ export interface DriveOptions {
   readonly globalSignOutFault?: Fault;
   /** How long to wait for the state. Default 5000 ms. */
   readonly timeoutMs?: number;
+  /**
+   * awaitingChallengeAnswer: which challenge the sign-in ends on. Default: the challenge of
+   * `username`'s user if given, else SOFTWARE_TOKEN_MFA. Its user is created on demand.
+   */
+  readonly challenge?: ChallengeName;
 }
 
 /** What createTestAuth() resolves: a real Auth on a fresh emulator, and the handles to steer it. */
@@ -424,10 +428,11 @@ const HELD: Partial<Record<TestAuthState, { operation: 'RevokeToken' | 'GlobalSi
   'signingOutGlobally.invalidatingSessions': { operation: 'GlobalSignOut', global: true, child: 'callingCognito.signingOutGlobally.invalidatingSessions' },
   'signingOutGlobally.revoking': { operation: 'RevokeToken', global: true, child: 'callingCognito.signingOutGlobally.revoking' },
 };
-const CHALLENGES: Record<'awaitingNewPassword' | 'awaitingTotpCode' | 'awaitingSmsCode', { step: string; spec: TestUserSpec }> = {
-  awaitingNewPassword: { step: 'CONFIRM_SIGN_IN_WITH_NEW_PASSWORD_REQUIRED', spec: { username: 'new-password-user', permanent: false } },
-  awaitingTotpCode: { step: 'CONFIRM_SIGN_IN_WITH_TOTP_CODE', spec: { username: 'totp-user', mfa: 'SOFTWARE_TOKEN_MFA' } },
-  awaitingSmsCode: { step: 'CONFIRM_SIGN_IN_WITH_SMS_CODE', spec: { username: 'sms-user', mfa: 'SMS_MFA' } },
+/** For each challenge: the sign-in step it shows, and the user the kit creates for it on demand. */
+const CHALLENGES: Record<ChallengeName, { step: string; spec: TestUserSpec }> = {
+  NEW_PASSWORD_REQUIRED: { step: 'CONFIRM_SIGN_IN_WITH_NEW_PASSWORD_REQUIRED', spec: { username: 'new-password-user', permanent: false } },
+  SOFTWARE_TOKEN_MFA: { step: 'CONFIRM_SIGN_IN_WITH_TOTP_CODE', spec: { username: 'totp-user', mfa: 'SOFTWARE_TOKEN_MFA' } },
+  SMS_MFA: { step: 'CONFIRM_SIGN_IN_WITH_SMS_CODE', spec: { username: 'sms-user', mfa: 'SMS_MFA' } },
 };
 /** Non-retryable: the sign-out chart follows it with RevokeToken (a retryable one is left to the outbox). */
 const DEFAULT_GLOBAL_FAULT: Fault = { type: 'error', name: 'NotAuthorizedException', message: 'Access Token has expired (injected by authchart/testing)' };
@@ -697,21 +702,21 @@ async function assemble(emulator: CognitoEmulator, options: TestAuthOptions): Pr
     return holdRequest(state, operation, () => auth.signOut({ global }), driveOptions.timeoutMs ?? 5000, alsoClear);
   }
 
-  /** The state a sign-in of `who` waits in for the answer to its challenge. */
-  function challengeOf(who: TestUser): 'awaitingNewPassword' | 'awaitingTotpCode' | 'awaitingSmsCode' | undefined {
-    if (!who.permanent) return 'awaitingNewPassword';
-    if (who.mfa === 'SOFTWARE_TOKEN_MFA') return 'awaitingTotpCode';
-    if (who.mfa === 'SMS_MFA') return 'awaitingSmsCode';
+  /** The challenge a sign-in of `who` waits on for an answer. */
+  function challengeOf(who: TestUser): ChallengeName | undefined {
+    if (!who.permanent) return 'NEW_PASSWORD_REQUIRED';
+    if (who.mfa === 'SOFTWARE_TOKEN_MFA') return 'SOFTWARE_TOKEN_MFA';
+    if (who.mfa === 'SMS_MFA') return 'SMS_MFA';
     return undefined;
   }
 
   async function holdAnswer(driveOptions: DriveOptions): Promise<HeldSignIn> {
-    const totp = CHALLENGES.awaitingTotpCode.spec;
+    const totp = CHALLENGES.SOFTWARE_TOKEN_MFA.spec;
     const who = pick(driveOptions.username, (candidate) => candidate.mfa === 'SOFTWARE_TOKEN_MFA' && candidate.permanent, totp);
-    const waiting = challengeOf(who);
-    if (!waiting) throw new Error(`authchart/testing: answeringChallenge needs a user with a challenge (MFA, or a temporary password); ${who.username} has none`);
-    await drive(waiting, { ...driveOptions, username: who.username });
-    const password = waiting === 'awaitingNewPassword' ? newPassword() : undefined;
+    const challenge = challengeOf(who);
+    if (!challenge) throw new Error(`authchart/testing: answeringChallenge needs a user with a challenge (MFA, or a temporary password); ${who.username} has none`);
+    await drive('awaitingChallengeAnswer', { ...driveOptions, username: who.username, challenge });
+    const password = ANSWERED_CHALLENGES[challenge].answer === 'newPassword' ? newPassword() : undefined;
     const challengeResponse = password ?? emulator.mfaCode(userPoolId, who.username);
     const confirm = async () => {
       const step = await auth.confirmSignIn({ challengeResponse });
@@ -867,10 +872,9 @@ async function assemble(emulator: CognitoEmulator, options: TestAuthOptions): Pr
         await toSignedOut();
         return signIn(who);
       }
-      case 'awaitingNewPassword':
-      case 'awaitingTotpCode':
-      case 'awaitingSmsCode': {
-        const { step, spec } = CHALLENGES[state];
+      case 'awaitingChallengeAnswer': {
+        const given = driveOptions.username !== undefined ? challengeOf(user(driveOptions.username)) : undefined;
+        const { step, spec } = CHALLENGES[driveOptions.challenge ?? given ?? 'SOFTWARE_TOKEN_MFA'];
         const fits = (candidate: TestUser) => (spec.mfa ? candidate.mfa === spec.mfa && candidate.permanent : !candidate.permanent && !candidate.mfa);
         const who = pick(driveOptions.username, fits, spec);
         await toSignedOut();

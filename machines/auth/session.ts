@@ -1,0 +1,205 @@
+import { assertEvent } from 'xstate';
+import { errorOfEvent, toErrorInfo } from '../errorInfo.js';
+import type { SessionSummary } from '../types.js';
+import { authStates, refuse } from './setup.js';
+import { STEP_TIMED_OUT, STORAGE_SILENT } from './shared.js';
+
+/**
+ * The session region: the session read from the store, held, refreshed, and adopted from the
+ * other tabs over the same storage.
+ *
+ *   loadingSession ─┬─ a session stored ─► signedIn.active ⇄ signedIn.refreshing
+ *                   └─ none, unreadable, or loadDeadline ─► signedOut
+ *   SIGNED_IN_ELSEWHERE (another tab signed in) ─► adoptingSession ─► signedIn │ signedOut
+ *
+ *   signedIn.refreshing (holds this tab's turn to refresh; one stepDeadline for all of it):
+ *     waitingForTurn ─REFRESH_TURN_TAKEN─┬─ tabs share the store ─► lookingForTabsRefresh ─ refreshed elsewhere ─► active (adopted)
+ *                                        │                                  └─ nothing newer, or tabRefreshDeadline ─┐
+ *                                        └─ alone, or REFRESH_TURN_UNAVAILABLE ──────────────────► refreshingTokens ◄─┘ ─► active
+ *     refreshingTokens ─┬─ RefreshTokenReuse (rotation: another tab refreshed first) ─► adoptingSession
+ *                       ├─ refused for good ─► endingSession (sign-out region) ─► signedOut
+ *                       └─ offline or throttled ─► active, the tokens kept
+ *
+ * Why refreshing is a state with children and not a promise: each step is a thing the tabs wait
+ * on (a Web Lock or a storage lease, then another tab's write), each may be overtaken by a
+ * sign-out or by news from another tab, and leaving aborts what runs, so a refresh that lost the
+ * race never writes its tokens back. A sign-out (SIGN_OUT) overtakes a refresh; a session the
+ * outbox's global sign-out may have ended (sessionInDoubt, KB6) is refreshed before it is trusted.
+ * Never signed out for being offline: only a refusal ends the session.
+ */
+
+/** A refreshed session, this tab's or another's: remember it, announce it, and answer the waiting getSession() calls. */
+function adoptRefreshed() {
+  const session = ({ event }: { event: { output: SessionSummary | null } }) => event.output;
+  return [{ type: 'rememberSession' as const, params: session }, { type: 'announceTokenRefreshed' as const, params: session }, 'deferSessionWaiters' as const];
+}
+
+export const sessionStates = authStates({
+  loadingSession: {
+    exit: 'tellOutboxSessionLoaded',
+    on: {
+      SIGN_IN: { actions: 'defer' },
+      CONFIRM_SIGN_IN: { actions: 'defer' },
+      GET_SESSION: { actions: 'defer' },
+      SIGN_OUT: { actions: 'defer' },
+      SIGN_IN_WITH_REDIRECT: { actions: 'defer' },
+      HANDLE_REDIRECT: { actions: 'defer' },
+      // Another tab cleared the store while this one read it: what it read is gone.
+      SIGNED_OUT_ELSEWHERE: 'signedOut',
+    },
+    invoke: {
+      src: 'loadSession',
+      onDone: [
+        { guard: { type: 'hasSession', params: ({ event }) => event.output }, target: 'signedIn', actions: { type: 'rememberSession', params: ({ event }) => event.output } },
+        { target: 'signedOut' },
+      ],
+      // Unreadable storage or a corrupt session (already removed): start signed out, and say why.
+      onError: { target: 'signedOut', actions: { type: 'announceStorageError', params: errorOfEvent } },
+    },
+    after: { loadDeadline: { target: 'signedOut', actions: { type: 'announceStorageError', params: () => STORAGE_SILENT } } },
+  },
+  // Another tab signed in (or over a session this tab held): read what the store holds now.
+  adoptingSession: {
+    entry: 'forgetSession',
+    on: {
+      SIGN_IN: { actions: 'defer' },
+      SIGN_IN_WITH_REDIRECT: { actions: 'defer' },
+      HANDLE_REDIRECT: { actions: 'defer' },
+      CONFIRM_SIGN_IN: { actions: refuse('noPendingChallenge') },
+      GET_SESSION: { actions: 'defer' },
+      SIGN_OUT: { actions: 'defer' },
+      SIGNED_OUT_ELSEWHERE: 'signedOut',
+      // The session the other tab stored may predate it.
+      GLOBAL_SIGN_OUT_LANDED: { actions: 'doubtSession' },
+    },
+    invoke: {
+      src: 'loadSession',
+      onDone: [
+        {
+          guard: { type: 'hasSession', params: ({ event }) => event.output },
+          target: 'signedIn',
+          actions: [{ type: 'rememberSession', params: ({ event }) => event.output }, { type: 'announceSignedIn', params: ({ event }) => event.output }],
+        },
+        { target: 'signedOut' },
+      ],
+      onError: { target: 'signedOut', actions: { type: 'announceStorageError', params: errorOfEvent } },
+    },
+    after: { loadDeadline: { target: 'signedOut', actions: { type: 'announceStorageError', params: () => STORAGE_SILENT } } },
+  },
+  signedIn: {
+    initial: 'active',
+    on: {
+      SIGN_IN: { actions: refuse('alreadyAuthenticated') },
+      SIGN_IN_WITH_REDIRECT: { actions: refuse('alreadyAuthenticated') },
+      // Signed in already: a return URL (or any other) is left alone.
+      HANDLE_REDIRECT: { actions: 'answerNoRedirect' },
+      CONFIRM_SIGN_IN: { actions: refuse('noPendingChallenge') },
+      // Overtakes a refresh: leaving `refreshing` aborts it, so its tokens are never written back.
+      SIGN_OUT: { target: 'signingOut', actions: ['deferSessionWaiters', 'joinSignOut'] },
+      // Another tab signed out: its tokens are dead or queued, the store is cleared; drop ours (a refresh is aborted, never written back).
+      SIGNED_OUT_ELSEWHERE: { target: 'signedOut', actions: ['deferSessionWaiters', 'forgetSession', 'announceSignedOutElsewhere'] },
+      // Another tab signed a user in over this session: one user at a time, the stored one.
+      SIGNED_IN_ELSEWHERE: { target: 'adoptingSession', actions: 'deferSessionWaiters' },
+    },
+    states: {
+      active: {
+        entry: 'replayDeferred',
+        // KB6: a global sign-out the outbox finished may have ended this session at Cognito. A
+        // refresh tells: refused, the session ends (endingSession); offline, the tokens are kept.
+        always: { guard: 'sessionInDoubt', target: 'refreshing' },
+        on: {
+          GET_SESSION: [{ guard: 'needsRefresh', target: 'refreshing', actions: 'joinRefresh' }, { actions: 'answerSession' }],
+          GLOBAL_SIGN_OUT_LANDED: 'refreshing',
+        },
+      },
+      // Tabs over one storage take turns: this tab holds its turn (a Web Lock, or a storage lease)
+      // for as long as it is here. Leaving aborts what runs: a refresh's tokens are never stored.
+      refreshing: {
+        entry: 'trustSession',
+        on: {
+          GET_SESSION: { actions: 'joinRefresh' },
+          // The refresh in flight may have started before it landed: start again (its tokens are never stored).
+          GLOBAL_SIGN_OUT_LANDED: { target: 'refreshing', reenter: true },
+        },
+        invoke: { src: 'takeRefreshTurn' },
+        initial: 'waitingForTurn',
+        states: {
+          waitingForTurn: {
+            on: {
+              REFRESH_TURN_TAKEN: [{ guard: 'sharedWithTabs', target: 'lookingForTabsRefresh' }, { target: 'refreshingTokens' }],
+              // No lock to take: refresh anyway, as a tab on its own would (a refresh another tab
+              // also makes is answered by Cognito; with rotation, RefreshTokenReuse adopts its session).
+              REFRESH_TURN_UNAVAILABLE: 'refreshingTokens',
+            },
+          },
+          // Another tab may have refreshed already (it had the turn before, or finished just now):
+          // its session is in the store, and this tab adopts it instead of refreshing again.
+          lookingForTabsRefresh: {
+            invoke: {
+              src: 'readStoredRefresh',
+              input: ({ context, event }) => {
+                assertEvent(event, 'REFRESH_TURN_TAKEN');
+                return { held: context.session, watch: event.waited };
+              },
+              onDone: [
+                {
+                  guard: { type: 'refreshedElsewhere', params: ({ context, event }) => ({ stored: event.output, held: context.session }) },
+                  target: '#auth.signedIn.active',
+                  actions: adoptRefreshed(),
+                },
+                { target: 'refreshingTokens' },
+              ],
+              onError: 'refreshingTokens',
+            },
+            // No other tab's refresh showed up in the store in time: refresh here.
+            after: { tabRefreshDeadline: 'refreshingTokens' },
+          },
+          refreshingTokens: {
+            invoke: {
+              src: 'refreshTokens',
+              input: ({ context }) => {
+                const { username = '', signedInWith = 'password', expiresAt = 0, tokenId } = context.session ?? {};
+                return { username, signedInWith, expiresAt, ...(tokenId !== undefined && { tokenId }) };
+              },
+              onDone: { target: '#auth.signedIn.active', actions: adoptRefreshed() },
+              onError: [
+                // Rotation: the token was already used by another tab or instance; adopt the session it stored.
+                {
+                  guard: { type: 'isRefreshRaced', params: errorOfEvent },
+                  target: '#auth.adoptingSession',
+                  actions: [{ type: 'recordRefreshError', params: errorOfEvent }, 'deferSessionWaiters'],
+                },
+                {
+                  guard: { type: 'isSessionOver', params: errorOfEvent },
+                  target: '#auth.endingSession',
+                  actions: [{ type: 'recordRefreshError', params: errorOfEvent }, { type: 'announceTokenRefreshFailed', params: errorOfEvent }, 'deferSessionWaiters'],
+                },
+                // Offline or throttled: keep the tokens; never sign a user out for being offline.
+                {
+                  target: '#auth.signedIn.active',
+                  actions: [
+                    'tellOutboxIntentsQueued', // a rotated refresh token that could not be stored is queued for revocation
+                    { type: 'recordRefreshError', params: errorOfEvent },
+                    { type: 'announceTokenRefreshFailed', params: errorOfEvent },
+                    { type: 'refuseSessionWaiters', params: ({ event }) => toErrorInfo(event.error) },
+                  ],
+                },
+              ],
+            },
+          },
+        },
+        // Leaving aborts the refresh: its tokens are then never stored. The old ones are kept.
+        after: {
+          stepDeadline: {
+            target: 'active',
+            actions: [
+              { type: 'recordRefreshError', params: () => STEP_TIMED_OUT },
+              { type: 'announceTokenRefreshFailed', params: () => STEP_TIMED_OUT },
+              { type: 'refuseSessionWaiters', params: () => STEP_TIMED_OUT },
+            ],
+          },
+        },
+      },
+    },
+  },
+});

@@ -1,0 +1,45 @@
+// The session region's types: the news from the other tabs over the same storage and from the
+// tabs' refresh turn, and what this tab tells them. No token travels: signals only.
+
+/** The session region's own events: news from the other tabs, from the outbox's global sign-outs, and from the refresh turn. */
+export type SessionNews =
+  /** Another tab over the same storage signed in (its session is in the store, and this tab can read it). */
+  | {
+      /** Another tab signed in. */
+      type: 'SIGNED_IN_ELSEWHERE';
+    }
+  /** Another tab over the same storage signed out: the store is cleared, the tokens dead or queued. */
+  | {
+      /** Another tab signed out. */
+      type: 'SIGNED_OUT_ELSEWHERE';
+    }
+  /**
+   * The outbox finished a global sign-out (GlobalSignOut succeeded): every session its user had at
+   * that moment is over at Cognito, and the session held here may be one of them (KB6).
+   */
+  | {
+      /** A global sign-out the outbox ran landed. */
+      type: 'GLOBAL_SIGN_OUT_LANDED';
+    }
+  /** This tab's turn to refresh began (the `takeRefreshTurn` actor): it holds the turn while it stays in `signedIn.refreshing`. */
+  | {
+      /** The turn is this tab's. */
+      type: 'REFRESH_TURN_TAKEN';
+      /** Other tabs share the store, so one of them may have refreshed already: look in the store first. */
+      shared: boolean;
+      /** Another tab held the turn first, and its write may not be readable yet: watch the store for it. */
+      waited: boolean;
+    }
+  /** The tabs' refresh lock could not be had (it failed to load, or the storage lease failed). */
+  | {
+      /** No turn: this tab is on its own. */
+      type: 'REFRESH_TURN_UNAVAILABLE';
+    };
+
+/** What the auth machine tells the other tabs (to its `watchTabs` actor). */
+export interface TellTabs {
+  /** The event's type. */
+  readonly type: 'TELL_TABS';
+  /** 'signedIn' after a sign-in here; 'signedOut' after every clear of the store here. */
+  readonly signal: 'signedIn' | 'signedOut';
+}

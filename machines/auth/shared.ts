@@ -1,0 +1,41 @@
+// What every region of the auth chart reads: the outcomes and errors the chart itself words, and
+// the pure functions that read a fact out of an actor's output. No I/O, no secret.
+import { ErrorNames, type ErrorInfo, type SessionSummary, type SignOutOutcome } from '../types.js';
+import { toErrorInfo } from '../errorInfo.js';
+import type { CallAnswer } from './callTypes.js';
+import type { AuthContext } from './types.js';
+import type { OpenedHostedUi, RedirectOutcome, SignInStepOutput } from './signInTypes.js';
+
+/** The calls the auth chart answers itself (the outbox's are forwarded): the events `defer` and `refuse` take. */
+export const SESSION_CALL_TYPES = ['SIGN_IN', 'CONFIRM_SIGN_IN', 'GET_SESSION', 'SIGN_OUT', 'SIGN_IN_WITH_REDIRECT', 'HANDLE_REDIRECT'] as const;
+
+export const COMPLETE: SignOutOutcome = { type: 'complete' };
+export const STEP_TIMED_OUT: ErrorInfo = { name: ErrorNames.timeout, message: 'No answer within networkTimeoutMs + 3 × storageTimeoutMs: the step was abandoned, and nothing it returns will be stored' };
+export const REFUSED_CANCELLED: ErrorInfo = { name: ErrorNames.redirectSignInCancelled, message: 'The hosted UI was closed before the sign-in finished' };
+export const STORAGE_SILENT: ErrorInfo = { name: ErrorNames.storage, message: 'The storage did not answer within its deadline; the session may or may not still be stored' };
+
+/** A sign-out that could not clear this device; `tokensRevoked`: the server calls killed the tokens anyway. */
+export const failedSignOut = (error: ErrorInfo, tokensRevoked: boolean): SignOutOutcome => ({ type: 'failed', error, tokensRevoked });
+
+/** What a sign-in step's caller hears: the challenge to answer next, or signed in. */
+export const answerOfStep = (step: SignInStepOutput): CallAnswer => (step.kind === 'challenge' ? { kind: 'challenge', challenge: step.challenge } : { kind: 'signedIn' });
+
+/** What the caller of a step that failed hears: refused, with the error. */
+export const refusedWith = (error: unknown): CallAnswer => ({ kind: 'refused', error: toErrorInfo(error) });
+
+/** The session a sign-in step stored, or null when it ended on a challenge. */
+export const sessionOfStep = (step: SignInStepOutput): SessionSummary | null => (step.kind === 'signedIn' ? step.session : null);
+
+/** The session a return from the hosted UI stored, or null when it was no sign-in. */
+export const sessionOfReturn = (outcome: RedirectOutcome): SessionSummary | null => (outcome.kind === 'signedIn' ? outcome.session : null);
+
+/** The sign-out a return from /logout finished (what was recorded before the page went there). */
+export const signOutOfReturn = (outcome: RedirectOutcome): SignOutOutcome => (outcome.kind === 'signedOut' ? outcome.outcome : COMPLETE);
+
+/** The vault reference of the URL an auth session came back to, or null when it did not come back. */
+export const returnedUrlOf = (opened: OpenedHostedUi): string | null => (opened.kind === 'returned' ? opened.credential : null);
+
+/** The session came from the hosted UI (as the store recorded it): its `cognito` cookie is a layer to end. */
+export const isHostedUiSession = (context: AuthContext): boolean => context.session?.signedInWith === 'hostedUi';
+
+export const logoutUrlOf = (context: AuthContext): string => context.hostedUiSignOut?.logoutUrl ?? '';

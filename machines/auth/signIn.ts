@@ -1,0 +1,214 @@
+import { assertEvent } from 'xstate';
+import { errorOfEvent } from '../errorInfo.js';
+import { ErrorNames } from '../types.js';
+import { authStates, refuse } from './setup.js';
+import { answerOfStep, COMPLETE, refusedWith, REFUSED_CANCELLED, returnedUrlOf, sessionOfReturn, sessionOfStep, signOutOfReturn, STEP_TIMED_OUT } from './shared.js';
+import type { ChallengeSummary, SignInStepOutput } from './signInTypes.js';
+import type { AuthContext } from './types.js';
+
+/**
+ * The sign-in region: a password sign-in with its challenges, and the hosted UI's round trip.
+ *
+ *   signedOut ─SIGN_IN─► signingIn ─┬─ a challenge (CHALLENGES) ─► awaitingChallengeAnswer ─CONFIRM_SIGN_IN─► answeringChallenge ─┐
+ *                                   │                                  ▲ wrong code: still open ◄────────────────────────────┤
+ *                                   │                                  └──────────────── the next challenge ◄─────────────────┤
+ *                                   └─ signed in ─► signedIn ◄──────────────────────────────────────────── signed in ◄────────┘
+ *   signedOut ─SIGN_IN_WITH_REDIRECT─► openingHostedUi ─┬─ navigating ─► signedOut (handleRedirect() on the return)
+ *                                                      └─ returned ──────┐
+ *   signedOut ─HANDLE_REDIRECT─────────────────────────► completingRedirect ─┬─ a code exchanged ─► signedIn
+ *                                                                            ├─ back from /logout ─► signedOut (that sign-out's result)
+ *                                                                            └─ no return of ours ─► signedOut
+ *   every failure, and every stepDeadline ─► signedOut (the caller hears why)
+ *
+ * Why one state for every challenge: a challenge is data (`context.challenge`, named by Cognito),
+ * not a place in the chart. Every challenge is answered the same way, so `awaitingChallengeAnswer`
+ * is keyed by `context.challenge.name` and a new challenge is a row of CHALLENGES, not a state.
+ * A step that runs (signingIn, answeringChallenge, completingRedirect) has one stepDeadline for all
+ * its round trips and its write: leaving aborts it, and its tokens are then never stored. The
+ * hosted UI has no deadline: the user takes the time they need there. Calls this region answers:
+ * a second step is refused, getSession() and signOut() wait for the step (deferred).
+ */
+
+const output = ({ event }: { event: { output: SignInStepOutput } }) => event.output;
+
+/** While a sign-in step runs: another step is refused; getSession() and signOut() wait for it. */
+function duringSignInStep() {
+  return {
+    SIGN_IN: { actions: refuse('signInInProgress') },
+    SIGN_IN_WITH_REDIRECT: { actions: refuse('signInInProgress') },
+    CONFIRM_SIGN_IN: { actions: refuse('signInInProgress') },
+    GET_SESSION: { actions: 'defer' as const },
+    SIGN_OUT: { actions: 'defer' as const },
+    HANDLE_REDIRECT: { actions: 'defer' as const },
+    // The tokens this step is getting may be older than that global sign-out.
+    GLOBAL_SIGN_OUT_LANDED: { actions: 'doubtSession' as const },
+  };
+}
+
+/** Where a sign-in step leads: a challenge to await, or signed in. Either way its caller hears. */
+function nextSignInStep() {
+  const session = ({ event }: { event: { output: SignInStepOutput } }) => sessionOfStep(event.output);
+  const answer = ({ event }: { event: { output: SignInStepOutput } }) => answerOfStep(event.output);
+  return [
+    {
+      guard: { type: 'isChallenge' as const, params: output },
+      target: 'awaitingChallengeAnswer',
+      actions: [{ type: 'rememberChallenge' as const, params: output }, { type: 'announceChallenge' as const, params: output }, { type: 'answerSignInCaller' as const, params: answer }],
+    },
+    {
+      target: 'signedIn',
+      actions: [
+        { type: 'rememberSession' as const, params: session },
+        { type: 'announceSignedIn' as const, params: session },
+        { type: 'tellTabs' as const, params: 'signedIn' as const },
+        { type: 'answerSignInCaller' as const, params: answer },
+      ],
+    },
+  ];
+}
+
+/** A sign-in step failed (`error` reads why from the event): recorded, announced, and its caller answered. */
+function signInFailed<A>(error: (args: A) => unknown) {
+  return [
+    { type: 'recordSignInError' as const, params: error },
+    { type: 'announceSignInFailed' as const, params: error },
+    { type: 'answerSignInCaller' as const, params: (args: A) => refusedWith(error(args)) },
+  ];
+}
+
+/** A hosted-UI sign-in that did not end signed in: its caller hears why, and the app's listeners too. */
+function redirectSignInFailed<A>(error: (args: A) => unknown) {
+  return [...signInFailed(error), { type: 'announceRedirectSignInFailed' as const, params: error }];
+}
+
+/** The challenge being answered: awaitingChallengeAnswer is only entered with one remembered. */
+function openChallenge(context: AuthContext): ChallengeSummary {
+  if (!context.challenge) throw new TypeError('answeringChallenge was entered without a challenge');
+  return context.challenge;
+}
+
+export const signInStates = authStates({
+  signingIn: {
+    entry: 'startSignIn',
+    on: duringSignInStep(),
+    invoke: {
+      src: 'signIn',
+      input: ({ event }) => {
+        assertEvent(event, 'SIGN_IN');
+        return { username: event.username, authFlow: event.authFlow, credential: event.credential };
+      },
+      onDone: nextSignInStep(),
+      onError: { target: 'signedOut', actions: signInFailed(errorOfEvent) },
+    },
+    // Leaving aborts the step: its tokens are then never stored.
+    after: { stepDeadline: { target: 'signedOut', actions: signInFailed(() => STEP_TIMED_OUT) } },
+  },
+  // Every challenge waits here for confirmSignIn(); `context.challenge.name` says which one.
+  // signIn() starts over; signOut() cancels the challenge for good.
+  awaitingChallengeAnswer: {
+    entry: 'replayDeferred',
+    on: {
+      CONFIRM_SIGN_IN: 'answeringChallenge',
+      SIGN_IN: { target: 'signingIn', actions: 'cancelChallenge' },
+      SIGN_IN_WITH_REDIRECT: { target: 'openingHostedUi', actions: 'cancelChallenge' },
+      HANDLE_REDIRECT: { actions: 'answerNoRedirect' },
+      GET_SESSION: { actions: 'answerSession' },
+      SIGN_OUT: {
+        target: 'signedOut',
+        actions: ['cancelChallenge', { type: 'answer', params: ({ event }) => ({ id: event.id, answer: { kind: 'signOut', outcome: COMPLETE } }) }],
+      },
+    },
+  },
+  answeringChallenge: {
+    entry: 'startSignIn',
+    on: duringSignInStep(),
+    invoke: {
+      src: 'answerChallenge',
+      input: ({ context, event }) => {
+        assertEvent(event, 'CONFIRM_SIGN_IN');
+        return { challenge: openChallenge(context), credential: event.credential, userAttributes: event.userAttributes };
+      },
+      onDone: nextSignInStep(),
+      onError: [
+        // A wrong code: the same challenge stays open for another attempt.
+        {
+          guard: { type: 'isWrongCode', params: errorOfEvent },
+          target: 'awaitingChallengeAnswer',
+          actions: [{ type: 'announceAnswerRejected', params: errorOfEvent }, { type: 'answerSignInCaller', params: ({ event }) => refusedWith(event.error) }],
+        },
+        { target: 'signedOut', actions: [...signInFailed(errorOfEvent), 'forgetSession'] },
+      ],
+    },
+    after: { stepDeadline: { target: 'signedOut', actions: [...signInFailed(() => STEP_TIMED_OUT), 'forgetSession'] } },
+  },
+  openingHostedUi: {
+    entry: 'startSignIn',
+    // The user may take their time in the hosted UI: nothing waits for it.
+    on: {
+      SIGN_IN: { actions: refuse('signInInProgress') },
+      SIGN_IN_WITH_REDIRECT: { actions: refuse('signInInProgress') },
+      CONFIRM_SIGN_IN: { actions: refuse('signInInProgress') },
+      GET_SESSION: { actions: 'answerSession' },
+      HANDLE_REDIRECT: { actions: 'answerNoRedirect' },
+      // Nobody is signed in yet: the sign-out cancels the sign-in (its return is then ignored).
+      SIGN_OUT: {
+        target: 'signedOut',
+        actions: [
+          { type: 'answer', params: ({ event }) => ({ id: event.id, answer: { kind: 'signOut', outcome: COMPLETE } }) },
+          { type: 'answerSignInCaller', params: { kind: 'refused', error: { name: ErrorNames.redirectSignInCancelled, message: 'A sign-out cancelled the sign-in with the hosted UI' } } },
+        ],
+      },
+    },
+    // No deadline: in an auth session the user takes the time they need; a browser navigates at once.
+    invoke: {
+      src: 'openHostedUi',
+      input: ({ event }) => {
+        assertEvent(event, 'SIGN_IN_WITH_REDIRECT');
+        const { provider, customState, prompt, loginHint } = event;
+        return { ...(provider !== undefined && { provider }), ...(customState !== undefined && { customState }), ...(prompt !== undefined && { prompt }), ...(loginHint !== undefined && { loginHint }) };
+      },
+      onDone: [
+        // The page goes away; handleRedirect() on its return finishes the sign-in.
+        { guard: { type: 'isNavigating', params: ({ event }) => event.output }, target: 'signedOut', actions: { type: 'answerSignInCaller', params: { kind: 'redirecting' } } },
+        { guard: { type: 'isReturned', params: ({ event }) => event.output }, target: 'completingRedirect', actions: { type: 'rememberRedirectUrl', params: ({ event }) => returnedUrlOf(event.output) } },
+        { target: 'signedOut', actions: redirectSignInFailed(() => REFUSED_CANCELLED) },
+      ],
+      onError: { target: 'signedOut', actions: redirectSignInFailed(errorOfEvent) },
+    },
+  },
+  completingRedirect: {
+    entry: 'startSignIn',
+    exit: 'forgetRedirectUrl',
+    on: duringSignInStep(),
+    invoke: {
+      src: 'completeRedirect',
+      input: ({ context }) => ({ credential: context.redirectUrlRef ?? '' }),
+      onDone: [
+        {
+          guard: { type: 'isRedirectSignIn', params: ({ event }) => event.output },
+          target: 'signedIn',
+          actions: [
+            { type: 'rememberSession', params: ({ event }) => sessionOfReturn(event.output) },
+            { type: 'announceSignedIn', params: ({ event }) => sessionOfReturn(event.output) },
+            { type: 'tellTabs', params: 'signedIn' },
+            { type: 'answerRedirectSignIn', params: ({ event }) => event.output },
+          ],
+        },
+        // Back from /logout: the sign-out that went there is over, and its caller hears what it did.
+        {
+          guard: { type: 'isRedirectSignOut', params: ({ event }) => event.output },
+          target: 'signedOut',
+          actions: [
+            { type: 'recordSignOut', params: ({ event }) => signOutOfReturn(event.output) },
+            { type: 'answerSignInCaller', params: ({ event }) => ({ kind: 'signOut', outcome: signOutOfReturn(event.output) }) },
+            { type: 'announceSignedOut', params: ({ event }) => signOutOfReturn(event.output) },
+          ],
+        },
+        { target: 'signedOut', actions: { type: 'answerSignInCaller', params: { kind: 'noRedirect' } } },
+      ],
+      onError: { target: 'signedOut', actions: redirectSignInFailed(errorOfEvent) },
+    },
+    // Leaving aborts the exchange: its tokens are then never stored.
+    after: { stepDeadline: { target: 'signedOut', actions: redirectSignInFailed(() => STEP_TIMED_OUT) } },
+  },
+});

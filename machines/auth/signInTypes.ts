@@ -1,0 +1,125 @@
+// The sign-in region's types: the challenges the chart answers, what the sign-in steps take and
+// report, and the hosted UI's sign-in round trip. None of them can hold a secret: references only.
+import type { SessionSummary, SignOutOutcome } from '../types.js';
+
+/**
+ * The challenges authchart answers, by Cognito's names. The sign-in flow accepts these (any other
+ * is its error), and the chart has one state for all of them (`awaitingChallengeAnswer`, keyed by
+ * `context.challenge.name`), so a new challenge is one row here (plus its wire parameter in
+ * services/actors/signInFlow.ts and its public step in src/results.ts). `answer` is what
+ * confirmSignIn()'s challengeResponse holds. The chart imports only the types of this file, so the
+ * table loads with the sign-in flow, not up front.
+ */
+export const CHALLENGES = {
+  /** A temporary password must be replaced. */
+  NEW_PASSWORD_REQUIRED: { answer: 'newPassword' },
+  /** The code of the user's authenticator app. */
+  SOFTWARE_TOKEN_MFA: { answer: 'code' },
+  /** The code Cognito texted. */
+  SMS_MFA: { answer: 'code' },
+} as const satisfies Record<string, { readonly answer: 'newPassword' | 'code' }>;
+/** A challenge authchart answers, by Cognito's name: NEW_PASSWORD_REQUIRED, SOFTWARE_TOKEN_MFA or SMS_MFA. */
+export type ChallengeName = keyof typeof CHALLENGES;
+/** The names of CHALLENGES, in its order: what the sign-in flow accepts from Cognito. */
+export const CHALLENGE_NAMES = Object.keys(CHALLENGES) as readonly ChallengeName[];
+
+/** A challenge Cognito asked for, as the machine holds it: no secret, only a vault reference to Cognito's Session. */
+export interface ChallengeSummary {
+  /** Which challenge. */
+  readonly name: ChallengeName;
+  /** The USERNAME to answer with (Cognito's, which may differ from what the user typed). */
+  readonly username: string;
+  /** Vault reference to Cognito's challenge Session. */
+  readonly sessionRef: string;
+  /** Masked, e.g. '+*******1234' (SMS_MFA). */
+  readonly codeDeliveryDestination?: string;
+  /** Attributes Cognito requires with the new password (NEW_PASSWORD_REQUIRED). */
+  readonly missingAttributes?: readonly string[];
+}
+
+/** What the `signIn` and `answerChallenge` actors resolve: signed in (tokens stored), or the next challenge. */
+export type SignInStepOutput =
+  | {
+      /** Signed in: the tokens are stored. */
+      kind: 'signedIn';
+      /** The new session, without tokens. */
+      session: SessionSummary;
+    }
+  | {
+      /** Cognito wants a challenge answered. */
+      kind: 'challenge';
+      /** The challenge. */
+      challenge: ChallengeSummary;
+    };
+
+/** The `signIn` actor's input (and, with an id, the SIGN_IN event's fields). */
+export interface SignInInput {
+  /** The username, as given to signIn(). */
+  readonly username: string;
+  /** SRP or the password itself. */
+  readonly authFlow: 'USER_SRP_AUTH' | 'USER_PASSWORD_AUTH';
+  /** Vault reference to the password. */
+  readonly credential: string;
+}
+
+/** The `answerChallenge` actor's input. */
+export interface AnswerInput {
+  /** The challenge being answered. */
+  readonly challenge: ChallengeSummary;
+  /** Vault reference to the answer (new password or code). */
+  readonly credential: string;
+  /** Attributes sent with a new password (confirmSignIn's `options.userAttributes`); `{}` otherwise. */
+  readonly userAttributes: Readonly<Record<string, string>>;
+}
+
+
+/** The `openHostedUi` actor's input: signInWithRedirect()'s options (see SignInWithRedirectOptions). */
+export interface RedirectSignInInput {
+  /** `identity_provider`, e.g. 'Google'; absent: the hosted UI's choice. */
+  readonly provider?: string;
+  /** App data handed back after the round trip (not a secret: it is stored). */
+  readonly customState?: string;
+  /** `prompt`, e.g. 'login' (managed login only). */
+  readonly prompt?: string;
+  /** `login_hint` (managed login only). */
+  readonly loginHint?: string;
+}
+
+/** What opening the hosted UI led to. */
+export type OpenedHostedUi =
+  | {
+      /** The page is going away; handleRedirect() finishes on the next load. */
+      readonly kind: 'navigating';
+    }
+  | {
+      /** The auth session came back. */
+      readonly kind: 'returned';
+      /** Vault reference to the URL it came back to. */
+      readonly credential: string;
+    }
+  | {
+      /** The user closed it. */
+      readonly kind: 'cancelled';
+    };
+
+/** What a return from the hosted UI led to: a sign-in finished, a sign-out at /logout finished (with what it did), or neither. */
+export type RedirectOutcome =
+  | {
+      /** The code was exchanged and the tokens stored. */
+      readonly kind: 'signedIn';
+      /** The new session, without tokens. */
+      readonly session: SessionSummary;
+      /** The sign-in's customState, if it had one. */
+      readonly customState?: string;
+    }
+  | {
+      /** A return from /logout: the sign-out recorded before the page went there. */
+      readonly kind: 'signedOut';
+      /** What that sign-out did, every layer included. */
+      readonly outcome: SignOutOutcome;
+    }
+  | {
+      /** Neither: the URL is no return authchart waits for. */
+      readonly kind: 'none';
+    };
+
