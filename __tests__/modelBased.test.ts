@@ -153,7 +153,7 @@ const srcOf = (eventType: string, s: ModelSnapshot): string => {
 function signOutOutputs(src: string, revocable: boolean): { done: unknown[]; errors: string[] } {
   switch (src) {
     case 'recordIntent':
-      return { done: [{ intentId: 'model', revocable, globalCapable: true }], errors: [] };
+      return { done: [{ intentId: 'model', revocable, scope: 'admin' }], errors: [] };
     case 'revokeToken':
       return { done: [undefined], errors: ['NetworkError'] };
     case 'globalSignOut':

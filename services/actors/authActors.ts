@@ -6,6 +6,7 @@ import { ErrorNames } from '../../machines/types.js';
 import { refreshedElsewhere } from '../../machines/refreshTurn.js';
 import { CognitoCallError } from '../cognito/errors.js';
 import { onFirstUse } from '../cognito/onFirstUse.js';
+import { refreshWithSessionMethod } from '../cognito/refreshMethod.js';
 import type { CognitoService } from '../cognito/types.js';
 import type { SignOutOutbox } from '../storage/signOutOutbox.js';
 import type { SecretVault } from '../storage/secretVault.js';
@@ -98,7 +99,7 @@ async function refreshOnce(services: AuthServices, input: RefreshInput, signal: 
   const tokens = await store.load();
   if (!tokens?.refreshToken) throw new CognitoCallError(ErrorNames.refreshTokenMissing, 'The stored session has no refresh token');
   const { refreshToken } = tokens;
-  const fresh = refreshTokenRotation ? await rotate(cognito, refreshToken, signal) : await cognito.refreshTokens(refreshToken, input.username, signal);
+  const fresh = await refreshWithSessionMethod(cognito, refreshTokenRotation ?? false, refreshToken, input.username, signal);
   // A rotated refresh token is live on the server from now on: if it is not stored, the outbox must hold it, never the old one alone.
   const rotated = fresh.refreshToken !== undefined && fresh.refreshToken !== refreshToken;
   const queueRotated = () => (rotated ? outbox.record({ refreshToken: fresh.refreshToken }, false).then(() => undefined, () => undefined) : Promise.resolve());
@@ -122,9 +123,3 @@ async function refreshOnce(services: AuthServices, input: RefreshInput, signal: 
   return summary;
 }
 
-
-/** GetTokensFromRefreshToken, which a rotating app client requires (it refuses REFRESH_TOKEN_AUTH). */
-function rotate(cognito: CognitoService, refreshToken: string, signal: AbortSignal) {
-  if (!cognito.getTokensFromRefreshToken) throw new CognitoCallError('AuthConfigError', 'refreshTokenRotation needs a transport with getTokensFromRefreshToken (both of authchart\'s have it)');
-  return cognito.getTokensFromRefreshToken(refreshToken, signal);
-}

@@ -21,6 +21,8 @@ interface Intent {
   readonly notBefore: number;
   /** A flow is finishing it until then (epoch ms): other instances leave it alone. */
   readonly leaseUntil?: number;
+  /** Refresh tokens this intent's refresh rotated away (renew): a stored session holding one is still being signed out. */
+  readonly replaced?: readonly string[];
 }
 
 export interface SignOutOutbox {
@@ -32,6 +34,13 @@ export interface SignOutOutbox {
   record(tokens: IntentTokens, global: boolean): Promise<string>;
   /** The tokens of a known intent (memory only: services read them at the moment they send). */
   tokensOf(intentId: string): IntentTokens | undefined;
+  /**
+   * The intent's tokens were refreshed (the refresh before GlobalSignOut): the new access token,
+   * and the rotated refresh token if any, take the old ones' place (memory at once, storage within
+   * the deadline). A rotated-away refresh token still matches (holds, record). Should the intent
+   * be gone already, a rotated refresh token is queued on its own, so it is revoked later.
+   */
+  renew(intentId: string, tokens: IntentTokens): Promise<void>;
   /** After a flow: removes the entry, or keeps it with backoff, as the sign-out chart decided (settlementOf). */
   settle(input: SettleInput): Promise<{ queued: boolean }>;
   /**
@@ -71,6 +80,9 @@ let sequence = 0;
 const newIntentId = (now: number) => `intent-${now.toString(36)}-${(++sequence).toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
 const sameTokens = (a: IntentTokens, b: IntentTokens) =>
   a.refreshToken !== undefined ? a.refreshToken === b.refreshToken : a.accessToken !== undefined && a.accessToken === b.accessToken;
+/** The intent is for these tokens: the same ones, or a refresh token it rotated away. */
+const isFor = (intent: Intent, tokens: IntentTokens) =>
+  sameTokens(intent.tokens, tokens) || (tokens.refreshToken !== undefined && (intent.replaced ?? []).includes(tokens.refreshToken));
 
 /**
  * Sign-out intents that have not been finished, kept in the app's storage under one key
@@ -155,7 +167,7 @@ export function createSignOutOutbox(options: OutboxOptions): SignOutOutbox {
     async record(given, global) {
       // A local intent needs the refresh token only; a global one the access token too.
       const tokens: IntentTokens = global ? given : { ...(given.refreshToken && { refreshToken: given.refreshToken }) };
-      const existing = (await load()).find((intent) => sameTokens(intent.tokens, tokens));
+      const existing = (await load()).find((intent) => isFor(intent, tokens));
       const intent: Intent = existing
         ? { ...existing, global: existing.global || global, tokens: { ...existing.tokens, ...tokens }, leaseUntil: now() + leaseMs }
         : { id: newIntentId(now()), global, tokens, queuedAt: now(), attempts: 0, notBefore: 0, leaseUntil: now() + leaseMs };
@@ -165,6 +177,20 @@ export function createSignOutOutbox(options: OutboxOptions): SignOutOutbox {
       return intent.id;
     },
     tokensOf: (intentId) => memory.get(intentId)?.tokens ?? receipts.get(intentId),
+    async renew(intentId, fresh) {
+      const before = memory.get(intentId)?.tokens ?? receipts.get(intentId);
+      const rotatedAway = fresh.refreshToken !== undefined && before?.refreshToken !== undefined && fresh.refreshToken !== before.refreshToken ? before.refreshToken : undefined;
+      await mutate((entries) => {
+        const intent = entries.find((entry) => entry.id === intentId);
+        if (intent) {
+          const replaced = rotatedAway !== undefined ? { replaced: [...(intent.replaced ?? []), rotatedAway] } : {};
+          return replace({ ...intent, tokens: { ...intent.tokens, ...fresh }, ...replaced })(entries);
+        }
+        if (rotatedAway === undefined) return entries;
+        // Settled already (its flow ended while the refresh answered): the new refresh token is live, so it is queued.
+        return [...entries, { id: newIntentId(now()), global: false, tokens: { refreshToken: fresh.refreshToken! }, queuedAt: now(), attempts: 0, notBefore: 0, replaced: [rotatedAway] }];
+      });
+    },
     async settle(input) {
       const { intentId } = input;
       if (intentId === undefined) return { queued: false };
@@ -216,11 +242,11 @@ export function createSignOutOutbox(options: OutboxOptions): SignOutOutbox {
         return alive.map((intent) => (intent.id === next!.id ? next! : intent));
       });
       const picked = next as Intent | undefined;
-      const intent = picked ? { intentId: picked.id, global: picked.global, ...tokenFacts(picked.tokens) } : null;
+      const intent = picked ? { intentId: picked.id, global: picked.global, ...tokenFacts(picked.tokens, now()) } : null;
       return { intent, dropped, pending };
     },
     async holds(tokens) {
-      return (await load()).some((intent) => sameTokens(intent.tokens, tokens));
+      return (await load()).some((intent) => isFor(intent, tokens));
     },
     async nextAttemptIn() {
       const waiting = (await load()).filter((intent) => !busy(intent.id));
@@ -251,7 +277,8 @@ function parseIntents(raw: string | null | undefined): Intent[] {
       const { accessToken, refreshToken } = tokens;
       if ((accessToken !== undefined && typeof accessToken !== 'string') || (refreshToken !== undefined && typeof refreshToken !== 'string')) return [];
       const leaseUntil = typeof entry.leaseUntil === 'number' ? { leaseUntil: entry.leaseUntil } : {};
-      return [{ id: entry.id, global: entry.global === true, tokens: { ...(accessToken && { accessToken }), ...(refreshToken && { refreshToken }) }, queuedAt: entry.queuedAt, attempts, notBefore, ...leaseUntil }];
+      const replaced = Array.isArray(entry.replaced) ? { replaced: entry.replaced.filter((token): token is string => typeof token === 'string') } : {};
+      return [{ id: entry.id, global: entry.global === true, tokens: { ...(accessToken && { accessToken }), ...(refreshToken && { refreshToken }) }, queuedAt: entry.queuedAt, attempts, notBefore, ...leaseUntil, ...replaced }];
     });
   } catch {
     return []; // unreadable: nothing we could revoke with; the next write replaces it
