@@ -4,6 +4,7 @@
 // sign-out and the outbox's retry of a queued global intent go through it. The emulator's clock
 // runs two hours behind while the users sign in, so their access tokens have expired, for the
 // emulator and for the library alike, when the clock is set to now.
+import type { InspectionEvent } from 'xstate';
 import { createAuth, type Auth } from '../src/index';
 import { startCognitoEmulator, type CognitoEmulator, type SetupResult } from '../src/testing/index';
 import { expectSignedOutStore, inspectableStorage, type InspectableStorage } from './support/harness';
@@ -33,7 +34,9 @@ async function twoDevices() {
   const pool = emu.setup({ refreshTokenRotation: { feature: 'ENABLED', retryGracePeriodSeconds: 0 } });
   const device = async () => {
     const storage = inspectableStorage();
+    const observed: unknown[] = [];
     const auth = createAuth({
+      inspect: (event: InspectionEvent) => observed.push(event),
       userPoolId: pool.userPoolId,
       userPoolClientId: pool.clientId,
       endpoint: emu.endpoint,
@@ -43,7 +46,8 @@ async function twoDevices() {
     });
     auths.push(auth);
     await auth.signIn({ username: pool.username, password: pool.password });
-    return { auth, storage, tokens: storedTokens(storage, pool) };
+    auth.actor.on('*', (event) => observed.push(event));
+    return { auth, storage, observed, tokens: storedTokens(storage, pool) };
   };
   const [a, b] = [await device(), await device()];
   clock = Date.now(); // both devices' access tokens expired an hour ago
@@ -91,6 +95,11 @@ test('the outbox retries a queued global intent on a rotating client through the
   expect(emu.tokenRevoked(b.tokens.refreshToken)).toBe(true);
   await expect(b.auth.getSession({ forceRefresh: true })).resolves.toEqual({});
   expect(b.auth.actor.getSnapshot().value).toBe('signedOut');
+  // The refreshed tokens never reached the chart: not its events, snapshots or inspection.
+  expect(a.observed.length).toBeGreaterThan(20);
+  const seen = JSON.stringify(a.observed);
+  for (const secret of [rotated, entry!.tokens.accessToken!, a.tokens.refreshToken, a.tokens.accessToken]) expect(seen.includes(secret)).toBe(false);
+  expect(seen).not.toMatch(/eyJ[\w-]+\.[\w-]+\.[\w-]+/);
 });
 
 test('GlobalSignOut refused for good after the refresh: RevokeToken is sent with the rotated refresh token, so no token of this device is left live', async () => {
