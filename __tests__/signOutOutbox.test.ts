@@ -168,7 +168,9 @@ describe('createSignOutOutbox', () => {
     const restarted = outboxOver(storage);
     await expect(restarted.holds(tokens)).resolves.toBe(true);
     await expect(restarted.holds(fresh)).resolves.toBe(true);
-    await expect(restarted.record(tokens, true)).resolves.toBe(id); // the same intent, not a second one
+    // The same intent, not a second one, and its newer tokens stay (a sign-out of the stale session elsewhere).
+    await expect(restarted.record(tokens, true)).resolves.toBe(id);
+    expect(restarted.tokensOf(id)).toEqual(fresh);
   });
 
   test('renew without rotation replaces the access token only', async () => {

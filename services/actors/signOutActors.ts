@@ -47,7 +47,8 @@ export function createSignOutActors(services: ServicesSource<SignOutServices>) {
       const { store, outbox, vault, now = Date.now } = servicesOf(system);
       const tokens = await tokensFrom(input.source, store, vault);
       const intentId = await outbox.record(tokens, input.global);
-      return { intentId, ...tokenFacts(tokens, now()) };
+      // The facts of what the intent holds: an intent that was renewed already keeps its newer tokens.
+      return { intentId, ...tokenFacts(outbox.tokensOf(intentId) ?? tokens, now()) };
     }),
     /**
      * The refresh before GlobalSignOut, with the session's method. The new tokens are secrets the

@@ -168,8 +168,10 @@ export function createSignOutOutbox(options: OutboxOptions): SignOutOutbox {
       // A local intent needs the refresh token only; a global one the access token too.
       const tokens: IntentTokens = global ? given : { ...(given.refreshToken && { refreshToken: given.refreshToken }) };
       const existing = (await load()).find((intent) => isFor(intent, tokens));
+      // Found by a refresh token it rotated away: its own tokens are the newer ones, and stay.
+      const merged = existing && (sameTokens(existing.tokens, tokens) ? { ...existing.tokens, ...tokens } : existing.tokens);
       const intent: Intent = existing
-        ? { ...existing, global: existing.global || global, tokens: { ...existing.tokens, ...tokens }, leaseUntil: now() + leaseMs }
+        ? { ...existing, global: existing.global || global, tokens: merged!, leaseUntil: now() + leaseMs }
         : { id: newIntentId(now()), global, tokens, queuedAt: now(), attempts: 0, notBefore: 0, leaseUntil: now() + leaseMs };
       memory.set(intent.id, intent);
       inFlow.add(intent.id);
