@@ -47,8 +47,9 @@ export function createSignOutActors(services: ServicesSource<SignOutServices>) {
       const { store, outbox, vault, now = Date.now } = servicesOf(system);
       const tokens = await tokensFrom(input.source, store, vault);
       const intentId = await outbox.record(tokens, input.global);
-      // The facts of what the intent holds: an intent that was renewed already keeps its newer tokens.
-      return { intentId, ...tokenFacts(outbox.tokensOf(intentId) ?? tokens, now()) };
+      // The facts of what the intent holds (an intent renewed already keeps its newer tokens); a local
+      // one holds no access token, so the given one still says what the client allows.
+      return { intentId, ...tokenFacts({ ...tokens, ...outbox.tokensOf(intentId) }, now()) };
     }),
     /**
      * The refresh before GlobalSignOut, with the session's method. The new tokens are secrets the
