@@ -252,6 +252,5 @@ export const outboxMachine = setup({
 /** The input of one sign-out flow the outbox runs. */
 function flowInput(context: OutboxContext, intent: { global: boolean; revocable: boolean } & Partial<IntentFacts>, source: IntentSource): SignOutInput {
   const { queueing, networkTimeoutMs, storageTimeoutMs } = context;
-  const { global, revocable, scope, accessTokenExpiresInMs } = intent;
-  return { global, revocable, ...(scope && { scope }), ...(accessTokenExpiresInMs !== undefined && { accessTokenExpiresInMs }), source, queueing, networkTimeoutMs, storageTimeoutMs };
+  return { ...intent, source, queueing, networkTimeoutMs, storageTimeoutMs };
 }

@@ -23,12 +23,12 @@ export { outcomeOf, settlementOf } from './signOutOutcome.js';
  * One sign-out intent, from "the user asked" to "the outbox knows what is left". The same chart
  * runs a new sign-out, retrySignOut(result), and every intent the outbox drains later.
  *
- *   requested ─► recordingIntent ─► choosingCalls ─┬─ local (or global, scope 'other') ─► callingCognito.revoking ──────────┐
+ *   requested ─► recordingIntent ─► choosingCalls ─┬─ local ─► callingCognito.revoking ─────────────────────────────────────┐
  *                                     ├─ global, scope 'admin' or 'absent' ─► callingCognito.signingOutGlobally:          │
  *                                     │    checkingAccessToken ─┬─ expired ─► refreshingAccessToken ─ok─┐               │
  *                                     │                         └──────────────────────────────────────┴► invalidatingSessions ─ok─┤
  *                                     │    refresh or GlobalSignOut failed ─► choosingFallback ─┬─ for good ─► revoking ──┤
- *                                     │                                                         └─ the outbox retries ───┤
+ *                                     ├─ global, scope 'other' (not sent) ─► choosingFallback   └─ the outbox retries ───┤
  *                                     └─ no origin_jti ──────────────────────────────────────────────────────────────────┴─► serverCallsDone
  *   serverCallsDone ─┬─ a session sign-out ─► clearingCache ─┐
  *                    └─ an outbox intent ─────────────────────┴─► settlingIntent ─► done | failed
@@ -93,7 +93,6 @@ export const signOutMachine = setup({
     isGlobalWithoutScopeClaim: ({ context }) => context.global && context.scope === 'absent',
     /** Global asked for, but the token's scopes lack the admin scope: do not make a call that is sure to fail. */
     isGlobalSignOutNotSupported: ({ context }) => context.global && context.scope === 'other',
-    isGlobalSignOutNotSupportedNorRevocable: ({ context }) => context.global && context.scope === 'other' && !context.revocable,
     isRevocationDisabled: ({ context }) => !context.revocable,
     /**
      * The access token has expired, or will before the flow's network deadline: Cognito would
@@ -130,7 +129,6 @@ export const signOutMachine = setup({
     }),
     recordGlobalSignOutFailure: assign((_, error: unknown) => ({ globalSignOutError: toErrorInfo(error) })),
     recordRefreshFailure: assign((_, error: unknown) => ({ globalSignOutError: refreshFailed(toErrorInfo(error)) })),
-    recordRefreshTimeout: assign(({ context }) => ({ globalSignOutError: refreshTimedOut(context.networkTimeoutMs / 2) })),
     recordClearFailure: assign((_, error: unknown) => ({ clearError: toErrorInfo(error) })),
     recordClearTimeout: assign(({ context }) => ({ clearError: storageSilent('confirm that the session was removed', context.storageTimeoutMs * 2) })),
     recordQueued: assign((_, queued: boolean) => ({ queued })),
@@ -172,8 +170,8 @@ export const signOutMachine = setup({
       always: [
         { guard: 'isGlobalWithAdminScope', target: 'callingCognito.signingOutGlobally' },
         { guard: 'isGlobalWithoutScopeClaim', target: 'callingCognito.signingOutGlobally' },
-        { guard: 'isGlobalSignOutNotSupportedNorRevocable', target: 'serverCallsDone', actions: ['recordGlobalSignOutNotSupported', 'recordRevocationNotEnabled'] },
-        { guard: 'isGlobalSignOutNotSupported', target: 'callingCognito.revoking', actions: 'recordGlobalSignOutNotSupported' },
+        // Not sent, as if refused for good: RevokeToken follows, where the client allows it.
+        { guard: 'isGlobalSignOutNotSupported', target: 'callingCognito.signingOutGlobally.choosingFallback', actions: 'recordGlobalSignOutNotSupported' },
         { guard: 'isRevocationDisabled', target: 'serverCallsDone', actions: 'recordRevocationNotEnabled' },
         { target: 'callingCognito.revoking' },
       ],
@@ -198,7 +196,7 @@ export const signOutMachine = setup({
                 // GlobalSignOut cannot be sent with an expired token: as if it had failed for that reason.
                 onError: { target: 'choosingFallback', actions: { type: 'recordRefreshFailure', params: errorOfEvent } },
               },
-              after: { refreshDeadline: { target: 'choosingFallback', actions: 'recordRefreshTimeout' } },
+              after: { refreshDeadline: { target: 'choosingFallback', actions: { type: 'recordRefreshFailure', params: ({ context }: { context: SignOutContext }) => refreshTimedOut(context.networkTimeoutMs / 2) } } },
             },
             invalidatingSessions: {
               invoke: {

@@ -59,16 +59,10 @@ export const storageSilent = (what: string, ms: number): ErrorInfo => ({
 });
 
 /** GlobalSignOut was not sent: the refresh of its expired access token failed (its name kept, so the retry rules apply to it). */
-export const refreshFailed = (why: ErrorInfo): ErrorInfo => ({
-  name: why.name,
-  message: `GlobalSignOut was not sent: its access token had expired, and the refresh before it failed: ${why.message}`,
-});
+export const refreshFailed = (why: ErrorInfo): ErrorInfo => notSent('GlobalSignOut', { name: why.name, message: `its expired access token's refresh failed: ${why.message}` });
 
-/** The refresh before GlobalSignOut had its half of networkTimeoutMs and did not answer. */
-export const refreshTimedOut = (ms: number): ErrorInfo => ({
-  name: ErrorNames.timeout,
-  message: `GlobalSignOut was not sent: the refresh of its expired access token had not answered within half of networkTimeoutMs (${ms} ms); the request was aborted`,
-});
+/** The refresh's own failure when it had its half of networkTimeoutMs and did not answer. */
+export const refreshTimedOut = (ms: number): ErrorInfo => ({ name: ErrorNames.timeout, message: `no answer within ${ms} ms` });
 
 export const globalSignOutNotSupported: ErrorInfo = {
   name: ErrorNames.globalSignOutNotSupported,

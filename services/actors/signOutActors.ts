@@ -60,7 +60,7 @@ export function createSignOutActors(services: ServicesSource<SignOutServices>) {
     refreshAccessToken: fromPromise<void, { intentId: string }>(async ({ input, signal, system }) => {
       const { cognito, outbox, refreshTokenRotation = false } = servicesOf(system);
       const tokens = outbox.tokensOf(input.intentId);
-      if (!tokens?.refreshToken) throw new CognitoCallError(ErrorNames.refreshTokenMissing, 'The sign-out intent has no refresh token to refresh its access token with');
+      if (!tokens?.refreshToken) throw new CognitoCallError(ErrorNames.refreshTokenMissing, 'No refresh token');
       const username = readJwtClaims(tokens.accessToken ?? '')?.username;
       const fresh = await refreshWithSessionMethod(cognito, refreshTokenRotation, tokens.refreshToken, typeof username === 'string' ? username : '', signal);
       await outbox.renew(input.intentId, { accessToken: fresh.accessToken, ...(fresh.refreshToken && { refreshToken: fresh.refreshToken }) });

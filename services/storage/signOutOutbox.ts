@@ -158,6 +158,7 @@ export function createSignOutOutbox(options: OutboxOptions): SignOutOutbox {
     }
   }
   const replace = (intent: Intent) => (entries: Intent[]) => [...entries.filter((entry) => entry.id !== intent.id), intent];
+  const fresh = (tokens: IntentTokens, global: boolean): Intent => ({ id: newIntentId(now()), global, tokens, queuedAt: now(), attempts: 0, notBefore: 0 });
   const keepReceipt = (intent: Intent) => {
     receipts.set(intent.id, intent.tokens);
     if (receipts.size > 16) receipts.delete(receipts.keys().next().value as string);
@@ -170,27 +171,22 @@ export function createSignOutOutbox(options: OutboxOptions): SignOutOutbox {
       const existing = (await load()).find((intent) => isFor(intent, tokens));
       // Found by a refresh token it rotated away: its own tokens are the newer ones, and stay.
       const merged = existing && (sameTokens(existing.tokens, tokens) ? { ...existing.tokens, ...tokens } : existing.tokens);
-      const intent: Intent = existing
-        ? { ...existing, global: existing.global || global, tokens: merged!, leaseUntil: now() + leaseMs }
-        : { id: newIntentId(now()), global, tokens, queuedAt: now(), attempts: 0, notBefore: 0, leaseUntil: now() + leaseMs };
+      const intent: Intent = { ...(existing ? { ...existing, global: existing.global || global, tokens: merged! } : fresh(tokens, global)), leaseUntil: now() + leaseMs };
       memory.set(intent.id, intent);
       inFlow.add(intent.id);
       await mutate(replace(intent)); // a storage that fails cannot block the flow: memory carries it
       return intent.id;
     },
     tokensOf: (intentId) => memory.get(intentId)?.tokens ?? receipts.get(intentId),
-    async renew(intentId, fresh) {
-      const before = memory.get(intentId)?.tokens ?? receipts.get(intentId);
-      const rotatedAway = fresh.refreshToken !== undefined && before?.refreshToken !== undefined && fresh.refreshToken !== before.refreshToken ? before.refreshToken : undefined;
+    async renew(intentId, renewed) {
+      const old = (memory.get(intentId)?.tokens ?? receipts.get(intentId))?.refreshToken;
+      const rotated = old !== undefined && old !== renewed.refreshToken;
       await mutate((entries) => {
-        const intent = entries.find((entry) => entry.id === intentId);
-        if (intent) {
-          const replaced = rotatedAway !== undefined ? { replaced: [...(intent.replaced ?? []), rotatedAway] } : {};
-          return replace({ ...intent, tokens: { ...intent.tokens, ...fresh }, ...replaced })(entries);
-        }
-        if (rotatedAway === undefined) return entries;
-        // Settled already (its flow ended while the refresh answered): the new refresh token is live, so it is queued.
-        return [...entries, { id: newIntentId(now()), global: false, tokens: { refreshToken: fresh.refreshToken! }, queuedAt: now(), attempts: 0, notBefore: 0, replaced: [rotatedAway] }];
+        // Settled already (its flow ended while the refresh answered): a rotated refresh token is live, so it is queued on its own.
+        const intent = entries.find((entry) => entry.id === intentId) ?? (rotated ? fresh({}, false) : undefined);
+        if (!intent) return entries;
+        const tokens = intent.global ? { ...intent.tokens, ...renewed } : { refreshToken: renewed.refreshToken! };
+        return replace({ ...intent, tokens, ...(rotated && { replaced: [...(intent.replaced ?? []), old] }) })(entries);
       });
     },
     async settle(input) {
@@ -279,7 +275,7 @@ function parseIntents(raw: string | null | undefined): Intent[] {
       const { accessToken, refreshToken } = tokens;
       if ((accessToken !== undefined && typeof accessToken !== 'string') || (refreshToken !== undefined && typeof refreshToken !== 'string')) return [];
       const leaseUntil = typeof entry.leaseUntil === 'number' ? { leaseUntil: entry.leaseUntil } : {};
-      const replaced = Array.isArray(entry.replaced) ? { replaced: entry.replaced.filter((token): token is string => typeof token === 'string') } : {};
+      const replaced = Array.isArray(entry.replaced) ? { replaced: entry.replaced as string[] } : {}; // only ever compared with a refresh token
       return [{ id: entry.id, global: entry.global === true, tokens: { ...(accessToken && { accessToken }), ...(refreshToken && { refreshToken }) }, queuedAt: entry.queuedAt, attempts, notBefore, ...leaseUntil, ...replaced }];
     });
   } catch {
