@@ -29,7 +29,7 @@ interface Fakes {
 function start(fakes: Fakes = {}, clock?: SimulatedClock) {
   const signOut = signOutMachine.provide({
     actors: {
-      recordIntent: fromPromise<RecordedIntent, { source: IntentSource; global: boolean }>(async () => ({ intentId: 'i1', revocable: true, globalCapable: true })),
+      recordIntent: fromPromise<RecordedIntent, { source: IntentSource; global: boolean }>(async () => ({ intentId: 'i1', revocable: true, scope: 'admin' })),
       revokeToken: fromPromise<void, { intentId: string }>(() => (fakes.revoke ?? (() => Promise.resolve()))()),
       globalSignOut: fromPromise<void, { intentId: string }>(() => Promise.resolve()),
       clearTokens: fromPromise<void>(() => (fakes.clear ?? (() => Promise.resolve()))()),

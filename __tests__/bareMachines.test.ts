@@ -71,6 +71,7 @@ type Script = ReturnType<typeof script>;
 /** The sign-out chart's leaves, scripted. */
 const signOutLeaves = (s: Script) => ({
   recordIntent: s.actor<RecordedIntent, { source: IntentSource; global: boolean }>('recordIntent'),
+  refreshAccessToken: s.actor<void, { intentId: string }>('refreshAccessToken'),
   revokeToken: s.actor<void, { intentId: string }>('revokeToken'),
   globalSignOut: s.actor<void, { intentId: string }>('globalSignOut'),
   clearTokens: s.actor<void>('clearTokens'),
@@ -78,7 +79,7 @@ const signOutLeaves = (s: Script) => ({
 });
 
 const ok: Step = { resolve: undefined };
-const recorded: Step = { resolve: { intentId: 'i1', revocable: true, globalCapable: true } satisfies RecordedIntent };
+const recorded: Step = { resolve: { intentId: 'i1', revocable: true, scope: 'admin' } satisfies RecordedIntent };
 const refused = { name: 'NotAuthorizedException', message: 'Access Token has been revoked' };
 const queued: IntentSource = { kind: 'queued', intentId: 'q1' };
 
@@ -121,7 +122,7 @@ describe('signOutMachine: every invoking state is left by its deadline, whatever
   function run(input: Partial<SignOutInput>, plan: Plan = {}) {
     const s = script(plan);
     const clock = new SimulatedClock();
-    const base: SignOutInput = { global: false, revocable: true, globalCapable: true, source: { kind: 'session' }, queueing: false, ...context };
+    const base: SignOutInput = { global: false, revocable: true, scope: 'admin', source: { kind: 'session' }, queueing: false, ...context };
     const actor = createActor(signOutMachine.provide({ actors: signOutLeaves(s) }), { input: { ...base, ...input }, clock }).start();
     return { s, clock, actor, outcome: toPromise(actor) };
   }
@@ -143,6 +144,14 @@ describe('signOutMachine: every invoking state is left by its deadline, whatever
       delay: 'networkDeadline',
       ms: N,
       outcome: { type: 'partial', revokeTokenError: { name: 'TimeoutError' }, finishedBy: 'retrySignOut', intentId: 'q1' },
+    },
+    'callingCognito.signingOutGlobally.refreshingAccessToken': {
+      input: { source: queued, global: true, accessTokenExpiresInMs: 0 },
+      plan: { settleIntent: [{ resolve: { queued: false } }] },
+      invoked: 'refreshAccessToken',
+      delay: 'refreshDeadline', // half of networkDeadline: RevokeToken after it gets the other half
+      ms: N / 2,
+      outcome: { type: 'partial', globalSignOutError: { name: 'TimeoutError' }, revokeTokenError: { name: 'TimeoutError' }, finishedBy: 'retrySignOut' },
     },
     'callingCognito.signingOutGlobally.invalidatingSessions': {
       input: { source: queued, global: true },
@@ -230,7 +239,7 @@ describe('outboxMachine: a drain and a retry end by their deadlines, whatever th
     return { s, clock, child, send, answers };
   }
   const none: Step = { resolve: { intent: null, pending: 0 } satisfies PickedIntent };
-  const one: Step = { resolve: { intent: { intentId: 'q1', global: false, revocable: true, globalCapable: true }, pending: 1 } satisfies PickedIntent };
+  const one: Step = { resolve: { intent: { intentId: 'q1', global: false, revocable: true, scope: 'admin' }, pending: 1 } satisfies PickedIntent };
 
   test('draining.pickingIntent: a pick that never settles ends the drain at drainDeadline (N + 2 S); a flush waiting on it is answered', async () => {
     expect(delayOf(outboxMachine, 'drainDeadline')).toBe(N + 2 * S);
@@ -543,7 +552,7 @@ describe('embedded with the default actors for the rest, against the emulator', 
         }),
       },
     });
-    const input: SignOutInput = { global: true, revocable: true, globalCapable: true, source: { kind: 'session' }, queueing: e.queueing, ...e.timeouts };
+    const input: SignOutInput = { global: true, revocable: true, scope: 'admin', source: { kind: 'session' }, queueing: e.queueing, ...e.timeouts };
     const outcome = await toPromise(createActor(machine, { input }).start());
     expect(outcome).toMatchObject({ type: 'complete' });
     expect(appCache.size).toBe(0);
@@ -563,7 +572,7 @@ describe('embedded with the default actors for the rest, against the emulator', 
       },
     });
     const clock = new SimulatedClock();
-    const input: SignOutInput = { global: false, revocable: true, globalCapable: true, source: { kind: 'session' }, queueing: e.queueing, ...e.timeouts };
+    const input: SignOutInput = { global: false, revocable: true, scope: 'admin', source: { kind: 'session' }, queueing: e.queueing, ...e.timeouts };
     const actor = createActor(machine, { input, clock }).start();
     const outcome = toPromise(actor);
     await waitFor(actor, (s) => s.matches('clearingCache'), { timeout: 10_000 });

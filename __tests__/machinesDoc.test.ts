@@ -126,10 +126,10 @@ describe('docs/machines.md, how a rejection is read', () => {
 
   /** A local sign-out whose RevokeToken rejects with `error`: the outcome. */
   function revokeRejecting(error: unknown) {
-    const input: SignOutInput = { global: false, revocable: true, globalCapable: true, source: { kind: 'session' }, queueing: false, networkTimeoutMs: N, storageTimeoutMs: S };
+    const input: SignOutInput = { global: false, revocable: true, scope: 'admin', source: { kind: 'session' }, queueing: false, networkTimeoutMs: N, storageTimeoutMs: S };
     const machine = signOutMachine.provide({
       actors: {
-        recordIntent: fromPromise(async (): Promise<RecordedIntent> => ({ intentId: 'i1', revocable: true, globalCapable: true })),
+        recordIntent: fromPromise(async (): Promise<RecordedIntent> => ({ intentId: 'i1', revocable: true, scope: 'admin' })),
         revokeToken: fromPromise(() => Promise.reject(error)),
         clearTokens: fromPromise<void>(async () => {}),
         settleIntent: fromPromise(async (): Promise<{ queued: boolean }> => ({ queued: false })),

@@ -74,7 +74,10 @@ test('a sign-out by another instance began while this one rotated: the write is 
   const queued = JSON.parse(storage.items.get(`authchart.${pool.clientId}.revocationOutbox`) ?? '{}') as { entries?: unknown[] };
   expect(queued.entries).toHaveLength(2); // b's intent (the old token), and the rotated token a could not store
   await expect(signingOut).resolves.toMatchObject({ type: 'complete' });
+  // The rotated token is queued for a later drain, held by no flow (outbox.queue): a's flush sends it.
   await expect(a.flushRevocations()).resolves.toMatchObject({ pending: 0 });
+  expect(emu.requests.filter((r) => r.operation === 'RevokeToken' && r.status === 200)).toHaveLength(2); // b's, then the rotated one
+  expect(storage.items.has(`authchart.${pool.clientId}.revocationOutbox`)).toBe(false);
   expect(storage.items.has(`authchart.${pool.clientId}.session`)).toBe(false); // never written back
 });
 

@@ -159,7 +159,7 @@ describe('services bound per actor system (one provided machine, many instances)
   const registry = createServiceRegistry<SignOutServices>('test');
   const { pickIntent: _pick, watchBackoff: _watch, ...flowActors } = createSignOutActors(registry);
   const machine = signOutMachine.provide({ actors: flowActors });
-  const input: SignOutInput = { global: false, revocable: true, globalCapable: true, source: { kind: 'session' }, queueing: false, networkTimeoutMs: 1000, storageTimeoutMs: 1000 };
+  const input: SignOutInput = { global: false, revocable: true, scope: 'admin', source: { kind: 'session' }, queueing: false, networkTimeoutMs: 1000, storageTimeoutMs: 1000 };
   const servicesWith = (revoked: string[]) => {
     const storage = createMemoryStorage();
     const store = createTokenStore(storage, { clientId: 'abc123' });
@@ -222,18 +222,24 @@ describe('toAuthError: every name an answer can carry maps to an exported AuthEr
   });
 });
 
-describe('tokenFacts: what a sign-out can do with these tokens, from the access token alone', () => {
+describe('tokenFacts: what a sign-out can do with these tokens, from the access token alone (facts; the chart decides)', () => {
   const jwt = (claims: object) => `eyJhbGciOiJub25lIn0.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.c2ln`;
   test.each([
-    ['a password sign-in (admin scope, origin_jti)', { origin_jti: 'o', scope: 'aws.cognito.signin.user.admin' }, { revocable: true, globalCapable: true }],
-    ['a hosted-UI sign-in without the admin scope', { origin_jti: 'o', scope: 'openid email' }, { revocable: true, globalCapable: false }],
-    ['a hosted-UI sign-in that asked for the admin scope', { origin_jti: 'o', scope: 'openid aws.cognito.signin.user.admin' }, { revocable: true, globalCapable: true }],
-    ['revocation off on the client (no origin_jti)', { scope: 'aws.cognito.signin.user.admin' }, { revocable: false, globalCapable: true }],
-    ['no scope claim at all (not a Cognito token): given the benefit', { origin_jti: 'o' }, { revocable: true, globalCapable: true }],
+    ['a password sign-in (admin scope, origin_jti)', { origin_jti: 'o', scope: 'aws.cognito.signin.user.admin' }, { revocable: true, scope: 'admin' }],
+    ['a hosted-UI sign-in without the admin scope', { origin_jti: 'o', scope: 'openid email' }, { revocable: true, scope: 'other' }],
+    ['a hosted-UI sign-in that asked for the admin scope', { origin_jti: 'o', scope: 'openid aws.cognito.signin.user.admin' }, { revocable: true, scope: 'admin' }],
+    ['revocation off on the client (no origin_jti)', { scope: 'aws.cognito.signin.user.admin' }, { revocable: false, scope: 'admin' }],
+    ['no scope claim at all (not a Cognito token): reported as absent, not judged', { origin_jti: 'o' }, { revocable: true, scope: 'absent' }],
+    ['a scope claim that is not a string: absent', { origin_jti: 'o', scope: ['aws.cognito.signin.user.admin'] }, { revocable: true, scope: 'absent' }],
   ])('%s', (_, claims, facts) => {
-    expect(tokenFacts({ accessToken: jwt(claims), refreshToken: 'r' })).toEqual(facts);
+    expect(tokenFacts({ accessToken: jwt(claims), refreshToken: 'r' }, 0)).toEqual(facts);
   });
-  test('a refresh token alone: RevokeToken can be tried, GlobalSignOut cannot', () => {
-    expect(tokenFacts({ refreshToken: 'r' })).toEqual({ revocable: true, globalCapable: false });
+  test('how long the access token has left, by the given clock (negative: expired); nothing without exp', () => {
+    const token = jwt({ scope: 'aws.cognito.signin.user.admin', exp: 1_000 });
+    expect(tokenFacts({ accessToken: token }, 990_000)).toMatchObject({ accessTokenExpiresInMs: 10_000 });
+    expect(tokenFacts({ accessToken: token }, 1_060_000)).toMatchObject({ accessTokenExpiresInMs: -60_000 });
+  });
+  test('a refresh token alone: RevokeToken can be tried, GlobalSignOut has nothing to be sent with (no scope but its own: other)', () => {
+    expect(tokenFacts({ refreshToken: 'r' }, 0)).toEqual({ revocable: true, scope: 'other' });
   });
 });

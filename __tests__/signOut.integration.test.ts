@@ -288,7 +288,7 @@ describe('edge cases', () => {
 });
 
 describe('global sign-out with an expired access token', () => {
-  test('refreshes the access token first (never stored), then GlobalSignOut succeeds: complete', async () => {
+  test('refreshes the access token first (into the sign-out intent, never the session), then GlobalSignOut succeeds: complete', async () => {
     let clock = Date.now() - 2 * 3600_000; // tokens minted two hours ago
     const started = await startCognitoEmulator({ now: () => clock });
     try {

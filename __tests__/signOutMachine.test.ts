@@ -1,7 +1,7 @@
 // Unit tests of the sign-out statechart on its own: services are in-process fakes, the deadline
 // runs on XState's SimulatedClock, so nothing here touches the network or the wall clock.
 import { createActor, fromPromise, SimulatedClock, toPromise, waitFor } from 'xstate';
-import { signOutMachine, type IntentSource, type RecordedIntent, type SettleInput, type SignOutInput } from '../machines/signOutMachine';
+import { signOutMachine, type AccessScope, type IntentSource, type RecordedIntent, type SettleInput, type SignOutInput } from '../machines/signOutMachine';
 import type { SignOutOutcome } from '../machines/types';
 
 type Call = 'ok' | 'hang' | { name: string; message: string };
@@ -10,16 +10,20 @@ interface Calls {
   record?: Call;
   revoke?: Call;
   global?: Call;
+  /** refreshAccessToken, the refresh before GlobalSignOut. */
+  refresh?: Call;
   clear?: Call;
   /** settleIntent: whether the outbox kept the intent, or a failure. */
   settle?: { queued: boolean } | 'hang' | { name: string; message: string };
   /** What recordIntent finds on the tokens (origin_jti). Default: revocable. */
   recordRevocable?: boolean;
-  /** What recordIntent finds on the tokens (the admin scope). Default: capable of GlobalSignOut. */
-  recordGlobalCapable?: boolean;
+  /** What recordIntent finds in the access token's scope claim. Default: the admin scope. */
+  recordScope?: AccessScope;
+  /** How long recordIntent finds the access token has left, in ms. Default: not known (no exp). */
+  recordExpiresInMs?: number;
 }
 
-const BASE: SignOutInput = { global: false, revocable: true, globalCapable: true, source: { kind: 'session' }, queueing: false, networkTimeoutMs: 3000, storageTimeoutMs: 1000 };
+const BASE: SignOutInput = { global: false, revocable: true, scope: 'admin', source: { kind: 'session' }, queueing: false, networkTimeoutMs: 3000, storageTimeoutMs: 1000 };
 
 function run(input: Partial<SignOutInput>, calls: Calls = {}) {
   const started: string[] = [];
@@ -39,8 +43,15 @@ function run(input: Partial<SignOutInput>, calls: Calls = {}) {
   const machine = signOutMachine.provide({
     actors: {
       recordIntent: fromPromise<RecordedIntent, { source: IntentSource; global: boolean }>(({ signal, input }) =>
-        behave('recordIntent', calls.record, { intentId: 'i1', revocable: calls.recordRevocable ?? true, globalCapable: calls.recordGlobalCapable ?? true }, signal, input),
+        behave(
+          'recordIntent',
+          calls.record,
+          { intentId: 'i1', revocable: calls.recordRevocable ?? true, scope: calls.recordScope ?? 'admin', ...(calls.recordExpiresInMs !== undefined && { accessTokenExpiresInMs: calls.recordExpiresInMs }) },
+          signal,
+          input,
+        ),
       ),
+      refreshAccessToken: fake('refreshAccessToken', calls.refresh),
       revokeToken: fake('revokeToken', calls.revoke),
       globalSignOut: fake('globalSignOut', calls.global),
       clearTokens: fromPromise<void>(({ signal, input }) => behave('clearTokens', calls.clear, undefined, signal, input)),
@@ -191,7 +202,7 @@ describe('global sign-out', () => {
 
 describe('global sign-out with a token lacking the admin scope (a hosted-UI sign-in)', () => {
   test('GlobalSignOut is not sent (it is sure to fail): GlobalSignOutNotSupported, and RevokeToken signs out this device', async () => {
-    const r = run({ global: true }, { recordGlobalCapable: false });
+    const r = run({ global: true }, { recordScope: 'other' });
     const outcome = await r.done;
     expect(outcome).toEqual({ type: 'partial', global: true, globalSignOutError: { name: 'GlobalSignOutNotSupported', message: expect.stringContaining('aws.cognito.signin.user.admin') }, finishedBy: 'nothing', ...i1 });
     expect(r.started).toEqual(['recordIntent', 'revokeToken', 'clearTokens', 'settleIntent']);
@@ -199,14 +210,117 @@ describe('global sign-out with a token lacking the admin scope (a hosted-UI sign
   });
 
   test('no origin_jti either: nothing can be sent; both reasons reported', async () => {
-    const r = run({ global: true, revocable: false }, { recordGlobalCapable: false, recordRevocable: false });
+    const r = run({ global: true, revocable: false }, { recordScope: 'other', recordRevocable: false });
     await expect(r.done).resolves.toMatchObject({ type: 'partial', globalSignOutError: { name: 'GlobalSignOutNotSupported' }, revokeTokenError: { name: 'TokenRevocationNotEnabled' }, finishedBy: 'nothing' });
     expect(r.started).toEqual(['recordIntent', 'clearTokens', 'settleIntent']);
   });
 
   test('its RevokeToken failing retryably stays queued for RevokeToken (the global half cannot ever work)', async () => {
-    const r = run({ global: true, queueing: true }, { recordGlobalCapable: false, revoke: network, settle: { queued: true } });
+    const r = run({ global: true, queueing: true }, { recordScope: 'other', revoke: network, settle: { queued: true } });
     await expect(r.done).resolves.toMatchObject({ type: 'partial', globalSignOutError: { name: 'GlobalSignOutNotSupported' }, revokeTokenError: network, finishedBy: 'outbox' });
+  });
+});
+
+describe('global sign-out with a token that has no scope claim (the chart\'s isGlobalWithoutScopeClaim decides)', () => {
+  test('GlobalSignOut is sent: only Cognito can tell what such a token may do, and its success signs out every device', async () => {
+    const r = run({ global: true }, { recordScope: 'absent' });
+    await expect(r.done).resolves.toEqual({ type: 'complete', ...i1 });
+    expect(r.started).toEqual(['recordIntent', 'globalSignOut', 'clearTokens', 'settleIntent']);
+  });
+
+  test('Cognito refuses it: a final answer, so RevokeToken follows and this device is signed out', async () => {
+    const scopes = { name: 'NotAuthorizedException', message: 'Access Token does not have required scopes' };
+    const r = run({ global: true }, { recordScope: 'absent', global: scopes });
+    await expect(r.done).resolves.toEqual({ type: 'partial', global: true, globalSignOutError: scopes, finishedBy: 'nothing', ...i1 });
+    expect(r.started).toEqual(['recordIntent', 'globalSignOut', 'revokeToken', 'clearTokens', 'settleIntent']);
+  });
+
+  test('a queued global intent whose token has no scope claim is sent the same way', async () => {
+    const r = run({ global: true, scope: 'absent', source: { kind: 'queued', intentId: 'q1' } });
+    await expect(r.done).resolves.toEqual({ type: 'complete', intentId: 'q1' });
+    expect(r.started).toEqual(['globalSignOut', 'settleIntent']);
+  });
+});
+
+describe('global sign-out with an expired access token (the chart\'s isAccessTokenExpired decides)', () => {
+  const expired = { recordExpiresInMs: -60_000 };
+  const refreshing = { callingCognito: { signingOutGlobally: 'refreshingAccessToken' } };
+
+  test('the access token is refreshed first, then GlobalSignOut is sent: complete', async () => {
+    const r = run({ global: true }, expired);
+    await expect(r.done).resolves.toEqual({ type: 'complete', ...i1 });
+    expect(r.started).toEqual(['recordIntent', 'refreshAccessToken', 'globalSignOut', 'clearTokens', 'settleIntent']);
+    expect(r.inputs.refreshAccessToken).toEqual(i1);
+  });
+
+  test('one that expires within networkTimeoutMs counts as expired; one that outlives it, or whose expiry is not known, does not', async () => {
+    const soon = run({ global: true }, { recordExpiresInMs: 3000 });
+    await soon.done;
+    expect(soon.started).toContain('refreshAccessToken');
+    for (const calls of [{ recordExpiresInMs: 3001 }, {}]) {
+      const r = run({ global: true }, calls);
+      await r.done;
+      expect(r.started).toEqual(['recordIntent', 'globalSignOut', 'clearTokens', 'settleIntent']);
+    }
+  });
+
+  test('a local sign-out never refreshes: RevokeToken needs no access token', async () => {
+    const r = run({}, expired);
+    await r.done;
+    expect(r.started).toEqual(['recordIntent', 'revokeToken', 'clearTokens', 'settleIntent']);
+  });
+
+  test('a queued global intent refreshes by the facts the outbox read', async () => {
+    const r = run({ global: true, queueing: true, accessTokenExpiresInMs: 0, source: { kind: 'queued', intentId: 'q1' } });
+    await expect(r.done).resolves.toEqual({ type: 'complete', intentId: 'q1' });
+    expect(r.started).toEqual(['refreshAccessToken', 'globalSignOut', 'settleIntent']);
+  });
+
+  test('the refresh fails for good: GlobalSignOut is not sent, RevokeToken follows; the error keeps its name', async () => {
+    const reuse = { name: 'RefreshTokenReuseException', message: 'Refresh token has already been used and rotated' };
+    const r = run({ global: true, queueing: true }, { ...expired, refresh: reuse });
+    const outcome = await r.done;
+    expect(outcome).toEqual({
+      type: 'partial',
+      global: true,
+      globalSignOutError: { name: reuse.name, message: expect.stringContaining('GlobalSignOut was not sent') },
+      finishedBy: 'nothing',
+      ...i1,
+    });
+    expect(r.started).toEqual(['recordIntent', 'refreshAccessToken', 'revokeToken', 'clearTokens', 'settleIntent']);
+    expect(r.inputs.settleIntent).toEqual({ intentId: 'i1', settlement: 'remove' });
+  });
+
+  test('the refresh fails for a reason a retry can fix: with the outbox, the intent stays queued as a global one', async () => {
+    const r = run({ global: true, queueing: true }, { ...expired, refresh: network, settle: { queued: true } });
+    await expect(r.done).resolves.toMatchObject({ type: 'partial', globalSignOutError: { name: 'NetworkError' }, finishedBy: 'outbox' });
+    expect(r.started).toEqual(['recordIntent', 'refreshAccessToken', 'clearTokens', 'settleIntent']);
+    expect(r.inputs.settleIntent).toEqual({ intentId: 'i1', settlement: 'keepGlobal' });
+  });
+
+  test('the refresh has half of networkTimeoutMs (refreshDeadline); without an outbox RevokeToken gets the other half', async () => {
+    const r = run({ global: true, networkTimeoutMs: 500 }, { ...expired, refresh: 'hang', revoke: 'hang' });
+    await r.reach(refreshing);
+    r.clock.increment(249);
+    expect(r.actor.getSnapshot().value).toEqual(refreshing);
+    r.clock.increment(1);
+    await r.reach({ callingCognito: { signingOutGlobally: 'revoking' } });
+    expect(r.aborted).toEqual(['refreshAccessToken']);
+    r.clock.increment(250);
+    await expect(r.done).resolves.toMatchObject({
+      type: 'partial',
+      globalSignOutError: { name: 'TimeoutError', message: expect.stringContaining('refresh') },
+      revokeTokenError: { name: 'TimeoutError', message: expect.stringContaining('RevokeToken had not answered') },
+      finishedBy: 'retrySignOut',
+    });
+  });
+
+  test('the refresh silent past its deadline with the outbox: queued as a global intent, nothing else sent', async () => {
+    const r = run({ global: true, queueing: true, networkTimeoutMs: 500 }, { ...expired, refresh: 'hang', settle: { queued: true } });
+    await r.reach(refreshing);
+    r.clock.increment(250);
+    await expect(r.done).resolves.toMatchObject({ type: 'partial', globalSignOutError: { name: 'TimeoutError' }, finishedBy: 'outbox' });
+    expect(r.started).toEqual(['recordIntent', 'refreshAccessToken', 'clearTokens', 'settleIntent']);
   });
 });
 

@@ -160,6 +160,45 @@ describe('createSignOutOutbox', () => {
     expect(await outbox.nextAttemptIn()).toBeGreaterThanOrEqual(1000); // doubled
   });
 
+  test('renew: the refreshed tokens take the old ones\' place, at rest too; a session holding the rotated-away refresh token is still being signed out', async () => {
+    const storage = createMemoryStorage();
+    const outbox = outboxOver(storage);
+    const id = await outbox.record(tokens, true);
+    const fresh = { accessToken: jwt({ username: 'alice', origin_jti: 'o', exp: 2 }), refreshToken: 'refresh-2' };
+    await outbox.renew(id, fresh);
+    expect(outbox.tokensOf(id)).toEqual(fresh);
+    expect(stored(storage)!.entries).toEqual([expect.objectContaining({ id, global: true, tokens: fresh, replaced: ['refresh-1'] })]);
+    // A restart over a store that still holds the old session: it is one being signed out, never restored.
+    const restarted = outboxOver(storage);
+    await expect(restarted.holds(tokens)).resolves.toBe(true);
+    await expect(restarted.holds(fresh)).resolves.toBe(true);
+    // The same intent, not a second one, and its newer tokens stay (a sign-out of the stale session elsewhere).
+    await expect(restarted.record(tokens, true)).resolves.toBe(id);
+    expect(restarted.tokensOf(id)).toEqual(fresh);
+  });
+
+  test('renew without rotation replaces the access token only', async () => {
+    const storage = createMemoryStorage();
+    const outbox = outboxOver(storage);
+    const id = await outbox.record(tokens, true);
+    const accessToken = jwt({ username: 'alice', origin_jti: 'o', exp: 2 });
+    await outbox.renew(id, { accessToken, refreshToken: 'refresh-1' });
+    expect(stored(storage)!.entries).toEqual([expect.not.objectContaining({ replaced: expect.anything() })]);
+    expect(outbox.tokensOf(id)).toEqual({ accessToken, refreshToken: 'refresh-1' });
+  });
+
+  test('renew after the intent settled: a rotated refresh token is queued on its own, to be revoked; an unrotated one adds nothing', async () => {
+    const storage = createMemoryStorage();
+    const outbox = outboxOver(storage);
+    const id = await outbox.record(tokens, true);
+    await outbox.settle(decided({ intentId: id, global: true, globalSignedOut: true, revoked: false }));
+    await outbox.renew(id, { accessToken: access, refreshToken: 'refresh-1' });
+    expect(stored(storage)).toBeNull();
+    await outbox.renew(id, { accessToken: access, refreshToken: 'refresh-2' });
+    expect(stored(storage)!.entries).toEqual([expect.objectContaining({ global: false, tokens: { refreshToken: 'refresh-2' } })]);
+    await expect(outbox.pick(true, [])).resolves.toMatchObject({ intent: { global: false }, pending: 1 });
+  });
+
   test('pick takes what is due; everyEntry ignores the backoff; tried entries are skipped', async () => {
     const storage = createMemoryStorage();
     await leftBehind(storage, ['t1', 't2']);

@@ -77,7 +77,7 @@ const minimalMachine = setup({ actors: { a: nop, b: nop } }).createMachine({
 const nopCall = fromPromise<void, { intentId: string }>(async () => {});
 const noopSignOutMachine = signOutMachine.provide({
   actors: {
-    recordIntent: fromPromise<RecordedIntent, { source: IntentSource; global: boolean }>(async () => ({ intentId: 'bench', revocable: true, globalCapable: true })),
+    recordIntent: fromPromise<RecordedIntent, { source: IntentSource; global: boolean }>(async () => ({ intentId: 'bench', revocable: true, scope: 'admin' })),
     revokeToken: nopCall,
     globalSignOut: nopCall,
     clearTokens: nop,
@@ -110,7 +110,7 @@ export async function benchEngine(log: (s: string) => void): Promise<Row[]> {
     const outbox = createSignOutOutbox({ storage, clientId: pool.clientId, timeoutMs: 1000, persist: false });
     const { pickIntent: _pick, watchBackoff: _watch, ...flowActors } = createSignOutActors({ cognito, store, outbox, vault: createSecretVault() });
     const machine = signOutMachine.provide({ actors: flowActors });
-    const input: SignOutInput = { global, revocable: true, globalCapable: true, source: { kind: 'session' }, queueing: false, networkTimeoutMs: 3000, storageTimeoutMs: 1000 };
+    const input: SignOutInput = { global, revocable: true, scope: 'admin', source: { kind: 'session' }, queueing: false, networkTimeoutMs: 3000, storageTimeoutMs: 1000 };
 
     const engine = async () => {
       storage.items.set(key, session);

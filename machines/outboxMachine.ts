@@ -1,7 +1,7 @@
 import { assertEvent, assign, enqueueActions, fromCallback, fromPromise, sendParent, setup } from 'xstate';
 import type { CallAnswer, OutboxCall } from './auth/callTypes.js';
 import { notProvided } from './notProvided.js';
-import { signOutMachine, type IntentSource, type SignOutInput } from './signOutMachine.js';
+import { signOutMachine, type IntentFacts, type IntentSource, type SignOutInput } from './signOutMachine.js';
 import { ErrorNames } from './errors/registry.js';
 import type { DrainReport, SignOutOutcome } from './types.js';
 
@@ -33,16 +33,12 @@ export interface OutboxInput {
 /** The next intent to finish, and how many entries are queued. No entry is ever dropped unsent. */
 export interface PickedIntent {
   /** The intent, or null when none is due (or the drain's budget is spent). */
-  readonly intent: {
+  readonly intent: (IntentFacts & {
     /** Its outbox entry. */
     readonly intentId: string;
     /** A global sign-out intent. */
     readonly global: boolean;
-    /** Its access token carries `origin_jti`: RevokeToken can work. */
-    readonly revocable: boolean;
-    /** Its access token has the admin scope GlobalSignOut needs. */
-    readonly globalCapable: boolean;
-  } | null;
+  }) | null;
   /** Entries still queued, the picked one included, and those another instance's flow holds (leased). */
   readonly pending: number;
 }
@@ -111,7 +107,7 @@ export const outboxMachine = setup({
   },
   guards: {
     picked: ({ context }, picked: PickedIntent) => picked.intent !== null && !context.budgetSpent,
-    /** GlobalSignOut succeeded: a global flow over tokens that allow it, and nothing failed. */
+    /** GlobalSignOut succeeded: a global flow that ended complete (one whose GlobalSignOut failed or was not sent reports why, so is never complete). */
     endedEverySession: (_, params: { global: boolean; outcome: SignOutOutcome }) => params.global && params.outcome.type === 'complete',
   },
   actions: {
@@ -211,7 +207,7 @@ export const outboxMachine = setup({
             input: ({ context }) => flowInput(context, context.current!, { kind: 'queued', intentId: context.current!.intentId }),
             onDone: [
               {
-                guard: { type: 'endedEverySession', params: ({ context, event }) => ({ global: context.current!.global && context.current!.globalCapable, outcome: event.output }) },
+                guard: { type: 'endedEverySession', params: ({ context, event }) => ({ global: context.current!.global, outcome: event.output }) },
                 target: 'pickingIntent',
                 actions: [{ type: 'countFinished', params: ({ event }) => event.output }, 'tellGlobalSignOutLanded'],
               },
@@ -234,7 +230,7 @@ export const outboxMachine = setup({
         input: ({ context, event }) => {
           assertEvent(event, 'RETRY_SIGN_OUT');
           // What the tokens allow (revocation, GlobalSignOut) is read from them when the intent is recorded.
-          return flowInput(context, { global: event.global, revocable: true, globalCapable: true }, { kind: 'retry', credential: event.credential });
+          return flowInput(context, { global: event.global, revocable: true }, { kind: 'retry', credential: event.credential });
         },
         onDone: [
           {
@@ -254,8 +250,7 @@ export const outboxMachine = setup({
 });
 
 /** The input of one sign-out flow the outbox runs. */
-function flowInput(context: OutboxContext, intent: { global: boolean; revocable: boolean; globalCapable: boolean }, source: IntentSource): SignOutInput {
+function flowInput(context: OutboxContext, intent: { global: boolean; revocable: boolean } & Partial<IntentFacts>, source: IntentSource): SignOutInput {
   const { queueing, networkTimeoutMs, storageTimeoutMs } = context;
-  const { global, revocable, globalCapable } = intent;
-  return { global, revocable, globalCapable, source, queueing, networkTimeoutMs, storageTimeoutMs };
+  return { ...intent, source, queueing, networkTimeoutMs, storageTimeoutMs };
 }

@@ -167,7 +167,6 @@ export const signOutStates = authStates({
       input: ({ context }) => ({
         global: context.signOutGlobal,
         revocable: context.session?.revocable ?? false,
-        globalCapable: true, // read from the tokens when the intent is recorded
         source: { kind: 'session' as const },
         queueing: context.queueing,
         networkTimeoutMs: context.networkTimeoutMs,

@@ -6,8 +6,9 @@ import { ErrorNames } from '../../machines/types.js';
 import { refreshedElsewhere } from '../../machines/refreshTurn.js';
 import { toErrorInfo } from '../../machines/errorInfo.js';
 import { settlementOf, type Settlement } from '../../machines/signOutMachine.js';
-import { CognitoCallError, FieldError } from '../cognito/errors.js';
+import { CognitoCallError } from '../cognito/errors.js';
 import { onFirstUse } from '../cognito/onFirstUse.js';
+import { refreshWithSessionMethod } from '../cognito/refreshMethod.js';
 import type { CognitoService } from '../cognito/types.js';
 import type { SignOutOutbox } from '../storage/signOutOutbox.js';
 import type { SecretVault } from '../storage/secretVault.js';
@@ -112,10 +113,10 @@ async function refreshOnce(services: AuthServices, input: RefreshInput, signal: 
   const tokens = await store.load();
   if (!tokens?.refreshToken) throw new CognitoCallError(ErrorNames.refreshTokenMissing, 'The stored session has no refresh token');
   const { refreshToken } = tokens;
-  const fresh = refreshTokenRotation ? await rotate(cognito, refreshToken, signal) : await cognito.refreshTokens(refreshToken, input.username, signal);
+  const fresh = await refreshWithSessionMethod(cognito, refreshTokenRotation ?? false, refreshToken, input.username, signal);
   // A rotated refresh token is live on the server from now on: if it is not stored, the outbox must hold it, never the old one alone.
   const rotated = fresh.refreshToken !== undefined && fresh.refreshToken !== refreshToken;
-  const queueRotated = () => (rotated ? outbox.record({ refreshToken: fresh.refreshToken }, false).then(() => undefined, () => undefined) : Promise.resolve());
+  const queueRotated = () => (rotated ? outbox.queue({ refreshToken: fresh.refreshToken }).then(() => undefined, () => undefined) : Promise.resolve());
   const summary = summarizeSession(fresh, input.signedInWith);
   if (!summary) {
     await queueRotated();
@@ -136,9 +137,3 @@ async function refreshOnce(services: AuthServices, input: RefreshInput, signal: 
   return summary;
 }
 
-
-/** GetTokensFromRefreshToken, which a rotating app client requires (it refuses REFRESH_TOKEN_AUTH). */
-function rotate(cognito: CognitoService, refreshToken: string, signal: AbortSignal) {
-  if (!cognito.getTokensFromRefreshToken) throw new FieldError(ErrorNames.config, 'transport', 'needs getTokensFromRefreshToken for refreshTokenRotation (both of authchart\'s transports have it)');
-  return cognito.getTokensFromRefreshToken(refreshToken, signal);
-}

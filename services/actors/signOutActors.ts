@@ -5,7 +5,8 @@ import { ErrorNames } from '../../machines/types.js';
 import { resolverOf, type ServicesSource } from './registry.js';
 import { CognitoCallError, FieldError } from '../cognito/errors.js';
 import type { CognitoService } from '../cognito/types.js';
-import { liveAccessToken } from '../cognito/liveAccessToken.js';
+import { refreshWithSessionMethod } from '../cognito/refreshMethod.js';
+import { readJwtClaims } from '../encoding/jwt.js';
 import type { IntentTokens, SignOutOutbox } from '../storage/signOutOutbox.js';
 import type { SecretVault } from '../storage/secretVault.js';
 import type { TokenStore } from '../storage/tokenStore.js';
@@ -17,23 +18,25 @@ import { tokenFacts } from '../encoding/tokenFacts.js';
  * token ever travels through the statechart.
  */
 export interface SignOutServices {
-  /** Sends RevokeToken and GlobalSignOut (and the refresh GlobalSignOut may need first). */
+  /** Sends RevokeToken and GlobalSignOut, and the refresh the chart may send before GlobalSignOut. */
   readonly cognito: CognitoService;
+  /** The app client rotates refresh tokens: the refresh before GlobalSignOut is GetTokensFromRefreshToken, as the session's is. Default false. */
+  readonly refreshTokenRotation?: boolean;
   /** The session's tokens: recordIntent copies them from here, clearTokens removes them. */
   readonly store: TokenStore;
   /** The sign-out intents: each flow's tokens, and what is left queued for a later try. */
   readonly outbox: SignOutOutbox;
   /** Where retrySignOut() hands a partial result's tokens over (by reference, never through the chart). */
   readonly vault: SecretVault;
-  /** The clock that decides whether an access token has expired before GlobalSignOut. Default: Date.now. */
+  /** The clock the access token's remaining life is read with (a fact; the chart decides whether it has expired). Default: Date.now. */
   readonly now?: () => number;
 }
 
 const noTokens = () => new CognitoCallError(ErrorNames.tokensMissing, 'The sign-out intent has no tokens left in memory');
 
 /**
- * The default actors of both sign-out charts: `recordIntent`, `revokeToken`, `globalSignOut`,
- * `clearTokens` and `settleIntent` for signOutMachine, `pickIntent` and `watchBackoff` for
+ * The default actors of both sign-out charts: `recordIntent`, `refreshAccessToken`, `revokeToken`,
+ * `globalSignOut`, `clearTokens` and `settleIntent` for signOutMachine, `pickIntent` and `watchBackoff` for
  * outboxMachine (each chart ignores the other's). `services` is one instance's services, or a
  * registry the running instance bound its own to.
  */
@@ -41,10 +44,26 @@ export function createSignOutActors(services: ServicesSource<SignOutServices>) {
   const servicesOf = resolverOf(services);
   return {
     recordIntent: fromPromise<RecordedIntent, { source: IntentSource; global: boolean }>(async ({ input, system }) => {
-      const { store, outbox, vault } = servicesOf(system);
+      const { store, outbox, vault, now = Date.now } = servicesOf(system);
       const tokens = await tokensFrom(input.source, store, vault);
       const intentId = await outbox.record(tokens, input.global);
-      return { intentId, ...tokenFacts(tokens) };
+      // The facts of what the intent holds (an intent renewed already keeps its newer tokens); a local
+      // one holds no access token, so the given one still says what the client allows.
+      return { intentId, ...tokenFacts({ ...tokens, ...outbox.tokensOf(intentId) }, now()) };
+    }),
+    /**
+     * The refresh before GlobalSignOut, with the session's method. The new tokens are secrets the
+     * chart never sees: they replace the intent's in the outbox (renew), where GlobalSignOut,
+     * RevokeToken and a later retry read them. A rotated refresh token is renewed in even when the
+     * chart has moved on, so it is revoked or queued, never left live and unknown.
+     */
+    refreshAccessToken: fromPromise<void, { intentId: string }>(async ({ input, signal, system }) => {
+      const { cognito, outbox, refreshTokenRotation = false } = servicesOf(system);
+      const tokens = outbox.tokensOf(input.intentId);
+      if (!tokens?.refreshToken) throw new CognitoCallError(ErrorNames.refreshTokenMissing, 'No refresh token');
+      const username = readJwtClaims(tokens.accessToken ?? '')?.username;
+      const fresh = await refreshWithSessionMethod(cognito, refreshTokenRotation, tokens.refreshToken, typeof username === 'string' ? username : '', signal);
+      await outbox.renew(input.intentId, { accessToken: fresh.accessToken, ...(fresh.refreshToken && { refreshToken: fresh.refreshToken }) });
     }),
     revokeToken: fromPromise<void, { intentId: string }>(async ({ input, signal, system }) => {
       const { cognito, outbox } = servicesOf(system);
@@ -53,10 +72,10 @@ export function createSignOutActors(services: ServicesSource<SignOutServices>) {
       if (tokens.refreshToken) await cognito.revokeToken(tokens.refreshToken, signal);
     }),
     globalSignOut: fromPromise<void, { intentId: string }>(async ({ input, signal, system }) => {
-      const { cognito, outbox, now = Date.now } = servicesOf(system);
+      const { cognito, outbox } = servicesOf(system);
       const tokens = outbox.tokensOf(input.intentId);
       if (!tokens?.accessToken) throw noTokens();
-      await cognito.globalSignOut(await liveAccessToken(cognito, { accessToken: tokens.accessToken, refreshToken: tokens.refreshToken }, signal, now), signal);
+      await cognito.globalSignOut(tokens.accessToken, signal);
     }),
     clearTokens: fromPromise<void>(({ system }) => servicesOf(system).store.clear()),
     settleIntent: fromPromise<{ queued: boolean }, SettleInput>(({ input, system }) => servicesOf(system).outbox.settle(input)),

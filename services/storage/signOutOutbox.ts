@@ -21,6 +21,8 @@ interface Intent {
   readonly notBefore: number;
   /** A flow is finishing it until then (epoch ms): other instances leave it alone. */
   readonly leaseUntil?: number;
+  /** Refresh tokens this intent's refresh rotated away (renew): a stored session holding one is still being signed out. */
+  readonly replaced?: readonly string[];
 }
 
 export interface SignOutOutbox {
@@ -34,6 +36,19 @@ export interface SignOutOutbox {
   record(tokens: IntentTokens, global: boolean): Promise<string>;
   /** The tokens of a known intent (memory only: services read them at the moment they send). */
   tokensOf(intentId: string): IntentTokens | undefined;
+  /**
+   * The intent's tokens were refreshed (the refresh before GlobalSignOut): the new access token,
+   * and the rotated refresh token if any, take the old ones' place (memory at once, storage within
+   * the deadline). A rotated-away refresh token still matches (holds, record). Should the intent
+   * be gone already, a rotated refresh token is queued on its own, so it is revoked later.
+   */
+  renew(intentId: string, tokens: IntentTokens): Promise<void>;
+  /**
+   * Keeps a refresh token for a later revocation that no flow runs now (a rotated token a refresh
+   * could not store): an entry with no lease, due at once, so the next drain of any instance sends
+   * it. Unlike record(), nothing here holds it.
+   */
+  queue(tokens: IntentTokens): Promise<void>;
   /**
    * After a flow: removes the entry, or keeps it with backoff, as the sign-out chart decided
    * (settlementOf, which also knows whether intents are kept at all); it never decides otherwise.
@@ -80,6 +95,9 @@ let sequence = 0;
 const newIntentId = (now: number) => `intent-${now.toString(36)}-${(++sequence).toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
 const sameTokens = (a: IntentTokens, b: IntentTokens) =>
   a.refreshToken !== undefined ? a.refreshToken === b.refreshToken : a.accessToken !== undefined && a.accessToken === b.accessToken;
+/** The intent is for these tokens: the same ones, or a refresh token it rotated away. */
+const isFor = (intent: Intent, tokens: IntentTokens) =>
+  sameTokens(intent.tokens, tokens) || (tokens.refreshToken !== undefined && (intent.replaced ?? []).includes(tokens.refreshToken));
 
 /**
  * Sign-out intents that have not been finished, kept in the app's storage under one key
@@ -166,6 +184,7 @@ export function createSignOutOutbox(options: OutboxOptions): SignOutOutbox {
     }
   }
   const replace = (intent: Intent) => (entries: Intent[]) => [...entries.filter((entry) => entry.id !== intent.id), intent];
+  const fresh = (tokens: IntentTokens, global: boolean): Intent => ({ id: newIntentId(now()), global, tokens, queuedAt: now(), attempts: 0, notBefore: 0 });
   const keepReceipt = (intent: Intent) => {
     receipts.set(intent.id, intent.tokens);
     if (receipts.size > 16) receipts.delete(receipts.keys().next().value as string);
@@ -176,16 +195,34 @@ export function createSignOutOutbox(options: OutboxOptions): SignOutOutbox {
     async record(given, global) {
       // A local intent needs the refresh token only; a global one the access token too.
       const tokens: IntentTokens = global ? given : { ...(given.refreshToken && { refreshToken: given.refreshToken }) };
-      const existing = (await load()).find((intent) => sameTokens(intent.tokens, tokens));
-      const intent: Intent = existing
-        ? { ...existing, global: existing.global || global, tokens: { ...existing.tokens, ...tokens }, leaseUntil: now() + leaseMs }
-        : { id: newIntentId(now()), global, tokens, queuedAt: now(), attempts: 0, notBefore: 0, leaseUntil: now() + leaseMs };
+      const existing = (await load()).find((intent) => isFor(intent, tokens));
+      // Found by a refresh token it rotated away: its own tokens are the newer ones, and stay.
+      const merged = existing && (sameTokens(existing.tokens, tokens) ? { ...existing.tokens, ...tokens } : existing.tokens);
+      const intent: Intent = { ...(existing ? { ...existing, global: existing.global || global, tokens: merged! } : fresh(tokens, global)), leaseUntil: now() + leaseMs };
       memory.set(intent.id, intent);
       inFlow.add(intent.id);
       await mutate(replace(intent)); // a storage that fails cannot block the flow: memory carries it
       return intent.id;
     },
     tokensOf: (intentId) => memory.get(intentId)?.tokens ?? receipts.get(intentId),
+    async queue(given) {
+      const tokens: IntentTokens = { ...(given.refreshToken && { refreshToken: given.refreshToken }) };
+      if ((await load()).some((intent) => isFor(intent, tokens))) return;
+      const intent = fresh(tokens, false);
+      memory.set(intent.id, intent);
+      await mutate(replace(intent));
+    },
+    async renew(intentId, renewed) {
+      const old = (memory.get(intentId)?.tokens ?? receipts.get(intentId))?.refreshToken;
+      const rotated = old !== undefined && old !== renewed.refreshToken;
+      await mutate((entries) => {
+        // Settled already (its flow ended while the refresh answered): a rotated refresh token is live, so it is queued on its own.
+        const intent = entries.find((entry) => entry.id === intentId) ?? (rotated ? fresh({}, false) : undefined);
+        if (!intent) return entries;
+        const tokens = intent.global ? { ...intent.tokens, ...renewed } : { refreshToken: renewed.refreshToken! };
+        return replace({ ...intent, tokens, ...(rotated && { replaced: [...(intent.replaced ?? []), old] }) })(entries);
+      });
+    },
     async settle(input) {
       const { intentId } = input;
       if (intentId === undefined) return { queued: false };
@@ -229,11 +266,11 @@ export function createSignOutOutbox(options: OutboxOptions): SignOutOutbox {
         return entries.map((intent) => (intent.id === next!.id ? next! : intent));
       });
       const picked = next as Intent | undefined;
-      const intent = picked ? { intentId: picked.id, global: picked.global, ...tokenFacts(picked.tokens) } : null;
+      const intent = picked ? { intentId: picked.id, global: picked.global, ...tokenFacts(picked.tokens, now()) } : null;
       return { intent, pending };
     },
     async holds(tokens) {
-      return (await load()).some((intent) => sameTokens(intent.tokens, tokens));
+      return (await load()).some((intent) => isFor(intent, tokens));
     },
     async nextAttemptIn() {
       const waiting = (await load()).filter((intent) => !busy(intent.id));
@@ -273,7 +310,8 @@ function parseIntents(raw: string | null | undefined): Intent[] {
       const { accessToken, refreshToken } = tokens;
       if ((accessToken !== undefined && typeof accessToken !== 'string') || (refreshToken !== undefined && typeof refreshToken !== 'string')) return [];
       const leaseUntil = typeof entry.leaseUntil === 'number' ? { leaseUntil: entry.leaseUntil } : {};
-      return [{ id: entry.id, global: entry.global === true, tokens: { ...(accessToken && { accessToken }), ...(refreshToken && { refreshToken }) }, queuedAt: entry.queuedAt, attempts, notBefore, ...leaseUntil }];
+      const replaced = Array.isArray(entry.replaced) ? { replaced: entry.replaced as string[] } : {}; // only ever compared with a refresh token
+      return [{ id: entry.id, global: entry.global === true, tokens: { ...(accessToken && { accessToken }), ...(refreshToken && { refreshToken }) }, queuedAt: entry.queuedAt, attempts, notBefore, ...leaseUntil, ...replaced }];
     });
   } catch {
     return []; // unreadable: nothing we could revoke with; the next write replaces it

@@ -59,7 +59,7 @@ async function runProvidedSignOut(): Promise<Report['providedSignOut']> {
     actors: {
       recordIntent: fromPromise<RecordedIntent, { source: IntentSource; global: boolean }>(async ({ input }) => {
         calls.push(`recordIntent ${input.source.kind}`);
-        return { intentId: 'intent-1', revocable: true, globalCapable: true };
+        return { intentId: 'intent-1', revocable: true, scope: 'admin' };
       }),
       revokeToken: fromPromise<void, { intentId: string }>(async ({ input }) => void calls.push(`revokeToken ${input.intentId}`)),
       globalSignOut: fromPromise<void, { intentId: string }>(async ({ input }) => void calls.push(`globalSignOut ${input.intentId}`)),
@@ -71,7 +71,7 @@ async function runProvidedSignOut(): Promise<Report['providedSignOut']> {
   // @ts-expect-error settleIntent must resolve { queued: boolean }
   signOutMachine.provide({ actors: { settleIntent: fromPromise(async () => 'settled') } });
   const actor = createActor(machine, {
-    input: { global: false, revocable: true, globalCapable: true, source: { kind: 'session' }, queueing: false, networkTimeoutMs: 5_000, storageTimeoutMs: 5_000 },
+    input: { global: false, revocable: true, scope: 'admin', source: { kind: 'session' }, queueing: false, networkTimeoutMs: 5_000, storageTimeoutMs: 5_000 },
   }).start();
   const done = await waitFor(actor, (snapshot) => snapshot.status === 'done', { timeout: 10_000 });
   const outcome: SignOutOutcome = done.output!;
