@@ -88,6 +88,8 @@ export const authSetup = setup({
     isReturned: (_, opened: OpenedHostedUi) => opened.kind === 'returned',
     isRedirectSignIn: (_, outcome: RedirectOutcome) => outcome.kind === 'signedIn',
     isRedirectSignOut: (_, outcome: RedirectOutcome) => outcome.kind === 'signedOut',
+    /** The hosted UI sent the sign-in back with an OAuth error: oauthRefusalOf says what it means. */
+    isRedirectRefused: (_, outcome: RedirectOutcome) => outcome.kind === 'oauthError',
     /** The device is cleared, and the session came from the hosted UI: its cookie is left to end. */
     endsAtHostedUi: ({ context }, outcome: SignOutOutcome) => outcome.type !== 'failed' && isHostedUiSession(context),
     /** …and this instance knows where /logout is (an `oauth` config). */

@@ -39,3 +39,14 @@ export const returnedUrlOf = (opened: OpenedHostedUi): string | null => (opened.
 export const isHostedUiSession = (context: AuthContext): boolean => context.session?.signedInWith === 'hostedUi';
 
 export const logoutUrlOf = (context: AuthContext): string => context.hostedUiSignOut?.logoutUrl ?? '';
+
+/**
+ * What an OAuth error on the return means. `access_denied` is the user (or the identity provider on
+ * the user's behalf) declining the sign-in (RFC 6749, section 4.1.2.1): a cancel, as when the hosted
+ * UI is closed. Any other code is a failure of the sign-in. Pure.
+ */
+export const oauthRefusalOf = (outcome: RedirectOutcome): ErrorInfo => {
+  const { error, description } = outcome.kind === 'oauthError' ? outcome : { error: '', description: '' };
+  const message = `The hosted UI answered ${error}${description ? ` (${description})` : ''}`;
+  return { name: error === 'access_denied' ? ErrorNames.redirectSignInCancelled : ErrorNames.oauthError, message };
+};

@@ -2,8 +2,8 @@ import { assertEvent } from 'xstate';
 import { errorOfEvent } from '../errorInfo.js';
 import { ErrorNames } from '../types.js';
 import { authStates, refuse } from './setup.js';
-import { answerOfStep, COMPLETE, refusedWith, REFUSED_CANCELLED, returnedUrlOf, sessionOfReturn, sessionOfStep, signOutOfReturn, STEP_TIMED_OUT } from './shared.js';
-import type { ChallengeSummary, SignInStepOutput } from './signInTypes.js';
+import { answerOfStep, COMPLETE, oauthRefusalOf, refusedWith, REFUSED_CANCELLED, returnedUrlOf, sessionOfReturn, sessionOfStep, signOutOfReturn, STEP_TIMED_OUT } from './shared.js';
+import type { ChallengeSummary, RedirectOutcome, SignInStepOutput } from './signInTypes.js';
 import type { AuthContext } from './types.js';
 
 /**
@@ -17,6 +17,7 @@ import type { AuthContext } from './types.js';
  *                                                      └─ returned ──────┐
  *   signedOut ─HANDLE_REDIRECT─────────────────────────► completingRedirect ─┬─ a code exchanged ─► signedIn
  *                                                                            ├─ back from /logout ─► signedOut (that sign-out's result)
+ *                                                                            ├─ an OAuth error ─► signedOut (declined: cancelled; else OAuthError)
  *                                                                            └─ no return of ours ─► signedOut
  *   every failure, and every stepDeadline ─► signedOut (the caller hears why)
  *
@@ -204,6 +205,8 @@ export const signInStates = authStates({
             { type: 'announceSignedOut', params: ({ event }) => signOutOfReturn(event.output) },
           ],
         },
+        // An OAuth error instead of a code: a user who declined (a cancel) or a failure, as oauthRefusalOf decides.
+        { guard: { type: 'isRedirectRefused', params: ({ event }) => event.output }, target: 'signedOut', actions: redirectSignInFailed(({ event }: { event: { output: RedirectOutcome } }) => oauthRefusalOf(event.output)) },
         { target: 'signedOut', actions: { type: 'answerSignInCaller', params: { kind: 'noRedirect' } } },
       ],
       onError: { target: 'signedOut', actions: redirectSignInFailed(errorOfEvent) },

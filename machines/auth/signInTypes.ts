@@ -119,6 +119,18 @@ export type RedirectOutcome =
       readonly outcome: SignOutOutcome;
     }
   | {
+      /**
+       * The hosted UI (or its identity provider) sent the sign-in back with an OAuth error instead of
+       * a code. A fact as received: what it means (a user who declined, or a failure) is the chart's
+       * decision (oauthRefusalOf in machines/auth/shared.ts).
+       */
+      readonly kind: 'oauthError';
+      /** The OAuth `error` code as received (e.g. `access_denied`, `invalid_request`); only `[A-Za-z0-9_.-]`, at most 64 characters. */
+      readonly error: string;
+      /** The hosted UI's own text, redacted (anything token-shaped) and capped at 400 characters, so the message stays within 512; empty when it sent none. */
+      readonly description: string;
+    }
+  | {
       /** Neither: the URL is no return authchart waits for. */
       readonly kind: 'none';
     };

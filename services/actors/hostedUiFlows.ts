@@ -62,12 +62,10 @@ export async function completeRedirect(services: HostedUiServices, input: { cred
   }
   await pendingSignIn(hostedUi).clear().catch(() => {}); // a code is good once: whatever happens next, this sign-in is over
   if (returned.kind === 'error') {
-    const cancelled = returned.error === 'access_denied';
-    throw new CognitoCallError(
-      cancelled ? ErrorNames.redirectSignInCancelled : ErrorNames.oauthError,
-      // The URL is anyone's to write: its text is redacted (anything token-shaped) and capped, like a server's.
-      redact(`The hosted UI answered ${returned.error}${returned.description ? ` (${returned.description})` : ''}`),
-    );
+    // A fact, as received: the chart decides what the code means (oauthRefusalOf). The URL is anyone's
+    // to write: the code keeps only OAuth's own characters, and the text is redacted and capped, like a server's.
+    const error = returned.error.replace(/[^A-Za-z0-9_.-]/g, '').slice(0, 64);
+    return { kind: 'oauthError', error, description: returned.description ? redact(returned.description, [], 400) : '' };
   }
   const tokens = await exchangeCode({
     domain: hostedUi.domain,
