@@ -7,7 +7,7 @@ import { abortedCallError, CognitoCallError, redirectRefusedError } from './erro
 import { withDeadline } from './deadline.js';
 import { parseJsonObject } from './fetchWire.js';
 import { redact } from '../encoding/redact.js';
-import { bytesToBase64 } from '../srp/encoding.js';
+import { bytesToBase64 } from '../encoding/bytes.js';
 import { trimDomain } from './logoutUrl.js';
 import type { FetchLike } from './fetchTransport.js';
 import type { SessionTokens } from '../storage/tokenStore.js';
