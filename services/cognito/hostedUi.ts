@@ -5,7 +5,7 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { ErrorNames } from '../../machines/types.js';
 import { abortedCallError, CognitoCallError, redirectRefusedError } from './errors.js';
 import { withDeadline } from './deadline.js';
-import { parseJsonObject } from './fetchWire.js';
+import { parseJsonObject } from '../encoding/json.js';
 import { redact } from '../encoding/redact.js';
 import { bytesToBase64 } from '../encoding/bytes.js';
 import { trimDomain } from './logoutUrl.js';
