@@ -176,6 +176,12 @@ describe('bundles (esbuild --bundle --minify --format=esm --platform=browser)', 
   // took it to 0.895 (37.6 KB gzip). The ceiling was 0.90, a recorded decision; 0.75 stays missed.
   // The chart's own turn to refresh (three states of signedIn.refreshing, where the refresh service
   // had decided inside one promise) took it to 0.903 (37.9 KB gzip). The ceiling is 0.91.
+  // Issue 18's error registry and honest storage outcomes took it to 0.922, over the ceiling. Fewer
+  // files up front brought it back: esbuild splits off a chunk for each set of modules that a lazy
+  // chunk shares with the up-front load, and each such file is gzipped apart; with the lazy chunks
+  // importing less of the up-front code, the page fetches 3 files instead of 6 (test below): 0.909
+  // (39.1 KB gzip; the config and sign-in checks' shared helpers, 0.001 of it). The ceiling stays
+  // 0.91 until the auth chart's split and the sign-out's refresh state are merged.
   test('authchart/fetch loads at most 0.91x aws-amplify signIn + signOut up front; sign-in, the hosted UI and the tab machinery load through import()', async () => {
     const ours = await bundleOf(app('./src/fetch/index'));
     const amplify = await bundleOf(AMPLIFY_APP);
@@ -189,7 +195,8 @@ describe('bundles (esbuild --bundle --minify --format=esm --platform=browser)', 
   // Issue 18 (item 6): the up-front ceiling above is a ratchet (it may go down, never up), and all
   // that a password sign-in plus a sign-out loads, lazy chunks included (the sign-in's SRP chunks and
   // the tab machinery, since the app stores in localStorage), stays at or below 1.1 of Amplify. The
-  // hosted UI's flows are not part of it: a password sign-in never loads them. Measured: 1.08.
+  // hosted UI's flows are not part of it: a password sign-in never loads them. Measured: 1.08; the
+  // error registry took it to 1.106, over the bound; with 3 files up front instead of 6, 1.089.
   test('a password sign-in plus a sign-out loads, lazy chunks included, at most 1.1x aws-amplify signIn + signOut', async () => {
     const ours = await bundleOf(app('./src/fetch/index'));
     const amplify = await bundleOf(AMPLIFY_APP);
@@ -206,6 +213,18 @@ describe('bundles (esbuild --bundle --minify --format=esm --platform=browser)', 
     expect(inputs.filter(signInMachinery)).toEqual(expect.arrayContaining(['services/actors/signInFlow.ts', 'services/srp/math.ts', 'services/crypto/secretHash.ts']));
     expect(upFrontInputs.some((f) => f.startsWith('machines/'))).toBe(true); // upFrontInputs means something
     expect(upFrontInputs.filter(signInMachinery)).toEqual([]);
+  }, 60_000);
+
+  // esbuild puts a module that the up-front load and a lazy chunk both import into a chunk of its
+  // own, which the page fetches up front as one more file, gzipped apart (0.3 KB gzip more each
+  // time, here). So the lazy chunks take what they share with the up-front load from the fewest
+  // modules: SECRET_HASH's bytes from services/encoding/bytes.ts (no error names), the tab
+  // machinery's sleep handed in by tabLink, the hosted UI's JSON parsing from json.ts. It was 6
+  // files (0.922), now 3: the entry, what the sign-in's and the hosted UI's chunks share with it
+  // (the store's helpers, redaction, the error registry), and the hosted UI's /logout URL.
+  test('a signed-in page fetches 3 files up front: each file split off for a lazy chunk costs gzip', async () => {
+    const { upFrontChunks } = await bundleOf(app('./src/fetch/index'));
+    expect(upFrontChunks).toBeLessThanOrEqual(3);
   }, 60_000);
 });
 

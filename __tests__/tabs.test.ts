@@ -7,6 +7,7 @@ import { createAuth, type AuthHubEvent } from '../src/index';
 import { createTestAuth, type CognitoEmulator, type TestAuth } from '../src/testing/index';
 import { createTabSignals, type TabSignal } from '../services/tabs/tabSignals';
 import { emulatorPerFile, inspectableStorage } from './support/harness';
+import { sleep } from '../services/cognito/fetchWire';
 
 let kit: TestAuth | undefined;
 afterEach(async () => {
@@ -179,7 +180,7 @@ describe('the storage lease that stands in for Web Locks', () => {
 
   test('two tabs over one storage take turns: the second waits for the first, and is told it waited', async () => {
     const storage = inspectableStorage();
-    const [a, b] = [createStorageLock(storage, 'lock', { leaseMs: 10_000, settleMs: 5, pollMs: 5 }), createStorageLock(storage, 'lock', { leaseMs: 10_000, settleMs: 5, pollMs: 5 })];
+    const [a, b] = [createStorageLock(storage, 'lock', { leaseMs: 10_000, settleMs: 5, pollMs: 5, sleep }), createStorageLock(storage, 'lock', { leaseMs: 10_000, settleMs: 5, pollMs: 5, sleep })];
     const log: string[] = [];
     const turn = (name: string) => async (waited: boolean) => {
       log.push(`${name} in${waited ? ' (waited)' : ''}`);
@@ -198,7 +199,7 @@ describe('the storage lease that stands in for Web Locks', () => {
     const storage = inspectableStorage();
     let clock = 1_000;
     storage.setItem('lock', JSON.stringify({ owner: 'dead-tab', until: clock + 5_000 }));
-    const lock = createStorageLock(storage, 'lock', { leaseMs: 5_000, settleMs: 1, pollMs: 1, now: () => clock });
+    const lock = createStorageLock(storage, 'lock', { leaseMs: 5_000, settleMs: 1, pollMs: 1, now: () => clock, sleep });
     const aborted = new AbortController();
     const waiting = lock.run(aborted.signal, async () => 'ran');
     await new Promise((resolve) => setTimeout(resolve, 20));

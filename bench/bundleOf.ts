@@ -17,6 +17,12 @@ export interface BundleFacts {
   /** The files that went into the up-front chunks only. */
   readonly upFrontInputs: string[];
   /**
+   * How many files the page fetches up front: the entry chunk, plus each chunk esbuild split off
+   * because a lazy chunk imports some of the same modules. Each is gzipped on its own, so it costs
+   * its header and what it cannot share with the others' dictionary.
+   */
+  readonly upFrontChunks: number;
+  /**
    * gzip -9 of what a page loads once it has used the given modules (paths as in `inputs`): the
    * up-front chunks, plus each lazy chunk holding one of them and every chunk that one imports.
    */
@@ -63,6 +69,7 @@ export async function bundleOf(contents: string): Promise<BundleFacts> {
     lazyGzip: chunks.filter((key) => !upFront.has(key)).reduce((sum, key) => sum + gzip(key), 0),
     inputs: Object.keys(result.metafile.inputs),
     upFrontInputs: [...new Set([...upFront].flatMap((key) => Object.keys(outputs[key]!.inputs)))],
+    upFrontChunks: upFront.size,
     gzipOnceUsed,
   };
 }

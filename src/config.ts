@@ -157,18 +157,9 @@ export function resolveConfig(config: unknown): ResolvedConfig {
     // null: `storage: window.localStorage` where the browser has Web Storage disabled.
     throw new AuthConfigError('storage', c.storage === null ? 'is null: Web Storage is disabled. Leave storage out to keep the session in memory' : 'must have getItem, setItem and removeItem methods');
   }
-  const timeout = c.networkTimeoutMs ?? DEFAULT_NETWORK_TIMEOUT_MS;
-  if (typeof timeout !== 'number' || !Number.isInteger(timeout) || timeout <= 0 || timeout > MAX_NETWORK_TIMEOUT_MS) {
-    throw new AuthConfigError('networkTimeoutMs', `must be a whole number of milliseconds from 1 to ${MAX_NETWORK_TIMEOUT_MS}, got ${describe(timeout)}`);
-  }
-  const skew = c.refreshSkewSeconds ?? DEFAULT_REFRESH_SKEW_SECONDS;
-  if (typeof skew !== 'number' || !Number.isInteger(skew) || skew < 0 || skew > 3600) {
-    throw new AuthConfigError('refreshSkewSeconds', `must be a whole number of seconds from 0 to 3600, got ${describe(skew)}`);
-  }
-  const storageTimeout = c.storageTimeoutMs ?? DEFAULT_STORAGE_TIMEOUT_MS;
-  if (typeof storageTimeout !== 'number' || !Number.isInteger(storageTimeout) || storageTimeout <= 0 || storageTimeout > MAX_NETWORK_TIMEOUT_MS) {
-    throw new AuthConfigError('storageTimeoutMs', `must be a whole number of milliseconds from 1 to ${MAX_NETWORK_TIMEOUT_MS}, got ${describe(storageTimeout)}`);
-  }
+  const timeout = wholeNumber('networkTimeoutMs', c.networkTimeoutMs ?? DEFAULT_NETWORK_TIMEOUT_MS, 1, MAX_NETWORK_TIMEOUT_MS, 'milliseconds');
+  const skew = wholeNumber('refreshSkewSeconds', c.refreshSkewSeconds ?? DEFAULT_REFRESH_SKEW_SECONDS, 0, 3600, 'seconds');
+  const storageTimeout = wholeNumber('storageTimeoutMs', c.storageTimeoutMs ?? DEFAULT_STORAGE_TIMEOUT_MS, 1, MAX_NETWORK_TIMEOUT_MS, 'milliseconds');
   const revocationOutbox = resolveOutbox(c.revocationOutbox);
   const inspect = c.inspect;
   if (inspect !== undefined && typeof inspect !== 'function' && typeof (inspect as { next?: unknown } | null)?.next !== 'function') {
@@ -197,6 +188,14 @@ export function resolveConfig(config: unknown): ResolvedConfig {
     ...(inspect !== undefined && { inspect: inspect as AuthConfig['inspect'] }),
     ...(oauth && { oauth }),
   };
+}
+
+/** `value` when it is a whole number from `min` to `max`, else the AuthConfigError naming `field` (one message for every numeric setting). */
+function wholeNumber(field: string, value: unknown, min: number, max: number, unit: string): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    throw new AuthConfigError(field, `must be a whole number of ${unit} from ${min} to ${max}, got ${describe(value)}`);
+  }
+  return value;
 }
 
 function resolveOutbox(value: unknown): false | Required<RevocationOutboxOptions> {

@@ -57,14 +57,18 @@ const objectOrUndefined = (value: unknown, field: string, example: string): Reco
   return value as Record<string, unknown>;
 };
 
+/** Asserts a non-empty string (with `rejectBlank`, not only spaces either) of at most `max` characters; the value is never echoed. */
+function text(field: string, value: unknown, max: number, rejectBlank: boolean): asserts value is string {
+  if (typeof value !== 'string' || (rejectBlank ? value.trim() : value) === '') throw new AuthValidationError(field, 'must be a non-empty string');
+  if (value.length > max) throw new AuthValidationError(field, `must be at most ${max} characters`);
+}
+
 /** Checks signIn()'s argument, throwing AuthValidationError; the password is never echoed. */
 export function validateSignIn(options: unknown): Required<SignInOptions> {
   if (typeof options !== 'object' || options === null) throw new AuthValidationError('signIn options', 'must be an object with username and password');
   const { username, password, authFlow = 'USER_SRP_AUTH' } = options as Record<string, unknown>;
-  if (typeof username !== 'string' || username.trim() === '') throw new AuthValidationError('username', 'must be a non-empty string');
-  if (username.length > 128) throw new AuthValidationError('username', 'must be at most 128 characters');
-  if (typeof password !== 'string' || password === '') throw new AuthValidationError('password', 'must be a non-empty string');
-  if (password.length > 256) throw new AuthValidationError('password', 'must be at most 256 characters');
+  text('username', username, 128, true);
+  text('password', password, 256, false);
   if (authFlow !== 'USER_SRP_AUTH' && authFlow !== 'USER_PASSWORD_AUTH') throw new AuthValidationError('authFlow', "must be 'USER_SRP_AUTH' or 'USER_PASSWORD_AUTH'");
   return { username, password, authFlow };
 }
@@ -73,8 +77,7 @@ export function validateSignIn(options: unknown): Required<SignInOptions> {
 export function validateConfirmSignIn(input: unknown): { challengeResponse: string; userAttributes: Record<string, string> } {
   if (typeof input !== 'object' || input === null) throw new AuthValidationError('confirmSignIn options', 'must be an object with challengeResponse');
   const { challengeResponse, options } = input as Record<string, unknown>;
-  if (typeof challengeResponse !== 'string' || challengeResponse.trim() === '') throw new AuthValidationError('challengeResponse', 'must be a non-empty string');
-  if (challengeResponse.length > 256) throw new AuthValidationError('challengeResponse', 'must be at most 256 characters');
+  text('challengeResponse', challengeResponse, 256, true);
   const { userAttributes = {} } = objectOrUndefined(options, 'options', '{ userAttributes: { email } }');
   const attributes = objectOrUndefined(userAttributes, 'options.userAttributes', "{ email: 'a@example.com' }");
   for (const [key, value] of Object.entries(attributes)) {

@@ -4,7 +4,8 @@
 // to the app's storage (they must outlive a page navigation), the returned URL (it carries a
 // one-time code) through the vault; none of them into the statechart.
 import type { OpenedHostedUi, OpenedLogout, RedirectOutcome, RedirectSignInInput } from '../../machines/authTypes.js';
-import { ErrorNames, type SignOutOutcome } from '../../machines/types.js';
+import { ErrorNames } from '../../machines/errors/registry.js';
+import type { SignOutOutcome } from '../../machines/types.js';
 import { CognitoCallError, FieldError } from '../cognito/errors.js';
 import { redact } from '../encoding/redact.js';
 import { authorizeUrl, createPkce, exchangeCode, isAt, parseRedirect, randomState } from '../cognito/hostedUi.js';

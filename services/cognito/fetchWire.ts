@@ -34,16 +34,8 @@ export function errorNameOf(body: Record<string, unknown>, header: string | null
   return undefined;
 }
 
-/** A JSON object, `{}` for an empty body (as the SDK reads it), or undefined when the body is not JSON. */
-export function parseJsonObject(text: string): Record<string, unknown> | undefined {
-  if (text.trim() === '') return {};
-  try {
-    const value: unknown = JSON.parse(text);
-    return isJsonObject(value) ? value : undefined;
-  } catch {
-    return undefined;
-  }
-}
+/** A JSON object, `{}` for an empty body (as the SDK reads it), or undefined when the body is not JSON. It lives in json.ts, which the hosted UI's chunk imports too. */
+export { parseJsonObject } from '../encoding/json.js';
 
 /** HTTP statuses the SDK's standard retry strategy retries. */
 export const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([429, 500, 502, 503, 504]);

@@ -2,12 +2,12 @@
 // the hosted UI): the authorize URL, the redirect back, and the code exchanged at /oauth2/token.
 // No SDK: global fetch, @noble/hashes' SHA-256 and Web Crypto's getRandomValues.
 import { sha256 } from '@noble/hashes/sha2.js';
-import { ErrorNames } from '../../machines/types.js';
+import { ErrorNames } from '../../machines/errors/registry.js';
 import { abortedCallError, CognitoCallError, redirectRefusedError } from './errors.js';
 import { withDeadline } from './deadline.js';
-import { parseJsonObject } from './fetchWire.js';
+import { parseJsonObject } from '../encoding/json.js';
 import { redact } from '../encoding/redact.js';
-import { bytesToBase64 } from '../srp/encoding.js';
+import { bytesToBase64 } from '../encoding/bytes.js';
 import { trimDomain } from './logoutUrl.js';
 import type { FetchLike } from './fetchTransport.js';
 import type { SessionTokens } from '../storage/tokenStore.js';

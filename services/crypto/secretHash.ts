@@ -1,6 +1,6 @@
 import { hmac } from '@noble/hashes/hmac.js';
 import { sha256 } from '@noble/hashes/sha2.js';
-import { bytesToBase64, utf8 } from '../srp/encoding.js';
+import { bytesToBase64, utf8 } from '../encoding/bytes.js';
 
 /**
  * Cognito's SECRET_HASH: Base64(HMAC-SHA256(key = client secret, message = username + client id)).

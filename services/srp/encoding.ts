@@ -2,9 +2,9 @@
 // browsers, React Native (with the usual polyfills) and Node alike.
 import { SrpError } from './error.js';
 
-const HEX = /^[0-9a-fA-F]+$/;
+export { bytesToBase64, utf8 } from '../encoding/bytes.js';
 
-export const utf8 = (text: string): Uint8Array => new TextEncoder().encode(text);
+const HEX = /^[0-9a-fA-F]+$/;
 
 /** Bytes of an even-length hex string. */
 export function hexToBytes(hex: string): Uint8Array {
@@ -24,12 +24,6 @@ export function bytesToHex(bytes: Uint8Array): string {
 export function hexToBigInt(hex: string): bigint {
   if (!HEX.test(hex)) throw new SrpError('Expected a non-empty hex string');
   return BigInt(`0x${hex}`);
-}
-
-export function bytesToBase64(bytes: Uint8Array): string {
-  let binary = '';
-  for (const byte of bytes) binary += String.fromCharCode(byte);
-  return btoa(binary);
 }
 
 /**

@@ -4,7 +4,6 @@
 // the others no longer than that.
 import type { RefreshLock } from './refreshLock.js';
 import type { StorageLike } from '../storage/storage.js';
-import { sleep } from '../cognito/fetchWire.js';
 
 interface Lease {
   readonly owner: string;
@@ -19,10 +18,15 @@ export interface StorageLockOptions {
   /** How often a waiting tab looks again. */
   readonly pollMs?: number;
   readonly now?: () => number;
+  /**
+   * An abortable wait (fetchWire's sleep). Passed in rather than imported: this module loads through
+   * import(), and a module it shared with the up-front load would become a chunk of its own.
+   */
+  readonly sleep: (ms: number, signal: AbortSignal) => Promise<void>;
 }
 
 export function createStorageLock(storage: StorageLike, key: string, options: StorageLockOptions): RefreshLock {
-  const { leaseMs, settleMs = 25, pollMs = 50, now = Date.now } = options;
+  const { leaseMs, settleMs = 25, pollMs = 50, now = Date.now, sleep } = options;
   const read = async (): Promise<Lease | null> => {
     try {
       const value: unknown = JSON.parse(String(await storage.getItem(key)));

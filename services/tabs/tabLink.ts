@@ -4,6 +4,7 @@
 import type { RefreshLock } from './refreshLock.js';
 import type { TabSignalOptions, TabSignals } from './tabSignals.js';
 import type { StorageLike } from '../storage/storage.js';
+import { sleep } from '../cognito/fetchWire.js';
 
 export interface TabLinkOptions extends TabSignalOptions {
   /** The Web Lock's name for refreshes. */
@@ -23,6 +24,6 @@ export interface TabLink {
 
 export function createTabLink(options: TabLinkOptions): TabLink {
   let parts: Promise<{ signals: TabSignals | null; lock: RefreshLock }> | undefined;
-  const load = () => (parts ??= import('./tabParts.js').then(({ createTabParts }) => createTabParts(options)));
+  const load = () => (parts ??= import('./tabParts.js').then(({ createTabParts }) => createTabParts(options, sleep)));
   return { signals: () => load().then((loaded) => loaded.signals), lock: () => load().then((loaded) => loaded.lock) };
 }

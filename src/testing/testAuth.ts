@@ -17,6 +17,7 @@ import { KIT_CALLBACK_URL, KIT_SIGN_OUT_URL, signInAtHostedUi, signOutAtHostedUi
 import { createTestStorage, type StorageHold, type StorageMethod, type TestStorage } from './kit/storage.js';
 import { storageKeys } from '../../services/storage/keys.js';
 import { createStorageLock } from '../../services/tabs/storageLock.js';
+import { sleep } from '../../services/cognito/fetchWire.js';
 
 export type { StorageHold, StorageMethod, TestStorage } from './kit/storage.js';
 
@@ -757,7 +758,7 @@ async function assemble(emulator: CognitoEmulator, options: TestAuthOptions): Pr
     let release = () => {};
     const held = new Promise<void>((resolve) => (release = resolve));
     const taken = new Promise<void>((resolve) => {
-      void createStorageLock(storage, key, { leaseMs: 3_600_000 }).run(new AbortController().signal, async () => {
+      void createStorageLock(storage, key, { leaseMs: 3_600_000, sleep }).run(new AbortController().signal, async () => {
         resolve();
         await held;
       });
