@@ -4,7 +4,7 @@ import { createActor, fromPromise, waitFor } from 'xstate';
 import { authMachine } from '../machines/authMachine';
 import { oauthRefusalOf } from '../machines/auth/shared';
 import type { RedirectOutcome } from '../machines/auth/signInTypes';
-import { ErrorNames } from '../machines/types';
+import { ErrorNames, type SessionSummary } from '../machines/types';
 
 const refused = (error: string, description = ''): RedirectOutcome => ({ kind: 'oauthError', error, description });
 
@@ -21,8 +21,8 @@ describe('the auth chart decides, the flow only reports', () => {
   const run = async (outcome: RedirectOutcome) => {
     const machine = authMachine.provide({
       actors: {
-        loadSession: fromPromise(async () => null),
-        completeRedirect: fromPromise(async () => outcome),
+        loadSession: fromPromise<SessionSummary | null>(async () => null),
+        completeRedirect: fromPromise<RedirectOutcome, { credential: string }>(async () => outcome),
       },
     });
     const actor = createActor(machine, { input: { networkTimeoutMs: 1000, storageTimeoutMs: 100, refreshSkewMs: 0, queueing: false } });
