@@ -1,0 +1,243 @@
+// Transitions of the auth and outbox charts that the whole suite did not take (docs/transition-coverage.md,
+// issue 18 item 4), each taken here on purpose with in-process actors and checked for where it leads.
+// Each is reachable in an app: other tabs' signals, a global sign-out landing mid-step, storage
+// failures at awkward moments. The integration tests that reach them run in Chromium or in child
+// processes, which the coverage does not record.
+import { createActor, fromCallback, fromPromise, waitFor, type AnyEventObject } from 'xstate';
+import { authMachine, type RedirectOutcome, type SignInStepOutput } from '../machines/authMachine';
+import type { SessionSummary } from '../machines/types';
+import { signOutMachine, type IntentSource, type RecordedIntent, type SettleInput } from '../machines/signOutMachine';
+import { outboxMachine, type PickedIntent } from '../machines/outboxMachine';
+
+const session: SessionSummary = { username: 'alice', revocable: true, expiresAt: 10_000_000_000_000, signedInWith: 'password' };
+const never = <T>() => new Promise<T>(() => {});
+const fail = (name: string) => Promise.reject({ name, message: name });
+
+interface Fakes {
+  load?: () => Promise<SessionSummary | null>;
+  /** Other tabs share the store: the refresh turn says so, and readStoredRefresh reads what they stored. */
+  readStored?: () => Promise<SessionSummary | null>;
+  answer?: () => Promise<SignInStepOutput>;
+  refresh?: () => Promise<SessionSummary>;
+  completeRedirect?: () => Promise<RedirectOutcome>;
+  clearSession?: () => Promise<void>;
+  recordIntent?: () => Promise<RecordedIntent>;
+}
+
+function start(fakes: Fakes = {}) {
+  const signOut = signOutMachine.provide({
+    actors: {
+      recordIntent: fromPromise<RecordedIntent, { source: IntentSource; global: boolean }>(() => (fakes.recordIntent ?? (async () => ({ intentId: 'i1', revocable: true, scope: 'admin' as const })))()),
+      revokeToken: fromPromise<void, { intentId: string }>(async () => {}),
+      globalSignOut: fromPromise<void, { intentId: string }>(async () => {}),
+      clearTokens: fromPromise<void>(async () => {}),
+      settleIntent: fromPromise<{ queued: boolean }, SettleInput>(async () => ({ queued: false })),
+    },
+  });
+  const machine = authMachine.provide({
+    actors: {
+      loadSession: fromPromise(() => (fakes.load ?? (async () => null))()),
+      signIn: fromPromise(async (): Promise<SignInStepOutput> => ({ kind: 'challenge', challenge: { name: 'SOFTWARE_TOKEN_MFA', username: 'alice', sessionRef: 'ref#1' } })),
+      answerChallenge: fromPromise(() => (fakes.answer ?? never<SignInStepOutput>)()),
+      refreshTokens: fromPromise(() => (fakes.refresh ?? never<SessionSummary>)()),
+      completeRedirect: fromPromise(() => (fakes.completeRedirect ?? never<RedirectOutcome>)()),
+      clearSession: fromPromise(() => (fakes.clearSession ?? (async () => {}))()),
+      ...(fakes.readStored && {
+        takeRefreshTurn: fromCallback(({ sendBack }) => sendBack({ type: 'REFRESH_TURN_TAKEN', shared: true, waited: false })),
+        readStoredRefresh: fromPromise<SessionSummary | null, { held: SessionSummary | null; watch: boolean }>(fakes.readStored),
+      }),
+      signOut,
+      outbox: outboxMachine.provide({
+        actors: {
+          pickIntent: fromPromise<PickedIntent, { everyEntry: boolean; tried: readonly string[]; take: boolean }>(async () => ({ intent: null, pending: 0 })),
+          watchBackoff: fromCallback(() => {}),
+          signOut,
+        },
+      }),
+    },
+  });
+  const actor = createActor(machine, { input: { networkTimeoutMs: 60_000, storageTimeoutMs: 60_000, refreshSkewMs: 0, queueing: true } });
+  const emitted: AnyEventObject[] = [];
+  actor.on('*', (event) => emitted.push(event));
+  actor.start();
+  const at = (value: unknown) => waitFor(actor, (s) => JSON.stringify(s.value) === JSON.stringify(value), { timeout: 5000 });
+  return { actor, emitted, at };
+}
+
+/** A promise the test settles when it chooses. */
+function gate<T>() {
+  let resolve!: (value: T) => void;
+  let reject!: (error: unknown) => void;
+  const promise = new Promise<T>((res, rej) => ((resolve = res), (reject = rej)));
+  return { promise, resolve, reject };
+}
+
+describe('other tabs while the store is read', () => {
+  test('loadingSession: another tab signed out while this one read the store: signedOut', async () => {
+    const { actor, at } = start({ load: never });
+    await at('loadingSession');
+    actor.send({ type: 'SIGNED_OUT_ELSEWHERE' });
+    await at('signedOut');
+  });
+
+  test('adoptingSession: another tab signed out before the adoption read finished: signedOut', async () => {
+    let loads = 0;
+    const { actor, at } = start({ load: () => (loads++ === 0 ? Promise.resolve(null) : never()) });
+    await at('signedOut');
+    actor.send({ type: 'SIGNED_IN_ELSEWHERE' });
+    await at('adoptingSession');
+    actor.send({ type: 'SIGNED_OUT_ELSEWHERE' });
+    await at('signedOut');
+  });
+
+  test('adoptingSession: the read fails: signedOut, and storageError says why', async () => {
+    let loads = 0;
+    const { actor, at, emitted } = start({ load: () => (loads++ === 0 ? Promise.resolve(null) : fail('StorageError')) });
+    await at('signedOut');
+    actor.send({ type: 'SIGNED_IN_ELSEWHERE' });
+    await waitFor(actor, () => emitted.some((e) => e.type === 'storageError'));
+    expect(actor.getSnapshot().value).toBe('signedOut');
+  });
+});
+
+describe('a global sign-out the outbox finished lands mid-step: the session it brings is checked', () => {
+  test('adoptingSession: the adopted session is checked with a refresh once signed in', async () => {
+    let loads = 0;
+    const adopted = gate<SessionSummary | null>();
+    const { actor, at } = start({ load: () => (loads++ === 0 ? Promise.resolve(null) : adopted.promise) });
+    await at('signedOut');
+    actor.send({ type: 'SIGNED_IN_ELSEWHERE' });
+    await at('adoptingSession');
+    actor.send({ type: 'GLOBAL_SIGN_OUT_LANDED' });
+    adopted.resolve(session);
+    await waitFor(actor, (s) => s.matches({ signedIn: 'refreshing' }), { timeout: 5000 });
+  });
+
+  test('answeringChallenge: the tokens the answer brings are checked with a refresh', async () => {
+    const answered = gate<SignInStepOutput>();
+    const { actor, at } = start({ answer: () => answered.promise });
+    await at('signedOut');
+    actor.send({ type: 'SIGN_IN', id: 1, username: 'alice', authFlow: 'USER_SRP_AUTH', credential: 'ref#p' });
+    await at('awaitingChallengeAnswer');
+    actor.send({ type: 'CONFIRM_SIGN_IN', id: 2, credential: 'ref#c', userAttributes: {} });
+    await at('answeringChallenge');
+    actor.send({ type: 'GLOBAL_SIGN_OUT_LANDED' });
+    answered.resolve({ kind: 'signedIn', session });
+    await waitFor(actor, (s) => s.matches({ signedIn: 'refreshing' }), { timeout: 5000 });
+  });
+
+  test('completingRedirect: the tokens the code brings are checked with a refresh', async () => {
+    const completed = gate<RedirectOutcome>();
+    const { actor, at } = start({ completeRedirect: () => completed.promise });
+    await at('signedOut');
+    actor.send({ type: 'HANDLE_REDIRECT', id: 1, credential: 'ref#u' });
+    await at('completingRedirect');
+    actor.send({ type: 'GLOBAL_SIGN_OUT_LANDED' });
+    completed.resolve({ kind: 'signedIn', session: { ...session, signedInWith: 'hostedUi' } });
+    await waitFor(actor, (s) => s.matches({ signedIn: 'refreshing' }), { timeout: 5000 });
+  });
+
+  test('signedIn.refreshing: the refresh in flight starts again (its tokens may predate the sign-out)', async () => {
+    let refreshes = 0;
+    const { actor } = start({ load: async () => ({ ...session, expiresAt: 0 }), refresh: () => (refreshes++, never()) });
+    await waitFor(actor, (s) => s.matches({ signedIn: 'active' }), { timeout: 5000 });
+    actor.send({ type: 'GET_SESSION', id: 1, forceRefresh: true, at: Date.now() });
+    await waitFor(actor, () => refreshes === 1, { timeout: 5000 });
+    actor.send({ type: 'GLOBAL_SIGN_OUT_LANDED' });
+    await waitFor(actor, () => refreshes === 2, { timeout: 5000 });
+    expect(actor.getSnapshot().matches({ signedIn: 'refreshing' })).toBe(true);
+  });
+});
+
+describe('sign-outs over an awkward store', () => {
+  test('checkingStore: what was stored was corrupt (already removed): complete, and storageError says why', async () => {
+    let loads = 0;
+    const { actor, at, emitted } = start({ load: () => (loads++ === 0 ? Promise.resolve(null) : fail('CorruptSession')) });
+    await at('signedOut');
+    actor.send({ type: 'SIGN_OUT', id: 1, global: false });
+    await waitFor(actor, () => emitted.some((e) => e.type === 'answered'));
+    expect(emitted).toContainEqual({ type: 'answered', id: 1, answer: { kind: 'signOut', outcome: { type: 'complete' } } });
+    expect(emitted.some((e) => e.type === 'storageError')).toBe(true);
+    expect(actor.getSnapshot().value).toBe('signedOut');
+  });
+
+  test('endingSession: a signOut() joins the clear of an ended hosted-UI session, with no oauth to end its cookie: partial, HostedUiNotConfigured', async () => {
+    const cleared = gate<void>();
+    const { actor, emitted } = start({ load: async () => ({ ...session, signedInWith: 'hostedUi', expiresAt: 0 }), refresh: () => fail('NotAuthorizedException'), clearSession: () => cleared.promise });
+    await waitFor(actor, (s) => s.matches({ signedIn: 'active' }), { timeout: 5000 });
+    actor.send({ type: 'GET_SESSION', id: 1, forceRefresh: true, at: Date.now() });
+    await waitFor(actor, (s) => s.matches('endingSession'), { timeout: 5000 });
+    actor.send({ type: 'SIGN_OUT', id: 2, global: false });
+    cleared.resolve();
+    await waitFor(actor, () => emitted.some((e) => e.type === 'answered' && e.id === 2));
+    const answer = emitted.find((e) => e.type === 'answered' && e.id === 2)?.answer;
+    expect(answer).toMatchObject({ kind: 'signOut', outcome: { type: 'partial', hostedUiError: { name: 'HostedUiNotConfigured' } } });
+    expect(actor.getSnapshot().value).toBe('signedOut');
+  });
+});
+
+describe('the outbox while a retry runs', () => {
+  test('retrying: a second retrySignOut() and a flush wait for it, then run in turn', async () => {
+    const recorded = gate<RecordedIntent>();
+    let records = 0;
+    const { actor, emitted } = start({ recordIntent: () => (records++ === 0 ? recorded.promise : Promise.resolve({ intentId: 'i2', revocable: true, scope: 'admin' })) });
+    await waitFor(actor, (s) => s.matches('signedOut'), { timeout: 5000 });
+    await waitFor(actor, (s) => JSON.stringify(s.children.outbox?.getSnapshot().value) === '"idle"', { timeout: 5000 });
+    actor.send({ type: 'RETRY_SIGN_OUT', id: 1, credential: 'ref#r1', global: false });
+    await waitFor(actor, (s) => s.children.outbox?.getSnapshot().value === 'retrying', { timeout: 5000 });
+    actor.send({ type: 'RETRY_SIGN_OUT', id: 2, credential: 'ref#r2', global: false });
+    actor.send({ type: 'FLUSH_REVOCATIONS', id: 3 });
+    expect(emitted.filter((e) => e.type === 'answered')).toEqual([]);
+    recorded.resolve({ intentId: 'i1', revocable: true, scope: 'admin' });
+    await waitFor(actor, () => [1, 2, 3].every((id) => emitted.some((e) => e.type === 'answered' && e.id === id)), { timeout: 5000 });
+    expect(records).toBe(2);
+  });
+});
+
+describe('tabs that share the store take turns to refresh', () => {
+  const expired = { ...session, expiresAt: 0, tokenId: 'jti-old' };
+
+  test('lookingForTabsRefresh: another tab stored a refreshed session: adopted, no refresh of its own', async () => {
+    let refreshes = 0;
+    const { actor, emitted } = start({ load: async () => expired, readStored: async () => ({ ...session, tokenId: 'jti-new' }), refresh: () => (refreshes++, never()) });
+    await waitFor(actor, (s) => s.matches({ signedIn: 'active' }), { timeout: 5000 });
+    actor.send({ type: 'GET_SESSION', id: 1, forceRefresh: true, at: Date.now() });
+    await waitFor(actor, () => emitted.some((e) => e.type === 'answered' && e.id === 1), { timeout: 5000 });
+    expect(actor.getSnapshot().context.session?.tokenId).toBe('jti-new');
+    expect(emitted).toContainEqual({ type: 'tokenRefreshed', username: 'alice' });
+    expect(refreshes).toBe(0);
+  });
+
+  test('lookingForTabsRefresh: the store cannot be read: this tab refreshes itself', async () => {
+    let refreshes = 0;
+    const { actor } = start({ load: async () => expired, readStored: () => fail('StorageError'), refresh: () => (refreshes++, never()) });
+    await waitFor(actor, (s) => s.matches({ signedIn: 'active' }), { timeout: 5000 });
+    actor.send({ type: 'GET_SESSION', id: 1, forceRefresh: true, at: Date.now() });
+    await waitFor(actor, (s) => s.matches({ signedIn: { refreshing: 'refreshingTokens' } }), { timeout: 5000 });
+    await waitFor(actor, () => refreshes === 1, { timeout: 5000 });
+  });
+});
+
+describe('revokedButStored: the tokens are dead, the store could not be cleared', () => {
+  async function revokedButStored() {
+    const started = start({ load: async () => ({ ...session, expiresAt: 0 }), refresh: () => fail('NotAuthorizedException'), clearSession: () => fail('StorageError') });
+    await waitFor(started.actor, (s) => s.matches({ signedIn: 'active' }), { timeout: 5000 });
+    started.actor.send({ type: 'GET_SESSION', id: 1, forceRefresh: true, at: Date.now() });
+    await waitFor(started.actor, (s) => s.matches('revokedButStored'), { timeout: 5000 });
+    return started;
+  }
+
+  test('another tab cleared the store: nothing dead is left here, signedOut', async () => {
+    const { actor, emitted } = await revokedButStored();
+    actor.send({ type: 'SIGNED_OUT_ELSEWHERE' });
+    await waitFor(actor, (s) => s.matches('signedOut'), { timeout: 5000 });
+    expect(actor.getSnapshot().context.session).toBeNull();
+    expect(emitted).toContainEqual({ type: 'signedOutElsewhere' });
+  });
+
+  test('another tab stored a new session over it: adopted', async () => {
+    const { actor } = await revokedButStored();
+    actor.send({ type: 'SIGNED_IN_ELSEWHERE' });
+    await waitFor(actor, (s) => s.matches('adoptingSession') || s.matches('signedIn'), { timeout: 5000 });
+  });
+});
