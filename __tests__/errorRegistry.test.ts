@@ -12,6 +12,7 @@ import { ErrorNames as ErrorNamesFromTypes } from '../machines/types';
 import { createAuthActors, type AuthServices } from '../services/actors/authActors';
 import { createSignOutActors, type SignOutServices } from '../services/actors/signOutActors';
 import { createSignInFlow } from '../services/actors/signInFlow';
+import { lazyKit } from '../services/actors/lazyKit';
 import { createSecretVault } from '../services/storage/secretVault';
 import { renderErrorTable, ERROR_TABLE_PATH } from '../scripts/diagrams/errors';
 
@@ -159,7 +160,7 @@ describe('what the registry fixed', () => {
   });
 
   test('a fault of ours (a sign-in step whose password left the vault) is an AuthInternalError, not a Cognito exception nor UnexpectedResponse', async () => {
-    const flow = createSignInFlow({ cognito: {} as never, store: {} as never, vault: createSecretVault(), userPoolId: 'eu-west-1_x', networkTimeoutMs: 100, outbox: {} as never, settleRevocation: () => 'remove' });
+    const flow = createSignInFlow({ kit: lazyKit, cognito: {} as never, store: {} as never, vault: createSecretVault(), userPoolId: 'eu-west-1_x', networkTimeoutMs: 100, outbox: {} as never, settleRevocation: () => 'remove' });
     const error = toErrorInfo(await flow.start({ username: 'u', authFlow: 'USER_PASSWORD_AUTH', credential: 'secret#404' }, new AbortController().signal).catch((e: unknown) => e));
     expect(error.name).toBe(ErrorNames.internal);
     expect(errors.toAuthError(error)).toBeInstanceOf(errors.AuthInternalError);
