@@ -12,6 +12,7 @@ import { ErrorNames as ErrorNamesFromTypes } from '../machines/types';
 import { createAuthActors, type AuthServices } from '../services/actors/authActors';
 import { createSignOutActors, type SignOutServices } from '../services/actors/signOutActors';
 import { createSignInFlow } from '../services/actors/signInFlow';
+import { lazyKit } from '../services/actors/lazyKit';
 import { createSecretVault } from '../services/storage/secretVault';
 import { renderErrorTable, ERROR_TABLE_PATH } from '../scripts/diagrams/errors';
 
@@ -159,10 +160,22 @@ describe('what the registry fixed', () => {
   });
 
   test('a fault of ours (a sign-in step whose password left the vault) is an AuthInternalError, not a Cognito exception nor UnexpectedResponse', async () => {
-    const flow = createSignInFlow({ cognito: {} as never, store: {} as never, vault: createSecretVault(), userPoolId: 'eu-west-1_x', networkTimeoutMs: 100, outbox: {} as never, settleRevocation: () => 'remove' });
+    const flow = createSignInFlow({ kit: lazyKit, cognito: {} as never, store: {} as never, vault: createSecretVault(), userPoolId: 'eu-west-1_x', networkTimeoutMs: 100, outbox: {} as never, settleRevocation: () => 'remove' });
     const error = toErrorInfo(await flow.start({ username: 'u', authFlow: 'USER_PASSWORD_AUTH', credential: 'secret#404' }, new AbortController().signal).catch((e: unknown) => e));
     expect(error.name).toBe(ErrorNames.internal);
     expect(errors.toAuthError(error)).toBeInstanceOf(errors.AuthInternalError);
+  });
+
+  test("SRP's own fault in a sign-in (a degenerate SRP_B) reaches the app under the registry's name, as an UnexpectedResponseError", async () => {
+    const vault = createSecretVault();
+    const challenge = { kind: 'challenge', name: 'PASSWORD_VERIFIER', session: undefined, parameters: { SRP_B: '0', SALT: 'ab', SECRET_BLOCK: 'AAAA', USER_ID_FOR_SRP: 'u' } };
+    const cognito = { initiateAuth: async () => challenge } as never;
+    const flow = createSignInFlow({ kit: lazyKit, cognito, store: {} as never, vault, userPoolId: 'eu-west-1_x', networkTimeoutMs: 1000, outbox: {} as never, settleRevocation: () => 'remove' });
+    const credential = vault.deposit('the-password');
+    const error = toErrorInfo(await flow.start({ username: 'u', authFlow: 'USER_SRP_AUTH', credential }, new AbortController().signal).catch((e: unknown) => e));
+    expect(error.name).toBe(ErrorNames.srp);
+    expect(error.message).not.toContain('the-password');
+    expect(errors.toAuthError(error)).toBeInstanceOf(errors.UnexpectedResponseError);
   });
 
   test.each([ErrorNames.unnamed, ErrorNames.actorNotProvided, ErrorNames.internal])('%s (code that threw) is an AuthInternalError, never an UnexpectedResponseError', (name) => {

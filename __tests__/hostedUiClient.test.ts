@@ -3,6 +3,7 @@
 import { createHash } from 'node:crypto';
 import { authorizeUrl, createPkce, exchangeCode, parseRedirect, randomState } from '../services/cognito/hostedUi.js';
 import { CognitoCallError } from '../services/cognito/errors.js';
+import { lazyKit } from '../services/actors/lazyKit.js';
 import { createPendingSignInStore, PENDING_SIGN_IN_MAX_AGE_MS, type PendingSignIn } from '../services/storage/pendingSignIn.js';
 import { storageKeys } from '../services/storage/keys.js';
 import { createMemoryStorage } from '../services/storage/storage.js';
@@ -32,7 +33,7 @@ describe('PKCE and state', () => {
 });
 
 describe('authorizeUrl', () => {
-  const base = { domain: 'https://auth.example.com/', clientId: 'client-1', redirectUri: 'myapp://callback', scopes: ['openid', 'email'], state: 'st', challenge: 'ch' };
+  const base = { domain: 'https://auth.example.com/', clientId: 'client-1', redirectUri: 'myapp://callback', scopes: ['openid', 'email'], state: 'st', challenge: 'ch', kit: lazyKit };
 
   it('the code flow with S256, the domain without its trailing slash, scopes space-joined', () => {
     const url = new URL(authorizeUrl(base));
@@ -85,7 +86,7 @@ describe('pending sign-in store', () => {
 
   it('round trip under authchart.<clientId>.pendingSignIn, then clear', async () => {
     const storage = createMemoryStorage();
-    const store = createPendingSignInStore(storage, { clientId: 'c1', timeoutMs: 100, now: () => 1_000_000 + 60_000 });
+    const store = createPendingSignInStore(storage, { clientId: 'c1', timeoutMs: 100, kit: lazyKit, now: () => 1_000_000 + 60_000 });
     await store.write(pending);
     expect(await storage.getItem(storageKeys('c1').pendingSignIn)).toBeTruthy();
     expect(await store.read()).toEqual(pending);
@@ -95,7 +96,7 @@ describe('pending sign-in store', () => {
 
   it('older than 10 minutes: null', async () => {
     let clock = pending.createdAt + PENDING_SIGN_IN_MAX_AGE_MS;
-    const store = createPendingSignInStore(createMemoryStorage(), { clientId: 'c1', timeoutMs: 100, now: () => clock });
+    const store = createPendingSignInStore(createMemoryStorage(), { clientId: 'c1', timeoutMs: 100, kit: lazyKit, now: () => clock });
     await store.write(pending);
     expect(await store.read()).toEqual(pending);
     clock += 1;
@@ -104,7 +105,7 @@ describe('pending sign-in store', () => {
 
   it('junk: null', async () => {
     const storage = createMemoryStorage();
-    const store = createPendingSignInStore(storage, { clientId: 'c1', timeoutMs: 100, now: () => pending.createdAt });
+    const store = createPendingSignInStore(storage, { clientId: 'c1', timeoutMs: 100, kit: lazyKit, now: () => pending.createdAt });
     const key = storageKeys('c1').pendingSignIn;
     for (const junk of ['{', 'null', '[]', '42', JSON.stringify({ ...pending, verifier: 7 }), JSON.stringify({ ...pending, createdAt: 'now' }), JSON.stringify({ ...pending, customState: {} })]) {
       await storage.setItem(key, junk);
@@ -114,7 +115,7 @@ describe('pending sign-in store', () => {
 
   it('a refused write and a failing storage never show the verifier', async () => {
     const verifier = 'secret-verifier-value';
-    const store = createPendingSignInStore(createMemoryStorage(), { clientId: 'c1', timeoutMs: 100 });
+    const store = createPendingSignInStore(createMemoryStorage(), { clientId: 'c1', timeoutMs: 100, kit: lazyKit });
     const bad = await store.write({ ...pending, verifier, state: '' }).catch((e: Error) => e);
     expect(bad).toBeInstanceOf(TypeError);
     expect(String((bad as Error).message)).not.toContain(verifier);
@@ -126,7 +127,7 @@ describe('pending sign-in store', () => {
         },
         removeItem: () => undefined,
       },
-      { clientId: 'c1', timeoutMs: 100 },
+      { clientId: 'c1', timeoutMs: 100, kit: lazyKit },
     );
     const err = await failing.write({ ...pending, verifier }).catch((e: Error) => e);
     expect((err as Error).name).toBe('StorageError');
@@ -149,7 +150,7 @@ describe('exchangeCode against the emulator', () => {
   /** The hosted UI driven like a browser, from authorizeUrl to the redirect back, parsed. */
   async function signIn(s: SetupResult, challenge: string, state: string): Promise<string> {
     const b = new Browser(emu.endpoint);
-    const page = await b.get(authorizeUrl({ domain: emu.endpoint, clientId: s.clientId, redirectUri: CB, scopes: ['openid', 'email'], state, challenge }));
+    const page = await b.get(authorizeUrl({ domain: emu.endpoint, clientId: s.clientId, redirectUri: CB, scopes: ['openid', 'email'], state, challenge, kit: lazyKit }));
     expect(page.status).toBe(200);
     const back = await b.post('/login', { flow: hidden(await page.text(), 'flow'), username: s.username, password: s.password });
     expect(back.status).toBe(302);
@@ -172,7 +173,7 @@ describe('exchangeCode against the emulator', () => {
     const s = emu.setup({ callbackUrls: [CB] });
     const p = createPkce();
     const code = await signIn(s, p.challenge, randomState());
-    const options = { domain: `${emu.endpoint}/`, clientId: s.clientId, redirectUri: CB, code, verifier: p.verifier };
+    const options = { domain: `${emu.endpoint}/`, clientId: s.clientId, redirectUri: CB, code, verifier: p.verifier, kit: lazyKit };
     const tokens = await exchangeCode(options);
     expect(decodeJwtPayload(tokens.idToken)?.sub).toBeTruthy();
     expect(decodeJwtPayload(tokens.accessToken)?.client_id).toBe(s.clientId);
@@ -187,7 +188,7 @@ describe('exchangeCode against the emulator', () => {
     const s = emu.setup({ callbackUrls: [CB], generateSecret: true });
     const p = createPkce();
     const code = await signIn(s, p.challenge, 'st');
-    const tokens = await exchangeCode({ domain: emu.endpoint, clientId: s.clientId, clientSecret: s.clientSecret!, redirectUri: CB, code, verifier: p.verifier });
+    const tokens = await exchangeCode({ domain: emu.endpoint, clientId: s.clientId, clientSecret: s.clientSecret!, redirectUri: CB, code, verifier: p.verifier, kit: lazyKit });
     expect(tokens.accessToken).toBeTruthy();
   });
 
@@ -196,7 +197,7 @@ describe('exchangeCode against the emulator', () => {
     const p = createPkce();
     const code = await signIn(s, p.challenge, 'st');
     const wrong = createPkce().verifier;
-    const error = await failure(exchangeCode({ domain: emu.endpoint, clientId: s.clientId, redirectUri: CB, code, verifier: wrong }));
+    const error = await failure(exchangeCode({ domain: emu.endpoint, clientId: s.clientId, redirectUri: CB, code, verifier: wrong, kit: lazyKit }));
     expect(error.name).toBe('OAuthError');
     expect(error.message).toContain('invalid_grant');
     expect(error.message).not.toContain(code);
@@ -208,13 +209,13 @@ describe('exchangeCode against the emulator', () => {
     const p = createPkce();
     const code = await signIn(s, p.challenge, 'st');
     emu.faults.set('oauth2/token', { type: 'redirect', location: 'http://127.0.0.1:9/steal' });
-    const error = await failure(exchangeCode({ domain: emu.endpoint, clientId: s.clientId, redirectUri: CB, code, verifier: p.verifier }));
+    const error = await failure(exchangeCode({ domain: emu.endpoint, clientId: s.clientId, redirectUri: CB, code, verifier: p.verifier, kit: lazyKit }));
     expect(error.name).toBe('UnexpectedRedirect');
     expect(error.message).toBe('oauth2/token: HTTP 307 redirect refused');
   });
 
   it('an error_description is redacted of the code and verifier and capped', async () => {
-    const o = { domain: 'https://auth.example.com', clientId: 'c', redirectUri: CB, code: 'the-code-123', verifier: 'the-verifier-456' };
+    const o = { domain: 'https://auth.example.com', clientId: 'c', redirectUri: CB, code: 'the-code-123', verifier: 'the-verifier-456', kit: lazyKit };
     const body = JSON.stringify({ error: 'invalid_grant', error_description: `bad the-verifier-456 for the-code-123 ${'x'.repeat(2000)}` });
     const spy = jest.spyOn(globalThis, 'fetch').mockResolvedValue(new Response(body, { status: 400, headers: { 'content-type': 'application/json' } }));
     try {
@@ -231,7 +232,7 @@ describe('exchangeCode against the emulator', () => {
   });
 
   it('no server: NetworkError; a deadline: TimeoutError; an abort: AbortError', async () => {
-    const o = { domain: 'http://127.0.0.1:9', clientId: 'c', redirectUri: CB, code: 'the-code', verifier: 'the-verifier' };
+    const o = { domain: 'http://127.0.0.1:9', clientId: 'c', redirectUri: CB, code: 'the-code', verifier: 'the-verifier', kit: lazyKit };
     const network = await failure(exchangeCode(o));
     expect(network.name).toBe('NetworkError');
     expect(network.message).not.toContain('the-verifier');

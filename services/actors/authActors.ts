@@ -8,6 +8,7 @@ import { toErrorInfo } from '../../machines/errorInfo.js';
 import { settlementOf, type Settlement } from '../../machines/signOutMachine.js';
 import { CognitoCallError } from '../cognito/errors.js';
 import { onFirstUse } from '../cognito/onFirstUse.js';
+import { lazyKit } from './lazyKit.js';
 import { refreshWithSessionMethod } from '../cognito/refreshMethod.js';
 import type { CognitoService } from '../cognito/types.js';
 import type { SignOutOutbox } from '../storage/signOutOutbox.js';
@@ -95,7 +96,7 @@ function signInServices(services: AuthServices) {
     const revokeTokenError = error === undefined ? undefined : toErrorInfo(error);
     return settlementOf({ queueing: services.outbox.persists, global: false, globalSignedOut: false, revoked: !revokeTokenError, ...(revokeTokenError && { revokeTokenError }) });
   };
-  return { ...services, settleRevocation };
+  return { ...services, settleRevocation, kit: lazyKit };
 }
 
 /** What a refresh knows: whose session, how it was signed in, and which access token it holds (its jti, or when it expires). */

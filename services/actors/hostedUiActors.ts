@@ -7,6 +7,7 @@ import type { FetchLike } from '../cognito/fetchTransport.js';
 import { onFirstUse } from '../cognito/onFirstUse.js';
 import type { TokenStore } from '../storage/tokenStore.js';
 import { resolverOf, type ServicesSource } from './registry.js';
+import { lazyKit } from './lazyKit.js';
 
 /** One instance's OAuth settings, and the storage its pending sign-in and sign-out records live in. */
 export interface HostedUiSettings {
@@ -47,7 +48,9 @@ const flows = onFirstUse(() => import('./hostedUiFlows.js'), "The hosted UI's fl
 
 /** The auth machine's hosted-UI actors: openHostedUi, completeRedirect, recordHostedUiSignOut, openLogout (hostedUiFlows.ts has what they do). */
 export function createHostedUiActors(services: ServicesSource<HostedUiServices>) {
-  const servicesOf = resolverOf(services);
+  const resolve = resolverOf(services);
+  // The flows' chunk is handed what it takes from the up-front load (lazyKit.ts says why).
+  const servicesOf = (system: Parameters<typeof resolve>[0]) => ({ ...resolve(system), kit: lazyKit });
   return {
     openHostedUi: fromPromise<OpenedHostedUi, RedirectSignInInput>(async ({ input, signal, system }) => (await flows()).openHostedUi(servicesOf(system), input, signal)),
     completeRedirect: fromPromise<RedirectOutcome, { credential: string }>(async ({ input, signal, system }) => (await flows()).completeRedirect(servicesOf(system), input, signal)),

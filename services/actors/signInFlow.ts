@@ -1,14 +1,12 @@
 import type { SessionSummary } from '../../machines/types.js';
-import { CognitoExceptions, ErrorNames } from '../../machines/errors/registry.js';
 import { CHALLENGE_NAMES, type ChallengeName, type ChallengeSummary, type SignInStepOutput } from '../../machines/authTypes.js';
-import { CognitoCallError } from '../cognito/errors.js';
 import type { AuthFlow, AuthStep, CognitoService } from '../cognito/types.js';
-import { withDeadline } from '../cognito/deadline.js';
 import type { SecretVault } from '../storage/secretVault.js';
-import { startSrp } from '../srp/index.js';
-import { summarizeSession, UnstoredError, type TokenStore } from '../storage/tokenStore.js';
+import { SrpError, startSrp } from '../srp/index.js';
+import type { TokenStore } from '../storage/tokenStore.js';
 import type { SignOutOutbox } from '../storage/signOutOutbox.js';
 import type { Settlement } from '../../machines/signOutMachine.js';
+import type { LazyKit } from './lazyKit.js';
 
 /** A step's network budget: each call gets what the ones before it left (networkBudget). */
 export type NetworkBudget = <T>(call: (signal: AbortSignal) => Promise<T>) => Promise<T>;
@@ -30,8 +28,11 @@ export function createSignInFlow(services: {
   outbox: SignOutOutbox;
   /** The chart's decision (settlementOf) for its outbox entry, given why RevokeToken failed (undefined: revoked). */
   settleRevocation: (error: unknown) => Settlement;
+  /** What this chunk takes from the up-front load, handed in (lazyKit.ts says why). */
+  kit: LazyKit;
 }) {
-  const { cognito, store, vault, outbox, userPoolId, networkTimeoutMs, settleRevocation } = services;
+  const { cognito, store, vault, outbox, userPoolId, networkTimeoutMs, settleRevocation, kit } = services;
+  const { CognitoCallError, CognitoExceptions, ErrorNames, summarizeSession, UnstoredError, withDeadline } = kit;
   /**
    * One network budget for every round trip of a step (SRP makes two), not one deadline each: each
    * request gets what the ones before it left. Time spent computing between them (SRP's modular
@@ -91,13 +92,22 @@ export function createSignInFlow(services: {
     return { kind: 'challenge', challenge };
   }
 
+  /** SRP's own faults (a degenerate SRP_B, bad hex or base64) are reported under the registry's name. */
+  function srpStep<T>(step: () => T): T {
+    try {
+      return step();
+    } catch (error) {
+      throw error instanceof SrpError ? new CognitoCallError(ErrorNames.srp, error.message) : error;
+    }
+  }
+
   async function signInWithSrp(username: string, password: string, send: NetworkBudget): Promise<AuthStep> {
-    const handshake = startSrp();
+    const handshake = srpStep(startSrp);
     const step = await send((bounded) => cognito.initiateAuth('USER_SRP_AUTH', { USERNAME: username, SRP_A: handshake.srpA }, bounded));
     if (step.kind !== 'challenge' || step.name !== 'PASSWORD_VERIFIER') return step;
     const p = step.parameters;
     const srpUser = p.USER_ID_FOR_SRP ?? username;
-    const answer = handshake.answer({ userPoolId, userIdForSrp: srpUser, password, srpB: p.SRP_B ?? '', salt: p.SALT ?? '', secretBlock: p.SECRET_BLOCK ?? '' });
+    const answer = srpStep(() => handshake.answer({ userPoolId, userIdForSrp: srpUser, password, srpB: p.SRP_B ?? '', salt: p.SALT ?? '', secretBlock: p.SECRET_BLOCK ?? '' }));
     const claim = { USERNAME: p.USERNAME ?? srpUser, PASSWORD_CLAIM_SECRET_BLOCK: answer.passwordClaimSecretBlock, PASSWORD_CLAIM_SIGNATURE: answer.passwordClaimSignature, TIMESTAMP: answer.timestamp };
     return send((bounded) => cognito.respondToAuthChallenge('PASSWORD_VERIFIER', step.session, claim, bounded));
   }

@@ -2,15 +2,10 @@
 // the hosted UI): the authorize URL, the redirect back, and the code exchanged at /oauth2/token.
 // No SDK: global fetch, @noble/hashes' SHA-256 and Web Crypto's getRandomValues.
 import { sha256 } from '@noble/hashes/sha2.js';
-import { ErrorNames } from '../../machines/errors/registry.js';
-import { abortedCallError, CognitoCallError, redirectRefusedError } from './errors.js';
-import { withDeadline } from './deadline.js';
-import { parseJsonObject } from '../encoding/json.js';
-import { redact } from '../encoding/redact.js';
 import { bytesToBase64 } from '../encoding/bytes.js';
-import { trimDomain } from './logoutUrl.js';
 import type { FetchLike } from './fetchTransport.js';
 import type { SessionTokens } from '../storage/tokenStore.js';
+import type { LazyKit } from '../actors/lazyKit.js';
 
 const OPERATION = 'oauth2/token';
 
@@ -48,6 +43,8 @@ export interface AuthorizeUrlOptions {
   readonly prompt?: string;
   /** `login_hint` (managed login only). */
   readonly loginHint?: string;
+  /** What this chunk takes from the up-front load, handed in (services/actors/lazyKit.ts says why). */
+  readonly kit: LazyKit;
 }
 
 /** The URL of Cognito's `/oauth2/authorize` for a code flow with PKCE (S256). */
@@ -64,7 +61,7 @@ export function authorizeUrl(o: AuthorizeUrlOptions): string {
   if (o.provider !== undefined) query.set('identity_provider', o.provider);
   if (o.prompt !== undefined) query.set('prompt', o.prompt);
   if (o.loginHint !== undefined) query.set('login_hint', o.loginHint);
-  return `${trimDomain(o.domain)}/oauth2/authorize?${query.toString()}`;
+  return `${o.kit.trimDomain(o.domain)}/oauth2/authorize?${query.toString()}`;
 }
 
 export interface ExchangeCodeOptions {
@@ -81,6 +78,8 @@ export interface ExchangeCodeOptions {
   readonly timeoutMs?: number;
   /** The fetch to use. Default: globalThis.fetch. */
   readonly fetch?: FetchLike;
+  /** What this chunk takes from the up-front load, handed in (services/actors/lazyKit.ts says why). */
+  readonly kit: LazyKit;
 }
 
 /**
@@ -90,6 +89,9 @@ export interface ExchangeCodeOptions {
  * `UnexpectedResponse`, `NetworkError`, `TimeoutError` or `AbortError`.
  */
 export async function exchangeCode(o: ExchangeCodeOptions): Promise<SessionTokens> {
+  const { abortedCallError, CognitoCallError, ErrorNames, parseJsonObject, redact, redirectRefusedError, trimDomain, withDeadline } = o.kit;
+  const unexpected = (status: number, what = 'a body that is not OAuth JSON') =>
+    new CognitoCallError(ErrorNames.unexpectedResponse, `${OPERATION}: Cognito answered HTTP ${status} with ${what}`);
   const secrets = [o.code, o.verifier, o.clientSecret];
   const body = new URLSearchParams({ grant_type: 'authorization_code', client_id: o.clientId, code: o.code, code_verifier: o.verifier, redirect_uri: o.redirectUri });
   const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded' };
@@ -184,10 +186,6 @@ export function parseRedirect(url: string, redirectUri: string): RedirectResult 
 /** application/x-www-form-urlencoded, as RFC 6749 §2.3.1 wants for Basic credentials. */
 function formEncode(value: string): string {
   return encodeURIComponent(value).replace(/%20/g, '+');
-}
-
-function unexpected(status: number, what = 'a body that is not OAuth JSON'): CognitoCallError {
-  return new CognitoCallError(ErrorNames.unexpectedResponse, `${OPERATION}: Cognito answered HTTP ${status} with ${what}`);
 }
 
 /** The message of a failed fetch and of its cause (undici puts the socket error there). */

@@ -1,7 +1,6 @@
 // The record of a sign-in with redirect in flight: what the app must still hold when the browser
 // comes back from Cognito's /oauth2/authorize (the state to check, the PKCE verifier to send).
-import { storageKeys } from './keys.js';
-import { createStorageQueue } from './queue.js';
+import type { LazyKit } from '../actors/lazyKit.js';
 import type { StorageLike } from './storage.js';
 
 export interface PendingSignIn {
@@ -30,6 +29,8 @@ export interface PendingSignInStoreOptions {
   readonly timeoutMs: number;
   /** Clock in epoch milliseconds. Default Date.now. */
   readonly now?: () => number;
+  /** What this chunk takes from the up-front load, handed in (services/actors/lazyKit.ts says why). */
+  readonly kit: LazyKit;
 }
 
 /** A pending sign-in (or sign-out at the hosted UI) older than this is ignored: Cognito's code lives 5 minutes. */
@@ -45,6 +46,7 @@ export function isFreshPending(createdAt: number, now: number): boolean {
 
 /** The pending sign-in, in `storage` under `authchart.<clientId>.pendingSignIn`; calls bounded and in order. */
 export function createPendingSignInStore(storage: StorageLike, options: PendingSignInStoreOptions): PendingSignInStore {
+  const { createStorageQueue, storageKeys } = options.kit;
   const key = storageKeys(options.clientId).pendingSignIn;
   const now = options.now ?? Date.now;
   const queue = createStorageQueue(options.timeoutMs);

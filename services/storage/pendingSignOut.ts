@@ -3,11 +3,11 @@
 // and what layers 1 and 2 and the device clear came to, so that handleRedirect() on the return can
 // deliver the whole result. No token: the device is already cleared when it is written.
 import type { ErrorInfo, FinishedBy, SignOutOutcome } from '../../machines/types.js';
-import { redact } from '../encoding/redact.js';
 import { storageKeys } from './keys.js';
 import { isFreshPending } from './pendingSignIn.js';
 import { createStorageQueue } from './queue.js';
 import type { StorageLike } from './storage.js';
+import type { LazyKit } from '../actors/lazyKit.js';
 
 /** What a sign-out had done before it went to /logout: complete or partial, never failed (the device is cleared). */
 export type SignOutBeforeLogout = Extract<SignOutOutcome, { type: 'complete' | 'partial' }>;
@@ -28,7 +28,8 @@ export interface PendingSignOutStore {
 }
 
 /** The pending sign-out, in `storage` under `authchart.<clientId>.pendingSignOut`; calls bounded and in order. */
-export function createPendingSignOutStore(storage: StorageLike, options: { clientId: string; timeoutMs: number; now?: () => number }): PendingSignOutStore {
+export function createPendingSignOutStore(storage: StorageLike, options: { clientId: string; timeoutMs: number; now?: () => number; kit: LazyKit }): PendingSignOutStore {
+  const { createStorageQueue, storageKeys } = options.kit;
   const key = storageKeys(options.clientId).pendingSignOut;
   const now = options.now ?? Date.now;
   const queue = createStorageQueue(options.timeoutMs);
@@ -42,7 +43,7 @@ export function createPendingSignOutStore(storage: StorageLike, options: { clien
       if (typeof raw !== 'string') return null;
       try {
         const value: unknown = JSON.parse(raw);
-        return parsePending(value, now());
+        return parsePending(value, now(), options.kit.redact);
       } catch {
         return null;
       }
@@ -56,15 +57,15 @@ export function createPendingSignOutStore(storage: StorageLike, options: { clien
 const FINISHERS: readonly FinishedBy[] = ['outbox', 'retrySignOut', 'nothing', 'openLogoutUrl'];
 
 /** The record as stored, checked field by field: storage is the app's, so its text is redacted again. */
-function parsePending(value: unknown, now: number): PendingSignOut | null {
+function parsePending(value: unknown, now: number, redact: LazyKit['redact']): PendingSignOut | null {
   if (!isObject(value) || typeof value.returnTo !== 'string' || typeof value.createdAt !== 'number' || !isFreshPending(value.createdAt, now)) return null;
   const outcome = value.outcome;
   if (!isObject(outcome)) return null;
   const base = { returnTo: value.returnTo, createdAt: value.createdAt };
   if (outcome.type === 'complete') return { ...base, outcome: { type: 'complete' } };
   if (outcome.type !== 'partial' || !FINISHERS.includes(outcome.finishedBy as FinishedBy)) return null;
-  const globalSignOutError = errorOf(outcome.globalSignOutError);
-  const revokeTokenError = errorOf(outcome.revokeTokenError);
+  const globalSignOutError = errorOf(outcome.globalSignOutError, redact);
+  const revokeTokenError = errorOf(outcome.revokeTokenError, redact);
   if (globalSignOutError === null || revokeTokenError === null) return null;
   return {
     ...base,
@@ -73,7 +74,7 @@ function parsePending(value: unknown, now: number): PendingSignOut | null {
 }
 
 /** undefined when absent, null when malformed. */
-function errorOf(value: unknown): ErrorInfo | undefined | null {
+function errorOf(value: unknown, redact: LazyKit['redact']): ErrorInfo | undefined | null {
   if (value === undefined) return undefined;
   if (!isObject(value) || typeof value.name !== 'string' || typeof value.message !== 'string') return null;
   return { name: redact(value.name, [], 100), message: redact(value.message) };
