@@ -1,5 +1,5 @@
 import { errorOfEvent, toErrorInfo } from '../errorInfo.js';
-import { ErrorNames, type ErrorInfo, type SessionSummary } from '../types.js';
+import type { SessionSummary } from '../types.js';
 import type { AuthContext } from './types.js';
 import { authStates, refuse } from './setup.js';
 import { STEP_TIMED_OUT, STORAGE_SILENT } from './shared.js';
@@ -41,7 +41,8 @@ function adoptRefreshed() {
  * token is spent, so the session is over. Its getSession() callers hear why; endingSession clears it.
  */
 function refreshRaceLost() {
-  const why = ({ context }: { context: AuthContext }): ErrorInfo => context.lastRefreshError ?? { name: ErrorNames.refreshTokenReuse, message: 'The refresh token was already used' };
+  // lostRefreshRace holds only after refreshingTokens recorded the RefreshTokenReuseException.
+  const why = ({ context }: { context: AuthContext }) => toErrorInfo(context.lastRefreshError);
   return { target: '#auth.endingSession', guard: 'lostRefreshRace' as const, actions: [{ type: 'announceTokenRefreshFailed' as const, params: why }, { type: 'refuseSessionWaiters' as const, params: why }] };
 }
 

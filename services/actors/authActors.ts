@@ -61,7 +61,7 @@ export function createAuthActors(services: ServicesSource<AuthServices>) {
       if ('summary' in stored) {
         const held = await outbox.heldAs(stored.tokens);
         if (held === null) return stored.summary;
-        if (held === 'revoked') throw new CognitoCallError(ErrorNames.revokedSessionNotCleared, 'A sign-out revoked the stored session, but could not clear it from this device');
+        if (held === 'revoked') throw new CognitoCallError(ErrorNames.revokedSessionNotCleared, 'A sign-out revoked the stored session but could not clear it');
         // Its tokens are queued: a sign-out began and the process stopped before it ended.
         await store.clear();
         return null;

@@ -205,7 +205,7 @@ export function createSignOutOutbox(options: OutboxOptions): SignOutOutbox {
       // Found by a refresh token it rotated away: its own tokens are the newer ones, and stay.
       const merged = existing && (sameTokens(existing.tokens, tokens) ? { ...existing.tokens, ...tokens } : existing.tokens);
       // A revoked mark is dropped: the tokens are being signed out again.
-      const intent: Intent = { ...(existing ? { ...withoutMarks(existing), global: existing.global || global, tokens: merged! } : fresh(tokens, global)), leaseUntil: now() + leaseMs };
+      const intent: Intent = { ...(existing ? { ...existing, global: existing.global || global, tokens: merged!, revoked: undefined } : fresh(tokens, global)), leaseUntil: now() + leaseMs };
       memory.set(intent.id, intent);
       inFlow.add(intent.id);
       await mutate(replace(intent)); // a storage that fails cannot block the flow: memory carries it
@@ -241,19 +241,19 @@ export function createSignOutOutbox(options: OutboxOptions): SignOutOutbox {
       }
       keepReceipt(intent);
       const { settlement } = input; // the chart's decision (settlementOf), applied as it is
-      if (settlement === 'keepRevoked') {
-        // Dead tokens the store still holds as the session: a mark (the refresh token alone) that stops a reload restoring them.
-        const rest = withoutLease(intent);
-        await mutate(replace({ ...rest, global: false, tokens: rest.tokens.refreshToken ? { refreshToken: rest.tokens.refreshToken } : rest.tokens, revoked: true }));
-      } else if (settlement === 'remove') {
+      if (settlement === 'remove') {
         finished.add(intentId);
         await mutate((entries) => entries.filter((entry) => entry.id !== intentId));
       } else {
         const rest = withoutLease(intent);
         const global = settlement === 'keepGlobal';
-        // Left to RevokeToken alone: the access token is no longer needed, so it is not kept at rest.
-        const tokens = global ? rest.tokens : { ...(rest.tokens.refreshToken && { refreshToken: rest.tokens.refreshToken }) };
-        await mutate(replace({ ...rest, global, tokens, attempts: intent.attempts + 1, notBefore: now() + backoff(intent.attempts + 1) }));
+        // Left to RevokeToken alone, or a revoked mark (dead tokens the store still holds as the
+        // session, so a reload does not restore them): the access token is not kept at rest.
+        const { refreshToken } = rest.tokens;
+        const tokens = global ? rest.tokens : refreshToken ? { refreshToken } : settlement === 'keepRevoked' ? rest.tokens : {};
+        await mutate(
+          replace(settlement === 'keepRevoked' ? { ...rest, global, tokens, revoked: true } : { ...rest, global, tokens, attempts: intent.attempts + 1, notBefore: now() + backoff(intent.attempts + 1) }),
+        );
       }
       inFlow.delete(intentId);
       inDrain.delete(intentId);
@@ -282,7 +282,7 @@ export function createSignOutOutbox(options: OutboxOptions): SignOutOutbox {
       return { intent, pending };
     },
     async holds(tokens) {
-      return (await load()).some((intent) => isFor(intent, tokens));
+      return (await this.heldAs(tokens)) !== null;
     },
     async heldAs(tokens) {
       const held = (await load()).filter((intent) => isFor(intent, tokens));
@@ -312,7 +312,6 @@ export function createSignOutOutbox(options: OutboxOptions): SignOutOutbox {
 }
 
 const withoutLease = ({ leaseUntil: _released, ...intent }: Intent): Intent => intent;
-const withoutMarks = ({ revoked: _revoked, ...intent }: Intent): Intent => intent;
 
 /** Version 2 entries, and version 1 (a refresh token only: a local intent). Unreadable entries are skipped. */
 function parseIntents(raw: string | null | undefined): Intent[] {

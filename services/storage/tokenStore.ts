@@ -167,12 +167,10 @@ export function createTokenStore(storage: StorageLike, { clientId, userPoolId, t
   const readRaw = () => queue.step(timeoutMs, (turn) => getString(turn, 'read the session'));
 
   /** clear()'s last removeItem: settles when it lands (a storage call may land after its bound), resolving whether it worked. */
-  let lastRemoval: Promise<boolean> | undefined;
-  let removed = false;
+  let lastRemoval = Promise.resolve(false);
   const removeTracked = (): Promise<void> => {
-    removed = false;
     const removal = Promise.resolve().then(() => storage.removeItem(key));
-    lastRemoval = removal.then(() => (removed = true), () => false);
+    lastRemoval = removal.then(() => true, () => false);
     return removal;
   };
 
@@ -301,9 +299,9 @@ export function createTokenStore(storage: StorageLike, { clientId, userPoolId, t
     afterClear() {
       return queue.step(2 * timeoutMs, async (turn) => {
         // A removal still pending may land: wait for it, within one storage bound.
-        await turn.call('let the removal land', () => lastRemoval).catch(() => undefined);
+        const removed = await turn.call('remove the session', () => lastRemoval).catch(() => false);
         try {
-          return (await turn.call('read the session after its removal', () => storage.getItem(key))) == null ? 'gone' : 'stored';
+          return (await turn.call('read back the session', () => storage.getItem(key))) == null ? 'gone' : 'stored';
         } catch {
           return removed ? 'removed' : 'unknown';
         }
