@@ -139,6 +139,31 @@ describe('symptom 3: a reload after a sign-out that ended in revokedButStored', 
   });
 });
 
+describe('symptom 3, the same at a sign-out: an instance that holds no session finds the revoked one in the store', () => {
+  test('symptom 3: signOut() on another instance over the healed storage clears the revoked session (checkingStore → endingSession), sending nothing again', async () => {
+    const pool = emu.setup();
+    const earlier = emu.requests.length;
+    const base = inspectableStorage();
+    let broken = false;
+    const storage: StorageLike = { ...base, removeItem: (key) => (broken && key === sessionKey(pool) ? Promise.reject(new Error('storage is read-only now')) : base.removeItem(key)) };
+    const other = start(pool, storage); // started before the sign-in: it holds no session (no tab link in Node)
+    await waitFor(other.actor, (snapshot) => snapshot.matches('signedOut'));
+    const auth = start(pool, storage);
+    await auth.signIn({ username: pool.username, password: pool.password });
+    broken = true;
+    await expect(auth.signOut()).resolves.toMatchObject({ type: 'failed', signedOutLocally: false });
+    expect(auth.actor.getSnapshot().value).toBe('revokedButStored');
+    broken = false;
+    const states: unknown[] = [];
+    other.actor.subscribe((snapshot) => states.push(snapshot.value));
+    await expect(other.signOut()).resolves.toMatchObject({ type: 'complete' });
+    expect(states).toEqual(expect.arrayContaining(['checkingStore', 'endingSession', 'signedOut']));
+    expect(states).not.toContain('signingOut'); // the revoked session is not signed out again: only cleared
+    expect(base.items.has(sessionKey(pool))).toBe(false);
+    expect(emu.requests.slice(earlier).filter((r) => r.operation === 'RevokeToken')).toHaveLength(1);
+  });
+});
+
 describe('a clear the storage did not confirm in time: land where the store says', () => {
   const T = 100; // storageTimeoutMs
 
