@@ -82,6 +82,40 @@ describe('symptom 2: with rotation on, a refresh refused as already used never h
     await expect(auth.getSession()).resolves.toEqual({});
   });
 
+  test('symptom 2: a reuse whose look into the store fails ends the session too (lookingForTabsRefresh onError, lostRefreshRace), never the expired token', async () => {
+    const base = inspectableStorage();
+    let full = false;
+    let unreadable = true;
+    const earlier = emu.requests.length;
+    const refused = () => emu.requests.slice(earlier).some((r) => r.operation === 'GetTokensFromRefreshToken' && r.status !== 200);
+    const storage: StorageLike = {
+      getItem: (key) => {
+        // The first read after Cognito refused the reuse fails: the store cannot say whether another tab refreshed.
+        if (unreadable && key.endsWith('.session') && refused()) {
+          unreadable = false;
+          throw new Error('storage unreadable for a moment');
+        }
+        return base.getItem(key);
+      },
+      setItem: (key, value) => {
+        if (full) throw Object.assign(new Error('The quota has been exceeded'), { name: 'QuotaExceededError' });
+        base.setItem(key, value);
+      },
+      removeItem: base.removeItem,
+    };
+    const { pool, auth } = await signedInAnHourExpired(storage);
+    const states: string[] = [];
+    auth.actor.subscribe((snapshot) => states.push(JSON.stringify(snapshot.value)));
+    full = true;
+    await expect(auth.getSession()).rejects.toMatchObject({ name: 'StorageError' });
+    await expect(auth.getSession()).rejects.toMatchObject({ name: 'RefreshTokenReuseException' });
+    expect(unreadable).toBe(false); // the look into the store failed
+    expect(states).toContain(JSON.stringify({ signedIn: { refreshing: 'lookingForTabsRefresh' } }));
+    await waitFor(auth.actor, (snapshot) => snapshot.matches('signedOut'));
+    expect(states).toContain('"endingSession"');
+    expect(base.items.has(sessionKey(pool))).toBe(false);
+  });
+
   test('symptom 2: a session copied into another tab’s sessionStorage finds its refresh token already rotated: refused with RefreshTokenReuseException and ended there, never the expired token; the first tab is untouched', async () => {
     const first = inspectableStorage();
     const { pool, auth: a } = await signedInAnHourExpired(first);
