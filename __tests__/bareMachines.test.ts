@@ -24,6 +24,7 @@ import {
   type RedirectSignInInput,
   type SessionSummary,
   type SettleInput,
+  type StoreAfterClear,
   type SignInInput,
   type SignInMethod,
   type SignInStepOutput,
@@ -75,6 +76,7 @@ const signOutLeaves = (s: Script) => ({
   revokeToken: s.actor<void, { intentId: string }>('revokeToken'),
   globalSignOut: s.actor<void, { intentId: string }>('globalSignOut'),
   clearTokens: s.actor<void>('clearTokens'),
+  confirmClear: s.actor<StoreAfterClear>('confirmClear'),
   settleIntent: s.actor<{ queued: boolean }, SettleInput>('settleIntent'),
 });
 
@@ -175,8 +177,17 @@ describe('signOutMachine: every invoking state is left by its deadline, whatever
       invoked: 'clearTokens',
       delay: 'clearDeadline',
       ms: 2 * S,
-      // The device-clear failure is the outcome: failed, though RevokeToken succeeded.
+      // The device-clear failure is the outcome: failed, though RevokeToken succeeded (the store, read again, never answers either).
       outcome: { type: 'failed', error: { name: 'StorageError', message: expect.stringContaining(`storageTimeoutMs (${2 * S} ms)`) }, tokensRevoked: true, intentId: 'i1' },
+    },
+    verifyingClear: {
+      input: {},
+      plan: { recordIntent: [recorded], revokeToken: [ok], clearTokens: [{ reject: { name: 'StorageError', message: 'removeItem failed' } }], settleIntent: [{ resolve: { queued: false } }] },
+      invoked: 'confirmClear',
+      delay: 'confirmDeadline',
+      ms: 3 * S,
+      // Nothing says the store was emptied: the clear's failure stands.
+      outcome: { type: 'failed', error: { name: 'StorageError', message: 'removeItem failed' }, tokensRevoked: true, intentId: 'i1' },
     },
     settlingIntent: {
       input: { source: queued },
@@ -200,19 +211,20 @@ describe('signOutMachine: every invoking state is left by its deadline, whatever
     expect(msInState(r.clock, r.actor, path)).toBe(scenario.ms);
     expect(r.s.aborted).toContain(scenario.invoked);
     // The flow goes on to a final outcome (later steps that never settle meet their own deadlines).
-    for (let i = 0; i < 4 * S && r.actor.getSnapshot().status === 'active'; i += 1) r.clock.increment(1);
+    for (let i = 0; i < 10 * S && r.actor.getSnapshot().status === 'active'; i += 1) r.clock.increment(1);
     await expect(r.outcome).resolves.toMatchObject(scenario.outcome as object);
   });
 
-  test('with every actor never settling the flow still ends, by S + 2 S + S, reporting the device not cleared', async () => {
+  test('with every actor never settling the flow still ends, by S + 2 S + 3 S + S, reporting the device not cleared', async () => {
     const r = run({ global: true });
     expect(msInState(r.clock, r.actor, 'recordingIntent')).toBe(S);
     expect(msInState(r.clock, r.actor, 'clearingCache')).toBe(2 * S);
+    expect(msInState(r.clock, r.actor, 'verifyingClear')).toBe(3 * S);
     expect(msInState(r.clock, r.actor, 'settlingIntent')).toBe(S);
     const outcome = await r.outcome;
     expect(outcome).toMatchObject({ type: 'failed', error: { name: 'StorageError' }, tokensRevoked: false, globalSignOutError: { name: 'NotSent' }, revokeTokenError: { name: 'NotSent' } });
     expect(outcome).not.toHaveProperty('intentId');
-    expect(r.s.aborted).toEqual(['recordIntent', 'clearTokens', 'settleIntent']);
+    expect(r.s.aborted).toEqual(['recordIntent', 'clearTokens', 'confirmClear', 'settleIntent']);
   });
 });
 
@@ -440,9 +452,9 @@ describe('authMachine: every invoking state is left by its deadline, except the 
       plan: signedIn,
       drive: (r) => from(r, 'signedIn.active', { type: 'SIGN_OUT', id: 1, global: false }),
       invoked: 'recordIntent', // the sign-out chart's first step
-      delay: null, // no delay of its own: the chart's (recordingIntent S, callingCognito N, clearingCache 2 S, settlingIntent S)
-      ms: S + 2 * S + S, // nothing was recorded, so nothing was sent: N is not spent
-      bound: N + 4 * S,
+      delay: null, // no delay of its own: the chart's (recordingIntent S, callingCognito N, clearingCache 2 S, verifyingClear 3 S, settlingIntent S)
+      ms: S + 2 * S + 3 * S + S, // nothing was recorded, so nothing was sent: N is not spent
+      bound: N + 7 * S,
       after: (r) => {
         expect(inState(r.actor, 'signedIn.active')).toBe(true); // failed, nothing revoked: still signed in
         expect(r.answerTo(1)).toEqual([{ kind: 'signOut', outcome: expect.objectContaining({ type: 'failed', error: expect.objectContaining({ name: 'StorageError' }), tokensRevoked: false }) }]);

@@ -81,7 +81,7 @@ test('a sign-out by another instance began while this one rotated: the write is 
   expect(storage.items.has(`authchart.${pool.clientId}.session`)).toBe(false); // never written back
 });
 
-test('two instances refresh with one rotating token: the loser gets RefreshTokenReuseException and adopts the winner’s session, still signed in', async () => {
+test('two instances refresh with one rotating token: the loser gets RefreshTokenReuseException, finds the winner’s session refreshed elsewhere in the store and adopts it, still signed in', async () => {
   const { pool, storage, a, b } = await twoInstancesSignedIn();
   emu.faults.set('GetTokensFromRefreshToken', { type: 'latency', ms: 200 }, { times: 1 }); // a's call waits; b's goes first
   const states: string[] = [];
@@ -89,9 +89,10 @@ test('two instances refresh with one rotating token: the loser gets RefreshToken
   const aRefresh = a.getSession({ forceRefresh: true }).catch((error: Error) => error);
   await new Promise((resolve) => setTimeout(resolve, 30));
   const bTokens = (await b.getSession({ forceRefresh: true })).tokens!;
-  await aRefresh;
+  const adopted = await aRefresh;
   await waitFor(a.actor, (s) => s.matches({ signedIn: 'active' }));
-  expect(states).toContain('"adoptingSession"');
+  expect(states).toContain(JSON.stringify({ signedIn: { refreshing: 'lookingForTabsRefresh' } })); // the store is read for the winner's session
+  expect(adopted).toMatchObject({ tokens: bTokens }); // the loser's caller gets the winner's session, not its own spent one
   await expect(stored(a)).resolves.toEqual(bTokens);
   expect(a.actor.getSnapshot().context.lastRefreshError?.name).toBe('RefreshTokenReuseException');
 });

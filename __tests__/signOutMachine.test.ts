@@ -1,7 +1,7 @@
 // Unit tests of the sign-out statechart on its own: services are in-process fakes, the deadline
 // runs on XState's SimulatedClock, so nothing here touches the network or the wall clock.
 import { createActor, fromPromise, SimulatedClock, toPromise, waitFor } from 'xstate';
-import { signOutMachine, type AccessScope, type IntentSource, type RecordedIntent, type SettleInput, type SignOutInput } from '../machines/signOutMachine';
+import { clearedAfterAll, signOutMachine, type AccessScope, type IntentSource, type RecordedIntent, type SettleInput, type SignOutInput, type StoreAfterClear } from '../machines/signOutMachine';
 import type { SignOutOutcome } from '../machines/types';
 
 type Call = 'ok' | 'hang' | { name: string; message: string };
@@ -13,6 +13,8 @@ interface Calls {
   /** refreshAccessToken, the refresh before GlobalSignOut. */
   refresh?: Call;
   clear?: Call;
+  /** confirmClear, after a clear that did not confirm: what the store holds now. */
+  confirm?: StoreAfterClear | 'hang';
   /** settleIntent: whether the outbox kept the intent, or a failure. */
   settle?: { queued: boolean } | 'hang' | { name: string; message: string };
   /** What recordIntent finds on the tokens (origin_jti). Default: revocable. */
@@ -55,6 +57,7 @@ function run(input: Partial<SignOutInput>, calls: Calls = {}) {
       revokeToken: fake('revokeToken', calls.revoke),
       globalSignOut: fake('globalSignOut', calls.global),
       clearTokens: fromPromise<void>(({ signal, input }) => behave('clearTokens', calls.clear, undefined, signal, input)),
+      confirmClear: fromPromise<StoreAfterClear>(({ signal, input }) => (calls.confirm === 'hang' ? behave<StoreAfterClear>('confirmClear', 'hang', 'stored', signal, input) : behave('confirmClear', 'ok', calls.confirm ?? 'stored', signal, input))),
       settleIntent: fromPromise<{ queued: boolean }, SettleInput>(({ signal, input }) => behave('settleIntent', calls.settle, { queued: false }, signal, input)),
     },
   });
@@ -415,6 +418,32 @@ describe('clearing the cache', () => {
     expect(r.actor.getSnapshot().value).toBe('clearingCache');
     r.clock.increment(1);
     await expect(r.done).resolves.toMatchObject({ type: 'failed', error: { name: 'StorageError' }, tokensRevoked: true });
+  });
+
+  test('symptoms 9, 10: a clear not confirmed is checked again (verifyingClear); the store read empty, or removed with no read to say otherwise, is a clear after all', async () => {
+    expect((['gone', 'removed', 'stored', 'unknown'] as const).filter(clearedAfterAll)).toEqual(['gone', 'removed']);
+    for (const confirm of ['gone', 'removed'] as const) {
+      const r = run({ queueing: true }, { clear: storage, confirm });
+      await expect(r.done).resolves.toEqual({ type: 'complete', ...i1 });
+      expect(r.states).toContain('"verifyingClear"');
+      expect(r.inputs.settleIntent).toEqual({ ...i1, settlement: 'remove' });
+    }
+  });
+
+  test('symptom 3: the store still holds the revoked session: failed, and the outbox keeps the entry marked revoked (keepRevoked)', async () => {
+    const r = run({ queueing: true }, { clear: storage, confirm: 'stored' });
+    await expect(r.done).resolves.toEqual({ type: 'failed', error: storage, tokensRevoked: true, ...i1 });
+    expect(r.inputs.settleIntent).toEqual({ ...i1, settlement: 'keepRevoked' });
+  });
+
+  test('a store that does not answer confirmClear either: verifyingClear ends at 3 × storageTimeoutMs, and the clear\'s failure stands', async () => {
+    const r = run({ storageTimeoutMs: 100 }, { clear: storage, confirm: 'hang' });
+    await r.reach('verifyingClear');
+    r.clock.increment(299);
+    expect(r.actor.getSnapshot().value).toBe('verifyingClear');
+    r.clock.increment(1);
+    await expect(r.done).resolves.toMatchObject({ type: 'failed', error: storage });
+    expect(r.aborted).toContain('confirmClear');
   });
 
   test('visits recordingIntent → callingCognito.revoking → clearingCache → settlingIntent → done', async () => {

@@ -41,6 +41,9 @@ describe('settlementOf', () => {
     ['revocation not enabled', { ...base, revokeTokenError: { name: 'TokenRevocationNotEnabled', message: '' } }, 'remove'],
     ['both refused for good', { ...base, global: true, globalSignOutError: refused, revokeTokenError: refused }, 'remove'],
     ['not queueing: a retryable failure has no later try', { ...base, queueing: false, global: true, globalSignOutError: network, revokeTokenError: network }, 'remove'],
+    ['symptom 3: RevokeToken succeeded but the device could not be cleared: kept, marked revoked', { ...base, revoked: true, clearError: { name: 'StorageError', message: '' } }, 'keepRevoked'],
+    ['symptom 3: GlobalSignOut succeeded but the device could not be cleared: kept, marked revoked', { ...base, global: true, globalSignedOut: true, clearError: { name: 'StorageError', message: '' } }, 'keepRevoked'],
+    ['not queueing: nothing is kept, not even a revoked mark', { ...base, queueing: false, revoked: true, clearError: { name: 'StorageError', message: '' } }, 'remove'],
   ])('%s: %s', (_, input, expected) => {
     expect(settlementOf(input)).toBe(expected);
   });
@@ -215,6 +218,24 @@ describe('createSignOutOutbox', () => {
     await expect(outbox.pick(false, [])).resolves.toEqual({ intent: null, pending: 1 });
     await expect(outbox.pick(true, [id])).resolves.toEqual({ intent: null, pending: 1 });
     await expect(outbox.pick(true, [])).resolves.toMatchObject({ intent: { intentId: id } });
+  });
+
+  test('symptom 3 (unit): an entry settled keepRevoked marks its refresh token until forgetRevoked: never picked, pending or due; record() takes the mark off', async () => {
+    const storage = createMemoryStorage();
+    const outbox = outboxOver(storage);
+    const id = await outbox.record(tokens, true);
+    await expect(outbox.settle(decided({ intentId: id, global: true, globalSignedOut: true, revoked: false, clearError: { name: 'StorageError', message: 'x' } }))).resolves.toEqual({ queued: false });
+    expect(stored(storage)!.entries).toEqual([expect.objectContaining({ id, global: false, revoked: true, tokens: { refreshToken: 'refresh-1' } })]);
+    await expect(outboxOver(storage).heldAs(tokens)).resolves.toBe('revoked'); // another instance (a reload) reads the mark
+    await expect(outbox.pick(true, [])).resolves.toEqual({ intent: null, pending: 0 });
+    await expect(outbox.nextAttemptIn()).resolves.toBeNull();
+    // Signed out again with the same tokens: a sign-out to finish, no longer a mark.
+    await outbox.record(tokens, false);
+    await expect(outbox.heldAs(tokens)).resolves.toBe('queued');
+    await outbox.settle(decided({ intentId: id, global: false, globalSignedOut: false, revoked: true, clearError: { name: 'StorageError', message: 'x' } }));
+    await outbox.forgetRevoked();
+    await expect(outbox.heldAs(tokens)).resolves.toBeNull();
+    expect(storage.getItem(KEY)).toBeNull();
   });
 
   test('the backoff passes: pick takes the entry without everyEntry', async () => {

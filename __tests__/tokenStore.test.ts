@@ -242,6 +242,36 @@ describe('clear() says what it really knows', () => {
     await expect(store.clear()).rejects.toMatchObject({ state: 'unknown' });
   });
 
+  test('symptoms 9, 10: afterClear() reports what the store holds after a clear that did not confirm (the chart decides)', async () => {
+    // A removal that lands late: afterClear() lets it land, then reads the store empty.
+    const late = controllable();
+    const lateStore = createTokenStore(late, options);
+    await lateStore.save(tokens);
+    const landing = gate();
+    late.removeItem = (key) => landing.promise.then(() => void late.items.delete(key));
+    await expect(lateStore.clear()).rejects.toMatchObject({ state: 'unknown' });
+    setTimeout(landing.open, 10);
+    await expect(lateStore.afterClear()).resolves.toBe('gone');
+    // removeItem worked, every read hangs: nothing says the session is still there.
+    const silent = controllable();
+    const silentStore = createTokenStore(silent, options);
+    await silentStore.save(tokens);
+    silent.getItem = () => new Promise<never>(() => {});
+    await expect(silentStore.clear()).rejects.toMatchObject({ state: 'unknown' });
+    await expect(silentStore.afterClear()).resolves.toBe('removed');
+    // removeItem hangs, and so does every read: nothing is known.
+    silent.removeItem = () => new Promise<never>(() => {});
+    await expect(silentStore.clear()).rejects.toMatchObject({ state: 'unknown' });
+    await expect(silentStore.afterClear()).resolves.toBe('unknown');
+    // removeItem that does nothing: still stored.
+    const kept = controllable();
+    const keptStore = createTokenStore(kept, options);
+    await keptStore.save(tokens);
+    kept.removeItem = () => undefined;
+    await expect(keptStore.clear()).rejects.toMatchObject({ state: 'kept' });
+    await expect(keptStore.afterClear()).resolves.toBe('stored');
+  });
+
   test('everything hangs: clear() settles once 2 x timeoutMs have passed (fake clock)', async () => {
     jest.useFakeTimers();
     try {

@@ -20,7 +20,7 @@ export {
   type TellTabs,
 } from './authMachine.js';
 export { acrossNavigation, hostedUiErrors, withHostedUiError } from './hostedUiSignOut.js';
-export { signOutMachine, outcomeOf, retryIsGlobal, settlementOf, type AccessScope, type IntentFacts, type IntentSource, type RecordedIntent, type SettleFacts, type SettleInput, type Settlement, type SignOutContext, type SignOutInput } from './signOutMachine.js';
+export { signOutMachine, clearedAfterAll, outcomeOf, retryIsGlobal, settlementOf, type AccessScope, type IntentFacts, type IntentSource, type RecordedIntent, type SettleFacts, type SettleInput, type Settlement, type SignOutContext, type SignOutInput, type StoreAfterClear } from './signOutMachine.js';
 export { outboxMachine, type OutboxContext, type OutboxEvent, type OutboxInput, type PickedIntent } from './outboxMachine.js';
 export { REFUSALS, type Refusal } from './refusals.js';
 export { ErrorNames, type DrainReport, type ErrorInfo, type FinishedBy, type HostedUiSignOutError, type SessionSummary, type SignInMethod, type SignOutOutcome } from './types.js';

@@ -2,8 +2,9 @@ import { assign, fromPromise, setup } from 'xstate';
 import type { ErrorInfo, SignOutOutcome } from './types.js';
 import { notProvided } from './notProvided.js';
 import { errorOfEvent, isRetryable, toErrorInfo } from './errorInfo.js';
-import type { IntentSource, RecordedIntent, SettleInput, SignOutContext, SignOutInput } from './signOutTypes.js';
+import type { IntentSource, RecordedIntent, SettleInput, SignOutContext, SignOutInput, StoreAfterClear } from './signOutTypes.js';
 import {
+  clearedAfterAll,
   globalSignOutNotSupported,
   notAttempted,
   notSent,
@@ -16,8 +17,8 @@ import {
   timedOut,
 } from './signOutOutcome.js';
 
-export type { AccessScope, IntentFacts, IntentSource, RecordedIntent, SettleFacts, SettleInput, Settlement, SignOutContext, SignOutInput } from './signOutTypes.js';
-export { outcomeOf, retryIsGlobal, settlementOf } from './signOutOutcome.js';
+export type { AccessScope, IntentFacts, IntentSource, RecordedIntent, SettleFacts, SettleInput, Settlement, SignOutContext, SignOutInput, StoreAfterClear } from './signOutTypes.js';
+export { clearedAfterAll, outcomeOf, retryIsGlobal, settlementOf } from './signOutOutcome.js';
 
 /**
  * One sign-out intent, from "the user asked" to "the outbox knows what is left". The same chart
@@ -30,8 +31,9 @@ export { outcomeOf, retryIsGlobal, settlementOf } from './signOutOutcome.js';
  *                                     │    refresh or GlobalSignOut failed ─► choosingFallback ─┬─ for good ─► revoking ──┤
  *                                     ├─ global, scope 'other' (not sent) ─► choosingFallback   └─ the outbox retries ───┤
  *                                     └─ no origin_jti ──────────────────────────────────────────────────────────────────┴─► serverCallsDone
- *   serverCallsDone ─┬─ a session sign-out ─► clearingCache ─┐
- *                    └─ an outbox intent ─────────────────────┴─► settlingIntent ─► done | failed
+ *   serverCallsDone ─┬─ a session sign-out ─► clearingCache ─┬─────────────────────────────┐
+ *                    │                 not confirmed (error, deadline) └─► verifyingClear ─┤ the store, as read again
+ *                    └─ an outbox intent ──────────────────────────────────────────────────┴─► settlingIntent ─► done | failed
  *
  * recordingIntent writes the tokens to the outbox *before* any request, so a crash loses nothing.
  * GlobalSignOut goes first and RevokeToken follows only when GlobalSignOut can never succeed:
@@ -40,7 +42,11 @@ export { outcomeOf, retryIsGlobal, settlementOf } from './signOutOutcome.js';
  * intent and is finished later by this same chart. Without an outbox nothing would finish it, so
  * then RevokeToken follows at once. callingCognito has one deadline for every request in it.
  * settlingIntent tells the outbox what the server calls proved: the entry goes only when the
- * tokens are dead or no retry can ever help.
+ * tokens are dead or no retry can ever help. A clear the storage did not confirm (it failed, or
+ * its deadline passed) is not the last word: verifyingClear lets a removal still pending land,
+ * reads the store again, and the flow ends where the store is (clearedAfterAll). Tokens the server
+ * calls killed but the store still holds stay in the outbox, marked revoked, until the session is
+ * cleared: a reload must not restore them.
  *
  * GlobalSignOut needs a live access token. One that will not outlive the flow's network deadline is
  * refreshed first (refreshingAccessToken), with the session's own refresh method, so a client that
@@ -57,7 +63,7 @@ export { outcomeOf, retryIsGlobal, settlementOf } from './signOutOutcome.js';
 /**
  * The sign-out statechart (the chart drawn above; docs/diagrams/signOut.md): one intent, input
  * SignOutInput, output SignOutOutcome. Its promise actors (recordIntent, refreshAccessToken,
- * revokeToken, globalSignOut, clearTokens, settleIntent) are declared, not implemented: supply them
+ * revokeToken, globalSignOut, clearTokens, confirmClear, settleIntent) are declared, not implemented: supply them
  * with `.provide({ actors })`; one left out rejects with ActorNotProvided.
  */
 export const signOutMachine = setup({
@@ -77,6 +83,8 @@ export const signOutMachine = setup({
     globalSignOut: fromPromise<void, { intentId: string }>(notProvided('globalSignOut')),
     /** Removes every token of the session from the store, all or nothing. */
     clearTokens: fromPromise<void>(notProvided('clearTokens')),
+    /** After a clear that did not confirm: lets a removal still pending land, reads the store again, and reports what it holds. */
+    confirmClear: fromPromise<StoreAfterClear>(notProvided('confirmClear')),
     /** Removes the outbox entry, or keeps it for a retry; resolves whether it is still queued. */
     settleIntent: fromPromise<{ queued: boolean }, SettleInput>(notProvided('settleIntent')),
   },
@@ -103,6 +111,8 @@ export const signOutMachine = setup({
     canFinishGlobalLater: ({ context }) => context.queueing && context.globalSignOutError !== undefined && isRetryable(context.globalSignOutError.name),
     clearsSession: ({ context }) => context.source.kind === 'session',
     clearFailed: ({ context }) => context.clearError !== undefined,
+    /** The store, read again, holds no session after all (clearedAfterAll). */
+    isClearedAfterAll: (_, store: StoreAfterClear) => clearedAfterAll(store),
   },
   actions: {
     recordIntentId: assign((_, intent: RecordedIntent) => ({
@@ -131,6 +141,8 @@ export const signOutMachine = setup({
     recordRefreshFailure: assign((_, error: unknown) => ({ globalSignOutError: refreshFailed(toErrorInfo(error)) })),
     recordClearFailure: assign((_, error: unknown) => ({ clearError: toErrorInfo(error) })),
     recordClearTimeout: assign(({ context }) => ({ clearError: storageSilent('confirm that the session was removed', context.storageTimeoutMs * 2) })),
+    /** The store was read empty after all: the clear worked, only its confirmation failed. */
+    forgetClearFailure: assign({ clearError: undefined }),
     recordQueued: assign((_, queued: boolean) => ({ queued })),
   },
   delays: {
@@ -140,6 +152,8 @@ export const signOutMachine = setup({
     storageDeadline: ({ context }) => context.storageTimeoutMs,
     /** clear() removes, then reads back: two storage calls. */
     clearDeadline: ({ context }) => context.storageTimeoutMs * 2,
+    /** confirmClear: a removal still pending, then one read (the store's own bound is 2 × storageTimeoutMs), after what may be left of the clear's turn. */
+    confirmDeadline: ({ context }) => context.storageTimeoutMs * 3,
   },
 }).createMachine({
   id: 'signOut',
@@ -228,9 +242,18 @@ export const signOutMachine = setup({
       invoke: {
         src: 'clearTokens',
         onDone: 'settlingIntent',
-        onError: { target: 'settlingIntent', actions: { type: 'recordClearFailure', params: errorOfEvent } },
+        onError: { target: 'verifyingClear', actions: { type: 'recordClearFailure', params: errorOfEvent } },
       },
-      after: { clearDeadline: { target: 'settlingIntent', actions: 'recordClearTimeout' } },
+      after: { clearDeadline: { target: 'verifyingClear', actions: 'recordClearTimeout' } },
+    },
+    // The clear was not confirmed, but a removal may have landed late, or worked with no read to show it: the store decides.
+    verifyingClear: {
+      invoke: {
+        src: 'confirmClear',
+        onDone: [{ guard: { type: 'isClearedAfterAll', params: ({ event }) => event.output }, target: 'settlingIntent', actions: 'forgetClearFailure' }, { target: 'settlingIntent' }],
+        onError: 'settlingIntent',
+      },
+      after: { confirmDeadline: 'settlingIntent' },
     },
     settlingIntent: {
       invoke: {

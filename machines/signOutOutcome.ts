@@ -1,6 +1,6 @@
 import { ErrorNames, type ErrorInfo, type FinishedBy, type SignOutOutcome } from './types.js';
 import { isRetryable } from './errorInfo.js';
-import type { SettleFacts, Settlement, SignOutContext } from './signOutTypes.js';
+import type { SettleFacts, Settlement, SignOutContext, StoreAfterClear } from './signOutTypes.js';
 
 // What a sign-out flow's facts mean (signOutMachine.ts): the errors it reports, what becomes of its
 // outbox entry, and the outcome it ends with. Pure functions, no I/O.
@@ -9,14 +9,22 @@ import type { SettleFacts, Settlement, SignOutContext } from './signOutTypes.js'
  * The entry goes when the tokens are dead (a call succeeded), or when Cognito's answer is final for
  * that request (no retry can help); it stays, with backoff, when a later try can succeed. A global
  * intent stays global while GlobalSignOut itself may still succeed. Without queueing, nothing would
- * make that later try: the entry lived for this flow only and goes. Pure.
+ * make that later try: the entry lived for this flow only and goes. Tokens killed while the store
+ * still holds them (the clear failed) stay, marked revoked, so a reload never restores them. Pure.
  */
 export function settlementOf(facts: SettleFacts): Settlement {
-  if (!facts.queueing || facts.globalSignedOut || facts.revoked) return 'remove';
+  if (!facts.queueing) return 'remove';
+  if (facts.globalSignedOut || facts.revoked) return facts.clearError ? 'keepRevoked' : 'remove';
   if (facts.global && facts.globalSignOutError && isRetryable(facts.globalSignOutError.name)) return 'keepGlobal';
   if (facts.revokeTokenError && isRetryable(facts.revokeTokenError.name)) return 'keepLocal';
   return 'remove';
 }
+
+/**
+ * Whether a clear the storage did not confirm emptied the store after all: it reads empty, or it
+ * could not be read but its removeItem resolved (nothing says the session is still there). Pure.
+ */
+export const clearedAfterAll = (store: StoreAfterClear): boolean => store === 'gone' || store === 'removed';
 
 /** The outcome a finished flow reports; pure, exported for the auth machine and for tests. */
 export function outcomeOf(context: SignOutContext): SignOutOutcome {

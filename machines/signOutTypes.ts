@@ -76,7 +76,7 @@ export interface SignOutContext extends SignOutInput {
   readonly globalSignOutError?: ErrorInfo;
   /** Why RevokeToken failed, or was not sent. */
   readonly revokeTokenError?: ErrorInfo;
-  /** Why the session could not be cleared from the store: the flow ends `failed`. */
+  /** Why the session could not be cleared from the store: the flow ends `failed` (unless verifyingClear finds it cleared after all). */
   readonly clearError?: ErrorInfo;
   /** The intent is still in the outbox after settlingIntent: the outcome's finishedBy is 'outbox'. */
   readonly queued: boolean;
@@ -88,8 +88,19 @@ export interface RecordedIntent extends IntentFacts {
   readonly intentId: string;
 }
 
-/** What becomes of an outbox entry: removed, or kept (as a global or a local intent) for a later try. */
-export type Settlement = 'remove' | 'keepGlobal' | 'keepLocal';
+/**
+ * What becomes of an outbox entry: removed, kept (as a global or a local intent) for a later try,
+ * or kept as revoked: the tokens are dead but the store could not be cleared of them, so the entry
+ * marks them until it is (no call is ever sent with it).
+ */
+export type Settlement = 'remove' | 'keepGlobal' | 'keepLocal' | 'keepRevoked';
+
+/**
+ * What the store holds after a clear it did not confirm (the `confirmClear` actor's fact): 'gone',
+ * nothing; 'stored', a session; or, when the read did not answer, 'removed' (its removeItem
+ * resolved) or 'unknown'.
+ */
+export type StoreAfterClear = 'gone' | 'stored' | 'removed' | 'unknown';
 
 /** What settleIntent is told to do with the flow's entry: decided here, carried out by the outbox. */
 export interface SettleInput {
@@ -100,4 +111,4 @@ export interface SettleInput {
 }
 
 /** What the server calls proved, as settlementOf reads it. */
-export type SettleFacts = Pick<SignOutContext, 'queueing' | 'global' | 'globalSignedOut' | 'revoked' | 'globalSignOutError' | 'revokeTokenError'>;
+export type SettleFacts = Pick<SignOutContext, 'queueing' | 'global' | 'globalSignedOut' | 'revoked' | 'globalSignOutError' | 'revokeTokenError' | 'clearError'>;

@@ -88,9 +88,10 @@ export interface Auth {
   handleRedirect(url?: string): Promise<HandledRedirect>;
   /**
    * Signs out: always clears this device when the storage allows it, and says what happened on the
-   * server (see SignOutResult). Ends by N + 4 S; a hosted-UI session's by N + 5 S until /logout is
-   * opened, then waits on the opener (a browser navigates: `redirecting`). Never rejects for network
-   * or storage reasons; rejects only with AuthValidationError for a bad argument, HostedUiError
+   * server (see SignOutResult). Ends by N + 4 S (N + 7 S when the storage does not confirm the
+   * clear: it is asked again); a hosted-UI session's by 1 S more until /logout is opened, then
+   * waits on the opener (a browser navigates: `redirecting`). Never rejects for network or storage
+   * reasons; rejects only with AuthValidationError for a bad argument, HostedUiError
    * SignOutUrlNotAllowed for a `redirectUrl` not in `oauth.redirectSignOut` (nothing sent or cleared),
    * or AuthStoppedError.
    */

@@ -1,6 +1,6 @@
-import { assertEvent } from 'xstate';
 import { errorOfEvent, toErrorInfo } from '../errorInfo.js';
 import type { SessionSummary } from '../types.js';
+import type { AuthContext } from './types.js';
 import { authStates, refuse } from './setup.js';
 import { STEP_TIMED_OUT, STORAGE_SILENT } from './shared.js';
 
@@ -9,6 +9,7 @@ import { STEP_TIMED_OUT, STORAGE_SILENT } from './shared.js';
  * other tabs over the same storage.
  *
  *   loadingSession ─┬─ a session stored ─► signedIn.active ⇄ signedIn.refreshing
+ *                   ├─ revoked by a sign-out that could not clear it ─► endingSession
  *                   └─ none, unreadable, or loadDeadline ─► signedOut
  *   SIGNED_IN_ELSEWHERE (another tab signed in) ─► adoptingSession ─► signedIn │ signedOut
  *
@@ -16,7 +17,8 @@ import { STEP_TIMED_OUT, STORAGE_SILENT } from './shared.js';
  *     waitingForTurn ─REFRESH_TURN_TAKEN─┬─ tabs share the store ─► lookingForTabsRefresh ─ refreshed elsewhere ─► active (adopted)
  *                                        │                                  └─ nothing newer, or tabRefreshDeadline ─┐
  *                                        └─ alone, or REFRESH_TURN_UNAVAILABLE ──────────────────► refreshingTokens ◄─┘ ─► active
- *     refreshingTokens ─┬─ RefreshTokenReuse (rotation: another tab refreshed first) ─► adoptingSession
+ *     refreshingTokens ─┬─ RefreshTokenReuse (rotation: another tab refreshed first) ─► lookingForTabsRefresh
+ *                       │     └─ nothing refreshed elsewhere (the race was lost) ─► endingSession
  *                       ├─ refused for good ─► endingSession (sign-out region) ─► signedOut
  *                       └─ offline or throttled ─► active, the tokens kept
  *
@@ -32,6 +34,24 @@ import { STEP_TIMED_OUT, STORAGE_SILENT } from './shared.js';
 function adoptRefreshed() {
   const session = ({ event }: { event: { output: SessionSummary | null } }) => event.output;
   return [{ type: 'rememberSession' as const, params: session }, { type: 'announceTokenRefreshed' as const, params: session }, 'deferSessionWaiters' as const];
+}
+
+/**
+ * A refresh refused as a reuse, with no session refreshed elsewhere to adopt: this session's refresh
+ * token is spent, so the session is over. Its getSession() callers hear why; endingSession clears it.
+ */
+function refreshRaceLost() {
+  // lostRefreshRace holds only after refreshingTokens recorded the RefreshTokenReuseException.
+  const why = ({ context }: { context: AuthContext }) => toErrorInfo(context.lastRefreshError);
+  return { target: '#auth.endingSession', guard: 'lostRefreshRace' as const, actions: [{ type: 'announceTokenRefreshFailed' as const, params: why }, { type: 'refuseSessionWaiters' as const, params: why }] };
+}
+
+/** The stored session could not be restored: revoked by a sign-out that could not clear it, it is cleared now; unreadable or corrupt (already removed), start signed out and say why. */
+function loadSessionFailed() {
+  return [
+    { guard: { type: 'isRevokedSession' as const, params: errorOfEvent }, target: 'endingSession' },
+    { target: 'signedOut', actions: { type: 'announceStorageError' as const, params: errorOfEvent } },
+  ];
 }
 
 export const sessionStates = authStates({
@@ -53,8 +73,7 @@ export const sessionStates = authStates({
         { guard: { type: 'hasSession', params: ({ event }) => event.output }, target: 'signedIn', actions: { type: 'rememberSession', params: ({ event }) => event.output } },
         { target: 'signedOut' },
       ],
-      // Unreadable storage or a corrupt session (already removed): start signed out, and say why.
-      onError: { target: 'signedOut', actions: { type: 'announceStorageError', params: errorOfEvent } },
+      onError: loadSessionFailed(),
     },
     after: { loadDeadline: { target: 'signedOut', actions: { type: 'announceStorageError', params: () => STORAGE_SILENT } } },
   },
@@ -82,7 +101,7 @@ export const sessionStates = authStates({
         },
         { target: 'signedOut' },
       ],
-      onError: { target: 'signedOut', actions: { type: 'announceStorageError', params: errorOfEvent } },
+      onError: loadSessionFailed(),
     },
     after: { loadDeadline: { target: 'signedOut', actions: { type: 'announceStorageError', params: () => STORAGE_SILENT } } },
   },
@@ -115,7 +134,7 @@ export const sessionStates = authStates({
       // Tabs over one storage take turns: this tab holds its turn (a Web Lock, or a storage lease)
       // for as long as it is here. Leaving aborts what runs: a refresh's tokens are never stored.
       refreshing: {
-        entry: 'trustSession',
+        entry: ['trustSession', 'forgetRefreshRace'],
         on: {
           GET_SESSION: { actions: 'joinRefresh' },
           // The refresh in flight may have started before it landed: start again (its tokens are never stored).
@@ -128,31 +147,31 @@ export const sessionStates = authStates({
             on: {
               REFRESH_TURN_TAKEN: [{ guard: 'sharedWithTabs', target: 'lookingForTabsRefresh' }, { target: 'refreshingTokens' }],
               // No lock to take: refresh anyway, as a tab on its own would (a refresh another tab
-              // also makes is answered by Cognito; with rotation, RefreshTokenReuse adopts its session).
+              // also makes is answered by Cognito; with rotation, RefreshTokenReuse looks for its session).
               REFRESH_TURN_UNAVAILABLE: 'refreshingTokens',
             },
           },
-          // Another tab may have refreshed already (it had the turn before, or finished just now):
-          // its session is in the store, and this tab adopts it instead of refreshing again.
+          // Another tab may have refreshed already (it had the turn before, or finished just now, or
+          // won a race for the rotating refresh token): its session is in the store, and this tab
+          // adopts it instead of refreshing again. Only a session refreshedElsewhere() is adopted.
           lookingForTabsRefresh: {
             invoke: {
               src: 'readStoredRefresh',
-              input: ({ context, event }) => {
-                assertEvent(event, 'REFRESH_TURN_TAKEN');
-                return { held: context.session, watch: event.waited };
-              },
+              // After a lost race the winner's write may not be readable yet: watch for it.
+              input: ({ context, event }) => ({ held: context.session, watch: event.type === 'REFRESH_TURN_TAKEN' ? event.waited : true }),
               onDone: [
                 {
                   guard: { type: 'refreshedElsewhere', params: ({ context, event }) => ({ stored: event.output, held: context.session }) },
                   target: '#auth.signedIn.active',
                   actions: adoptRefreshed(),
                 },
+                refreshRaceLost(),
                 { target: 'refreshingTokens' },
               ],
-              onError: 'refreshingTokens',
+              onError: [refreshRaceLost(), { target: 'refreshingTokens' }],
             },
-            // No other tab's refresh showed up in the store in time: refresh here.
-            after: { tabRefreshDeadline: 'refreshingTokens' },
+            // No other tab's refresh showed up in the store in time: refresh here (after a lost race: the session is over).
+            after: { tabRefreshDeadline: [refreshRaceLost(), { target: 'refreshingTokens' }] },
           },
           refreshingTokens: {
             invoke: {
@@ -163,11 +182,11 @@ export const sessionStates = authStates({
               },
               onDone: { target: '#auth.signedIn.active', actions: adoptRefreshed() },
               onError: [
-                // Rotation: the token was already used by another tab or instance; adopt the session it stored.
+                // Rotation: the token was already used by another tab or instance; look for the session it stored.
                 {
                   guard: { type: 'isRefreshRaced', params: errorOfEvent },
-                  target: '#auth.adoptingSession',
-                  actions: [{ type: 'recordRefreshError', params: errorOfEvent }, 'deferSessionWaiters'],
+                  target: 'lookingForTabsRefresh',
+                  actions: [{ type: 'recordRefreshError', params: errorOfEvent }, 'recordRefreshRaced'],
                 },
                 {
                   guard: { type: 'isSessionOver', params: errorOfEvent },

@@ -100,8 +100,12 @@ export const authSetup = setup({
     isLogoutNavigating: (_, opened: OpenedLogout) => opened.kind === 'navigating',
     isLogoutReturned: (_, opened: OpenedLogout) => opened.kind === 'returned',
     isCorruptSession: (_, error: unknown) => toErrorInfo(error).name === ErrorNames.corruptSession,
-    /** Another tab or instance refreshed with the same rotating refresh token first: the store holds its newer session. */
+    /** Another tab or instance refreshed with the same rotating refresh token first: the store may hold its newer session. */
     isRefreshRaced: (_, error: unknown) => toErrorInfo(error).name === ErrorNames.refreshTokenReuse,
+    /** This refresh was refused as a reuse, and the store holds no session refreshed elsewhere: the refresh token is spent, the session over. */
+    lostRefreshRace: ({ context }) => context.refreshRaced,
+    /** The stored session's tokens were revoked by a sign-out that could not clear them (the outbox marks them): never restored. */
+    isRevokedSession: (_, error: unknown) => toErrorInfo(error).name === ErrorNames.revokedSessionNotCleared,
     /** Other tabs share the store: one of them may have refreshed this session already. */
     sharedWithTabs: ({ event }) => event.type === 'REFRESH_TURN_TAKEN' && event.shared,
     /** The store holds this user's session, refreshed by another tab since this one got its own. */
@@ -160,6 +164,8 @@ export const authSetup = setup({
     forgetSession: assign({ session: null, challenge: null }),
     doubtSession: assign({ sessionInDoubt: true }),
     trustSession: assign({ sessionInDoubt: false }),
+    recordRefreshRaced: assign({ refreshRaced: true }),
+    forgetRefreshRace: assign({ refreshRaced: false }),
     cancelChallenge: enqueueActions(({ context, enqueue }) => {
       if (context.challenge) enqueue.emit({ type: 'challengeCancelled', challenge: context.challenge });
       enqueue.assign({ challenge: null });

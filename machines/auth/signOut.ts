@@ -9,6 +9,7 @@ import type { AuthContext } from './types.js';
  * The sign-out region: every way the device is cleared, and the hosted UI's /logout after it.
  *
  *   signedOut ─SIGN_OUT─► checkingStore ─┬─ a session stored after all ─► signingOut
+ *                                        ├─ revoked, not cleared (the outbox marks it) ─► endingSession
  *                                        └─ nothing stored ─► signedOut (`complete`)
  *   signedIn ─SIGN_OUT─► signingOut (child: the signOut chart) ─┬─ device cleared ─────────────────────► signedOut
  *                                                             ├─ a hosted-UI session, cleared ─► recordingHostedUiSignOut ─► openingLogout ─► signedOut
@@ -90,6 +91,8 @@ export const signOutStates = authStates({
       ],
       // What was stored was unusable and has been removed (CorruptSession), or the storage failed.
       onError: [
+        // Revoked already by a sign-out that could not clear it: the clear is what is left to do.
+        { guard: { type: 'isRevokedSession', params: errorOfEvent }, target: 'endingSession' },
         { guard: { type: 'isCorruptSession', params: errorOfEvent }, target: 'signedOut', actions: [{ type: 'announceStorageError', params: errorOfEvent }, { type: 'answerSignOutWaiters', params: COMPLETE }] },
         {
           target: 'signedOut',

@@ -46,6 +46,12 @@ export interface AuthContext {
    * session is checked with a refresh before it is trusted (a refused refresh ends it).
    */
   readonly sessionInDoubt: boolean;
+  /**
+   * This refresh was refused with RefreshTokenReuseException: another tab or instance used the
+   * rotating refresh token first. The store is read for its session; none refreshed elsewhere
+   * means this session is over (never its expired tokens handed out). Reset when a refresh begins.
+   */
+  readonly refreshRaced: boolean;
 }
 
 /**

@@ -52,15 +52,18 @@ export function createAuthActors(services: ServicesSource<AuthServices>) {
     /**
      * Restores a stored session without a network call. What cannot be used as one (bad JSON, half
      * a session, a non-JWT, another client's tokens) is removed, then reported as CorruptSession.
+     * A session whose tokens a sign-out revoked (the outbox marks them) is reported as
+     * RevokedSessionNotCleared: the chart clears it (isRevokedSession).
      */
     loadSession: fromPromise<SessionSummary | null>(async ({ system }) => {
       const { store, outbox } = servicesOf(system);
       const stored = await store.read();
       if (!stored) return null;
       if ('summary' in stored) {
-        // Its tokens are in the outbox: a sign-out began and the process stopped before it ended.
-        const condemned = await outbox.holds(stored.tokens);
-        if (!condemned) return stored.summary;
+        const held = await outbox.heldAs(stored.tokens);
+        if (held === null) return stored.summary;
+        if (held === 'revoked') throw new CognitoCallError(ErrorNames.revokedSessionNotCleared, 'A sign-out revoked the stored session but could not clear it');
+        // Its tokens are queued: a sign-out began and the process stopped before it ended.
         await store.clear();
         return null;
       }
@@ -83,7 +86,12 @@ export function createAuthActors(services: ServicesSource<AuthServices>) {
         await signals.sessionWrittenSince(seen, signal); // the chart's tabRefreshDeadline ends the wait
       }
     }),
-    clearSession: fromPromise<void>(({ system }) => servicesOf(system).store.clear()),
+    /** Clears the store; the outbox's revoked marks then have no session left to mark (dropped outside the clear's deadline, never failing). */
+    clearSession: fromPromise<void>(async ({ system }) => {
+      const { store, outbox } = servicesOf(system);
+      await store.clear();
+      void outbox.forgetRevoked();
+    }),
   };
 }
 

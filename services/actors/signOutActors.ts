@@ -1,6 +1,6 @@
 import { fromCallback, fromPromise } from 'xstate';
 import type { PickedIntent } from '../../machines/outboxMachine.js';
-import type { IntentSource, RecordedIntent, SettleInput } from '../../machines/signOutMachine.js';
+import type { IntentSource, RecordedIntent, SettleInput, StoreAfterClear } from '../../machines/signOutMachine.js';
 import { ErrorNames } from '../../machines/types.js';
 import { resolverOf, type ServicesSource } from './registry.js';
 import { CognitoCallError, FieldError } from '../cognito/errors.js';
@@ -36,7 +36,7 @@ const noTokens = () => new CognitoCallError(ErrorNames.tokensMissing, 'The sign-
 
 /**
  * The default actors of both sign-out charts: `recordIntent`, `refreshAccessToken`, `revokeToken`,
- * `globalSignOut`, `clearTokens` and `settleIntent` for signOutMachine, `pickIntent` and `watchBackoff` for
+ * `globalSignOut`, `clearTokens`, `confirmClear` and `settleIntent` for signOutMachine, `pickIntent` and `watchBackoff` for
  * outboxMachine (each chart ignores the other's). `services` is one instance's services, or a
  * registry the running instance bound its own to.
  */
@@ -78,6 +78,7 @@ export function createSignOutActors(services: ServicesSource<SignOutServices>) {
       await cognito.globalSignOut(tokens.accessToken, signal);
     }),
     clearTokens: fromPromise<void>(({ system }) => servicesOf(system).store.clear()),
+    confirmClear: fromPromise<StoreAfterClear>(({ system }) => servicesOf(system).store.afterClear()),
     settleIntent: fromPromise<{ queued: boolean }, SettleInput>(({ input, system }) => servicesOf(system).outbox.settle(input)),
     pickIntent: fromPromise<PickedIntent, { everyEntry: boolean; tried: readonly string[]; take: boolean }>(({ input, system }) =>
       servicesOf(system).outbox.pick(input.everyEntry, input.tried, input.take),

@@ -23,6 +23,8 @@ interface Intent {
   readonly leaseUntil?: number;
   /** Refresh tokens this intent's refresh rotated away (renew): a stored session holding one is still being signed out. */
   readonly replaced?: readonly string[];
+  /** Settled 'keepRevoked': the tokens are dead but still stored as the session; never sent, kept until the session is cleared. */
+  readonly revoked?: true;
 }
 
 export interface SignOutOutbox {
@@ -61,7 +63,11 @@ export interface SignOutOutbox {
   pick(everyEntry: boolean, tried: readonly string[], take?: boolean): Promise<PickedIntent>;
   /** Whether a stored session's tokens are queued: a sign-out began, and the process stopped before it ended. */
   holds(tokens: IntentTokens): Promise<boolean>;
-  /** Milliseconds until the next entry is due, or null when nothing is queued. */
+  /** How the outbox holds these tokens: 'queued' (a sign-out to finish), 'revoked' (dead, awaiting the session's clear), or null. */
+  heldAs(tokens: IntentTokens): Promise<'queued' | 'revoked' | null>;
+  /** The session is cleared: the entries marked revoked have nothing left to mark. */
+  forgetRevoked(): Promise<void>;
+  /** Milliseconds until the next entry is due, or null when nothing is queued (entries marked revoked are never due). */
   nextAttemptIn(): Promise<number | null>;
   /** The tokens of a finished flow, once, for the retry tokens of a partial result. */
   takeTokens(intentId: string): IntentTokens | undefined;
@@ -198,7 +204,8 @@ export function createSignOutOutbox(options: OutboxOptions): SignOutOutbox {
       const existing = (await load()).find((intent) => isFor(intent, tokens));
       // Found by a refresh token it rotated away: its own tokens are the newer ones, and stay.
       const merged = existing && (sameTokens(existing.tokens, tokens) ? { ...existing.tokens, ...tokens } : existing.tokens);
-      const intent: Intent = { ...(existing ? { ...existing, global: existing.global || global, tokens: merged! } : fresh(tokens, global)), leaseUntil: now() + leaseMs };
+      // A revoked mark is dropped: the tokens are being signed out again.
+      const intent: Intent = { ...(existing ? { ...existing, global: existing.global || global, tokens: merged!, revoked: undefined } : fresh(tokens, global)), leaseUntil: now() + leaseMs };
       memory.set(intent.id, intent);
       inFlow.add(intent.id);
       await mutate(replace(intent)); // a storage that fails cannot block the flow: memory carries it
@@ -240,14 +247,18 @@ export function createSignOutOutbox(options: OutboxOptions): SignOutOutbox {
       } else {
         const rest = withoutLease(intent);
         const global = settlement === 'keepGlobal';
-        // Left to RevokeToken alone: the access token is no longer needed, so it is not kept at rest.
-        const tokens = global ? rest.tokens : { ...(rest.tokens.refreshToken && { refreshToken: rest.tokens.refreshToken }) };
-        await mutate(replace({ ...rest, global, tokens, attempts: intent.attempts + 1, notBefore: now() + backoff(intent.attempts + 1) }));
+        // Left to RevokeToken alone, or a revoked mark (dead tokens the store still holds as the
+        // session, so a reload does not restore them): the access token is not kept at rest.
+        const { refreshToken } = rest.tokens;
+        const tokens = global ? rest.tokens : refreshToken ? { refreshToken } : settlement === 'keepRevoked' ? rest.tokens : {};
+        await mutate(
+          replace(settlement === 'keepRevoked' ? { ...rest, global, tokens, revoked: true } : { ...rest, global, tokens, attempts: intent.attempts + 1, notBefore: now() + backoff(intent.attempts + 1) }),
+        );
       }
       inFlow.delete(intentId);
       inDrain.delete(intentId);
       if (settlement === 'remove') memory.delete(intentId);
-      return { queued: settlement !== 'remove' };
+      return { queued: settlement === 'keepGlobal' || settlement === 'keepLocal' };
     },
     async pick(everyEntry, tried, take = true) {
       // A new drain: claims left by a drain its deadline cut short are stale.
@@ -256,8 +267,9 @@ export function createSignOutOutbox(options: OutboxOptions): SignOutOutbox {
       let next: Intent | undefined;
       let pending = 0;
       await mutate((entries) => {
-        pending = entries.length; // leased by any instance or not: every entry still queued
-        const waiting = entries.filter((intent) => !busy(intent.id) && !leased(intent));
+        const queued = entries.filter((intent) => !intent.revoked); // a revoked mark is never sent
+        pending = queued.length; // leased by any instance or not: every entry still queued
+        const waiting = queued.filter((intent) => !busy(intent.id) && !leased(intent));
         next = take ? waiting.find((intent) => !tried.includes(intent.id) && (everyEntry || backoffLeft(intent) === 0)) : undefined;
         if (!next) return entries;
         next = { ...next, leaseUntil: now() + leaseMs };
@@ -270,10 +282,17 @@ export function createSignOutOutbox(options: OutboxOptions): SignOutOutbox {
       return { intent, pending };
     },
     async holds(tokens) {
-      return (await load()).some((intent) => isFor(intent, tokens));
+      return (await this.heldAs(tokens)) !== null;
+    },
+    async heldAs(tokens) {
+      const held = (await load()).filter((intent) => isFor(intent, tokens));
+      return held.length === 0 ? null : held.some((intent) => intent.revoked) ? 'revoked' : 'queued';
+    },
+    async forgetRevoked() {
+      await mutate((entries) => entries.filter((intent) => !intent.revoked));
     },
     async nextAttemptIn() {
-      const waiting = (await load()).filter((intent) => !busy(intent.id));
+      const waiting = (await load()).filter((intent) => !intent.revoked && !busy(intent.id));
       if (waiting.length === 0) return null;
       return Math.min(...waiting.map((intent) => Math.max(backoffLeft(intent), leaseLeft(intent))));
     },
@@ -311,7 +330,8 @@ function parseIntents(raw: string | null | undefined): Intent[] {
       if ((accessToken !== undefined && typeof accessToken !== 'string') || (refreshToken !== undefined && typeof refreshToken !== 'string')) return [];
       const leaseUntil = typeof entry.leaseUntil === 'number' ? { leaseUntil: entry.leaseUntil } : {};
       const replaced = Array.isArray(entry.replaced) ? { replaced: entry.replaced as string[] } : {}; // only ever compared with a refresh token
-      return [{ id: entry.id, global: entry.global === true, tokens: { ...(accessToken && { accessToken }), ...(refreshToken && { refreshToken }) }, queuedAt: entry.queuedAt, attempts, notBefore, ...leaseUntil, ...replaced }];
+      const revoked = entry.revoked === true ? { revoked: true as const } : {};
+      return [{ id: entry.id, global: entry.global === true, tokens: { ...(accessToken && { accessToken }), ...(refreshToken && { refreshToken }) }, queuedAt: entry.queuedAt, attempts, notBefore, ...leaseUntil, ...replaced, ...revoked }];
     });
   } catch {
     return []; // unreadable: nothing we could revoke with; the next write replaces it

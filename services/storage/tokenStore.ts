@@ -1,6 +1,7 @@
 import { factsOfClaims } from '../encoding/tokenFacts.js';
 import { storageKeys } from './keys.js';
 import type { SessionSummary, SignInMethod } from '../../machines/types.js';
+import type { StoreAfterClear } from '../../machines/signOutTypes.js';
 import { CognitoCallError } from '../cognito/errors.js';
 import { readJwtClaims } from '../encoding/jwt.js';
 import type { StorageLike } from './storage.js';
@@ -62,6 +63,14 @@ export interface TokenStore {
    * 2 × timeoutMs from the moment its turn comes.
    */
   clear(): Promise<void>;
+  /**
+   * What the storage says after a clear() that did not confirm (a fact for the sign-out chart,
+   * which decides): waits, within one timeoutMs, for a removeItem of the session still pending,
+   * then reads once. 'gone': nothing is stored; 'stored': a session is; when the read does not
+   * answer, 'removed' if the last removeItem resolved, else 'unknown'. Bounded by 2 × timeoutMs
+   * from the moment its turn comes.
+   */
+  afterClear(): Promise<StoreAfterClear>;
 }
 
 export interface SaveOptions {
@@ -156,6 +165,14 @@ export function createTokenStore(storage: StorageLike, { clientId, userPoolId, t
   }
 
   const readRaw = () => queue.step(timeoutMs, (turn) => getString(turn, 'read the session'));
+
+  /** clear()'s last removeItem: settles when it lands (a storage call may land after its bound), resolving whether it worked. */
+  let lastRemoval = Promise.resolve(false);
+  const removeTracked = (): Promise<void> => {
+    const removal = Promise.resolve().then(() => storage.removeItem(key));
+    lastRemoval = removal.then(() => true, () => false);
+    return removal;
+  };
 
   async function read(): Promise<StoredSession> {
     const raw = await readRaw();
@@ -254,7 +271,7 @@ export function createTokenStore(storage: StorageLike, { clientId, userPoolId, t
       return queue.step(2 * timeoutMs, async (turn) => {
         let removal: 'done' | 'pending' | StorageFailure;
         try {
-          await turn.call('remove the session', () => storage.removeItem(key));
+          await turn.call('remove the session', removeTracked);
           removal = 'done';
         } catch (error) {
           removal = error instanceof StorageTimeoutError ? 'pending' : error instanceof StorageFailure ? error : new StorageFailure('Could not remove the session');
@@ -271,12 +288,23 @@ export function createTokenStore(storage: StorageLike, { clientId, userPoolId, t
           if (removal === 'pending') break; // a removeItem still running may yet land: not proof of anything
           if (removal === 'done' && reads === 0) {
             // Another instance's late write may have landed after our removal: remove once more.
-            await turn.call('remove the session again', () => storage.removeItem(key)).catch(() => undefined);
+            await turn.call('remove the session again', removeTracked).catch(() => undefined);
             continue;
           }
           throw new ClearError('kept', removal === 'done' ? 'Storage still holds the session after removeItem' : `${removal.message}; the session is still stored`);
         }
         throw new ClearError('unknown', `The storage did not confirm the removal within ${2 * timeoutMs} ms; the session may or may not still be stored`);
+      });
+    },
+    afterClear() {
+      return queue.step(2 * timeoutMs, async (turn) => {
+        // A removal still pending may land: wait for it, within one storage bound.
+        const removed = await turn.call('remove the session', () => lastRemoval).catch(() => false);
+        try {
+          return (await turn.call('read back the session', () => storage.getItem(key))) == null ? 'gone' : 'stored';
+        } catch {
+          return removed ? 'removed' : 'unknown';
+        }
       });
     },
   };
