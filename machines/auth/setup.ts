@@ -84,8 +84,8 @@ export const authSetup = setup({
       assertEvent(event, 'GET_SESSION');
       return event.forceRefresh || !context.session || context.session.expiresAt - context.refreshSkewMs <= event.at;
     },
-    isNavigating: (_, opened: OpenedHostedUi) => opened.kind === 'navigating',
-    isReturned: (_, opened: OpenedHostedUi) => opened.kind === 'returned',
+    isNavigating: (_, opened: OpenedHostedUi | OpenedLogout) => opened.kind === 'navigating',
+    isReturned: (_, opened: OpenedHostedUi | OpenedLogout) => opened.kind === 'returned',
     isRedirectSignIn: (_, outcome: RedirectOutcome) => outcome.kind === 'signedIn',
     isRedirectSignOut: (_, outcome: RedirectOutcome) => outcome.kind === 'signedOut',
     /** The hosted UI sent the sign-in back with an OAuth error: oauthRefusalOf says what it means. */
@@ -97,8 +97,6 @@ export const authSetup = setup({
     /** A signOut() waits on the clear of a hosted-UI session (revokedButStored's retry, or a session that ended meanwhile). */
     isSignOutOfHostedUi: ({ context }) => context.signOutWaiters.length > 0 && isHostedUiSession(context),
     isSignOutAtHostedUiLeft: ({ context }) => context.signOutWaiters.length > 0 && isHostedUiSession(context) && context.hostedUiSignOut !== null,
-    isLogoutNavigating: (_, opened: OpenedLogout) => opened.kind === 'navigating',
-    isLogoutReturned: (_, opened: OpenedLogout) => opened.kind === 'returned',
     isCorruptSession: (_, error: unknown) => toErrorInfo(error).name === ErrorNames.corruptSession,
     /** Another tab or instance refreshed with the same rotating refresh token first: the store may hold its newer session. */
     isRefreshRaced: (_, error: unknown) => toErrorInfo(error).name === ErrorNames.refreshTokenReuse,

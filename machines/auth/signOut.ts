@@ -230,8 +230,8 @@ export const signOutStates = authStates({
       input: ({ context }) => ({ logoutUrl: logoutUrlOf(context), returnTo: context.hostedUiSignOut?.returnTo ?? '' }),
       onDone: [
         // The page goes away; handleRedirect() on the return delivers the result, and `signedOut` with it.
-        { guard: { type: 'isLogoutNavigating', params: ({ event }) => event.output }, target: 'signedOut', actions: 'answerSignOutRedirecting' },
-        { guard: { type: 'isLogoutReturned', params: ({ event }) => event.output }, target: 'signedOut', actions: signOutFinished(({ context }) => context.lastSignOut ?? COMPLETE) },
+        { guard: { type: 'isNavigating', params: ({ event }) => event.output }, target: 'signedOut', actions: 'answerSignOutRedirecting' },
+        { guard: { type: 'isReturned', params: ({ event }) => event.output }, target: 'signedOut', actions: signOutFinished(({ context }) => context.lastSignOut ?? COMPLETE) },
         { target: 'signedOut', actions: hostedUiSignOutEnded(({ context }) => hostedUiErrors.cancelled(logoutUrlOf(context))) },
       ],
       onError: { target: 'signedOut', actions: hostedUiSignOutEnded(({ context, event }) => hostedUiErrors.notOpened(logoutUrlOf(context), toErrorInfo(event.error).message)) },

@@ -123,26 +123,18 @@ async function refreshOnce(services: AuthServices, input: RefreshInput, signal: 
   if (!tokens?.refreshToken) throw new CognitoCallError(ErrorNames.refreshTokenMissing, 'The stored session has no refresh token');
   const { refreshToken } = tokens;
   const fresh = await refreshWithSessionMethod(cognito, refreshTokenRotation ?? false, refreshToken, input.username, signal);
-  // A rotated refresh token is live on the server from now on: if it is not stored, the outbox must hold it, never the old one alone.
-  const rotated = fresh.refreshToken !== undefined && fresh.refreshToken !== refreshToken;
-  const queueRotated = () => (rotated ? outbox.queue({ refreshToken: fresh.refreshToken }).then(() => undefined, () => undefined) : Promise.resolve());
-  const summary = summarizeSession(fresh, input.signedInWith);
-  if (!summary) {
-    await queueRotated();
-    throw new CognitoCallError(ErrorNames.unexpectedResponse, 'The refresh returned an access token that is not a Cognito JWT');
-  }
-  // Left refreshing (a sign-out began): these tokens must never be written back.
-  if (signal.aborted) {
-    await queueRotated();
-    throw new CognitoCallError(ErrorNames.aborted, 'The refresh was abandoned');
-  }
-  // Refused if any sign-out cleared the store meanwhile, or began one (its intent is in the outbox).
   try {
+    const summary = summarizeSession(fresh, input.signedInWith);
+    if (!summary) throw new CognitoCallError(ErrorNames.unexpectedResponse, 'The refresh returned an access token that is not a Cognito JWT');
+    // Left refreshing (a sign-out began): these tokens must never be written back.
+    if (signal.aborted) throw new CognitoCallError(ErrorNames.aborted, 'The refresh was abandoned');
+    // Refused if any sign-out cleared the store meanwhile, or began one (its intent is in the outbox).
     await store.save(fresh, { expectedGeneration: generation, stillWanted: async () => !(await outbox.holds({ refreshToken })) });
+    return summary;
   } catch (error) {
-    await queueRotated();
+    // A rotated refresh token is live on the server from now on: if it is not stored, the outbox must hold it, never the old one alone.
+    if (fresh.refreshToken !== undefined && fresh.refreshToken !== refreshToken) await outbox.queue({ refreshToken: fresh.refreshToken }).catch(() => undefined);
     throw error;
   }
-  return summary;
 }
 
