@@ -17,6 +17,9 @@ interface Fakes {
   load?: () => Promise<SessionSummary | null>;
   /** Other tabs share the store: the refresh turn says so, and readStoredRefresh reads what they stored. */
   readStored?: () => Promise<SessionSummary | null>;
+  /** false: the refresh turn is this tab's alone (the default turn), while readStored still answers the look after a lost race. */
+  sharedTurn?: boolean;
+  storageTimeoutMs?: number;
   answer?: () => Promise<SignInStepOutput>;
   refresh?: () => Promise<SessionSummary>;
   completeRedirect?: () => Promise<RedirectOutcome>;
@@ -43,7 +46,7 @@ function start(fakes: Fakes = {}) {
       completeRedirect: fromPromise(() => (fakes.completeRedirect ?? never<RedirectOutcome>)()),
       clearSession: fromPromise(() => (fakes.clearSession ?? (async () => {}))()),
       ...(fakes.readStored && {
-        takeRefreshTurn: fromCallback(({ sendBack }) => sendBack({ type: 'REFRESH_TURN_TAKEN', shared: true, waited: false })),
+        takeRefreshTurn: fromCallback(({ sendBack }) => sendBack({ type: 'REFRESH_TURN_TAKEN', shared: fakes.sharedTurn ?? true, waited: false })),
         readStoredRefresh: fromPromise<SessionSummary | null, { held: SessionSummary | null; watch: boolean }>(fakes.readStored),
       }),
       signOut,
@@ -56,7 +59,7 @@ function start(fakes: Fakes = {}) {
       }),
     },
   });
-  const actor = createActor(machine, { input: { networkTimeoutMs: 60_000, storageTimeoutMs: 60_000, refreshSkewMs: 0, queueing: true } });
+  const actor = createActor(machine, { input: { networkTimeoutMs: 60_000, storageTimeoutMs: fakes.storageTimeoutMs ?? 60_000, refreshSkewMs: 0, queueing: true } });
   const emitted: AnyEventObject[] = [];
   actor.on('*', (event) => emitted.push(event));
   actor.start();
@@ -239,5 +242,27 @@ describe('revokedButStored: the tokens are dead, the store could not be cleared'
     const { actor } = await revokedButStored();
     actor.send({ type: 'SIGNED_IN_ELSEWHERE' });
     await waitFor(actor, (s) => s.matches('adoptingSession') || s.matches('signedIn'), { timeout: 5000 });
+  });
+});
+
+describe('the session region after the fixes of symptoms 2 and 3', () => {
+  test('adoptingSession: the session another tab points at is one a sign-out revoked: it is cleared, never adopted', async () => {
+    let loads = 0;
+    let clears = 0;
+    const { actor } = start({ load: () => (loads++ === 0 ? Promise.resolve(null) : fail('RevokedSessionNotCleared')), clearSession: async () => void clears++ });
+    await waitFor(actor, (s) => s.matches('signedOut'), { timeout: 5000 });
+    actor.send({ type: 'SIGNED_IN_ELSEWHERE' });
+    await waitFor(actor, () => clears === 1, { timeout: 5000 });
+    await waitFor(actor, (s) => s.matches('signedOut'), { timeout: 5000 });
+    expect(actor.getSnapshot().context.session).toBeNull();
+  });
+
+  test('lookingForTabsRefresh after a lost rotation race: no newer session shows up in time, so this session ends', async () => {
+    const { actor, emitted } = start({ load: async () => ({ ...session, expiresAt: 0, tokenId: 'jti-old' }), refresh: () => fail('RefreshTokenReuseException'), readStored: never, sharedTurn: false, storageTimeoutMs: 50 });
+    await waitFor(actor, (s) => s.matches({ signedIn: 'active' }), { timeout: 5000 });
+    actor.send({ type: 'GET_SESSION', id: 1, forceRefresh: true, at: Date.now() });
+    await waitFor(actor, () => emitted.some((e) => e.type === 'answered' && e.id === 1), { timeout: 5000 });
+    expect(emitted.find((e) => e.type === 'answered' && e.id === 1)?.answer).toMatchObject({ kind: 'refused', error: { name: 'RefreshTokenReuseException' } });
+    await waitFor(actor, (s) => s.matches('signedOut'), { timeout: 5000 });
   });
 });
