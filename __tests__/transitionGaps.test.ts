@@ -25,6 +25,7 @@ interface Fakes {
   completeRedirect?: () => Promise<RedirectOutcome>;
   clearSession?: () => Promise<void>;
   recordIntent?: () => Promise<RecordedIntent>;
+  pickIntent?: () => Promise<PickedIntent>;
 }
 
 function start(fakes: Fakes = {}) {
@@ -52,7 +53,7 @@ function start(fakes: Fakes = {}) {
       signOut,
       outbox: outboxMachine.provide({
         actors: {
-          pickIntent: fromPromise<PickedIntent, { everyEntry: boolean; tried: readonly string[]; take: boolean }>(async () => ({ intent: null, pending: 0 })),
+          pickIntent: fromPromise<PickedIntent, { everyEntry: boolean; tried: readonly string[]; take: boolean }>(() => (fakes.pickIntent ?? (async () => ({ intent: null, pending: 0 })))()),
           watchBackoff: fromCallback(() => {}),
           signOut,
         },
@@ -264,5 +265,20 @@ describe('the session region after the fixes of symptoms 2 and 3', () => {
     await waitFor(actor, () => emitted.some((e) => e.type === 'answered' && e.id === 1), { timeout: 5000 });
     expect(emitted.find((e) => e.type === 'answered' && e.id === 1)?.answer).toMatchObject({ kind: 'refused', error: { name: 'RefreshTokenReuseException' } });
     await waitFor(actor, (s) => s.matches('signedOut'), { timeout: 5000 });
+  });
+});
+
+describe('the outbox while a drain runs (deterministic, not left to timing)', () => {
+  test('draining: a sign-out that settles meanwhile, and a retrySignOut(), wait for the drain; then both are served', async () => {
+    const picked = gate<PickedIntent>();
+    let picks = 0;
+    const { actor, emitted } = start({ load: async () => session, pickIntent: () => (picks++ === 0 ? picked.promise : Promise.resolve({ intent: null, pending: 0 })) });
+    await waitFor(actor, (s) => s.matches({ signedIn: 'active' }) && JSON.stringify(s.children.outbox?.getSnapshot().value) === '{"draining":"pickingIntent"}', { timeout: 5000 });
+    actor.send({ type: 'SIGN_OUT', id: 1, global: false }); // settles while the drain runs: INTENTS_QUEUED reaches a draining outbox
+    await waitFor(actor, () => emitted.some((e) => e.type === 'answered' && e.id === 1), { timeout: 5000 });
+    actor.send({ type: 'RETRY_SIGN_OUT', id: 2, credential: 'ref#r', global: false });
+    expect(emitted.some((e) => e.type === 'answered' && e.id === 2)).toBe(false);
+    picked.resolve({ intent: null, pending: 0 });
+    await waitFor(actor, () => emitted.some((e) => e.type === 'answered' && e.id === 2), { timeout: 5000 });
   });
 });
