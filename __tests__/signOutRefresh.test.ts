@@ -5,21 +5,13 @@
 // runs two hours behind while the users sign in, so their access tokens have expired, for the
 // emulator and for the library alike, when the clock is set to now.
 import type { InspectionEvent } from 'xstate';
-import { createAuth, type Auth } from '../src/index';
-import { startCognitoEmulator, type CognitoEmulator, type SetupResult } from '../src/testing/index';
-import { expectSignedOutStore, inspectableStorage, type InspectableStorage } from './support/harness';
+import { createAuth } from '../src/index';
+import type { CognitoEmulator, SetupResult } from '../src/testing/index';
+import { emulatorPerFile, expectSignedOutStore, inspectableStorage, type InspectableStorage } from './support/harness';
 
-let emu: CognitoEmulator;
+let emu!: CognitoEmulator;
 let clock = Date.now();
-const auths: Auth[] = [];
-beforeAll(async () => {
-  emu = await startCognitoEmulator({ now: () => clock });
-});
-afterAll(() => emu.close());
-afterEach(async () => {
-  emu.faults.clear();
-  await Promise.all(auths.splice(0).map((auth) => auth.stop()));
-});
+const auths = emulatorPerFile((started) => (emu = started), { now: () => clock });
 
 const TWO_HOURS = 2 * 3600_000;
 const outboxKey = (pool: SetupResult) => `authchart.${pool.clientId}.revocationOutbox`;

@@ -127,10 +127,10 @@ export function expectSignedOutStore(storage: InspectableStorage, tokens: { acce
  * One emulator for a test file, and the instances its tests start: after every test the faults are
  * cleared and those instances stopped. `onStart` receives the emulator once it listens.
  */
-export function emulatorPerFile(onStart: (emu: CognitoEmulator) => void): Auth[] {
+export function emulatorPerFile(onStart: (emu: CognitoEmulator) => void, options: Parameters<typeof startCognitoEmulator>[0] = {}): Auth[] {
   let emu: CognitoEmulator | undefined;
   const auths: Auth[] = [];
-  beforeAll(async () => onStart((emu = await startCognitoEmulator())));
+  beforeAll(async () => onStart((emu = await startCognitoEmulator(options))));
   afterAll(() => emu?.close());
   afterEach(async () => {
     emu?.faults.clear();
