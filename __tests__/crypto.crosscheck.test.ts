@@ -77,9 +77,6 @@ describe('modPow against OpenSSL (node:crypto Diffie-Hellman)', () => {
     expect(() => openSslPowN(3n, 0n)).toThrow(/Invalid key type/);
     expect(modPow(3n, 0n, N)).toBe(1n);
     expect(modPow(N - 2n, 0n, N)).toBe(1n);
-    // The all-zero draws that made this file fail at random: every length, every byte 0.
-    const zeros = fc.integer({ min: 1, max: 384 }).chain((length) => fc.constant(new Uint8Array(length))).map(bigOfBytes);
-    expect(fc.sample(zeros, 5).every((e) => e === 0n)).toBe(true);
     // Seeded: with the old generator this exact sample held 0 (so this line failed), with the new one it never does.
     expect(fc.sample(exponents(1), { numRuns: 2000, seed: 42 }).every((e) => e > 0n)).toBe(true);
   });
