@@ -12,7 +12,7 @@ interface Scenario {
   arrange?: (emu: CognitoEmulator) => void;
   storage?: (base: Map<string, string>) => StorageLike;
   /** What must hold: the result, and what the server says of the old tokens. */
-  expected: { result: SignOutResult['type']; errors?: string[]; refresh: string; getUser: string; queued?: boolean; state?: string; finishedBy?: string };
+  expected: { result: SignOutResult['type']; errors?: string[]; refresh: string; getUser: string; queued?: boolean; markedRevoked?: boolean; state?: string; finishedBy?: string };
 }
 
 export const signOutScenarios: Scenario[] = [
@@ -41,7 +41,8 @@ export const signOutScenarios: Scenario[] = [
     title: 'Storage that cannot be cleared: revoked on the server, so the kept tokens are never handed out',
     global: false,
     storage: (items) => ({ getItem: (k) => items.get(k) ?? null, setItem: (k, v) => void items.set(k, v), removeItem: () => { throw new Error('read-only storage'); } }),
-    expected: { result: 'failed', refresh: 'rejected', getUser: 'rejected', state: 'revokedButStored' },
+    // The outbox keeps a revoked mark (never sent again), so a reload over the kept tokens knows they are dead.
+    expected: { result: 'failed', refresh: 'rejected', getUser: 'rejected', state: 'revokedButStored', markedRevoked: true },
   },
 ];
 
@@ -71,7 +72,9 @@ export async function runSignOutScenario(emu: CognitoEmulator, scenario: Scenari
     console.log(`  server now says: refresh with the old refresh token → ${refresh}`);
     console.log(`                   GetUser with the old access token  → ${getUser}`);
     const holdsSession = items.has(`authchart.${setup.clientId}.session`);
-    const queued = items.get(`authchart.${setup.clientId}.revocationOutbox`)?.includes(tokens.refreshToken) === true;
+    const held = outboxEntriesFor(items.get(`authchart.${setup.clientId}.revocationOutbox`), tokens.refreshToken);
+    const queued = held.some((entry) => entry.revoked !== true);
+    const markedRevoked = held.some((entry) => entry.revoked === true);
     const state = JSON.stringify(auth.actor.getSnapshot().value);
     console.log(`  this device holds a session: ${holdsSession ? 'yes' : 'no'}; the statechart is in ${state}`);
     if (state === '"revokedButStored"') {
@@ -80,13 +83,14 @@ export async function runSignOutScenario(emu: CognitoEmulator, scenario: Scenari
       if (!session.includes('RevokedSessionNotCleared')) problems.push('getSession handed out revoked tokens');
     }
     if (queued) {
-      const intent = items.get(`authchart.${setup.clientId}.revocationOutbox`)?.includes('"global":true') ? 'a global sign-out' : 'a revocation';
+      const intent = held.some((entry) => entry.global === true) ? 'a global sign-out' : 'a revocation';
       console.log(`  the outbox holds the intent (${intent}), to be finished once Cognito answers`);
       const report = await auth.flushRevocations(); // the server answers again now
       const after = await answer(checker.send(new InitiateAuthCommand({ AuthFlow: 'REFRESH_TOKEN_AUTH', ClientId: setup.clientId, AuthParameters: { REFRESH_TOKEN: tokens.refreshToken } })));
       console.log(`  -- flushRevocations() → ${JSON.stringify(report)}; refresh with the old refresh token → ${after}`);
       if (!after.startsWith('rejected')) problems.push('the outbox did not revoke the token');
     }
+    if (markedRevoked) console.log('  the outbox marks the kept tokens revoked: never sent again, and a reload refuses to use them');
 
     const { expected } = scenario;
     if (result.type !== expected.result) problems.push(`result ${result.type}, expected ${expected.result}`);
@@ -95,7 +99,8 @@ export async function runSignOutScenario(emu: CognitoEmulator, scenario: Scenari
     if (!refresh.startsWith(expected.refresh)) problems.push(`refresh ${refresh}, expected ${expected.refresh}`);
     if (!getUser.startsWith(expected.getUser)) problems.push(`GetUser ${getUser}, expected ${expected.getUser}`);
     if (holdsSession === result.signedOutLocally) problems.push('the store does not match signedOutLocally');
-    if (queued !== (expected.queued ?? false)) problems.push(`outbox ${queued ? 'holds' : 'lacks'} the refresh token`);
+    if (queued !== (expected.queued ?? false)) problems.push(`outbox ${queued ? 'holds' : 'lacks'} an intent for the refresh token`);
+    if (markedRevoked !== (expected.markedRevoked ?? false)) problems.push(`outbox ${markedRevoked ? 'holds' : 'lacks'} a revoked mark for the refresh token`);
     if (expected.state && state !== JSON.stringify(expected.state)) problems.push(`state ${state}, expected ${expected.state}`);
     const finishedBy = result.type === 'partial' ? result.finishedBy : undefined;
     if (finishedBy !== expected.finishedBy) problems.push(`finishedBy ${finishedBy}, expected ${expected.finishedBy}`);
@@ -106,3 +111,9 @@ export async function runSignOutScenario(emu: CognitoEmulator, scenario: Scenari
   }
 }
 
+/** The outbox's stored entries (its version-2 layout) that hold this refresh token. */
+function outboxEntriesFor(raw: string | undefined, refreshToken: string): { global?: boolean; revoked?: boolean }[] {
+  if (raw === undefined) return [];
+  const { entries } = JSON.parse(raw) as { entries?: { global?: boolean; revoked?: boolean; tokens?: { refreshToken?: string } }[] };
+  return (entries ?? []).filter((entry) => entry.tokens?.refreshToken === refreshToken);
+}
