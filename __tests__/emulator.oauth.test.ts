@@ -23,22 +23,22 @@ afterEach(() => {
 const hosted = (o: SetupOptions = {}): SetupResult =>
   emu.setup({ callbackUrls: [CB], logoutUrls: [SIGNED_OUT], supportedIdentityProviders: ['COGNITO', 'Google'], ...o });
 
-function authorizeUrl(s: SetupResult, p: Pkce, extra: Record<string, string> = {}): string {
+/** The authorize URL; `p` undefined: without PKCE (no code_challenge, no code_challenge_method). */
+function authorizeUrl(s: SetupResult, p: Pkce | undefined, extra: Record<string, string> = {}): string {
   const q = new URLSearchParams({
     client_id: s.clientId,
     redirect_uri: CB,
     response_type: 'code',
     state: 'st-123',
     scope: 'openid email',
-    code_challenge: p.challenge,
-    code_challenge_method: 'S256',
+    ...(p && { code_challenge: p.challenge, code_challenge_method: 'S256' }),
     ...extra,
   });
   return `/oauth2/authorize?${q.toString()}`;
 }
 
 /** authorize → the login form → POST /login; returns the code (and the 302). */
-async function signIn(b: Browser, s: SetupResult, p: Pkce, extra: Record<string, string> = {}): Promise<{ code: string; res: Response }> {
+async function signIn(b: Browser, s: SetupResult, p: Pkce | undefined, extra: Record<string, string> = {}): Promise<{ code: string; res: Response }> {
   const page = await b.get(authorizeUrl(s, p, extra));
   expect(page.status).toBe(200);
   const res = await b.post('/login', { flow: hidden(await page.text(), 'flow'), username: s.username, password: s.password });
@@ -50,9 +50,10 @@ async function signIn(b: Browser, s: SetupResult, p: Pkce, extra: Record<string,
 
 const token = (form: Record<string, string>, headers?: Record<string, string>) => postForm(`${emu.endpoint}/oauth2/token`, form, headers);
 
-async function exchange(s: SetupResult, code: string, p: Pkce, extra: Record<string, string> = {}): Promise<TokenResponse> {
+async function exchange(s: SetupResult, code: string, p: Pkce | undefined, extra: Record<string, string> = {}): Promise<TokenResponse> {
   const secret: Record<string, string> = s.clientSecret === undefined ? {} : { client_secret: s.clientSecret };
-  const r = await token({ grant_type: 'authorization_code', client_id: s.clientId, code, code_verifier: p.verifier, redirect_uri: CB, ...secret, ...extra });
+  const verifier: Record<string, string> = p ? { code_verifier: p.verifier } : {};
+  const r = await token({ grant_type: 'authorization_code', client_id: s.clientId, code, ...verifier, redirect_uri: CB, ...secret, ...extra });
   expect(r.status).toBe(200);
   return r.json as unknown as TokenResponse;
 }
@@ -107,6 +108,21 @@ describe('authorization code flow with PKCE', () => {
     expect(id?.sub).toBe(access?.sub);
     expect(typeof id?.at_hash).toBe('string');
     expect((await userInfo(tokens.access_token)).status).toBe(200);
+  });
+
+  it('without PKCE (optional at Cognito): authorize, login and the token exchange without a code_verifier', async () => {
+    const s = hosted();
+    const b = new Browser(emu.endpoint);
+    const { code, res } = await signIn(b, s, undefined);
+    expect(location(res).searchParams.get('state')).toBe('st-123');
+    const tokens = await exchange(s, code, undefined);
+    expect(decodeJwtPayload(tokens.access_token)).toMatchObject({ token_use: 'access', scope: 'openid email' });
+    expect(tokens.id_token).toBeDefined();
+    // A code_verifier for a code issued without a challenge is refused (a PKCE downgrade), and uses the code up.
+    const other = await signIn(new Browser(emu.endpoint), s, undefined);
+    const r = await token({ grant_type: 'authorization_code', client_id: s.clientId, code: other.code, code_verifier: pkce().verifier, redirect_uri: CB });
+    expect({ status: r.status, error: r.json.error }).toEqual({ status: 400, error: 'invalid_grant' });
+    expect((await token({ grant_type: 'authorization_code', client_id: s.clientId, code: other.code, redirect_uri: CB })).json.error).toBe('invalid_grant');
   });
 
   it('no id_token without openid; unknown or disallowed scopes are refused', async () => {
@@ -259,13 +275,14 @@ describe('authorize errors', () => {
     }
   });
 
-  it('PKCE is required, S256 only; response_type must be code', async () => {
+  it('PKCE, when sent, is S256 with a 43-character challenge; response_type must be code', async () => {
     const s = hosted();
     const b = new Browser(emu.endpoint);
     const p = pkce();
     const cases: Array<[Record<string, string>, string]> = [
       [{ code_challenge_method: 'plain', code_challenge: p.verifier }, 'invalid_request'],
       [{ code_challenge: '' }, 'invalid_request'],
+      [{ code_challenge_method: '' }, 'invalid_request'],
       [{ response_type: 'token' }, 'unsupported_response_type'],
       [{ response_type: '' }, 'invalid_request'],
     ];
@@ -273,6 +290,12 @@ describe('authorize errors', () => {
       const res = await b.get(authorizeUrl(s, p, extra));
       expect(res.status).toBe(302);
       expect(location(res).searchParams.get('error')).toBe(error);
+    }
+    // Half of PKCE: a method without a challenge, or a challenge without its method.
+    const halves: Array<Record<string, string>> = [{ code_challenge_method: 'S256' }, { code_challenge: p.challenge }];
+    for (const extra of halves) {
+      const res = await b.get(authorizeUrl(s, undefined, extra));
+      expect({ extra, error: location(res).searchParams.get('error') }).toEqual({ extra, error: 'invalid_request' });
     }
   });
 });
@@ -551,15 +574,22 @@ describe('discovery', () => {
     const issuer = String(decodeJwtPayload(tokens.id_token ?? '')?.iss);
     expect(issuer).toBe(`${emu.endpoint}/${s.userPoolId}`);
     const config = (await (await fetch(`${issuer}/.well-known/openid-configuration`)).json()) as Record<string, unknown>;
-    expect(config).toMatchObject({
-      issuer,
+    // Exactly the fields Cognito publishes for a pool with a domain, in its order, with its values
+    // (no code_challenge_methods_supported, no grant_types_supported: see docs/emulator.md).
+    expect(Object.entries(config)).toEqual(Object.entries({
       authorization_endpoint: `${emu.endpoint}/oauth2/authorize`,
-      token_endpoint: `${emu.endpoint}/oauth2/token`,
-      userinfo_endpoint: `${emu.endpoint}/oauth2/userInfo`,
-      revocation_endpoint: `${emu.endpoint}/oauth2/revoke`,
+      end_session_endpoint: `${emu.endpoint}/logout`,
+      id_token_signing_alg_values_supported: ['RS256'],
+      issuer,
       jwks_uri: `${issuer}/.well-known/jwks.json`,
-      code_challenge_methods_supported: ['S256'],
-    });
+      response_types_supported: ['code', 'token'],
+      revocation_endpoint: `${emu.endpoint}/oauth2/revoke`,
+      scopes_supported: ['openid', 'email', 'phone', 'profile'],
+      subject_types_supported: ['public'],
+      token_endpoint: `${emu.endpoint}/oauth2/token`,
+      token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
+      userinfo_endpoint: `${emu.endpoint}/oauth2/userInfo`,
+    }));
     const jwks = (await (await fetch(String(config.jwks_uri))).json()) as { keys: Array<JsonWebKey & { kid: string }> };
     const [header, payload, signature] = (tokens.id_token ?? '').split('.') as [string, string, string];
     const { kid } = JSON.parse(Buffer.from(header, 'base64url').toString()) as { kid: string };

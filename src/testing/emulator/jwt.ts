@@ -2,15 +2,7 @@
 import { createSign, createVerify, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { base64url, randomChars } from './ids.js';
 import { isJsonObject, type JsonObject } from './protocol.js';
-
-export interface Jwk {
-  kty: string;
-  n: string;
-  e: string;
-  kid: string;
-  alg: 'RS256';
-  use: 'sig';
-}
+import type { EmulatorJwks } from './types.js';
 
 export class JwtSigner {
   readonly kid = randomChars(20);
@@ -47,9 +39,10 @@ export class JwtSigner {
     }
   }
 
-  jwks(): { keys: Jwk[] } {
+  /** A new copy each time: callers may keep or change it. */
+  jwks(): EmulatorJwks {
     const jwk = this.publicKey.export({ format: 'jwk' });
-    return { keys: [{ kty: jwk.kty ?? 'RSA', n: jwk.n ?? '', e: jwk.e ?? '', kid: this.kid, alg: 'RS256', use: 'sig' }] };
+    return { keys: [{ kty: 'RSA', n: jwk.n ?? '', e: jwk.e ?? '', kid: this.kid, alg: 'RS256', use: 'sig' }] };
   }
 }
 

@@ -8,7 +8,7 @@ import { EmulatorServer } from './server.js';
 import type { SrpState } from './srp.js';
 import { ALL_OAUTH_SCOPES, DEFAULT_AUTH_FLOWS, Store } from './state.js';
 import { OAuthEndpoints } from './oauth/index.js';
-import { TokenService } from './tokens.js';
+import { cognitoIssuer, TokenService } from './tokens.js';
 import type {
   CognitoEmulator,
   CognitoEmulatorOptions,
@@ -22,18 +22,20 @@ import type {
 /**
  * Starts a Cognito-compatible server (AWS JSON 1.1, and the hosted UI's OAuth endpoints) on
  * 127.0.0.1, for tests: no AWS account, every token it issues checkable, faults on demand.
- * Rejects with RangeError for an accessTokenTtlSeconds not above 0, or with the server's error
- * when it cannot listen. Call close() when done.
+ * Rejects with RangeError for an accessTokenTtlSeconds not above 0 or an unknown `issuer`, or with
+ * the server's error when it cannot listen. Call close() when done.
  */
 export async function startCognitoEmulator(options: CognitoEmulatorOptions = {}): Promise<CognitoEmulator> {
   const region = options.region ?? 'us-east-1';
   const now = options.now ?? Date.now;
   const ttl = options.accessTokenTtlSeconds ?? 3600;
   if (!(ttl > 0)) throw new RangeError('accessTokenTtlSeconds must be > 0');
+  const issuer = options.issuer ?? 'endpoint';
+  if (issuer !== 'endpoint' && issuer !== 'aws') throw new RangeError(`issuer must be 'endpoint' or 'aws', got ${String(issuer)}`);
 
   let endpoint = '';
   const store = new Store(region, now);
-  const tokens = new TokenService((poolId) => `${endpoint}/${poolId}`, now, ttl);
+  const tokens = new TokenService((poolId) => (issuer === 'aws' ? cognitoIssuer(poolId) : `${endpoint}/${poolId}`), now, ttl);
   const ctx: EmulatorContext = { store, tokens, region, now, sessions: new Map<string, ChallengeSession>(), srp: new Map<string, SrpState>() };
   const faults = new FaultRegistry();
   const requests: EmulatorRequestRecord[] = [];
@@ -53,6 +55,10 @@ export async function startCognitoEmulator(options: CognitoEmulatorOptions = {})
       requests.length = 0;
     },
     tokenRevoked: (token) => tokens.isRevoked(token),
+    jwks: (userPoolId) => {
+      store.pool(userPoolId); // ResourceNotFoundException for a pool that does not exist, as the HTTP 404
+      return tokens.signer.jwks();
+    },
     createUserPool: (name) => ({ userPoolId: store.createPool(name ?? 'authchart-test-pool').id }),
     createUserPoolClient: (o: CreateUserPoolClientOptions) => {
       const client = store.createClient({

@@ -58,6 +58,12 @@ export interface AuthenticationResult extends JsonObject {
   TokenType: 'Bearer';
 }
 
+/** Cognito's issuer for a pool: `https://cognito-idp.<region>.amazonaws.com/<poolId>`, the region being the id's prefix. */
+export function cognitoIssuer(poolId: string): string {
+  const region = poolId.slice(0, Math.max(0, poolId.indexOf('_')));
+  return `https://cognito-idp.${region}.amazonaws.com/${poolId}`;
+}
+
 const digest = (token: string): string => createHash('sha256').update(token).digest('hex');
 
 export class TokenService {
@@ -91,7 +97,7 @@ export class TokenService {
     return { ...this.mint(pool, client, user, record), RefreshToken: refreshToken };
   }
 
-  /** The issuer (`iss`) of the pool's tokens: '<endpoint>/<poolId>'. */
+  /** The issuer (`iss`) of the pool's tokens: '<endpoint>/<poolId>', or Cognito's with `issuer: 'aws'`. */
   issuerOf(poolId: string): string {
     return this.issuer(poolId);
   }

@@ -128,6 +128,41 @@ export interface EmulatorRequestRecord {
   fault?: Fault['type'];
 }
 
+/**
+ * The `iss` of the tokens the emulator mints:
+ * - 'endpoint': `<endpoint>/<poolId>`, where the emulator serves the pool's discovery document and
+ *   JWKS, so an OIDC client or a JWKS verifier pointed at that issuer finds them;
+ * - 'aws': `https://cognito-idp.<region>.amazonaws.com/<poolId>`, Cognito's own (the region is the
+ *   pool id's prefix), so `aws-jwt-verify`'s CognitoJwtVerifier accepts the tokens unchanged once
+ *   it has the keys from `emulator.jwks(userPoolId)`.
+ */
+export type EmulatorIssuer = 'endpoint' | 'aws';
+
+/**
+ * One public key of a pool's JWKS, as Cognito serves it at `/.well-known/jwks.json`. (A type
+ * alias, not an interface, so that it is assignable to JSON types such as aws-jwt-verify's `Jwk`.)
+ */
+export type EmulatorJwk = {
+  /** Key type: always 'RSA'. */
+  kty: 'RSA';
+  /** The key id, the `kid` in the header of the tokens it signs. */
+  kid: string;
+  /** Algorithm: always 'RS256'. */
+  alg: 'RS256';
+  /** Use: always 'sig'. */
+  use: 'sig';
+  /** The RSA modulus, base64url. */
+  n: string;
+  /** The RSA public exponent, base64url ('AQAB'). */
+  e: string;
+};
+
+/** A pool's JSON Web Key Set: what Cognito serves at `/<poolId>/.well-known/jwks.json`. */
+export type EmulatorJwks = {
+  /** The keys that sign the pool's tokens. */
+  keys: EmulatorJwk[];
+};
+
 /** startCognitoEmulator()'s options. */
 export interface CognitoEmulatorOptions {
   /** Port to listen on (127.0.0.1). Default 0: a free port. */
@@ -138,6 +173,8 @@ export interface CognitoEmulatorOptions {
   accessTokenTtlSeconds?: number;
   /** Clock in epoch milliseconds, for expiry tests. Default Date.now. */
   now?: () => number;
+  /** The tokens' `iss` (see EmulatorIssuer). Default 'endpoint'; anything else throws RangeError. */
+  issuer?: EmulatorIssuer;
 }
 
 /** createUserPoolClient()'s options. */
@@ -250,4 +287,10 @@ export interface CognitoEmulator {
    * GlobalSignOut): true or false, or undefined for a token it never issued. Read-only, for tests.
    */
   tokenRevoked(token: string): boolean | undefined;
+  /**
+   * The pool's JWKS, as served at `<endpoint>/<poolId>/.well-known/jwks.json` (and by Cognito at
+   * `<issuer>/.well-known/jwks.json`): hand it to aws-jwt-verify's `verifier.cacheJwks()` so the
+   * verifier never fetches keys. Throws ResourceNotFoundException for a pool that does not exist.
+   */
+  jwks(userPoolId: string): EmulatorJwks;
 }

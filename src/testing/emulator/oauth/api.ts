@@ -99,8 +99,14 @@ export class ApiEndpoints {
     if (record.expiresAt <= this.ctx.now()) return web.sendOAuthError(res, 400, 'invalid_grant');
     if (redirectUri !== record.request.redirectUri) return web.sendOAuthError(res, 400, 'invalid_grant');
     const verifier = form.get('code_verifier');
-    if (!verifier) return web.sendOAuthError(res, 400, 'invalid_request', 'code_verifier is required');
-    if (s256(verifier) !== record.request.codeChallenge) return web.sendOAuthError(res, 400, 'invalid_grant');
+    const challenge = record.request.codeChallenge;
+    if (challenge === undefined) {
+      // Issued without PKCE: a verifier now is a downgrade attempt (RFC 9700 §2.1.1); Cognito does not document this case.
+      if (verifier !== null) return web.sendOAuthError(res, 400, 'invalid_grant');
+    } else {
+      if (!verifier) return web.sendOAuthError(res, 400, 'invalid_request', 'code_verifier is required');
+      if (s256(verifier) !== challenge) return web.sendOAuthError(res, 400, 'invalid_grant');
+    }
     const user = this.ctx.store.findUser(record.request.poolId, record.sub);
     if (!user?.enabled) return web.sendOAuthError(res, 400, 'invalid_grant');
     const tokens = this.ctx.tokens.signIn(this.ctx.store.pool(user.poolId), client, user, {
@@ -183,21 +189,22 @@ export class ApiEndpoints {
   discovery(res: ServerResponse, poolId: string): void {
     const base = this.endpoint();
     const issuer = this.ctx.tokens.issuerOf(poolId);
+    // Exactly the fields Cognito publishes for a pool with a domain, in its (alphabetical) order and
+    // with its values; docs/emulator.md says where the emulator's behaviour differs from them.
     web.sendOAuthJson(res, 200, {
-      issuer,
       authorization_endpoint: `${base}/oauth2/authorize`,
-      token_endpoint: `${base}/oauth2/token`,
-      userinfo_endpoint: `${base}/oauth2/userInfo`,
-      revocation_endpoint: `${base}/oauth2/revoke`,
       end_session_endpoint: `${base}/logout`,
-      jwks_uri: `${issuer}/.well-known/jwks.json`,
-      response_types_supported: ['code'],
-      grant_types_supported: ['authorization_code', 'refresh_token'],
+      id_token_signing_alg_values_supported: ['RS256'],
+      issuer,
+      // Cognito's is `<issuer>/.well-known/jwks.json`; here the keys are always the emulator's own.
+      jwks_uri: `${base}/${poolId}/.well-known/jwks.json`,
+      response_types_supported: ['code', 'token'],
+      revocation_endpoint: `${base}/oauth2/revoke`,
       scopes_supported: ['openid', 'email', 'phone', 'profile'],
       subject_types_supported: ['public'],
-      id_token_signing_alg_values_supported: ['RS256'],
+      token_endpoint: `${base}/oauth2/token`,
       token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
-      code_challenge_methods_supported: ['S256'],
+      userinfo_endpoint: `${base}/oauth2/userInfo`,
     });
   }
 }

@@ -36,11 +36,13 @@ export class BrowserEndpoints {
     const asked = (q.get('scope') ?? '').split(' ').filter((s) => s !== '');
     const scopes = asked.length === 0 ? [...client.oauth.scopes] : [...new Set(asked)];
     if (scopes.length === 0 || scopes.some((s) => !client.oauth.scopes.includes(s))) return fail('invalid_scope', 'a requested scope is not allowed for this app client');
+    // PKCE is optional, as Cognito documents it; when either half is sent, both must be, S256 only.
     const challenge = q.get('code_challenge');
     const method = q.get('code_challenge_method');
-    if (!challenge) return fail('invalid_request', 'code_challenge is required (PKCE)');
-    if (method !== 'S256') return fail('invalid_request', 'code_challenge_method must be S256');
-    if (!CODE_CHALLENGE.test(challenge)) return fail('invalid_request', 'code_challenge must be 43 base64url characters');
+    const withPkce = challenge !== null || method !== null;
+    if (withPkce && !challenge) return fail('invalid_request', 'code_challenge is required with code_challenge_method');
+    if (withPkce && method !== 'S256') return fail('invalid_request', 'code_challenge_method must be S256');
+    if (challenge !== null && !CODE_CHALLENGE.test(challenge)) return fail('invalid_request', 'code_challenge must be 43 base64url characters');
     const prompt = (q.get('prompt') ?? '').split(' ').filter((s) => s !== '');
     if (prompt.includes('none') && prompt.length > 1) return fail('invalid_request', 'prompt=none cannot be combined with other values');
     const idp = q.get('identity_provider') ?? undefined;
@@ -53,7 +55,7 @@ export class BrowserEndpoints {
       redirectUri,
       state,
       scopes,
-      codeChallenge: challenge,
+      codeChallenge: challenge ?? undefined,
       nonce: q.get('nonce') ?? undefined,
       loginHint: q.get('login_hint') ?? undefined,
     };

@@ -12,7 +12,8 @@ export interface AuthorizeRequest {
   readonly redirectUri: string;
   readonly state: string | undefined;
   readonly scopes: readonly string[];
-  readonly codeChallenge: string;
+  /** The S256 PKCE challenge, when the authorize request sent one (PKCE is optional). */
+  readonly codeChallenge: string | undefined;
   readonly nonce: string | undefined;
   readonly loginHint: string | undefined;
 }
