@@ -83,6 +83,10 @@ export const ErrorNames = {
   internal: 'AuthInternalError',
   /** A bare machine ran an actor nobody provided (machine.provide({ actors })). */
   actorNotProvided: 'ActorNotProvided',
+  /** An API's revocation list refused an access token: an entry (a session's or the user's) or Cognito's GetUser says it was revoked. */
+  tokenRevoked: 'TokenRevoked',
+  /** An API's revocation list could not reach its store, and was told to refuse then (`onStoreUnavailable: 'refuse'`), or a decision needed Cognito and Cognito did not answer. */
+  revocationListUnavailable: 'RevocationListUnavailable',
   /** A rejection without a name of its own (a plain Error, or no error object at all): code that threw. */
   unnamed: 'Error',
 } as const;
@@ -91,6 +95,8 @@ export const ErrorNames = {
 export const CognitoExceptions = {
   /** The token or password was refused: a refresh that gets it means the session is over. */
   notAuthorized: 'NotAuthorizedException',
+  /** The user no longer exists (deleted): GetUser's answer, which an API's revocation list takes as revoked. */
+  userNotFound: 'UserNotFoundException',
   /** A wrong challenge code: the challenge stays open for another try. */
   codeMismatch: 'CodeMismatchException',
   /** A rotated refresh token used again after its grace period. */
@@ -157,7 +163,9 @@ export type AuthErrorClassName =
   | 'CognitoUnreachableError'
   | 'UnexpectedResponseError'
   | 'StorageError'
-  | 'HostedUiError';
+  | 'HostedUiError'
+  | 'TokenRevokedError'
+  | 'RevocationUnavailableError';
 
 /**
  * Whether the request reached Cognito: 'sent' (Cognito, or something at its address, answered),
@@ -203,6 +211,9 @@ export const CLASS_OF: { readonly [errorClass in Exclude<AuthErrorClassName, 'Co
     ErrorNames.hostedUiNotConfigured,
   ],
   AuthConfigError: [ErrorNames.config],
+  /** An API server's revocation list (authchart/server). */
+  TokenRevokedError: [ErrorNames.tokenRevoked],
+  RevocationUnavailableError: [ErrorNames.revocationListUnavailable],
   AuthValidationError: [ErrorNames.validation],
   AuthStoppedError: [ErrorNames.stopped],
   /** authchart itself, or code an app provided: never a fact about Cognito or the storage. */
@@ -220,6 +231,7 @@ export const RETRYABLE_FAILURES: ReadonlySet<string> = /* @__PURE__ */ new Set<R
   ErrorNames.notSent,
   ErrorNames.unexpectedResponse,
   ErrorNames.redirect,
+  ErrorNames.revocationListUnavailable,
   CognitoExceptions.tooManyRequests,
   CognitoExceptions.internalError,
   CognitoExceptions.serviceUnavailable,
@@ -251,8 +263,9 @@ export const SENT_OF: { readonly notSent: readonly RegisteredErrorName[]; readon
     ErrorNames.config,
     ErrorNames.validation,
     ErrorNames.actorNotProvided,
+    ErrorNames.tokenRevoked,
   ],
-  unknown: [ErrorNames.network, ErrorNames.timeout, ErrorNames.aborted, ErrorNames.srp, ErrorNames.oauthError, ErrorNames.hostedUiSignOutCancelled, ErrorNames.stopped, ErrorNames.internal, ErrorNames.unnamed],
+  unknown: [ErrorNames.network, ErrorNames.timeout, ErrorNames.aborted, ErrorNames.srp, ErrorNames.oauthError, ErrorNames.hostedUiSignOutCancelled, ErrorNames.stopped, ErrorNames.internal, ErrorNames.unnamed, ErrorNames.revocationListUnavailable],
 }))();
 
 /** Every registered name. */

@@ -30,7 +30,7 @@ export interface FetchCognitoOptions {
   readonly fetch?: FetchLike;
 }
 
-type Operation = 'RevokeToken' | 'GlobalSignOut' | 'InitiateAuth' | 'RespondToAuthChallenge' | 'GetTokensFromRefreshToken';
+type Operation = 'RevokeToken' | 'GlobalSignOut' | 'InitiateAuth' | 'RespondToAuthChallenge' | 'GetTokensFromRefreshToken' | 'GetUser';
 type Json = Record<string, unknown>;
 
 /** How one attempt ended when it did not answer with Cognito's JSON. */
@@ -127,6 +127,9 @@ export function createFetchCognito(options: FetchCognitoOptions): CognitoService
     },
     async globalSignOut(accessToken, signal) {
       await call('GlobalSignOut', { AccessToken: accessToken }, [accessToken], signal);
+    },
+    async getUser(accessToken, signal) {
+      await call('GetUser', { AccessToken: accessToken }, [accessToken], signal);
     },
     async initiateAuth(flow: AuthFlow, parameters, signal) {
       const [signed, secrets] = await sign(parameters);
