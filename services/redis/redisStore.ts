@@ -4,20 +4,11 @@
 import { createHash } from 'node:crypto';
 import { ExpiringMap, type RevocationStore } from '../server/store.js';
 
-/** A node-redis script definition: what node-redis's `defineScript` makes (the script, its SHA-1, how to send its arguments). */
-interface ScriptDefinition {
-  readonly SCRIPT: string;
-  readonly SHA1: string;
-  readonly NUMBER_OF_KEYS: number;
-  parseCommand(parser: { pushKey(key: string): void; push(...args: string[]): void }, ...args: string[]): void;
-  transformReply(reply: unknown): unknown;
-}
-
 /** One connection of the app's node-redis client, as this store uses it. */
 export interface RedisConnectionLike {
   connect(): Promise<unknown>;
   sendCommand(args: string[]): Promise<unknown>;
-  on(event: string, listener: (...args: never[]) => void): unknown;
+  on(event: 'error', listener: (error: unknown) => void): unknown;
   destroy(): void;
   readonly isReady: boolean;
 }
@@ -28,7 +19,7 @@ export interface RedisConnectionLike {
  * writes) and never uses or closes the app's.
  */
 export interface RedisClientLike {
-  duplicate(overrides?: { readonly disableOfflineQueue?: boolean; readonly RESP?: 2 }): RedisConnectionLike;
+  duplicate(overrides?: { readonly disableOfflineQueue?: boolean }): RedisConnectionLike;
 }
 
 /** redisRevocationStore()'s options. */
@@ -45,17 +36,23 @@ export interface RedisRevocationStoreOptions {
   readonly now?: () => number;
 }
 
-/** node-redis's defineScript, without loading `redis` at runtime (it is an optional peer). */
-function defineScript(numberOfKeys: number, script: string): ScriptDefinition {
-  return {
-    SCRIPT: script,
-    SHA1: createHash('sha1').update(script).digest('hex'),
-    NUMBER_OF_KEYS: numberOfKeys,
-    parseCommand(parser, ...args) {
-      args.forEach((arg, index) => (index < numberOfKeys ? parser.pushKey(arg) : parser.push(arg)));
-    },
-    transformReply: (reply) => reply,
-  };
+/** A Lua script and its SHA-1, as node-redis's `defineScript` makes it (without loading `redis` at runtime: it is an optional peer). */
+interface Script {
+  readonly SCRIPT: string;
+  readonly SHA1: string;
+  readonly NUMBER_OF_KEYS: number;
+}
+const defineScript = (numberOfKeys: number, script: string): Script => ({ SCRIPT: script, SHA1: createHash('sha1').update(script).digest('hex'), NUMBER_OF_KEYS: numberOfKeys });
+
+/** Runs a script by its SHA-1, and sends it whole once when the server does not know it yet (NOSCRIPT), as node-redis does for scripts given to createClient. */
+async function runScript(connection: RedisConnectionLike, script: Script, args: string[]): Promise<unknown> {
+  const rest = [String(script.NUMBER_OF_KEYS), ...args];
+  try {
+    return await connection.sendCommand(['EVALSHA', script.SHA1, ...rest]);
+  } catch (error) {
+    if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error;
+    return connection.sendCommand(['EVAL', script.SCRIPT, ...rest]);
+  }
 }
 
 // KEYS[1] the entry, KEYS[2] the stream; ARGV: kind, hash, value, ttl seconds, stream length.
@@ -73,8 +70,6 @@ redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[5], '*', 'k', ARGV[1], 'h', ARGV
 return 1`,
 );
 
-type Writer = RedisConnectionLike & { record(...args: string[]): Promise<unknown> };
-
 /** A stream id as two numbers, for ordering. */
 function idParts(id: string): [number, number] {
   const [ms, seq] = id.split('-');
@@ -86,7 +81,7 @@ const idAfter = (a: string, b: string): boolean => {
   return am > bm || (am === bm && as > bs);
 };
 
-/** XRANGE/XREAD entries (RESP2): [id, [field, value, …]] pairs. */
+/** XRANGE/XREAD entries: [id, [field, value, …]] pairs. */
 type StreamEntry = [string, string[]];
 const isEntries = (value: unknown): value is StreamEntry[] => Array.isArray(value) && value.every((entry) => Array.isArray(entry) && typeof entry[0] === 'string' && Array.isArray(entry[1]));
 
@@ -104,8 +99,8 @@ export function redisRevocationStore(options: RedisRevocationStoreOptions): Revo
   const blockMs = String(options.blockMs ?? 1000);
   const now = options.now ?? Date.now;
   const duplicate = options.client.duplicate.bind(options.client) as (overrides: object) => RedisConnectionLike;
-  const writer = duplicate({ disableOfflineQueue: true, RESP: 2, scripts: { record: RECORD } }) as Writer;
-  const reader = duplicate({ disableOfflineQueue: true, RESP: 2 });
+  const writer = duplicate({ disableOfflineQueue: true });
+  const reader = duplicate({ disableOfflineQueue: true });
   // A connection error is reported by node-redis as an 'error' event; without a listener it would crash the process.
   writer.on('error', () => {});
   reader.on('error', () => {
@@ -185,7 +180,9 @@ export function redisRevocationStore(options: RedisRevocationStoreOptions): Revo
         }
         if (!caughtUp) await catchUp();
         const reply = await reader.sendCommand(['XREAD', 'COUNT', '1000', 'BLOCK', blockMs, 'STREAMS', stream, lastId]);
-        if (Array.isArray(reply)) for (const [, entries] of reply as Array<[string, unknown]>) if (isEntries(entries)) applyEntries(entries);
+        // RESP2 answers [[stream, entries]], RESP3 a map (node-redis: an object) of stream to entries.
+        const streams: unknown[] = Array.isArray(reply) ? reply.map((pair: unknown) => (Array.isArray(pair) ? pair[1] : undefined)) : reply && typeof reply === 'object' ? Object.values(reply) : [];
+        for (const entries of streams) if (isEntries(entries)) applyEntries(entries);
       } catch {
         if (closed) return;
         caughtUp = false;
@@ -210,14 +207,14 @@ export function redisRevocationStore(options: RedisRevocationStoreOptions): Revo
     userSignedOutAt: (user, nowMs) => users.get(user, nowMs),
     cognitoValidUntil: (session, nowMs) => valid.get(session, nowMs),
     async revokeSession(session, ttlSeconds) {
-      const changed = (await writer.record(entryKey('s', session), stream, 's', session, '1', String(ttlSeconds), maxLength)) === 1;
+      const changed = (await runScript(writer, RECORD, [entryKey('s', session), stream, 's', session, '1', String(ttlSeconds), maxLength])) === 1;
       // This process knows at once; the others learn from the news.
       const at = now();
       sessions.set(session, true, at + ttlSeconds * 1000, at);
       return changed;
     },
     async revokeUser(user, instant, ttlSeconds) {
-      const changed = (await writer.record(entryKey('u', user), stream, 'u', user, String(instant), String(ttlSeconds), maxLength)) === 1;
+      const changed = (await runScript(writer, RECORD, [entryKey('u', user), stream, 'u', user, String(instant), String(ttlSeconds), maxLength])) === 1;
       if (changed) apply('u', user, String(instant), now() + ttlSeconds * 1000);
       return changed;
     },
