@@ -6,10 +6,15 @@ import { ExpiringMap, type RevocationStore } from '../server/store.js';
 
 /** One connection of the app's node-redis client, as this store uses it. */
 export interface RedisConnectionLike {
+  /** Opens the connection. */
   connect(): Promise<unknown>;
+  /** Sends one command as it is written, e.g. ['XREAD', …]. */
   sendCommand(args: string[]): Promise<unknown>;
+  /** Listens for connection errors (node-redis emits them while it reconnects). */
   on(event: 'error', listener: (error: unknown) => void): unknown;
+  /** Closes the connection at once, even while a blocking read waits. */
   destroy(): void;
+  /** Whether the connection is open and ready for commands. */
   readonly isReady: boolean;
 }
 
@@ -19,7 +24,11 @@ export interface RedisConnectionLike {
  * writes) and never uses or closes the app's.
  */
 export interface RedisClientLike {
-  duplicate(overrides?: { readonly disableOfflineQueue?: boolean }): RedisConnectionLike;
+  /** A new client with the same options (node-redis's own `duplicate`). */
+  duplicate(overrides?: {
+    /** Commands sent while disconnected fail at once rather than wait (the store asks for that). */
+    readonly disableOfflineQueue?: boolean;
+  }): RedisConnectionLike;
 }
 
 /** redisRevocationStore()'s options. */

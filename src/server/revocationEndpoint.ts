@@ -10,7 +10,13 @@ import type { RevocationList } from './revocationList.js';
 /** The verifier the endpoint checks bearer tokens with: an aws-jwt-verify verifier of access tokens, without the list's own check. */
 export interface AnnouncementVerifier {
   /** Verifies an access token; `graceSeconds` lets an expired one through (for scope 'session'). */
-  verify(token: string, props?: { graceSeconds?: number }): Promise<object>;
+  verify(
+    token: string,
+    props?: {
+      /** Seconds past `exp` still accepted: the endpoint sets it for scope 'session' only. */
+      graceSeconds?: number;
+    },
+  ): Promise<object>;
 }
 
 /** createRevocationEndpoint()'s options. */
