@@ -231,7 +231,6 @@ export const RETRYABLE_FAILURES: ReadonlySet<string> = /* @__PURE__ */ new Set<R
   ErrorNames.notSent,
   ErrorNames.unexpectedResponse,
   ErrorNames.redirect,
-  ErrorNames.revocationListUnavailable,
   CognitoExceptions.tooManyRequests,
   CognitoExceptions.internalError,
   CognitoExceptions.serviceUnavailable,
