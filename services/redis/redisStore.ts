@@ -122,12 +122,8 @@ export function redisRevocationStore(options: RedisRevocationStoreOptions): Revo
   let lastId = '0-0';
   let caughtUp = false;
   let closed = false;
-  let firstLoad: { resolve: () => void; promise: Promise<void> } | undefined;
-  {
-    let resolve!: () => void;
-    const promise = new Promise<void>((r) => (resolve = r));
-    firstLoad = { resolve, promise };
-  }
+  let loaded!: () => void;
+  const firstLoad = new Promise<void>((resolve) => (loaded = resolve));
 
   /** Applies one entry's news (or a key found by SCAN) to the mirror. */
   function apply(kind: string, hash: string, value: string, expiresAt: number): void {
@@ -176,7 +172,7 @@ export function redisRevocationStore(options: RedisRevocationStoreOptions): Revo
     // Trimmed past the last id seen (or never read): the news in between is gone, the keys are not.
     if (lastId === '0-0' || oldest === undefined || idAfter(oldest, lastId)) await reload();
     caughtUp = true;
-    firstLoad?.resolve();
+    loaded();
   }
 
   async function readLoop(): Promise<void> {
@@ -243,13 +239,18 @@ export function redisRevocationStore(options: RedisRevocationStoreOptions): Revo
     },
     async ready() {
       await started;
-      await firstLoad?.promise;
+      await firstLoad;
     },
     async close() {
       closed = true;
       // destroy() (not close()): the reader may be blocked in XREAD, which a graceful close would wait for.
-      reader.destroy();
-      writer.destroy();
+      for (const connection of [reader, writer]) {
+        try {
+          connection.destroy();
+        } catch {
+          // never connected, or already closed
+        }
+      }
       sessions.clear();
       users.clear();
       valid.clear();
