@@ -129,38 +129,6 @@ export class AuthStateError extends AuthError {
   static override readonly kind: string = 'AuthStateError';
 }
 
-/** Which entry refused a token: a session's (a sign-out by origin_jti), the user's (a global sign-out), or Cognito's own GetUser. */
-export type TokenRevokedReason = 'session' | 'user' | 'cognito';
-
-const REVOKED_REASONS: readonly string[] = ['session', 'user', 'cognito'];
-
-/**
- * An API's revocation list (authchart/server) refused an access token that verified: `reason` says
- * which entry matched ('session', 'user'), or that Cognito said it was revoked ('cognito').
- */
-export class TokenRevokedError extends AuthError {
-  static override readonly kind: string = 'TokenRevokedError';
-  /** @param reason Which entry refused the token. */
-  constructor(
-    readonly reason: TokenRevokedReason,
-    message = `The access token was revoked (${reason === 'cognito' ? 'Cognito says so' : `a ${reason} sign-out`})`,
-  ) {
-    super(ErrorNames.tokenRevoked, message);
-  }
-}
-
-/**
- * An API's revocation list could not decide: its store is unreachable and it was told to refuse
- * then (`onStoreUnavailable: 'refuse'`), or the decision needed Cognito, which did not answer.
- */
-export class RevocationUnavailableError extends AuthError {
-  static override readonly kind: string = 'RevocationUnavailableError';
-  /** @param message What could not be reached. */
-  constructor(message: string) {
-    super(ErrorNames.revocationListUnavailable, message);
-  }
-}
-
 /** The classes made from a recorded failure's name and message as they are. */
 const BY_NAME = { AuthStateError, CognitoServiceError, CognitoUnreachableError, UnexpectedResponseError, StorageError, HostedUiError };
 /** The classes that carry more than a name: a field, or a cause. */
@@ -169,9 +137,6 @@ const MAKE: { readonly [name in Exclude<AuthErrorClassName, keyof typeof BY_NAME
   AuthValidationError: ({ field, message }) => new AuthValidationError(field ?? 'options', message),
   AuthStoppedError: ({ message }) => new AuthStoppedError('', message),
   AuthInternalError: (error) => new AuthInternalError(undefined, error),
-  // A recorded TokenRevoked keeps its reason in `field`.
-  TokenRevokedError: ({ field, message }) => new TokenRevokedError(field !== undefined && REVOKED_REASONS.includes(field) ? (field as TokenRevokedReason) : 'cognito', message),
-  RevocationUnavailableError: ({ message }) => new RevocationUnavailableError(message),
 };
 
 /** The AuthError subclass for a failure the statechart recorded as { name, message }: the one the error registry names. */

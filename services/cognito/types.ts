@@ -39,12 +39,6 @@ export interface CognitoService {
   revokeToken(refreshToken: string, signal?: AbortSignal): Promise<void>;
   /** GlobalSignOut: invalidates every token of the user, on every device. */
   globalSignOut(accessToken: string, signal?: AbortSignal): Promise<void>;
-  /**
-   * GetUser, for its verdict only: resolves when Cognito accepts the access token, rejects with
-   * NotAuthorizedException when it was revoked (or has expired). The attributes are not read. The
-   * fetch transport has it (an API server's revocation list asks it); optional for other transports.
-   */
-  getUser?(accessToken: string, signal?: AbortSignal): Promise<void>;
   /** InitiateAuth with `flow` and its AuthParameters (USERNAME, PASSWORD or SRP_A). */
   initiateAuth(flow: AuthFlow, parameters: Readonly<Record<string, string>>, signal?: AbortSignal): Promise<AuthStep>;
   /** RespondToAuthChallenge: answers challenge `name` with `responses`, passing Cognito's `session` back. */

@@ -1,7 +1,7 @@
 // Cognito's own word on an access token (GetUser), for an API server's revocation list: a fact,
 // 'valid', 'revoked' or 'unknown' (Cognito could not be asked). What it means is the list's call.
-import { CognitoExceptions } from '../../machines/errors/registry.js';
-import { createFetchCognito } from '../cognito/fetchTransport.js';
+import { CognitoExceptions, ServerErrorNames } from '../../machines/errors/registry.js';
+import { createFetchCall } from '../cognito/fetchTransport.js';
 import { factsOfClaims } from '../encoding/tokenFacts.js';
 
 /** Cognito's answer about one access token. */
@@ -20,7 +20,7 @@ export interface CognitoPoolConfig {
 }
 
 /** Names with which GetUser says the token is no longer good: revoked (or expired), or the user is gone. */
-const REVOKED = new Set<string>([CognitoExceptions.notAuthorized, CognitoExceptions.userNotFound]);
+const REVOKED = new Set<string>([CognitoExceptions.notAuthorized, ServerErrorNames.userNotFound]);
 
 /**
  * Asks Cognito (GetUser with the access token) whether a token is still good. Resolves 'unknown'
@@ -28,10 +28,11 @@ const REVOKED = new Set<string>([CognitoExceptions.notAuthorized, CognitoExcepti
  * bounds the call and its retries.
  */
 export function createCognitoCheck(config: CognitoPoolConfig, callTimeoutMs = 3000): (accessToken: string, signal?: AbortSignal) => Promise<CognitoVerdict> {
-  const cognito = createFetchCognito({ region: config.region, clientId: config.clientId, callTimeoutMs, ...(config.endpoint !== undefined && { endpoint: config.endpoint }) });
+  const call = createFetchCall({ region: config.region, clientId: config.clientId, callTimeoutMs, ...(config.endpoint !== undefined && { endpoint: config.endpoint }) });
   return async (accessToken, signal) => {
     try {
-      await cognito.getUser!(accessToken, signal);
+      // GetUser's attributes are not read: only whether Cognito still accepts the token.
+      await call('GetUser', { AccessToken: accessToken }, [accessToken], signal);
       return 'valid';
     } catch (error) {
       const name = typeof error === 'object' && error !== null ? (error as { name?: unknown }).name : undefined;

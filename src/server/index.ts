@@ -6,4 +6,5 @@ export { memoryRevocationStore, type MemoryRevocationStoreOptions, type Revocati
 export { redisRevocationStore, type RedisClientLike, type RedisConnectionLike, type RedisRevocationStoreOptions } from '../../services/redis/redisStore.js';
 export type { CognitoPoolConfig } from '../../services/server/cognitoCheck.js';
 export type { RevocationClaims, RevocationReason } from '../../machines/revocation/policy.js';
-export { AuthError, RevocationUnavailableError, TokenRevokedError, type TokenRevokedReason } from '../errors.js';
+export { AuthError } from '../errors.js';
+export { RevocationUnavailableError, TokenRevokedError, type TokenRevokedReason } from './errors.js';

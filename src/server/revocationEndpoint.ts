@@ -4,7 +4,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
 import { isExpired, type RevocationClaims } from '../../machines/revocation/policy.js';
 import { readJwtClaims } from '../../services/encoding/jwt.js';
-import { RevocationUnavailableError, TokenRevokedError } from '../errors.js';
+import { RevocationUnavailableError, TokenRevokedError } from './errors.js';
 import type { RevocationList } from './revocationList.js';
 
 /** The verifier the endpoint checks bearer tokens with: an aws-jwt-verify verifier of access tokens, without the list's own check. */

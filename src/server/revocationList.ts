@@ -4,7 +4,7 @@
 import { announcementVerdict, entryTtlSeconds, identifiersOf, instantOf, revalidationDue, verdictOf, type RevocationClaims } from '../../machines/revocation/policy.js';
 import { canAskCognito, createCognitoCheck, type CognitoPoolConfig, type CognitoVerdict } from '../../services/server/cognitoCheck.js';
 import { hashIdentifier, memoryRevocationStore, type RevocationStore } from '../../services/server/store.js';
-import { RevocationUnavailableError, TokenRevokedError } from '../errors.js';
+import { RevocationUnavailableError, TokenRevokedError } from './errors.js';
 
 /** createRevocationList()'s options. */
 export interface RevocationListOptions {
