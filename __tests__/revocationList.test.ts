@@ -2,12 +2,12 @@
 // then over real HTTP against the emulator: local and global sign-outs, the same-second case
 // decided by Cognito, revalidation catching an unannounced sign-out, and revocationCheck as
 // aws-jwt-verify's customJwtCheck.
-import { JwtRsaVerifier } from 'aws-jwt-verify';
+import { CognitoJwtVerifier, JwtRsaVerifier } from 'aws-jwt-verify';
 import type { Jwks } from 'aws-jwt-verify/jwk';
 import { announcementVerdict, nextUserInstant, sessionStartOf, verdictOf } from '../machines/revocation/policy';
 import { createFetchCognito } from '../services/cognito/fetchTransport';
 import { readJwtClaims } from '../services/encoding/jwt';
-import { createRevocationList, memoryRevocationStore, revocationCheck, RevocationUnavailableError, TokenRevokedError, withRevocation } from '../src/server/index';
+import { createRevocationEndpoint, createRevocationList, memoryRevocationStore, revocationCheck, RevocationUnavailableError, TokenRevokedError, withRevocation } from '../src/server/index';
 import { startPool, type Pool } from './support/revocation';
 
 const claims = (token: string) => readJwtClaims(token)!;
@@ -176,6 +176,31 @@ describe('against the emulator', () => {
     await list.announce('session', a.accessToken, claims(a.accessToken));
     await expect(verifier.verify(a.accessToken)).rejects.toBeInstanceOf(TokenRevokedError);
     expect(() => verifier.verifySync(a.accessToken)).toThrow(TokenRevokedError);
+  });
+
+  test('an announcement from a token of the same second as the user’s instant: Cognito decides whether it may still announce', async () => {
+    const list = createRevocationList({ cognito: p.cognito, now });
+    const first = await p.signIn();
+    const transport = createFetchCognito({ region: p.emu.region, endpoint: p.emu.endpoint, clientId: p.pool.clientId });
+    await transport.globalSignOut(first.accessToken);
+    offset += 100;
+    const after = await p.signIn();
+    expect(await list.announce('user', first.accessToken, claims(first.accessToken))).toBe('recorded');
+    const instant = Math.floor(now() / 1000);
+    expect([claims(first.accessToken).auth_time, claims(after.accessToken).auth_time]).toEqual([instant, instant]);
+    // The revoked one announces nothing; the one signed in after the sign-out may end its own session.
+    expect(await list.announce('session', first.accessToken, claims(first.accessToken))).toBe('covered');
+    expect(await list.announce('session', after.accessToken, claims(after.accessToken))).toBe('recorded');
+    expect(outcomeOf(() => list.check(claims(after.accessToken)))).toBe('session');
+  });
+
+  test('the types fit aws-jwt-verify as documented: CognitoJwtVerifier in withRevocation, revocationCheck and the endpoint', () => {
+    const list = createRevocationList({ cognito: p.cognito });
+    const options = { userPoolId: 'us-east-1_AbC123', tokenUse: 'access', clientId: 'client' } as const;
+    const wrapped = withRevocation(CognitoJwtVerifier.create(options), list);
+    const checked = CognitoJwtVerifier.create({ ...options, customJwtCheck: revocationCheck(list) });
+    const endpoint = createRevocationEndpoint({ list, verifier: CognitoJwtVerifier.create(options) });
+    expect([typeof wrapped.verify, typeof checked.verify, typeof endpoint]).toEqual(['function', 'function', 'function']);
   });
 
   test('entries live the access-token lifetime, then are gone', async () => {
