@@ -109,6 +109,7 @@ describe('against the emulator', () => {
   test('a token of the same second as a global sign-out is decided by Cognito (GetUser), and the answer is kept', async () => {
     const list = createRevocationList({ cognito: p.cognito, now });
     const verifier = withRevocation(await p.verifier(), list);
+    offset += 1000 - (now() % 1000); // the start of a second: all below happens within it
     const before = await p.signIn();
     // GlobalSignOut at Cognito, in the same second, then a new sign-in in that second.
     offset += 300;
@@ -128,6 +129,21 @@ describe('against the emulator', () => {
     // Cognito's answers are kept: the revoked session has an entry, the valid one is known.
     expect(outcomeOf(() => list.check(claims(before.accessToken)))).toBe('session');
     expect(outcomeOf(() => list.check(claims(after.accessToken)))).toBe('accepted');
+  });
+
+  test('a revalidation answer given before a global sign-out does not settle the same-second case: Cognito is asked again', async () => {
+    const list = createRevocationList({ cognito: p.cognito, now, revalidateAfterMs: 60_000 });
+    const verifier = withRevocation(await p.verifier(), list);
+    offset += 1000 - (now() % 1000); // the start of a second: all below happens within it
+    const a = await p.signIn();
+    offset += 200;
+    expect(await outcomeOfAsync(() => verifier.verify(a.accessToken))).toBe('accepted'); // revalidated: valid
+    offset += 200;
+    await createFetchCognito({ region: p.emu.region, endpoint: p.emu.endpoint, clientId: p.pool.clientId }).globalSignOut(a.accessToken);
+    const b = await p.signIn();
+    expect(await list.announce('user', b.accessToken, claims(b.accessToken))).toBe('recorded');
+    expect(Math.floor(now() / 1000)).toBe(claims(a.accessToken).auth_time);
+    expect(await outcomeOfAsync(() => verifier.verify(a.accessToken))).toBe('cognito');
   });
 
   test('the same-second case when Cognito cannot be asked: refused as unavailable, never accepted', async () => {
@@ -180,6 +196,7 @@ describe('against the emulator', () => {
 
   test('an announcement from a token of the same second as the user’s instant: Cognito decides whether it may still announce', async () => {
     const list = createRevocationList({ cognito: p.cognito, now });
+    offset += 1000 - (now() % 1000); // the start of a second: all below happens within it
     const first = await p.signIn();
     const transport = createFetchCognito({ region: p.emu.region, endpoint: p.emu.endpoint, clientId: p.pool.clientId });
     await transport.globalSignOut(first.accessToken);

@@ -94,18 +94,15 @@ export function createRevocationList(options: RevocationListOptions): Revocation
   function entryVerdict(payload: RevocationClaims, at: number) {
     if (!store.available && refuseWhenUnavailable) throw new RevocationUnavailableError('The revocation list cannot reach its store, and refuses tokens until it can (onStoreUnavailable: refuse)');
     const keys = keysOf(payload);
-    return {
-      keys,
-      verdict: verdictOf(payload, {
-        sessionRevoked: keys.session !== undefined && store.sessionRevoked(keys.session, at),
-        userSignedOutAt: keys.user === undefined ? undefined : store.userSignedOutAt(keys.user, at),
-      }),
-    };
+    const userSignedOutAt = keys.user === undefined ? undefined : store.userSignedOutAt(keys.user, at);
+    const verdict = verdictOf(payload, { sessionRevoked: keys.session !== undefined && store.sessionRevoked(keys.session, at), userSignedOutAt });
+    // Where Cognito's answers about this token are kept. Revalidation: by session (origin_jti, else
+    // the token's jti). The same-second case: by session and the user's instant, so that only an
+    // answer given after that global sign-out was known can settle it.
+    const sessionId = identifiersOf(payload).session ?? (typeof (payload as { jti?: unknown }).jti === 'string' ? (payload as { jti: string }).jti : undefined);
+    const answerKey = sessionId === undefined || sessionId === '' ? undefined : verdict.kind === 'ask' ? hashIdentifier('session', `${sessionId}@${userSignedOutAt}`) : hashIdentifier('session', sessionId);
+    return { keys, verdict, answerKey };
   }
-
-  /** The key Cognito's answers about this token's session are kept under: its origin_jti, else the token's jti. */
-  const answerKey = (payload: RevocationClaims & { jti?: unknown }, session: string | undefined) =>
-    session ?? (typeof payload.jti === 'string' && payload.jti !== '' ? hashIdentifier('session', payload.jti) : undefined);
 
   async function ask(token: string, key: string): Promise<CognitoVerdict> {
     let pending = asking.get(key);
@@ -129,10 +126,9 @@ export function createRevocationList(options: RevocationListOptions): Revocation
 
     check(payload) {
       const at = now();
-      const { keys, verdict } = entryVerdict(payload, at);
+      const { verdict, answerKey: key } = entryVerdict(payload, at);
       if (verdict.kind === 'refuse') throw new TokenRevokedError(verdict.reason);
       if (verdict.kind === 'ask') {
-        const key = answerKey(payload, keys.session);
         if (key === undefined || store.cognitoValidUntil(key, at) === undefined) {
           throw new TokenRevokedError('user', 'The access token began in the same second as a global sign-out of its user; only Cognito can tell (withRevocation asks it)');
         }
@@ -141,13 +137,12 @@ export function createRevocationList(options: RevocationListOptions): Revocation
 
     async checkToken(token, payload) {
       const at = now();
-      const { keys, verdict } = entryVerdict(payload, at);
+      const { keys, verdict, answerKey: key } = entryVerdict(payload, at);
       if (verdict.kind === 'refuse') throw new TokenRevokedError(verdict.reason);
-      const key = answerKey(payload, keys.session);
       if (verdict.kind === 'ask') {
         if (key !== undefined && (await store.fetchCognitoValidUntil(key, at).catch(() => undefined)) !== undefined) return;
         if (key === undefined || !canAskCognito(payload as Record<string, unknown>)) throw new TokenRevokedError('user', 'The access token began in the same second as a global sign-out of its user, and cannot be asked about (no admin scope)');
-        const answer = await askAndRecord(token, key, keys.session, (revalidateAfterMs ?? ttl * 1000));
+        const answer = await askAndRecord(token, key, keys.session, ttl * 1000);
         if (answer === 'revoked') throw new TokenRevokedError('cognito');
         if (answer === 'unknown') throw new RevocationUnavailableError('The access token began in the same second as a global sign-out of its user, and Cognito could not be asked');
         return;
@@ -168,12 +163,11 @@ export function createRevocationList(options: RevocationListOptions): Revocation
 
     async announce(scope, token, payload) {
       const at = now();
-      const { keys, verdict } = entryVerdict(payload, at);
+      const { keys, verdict, answerKey: key } = entryVerdict(payload, at);
       let outcome = announcementVerdict(verdict);
       if (outcome === 'ask') {
         // Same second as the user's instant: whether this holder could still end anything is Cognito's call.
-        const key = answerKey(payload, keys.session);
-        const answer = key === undefined ? 'unknown' : await askAndRecord(token, key, keys.session, revalidateAfterMs ?? ttl * 1000);
+        const answer = key === undefined ? 'unknown' : await askAndRecord(token, key, keys.session, ttl * 1000);
         if (answer === 'unknown' && scope === 'user') throw new RevocationUnavailableError('Cognito could not be asked whether this token was already signed out');
         outcome = answer === 'revoked' ? 'covered' : 'record';
       }
