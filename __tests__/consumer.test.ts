@@ -27,7 +27,7 @@ const entries = Object.keys(pkg.exports)
   .filter((key) => key !== './package.json')
   .map((key) => (key === '.' ? 'authchart' : `authchart/${key.slice(2)}`));
 /** The entries meant for a browser: all but the Node-only ones. */
-const nodeOnly = new Set(['authchart/testing', 'authchart/inspect/node']);
+const nodeOnly = new Set(['authchart/testing', 'authchart/inspect/node', 'authchart/server']);
 const browserEntries = entries.filter((entry) => !nodeOnly.has(entry));
 /** The entries that load the AWS SDK or @statelyai/inspect at once; every other one must work without them. */
 const needPeers = new Set(['authchart', 'authchart/testing', 'authchart/inspect/node']);

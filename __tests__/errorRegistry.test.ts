@@ -6,7 +6,8 @@ import { join, relative } from 'node:path';
 import ts from 'typescript';
 import { createActor, toPromise, type AnyActorLogic } from 'xstate';
 import * as errors from '../src/errors';
-import { CLASS_OF, CognitoExceptions, ErrorNames, meaningOf, PlatformErrorNames, registeredNames, SENT_OF, THROTTLING_NAMES } from '../machines/errors/registry';
+import { CLASS_OF, CognitoExceptions, ErrorNames, meaningOf, PlatformErrorNames, registeredNames, SENT_OF, SERVER_CLASS_OF, ServerErrorNames, THROTTLING_NAMES } from '../machines/errors/registry';
+import * as server from '../src/server/index';
 import { endsSession, isRetryable, RETRYABLE_FAILURES, toErrorInfo } from '../machines/errorInfo';
 import { ErrorNames as ErrorNamesFromTypes } from '../machines/types';
 import { createAuthActors, type AuthServices } from '../services/actors/authActors';
@@ -97,17 +98,30 @@ describe('the registry', () => {
   });
 
   test('each name is in at most one class list; the rest are Cognito\'s and the four of ours Cognito would refuse or has ended', () => {
-    const listed = Object.values(CLASS_OF).flat();
+    const listed = [...Object.values(CLASS_OF).flat(), ...Object.values(SERVER_CLASS_OF).flat()];
     expect(new Set(listed).size).toBe(listed.length);
     for (const name of listed) expect(names).toContain(name);
     const rest = names.filter((name) => !listed.includes(name));
     expect(rest.sort()).toEqual(
-      [...Object.values(CognitoExceptions), ErrorNames.unsupportedChallenge, ErrorNames.revocationNotEnabled, ErrorNames.globalSignOutNotSupported, ErrorNames.refreshTokenMissing].sort(),
+      [...Object.values(CognitoExceptions), ServerErrorNames.userNotFound, ErrorNames.unsupportedChallenge, ErrorNames.revocationNotEnabled, ErrorNames.globalSignOutNotSupported, ErrorNames.refreshTokenMissing].sort(),
     );
     for (const name of [...RETRYABLE_FAILURES, ...SENT_OF.notSent, ...SENT_OF.unknown]) expect(names).toContain(name);
   });
 
-  test.each(names.map((name) => [name, meaningOf(name).class]))('%s: toAuthError makes an exported %s, name kept', (name, errorClass) => {
+  const serverNames: readonly string[] = Object.values(SERVER_CLASS_OF).flat();
+
+  test.each(Object.entries(SERVER_CLASS_OF).flatMap(([errorClass, list]) => list.map((name) => [name, errorClass])))(
+    "%s (authchart/server's own, never a statechart's) is %s, exported by authchart/server: an AuthError, name kept",
+    (name, errorClass) => {
+      expect(meaningOf(name).class).toBe(errorClass);
+      const made = errorClass === 'TokenRevokedError' ? new server.TokenRevokedError('session') : new server.RevocationUnavailableError('m');
+      expect(made.constructor.name).toBe(errorClass);
+      expect(made).toBeInstanceOf(errors.AuthError);
+      expect(made.name).toBe(name);
+    },
+  );
+
+  test.each(names.filter((name) => !serverNames.includes(name)).map((name) => [name, meaningOf(name).class]))('%s: toAuthError makes an exported %s, name kept', (name, errorClass) => {
     const made = errors.toAuthError({ name, message: 'm' });
     const exported = (errors as unknown as Record<string, abstract new (...args: never[]) => unknown>)[errorClass];
     expect(exported).toBeDefined();

@@ -57,3 +57,39 @@ test('every relative import resolves to a file of the graph (an unresolved one w
   const unresolved = [...graph].flatMap(([file, imports]) => imports.filter((target) => target.startsWith('services/') || target.startsWith('machines/') || target.startsWith('src/')).filter((target) => !graph.has(target)).map((target) => `${file} > ${target}`));
   expect(unresolved).toEqual([]);
 });
+
+/** The modules a file loads at runtime: its relative imports, less `import type` / `export type` ones. */
+const RUNTIME_IMPORT = /(?:^|\n)\s*(?:import|export)\s+(?!type\b)[^'";]*?from\s*['"](\.{1,2}\/[^'"]+)['"]|(?:^|\n)\s*import\s*['"](\.{1,2}\/[^'"]+)['"]/g;
+const runtimeImportsOf = (file: string): string[] =>
+  [...readFileSync(join(root, file), 'utf8').matchAll(RUNTIME_IMPORT)].map((m) => relative(root, resolve(dirname(join(root, file)), (m[1] ?? m[2])!.replace(/\.js$/, '.ts'))));
+
+/** Every file `entry` reaches through relative imports (type-only ones too, unless `runtimeOnly`). */
+function closureOf(entry: string, runtimeOnly = false): Set<string> {
+  const seen = new Set<string>();
+  const visit = (file: string): void => {
+    if (seen.has(file) || !graph.has(file)) return;
+    seen.add(file);
+    for (const next of runtimeOnly ? runtimeImportsOf(file) : graph.get(file)!) visit(next);
+  };
+  visit(entry);
+  return seen;
+}
+/** The packages a file imports by name (`from 'redis'`), not by path. */
+const BARE = /(?:^|\n)\s*(?:import|export)\b[^'";]*?from\s*['"]([^./'"][^'"]*)['"]|import\(\s*['"]([^./'"][^'"]*)['"]\s*\)/g;
+const packagesOf = (file: string): string[] => [...readFileSync(join(root, file), 'utf8').matchAll(BARE)].map((m) => (m[1] ?? m[2])!);
+
+const BROWSER_ENTRIES = ['src/index.ts', 'src/fetch/index.ts', 'machines/index.ts', 'src/actors/index.ts', 'src/inspect/index.ts', 'src/transport/fetch.ts'];
+
+test.each(BROWSER_ENTRIES)('%s never reaches the server side (src/server, services/server, services/redis) nor redis or aws-jwt-verify', (entry) => {
+  const reached = closureOf(entry);
+  expect(reached.size).toBeGreaterThan(1);
+  expect([...reached].filter((file) => /^(src\/server|services\/server|services\/redis)\//.test(file))).toEqual([]);
+  expect([...reached].flatMap(packagesOf).filter((name) => name === 'redis' || name.startsWith('@redis/') || name.startsWith('aws-jwt-verify'))).toEqual([]);
+});
+
+test('authchart/server loads no statechart, no xstate, no browser storage or tabs, and never redis or aws-jwt-verify (they are the app’s)', () => {
+  const reached = [...closureOf('src/server/index.ts', true)];
+  expect(reached).toContain('services/redis/redisStore.ts');
+  expect(reached.filter((file) => /Machine\.ts$|^services\/(storage|tabs|actors)\/|^src\/(createAuth|authCore|authRuntime)\.ts$/.test(file))).toEqual([]);
+  expect(reached.flatMap(packagesOf).filter((name) => !name.startsWith('node:'))).toEqual([]);
+});

@@ -19,6 +19,7 @@ const entries: Array<[string, string]> = [
   ['authchart/inspect', 'redactingInspector'],
   ['authchart/inspect/node', 'createRedactedWebSocketInspector'],
   ['authchart/transport/fetch', 'createFetchCognito'],
+  ['authchart/server', 'createRevocationList'],
 ];
 
 beforeAll(() => {

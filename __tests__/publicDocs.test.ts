@@ -32,6 +32,7 @@ const ENTRIES: ReadonlyArray<readonly [specifier: string, file: string]> = [
   ['authchart/inspect/node', 'src/inspect/node.ts'],
   ['authchart/transport/fetch', 'src/transport/fetch.ts'],
   ['authchart/actors', 'src/actors/index.ts'],
+  ['authchart/server', 'src/server/index.ts'],
 ];
 const entries = ENTRIES.filter(([, file]) => existsSync(join(root, file)));
 

@@ -105,6 +105,20 @@ export const CognitoExceptions = {
   serviceUnavailable: 'ServiceUnavailableException',
 } as const;
 
+/**
+ * The names only an API server's revocation list (authchart/server) meets: two of ours, and the
+ * Cognito exception GetUser answers for a deleted user. Apart from ErrorNames so that the browser
+ * entries, which never reach the server side, carry none of them.
+ */
+export const ServerErrorNames = {
+  /** An API's revocation list refused an access token: an entry (a session's or the user's) or Cognito's GetUser says it was revoked. */
+  tokenRevoked: 'TokenRevoked',
+  /** An API's revocation list could not reach its store and was told to refuse then (`onStoreUnavailable: 'refuse'`), or a decision needed Cognito, which did not answer. */
+  revocationListUnavailable: 'RevocationListUnavailable',
+  /** Cognito's: the user no longer exists (deleted). GetUser's answer, which the list takes as revoked. */
+  userNotFound: 'UserNotFoundException',
+} as const;
+
 /** Names the platform gives errors that services read (the JS engine, fetch, Web Storage), and never report as their own. */
 export const PlatformErrorNames = {
   /** fetch's (and undici's) failure to reach a server. */
@@ -143,8 +157,10 @@ export const THROTTLING_NAMES: ReadonlySet<string> = /* @__PURE__ */ new Set([
 export type OurErrorName = (typeof ErrorNames)[keyof typeof ErrorNames];
 /** A Cognito exception name authchart decides on. */
 export type CognitoExceptionName = (typeof CognitoExceptions)[keyof typeof CognitoExceptions];
+/** A name only authchart/server meets. */
+export type ServerErrorName = (typeof ServerErrorNames)[keyof typeof ServerErrorNames];
 /** Every name the registry holds. */
-export type RegisteredErrorName = OurErrorName | CognitoExceptionName;
+export type RegisteredErrorName = OurErrorName | CognitoExceptionName | ServerErrorName;
 
 /** The public AuthError subclasses (src/errors.ts), by class name. */
 export type AuthErrorClassName =
@@ -159,6 +175,15 @@ export type AuthErrorClassName =
   | 'StorageError'
   | 'HostedUiError';
 
+/** authchart/server's AuthError subclasses (src/server/errors.ts), by class name. */
+export type ServerErrorClassName = 'TokenRevokedError' | 'RevocationUnavailableError';
+
+/** The class each of authchart/server's own names is reported as (read by meaningOf, never by toAuthError: no statechart meets them). */
+export const SERVER_CLASS_OF: { readonly [errorClass in ServerErrorClassName]: readonly ServerErrorName[] } = {
+  TokenRevokedError: [ServerErrorNames.tokenRevoked],
+  RevocationUnavailableError: [ServerErrorNames.revocationListUnavailable],
+};
+
 /**
  * Whether the request reached Cognito: 'sent' (Cognito, or something at its address, answered),
  * 'notSent' (nothing left this device), 'unknown' (it may have: a reset, a deadline, an abort).
@@ -168,7 +193,7 @@ export type Sent = 'sent' | 'notSent' | 'unknown';
 /** What one error name means. */
 export interface ErrorMeaning {
   /** The AuthError subclass an app sees it as. */
-  readonly class: AuthErrorClassName;
+  readonly class: AuthErrorClassName | ServerErrorClassName;
   /** A later try can fix it (the outbox and retrySignOut() keep it); else it is final. */
   readonly retryable: boolean;
   /** A refresh that fails with it means the session is over: the store is cleared. */
@@ -251,12 +276,13 @@ export const SENT_OF: { readonly notSent: readonly RegisteredErrorName[]; readon
     ErrorNames.config,
     ErrorNames.validation,
     ErrorNames.actorNotProvided,
+    ServerErrorNames.tokenRevoked,
   ],
-  unknown: [ErrorNames.network, ErrorNames.timeout, ErrorNames.aborted, ErrorNames.srp, ErrorNames.oauthError, ErrorNames.hostedUiSignOutCancelled, ErrorNames.stopped, ErrorNames.internal, ErrorNames.unnamed],
+  unknown: [ErrorNames.network, ErrorNames.timeout, ErrorNames.aborted, ErrorNames.srp, ErrorNames.oauthError, ErrorNames.hostedUiSignOutCancelled, ErrorNames.stopped, ErrorNames.internal, ErrorNames.unnamed, ServerErrorNames.revocationListUnavailable],
 }))();
 
 /** Every registered name. */
-export const registeredNames = (): RegisteredErrorName[] => [...new Set<RegisteredErrorName>([...Object.values(ErrorNames), ...Object.values(CognitoExceptions)])];
+export const registeredNames = (): RegisteredErrorName[] => [...new Set<RegisteredErrorName>([...Object.values(ErrorNames), ...Object.values(CognitoExceptions), ...Object.values(ServerErrorNames)])];
 
 /** The class a name is reported as: Cognito's own (CognitoServiceError) for a name not listed. */
 export function classOf(name: string): AuthErrorClassName {
@@ -270,5 +296,6 @@ export const endsSession = (errorName: string): boolean => SESSION_ENDING.has(er
 /** One name's meaning. A name not listed (Cognito has many more exceptions) is Cognito's final word on a request it received. */
 export function meaningOf(name: string): ErrorMeaning {
   const sent: Sent = (SENT_OF.notSent as readonly string[]).includes(name) ? 'notSent' : (SENT_OF.unknown as readonly string[]).includes(name) ? 'unknown' : 'sent';
-  return { class: classOf(name), retryable: isRetryable(name), endsSession: endsSession(name), sent };
+  const serverClass = (Object.keys(SERVER_CLASS_OF) as ServerErrorClassName[]).find((errorClass) => (SERVER_CLASS_OF[errorClass] as readonly string[]).includes(name));
+  return { class: serverClass ?? classOf(name), retryable: isRetryable(name), endsSession: endsSession(name), sent };
 }

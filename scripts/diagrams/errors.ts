@@ -1,7 +1,7 @@
 // Renders docs/errors.md: every error name the registry holds (machines/errors/registry.ts), with
 // its public class and what it means. Pure and deterministic; __tests__/errorRegistry.test.ts
 // fails when the committed file drifts.
-import { CognitoExceptions, meaningOf, registeredNames, type Sent } from '../../machines/errors/registry.js';
+import { CognitoExceptions, meaningOf, registeredNames, ServerErrorNames, type Sent } from '../../machines/errors/registry.js';
 import { DOCS_COMMAND } from './render.js';
 
 /** Where the table lives, relative to the repository root. */
@@ -10,7 +10,7 @@ export const ERROR_TABLE_PATH = 'docs/errors.md';
 const SENT: { readonly [sent in Sent]: string } = { sent: 'yes', notSent: 'no', unknown: 'maybe' };
 
 export function renderErrorTable(): string {
-  const cognitos = new Set<string>(Object.values(CognitoExceptions));
+  const cognitos = new Set<string>([...Object.values(CognitoExceptions), ServerErrorNames.userNotFound]);
   const rows = registeredNames().map((name) => {
     const { class: errorClass, retryable, endsSession, sent } = meaningOf(name);
     return `| \`${name}\` | ${cognitos.has(name) ? "Cognito's" : 'ours'} | \`${errorClass}\` | ${retryable ? 'retryable' : 'final'} | ${endsSession ? 'yes' : 'no'} | ${SENT[sent]} |`;
@@ -32,6 +32,10 @@ export function renderErrorTable(): string {
     "A name not listed (Cognito has many more exceptions) is Cognito's final word on a request it",
     'received: a `CognitoServiceError`, final, not the end of the session. A config or argument error',
     '(`AuthConfigError`, `AuthValidationError`) names the culprit in `field`.',
+    '',
+    '`TokenRevoked` and `RevocationListUnavailable` are met only by an API server\'s revocation list',
+    "(`authchart/server`, [server](https://unpkg.com/authchart/docs/server.md)), which exports their classes. `UserNotFoundException` is listed",
+    "because that list takes it (GetUser's answer for a deleted user) as revoked; to a client it is Cognito's final word, as above.",
     '',
     '| Name | Whose | Class | Retryable | Ends session | Sent |',
     '|---|---|---|---|---|---|',

@@ -30,8 +30,10 @@ export interface FetchCognitoOptions {
   readonly fetch?: FetchLike;
 }
 
-type Operation = 'RevokeToken' | 'GlobalSignOut' | 'InitiateAuth' | 'RespondToAuthChallenge' | 'GetTokensFromRefreshToken';
-type Json = Record<string, unknown>;
+/** The operations sent over this transport (GetUser only by an API server's revocation list). */
+export type Operation = 'RevokeToken' | 'GlobalSignOut' | 'InitiateAuth' | 'RespondToAuthChallenge' | 'GetTokensFromRefreshToken' | 'GetUser';
+/** A JSON object, as sent and received. */
+export type Json = Record<string, unknown>;
 
 /** How one attempt ended when it did not answer with Cognito's JSON. */
 interface Failure {
@@ -40,12 +42,8 @@ interface Failure {
   readonly throttled: boolean;
 }
 
-/**
- * The CognitoService over `fetch` (Node 20+, browsers, React Native, workers): no AWS SDK, up to 3
- * attempts per call with the SDK's retry rules (docs/transport.md). Throws TypeError, at once,
- * without a `region` (or `endpoint`) or a `clientId`. Its methods reject with CognitoCallError.
- */
-export function createFetchCognito(options: FetchCognitoOptions): CognitoService {
+/** One bounded Cognito call over fetch, with the retries and error names below: what createFetchCognito's methods (and an API server's GetUser) send. The same checks of `options` as createFetchCognito. */
+export function createFetchCall(options: FetchCognitoOptions): (operation: Operation, payload: Json, secrets: Array<string | undefined>, signal: AbortSignal | undefined) => Promise<Json> {
   const { region, endpoint, clientId, clientSecret, callTimeoutMs = 3000 } = options;
   if (!endpoint && (typeof region !== 'string' || region === '')) throw new TypeError('createFetchCognito: region is required (or an endpoint)');
   if (typeof clientId !== 'string' || clientId === '') throw new TypeError('createFetchCognito: clientId is required');
@@ -119,6 +117,17 @@ export function createFetchCognito(options: FetchCognitoOptions): CognitoService
     }
   }
 
+  return call;
+}
+
+/**
+ * The CognitoService over `fetch` (Node 20+, browsers, React Native, workers): no AWS SDK, up to 3
+ * attempts per call with the SDK's retry rules (docs/transport.md). Throws TypeError, at once,
+ * without a `region` (or `endpoint`) or a `clientId`. Its methods reject with CognitoCallError.
+ */
+export function createFetchCognito(options: FetchCognitoOptions): CognitoService {
+  const { clientId, clientSecret } = options;
+  const call = createFetchCall(options);
   const sign = createParameterSigner(clientId, clientSecret);
 
   return {

@@ -1,0 +1,259 @@
+// The revocation list's Redis store: entries as keys with expiry, news on a stream that every
+// process reads into a warm mirror, Lua for every read-modify-write. docs/server.md has the picture.
+// Only SHA-256 hashes of identifiers are written: no token, session id or secret reaches Redis.
+import { createHash } from 'node:crypto';
+import { ExpiringMap, type RevocationStore } from '../server/store.js';
+
+/** One connection of the app's node-redis client, as this store uses it. */
+export interface RedisConnectionLike {
+  /** Opens the connection. */
+  connect(): Promise<unknown>;
+  /** Sends one command as it is written, e.g. ['XREAD', …]. */
+  sendCommand(args: string[]): Promise<unknown>;
+  /** Listens for connection errors (node-redis emits them while it reconnects). */
+  on(event: 'error', listener: (error: unknown) => void): unknown;
+  /** Closes the connection at once, even while a blocking read waits. */
+  destroy(): void;
+  /** Whether the connection is open and ready for commands. */
+  readonly isReady: boolean;
+}
+
+/**
+ * The app's node-redis client (`createClient({ url })` from `redis`, 5.x or 6.x), connected or not:
+ * the store opens two connections of its own with `duplicate()` (one blocks reading the news, one
+ * writes) and never uses or closes the app's.
+ */
+export interface RedisClientLike {
+  /** A new client with the same options (node-redis's own `duplicate`). */
+  duplicate(overrides?: {
+    /** Commands sent while disconnected fail at once rather than wait (the store asks for that). */
+    readonly disableOfflineQueue?: boolean;
+  }): RedisConnectionLike;
+}
+
+/** redisRevocationStore()'s options. */
+export interface RedisRevocationStoreOptions {
+  /** The app's node-redis client (see RedisClientLike). */
+  readonly client: RedisClientLike;
+  /** The prefix of every key this store writes. Default 'authchart:revocation:'. */
+  readonly keyPrefix?: string;
+  /** The news stream is trimmed to about this many entries (XADD MAXLEN ~). Default 10000. */
+  readonly streamMaxLength?: number;
+  /** How long one blocking read of the news waits (ms) before it reads again. Default 1000. */
+  readonly blockMs?: number;
+  /** The clock, in ms. Default Date.now. */
+  readonly now?: () => number;
+}
+
+/** A Lua script and its SHA-1, as node-redis's `defineScript` makes it (without loading `redis` at runtime: it is an optional peer). */
+interface Script {
+  readonly SCRIPT: string;
+  readonly SHA1: string;
+  readonly NUMBER_OF_KEYS: number;
+}
+const defineScript = (numberOfKeys: number, script: string): Script => ({ SCRIPT: script, SHA1: createHash('sha1').update(script).digest('hex'), NUMBER_OF_KEYS: numberOfKeys });
+
+/** Runs a script by its SHA-1, and sends it whole once when the server does not know it yet (NOSCRIPT), as node-redis does for scripts given to createClient. */
+async function runScript(connection: RedisConnectionLike, script: Script, args: string[]): Promise<unknown> {
+  const rest = [String(script.NUMBER_OF_KEYS), ...args];
+  try {
+    return await connection.sendCommand(['EVALSHA', script.SHA1, ...rest]);
+  } catch (error) {
+    if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error;
+    return connection.sendCommand(['EVAL', script.SCRIPT, ...rest]);
+  }
+}
+
+// KEYS[1] the entry, KEYS[2] the stream; ARGV: kind, hash, value, ttl seconds, stream length.
+// A session's entry is written once (NX); a user's instant only moves forward. News only on a change.
+const RECORD = defineScript(
+  2,
+  `local current = redis.call('GET', KEYS[1])
+if ARGV[1] == 's' then
+  if current then return 0 end
+elseif current and tonumber(current) >= tonumber(ARGV[3]) then
+  return 0
+end
+redis.call('SET', KEYS[1], ARGV[3], 'EX', ARGV[4])
+redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[5], '*', 'k', ARGV[1], 'h', ARGV[2], 'v', ARGV[3], 't', ARGV[4])
+return 1`,
+);
+
+/** A stream id as two numbers, for ordering. */
+function idParts(id: string): [number, number] {
+  const [ms, seq] = id.split('-');
+  return [Number(ms), Number(seq ?? 0)];
+}
+const idAfter = (a: string, b: string): boolean => {
+  const [am, as] = idParts(a);
+  const [bm, bs] = idParts(b);
+  return am > bm || (am === bm && as > bs);
+};
+
+/** XRANGE/XREAD entries: [id, [field, value, …]] pairs. */
+type StreamEntry = [string, string[]];
+const isEntries = (value: unknown): value is StreamEntry[] => Array.isArray(value) && value.every((entry) => Array.isArray(entry) && typeof entry[0] === 'string' && Array.isArray(entry[1]));
+
+/**
+ * The Redis store: every process that uses one (its own list, its own client) sees every entry.
+ * Entries are keys with expiry (`<prefix>s:<hash>`, `<prefix>u:<hash>`), news of each new entry is
+ * added to the stream `<prefix>news`, and a reader in each process applies the news to an
+ * in-process mirror, so a check costs no round trip. After a lost connection the reader catches up
+ * from the last id it saw, or reloads every entry with SCAN if the stream was trimmed past it.
+ */
+export function redisRevocationStore(options: RedisRevocationStoreOptions): RevocationStore {
+  const prefix = options.keyPrefix ?? 'authchart:revocation:';
+  const stream = `${prefix}news`;
+  const maxLength = String(options.streamMaxLength ?? 10_000);
+  const blockMs = String(options.blockMs ?? 1000);
+  const now = options.now ?? Date.now;
+  const duplicate = options.client.duplicate.bind(options.client) as (overrides: object) => RedisConnectionLike;
+  const writer = duplicate({ disableOfflineQueue: true });
+  const reader = duplicate({ disableOfflineQueue: true });
+  // A connection error is reported by node-redis as an 'error' event; without a listener it would crash the process.
+  writer.on('error', () => {});
+  reader.on('error', () => {
+    caughtUp = false;
+  });
+
+  const sessions = new ExpiringMap<true>();
+  const users = new ExpiringMap<number>();
+  const valid = new ExpiringMap<number>();
+  let lastId = '0-0';
+  let caughtUp = false;
+  let closed = false;
+  let loaded!: () => void;
+  const firstLoad = new Promise<void>((resolve) => (loaded = resolve));
+
+  /** Applies one entry's news (or a key found by SCAN) to the mirror. */
+  function apply(kind: string, hash: string, value: string, expiresAt: number): void {
+    const at = now();
+    if (expiresAt <= at) return;
+    if (kind === 's') sessions.set(hash, true, expiresAt, at);
+    else if (kind === 'u') {
+      const instant = Number(value);
+      const current = users.get(hash, at);
+      if (current === undefined || instant > current) users.set(hash, instant, expiresAt, at);
+    }
+  }
+
+  function applyEntries(entries: StreamEntry[]): void {
+    for (const [id, fields] of entries) {
+      const field = (name: string) => fields[fields.indexOf(name) + 1] ?? '';
+      // The entry's id is Redis's clock at XADD, the moment its key got its expiry.
+      apply(field('k'), field('h'), field('v'), idParts(id)[0] + Number(field('t')) * 1000);
+      lastId = id;
+    }
+  }
+
+  /** Reloads every entry from the keyspace (first start, or the stream was trimmed past what this process saw). */
+  async function reload(): Promise<void> {
+    // The stream's last id first: news after it is read next, and anything before it is in the keyspace.
+    const last = await reader.sendCommand(['XREVRANGE', stream, '+', '-', 'COUNT', '1']);
+    const mark = isEntries(last) && last[0] ? last[0][0] : '0-0';
+    for (const kind of ['s', 'u'] as const) {
+      let cursor = '0';
+      do {
+        const reply = (await reader.sendCommand(['SCAN', cursor, 'MATCH', `${prefix}${kind}:*`, 'COUNT', '500'])) as [string, string[]];
+        cursor = reply[0];
+        for (const key of reply[1]) {
+          const [value, ttl] = await Promise.all([reader.sendCommand(['GET', key]), reader.sendCommand(['PTTL', key])]);
+          if (typeof value === 'string' && typeof ttl === 'number' && ttl > 0) apply(kind, key.slice(prefix.length + 2), value, now() + ttl);
+        }
+      } while (cursor !== '0');
+    }
+    if (idAfter(mark, lastId)) lastId = mark;
+  }
+
+  /** After a (re)connection: read on from the last id seen, or reload when the stream no longer holds it. */
+  async function catchUp(): Promise<void> {
+    const first = await reader.sendCommand(['XRANGE', stream, '-', '+', 'COUNT', '1']);
+    const oldest = isEntries(first) && first[0] ? first[0][0] : undefined;
+    // Trimmed past the last id seen (or never read): the news in between is gone, the keys are not.
+    if (lastId === '0-0' || oldest === undefined || idAfter(oldest, lastId)) await reload();
+    caughtUp = true;
+    loaded();
+  }
+
+  async function readLoop(): Promise<void> {
+    while (!closed) {
+      try {
+        if (!reader.isReady) {
+          caughtUp = false;
+          await new Promise((resolve) => setTimeout(resolve, 50));
+          continue;
+        }
+        if (!caughtUp) await catchUp();
+        const reply = await reader.sendCommand(['XREAD', 'COUNT', '1000', 'BLOCK', blockMs, 'STREAMS', stream, lastId]);
+        // RESP2 answers [[stream, entries]], RESP3 a map (node-redis: an object) of stream to entries.
+        const streams: unknown[] = Array.isArray(reply) ? reply.map((pair: unknown) => (Array.isArray(pair) ? pair[1] : undefined)) : reply && typeof reply === 'object' ? Object.values(reply) : [];
+        for (const entries of streams) if (isEntries(entries)) applyEntries(entries);
+      } catch {
+        if (closed) return;
+        caughtUp = false;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    }
+  }
+
+  const started = (async () => {
+    await Promise.all([writer.connect(), reader.connect()]);
+    void readLoop();
+  })();
+  started.catch(() => {});
+
+  const entryKey = (kind: 's' | 'u', hash: string) => `${prefix}${kind}:${hash}`;
+
+  return {
+    get available() {
+      return caughtUp && reader.isReady;
+    },
+    sessionRevoked: (session, nowMs) => sessions.get(session, nowMs) === true,
+    userSignedOutAt: (user, nowMs) => users.get(user, nowMs),
+    cognitoValidUntil: (session, nowMs) => valid.get(session, nowMs),
+    async revokeSession(session, ttlSeconds) {
+      const changed = (await runScript(writer, RECORD, [entryKey('s', session), stream, 's', session, '1', String(ttlSeconds), maxLength])) === 1;
+      // This process knows at once; the others learn from the news.
+      const at = now();
+      sessions.set(session, true, at + ttlSeconds * 1000, at);
+      return changed;
+    },
+    async revokeUser(user, instant, ttlSeconds) {
+      const changed = (await runScript(writer, RECORD, [entryKey('u', user), stream, 'u', user, String(instant), String(ttlSeconds), maxLength])) === 1;
+      if (changed) apply('u', user, String(instant), now() + ttlSeconds * 1000);
+      return changed;
+    },
+    async recordCognitoValid(session, validForMs) {
+      const at = now();
+      valid.set(session, at + validForMs, at + validForMs, at);
+      await writer.sendCommand(['SET', `${prefix}c:${session}`, String(at + validForMs), 'PX', String(Math.max(1, Math.round(validForMs)))]);
+    },
+    async fetchCognitoValidUntil(session, nowMs) {
+      const local = valid.get(session, nowMs);
+      if (local !== undefined) return local;
+      const reply = await writer.sendCommand(['GET', `${prefix}c:${session}`]);
+      const until = typeof reply === 'string' ? Number(reply) : undefined;
+      if (until === undefined || !(until > nowMs)) return undefined;
+      valid.set(session, until, until, nowMs);
+      return until;
+    },
+    async ready() {
+      await started;
+      await firstLoad;
+    },
+    async close() {
+      closed = true;
+      // destroy() (not close()): the reader may be blocked in XREAD, which a graceful close would wait for.
+      for (const connection of [reader, writer]) {
+        try {
+          connection.destroy();
+        } catch {
+          // never connected, or already closed
+        }
+      }
+      sessions.clear();
+      users.clear();
+      valid.clear();
+    },
+  };
+}
