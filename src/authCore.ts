@@ -12,8 +12,9 @@ import type { ResolvedConfig } from './config.js';
 import { AuthConfigError, AuthInternalError, AuthStoppedError, AuthValidationError, StorageError, toAuthError } from './errors.js';
 import { browserOpener } from './oauthConfig.js';
 import { logoutUrl } from '../services/cognito/logoutUrl.js';
+import { loadSignInFlow } from '../services/actors/authActors.js';
 import { listen, type AuthHubEvent, type AuthHubEventType } from './events.js';
-import { challengeStep, COMPLETE, NO_SESSION, REDIRECTING, SIGNED_IN, toSignOutResult, type AuthSession, type HandledRedirect, type RedirectSignInResult, type SignInResult, type SignOutResult } from './results.js';
+import { COMPLETE, NO_SESSION, REDIRECTING, SIGNED_IN, toSignOutResult, type AuthSession, type HandledRedirect, type RedirectSignInResult, type SignInResult, type SignOutResult } from './results.js';
 import {
   validateConfirmSignIn,
   validateGetSession,
@@ -170,9 +171,10 @@ export function createAuthCore(settings: ResolvedConfig, cognito: CognitoService
     if (answer.kind === 'refused') throw toAuthError(answer.error);
     throw toAuthError({ name: ErrorNames.internal, message: `The statechart answered '${answer.kind}'` });
   };
-  const toSignIn = (answer: CallAnswer): SignInResult => {
+  // A challenge's next step comes from the sign-in flow's chunk, loaded already by the step that met it.
+  const toSignIn = (answer: CallAnswer): SignInResult | Promise<SignInResult> => {
     if (answer.kind === 'signedIn') return SIGNED_IN;
-    if (answer.kind === 'challenge') return challengeStep(answer.challenge);
+    if (answer.kind === 'challenge') return loadSignInFlow().then((flow) => flow.challengeStep(answer.challenge));
     return refused(answer);
   };
   // Callers that joined one flow get one outcome object, and so one result object.
@@ -226,7 +228,7 @@ export function createAuthCore(settings: ResolvedConfig, cognito: CognitoService
     signInWithRedirect: method('signInWithRedirect', async (options) => {
       const valid = validateSignInWithRedirect(options);
       if (!settings.oauth) throw new AuthConfigError('oauth', 'is needed for signInWithRedirect(): { domain, redirectSignIn, redirectSignOut }');
-      if (!settings.oauth.opener && !browserOpener()) throw new AuthConfigError('oauth.opener', 'is needed outside a browser: a function that opens the hosted UI and resolves where it came back to');
+      if (!settings.oauth.opener && !browserOpener()) throw new AuthConfigError('oauth.opener', 'is needed outside a browser: a function (url, returnTo) => Promise<OpenerResult>');
       const answer = await ask('signInWithRedirect', { type: 'SIGN_IN_WITH_REDIRECT', ...valid });
       return answer.kind === 'redirecting' ? REDIRECTING : toSignIn(answer);
     }),
@@ -285,12 +287,12 @@ export function createAuthCore(settings: ResolvedConfig, cognito: CognitoService
 function validateRetry(result: unknown): Extract<SignOutResult, { type: 'partial' }> | null {
   const type = typeof result === 'object' && result !== null ? (result as { type?: unknown }).type : undefined;
   if (type === 'complete') return null;
-  if (type === 'redirecting') throw new AuthValidationError('result', "is 'redirecting': the page is on its way to /logout, and handleRedirect() on its return has the result");
+  if (type === 'redirecting') throw new AuthValidationError('result', "is 'redirecting': handleRedirect() on the return from /logout has the result");
   if (type === 'partial') {
     const { globalSignOutError, revokeTokenError } = result as Extract<SignOutResult, { type: 'partial' }>;
-    if (!globalSignOutError && !revokeTokenError) throw new AuthValidationError('result', "has only a hostedUiError: the server calls are done; open result.hostedUiError.logoutUrl to end the hosted UI's cookie");
+    if (!globalSignOutError && !revokeTokenError) throw new AuthValidationError('result', 'has only a hostedUiError: open result.hostedUiError.logoutUrl instead');
   }
-  if (type === 'failed') throw new AuthValidationError('result', "is 'failed': the session is still on this device, so call signOut() again rather than retrySignOut()");
+  if (type === 'failed') throw new AuthValidationError('result', "is 'failed': the session is still stored, so call signOut() again");
   if (type !== 'partial') throw new AuthValidationError('result', 'must be a SignOutResult returned by signOut()');
   return result as Extract<SignOutResult, { type: 'partial' }>;
 }

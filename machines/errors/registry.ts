@@ -118,26 +118,11 @@ export const PlatformErrorNames = {
 } as const;
 
 /**
- * AWS's throttling error names, as the SDK's retry strategy lists them: a transport backs off from a
- * longer base on these. Of them, Cognito sends TooManyRequestsException and LimitExceededException.
+ * The throttling error names Cognito sends: the fetch transport backs off from a longer base on
+ * these (and on any HTTP 429). The AWS SDK's retry strategy lists a dozen more for other services
+ * (ThrottlingException, SlowDown, …); Cognito sends none of them, so the browser bundle leaves them out.
  */
-export const THROTTLING_NAMES: ReadonlySet<string> = /* @__PURE__ */ new Set([
-  'TooManyRequestsException',
-  'ThrottlingException',
-  'Throttling',
-  'ThrottledException',
-  'RequestLimitExceeded',
-  'RequestThrottled',
-  'RequestThrottledException',
-  'TooManyRequests',
-  'ProvisionedThroughputExceededException',
-  'TransactionInProgressException',
-  'SlowDown',
-  'BandwidthLimitExceeded',
-  'LimitExceededException',
-  'PriorRequestNotComplete',
-  'EC2ThrottledException',
-]);
+export const THROTTLING_NAMES: ReadonlySet<string> = /* @__PURE__ */ new Set(['TooManyRequestsException', 'LimitExceededException']);
 
 /** A name of ours. */
 export type OurErrorName = (typeof ErrorNames)[keyof typeof ErrorNames];

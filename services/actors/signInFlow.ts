@@ -8,6 +8,8 @@ import type { SignOutOutbox } from '../storage/signOutOutbox.js';
 import type { Settlement } from '../../machines/signOutMachine.js';
 import type { LazyKit } from './lazyKit.js';
 
+export { challengeStep } from './signInSteps.js';
+
 /** A step's network budget: each call gets what the ones before it left (networkBudget). */
 export type NetworkBudget = <T>(call: (signal: AbortSignal) => Promise<T>) => Promise<T>;
 

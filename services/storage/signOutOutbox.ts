@@ -313,17 +313,19 @@ export function createSignOutOutbox(options: OutboxOptions): SignOutOutbox {
 
 const withoutLease = ({ leaseUntil: _released, ...intent }: Intent): Intent => intent;
 
-/** Version 2 entries, and version 1 (a refresh token only: a local intent). Unreadable entries are skipped. */
+/**
+ * Version 2 entries; unreadable entries are skipped. (Version 1, a refresh token per entry, was never
+ * published: authchart has no release before 0.1.0, which writes version 2. Its entries are skipped too.)
+ */
 function parseIntents(raw: string | null | undefined): Intent[] {
   if (typeof raw !== 'string') return [];
   try {
     const value = JSON.parse(raw) as { version?: unknown; entries?: unknown };
     if (!Array.isArray(value.entries)) return [];
-    return value.entries.flatMap((entry: Record<string, unknown>, index: number): Intent[] => {
+    return value.entries.flatMap((entry: Record<string, unknown>): Intent[] => {
       if (typeof entry !== 'object' || entry === null || typeof entry.queuedAt !== 'number') return [];
       const attempts = typeof entry.attempts === 'number' ? entry.attempts : 0;
       const notBefore = typeof entry.notBefore === 'number' ? entry.notBefore : 0;
-      if (typeof entry.token === 'string') return [{ id: `v1-${entry.queuedAt}-${index}`, global: false, tokens: { refreshToken: entry.token }, queuedAt: entry.queuedAt, attempts, notBefore }];
       const tokens = entry.tokens as IntentTokens | undefined;
       if (typeof entry.id !== 'string' || typeof tokens !== 'object' || tokens === null) return [];
       const { accessToken, refreshToken } = tokens;
