@@ -181,13 +181,13 @@ export function createTokenStore(storage: StorageLike, { clientId, userPoolId, t
     const raw = await readRaw();
     if (raw == null) return null;
     const record = parseRecord(raw);
-    if (!record) return { corrupt: 'what is stored is not a session (bad JSON or missing tokens)' };
+    if (!record) return { corrupt: 'what is stored is not a session' };
     const { tokens } = record;
     const claims = readJwtClaims(tokens.accessToken); // once per read: it is on every sign-out's path
     const summary = claims && summarizeClaims(claims, tokens, record.signedInWith);
     if (!summary) return { corrupt: 'the stored access token is not a Cognito JWT' };
     const mismatch = mismatchOf(claims, tokens.idToken, clientId, userPoolId);
-    if (mismatch) return { corrupt: `the stored tokens belong to another app client or user pool: ${mismatch}` };
+    if (mismatch) return { corrupt: mismatch }; // it names the token, the claim and the configured id
     return { tokens, summary };
   }
 
