@@ -22,7 +22,7 @@ export function acrossNavigation(outcome: SignOutOutcome): Extract<SignOutOutcom
   return { ...rest, finishedBy: rest.finishedBy === 'retrySignOut' ? 'nothing' : rest.finishedBy };
 }
 
-const COOKIE_LIVES = "the hosted UI's cookie may still sign this browser in";
+const COOKIE_LIVES = 'the cognito cookie may still sign this browser in';
 
 /** The `hostedUiError` of a sign-out whose /logout visit did not happen, one builder per reason. */
 export const hostedUiErrors = {
