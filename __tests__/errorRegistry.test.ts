@@ -15,7 +15,7 @@ import { createSignOutActors, type SignOutServices } from '../services/actors/si
 import { createSignInFlow } from '../services/actors/signInFlow';
 import { lazyKit } from '../services/actors/lazyKit';
 import { createSecretVault } from '../services/storage/secretVault';
-import { renderErrorTable, ERROR_TABLE_PATH } from '../scripts/diagrams/errors';
+import { meaningsInWords, renderErrorTable, ERROR_TABLE_PATH } from '../scripts/diagrams/errors';
 
 const root = join(__dirname, '..');
 const REGISTRY = 'machines/errors/registry.ts';
@@ -145,6 +145,13 @@ describe('the registry', () => {
 
   test(`${ERROR_TABLE_PATH} is the registry's table (npm run docs)`, () => {
     expect(readFileSync(join(root, ERROR_TABLE_PATH), 'utf8')).toBe(renderErrorTable());
+  });
+
+  // The messages that ship in an app's bundle are short; the full meaning of each name is in the docs.
+  test(`${ERROR_TABLE_PATH} says in words what every registered name means, from the registry's doc comments`, () => {
+    const words = meaningsInWords();
+    expect(registeredNames().filter((name) => !words.get(name))).toEqual([]);
+    expect(words.get(ErrorNames.globalSignOutNotSupported)).toMatch(/aws\.cognito\.signin\.user\.admin.*oauth\.scopes/);
   });
 });
 

@@ -187,19 +187,17 @@ describe('bundles (esbuild --bundle --minify --format=esm --platform=browser)', 
   // the sign-in flow names SRP's faults), so the page fetches 1 file: 0.906 (39.0 KB gzip). The
   // day's bug fixes (symptoms 2, 3, 9, 10 on the split chart) took it to 0.919 (39,524 B gzip against
   // 43,003 B); one catch for the refresh's rotated token and one pair of guards for an opened page
-  // brought it to 0.918 (39,492 B): still over, see docs/performance.md for what was measured.
-  // BREACH, recorded (2026-12-06): issue 18 (item 6) makes 0.91 a ratchet that may only go down. The
-  // ceiling is 0.92 for now, so that the fixes of symptoms 2, 3, 9 and 10 (an expired or revoked
-  // token handed out, a sign-out that says failed while the device is cleared) land; they cost
-  // 0.012 and three rounds of cuts recovered 0.016 of the day's 0.031. Issue 18 stays open until the
-  // ceiling is back at 0.91: about 360 B gzip to find, or a decision by the maintainers
-  // (docs/performance.md, "Still over", lists what was measured and the options).
-  test('authchart/fetch loads at most 0.92x aws-amplify signIn + signOut up front; sign-in, the hosted UI and the tab machinery load through import()', async () => {
+  // brought it to 0.918 (39,492 B), over the ratchet for a while (the ceiling was loosened to 0.92).
+  // Paid back: messages that repeated what docs/errors.md explains say it once, shorter; the
+  // challenge's next step moved to the sign-in flow's chunk; THROTTLING_NAMES keeps the names Cognito
+  // sends; the never-published outbox version 1 is no longer read: 0.905 (38,909 B). Issue 18
+  // (item 6): 0.91 is a ratchet, it may go down, never up (docs/performance.md).
+  test('authchart/fetch loads at most 0.91x aws-amplify signIn + signOut up front; sign-in, the hosted UI and the tab machinery load through import()', async () => {
     const ours = await bundleOf(app('./src/fetch/index'));
     const amplify = await bundleOf(AMPLIFY_APP);
     expect(amplify.gzip).toBeGreaterThan(20_000); // the comparison means something
     expect(ours.inputs.some((f) => f.includes('@aws-sdk'))).toBe(false);
-    expect(ours.gzip / amplify.gzip).toBeLessThanOrEqual(0.92); // 0.91, the ratchet, once the breach above is paid back
+    expect(ours.gzip / amplify.gzip).toBeLessThanOrEqual(0.91); // the ratchet: lower it when the figure drops, never raise it
     expect(ours.lazyGzip).toBeGreaterThan(8_000); // sign-in, the hosted UI's flows and the tab machinery are chunks of their own, not in the up-front load
     expect(ours.lazyGzip).toBeLessThan(14_000);
   }, 60_000);
@@ -210,16 +208,17 @@ describe('bundles (esbuild --bundle --minify --format=esm --platform=browser)', 
   // hosted UI's flows are not part of it: a password sign-in never loads them. Measured: 1.08; the
   // error registry took it to 1.106, over the bound; with 3 files up front instead of 6, 1.089; the
   // auth chart's regions and the sign-out's refresh state took it to 1.102; with 1 file up front, 1.090;
-  // the day's bug fixes took it to 1.102 again, and the two savings above to 1.1015 (47,368 B).
-  // The same breach, recorded: 1.1015 measured; the bound is 1.105 until the up-front ceiling is back at 0.91.
-  test('a password sign-in plus a sign-out loads, lazy chunks included, at most 1.105x aws-amplify signIn + signOut (1.1 once the breach is paid back)', async () => {
+  // the day's bug fixes took it to 1.102 again, and the two savings above to 1.1015 (47,368 B), over
+  // the bound for a while; the up-front savings, and SECRET_HASH served from the sign-in flow's chunk
+  // (noble's HMAC no longer a file of its own), brought it to 1.088 (46,795 B).
+  test('a password sign-in plus a sign-out loads, lazy chunks included, at most 1.1x aws-amplify signIn + signOut', async () => {
     const ours = await bundleOf(app('./src/fetch/index'));
     const amplify = await bundleOf(AMPLIFY_APP);
     const used = ['services/actors/signInFlow.ts', 'services/tabs/tabParts.ts'];
     const signInAndOut = ours.gzipOnceUsed(used);
     expect(signInAndOut).toBeGreaterThan(ours.gzip + 4_000); // the sign-in's chunks are counted
     expect(signInAndOut).toBeLessThan(ours.gzip + ours.lazyGzip); // the hosted UI's are not
-    expect(signInAndOut / amplify.gzip).toBeLessThanOrEqual(1.105);
+    expect(signInAndOut / amplify.gzip).toBeLessThanOrEqual(1.1);
   }, 60_000);
 
   test('a page whose user is signed in loads no sign-in machinery: the sign-in flow, SRP, SECRET_HASH and @noble/hashes are lazy chunks', async () => {

@@ -1,6 +1,7 @@
 // What loads on first use rather than up front (issue 13, item 6): the sign-in flow (SRP, its
 // crypto, the challenges) at the first sign-in, so a page whose user is signed in already never
-// loads it; SECRET_HASH's HMAC only where a client secret is configured. And what a load that
+// loads it; SECRET_HASH's HMAC (in the sign-in flow's chunk, beside SRP's HMAC) only where a client
+// secret is configured. And what a load that
 // fails becomes (for the hosted UI's flows too): a NetworkError naming what could not be loaded,
 // tried again at the next use.
 // (jest's transform turns import() into require(), so jest.doMock sees these loads.)

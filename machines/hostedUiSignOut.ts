@@ -22,19 +22,19 @@ export function acrossNavigation(outcome: SignOutOutcome): Extract<SignOutOutcom
   return { ...rest, finishedBy: rest.finishedBy === 'retrySignOut' ? 'nothing' : rest.finishedBy };
 }
 
-const COOKIE_LIVES = 'the cognito cookie may still sign this browser in without a password (for up to an hour)';
+const COOKIE_LIVES = 'the cognito cookie may still sign this browser in';
 
 /** The `hostedUiError` of a sign-out whose /logout visit did not happen, one builder per reason. */
 export const hostedUiErrors = {
   /** HostedUiNotConfigured: a hosted-UI session signed out by an instance without `oauth`; no logoutUrl. */
   notConfigured: (): HostedUiSignOutError => ({
     name: ErrorNames.hostedUiNotConfigured,
-    message: `This session was signed in through the hosted UI, but this instance has no oauth config to build /logout from: ${COOKIE_LIVES}`,
+    message: `This instance has no oauth config to build /logout from: ${COOKIE_LIVES}`,
   }),
   /** HostedUiSignOutCancelled: the user closed the auth session on /logout. */
   cancelled: (logoutUrl: string): HostedUiSignOutError => ({
     name: ErrorNames.hostedUiSignOutCancelled,
-    message: `The hosted UI's sign-out was closed before it came back: ${COOKIE_LIVES}; open logoutUrl to end it`,
+    message: `/logout was closed before it came back: ${COOKIE_LIVES}; open logoutUrl to end it`,
     logoutUrl,
   }),
   /** HostedUiSignOutNotOpened: /logout could not be opened, for the reason `why`. */

@@ -16,7 +16,7 @@ export const REFUSALS = {
   /** signIn(), signInWithRedirect() or getSession() while the tokens are dead but still stored (revokedButStored). */
   revokedSessionNotCleared: {
     name: ErrorNames.revokedSessionNotCleared,
-    message: 'A sign-out revoked this session on the server, but the device could not be cleared: call signOut() to clear it',
+    message: 'The session is revoked but still stored: call signOut() to clear it',
   },
 } as const satisfies Record<string, ErrorInfo>;
 

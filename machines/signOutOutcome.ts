@@ -89,11 +89,10 @@ export const refreshTimedOut = (ms: number): ErrorInfo => ({ name: ErrorNames.ti
 
 export const globalSignOutNotSupported: ErrorInfo = {
   name: ErrorNames.globalSignOutNotSupported,
-  message:
-    'The access token lacks the aws.cognito.signin.user.admin scope (a hosted-UI sign-in without it), so Cognito would refuse GlobalSignOut: it was not sent, and RevokeToken signs out this device',
+  message: 'GlobalSignOut was not sent: the access token lacks the aws.cognito.signin.user.admin scope (add it to oauth.scopes)',
 };
 
 export const revocationNotEnabled: ErrorInfo = {
   name: ErrorNames.revocationNotEnabled,
-  message: 'The access token has no origin_jti claim: token revocation is not enabled on this app client, so RevokeToken was skipped',
+  message: 'RevokeToken was skipped: token revocation is off on this app client (no origin_jti claim)',
 };

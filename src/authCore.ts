@@ -12,8 +12,9 @@ import type { ResolvedConfig } from './config.js';
 import { AuthConfigError, AuthInternalError, AuthStoppedError, AuthValidationError, StorageError, toAuthError } from './errors.js';
 import { browserOpener } from './oauthConfig.js';
 import { logoutUrl } from '../services/cognito/logoutUrl.js';
+import { loadSignInFlow } from '../services/actors/authActors.js';
 import { listen, type AuthHubEvent, type AuthHubEventType } from './events.js';
-import { challengeStep, COMPLETE, NO_SESSION, REDIRECTING, SIGNED_IN, toSignOutResult, type AuthSession, type HandledRedirect, type RedirectSignInResult, type SignInResult, type SignOutResult } from './results.js';
+import { COMPLETE, NO_SESSION, REDIRECTING, SIGNED_IN, toSignOutResult, type AuthSession, type HandledRedirect, type RedirectSignInResult, type SignInResult, type SignOutResult } from './results.js';
 import {
   validateConfirmSignIn,
   validateGetSession,
@@ -170,9 +171,10 @@ export function createAuthCore(settings: ResolvedConfig, cognito: CognitoService
     if (answer.kind === 'refused') throw toAuthError(answer.error);
     throw toAuthError({ name: ErrorNames.internal, message: `The statechart answered '${answer.kind}'` });
   };
-  const toSignIn = (answer: CallAnswer): SignInResult => {
+  // A challenge's next step comes from the sign-in flow's chunk, loaded already by the step that met it.
+  const toSignIn = (answer: CallAnswer): SignInResult | Promise<SignInResult> => {
     if (answer.kind === 'signedIn') return SIGNED_IN;
-    if (answer.kind === 'challenge') return challengeStep(answer.challenge);
+    if (answer.kind === 'challenge') return loadSignInFlow().then((flow) => flow.challengeStep(answer.challenge));
     return refused(answer);
   };
   // Callers that joined one flow get one outcome object, and so one result object.
@@ -188,32 +190,31 @@ export function createAuthCore(settings: ResolvedConfig, cognito: CognitoService
     return result;
   };
   /**
-   * Validation errors reject the promise; they never throw synchronously. After stop() the call
-   * rejects with AuthStoppedError before anything else: no answer comes from the façade alone
-   * (a complete result to retry, a URL when oauth is off, a bad argument).
+   * Every method is async, so a validation error rejects the promise and never throws. After stop()
+   * the call rejects with AuthStoppedError before anything else: no answer comes from the façade
+   * alone (a complete result to retry, a URL when oauth is off, a bad argument). One closure per
+   * method (no wrapper around each): an idle instance's heap counts them (docs/performance.md).
    */
-  const method = <A extends unknown[], R>(name: string, run: (...args: A) => Promise<R>) => (...args: A): Promise<R> => {
-    if (stopped) return Promise.reject(new AuthStoppedError(name));
-    try {
-      return run(...args);
-    } catch (error) {
-      return Promise.reject(error);
-    }
+  const live = (name: string): void => {
+    if (stopped) throw new AuthStoppedError(name);
   };
 
   return {
     actor,
-    signIn: method('signIn', (options) => {
+    signIn: async (options) => {
+      live('signIn');
       const { username, password, authFlow } = validateSignIn(options);
       const credential = vault.deposit(password);
       return ask('signIn', { type: 'SIGN_IN', username, authFlow, credential }).then(toSignIn).finally(() => vault.discard(credential));
-    }),
-    confirmSignIn: method('confirmSignIn', (options) => {
+    },
+    confirmSignIn: async (options) => {
+      live('confirmSignIn');
       const { challengeResponse, userAttributes } = validateConfirmSignIn(options);
       const credential = vault.deposit(challengeResponse);
       return ask('confirmSignIn', { type: 'CONFIRM_SIGN_IN', credential, userAttributes }).then(toSignIn).finally(() => vault.discard(credential));
-    }),
-    getSession: method('getSession', async (options) => {
+    },
+    getSession: async (options) => {
+      live('getSession');
       const { answer, tokens: read } = await answerTo('getSession', { type: 'GET_SESSION', forceRefresh: validateGetSession(options).forceRefresh, at: Date.now() });
       if (answer.kind === 'noSession') return NO_SESSION;
       if (answer.kind !== 'session') return refused(answer);
@@ -222,15 +223,17 @@ export function createAuthCore(settings: ResolvedConfig, cognito: CognitoService
       });
       if (!tokens) return NO_SESSION;
       return { tokens, username: answer.username, expiresAt: answer.expiresAt };
-    }),
-    signInWithRedirect: method('signInWithRedirect', async (options) => {
+    },
+    signInWithRedirect: async (options) => {
+      live('signInWithRedirect');
       const valid = validateSignInWithRedirect(options);
       if (!settings.oauth) throw new AuthConfigError('oauth', 'is needed for signInWithRedirect(): { domain, redirectSignIn, redirectSignOut }');
-      if (!settings.oauth.opener && !browserOpener()) throw new AuthConfigError('oauth.opener', 'is needed outside a browser: a function that opens the hosted UI and resolves where it came back to');
+      if (!settings.oauth.opener && !browserOpener()) throw new AuthConfigError('oauth.opener', 'is needed outside a browser: a function (url, returnTo) => Promise<OpenerResult>');
       const answer = await ask('signInWithRedirect', { type: 'SIGN_IN_WITH_REDIRECT', ...valid });
       return answer.kind === 'redirecting' ? REDIRECTING : toSignIn(answer);
-    }),
-    handleRedirect: method('handleRedirect', async (url) => {
+    },
+    handleRedirect: async (url) => {
+      live('handleRedirect');
       const href = validateRedirectUrl(url);
       if (!settings.oauth) return { type: 'none' } as HandledRedirect;
       const credential = vault.deposit(href);
@@ -239,8 +242,9 @@ export function createAuthCore(settings: ResolvedConfig, cognito: CognitoService
       if (answer.kind === 'signedIn') return { type: 'signedIn', ...(answer.customState !== undefined && { customState: answer.customState }) } as HandledRedirect;
       if (answer.kind === 'signOut') return { type: 'signedOut', result: toSignOutResult(answer.outcome, undefined) } as HandledRedirect;
       return refused(answer);
-    }),
-    signOut: method('signOut', async (options) => {
+    },
+    signOut: async (options) => {
+      live('signOut');
       const { oauth } = settings;
       const { global, returnTo } = validateSignOut(options, oauth?.redirectSignOut);
       const hostedUi = oauth && returnTo !== undefined ? { logoutUrl: logoutUrl({ domain: oauth.domain, clientId: settings.clientId, logoutUri: returnTo }), returnTo } : undefined;
@@ -250,8 +254,9 @@ export function createAuthCore(settings: ResolvedConfig, cognito: CognitoService
         return { type: 'redirecting', signedOutLocally: true, logoutUrl: answer.logoutUrl } as SignOutResult;
       }
       return toSignOut(answer);
-    }),
-    retrySignOut: method('retrySignOut', async (result) => {
+    },
+    retrySignOut: async (result) => {
+      live('retrySignOut');
       const partial = validateRetry(result);
       if (!partial) return COMPLETE;
       const { globalSignOutError, revokeTokenError } = partial;
@@ -262,11 +267,12 @@ export function createAuthCore(settings: ResolvedConfig, cognito: CognitoService
       return ask('retrySignOut', { type: 'RETRY_SIGN_OUT', credential, global: retryIsGlobal(partial) })
         .then(toSignOut)
         .finally(() => vault.discard(credential));
-    }),
-    flushRevocations: method('flushRevocations', async () => {
+    },
+    flushRevocations: async () => {
+      live('flushRevocations');
       const answer = await ask('flushRevocations', { type: 'FLUSH_REVOCATIONS' });
       return answer.kind === 'flush' ? answer.report : refused(answer);
-    }),
+    },
     on: (type, handler) => listen(actor, type, handler),
     async stop() {
       if (stopped) return;
@@ -285,12 +291,12 @@ export function createAuthCore(settings: ResolvedConfig, cognito: CognitoService
 function validateRetry(result: unknown): Extract<SignOutResult, { type: 'partial' }> | null {
   const type = typeof result === 'object' && result !== null ? (result as { type?: unknown }).type : undefined;
   if (type === 'complete') return null;
-  if (type === 'redirecting') throw new AuthValidationError('result', "is 'redirecting': the page is on its way to /logout, and handleRedirect() on its return has the result");
+  if (type === 'redirecting') throw new AuthValidationError('result', "is 'redirecting': handleRedirect() on the return from /logout has the result");
   if (type === 'partial') {
     const { globalSignOutError, revokeTokenError } = result as Extract<SignOutResult, { type: 'partial' }>;
-    if (!globalSignOutError && !revokeTokenError) throw new AuthValidationError('result', "has only a hostedUiError: the server calls are done; open result.hostedUiError.logoutUrl to end the hosted UI's cookie");
+    if (!globalSignOutError && !revokeTokenError) throw new AuthValidationError('result', 'has only a hostedUiError: open result.hostedUiError.logoutUrl instead');
   }
-  if (type === 'failed') throw new AuthValidationError('result', "is 'failed': the session is still on this device, so call signOut() again rather than retrySignOut()");
+  if (type === 'failed') throw new AuthValidationError('result', "is 'failed': the session is still stored, so call signOut() again");
   if (type !== 'partial') throw new AuthValidationError('result', 'must be a SignOutResult returned by signOut()');
   return result as Extract<SignOutResult, { type: 'partial' }>;
 }

@@ -163,7 +163,7 @@ export function resolveConfig(config: unknown): ResolvedConfig {
   const revocationOutbox = resolveOutbox(c.revocationOutbox);
   const inspect = c.inspect;
   if (inspect !== undefined && typeof inspect !== 'function' && typeof (inspect as { next?: unknown } | null)?.next !== 'function') {
-    throw new AuthConfigError('inspect', 'must be an inspection observer (a function or an object with next())');
+    throw new AuthConfigError('inspect', 'must be a function or an object with next()');
   }
   const oauth = resolveOAuth(c.oauth);
   if (c.syncTabs !== undefined && typeof c.syncTabs !== 'boolean') throw new AuthConfigError('syncTabs', 'must be a boolean');

@@ -1,4 +1,3 @@
-import type { ChallengeSummary } from '../machines/authMachine.js';
 import type { ErrorInfo, FinishedBy, HostedUiSignOutError, SignOutOutcome } from '../machines/types.js';
 import type { IntentTokens } from '../services/storage/signOutOutbox.js';
 
@@ -169,21 +168,6 @@ export type HandledRedirect =
 export const REDIRECTING: RedirectSignInResult = Object.freeze({ isSignedIn: false, nextStep: Object.freeze({ signInStep: 'REDIRECTING' }) });
 
 export const SIGNED_IN: SignInResult = Object.freeze({ isSignedIn: true, nextStep: Object.freeze({ signInStep: 'DONE' }) });
-
-/** The next step for a challenge Cognito asked for. */
-export function challengeStep(challenge: ChallengeSummary): SignInResult {
-  switch (challenge.name) {
-    case 'NEW_PASSWORD_REQUIRED':
-      return { isSignedIn: false, nextStep: { signInStep: 'CONFIRM_SIGN_IN_WITH_NEW_PASSWORD_REQUIRED', ...(challenge.missingAttributes?.length && { missingAttributes: challenge.missingAttributes }) } };
-    case 'SOFTWARE_TOKEN_MFA':
-      return { isSignedIn: false, nextStep: { signInStep: 'CONFIRM_SIGN_IN_WITH_TOTP_CODE' } };
-    case 'SMS_MFA':
-      return {
-        isSignedIn: false,
-        nextStep: { signInStep: 'CONFIRM_SIGN_IN_WITH_SMS_CODE', codeDeliveryDetails: { deliveryMedium: 'SMS', ...(challenge.codeDeliveryDestination && { destination: challenge.codeDeliveryDestination }) } },
-      };
-  }
-}
 
 /** What getSession() resolves: the tokens while signed in, nothing otherwise. */
 export interface AuthSession {

@@ -99,7 +99,7 @@ export function validateSignOut(options: unknown, allowed: readonly string[] = [
   if (typeof redirectUrl !== 'string') throw new AuthValidationError('redirectUrl', 'must be a string: one of oauth.redirectSignOut');
   if (!allowed.includes(redirectUrl)) {
     const why = allowed.length === 0 ? 'no oauth.redirectSignOut is configured' : `it is not one of oauth.redirectSignOut (${allowed.length} configured)`;
-    throw new HostedUiError(ErrorNames.signOutUrlNotAllowed, `signOut() was given a redirectUrl that ${why}: nothing was sent or cleared, and the user is still signed in`);
+    throw new HostedUiError(ErrorNames.signOutUrlNotAllowed, `signOut() was given a redirectUrl that ${why}: nothing was done, and the user is still signed in`);
   }
   return { global, returnTo: redirectUrl };
 }
@@ -122,6 +122,6 @@ export function validateSignInWithRedirect(options: unknown): SignInWithRedirect
 
 export function validateRedirectUrl(url: unknown): string {
   const href = url ?? (globalThis as { location?: { href?: unknown } }).location?.href;
-  if (typeof href !== 'string' || href === '') throw new AuthValidationError('url', 'must be the URL the hosted UI returned to (default: window.location.href, in a browser)');
+  if (typeof href !== 'string' || href === '') throw new AuthValidationError('url', 'must be the URL the hosted UI returned to');
   return href;
 }

@@ -10,9 +10,9 @@ import type { OpenedHostedUi, RedirectOutcome, SignInStepOutput } from './signIn
 export const SESSION_CALL_TYPES = ['SIGN_IN', 'CONFIRM_SIGN_IN', 'GET_SESSION', 'SIGN_OUT', 'SIGN_IN_WITH_REDIRECT', 'HANDLE_REDIRECT'] as const;
 
 export const COMPLETE: SignOutOutcome = { type: 'complete' };
-export const STEP_TIMED_OUT: ErrorInfo = { name: ErrorNames.timeout, message: 'No answer within networkTimeoutMs + 3 × storageTimeoutMs: the step was abandoned, and nothing it returns will be stored' };
+export const STEP_TIMED_OUT: ErrorInfo = { name: ErrorNames.timeout, message: 'Abandoned after networkTimeoutMs + 3 × storageTimeoutMs: nothing it returns will be stored' };
 export const REFUSED_CANCELLED: ErrorInfo = { name: ErrorNames.redirectSignInCancelled, message: 'The hosted UI was closed before the sign-in finished' };
-export const STORAGE_SILENT: ErrorInfo = { name: ErrorNames.storage, message: 'The storage did not answer within its deadline; the session may or may not still be stored' };
+export const STORAGE_SILENT: ErrorInfo = { name: ErrorNames.storage, message: 'The storage did not answer in time; the session may or may not still be stored' };
 
 /** A sign-out that could not clear this device; `tokensRevoked`: the server calls killed the tokens anyway. */
 export const failedSignOut = (error: ErrorInfo, tokensRevoked: boolean): SignOutOutcome => ({ type: 'failed', error, tokensRevoked });

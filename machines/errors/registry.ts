@@ -14,13 +14,13 @@
 export const ErrorNames = {
   /** The connection failed: refused, reset, DNS. */
   network: 'NetworkError',
-  /** No answer within networkTimeoutMs (or a step's deadline); the request was aborted, or not sent in time. */
+  /** No answer within networkTimeoutMs, or a step's deadline (networkTimeoutMs + 3 × storageTimeoutMs for a sign-in step or a refresh: the step is abandoned, and nothing it returns is stored); the request was aborted, or not sent in time. */
   timeout: 'TimeoutError',
   /** The call was abandoned by whoever ran it (a stop, a sign-out that overtook a refresh), not by a deadline. */
   aborted: 'AbortError',
-  /** The access token has no `origin_jti`: token revocation is off on the app client, so RevokeToken was skipped. */
+  /** The access token has no `origin_jti` claim: token revocation is off on the app client, so RevokeToken was skipped (nothing can revoke the refresh token; it lives until it expires). Turn on token revocation on the app client. */
   revocationNotEnabled: 'TokenRevocationNotEnabled',
-  /** A global sign-out asked for with an access token lacking the admin scope (a hosted-UI sign-in). */
+  /** A global sign-out asked for with an access token lacking the `aws.cognito.signin.user.admin` scope (a hosted-UI sign-in without it): Cognito would refuse GlobalSignOut, so it was not sent, and RevokeToken signs out this device only. Add the scope to `oauth.scopes` (it is in the default list). */
   globalSignOutNotSupported: 'GlobalSignOutNotSupported',
   /** The body was not Cognito's JSON, or not the shape Cognito documents (an HTML 503 page, a cut-off body, tokens that are not Cognito JWTs). */
   unexpectedResponse: 'UnexpectedResponse',
@@ -43,7 +43,7 @@ export const ErrorNames = {
   refreshTokenMissing: 'RefreshTokenMissing',
   /** The tokens a call needed are no longer held (a sign-out intent's, or a retried result's, already taken): a later try cannot find them either. */
   tokensMissing: 'TokensMissing',
-  /** A sign-out revoked the tokens on the server, but the device could not be cleared yet. */
+  /** A sign-out revoked the tokens on the server, but the device could not be cleared yet: the dead session is still stored, and calls that would use it are refused. Call signOut() again to clear it. */
   revokedSessionNotCleared: 'RevokedSessionNotCleared',
   /** A call not sent because the storage it needed did not answer in time. */
   notSent: 'NotSent',
@@ -67,11 +67,11 @@ export const ErrorNames = {
   signOutUrlNotAllowed: 'SignOutUrlNotAllowed',
   /** Cognito's: a rotated refresh token used again after its grace period (another tab or instance refreshed first). */
   refreshTokenReuse: 'RefreshTokenReuseException',
-  /** The user closed the hosted UI's sign-out (an auth session) before it came back: the cookie may live. */
+  /** The user closed the hosted UI's sign-out (an auth session) before it came back: the hosted UI's `cognito` cookie may still sign this browser in without a password (for up to an hour). Open the error's `logoutUrl` to end it. */
   hostedUiSignOutCancelled: 'HostedUiSignOutCancelled',
-  /** /logout could not be opened: the opener failed, none is available, or its pending record could not be written. */
+  /** /logout could not be opened: the opener failed, none is available, or its pending record could not be written. The `cognito` cookie may still sign this browser in (for up to an hour); open the error's `logoutUrl` to end it. */
   hostedUiSignOutNotOpened: 'HostedUiSignOutNotOpened',
-  /** A hosted-UI session signed out by an instance with no `oauth` config: /logout cannot be built. */
+  /** A hosted-UI session signed out by an instance with no `oauth` config: /logout cannot be built, and the `cognito` cookie may still sign this browser in (for up to an hour). Configure `oauth` on every instance that may sign such a session out. */
   hostedUiNotConfigured: 'HostedUiNotConfigured',
   /** createAuth() was given a config it cannot work with; the error's `field` names the culprit. */
   config: 'AuthConfigError',
@@ -132,26 +132,11 @@ export const PlatformErrorNames = {
 } as const;
 
 /**
- * AWS's throttling error names, as the SDK's retry strategy lists them: a transport backs off from a
- * longer base on these. Of them, Cognito sends TooManyRequestsException and LimitExceededException.
+ * The throttling error names Cognito sends: the fetch transport backs off from a longer base on
+ * these (and on any HTTP 429). The AWS SDK's retry strategy lists a dozen more for other services
+ * (ThrottlingException, SlowDown, …); Cognito sends none of them, so the browser bundle leaves them out.
  */
-export const THROTTLING_NAMES: ReadonlySet<string> = /* @__PURE__ */ new Set([
-  'TooManyRequestsException',
-  'ThrottlingException',
-  'Throttling',
-  'ThrottledException',
-  'RequestLimitExceeded',
-  'RequestThrottled',
-  'RequestThrottledException',
-  'TooManyRequests',
-  'ProvisionedThroughputExceededException',
-  'TransactionInProgressException',
-  'SlowDown',
-  'BandwidthLimitExceeded',
-  'LimitExceededException',
-  'PriorRequestNotComplete',
-  'EC2ThrottledException',
-]);
+export const THROTTLING_NAMES: ReadonlySet<string> = /* @__PURE__ */ new Set(['TooManyRequestsException', 'LimitExceededException']);
 
 /** A name of ours. */
 export type OurErrorName = (typeof ErrorNames)[keyof typeof ErrorNames];

@@ -1,19 +1,37 @@
 // Renders docs/errors.md: every error name the registry holds (machines/errors/registry.ts), with
 // its public class and what it means. Pure and deterministic; __tests__/errorRegistry.test.ts
 // fails when the committed file drifts.
+import { readFileSync } from 'node:fs';
 import { CognitoExceptions, meaningOf, registeredNames, ServerErrorNames, type Sent } from '../../machines/errors/registry.js';
 import { DOCS_COMMAND } from './render.js';
 
 /** Where the table lives, relative to the repository root. */
 export const ERROR_TABLE_PATH = 'docs/errors.md';
+/** The registry's source, relative to the repository root (where `npm run docs` and jest run). */
+const REGISTRY_PATH = 'machines/errors/registry.ts';
 
 const SENT: { readonly [sent in Sent]: string } = { sent: 'yes', notSent: 'no', unknown: 'maybe' };
 
+/**
+ * What each name means, in words: the doc comment above its entry in the registry's source (the
+ * first one, for a name both ErrorNames and CognitoExceptions hold). The messages an app's bundle
+ * carries stay short; the long explanation lives here, in docs/errors.md.
+ */
+export function meaningsInWords(source = readFileSync(REGISTRY_PATH, 'utf8')): Map<string, string> {
+  const words = new Map<string, string>();
+  for (const [, comment, name] of source.matchAll(/\/\*\*((?:(?!\*\/)[\s\S])*)\*\/\s*\w+: '([^']+)',/g)) {
+    const text = comment!.split('\n').map((line) => line.replace(/^\s*\*?\s?/, '').trim()).filter(Boolean).join(' ');
+    if (!words.has(name!)) words.set(name!, text.replace(/\|/g, '\\|'));
+  }
+  return words;
+}
+
 export function renderErrorTable(): string {
   const cognitos = new Set<string>([...Object.values(CognitoExceptions), ServerErrorNames.userNotFound]);
+  const words = meaningsInWords();
   const rows = registeredNames().map((name) => {
     const { class: errorClass, retryable, endsSession, sent } = meaningOf(name);
-    return `| \`${name}\` | ${cognitos.has(name) ? "Cognito's" : 'ours'} | \`${errorClass}\` | ${retryable ? 'retryable' : 'final'} | ${endsSession ? 'yes' : 'no'} | ${SENT[sent]} |`;
+    return `| \`${name}\` | ${cognitos.has(name) ? "Cognito's" : 'ours'} | \`${errorClass}\` | ${retryable ? 'retryable' : 'final'} | ${endsSession ? 'yes' : 'no'} | ${SENT[sent]} | ${words.get(name) ?? ''} |`;
   });
   return [
     '# Error names',
@@ -37,8 +55,11 @@ export function renderErrorTable(): string {
     "(`authchart/server`, [server](https://unpkg.com/authchart/docs/server.md)), which exports their classes. `UserNotFoundException` is listed",
     "because that list takes it (GetUser's answer for a deleted user) as revoked; to a client it is Cognito's final word, as above.",
     '',
-    '| Name | Whose | Class | Retryable | Ends session | Sent |',
-    '|---|---|---|---|---|---|',
+    "An error's message says what happened and what to do, briefly (it ships in every app's bundle);",
+    '**what it means** below says it in full, from the comment on each name in the registry.',
+    '',
+    '| Name | Whose | Class | Retryable | Ends session | Sent | What it means |',
+    '|---|---|---|---|---|---|---|',
     ...rows,
     '',
   ].join('\n');

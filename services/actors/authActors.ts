@@ -40,7 +40,7 @@ export interface AuthServices {
  * The sign-in flow (SRP and its crypto, the challenges), loaded on the first sign-in: a page whose
  * user is signed in already never loads it.
  */
-const signInFlow = onFirstUse(() => import('./signInFlow.js'), 'The sign-in flow');
+export const loadSignInFlow = onFirstUse(() => import('./signInFlow.js'), 'The sign-in flow');
 
 /**
  * The implementations of the auth machine's own actors (sign-out has its own: signOutActors).
@@ -70,8 +70,8 @@ export function createAuthActors(services: ServicesSource<AuthServices>) {
       await store.clear();
       throw new CognitoCallError(ErrorNames.corruptSession, `Removed a stored session that could not be used: ${stored.corrupt}`);
     }),
-    signIn: fromPromise<SignInStepOutput, SignInInput>(async ({ input, signal, system }) => (await signInFlow()).createSignInFlow(signInServices(servicesOf(system))).start(input, signal)),
-    answerChallenge: fromPromise<SignInStepOutput, AnswerInput>(async ({ input, signal, system }) => (await signInFlow()).createSignInFlow(signInServices(servicesOf(system))).answer(input, signal)),
+    signIn: fromPromise<SignInStepOutput, SignInInput>(async ({ input, signal, system }) => (await loadSignInFlow()).createSignInFlow(signInServices(servicesOf(system))).start(input, signal)),
+    answerChallenge: fromPromise<SignInStepOutput, AnswerInput>(async ({ input, signal, system }) => (await loadSignInFlow()).createSignInFlow(signInServices(servicesOf(system))).answer(input, signal)),
     refreshTokens: fromPromise<SessionSummary, RefreshInput>(({ input, signal, system }) => refreshOnce(servicesOf(system), input, signal)),
     readStoredRefresh: fromPromise<SessionSummary | null, { held: SessionSummary | null; watch: boolean }>(async ({ input, signal, system }) => {
       const { store, tabs } = servicesOf(system);

@@ -8,6 +8,10 @@ import type { SignOutOutbox } from '../storage/signOutOutbox.js';
 import type { Settlement } from '../../machines/signOutMachine.js';
 import type { LazyKit } from './lazyKit.js';
 
+// Also in this chunk: what a challenge answer means to the app, and SECRET_HASH (the transport loads it from here).
+export { challengeStep } from './signInSteps.js';
+export { secretHash } from '../crypto/secretHash.js';
+
 /** A step's network budget: each call gets what the ones before it left (networkBudget). */
 export type NetworkBudget = <T>(call: (signal: AbortSignal) => Promise<T>) => Promise<T>;
 

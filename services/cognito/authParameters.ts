@@ -5,8 +5,13 @@ import type { SessionTokens } from '../storage/tokenStore.js';
 import { CognitoCallError } from './errors.js';
 import { onFirstUse } from './onFirstUse.js';
 
-/** SECRET_HASH's HMAC-SHA256 (@noble/hashes), a chunk of its own: only app clients with a secret load it. */
-const loadSecretHash = onFirstUse(() => import('../crypto/secretHash.js'), 'The SECRET_HASH code');
+/**
+ * SECRET_HASH's HMAC-SHA256 (@noble/hashes), in the sign-in flow's chunk (signInFlow.ts re-exports
+ * it), which shares noble's HMAC with SRP: only app clients with a secret load it when the transport
+ * is made, and a password sign-in fetches one file fewer (docs/performance.md). A client secret
+ * belongs on a server, where this costs nothing; a browser app with one loads the sign-in chunk at start.
+ */
+const loadSecretHash = onFirstUse(() => import('../actors/signInFlow.js'), 'The SECRET_HASH code');
 
 /** Parameter names whose values are not secret; every other value is redacted from messages. */
 const PUBLIC_PARAMETERS = new Set(['USERNAME', 'SRP_A']);

@@ -17,6 +17,6 @@ export async function refreshWithSessionMethod(
   signal: AbortSignal,
 ): Promise<SessionTokens> {
   if (!rotation) return cognito.refreshTokens(refreshToken, username, signal);
-  if (!cognito.getTokensFromRefreshToken) throw new FieldError(ErrorNames.config, 'transport', 'needs getTokensFromRefreshToken for refreshTokenRotation (both of authchart\'s transports have it)');
+  if (!cognito.getTokensFromRefreshToken) throw new FieldError(ErrorNames.config, 'transport', 'needs getTokensFromRefreshToken for refreshTokenRotation');
   return cognito.getTokensFromRefreshToken(refreshToken, signal);
 }

@@ -124,12 +124,14 @@ export function createSignOutOutbox(options: OutboxOptions): SignOutOutbox {
   const key = outboxKey(clientId);
   const run = createStorageQueue(timeoutMs);
   const memory = new Map<string, Intent>(); // this instance's flows, and entries storage did not keep
-  const inFlow = new Set<string>(); // claimed by a running sign-out or retry of this instance
-  const inDrain = new Set<string>(); // claimed by this instance's running drain (drains never overlap)
-  const receipts = new Map<string, IntentTokens>();
-  const finished = new Set<string>(); // removed by this instance: a stale stored copy never brings them back
+  // Made at their first use: an idle instance has nothing in them, and each empty Set or Map costs
+  // its own hash table (about 0.2 KB) on the heap of every instance (docs/performance.md).
+  let inFlow: Set<string> | undefined; // claimed by a running sign-out or retry of this instance
+  let inDrain: Set<string> | undefined; // claimed by this instance's running drain (drains never overlap)
+  let receipts: Map<string, IntentTokens> | undefined;
+  let finished: Set<string> | undefined; // removed by this instance: a stale stored copy never brings them back
   const backoff = (attempts: number) => Math.min(retryBaseMs * 2 ** (attempts - 1), OUTBOX_DEFAULTS.maxRetryMs) * (0.5 + Math.random() / 2);
-  const busy = (id: string) => inFlow.has(id) || inDrain.has(id);
+  const busy = (id: string) => inFlow?.has(id) === true || inDrain?.has(id) === true;
   /**
    * Milliseconds until a time another instance (or this one, earlier) wrote, by this clock. A time
    * further ahead than twice its own bound was set by a clock that has since gone back, or one far
@@ -146,7 +148,7 @@ export function createSignOutOutbox(options: OutboxOptions): SignOutOutbox {
 
   /** Everything queued: storage's entries, and this instance's that storage does not hold. */
   function merged(stored: Intent[]): Intent[] {
-    const all = new Map(stored.filter((intent) => !finished.has(intent.id)).map((intent) => [intent.id, intent]));
+    const all = new Map(stored.filter((intent) => !finished?.has(intent.id)).map((intent) => [intent.id, intent]));
     for (const [id, intent] of memory) if (!all.has(id) || busy(id)) all.set(id, intent);
     return [...all.values()];
   }
@@ -192,6 +194,7 @@ export function createSignOutOutbox(options: OutboxOptions): SignOutOutbox {
   const replace = (intent: Intent) => (entries: Intent[]) => [...entries.filter((entry) => entry.id !== intent.id), intent];
   const fresh = (tokens: IntentTokens, global: boolean): Intent => ({ id: newIntentId(now()), global, tokens, queuedAt: now(), attempts: 0, notBefore: 0 });
   const keepReceipt = (intent: Intent) => {
+    receipts ??= new Map();
     receipts.set(intent.id, intent.tokens);
     if (receipts.size > 16) receipts.delete(receipts.keys().next().value as string);
   };
@@ -207,11 +210,11 @@ export function createSignOutOutbox(options: OutboxOptions): SignOutOutbox {
       // A revoked mark is dropped: the tokens are being signed out again.
       const intent: Intent = { ...(existing ? { ...existing, global: existing.global || global, tokens: merged!, revoked: undefined } : fresh(tokens, global)), leaseUntil: now() + leaseMs };
       memory.set(intent.id, intent);
-      inFlow.add(intent.id);
+      (inFlow ??= new Set()).add(intent.id);
       await mutate(replace(intent)); // a storage that fails cannot block the flow: memory carries it
       return intent.id;
     },
-    tokensOf: (intentId) => memory.get(intentId)?.tokens ?? receipts.get(intentId),
+    tokensOf: (intentId) => memory.get(intentId)?.tokens ?? receipts?.get(intentId),
     async queue(given) {
       const tokens: IntentTokens = { ...(given.refreshToken && { refreshToken: given.refreshToken }) };
       if ((await load()).some((intent) => isFor(intent, tokens))) return;
@@ -220,7 +223,7 @@ export function createSignOutOutbox(options: OutboxOptions): SignOutOutbox {
       await mutate(replace(intent));
     },
     async renew(intentId, renewed) {
-      const old = (memory.get(intentId)?.tokens ?? receipts.get(intentId))?.refreshToken;
+      const old = (memory.get(intentId)?.tokens ?? receipts?.get(intentId))?.refreshToken;
       const rotated = old !== undefined && old !== renewed.refreshToken;
       await mutate((entries) => {
         // Settled already (its flow ended while the refresh answered): a rotated refresh token is live, so it is queued on its own.
@@ -235,14 +238,14 @@ export function createSignOutOutbox(options: OutboxOptions): SignOutOutbox {
       if (intentId === undefined) return { queued: false };
       const intent = memory.get(intentId);
       if (!intent) {
-        inFlow.delete(intentId);
-        inDrain.delete(intentId);
+        inFlow?.delete(intentId);
+        inDrain?.delete(intentId);
         return { queued: false };
       }
       keepReceipt(intent);
       const { settlement } = input; // the chart's decision (settlementOf), applied as it is
       if (settlement === 'remove') {
-        finished.add(intentId);
+        (finished ??= new Set()).add(intentId);
         await mutate((entries) => entries.filter((entry) => entry.id !== intentId));
       } else {
         const rest = withoutLease(intent);
@@ -255,14 +258,14 @@ export function createSignOutOutbox(options: OutboxOptions): SignOutOutbox {
           replace(settlement === 'keepRevoked' ? { ...rest, global, tokens, revoked: true } : { ...rest, global, tokens, attempts: intent.attempts + 1, notBefore: now() + backoff(intent.attempts + 1) }),
         );
       }
-      inFlow.delete(intentId);
-      inDrain.delete(intentId);
+      inFlow?.delete(intentId);
+      inDrain?.delete(intentId);
       if (settlement === 'remove') memory.delete(intentId);
       return { queued: settlement === 'keepGlobal' || settlement === 'keepLocal' };
     },
     async pick(everyEntry, tried, take = true) {
       // A new drain: claims left by a drain its deadline cut short are stale.
-      if (tried.length === 0) inDrain.clear();
+      if (tried.length === 0) inDrain?.clear();
       // No entry is dropped here, whatever its age: only Cognito's answer removes one (settle).
       let next: Intent | undefined;
       let pending = 0;
@@ -274,7 +277,7 @@ export function createSignOutOutbox(options: OutboxOptions): SignOutOutbox {
         if (!next) return entries;
         next = { ...next, leaseUntil: now() + leaseMs };
         memory.set(next.id, next);
-        inDrain.add(next.id);
+        (inDrain ??= new Set()).add(next.id);
         return entries.map((intent) => (intent.id === next!.id ? next! : intent));
       });
       const picked = next as Intent | undefined;
@@ -297,14 +300,14 @@ export function createSignOutOutbox(options: OutboxOptions): SignOutOutbox {
       return Math.min(...waiting.map((intent) => Math.max(backoffLeft(intent), leaseLeft(intent))));
     },
     takeTokens(intentId) {
-      const tokens = receipts.get(intentId) ?? memory.get(intentId)?.tokens;
-      receipts.delete(intentId);
+      const tokens = receipts?.get(intentId) ?? memory.get(intentId)?.tokens;
+      receipts?.delete(intentId);
       return tokens;
     },
     async release() {
-      const held = new Set([...inFlow, ...inDrain]);
-      inFlow.clear();
-      inDrain.clear();
+      const held = new Set([...(inFlow ?? []), ...(inDrain ?? [])]);
+      inFlow?.clear();
+      inDrain?.clear();
       if (held.size === 0 || !persist) return;
       await mutate((entries) => entries.map((intent) => (held.has(intent.id) ? withoutLease(intent) : intent)));
     },
@@ -313,17 +316,19 @@ export function createSignOutOutbox(options: OutboxOptions): SignOutOutbox {
 
 const withoutLease = ({ leaseUntil: _released, ...intent }: Intent): Intent => intent;
 
-/** Version 2 entries, and version 1 (a refresh token only: a local intent). Unreadable entries are skipped. */
+/**
+ * Version 2 entries; unreadable entries are skipped. (Version 1, a refresh token per entry, was never
+ * published: authchart has no release before 0.1.0, which writes version 2. Its entries are skipped too.)
+ */
 function parseIntents(raw: string | null | undefined): Intent[] {
   if (typeof raw !== 'string') return [];
   try {
     const value = JSON.parse(raw) as { version?: unknown; entries?: unknown };
     if (!Array.isArray(value.entries)) return [];
-    return value.entries.flatMap((entry: Record<string, unknown>, index: number): Intent[] => {
+    return value.entries.flatMap((entry: Record<string, unknown>): Intent[] => {
       if (typeof entry !== 'object' || entry === null || typeof entry.queuedAt !== 'number') return [];
       const attempts = typeof entry.attempts === 'number' ? entry.attempts : 0;
       const notBefore = typeof entry.notBefore === 'number' ? entry.notBefore : 0;
-      if (typeof entry.token === 'string') return [{ id: `v1-${entry.queuedAt}-${index}`, global: false, tokens: { refreshToken: entry.token }, queuedAt: entry.queuedAt, attempts, notBefore }];
       const tokens = entry.tokens as IntentTokens | undefined;
       if (typeof entry.id !== 'string' || typeof tokens !== 'object' || tokens === null) return [];
       const { accessToken, refreshToken } = tokens;

@@ -82,6 +82,9 @@ export interface SaveOptions {
   readonly signedInWith?: SignInMethod;
 }
 
+/** A refresh's write refused: the session was cleared or replaced after the refresh began (read before the write, or read back after it). */
+const REPLACED = 'The session was cleared or replaced during this write';
+
 /** A write refused because the session was cleared or replaced after the writer started. */
 export class StaleWriteError extends Error {
   override readonly name = ErrorNames.staleWrite;
@@ -178,13 +181,13 @@ export function createTokenStore(storage: StorageLike, { clientId, userPoolId, t
     const raw = await readRaw();
     if (raw == null) return null;
     const record = parseRecord(raw);
-    if (!record) return { corrupt: 'what is stored is not a session (bad JSON or missing tokens)' };
+    if (!record) return { corrupt: 'what is stored is not a session' };
     const { tokens } = record;
     const claims = readJwtClaims(tokens.accessToken); // once per read: it is on every sign-out's path
     const summary = claims && summarizeClaims(claims, tokens, record.signedInWith);
     if (!summary) return { corrupt: 'the stored access token is not a Cognito JWT' };
     const mismatch = mismatchOf(claims, tokens.idToken, clientId, userPoolId);
-    if (mismatch) return { corrupt: `the stored tokens belong to another app client or user pool: ${mismatch}` };
+    if (mismatch) return { corrupt: mismatch }; // it names the token, the claim and the configured id
     return { tokens, summary };
   }
 
@@ -209,7 +212,7 @@ export function createTokenStore(storage: StorageLike, { clientId, userPoolId, t
     const record = parseRecord(back);
     if (!record) throw await takenBack('what it returned is not that session');
     if (sameRecord(record, written)) return;
-    if (expected !== undefined && record.generation !== expected) throw new StaleWriteError('The session was cleared or replaced while this write was made');
+    if (expected !== undefined && record.generation !== expected) throw new StaleWriteError(REPLACED);
     throw notKept('another write replaced it');
   }
 
@@ -247,7 +250,7 @@ export function createTokenStore(storage: StorageLike, { clientId, userPoolId, t
         if (expected !== undefined) {
           const raw = await getString(turn, 'read the session before writing it');
           const current = raw == null ? null : parseRecord(raw);
-          if (!current || current.generation !== expected) throw new StaleWriteError('The session was cleared or replaced after this write began');
+          if (!current || current.generation !== expected) throw new StaleWriteError(REPLACED);
           record = { tokens, generation: expected, signedInWith: current.signedInWith };
         }
         try {

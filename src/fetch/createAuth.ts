@@ -21,7 +21,7 @@ export interface FetchAuthConfig extends Omit<AuthConfig, 'client'> {
  */
 export function createAuth(config: FetchAuthConfig): Auth {
   const settings = resolveConfig(config);
-  if (settings.client) throw new AuthConfigError('client', "is an AWS SDK client, which authchart/fetch does not use: import createAuth from 'authchart' to use it");
+  if (settings.client) throw new AuthConfigError('client', "is an AWS SDK client: use createAuth from 'authchart' for it");
   const { fetch } = config;
   if (fetch !== undefined && typeof fetch !== 'function') throw new AuthConfigError('fetch', `must be a fetch function, got ${describe(fetch)}`);
   const cognito =
