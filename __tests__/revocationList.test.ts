@@ -2,8 +2,7 @@
 // then over real HTTP against the emulator: local and global sign-outs, the same-second case
 // decided by Cognito, revalidation catching an unannounced sign-out, and revocationCheck as
 // aws-jwt-verify's customJwtCheck.
-import { CognitoJwtVerifier, JwtRsaVerifier } from 'aws-jwt-verify';
-import type { Jwks } from 'aws-jwt-verify/jwk';
+import { CognitoJwtVerifier } from 'aws-jwt-verify';
 import { announcementVerdict, nextUserInstant, sessionStartOf, verdictOf } from '../machines/revocation/policy';
 import { createFetchCognito } from '../services/cognito/fetchTransport';
 import { readJwtClaims } from '../services/encoding/jwt';
@@ -108,7 +107,7 @@ describe('against the emulator', () => {
 
   test('a token of the same second as a global sign-out is decided by Cognito (GetUser), and the answer is kept', async () => {
     const list = createRevocationList({ cognito: p.cognito, now });
-    const verifier = withRevocation(await p.verifier(), list);
+    const verifier = withRevocation(p.verifier(), list);
     offset += 1000 - (now() % 1000); // the start of a second: all below happens within it
     const before = await p.signIn();
     // GlobalSignOut at Cognito, in the same second, then a new sign-in in that second.
@@ -133,7 +132,7 @@ describe('against the emulator', () => {
 
   test('a revalidation answer given before a global sign-out does not settle the same-second case: Cognito is asked again', async () => {
     const list = createRevocationList({ cognito: p.cognito, now, revalidateAfterMs: 60_000 });
-    const verifier = withRevocation(await p.verifier(), list);
+    const verifier = withRevocation(p.verifier(), list);
     offset += 1000 - (now() % 1000); // the start of a second: all below happens within it
     const a = await p.signIn();
     offset += 200;
@@ -148,7 +147,7 @@ describe('against the emulator', () => {
 
   test('the same-second case when Cognito cannot be asked: refused as unavailable, never accepted', async () => {
     const list = createRevocationList({ cognito: p.cognito, now, cognitoTimeoutMs: 500 });
-    const verifier = withRevocation(await p.verifier(), list);
+    const verifier = withRevocation(p.verifier(), list);
     const a = await p.signIn();
     await list.announce('user', a.accessToken, claims(a.accessToken));
     p.emu.faults.set('GetUser', { type: 'httpStatus', status: 503 });
@@ -163,7 +162,7 @@ describe('against the emulator', () => {
     const store = memoryRevocationStore({ now });
     const one = createRevocationList({ cognito: p.cognito, now, store, revalidateAfterMs: 60_000 });
     const two = createRevocationList({ cognito: p.cognito, now, store, revalidateAfterMs: 60_000 });
-    const jwt = await p.verifier();
+    const jwt = p.verifier();
     const [v1, v2] = [withRevocation(jwt, one), withRevocation(jwt, two)];
     const a = await p.signIn();
     p.emu.resetRequests();
@@ -184,10 +183,11 @@ describe('against the emulator', () => {
 
   test('revocationCheck is a customJwtCheck: aws-jwt-verify refuses a revoked token with TokenRevokedError', async () => {
     const list = createRevocationList({ cognito: p.cognito, now });
-    const issuer = `${p.emu.endpoint}/${p.pool.userPoolId}`;
-    const verifier = JwtRsaVerifier.create({ issuer, audience: null, jwksUri: `${issuer}/.well-known/jwks.json`, customJwtCheck: revocationCheck(list) });
-    verifier.cacheJwks((await (await fetch(`${issuer}/.well-known/jwks.json`)).json()) as Jwks);
+    const { userPoolId, clientId } = p.pool;
+    const verifier = CognitoJwtVerifier.create({ userPoolId, tokenUse: 'access', clientId, customJwtCheck: revocationCheck(list) });
+    verifier.cacheJwks(p.emu.jwks(userPoolId));
     const a = await p.signIn();
+    expect(claims(a.accessToken).iss).toBe(`https://cognito-idp.${p.emu.region}.amazonaws.com/${userPoolId}`); // Cognito's own issuer: the verifier runs unchanged
     await expect(verifier.verify(a.accessToken)).resolves.toMatchObject({ sub: expect.any(String) });
     await list.announce('session', a.accessToken, claims(a.accessToken));
     await expect(verifier.verify(a.accessToken)).rejects.toBeInstanceOf(TokenRevokedError);
