@@ -2,10 +2,12 @@
 // then over real HTTP against the emulator: local and global sign-outs, the same-second case
 // decided by Cognito, revalidation catching an unannounced sign-out, and revocationCheck as
 // aws-jwt-verify's customJwtCheck.
+import { createHash } from 'node:crypto';
 import { CognitoJwtVerifier } from 'aws-jwt-verify';
 import { announcementVerdict, nextUserInstant, sessionStartOf, verdictOf } from '../machines/revocation/policy';
 import { createFetchCognito } from '../services/cognito/fetchTransport';
 import { readJwtClaims } from '../services/encoding/jwt';
+import { hashIdentifier } from '../services/server/store';
 import { createRevocationEndpoint, createRevocationList, memoryRevocationStore, revocationCheck, RevocationUnavailableError, TokenRevokedError, withRevocation } from '../src/server/index';
 import { startPool, type Pool } from './support/revocation';
 
@@ -56,6 +58,12 @@ describe('the policy (machines/revocation/policy.ts)', () => {
     expect(announcementVerdict({ kind: 'ask' })).toBe('ask');
     expect(announcementVerdict({ kind: 'accept' })).toBe('record');
   });
+});
+
+test("an identifier's key is the SHA-256 hex of '<kind>:<id>', whichever of crypto.hash or createHash computes it (keys already in Redis keep matching)", () => {
+  for (const [kind, id] of [['session', 'a1b2c3d4-0000-4000-8000-000000000000'], ['user', 'sub-é-ü'], ['session', '']] as const) {
+    expect(hashIdentifier(kind, id)).toBe(createHash('sha256').update(`${kind}:${id}`).digest('hex'));
+  }
 });
 
 describe('against the emulator', () => {
