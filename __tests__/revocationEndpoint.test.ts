@@ -36,7 +36,7 @@ describe('the revocation endpoint', () => {
   beforeAll(async () => {
     p = await startPool({ now });
     other = p.emu.setup({ username: 'someone-else' });
-    verifier = await p.verifier();
+    verifier = p.verifier();
     server = createServer((req, res) => toNodeListener(handler)(req, res));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/revoke`;

@@ -2,11 +2,12 @@
 // then over real HTTP against the emulator: local and global sign-outs, the same-second case
 // decided by Cognito, revalidation catching an unannounced sign-out, and revocationCheck as
 // aws-jwt-verify's customJwtCheck.
-import { CognitoJwtVerifier, JwtRsaVerifier } from 'aws-jwt-verify';
-import type { Jwks } from 'aws-jwt-verify/jwk';
+import { createHash } from 'node:crypto';
+import { CognitoJwtVerifier } from 'aws-jwt-verify';
 import { announcementVerdict, nextUserInstant, sessionStartOf, verdictOf } from '../machines/revocation/policy';
 import { createFetchCognito } from '../services/cognito/fetchTransport';
 import { readJwtClaims } from '../services/encoding/jwt';
+import { hashIdentifier } from '../services/server/store';
 import { createRevocationEndpoint, createRevocationList, memoryRevocationStore, revocationCheck, RevocationUnavailableError, TokenRevokedError, withRevocation } from '../src/server/index';
 import { startPool, type Pool } from './support/revocation';
 
@@ -59,6 +60,12 @@ describe('the policy (machines/revocation/policy.ts)', () => {
   });
 });
 
+test("an identifier's key is the SHA-256 hex of '<kind>:<id>', whichever of crypto.hash or createHash computes it (keys already in Redis keep matching)", () => {
+  for (const [kind, id] of [['session', 'a1b2c3d4-0000-4000-8000-000000000000'], ['user', 'sub-é-ü'], ['session', '']] as const) {
+    expect(hashIdentifier(kind, id)).toBe(createHash('sha256').update(`${kind}:${id}`).digest('hex'));
+  }
+});
+
 describe('against the emulator', () => {
   // One clock for the emulator and the lists: real time (so aws-jwt-verify accepts exp), moved by hand.
   const base = Math.floor(Date.now() / 1000) * 1000 - 60_000;
@@ -108,7 +115,7 @@ describe('against the emulator', () => {
 
   test('a token of the same second as a global sign-out is decided by Cognito (GetUser), and the answer is kept', async () => {
     const list = createRevocationList({ cognito: p.cognito, now });
-    const verifier = withRevocation(await p.verifier(), list);
+    const verifier = withRevocation(p.verifier(), list);
     offset += 1000 - (now() % 1000); // the start of a second: all below happens within it
     const before = await p.signIn();
     // GlobalSignOut at Cognito, in the same second, then a new sign-in in that second.
@@ -133,7 +140,7 @@ describe('against the emulator', () => {
 
   test('a revalidation answer given before a global sign-out does not settle the same-second case: Cognito is asked again', async () => {
     const list = createRevocationList({ cognito: p.cognito, now, revalidateAfterMs: 60_000 });
-    const verifier = withRevocation(await p.verifier(), list);
+    const verifier = withRevocation(p.verifier(), list);
     offset += 1000 - (now() % 1000); // the start of a second: all below happens within it
     const a = await p.signIn();
     offset += 200;
@@ -148,7 +155,7 @@ describe('against the emulator', () => {
 
   test('the same-second case when Cognito cannot be asked: refused as unavailable, never accepted', async () => {
     const list = createRevocationList({ cognito: p.cognito, now, cognitoTimeoutMs: 500 });
-    const verifier = withRevocation(await p.verifier(), list);
+    const verifier = withRevocation(p.verifier(), list);
     const a = await p.signIn();
     await list.announce('user', a.accessToken, claims(a.accessToken));
     p.emu.faults.set('GetUser', { type: 'httpStatus', status: 503 });
@@ -163,7 +170,7 @@ describe('against the emulator', () => {
     const store = memoryRevocationStore({ now });
     const one = createRevocationList({ cognito: p.cognito, now, store, revalidateAfterMs: 60_000 });
     const two = createRevocationList({ cognito: p.cognito, now, store, revalidateAfterMs: 60_000 });
-    const jwt = await p.verifier();
+    const jwt = p.verifier();
     const [v1, v2] = [withRevocation(jwt, one), withRevocation(jwt, two)];
     const a = await p.signIn();
     p.emu.resetRequests();
@@ -184,10 +191,11 @@ describe('against the emulator', () => {
 
   test('revocationCheck is a customJwtCheck: aws-jwt-verify refuses a revoked token with TokenRevokedError', async () => {
     const list = createRevocationList({ cognito: p.cognito, now });
-    const issuer = `${p.emu.endpoint}/${p.pool.userPoolId}`;
-    const verifier = JwtRsaVerifier.create({ issuer, audience: null, jwksUri: `${issuer}/.well-known/jwks.json`, customJwtCheck: revocationCheck(list) });
-    verifier.cacheJwks((await (await fetch(`${issuer}/.well-known/jwks.json`)).json()) as Jwks);
+    const { userPoolId, clientId } = p.pool;
+    const verifier = CognitoJwtVerifier.create({ userPoolId, tokenUse: 'access', clientId, customJwtCheck: revocationCheck(list) });
+    verifier.cacheJwks(p.emu.jwks(userPoolId));
     const a = await p.signIn();
+    expect(claims(a.accessToken).iss).toBe(`https://cognito-idp.${p.emu.region}.amazonaws.com/${userPoolId}`); // Cognito's own issuer: the verifier runs unchanged
     await expect(verifier.verify(a.accessToken)).resolves.toMatchObject({ sub: expect.any(String) });
     await list.announce('session', a.accessToken, claims(a.accessToken));
     await expect(verifier.verify(a.accessToken)).rejects.toBeInstanceOf(TokenRevokedError);

@@ -8,6 +8,7 @@ import { writeFileSync } from 'node:fs';
 import { benchBundle } from './bundle';
 import { benchEngine } from './engine';
 import { benchMemory } from './memory';
+import { benchFleet, benchVerify } from './server';
 import { benchBlackhole, benchLatency, benchRefused } from './signOut';
 import { benchTabs } from './tabs';
 import { machine, type Row } from './util';
@@ -18,6 +19,7 @@ ConsoleLogger.LOG_LEVEL = 'ERROR'; // Amplify warns about the custom endpoint at
 const LATENCY_RUNS = Number(process.env.BENCH_RUNS ?? 25);
 const REFUSED_RUNS = 10;
 const TAB_TRIALS = Number(process.env.BENCH_TAB_TRIALS ?? 25);
+const FLEET_RUNS = Number(process.env.BENCH_FLEET_RUNS ?? 200);
 const COMMAND = 'npm run bench   (node scripts/run-ts.mjs bench/bench.ts)';
 
 async function main(): Promise<void> {
@@ -30,6 +32,8 @@ async function main(): Promise<void> {
     ['memory', '5. memory and start-up (child processes)', () => benchMemory(console.log)],
     ['bundle', '6. bundle size', () => benchBundle(console.log)],
     ['tabs', '7. cross-tab propagation (Chromium, two tabs)', () => benchTabs(TAB_TRIALS, console.log)],
+    ['fleet', '8. server: sign-out to refusal at 3 API processes (loopback redis-server)', () => benchFleet(FLEET_RUNS, console.log)],
+    ['verify', '9. server: verify() with the revocation list vs aws-jwt-verify alone', () => benchVerify(console.log)],
     ['blackhole', '2. unresponsive server (up to 30 s for Amplify)', () => benchBlackhole(console.log)], // last: Amplify's call is left pending
   ];
   const only = process.argv.slice(2);
@@ -57,7 +61,7 @@ async function main(): Promise<void> {
     `Command: \`${COMMAND}\`  `,
     `Run: ${started.toISOString()}  `,
     `Machine: ${m.os}; ${m.cpu}, ${m.cores} cores, ${m.memory}; Node ${m.node}  `,
-    'Versions: aws-amplify 6.22.1, amazon-cognito-identity-js 6.3.21, @aws-sdk/client-cognito-identity-provider 3.1169.0, xstate 5.33.3, esbuild 0.28.2',
+    'Versions: aws-amplify 6.22.1, amazon-cognito-identity-js 6.3.21, @aws-sdk/client-cognito-identity-provider 3.1169.0, xstate 5.33.3, esbuild 0.28.2, aws-jwt-verify 5.2.1, redis (node-redis) 6.4.0, redis-server from Debian',
     '',
     'Each comparison runs in one process, side by side (runs interleaved), against the same in-process Cognito emulator on 127.0.0.1.',
     'Ratio = authchart ÷ the other (lower is better for times and bytes, higher is better for throughput).',
@@ -83,6 +87,8 @@ async function main(): Promise<void> {
     '- **5.** Fresh `node --expose-gc` processes. 10 000 `createAuth` instances, each over its own Map storage that already holds a session (no network: the emulator is closed), all awaited to `signedIn`; heap after − heap before (after GC), divided by 10 000; the storage maps are allocated, and one instance is created (module-level set-up such as the shared machine), before the first measurement. Import times use an esbuild bundle of `src/` with packages external (the same way `scripts/run-ts.mjs` runs TypeScript), not `dist/`.',
     '- **6.** One entry per library that configures, signs in and signs out (global), with an `export`; `esbuild --bundle --minify --format=esm --platform=browser --splitting` (plus `--define:process.env.NODE_ENV=\"production\" --define:global=globalThis`, as a browser app would); gzip level 9 of what the page loads up front (the entry chunk and the chunks it imports statically); chunks loaded through `import()` on first use (the hosted-UI flows and the tab machinery of authchart) are reported apart. "xstate + bare SDK client" exports `setup`, `createActor`, `fromPromise`, `assign`, `emit`, `waitFor`, `CognitoIdentityProviderClient` and the four commands authchart sends, and nothing else.',
     `- **7.** Debian's Chromium, headless (playwright-core, the browser tests' launch flags); two tabs (pages) of one browser context, so one \`localStorage\`, per library, each library on its own bench page served from 127.0.0.1 (\`bench/tabsPage/\`, bundled by esbuild): authchart/fetch with \`createAuth({ storage: localStorage })\` (\`syncTabs\` on by default there), and \`aws-amplify\` configured with the emulator's \`userPoolEndpoint\` and its default storage (localStorage), with two Hub 'auth' listeners in each tab, one with the default options and one with \`enableCrossTabEvents: true\`. ${TAB_TRIALS} trials (after one warm-up), interleaved: a bare BroadcastChannel message and a bare storage write from A to B, then per library: \`signIn\` in A (SRP), wait for B's \`signedIn\`, \`signOut()\` in A, wait for B's \`signedOut\` (authchart: reason \`otherTab\`; windows: authchart 5 s, Amplify 2 s). Every time is \`performance.timeOrigin + performance.now()\` taken in the tab; B's times are moved to A's clock by the offset from 40 BroadcastChannel round trips (the shortest one's estimate), measured before and after the trials. "The signal leaves A" is seen by the bench page from outside the library: authchart's \`postMessage\` on \`authchart.<clientId>\`, Amplify's write or removal of its refresh-token key (the pages wrap \`BroadcastChannel.prototype.postMessage\` and \`Storage.prototype.setItem/removeItem\`). A missed event is counted, not timed; a trial stops starting after 40 s.`,
+    `- **8.** \`redis-server\` on 127.0.0.1 (a free port, a temporary folder, AOF on: \`__tests__/support/redisServer.ts\`) and 3 API processes (\`__tests__/support/apiFleet.ts\`, the fleet test's): each a child process with its own node-redis client, \`createRevocationList\` over \`redisRevocationStore\`, \`withRevocation(CognitoJwtVerifier…)\` on \`GET /api\` and \`createRevocationEndpoint\` on \`POST /revoke\`; the emulator mints Cognito's issuer (\`issuer: 'aws'\`). ${FLEET_RUNS} runs (after 5 warm-ups): \`createAuth\` signs in (SRP), all 3 serve the token, \`signOut()\` (local) resolves \`complete\`, the app POSTs \`{"scope":"session"}\` to one process (rotating). The client does not announce yet, so the clock starts at that 204 (the list has recorded the entry); each process is then polled with \`GET /api\`, one request in flight per process, until it answers 401 \`session\`. A time includes the last probe's round trip. The anchor is the token's remaining lifetime at sign-out (\`exp\` − now): without authchart an API serves the token that long.`,
+    '- **9.** One `CognitoJwtVerifier.create({ userPoolId, tokenUse: \'access\', clientId })` config, JWKS cached with `cacheJwks(emulator.jwks(userPoolId))`: alone, with `customJwtCheck: revocationCheck(list)`, and wrapped in `withRevocation(verifier, list)` (no `revalidateAfterMs`). The same 16 access tokens (none revoked: the path every served request takes); the list (memory store) holds 1000 session and 1000 user entries of others. 40 rounds (after 2 warm-ups) of 250 awaited `verify()` calls per variant, interleaved, the first variant rotating; ratio = median of the rounds\' ratios.',
     '',
   );
   if (failures.length) lines.push('## Not measured in this run', '', ...failures.map((f) => `- ${f}`), '');

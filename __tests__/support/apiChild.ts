@@ -1,29 +1,21 @@
-// Run as a child process by revocationFleet.test.ts: one API process of a fleet. It serves
-// GET /api (200 when the bearer access token passes withRevocation, 401 with the reason when not)
-// and POST /revoke (the revocation endpoint), with its own node-redis client. Argument: a JSON config.
-import { JwtRsaVerifier } from 'aws-jwt-verify';
-import type { Jwks } from 'aws-jwt-verify/jwk';
+// Run as a child process by apiFleet.ts (revocationFleet.test.ts, npm run bench): one API process of
+// a fleet. It serves GET /api (200 when the bearer access token passes withRevocation, 401 with the
+// reason when not) and POST /revoke (the revocation endpoint), with its own node-redis client and
+// aws-jwt-verify's CognitoJwtVerifier, built as docs/server.md says. Argument: an ApiChildConfig as JSON.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createClient } from 'redis';
 import { createRevocationEndpoint, createRevocationList, redisRevocationStore, toNodeListener, TokenRevokedError, withRevocation } from '../../src/server/index';
-
-interface Config {
-  readonly redisUrl: string;
-  readonly keyPrefix: string;
-  readonly cognito: { userPoolId: string; clientId: string; region: string; endpoint: string };
-  readonly issuer: string;
-  readonly jwks: Jwks;
-}
+import type { ApiChildConfig } from './apiFleet';
+import { cognitoVerifier } from './cognitoVerifier';
 
 async function main() {
-  const config = JSON.parse(process.argv[2]!) as Config;
+  const config = JSON.parse(process.argv[2]!) as ApiChildConfig;
   const redis = createClient({ url: config.redisUrl, socket: { reconnectStrategy: () => 50 } });
   redis.on('error', () => {});
   const list = createRevocationList({ cognito: config.cognito, store: redisRevocationStore({ client: redis, keyPrefix: config.keyPrefix }) });
   await list.ready();
-  const jwt = JwtRsaVerifier.create({ issuer: config.issuer, audience: null, jwksUri: `${config.issuer}/.well-known/jwks.json` });
-  jwt.cacheJwks(config.jwks);
+  const jwt = cognitoVerifier(config.cognito, config.jwks);
   const verifier = withRevocation(jwt, list);
   const revoke = toNodeListener(createRevocationEndpoint({ list, verifier: jwt }));
   const server = createServer((req, res) => {

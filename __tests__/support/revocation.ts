@@ -1,31 +1,33 @@
-// Shared set-up for the revocation-list tests (authchart/server): an emulator pool, sign-ins over
-// real HTTP, and an aws-jwt-verify verifier for the emulator's tokens.
-import { JwtRsaVerifier } from 'aws-jwt-verify';
-import type { Jwks } from 'aws-jwt-verify/jwk';
+// Shared set-up for the revocation-list tests (authchart/server): an emulator pool with Cognito's
+// own issuer, sign-ins over real HTTP, and aws-jwt-verify's CognitoJwtVerifier, unchanged, as
+// docs/server.md and the README tell an API to build it.
 import { createFetchCognito } from '../../services/cognito/fetchTransport';
 import { startCognitoEmulator, type CognitoEmulator, type CognitoEmulatorOptions, type SetupResult } from '../../src/testing/index';
+import { cognitoVerifier, type EmulatorVerifier } from './cognitoVerifier';
 
-const makeVerifier = (issuer: string) => JwtRsaVerifier.create({ issuer, audience: null, jwksUri: `${issuer}/.well-known/jwks.json` });
-/** An aws-jwt-verify verifier of one emulator pool's tokens. */
-export type EmulatorVerifier = ReturnType<typeof makeVerifier>;
+export type { EmulatorVerifier };
+
+/** The list's `cognito` option for an emulator pool (its `endpoint` is the emulator's). */
+export interface PoolCognito {
+  readonly userPoolId: string;
+  readonly clientId: string;
+  readonly region: string;
+  readonly endpoint: string;
+}
 
 export interface Pool {
   readonly emu: CognitoEmulator;
   readonly pool: SetupResult;
-  readonly cognito: { userPoolId: string; clientId: string; region: string; endpoint: string };
+  readonly cognito: PoolCognito;
   /** A fresh sign-in (a new session: a new origin_jti) of the pool's user. */
   signIn(): Promise<{ accessToken: string; refreshToken: string }>;
-  /** An aws-jwt-verify verifier of the pool's access tokens, its JWKS cached from the emulator. */
-  verifier(): Promise<EmulatorVerifier>;
+  /** A CognitoJwtVerifier of the pool's access tokens, its JWKS cached from the emulator (cognitoVerifier). */
+  verifier(): EmulatorVerifier;
 }
 
-/**
- * The emulator's `iss` is `<endpoint>/<poolId>` (not AWS-style yet), so the tests use a
- * JwtRsaVerifier for that issuer with the keys fetched from its JWKS endpoint; with the emulator's
- * `issuer: 'aws'`, CognitoJwtVerifier would run unchanged.
- */
-export async function startPool(options: CognitoEmulatorOptions = {}): Promise<Pool> {
-  const emu = await startCognitoEmulator(options);
+/** An emulator started with `issuer: 'aws'` (so CognitoJwtVerifier runs unchanged), one pool in it. */
+export async function startPool(options: Omit<CognitoEmulatorOptions, 'issuer'> = {}): Promise<Pool> {
+  const emu = await startCognitoEmulator({ ...options, issuer: 'aws' });
   const pool = emu.setup();
   const cognito = { userPoolId: pool.userPoolId, clientId: pool.clientId, region: emu.region, endpoint: emu.endpoint };
   const transport = createFetchCognito({ region: emu.region, endpoint: emu.endpoint, clientId: pool.clientId });
@@ -38,13 +40,7 @@ export async function startPool(options: CognitoEmulatorOptions = {}): Promise<P
       if (step.kind !== 'tokens') throw new Error(`sign-in answered ${step.name}`);
       return { accessToken: step.tokens.accessToken, refreshToken: step.tokens.refreshToken! };
     },
-    async verifier() {
-      const issuer = `${emu.endpoint}/${pool.userPoolId}`;
-      const verifier = makeVerifier(issuer);
-      const jwks = (await (await fetch(`${issuer}/.well-known/jwks.json`)).json()) as Jwks;
-      verifier.cacheJwks(jwks);
-      return verifier;
-    },
+    verifier: () => cognitoVerifier(cognito, emu.jwks(pool.userPoolId)),
   };
 }
 

@@ -1,6 +1,7 @@
 // What a revocation list keeps, and where: the store interface, the identifiers' hashing, and the
 // in-process store (the default). Stores hold facts only; what an entry means for a token is
 // decided in machines/revocation/policy.ts.
+import * as cryptoModule from 'node:crypto';
 import { createHash } from 'node:crypto';
 import { nextUserInstant } from '../../machines/revocation/policy.js';
 
@@ -33,7 +34,11 @@ export interface RevocationStore {
 }
 
 /** The SHA-256 of an identifier, hex: the only form in which an identifier reaches a store. */
-export const hashIdentifier = (kind: 'session' | 'user', identifier: string): string => createHash('sha256').update(`${kind}:${identifier}`).digest('hex');
+export const hashIdentifier = (kind: 'session' | 'user', identifier: string): string => sha256Hex(`${kind}:${identifier}`);
+
+/** crypto.hash (Node 20.12+, one call, about half createHash's cost on a short string), else createHash. */
+const oneShot = (cryptoModule as { hash?: (algorithm: string, data: string, encoding: 'hex') => string }).hash;
+const sha256Hex = oneShot ? (data: string): string => oneShot('sha256', data, 'hex') : (data: string): string => createHash('sha256').update(data).digest('hex');
 
 /** Live entries by key, each with its expiry (ms); an expired one is dropped when read or swept. */
 export class ExpiringMap<V> {

@@ -99,8 +99,12 @@ export function createRevocationList(options: RevocationListOptions): Revocation
     // Where Cognito's answers about this token are kept. Revalidation: by session (origin_jti, else
     // the token's jti). The same-second case: by session and the user's instant, so that only an
     // answer given after that global sign-out was known can settle it.
-    const sessionId = identifiersOf(payload).session ?? (typeof (payload as { jti?: unknown }).jti === 'string' ? (payload as { jti: string }).jti : undefined);
-    const answerKey = sessionId === undefined || sessionId === '' ? undefined : verdict.kind === 'ask' ? hashIdentifier('session', `${sessionId}@${userSignedOutAt}`) : hashIdentifier('session', sessionId);
+    // Computed only when needed: a served token's check() then costs two hashes, not three.
+    const answerKey = (): string | undefined => {
+      const sessionId = identifiersOf(payload).session ?? (typeof (payload as { jti?: unknown }).jti === 'string' ? (payload as { jti: string }).jti : undefined);
+      if (sessionId === undefined || sessionId === '') return undefined;
+      return verdict.kind === 'ask' ? hashIdentifier('session', `${sessionId}@${userSignedOutAt}`) : hashIdentifier('session', sessionId);
+    };
     return { keys, verdict, answerKey };
   }
 
@@ -126,9 +130,10 @@ export function createRevocationList(options: RevocationListOptions): Revocation
 
     check(payload) {
       const at = now();
-      const { verdict, answerKey: key } = entryVerdict(payload, at);
+      const { verdict, answerKey } = entryVerdict(payload, at);
       if (verdict.kind === 'refuse') throw new TokenRevokedError(verdict.reason);
       if (verdict.kind === 'ask') {
+        const key = answerKey();
         if (key === undefined || store.cognitoValidUntil(key, at) === undefined) {
           throw new TokenRevokedError('user', 'The access token began in the same second as a global sign-out of its user; only Cognito can tell (withRevocation asks it)');
         }
@@ -137,9 +142,10 @@ export function createRevocationList(options: RevocationListOptions): Revocation
 
     async checkToken(token, payload) {
       const at = now();
-      const { keys, verdict, answerKey: key } = entryVerdict(payload, at);
+      const { keys, verdict, answerKey } = entryVerdict(payload, at);
       if (verdict.kind === 'refuse') throw new TokenRevokedError(verdict.reason);
       if (verdict.kind === 'ask') {
+        const key = answerKey();
         if (key !== undefined && (await store.fetchCognitoValidUntil(key, at).catch(() => undefined)) !== undefined) return;
         if (key === undefined || !canAskCognito(payload as Record<string, unknown>)) throw new TokenRevokedError('user', 'The access token began in the same second as a global sign-out of its user, and cannot be asked about (no admin scope)');
         const answer = await askAndRecord(token, key, keys.session, ttl * 1000);
@@ -148,7 +154,9 @@ export function createRevocationList(options: RevocationListOptions): Revocation
         return;
       }
       // Accepted by the entries: ask Cognito when this session's check is due (docs/server.md).
-      if (key === undefined || revalidateAfterMs === undefined || !canAskCognito(payload as Record<string, unknown>)) return;
+      if (revalidateAfterMs === undefined) return;
+      const key = answerKey();
+      if (key === undefined || !canAskCognito(payload as Record<string, unknown>)) return;
       if (!revalidationDue(store.cognitoValidUntil(key, at), at)) return;
       if ((retryAfter.get(key) ?? 0) > at) return;
       if ((await store.fetchCognitoValidUntil(key, at).catch(() => undefined)) !== undefined) return;
@@ -163,10 +171,11 @@ export function createRevocationList(options: RevocationListOptions): Revocation
 
     async announce(scope, token, payload) {
       const at = now();
-      const { keys, verdict, answerKey: key } = entryVerdict(payload, at);
+      const { keys, verdict, answerKey } = entryVerdict(payload, at);
       let outcome = announcementVerdict(verdict);
       if (outcome === 'ask') {
         // Same second as the user's instant: whether this holder could still end anything is Cognito's call.
+        const key = answerKey();
         const answer = key === undefined ? 'unknown' : await askAndRecord(token, key, keys.session, ttl * 1000);
         if (answer === 'unknown' && scope === 'user') throw new RevocationUnavailableError('Cognito could not be asked whether this token was already signed out');
         outcome = answer === 'revoked' ? 'covered' : 'record';
