@@ -312,6 +312,7 @@ describe('authMachine: every invoking state is left by its deadline, except the 
         answerChallenge: s.actor<SignInStepOutput, AnswerInput>('answerChallenge'),
         refreshTokens: s.actor<SessionSummary, { username: string; signedInWith: SignInMethod; expiresAt: number; tokenId?: string }>('refreshTokens'),
         clearSession: s.actor<void>('clearSession'),
+        queueRotatedToken: s.actor<void, { ref: string }>('queueRotatedToken'),
         openHostedUi: s.actor<OpenedHostedUi, RedirectSignInInput>('openHostedUi'),
         completeRedirect: s.actor<RedirectOutcome, { credential: string }>('completeRedirect'),
         recordHostedUiSignOut: s.actor<void, { returnTo: string; outcome: Extract<SignOutOutcome, { type: 'complete' | 'partial' }> }>('recordHostedUiSignOut'),
@@ -438,6 +439,18 @@ describe('authMachine: every invoking state is left by its deadline, except the 
       after: (r) => {
         expect(inState(r.actor, 'signedIn.active')).toBe(true);
         expect(r.answerTo(1)).toEqual([stepTimedOut]);
+      },
+    },
+    // A rotated refresh token the refresh could not store is queued; a storage that never answers does not hold the session.
+    'signedIn.refreshing.queueingRotatedToken': {
+      plan: { ...signedIn, takeRefreshTurn: [{ resolve: { shared: false, waited: false } }], refreshTokens: [{ reject: { name: 'StorageError', message: 'quota', rotatedTokenRef: 'secret#4' } }] },
+      drive: (r) => from(r, 'signedIn.active', { type: 'GET_SESSION', id: 1, forceRefresh: true, at: 0 }),
+      invoked: 'queueRotatedToken',
+      delay: 'storageDeadline',
+      ms: S,
+      after: (r) => {
+        expect(inState(r.actor, 'signedIn.active')).toBe(true);
+        expect(r.answerTo(1)).toEqual([{ kind: 'refused', error: { name: 'StorageError', message: 'quota' } }]);
       },
     },
     endingSession: {

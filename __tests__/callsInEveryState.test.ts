@@ -29,6 +29,7 @@ const HOLDERS: Record<string, TestAuthState> = {
   // Tabs share the storage (syncTabs): in Node the refresh lock is a storage lease.
   'signedIn.refreshing.waitingForTurn': 'signedIn.refreshing.waitingForTurn', // "another tab" holds the lease
   'signedIn.refreshing.lookingForTabsRefresh': 'signedIn.refreshing.lookingForTabsRefresh', // the turn began; the read of the store held
+  'signedIn.refreshing.queueingRotatedToken': 'signedIn.refreshing.queueingRotatedToken', // a rotating client, the session unstorable; the outbox's write held
   endingSession: 'endingSession', // refresh refused, the clear held on removeItem
   revokedButStored: 'revokedButStored',
   signingOut: 'revoking', // RevokeToken held
@@ -68,8 +69,14 @@ describe.each(states)('in %s', (state) => {
   });
 
   test.each(CALLS.map(([method]) => method))('%s() settles with a result or a typed AuthError', async (method) => {
-    const syncTabs = state.startsWith('signedIn.refreshing.') && state !== 'signedIn.refreshing.refreshingTokens';
-    kit = await createTestAuth({ hostedUi: true, authFlow: 'USER_PASSWORD_AUTH', config: { networkTimeoutMs: 5000, revocationOutbox: { retryBaseMs: 600_000 }, syncTabs } });
+    const syncTabs = state.startsWith('signedIn.refreshing.') && state !== 'signedIn.refreshing.refreshingTokens' && state !== 'signedIn.refreshing.queueingRotatedToken';
+    const rotating = state === 'signedIn.refreshing.queueingRotatedToken';
+    kit = await createTestAuth({
+      hostedUi: true,
+      authFlow: 'USER_PASSWORD_AUTH',
+      ...(rotating && { client: { refreshTokenRotation: { feature: 'ENABLED', retryGracePeriodSeconds: 0 } } }),
+      config: { networkTimeoutMs: 5000, revocationOutbox: { retryBaseMs: 600_000 }, syncTabs, refreshTokenRotation: rotating },
+    });
     const release = await hold(kit, HOLDERS[state]!);
     expect(kit.auth.actor.getSnapshot().matches(state as never)).toBe(true);
     const settled = CALLERS[method](kit).then(

@@ -123,6 +123,7 @@ describe('driveTo', () => {
       'signedIn.refreshing',
       'signedIn.refreshing.waitingForTurn',
       'signedIn.refreshing.lookingForTabsRefresh',
+      'signedIn.refreshing.queueingRotatedToken',
       'endingSession',
     ]);
   });
@@ -395,6 +396,15 @@ describe('driveTo: the transient states, held until release()', () => {
     expect(kit.currentState()).toBe('signedIn.refreshing.lookingForTabsRefresh');
     await expect(held.release()).resolves.toMatchObject({ username: 'test-user' });
     expect(kit.currentState()).toBe('signedIn.active');
+  });
+
+  test('signedIn.refreshing.queueingRotatedToken: the rotated session unstorable, the outbox’s write held; release → StorageError, still signed in, the new refresh token queued', async () => {
+    kit = await createTestAuth({ client: { refreshTokenRotation: { feature: 'ENABLED', retryGracePeriodSeconds: 0 } }, config: { refreshTokenRotation: true } });
+    const held = await kit.driveTo('signedIn.refreshing.queueingRotatedToken');
+    expect(kit.currentState()).toBe('signedIn.refreshing.queueingRotatedToken');
+    await expect(held.release()).rejects.toMatchObject({ name: 'StorageError' });
+    expect(kit.currentState()).toBe('signedIn.active');
+    expect(kit.storage.outboxSize()).toBe(1);
   });
 
   test('the turn-taking states need tabs that share the storage: without syncTabs, driveTo says so', async () => {

@@ -24,6 +24,7 @@ interface Fakes {
   refresh?: () => Promise<SessionSummary>;
   completeRedirect?: () => Promise<RedirectOutcome>;
   clearSession?: () => Promise<void>;
+  queueRotated?: () => Promise<void>;
   recordIntent?: () => Promise<RecordedIntent>;
   pickIntent?: () => Promise<PickedIntent>;
 }
@@ -46,6 +47,7 @@ function start(fakes: Fakes = {}) {
       refreshTokens: fromPromise(() => (fakes.refresh ?? never<SessionSummary>)()),
       completeRedirect: fromPromise(() => (fakes.completeRedirect ?? never<RedirectOutcome>)()),
       clearSession: fromPromise(() => (fakes.clearSession ?? (async () => {}))()),
+      queueRotatedToken: fromPromise(() => (fakes.queueRotated ?? (async () => {}))()),
       ...(fakes.readStored && {
         takeRefreshTurn: fromCallback(({ sendBack }) => sendBack({ type: 'REFRESH_TURN_TAKEN', shared: fakes.sharedTurn ?? true, waited: false })),
         readStoredRefresh: fromPromise<SessionSummary | null, { held: SessionSummary | null; watch: boolean }>(fakes.readStored),
@@ -280,5 +282,21 @@ describe('the outbox while a drain runs (deterministic, not left to timing)', ()
     expect(emitted.some((e) => e.type === 'answered' && e.id === 2)).toBe(false);
     picked.resolve({ intent: null, pending: 0 });
     await waitFor(actor, () => emitted.some((e) => e.type === 'answered' && e.id === 2), { timeout: 5000 });
+  });
+});
+
+describe('a rotated refresh token the refresh could not store', () => {
+  test('queueingRotatedToken: the outbox could not take it: still signed in, the refresh’s own error answered, and the outbox not told INTENTS_QUEUED', async () => {
+    const { actor, at } = start({ load: async () => session, refresh: () => Promise.reject({ name: 'StorageError', message: 'quota', rotatedTokenRef: 'secret#1' }), queueRotated: () => fail('StorageError') });
+    await at({ signedIn: 'active' });
+    const told: string[] = [];
+    actor.system.inspect((e) => void (e.type === '@xstate.event' && e.event.type === 'INTENTS_QUEUED' && told.push(e.event.type)));
+    const answers: unknown[] = [];
+    actor.on('answered', (e) => void answers.push(e.answer));
+    actor.send({ type: 'GET_SESSION', id: 1, forceRefresh: true, at: 0 });
+    await waitFor(actor, (s) => s.matches({ signedIn: { refreshing: 'queueingRotatedToken' } }), { timeout: 5000 });
+    await at({ signedIn: 'active' });
+    expect(answers).toEqual([{ kind: 'refused', error: { name: 'StorageError', message: 'quota' } }]);
+    expect(told).toEqual([]);
   });
 });

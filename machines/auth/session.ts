@@ -2,7 +2,7 @@ import { errorOfEvent, toErrorInfo } from '../errorInfo.js';
 import type { SessionSummary } from '../types.js';
 import type { AuthContext } from './types.js';
 import { authStates, refuse } from './setup.js';
-import { STEP_TIMED_OUT, STORAGE_SILENT } from './shared.js';
+import { rotatedTokenRefOf, STEP_TIMED_OUT, STORAGE_SILENT } from './shared.js';
 
 /**
  * The session region: the session read from the store, held, refreshed, and adopted from the
@@ -20,6 +20,7 @@ import { STEP_TIMED_OUT, STORAGE_SILENT } from './shared.js';
  *     refreshingTokens ─┬─ RefreshTokenReuse (rotation: another tab refreshed first) ─► lookingForTabsRefresh
  *                       │     └─ nothing refreshed elsewhere (the race was lost) ─► endingSession
  *                       ├─ refused for good ─► endingSession (sign-out region) ─► signedOut
+ *                       ├─ a rotated refresh token left unstored ─► queueingRotatedToken (outbox) ─► active
  *                       └─ offline or throttled ─► active, the tokens kept
  *
  * Why refreshing is a state with children and not a promise: each step is a thing the tabs wait
@@ -44,6 +45,12 @@ function refreshRaceLost() {
   // lostRefreshRace holds only after refreshingTokens recorded the RefreshTokenReuseException.
   const why = ({ context }: { context: AuthContext }) => toErrorInfo(context.lastRefreshError);
   return { target: '#auth.endingSession', guard: 'lostRefreshRace' as const, actions: [{ type: 'announceTokenRefreshFailed' as const, params: why }, { type: 'refuseSessionWaiters' as const, params: why }] };
+}
+
+/** A refresh failed and the session is kept (offline, throttled, its tokens not stored): its listeners and waiters hear the recorded error. */
+function refreshFailedKept() {
+  const why = ({ context }: { context: AuthContext }) => toErrorInfo(context.lastRefreshError);
+  return [{ type: 'announceTokenRefreshFailed' as const, params: why }, { type: 'refuseSessionWaiters' as const, params: why }];
 }
 
 /** The stored session could not be restored: revoked by a sign-out that could not clear it, it is cleared now; unreadable or corrupt (already removed), start signed out and say why. */
@@ -182,6 +189,8 @@ export const sessionStates = authStates({
               },
               onDone: { target: '#auth.signedIn.active', actions: adoptRefreshed() },
               onError: [
+                // Rotation: Cognito issued a refresh token the store does not hold; it is live, so it is queued for revocation first.
+                { guard: { type: 'leftRotatedTokenUnstored', params: errorOfEvent }, target: 'queueingRotatedToken', actions: { type: 'recordRefreshError', params: errorOfEvent } },
                 // Rotation: the token was already used by another tab or instance; look for the session it stored.
                 {
                   guard: { type: 'isRefreshRaced', params: errorOfEvent },
@@ -194,17 +203,19 @@ export const sessionStates = authStates({
                   actions: [{ type: 'recordRefreshError', params: errorOfEvent }, { type: 'announceTokenRefreshFailed', params: errorOfEvent }, 'deferSessionWaiters'],
                 },
                 // Offline or throttled: keep the tokens; never sign a user out for being offline.
-                {
-                  target: '#auth.signedIn.active',
-                  actions: [
-                    'tellOutboxIntentsQueued', // a rotated refresh token that could not be stored is queued for revocation
-                    { type: 'recordRefreshError', params: errorOfEvent },
-                    { type: 'announceTokenRefreshFailed', params: errorOfEvent },
-                    { type: 'refuseSessionWaiters', params: ({ event }) => toErrorInfo(event.error) },
-                  ],
-                },
+                { target: '#auth.signedIn.active', actions: [{ type: 'recordRefreshError', params: errorOfEvent }, ...refreshFailedKept()] },
               ],
             },
+          },
+          // The refresh failed (its error recorded) after a rotation the store does not hold: the outbox keeps the new token, then the session goes on as after any failed refresh.
+          queueingRotatedToken: {
+            invoke: {
+              src: 'queueRotatedToken',
+              input: ({ event }) => ({ ref: rotatedTokenRefOf('error' in event ? event.error : null) ?? '' }),
+              onDone: { target: '#auth.signedIn.active', actions: ['tellOutboxIntentsQueued', ...refreshFailedKept()] },
+              onError: { target: '#auth.signedIn.active', actions: refreshFailedKept() },
+            },
+            after: { storageDeadline: { target: '#auth.signedIn.active', actions: refreshFailedKept() } },
           },
         },
         // Leaving aborts the refresh: its tokens are then never stored. The old ones are kept.

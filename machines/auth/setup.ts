@@ -11,7 +11,8 @@ import { ErrorNames, type ErrorInfo, type SessionSummary, type SignInMethod, typ
 import { REFUSALS, type Refusal } from '../refusals.js';
 import { refreshedElsewhere } from '../refreshTurn.js';
 import { CognitoExceptions } from '../errors/registry.js';
-import { COMPLETE, isHostedUiSession, SESSION_CALL_TYPES } from './shared.js';
+import { leftIntentQueued } from '../signOutOutcome.js';
+import { COMPLETE, isHostedUiSession, rotatedTokenRefOf, SESSION_CALL_TYPES } from './shared.js';
 import type { AnswerInput, OpenedHostedUi, RedirectOutcome, RedirectSignInInput, SignInInput, SignInStepOutput } from './signInTypes.js';
 import type { CallAnswer, SessionCall } from './callTypes.js';
 import type { TellTabs } from './sessionTypes.js';
@@ -38,6 +39,8 @@ export const authSetup = setup({
     answerChallenge: fromPromise<SignInStepOutput, AnswerInput>(notProvided('answerChallenge')),
     /** REFRESH_TOKEN_AUTH; saves the new tokens unless aborted or the session changed. */
     refreshTokens: fromPromise<SessionSummary, { username: string; signedInWith: SignInMethod; expiresAt: number; tokenId?: string }>(notProvided('refreshTokens')),
+    /** Queues for revocation the rotated refresh token a refresh could not store, by its vault receipt (outbox.queue). */
+    queueRotatedToken: fromPromise<void, { ref: string }>(notProvided('queueRotatedToken')),
     /** Removes the session from the store (a session Cognito ended, or already revoked). */
     clearSession: fromPromise<void>(notProvided('clearSession')),
     /** Records the sign-in in flight (state, PKCE verifier: in storage, never here) and opens the hosted UI. */
@@ -76,6 +79,8 @@ export const authSetup = setup({
     isChallenge: (_, step: SignInStepOutput) => step.kind === 'challenge',
     /** The answer to the open challenge was a wrong code: the challenge stays open. */
     isWrongCode: ({ context }, error: unknown) => context.challenge !== null && toErrorInfo(error).name === CognitoExceptions.codeMismatch,
+    /** The refresh failed after Cognito rotated the refresh token, and the new one is stored nowhere: it must be queued for revocation. */
+    leftRotatedTokenUnstored: (_, error: unknown) => rotatedTokenRefOf(error) !== null,
     isSessionOver: (_, error: unknown) => endsSession(toErrorInfo(error).name),
     isSignedOutLocally: (_, outcome: SignOutOutcome) => outcome.type !== 'failed',
     /** A failed clear after server calls that killed the tokens: they must not be handed out. */
@@ -147,7 +152,12 @@ export const authSetup = setup({
       enqueue.assign({ deferred: [] });
     }),
     tellOutboxSessionLoaded: sendTo('outbox', { type: 'SESSION_LOADED' }),
+    /** Something was queued for the outbox to drain: it watches the backoff. */
     tellOutboxIntentsQueued: sendTo('outbox', { type: 'INTENTS_QUEUED' }),
+    /** …only when the sign-out's outcome left an intent queued (leftIntentQueued). */
+    tellOutboxIfQueued: enqueueActions(({ context, enqueue }, outcome: SignOutOutcome) => {
+      if (leftIntentQueued(outcome, context.queueing)) enqueue.sendTo('outbox', { type: 'INTENTS_QUEUED' });
+    }),
     /** The store now holds a new session, or none: the other tabs hear it (no token travels). */
     tellTabs: sendTo('tabs', (_, signal: TellTabs['signal']) => ({ type: 'TELL_TABS' as const, signal })),
     announceSignedOutElsewhere: emit({ type: 'signedOutElsewhere' as const }),

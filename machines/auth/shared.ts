@@ -38,6 +38,16 @@ export const returnedUrlOf = (opened: OpenedHostedUi): string | null => (opened.
 /** The session came from the hosted UI (as the store recorded it): its `cognito` cookie is a layer to end. */
 export const isHostedUiSession = (context: AuthContext): boolean => context.session?.signedInWith === 'hostedUi';
 
+/**
+ * The fact a refresh's failure may carry (refreshOnce, services/actors/authActors.ts): Cognito
+ * rotated the refresh token and the new one is stored nowhere. `rotatedTokenRef` is its vault
+ * receipt, never the token. Null when the failure carries no such fact. Pure.
+ */
+export const rotatedTokenRefOf = (error: unknown): string | null => {
+  const ref = typeof error === 'object' && error !== null && 'rotatedTokenRef' in error ? error.rotatedTokenRef : null;
+  return typeof ref === 'string' ? ref : null;
+};
+
 export const logoutUrlOf = (context: AuthContext): string => context.hostedUiSignOut?.logoutUrl ?? '';
 
 /**

@@ -73,10 +73,10 @@ function duringSignOutStoreStep() {
   };
 }
 
-/** The sign-out child ended: its outcome recorded, its callers answered, and the outbox told what it queued. */
+/** The sign-out child ended: its outcome recorded, its callers answered, and the outbox told if it queued an intent. */
 function signOutSettled() {
   const outcome = ({ event }: { event: { output: SignOutOutcome } }) => event.output;
-  return [{ type: 'recordSignOut' as const, params: outcome }, { type: 'answerSignOutWaiters' as const, params: outcome }, 'tellOutboxIntentsQueued' as const];
+  return [{ type: 'recordSignOut' as const, params: outcome }, { type: 'answerSignOutWaiters' as const, params: outcome }, { type: 'tellOutboxIfQueued' as const, params: outcome }];
 }
 
 export const signOutStates = authStates({
@@ -180,7 +180,7 @@ export const signOutStates = authStates({
         {
           guard: { type: 'canOpenLogout', params: ({ event }) => event.output },
           target: 'recordingHostedUiSignOut',
-          actions: [{ type: 'recordSignOut', params: ({ event }) => event.output }, 'forgetSession', 'tellOutboxIntentsQueued', { type: 'tellTabs', params: 'signedOut' }],
+          actions: [{ type: 'recordSignOut', params: ({ event }) => event.output }, 'forgetSession', { type: 'tellOutboxIfQueued', params: ({ event }) => event.output }, { type: 'tellTabs', params: 'signedOut' }],
         },
         // No `oauth` here to build /logout from: the result says the cookie may live.
         {
@@ -189,7 +189,7 @@ export const signOutStates = authStates({
           actions: [
             { type: 'recordSignOut', params: ({ event }) => event.output },
             'forgetSession',
-            'tellOutboxIntentsQueued',
+            { type: 'tellOutboxIfQueued', params: ({ event }) => event.output },
             { type: 'tellTabs', params: 'signedOut' },
             ...hostedUiSignOutEnded(() => hostedUiErrors.notConfigured()),
           ],

@@ -86,6 +86,13 @@ export function createAuthActors(services: ServicesSource<AuthServices>) {
         await signals.sessionWrittenSince(seen, signal); // the chart's tabRefreshDeadline ends the wait
       }
     }),
+    /** Queues a rotated refresh token a refresh could not store (its vault receipt), for the outbox's next drain. */
+    queueRotatedToken: fromPromise<void, { ref: string }>(async ({ input, system }) => {
+      const { vault, outbox } = servicesOf(system);
+      const refreshToken = vault.take(input.ref);
+      if (refreshToken === undefined) throw new CognitoCallError(ErrorNames.tokensMissing, 'The rotated refresh token is no longer held');
+      await outbox.queue({ refreshToken });
+    }),
     /** Clears the store; the outbox's revoked marks then have no session left to mark (dropped outside the clear's deadline, never failing). */
     clearSession: fromPromise<void>(async ({ system }) => {
       const { store, outbox } = servicesOf(system);
@@ -132,8 +139,13 @@ async function refreshOnce(services: AuthServices, input: RefreshInput, signal: 
     await store.save(fresh, { expectedGeneration: generation, stillWanted: async () => !(await outbox.holds({ refreshToken })) });
     return summary;
   } catch (error) {
-    // A rotated refresh token is live on the server from now on: if it is not stored, the outbox must hold it, never the old one alone.
-    if (fresh.refreshToken !== undefined && fresh.refreshToken !== refreshToken) await outbox.queue({ refreshToken: fresh.refreshToken }).catch(() => undefined);
+    // A rotated refresh token is live on the server from now on and not stored: a fact the failure
+    // carries (its vault receipt, never the token), and the chart queues it (leftRotatedTokenUnstored).
+    if (fresh.refreshToken !== undefined && fresh.refreshToken !== refreshToken) {
+      // Abandoned (a sign-out overtook the refresh): no chart hears this failure, so the outbox holds the token at once.
+      if (signal.aborted || typeof error !== 'object' || error === null) await outbox.queue({ refreshToken: fresh.refreshToken }).catch(() => undefined);
+      else Object.assign(error, { rotatedTokenRef: services.vault.deposit(fresh.refreshToken) });
+    }
     throw error;
   }
 }

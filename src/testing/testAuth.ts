@@ -9,7 +9,7 @@ import type { AuthSession, RedirectSignInResult, SignInResult, SignOutResult } f
 import type { AuthOpener, OpenerResult } from '../oauthConfig.js';
 import { AuthStoppedError } from '../errors.js';
 import { startCognitoEmulator } from './emulator/start.js';
-import type { CognitoEmulator, CognitoEmulatorOptions, EmulatorFaults, EmulatorMfaType, Fault, FaultTarget, HostedUiClientOptions } from './emulator/types.js';
+import type { CognitoEmulator, CognitoEmulatorOptions, EmulatorFaults, EmulatorMfaType, EmulatorRefreshTokenRotation, Fault, FaultTarget, HostedUiClientOptions } from './emulator/types.js';
 import { isRetryable } from '../../machines/errorInfo.js';
 import { CHALLENGES as ANSWERED_CHALLENGES, type ChallengeName } from '../../machines/authTypes.js';
 import { installGate } from './kit/gate.js';
@@ -66,6 +66,8 @@ export interface TestAuthOptions {
     readonly enableTokenRevocation?: boolean;
     /** Access and ID token lifetime for this client, in seconds. Default: the emulator's (3600). */
     readonly accessTokenTtlSeconds?: number;
+    /** Refresh-token rotation on the client. Default: off. */
+    readonly refreshTokenRotation?: EmulatorRefreshTokenRotation;
   };
   /**
    * The rest of createAuth()'s config. Pool, client, endpoint, SDK client and storage are the
@@ -264,6 +266,13 @@ export interface TestAuthStates {
    */
   'signedIn.refreshing.lookingForTabsRefresh': HeldStorageCall<AuthSession>;
   /**
+   * Needs a rotating client (`client: { refreshTokenRotation }`, `config: { refreshTokenRotation: true }`).
+   * Signed in, then a forced refresh whose rotated tokens cannot be stored (setItem fails): the
+   * engine queues the new refresh token, and that write of the outbox is held. release() lets it
+   * land: the getSession() rejects with StorageError, still signed in, the token in the outbox.
+   */
+  'signedIn.refreshing.queueingRotatedToken': HeldStorageCall<AuthSession>;
+  /**
    * Signed in, then a forced refresh refused with NotAuthorizedException (the session ended), and
    * the clear of the stored session held on the storage's removeItem. The fault is cleared once there.
    */
@@ -343,6 +352,7 @@ export const TEST_AUTH_STATES: readonly TestAuthState[] = [
   'signedIn.refreshing',
   'signedIn.refreshing.waitingForTurn',
   'signedIn.refreshing.lookingForTabsRefresh',
+  'signedIn.refreshing.queueingRotatedToken',
   'endingSession',
 ];
 
@@ -944,6 +954,15 @@ async function assemble(emulator: CognitoEmulator, options: TestAuthOptions): Pr
         tabsNeeded(state);
         await drive('signedIn', driveOptions);
         return holdStorageCall(state, 'getItem', () => auth.getSession({ forceRefresh: true }), driveOptions.timeoutMs ?? 5000, undefined, storageKeys(clientId).session);
+      case 'signedIn.refreshing.queueingRotatedToken': {
+        if (authConfig.refreshTokenRotation !== true) throw new Error(`authchart/testing: ${state} needs a rotating client and config: { refreshTokenRotation: true }`);
+        await drive('signedIn', driveOptions);
+        const full = () => {
+          storage.fail('setItem'); // the rotated session cannot be stored; the outbox's write is held first
+          return () => storage.heal('setItem');
+        };
+        return holdStorageCall(state, 'setItem', () => auth.getSession({ forceRefresh: true }), driveOptions.timeoutMs ?? 5000, full, storage.outboxKey);
+      }
       case 'endingSession':
         return holdSessionEnd(driveOptions);
       case 'checkingStore':

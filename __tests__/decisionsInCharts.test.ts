@@ -1,0 +1,96 @@
+// Issue 18, item 3 "Facts out, decisions in": services report what happened, the auth chart decides
+// what follows. Real HTTP to the emulator; the chart's decisions are read from its inspection stream.
+import type { InspectionEvent } from 'xstate';
+import { waitFor } from 'xstate';
+import { createAuth, type Auth, type StorageLike } from '../src/index';
+import type { CognitoEmulator } from '../src/testing/index';
+import { emulatorPerFile, inspectableStorage } from './support/harness';
+
+let emu!: CognitoEmulator;
+const auths = emulatorPerFile((started) => (emu = started));
+type Pool = ReturnType<CognitoEmulator['setup']>;
+
+/** An instance whose inspection stream is kept, with what it needs to count the outbox's INTENTS_QUEUED. */
+function start(pool: Pool, storage: StorageLike, rotation = false) {
+  const inspected: InspectionEvent[] = [];
+  const auth: Auth = createAuth({
+    userPoolId: pool.userPoolId,
+    userPoolClientId: pool.clientId,
+    endpoint: emu.endpoint,
+    storage,
+    refreshTokenRotation: rotation,
+    revocationOutbox: { retryBaseMs: 600_000 },
+    inspect: (event: InspectionEvent) => inspected.push(event),
+  });
+  auths.push(auth);
+  /** The INTENTS_QUEUED the outbox received. */
+  const intentsQueued = () => inspected.filter((e) => e.type === '@xstate.event' && e.event.type === 'INTENTS_QUEUED' && e.actorRef.sessionId === auth.actor.getSnapshot().children.outbox?.sessionId).length;
+  const visited = () => inspected.flatMap((e) => (e.type === '@xstate.snapshot' && e.actorRef === auth.actor ? [JSON.stringify((e.snapshot as { value?: unknown }).value)] : []));
+  return { auth, intentsQueued, visited };
+}
+
+/** A storage whose session writes throw once `full` is set (the quota): the outbox's writes still land. */
+function sessionQuota() {
+  const base = inspectableStorage();
+  const state = { full: false };
+  const storage: StorageLike = {
+    getItem: base.getItem,
+    setItem: (key, value) => {
+      if (state.full && key.endsWith('.session')) throw Object.assign(new Error('The quota has been exceeded'), { name: 'QuotaExceededError' });
+      base.setItem(key, value);
+    },
+    removeItem: base.removeItem,
+  };
+  return { base, storage, state };
+}
+
+describe('the rotated-token queueing is the chart’s: the refresh reports a rotated token it could not store, the chart queues it', () => {
+  test('rotated tokens that could not be stored: the chart visits queueingRotatedToken, the outbox holds the new refresh token, and INTENTS_QUEUED follows once', async () => {
+    const pool = emu.setup({ refreshTokenRotation: { feature: 'ENABLED', retryGracePeriodSeconds: 0 } });
+    const { base, storage, state } = sessionQuota();
+    const { auth, intentsQueued, visited } = start(pool, storage, true);
+    await auth.signIn({ username: pool.username, password: pool.password });
+    const before = intentsQueued();
+    state.full = true;
+    await expect(auth.getSession({ forceRefresh: true })).rejects.toMatchObject({ name: 'StorageError' });
+    expect(visited()).toContain(JSON.stringify({ signedIn: { refreshing: 'queueingRotatedToken' } }));
+    expect(intentsQueued() - before).toBe(1);
+    const outbox = JSON.parse(base.items.get(`authchart.${pool.clientId}.revocationOutbox`) ?? '{}') as { entries?: unknown[] };
+    expect(outbox.entries).toHaveLength(1); // the rotated token, live at Cognito and stored nowhere else
+    state.full = false;
+    await expect(auth.flushRevocations()).resolves.toMatchObject({ revoked: 1, pending: 0 });
+  });
+
+  test('a refresh that fails offline queued nothing: the outbox is not told INTENTS_QUEUED', async () => {
+    const pool = emu.setup();
+    const { auth, intentsQueued } = start(pool, inspectableStorage());
+    await auth.signIn({ username: pool.username, password: pool.password });
+    const before = intentsQueued();
+    emu.faults.set('InitiateAuth', { type: 'reset' });
+    await expect(auth.getSession({ forceRefresh: true })).rejects.toMatchObject({ name: 'NetworkError' });
+    expect(auth.actor.getSnapshot().value).toEqual({ signedIn: 'active' });
+    expect(intentsQueued() - before).toBe(0);
+  });
+});
+
+describe('INTENTS_QUEUED after a sign-out only when its result says an intent is queued', () => {
+  test('a complete sign-out queued nothing: no INTENTS_QUEUED', async () => {
+    const pool = emu.setup();
+    const { auth, intentsQueued } = start(pool, inspectableStorage());
+    await auth.signIn({ username: pool.username, password: pool.password });
+    const before = intentsQueued();
+    await expect(auth.signOut()).resolves.toMatchObject({ type: 'complete' });
+    expect(intentsQueued() - before).toBe(0);
+  });
+
+  test('a sign-out left to the outbox (RevokeToken offline): INTENTS_QUEUED, once', async () => {
+    const pool = emu.setup();
+    const { auth, intentsQueued } = start(pool, inspectableStorage());
+    await auth.signIn({ username: pool.username, password: pool.password });
+    const before = intentsQueued();
+    emu.faults.set('RevokeToken', { type: 'reset' });
+    await expect(auth.signOut()).resolves.toMatchObject({ type: 'partial', finishedBy: 'outbox' });
+    await waitFor(auth.actor, (s) => s.matches('signedOut'));
+    expect(intentsQueued() - before).toBe(1);
+  });
+});
