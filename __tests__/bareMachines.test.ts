@@ -312,6 +312,7 @@ describe('authMachine: every invoking state is left by its deadline, except the 
         answerChallenge: s.actor<SignInStepOutput, AnswerInput>('answerChallenge'),
         refreshTokens: s.actor<SessionSummary, { username: string; signedInWith: SignInMethod; expiresAt: number; tokenId?: string }>('refreshTokens'),
         clearSession: s.actor<void>('clearSession'),
+        confirmClear: s.actor<StoreAfterClear>('confirmClear'),
         queueRotatedToken: s.actor<void, { ref: string }>('queueRotatedToken'),
         openHostedUi: s.actor<OpenedHostedUi, RedirectSignInInput>('openHostedUi'),
         completeRedirect: s.actor<RedirectOutcome, { credential: string }>('completeRedirect'),
@@ -459,7 +460,18 @@ describe('authMachine: every invoking state is left by its deadline, except the 
       invoked: 'clearSession',
       delay: 'clearDeadline',
       ms: 2 * S,
-      after: (r) => expect(inState(r.actor, 'revokedButStored')).toBe(true),
+      after: (r) => expect(inState(r.actor, 'confirmingClear')).toBe(true), // not confirmed: the store is read back
+    },
+    confirmingClear: {
+      plan: { ...signedIn, takeRefreshTurn: [{ resolve: { shared: false, waited: false } }], refreshTokens: [{ reject: refused }], clearSession: [{ reject: { name: 'StorageError', message: 'removeItem failed' } }] },
+      drive: (r) => from(r, 'signedIn.active', { type: 'GET_SESSION', id: 1, forceRefresh: true, at: 0 }),
+      invoked: 'confirmClear',
+      delay: 'confirmDeadline',
+      ms: 3 * S,
+      after: (r) => {
+        expect(inState(r.actor, 'revokedButStored')).toBe(true);
+        expect(r.emitted).toContainEqual({ type: 'storageError', error: { name: 'StorageError', message: 'removeItem failed' } });
+      },
     },
     signingOut: {
       plan: signedIn,

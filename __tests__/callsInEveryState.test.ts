@@ -31,6 +31,7 @@ const HOLDERS: Record<string, TestAuthState> = {
   'signedIn.refreshing.lookingForTabsRefresh': 'signedIn.refreshing.lookingForTabsRefresh', // the turn began; the read of the store held
   'signedIn.refreshing.queueingRotatedToken': 'signedIn.refreshing.queueingRotatedToken', // a rotating client, the session unstorable; the outbox's write held
   endingSession: 'endingSession', // refresh refused, the clear held on removeItem
+  confirmingClear: 'confirmingClear', // the same clear failed, its read-back held
   revokedButStored: 'revokedButStored',
   signingOut: 'revoking', // RevokeToken held
 };

@@ -94,3 +94,33 @@ describe('INTENTS_QUEUED after a sign-out only when its result says an intent is
     expect(intentsQueued() - before).toBe(1);
   });
 });
+
+describe('endingSession reads the store back after a clear it could not confirm, and decides from what it finds', () => {
+  const T = 200; // storageTimeoutMs
+
+  test('a removeItem that lands after storageTimeoutMs while an ended session is cleared: the store is empty, so signedOut (sessionEnded), never revokedButStored', async () => {
+    const pool = emu.setup();
+    const base = inspectableStorage();
+    const key = `authchart.${pool.clientId}.session`;
+    let slowRemoval = false;
+    const storage: StorageLike = {
+      getItem: base.getItem,
+      setItem: base.setItem,
+      // Lands halfway into the second storageTimeoutMs: after the store gave up waiting for it.
+      removeItem: (k) => (slowRemoval && k === key ? new Promise<void>((resolve) => setTimeout(() => resolve(base.removeItem(k)), 1.5 * T)) : base.removeItem(k)),
+    };
+    const auth = createAuth({ userPoolId: pool.userPoolId, userPoolClientId: pool.clientId, endpoint: emu.endpoint, storage, storageTimeoutMs: T, revocationOutbox: { retryBaseMs: 600_000 } });
+    auths.push(auth);
+    const events: string[] = [];
+    auth.on('signedOut', (event) => events.push(event.reason));
+    await auth.signIn({ username: pool.username, password: pool.password });
+    emu.faults.set('InitiateAuth', { type: 'error', name: 'NotAuthorizedException', message: 'Refresh Token has been revoked' });
+    slowRemoval = true;
+    // Its caller waits for the clear, and hears what the store holds then: nothing.
+    await expect(auth.getSession({ forceRefresh: true })).resolves.toEqual({});
+    expect(base.items.has(key)).toBe(false);
+    expect(auth.actor.getSnapshot().value).toBe('signedOut');
+    expect(events).toEqual(['sessionEnded']);
+    await expect(auth.getSession()).resolves.toEqual({});
+  });
+});

@@ -81,6 +81,7 @@ const notModelled = (t: string): string | undefined =>
   NOT_MODELLED[t] ??
   (globalSignOutLanded(t) ? 'a global sign-out the outbox finished (KB6): __tests__/globalSignOutLanded.test.ts' : undefined) ??
   (hostedUi(t) ? HOSTED_UI_ELSEWHERE : undefined) ??
+  (t.startsWith('auth.confirmingClear --') && !t.includes('done.actor.0.auth.confirmingClear[0]') ? 'a clear not confirmed, then found empty, or a read-back that fails: __tests__/decisionsInCharts.test.ts, __tests__/transitionGaps.test.ts' : undefined) ??
   (rotatedUnstored(t) ? 'a rotated refresh token a refresh could not store: __tests__/decisionsInCharts.test.ts, __tests__/rotation.test.ts, __tests__/transitionGaps.test.ts' : undefined) ??
   (otherTabs(t) ? 'other tabs: __tests__/tabs.test.ts, __tests__/browser/tabs.browser.test.ts, __tests__/callsInEveryState.test.ts' : undefined) ??
   (inFlightCall(t) ? 'a call while a flow is in flight (refused, deferred or joined): __tests__/callsInEveryState.test.ts' : undefined) ??
@@ -270,6 +271,9 @@ function authOutputs(src: string, s: ModelSnapshot): { done: unknown[]; errors: 
       return { done: [SESSION], errors: ['NotAuthorizedException', 'UnexpectedResponse'] };
     case 'clearSession':
       return { done: [undefined], errors: ['StorageError'] };
+    case 'confirmClear':
+      // After the model's failed removeItem the store still holds the session (a removal landing late: NOT_MODELLED).
+      return { done: ['stored'], errors: [] };
     case 'signOut':
       // The store could not be cleared after RevokeToken succeeded (tokensRevoked), or after it failed too.
       return {
@@ -438,7 +442,7 @@ describe(`auth machine: ${authPaths.length} generated paths, executed through cr
               storage.flags.failRemoveSession = clearFails;
               await expect(auth.signOut()).resolves.toMatchObject({ type: clearFails ? 'failed' : 'complete' });
               storage.flags.failRemoveSession = false;
-              i += 2;
+              i += clearFails ? 3 : 2; // a failed clear is read back (confirmingClear)
             } else if (into === 'checkingStore') {
               // Signed out: the store is read back first; complete when empty, failed when it cannot be read.
               const unreadable = !ok(next);
@@ -495,7 +499,7 @@ describe(`auth machine: ${authPaths.length} generated paths, executed through cr
               if (clearFails) await expect(session).rejects.toMatchObject({ name: 'RevokedSessionNotCleared' });
               else await expect(session).resolves.toEqual({});
               storage.flags.failRemoveSession = false;
-              i += 3 + turn;
+              i += 3 + turn + (clearFails ? 1 : 0); // a failed clear is read back (confirmingClear)
             } else {
               emu.faults.set('InitiateAuth', { type: 'malformed' }, { times: 1 });
               await expect(auth.getSession({ forceRefresh: true })).rejects.toMatchObject({ name: 'UnexpectedResponse' });

@@ -125,6 +125,7 @@ describe('driveTo', () => {
       'signedIn.refreshing.lookingForTabsRefresh',
       'signedIn.refreshing.queueingRotatedToken',
       'endingSession',
+      'confirmingClear',
     ]);
   });
 
@@ -410,6 +411,15 @@ describe('driveTo: the transient states, held until release()', () => {
   test('the turn-taking states need tabs that share the storage: without syncTabs, driveTo says so', async () => {
     kit = await createTestAuth();
     await expect(kit.driveTo('signedIn.refreshing.waitingForTurn')).rejects.toThrow('needs createTestAuth({ config: { syncTabs: true } })');
+  });
+
+  test('confirmingClear: the ended session’s clear failed, its read-back held; release → still stored, so revokedButStored', async () => {
+    kit = await createTestAuth();
+    const held = await kit.driveTo('confirmingClear');
+    expect(kit.currentState()).toBe('confirmingClear');
+    await expect(held.release()).rejects.toMatchObject({ name: 'RevokedSessionNotCleared' });
+    expect(kit.currentState()).toBe('revokedButStored');
+    expect(kit.storage.hasSession()).toBe(true);
   });
 
   test('endingSession: the refresh refused, the clear held on removeItem; release → signedOut, storage empty', async () => {

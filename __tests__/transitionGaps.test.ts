@@ -6,7 +6,7 @@
 import { createActor, fromCallback, fromPromise, waitFor, type AnyEventObject } from 'xstate';
 import { authMachine, type RedirectOutcome, type SignInStepOutput } from '../machines/authMachine';
 import type { SessionSummary } from '../machines/types';
-import { signOutMachine, type IntentSource, type RecordedIntent, type SettleInput } from '../machines/signOutMachine';
+import { signOutMachine, type IntentSource, type RecordedIntent, type SettleInput, type StoreAfterClear } from '../machines/signOutMachine';
 import { outboxMachine, type PickedIntent } from '../machines/outboxMachine';
 
 const session: SessionSummary = { username: 'alice', revocable: true, expiresAt: 10_000_000_000_000, signedInWith: 'password' };
@@ -25,6 +25,7 @@ interface Fakes {
   completeRedirect?: () => Promise<RedirectOutcome>;
   clearSession?: () => Promise<void>;
   queueRotated?: () => Promise<void>;
+  confirmClear?: () => Promise<StoreAfterClear>;
   recordIntent?: () => Promise<RecordedIntent>;
   pickIntent?: () => Promise<PickedIntent>;
 }
@@ -48,6 +49,7 @@ function start(fakes: Fakes = {}) {
       completeRedirect: fromPromise(() => (fakes.completeRedirect ?? never<RedirectOutcome>)()),
       clearSession: fromPromise(() => (fakes.clearSession ?? (async () => {}))()),
       queueRotatedToken: fromPromise(() => (fakes.queueRotated ?? (async () => {}))()),
+      confirmClear: fromPromise(() => (fakes.confirmClear ?? (async (): Promise<StoreAfterClear> => 'stored'))()),
       ...(fakes.readStored && {
         takeRefreshTurn: fromCallback(({ sendBack }) => sendBack({ type: 'REFRESH_TURN_TAKEN', shared: fakes.sharedTurn ?? true, waited: false })),
         readStoredRefresh: fromPromise<SessionSummary | null, { held: SessionSummary | null; watch: boolean }>(fakes.readStored),
@@ -298,5 +300,52 @@ describe('a rotated refresh token the refresh could not store', () => {
     await at({ signedIn: 'active' });
     expect(answers).toEqual([{ kind: 'refused', error: { name: 'StorageError', message: 'quota' } }]);
     expect(told).toEqual([]);
+  });
+});
+
+describe('confirmingClear: the clear of an ended session failed, and the store, read back, decides', () => {
+  /** Signed in, a refresh refused for good, its clear failing: the engine reads the store back with `confirm`. */
+  async function endedWithFailedClear(confirm: () => Promise<StoreAfterClear>, signedInWith: SessionSummary['signedInWith'] = 'password') {
+    const read = gate<StoreAfterClear>();
+    const r = start({ load: async () => ({ ...session, signedInWith, expiresAt: 0 }), refresh: () => fail('NotAuthorizedException'), clearSession: () => fail('StorageError'), confirmClear: () => read.promise });
+    await waitFor(r.actor, (s) => s.matches({ signedIn: 'active' }), { timeout: 5000 });
+    r.actor.send({ type: 'GET_SESSION', id: 1, forceRefresh: true, at: Date.now() });
+    await waitFor(r.actor, (s) => s.matches('confirmingClear'), { timeout: 5000 });
+    return { ...r, settle: () => confirm().then(read.resolve, read.reject) };
+  }
+  const answerTo = (emitted: AnyEventObject[], id: number) => emitted.find((e) => e.type === 'answered' && e.id === id)?.answer;
+
+  test('still stored: revokedButStored, the clear’s error reported, a signOut() that joined hears failed (tokens revoked)', async () => {
+    const { actor, emitted, settle } = await endedWithFailedClear(async () => 'stored');
+    actor.send({ type: 'SIGN_OUT', id: 2, global: false });
+    await settle();
+    await waitFor(actor, (s) => s.matches('revokedButStored'), { timeout: 5000 });
+    expect(answerTo(emitted, 2)).toEqual({ kind: 'signOut', outcome: { type: 'failed', error: { name: 'StorageError', message: 'StorageError' }, tokensRevoked: true } });
+    expect(emitted).toContainEqual({ type: 'storageError', error: { name: 'StorageError', message: 'StorageError' } });
+  });
+
+  test('the read-back fails: revokedButStored', async () => {
+    const { actor, settle } = await endedWithFailedClear(() => fail('StorageError'));
+    await settle();
+    await waitFor(actor, (s) => s.matches('revokedButStored'), { timeout: 5000 });
+  });
+
+  test('gone after all, a hosted-UI session whose signOut() joined with /logout to visit: recordingHostedUiSignOut', async () => {
+    const { actor, settle } = await endedWithFailedClear(async () => 'removed', 'hostedUi');
+    actor.send({ type: 'SIGN_OUT', id: 2, global: false, hostedUi: { logoutUrl: 'https://auth.example.com/logout', returnTo: 'app://out' } });
+    const visited: string[] = [];
+    actor.subscribe((s) => void visited.push(JSON.stringify(s.value)));
+    await settle();
+    await waitFor(actor, (s) => s.matches('signedOut'), { timeout: 5000 });
+    expect(visited).toContain('"recordingHostedUiSignOut"');
+  });
+
+  test('gone after all, a hosted-UI session whose signOut() joined with no oauth: partial, HostedUiNotConfigured', async () => {
+    const { actor, emitted, settle } = await endedWithFailedClear(async () => 'gone', 'hostedUi');
+    actor.send({ type: 'SIGN_OUT', id: 2, global: false });
+    await settle();
+    await waitFor(actor, () => answerTo(emitted, 2) !== undefined, { timeout: 5000 });
+    expect(answerTo(emitted, 2)).toMatchObject({ kind: 'signOut', outcome: { type: 'partial', hostedUiError: { name: 'HostedUiNotConfigured' } } });
+    expect(actor.getSnapshot().value).toBe('signedOut');
   });
 });

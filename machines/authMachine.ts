@@ -53,6 +53,7 @@ export const authMachine = authSetup.createMachine({
     lastSignOut: null,
     lastSignInError: null,
     lastRefreshError: null,
+    clearError: null,
     deferred: [],
     signInCaller: null,
     redirectUrlRef: null,

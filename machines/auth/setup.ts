@@ -11,7 +11,8 @@ import { ErrorNames, type ErrorInfo, type SessionSummary, type SignInMethod, typ
 import { REFUSALS, type Refusal } from '../refusals.js';
 import { refreshedElsewhere } from '../refreshTurn.js';
 import { CognitoExceptions } from '../errors/registry.js';
-import { leftIntentQueued } from '../signOutOutcome.js';
+import { clearedAfterAll, leftIntentQueued } from '../signOutOutcome.js';
+import type { StoreAfterClear } from '../signOutTypes.js';
 import { COMPLETE, isHostedUiSession, rotatedTokenRefOf, SESSION_CALL_TYPES } from './shared.js';
 import type { AnswerInput, OpenedHostedUi, RedirectOutcome, RedirectSignInInput, SignInInput, SignInStepOutput } from './signInTypes.js';
 import type { CallAnswer, SessionCall } from './callTypes.js';
@@ -43,6 +44,8 @@ export const authSetup = setup({
     queueRotatedToken: fromPromise<void, { ref: string }>(notProvided('queueRotatedToken')),
     /** Removes the session from the store (a session Cognito ended, or already revoked). */
     clearSession: fromPromise<void>(notProvided('clearSession')),
+    /** What the store holds after a clear it did not confirm (store.afterClear): a fact; clearedAfterAll decides. */
+    confirmClear: fromPromise<StoreAfterClear>(notProvided('confirmClear')),
     /** Records the sign-in in flight (state, PKCE verifier: in storage, never here) and opens the hosted UI. */
     openHostedUi: fromPromise<OpenedHostedUi, RedirectSignInInput>(notProvided('openHostedUi')),
     /** Checks a return from the hosted UI against the sign-in in flight, exchanges its code, saves the tokens; or recognizes the return from /logout. */
@@ -81,6 +84,8 @@ export const authSetup = setup({
     isWrongCode: ({ context }, error: unknown) => context.challenge !== null && toErrorInfo(error).name === CognitoExceptions.codeMismatch,
     /** The refresh failed after Cognito rotated the refresh token, and the new one is stored nowhere: it must be queued for revocation. */
     leftRotatedTokenUnstored: (_, error: unknown) => rotatedTokenRefOf(error) !== null,
+    /** After a clear it did not confirm, the store still holds the session, or cannot say (not clearedAfterAll): its dead tokens may be there. */
+    mayStillHoldSession: (_, store: StoreAfterClear) => !clearedAfterAll(store),
     isSessionOver: (_, error: unknown) => endsSession(toErrorInfo(error).name),
     isSignedOutLocally: (_, outcome: SignOutOutcome) => outcome.type !== 'failed',
     /** A failed clear after server calls that killed the tokens: they must not be handed out. */
@@ -121,6 +126,8 @@ export const authSetup = setup({
     stepDeadline: ({ context }) => context.networkTimeoutMs + 3 * context.storageTimeoutMs,
     /** A clear: removeItem, then the read-back. */
     clearDeadline: ({ context }) => 2 * context.storageTimeoutMs,
+    /** confirmClear: a removal still pending, then one read (the store's own bound is 2 × storageTimeoutMs). */
+    confirmDeadline: ({ context }) => 3 * context.storageTimeoutMs,
     /** One storage write. */
     storageDeadline: ({ context }) => context.storageTimeoutMs,
     /** How long a tab that waited its turn watches the store for the other tab's refreshed session. */
@@ -181,6 +188,7 @@ export const authSetup = setup({
     recordSignOut: assign((_, outcome: SignOutOutcome) => ({ lastSignOut: outcome })),
     recordSignInError: assign((_, error: unknown) => ({ lastSignInError: toErrorInfo(error) })),
     recordRefreshError: assign((_, error: unknown) => ({ lastRefreshError: toErrorInfo(error) })),
+    recordClearError: assign((_, error: unknown) => ({ clearError: toErrorInfo(error) })),
     /** A step started by a call records its caller; a step that follows another (the hosted UI returned) keeps it. */
     startSignIn: assign(({ context, event }) => ({ lastSignInError: null, signInCaller: 'id' in event ? event.id : context.signInCaller })),
     rememberRedirectUrl: assign((_, credential: string | null) => ({ redirectUrlRef: credential })),

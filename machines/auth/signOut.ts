@@ -16,7 +16,8 @@ import type { AuthContext } from './types.js';
  *                                                             ├─ tokens revoked, device not cleared ─► revokedButStored
  *                                                             └─ nothing done ─► signedIn
  *   a refresh refused for good (session region) ─► endingSession ─┬─ cleared ─► signedOut (`sessionEnded`)
- *                                                                 └─ not cleared ─► revokedButStored ─SIGN_OUT─► endingSession
+ *                                                                 └─ not confirmed ─► confirmingClear (read back) ─┬─ gone after all ─► signedOut
+ *                                                                                                                 └─ still stored, or unknown ─► revokedButStored ─SIGN_OUT─► endingSession
  *
  * Why the sign-out itself is a child machine (signOutMachine) while this region is state
  * configs: one intent's server calls run the same chart for a new sign-out, retrySignOut() and
@@ -79,6 +80,25 @@ function signOutSettled() {
   return [{ type: 'recordSignOut' as const, params: outcome }, { type: 'answerSignOutWaiters' as const, params: outcome }, { type: 'tellOutboxIfQueued' as const, params: outcome }];
 }
 
+/**
+ * The ended session is gone from the store: its callers hear it, and the tabs. A signOut() of a
+ * hosted-UI session waiting on this clear has its cookie left to end, as after signingOut.
+ */
+function sessionCleared() {
+  const cleared = ['forgetSession' as const, { type: 'tellTabs' as const, params: 'signedOut' as const }];
+  return [
+    { guard: 'isSignOutAtHostedUiLeft' as const, target: 'recordingHostedUiSignOut' as const, actions: [{ type: 'recordSignOut' as const, params: COMPLETE }, ...cleared] },
+    { guard: 'isSignOutOfHostedUi' as const, target: 'signedOut' as const, actions: [{ type: 'recordSignOut' as const, params: COMPLETE }, ...cleared, ...hostedUiSignOutEnded(() => hostedUiErrors.notConfigured())] },
+    { target: 'signedOut' as const, actions: [...cleared, 'announceSessionCleared' as const, { type: 'answerSignOutWaiters' as const, params: COMPLETE }] },
+  ];
+}
+
+/** The store still holds the ended session (or could not say): its tokens are dead, so revokedButStored; the clear's error is reported. */
+function notCleared() {
+  const why = ({ context }: { context: AuthContext }) => toErrorInfo(context.clearError);
+  return [{ type: 'announceStorageError' as const, params: why }, { type: 'answerSignOutWaiters' as const, params: ({ context }: { context: AuthContext }) => failedSignOut(toErrorInfo(context.clearError), true) }];
+}
+
 export const signOutStates = authStates({
   checkingStore: {
     on: duringSignOutStoreStep(),
@@ -112,33 +132,21 @@ export const signOutStates = authStates({
     on: duringSignOutStoreStep(),
     invoke: {
       src: 'clearSession',
-      onDone: [
-        // A signOut() of a hosted-UI session is waiting on this clear: its cookie is left to end, as after signingOut.
-        { guard: 'isSignOutAtHostedUiLeft', target: 'recordingHostedUiSignOut', actions: [{ type: 'recordSignOut', params: COMPLETE }, 'forgetSession', { type: 'tellTabs', params: 'signedOut' }] },
-        {
-          guard: 'isSignOutOfHostedUi',
-          target: 'signedOut',
-          actions: [{ type: 'recordSignOut', params: COMPLETE }, 'forgetSession', { type: 'tellTabs', params: 'signedOut' }, ...hostedUiSignOutEnded(() => hostedUiErrors.notConfigured())],
-        },
-        { target: 'signedOut', actions: ['forgetSession', { type: 'tellTabs', params: 'signedOut' }, 'announceSessionCleared', { type: 'answerSignOutWaiters', params: COMPLETE }] },
-      ],
-      onError: {
-        target: 'revokedButStored',
-        actions: [
-          { type: 'announceStorageError', params: errorOfEvent },
-          { type: 'answerSignOutWaiters', params: ({ event }) => failedSignOut(toErrorInfo(event.error), true) },
-        ],
-      },
+      onDone: sessionCleared(),
+      // Not confirmed: what the store holds is unknown until it is read back.
+      onError: { target: 'confirmingClear', actions: { type: 'recordClearError', params: errorOfEvent } },
     },
-    after: {
-      clearDeadline: {
-        target: 'revokedButStored',
-        actions: [
-          { type: 'announceStorageError', params: () => STORAGE_SILENT },
-          { type: 'answerSignOutWaiters', params: failedSignOut(STORAGE_SILENT, true) },
-        ],
-      },
+    after: { clearDeadline: { target: 'confirmingClear', actions: { type: 'recordClearError', params: () => STORAGE_SILENT } } },
+  },
+  // The clear failed or did not answer, but a removal may have landed late: the store decides (isClearedAfterAll).
+  confirmingClear: {
+    on: duringSignOutStoreStep(),
+    invoke: {
+      src: 'confirmClear',
+      onDone: [{ guard: { type: 'mayStillHoldSession', params: ({ event }) => event.output }, target: 'revokedButStored', actions: notCleared() }, ...sessionCleared()],
+      onError: { target: 'revokedButStored', actions: notCleared() },
     },
+    after: { confirmDeadline: { target: 'revokedButStored', actions: notCleared() } },
   },
   revokedButStored: {
     entry: 'replayDeferred',

@@ -5,7 +5,7 @@ import type { SessionSummary, SignInMethod } from '../../machines/types.js';
 import { ErrorNames } from '../../machines/types.js';
 import { refreshedElsewhere } from '../../machines/refreshTurn.js';
 import { toErrorInfo } from '../../machines/errorInfo.js';
-import { settlementOf, type Settlement } from '../../machines/signOutMachine.js';
+import { settlementOf, type Settlement, type StoreAfterClear } from '../../machines/signOutMachine.js';
 import { CognitoCallError } from '../cognito/errors.js';
 import { onFirstUse } from '../cognito/onFirstUse.js';
 import { lazyKit } from './lazyKit.js';
@@ -86,6 +86,8 @@ export function createAuthActors(services: ServicesSource<AuthServices>) {
         await signals.sessionWrittenSince(seen, signal); // the chart's tabRefreshDeadline ends the wait
       }
     }),
+    /** What the store holds after a clear it did not confirm: a fact (the chart's mayStillHoldSession decides). */
+    confirmClear: fromPromise<StoreAfterClear>(({ system }) => servicesOf(system).store.afterClear()),
     /** Queues a rotated refresh token a refresh could not store (its vault receipt), for the outbox's next drain. */
     queueRotatedToken: fromPromise<void, { ref: string }>(async ({ input, system }) => {
       const { vault, outbox } = servicesOf(system);

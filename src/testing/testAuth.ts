@@ -278,6 +278,12 @@ export interface TestAuthStates {
    */
   endingSession: HeldSessionEnd;
   /**
+   * The same, with the removeItem failing: the clear is not confirmed, so the engine reads the store
+   * back, and that read (getItem of the session) is held. release() lets it read: the session is
+   * still there, so `revokedButStored` (the forced getSession() rejects with RevokedSessionNotCleared).
+   */
+  confirmingClear: HeldStorageCall<AuthSession>;
+  /**
    * Needs `hostedUi`. A user signed in through the hosted UI signs out: the device is cleared, and
    * the write of the pending sign-out record (storage setItem of `authchart.<clientId>.pendingSignOut`)
    * is held. release() lets it go on to /logout (the kit's opener follows it): `complete`.
@@ -354,6 +360,7 @@ export const TEST_AUTH_STATES: readonly TestAuthState[] = [
   'signedIn.refreshing.lookingForTabsRefresh',
   'signedIn.refreshing.queueingRotatedToken',
   'endingSession',
+  'confirmingClear',
 ];
 
 /** driveTo()'s options. */
@@ -965,6 +972,34 @@ async function assemble(emulator: CognitoEmulator, options: TestAuthOptions): Pr
       }
       case 'endingSession':
         return holdSessionEnd(driveOptions);
+      case 'confirmingClear': {
+        await drive('signedIn', driveOptions);
+        emulator.faults.set('InitiateAuth', REFRESH_REFUSED);
+        storage.fail('removeItem');
+        // The clear reads the store too: the hold is armed once the engine is in confirmingClear, before its read.
+        let hold: StorageHold | undefined;
+        let reached = false;
+        const subscription = auth.actor.subscribe((next) => {
+          if (hold || !next.matches('confirmingClear')) return;
+          hold = holdStorage('getItem');
+          void hold.reached.then(() => (reached = true));
+        });
+        const result = track(auth.getSession({ forceRefresh: true }));
+        try {
+          await until(`${state} (storage getItem held)`, () => is(state) && reached, driveOptions.timeoutMs ?? 5000);
+        } finally {
+          subscription.unsubscribe();
+          emulator.faults.clear('InitiateAuth');
+          storage.heal('removeItem');
+        }
+        return {
+          result,
+          release: once(async () => {
+            hold?.release();
+            return result;
+          }),
+        };
+      }
       case 'checkingStore':
         await toSignedOut();
         return holdStorageCall(state, 'getItem', () => auth.signOut(), driveOptions.timeoutMs ?? 5000);
