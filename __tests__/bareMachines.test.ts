@@ -30,6 +30,7 @@ import {
   type SignInStepOutput,
   type SignOutInput,
   type SignOutOutcome,
+  type StoredSession,
 } from '../machines/index';
 import { createActorServices, createAuthActors, createHostedUiActors, createSignOutActors, createTabActors } from '../src/actors/index';
 import { createFetchCognito } from '../src/transport/fetch';
@@ -307,7 +308,7 @@ describe('authMachine: every invoking state is left by its deadline, except the 
     const outbox = outboxMachine.provide({ actors: { pickIntent: fromPromise(async () => none), watchBackoff: fromCallback(() => undefined), signOut } });
     const machine = authMachine.provide({
       actors: {
-        loadSession: s.actor<SessionSummary | null>('loadSession'),
+        loadSession: s.actor<StoredSession | null>('loadSession'),
         signIn: s.actor<SignInStepOutput, SignInInput>('signIn'),
         answerChallenge: s.actor<SignInStepOutput, AnswerInput>('answerChallenge'),
         refreshTokens: s.actor<SessionSummary, { username: string; signedInWith: SignInMethod; expiresAt: number; tokenId?: string }>('refreshTokens'),
@@ -348,7 +349,7 @@ describe('authMachine: every invoking state is left by its deadline, except the 
   };
   const signIn: AuthEvent = { type: 'SIGN_IN', id: 1, username: 'alice', authFlow: 'USER_SRP_AUTH', credential: 'secret#1' };
   const signedOut: Plan = { loadSession: [{ resolve: null }] };
-  const signedIn: Plan = { loadSession: [{ resolve: session() }] };
+  const signedIn: Plan = { loadSession: [{ resolve: { session: session(), heldByOutbox: null } }] };
   const stepTimedOut = { kind: 'refused', error: { name: 'TimeoutError', message: expect.stringContaining('networkTimeoutMs + 3 × storageTimeoutMs') } };
 
   /**
@@ -373,6 +374,17 @@ describe('authMachine: every invoking state is left by its deadline, except the 
       delay: 'loadDeadline',
       ms: 3 * S,
       after: (r) => expect(inState(r.actor, 'signedOut')).toBe(true),
+    },
+    // A stored session whose sign-out did not end: its clear never answers, and the engine starts signed out, saying so.
+    clearingQueuedSession: {
+      plan: { loadSession: [{ resolve: { session: session(), heldByOutbox: 'queued' } }] },
+      invoked: 'clearSession',
+      delay: 'clearDeadline',
+      ms: 2 * S,
+      after: (r) => {
+        expect(inState(r.actor, 'signedOut')).toBe(true);
+        expect(r.emitted).toContainEqual({ type: 'storageError', error: expect.objectContaining({ name: 'StorageError' }) });
+      },
     },
     checkingStore: {
       plan: signedOut,
@@ -486,7 +498,7 @@ describe('authMachine: every invoking state is left by its deadline, except the 
       },
     },
     recordingHostedUiSignOut: {
-      plan: { loadSession: [{ resolve: session('hostedUi') }], recordIntent: [recorded], revokeToken: [ok], clearTokens: [ok], settleIntent: [{ resolve: { queued: false } }] },
+      plan: { loadSession: [{ resolve: { session: session('hostedUi'), heldByOutbox: null } }], recordIntent: [recorded], revokeToken: [ok], clearTokens: [ok], settleIntent: [{ resolve: { queued: false } }] },
       drive: (r) => from(r, 'signedIn.active', { type: 'SIGN_OUT', id: 1, global: false, hostedUi }),
       invoked: 'recordHostedUiSignOut',
       delay: 'storageDeadline',
@@ -535,7 +547,7 @@ describe('authMachine: every invoking state is left by its deadline, except the 
   });
 
   test('openingLogout waits on the user: no deadline; the device is already cleared, and stopping the actor aborts the opener', async () => {
-    const r = run({ loadSession: [{ resolve: session('hostedUi') }], recordIntent: [recorded], revokeToken: [ok], clearTokens: [ok], settleIntent: [{ resolve: { queued: false } }], recordHostedUiSignOut: [ok] });
+    const r = run({ loadSession: [{ resolve: { session: session('hostedUi'), heldByOutbox: null } }], recordIntent: [recorded], revokeToken: [ok], clearTokens: [ok], settleIntent: [{ resolve: { queued: false } }], recordHostedUiSignOut: [ok] });
     await r.reach('signedIn.active');
     r.actor.send({ type: 'SIGN_OUT', id: 1, global: false, hostedUi });
     await r.reach('openingLogout');

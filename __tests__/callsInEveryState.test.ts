@@ -14,6 +14,7 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 /** The kit state that holds each atomic state of the auth machine. */
 const HOLDERS: Record<string, TestAuthState> = {
   loadingSession: 'loadingSession', // an app restart, its read of the stored session held
+  clearingQueuedSession: 'clearingQueuedSession', // a restart over a session whose sign-out did not end, its clear held
   signedOut: 'signedOut',
   checkingStore: 'checkingStore', // a signOut() with nobody signed in, its read of the store held
   signingIn: 'signingIn', // InitiateAuth held

@@ -124,3 +124,25 @@ describe('endingSession reads the store back after a clear it could not confirm,
     await expect(auth.getSession()).resolves.toEqual({});
   });
 });
+
+describe('loadSession reports how the outbox holds the stored tokens; the chart decides', () => {
+  test('a session whose sign-out began and did not end (its tokens queued): the next instance clears it in clearingQueuedSession, never restores it', async () => {
+    const pool = emu.setup();
+    const base = inspectableStorage();
+    const a = start(pool, base);
+    await a.auth.signIn({ username: pool.username, password: pool.password });
+    emu.faults.set('RevokeToken', { type: 'latency', ms: 5_000 });
+    const signingOut = a.auth.signOut().catch((error: Error) => error);
+    const outboxKey = `authchart.${pool.clientId}.revocationOutbox`;
+    for (let i = 0; i < 200 && !base.items.has(outboxKey); i++) await new Promise((resolve) => setTimeout(resolve, 5));
+    await a.auth.stop(); // the process stops mid-sign-out: the session is still stored, its tokens queued
+    await signingOut;
+    expect(base.items.has(`authchart.${pool.clientId}.session`)).toBe(true);
+    emu.faults.clear();
+    const b = start(pool, base);
+    await waitFor(b.auth.actor, (s) => s.matches('signedOut'), { timeout: 5000 });
+    expect(b.visited()).toContain('"clearingQueuedSession"');
+    expect(base.items.has(`authchart.${pool.clientId}.session`)).toBe(false);
+    await expect(b.auth.getSession()).resolves.toEqual({});
+  });
+});

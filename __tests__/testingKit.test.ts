@@ -112,6 +112,7 @@ describe('driveTo', () => {
       'failed',
       'revokedButStored',
       'loadingSession',
+      'clearingQueuedSession',
       'checkingStore',
       'signingIn',
       'openingHostedUi',
@@ -411,6 +412,16 @@ describe('driveTo: the transient states, held until release()', () => {
   test('the turn-taking states need tabs that share the storage: without syncTabs, driveTo says so', async () => {
     kit = await createTestAuth();
     await expect(kit.driveTo('signedIn.refreshing.waitingForTurn')).rejects.toThrow('needs createTestAuth({ config: { syncTabs: true } })');
+  });
+
+  test('clearingQueuedSession: a restart over a session whose sign-out did not end, its clear held; release → signedOut, the intent still queued', async () => {
+    kit = await createTestAuth();
+    const held = await kit.driveTo('clearingQueuedSession');
+    expect(kit.currentState()).toBe('clearingQueuedSession');
+    expect(kit.storage.hasSession()).toBe(true);
+    await expect(held.release()).resolves.toBe('signedOut');
+    expect(kit.storage.hasSession()).toBe(false);
+    expect(kit.storage.outboxSize()).toBe(1);
   });
 
   test('confirmingClear: the ended session’s clear failed, its read-back held; release → still stored, so revokedButStored', async () => {

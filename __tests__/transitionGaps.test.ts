@@ -4,7 +4,7 @@
 // failures at awkward moments. The integration tests that reach them run in Chromium or in child
 // processes, which the coverage does not record.
 import { createActor, fromCallback, fromPromise, waitFor, type AnyEventObject } from 'xstate';
-import { authMachine, type RedirectOutcome, type SignInStepOutput } from '../machines/authMachine';
+import { authMachine, type RedirectOutcome, type SignInStepOutput, type StoredSession } from '../machines/authMachine';
 import type { SessionSummary } from '../machines/types';
 import { signOutMachine, type IntentSource, type RecordedIntent, type SettleInput, type StoreAfterClear } from '../machines/signOutMachine';
 import { outboxMachine, type PickedIntent } from '../machines/outboxMachine';
@@ -14,7 +14,8 @@ const never = <T>() => new Promise<T>(() => {});
 const fail = (name: string) => Promise.reject({ name, message: name });
 
 interface Fakes {
-  load?: () => Promise<SessionSummary | null>;
+  /** What is stored: a session no sign-out holds, or (StoredSession) one the outbox holds. */
+  load?: () => Promise<SessionSummary | StoredSession | null>;
   /** Other tabs share the store: the refresh turn says so, and readStoredRefresh reads what they stored. */
   readStored?: () => Promise<SessionSummary | null>;
   /** false: the refresh turn is this tab's alone (the default turn), while readStored still answers the look after a lost race. */
@@ -42,7 +43,7 @@ function start(fakes: Fakes = {}) {
   });
   const machine = authMachine.provide({
     actors: {
-      loadSession: fromPromise(() => (fakes.load ?? (async () => null))()),
+      loadSession: fromPromise(async (): Promise<StoredSession | null> => { const stored = await (fakes.load ?? (async () => null))(); return stored && ('heldByOutbox' in stored ? stored : { session: stored, heldByOutbox: null }); }),
       signIn: fromPromise(async (): Promise<SignInStepOutput> => ({ kind: 'challenge', challenge: { name: 'SOFTWARE_TOKEN_MFA', username: 'alice', sessionRef: 'ref#1' } })),
       answerChallenge: fromPromise(() => (fakes.answer ?? never<SignInStepOutput>)()),
       refreshTokens: fromPromise(() => (fakes.refresh ?? never<SessionSummary>)()),
@@ -254,7 +255,7 @@ describe('the session region after the fixes of symptoms 2 and 3', () => {
   test('adoptingSession: the session another tab points at is one a sign-out revoked: it is cleared, never adopted', async () => {
     let loads = 0;
     let clears = 0;
-    const { actor } = start({ load: () => (loads++ === 0 ? Promise.resolve(null) : fail('RevokedSessionNotCleared')), clearSession: async () => void clears++ });
+    const { actor } = start({ load: () => Promise.resolve(loads++ === 0 ? null : { session, heldByOutbox: 'revoked' }), clearSession: async () => void clears++ });
     await waitFor(actor, (s) => s.matches('signedOut'), { timeout: 5000 });
     actor.send({ type: 'SIGNED_IN_ELSEWHERE' });
     await waitFor(actor, () => clears === 1, { timeout: 5000 });
@@ -347,5 +348,49 @@ describe('confirmingClear: the clear of an ended session failed, and the store, 
     await waitFor(actor, () => answerTo(emitted, 2) !== undefined, { timeout: 5000 });
     expect(answerTo(emitted, 2)).toMatchObject({ kind: 'signOut', outcome: { type: 'partial', hostedUiError: { name: 'HostedUiNotConfigured' } } });
     expect(actor.getSnapshot().value).toBe('signedOut');
+  });
+});
+
+describe('a stored session a sign-out holds: loadSession says how, the chart decides', () => {
+  const queued: StoredSession = { session, heldByOutbox: 'queued' };
+  test('clearingQueuedSession: its clear fails: signedOut, storageError says why (never restored)', async () => {
+    const { actor, emitted } = start({ load: async () => queued, clearSession: () => fail('StorageError') });
+    await waitFor(actor, (s) => s.matches('signedOut'), { timeout: 5000 });
+    expect(emitted).toContainEqual({ type: 'storageError', error: { name: 'StorageError', message: 'StorageError' } });
+    expect(actor.getSnapshot().context.session).toBeNull();
+  });
+
+  test('checkingStore finds a queued session (another instance’s sign-out did not end): cleared, and the signOut() is complete', async () => {
+    let loads = 0;
+    const { actor, emitted } = start({ load: async () => (loads++ === 0 ? null : queued) });
+    await waitFor(actor, (s) => s.matches('signedOut'), { timeout: 5000 });
+    const visited: string[] = [];
+    actor.subscribe((s) => void visited.push(JSON.stringify(s.value)));
+    actor.send({ type: 'SIGN_OUT', id: 1, global: false });
+    await waitFor(actor, () => emitted.some((e) => e.type === 'answered' && e.id === 1), { timeout: 5000 });
+    expect(visited).toContain('"clearingQueuedSession"');
+    expect(emitted.find((e) => e.type === 'answered' && e.id === 1)?.answer).toEqual({ kind: 'signOut', outcome: { type: 'complete' } });
+  });
+
+  test('checkingStore finds a revoked session: endingSession clears it', async () => {
+    let loads = 0;
+    const { actor, emitted } = start({ load: async () => (loads++ === 0 ? null : { session, heldByOutbox: 'revoked' }) });
+    await waitFor(actor, (s) => s.matches('signedOut'), { timeout: 5000 });
+    const visited: string[] = [];
+    actor.subscribe((s) => void visited.push(JSON.stringify(s.value)));
+    actor.send({ type: 'SIGN_OUT', id: 1, global: false });
+    await waitFor(actor, () => emitted.some((e) => e.type === 'answered' && e.id === 1), { timeout: 5000 });
+    expect(visited).toContain('"endingSession"');
+  });
+
+  test('adoptingSession: the session another tab points at is queued for a sign-out: cleared, never adopted', async () => {
+    let loads = 0;
+    const { actor } = start({ load: async () => (loads++ === 0 ? null : queued) });
+    await waitFor(actor, (s) => s.matches('signedOut'), { timeout: 5000 });
+    const visited: string[] = [];
+    actor.subscribe((s) => void visited.push(JSON.stringify(s.value)));
+    actor.send({ type: 'SIGNED_IN_ELSEWHERE' });
+    await waitFor(actor, () => visited.includes('"clearingQueuedSession"'), { timeout: 5000 });
+    await waitFor(actor, (s) => s.matches('signedOut'), { timeout: 5000 });
   });
 });

@@ -1,15 +1,16 @@
 import { errorOfEvent, toErrorInfo } from '../errorInfo.js';
-import type { SessionSummary } from '../types.js';
+import type { ErrorInfo, SessionSummary } from '../types.js';
 import type { AuthContext } from './types.js';
 import { authStates, refuse } from './setup.js';
-import { rotatedTokenRefOf, STEP_TIMED_OUT, STORAGE_SILENT } from './shared.js';
+import { COMPLETE, failedSignOut, heldByOutbox, rotatedTokenRefOf, sessionOfStored, STEP_TIMED_OUT, STORAGE_SILENT } from './shared.js';
 
 /**
  * The session region: the session read from the store, held, refreshed, and adopted from the
  * other tabs over the same storage.
  *
- *   loadingSession ─┬─ a session stored ─► signedIn.active ⇄ signedIn.refreshing
- *                   ├─ revoked by a sign-out that could not clear it ─► endingSession
+ *   loadingSession ─┬─ a session stored, no sign-out holds it (isRestorable) ─► signedIn.active ⇄ signedIn.refreshing
+ *                   ├─ revoked by a sign-out that could not clear it (isRevokedByOutbox) ─► endingSession
+ *                   ├─ its sign-out began and did not end (isQueuedByOutbox) ─► clearingQueuedSession ─► signedOut
  *                   └─ none, unreadable, or loadDeadline ─► signedOut
  *   SIGNED_IN_ELSEWHERE (another tab signed in) ─► adoptingSession ─► signedIn │ signedOut
  *
@@ -47,18 +48,21 @@ function refreshRaceLost() {
   return { target: '#auth.endingSession', guard: 'lostRefreshRace' as const, actions: [{ type: 'announceTokenRefreshFailed' as const, params: why }, { type: 'refuseSessionWaiters' as const, params: why }] };
 }
 
+/** The queued session could not be cleared: it stays stored (never restored: the next load finds it queued again), and a signOut() that joined hears `failed`. */
+function notCleared(why: ErrorInfo | null) {
+  const error = ({ event }: { event: { error: unknown } }) => why ?? toErrorInfo(event.error);
+  return [{ type: 'announceStorageError' as const, params: error }, { type: 'answerSignOutWaiters' as const, params: (args: { event: { error: unknown } }) => failedSignOut(error(args), false) }];
+}
+
 /** A refresh failed and the session is kept (offline, throttled, its tokens not stored): its listeners and waiters hear the recorded error. */
 function refreshFailedKept() {
   const why = ({ context }: { context: AuthContext }) => toErrorInfo(context.lastRefreshError);
   return [{ type: 'announceTokenRefreshFailed' as const, params: why }, { type: 'refuseSessionWaiters' as const, params: why }];
 }
 
-/** The stored session could not be restored: revoked by a sign-out that could not clear it, it is cleared now; unreadable or corrupt (already removed), start signed out and say why. */
+/** The stored session could not be read, or was corrupt (already removed): start signed out and say why. */
 function loadSessionFailed() {
-  return [
-    { guard: { type: 'isRevokedSession' as const, params: errorOfEvent }, target: 'endingSession' },
-    { target: 'signedOut', actions: { type: 'announceStorageError' as const, params: errorOfEvent } },
-  ];
+  return { target: 'signedOut', actions: { type: 'announceStorageError' as const, params: errorOfEvent } };
 }
 
 export const sessionStates = authStates({
@@ -77,7 +81,8 @@ export const sessionStates = authStates({
     invoke: {
       src: 'loadSession',
       onDone: [
-        { guard: { type: 'hasSession', params: ({ event }) => event.output }, target: 'signedIn', actions: { type: 'rememberSession', params: ({ event }) => event.output } },
+        { guard: { type: 'isRestorable', params: ({ event }) => event.output }, target: 'signedIn', actions: { type: 'rememberSession', params: ({ event }) => sessionOfStored(event.output) } },
+        ...heldByOutbox(),
         { target: 'signedOut' },
       ],
       onError: loadSessionFailed(),
@@ -102,15 +107,34 @@ export const sessionStates = authStates({
       src: 'loadSession',
       onDone: [
         {
-          guard: { type: 'hasSession', params: ({ event }) => event.output },
+          guard: { type: 'isRestorable', params: ({ event }) => event.output },
           target: 'signedIn',
-          actions: [{ type: 'rememberSession', params: ({ event }) => event.output }, { type: 'announceSignedIn', params: ({ event }) => event.output }],
+          actions: [{ type: 'rememberSession', params: ({ event }) => sessionOfStored(event.output) }, { type: 'announceSignedIn', params: ({ event }) => sessionOfStored(event.output) }],
         },
+        ...heldByOutbox(),
         { target: 'signedOut' },
       ],
       onError: loadSessionFailed(),
     },
     after: { loadDeadline: { target: 'signedOut', actions: { type: 'announceStorageError', params: () => STORAGE_SILENT } } },
+  },
+  // A sign-out of the stored session began and the process stopped before it ended (its tokens are
+  // queued): never restored. The store is cleared here; the outbox finishes the sign-out.
+  clearingQueuedSession: {
+    on: {
+      SIGN_IN: { actions: 'defer' },
+      SIGN_IN_WITH_REDIRECT: { actions: 'defer' },
+      HANDLE_REDIRECT: { actions: 'defer' },
+      CONFIRM_SIGN_IN: { actions: refuse('noPendingChallenge') },
+      GET_SESSION: { actions: 'defer' },
+      SIGN_OUT: { actions: 'joinSignOut' },
+    },
+    invoke: {
+      src: 'clearSession',
+      onDone: { target: 'signedOut', actions: { type: 'answerSignOutWaiters', params: COMPLETE } },
+      onError: { target: 'signedOut', actions: notCleared(null) },
+    },
+    after: { clearDeadline: { target: 'signedOut', actions: [{ type: 'announceStorageError', params: STORAGE_SILENT }, { type: 'answerSignOutWaiters', params: failedSignOut(STORAGE_SILENT, false) }] } },
   },
   signedIn: {
     initial: 'active',

@@ -16,7 +16,7 @@ import type { StoreAfterClear } from '../signOutTypes.js';
 import { COMPLETE, isHostedUiSession, rotatedTokenRefOf, SESSION_CALL_TYPES } from './shared.js';
 import type { AnswerInput, OpenedHostedUi, RedirectOutcome, RedirectSignInInput, SignInInput, SignInStepOutput } from './signInTypes.js';
 import type { CallAnswer, SessionCall } from './callTypes.js';
-import type { TellTabs } from './sessionTypes.js';
+import type { StoredSession, TellTabs } from './sessionTypes.js';
 import type { OpenedLogout } from './signOutTypes.js';
 import type { AuthContext, AuthEmitted, AuthEvent, AuthInput } from './types.js';
 
@@ -32,8 +32,8 @@ export const authSetup = setup({
     emitted: {} as AuthEmitted,
   },
   actors: {
-    /** Reads the stored session (no network). Resolves null when there is none. */
-    loadSession: fromPromise<SessionSummary | null>(notProvided('loadSession')),
+    /** Reads the stored session and how the outbox holds its tokens (no network). Resolves null when there is none. */
+    loadSession: fromPromise<StoredSession | null>(notProvided('loadSession')),
     /** InitiateAuth (and SRP's PASSWORD_VERIFIER); saves tokens when there is no challenge. */
     signIn: fromPromise<SignInStepOutput, SignInInput>(notProvided('signIn')),
     /** RespondToAuthChallenge with the user's answer. */
@@ -73,6 +73,12 @@ export const authSetup = setup({
   },
   guards: {
     hasSession: (_, session: SessionSummary | null) => session !== null,
+    /** A session is stored, and no sign-out holds its tokens: it is restored. */
+    isRestorable: (_, stored: StoredSession | null) => stored !== null && stored.heldByOutbox === null,
+    /** The stored session's tokens were revoked by a sign-out that could not clear them (the outbox marks them): never restored, cleared as ended. */
+    isRevokedByOutbox: (_, stored: StoredSession | null) => stored?.heldByOutbox === 'revoked',
+    /** A sign-out of the stored session began and did not end (its tokens are queued): never restored; the store is cleared, the outbox finishes it. */
+    isQueuedByOutbox: (_, stored: StoredSession | null) => stored?.heldByOutbox === 'queued',
     /** A global sign-out landed while this session's tokens were being issued or adopted. */
     sessionInDoubt: ({ context }) => context.sessionInDoubt,
     /**
@@ -112,8 +118,6 @@ export const authSetup = setup({
     isRefreshRaced: (_, error: unknown) => toErrorInfo(error).name === ErrorNames.refreshTokenReuse,
     /** This refresh was refused as a reuse, and the store holds no session refreshed elsewhere: the refresh token is spent, the session over. */
     lostRefreshRace: ({ context }) => context.refreshRaced,
-    /** The stored session's tokens were revoked by a sign-out that could not clear them (the outbox marks them): never restored. */
-    isRevokedSession: (_, error: unknown) => toErrorInfo(error).name === ErrorNames.revokedSessionNotCleared,
     /** Other tabs share the store: one of them may have refreshed this session already. */
     sharedWithTabs: ({ event }) => event.type === 'REFRESH_TURN_TAKEN' && event.shared,
     /** The store holds this user's session, refreshed by another tab since this one got its own. */

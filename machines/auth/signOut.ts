@@ -2,7 +2,7 @@ import { errorOfEvent, toErrorInfo } from '../errorInfo.js';
 import { acrossNavigation, hostedUiErrors, withHostedUiError } from '../hostedUiSignOut.js';
 import type { HostedUiSignOutError, SignOutOutcome } from '../types.js';
 import { authStates, refuse } from './setup.js';
-import { COMPLETE, failedSignOut, logoutUrlOf, STORAGE_SILENT } from './shared.js';
+import { COMPLETE, failedSignOut, heldByOutbox, logoutUrlOf, sessionOfStored, STORAGE_SILENT } from './shared.js';
 import type { AuthContext } from './types.js';
 
 /**
@@ -10,6 +10,7 @@ import type { AuthContext } from './types.js';
  *
  *   signedOut ─SIGN_OUT─► checkingStore ─┬─ a session stored after all ─► signingOut
  *                                        ├─ revoked, not cleared (the outbox marks it) ─► endingSession
+ *                                        ├─ its sign-out began and did not end (queued) ─► clearingQueuedSession
  *                                        └─ nothing stored ─► signedOut (`complete`)
  *   signedIn ─SIGN_OUT─► signingOut (child: the signOut chart) ─┬─ device cleared ─────────────────────► signedOut
  *                                                             ├─ a hosted-UI session, cleared ─► recordingHostedUiSignOut ─► openingLogout ─► signedOut
@@ -106,13 +107,13 @@ export const signOutStates = authStates({
       src: 'loadSession',
       onDone: [
         // A session is stored after all: sign it out, as asked.
-        { guard: { type: 'hasSession', params: ({ event }) => event.output }, target: 'signingOut', actions: { type: 'rememberSession', params: ({ event }) => event.output } },
+        { guard: { type: 'isRestorable', params: ({ event }) => event.output }, target: 'signingOut', actions: { type: 'rememberSession', params: ({ event }) => sessionOfStored(event.output) } },
+        // Revoked already by a sign-out that could not clear it: the clear is what is left to do (as for a queued one).
+        ...heldByOutbox(),
         { target: 'signedOut', actions: { type: 'answerSignOutWaiters', params: COMPLETE } },
       ],
       // What was stored was unusable and has been removed (CorruptSession), or the storage failed.
       onError: [
-        // Revoked already by a sign-out that could not clear it: the clear is what is left to do.
-        { guard: { type: 'isRevokedSession', params: errorOfEvent }, target: 'endingSession' },
         { guard: { type: 'isCorruptSession', params: errorOfEvent }, target: 'signedOut', actions: [{ type: 'announceStorageError', params: errorOfEvent }, { type: 'answerSignOutWaiters', params: COMPLETE }] },
         {
           target: 'signedOut',

@@ -1,6 +1,6 @@
 import { fromPromise } from 'xstate';
 import { resolverOf, type ServicesSource } from './registry.js';
-import type { AnswerInput, SignInInput, SignInStepOutput } from '../../machines/authMachine.js';
+import type { AnswerInput, SignInInput, SignInStepOutput, StoredSession } from '../../machines/authMachine.js';
 import type { SessionSummary, SignInMethod } from '../../machines/types.js';
 import { ErrorNames } from '../../machines/types.js';
 import { refreshedElsewhere } from '../../machines/refreshTurn.js';
@@ -50,23 +50,16 @@ export function createAuthActors(services: ServicesSource<AuthServices>) {
   const servicesOf = resolverOf(services);
   return {
     /**
-     * Restores a stored session without a network call. What cannot be used as one (bad JSON, half
-     * a session, a non-JWT, another client's tokens) is removed, then reported as CorruptSession.
-     * A session whose tokens a sign-out revoked (the outbox marks them) is reported as
-     * RevokedSessionNotCleared: the chart clears it (isRevokedSession).
+     * Reads the stored session without a network call, and how the outbox holds its tokens (facts:
+     * the chart decides, isRestorable / isRevokedByOutbox / isQueuedByOutbox). What cannot be used
+     * as one (bad JSON, half a session, a non-JWT, another client's tokens) is removed, then
+     * reported as CorruptSession.
      */
-    loadSession: fromPromise<SessionSummary | null>(async ({ system }) => {
+    loadSession: fromPromise<StoredSession | null>(async ({ system }) => {
       const { store, outbox } = servicesOf(system);
       const stored = await store.read();
       if (!stored) return null;
-      if ('summary' in stored) {
-        const held = await outbox.heldAs(stored.tokens);
-        if (held === null) return stored.summary;
-        if (held === 'revoked') throw new CognitoCallError(ErrorNames.revokedSessionNotCleared, 'A sign-out revoked the stored session but could not clear it');
-        // Its tokens are queued: a sign-out began and the process stopped before it ended.
-        await store.clear();
-        return null;
-      }
+      if ('summary' in stored) return { session: stored.summary, heldByOutbox: await outbox.heldAs(stored.tokens) };
       await store.clear();
       throw new CognitoCallError(ErrorNames.corruptSession, `Removed a stored session that could not be used: ${stored.corrupt}`);
     }),

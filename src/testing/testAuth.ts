@@ -215,6 +215,13 @@ export interface TestAuthStates {
    * is held. Calls made now wait (deferred); release() lets the read go.
    */
   loadingSession: HeldLoad;
+  /**
+   * An app restart over a session whose sign-out began and did not end: signed in, a signOut()
+   * whose RevokeToken hangs is stopped with the instance once its intent is queued, and a new
+   * createAuth() (as for loadingSession) finds the session queued and clears it; that removeItem is
+   * held. release() lets it go: `signedOut`, the store empty, the intent still in the outbox.
+   */
+  clearingQueuedSession: HeldLoad;
   /** Nobody is signed in. */
   signedOut: void;
   /**
@@ -347,6 +354,7 @@ export const TEST_AUTH_STATES: readonly TestAuthState[] = [
   'failed',
   'revokedButStored',
   'loadingSession',
+  'clearingQueuedSession',
   'checkingStore',
   'signingIn',
   'openingHostedUi',
@@ -846,7 +854,7 @@ async function assemble(emulator: CognitoEmulator, options: TestAuthOptions): Pr
   }
 
   /** Stops `auth` and starts a new one over the same storage; holds its read of the session when `holdLoad`. */
-  async function restart(holdLoad: boolean, timeoutMs: number): Promise<HeldLoad | undefined> {
+  async function restart(holdLoad: boolean, timeoutMs: number, held: { state: TestAuthState; method: StorageMethod } = { state: 'loadingSession', method: 'getItem' }): Promise<HeldLoad | undefined> {
     assertOpen();
     assertNothingHeld();
     await auth.stop();
@@ -865,7 +873,7 @@ async function assemble(emulator: CognitoEmulator, options: TestAuthOptions): Pr
       new Promise<string>((resolve, reject) => {
         const subscription = instance().actor.subscribe({
           next(next) {
-            if (next.value === 'loadingSession') return;
+            if (next.value === 'loadingSession' || next.value === held.state) return;
             resolve(dotted(next.value));
             subscription.unsubscribe();
           },
@@ -873,8 +881,8 @@ async function assemble(emulator: CognitoEmulator, options: TestAuthOptions): Pr
           complete: () => reject(new AuthStoppedError('loadingSession')),
         });
       });
-    const held = await holdStorageCall('loadingSession', 'getItem', landed, timeoutMs, start);
-    return { auth: instance(), ...held };
+    const call = await holdStorageCall(held.state, held.method, landed, timeoutMs, start);
+    return { auth: instance(), ...call };
   }
 
   async function drive(state: TestAuthState, driveOptions: DriveOptions = {}): Promise<unknown> {
@@ -906,6 +914,19 @@ async function assemble(emulator: CognitoEmulator, options: TestAuthOptions): Pr
         return holdSignOut(state, driveOptions);
       case 'loadingSession':
         return restart(true, driveOptions.timeoutMs ?? 5000);
+      case 'clearingQueuedSession': {
+        await drive('signedIn', driveOptions);
+        emulator.faults.set('RevokeToken', { type: 'blackhole' });
+        const signingOut = auth.signOut().catch(() => undefined); // rejects with AuthStoppedError below
+        try {
+          await until('the sign-out intent in the outbox', () => storage.outboxSize() > 0, driveOptions.timeoutMs ?? 5000);
+          await auth.stop(); // the process stops mid-sign-out: the session stored, its tokens queued
+          await signingOut;
+        } finally {
+          emulator.faults.clear('RevokeToken');
+        }
+        return restart(true, driveOptions.timeoutMs ?? 5000, { state, method: 'removeItem' });
+      }
       case 'signingIn': {
         const who = pick(driveOptions.username, plain, { username: 'test-user' });
         await toSignedOut();
