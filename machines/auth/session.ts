@@ -2,6 +2,7 @@ import { errorOfEvent, toErrorInfo } from '../errorInfo.js';
 import type { ErrorInfo, SessionSummary } from '../types.js';
 import type { AuthContext } from './types.js';
 import { authStates, refuse } from './setup.js';
+import { duringSignOutStoreStep } from './signOut.js';
 import { COMPLETE, failedSignOut, heldByOutbox, rotatedTokenRefOf, sessionOfStored, STEP_TIMED_OUT, STORAGE_SILENT } from './shared.js';
 
 /**
@@ -121,14 +122,7 @@ export const sessionStates = authStates({
   // A sign-out of the stored session began and the process stopped before it ended (its tokens are
   // queued): never restored. The store is cleared here; the outbox finishes the sign-out.
   clearingQueuedSession: {
-    on: {
-      SIGN_IN: { actions: 'defer' },
-      SIGN_IN_WITH_REDIRECT: { actions: 'defer' },
-      HANDLE_REDIRECT: { actions: 'defer' },
-      CONFIRM_SIGN_IN: { actions: refuse('noPendingChallenge') },
-      GET_SESSION: { actions: 'defer' },
-      SIGN_OUT: { actions: 'joinSignOut' },
-    },
+    on: duringSignOutStoreStep(),
     invoke: {
       src: 'clearSession',
       onDone: { target: 'signedOut', actions: { type: 'answerSignOutWaiters', params: COMPLETE } },

@@ -64,7 +64,7 @@ function duringHostedUiSignOut() {
 }
 
 /** While the store is read or cleared for a sign-out: signIn() and getSession() wait for it; signOut() joins it. */
-function duringSignOutStoreStep() {
+export function duringSignOutStoreStep() {
   return {
     SIGN_IN: { actions: 'defer' as const },
     SIGN_IN_WITH_REDIRECT: { actions: 'defer' as const },
