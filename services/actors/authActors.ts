@@ -85,8 +85,7 @@ export function createAuthActors(services: ServicesSource<AuthServices>) {
     queueRotatedToken: fromPromise<void, { ref: string }>(async ({ input, system }) => {
       const { vault, outbox } = servicesOf(system);
       const refreshToken = vault.take(input.ref);
-      if (refreshToken === undefined) throw new CognitoCallError(ErrorNames.tokensMissing, 'The rotated refresh token is no longer held');
-      await outbox.queue({ refreshToken });
+      if (refreshToken) await outbox.queue({ refreshToken }); // a receipt taken already: nothing left to queue
     }),
     /** Clears the store; the outbox's revoked marks then have no session left to mark (dropped outside the clear's deadline, never failing). */
     clearSession: fromPromise<void>(async ({ system }) => {
