@@ -34,17 +34,10 @@ export const INCLUDE_KNOWN_BUGS = process.env.FC_KNOWN_BUGS !== '0';
  * signed-out instance while a session is stored (nor a handler's sign-out in two-instance runs).
  */
 export const INCLUDE_KB3 = INCLUDE_KNOWN_BUGS;
-/**
- * KB4 (narrowed, still open; found with two instances over an asynchronous storage): a refresh's
- * save checks the generation (getItem) and writes (setItem) in two storage calls, and Web Storage
- * has no compare-and-set, so the other instance's removeItem can land between them. The save now
- * asks the outbox after writing whether a sign-out of these tokens began and takes its write back,
- * and a clear that reads a session back removes once more; a write that lands after the other
- * sign-out has settled can still stay (its tokens are dead at the server). Closing it needs a lock
- * across instances (Web Locks, issue 12). Not generated unless FC_KB4=1: a cross-instance race
- * with a forced refresh over an asynchronous storage.
- */
-export const INCLUDE_KB4 = process.env.FC_KB4 === '1';
+// KB4 (fixed; found with two instances over an asynchronous storage): a refresh's write-back
+// landed between the other instance's clear and its sign-out's `complete`. A refresh's write-back
+// and a clear now each raise a flag in storage and read the other's (services/storage/sessionGuard.ts),
+// so the cross-instance race with a forced refresh over an asynchronous storage is generated again.
 /**
  * KB5 (fixed: the façade starts a session answer's read as the chart answers, so the store's queue
  * orders it before the sign-out's): getSession() resolved with tokens a signOut() started in the
