@@ -44,10 +44,33 @@ test('the same user signed in again before the queued global sign-out was finish
   emu.resetRequests();
 
   await expect(auth.flushRevocations()).resolves.toMatchObject({ revoked: 1, pending: 0 });
-  // Cognito ended the new session too. The chart is told, checks with a refresh, and ends it.
+  // Cognito ended the new session too. The chart held it when the outbox sent GlobalSignOut for its
+  // user, so it knows the session is over and ends it without presenting its dead tokens again.
   await expect(auth.getSession()).resolves.toEqual({});
-  expect(operations()).toEqual(['GlobalSignOut', 'InitiateAuth']);
+  expect(operations()).toEqual(['GlobalSignOut']);
   expect(emu.tokenRevoked(tokens!.refreshToken!)).toBe(true);
+  expect(auth.actor.getSnapshot().value).toBe('signedOut');
+  expect(events.slice(-1)).toEqual(['signedOut:sessionEnded']);
+});
+
+test('signOut() and getSession() while the outbox sends a global sign-out of the same user wait for it: no dead token presented or handed out', async () => {
+  const pool = emu.setup();
+  const { auth, events } = start(pool);
+  await queueGlobalSignOut(auth, pool);
+  await auth.signIn({ username: pool.username, password: pool.password });
+  emu.resetRequests();
+  // The drain's GlobalSignOut is answered late (in time), so the calls below are made while it is in flight.
+  emu.faults.set('GlobalSignOut', { type: 'latency', ms: 200 }, { times: 1 });
+  const flushing = auth.flushRevocations();
+  const outbox = auth.actor.getSnapshot().children.outbox!;
+  await waitFor(outbox, (snapshot) => snapshot.matches({ draining: 'finishingIntent' }));
+  const [session, result] = await Promise.all([auth.getSession(), auth.signOut({ global: true })]);
+
+  await expect(flushing).resolves.toMatchObject({ revoked: 1, pending: 0 });
+  // Both waited for the outbox's GlobalSignOut, which ended this session too: nothing to hand out, nothing left to sign out.
+  expect(session).toEqual({});
+  expect(result).toEqual({ type: 'complete', signedOutLocally: true });
+  expect(operations()).toEqual(['GlobalSignOut']);
   expect(auth.actor.getSnapshot().value).toBe('signedOut');
   expect(events.slice(-1)).toEqual(['signedOut:sessionEnded']);
 });

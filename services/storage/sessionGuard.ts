@@ -18,7 +18,7 @@ export interface SessionGuard {
   enterWrite(turn: StorageStep, forMs: number): Promise<boolean>;
   /** Raises the clear's flag, then waits while a write-back is under way, keeping `reserveMs` of the turn for the clear itself. */
   enterClear(turn: StorageStep, forMs: number, reserveMs: number): Promise<void>;
-  /** Lowers this side's flag, if it is still this instance's. Never fails. */
+  /** Lowers this side's flag, if it is still this instance's (a clear: once its removal has landed). Never fails. */
   leave(turn: StorageStep, side: 'write' | 'clear'): Promise<void>;
 }
 

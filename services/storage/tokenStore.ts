@@ -265,11 +265,7 @@ export function createTokenStore(storage: StorageLike, { clientId, userPoolId, t
       return queue.step(2 * timeoutMs, async (turn) => {
         // A write-back of another instance under way lands first; this clear then removes it (one storage bound kept for the clear).
         await guard.enterClear(turn, 2 * timeoutMs, timeoutMs);
-        try {
-          await clearNow(turn);
-        } finally {
-          await guard.leave(turn, 'clear');
-        }
+        await clearNow(turn);
       });
     },
     afterClear() {
@@ -310,6 +306,8 @@ export function createTokenStore(storage: StorageLike, { clientId, userPoolId, t
     try {
       await turn.call('remove the session', removeTracked);
       removal = 'done';
+      // Removed: a write-back that starts now finds no session (its generation check). Until then the flag stays (it expires).
+      await guard.leave(turn, 'clear');
     } catch (error) {
       removal = error instanceof StorageTimeoutError ? 'pending' : error instanceof StorageFailure ? error : new StorageFailure('Could not remove the session');
     }
