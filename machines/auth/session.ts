@@ -27,6 +27,9 @@ import { STEP_TIMED_OUT, STORAGE_SILENT } from './shared.js';
  * sign-out or by news from another tab, and leaving aborts what runs, so a refresh that lost the
  * race never writes its tokens back. A sign-out (SIGN_OUT) overtakes a refresh; a session the
  * outbox's global sign-out may have ended (sessionInDoubt, KB6) is refreshed before it is trusted.
+ * While the outbox sends a global sign-out of this session's user (heldForGlobalSignOut, from
+ * GLOBAL_SIGN_OUT_SENT), getSession() and signOut() wait: landed, the session ends without its
+ * tokens presented again; refused, it goes on; unanswered, it is refreshed before it is trusted.
  * Never signed out for being offline: only a refusal ends the session.
  */
 

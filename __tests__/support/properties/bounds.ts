@@ -45,14 +45,8 @@ export const INCLUDE_KB3 = INCLUDE_KNOWN_BUGS;
  * over an asynchronous storage.
  */
 export const INCLUDE_KB5 = INCLUDE_KNOWN_BUGS;
-/**
- * KB6 (narrowed 2026-11-30: the chart is now told and checks its session; see docs/reliability.invariants.md. Found by the soak of 2026-11-29):
- * `faults.set('GlobalSignOut', reset), signOut({ global: true }), restart(), faults.clear(),
- * signIn(), parallel(signOut({ global: true }), signOut())`. The queued global sign-out, finished by
- * the outbox after the new sign-in, ends every session of the user, the new one on this device
- * included; the statechart is not told, so its next sign-out presents that session's revoked
- * access token. By default the wire check counts such a use as the late global sign-out's (as it
- * does after a GlobalSignOut that timed out); FC_KB6=1 keeps it a violation.
- */
-export const INCLUDE_KB6 = process.env.FC_KB6 === '1';
+// KB6 (the outbox's global sign-out ends a session signed in after it was queued): the auth chart
+// is now told when the outbox sends it, holds a session of that user until it ends, and ends that
+// session without presenting it when it lands. The FC_KB6 switch is gone: a revoked token handed
+// out is always a violation (docs/reliability.invariants.md, KB6).
 export const FLUSH_BOUND_MS = INCLUDE_KNOWN_BUGS ? SETTLE_BOUND_MS : SETTLE_BOUND_MS + SDK_RETRY_BUDGET_MS;
