@@ -21,6 +21,8 @@ export interface IntentFacts {
    * services' clock (0 or less: expired). Absent when there is no access token or no `exp`.
    */
   readonly accessTokenExpiresInMs?: number;
+  /** Whose tokens they are: the access token's `username` claim (not a secret). Absent without one. */
+  readonly username?: string;
 }
 
 /** Where the flow's tokens come from: the stored session, a partial result (vault reference), or the outbox. */
