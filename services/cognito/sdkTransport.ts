@@ -7,9 +7,8 @@ import {
   RevokeTokenCommand,
   type ChallengeNameType,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { ErrorNames } from '../../machines/types.js';
 import { createParameterSigner, toAuthStep, toRefreshedTokens } from './authParameters.js';
-import { CognitoCallError, toCognitoCallError } from './errors.js';
+import { toCognitoCallError } from './errors.js';
 import { withDeadline } from './deadline.js';
 import type { CognitoService } from './types.js';
 
