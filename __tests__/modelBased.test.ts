@@ -86,6 +86,7 @@ const notModelled = (t: string): string | undefined =>
   (hostedUi(t) ? HOSTED_UI_ELSEWHERE : undefined) ??
   (t.startsWith('auth.confirmingClear --') && !t.includes('done.actor.0.auth.confirmingClear[0]') ? 'a clear not confirmed, then found empty, or a read-back that fails: __tests__/decisionsInCharts.test.ts, __tests__/transitionGaps.test.ts' : undefined) ??
   (queuedSession(t) ? 'a reload over a session whose sign-out did not end: __tests__/decisionsInCharts.test.ts, __tests__/transitionGaps.test.ts, __tests__/callsInEveryState.test.ts' : undefined) ??
+  (t.includes('auth.revokingUnstored') ? 'a sign-in whose tokens the store took back (revoked before its caller hears): __tests__/decisionsInCharts.test.ts, __tests__/honestOutcomes.test.ts, __tests__/transitionGaps.test.ts, __tests__/callsInEveryState.test.ts' : undefined) ??
   (rotatedUnstored(t) ? 'a rotated refresh token a refresh could not store: __tests__/decisionsInCharts.test.ts, __tests__/rotation.test.ts, __tests__/transitionGaps.test.ts' : undefined) ??
   (otherTabs(t) ? 'other tabs: __tests__/tabs.test.ts, __tests__/browser/tabs.browser.test.ts, __tests__/callsInEveryState.test.ts' : undefined) ??
   (inFlightCall(t) ? 'a call while a flow is in flight (refused, deferred or joined): __tests__/callsInEveryState.test.ts' : undefined) ??

@@ -20,6 +20,7 @@ import type { AuthContext } from './types.js';
  *                                                                            ├─ an OAuth error ─► signedOut (declined: cancelled; else OAuthError)
  *                                                                            └─ no return of ours ─► signedOut
  *   every failure, and every stepDeadline ─► signedOut (the caller hears why)
+ *   a failure whose tokens the store took back (leftTokensUnstored) ─► revokingUnstored (the sign-out chart revokes them) ─► signedOut (then the caller hears why)
  *
  * Why one state for every challenge: a challenge is data (`context.challenge`, named by Cognito),
  * not a place in the chart. Every challenge is answered the same way, so `awaitingChallengeAnswer`
