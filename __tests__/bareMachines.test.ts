@@ -497,6 +497,19 @@ describe('authMachine: every invoking state is left by its deadline, except the 
         expect(r.answerTo(1)).toEqual([{ kind: 'signOut', outcome: expect.objectContaining({ type: 'failed', error: expect.objectContaining({ name: 'StorageError' }), tokensRevoked: false }) }]);
       },
     },
+    // A sign-in whose tokens the store took back: the sign-out chart revokes them (a retry source, no clear).
+    revokingUnstored: {
+      plan: { ...signedOut, signIn: [{ reject: { name: 'StorageError', message: 'full', unstoredTokensRef: 'secret#9' } }] },
+      drive: (r) => from(r, 'signedOut', signIn),
+      invoked: 'recordIntent', // the sign-out chart's first step
+      delay: null, // the chart's: recordingIntent S, callingCognito N, settlingIntent S
+      ms: S + S, // nothing was recorded, so nothing was sent: N is not spent
+      bound: N + 2 * S,
+      after: (r) => {
+        expect(inState(r.actor, 'signedOut')).toBe(true);
+        expect(r.answerTo(1)).toEqual([{ kind: 'refused', error: { name: 'StorageError', message: 'full' } }]);
+      },
+    },
     recordingHostedUiSignOut: {
       plan: { loadSession: [{ resolve: { session: session('hostedUi'), heldByOutbox: null } }], recordIntent: [recorded], revokeToken: [ok], clearTokens: [ok], settleIntent: [{ resolve: { queued: false } }] },
       drive: (r) => from(r, 'signedIn.active', { type: 'SIGN_OUT', id: 1, global: false, hostedUi }),

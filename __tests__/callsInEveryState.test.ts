@@ -18,6 +18,7 @@ const HOLDERS: Record<string, TestAuthState> = {
   signedOut: 'signedOut',
   checkingStore: 'checkingStore', // a signOut() with nobody signed in, its read of the store held
   signingIn: 'signingIn', // InitiateAuth held
+  revokingUnstored: 'revokingUnstored', // a session that cannot be stored; the outbox's write of its revocation held
   openingHostedUi: 'openingHostedUi', // the kit's opener held (the user "at the hosted UI")
   completingRedirect: 'completingRedirect', // back with a code, the read of the pending sign-in held
   recordingHostedUiSignOut: 'recordingHostedUiSignOut', // a hosted-UI session signed out, the pending sign-out's write held

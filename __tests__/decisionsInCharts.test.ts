@@ -148,27 +148,30 @@ describe('loadSession reports how the outbox holds the stored tokens; the chart 
 });
 
 describe('the hosted UI’s code exchange: tokens it could not store do not stay live', () => {
-  // Known hole (issue 18, item 3): the exchange stores the tokens (completeRedirect) and, unlike the
-  // sign-in flow, does not revoke a refresh token it could not store. `test.failing` records it: it
-  // passes while the hole is there, and fails once it is fixed (then make it a plain `test`).
-  test.failing('a storage whose setItem throws (a full quota) on the session: signInWithRedirect rejects with StorageError and the refresh token Cognito issued is revoked', async () => {
+  // Issue 18, item 3: the exchange (completeRedirect) reports the tokens the store took back, and the
+  // chart revokes them in revokingUnstored, as for a password sign-in (this failed before: no RevokeToken).
+  test('a storage whose setItem throws (a full quota) on the session: signInWithRedirect rejects with StorageError and the refresh token Cognito issued is revoked', async () => {
     const CALLBACK = 'http://localhost:3000/callback';
     const pool = emu.setup({ callbackUrls: [CALLBACK], logoutUrls: ['http://localhost:3000/signed-out'] });
     const { base, storage, state } = sessionQuota();
+    const inspected: InspectionEvent[] = [];
     const auth = createAuth({
       userPoolId: pool.userPoolId,
       userPoolClientId: pool.clientId,
       endpoint: emu.endpoint,
       storage,
       revocationOutbox: { retryBaseMs: 600_000 },
+      inspect: (event: InspectionEvent) => inspected.push(event),
       oauth: { domain: emu.endpoint, redirectSignIn: CALLBACK, redirectSignOut: 'http://localhost:3000/signed-out', opener: async (url) => ({ type: 'returned', url: await signInAtHostedUi(url, pool) }) },
     });
     auths.push(auth);
+    const visited = () => inspected.flatMap((e) => (e.type === '@xstate.snapshot' && e.actorRef === auth.actor ? [JSON.stringify((e.snapshot as { value?: unknown }).value)] : []));
     await waitFor(auth.actor, (s) => s.matches('signedOut'));
     state.full = true;
     emu.resetRequests();
     await expect(auth.signInWithRedirect()).rejects.toMatchObject({ name: 'StorageError' });
     expect(base.items.has(`authchart.${pool.clientId}.session`)).toBe(false);
     expect(emu.requests.filter((r) => r.operation === 'RevokeToken' && r.status === 200)).toHaveLength(1);
+    expect(visited()).toContain('"revokingUnstored"');
   });
 });

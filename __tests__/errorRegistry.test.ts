@@ -181,7 +181,7 @@ describe('what the registry fixed', () => {
   });
 
   test('a fault of ours (a sign-in step whose password left the vault) is an AuthInternalError, not a Cognito exception nor UnexpectedResponse', async () => {
-    const flow = createSignInFlow({ kit: lazyKit, cognito: {} as never, store: {} as never, vault: createSecretVault(), userPoolId: 'eu-west-1_x', networkTimeoutMs: 100, outbox: {} as never, settleRevocation: () => 'remove' });
+    const flow = createSignInFlow({ kit: lazyKit, cognito: {} as never, store: {} as never, vault: createSecretVault(), userPoolId: 'eu-west-1_x', networkTimeoutMs: 100, outbox: {} as never });
     const error = toErrorInfo(await flow.start({ username: 'u', authFlow: 'USER_PASSWORD_AUTH', credential: 'secret#404' }, new AbortController().signal).catch((e: unknown) => e));
     expect(error.name).toBe(ErrorNames.internal);
     expect(errors.toAuthError(error)).toBeInstanceOf(errors.AuthInternalError);
@@ -191,7 +191,7 @@ describe('what the registry fixed', () => {
     const vault = createSecretVault();
     const challenge = { kind: 'challenge', name: 'PASSWORD_VERIFIER', session: undefined, parameters: { SRP_B: '0', SALT: 'ab', SECRET_BLOCK: 'AAAA', USER_ID_FOR_SRP: 'u' } };
     const cognito = { initiateAuth: async () => challenge } as never;
-    const flow = createSignInFlow({ kit: lazyKit, cognito, store: {} as never, vault, userPoolId: 'eu-west-1_x', networkTimeoutMs: 1000, outbox: {} as never, settleRevocation: () => 'remove' });
+    const flow = createSignInFlow({ kit: lazyKit, cognito, store: {} as never, vault, userPoolId: 'eu-west-1_x', networkTimeoutMs: 1000, outbox: {} as never });
     const credential = vault.deposit('the-password');
     const error = toErrorInfo(await flow.start({ username: 'u', authFlow: 'USER_SRP_AUTH', credential }, new AbortController().signal).catch((e: unknown) => e));
     expect(error.name).toBe(ErrorNames.srp);

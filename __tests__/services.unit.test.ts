@@ -6,7 +6,9 @@ import { toCognitoCallError } from '../services/cognito/errors';
 import { MAX_SERVER_MESSAGE_LENGTH, redact } from '../services/encoding/redact';
 import { isRetryable as isRetryableFailure, RETRYABLE_FAILURES } from '../machines/errorInfo';
 import { createMemoryStorage } from '../services/storage/storage';
-import { createTokenStore, summarizeSession } from '../services/storage/tokenStore';
+import { createTokenStore, summarizeSession, UnstoredError } from '../services/storage/tokenStore';
+import { saveOrReport } from '../services/actors/saveOrReport';
+import { lazyKit } from '../services/actors/lazyKit';
 import { secretHash } from '../services/crypto/secretHash';
 import { createHmac } from 'node:crypto';
 import { createActor, toPromise } from 'xstate';
@@ -241,5 +243,38 @@ describe('tokenFacts: what a sign-out can do with these tokens, from the access 
   });
   test('a refresh token alone: RevokeToken can be tried, GlobalSignOut has nothing to be sent with (no scope but its own: other)', () => {
     expect(tokenFacts({ refreshToken: 'r' }, 0)).toEqual({ revocable: true, scope: 'other' });
+  });
+});
+
+describe('saveOrReport: a sign-in’s tokens the store took back are a fact for the chart, never revoked here', () => {
+  const setUp = (aborted: boolean) => {
+    const queued: unknown[] = [];
+    const outbox = { queue: async (tokens: unknown) => void queued.push(tokens) } as never;
+    const controller = new AbortController();
+    if (aborted) controller.abort();
+    return { queued, vault: createSecretVault(), services: { outbox, signal: controller.signal, kit: lazyKit } };
+  };
+
+  test('nothing stored: the failure carries the vault receipt of the refresh token (as a retry source reads it), and nothing is queued', async () => {
+    const { queued, vault, services } = setUp(false);
+    const error: unknown = await saveOrReport({ refreshToken: 'r-1' }, Promise.reject(new UnstoredError('nothing', 'full')), { ...services, vault }).catch((e: unknown) => e);
+    const ref = (error as { unstoredTokensRef?: string }).unstoredTokensRef;
+    expect(error).toBeInstanceOf(UnstoredError);
+    expect(vault.take(ref ?? '')).toBe(JSON.stringify({ refreshToken: 'r-1' }));
+    expect(queued).toEqual([]);
+  });
+
+  test('the step was abandoned (its signal aborted): nobody hears the failure, so the outbox holds the token at once', async () => {
+    const { queued, vault, services } = setUp(true);
+    const error: unknown = await saveOrReport({ refreshToken: 'r-2' }, Promise.reject(new UnstoredError('nothing', 'full')), { ...services, vault }).catch((e: unknown) => e);
+    expect(error).not.toHaveProperty('unstoredTokensRef');
+    expect(queued).toEqual([{ refreshToken: 'r-2' }]);
+  });
+
+  test('a session that may still be stored is no such fact: a later signOut() finds and ends it', async () => {
+    const { queued, vault, services } = setUp(false);
+    const error: unknown = await saveOrReport({ refreshToken: 'r-3' }, Promise.reject(new UnstoredError('unknown', 'unsure')), { ...services, vault }).catch((e: unknown) => e);
+    expect(error).not.toHaveProperty('unstoredTokensRef');
+    expect(queued).toEqual([]);
   });
 });

@@ -115,6 +115,7 @@ describe('driveTo', () => {
       'clearingQueuedSession',
       'checkingStore',
       'signingIn',
+      'revokingUnstored',
       'openingHostedUi',
       'completingRedirect',
       'recordingHostedUiSignOut',
@@ -407,6 +408,18 @@ describe('driveTo: the transient states, held until release()', () => {
     await expect(held.release()).rejects.toMatchObject({ name: 'StorageError' });
     expect(kit.currentState()).toBe('signedIn.active');
     expect(kit.storage.outboxSize()).toBe(1);
+  });
+
+  test('revokingUnstored: a sign-in whose session cannot be stored, the outbox’s write of its revocation held; release → StorageError, signed out, the refresh token revoked', async () => {
+    kit = await createTestAuth();
+    const held = await kit.driveTo('revokingUnstored');
+    expect(kit.currentState()).toBe('revokingUnstored');
+    kit.emulator.resetRequests();
+    await expect(held.release()).rejects.toMatchObject({ name: 'StorageError' });
+    expect(kit.currentState()).toBe('signedOut');
+    expect(kit.storage.hasSession()).toBe(false);
+    expect(kit.emulator.requests.filter((r) => r.operation === 'RevokeToken' && r.status === 200)).toHaveLength(1);
+    expect(kit.storage.outboxSize()).toBe(0);
   });
 
   test('the turn-taking states need tabs that share the storage: without syncTabs, driveTo says so', async () => {

@@ -109,6 +109,26 @@ describe('other tabs while the store is read', () => {
   });
 });
 
+describe('a sign-in step whose tokens the store took back (issue 18, item 3)', () => {
+  test('answeringChallenge: revokingUnstored revokes them (a global sign-out landing meanwhile changes nothing), then the confirmSignIn() hears the StorageError, signed out', async () => {
+    const recorded = gate<RecordedIntent>();
+    const unstored = { name: 'StorageError', message: 'The quota has been exceeded', unstoredTokensRef: 'ref#t' };
+    const { actor, at, emitted } = start({ answer: () => Promise.reject(unstored), recordIntent: () => recorded.promise });
+    await at('signedOut');
+    actor.send({ type: 'SIGN_IN', id: 1, username: 'alice', authFlow: 'USER_SRP_AUTH', credential: 'ref#p' });
+    await at('awaitingChallengeAnswer');
+    actor.send({ type: 'CONFIRM_SIGN_IN', id: 2, credential: 'ref#c', userAttributes: {} });
+    await at('revokingUnstored');
+    expect(emitted).toContainEqual({ type: 'signInFailed', error: { name: 'StorageError', message: 'The quota has been exceeded' } });
+    expect(emitted.some((e) => e.type === 'answered' && e.id === 2)).toBe(false); // the caller waits for the revocation
+    actor.send({ type: 'GLOBAL_SIGN_OUT_LANDED' });
+    recorded.resolve({ intentId: 'i1', revocable: true, scope: 'other' });
+    await at('signedOut');
+    expect(emitted).toContainEqual({ type: 'answered', id: 2, answer: { kind: 'refused', error: { name: 'StorageError', message: 'The quota has been exceeded' } } });
+    expect(actor.getSnapshot().context.challenge).toBeNull();
+  });
+});
+
 describe('a global sign-out the outbox finished lands mid-step: the session it brings is checked', () => {
   test('adoptingSession: the adopted session is checked with a refresh once signed in', async () => {
     let loads = 0;

@@ -13,7 +13,7 @@ import { refreshedElsewhere } from '../refreshTurn.js';
 import { CognitoExceptions } from '../errors/registry.js';
 import { clearedAfterAll, leftIntentQueued } from '../signOutOutcome.js';
 import type { StoreAfterClear } from '../signOutTypes.js';
-import { COMPLETE, isHostedUiSession, rotatedTokenRefOf, SESSION_CALL_TYPES } from './shared.js';
+import { COMPLETE, isHostedUiSession, rotatedTokenRefOf, SESSION_CALL_TYPES, unstoredTokensRefOf } from './shared.js';
 import type { AnswerInput, OpenedHostedUi, RedirectOutcome, RedirectSignInInput, SignInInput, SignInStepOutput } from './signInTypes.js';
 import type { CallAnswer, SessionCall } from './callTypes.js';
 import type { StoredSession, TellTabs } from './sessionTypes.js';
@@ -96,6 +96,8 @@ export const authSetup = setup({
     isWrongCode: ({ context }, error: unknown) => context.challenge !== null && toErrorInfo(error).name === CognitoExceptions.codeMismatch,
     /** The refresh failed after Cognito rotated the refresh token, and the new one is stored nowhere: it must be queued for revocation. */
     leftRotatedTokenUnstored: (_, error: unknown) => rotatedTokenRefOf(error) !== null,
+    /** A sign-in step failed after the store took its tokens back, and their refresh token is live: it must be revoked (revokingUnstored). */
+    leftTokensUnstored: (_, error: unknown) => unstoredTokensRefOf(error) !== null,
     /** After a clear it did not confirm, the store still holds the session, or cannot say (not clearedAfterAll): its dead tokens may be there. */
     mayStillHoldSession: (_, store: StoreAfterClear) => !clearedAfterAll(store),
     isSessionOver: (_, error: unknown) => endsSession(toErrorInfo(error).name),

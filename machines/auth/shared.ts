@@ -56,8 +56,17 @@ export const isHostedUiSession = (context: AuthContext): boolean => context.sess
  * rotated the refresh token and the new one is stored nowhere. `rotatedTokenRef` is its vault
  * receipt, never the token. Null when the failure carries no such fact. Pure.
  */
-export const rotatedTokenRefOf = (error: unknown): string | null => {
-  const ref = typeof error === 'object' && error !== null && 'rotatedTokenRef' in error ? error.rotatedTokenRef : null;
+export const rotatedTokenRefOf = (error: unknown): string | null => receiptOf(error, 'rotatedTokenRef');
+
+/**
+ * The fact a sign-in's failure may carry (saveOrReport, services/actors/saveOrReport.ts): the store
+ * took its tokens back, and the refresh token Cognito issued is live. `unstoredTokensRef` is its
+ * vault receipt (a sign-out's `retry` source), never the token. Null when there is none. Pure.
+ */
+export const unstoredTokensRefOf = (error: unknown): string | null => receiptOf(error, 'unstoredTokensRef');
+
+const receiptOf = (error: unknown, key: string): string | null => {
+  const ref = typeof error === 'object' && error !== null ? (error as Record<string, unknown>)[key] : null;
   return typeof ref === 'string' ? ref : null;
 };
 

@@ -2,7 +2,7 @@ import { assertEvent } from 'xstate';
 import { errorOfEvent } from '../errorInfo.js';
 import { ErrorNames } from '../types.js';
 import { authStates, refuse } from './setup.js';
-import { answerOfStep, COMPLETE, oauthRefusalOf, refusedWith, REFUSED_CANCELLED, returnedUrlOf, sessionOfReturn, sessionOfStep, signOutOfReturn, STEP_TIMED_OUT } from './shared.js';
+import { answerOfStep, COMPLETE, oauthRefusalOf, refusedWith, REFUSED_CANCELLED, returnedUrlOf, sessionOfReturn, sessionOfStep, signOutOfReturn, STEP_TIMED_OUT, unstoredTokensRefOf } from './shared.js';
 import type { ChallengeSummary, RedirectOutcome, SignInStepOutput } from './signInTypes.js';
 import type { AuthContext } from './types.js';
 
@@ -20,6 +20,7 @@ import type { AuthContext } from './types.js';
  *                                                                            ├─ an OAuth error ─► signedOut (declined: cancelled; else OAuthError)
  *                                                                            └─ no return of ours ─► signedOut
  *   every failure, and every stepDeadline ─► signedOut (the caller hears why)
+ *   a failure whose tokens the store took back (leftTokensUnstored) ─► revokingUnstored (the sign-out chart revokes them) ─► signedOut (then the caller hears why)
  *
  * Why one state for every challenge: a challenge is data (`context.challenge`, named by Cognito),
  * not a place in the chart. Every challenge is answered the same way, so `awaitingChallengeAnswer`
@@ -68,13 +69,26 @@ function nextSignInStep() {
   ];
 }
 
-/** A sign-in step failed (`error` reads why from the event): recorded, announced, and its caller answered. */
-function signInFailed<A>(error: (args: A) => unknown) {
+/** A sign-in step failed (`error` reads why from the event): recorded and announced. */
+function signInFailureKnown<A>(error: (args: A) => unknown) {
   return [
     { type: 'recordSignInError' as const, params: error },
     { type: 'announceSignInFailed' as const, params: error },
-    { type: 'answerSignInCaller' as const, params: (args: A) => refusedWith(error(args)) },
   ];
+}
+
+/** …and its caller answered. */
+function signInFailed<A>(error: (args: A) => unknown) {
+  return [...signInFailureKnown(error), { type: 'answerSignInCaller' as const, params: (args: A) => refusedWith(error(args)) }];
+}
+
+/**
+ * The step failed after the store took its tokens back, and their refresh token is live at Cognito
+ * (leftTokensUnstored): the failure is recorded and announced now, its caller answered once
+ * revokingUnstored has revoked them (`actions` add what the step's own failure does).
+ */
+function unstoredTokensLeft<T>(...actions: T[]) {
+  return { guard: { type: 'leftTokensUnstored' as const, params: errorOfEvent }, target: 'revokingUnstored', actions: [...signInFailureKnown(errorOfEvent), ...actions] };
 }
 
 /** A hosted-UI sign-in that did not end signed in: its caller hears why, and the app's listeners too. */
@@ -99,7 +113,7 @@ export const signInStates = authStates({
         return { username: event.username, authFlow: event.authFlow, credential: event.credential };
       },
       onDone: nextSignInStep(),
-      onError: { target: 'signedOut', actions: signInFailed(errorOfEvent) },
+      onError: [unstoredTokensLeft(), { target: 'signedOut', actions: signInFailed(errorOfEvent) }],
     },
     // Leaving aborts the step: its tokens are then never stored.
     after: { stepDeadline: { target: 'signedOut', actions: signInFailed(() => STEP_TIMED_OUT) } },
@@ -137,6 +151,7 @@ export const signInStates = authStates({
           target: 'awaitingChallengeAnswer',
           actions: [{ type: 'announceAnswerRejected', params: errorOfEvent }, { type: 'answerSignInCaller', params: ({ event }) => refusedWith(event.error) }],
         },
+        unstoredTokensLeft('forgetSession' as const),
         { target: 'signedOut', actions: [...signInFailed(errorOfEvent), 'forgetSession'] },
       ],
     },
@@ -209,9 +224,27 @@ export const signInStates = authStates({
         { guard: { type: 'isRedirectRefused', params: ({ event }) => event.output }, target: 'signedOut', actions: redirectSignInFailed(({ event }: { event: { output: RedirectOutcome } }) => oauthRefusalOf(event.output)) },
         { target: 'signedOut', actions: { type: 'answerSignInCaller', params: { kind: 'noRedirect' } } },
       ],
-      onError: { target: 'signedOut', actions: redirectSignInFailed(errorOfEvent) },
+      onError: [unstoredTokensLeft({ type: 'announceRedirectSignInFailed' as const, params: errorOfEvent }), { target: 'signedOut', actions: redirectSignInFailed(errorOfEvent) }],
     },
     // Leaving aborts the exchange: its tokens are then never stored.
     after: { stepDeadline: { target: 'signedOut', actions: redirectSignInFailed(() => STEP_TIMED_OUT) } },
+  },
+  // A step's tokens the store took back are live at Cognito: the sign-out chart records the intent,
+  // revokes the refresh token within its bound and settles it (settlementOf), as for any sign-out;
+  // then the step's caller hears its failure (already announced), and nobody is signed in.
+  revokingUnstored: {
+    on: duringSignInStep(),
+    invoke: {
+      src: 'signOut',
+      input: ({ context, event }) => ({
+        global: false,
+        revocable: true,
+        source: { kind: 'retry' as const, credential: unstoredTokensRefOf('error' in event ? event.error : null) ?? '' },
+        queueing: context.queueing,
+        networkTimeoutMs: context.networkTimeoutMs,
+        storageTimeoutMs: context.storageTimeoutMs,
+      }),
+      onDone: { target: 'signedOut', actions: [{ type: 'tellOutboxIfQueued', params: ({ event }) => event.output }, { type: 'answerSignInCaller', params: ({ context }) => refusedWith(context.lastSignInError) }] },
+    },
   },
 });

@@ -4,8 +4,7 @@ import type { AnswerInput, SignInInput, SignInStepOutput, StoredSession } from '
 import type { SessionSummary, SignInMethod } from '../../machines/types.js';
 import { ErrorNames } from '../../machines/types.js';
 import { refreshedElsewhere } from '../../machines/refreshTurn.js';
-import { toErrorInfo } from '../../machines/errorInfo.js';
-import { settlementOf, type Settlement, type StoreAfterClear } from '../../machines/signOutMachine.js';
+import type { StoreAfterClear } from '../../machines/signOutMachine.js';
 import { CognitoCallError } from '../cognito/errors.js';
 import { onFirstUse } from '../cognito/onFirstUse.js';
 import { lazyKit } from './lazyKit.js';
@@ -96,16 +95,9 @@ export function createAuthActors(services: ServicesSource<AuthServices>) {
   };
 }
 
-/**
- * The sign-in flow's services: this instance's, and the sign-out chart's decision for a refresh
- * token the sign-in could not store and tried to revoke (settlementOf, as for any local intent).
- */
+/** The sign-in flow's services: this instance's, and what its chunk takes from the up-front load (lazyKit.ts). */
 function signInServices(services: AuthServices) {
-  const settleRevocation = (error: unknown): Settlement => {
-    const revokeTokenError = error === undefined ? undefined : toErrorInfo(error);
-    return settlementOf({ queueing: services.outbox.persists, global: false, globalSignedOut: false, revoked: !revokeTokenError, ...(revokeTokenError && { revokeTokenError }) });
-  };
-  return { ...services, settleRevocation, kit: lazyKit };
+  return { ...services, kit: lazyKit };
 }
 
 /** What a refresh knows: whose session, how it was signed in, and which access token it holds (its jti, or when it expires). */

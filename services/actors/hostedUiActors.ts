@@ -2,6 +2,7 @@ import { fromPromise } from 'xstate';
 import type { OpenedHostedUi, OpenedLogout, RedirectOutcome, RedirectSignInInput } from '../../machines/authTypes.js';
 import type { SignOutBeforeLogout } from '../storage/pendingSignOut.js';
 import type { SecretVault } from '../storage/secretVault.js';
+import type { SignOutOutbox } from '../storage/signOutOutbox.js';
 import type { StorageLike } from '../storage/storage.js';
 import type { FetchLike } from '../cognito/fetchTransport.js';
 import { onFirstUse } from '../cognito/onFirstUse.js';
@@ -37,6 +38,8 @@ export interface HostedUiServices {
   readonly store: TokenStore;
   /** Holds the URL the hosted UI returned to (it carries a one-time code): the chart has a reference only. */
   readonly vault: SecretVault;
+  /** Where a refresh token the exchange could not store goes when the chart abandoned the exchange (nobody hears its failure). Absent: nowhere. */
+  readonly outbox?: SignOutOutbox;
   /** createAuth's networkTimeoutMs: the network budget of one flow, in ms: every Cognito request of one sign-in step, of one refresh, of one sign-out's server calls (GlobalSignOut and RevokeToken together), or of one outbox drain ends within it, retries included. Here: it bounds the code exchange at the token endpoint. */
   readonly networkTimeoutMs?: number;
   /** The OAuth settings. Absent: every hosted-UI actor rejects with AuthConfigError. */

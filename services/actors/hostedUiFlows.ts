@@ -10,6 +10,7 @@ import { createPendingSignInStore, type PendingSignInStore } from '../storage/pe
 import { createPendingSignOutStore, type PendingSignOutStore, type SignOutBeforeLogout } from '../storage/pendingSignOut.js';
 import type { HostedUiServices, HostedUiSettings } from './hostedUiActors.js';
 import type { LazyKit } from './lazyKit.js';
+import { saveOrReport } from './saveOrReport.js';
 
 /** An instance's services, and what this chunk takes from the up-front load, handed in (lazyKit.ts says why). */
 type FlowServices = HostedUiServices & { readonly kit: LazyKit };
@@ -51,7 +52,7 @@ export async function openHostedUi(services: FlowServices, input: RedirectSignIn
 }
 
 export async function completeRedirect(services: FlowServices, input: { credential: string }, signal: AbortSignal): Promise<RedirectOutcome> {
-  const { hostedUi, vault, store, networkTimeoutMs, kit } = services;
+  const { hostedUi, vault, store, outbox, networkTimeoutMs, kit } = services;
   const { CognitoCallError, ErrorNames } = kit;
   const url = vault.take(input.credential);
   if (!hostedUi || url === undefined) return { kind: 'none' };
@@ -84,7 +85,8 @@ export async function completeRedirect(services: FlowServices, input: { credenti
   const session = kit.summarizeSession(tokens, 'hostedUi');
   if (!session) throw new CognitoCallError(ErrorNames.unexpectedResponse, 'The token endpoint returned an access token that is not a Cognito JWT');
   if (signal.aborted) throw new CognitoCallError(ErrorNames.aborted, 'The sign-in was abandoned before its tokens were stored');
-  await store.save(tokens, { signedInWith: 'hostedUi' });
+  // Tokens the store took back are live at Cognito: the failure says so, and the chart revokes them.
+  await saveOrReport(tokens, store.save(tokens, { signedInWith: 'hostedUi' }), { vault, outbox, signal, kit });
   return { kind: 'signedIn', session, ...(pending.customState !== undefined && { customState: pending.customState }) };
 }
 

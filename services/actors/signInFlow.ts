@@ -5,8 +5,8 @@ import type { SecretVault } from '../storage/secretVault.js';
 import { SrpError, startSrp } from '../srp/index.js';
 import type { TokenStore } from '../storage/tokenStore.js';
 import type { SignOutOutbox } from '../storage/signOutOutbox.js';
-import type { Settlement } from '../../machines/signOutMachine.js';
 import type { LazyKit } from './lazyKit.js';
+import { saveOrReport } from './saveOrReport.js';
 
 // Also in this chunk: what a challenge answer means to the app, and SECRET_HASH (the transport loads it from here).
 export { challengeStep } from './signInSteps.js';
@@ -28,15 +28,13 @@ export function createSignInFlow(services: {
   vault: SecretVault;
   userPoolId: string;
   networkTimeoutMs: number;
-  /** Where a refresh token the sign-in could not store is recorded until it is revoked. */
+  /** Where a refresh token the sign-in could not store goes when no chart hears of it (the step was abandoned). */
   outbox: SignOutOutbox;
-  /** The chart's decision (settlementOf) for its outbox entry, given why RevokeToken failed (undefined: revoked). */
-  settleRevocation: (error: unknown) => Settlement;
   /** What this chunk takes from the up-front load, handed in (lazyKit.ts says why). */
   kit: LazyKit;
 }) {
-  const { cognito, store, vault, outbox, userPoolId, networkTimeoutMs, settleRevocation, kit } = services;
-  const { CognitoCallError, CognitoExceptions, ErrorNames, summarizeSession, UnstoredError, withDeadline } = kit;
+  const { cognito, store, vault, outbox, userPoolId, networkTimeoutMs, kit } = services;
+  const { CognitoCallError, CognitoExceptions, ErrorNames, summarizeSession, withDeadline } = kit;
   /**
    * One network budget for every round trip of a step (SRP makes two), not one deadline each: each
    * request gets what the ones before it left. Time spent computing between them (SRP's modular
@@ -55,31 +53,13 @@ export function createSignInFlow(services: {
       }
     };
   }
-  /**
-   * The step's tokens could not be stored, and the store took its write back: nobody can use them,
-   * so they must not stay live at Cognito either. The refresh token is recorded in the outbox first
-   * (a crash loses nothing), revoked within what is left of the step's network budget, and its
-   * entry settled as the chart decides (removed once revoked, kept when a later try can succeed).
-   */
-  async function revokeUnstored(refreshToken: string, send: NetworkBudget): Promise<void> {
-    const intentId = await outbox.record({ refreshToken }, false);
-    const error = await send((bounded) => cognito.revokeToken(refreshToken, bounded)).then(() => undefined, (failure: unknown) => failure ?? new Error());
-    await outbox.settle({ intentId, settlement: settleRevocation(error) }).catch(() => undefined);
-  }
-
-  async function settle(step: AuthStep, username: string, signal: AbortSignal, send: NetworkBudget): Promise<SignInStepOutput> {
+  async function settle(step: AuthStep, username: string, signal: AbortSignal): Promise<SignInStepOutput> {
     if (step.kind === 'tokens') {
       const session: SessionSummary | null = summarizeSession(step.tokens, 'password');
       if (!session) throw new CognitoCallError(ErrorNames.unexpectedResponse, 'Cognito returned an access token that is not a Cognito JWT');
       // The statechart gave up on this step (its deadline, or a stop): nothing may be stored now.
       if (signal.aborted) throw new CognitoCallError(ErrorNames.aborted, 'The sign-in was abandoned before its tokens were stored');
-      try {
-        await store.save(step.tokens);
-      } catch (error) {
-        // Nothing of them is at rest, so nobody can use them: they must not stay live at Cognito either.
-        if (error instanceof UnstoredError && error.stored === 'nothing' && step.tokens.refreshToken) await revokeUnstored(step.tokens.refreshToken, send);
-        throw error;
-      }
+      await saveOrReport(step.tokens, store.save(step.tokens), { vault, outbox, signal, kit });
       return { kind: 'signedIn', session };
     }
     if (!(CHALLENGE_NAMES as readonly string[]).includes(step.name)) {
@@ -126,7 +106,7 @@ export function createSignInFlow(services: {
         input.authFlow === 'USER_SRP_AUTH'
           ? await signInWithSrp(input.username, password, send)
           : await send((bounded) => cognito.initiateAuth('USER_PASSWORD_AUTH', { USERNAME: input.username, PASSWORD: password }, bounded));
-      return settle(step, input.username, signal, send);
+      return settle(step, input.username, signal);
     },
 
     async answer(input: { challenge: ChallengeSummary; credential: string; userAttributes: Readonly<Record<string, string>> }, signal: AbortSignal): Promise<SignInStepOutput> {
@@ -140,7 +120,7 @@ export function createSignInFlow(services: {
           : { USERNAME: username, [name === 'SMS_MFA' ? 'SMS_MFA_CODE' : 'SOFTWARE_TOKEN_MFA_CODE']: answer };
       try {
         const send = networkBudget(signal);
-        return await settle(await send((bounded) => cognito.respondToAuthChallenge(name, session || undefined, responses, bounded)), username, signal, send);
+        return await settle(await send((bounded) => cognito.respondToAuthChallenge(name, session || undefined, responses, bounded)), username, signal);
       } catch (error) {
         // A wrong code leaves the challenge open: keep Cognito's session for the next attempt.
         if ((error as { name?: unknown }).name === CognitoExceptions.codeMismatch) vault.restore(input.challenge.sessionRef, session);

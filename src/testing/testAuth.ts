@@ -232,6 +232,12 @@ export interface TestAuthStates {
   /** A signIn() (of the first user without MFA, or `options.username`) whose InitiateAuth is held. */
   signingIn: HeldSignIn;
   /**
+   * A signIn() (as for `signingIn`) whose tokens cannot be stored (setItem fails): the engine revokes
+   * them, and the write of that intent to the outbox is held. release() lets it land: RevokeToken
+   * follows, and the signIn() rejects with StorageError, signed out.
+   */
+  revokingUnstored: HeldStorageCall<SignInResult>;
+  /**
    * Needs `hostedUi`. A signInWithRedirect() whose opener (the kit's, an auth session) is held:
    * the user is "at the hosted UI". release() signs `kit.hostedUiUser` (or `options.username`) in there.
    */
@@ -357,6 +363,7 @@ export const TEST_AUTH_STATES: readonly TestAuthState[] = [
   'clearingQueuedSession',
   'checkingStore',
   'signingIn',
+  'revokingUnstored',
   'openingHostedUi',
   'completingRedirect',
   'recordingHostedUiSignOut',
@@ -932,6 +939,15 @@ async function assemble(emulator: CognitoEmulator, options: TestAuthOptions): Pr
         await toSignedOut();
         const signIn = () => auth.signIn({ username: who.username, password: who.password, authFlow });
         return { user: who, ...(await holdRequest(state, 'InitiateAuth', signIn, driveOptions.timeoutMs ?? 5000)) } satisfies HeldSignIn;
+      }
+      case 'revokingUnstored': {
+        const who = pick(driveOptions.username, plain, { username: 'test-user' });
+        await toSignedOut();
+        const full = () => {
+          storage.fail('setItem'); // the session cannot be stored; the outbox's write is held first
+          return () => storage.heal('setItem');
+        };
+        return holdStorageCall(state, 'setItem', () => auth.signIn({ username: who.username, password: who.password, authFlow }), driveOptions.timeoutMs ?? 5000, full, storage.outboxKey);
       }
       case 'openingHostedUi':
         return holdOpener(driveOptions);
