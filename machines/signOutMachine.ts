@@ -16,9 +16,11 @@ import {
   storageSilent,
   timedOut,
 } from './signOutOutcome.js';
+import { announceFailure, announcementOf, announceTimedOut, type AnnounceScope } from './signOutAnnouncement.js';
 
 export type { AccessScope, IntentFacts, IntentSource, RecordedIntent, SettleFacts, SettleInput, Settlement, SignOutContext, SignOutInput, StoreAfterClear } from './signOutTypes.js';
 export { clearedAfterAll, outcomeOf, retryIsGlobal, settlementOf } from './signOutOutcome.js';
+export { announcementOf, announceFailure, type AnnounceScope } from './signOutAnnouncement.js';
 
 /**
  * One sign-out intent, from "the user asked" to "the outbox knows what is left". The same chart
@@ -31,9 +33,11 @@ export { clearedAfterAll, outcomeOf, retryIsGlobal, settlementOf } from './signO
  *                                     │    refresh or GlobalSignOut failed ─► choosingFallback ─┬─ for good ─► revoking ──┤
  *                                     ├─ global, scope 'other' (not sent) ─► choosingFallback   └─ the outbox retries ───┤
  *                                     └─ no origin_jti ──────────────────────────────────────────────────────────────────┴─► serverCallsDone
- *   serverCallsDone ─┬─ a session sign-out ─► clearingCache ─┬─────────────────────────────┐
- *                    │                 not confirmed (error, deadline) └─► verifyingClear ─┤ the store, as read again
- *                    └─ an outbox intent ──────────────────────────────────────────────────┴─► settlingIntent ─► done | failed
+ *   serverCallsDone ─┬─ revocationEndpoint, and something ended ─► announcing ─┬─► announcementDone
+ *                    └──────────────────────────────────────────────────────────┘
+ *   announcementDone ─┬─ a session sign-out ─► clearingCache ─┬─────────────────────────────┐
+ *                     │                 not confirmed (error, deadline) └─► verifyingClear ─┤ the store, as read again
+ *                     └─ an outbox intent ──────────────────────────────────────────────────┴─► settlingIntent ─► done | failed
  *
  * recordingIntent writes the tokens to the outbox *before* any request, so a crash loses nothing.
  * GlobalSignOut goes first and RevokeToken follows only when GlobalSignOut can never succeed:
@@ -56,6 +60,13 @@ export { clearedAfterAll, outcomeOf, retryIsGlobal, settlementOf } from './signO
  * where GlobalSignOut, RevokeToken and any later retry read them, so a rotated refresh token is
  * queued like the one it replaces and dies with the sign-out.
  *
+ * With createAuth's revocationEndpoint, announcing tells the app's API what ended at Cognito (the
+ * session, or the user after a GlobalSignOut that succeeded; announcementOf), and nothing when
+ * nothing ended. It has its own deadline (announceDeadline, networkTimeoutMs). An announcement that
+ * failed for a retryable reason (offline, 5xx, its deadline) keeps the intent queued with the access
+ * token alone ('keepAnnouncement'); the outbox's drain runs this chart again over it, straight from
+ * choosingCalls to serverCallsDone (hasPendingAnnouncement): Cognito's calls are never repeated.
+ *
  * The machine only orchestrates: it never sees a token. The services read them from the outbox
  * entry named by intentId; errors arrive here as { name, message } only.
  */
@@ -63,7 +74,7 @@ export { clearedAfterAll, outcomeOf, retryIsGlobal, settlementOf } from './signO
 /**
  * The sign-out statechart (the chart drawn above; docs/diagrams/signOut.md): one intent, input
  * SignOutInput, output SignOutOutcome. Its promise actors (recordIntent, refreshAccessToken,
- * revokeToken, globalSignOut, clearTokens, confirmClear, settleIntent) are declared, not implemented: supply them
+ * revokeToken, globalSignOut, announceSignOut, clearTokens, confirmClear, settleIntent) are declared, not implemented: supply them
  * with `.provide({ actors })`; one left out rejects with ActorNotProvided.
  */
 export const signOutMachine = setup({
@@ -85,12 +96,18 @@ export const signOutMachine = setup({
     clearTokens: fromPromise<void>(notProvided('clearTokens')),
     /** After a clear that did not confirm: lets a removal still pending land, reads the store again, and reports what it holds. */
     confirmClear: fromPromise<StoreAfterClear>(notProvided('confirmClear')),
+    /** POSTs { scope } to createAuth's revocationEndpoint with the intent's access token as the bearer; resolves the HTTP status (a fact), rejects on a network failure. */
+    announceSignOut: fromPromise<{ status: number }, { intentId: string; scope: AnnounceScope }>(notProvided('announceSignOut')),
     /** Removes the outbox entry, or keeps it for a retry; resolves whether it is still queued. */
     settleIntent: fromPromise<{ queued: boolean }, SettleInput>(notProvided('settleIntent')),
   },
   guards: {
     /** An outbox intent being finished: its tokens are already recorded. */
     hasIntent: ({ context }) => context.intentId !== undefined,
+    /** An outbox intent whose Cognito calls are done: only its announcement is left. */
+    hasPendingAnnouncement: ({ context }) => context.pendingAnnouncement !== undefined,
+    /** A revocationEndpoint is set and something ended at Cognito (announcementOf): tell the API. */
+    mustAnnounce: ({ context }) => context.announces === true && announcementOf(context) !== null,
     isGlobalWithAdminScope: ({ context }) => context.global && context.scope === 'admin',
     /**
      * Global asked for, and the access token has no `scope` claim at all. Cognito writes one into
@@ -120,7 +137,15 @@ export const signOutMachine = setup({
       revocable: intent.revocable,
       scope: intent.scope,
       accessTokenExpiresInMs: intent.accessTokenExpiresInMs,
+      announces: intent.announces === true,
     })),
+    /** The endpoint's status, as announceFailure reads it: 204 told, anything else an error. */
+    recordAnnounceAnswer: assign((_, status: number) => {
+      const announceError = announceFailure(status);
+      return announceError ? { announceError } : { apiNotified: true };
+    }),
+    recordAnnounceFailure: assign((_, error: unknown) => ({ announceError: toErrorInfo(error) })),
+    recordAnnounceTimeout: assign(({ context }) => ({ announceError: announceTimedOut(context.networkTimeoutMs) })),
     recordGlobalSignOutNotSupported: assign({ globalSignOutError: globalSignOutNotSupported }),
     recordNotSent: assign(({ context }, why: ErrorInfo) => ({
       ...(context.global && { globalSignOutError: notSent('GlobalSignOut', why) }),
@@ -149,6 +174,8 @@ export const signOutMachine = setup({
     networkDeadline: ({ context }) => context.networkTimeoutMs,
     /** The refresh before GlobalSignOut gets half of networkDeadline: the other half is left for GlobalSignOut and RevokeToken. */
     refreshDeadline: ({ context }) => context.networkTimeoutMs / 2,
+    /** The announcement to the app's API: one request, bounded like Cognito's calls together. */
+    announceDeadline: ({ context }) => context.networkTimeoutMs,
     storageDeadline: ({ context }) => context.storageTimeoutMs,
     /** clear() removes, then reads back: two storage calls. */
     clearDeadline: ({ context }) => context.storageTimeoutMs * 2,
@@ -163,6 +190,8 @@ export const signOutMachine = setup({
     globalSignedOut: false,
     revoked: false,
     queued: false,
+    announces: input.announces === true,
+    apiNotified: false,
     ...(input.source.kind === 'queued' && { intentId: input.source.intentId }),
   }),
   initial: 'requested',
@@ -182,6 +211,7 @@ export const signOutMachine = setup({
     },
     choosingCalls: {
       always: [
+        { guard: 'hasPendingAnnouncement', target: 'serverCallsDone' },
         { guard: 'isGlobalWithAdminScope', target: 'callingCognito.signingOutGlobally' },
         { guard: 'isGlobalWithoutScopeClaim', target: 'callingCognito.signingOutGlobally' },
         // Not sent, as if refused for good: RevokeToken follows, where the client allows it.
@@ -236,6 +266,18 @@ export const signOutMachine = setup({
       },
     },
     serverCallsDone: {
+      always: [{ guard: 'mustAnnounce', target: 'announcing' }, { target: 'announcementDone' }],
+    },
+    announcing: {
+      invoke: {
+        src: 'announceSignOut',
+        input: ({ context }) => ({ intentId: context.intentId!, scope: announcementOf(context)! }),
+        onDone: { target: 'announcementDone', actions: { type: 'recordAnnounceAnswer', params: ({ event }) => event.output.status } },
+        onError: { target: 'announcementDone', actions: { type: 'recordAnnounceFailure', params: errorOfEvent } },
+      },
+      after: { announceDeadline: { target: 'announcementDone', actions: 'recordAnnounceTimeout' } },
+    },
+    announcementDone: {
       always: [{ guard: 'clearsSession', target: 'clearingCache' }, { target: 'settlingIntent' }],
     },
     clearingCache: {
@@ -258,7 +300,10 @@ export const signOutMachine = setup({
     settlingIntent: {
       invoke: {
         src: 'settleIntent',
-        input: ({ context }) => ({ ...(context.intentId !== undefined && { intentId: context.intentId }), settlement: settlementOf(context) }),
+        input: ({ context }) => {
+          const settlement = settlementOf(context);
+          return { ...(context.intentId !== undefined && { intentId: context.intentId }), settlement, ...(settlement === 'keepAnnouncement' && { announce: announcementOf(context)! }) };
+        },
         onDone: { target: 'settled', actions: { type: 'recordQueued', params: ({ event }) => event.output.queued } },
         // The outbox could not be updated: its entry stays as it was, so it is still queued.
         onError: { target: 'settled', actions: { type: 'recordQueued', params: ({ context }) => context.queueing } },
