@@ -32,7 +32,7 @@ export interface SignOutServices {
   readonly vault: SecretVault;
   /** createAuth's revocationEndpoint: the app's API the sign-out tells what ended. Absent: nothing is announced. */
   readonly revocationEndpoint?: string;
-  /** The bound of the announcement's request, in ms (networkTimeoutMs). Default 3000. */
+  /** createAuth's networkTimeoutMs: the network budget of one flow, in ms: every Cognito request of one sign-in step, of one refresh, of one sign-out's server calls (GlobalSignOut and RevokeToken together), or of one outbox drain ends within it, retries included. Here: the bound of the announcement's request (default 3000). */
   readonly networkTimeoutMs?: number;
   /** The clock the access token's remaining life is read with (a fact; the chart decides whether it has expired). Default: Date.now. */
   readonly now?: () => number;
