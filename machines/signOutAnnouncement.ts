@@ -22,26 +22,16 @@ export interface AnnounceFacts {
  * token that Cognito still serves. 'user' after a GlobalSignOut that succeeded, 'session' after a
  * RevokeToken that succeeded, null when nothing ended (nothing to announce). Pure.
  */
-export function announcementOf(facts: AnnounceFacts): AnnounceScope | null {
-  if (facts.pendingAnnouncement) return facts.pendingAnnouncement;
-  if (facts.globalSignedOut) return 'user';
-  return facts.revoked ? 'session' : null;
-}
+export const announcementOf = (facts: AnnounceFacts): AnnounceScope | null =>
+  facts.pendingAnnouncement ?? (facts.globalSignedOut ? 'user' : facts.revoked ? 'session' : null);
 
 /**
  * What the endpoint's status means: 204 is the only "recorded" (a 200 may be a page served for
- * any path); 5xx, 408 and 429 may pass, so a later try can succeed; anything else is the API's
- * final word on this token. Pure.
+ * any path): null. 5xx, 408 and 429 may pass, so a later try can succeed
+ * (RevocationEndpointUnavailable, retryable); anything else is the API's final word on this token
+ * (RevocationEndpointRefused). Pure.
  */
-export function announceFailure(status: number): ErrorInfo | null {
-  if (status === 204) return null;
-  const later = status >= 500 || status === 408 || status === 429;
-  return later
-    ? { name: ErrorNames.apiUnavailable, message: `The revocation endpoint answered HTTP ${status}; the outbox tells it later` }
-    : { name: ErrorNames.apiRefused, message: `The revocation endpoint answered HTTP ${status}, not 204: the API was not told, and a retry would not change that` };
-}
-
-export const announceTimedOut = (ms: number): ErrorInfo => ({
-  name: ErrorNames.timeout,
-  message: `The revocation endpoint had not answered within networkTimeoutMs (${ms} ms); the request was aborted`,
-});
+export const announceFailure = (status: number): ErrorInfo | null =>
+  status === 204
+    ? null
+    : { name: status >= 500 || status === 408 || status === 429 ? ErrorNames.apiUnavailable : ErrorNames.apiRefused, message: `The revocation endpoint answered HTTP ${status}` };

@@ -16,7 +16,7 @@ import {
   storageSilent,
   timedOut,
 } from './signOutOutcome.js';
-import { announceFailure, announcementOf, announceTimedOut, type AnnounceScope } from './signOutAnnouncement.js';
+import { announceFailure, announcementOf, type AnnounceScope } from './signOutAnnouncement.js';
 
 export type { AccessScope, IntentFacts, IntentSource, RecordedIntent, SettleFacts, SettleInput, Settlement, SignOutContext, SignOutInput, StoreAfterClear } from './signOutTypes.js';
 export { clearedAfterAll, outcomeOf, retryIsGlobal, settlementOf } from './signOutOutcome.js';
@@ -33,11 +33,10 @@ export { announcementOf, announceFailure, type AnnounceScope } from './signOutAn
  *                                     │    refresh or GlobalSignOut failed ─► choosingFallback ─┬─ for good ─► revoking ──┤
  *                                     ├─ global, scope 'other' (not sent) ─► choosingFallback   └─ the outbox retries ───┤
  *                                     └─ no origin_jti ──────────────────────────────────────────────────────────────────┴─► serverCallsDone
- *   serverCallsDone ─┬─ revocationEndpoint, and something ended ─► announcing ─┬─► announcementDone
- *                    └──────────────────────────────────────────────────────────┘
- *   announcementDone ─┬─ a session sign-out ─► clearingCache ─┬─────────────────────────────┐
- *                     │                 not confirmed (error, deadline) └─► verifyingClear ─┤ the store, as read again
- *                     └─ an outbox intent ──────────────────────────────────────────────────┴─► settlingIntent ─► done | failed
+ *   serverCallsDone ⇄ announcing   (revocationEndpoint, something ended, the API not answered yet)
+ *   serverCallsDone ─┬─ a session sign-out ─► clearingCache ─┬─────────────────────────────┐
+ *                    │                 not confirmed (error, deadline) └─► verifyingClear ─┤ the store, as read again
+ *                    └─ an outbox intent ──────────────────────────────────────────────────┴─► settlingIntent ─► done | failed
  *
  * recordingIntent writes the tokens to the outbox *before* any request, so a crash loses nothing.
  * GlobalSignOut goes first and RevokeToken follows only when GlobalSignOut can never succeed:
@@ -106,8 +105,8 @@ export const signOutMachine = setup({
     hasIntent: ({ context }) => context.intentId !== undefined,
     /** An outbox intent whose Cognito calls are done: only its announcement is left. */
     hasPendingAnnouncement: ({ context }) => context.pendingAnnouncement !== undefined,
-    /** A revocationEndpoint is set and something ended at Cognito (announcementOf): tell the API. */
-    mustAnnounce: ({ context }) => context.announces === true && announcementOf(context) !== null,
+    /** A revocationEndpoint is set, something ended at Cognito (announcementOf), and the API has not answered yet: tell it. */
+    mustAnnounce: ({ context }) => context.announces === true && announcementOf(context) !== null && !context.apiNotified && !context.announceError,
     isGlobalWithAdminScope: ({ context }) => context.global && context.scope === 'admin',
     /**
      * Global asked for, and the access token has no `scope` claim at all. Cognito writes one into
@@ -144,8 +143,7 @@ export const signOutMachine = setup({
       const announceError = announceFailure(status);
       return announceError ? { announceError } : { apiNotified: true };
     }),
-    recordAnnounceFailure: assign((_, error: unknown) => ({ announceError: toErrorInfo(error) })),
-    recordAnnounceTimeout: assign(({ context }) => ({ announceError: announceTimedOut(context.networkTimeoutMs) })),
+    recordAnnounceFailure: assign((_, announceError: ErrorInfo) => ({ announceError })),
     recordGlobalSignOutNotSupported: assign({ globalSignOutError: globalSignOutNotSupported }),
     recordNotSent: assign(({ context }, why: ErrorInfo) => ({
       ...(context.global && { globalSignOutError: notSent('GlobalSignOut', why) }),
@@ -265,20 +263,18 @@ export const signOutMachine = setup({
         },
       },
     },
+    // announcing comes back here with its answer recorded: then nothing is left to announce.
     serverCallsDone: {
-      always: [{ guard: 'mustAnnounce', target: 'announcing' }, { target: 'announcementDone' }],
+      always: [{ guard: 'mustAnnounce', target: 'announcing' }, { guard: 'clearsSession', target: 'clearingCache' }, { target: 'settlingIntent' }],
     },
     announcing: {
       invoke: {
         src: 'announceSignOut',
         input: ({ context }) => ({ intentId: context.intentId!, scope: announcementOf(context)! }),
-        onDone: { target: 'announcementDone', actions: { type: 'recordAnnounceAnswer', params: ({ event }) => event.output.status } },
-        onError: { target: 'announcementDone', actions: { type: 'recordAnnounceFailure', params: errorOfEvent } },
+        onDone: { target: 'serverCallsDone', actions: { type: 'recordAnnounceAnswer', params: ({ event }) => event.output.status } },
+        onError: { target: 'serverCallsDone', actions: { type: 'recordAnnounceFailure', params: ({ event }) => toErrorInfo(event.error) } },
       },
-      after: { announceDeadline: { target: 'announcementDone', actions: 'recordAnnounceTimeout' } },
-    },
-    announcementDone: {
-      always: [{ guard: 'clearsSession', target: 'clearingCache' }, { target: 'settlingIntent' }],
+      after: { announceDeadline: { target: 'serverCallsDone', actions: { type: 'recordAnnounceFailure', params: ({ context }: { context: SignOutContext }) => timedOut('The revocation endpoint', context.networkTimeoutMs) } } },
     },
     clearingCache: {
       invoke: {

@@ -54,7 +54,7 @@ export function startAuthRuntime(settings: ResolvedConfig, cognito: CognitoServi
     storageTimeoutMs: settings.storageTimeoutMs,
     queueing,
     refreshTokenRotation: settings.refreshTokenRotation,
-    ...(settings.revocationEndpoint !== undefined && { revocationEndpoint: settings.revocationEndpoint }),
+    revocationEndpoint: settings.revocationEndpoint,
     ...(revocationOutbox && { outboxRetryBaseMs: revocationOutbox.retryBaseMs }),
   });
   const { store, vault, outbox } = services;

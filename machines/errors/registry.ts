@@ -168,10 +168,12 @@ export type AuthErrorClassName =
 export type ServerErrorClassName = 'TokenRevokedError' | 'RevocationUnavailableError';
 
 /** The class each of authchart/server's own names is reported as (read by meaningOf, never by toAuthError: no statechart meets them). */
-export const SERVER_CLASS_OF: { readonly [errorClass in ServerErrorClassName]: readonly ServerErrorName[] } = {
+// Built in a pure call: an object of arrays that read properties is kept by a bundler (a read may
+// have effects), so the browser bundles carried it (and ServerErrorNames) though nothing reads them.
+export const SERVER_CLASS_OF: { readonly [errorClass in ServerErrorClassName]: readonly ServerErrorName[] } = /* @__PURE__ */ (() => ({
   TokenRevokedError: [ServerErrorNames.tokenRevoked],
   RevocationUnavailableError: [ServerErrorNames.revocationListUnavailable],
-};
+}))();
 
 /**
  * Whether the request reached Cognito: 'sent' (Cognito, or something at its address, answered),

@@ -49,8 +49,8 @@ export function createActorServices(options: ActorServicesOptions): ActorService
     clientId,
     timeoutMs: storageTimeoutMs,
     persist: queueing,
-    // A flow holds its entry against other instances for as long as a sign-out may take (as createAuth does); its announcement adds a network bound.
-    leaseMs: (options.revocationEndpoint !== undefined ? 2 : 1) * networkTimeoutMs + 4 * storageTimeoutMs,
+    // A flow holds its entry against other instances for as long as a sign-out may take (as createAuth does), an announcement's N included.
+    leaseMs: 2 * networkTimeoutMs + 4 * storageTimeoutMs,
     ...(options.outboxRetryBaseMs !== undefined && { retryBaseMs: options.outboxRetryBaseMs }),
   });
   return {
@@ -62,6 +62,6 @@ export function createActorServices(options: ActorServicesOptions): ActorService
     userPoolId,
     networkTimeoutMs,
     refreshTokenRotation: options.refreshTokenRotation ?? false,
-    ...(options.revocationEndpoint !== undefined && { revocationEndpoint: options.revocationEndpoint }),
+    revocationEndpoint: options.revocationEndpoint,
   };
 }

@@ -87,13 +87,9 @@ export function createSignOutActors(services: ServicesSource<SignOutServices>) {
       await cognito.globalSignOut(tokens.accessToken, signal);
     }),
     /** Tells the app's API what ended, with the intent's access token; resolves the status, whatever it is. */
-    announceSignOut: fromPromise<{ status: number }, { intentId: string; scope: AnnounceScope }>(async ({ input, signal, system }) => {
-      const { outbox, revocationEndpoint, networkTimeoutMs = 3000 } = servicesOf(system);
-      const accessToken = outbox.tokensOf(input.intentId)?.accessToken;
-      if (!accessToken || revocationEndpoint === undefined) throw noTokens();
-      const { announceSignOut } = await loadAnnouncer();
-      return announceSignOut(lazyKit, { endpoint: revocationEndpoint, accessToken, scope: input.scope, timeoutMs: networkTimeoutMs, signal });
-    }),
+    announceSignOut: fromPromise<{ status: number }, { intentId: string; scope: AnnounceScope }>(async ({ input, signal, system }) =>
+      (await loadAnnouncer()).announceSignOut(lazyKit, servicesOf(system), input, signal),
+    ),
     clearTokens: fromPromise<void>(({ system }) => servicesOf(system).store.clear()),
     confirmClear: fromPromise<StoreAfterClear>(({ system }) => servicesOf(system).store.afterClear()),
     settleIntent: fromPromise<{ queued: boolean }, SettleInput>(({ input, system }) => servicesOf(system).outbox.settle(input)),

@@ -25,10 +25,12 @@ interface Intent {
   readonly replaced?: readonly string[];
   /** Settled 'keepRevoked': the tokens are dead but still stored as the session; never sent, kept until the session is cleared. */
   readonly revoked?: true;
-  /** The intent tells the app's API what ended (a revocationEndpoint is set): its access token is kept for that. Missing: nothing to announce. */
-  readonly announces?: true;
-  /** Settled 'keepAnnouncement': Cognito's calls are done, only telling the API that this ended is left (with the access token alone). */
-  readonly announce?: AnnounceScope;
+  /**
+   * true: the intent tells the app's API what ended (a revocationEndpoint is set), so its access
+   * token is kept for that. A scope: settled 'keepAnnouncement', Cognito's calls are done and only
+   * telling the API that this ended is left (with the access token alone). Missing: nothing to announce.
+   */
+  readonly announce?: true | AnnounceScope;
 }
 
 export interface SignOutOutbox {
@@ -217,7 +219,7 @@ export function createSignOutOutbox(options: OutboxOptions): SignOutOutbox {
       const intent: Intent = {
         ...(existing ? { ...existing, global: existing.global || global, tokens: merged!, revoked: undefined } : fresh(tokens, global)),
         leaseUntil: now() + leaseMs,
-        ...(announces && { announces: true as const }),
+        ...(announces && { announce: true as const }),
       };
       memory.set(intent.id, intent);
       (inFlow ??= new Set()).add(intent.id);
@@ -263,12 +265,10 @@ export function createSignOutOutbox(options: OutboxOptions): SignOutOutbox {
         // Left to RevokeToken alone, or a revoked mark (dead tokens the store still holds as the
         // session, so a reload does not restore them): the access token is not kept at rest.
         const { refreshToken } = rest.tokens;
-        const { accessToken } = rest.tokens;
         // An announcement left: the access token is its bearer, the refresh token is dead. One to come after RevokeToken: both.
         const tokens =
-          settlement === 'keepAnnouncement' ? { ...(accessToken && { accessToken }) } : global || rest.announces ? rest.tokens : refreshToken ? { refreshToken } : settlement === 'keepRevoked' ? rest.tokens : {};
-        const announce = settlement === 'keepAnnouncement' && input.announce ? { announce: input.announce } : {};
-        const retried = { ...rest, global, tokens, ...announce, attempts: intent.attempts + 1, notBefore: now() + backoff(intent.attempts + 1) };
+          settlement === 'keepAnnouncement' ? { accessToken: rest.tokens.accessToken } : global || rest.announce ? rest.tokens : refreshToken ? { refreshToken } : settlement === 'keepRevoked' ? rest.tokens : {};
+        const retried = { ...rest, global, tokens, ...(input.announce && { announce: input.announce }), attempts: intent.attempts + 1, notBefore: now() + backoff(intent.attempts + 1) };
         await mutate(replace(settlement === 'keepRevoked' ? { ...rest, global, tokens, revoked: true } : retried));
       }
       inFlow?.delete(intentId);
@@ -294,7 +294,8 @@ export function createSignOutOutbox(options: OutboxOptions): SignOutOutbox {
         return entries.map((intent) => (intent.id === next!.id ? next! : intent));
       });
       const picked = next as Intent | undefined;
-      const announcing = picked && { ...(picked.announces && { announces: true }), ...(picked.announce && { pendingAnnouncement: picked.announce }) };
+      const announce = picked?.announce;
+      const announcing = announce && { announces: true, ...(announce !== true && { pendingAnnouncement: announce }) };
       const intent = picked ? { intentId: picked.id, global: picked.global, ...tokenFacts(picked.tokens, now()), ...announcing } : null;
       return { intent, pending };
     },
@@ -351,10 +352,9 @@ function parseIntents(raw: string | null | undefined): Intent[] {
       const replaced = Array.isArray(entry.replaced) ? { replaced: entry.replaced as string[] } : {}; // only ever compared with a refresh token
       const revoked = entry.revoked === true ? { revoked: true as const } : {};
       // Written by a version without the announcement: missing means nothing to announce.
-      const announces = entry.announces === true ? { announces: true as const } : {};
-      const announce = entry.announce === 'session' || entry.announce === 'user' ? { announce: entry.announce as AnnounceScope } : {};
+      const announce = [true, 'session', 'user'].includes(entry.announce as string) ? { announce: entry.announce as true | AnnounceScope } : {};
       const tokenFields = { ...(accessToken && { accessToken }), ...(refreshToken && { refreshToken }) };
-      return [{ id: entry.id, global: entry.global === true, tokens: tokenFields, queuedAt: entry.queuedAt, attempts, notBefore, ...leaseUntil, ...replaced, ...revoked, ...announces, ...announce }];
+      return [{ id: entry.id, global: entry.global === true, tokens: tokenFields, queuedAt: entry.queuedAt, attempts, notBefore, ...leaseUntil, ...replaced, ...revoked, ...announce }];
     });
   } catch {
     return []; // unreadable: nothing we could revoke with; the next write replaces it
