@@ -2,6 +2,7 @@
 // Cognito, and the API (authchart/server's revocation endpoint and list, over node:http, with
 // aws-jwt-verify's CognitoJwtVerifier unchanged) refuses those tokens at once. All over real HTTP
 // against the emulator with Cognito's own issuer; the outbox in memory storage.
+import type { InspectionEvent } from 'xstate';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createAuth, type Auth } from '../src/index';
@@ -58,7 +59,7 @@ async function api(accessToken: string): Promise<string> {
   }
 }
 
-async function signedIn(config: { revocationEndpoint?: string } = { revocationEndpoint: url }) {
+async function signedIn(config: { revocationEndpoint?: string; inspect?: (event: InspectionEvent) => void } = { revocationEndpoint: url }) {
   const auth = createAuth({
     region: p.emu.region,
     userPoolId: p.pool.userPoolId,
@@ -97,7 +98,8 @@ describe('createAuth({ revocationEndpoint })', () => {
   });
 
   test('an API unreachable at sign-out time is told later by the outbox: partial, apiNotified false, finishedBy outbox; then refused', async () => {
-    const { auth, accessToken } = await signedIn();
+    const inspected: InspectionEvent[] = [];
+    const { auth, accessToken } = await signedIn({ revocationEndpoint: url, inspect: (event) => void inspected.push(event) });
     mode = { kind: 'down' };
     const result = await auth.signOut();
     expect(result).toEqual({ type: 'partial', signedOutLocally: true, global: false, finishedBy: 'outbox', apiNotified: false, announceError: { name: 'NetworkError', message: expect.any(String) } });
@@ -110,6 +112,10 @@ describe('createAuth({ revocationEndpoint })', () => {
     expect(p.emu.requests).toEqual([]);
     expect(announcements).toEqual(['down', 'endpoint']);
     expect(await api(accessToken)).toBe('session');
+    // The announcing state, its outbox intent and the drain put the token in no event, snapshot or context.
+    const seen = JSON.stringify([auth.actor.getSnapshot().context, auth.actor.getPersistedSnapshot(), inspected.map((event) => ({ type: event.type, event: (event as { event?: unknown }).event, snapshot: (event as { snapshot?: unknown }).snapshot }))]);
+    expect(seen).toContain('announcing');
+    expect(seen).not.toContain(accessToken);
   });
 
   test('a 503 is a retryable failure too: queued for the outbox', async () => {
