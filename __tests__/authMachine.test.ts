@@ -1,8 +1,8 @@
 // Unit tests of the auth statechart's transitions on their own: every actor is an in-process fake.
 import { createActor, fromCallback, fromPromise, SimulatedClock, waitFor, type AnyEventObject } from 'xstate';
-import { authMachine, type CallAnswer, type ChallengeName, type SignInStepOutput } from '../machines/authMachine';
+import { authMachine, type CallAnswer, type ChallengeName, type SignInStepOutput, type StoredSession } from '../machines/authMachine';
 import type { SessionSummary } from '../machines/types';
-import { signOutMachine, type IntentSource, type RecordedIntent, type SettleInput } from '../machines/signOutMachine';
+import { signOutMachine, type IntentSource, type RecordedIntent, type SettleInput, type StoreAfterClear } from '../machines/signOutMachine';
 import { outboxMachine, type PickedIntent } from '../machines/outboxMachine';
 import { REFUSALS } from '../machines/refusals';
 
@@ -38,11 +38,12 @@ function start(fakes: Fakes = {}, clock?: SimulatedClock) {
   });
   const machine = authMachine.provide({
     actors: {
-      loadSession: fromPromise(() => (fakes.load ?? (() => Promise.resolve(null)))()),
+      loadSession: fromPromise(async (): Promise<StoredSession | null> => { const session = await (fakes.load ?? (() => Promise.resolve(null)))(); return session && { session, heldByOutbox: null }; }),
       signIn: fromPromise(() => (fakes.signIn ?? (() => Promise.resolve(signedIn)))()),
       answerChallenge: fromPromise(() => (fakes.answer ?? (() => Promise.resolve(signedIn)))()),
       refreshTokens: fromPromise(({ signal }) => (fakes.refresh ?? (() => Promise.resolve(refreshed)))(signal)),
       clearSession: fromPromise(() => (fakes.clearSession ?? (() => Promise.resolve()))()),
+      confirmClear: fromPromise(async (): Promise<StoreAfterClear> => 'stored'), // a clear that failed left the session stored
       signOut,
       outbox: outboxMachine.provide({
         actors: {
@@ -344,7 +345,7 @@ describe('deadlines: a state that waits on I/O gives up at its bound, and every 
     await expect(answered(2)).resolves.toMatchObject({ kind: 'refused', error: { name: 'TimeoutError' } });
   });
 
-  test('endingSession: the clear silent past 2 × storageTimeoutMs → revokedButStored; a joined signOut() hears failed', async () => {
+  test('endingSession: the clear silent past 2 × storageTimeoutMs → read back, still stored → revokedButStored; a joined signOut() hears failed', async () => {
     const clock = new SimulatedClock();
     const { actor, settle, answered } = start({ load: () => Promise.resolve(session), refresh: () => fail('NotAuthorizedException'), clearSession: never }, clock);
     await settle(is({ signedIn: 'active' }));
@@ -352,7 +353,7 @@ describe('deadlines: a state that waits on I/O gives up at its bound, and every 
     await settle(is('endingSession'));
     actor.send({ type: 'SIGN_OUT', id: 2, global: false });
     clock.increment(2000);
-    expect(actor.getSnapshot().value).toBe('revokedButStored');
+    await settle(is('revokedButStored'));
     await expect(answered(2)).resolves.toMatchObject({ kind: 'signOut', outcome: { type: 'failed', tokensRevoked: true, error: { name: 'StorageError' } } });
     await expect(answered(1)).resolves.toMatchObject({ kind: 'refused', error: { name: 'RevokedSessionNotCleared' } });
   });

@@ -30,6 +30,7 @@ import {
   type SignInStepOutput,
   type SignOutInput,
   type SignOutOutcome,
+  type StoredSession,
 } from '../machines/index';
 import { createActorServices, createAuthActors, createHostedUiActors, createSignOutActors, createTabActors } from '../src/actors/index';
 import { createFetchCognito } from '../src/transport/fetch';
@@ -317,11 +318,13 @@ describe('authMachine: every invoking state is left by its deadline, except the 
     const outbox = outboxMachine.provide({ actors: { pickIntent: fromPromise(async () => none), watchBackoff: fromCallback(() => undefined), signOut } });
     const machine = authMachine.provide({
       actors: {
-        loadSession: s.actor<SessionSummary | null>('loadSession'),
+        loadSession: s.actor<StoredSession | null>('loadSession'),
         signIn: s.actor<SignInStepOutput, SignInInput>('signIn'),
         answerChallenge: s.actor<SignInStepOutput, AnswerInput>('answerChallenge'),
         refreshTokens: s.actor<SessionSummary, { username: string; signedInWith: SignInMethod; expiresAt: number; tokenId?: string }>('refreshTokens'),
         clearSession: s.actor<void>('clearSession'),
+        confirmClear: s.actor<StoreAfterClear>('confirmClear'),
+        queueRotatedToken: s.actor<void, { ref: string }>('queueRotatedToken'),
         openHostedUi: s.actor<OpenedHostedUi, RedirectSignInInput>('openHostedUi'),
         completeRedirect: s.actor<RedirectOutcome, { credential: string }>('completeRedirect'),
         recordHostedUiSignOut: s.actor<void, { returnTo: string; outcome: Extract<SignOutOutcome, { type: 'complete' | 'partial' }> }>('recordHostedUiSignOut'),
@@ -356,7 +359,7 @@ describe('authMachine: every invoking state is left by its deadline, except the 
   };
   const signIn: AuthEvent = { type: 'SIGN_IN', id: 1, username: 'alice', authFlow: 'USER_SRP_AUTH', credential: 'secret#1' };
   const signedOut: Plan = { loadSession: [{ resolve: null }] };
-  const signedIn: Plan = { loadSession: [{ resolve: session() }] };
+  const signedIn: Plan = { loadSession: [{ resolve: { session: session(), heldByOutbox: null } }] };
   const stepTimedOut = { kind: 'refused', error: { name: 'TimeoutError', message: expect.stringContaining('networkTimeoutMs + 3 × storageTimeoutMs') } };
 
   /**
@@ -381,6 +384,17 @@ describe('authMachine: every invoking state is left by its deadline, except the 
       delay: 'loadDeadline',
       ms: 3 * S,
       after: (r) => expect(inState(r.actor, 'signedOut')).toBe(true),
+    },
+    // A stored session whose sign-out did not end: its clear never answers, and the engine starts signed out, saying so.
+    clearingQueuedSession: {
+      plan: { loadSession: [{ resolve: { session: session(), heldByOutbox: 'queued' } }] },
+      invoked: 'clearSession',
+      delay: 'clearDeadline',
+      ms: 2 * S,
+      after: (r) => {
+        expect(inState(r.actor, 'signedOut')).toBe(true);
+        expect(r.emitted).toContainEqual({ type: 'storageError', error: expect.objectContaining({ name: 'StorageError' }) });
+      },
     },
     checkingStore: {
       plan: signedOut,
@@ -450,13 +464,36 @@ describe('authMachine: every invoking state is left by its deadline, except the 
         expect(r.answerTo(1)).toEqual([stepTimedOut]);
       },
     },
+    // A rotated refresh token the refresh could not store is queued; a storage that never answers does not hold the session.
+    'signedIn.refreshing.queueingRotatedToken': {
+      plan: { ...signedIn, takeRefreshTurn: [{ resolve: { shared: false, waited: false } }], refreshTokens: [{ reject: { name: 'StorageError', message: 'quota', rotatedTokenRef: 'secret#4' } }] },
+      drive: (r) => from(r, 'signedIn.active', { type: 'GET_SESSION', id: 1, forceRefresh: true, at: 0 }),
+      invoked: 'queueRotatedToken',
+      delay: 'storageDeadline',
+      ms: S,
+      after: (r) => {
+        expect(inState(r.actor, 'signedIn.active')).toBe(true);
+        expect(r.answerTo(1)).toEqual([{ kind: 'refused', error: { name: 'StorageError', message: 'quota' } }]);
+      },
+    },
     endingSession: {
       plan: { ...signedIn, takeRefreshTurn: [{ resolve: { shared: false, waited: false } }], refreshTokens: [{ reject: refused }] },
       drive: (r) => from(r, 'signedIn.active', { type: 'GET_SESSION', id: 1, forceRefresh: true, at: 0 }),
       invoked: 'clearSession',
       delay: 'clearDeadline',
       ms: 2 * S,
-      after: (r) => expect(inState(r.actor, 'revokedButStored')).toBe(true),
+      after: (r) => expect(inState(r.actor, 'confirmingClear')).toBe(true), // not confirmed: the store is read back
+    },
+    confirmingClear: {
+      plan: { ...signedIn, takeRefreshTurn: [{ resolve: { shared: false, waited: false } }], refreshTokens: [{ reject: refused }], clearSession: [{ reject: { name: 'StorageError', message: 'removeItem failed' } }] },
+      drive: (r) => from(r, 'signedIn.active', { type: 'GET_SESSION', id: 1, forceRefresh: true, at: 0 }),
+      invoked: 'confirmClear',
+      delay: 'confirmDeadline',
+      ms: 3 * S,
+      after: (r) => {
+        expect(inState(r.actor, 'revokedButStored')).toBe(true);
+        expect(r.emitted).toContainEqual({ type: 'storageError', error: { name: 'StorageError', message: 'removeItem failed' } });
+      },
     },
     signingOut: {
       plan: signedIn,
@@ -471,7 +508,7 @@ describe('authMachine: every invoking state is left by its deadline, except the 
       },
     },
     recordingHostedUiSignOut: {
-      plan: { loadSession: [{ resolve: session('hostedUi') }], recordIntent: [recorded], revokeToken: [ok], clearTokens: [ok], settleIntent: [{ resolve: { queued: false } }] },
+      plan: { loadSession: [{ resolve: { session: session('hostedUi'), heldByOutbox: null } }], recordIntent: [recorded], revokeToken: [ok], clearTokens: [ok], settleIntent: [{ resolve: { queued: false } }] },
       drive: (r) => from(r, 'signedIn.active', { type: 'SIGN_OUT', id: 1, global: false, hostedUi }),
       invoked: 'recordHostedUiSignOut',
       delay: 'storageDeadline',
@@ -520,7 +557,7 @@ describe('authMachine: every invoking state is left by its deadline, except the 
   });
 
   test('openingLogout waits on the user: no deadline; the device is already cleared, and stopping the actor aborts the opener', async () => {
-    const r = run({ loadSession: [{ resolve: session('hostedUi') }], recordIntent: [recorded], revokeToken: [ok], clearTokens: [ok], settleIntent: [{ resolve: { queued: false } }], recordHostedUiSignOut: [ok] });
+    const r = run({ loadSession: [{ resolve: { session: session('hostedUi'), heldByOutbox: null } }], recordIntent: [recorded], revokeToken: [ok], clearTokens: [ok], settleIntent: [{ resolve: { queued: false } }], recordHostedUiSignOut: [ok] });
     await r.reach('signedIn.active');
     r.actor.send({ type: 'SIGN_OUT', id: 1, global: false, hostedUi });
     await r.reach('openingLogout');

@@ -14,6 +14,7 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 /** The kit state that holds each atomic state of the auth machine. */
 const HOLDERS: Record<string, TestAuthState> = {
   loadingSession: 'loadingSession', // an app restart, its read of the stored session held
+  clearingQueuedSession: 'clearingQueuedSession', // a restart over a session whose sign-out did not end, its clear held
   signedOut: 'signedOut',
   checkingStore: 'checkingStore', // a signOut() with nobody signed in, its read of the store held
   signingIn: 'signingIn', // InitiateAuth held
@@ -29,7 +30,9 @@ const HOLDERS: Record<string, TestAuthState> = {
   // Tabs share the storage (syncTabs): in Node the refresh lock is a storage lease.
   'signedIn.refreshing.waitingForTurn': 'signedIn.refreshing.waitingForTurn', // "another tab" holds the lease
   'signedIn.refreshing.lookingForTabsRefresh': 'signedIn.refreshing.lookingForTabsRefresh', // the turn began; the read of the store held
+  'signedIn.refreshing.queueingRotatedToken': 'signedIn.refreshing.queueingRotatedToken', // a rotating client, the session unstorable; the outbox's write held
   endingSession: 'endingSession', // refresh refused, the clear held on removeItem
+  confirmingClear: 'confirmingClear', // the same clear failed, its read-back held
   revokedButStored: 'revokedButStored',
   signingOut: 'revoking', // RevokeToken held
 };
@@ -68,8 +71,14 @@ describe.each(states)('in %s', (state) => {
   });
 
   test.each(CALLS.map(([method]) => method))('%s() settles with a result or a typed AuthError', async (method) => {
-    const syncTabs = state.startsWith('signedIn.refreshing.') && state !== 'signedIn.refreshing.refreshingTokens';
-    kit = await createTestAuth({ hostedUi: true, authFlow: 'USER_PASSWORD_AUTH', config: { networkTimeoutMs: 5000, revocationOutbox: { retryBaseMs: 600_000 }, syncTabs } });
+    const syncTabs = state.startsWith('signedIn.refreshing.') && state !== 'signedIn.refreshing.refreshingTokens' && state !== 'signedIn.refreshing.queueingRotatedToken';
+    const rotating = state === 'signedIn.refreshing.queueingRotatedToken';
+    kit = await createTestAuth({
+      hostedUi: true,
+      authFlow: 'USER_PASSWORD_AUTH',
+      ...(rotating && { client: { refreshTokenRotation: { feature: 'ENABLED', retryGracePeriodSeconds: 0 } } }),
+      config: { networkTimeoutMs: 5000, revocationOutbox: { retryBaseMs: 600_000 }, syncTabs, refreshTokenRotation: rotating },
+    });
     const release = await hold(kit, HOLDERS[state]!);
     expect(kit.auth.actor.getSnapshot().matches(state as never)).toBe(true);
     const settled = CALLERS[method](kit).then(

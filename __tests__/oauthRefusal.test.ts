@@ -1,7 +1,7 @@
 // Issue 18, "facts out, decisions in": the hosted-UI flow reports the OAuth error code as received,
 // and the auth chart decides what it means (oauthRefusalOf, the guard isRedirectRefused).
 import { createActor, fromPromise, waitFor } from 'xstate';
-import { authMachine } from '../machines/authMachine';
+import { authMachine, type StoredSession } from '../machines/authMachine';
 import { oauthRefusalOf } from '../machines/auth/shared';
 import type { RedirectOutcome } from '../machines/auth/signInTypes';
 import { ErrorNames, type SessionSummary } from '../machines/types';
@@ -21,7 +21,7 @@ describe('the auth chart decides, the flow only reports', () => {
   const run = async (outcome: RedirectOutcome) => {
     const machine = authMachine.provide({
       actors: {
-        loadSession: fromPromise<SessionSummary | null>(async () => null),
+        loadSession: fromPromise<StoredSession | null>(async () => null),
         completeRedirect: fromPromise<RedirectOutcome, { credential: string }>(async () => outcome),
       },
     });

@@ -1,7 +1,7 @@
 // The decision a tab makes after its turn to refresh: adopt the session another tab stored, or
 // refresh itself (machines/refreshTurn.ts, the auth chart's `refreshedElsewhere` guard).
 import { createActor, fromPromise, waitFor } from 'xstate';
-import { authMachine } from '../machines/authMachine';
+import { authMachine, type StoredSession } from '../machines/authMachine';
 import { refreshedElsewhere } from '../machines/refreshTurn';
 import { createTabActors } from '../services/actors/tabActors';
 import type { TabLink } from '../services/tabs/tabLink';
@@ -32,7 +32,7 @@ describe('a refresh lock that cannot be had', () => {
     const refreshed: string[] = [];
     const machine = authMachine.provide({
       actors: {
-        loadSession: fromPromise<SessionSummary | null>(async () => session),
+        loadSession: fromPromise<StoredSession | null>(async () => ({ session, heldByOutbox: null })),
         takeRefreshTurn: createTabActors({ tabs }).takeRefreshTurn,
         refreshTokens: fromPromise<SessionSummary, { username: string; signedInWith: SessionSummary['signedInWith']; expiresAt: number; tokenId?: string }>(async () => (refreshed.push('refreshTokens'), fresh)),
       },

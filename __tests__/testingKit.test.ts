@@ -112,6 +112,7 @@ describe('driveTo', () => {
       'failed',
       'revokedButStored',
       'loadingSession',
+      'clearingQueuedSession',
       'checkingStore',
       'signingIn',
       'openingHostedUi',
@@ -123,7 +124,9 @@ describe('driveTo', () => {
       'signedIn.refreshing',
       'signedIn.refreshing.waitingForTurn',
       'signedIn.refreshing.lookingForTabsRefresh',
+      'signedIn.refreshing.queueingRotatedToken',
       'endingSession',
+      'confirmingClear',
     ]);
   });
 
@@ -397,9 +400,37 @@ describe('driveTo: the transient states, held until release()', () => {
     expect(kit.currentState()).toBe('signedIn.active');
   });
 
+  test('signedIn.refreshing.queueingRotatedToken: the rotated session unstorable, the outbox’s write held; release → StorageError, still signed in, the new refresh token queued', async () => {
+    kit = await createTestAuth({ client: { refreshTokenRotation: { feature: 'ENABLED', retryGracePeriodSeconds: 0 } }, config: { refreshTokenRotation: true } });
+    const held = await kit.driveTo('signedIn.refreshing.queueingRotatedToken');
+    expect(kit.currentState()).toBe('signedIn.refreshing.queueingRotatedToken');
+    await expect(held.release()).rejects.toMatchObject({ name: 'StorageError' });
+    expect(kit.currentState()).toBe('signedIn.active');
+    expect(kit.storage.outboxSize()).toBe(1);
+  });
+
   test('the turn-taking states need tabs that share the storage: without syncTabs, driveTo says so', async () => {
     kit = await createTestAuth();
     await expect(kit.driveTo('signedIn.refreshing.waitingForTurn')).rejects.toThrow('needs createTestAuth({ config: { syncTabs: true } })');
+  });
+
+  test('clearingQueuedSession: a restart over a session whose sign-out did not end, its clear held; release → signedOut, the intent still queued', async () => {
+    kit = await createTestAuth();
+    const held = await kit.driveTo('clearingQueuedSession');
+    expect(kit.currentState()).toBe('clearingQueuedSession');
+    expect(kit.storage.hasSession()).toBe(true);
+    await expect(held.release()).resolves.toBe('signedOut');
+    expect(kit.storage.hasSession()).toBe(false);
+    expect(kit.storage.outboxSize()).toBe(1);
+  });
+
+  test('confirmingClear: the ended session’s clear failed, its read-back held; release → still stored, so revokedButStored', async () => {
+    kit = await createTestAuth();
+    const held = await kit.driveTo('confirmingClear');
+    expect(kit.currentState()).toBe('confirmingClear');
+    await expect(held.release()).rejects.toMatchObject({ name: 'RevokedSessionNotCleared' });
+    expect(kit.currentState()).toBe('revokedButStored');
+    expect(kit.storage.hasSession()).toBe(true);
   });
 
   test('endingSession: the refresh refused, the clear held on removeItem; release → signedOut, storage empty', async () => {

@@ -4,9 +4,9 @@
 // failures at awkward moments. The integration tests that reach them run in Chromium or in child
 // processes, which the coverage does not record.
 import { createActor, fromCallback, fromPromise, waitFor, type AnyEventObject } from 'xstate';
-import { authMachine, type RedirectOutcome, type SignInStepOutput } from '../machines/authMachine';
+import { authMachine, type RedirectOutcome, type SignInStepOutput, type StoredSession } from '../machines/authMachine';
 import type { SessionSummary } from '../machines/types';
-import { signOutMachine, type IntentSource, type RecordedIntent, type SettleInput } from '../machines/signOutMachine';
+import { signOutMachine, type IntentSource, type RecordedIntent, type SettleInput, type StoreAfterClear } from '../machines/signOutMachine';
 import { outboxMachine, type PickedIntent } from '../machines/outboxMachine';
 
 const session: SessionSummary = { username: 'alice', revocable: true, expiresAt: 10_000_000_000_000, signedInWith: 'password' };
@@ -14,7 +14,8 @@ const never = <T>() => new Promise<T>(() => {});
 const fail = (name: string) => Promise.reject({ name, message: name });
 
 interface Fakes {
-  load?: () => Promise<SessionSummary | null>;
+  /** What is stored: a session no sign-out holds, or (StoredSession) one the outbox holds. */
+  load?: () => Promise<SessionSummary | StoredSession | null>;
   /** Other tabs share the store: the refresh turn says so, and readStoredRefresh reads what they stored. */
   readStored?: () => Promise<SessionSummary | null>;
   /** false: the refresh turn is this tab's alone (the default turn), while readStored still answers the look after a lost race. */
@@ -24,6 +25,8 @@ interface Fakes {
   refresh?: () => Promise<SessionSummary>;
   completeRedirect?: () => Promise<RedirectOutcome>;
   clearSession?: () => Promise<void>;
+  queueRotated?: () => Promise<void>;
+  confirmClear?: () => Promise<StoreAfterClear>;
   recordIntent?: () => Promise<RecordedIntent>;
   pickIntent?: () => Promise<PickedIntent>;
 }
@@ -40,12 +43,14 @@ function start(fakes: Fakes = {}) {
   });
   const machine = authMachine.provide({
     actors: {
-      loadSession: fromPromise(() => (fakes.load ?? (async () => null))()),
+      loadSession: fromPromise(async (): Promise<StoredSession | null> => { const stored = await (fakes.load ?? (async () => null))(); return stored && ('heldByOutbox' in stored ? stored : { session: stored, heldByOutbox: null }); }),
       signIn: fromPromise(async (): Promise<SignInStepOutput> => ({ kind: 'challenge', challenge: { name: 'SOFTWARE_TOKEN_MFA', username: 'alice', sessionRef: 'ref#1' } })),
       answerChallenge: fromPromise(() => (fakes.answer ?? never<SignInStepOutput>)()),
       refreshTokens: fromPromise(() => (fakes.refresh ?? never<SessionSummary>)()),
       completeRedirect: fromPromise(() => (fakes.completeRedirect ?? never<RedirectOutcome>)()),
       clearSession: fromPromise(() => (fakes.clearSession ?? (async () => {}))()),
+      queueRotatedToken: fromPromise(() => (fakes.queueRotated ?? (async () => {}))()),
+      confirmClear: fromPromise(() => (fakes.confirmClear ?? (async (): Promise<StoreAfterClear> => 'stored'))()),
       ...(fakes.readStored && {
         takeRefreshTurn: fromCallback(({ sendBack }) => sendBack({ type: 'REFRESH_TURN_TAKEN', shared: fakes.sharedTurn ?? true, waited: false })),
         readStoredRefresh: fromPromise<SessionSummary | null, { held: SessionSummary | null; watch: boolean }>(fakes.readStored),
@@ -250,7 +255,7 @@ describe('the session region after the fixes of symptoms 2 and 3', () => {
   test('adoptingSession: the session another tab points at is one a sign-out revoked: it is cleared, never adopted', async () => {
     let loads = 0;
     let clears = 0;
-    const { actor } = start({ load: () => (loads++ === 0 ? Promise.resolve(null) : fail('RevokedSessionNotCleared')), clearSession: async () => void clears++ });
+    const { actor } = start({ load: () => Promise.resolve(loads++ === 0 ? null : { session, heldByOutbox: 'revoked' }), clearSession: async () => void clears++ });
     await waitFor(actor, (s) => s.matches('signedOut'), { timeout: 5000 });
     actor.send({ type: 'SIGNED_IN_ELSEWHERE' });
     await waitFor(actor, () => clears === 1, { timeout: 5000 });
@@ -280,5 +285,112 @@ describe('the outbox while a drain runs (deterministic, not left to timing)', ()
     expect(emitted.some((e) => e.type === 'answered' && e.id === 2)).toBe(false);
     picked.resolve({ intent: null, pending: 0 });
     await waitFor(actor, () => emitted.some((e) => e.type === 'answered' && e.id === 2), { timeout: 5000 });
+  });
+});
+
+describe('a rotated refresh token the refresh could not store', () => {
+  test('queueingRotatedToken: the outbox could not take it: still signed in, the refresh’s own error answered, and the outbox not told INTENTS_QUEUED', async () => {
+    const { actor, at } = start({ load: async () => session, refresh: () => Promise.reject({ name: 'StorageError', message: 'quota', rotatedTokenRef: 'secret#1' }), queueRotated: () => fail('StorageError') });
+    await at({ signedIn: 'active' });
+    const told: string[] = [];
+    actor.system.inspect((e) => void (e.type === '@xstate.event' && e.event.type === 'INTENTS_QUEUED' && told.push(e.event.type)));
+    const answers: unknown[] = [];
+    actor.on('answered', (e) => void answers.push(e.answer));
+    actor.send({ type: 'GET_SESSION', id: 1, forceRefresh: true, at: 0 });
+    await waitFor(actor, (s) => s.matches({ signedIn: { refreshing: 'queueingRotatedToken' } }), { timeout: 5000 });
+    await at({ signedIn: 'active' });
+    expect(answers).toEqual([{ kind: 'refused', error: { name: 'StorageError', message: 'quota' } }]);
+    expect(told).toEqual([]);
+  });
+});
+
+describe('confirmingClear: the clear of an ended session failed, and the store, read back, decides', () => {
+  /** Signed in, a refresh refused for good, its clear failing: the engine reads the store back with `confirm`. */
+  async function endedWithFailedClear(confirm: () => Promise<StoreAfterClear>, signedInWith: SessionSummary['signedInWith'] = 'password') {
+    const read = gate<StoreAfterClear>();
+    const r = start({ load: async () => ({ ...session, signedInWith, expiresAt: 0 }), refresh: () => fail('NotAuthorizedException'), clearSession: () => fail('StorageError'), confirmClear: () => read.promise });
+    await waitFor(r.actor, (s) => s.matches({ signedIn: 'active' }), { timeout: 5000 });
+    r.actor.send({ type: 'GET_SESSION', id: 1, forceRefresh: true, at: Date.now() });
+    await waitFor(r.actor, (s) => s.matches('confirmingClear'), { timeout: 5000 });
+    return { ...r, settle: () => confirm().then(read.resolve, read.reject) };
+  }
+  const answerTo = (emitted: AnyEventObject[], id: number) => emitted.find((e) => e.type === 'answered' && e.id === id)?.answer;
+
+  test('still stored: revokedButStored, the clear’s error reported, a signOut() that joined hears failed (tokens revoked)', async () => {
+    const { actor, emitted, settle } = await endedWithFailedClear(async () => 'stored');
+    actor.send({ type: 'SIGN_OUT', id: 2, global: false });
+    await settle();
+    await waitFor(actor, (s) => s.matches('revokedButStored'), { timeout: 5000 });
+    expect(answerTo(emitted, 2)).toEqual({ kind: 'signOut', outcome: { type: 'failed', error: { name: 'StorageError', message: 'StorageError' }, tokensRevoked: true } });
+    expect(emitted).toContainEqual({ type: 'storageError', error: { name: 'StorageError', message: 'StorageError' } });
+  });
+
+  test('the read-back fails: revokedButStored', async () => {
+    const { actor, settle } = await endedWithFailedClear(() => fail('StorageError'));
+    await settle();
+    await waitFor(actor, (s) => s.matches('revokedButStored'), { timeout: 5000 });
+  });
+
+  test('gone after all, a hosted-UI session whose signOut() joined with /logout to visit: recordingHostedUiSignOut', async () => {
+    const { actor, settle } = await endedWithFailedClear(async () => 'removed', 'hostedUi');
+    actor.send({ type: 'SIGN_OUT', id: 2, global: false, hostedUi: { logoutUrl: 'https://auth.example.com/logout', returnTo: 'app://out' } });
+    const visited: string[] = [];
+    actor.subscribe((s) => void visited.push(JSON.stringify(s.value)));
+    await settle();
+    await waitFor(actor, (s) => s.matches('signedOut'), { timeout: 5000 });
+    expect(visited).toContain('"recordingHostedUiSignOut"');
+  });
+
+  test('gone after all, a hosted-UI session whose signOut() joined with no oauth: partial, HostedUiNotConfigured', async () => {
+    const { actor, emitted, settle } = await endedWithFailedClear(async () => 'gone', 'hostedUi');
+    actor.send({ type: 'SIGN_OUT', id: 2, global: false });
+    await settle();
+    await waitFor(actor, () => answerTo(emitted, 2) !== undefined, { timeout: 5000 });
+    expect(answerTo(emitted, 2)).toMatchObject({ kind: 'signOut', outcome: { type: 'partial', hostedUiError: { name: 'HostedUiNotConfigured' } } });
+    expect(actor.getSnapshot().value).toBe('signedOut');
+  });
+});
+
+describe('a stored session a sign-out holds: loadSession says how, the chart decides', () => {
+  const queued: StoredSession = { session, heldByOutbox: 'queued' };
+  test('clearingQueuedSession: its clear fails: signedOut, storageError says why (never restored)', async () => {
+    const { actor, emitted } = start({ load: async () => queued, clearSession: () => fail('StorageError') });
+    await waitFor(actor, (s) => s.matches('signedOut'), { timeout: 5000 });
+    expect(emitted).toContainEqual({ type: 'storageError', error: { name: 'StorageError', message: 'StorageError' } });
+    expect(actor.getSnapshot().context.session).toBeNull();
+  });
+
+  test('checkingStore finds a queued session (another instance’s sign-out did not end): cleared, and the signOut() is complete', async () => {
+    let loads = 0;
+    const { actor, emitted } = start({ load: async () => (loads++ === 0 ? null : queued) });
+    await waitFor(actor, (s) => s.matches('signedOut'), { timeout: 5000 });
+    const visited: string[] = [];
+    actor.subscribe((s) => void visited.push(JSON.stringify(s.value)));
+    actor.send({ type: 'SIGN_OUT', id: 1, global: false });
+    await waitFor(actor, () => emitted.some((e) => e.type === 'answered' && e.id === 1), { timeout: 5000 });
+    expect(visited).toContain('"clearingQueuedSession"');
+    expect(emitted.find((e) => e.type === 'answered' && e.id === 1)?.answer).toEqual({ kind: 'signOut', outcome: { type: 'complete' } });
+  });
+
+  test('checkingStore finds a revoked session: endingSession clears it', async () => {
+    let loads = 0;
+    const { actor, emitted } = start({ load: async () => (loads++ === 0 ? null : { session, heldByOutbox: 'revoked' }) });
+    await waitFor(actor, (s) => s.matches('signedOut'), { timeout: 5000 });
+    const visited: string[] = [];
+    actor.subscribe((s) => void visited.push(JSON.stringify(s.value)));
+    actor.send({ type: 'SIGN_OUT', id: 1, global: false });
+    await waitFor(actor, () => emitted.some((e) => e.type === 'answered' && e.id === 1), { timeout: 5000 });
+    expect(visited).toContain('"endingSession"');
+  });
+
+  test('adoptingSession: the session another tab points at is queued for a sign-out: cleared, never adopted', async () => {
+    let loads = 0;
+    const { actor } = start({ load: async () => (loads++ === 0 ? null : queued) });
+    await waitFor(actor, (s) => s.matches('signedOut'), { timeout: 5000 });
+    const visited: string[] = [];
+    actor.subscribe((s) => void visited.push(JSON.stringify(s.value)));
+    actor.send({ type: 'SIGNED_IN_ELSEWHERE' });
+    await waitFor(actor, () => visited.includes('"clearingQueuedSession"'), { timeout: 5000 });
+    await waitFor(actor, (s) => s.matches('signedOut'), { timeout: 5000 });
   });
 });

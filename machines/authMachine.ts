@@ -6,14 +6,14 @@ import { ErrorNames } from './types.js';
 
 export type { AnswerInput, ChallengeName, ChallengeSummary, OpenedHostedUi, RedirectOutcome, RedirectSignInInput, SignInInput, SignInStepOutput } from './auth/signInTypes.js';
 export type { CallAnswer, CallEvent, OutboxCall, SessionCall } from './auth/callTypes.js';
-export type { TellTabs } from './auth/sessionTypes.js';
+export type { StoredSession, TellTabs } from './auth/sessionTypes.js';
 export type { HostedUiSignOutTarget, OpenedLogout } from './auth/signOutTypes.js';
 export type { AuthContext, AuthEmitted, AuthEvent, AuthInput } from './auth/types.js';
 
 /**
  * The whole session lifecycle, one chart in regions, one file each (docs/auth-chart.md says why):
  *
- *   machines/auth/session.ts   loadingSession, adoptingSession, signedIn.{active, refreshing.…}
+ *   machines/auth/session.ts   loadingSession, adoptingSession, clearingQueuedSession, signedIn.{active, refreshing.…}
  *   machines/auth/signIn.ts    signingIn, awaitingChallengeAnswer, answeringChallenge, openingHostedUi, completingRedirect
  *   machines/auth/signOut.ts   checkingStore, signingOut, endingSession, revokedButStored, recordingHostedUiSignOut, openingLogout
  *   machines/auth/setup.ts     the one setup(): actors, guards, actions, delays
@@ -53,6 +53,7 @@ export const authMachine = authSetup.createMachine({
     lastSignOut: null,
     lastSignInError: null,
     lastRefreshError: null,
+    clearError: null,
     deferred: [],
     signInCaller: null,
     redirectUrlRef: null,

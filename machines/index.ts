@@ -17,6 +17,7 @@ export {
   type SessionCall,
   type SignInInput,
   type SignInStepOutput,
+  type StoredSession,
   type TellTabs,
 } from './authMachine.js';
 export { acrossNavigation, hostedUiErrors, withHostedUiError } from './hostedUiSignOut.js';

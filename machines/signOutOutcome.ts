@@ -25,6 +25,19 @@ export function settlementOf(facts: SettleFacts): Settlement {
 }
 
 /**
+ * Whether a sign-out's outcome leaves an intent in the outbox for a later drain, so the outbox is
+ * told to watch its backoff: a partial result the outbox finishes, or a failed clear whose server
+ * calls failed for a reason a later try can overcome (settlementOf keeps it). Pure.
+ */
+export function leftIntentQueued(outcome: SignOutOutcome, queueing: boolean): boolean {
+  if (outcome.type !== 'failed') return outcome.type === 'partial' && outcome.finishedBy === 'outbox';
+  const { globalSignOutError, revokeTokenError, error: clearError } = outcome;
+  const errors = { ...(globalSignOutError && { globalSignOutError }), ...(revokeTokenError && { revokeTokenError }) };
+  const settlement = settlementOf({ queueing, global: globalSignOutError !== undefined, globalSignedOut: false, revoked: outcome.tokensRevoked, clearError, ...errors });
+  return outcome.intentId !== undefined && (settlement === 'keepGlobal' || settlement === 'keepLocal');
+}
+
+/**
  * Whether a clear the storage did not confirm emptied the store after all: it reads empty, or it
  * could not be read but its removeItem resolved (nothing says the session is still there). Pure.
  */

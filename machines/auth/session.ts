@@ -1,15 +1,17 @@
 import { errorOfEvent, toErrorInfo } from '../errorInfo.js';
-import type { SessionSummary } from '../types.js';
+import type { ErrorInfo, SessionSummary } from '../types.js';
 import type { AuthContext } from './types.js';
 import { authStates, refuse } from './setup.js';
-import { STEP_TIMED_OUT, STORAGE_SILENT } from './shared.js';
+import { duringSignOutStoreStep } from './signOut.js';
+import { COMPLETE, failedSignOut, heldByOutbox, rotatedTokenRefOf, sessionOfStored, STEP_TIMED_OUT, STORAGE_SILENT } from './shared.js';
 
 /**
  * The session region: the session read from the store, held, refreshed, and adopted from the
  * other tabs over the same storage.
  *
- *   loadingSession ─┬─ a session stored ─► signedIn.active ⇄ signedIn.refreshing
- *                   ├─ revoked by a sign-out that could not clear it ─► endingSession
+ *   loadingSession ─┬─ a session stored, no sign-out holds it (isRestorable) ─► signedIn.active ⇄ signedIn.refreshing
+ *                   ├─ revoked by a sign-out that could not clear it (isRevokedByOutbox) ─► endingSession
+ *                   ├─ its sign-out began and did not end (isQueuedByOutbox) ─► clearingQueuedSession ─► signedOut
  *                   └─ none, unreadable, or loadDeadline ─► signedOut
  *   SIGNED_IN_ELSEWHERE (another tab signed in) ─► adoptingSession ─► signedIn │ signedOut
  *
@@ -20,6 +22,7 @@ import { STEP_TIMED_OUT, STORAGE_SILENT } from './shared.js';
  *     refreshingTokens ─┬─ RefreshTokenReuse (rotation: another tab refreshed first) ─► lookingForTabsRefresh
  *                       │     └─ nothing refreshed elsewhere (the race was lost) ─► endingSession
  *                       ├─ refused for good ─► endingSession (sign-out region) ─► signedOut
+ *                       ├─ a rotated refresh token left unstored ─► queueingRotatedToken (outbox) ─► active
  *                       └─ offline or throttled ─► active, the tokens kept
  *
  * Why refreshing is a state with children and not a promise: each step is a thing the tabs wait
@@ -46,12 +49,21 @@ function refreshRaceLost() {
   return { target: '#auth.endingSession', guard: 'lostRefreshRace' as const, actions: [{ type: 'announceTokenRefreshFailed' as const, params: why }, { type: 'refuseSessionWaiters' as const, params: why }] };
 }
 
-/** The stored session could not be restored: revoked by a sign-out that could not clear it, it is cleared now; unreadable or corrupt (already removed), start signed out and say why. */
+/** The queued session could not be cleared: it stays stored (never restored: the next load finds it queued again), and a signOut() that joined hears `failed`. */
+function notCleared(why: ErrorInfo | null) {
+  const error = ({ event }: { event: { error: unknown } }) => why ?? toErrorInfo(event.error);
+  return [{ type: 'announceStorageError' as const, params: error }, { type: 'answerSignOutWaiters' as const, params: (args: { event: { error: unknown } }) => failedSignOut(error(args), false) }];
+}
+
+/** A refresh failed and the session is kept (offline, throttled, its tokens not stored): its listeners and waiters hear the recorded error. */
+function refreshFailedKept() {
+  const why = ({ context }: { context: AuthContext }) => toErrorInfo(context.lastRefreshError);
+  return [{ type: 'announceTokenRefreshFailed' as const, params: why }, { type: 'refuseSessionWaiters' as const, params: why }];
+}
+
+/** The stored session could not be read, or was corrupt (already removed): start signed out and say why. */
 function loadSessionFailed() {
-  return [
-    { guard: { type: 'isRevokedSession' as const, params: errorOfEvent }, target: 'endingSession' },
-    { target: 'signedOut', actions: { type: 'announceStorageError' as const, params: errorOfEvent } },
-  ];
+  return { target: 'signedOut', actions: { type: 'announceStorageError' as const, params: errorOfEvent } };
 }
 
 export const sessionStates = authStates({
@@ -70,7 +82,8 @@ export const sessionStates = authStates({
     invoke: {
       src: 'loadSession',
       onDone: [
-        { guard: { type: 'hasSession', params: ({ event }) => event.output }, target: 'signedIn', actions: { type: 'rememberSession', params: ({ event }) => event.output } },
+        { guard: { type: 'isRestorable', params: ({ event }) => event.output }, target: 'signedIn', actions: { type: 'rememberSession', params: ({ event }) => sessionOfStored(event.output) } },
+        ...heldByOutbox(),
         { target: 'signedOut' },
       ],
       onError: loadSessionFailed(),
@@ -95,15 +108,27 @@ export const sessionStates = authStates({
       src: 'loadSession',
       onDone: [
         {
-          guard: { type: 'hasSession', params: ({ event }) => event.output },
+          guard: { type: 'isRestorable', params: ({ event }) => event.output },
           target: 'signedIn',
-          actions: [{ type: 'rememberSession', params: ({ event }) => event.output }, { type: 'announceSignedIn', params: ({ event }) => event.output }],
+          actions: [{ type: 'rememberSession', params: ({ event }) => sessionOfStored(event.output) }, { type: 'announceSignedIn', params: ({ event }) => sessionOfStored(event.output) }],
         },
+        ...heldByOutbox(),
         { target: 'signedOut' },
       ],
       onError: loadSessionFailed(),
     },
     after: { loadDeadline: { target: 'signedOut', actions: { type: 'announceStorageError', params: () => STORAGE_SILENT } } },
+  },
+  // A sign-out of the stored session began and the process stopped before it ended (its tokens are
+  // queued): never restored. The store is cleared here; the outbox finishes the sign-out.
+  clearingQueuedSession: {
+    on: duringSignOutStoreStep(),
+    invoke: {
+      src: 'clearSession',
+      onDone: { target: 'signedOut', actions: { type: 'answerSignOutWaiters', params: COMPLETE } },
+      onError: { target: 'signedOut', actions: notCleared(null) },
+    },
+    after: { clearDeadline: { target: 'signedOut', actions: [{ type: 'announceStorageError', params: STORAGE_SILENT }, { type: 'answerSignOutWaiters', params: failedSignOut(STORAGE_SILENT, false) }] } },
   },
   signedIn: {
     initial: 'active',
@@ -182,6 +207,8 @@ export const sessionStates = authStates({
               },
               onDone: { target: '#auth.signedIn.active', actions: adoptRefreshed() },
               onError: [
+                // Rotation: Cognito issued a refresh token the store does not hold; it is live, so it is queued for revocation first.
+                { guard: { type: 'leftRotatedTokenUnstored', params: errorOfEvent }, target: 'queueingRotatedToken', actions: { type: 'recordRefreshError', params: errorOfEvent } },
                 // Rotation: the token was already used by another tab or instance; look for the session it stored.
                 {
                   guard: { type: 'isRefreshRaced', params: errorOfEvent },
@@ -194,17 +221,19 @@ export const sessionStates = authStates({
                   actions: [{ type: 'recordRefreshError', params: errorOfEvent }, { type: 'announceTokenRefreshFailed', params: errorOfEvent }, 'deferSessionWaiters'],
                 },
                 // Offline or throttled: keep the tokens; never sign a user out for being offline.
-                {
-                  target: '#auth.signedIn.active',
-                  actions: [
-                    'tellOutboxIntentsQueued', // a rotated refresh token that could not be stored is queued for revocation
-                    { type: 'recordRefreshError', params: errorOfEvent },
-                    { type: 'announceTokenRefreshFailed', params: errorOfEvent },
-                    { type: 'refuseSessionWaiters', params: ({ event }) => toErrorInfo(event.error) },
-                  ],
-                },
+                { target: '#auth.signedIn.active', actions: [{ type: 'recordRefreshError', params: errorOfEvent }, ...refreshFailedKept()] },
               ],
             },
+          },
+          // The refresh failed (its error recorded) after a rotation the store does not hold: the outbox keeps the new token, then the session goes on as after any failed refresh.
+          queueingRotatedToken: {
+            invoke: {
+              src: 'queueRotatedToken',
+              input: ({ event }) => ({ ref: rotatedTokenRefOf('error' in event ? event.error : null) ?? '' }),
+              onDone: { target: '#auth.signedIn.active', actions: ['tellOutboxIntentsQueued', ...refreshFailedKept()] },
+              onError: { target: '#auth.signedIn.active', actions: refreshFailedKept() },
+            },
+            after: { storageDeadline: { target: '#auth.signedIn.active', actions: refreshFailedKept() } },
           },
         },
         // Leaving aborts the refresh: its tokens are then never stored. The old ones are kept.

@@ -1,5 +1,14 @@
 // The session region's types: the news from the other tabs over the same storage and from the
 // tabs' refresh turn, and what this tab tells them. No token travels: signals only.
+import type { SessionSummary } from '../types.js';
+
+/** What loadSession reads from the store (facts; the chart's guards decide): the session, and how the sign-out outbox holds its tokens. */
+export interface StoredSession {
+  /** The stored session (no token). */
+  readonly session: SessionSummary;
+  /** 'queued': a sign-out of these tokens began and did not end; 'revoked': a sign-out revoked them but could not clear them; null: the outbox does not hold them. */
+  readonly heldByOutbox: 'queued' | 'revoked' | null;
+}
 
 /** The session region's own events: news from the other tabs, from the outbox's global sign-outs, and from the refresh turn. */
 export type SessionNews =

@@ -11,10 +11,12 @@ import { ErrorNames, type ErrorInfo, type SessionSummary, type SignInMethod, typ
 import { REFUSALS, type Refusal } from '../refusals.js';
 import { refreshedElsewhere } from '../refreshTurn.js';
 import { CognitoExceptions } from '../errors/registry.js';
-import { COMPLETE, isHostedUiSession, SESSION_CALL_TYPES } from './shared.js';
+import { clearedAfterAll, leftIntentQueued } from '../signOutOutcome.js';
+import type { StoreAfterClear } from '../signOutTypes.js';
+import { COMPLETE, isHostedUiSession, rotatedTokenRefOf, SESSION_CALL_TYPES } from './shared.js';
 import type { AnswerInput, OpenedHostedUi, RedirectOutcome, RedirectSignInInput, SignInInput, SignInStepOutput } from './signInTypes.js';
 import type { CallAnswer, SessionCall } from './callTypes.js';
-import type { TellTabs } from './sessionTypes.js';
+import type { StoredSession, TellTabs } from './sessionTypes.js';
 import type { OpenedLogout } from './signOutTypes.js';
 import type { AuthContext, AuthEmitted, AuthEvent, AuthInput } from './types.js';
 
@@ -30,16 +32,20 @@ export const authSetup = setup({
     emitted: {} as AuthEmitted,
   },
   actors: {
-    /** Reads the stored session (no network). Resolves null when there is none. */
-    loadSession: fromPromise<SessionSummary | null>(notProvided('loadSession')),
+    /** Reads the stored session and how the outbox holds its tokens (no network). Resolves null when there is none. */
+    loadSession: fromPromise<StoredSession | null>(notProvided('loadSession')),
     /** InitiateAuth (and SRP's PASSWORD_VERIFIER); saves tokens when there is no challenge. */
     signIn: fromPromise<SignInStepOutput, SignInInput>(notProvided('signIn')),
     /** RespondToAuthChallenge with the user's answer. */
     answerChallenge: fromPromise<SignInStepOutput, AnswerInput>(notProvided('answerChallenge')),
     /** REFRESH_TOKEN_AUTH; saves the new tokens unless aborted or the session changed. */
     refreshTokens: fromPromise<SessionSummary, { username: string; signedInWith: SignInMethod; expiresAt: number; tokenId?: string }>(notProvided('refreshTokens')),
+    /** Queues for revocation the rotated refresh token a refresh could not store, by its vault receipt (outbox.queue). */
+    queueRotatedToken: fromPromise<void, { ref: string }>(notProvided('queueRotatedToken')),
     /** Removes the session from the store (a session Cognito ended, or already revoked). */
     clearSession: fromPromise<void>(notProvided('clearSession')),
+    /** What the store holds after a clear it did not confirm (store.afterClear): a fact; clearedAfterAll decides. */
+    confirmClear: fromPromise<StoreAfterClear>(notProvided('confirmClear')),
     /** Records the sign-in in flight (state, PKCE verifier: in storage, never here) and opens the hosted UI. */
     openHostedUi: fromPromise<OpenedHostedUi, RedirectSignInInput>(notProvided('openHostedUi')),
     /** Checks a return from the hosted UI against the sign-in in flight, exchanges its code, saves the tokens; or recognizes the return from /logout. */
@@ -67,6 +73,12 @@ export const authSetup = setup({
   },
   guards: {
     hasSession: (_, session: SessionSummary | null) => session !== null,
+    /** A session is stored, and no sign-out holds its tokens: it is restored. */
+    isRestorable: (_, stored: StoredSession | null) => stored !== null && stored.heldByOutbox === null,
+    /** The stored session's tokens were revoked by a sign-out that could not clear them (the outbox marks them): never restored, cleared as ended. */
+    isRevokedByOutbox: (_, stored: StoredSession | null) => stored?.heldByOutbox === 'revoked',
+    /** A sign-out of the stored session began and did not end (its tokens are queued): never restored; the store is cleared, the outbox finishes it. */
+    isQueuedByOutbox: (_, stored: StoredSession | null) => stored?.heldByOutbox === 'queued',
     /** A global sign-out landed while this session's tokens were being issued or adopted. */
     sessionInDoubt: ({ context }) => context.sessionInDoubt,
     /**
@@ -76,6 +88,10 @@ export const authSetup = setup({
     isChallenge: (_, step: SignInStepOutput) => step.kind === 'challenge',
     /** The answer to the open challenge was a wrong code: the challenge stays open. */
     isWrongCode: ({ context }, error: unknown) => context.challenge !== null && toErrorInfo(error).name === CognitoExceptions.codeMismatch,
+    /** The refresh failed after Cognito rotated the refresh token, and the new one is stored nowhere: it must be queued for revocation. */
+    leftRotatedTokenUnstored: (_, error: unknown) => rotatedTokenRefOf(error) !== null,
+    /** After a clear it did not confirm, the store still holds the session, or cannot say (not clearedAfterAll): its dead tokens may be there. */
+    mayStillHoldSession: (_, store: StoreAfterClear) => !clearedAfterAll(store),
     isSessionOver: (_, error: unknown) => endsSession(toErrorInfo(error).name),
     isSignedOutLocally: (_, outcome: SignOutOutcome) => outcome.type !== 'failed',
     /** A failed clear after server calls that killed the tokens: they must not be handed out. */
@@ -102,8 +118,6 @@ export const authSetup = setup({
     isRefreshRaced: (_, error: unknown) => toErrorInfo(error).name === ErrorNames.refreshTokenReuse,
     /** This refresh was refused as a reuse, and the store holds no session refreshed elsewhere: the refresh token is spent, the session over. */
     lostRefreshRace: ({ context }) => context.refreshRaced,
-    /** The stored session's tokens were revoked by a sign-out that could not clear them (the outbox marks them): never restored. */
-    isRevokedSession: (_, error: unknown) => toErrorInfo(error).name === ErrorNames.revokedSessionNotCleared,
     /** Other tabs share the store: one of them may have refreshed this session already. */
     sharedWithTabs: ({ event }) => event.type === 'REFRESH_TURN_TAKEN' && event.shared,
     /** The store holds this user's session, refreshed by another tab since this one got its own. */
@@ -116,6 +130,8 @@ export const authSetup = setup({
     stepDeadline: ({ context }) => context.networkTimeoutMs + 3 * context.storageTimeoutMs,
     /** A clear: removeItem, then the read-back. */
     clearDeadline: ({ context }) => 2 * context.storageTimeoutMs,
+    /** confirmClear: a removal still pending, then one read (the store's own bound is 2 × storageTimeoutMs). */
+    confirmDeadline: ({ context }) => 3 * context.storageTimeoutMs,
     /** One storage write. */
     storageDeadline: ({ context }) => context.storageTimeoutMs,
     /** How long a tab that waited its turn watches the store for the other tab's refreshed session. */
@@ -147,7 +163,12 @@ export const authSetup = setup({
       enqueue.assign({ deferred: [] });
     }),
     tellOutboxSessionLoaded: sendTo('outbox', { type: 'SESSION_LOADED' }),
+    /** Something was queued for the outbox to drain: it watches the backoff. */
     tellOutboxIntentsQueued: sendTo('outbox', { type: 'INTENTS_QUEUED' }),
+    /** …only when the sign-out's outcome left an intent queued (leftIntentQueued). */
+    tellOutboxIfQueued: enqueueActions(({ context, enqueue }, outcome: SignOutOutcome) => {
+      if (leftIntentQueued(outcome, context.queueing)) enqueue.sendTo('outbox', { type: 'INTENTS_QUEUED' });
+    }),
     /** The store now holds a new session, or none: the other tabs hear it (no token travels). */
     tellTabs: sendTo('tabs', (_, signal: TellTabs['signal']) => ({ type: 'TELL_TABS' as const, signal })),
     announceSignedOutElsewhere: emit({ type: 'signedOutElsewhere' as const }),
@@ -171,6 +192,7 @@ export const authSetup = setup({
     recordSignOut: assign((_, outcome: SignOutOutcome) => ({ lastSignOut: outcome })),
     recordSignInError: assign((_, error: unknown) => ({ lastSignInError: toErrorInfo(error) })),
     recordRefreshError: assign((_, error: unknown) => ({ lastRefreshError: toErrorInfo(error) })),
+    recordClearError: assign((_, error: unknown) => ({ clearError: toErrorInfo(error) })),
     /** A step started by a call records its caller; a step that follows another (the hosted UI returned) keeps it. */
     startSignIn: assign(({ context, event }) => ({ lastSignInError: null, signInCaller: 'id' in event ? event.id : context.signInCaller })),
     rememberRedirectUrl: assign((_, credential: string | null) => ({ redirectUrlRef: credential })),

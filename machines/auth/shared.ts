@@ -5,6 +5,7 @@ import { toErrorInfo } from '../errorInfo.js';
 import type { CallAnswer } from './callTypes.js';
 import type { AuthContext } from './types.js';
 import type { OpenedHostedUi, RedirectOutcome, SignInStepOutput } from './signInTypes.js';
+import type { StoredSession } from './sessionTypes.js';
 
 /** The calls the auth chart answers itself (the outbox's are forwarded): the events `defer` and `refuse` take. */
 export const SESSION_CALL_TYPES = ['SIGN_IN', 'CONFIRM_SIGN_IN', 'GET_SESSION', 'SIGN_OUT', 'SIGN_IN_WITH_REDIRECT', 'HANDLE_REDIRECT'] as const;
@@ -26,6 +27,18 @@ export const refusedWith = (error: unknown): CallAnswer => ({ kind: 'refused', e
 /** The session a sign-in step stored, or null when it ended on a challenge. */
 export const sessionOfStep = (step: SignInStepOutput): SessionSummary | null => (step.kind === 'signedIn' ? step.session : null);
 
+/** The session loadSession read, whatever the outbox holds of it. */
+export const sessionOfStored = (stored: StoredSession | null): SessionSummary | null => stored?.session ?? null;
+
+/** A stored session a sign-out holds is never restored: revoked, it is cleared as ended (endingSession); queued, it is cleared (clearingQueuedSession). */
+export function heldByOutbox() {
+  const stored = ({ event }: { event: { output: StoredSession | null } }) => event.output;
+  return [
+    { guard: { type: 'isRevokedByOutbox' as const, params: stored }, target: 'endingSession' as const },
+    { guard: { type: 'isQueuedByOutbox' as const, params: stored }, target: 'clearingQueuedSession' as const },
+  ];
+}
+
 /** The session a return from the hosted UI stored, or null when it was no sign-in. */
 export const sessionOfReturn = (outcome: RedirectOutcome): SessionSummary | null => (outcome.kind === 'signedIn' ? outcome.session : null);
 
@@ -37,6 +50,16 @@ export const returnedUrlOf = (opened: OpenedHostedUi): string | null => (opened.
 
 /** The session came from the hosted UI (as the store recorded it): its `cognito` cookie is a layer to end. */
 export const isHostedUiSession = (context: AuthContext): boolean => context.session?.signedInWith === 'hostedUi';
+
+/**
+ * The fact a refresh's failure may carry (refreshOnce, services/actors/authActors.ts): Cognito
+ * rotated the refresh token and the new one is stored nowhere. `rotatedTokenRef` is its vault
+ * receipt, never the token. Null when the failure carries no such fact. Pure.
+ */
+export const rotatedTokenRefOf = (error: unknown): string | null => {
+  const ref = typeof error === 'object' && error !== null && 'rotatedTokenRef' in error ? error.rotatedTokenRef : null;
+  return typeof ref === 'string' ? ref : null;
+};
 
 export const logoutUrlOf = (context: AuthContext): string => context.hostedUiSignOut?.logoutUrl ?? '';
 

@@ -2,7 +2,7 @@ import { errorOfEvent, toErrorInfo } from '../errorInfo.js';
 import { acrossNavigation, hostedUiErrors, withHostedUiError } from '../hostedUiSignOut.js';
 import type { HostedUiSignOutError, SignOutOutcome } from '../types.js';
 import { authStates, refuse } from './setup.js';
-import { COMPLETE, failedSignOut, logoutUrlOf, STORAGE_SILENT } from './shared.js';
+import { COMPLETE, failedSignOut, heldByOutbox, logoutUrlOf, sessionOfStored, STORAGE_SILENT } from './shared.js';
 import type { AuthContext } from './types.js';
 
 /**
@@ -10,13 +10,15 @@ import type { AuthContext } from './types.js';
  *
  *   signedOut ─SIGN_OUT─► checkingStore ─┬─ a session stored after all ─► signingOut
  *                                        ├─ revoked, not cleared (the outbox marks it) ─► endingSession
+ *                                        ├─ its sign-out began and did not end (queued) ─► clearingQueuedSession
  *                                        └─ nothing stored ─► signedOut (`complete`)
  *   signedIn ─SIGN_OUT─► signingOut (child: the signOut chart) ─┬─ device cleared ─────────────────────► signedOut
  *                                                             ├─ a hosted-UI session, cleared ─► recordingHostedUiSignOut ─► openingLogout ─► signedOut
  *                                                             ├─ tokens revoked, device not cleared ─► revokedButStored
  *                                                             └─ nothing done ─► signedIn
  *   a refresh refused for good (session region) ─► endingSession ─┬─ cleared ─► signedOut (`sessionEnded`)
- *                                                                 └─ not cleared ─► revokedButStored ─SIGN_OUT─► endingSession
+ *                                                                 └─ not confirmed ─► confirmingClear (read back) ─┬─ gone after all ─► signedOut
+ *                                                                                                                 └─ still stored, or unknown ─► revokedButStored ─SIGN_OUT─► endingSession
  *
  * Why the sign-out itself is a child machine (signOutMachine) while this region is state
  * configs: one intent's server calls run the same chart for a new sign-out, retrySignOut() and
@@ -62,7 +64,7 @@ function duringHostedUiSignOut() {
 }
 
 /** While the store is read or cleared for a sign-out: signIn() and getSession() wait for it; signOut() joins it. */
-function duringSignOutStoreStep() {
+export function duringSignOutStoreStep() {
   return {
     SIGN_IN: { actions: 'defer' as const },
     SIGN_IN_WITH_REDIRECT: { actions: 'defer' as const },
@@ -73,10 +75,29 @@ function duringSignOutStoreStep() {
   };
 }
 
-/** The sign-out child ended: its outcome recorded, its callers answered, and the outbox told what it queued. */
+/** The sign-out child ended: its outcome recorded, its callers answered, and the outbox told if it queued an intent. */
 function signOutSettled() {
   const outcome = ({ event }: { event: { output: SignOutOutcome } }) => event.output;
-  return [{ type: 'recordSignOut' as const, params: outcome }, { type: 'answerSignOutWaiters' as const, params: outcome }, 'tellOutboxIntentsQueued' as const];
+  return [{ type: 'recordSignOut' as const, params: outcome }, { type: 'answerSignOutWaiters' as const, params: outcome }, { type: 'tellOutboxIfQueued' as const, params: outcome }];
+}
+
+/**
+ * The ended session is gone from the store: its callers hear it, and the tabs. A signOut() of a
+ * hosted-UI session waiting on this clear has its cookie left to end, as after signingOut.
+ */
+function sessionCleared() {
+  const cleared = ['forgetSession' as const, { type: 'tellTabs' as const, params: 'signedOut' as const }];
+  return [
+    { guard: 'isSignOutAtHostedUiLeft' as const, target: 'recordingHostedUiSignOut' as const, actions: [{ type: 'recordSignOut' as const, params: COMPLETE }, ...cleared] },
+    { guard: 'isSignOutOfHostedUi' as const, target: 'signedOut' as const, actions: [{ type: 'recordSignOut' as const, params: COMPLETE }, ...cleared, ...hostedUiSignOutEnded(() => hostedUiErrors.notConfigured())] },
+    { target: 'signedOut' as const, actions: [...cleared, 'announceSessionCleared' as const, { type: 'answerSignOutWaiters' as const, params: COMPLETE }] },
+  ];
+}
+
+/** The store still holds the ended session (or could not say): its tokens are dead, so revokedButStored; the clear's error is reported. */
+function notCleared() {
+  const why = ({ context }: { context: AuthContext }) => toErrorInfo(context.clearError);
+  return [{ type: 'announceStorageError' as const, params: why }, { type: 'answerSignOutWaiters' as const, params: ({ context }: { context: AuthContext }) => failedSignOut(toErrorInfo(context.clearError), true) }];
 }
 
 export const signOutStates = authStates({
@@ -86,13 +107,13 @@ export const signOutStates = authStates({
       src: 'loadSession',
       onDone: [
         // A session is stored after all: sign it out, as asked.
-        { guard: { type: 'hasSession', params: ({ event }) => event.output }, target: 'signingOut', actions: { type: 'rememberSession', params: ({ event }) => event.output } },
+        { guard: { type: 'isRestorable', params: ({ event }) => event.output }, target: 'signingOut', actions: { type: 'rememberSession', params: ({ event }) => sessionOfStored(event.output) } },
+        // Revoked already by a sign-out that could not clear it: the clear is what is left to do (as for a queued one).
+        ...heldByOutbox(),
         { target: 'signedOut', actions: { type: 'answerSignOutWaiters', params: COMPLETE } },
       ],
       // What was stored was unusable and has been removed (CorruptSession), or the storage failed.
       onError: [
-        // Revoked already by a sign-out that could not clear it: the clear is what is left to do.
-        { guard: { type: 'isRevokedSession', params: errorOfEvent }, target: 'endingSession' },
         { guard: { type: 'isCorruptSession', params: errorOfEvent }, target: 'signedOut', actions: [{ type: 'announceStorageError', params: errorOfEvent }, { type: 'answerSignOutWaiters', params: COMPLETE }] },
         {
           target: 'signedOut',
@@ -112,33 +133,21 @@ export const signOutStates = authStates({
     on: duringSignOutStoreStep(),
     invoke: {
       src: 'clearSession',
-      onDone: [
-        // A signOut() of a hosted-UI session is waiting on this clear: its cookie is left to end, as after signingOut.
-        { guard: 'isSignOutAtHostedUiLeft', target: 'recordingHostedUiSignOut', actions: [{ type: 'recordSignOut', params: COMPLETE }, 'forgetSession', { type: 'tellTabs', params: 'signedOut' }] },
-        {
-          guard: 'isSignOutOfHostedUi',
-          target: 'signedOut',
-          actions: [{ type: 'recordSignOut', params: COMPLETE }, 'forgetSession', { type: 'tellTabs', params: 'signedOut' }, ...hostedUiSignOutEnded(() => hostedUiErrors.notConfigured())],
-        },
-        { target: 'signedOut', actions: ['forgetSession', { type: 'tellTabs', params: 'signedOut' }, 'announceSessionCleared', { type: 'answerSignOutWaiters', params: COMPLETE }] },
-      ],
-      onError: {
-        target: 'revokedButStored',
-        actions: [
-          { type: 'announceStorageError', params: errorOfEvent },
-          { type: 'answerSignOutWaiters', params: ({ event }) => failedSignOut(toErrorInfo(event.error), true) },
-        ],
-      },
+      onDone: sessionCleared(),
+      // Not confirmed: what the store holds is unknown until it is read back.
+      onError: { target: 'confirmingClear', actions: { type: 'recordClearError', params: errorOfEvent } },
     },
-    after: {
-      clearDeadline: {
-        target: 'revokedButStored',
-        actions: [
-          { type: 'announceStorageError', params: () => STORAGE_SILENT },
-          { type: 'answerSignOutWaiters', params: failedSignOut(STORAGE_SILENT, true) },
-        ],
-      },
+    after: { clearDeadline: { target: 'confirmingClear', actions: { type: 'recordClearError', params: () => STORAGE_SILENT } } },
+  },
+  // The clear failed or did not answer, but a removal may have landed late: the store decides (isClearedAfterAll).
+  confirmingClear: {
+    on: duringSignOutStoreStep(),
+    invoke: {
+      src: 'confirmClear',
+      onDone: [{ guard: { type: 'mayStillHoldSession', params: ({ event }) => event.output }, target: 'revokedButStored', actions: notCleared() }, ...sessionCleared()],
+      onError: { target: 'revokedButStored', actions: notCleared() },
     },
+    after: { confirmDeadline: { target: 'revokedButStored', actions: notCleared() } },
   },
   revokedButStored: {
     entry: 'replayDeferred',
@@ -180,7 +189,7 @@ export const signOutStates = authStates({
         {
           guard: { type: 'canOpenLogout', params: ({ event }) => event.output },
           target: 'recordingHostedUiSignOut',
-          actions: [{ type: 'recordSignOut', params: ({ event }) => event.output }, 'forgetSession', 'tellOutboxIntentsQueued', { type: 'tellTabs', params: 'signedOut' }],
+          actions: [{ type: 'recordSignOut', params: ({ event }) => event.output }, 'forgetSession', { type: 'tellOutboxIfQueued', params: ({ event }) => event.output }, { type: 'tellTabs', params: 'signedOut' }],
         },
         // No `oauth` here to build /logout from: the result says the cookie may live.
         {
@@ -189,7 +198,7 @@ export const signOutStates = authStates({
           actions: [
             { type: 'recordSignOut', params: ({ event }) => event.output },
             'forgetSession',
-            'tellOutboxIntentsQueued',
+            { type: 'tellOutboxIfQueued', params: ({ event }) => event.output },
             { type: 'tellTabs', params: 'signedOut' },
             ...hostedUiSignOutEnded(() => hostedUiErrors.notConfigured()),
           ],

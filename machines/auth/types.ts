@@ -19,6 +19,8 @@ export interface AuthContext {
   readonly lastSignInError: ErrorInfo | null;
   /** Why the last refresh failed, or null. */
   readonly lastRefreshError: ErrorInfo | null;
+  /** Why the last clear of an ended session was not confirmed, or null: confirmingClear reads the store back before it says so. */
+  readonly clearError: ErrorInfo | null;
   /** Calls that wait for a named state; replayed, in order, when the machine settles in one. */
   readonly deferred: readonly SessionCall[];
   /** The call waiting for the running sign-in step. */

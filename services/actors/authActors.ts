@@ -1,11 +1,11 @@
 import { fromPromise } from 'xstate';
 import { resolverOf, type ServicesSource } from './registry.js';
-import type { AnswerInput, SignInInput, SignInStepOutput } from '../../machines/authMachine.js';
+import type { AnswerInput, SignInInput, SignInStepOutput, StoredSession } from '../../machines/authMachine.js';
 import type { SessionSummary, SignInMethod } from '../../machines/types.js';
 import { ErrorNames } from '../../machines/types.js';
 import { refreshedElsewhere } from '../../machines/refreshTurn.js';
 import { toErrorInfo } from '../../machines/errorInfo.js';
-import { settlementOf, type Settlement } from '../../machines/signOutMachine.js';
+import { settlementOf, type Settlement, type StoreAfterClear } from '../../machines/signOutMachine.js';
 import { CognitoCallError } from '../cognito/errors.js';
 import { onFirstUse } from '../cognito/onFirstUse.js';
 import { lazyKit } from './lazyKit.js';
@@ -50,23 +50,16 @@ export function createAuthActors(services: ServicesSource<AuthServices>) {
   const servicesOf = resolverOf(services);
   return {
     /**
-     * Restores a stored session without a network call. What cannot be used as one (bad JSON, half
-     * a session, a non-JWT, another client's tokens) is removed, then reported as CorruptSession.
-     * A session whose tokens a sign-out revoked (the outbox marks them) is reported as
-     * RevokedSessionNotCleared: the chart clears it (isRevokedSession).
+     * Reads the stored session without a network call, and how the outbox holds its tokens (facts:
+     * the chart decides, isRestorable / isRevokedByOutbox / isQueuedByOutbox). What cannot be used
+     * as one (bad JSON, half a session, a non-JWT, another client's tokens) is removed, then
+     * reported as CorruptSession.
      */
-    loadSession: fromPromise<SessionSummary | null>(async ({ system }) => {
+    loadSession: fromPromise<StoredSession | null>(async ({ system }) => {
       const { store, outbox } = servicesOf(system);
       const stored = await store.read();
       if (!stored) return null;
-      if ('summary' in stored) {
-        const held = await outbox.heldAs(stored.tokens);
-        if (held === null) return stored.summary;
-        if (held === 'revoked') throw new CognitoCallError(ErrorNames.revokedSessionNotCleared, 'A sign-out revoked the stored session but could not clear it');
-        // Its tokens are queued: a sign-out began and the process stopped before it ended.
-        await store.clear();
-        return null;
-      }
+      if ('summary' in stored) return { session: stored.summary, heldByOutbox: await outbox.heldAs(stored.tokens) };
       await store.clear();
       throw new CognitoCallError(ErrorNames.corruptSession, `Removed a stored session that could not be used: ${stored.corrupt}`);
     }),
@@ -85,6 +78,14 @@ export function createAuthActors(services: ServicesSource<AuthServices>) {
         if (!signals || signal.aborted || refreshedElsewhere(stored, input.held)) return stored;
         await signals.sessionWrittenSince(seen, signal); // the chart's tabRefreshDeadline ends the wait
       }
+    }),
+    /** What the store holds after a clear it did not confirm: a fact (the chart's mayStillHoldSession decides). */
+    confirmClear: fromPromise<StoreAfterClear>(({ system }) => servicesOf(system).store.afterClear()),
+    /** Queues a rotated refresh token a refresh could not store (its vault receipt), for the outbox's next drain. */
+    queueRotatedToken: fromPromise<void, { ref: string }>(async ({ input, system }) => {
+      const { vault, outbox } = servicesOf(system);
+      const refreshToken = vault.take(input.ref);
+      if (refreshToken) await outbox.queue({ refreshToken }); // a receipt taken already: nothing left to queue
     }),
     /** Clears the store; the outbox's revoked marks then have no session left to mark (dropped outside the clear's deadline, never failing). */
     clearSession: fromPromise<void>(async ({ system }) => {
@@ -132,8 +133,13 @@ async function refreshOnce(services: AuthServices, input: RefreshInput, signal: 
     await store.save(fresh, { expectedGeneration: generation, stillWanted: async () => !(await outbox.holds({ refreshToken })) });
     return summary;
   } catch (error) {
-    // A rotated refresh token is live on the server from now on: if it is not stored, the outbox must hold it, never the old one alone.
-    if (fresh.refreshToken !== undefined && fresh.refreshToken !== refreshToken) await outbox.queue({ refreshToken: fresh.refreshToken }).catch(() => undefined);
+    // A rotated refresh token is live on the server from now on and not stored: a fact the failure
+    // carries (its vault receipt, never the token), and the chart queues it (leftRotatedTokenUnstored).
+    if (fresh.refreshToken !== undefined && fresh.refreshToken !== refreshToken) {
+      // Abandoned (a sign-out overtook the refresh): no chart hears this failure, so the outbox holds the token at once.
+      if (signal.aborted || typeof error !== 'object' || error === null) await outbox.queue({ refreshToken: fresh.refreshToken }).catch(() => undefined);
+      else Object.assign(error, { rotatedTokenRef: services.vault.deposit(fresh.refreshToken) });
+    }
     throw error;
   }
 }

@@ -9,7 +9,7 @@ import type { AuthSession, RedirectSignInResult, SignInResult, SignOutResult } f
 import type { AuthOpener, OpenerResult } from '../oauthConfig.js';
 import { AuthStoppedError } from '../errors.js';
 import { startCognitoEmulator } from './emulator/start.js';
-import type { CognitoEmulator, CognitoEmulatorOptions, EmulatorFaults, EmulatorMfaType, Fault, FaultTarget, HostedUiClientOptions } from './emulator/types.js';
+import type { CognitoEmulator, CognitoEmulatorOptions, EmulatorFaults, EmulatorMfaType, EmulatorRefreshTokenRotation, Fault, FaultTarget, HostedUiClientOptions } from './emulator/types.js';
 import { isRetryable } from '../../machines/errorInfo.js';
 import { CHALLENGES as ANSWERED_CHALLENGES, type ChallengeName } from '../../machines/authTypes.js';
 import { installGate } from './kit/gate.js';
@@ -66,6 +66,8 @@ export interface TestAuthOptions {
     readonly enableTokenRevocation?: boolean;
     /** Access and ID token lifetime for this client, in seconds. Default: the emulator's (3600). */
     readonly accessTokenTtlSeconds?: number;
+    /** Refresh-token rotation on the client. Default: off. */
+    readonly refreshTokenRotation?: EmulatorRefreshTokenRotation;
   };
   /**
    * The rest of createAuth()'s config. Pool, client, endpoint, SDK client and storage are the
@@ -213,6 +215,13 @@ export interface TestAuthStates {
    * is held. Calls made now wait (deferred); release() lets the read go.
    */
   loadingSession: HeldLoad;
+  /**
+   * An app restart over a session whose sign-out began and did not end: signed in, a signOut()
+   * whose RevokeToken hangs is stopped with the instance once its intent is queued, and a new
+   * createAuth() (as for loadingSession) finds the session queued and clears it; that removeItem is
+   * held. release() lets it go: `signedOut`, the store empty, the intent still in the outbox.
+   */
+  clearingQueuedSession: HeldLoad;
   /** Nobody is signed in. */
   signedOut: void;
   /**
@@ -264,10 +273,23 @@ export interface TestAuthStates {
    */
   'signedIn.refreshing.lookingForTabsRefresh': HeldStorageCall<AuthSession>;
   /**
+   * Needs a rotating client (`client: { refreshTokenRotation }`, `config: { refreshTokenRotation: true }`).
+   * Signed in, then a forced refresh whose rotated tokens cannot be stored (setItem fails): the
+   * engine queues the new refresh token, and that write of the outbox is held. release() lets it
+   * land: the getSession() rejects with StorageError, still signed in, the token in the outbox.
+   */
+  'signedIn.refreshing.queueingRotatedToken': HeldStorageCall<AuthSession>;
+  /**
    * Signed in, then a forced refresh refused with NotAuthorizedException (the session ended), and
    * the clear of the stored session held on the storage's removeItem. The fault is cleared once there.
    */
   endingSession: HeldSessionEnd;
+  /**
+   * The same, with the removeItem failing: the clear is not confirmed, so the engine reads the store
+   * back, and that read (getItem of the session) is held. release() lets it read: the session is
+   * still there, so `revokedButStored` (the forced getSession() rejects with RevokedSessionNotCleared).
+   */
+  confirmingClear: HeldStorageCall<AuthSession>;
   /**
    * Needs `hostedUi`. A user signed in through the hosted UI signs out: the device is cleared, and
    * the write of the pending sign-out record (storage setItem of `authchart.<clientId>.pendingSignOut`)
@@ -332,6 +354,7 @@ export const TEST_AUTH_STATES: readonly TestAuthState[] = [
   'failed',
   'revokedButStored',
   'loadingSession',
+  'clearingQueuedSession',
   'checkingStore',
   'signingIn',
   'openingHostedUi',
@@ -343,7 +366,9 @@ export const TEST_AUTH_STATES: readonly TestAuthState[] = [
   'signedIn.refreshing',
   'signedIn.refreshing.waitingForTurn',
   'signedIn.refreshing.lookingForTabsRefresh',
+  'signedIn.refreshing.queueingRotatedToken',
   'endingSession',
+  'confirmingClear',
 ];
 
 /** driveTo()'s options. */
@@ -829,7 +854,7 @@ async function assemble(emulator: CognitoEmulator, options: TestAuthOptions): Pr
   }
 
   /** Stops `auth` and starts a new one over the same storage; holds its read of the session when `holdLoad`. */
-  async function restart(holdLoad: boolean, timeoutMs: number): Promise<HeldLoad | undefined> {
+  async function restart(holdLoad: boolean, timeoutMs: number, held: { state: TestAuthState; method: StorageMethod } = { state: 'loadingSession', method: 'getItem' }): Promise<HeldLoad | undefined> {
     assertOpen();
     assertNothingHeld();
     await auth.stop();
@@ -848,7 +873,7 @@ async function assemble(emulator: CognitoEmulator, options: TestAuthOptions): Pr
       new Promise<string>((resolve, reject) => {
         const subscription = instance().actor.subscribe({
           next(next) {
-            if (next.value === 'loadingSession') return;
+            if (next.value === 'loadingSession' || next.value === held.state) return;
             resolve(dotted(next.value));
             subscription.unsubscribe();
           },
@@ -856,8 +881,8 @@ async function assemble(emulator: CognitoEmulator, options: TestAuthOptions): Pr
           complete: () => reject(new AuthStoppedError('loadingSession')),
         });
       });
-    const held = await holdStorageCall('loadingSession', 'getItem', landed, timeoutMs, start);
-    return { auth: instance(), ...held };
+    const call = await holdStorageCall(held.state, held.method, landed, timeoutMs, start);
+    return { auth: instance(), ...call };
   }
 
   async function drive(state: TestAuthState, driveOptions: DriveOptions = {}): Promise<unknown> {
@@ -889,6 +914,19 @@ async function assemble(emulator: CognitoEmulator, options: TestAuthOptions): Pr
         return holdSignOut(state, driveOptions);
       case 'loadingSession':
         return restart(true, driveOptions.timeoutMs ?? 5000);
+      case 'clearingQueuedSession': {
+        await drive('signedIn', driveOptions);
+        emulator.faults.set('RevokeToken', { type: 'blackhole' });
+        const signingOut = auth.signOut().catch(() => undefined); // rejects with AuthStoppedError below
+        try {
+          await until('the sign-out intent in the outbox', () => storage.outboxSize() > 0, driveOptions.timeoutMs ?? 5000);
+          await auth.stop(); // the process stops mid-sign-out: the session stored, its tokens queued
+          await signingOut;
+        } finally {
+          emulator.faults.clear('RevokeToken');
+        }
+        return restart(true, driveOptions.timeoutMs ?? 5000, { state, method: 'removeItem' });
+      }
       case 'signingIn': {
         const who = pick(driveOptions.username, plain, { username: 'test-user' });
         await toSignedOut();
@@ -944,8 +982,45 @@ async function assemble(emulator: CognitoEmulator, options: TestAuthOptions): Pr
         tabsNeeded(state);
         await drive('signedIn', driveOptions);
         return holdStorageCall(state, 'getItem', () => auth.getSession({ forceRefresh: true }), driveOptions.timeoutMs ?? 5000, undefined, storageKeys(clientId).session);
+      case 'signedIn.refreshing.queueingRotatedToken': {
+        if (authConfig.refreshTokenRotation !== true) throw new Error(`authchart/testing: ${state} needs a rotating client and config: { refreshTokenRotation: true }`);
+        await drive('signedIn', driveOptions);
+        const full = () => {
+          storage.fail('setItem'); // the rotated session cannot be stored; the outbox's write is held first
+          return () => storage.heal('setItem');
+        };
+        return holdStorageCall(state, 'setItem', () => auth.getSession({ forceRefresh: true }), driveOptions.timeoutMs ?? 5000, full, storage.outboxKey);
+      }
       case 'endingSession':
         return holdSessionEnd(driveOptions);
+      case 'confirmingClear': {
+        await drive('signedIn', driveOptions);
+        emulator.faults.set('InitiateAuth', REFRESH_REFUSED);
+        storage.fail('removeItem');
+        // The clear reads the store too: the hold is armed once the engine is in confirmingClear, before its read.
+        let hold: StorageHold | undefined;
+        let reached = false;
+        const subscription = auth.actor.subscribe((next) => {
+          if (hold || !next.matches('confirmingClear')) return;
+          hold = holdStorage('getItem');
+          void hold.reached.then(() => (reached = true));
+        });
+        const result = track(auth.getSession({ forceRefresh: true }));
+        try {
+          await until(`${state} (storage getItem held)`, () => is(state) && reached, driveOptions.timeoutMs ?? 5000);
+        } finally {
+          subscription.unsubscribe();
+          emulator.faults.clear('InitiateAuth');
+          storage.heal('removeItem');
+        }
+        return {
+          result,
+          release: once(async () => {
+            hold?.release();
+            return result;
+          }),
+        };
+      }
       case 'checkingStore':
         await toSignedOut();
         return holdStorageCall(state, 'getItem', () => auth.signOut(), driveOptions.timeoutMs ?? 5000);
