@@ -191,17 +191,13 @@ describe('bundles (esbuild --bundle --minify --format=esm --platform=browser)', 
   // Paid back: messages that repeated what docs/errors.md explains say it once, shorter; the
   // challenge's next step moved to the sign-in flow's chunk; THROTTLING_NAMES keeps the names Cognito
   // sends; the never-published outbox version 1 is no longer read: 0.905 (38,909 B). Issue 18
-  // (item 6): 0.91 is a ratchet, it may go down, never up (docs/performance.md). Issue 19's
-  // announcement to the app's API (a state of the sign-out chart, the outbox's field, apiNotified;
-  // the request itself in a lazy chunk), less SERVER_CLASS_OF no longer kept by browser bundles,
-  // took it to 0.9205 (39,585 B against 43,004 B): over the ratchet, the ceiling loosened to 0.921
-  // until it is paid back (a recorded decision for the lead).
-  test('authchart/fetch loads at most 0.921x aws-amplify signIn + signOut up front; sign-in, the hosted UI and the tab machinery load through import()', async () => {
+  // (item 6): 0.91 is a ratchet, it may go down, never up (docs/performance.md).
+  test('authchart/fetch loads at most 0.91x aws-amplify signIn + signOut up front; sign-in, the hosted UI and the tab machinery load through import()', async () => {
     const ours = await bundleOf(app('./src/fetch/index'));
     const amplify = await bundleOf(AMPLIFY_APP);
     expect(amplify.gzip).toBeGreaterThan(20_000); // the comparison means something
     expect(ours.inputs.some((f) => f.includes('@aws-sdk'))).toBe(false);
-    expect(ours.gzip / amplify.gzip).toBeLessThanOrEqual(0.921); // the ratchet: lower it when the figure drops, never raise it
+    expect(ours.gzip / amplify.gzip).toBeLessThanOrEqual(0.91); // the ratchet: lower it when the figure drops, never raise it
     expect(ours.lazyGzip).toBeGreaterThan(8_000); // sign-in, the hosted UI's flows and the tab machinery are chunks of their own, not in the up-front load
     expect(ours.lazyGzip).toBeLessThan(14_000);
   }, 60_000);
@@ -214,16 +210,15 @@ describe('bundles (esbuild --bundle --minify --format=esm --platform=browser)', 
   // auth chart's regions and the sign-out's refresh state took it to 1.102; with 1 file up front, 1.090;
   // the day's bug fixes took it to 1.102 again, and the two savings above to 1.1015 (47,368 B), over
   // the bound for a while; the up-front savings, and SECRET_HASH served from the sign-in flow's chunk
-  // (noble's HMAC no longer a file of its own), brought it to 1.088 (46,795 B). Issue 19's
-  // announcement: 1.104, over the bound, loosened to 1.104 until it is paid back (with the ratchet above).
-  test('a password sign-in plus a sign-out loads, lazy chunks included, at most 1.104x aws-amplify signIn + signOut', async () => {
+  // (noble's HMAC no longer a file of its own), brought it to 1.088 (46,795 B).
+  test('a password sign-in plus a sign-out loads, lazy chunks included, at most 1.1x aws-amplify signIn + signOut', async () => {
     const ours = await bundleOf(app('./src/fetch/index'));
     const amplify = await bundleOf(AMPLIFY_APP);
     const used = ['services/actors/signInFlow.ts', 'services/tabs/tabParts.ts'];
     const signInAndOut = ours.gzipOnceUsed(used);
     expect(signInAndOut).toBeGreaterThan(ours.gzip + 4_000); // the sign-in's chunks are counted
     expect(signInAndOut).toBeLessThan(ours.gzip + ours.lazyGzip); // the hosted UI's are not
-    expect(signInAndOut / amplify.gzip).toBeLessThanOrEqual(1.104);
+    expect(signInAndOut / amplify.gzip).toBeLessThanOrEqual(1.1);
   }, 60_000);
 
   test('a page whose user is signed in loads no sign-in machinery: the sign-in flow, SRP, SECRET_HASH and @noble/hashes are lazy chunks', async () => {
