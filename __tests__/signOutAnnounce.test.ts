@@ -154,6 +154,25 @@ describe('createAuth({ revocationEndpoint })', () => {
     expect(announcements).toEqual([]);
   });
 
+  test('a queued global sign-out the drain finishes while the API is down: the session signed in since is checked at once (KB6), not when the API is told', async () => {
+    const { auth } = await signedIn();
+    p.emu.faults.set('GlobalSignOut', { type: 'error', name: 'TooManyRequestsException', message: 'Rate exceeded', status: 400 });
+    try {
+      await expect(auth.signOut({ global: true })).resolves.toMatchObject({ type: 'partial', finishedBy: 'outbox', apiNotified: false, globalSignOutError: { name: 'TooManyRequestsException' } });
+    } finally {
+      p.emu.faults.clear();
+    }
+    expect(announcements).toEqual([]); // nothing ended yet: nothing told
+    await auth.signIn({ username: p.pool.username, password: p.pool.password, authFlow: 'USER_PASSWORD_AUTH' });
+    mode = { kind: 'down' };
+    // GlobalSignOut lands (the new session ends at Cognito too); its announcement stays queued.
+    await expect(auth.flushRevocations()).resolves.toEqual({ revoked: 0, dropped: 0, pending: 1 });
+    await expect(auth.getSession()).resolves.toEqual({});
+    mode = { kind: 'endpoint' };
+    await expect(auth.flushRevocations()).resolves.toEqual({ revoked: 1, dropped: 0, pending: 0 });
+    expect(announcements).toEqual(['down', 'endpoint']);
+  });
+
   test('without revocationEndpoint the result has no apiNotified', async () => {
     const { auth } = await signedIn({});
     await expect(auth.signOut()).resolves.toEqual({ type: 'complete', signedOutLocally: true });
