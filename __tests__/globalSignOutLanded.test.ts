@@ -24,11 +24,11 @@ function start(pool: SetupResult): { auth: Auth; events: string[] } {
 }
 
 /** Signs `username` in and out globally while GlobalSignOut is throttled: the global intent is left queued. */
-async function queueGlobalSignOut(auth: Auth, pool: SetupResult): Promise<SignOutResult> {
+async function queueGlobalSignOut(auth: Auth, pool: SetupResult, failure = 'TooManyRequestsException'): Promise<SignOutResult> {
   await auth.signIn({ username: pool.username, password: pool.password });
   emu.faults.set('GlobalSignOut', THROTTLED);
   const result = await auth.signOut({ global: true });
-  expect(result).toMatchObject({ type: 'partial', finishedBy: 'outbox', globalSignOutError: { name: 'TooManyRequestsException' } });
+  expect(result).toMatchObject({ type: 'partial', finishedBy: 'outbox', globalSignOutError: { name: failure } });
   emu.faults.clear();
   return result;
 }
@@ -44,10 +44,33 @@ test('the same user signed in again before the queued global sign-out was finish
   emu.resetRequests();
 
   await expect(auth.flushRevocations()).resolves.toMatchObject({ revoked: 1, pending: 0 });
-  // Cognito ended the new session too. The chart is told, checks with a refresh, and ends it.
+  // Cognito ended the new session too. The chart held it when the outbox sent GlobalSignOut for its
+  // user, so it knows the session is over and ends it without presenting its dead tokens again.
   await expect(auth.getSession()).resolves.toEqual({});
-  expect(operations()).toEqual(['GlobalSignOut', 'InitiateAuth']);
+  expect(operations()).toEqual(['GlobalSignOut']);
   expect(emu.tokenRevoked(tokens!.refreshToken!)).toBe(true);
+  expect(auth.actor.getSnapshot().value).toBe('signedOut');
+  expect(events.slice(-1)).toEqual(['signedOut:sessionEnded']);
+});
+
+test('signOut() and getSession() while the outbox sends a global sign-out of the same user wait for it: no dead token presented or handed out', async () => {
+  const pool = emu.setup();
+  const { auth, events } = start(pool);
+  await queueGlobalSignOut(auth, pool);
+  await auth.signIn({ username: pool.username, password: pool.password });
+  emu.resetRequests();
+  // The drain's GlobalSignOut is answered late (in time), so the calls below are made while it is in flight.
+  emu.faults.set('GlobalSignOut', { type: 'latency', ms: 200 }, { times: 1 });
+  const flushing = auth.flushRevocations();
+  const outbox = auth.actor.getSnapshot().children.outbox!;
+  await waitFor(outbox, (snapshot) => snapshot.matches({ draining: 'finishingIntent' }));
+  const [session, result] = await Promise.all([auth.getSession(), auth.signOut({ global: true })]);
+
+  await expect(flushing).resolves.toMatchObject({ revoked: 1, pending: 0 });
+  // Both waited for the outbox's GlobalSignOut, which ended this session too: nothing to hand out, nothing left to sign out.
+  expect(session).toEqual({});
+  expect(result).toEqual({ type: 'complete', signedOutLocally: true });
+  expect(operations()).toEqual(['GlobalSignOut']);
   expect(auth.actor.getSnapshot().value).toBe('signedOut');
   expect(events.slice(-1)).toEqual(['signedOut:sessionEnded']);
 });
@@ -111,4 +134,73 @@ test('a sign-in in flight when it lands: once signed in, the session is checked 
   await expect(auth.getSession()).resolves.toMatchObject({ username: pool.username });
   expect(operations().sort()).toEqual(['GlobalSignOut', 'InitiateAuth', 'InitiateAuth']);
   expect(events).toContain('tokenRefresh');
+});
+
+describe('held for the outbox\'s global sign-out of the same user (KB6)', () => {
+  /** Signed in again after a queued global sign-out; the drain (flushRevocations) then runs while `during` happens. */
+  async function signedInAgain(options: { networkTimeoutMs?: number } = {}) {
+    const pool = emu.setup();
+    const auth = createAuth({ userPoolId: pool.userPoolId, userPoolClientId: pool.clientId, endpoint: emu.endpoint, storage: inspectableStorage(), revocationOutbox: { retryBaseMs: 600_000 }, ...options });
+    auths.push(auth);
+    // A short networkTimeoutMs ends the throttled GlobalSignOut (the SDK retries it) by its deadline.
+    await queueGlobalSignOut(auth, pool, options.networkTimeoutMs === undefined ? 'TooManyRequestsException' : 'TimeoutError');
+    await auth.signIn({ username: pool.username, password: pool.password });
+    emu.resetRequests();
+    const sending = () => waitFor(auth.actor.getSnapshot().children.outbox!, (snapshot) => snapshot.matches({ draining: 'finishingIntent' }));
+    return { auth, pool, sending };
+  }
+
+  test('Cognito refuses the drain\'s GlobalSignOut (throttled): the waiting getSession() is answered with the session, which goes on', async () => {
+    const { auth, pool, sending } = await signedInAgain();
+    emu.faults.set('GlobalSignOut', THROTTLED); // the SDK retries it: in flight for a while
+    const flushing = auth.flushRevocations();
+    await sending();
+    const session = auth.getSession();
+    await expect(flushing).resolves.toMatchObject({ revoked: 0, pending: 1 });
+    await expect(session).resolves.toMatchObject({ username: pool.username });
+    expect(operations().filter((operation) => operation !== 'GlobalSignOut')).toEqual([]);
+    expect(auth.actor.getSnapshot().value).toEqual({ signedIn: 'active' });
+  });
+
+  test('the drain\'s GlobalSignOut gets no answer in time: it may still land, so the session is checked with a refresh before it is trusted', async () => {
+    const { auth, pool, sending } = await signedInAgain({ networkTimeoutMs: 200 });
+    emu.faults.set('GlobalSignOut', { type: 'latency', ms: 400 });
+    const flushing = auth.flushRevocations();
+    await sending();
+    const session = auth.getSession();
+    await expect(flushing).resolves.toMatchObject({ revoked: 0, pending: 1 });
+    // Checked (InitiateAuth) before it was handed out: Cognito had not acted on it yet, so the session goes on.
+    await expect(session).resolves.toMatchObject({ username: pool.username });
+    expect(operations()).toContain('InitiateAuth'); // (the emulator lists the GlobalSignOut once it has acted on it, late)
+    await new Promise((resolve) => setTimeout(resolve, 400)); // let it land before the next test
+  });
+
+  test('a refresh under way when it is sent: signOut() waits, and the landing ends the session (the refresh is abandoned)', async () => {
+    const { auth, sending } = await signedInAgain();
+    emu.faults.set('InitiateAuth', { type: 'latency', ms: 400 }, { times: 1 });
+    const refreshing = auth.getSession({ forceRefresh: true });
+    await waitFor(auth.actor, (snapshot) => snapshot.matches({ signedIn: 'refreshing' }));
+    emu.faults.set('GlobalSignOut', { type: 'latency', ms: 100 }, { times: 1 });
+    const flushing = auth.flushRevocations();
+    await sending();
+    const result = auth.signOut();
+    await expect(flushing).resolves.toMatchObject({ revoked: 1, pending: 0 });
+    await expect(refreshing).resolves.toEqual({});
+    await expect(result).resolves.toEqual({ type: 'complete', signedOutLocally: true });
+    expect(operations().filter((operation) => operation === 'GlobalSignOut')).toEqual(['GlobalSignOut']);
+    expect(auth.actor.getSnapshot().value).toBe('signedOut');
+  });
+
+  test('a refresh under way when it is sent, and Cognito refuses that GlobalSignOut for good: the hold ends, the refresh goes on', async () => {
+    const { auth, pool } = await signedInAgain();
+    emu.faults.set('InitiateAuth', { type: 'latency', ms: 400 }, { times: 1 });
+    const refreshing = auth.getSession({ forceRefresh: true });
+    await waitFor(auth.actor, (snapshot) => snapshot.matches({ signedIn: 'refreshing' }));
+    // Answered at once, and not retried: the refresh is still waiting for its answer when the flow ends.
+    emu.faults.set('GlobalSignOut', { type: 'error', name: 'InvalidParameterException', message: 'refused', status: 400 });
+    await auth.flushRevocations();
+    expect(auth.actor.getSnapshot().matches({ signedIn: 'refreshing' })).toBe(true);
+    expect(auth.actor.getSnapshot().context.heldForGlobalSignOut).toBe(false);
+    await expect(refreshing).resolves.toMatchObject({ username: pool.username });
+  });
 });

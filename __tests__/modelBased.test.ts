@@ -28,6 +28,8 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 const EXPIRED =
   'an expired access token at a global sign-out: __tests__/signOutRefresh.test.ts (rotating client, outbox retry), __tests__/signOut.integration.test.ts, __tests__/faultMatrix.test.ts (refresh column), __tests__/signOutMachine.test.ts';
 const NOT_MODELLED: Record<string, string> = {
+  'auth.signedIn.active --GET_SESSION[0]--> (none)': 'held for the outbox\'s global sign-out of this user (KB6): __tests__/globalSignOutLanded.test.ts',
+  'auth.signedIn.active --SIGN_OUT[0]--> (none)': 'held for the outbox\'s global sign-out of this user (KB6): __tests__/globalSignOutLanded.test.ts',
   'signOut.requested --always[0]--> signOut.choosingCalls': 'only an intent the outbox drains starts with its tokens recorded (outbox runs: __tests__/signOutOutbox.test.ts)',
   'signOut.recordingIntent --xstate.error.actor.0.signOut.recordingIntent[0]--> signOut.serverCallsDone': 'a store that cannot be read at sign-out: __tests__/signOutMachine.test.ts, __tests__/storeHardening.test.ts',
   'signOut.recordingIntent --xstate.after.storageDeadline.signOut.recordingIntent[0]--> signOut.serverCallsDone': 'a storage that does not answer (storage deadlines): __tests__/signOutMachine.test.ts',
@@ -79,7 +81,7 @@ const queuedSession = (t: string) => t.includes(QUEUED_SESSION);
 const ROTATED_UNSTORED = 'auth.signedIn.refreshing.queueingRotatedToken';
 const rotatedUnstored = (t: string) => t.includes(ROTATED_UNSTORED);
 /** The outbox's news that a global sign-out landed, and the check of the session it brings (KB6). */
-const globalSignOutLanded = (t: string) => / --GLOBAL_SIGN_OUT_LANDED\[/.test(t) || t === 'auth.signedIn.active --always[0]--> auth.signedIn.refreshing';
+const globalSignOutLanded = (t: string) => / --GLOBAL_SIGN_OUT_(LANDED|SENT|NOT_LANDED)\[/.test(t) || t === 'auth.signedIn.active --always[0]--> auth.signedIn.refreshing';
 const notModelled = (t: string): string | undefined =>
   NOT_MODELLED[t] ??
   (globalSignOutLanded(t) ? 'a global sign-out the outbox finished (KB6): __tests__/globalSignOutLanded.test.ts' : undefined) ??
@@ -311,10 +313,10 @@ const EXTERNAL: Record<string, AnyEventObject[]> = {
 };
 /**
  * Not generated here: OUTBOX_ANSWERED follows RETRY_SIGN_OUT and FLUSH_REVOCATIONS (never sent by a
- * caller); the hosted UI's calls, the other tabs' signals and the outbox's GLOBAL_SIGN_OUT_LANDED
+ * caller); the hosted UI's calls, the other tabs' signals and the outbox's GLOBAL_SIGN_OUT_SENT / _LANDED / _NOT_LANDED
  * (globalSignOutLanded.test.ts) are tested elsewhere (see notModelled).
  */
-const NOT_CALLS = ['OUTBOX_ANSWERED', 'SIGN_IN_WITH_REDIRECT', 'HANDLE_REDIRECT', 'SIGNED_IN_ELSEWHERE', 'SIGNED_OUT_ELSEWHERE', 'GLOBAL_SIGN_OUT_LANDED'];
+const NOT_CALLS = ['OUTBOX_ANSWERED', 'SIGN_IN_WITH_REDIRECT', 'HANDLE_REDIRECT', 'SIGNED_IN_ELSEWHERE', 'SIGNED_OUT_ELSEWHERE', 'GLOBAL_SIGN_OUT_LANDED', 'GLOBAL_SIGN_OUT_SENT', 'GLOBAL_SIGN_OUT_NOT_LANDED'];
 /** The outbox's calls are defined on the root: one state (signedOut) is enough to take those transitions. */
 const OUTBOX_CALLS = ['RETRY_SIGN_OUT', 'FLUSH_REVOCATIONS'];
 const STABLE = ['signedOut', 'awaitingChallengeAnswer', 'revokedButStored'];

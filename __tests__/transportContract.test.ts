@@ -243,6 +243,20 @@ describe.each(transports)('%s transport', (_label, make) => {
     });
   });
 
+  test('a refresh answered without tokens (a challenge) is UnexpectedResponse naming the request, for either refresh', async () => {
+    const { setup, tokens } = await signedIn();
+    const cognito = make({ clientId: setup.clientId });
+    const challenge = { type: 'httpStatus', status: 200, contentType: 'application/x-amz-json-1.1', body: JSON.stringify({ ChallengeName: 'SMS_MFA', Session: 'sess', ChallengeParameters: {} }) } as const;
+    emu.faults.set('InitiateAuth', challenge);
+    emu.faults.set('GetTokensFromRefreshToken', challenge);
+    try {
+      await expect(cognito.refreshTokens(tokens.refreshToken!, setup.username)).rejects.toMatchObject({ name: 'UnexpectedResponse', message: 'REFRESH_TOKEN_AUTH answered without access and ID tokens' });
+      await expect(cognito.getTokensFromRefreshToken!(tokens.refreshToken!)).rejects.toMatchObject({ name: 'UnexpectedResponse', message: 'GetTokensFromRefreshToken answered without access and ID tokens' });
+    } finally {
+      emu.faults.clear();
+    }
+  });
+
   describe('secrets in server-supplied messages', () => {
     test('a 7-character password with " and \\ echoed raw, JSON-escaped and URL-encoded is redacted in every form; the prose stays', async () => {
       const setup = emu.setup();

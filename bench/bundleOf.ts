@@ -16,6 +16,8 @@ export interface BundleFacts {
   readonly inputs: string[];
   /** The files that went into the up-front chunks only. */
   readonly upFrontInputs: string[];
+  /** The files that put bytes in the entry chunk, in the order esbuild laid them out (gzip's 32 KB window sees neighbours only). */
+  readonly entryLayout: string[];
   /**
    * How many files the page fetches up front: the entry chunk, plus each chunk esbuild split off
    * because a lazy chunk imports some of the same modules. Each is gzipped on its own, so it costs
@@ -70,6 +72,7 @@ export async function bundleOf(contents: string): Promise<BundleFacts> {
     inputs: Object.keys(result.metafile.inputs),
     upFrontInputs: [...new Set([...upFront].flatMap((key) => Object.keys(outputs[key]!.inputs)))],
     upFrontChunks: upFront.size,
+    entryLayout: Object.entries(outputs[entry]!.inputs).filter(([, input]) => input.bytesInOutput > 0).map(([path]) => path),
     gzipOnceUsed,
   };
 }

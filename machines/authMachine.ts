@@ -62,6 +62,7 @@ export const authMachine = authSetup.createMachine({
     signOutGlobal: false,
     hostedUiSignOut: null,
     sessionInDoubt: false,
+    heldForGlobalSignOut: false,
     refreshRaced: false,
     ...input,
   }),

@@ -2,7 +2,7 @@ import { assertEvent, assign, enqueueActions, fromCallback, fromPromise, sendPar
 import type { CallAnswer, OutboxCall } from './auth/callTypes.js';
 import { notProvided } from './notProvided.js';
 import { signOutMachine, type IntentFacts, type IntentSource, type SignOutInput } from './signOutMachine.js';
-import { ErrorNames } from './errors/registry.js';
+import { ErrorNames, meaningOf } from './errors/registry.js';
 import type { DrainReport, SignOutOutcome } from './types.js';
 
 /**
@@ -63,6 +63,8 @@ export interface OutboxContext extends OutboxInput {
   readonly current: PickedIntent['intent'];
   /** networkTimeoutMs has passed since the drain began: it starts no further intent. */
   readonly budgetSpent: boolean;
+  /** The auth machine was told that a global intent's flow began (GLOBAL_SIGN_OUT_SENT), and not yet how it ended. */
+  readonly globalInFlight: boolean;
 }
 
 /** Every event the outbox machine takes: its calls, and the auth machine's and the backoff's news. */
@@ -145,7 +147,22 @@ export const outboxMachine = setup({
       return { retryCaller: event.id, retryGlobal: event.global };
     }),
     /** Every session of that user at Cognito is over, maybe the one the auth machine holds (KB6). */
-    tellGlobalSignOutLanded: sendParent({ type: 'GLOBAL_SIGN_OUT_LANDED' }),
+    tellGlobalSignOutLanded: enqueueActions(({ enqueue }) => {
+      enqueue.assign({ globalInFlight: false });
+      enqueue(sendParent({ type: 'GLOBAL_SIGN_OUT_LANDED' }));
+    }),
+    /** A global intent's flow begins: a session of its user the auth machine holds now is over if it lands (KB6). */
+    tellGlobalSignOutSent: enqueueActions(({ context, enqueue }) => {
+      if (!context.current?.global) return;
+      enqueue.assign({ globalInFlight: true });
+      enqueue(sendParent({ type: 'GLOBAL_SIGN_OUT_SENT', ...(context.current.username !== undefined && { username: context.current.username }) }));
+    }),
+    /** That flow ended without GlobalSignOut's success; whether it may still land is the chart's guess from the outcome (mayStillLand). */
+    tellGlobalSignOutNotLanded: enqueueActions(({ context, enqueue }, outcome: SignOutOutcome | null) => {
+      if (!context.globalInFlight) return;
+      enqueue.assign({ globalInFlight: false });
+      enqueue(sendParent({ type: 'GLOBAL_SIGN_OUT_NOT_LANDED', mayLandLater: mayStillLand(outcome) }));
+    }),
     answerRetry: enqueueActions(({ context, enqueue }, outcome: SignOutOutcome) => {
       if (context.retryCaller !== null) enqueue(sendParent({ type: 'OUTBOX_ANSWERED', id: context.retryCaller, answer: { kind: 'signOut', outcome } satisfies CallAnswer }));
       enqueue.assign({ retryCaller: null });
@@ -159,7 +176,7 @@ export const outboxMachine = setup({
   },
 }).createMachine({
   id: 'outbox',
-  context: ({ input }) => ({ ...input, deferred: [], flushWaiters: [], everyEntry: false, tried: [], report: EMPTY_REPORT, retryCaller: null, retryGlobal: false, current: null, budgetSpent: false }),
+  context: ({ input }) => ({ ...input, deferred: [], flushWaiters: [], everyEntry: false, tried: [], report: EMPTY_REPORT, retryCaller: null, retryGlobal: false, current: null, budgetSpent: false, globalInFlight: false }),
   initial: 'waitingForSession',
   states: {
     waitingForSession: {
@@ -185,7 +202,7 @@ export const outboxMachine = setup({
     },
     draining: {
       initial: 'pickingIntent',
-      after: { networkBudget: { actions: 'spendBudget' }, drainDeadline: 'idle' },
+      after: { networkBudget: { actions: 'spendBudget' }, drainDeadline: { target: 'idle', actions: { type: 'tellGlobalSignOutNotLanded', params: null } } },
       on: {
         FLUSH_REVOCATIONS: { actions: 'joinDrain' },
         RETRY_SIGN_OUT: { actions: 'defer' },
@@ -206,6 +223,7 @@ export const outboxMachine = setup({
           },
         },
         finishingIntent: {
+          entry: 'tellGlobalSignOutSent',
           invoke: {
             src: 'signOut',
             input: ({ context }) => flowInput(context, context.current!, { kind: 'queued', intentId: context.current!.intentId }),
@@ -215,9 +233,9 @@ export const outboxMachine = setup({
                 target: 'pickingIntent',
                 actions: [{ type: 'countFinished', params: ({ event }) => event.output }, 'tellGlobalSignOutLanded'],
               },
-              { target: 'pickingIntent', actions: { type: 'countFinished', params: ({ event }) => event.output } },
+              { target: 'pickingIntent', actions: [{ type: 'countFinished', params: ({ event }) => event.output }, { type: 'tellGlobalSignOutNotLanded', params: ({ event }) => event.output }] },
             ],
-            onError: 'pickingIntent',
+            onError: { target: 'pickingIntent', actions: { type: 'tellGlobalSignOutNotLanded', params: null } },
           },
         },
       },
@@ -252,6 +270,16 @@ export const outboxMachine = setup({
     },
   },
 });
+
+/**
+ * Whether a global flow that did not end complete may still have ended every session of its user:
+ * its GlobalSignOut got no answer (a reset, a deadline, an abort), or the flow itself did not end
+ * (null). A GlobalSignOut Cognito answered with an error did nothing.
+ */
+export function mayStillLand(outcome: SignOutOutcome | null): boolean {
+  const error = outcome && 'globalSignOutError' in outcome ? outcome.globalSignOutError : undefined;
+  return outcome === null || (error !== undefined && meaningOf(error.name).sent === 'unknown');
+}
 
 /** The input of one sign-out flow the outbox runs. */
 function flowInput(context: OutboxContext, intent: { global: boolean; revocable: boolean } & Partial<IntentFacts>, source: IntentSource): SignOutInput {

@@ -26,6 +26,8 @@ export interface IntentFacts {
   readonly announces?: boolean;
   /** Cognito's calls of this intent are done; only telling the API that this ended is left (an outbox entry). */
   readonly pendingAnnouncement?: AnnounceScope;
+  /** Whose tokens they are: the access token's `username` claim (not a secret). Absent without one. */
+  readonly username?: string;
 }
 
 /** Where the flow's tokens come from: the stored session, a partial result (vault reference), or the outbox. */

@@ -2,12 +2,13 @@
 // (authchart/fetch) and the default one (authchart, over the AWS SDK) share every line of it.
 // It decides nothing: each method validates its arguments, sends one event, and maps the
 // statechart's answer (by call id) to a result or a typed error.
+// First: the runtime imports xstate before any module of ours has bytes (see src/fetch/createAuth.ts).
+import { startAuthRuntime, type AuthActor } from './authRuntime.js';
 import type { CallAnswer, CallEvent } from '../machines/authTypes.js';
 import { ErrorNames, type DrainReport } from '../machines/types.js';
 import { retryIsGlobal } from '../machines/signOutMachine.js';
 import type { CognitoService } from '../services/cognito/types.js';
 import type { SessionTokens } from '../services/storage/tokenStore.js';
-import { startAuthRuntime, type AuthActor } from './authRuntime.js';
 import type { ResolvedConfig } from './config.js';
 import { AuthConfigError, AuthInternalError, AuthStoppedError, AuthValidationError, StorageError, toAuthError } from './errors.js';
 import { browserOpener } from './oauthConfig.js';

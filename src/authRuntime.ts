@@ -1,3 +1,4 @@
+// xstate first: bundlers then lay it out before our modules (see src/fetch/createAuth.ts).
 import { createActor, type Actor } from 'xstate';
 import { authMachine } from '../machines/authMachine.js';
 import { outboxMachine } from '../machines/outboxMachine.js';

@@ -1,8 +1,11 @@
 // createAuth over the AWS SDK (the default entry, `authchart`). For a bundle without the SDK, the
 // same function over fetch is `authchart/fetch` (src/fetch/createAuth.ts).
 import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
-import { createCognitoClient, createSdkCognito } from '../services/cognito/sdkTransport.js';
+// authCore first, and authRuntime first in it: their first import reaches xstate, so a bundler lays
+// xstate out before our modules and gzip's 32 KB window sees our code in one run (docs/performance.md;
+// __tests__/fetchEntry.test.ts checks the layout).
 import { createAuthCore, type Auth } from './authCore.js';
+import { createCognitoClient, createSdkCognito } from '../services/cognito/sdkTransport.js';
 import { resolveConfig, type AuthConfig } from './config.js';
 
 export type { Auth, AuthActor } from './authCore.js';

@@ -30,6 +30,9 @@ import { COMPLETE, failedSignOut, heldByOutbox, rotatedTokenRefOf, sessionOfStor
  * sign-out or by news from another tab, and leaving aborts what runs, so a refresh that lost the
  * race never writes its tokens back. A sign-out (SIGN_OUT) overtakes a refresh; a session the
  * outbox's global sign-out may have ended (sessionInDoubt, KB6) is refreshed before it is trusted.
+ * While the outbox sends a global sign-out of this session's user (heldForGlobalSignOut, from
+ * GLOBAL_SIGN_OUT_SENT), getSession() and signOut() wait: landed, the session ends without its
+ * tokens presented again; refused, it goes on; unanswered, it is refreshed before it is trusted.
  * Never signed out for being offline: only a refusal ends the session.
  */
 
@@ -59,6 +62,26 @@ function notCleared(why: ErrorInfo | null) {
 function refreshFailedKept() {
   const why = ({ context }: { context: AuthContext }) => toErrorInfo(context.lastRefreshError);
   return [{ type: 'announceTokenRefreshFailed' as const, params: why }, { type: 'refuseSessionWaiters' as const, params: why }];
+}
+
+/**
+ * KB6: the outbox's global sign-out landed, sent while this session was held: Cognito ended it, so
+ * it ends here without presenting its tokens again (its waiting getSession() calls then find {}).
+ */
+function globalSignOutEndedSession() {
+  return { guard: 'heldForGlobalSignOut' as const, target: '#auth.endingSession', actions: ['releaseGlobalSignOutHold' as const, 'deferSessionWaiters' as const] };
+}
+
+/**
+ * signOut() while signed in: it waits while the outbox's global sign-out of this user is in flight
+ * (KB6: that may end the session, and its tokens must not be presented after it); else it starts,
+ * and overtakes a refresh: leaving `refreshing` aborts it, so its tokens are never written back.
+ */
+function signOutUnlessHeld() {
+  return [
+    { guard: 'heldForGlobalSignOut' as const, actions: 'defer' as const },
+    { target: '#auth.signingOut', actions: ['deferSessionWaiters' as const, 'joinSignOut' as const] },
+  ];
 }
 
 /** The stored session could not be read, or was corrupt (already removed): start signed out and say why. */
@@ -138,12 +161,12 @@ export const sessionStates = authStates({
       // Signed in already: a return URL (or any other) is left alone.
       HANDLE_REDIRECT: { actions: 'answerNoRedirect' },
       CONFIRM_SIGN_IN: { actions: refuse('noPendingChallenge') },
-      // Overtakes a refresh: leaving `refreshing` aborts it, so its tokens are never written back.
-      SIGN_OUT: { target: 'signingOut', actions: ['deferSessionWaiters', 'joinSignOut'] },
       // Another tab signed out: its tokens are dead or queued, the store is cleared; drop ours (a refresh is aborted, never written back).
       SIGNED_OUT_ELSEWHERE: { target: 'signedOut', actions: ['deferSessionWaiters', 'forgetSession', 'announceSignedOutElsewhere'] },
       // Another tab signed a user in over this session: one user at a time, the stored one.
       SIGNED_IN_ELSEWHERE: { target: 'adoptingSession', actions: 'deferSessionWaiters' },
+      // KB6: the outbox sends a global sign-out of this session's user; if it lands, this session is over.
+      GLOBAL_SIGN_OUT_SENT: { guard: { type: 'sessionOfUser', params: ({ event }) => event.username }, actions: 'holdForGlobalSignOut' },
     },
     states: {
       active: {
@@ -152,8 +175,15 @@ export const sessionStates = authStates({
         // refresh tells: refused, the session ends (endingSession); offline, the tokens are kept.
         always: { guard: 'sessionInDoubt', target: 'refreshing' },
         on: {
-          GET_SESSION: [{ guard: 'needsRefresh', target: 'refreshing', actions: 'joinRefresh' }, { actions: 'answerSession' }],
-          GLOBAL_SIGN_OUT_LANDED: 'refreshing',
+          // Held for the outbox's global sign-out: its tokens are neither handed out nor presented until it ends.
+          GET_SESSION: [{ guard: 'heldForGlobalSignOut', actions: 'defer' }, { guard: 'needsRefresh', target: 'refreshing', actions: 'joinRefresh' }, { actions: 'answerSession' }],
+          SIGN_OUT: signOutUnlessHeld(),
+          GLOBAL_SIGN_OUT_LANDED: [globalSignOutEndedSession(), { target: 'refreshing' }],
+          // It did not land: go on (deferred calls are replayed), or, if it may still land, check the session first.
+          GLOBAL_SIGN_OUT_NOT_LANDED: [
+            { guard: { type: 'mayLandLater', params: ({ event }) => event.mayLandLater }, target: 'refreshing', actions: 'releaseGlobalSignOutHold' },
+            { target: 'active', reenter: true, actions: 'releaseGlobalSignOutHold' },
+          ],
         },
       },
       // Tabs over one storage take turns: this tab holds its turn (a Web Lock, or a storage lease)
@@ -162,8 +192,10 @@ export const sessionStates = authStates({
         entry: ['trustSession', 'forgetRefreshRace'],
         on: {
           GET_SESSION: { actions: 'joinRefresh' },
+          SIGN_OUT: signOutUnlessHeld(),
           // The refresh in flight may have started before it landed: start again (its tokens are never stored).
-          GLOBAL_SIGN_OUT_LANDED: { target: 'refreshing', reenter: true },
+          GLOBAL_SIGN_OUT_LANDED: [globalSignOutEndedSession(), { target: 'refreshing', reenter: true }],
+          GLOBAL_SIGN_OUT_NOT_LANDED: { actions: 'releaseGlobalSignOutHold' },
         },
         invoke: { src: 'takeRefreshTurn' },
         initial: 'waitingForTurn',

@@ -30,6 +30,20 @@ export type SessionNews =
       /** A global sign-out the outbox ran landed. */
       type: 'GLOBAL_SIGN_OUT_LANDED';
     }
+  /** The outbox began to finish a queued global sign-out: if it lands, a session of that user held now is over (KB6). */
+  | {
+      /** A global intent's flow began. */
+      type: 'GLOBAL_SIGN_OUT_SENT';
+      /** Whose intent it is (its access token's username claim); absent when unknown. */
+      username?: string;
+    }
+  /** That flow ended without GlobalSignOut's success. */
+  | {
+      /** The global sign-out did not land (or the outbox cannot tell). */
+      type: 'GLOBAL_SIGN_OUT_NOT_LANDED';
+      /** GlobalSignOut got no answer (mayStillLand): it may land later. */
+      mayLandLater: boolean;
+    }
   /** This tab's turn to refresh began (the `takeRefreshTurn` actor): it holds the turn while it stays in `signedIn.refreshing`. */
   | {
       /** The turn is this tab's. */

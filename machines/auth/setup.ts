@@ -81,6 +81,12 @@ export const authSetup = setup({
     isQueuedByOutbox: (_, stored: StoredSession | null) => stored?.heldByOutbox === 'queued',
     /** A global sign-out landed while this session's tokens were being issued or adopted. */
     sessionInDoubt: ({ context }) => context.sessionInDoubt,
+    /** The outbox's global sign-out of this session's user is in flight: the session ends if it lands. */
+    heldForGlobalSignOut: ({ context }) => context.heldForGlobalSignOut,
+    /** The held session is that user's (an intent of unknown user changes nothing: a landing is then checked with a refresh). */
+    sessionOfUser: ({ context }, username: string | undefined) => username !== undefined && context.session?.username === username,
+    /** The global sign-out that did not land may still land later (mayStillLand). */
+    mayLandLater: (_, mayLandLater: boolean) => mayLandLater,
     /**
      * The step ended on a challenge: awaitingChallengeAnswer waits for its answer. The sign-in flow
      * reports only the challenges of CHALLENGES (any other is its error), so every one is answered here.
@@ -180,7 +186,9 @@ export const authSetup = setup({
 
     rememberSession: assign((_, session: SessionSummary | null) => ({ session, challenge: null })),
     rememberChallenge: assign((_, step: SignInStepOutput) => ({ challenge: step.kind === 'challenge' ? step.challenge : null })),
-    forgetSession: assign({ session: null, challenge: null }),
+    forgetSession: assign({ session: null, challenge: null, heldForGlobalSignOut: false }),
+    holdForGlobalSignOut: assign({ heldForGlobalSignOut: true }),
+    releaseGlobalSignOutHold: assign({ heldForGlobalSignOut: false }),
     doubtSession: assign({ sessionInDoubt: true }),
     trustSession: assign({ sessionInDoubt: false }),
     recordRefreshRaced: assign({ refreshRaced: true }),

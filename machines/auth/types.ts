@@ -49,6 +49,12 @@ export interface AuthContext {
    */
   readonly sessionInDoubt: boolean;
   /**
+   * The outbox is finishing a global sign-out of this session's user, sent while this session was
+   * held: if it lands, the session is over. Until the outbox says how it ended, getSession() and
+   * signOut() wait (KB6).
+   */
+  readonly heldForGlobalSignOut: boolean;
+  /**
    * This refresh was refused with RefreshTokenReuseException: another tab or instance used the
    * rotating refresh token first. The store is read for its session; none refreshed elsewhere
    * means this session is over (never its expired tokens handed out). Reset when a refresh begins.

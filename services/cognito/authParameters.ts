@@ -56,11 +56,13 @@ export function toAuthStep(answer: object, refreshToken?: string): AuthStep {
 }
 
 /**
- * What GetTokensFromRefreshToken answered: the new refresh token when the client rotates them,
- * else the one sent (`refreshToken`). An answer without access and ID tokens is UnexpectedResponse.
+ * What a refresh answered (`request`: GetTokensFromRefreshToken, or InitiateAuth's REFRESH_TOKEN_AUTH):
+ * the new refresh token when the client rotates them, else the one sent (`refreshToken`). An answer
+ * without access and ID tokens (a challenge included) is UnexpectedResponse naming the request: one
+ * message and one code path for both refreshes, in both transports (docs/performance.md).
  */
-export function toRefreshedTokens(answer: object, refreshToken: string): SessionTokens {
+export function toRefreshedTokens(answer: object, refreshToken: string, request = 'GetTokensFromRefreshToken'): SessionTokens {
   const step = toAuthStep(answer, refreshToken);
   if (step.kind === 'tokens') return step.tokens;
-  throw new CognitoCallError(ErrorNames.unexpectedResponse, 'GetTokensFromRefreshToken answered without access and ID tokens');
+  throw new CognitoCallError(ErrorNames.unexpectedResponse, `${request} answered without access and ID tokens`);
 }

@@ -143,9 +143,7 @@ export function createFetchCognito(options: FetchCognitoOptions): CognitoService
     },
     async refreshTokens(refreshToken, username, signal): Promise<SessionTokens> {
       const [signed, secrets] = await sign({ REFRESH_TOKEN: refreshToken }, username);
-      const step = toAuthStep(await call('InitiateAuth', { AuthFlow: 'REFRESH_TOKEN_AUTH', ClientId: clientId, AuthParameters: signed }, secrets, signal), refreshToken);
-      if (step.kind === 'tokens') return step.tokens;
-      throw new CognitoCallError(ErrorNames.unexpectedResponse, `REFRESH_TOKEN_AUTH answered with the ${step.name} challenge instead of tokens`);
+      return toRefreshedTokens(await call('InitiateAuth', { AuthFlow: 'REFRESH_TOKEN_AUTH', ClientId: clientId, AuthParameters: signed }, secrets, signal), refreshToken, 'REFRESH_TOKEN_AUTH');
     },
     async getTokensFromRefreshToken(refreshToken, signal): Promise<SessionTokens> {
       const payload = { RefreshToken: refreshToken, ClientId: clientId, ...(clientSecret && { ClientSecret: clientSecret }) };

@@ -7,9 +7,8 @@ import {
   RevokeTokenCommand,
   type ChallengeNameType,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { ErrorNames } from '../../machines/types.js';
 import { createParameterSigner, toAuthStep, toRefreshedTokens } from './authParameters.js';
-import { CognitoCallError, toCognitoCallError } from './errors.js';
+import { toCognitoCallError } from './errors.js';
 import { withDeadline } from './deadline.js';
 import type { CognitoService } from './types.js';
 
@@ -58,9 +57,7 @@ export function createSdkCognito({ client: clientOrBuild, clientId, clientSecret
     async refreshTokens(refreshToken, username, signal) {
       const [signed, secrets] = await sign({ REFRESH_TOKEN: refreshToken }, username);
       const command = new InitiateAuthCommand({ AuthFlow: 'REFRESH_TOKEN_AUTH', ClientId: clientId, AuthParameters: signed });
-      const step = toAuthStep(await call('InitiateAuth', secrets, signal, (client, options) => client.send(command, options)), refreshToken);
-      if (step.kind === 'tokens') return step.tokens;
-      throw new CognitoCallError(ErrorNames.unexpectedResponse, `REFRESH_TOKEN_AUTH answered with the ${step.name} challenge instead of tokens`);
+      return toRefreshedTokens(await call('InitiateAuth', secrets, signal, (client, options) => client.send(command, options)), refreshToken, 'REFRESH_TOKEN_AUTH');
     },
     async getTokensFromRefreshToken(refreshToken, signal) {
       const command = new GetTokensFromRefreshTokenCommand({ RefreshToken: refreshToken, ClientId: clientId, ...(clientSecret && { ClientSecret: clientSecret }) });

@@ -13,8 +13,8 @@ export function tokenFacts(tokens: { readonly accessToken?: string | undefined; 
   // No access token: no scope at all, so nothing GlobalSignOut could be sent with.
   if (!tokens.accessToken) return { revocable: tokens.refreshToken !== undefined, scope: 'other' };
   const claims = readJwtClaims(tokens.accessToken) ?? {};
-  const { exp } = claims;
-  return { ...factsOfClaims(claims), ...(typeof exp === 'number' && { accessTokenExpiresInMs: exp * 1000 - now }) };
+  const { exp, username } = claims;
+  return { ...factsOfClaims(claims), ...(typeof exp === 'number' && { accessTokenExpiresInMs: exp * 1000 - now }), ...(typeof username === 'string' && { username }) };
 }
 
 /** The facts that need no clock, from claims already read (the token store reads them once per read). */

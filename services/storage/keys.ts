@@ -12,6 +12,9 @@ export const storageKeys = (clientId: string) => ({
   pendingSignIn: `authchart.${clientId}.pendingSignIn`,
   /** A sign-out at the hosted UI in flight: where /logout returns, and what the sign-out did so far (no token). */
   pendingSignOut: `authchart.${clientId}.pendingSignOut`,
+  /** A refresh writing the session back, and a clear removing it (flags: owner and expiry, no token; see sessionGuard.ts). */
+  sessionWrite: `authchart.${clientId}.sessionWrite`,
+  sessionClear: `authchart.${clientId}.sessionClear`,
   /** Which tab refreshes now, where Web Locks are missing (a lease: owner and expiry, no token). */
   refreshLock: `authchart.${clientId}.refreshLock`,
 });

@@ -7,6 +7,7 @@ import { readJwtClaims } from '../encoding/jwt.js';
 import type { StorageLike } from './storage.js';
 import { ErrorNames } from '../../machines/errors/registry.js';
 import { createStorageQueue, StorageFailure, StorageTimeoutError, type StorageStep } from './queue.js';
+import { createSessionGuard } from './sessionGuard.js';
 
 export { StorageFailure, StorageTimeoutError } from './queue.js';
 
@@ -149,7 +150,10 @@ interface SessionRecord {
  * time, in order, each bounded in time, so a hanging storage cannot wedge a sign-out.
  */
 export function createTokenStore(storage: StorageLike, { clientId, userPoolId, timeoutMs = 5000 }: TokenStoreOptions): TokenStore {
-  const key = storageKeys(clientId).session;
+  const keys = storageKeys(clientId);
+  const key = keys.session;
+  // KB4: a refresh's write-back and a clear, by two instances over this storage, never interleave.
+  const guard = createSessionGuard(storage, { write: keys.sessionWrite, clear: keys.sessionClear });
   const queue = createStorageQueue(timeoutMs, (error) => error instanceof StaleWriteError);
 
   /** getItem, refusing what is not a string (or nothing): a storage that hands back objects loses sessions. */
@@ -247,56 +251,24 @@ export function createTokenStore(storage: StorageLike, { clientId, userPoolId, t
       // A refresh reads, writes and reads back; a sign-in writes, reads back, and may take its write back.
       await queue.step((expected === undefined ? 3 : 2) * timeoutMs, async (turn) => {
         let record: SessionRecord = { tokens, generation: newGeneration(), signedInWith };
-        if (expected !== undefined) {
+        if (expected === undefined) return write(turn, record, expected, stillWanted);
+        if (!(await guard.enterWrite(turn, 2 * timeoutMs))) throw new StaleWriteError('Another instance is clearing the session: this write was not made');
+        try {
           const raw = await getString(turn, 'read the session before writing it');
           const current = raw == null ? null : parseRecord(raw);
           if (!current || current.generation !== expected) throw new StaleWriteError(REPLACED);
           record = { tokens, generation: expected, signedInWith: current.signedInWith };
+          await write(turn, record, expected, stillWanted);
+        } finally {
+          await guard.leave(turn, 'write');
         }
-        try {
-          await turn.call('write the session', () => storage.setItem(key, serializeRecord(record)));
-        } catch (error) {
-          // Web Storage refuses a write whole (a full quota, a blocked page), but a storage of the
-          // app's may have written before it threw, or a timed-out write may have landed: a sign-in
-          // that failed takes back its own record, so no session it never reported stays at rest.
-          // A write that timed out may still land.
-          if (expected === undefined) throw new UnstoredError(error instanceof StorageTimeoutError ? 'unknown' : await takeBack(turn, record), error instanceof Error ? error.message : 'Could not write the session');
-          throw error;
-        }
-        await verifyWrite(turn, record, expected);
-        if (!stillWanted || (await stillWanted())) return;
-        // A sign-out began meanwhile: take this write back, unless something else replaced it already.
-        await takeBack(turn, record);
-        throw new StaleWriteError('A sign-out began while this write was made: it was taken back');
       });
     },
     clear() {
       return queue.step(2 * timeoutMs, async (turn) => {
-        let removal: 'done' | 'pending' | StorageFailure;
-        try {
-          await turn.call('remove the session', removeTracked);
-          removal = 'done';
-        } catch (error) {
-          removal = error instanceof StorageTimeoutError ? 'pending' : error instanceof StorageFailure ? error : new StorageFailure('Could not remove the session');
-        }
-        // Up to two reads: one that times out after a removal is retried once, within the budget.
-        for (let reads = 0; reads < 2 && turn.remaining() > 0; reads += 1) {
-          let left: unknown;
-          try {
-            left = await turn.call('read back the session', () => storage.getItem(key));
-          } catch {
-            continue;
-          }
-          if (left == null) return;
-          if (removal === 'pending') break; // a removeItem still running may yet land: not proof of anything
-          if (removal === 'done' && reads === 0) {
-            // Another instance's late write may have landed after our removal: remove once more.
-            await turn.call('remove the session again', removeTracked).catch(() => undefined);
-            continue;
-          }
-          throw new ClearError('kept', removal === 'done' ? 'Storage still holds the session after removeItem' : `${removal.message}; the session is still stored`);
-        }
-        throw new ClearError('unknown', `The storage did not confirm the removal within ${2 * timeoutMs} ms; the session may or may not still be stored`);
+        // A write-back of another instance under way lands first; this clear then removes it (one storage bound kept for the clear).
+        await guard.enterClear(turn, 2 * timeoutMs, timeoutMs);
+        await clearNow(turn);
       });
     },
     afterClear() {
@@ -311,6 +283,56 @@ export function createTokenStore(storage: StorageLike, { clientId, userPoolId, t
       });
     },
   };
+
+  /** Writes the record, reads it back, and asks `stillWanted` (a refresh): within the turn. */
+  async function write(turn: StorageStep, record: SessionRecord, expected: number | undefined, stillWanted: SaveOptions['stillWanted']): Promise<void> {
+    try {
+      await turn.call('write the session', () => storage.setItem(key, serializeRecord(record)));
+    } catch (error) {
+      // Web Storage refuses a write whole (a full quota, a blocked page), but a storage of the
+      // app's may have written before it threw, or a timed-out write may have landed: a sign-in
+      // that failed takes back its own record, so no session it never reported stays at rest.
+      // A write that timed out may still land.
+      if (expected === undefined) throw new UnstoredError(error instanceof StorageTimeoutError ? 'unknown' : await takeBack(turn, record), error instanceof Error ? error.message : 'Could not write the session');
+      throw error;
+    }
+    await verifyWrite(turn, record, expected);
+    if (!stillWanted || (await stillWanted())) return;
+    // A sign-out began meanwhile: take this write back, unless something else replaced it already.
+    await takeBack(turn, record);
+    throw new StaleWriteError('A sign-out began while this write was made: it was taken back');
+  }
+
+  /** Removes the session and reads it back (clear()'s body, within its turn). */
+  async function clearNow(turn: StorageStep): Promise<void> {
+    let removal: 'done' | 'pending' | StorageFailure;
+    try {
+      await turn.call('remove the session', removeTracked);
+      removal = 'done';
+      // Removed: a write-back that starts now finds no session (its generation check). Until then the flag stays (it expires).
+      await guard.leave(turn, 'clear');
+    } catch (error) {
+      removal = error instanceof StorageTimeoutError ? 'pending' : error instanceof StorageFailure ? error : new StorageFailure('Could not remove the session');
+    }
+    // Up to two reads: one that times out after a removal is retried once, within the budget.
+    for (let reads = 0; reads < 2 && turn.remaining() > 0; reads += 1) {
+      let left: unknown;
+      try {
+        left = await turn.call('read back the session', () => storage.getItem(key));
+      } catch {
+        continue;
+      }
+      if (left == null) return;
+      if (removal === 'pending') break; // a removeItem still running may yet land: not proof of anything
+      if (removal === 'done' && reads === 0) {
+        // Another instance's late write may have landed after our removal: remove once more.
+        await turn.call('remove the session again', removeTracked).catch(() => undefined);
+        continue;
+      }
+      throw new ClearError('kept', removal === 'done' ? 'Storage still holds the session after removeItem' : `${removal.message}; the session is still stored`);
+    }
+    throw new ClearError('unknown', `The storage did not confirm the removal within ${2 * timeoutMs} ms; the session may or may not still be stored`);
+  }
 }
 
 /** A number for a new sign-in's session: never 0 (no session), and unlike any earlier one. */

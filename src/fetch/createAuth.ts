@@ -1,7 +1,10 @@
 // createAuth over `fetch` (the `authchart/fetch` entry): the same Auth as `authchart`, with no
 // AWS SDK in the bundle. See docs/transport.md.
-import { createFetchCognito, type FetchLike } from '../../services/cognito/fetchTransport.js';
+// authCore first, and authRuntime first in it: their first import reaches xstate, so a bundler lays
+// xstate out before our modules and gzip's 32 KB window sees our code in one run (docs/performance.md;
+// __tests__/fetchEntry.test.ts checks the layout).
 import { createAuthCore, type Auth } from '../authCore.js';
+import { createFetchCognito, type FetchLike } from '../../services/cognito/fetchTransport.js';
 import { describe, resolveConfig, type AuthConfig } from '../config.js';
 import { AuthConfigError } from '../errors.js';
 

@@ -34,17 +34,10 @@ export const INCLUDE_KNOWN_BUGS = process.env.FC_KNOWN_BUGS !== '0';
  * signed-out instance while a session is stored (nor a handler's sign-out in two-instance runs).
  */
 export const INCLUDE_KB3 = INCLUDE_KNOWN_BUGS;
-/**
- * KB4 (narrowed, still open; found with two instances over an asynchronous storage): a refresh's
- * save checks the generation (getItem) and writes (setItem) in two storage calls, and Web Storage
- * has no compare-and-set, so the other instance's removeItem can land between them. The save now
- * asks the outbox after writing whether a sign-out of these tokens began and takes its write back,
- * and a clear that reads a session back removes once more; a write that lands after the other
- * sign-out has settled can still stay (its tokens are dead at the server). Closing it needs a lock
- * across instances (Web Locks, issue 12). Not generated unless FC_KB4=1: a cross-instance race
- * with a forced refresh over an asynchronous storage.
- */
-export const INCLUDE_KB4 = process.env.FC_KB4 === '1';
+// KB4 (fixed; found with two instances over an asynchronous storage): a refresh's write-back
+// landed between the other instance's clear and its sign-out's `complete`. A refresh's write-back
+// and a clear now each raise a flag in storage and read the other's (services/storage/sessionGuard.ts),
+// so the cross-instance race with a forced refresh over an asynchronous storage is generated again.
 /**
  * KB5 (fixed: the façade starts a session answer's read as the chart answers, so the store's queue
  * orders it before the sign-out's): getSession() resolved with tokens a signOut() started in the
@@ -53,13 +46,13 @@ export const INCLUDE_KB4 = process.env.FC_KB4 === '1';
  */
 export const INCLUDE_KB5 = INCLUDE_KNOWN_BUGS;
 /**
- * KB6 (narrowed 2026-11-30: the chart is now told and checks its session; see docs/reliability.invariants.md. Found by the soak of 2026-11-29):
- * `faults.set('GlobalSignOut', reset), signOut({ global: true }), restart(), faults.clear(),
- * signIn(), parallel(signOut({ global: true }), signOut())`. The queued global sign-out, finished by
- * the outbox after the new sign-in, ends every session of the user, the new one on this device
- * included; the statechart is not told, so its next sign-out presents that session's revoked
- * access token. By default the wire check counts such a use as the late global sign-out's (as it
- * does after a GlobalSignOut that timed out); FC_KB6=1 keeps it a violation.
+ * KB6 (narrowed in issue 18): a queued global sign-out that the outbox finishes no longer ends a
+ * session the chart then hands out or presents (the chart is told when it is sent, holds the
+ * session, and ends it when it lands), and that is checked strictly. What is left: a GlobalSignOut
+ * that timed out may land at any later time, and no client can know when (the soak of 2026-12-06
+ * found `faults.set('GlobalSignOut', latency 300 ms), signOut({ global: true }), signIn(),
+ * getSession({ forceRefresh: true })` at run 6410). By default a token handed out that such a late
+ * request revoked is counted (lateGlobalHandedOut); FC_KB6=1 keeps it a violation.
  */
 export const INCLUDE_KB6 = process.env.FC_KB6 === '1';
 export const FLUSH_BOUND_MS = INCLUDE_KNOWN_BUGS ? SETTLE_BOUND_MS : SETTLE_BOUND_MS + SDK_RETRY_BUDGET_MS;

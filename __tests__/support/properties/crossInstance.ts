@@ -1,5 +1,5 @@
 // Two instances over one storage: the race of one instance's refresh against the other's sign-out.
-import { INCLUDE_KB4, SETTLE_BOUND_MS, SIGN_IN_BOUND_MS } from './bounds';
+import { SETTLE_BOUND_MS, SIGN_IN_BOUND_MS } from './bounds';
 import { GetSession, SignOut, expectOk, isIn, type Command } from './commands';
 import { bump } from './stats';
 import { InvariantViolation, type Model, type Who, type World } from './world';
@@ -10,7 +10,7 @@ import { InvariantViolation, type Model, type Who, type World } from './world';
  * before the sign-out revokes it (counted, allowed), and may hand out tokens the sign-out then
  * revokes (counted, allowed: the calls overlapped). What must hold: once the sign-out has resolved
  * with signedOutLocally, no session is stored, then or after the refresh has answered: the store's
- * generation refuses the stale write.
+ * generation refuses a stale write, and its flags keep a write-back and the other's clear apart (KB4).
  */
 export class CrossInstanceRace implements Command {
   readonly getSession: GetSession;
@@ -25,7 +25,7 @@ export class CrossInstanceRace implements Command {
     this.signOut = new SignOut(global, other);
   }
   check = (model: Readonly<Model>): boolean =>
-    model.signedInB !== null && SignOut.allowed(model, this.signOut.who) && (INCLUDE_KB4 || !this.getSession.forceRefresh || !model.asyncStorage);
+    model.signedInB !== null && SignOut.allowed(model, this.signOut.who);
   toString = () => `race(${this.getSession.label}, ${this.signOut.label})`;
   async run(model: Model, world: World): Promise<void> {
     bump(world.stats.commands, 'race(x.getSession, y.signOut)');

@@ -25,7 +25,7 @@ export interface Stats {
   crossInstanceRevokedRefreshes: number;
   /** In a cross-instance race: a getSession() that overlapped the other's sign-out and returned tokens it then revoked. Allowed, counted. */
   crossInstanceOverlapHandedOut: number;
-  /** KB6: tokens handed out of a session a late or queued global sign-out of the user has ended since (the chart is not told). Counted unless FC_KB6=1. */
+  /** KB6, what is left: tokens handed out that a GlobalSignOut which timed out revoked by landing late. Counted unless FC_KB6=1. */
   lateGlobalHandedOut: number;
 }
 export const newStats = (): Stats => ({

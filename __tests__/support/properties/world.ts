@@ -240,13 +240,20 @@ export class World {
     for (const [kind, token] of [['access', tokens.accessToken], ['refresh', tokens.refreshToken]] as const) {
       if (token === undefined) continue;
       if (this.emu.tokenRevoked(token) === true && this.lateGlobalSignOut && !INCLUDE_KB6) {
-        this.stats.lateGlobalHandedOut += 1; // KB6: a global sign-out that landed late ended this session; the chart was not told
+        this.stats.lateGlobalHandedOut += 1; // KB6, what is left: a GlobalSignOut that timed out landed late; no client can know when
         continue;
       }
       if (this.emu.tokenRevoked(token) !== false) {
         this.stats.revokedTokenUses += 1;
         throw new InvariantViolation(`invariant 3: ${what} handed out ${this.emu.tokenRevoked(token) ? 'a revoked' : 'an unknown'} ${kind} token`);
       }
+    }
+  }
+
+  /** Invariant 2: both statecharts reach signedOut or signedIn.active within `boundMs` (a check the chart began on its own). */
+  async steady(after: string, boundMs: number): Promise<void> {
+    for (const [who, auth] of [['A', this.auth], ['B', this.authB]] as const) {
+      if (auth) await this.settle(`instance ${who} settling after ${after}`, waitFor(auth.actor, (s) => s.matches('signedOut') || s.matches({ signedIn: 'active' })), boundMs);
     }
   }
 
