@@ -76,6 +76,7 @@ const signOutLeaves = (s: Script) => ({
   refreshAccessToken: s.actor<void, { intentId: string }>('refreshAccessToken'),
   revokeToken: s.actor<void, { intentId: string }>('revokeToken'),
   globalSignOut: s.actor<void, { intentId: string }>('globalSignOut'),
+  announceSignOut: s.actor<{ status: number }, { intentId: string; scope: 'session' | 'user' }>('announceSignOut'),
   clearTokens: s.actor<void>('clearTokens'),
   confirmClear: s.actor<StoreAfterClear>('confirmClear'),
   settleIntent: s.actor<{ queued: boolean }, SettleInput>('settleIntent'),
@@ -171,6 +172,15 @@ describe('signOutMachine: every invoking state is left by its deadline, whatever
       delay: 'networkDeadline', // on callingCognito: RevokeToken gets what GlobalSignOut left of it
       ms: N,
       outcome: { type: 'partial', globalSignOutError: refused, revokeTokenError: { name: 'TimeoutError' }, finishedBy: 'retrySignOut' },
+    },
+    announcing: {
+      // An outbox intent whose Cognito calls are done: only the announcement is left, and it stays queued.
+      input: { source: queued, queueing: true, announces: true, pendingAnnouncement: 'session' },
+      plan: { settleIntent: [{ resolve: { queued: true } }] },
+      invoked: 'announceSignOut',
+      delay: 'announceDeadline',
+      ms: N,
+      outcome: { type: 'partial', finishedBy: 'outbox', apiNotified: false, announceError: { name: 'TimeoutError' }, intentId: 'q1' },
     },
     clearingCache: {
       input: {},

@@ -103,7 +103,17 @@ describe('the registry', () => {
     for (const name of listed) expect(names).toContain(name);
     const rest = names.filter((name) => !listed.includes(name));
     expect(rest.sort()).toEqual(
-      [...Object.values(CognitoExceptions), ServerErrorNames.userNotFound, ErrorNames.unsupportedChallenge, ErrorNames.revocationNotEnabled, ErrorNames.globalSignOutNotSupported, ErrorNames.refreshTokenMissing].sort(),
+      [
+        ...Object.values(CognitoExceptions),
+        ServerErrorNames.userNotFound,
+        ErrorNames.unsupportedChallenge,
+        ErrorNames.revocationNotEnabled,
+        ErrorNames.globalSignOutNotSupported,
+        ErrorNames.refreshTokenMissing,
+        // The app's API's answer to a sign-out's announcement, as sent (a result carries it; nothing throws it).
+        ErrorNames.apiRefused,
+        ErrorNames.apiUnavailable,
+      ].sort(),
     );
     for (const name of [...RETRYABLE_FAILURES, ...SENT_OF.notSent, ...SENT_OF.unknown]) expect(names).toContain(name);
   });

@@ -6,7 +6,10 @@ import { ErrorNames, type HostedUiSignOutError, type SignOutOutcome } from './ty
 /** The outcome once layer 3 did not end: partial, with `hostedUiError`; failed outcomes never get here. */
 export function withHostedUiError(outcome: SignOutOutcome, hostedUiError: HostedUiSignOutError): SignOutOutcome {
   if (outcome.type === 'failed') return outcome;
-  if (outcome.type === 'complete') return { type: 'partial', hostedUiError, finishedBy: 'openLogoutUrl', ...(outcome.intentId !== undefined && { intentId: outcome.intentId }) };
+  if (outcome.type === 'complete') {
+    const { type: _, ...rest } = outcome; // the intent id, and whether the app's API was told
+    return { type: 'partial', hostedUiError, finishedBy: 'openLogoutUrl', ...rest };
+  }
   return { ...outcome, hostedUiError };
 }
 
@@ -16,7 +19,7 @@ export function withHostedUiError(outcome: SignOutOutcome, hostedUiError: Hosted
  * with; one the outbox holds is still finished by it.
  */
 export function acrossNavigation(outcome: SignOutOutcome): Extract<SignOutOutcome, { type: 'complete' | 'partial' }> {
-  if (outcome.type === 'complete') return { type: 'complete' };
+  if (outcome.type === 'complete') return { type: 'complete', ...(outcome.apiNotified !== undefined && { apiNotified: outcome.apiNotified }) };
   if (outcome.type === 'failed') throw new TypeError('A failed sign-out never goes to /logout');
   const { intentId: _, ...rest } = outcome;
   return { ...rest, finishedBy: rest.finishedBy === 'retrySignOut' ? 'nothing' : rest.finishedBy };

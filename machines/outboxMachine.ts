@@ -109,8 +109,12 @@ export const outboxMachine = setup({
   },
   guards: {
     picked: ({ context }, picked: PickedIntent) => picked.intent !== null && !context.budgetSpent,
-    /** GlobalSignOut succeeded: a global flow that ended complete (one whose GlobalSignOut failed or was not sent reports why, so is never complete). */
-    endedEverySession: (_, params: { global: boolean; outcome: SignOutOutcome }) => params.global && params.outcome.type === 'complete',
+    /**
+     * GlobalSignOut succeeded: a global flow that ended without a globalSignOutError (one whose
+     * GlobalSignOut failed or was not sent reports why). It may still be partial: its announcement
+     * to the app's API is queued, and the session must not wait for the API to be told.
+     */
+    endedEverySession: (_, params: { global: boolean; outcome: SignOutOutcome }) => params.global && (params.outcome.type === 'complete' || (params.outcome.type === 'partial' && !params.outcome.globalSignOutError)),
   },
   actions: {
     defer: assign(({ context, event }) => ({ deferred: [...context.deferred, event as OutboxCall] })),

@@ -16,9 +16,11 @@ import {
   storageSilent,
   timedOut,
 } from './signOutOutcome.js';
+import { announceFailure, announcementOf, type AnnounceScope } from './signOutAnnouncement.js';
 
 export type { AccessScope, IntentFacts, IntentSource, RecordedIntent, SettleFacts, SettleInput, Settlement, SignOutContext, SignOutInput, StoreAfterClear } from './signOutTypes.js';
 export { clearedAfterAll, outcomeOf, retryIsGlobal, settlementOf } from './signOutOutcome.js';
+export { announcementOf, announceFailure, type AnnounceScope } from './signOutAnnouncement.js';
 
 /**
  * One sign-out intent, from "the user asked" to "the outbox knows what is left". The same chart
@@ -31,6 +33,7 @@ export { clearedAfterAll, outcomeOf, retryIsGlobal, settlementOf } from './signO
  *                                     │    refresh or GlobalSignOut failed ─► choosingFallback ─┬─ for good ─► revoking ──┤
  *                                     ├─ global, scope 'other' (not sent) ─► choosingFallback   └─ the outbox retries ───┤
  *                                     └─ no origin_jti ──────────────────────────────────────────────────────────────────┴─► serverCallsDone
+ *   serverCallsDone ⇄ announcing   (revocationEndpoint, something ended, the API not answered yet)
  *   serverCallsDone ─┬─ a session sign-out ─► clearingCache ─┬─────────────────────────────┐
  *                    │                 not confirmed (error, deadline) └─► verifyingClear ─┤ the store, as read again
  *                    └─ an outbox intent ──────────────────────────────────────────────────┴─► settlingIntent ─► done | failed
@@ -56,6 +59,13 @@ export { clearedAfterAll, outcomeOf, retryIsGlobal, settlementOf } from './signO
  * where GlobalSignOut, RevokeToken and any later retry read them, so a rotated refresh token is
  * queued like the one it replaces and dies with the sign-out.
  *
+ * With createAuth's revocationEndpoint, announcing tells the app's API what ended at Cognito (the
+ * session, or the user after a GlobalSignOut that succeeded; announcementOf), and nothing when
+ * nothing ended. It has its own deadline (announceDeadline, networkTimeoutMs). An announcement that
+ * failed for a retryable reason (offline, 5xx, its deadline) keeps the intent queued with the access
+ * token alone ('keepAnnouncement'); the outbox's drain runs this chart again over it, straight from
+ * choosingCalls to serverCallsDone (hasPendingAnnouncement): Cognito's calls are never repeated.
+ *
  * The machine only orchestrates: it never sees a token. The services read them from the outbox
  * entry named by intentId; errors arrive here as { name, message } only.
  */
@@ -63,7 +73,7 @@ export { clearedAfterAll, outcomeOf, retryIsGlobal, settlementOf } from './signO
 /**
  * The sign-out statechart (the chart drawn above; docs/diagrams/signOut.md): one intent, input
  * SignOutInput, output SignOutOutcome. Its promise actors (recordIntent, refreshAccessToken,
- * revokeToken, globalSignOut, clearTokens, confirmClear, settleIntent) are declared, not implemented: supply them
+ * revokeToken, globalSignOut, announceSignOut, clearTokens, confirmClear, settleIntent) are declared, not implemented: supply them
  * with `.provide({ actors })`; one left out rejects with ActorNotProvided.
  */
 export const signOutMachine = setup({
@@ -85,12 +95,18 @@ export const signOutMachine = setup({
     clearTokens: fromPromise<void>(notProvided('clearTokens')),
     /** After a clear that did not confirm: lets a removal still pending land, reads the store again, and reports what it holds. */
     confirmClear: fromPromise<StoreAfterClear>(notProvided('confirmClear')),
+    /** POSTs { scope } to createAuth's revocationEndpoint with the intent's access token as the bearer; resolves the HTTP status (a fact), rejects on a network failure. */
+    announceSignOut: fromPromise<{ status: number }, { intentId: string; scope: AnnounceScope }>(notProvided('announceSignOut')),
     /** Removes the outbox entry, or keeps it for a retry; resolves whether it is still queued. */
     settleIntent: fromPromise<{ queued: boolean }, SettleInput>(notProvided('settleIntent')),
   },
   guards: {
     /** An outbox intent being finished: its tokens are already recorded. */
     hasIntent: ({ context }) => context.intentId !== undefined,
+    /** An outbox intent whose Cognito calls are done: only its announcement is left. */
+    hasPendingAnnouncement: ({ context }) => context.pendingAnnouncement !== undefined,
+    /** A revocationEndpoint is set, something ended at Cognito (announcementOf), and the API has not answered yet: tell it. */
+    mustAnnounce: ({ context }) => context.announces === true && announcementOf(context) !== null && !context.apiNotified && !context.announceError,
     isGlobalWithAdminScope: ({ context }) => context.global && context.scope === 'admin',
     /**
      * Global asked for, and the access token has no `scope` claim at all. Cognito writes one into
@@ -120,7 +136,14 @@ export const signOutMachine = setup({
       revocable: intent.revocable,
       scope: intent.scope,
       accessTokenExpiresInMs: intent.accessTokenExpiresInMs,
+      announces: intent.announces === true,
     })),
+    /** The endpoint's status, as announceFailure reads it: 204 told, anything else an error. */
+    recordAnnounceAnswer: assign((_, status: number) => {
+      const announceError = announceFailure(status);
+      return announceError ? { announceError } : { apiNotified: true };
+    }),
+    recordAnnounceFailure: assign((_, announceError: ErrorInfo) => ({ announceError })),
     recordGlobalSignOutNotSupported: assign({ globalSignOutError: globalSignOutNotSupported }),
     recordNotSent: assign(({ context }, why: ErrorInfo) => ({
       ...(context.global && { globalSignOutError: notSent('GlobalSignOut', why) }),
@@ -149,6 +172,8 @@ export const signOutMachine = setup({
     networkDeadline: ({ context }) => context.networkTimeoutMs,
     /** The refresh before GlobalSignOut gets half of networkDeadline: the other half is left for GlobalSignOut and RevokeToken. */
     refreshDeadline: ({ context }) => context.networkTimeoutMs / 2,
+    /** The announcement to the app's API: one request, bounded like Cognito's calls together. */
+    announceDeadline: ({ context }) => context.networkTimeoutMs,
     storageDeadline: ({ context }) => context.storageTimeoutMs,
     /** clear() removes, then reads back: two storage calls. */
     clearDeadline: ({ context }) => context.storageTimeoutMs * 2,
@@ -163,6 +188,8 @@ export const signOutMachine = setup({
     globalSignedOut: false,
     revoked: false,
     queued: false,
+    announces: input.announces === true,
+    apiNotified: false,
     ...(input.source.kind === 'queued' && { intentId: input.source.intentId }),
   }),
   initial: 'requested',
@@ -182,6 +209,7 @@ export const signOutMachine = setup({
     },
     choosingCalls: {
       always: [
+        { guard: 'hasPendingAnnouncement', target: 'serverCallsDone' },
         { guard: 'isGlobalWithAdminScope', target: 'callingCognito.signingOutGlobally' },
         { guard: 'isGlobalWithoutScopeClaim', target: 'callingCognito.signingOutGlobally' },
         // Not sent, as if refused for good: RevokeToken follows, where the client allows it.
@@ -235,8 +263,18 @@ export const signOutMachine = setup({
         },
       },
     },
+    // announcing comes back here with its answer recorded: then nothing is left to announce.
     serverCallsDone: {
-      always: [{ guard: 'clearsSession', target: 'clearingCache' }, { target: 'settlingIntent' }],
+      always: [{ guard: 'mustAnnounce', target: 'announcing' }, { guard: 'clearsSession', target: 'clearingCache' }, { target: 'settlingIntent' }],
+    },
+    announcing: {
+      invoke: {
+        src: 'announceSignOut',
+        input: ({ context }) => ({ intentId: context.intentId!, scope: announcementOf(context)! }),
+        onDone: { target: 'serverCallsDone', actions: { type: 'recordAnnounceAnswer', params: ({ event }) => event.output.status } },
+        onError: { target: 'serverCallsDone', actions: { type: 'recordAnnounceFailure', params: ({ event }) => toErrorInfo(event.error) } },
+      },
+      after: { announceDeadline: { target: 'serverCallsDone', actions: { type: 'recordAnnounceFailure', params: ({ context }: { context: SignOutContext }) => timedOut('The revocation endpoint', context.networkTimeoutMs) } } },
     },
     clearingCache: {
       invoke: {
@@ -258,7 +296,10 @@ export const signOutMachine = setup({
     settlingIntent: {
       invoke: {
         src: 'settleIntent',
-        input: ({ context }) => ({ ...(context.intentId !== undefined && { intentId: context.intentId }), settlement: settlementOf(context) }),
+        input: ({ context }) => {
+          const settlement = settlementOf(context);
+          return { ...(context.intentId !== undefined && { intentId: context.intentId }), settlement, ...(settlement === 'keepAnnouncement' && { announce: announcementOf(context)! }) };
+        },
         onDone: { target: 'settled', actions: { type: 'recordQueued', params: ({ event }) => event.output.queued } },
         // The outbox could not be updated: its entry stays as it was, so it is still queued.
         onError: { target: 'settled', actions: { type: 'recordQueued', params: ({ context }) => context.queueing } },

@@ -14,7 +14,11 @@ import type { SettleFacts, Settlement, SignOutContext, StoreAfterClear } from '.
  */
 export function settlementOf(facts: SettleFacts): Settlement {
   if (!facts.queueing) return 'remove';
-  if (facts.globalSignedOut || facts.revoked) return facts.clearError ? 'keepRevoked' : 'remove';
+  if (facts.globalSignedOut || facts.revoked || facts.pendingAnnouncement) {
+    if (facts.clearError) return 'keepRevoked';
+    // Cognito's half is done; an announcement a later try can make keeps the entry for it alone.
+    return facts.announceError && isRetryable(facts.announceError.name) ? 'keepAnnouncement' : 'remove';
+  }
   if (facts.global && facts.globalSignOutError && isRetryable(facts.globalSignOutError.name)) return 'keepGlobal';
   if (facts.revokeTokenError && isRetryable(facts.revokeTokenError.name)) return 'keepLocal';
   return 'remove';
@@ -45,10 +49,12 @@ export function outcomeOf(context: SignOutContext): SignOutOutcome {
   const id = intentId !== undefined ? { intentId } : {};
   const errors = { ...(globalSignOutError && { globalSignOutError }), ...(revokeTokenError && { revokeTokenError }) };
   const tokensRevoked = context.globalSignedOut || context.revoked;
-  if (context.clearError) return { type: 'failed', error: context.clearError, tokensRevoked, ...errors, ...id };
+  // Only with a revocationEndpoint: whether the app's API was told what ended.
+  const api = context.announces ? { apiNotified: context.apiNotified, ...(context.announceError && { announceError: context.announceError }) } : {};
+  if (context.clearError) return { type: 'failed', error: context.clearError, tokensRevoked, ...errors, ...api, ...id };
   // GlobalSignOut succeeded: every token of the user is dead, whatever else failed.
-  if (context.globalSignedOut || (!globalSignOutError && !revokeTokenError)) return { type: 'complete', ...id };
-  return { type: 'partial', global: context.global, ...errors, finishedBy: finisherOf(context), ...id };
+  if ((context.globalSignedOut || (!globalSignOutError && !revokeTokenError)) && !context.announceError) return { type: 'complete', ...api, ...id };
+  return { type: 'partial', global: context.global, ...errors, finishedBy: finisherOf(context), ...api, ...id };
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { ErrorInfo } from './types.js';
+import type { AnnounceScope } from './signOutAnnouncement.js';
 
 /**
  * What an access token's `scope` claim says about GlobalSignOut, as a service reads it (a fact;
@@ -21,6 +22,10 @@ export interface IntentFacts {
    * services' clock (0 or less: expired). Absent when there is no access token or no `exp`.
    */
   readonly accessTokenExpiresInMs?: number;
+  /** The intent tells the app's API what ended (createAuth's `revocationEndpoint` is set); it keeps the access token for that. Absent: nothing to announce. */
+  readonly announces?: boolean;
+  /** Cognito's calls of this intent are done; only telling the API that this ended is left (an outbox entry). */
+  readonly pendingAnnouncement?: AnnounceScope;
   /** Whose tokens they are: the access token's `username` claim (not a secret). Absent without one. */
   readonly username?: string;
 }
@@ -56,6 +61,10 @@ export interface SignOutInput {
   readonly accessTokenExpiresInMs?: number;
   /** Where the flow's tokens come from. */
   readonly source: IntentSource;
+  /** The flow tells the app's API what ended (set from the recorded intent). Default false. */
+  readonly announces?: boolean;
+  /** Only the announcement of this is left: Cognito's calls were done by an earlier flow (an outbox intent). */
+  readonly pendingAnnouncement?: AnnounceScope;
   /** The outbox persists intents and retries them: a retryable failure can wait for it. */
   readonly queueing: boolean;
   /** createAuth's networkTimeoutMs: the network budget of one flow, in ms: every Cognito request of one sign-in step, of one refresh, of one sign-out's server calls (GlobalSignOut and RevokeToken together), or of one outbox drain ends within it, retries included. Here: one deadline for `callingCognito` as a whole. */
@@ -82,6 +91,10 @@ export interface SignOutContext extends SignOutInput {
   readonly clearError?: ErrorInfo;
   /** The intent is still in the outbox after settlingIntent: the outcome's finishedBy is 'outbox'. */
   readonly queued: boolean;
+  /** The app's API answered the announcement with 204: it was told what ended. */
+  readonly apiNotified: boolean;
+  /** Why the announcement failed (RevocationEndpointRefused, RevocationEndpointUnavailable, NetworkError, TimeoutError). */
+  readonly announceError?: ErrorInfo;
 }
 
 /** What recordIntent resolves with: the outbox entry now holding the flow's tokens, and what they allow. */
@@ -93,9 +106,10 @@ export interface RecordedIntent extends IntentFacts {
 /**
  * What becomes of an outbox entry: removed, kept (as a global or a local intent) for a later try,
  * or kept as revoked: the tokens are dead but the store could not be cleared of them, so the entry
- * marks them until it is (no call is ever sent with it).
+ * marks them until it is (no call is ever sent with it). 'keepAnnouncement': Cognito's calls are
+ * done and only telling the app's API is left; the entry keeps the access token for it alone.
  */
-export type Settlement = 'remove' | 'keepGlobal' | 'keepLocal' | 'keepRevoked';
+export type Settlement = 'remove' | 'keepGlobal' | 'keepLocal' | 'keepRevoked' | 'keepAnnouncement';
 
 /**
  * What the store holds after a clear it did not confirm (the `confirmClear` actor's fact): 'gone',
@@ -110,7 +124,10 @@ export interface SettleInput {
   readonly intentId?: string;
   /** What to do with it: decided by settlementOf(). */
   readonly settlement: Settlement;
+  /** With 'keepAnnouncement': what the API is still to be told (announcementOf()). */
+  readonly announce?: AnnounceScope;
 }
 
 /** What the server calls proved, as settlementOf reads it. */
-export type SettleFacts = Pick<SignOutContext, 'queueing' | 'global' | 'globalSignedOut' | 'revoked' | 'globalSignOutError' | 'revokeTokenError' | 'clearError'>;
+export type SettleFacts = Pick<SignOutContext, 'queueing' | 'global' | 'globalSignedOut' | 'revoked' | 'globalSignOutError' | 'revokeTokenError' | 'clearError'> &
+  Partial<Pick<SignOutContext, 'pendingAnnouncement' | 'announceError'>>;

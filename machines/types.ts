@@ -54,6 +54,10 @@ export type SignOutOutcome =
   | {
       /** This device is cleared, and the server calls it needed succeeded. */
       readonly type: 'complete';
+      /** Only with createAuth's revocationEndpoint: the app's API answered the announcement of what ended with 204. */
+      readonly apiNotified?: boolean;
+      /** Why the announcement to the app's API failed (RevocationEndpointRefused, RevocationEndpointUnavailable, NetworkError, TimeoutError). */
+      readonly announceError?: ErrorInfo;
       /** The outbox entry that held the flow's tokens, if one was recorded. */
       readonly intentId?: string;
     }
@@ -70,6 +74,10 @@ export type SignOutOutcome =
       readonly hostedUiError?: HostedUiSignOutError;
       /** Who will finish it (see FinishedBy). */
       readonly finishedBy: FinishedBy;
+      /** Only with createAuth's revocationEndpoint: the app's API answered the announcement of what ended with 204. */
+      readonly apiNotified?: boolean;
+      /** Why the announcement to the app's API failed (RevocationEndpointRefused, RevocationEndpointUnavailable, NetworkError, TimeoutError). */
+      readonly announceError?: ErrorInfo;
       /** The outbox entry that holds the flow's tokens, if one was recorded. */
       readonly intentId?: string;
     }
@@ -84,6 +92,10 @@ export type SignOutOutcome =
       readonly globalSignOutError?: ErrorInfo;
       /** Why RevokeToken failed, if it did. */
       readonly revokeTokenError?: ErrorInfo;
+      /** Only with createAuth's revocationEndpoint: the app's API answered the announcement of what ended with 204. */
+      readonly apiNotified?: boolean;
+      /** Why the announcement to the app's API failed (RevocationEndpointRefused, RevocationEndpointUnavailable, NetworkError, TimeoutError). */
+      readonly announceError?: ErrorInfo;
       /** The outbox entry that holds the flow's tokens, if one was recorded. */
       readonly intentId?: string;
     };

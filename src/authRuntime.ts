@@ -55,6 +55,7 @@ export function startAuthRuntime(settings: ResolvedConfig, cognito: CognitoServi
     storageTimeoutMs: settings.storageTimeoutMs,
     queueing,
     refreshTokenRotation: settings.refreshTokenRotation,
+    revocationEndpoint: settings.revocationEndpoint,
     ...(revocationOutbox && { outboxRetryBaseMs: revocationOutbox.retryBaseMs }),
   });
   const { store, vault, outbox } = services;

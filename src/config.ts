@@ -4,7 +4,7 @@ import { createMemoryStorage, isSharedByTabs, isStorageLike, type StorageLike } 
 import type { FetchLike } from '../services/cognito/fetchTransport.js';
 import { OUTBOX_DEFAULTS } from '../services/storage/signOutOutbox.js';
 import { AuthConfigError } from './errors.js';
-import { resolveOAuth, type OAuthConfig, type ResolvedOAuth } from './oauthConfig.js';
+import { resolveOAuth, webUrl, type OAuthConfig, type ResolvedOAuth } from './oauthConfig.js';
 
 /**
  * What createAuth() takes. Only userPoolId and userPoolClientId are required. A value createAuth()
@@ -76,6 +76,13 @@ export interface AuthConfig {
    * the rest of the session. Default false (REFRESH_TOKEN_AUTH). See docs/session.md.
    */
   readonly refreshTokenRotation?: boolean;
+  /**
+   * A URL of the app's own API (authchart/server's createRevocationEndpoint) that each sign-out
+   * tells what ended at Cognito, so the API refuses those tokens at once: POST `{ scope }` with the
+   * access token as the bearer, after Cognito's calls. https (http only on 127.0.0.1, localhost
+   * or [::1]). The result then says `apiNotified`. See docs/server.md.
+   */
+  readonly revocationEndpoint?: string;
 }
 
 /** The sign-out outbox's settings: AuthConfig's `revocationOutbox`, when not `false`. */
@@ -112,6 +119,7 @@ export interface ResolvedConfig {
   readonly refreshTokenRotation: boolean;
   /** authchart/fetch's `fetch`: the hosted UI's token endpoint uses it too. Default: globalThis.fetch. */
   readonly fetch?: FetchLike;
+  readonly revocationEndpoint?: string;
 }
 
 /** `networkTimeoutMs`'s default, in ms: 3000. */
@@ -166,6 +174,7 @@ export function resolveConfig(config: unknown): ResolvedConfig {
     throw new AuthConfigError('inspect', 'must be a function or an object with next()');
   }
   const oauth = resolveOAuth(c.oauth);
+  const revocationEndpoint = c.revocationEndpoint === undefined ? undefined : webUrl(c.revocationEndpoint, 'revocationEndpoint');
   if (c.syncTabs !== undefined && typeof c.syncTabs !== 'boolean') throw new AuthConfigError('syncTabs', 'must be a boolean');
   if (c.refreshTokenRotation !== undefined && typeof c.refreshTokenRotation !== 'boolean') throw new AuthConfigError('refreshTokenRotation', 'must be a boolean');
   const storage = (c.storage as StorageLike | undefined) ?? createMemoryStorage();
@@ -187,6 +196,7 @@ export function resolveConfig(config: unknown): ResolvedConfig {
     ...(c.transport !== undefined && { transport: c.transport as CognitoService }),
     ...(inspect !== undefined && { inspect: inspect as AuthConfig['inspect'] }),
     ...(oauth && { oauth }),
+    ...(revocationEndpoint !== undefined && { revocationEndpoint }),
   };
 }
 

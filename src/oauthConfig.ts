@@ -61,8 +61,8 @@ export const DEFAULT_OAUTH_SCOPES = ['openid', 'email', 'profile', 'aws.cognito.
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
-/** An absolute URL: https, or http on a loopback host (local development, the emulator); custom schemes for redirects. */
-function url(value: unknown, field: string, { customScheme }: { customScheme: boolean }): string {
+/** An absolute URL: https, or http on a loopback host (local development, the emulator); with `customScheme`, an app's own scheme (redirects). Else AuthConfigError naming `field`. */
+export function webUrl(value: unknown, field: string, customScheme = false): string {
   let parsed: URL;
   try {
     parsed = new URL(String(value));
@@ -80,7 +80,7 @@ function url(value: unknown, field: string, { customScheme }: { customScheme: bo
 function signOutUrls(value: unknown): string[] {
   const list = Array.isArray(value) ? value : [value];
   if (list.length === 0) throw new AuthConfigError('oauth.redirectSignOut', 'must be a URL or a non-empty array of URLs');
-  return list.map((item) => url(item, 'oauth.redirectSignOut', { customScheme: true }));
+  return list.map((item) => webUrl(item, 'oauth.redirectSignOut', true));
 }
 
 export function resolveOAuth(value: unknown): ResolvedOAuth | undefined {
@@ -93,8 +93,8 @@ export function resolveOAuth(value: unknown): ResolvedOAuth | undefined {
   }
   if (o.opener !== undefined && typeof o.opener !== 'function') throw new AuthConfigError('oauth.opener', 'must be a function (url, returnTo) => Promise<OpenerResult>');
   return {
-    domain: url(o.domain, 'oauth.domain', { customScheme: false }).replace(/\/+$/, ''),
-    redirectSignIn: url(o.redirectSignIn, 'oauth.redirectSignIn', { customScheme: true }),
+    domain: webUrl(o.domain, 'oauth.domain').replace(/\/+$/, ''),
+    redirectSignIn: webUrl(o.redirectSignIn, 'oauth.redirectSignIn', true),
     redirectSignOut: signOutUrls(o.redirectSignOut),
     scopes: scopes as string[],
     ...(o.opener !== undefined && { opener: o.opener as AuthOpener }),

@@ -15,6 +15,8 @@ export type SignOutResult =
       readonly type: 'complete';
       /** This device no longer holds the tokens. */
       readonly signedOutLocally: true;
+      /** Only with createAuth's `revocationEndpoint`: the app's API was told what ended (it answered 204). Always true here. */
+      readonly apiNotified?: true;
     }
   | {
       /** This device is cleared, but a server call (or the hosted UI's /logout) did not succeed or was not made. */
@@ -55,6 +57,14 @@ export type SignOutResult =
        * 'openLogoutUrl' (only the hosted UI's cookie is left: open hostedUiError.logoutUrl).
        */
       readonly finishedBy: FinishedBy;
+      /**
+       * Only with createAuth's `revocationEndpoint`: the app's API was told what ended at Cognito
+       * (it answered 204). false when nothing ended, or the announcement failed: then
+       * `announceError` says why, and `finishedBy` who finishes it ('outbox': queued, told later).
+       */
+      readonly apiNotified?: boolean;
+      /** Why the announcement to the app's API failed: RevocationEndpointRefused (final), RevocationEndpointUnavailable, NetworkError or TimeoutError (the outbox tells it later). */
+      readonly announceError?: SignOutError;
     }
   /**
    * A hosted-UI session: this device is cleared and the server calls are done; the page is on its
@@ -192,9 +202,9 @@ export const COMPLETE: Extract<SignOutResult, { type: 'complete' }> = Object.fre
 
 /** Attaches the flow's tokens to the failed calls of a machine outcome. */
 export function toSignOutResult(outcome: SignOutOutcome, tokens: IntentTokens | undefined): Exclude<SignOutResult, { type: 'redirecting' }> {
-  if (outcome.type === 'complete') return COMPLETE;
+  if (outcome.type === 'complete') return outcome.apiNotified ? { ...COMPLETE, apiNotified: true } : COMPLETE;
   if (outcome.type === 'failed') return { type: 'failed', signedOutLocally: false, error: { name: outcome.error.name, message: outcome.error.message } };
-  const { global, globalSignOutError, revokeTokenError, hostedUiError, finishedBy } = outcome;
+  const { global, globalSignOutError, revokeTokenError, hostedUiError, finishedBy, apiNotified, announceError } = outcome;
   const refreshToken = tokens?.refreshToken ?? '';
   return {
     type: 'partial',
@@ -206,5 +216,7 @@ export function toSignOutResult(outcome: SignOutOutcome, tokens: IntentTokens | 
     ...(revokeTokenError && { revokeTokenError: { ...revokeTokenError, refreshToken } }),
     ...(hostedUiError && { hostedUiError }),
     finishedBy,
+    ...(apiNotified !== undefined && { apiNotified }),
+    ...(announceError && { announceError }),
   };
 }

@@ -83,6 +83,10 @@ export const ErrorNames = {
   internal: 'AuthInternalError',
   /** A bare machine ran an actor nobody provided (machine.provide({ actors })). */
   actorNotProvided: 'ActorNotProvided',
+  /** The app's revocation endpoint (createAuth's `revocationEndpoint`) answered the sign-out's announcement with a status that no later try changes (a 4xx such as 401 for a token the API refuses, or anything but 204): the API was not told, and never will be by this sign-out. */
+  apiRefused: 'RevocationEndpointRefused',
+  /** The app's revocation endpoint answered 5xx, 408 or 429: the API was not told yet; the outbox tells it later. */
+  apiUnavailable: 'RevocationEndpointUnavailable',
   /** A rejection without a name of its own (a plain Error, or no error object at all): code that threw. */
   unnamed: 'Error',
 } as const;
@@ -164,10 +168,12 @@ export type AuthErrorClassName =
 export type ServerErrorClassName = 'TokenRevokedError' | 'RevocationUnavailableError';
 
 /** The class each of authchart/server's own names is reported as (read by meaningOf, never by toAuthError: no statechart meets them). */
-export const SERVER_CLASS_OF: { readonly [errorClass in ServerErrorClassName]: readonly ServerErrorName[] } = {
+// Built in a pure call: an object of arrays that read properties is kept by a bundler (a read may
+// have effects), so the browser bundles carried it (and ServerErrorNames) though nothing reads them.
+export const SERVER_CLASS_OF: { readonly [errorClass in ServerErrorClassName]: readonly ServerErrorName[] } = /* @__PURE__ */ (() => ({
   TokenRevokedError: [ServerErrorNames.tokenRevoked],
   RevocationUnavailableError: [ServerErrorNames.revocationListUnavailable],
-};
+}))();
 
 /**
  * Whether the request reached Cognito: 'sent' (Cognito, or something at its address, answered),
@@ -191,7 +197,9 @@ export interface ErrorMeaning {
  * The AuthError subclass each name is reported as. Every name not listed here is a
  * CognitoServiceError: Cognito's own exceptions (CognitoExceptions, and the many it has beyond
  * them), and of ours UnsupportedChallengeException, TokenRevocationNotEnabled,
- * GlobalSignOutNotSupported and RefreshTokenMissing (what Cognito would refuse, or has ended).
+ * GlobalSignOutNotSupported and RefreshTokenMissing (what Cognito would refuse, or has ended), and
+ * RevocationEndpointRefused and RevocationEndpointUnavailable (a server's answer as sent: the app's
+ * API's, which a sign-out result carries and never throws).
  */
 export const CLASS_OF: { readonly [errorClass in Exclude<AuthErrorClassName, 'CognitoServiceError'>]: readonly RegisteredErrorName[] } = {
   /** The request did not reach Cognito, or its answer did not come back. */
@@ -230,6 +238,7 @@ export const RETRYABLE_FAILURES: ReadonlySet<string> = /* @__PURE__ */ new Set<R
   ErrorNames.notSent,
   ErrorNames.unexpectedResponse,
   ErrorNames.redirect,
+  ErrorNames.apiUnavailable,
   CognitoExceptions.tooManyRequests,
   CognitoExceptions.internalError,
   CognitoExceptions.serviceUnavailable,

@@ -30,6 +30,8 @@ export interface ActorServicesOptions {
   readonly outboxRetryBaseMs?: number;
   /** The app client rotates refresh tokens: refresh with GetTokensFromRefreshToken. Default false. */
   readonly refreshTokenRotation?: boolean;
+  /** createAuth's revocationEndpoint: each sign-out tells this URL of the app's API what ended. */
+  readonly revocationEndpoint?: string;
 }
 
 /**
@@ -47,8 +49,8 @@ export function createActorServices(options: ActorServicesOptions): ActorService
     clientId,
     timeoutMs: storageTimeoutMs,
     persist: queueing,
-    // A flow holds its entry against other instances for as long as a sign-out may take (as createAuth does).
-    leaseMs: networkTimeoutMs + 4 * storageTimeoutMs,
+    // A flow holds its entry against other instances for as long as a sign-out may take (as createAuth does), an announcement's N included.
+    leaseMs: 2 * networkTimeoutMs + 4 * storageTimeoutMs,
     ...(options.outboxRetryBaseMs !== undefined && { retryBaseMs: options.outboxRetryBaseMs }),
   });
   return {
@@ -60,5 +62,6 @@ export function createActorServices(options: ActorServicesOptions): ActorService
     userPoolId,
     networkTimeoutMs,
     refreshTokenRotation: options.refreshTokenRotation ?? false,
+    revocationEndpoint: options.revocationEndpoint,
   };
 }

@@ -1,6 +1,6 @@
 import { fromCallback, fromPromise } from 'xstate';
 import type { PickedIntent } from '../../machines/outboxMachine.js';
-import type { IntentSource, RecordedIntent, SettleInput, StoreAfterClear } from '../../machines/signOutMachine.js';
+import type { AnnounceScope, IntentSource, RecordedIntent, SettleInput, StoreAfterClear } from '../../machines/signOutMachine.js';
 import { ErrorNames } from '../../machines/types.js';
 import { resolverOf, type ServicesSource } from './registry.js';
 import { CognitoCallError, FieldError } from '../cognito/errors.js';
@@ -11,6 +11,8 @@ import type { IntentTokens, SignOutOutbox } from '../storage/signOutOutbox.js';
 import type { SecretVault } from '../storage/secretVault.js';
 import type { TokenStore } from '../storage/tokenStore.js';
 import { tokenFacts } from '../encoding/tokenFacts.js';
+import { onFirstUse } from '../cognito/onFirstUse.js';
+import { lazyKit } from './lazyKit.js';
 
 /**
  * The implementations of the sign-out and outbox machines' actors. The tokens of a flow are copied
@@ -28,15 +30,21 @@ export interface SignOutServices {
   readonly outbox: SignOutOutbox;
   /** Where retrySignOut() hands a partial result's tokens over (by reference, never through the chart). */
   readonly vault: SecretVault;
+  /** createAuth's revocationEndpoint: the app's API the sign-out tells what ended. Absent: nothing is announced. */
+  readonly revocationEndpoint?: string;
+  /** createAuth's networkTimeoutMs: the network budget of one flow, in ms: every Cognito request of one sign-in step, of one refresh, of one sign-out's server calls (GlobalSignOut and RevokeToken together), or of one outbox drain ends within it, retries included. Here: the bound of the announcement's request (default 3000). */
+  readonly networkTimeoutMs?: number;
   /** The clock the access token's remaining life is read with (a fact; the chart decides whether it has expired). Default: Date.now. */
   readonly now?: () => number;
 }
 
 const noTokens = () => new CognitoCallError(ErrorNames.tokensMissing, 'The sign-out intent has no tokens left in memory');
+/** The announcement's request, a chunk of its own: a page that never announces never fetches it; offline, the load fails as the request would. */
+const loadAnnouncer = onFirstUse(() => import('../api/announceSignOut.js'), 'The announcement');
 
 /**
  * The default actors of both sign-out charts: `recordIntent`, `refreshAccessToken`, `revokeToken`,
- * `globalSignOut`, `clearTokens`, `confirmClear` and `settleIntent` for signOutMachine, `pickIntent` and `watchBackoff` for
+ * `globalSignOut`, `announceSignOut`, `clearTokens`, `confirmClear` and `settleIntent` for signOutMachine, `pickIntent` and `watchBackoff` for
  * outboxMachine (each chart ignores the other's). `services` is one instance's services, or a
  * registry the running instance bound its own to.
  */
@@ -44,12 +52,13 @@ export function createSignOutActors(services: ServicesSource<SignOutServices>) {
   const servicesOf = resolverOf(services);
   return {
     recordIntent: fromPromise<RecordedIntent, { source: IntentSource; global: boolean }>(async ({ input, system }) => {
-      const { store, outbox, vault, now = Date.now } = servicesOf(system);
+      const { store, outbox, vault, now = Date.now, revocationEndpoint } = servicesOf(system);
       const tokens = await tokensFrom(input.source, store, vault);
-      const intentId = await outbox.record(tokens, input.global);
+      const announces = revocationEndpoint !== undefined;
+      const intentId = await outbox.record(tokens, input.global, announces);
       // The facts of what the intent holds (an intent renewed already keeps its newer tokens); a local
       // one holds no access token, so the given one still says what the client allows.
-      return { intentId, ...tokenFacts({ ...tokens, ...outbox.tokensOf(intentId) }, now()) };
+      return { intentId, ...tokenFacts({ ...tokens, ...outbox.tokensOf(intentId) }, now()), announces };
     }),
     /**
      * The refresh before GlobalSignOut, with the session's method. The new tokens are secrets the
@@ -77,6 +86,10 @@ export function createSignOutActors(services: ServicesSource<SignOutServices>) {
       if (!tokens?.accessToken) throw noTokens();
       await cognito.globalSignOut(tokens.accessToken, signal);
     }),
+    /** Tells the app's API what ended, with the intent's access token; resolves the status, whatever it is. */
+    announceSignOut: fromPromise<{ status: number }, { intentId: string; scope: AnnounceScope }>(async ({ input, signal, system }) =>
+      (await loadAnnouncer()).announceSignOut(lazyKit, servicesOf(system), input, signal),
+    ),
     clearTokens: fromPromise<void>(({ system }) => servicesOf(system).store.clear()),
     confirmClear: fromPromise<StoreAfterClear>(({ system }) => servicesOf(system).store.afterClear()),
     settleIntent: fromPromise<{ queued: boolean }, SettleInput>(({ input, system }) => servicesOf(system).outbox.settle(input)),

@@ -1,5 +1,5 @@
 import type { PickedIntent } from '../../machines/outboxMachine.js';
-import type { SettleInput } from '../../machines/signOutMachine.js';
+import type { AnnounceScope, SettleInput } from '../../machines/signOutMachine.js';
 import { tokenFacts } from '../encoding/tokenFacts.js';
 import { storageKeys } from './keys.js';
 import type { StorageLike } from './storage.js';
@@ -25,6 +25,12 @@ interface Intent {
   readonly replaced?: readonly string[];
   /** Settled 'keepRevoked': the tokens are dead but still stored as the session; never sent, kept until the session is cleared. */
   readonly revoked?: true;
+  /**
+   * true: the intent tells the app's API what ended (a revocationEndpoint is set), so its access
+   * token is kept for that. A scope: settled 'keepAnnouncement', Cognito's calls are done and only
+   * telling the API that this ended is left (with the access token alone). Missing: nothing to announce.
+   */
+  readonly announce?: true | AnnounceScope;
 }
 
 export interface SignOutOutbox {
@@ -34,8 +40,10 @@ export interface SignOutOutbox {
    * Write-ahead, before any request: the intent is kept in memory at once and written to storage
    * (bounded by storageTimeoutMs; a storage that fails cannot block a sign-out). An intent with
    * the same tokens is reused, so a retry and a queued entry are one intent. Resolves its id.
+   * With `announces` (a revocationEndpoint is set) a local intent keeps its access token too: the
+   * announcement sends it as the bearer.
    */
-  record(tokens: IntentTokens, global: boolean): Promise<string>;
+  record(tokens: IntentTokens, global: boolean, announces?: boolean): Promise<string>;
   /** The tokens of a known intent (memory only: services read them at the moment they send). */
   tokensOf(intentId: string): IntentTokens | undefined;
   /**
@@ -201,14 +209,18 @@ export function createSignOutOutbox(options: OutboxOptions): SignOutOutbox {
 
   return {
     persists: persist,
-    async record(given, global) {
-      // A local intent needs the refresh token only; a global one the access token too.
-      const tokens: IntentTokens = global ? given : { ...(given.refreshToken && { refreshToken: given.refreshToken }) };
+    async record(given, global, announces = false) {
+      // A local intent needs the refresh token only; a global one, or one to announce, the access token too.
+      const tokens: IntentTokens = global || announces ? given : { ...(given.refreshToken && { refreshToken: given.refreshToken }) };
       const existing = (await load()).find((intent) => isFor(intent, tokens));
       // Found by a refresh token it rotated away: its own tokens are the newer ones, and stay.
       const merged = existing && (sameTokens(existing.tokens, tokens) ? { ...existing.tokens, ...tokens } : existing.tokens);
       // A revoked mark is dropped: the tokens are being signed out again.
-      const intent: Intent = { ...(existing ? { ...existing, global: existing.global || global, tokens: merged!, revoked: undefined } : fresh(tokens, global)), leaseUntil: now() + leaseMs };
+      const intent: Intent = {
+        ...(existing ? { ...existing, global: existing.global || global, tokens: merged!, revoked: undefined } : fresh(tokens, global)),
+        leaseUntil: now() + leaseMs,
+        ...(announces && { announce: true as const }),
+      };
       memory.set(intent.id, intent);
       (inFlow ??= new Set()).add(intent.id);
       await mutate(replace(intent)); // a storage that fails cannot block the flow: memory carries it
@@ -253,15 +265,16 @@ export function createSignOutOutbox(options: OutboxOptions): SignOutOutbox {
         // Left to RevokeToken alone, or a revoked mark (dead tokens the store still holds as the
         // session, so a reload does not restore them): the access token is not kept at rest.
         const { refreshToken } = rest.tokens;
-        const tokens = global ? rest.tokens : refreshToken ? { refreshToken } : settlement === 'keepRevoked' ? rest.tokens : {};
-        await mutate(
-          replace(settlement === 'keepRevoked' ? { ...rest, global, tokens, revoked: true } : { ...rest, global, tokens, attempts: intent.attempts + 1, notBefore: now() + backoff(intent.attempts + 1) }),
-        );
+        // An announcement left: the access token is its bearer, the refresh token is dead. One to come after RevokeToken: both.
+        const tokens =
+          settlement === 'keepAnnouncement' ? { accessToken: rest.tokens.accessToken } : global || rest.announce ? rest.tokens : refreshToken ? { refreshToken } : settlement === 'keepRevoked' ? rest.tokens : {};
+        const retried = { ...rest, global, tokens, ...(input.announce && { announce: input.announce }), attempts: intent.attempts + 1, notBefore: now() + backoff(intent.attempts + 1) };
+        await mutate(replace(settlement === 'keepRevoked' ? { ...rest, global, tokens, revoked: true } : retried));
       }
       inFlow?.delete(intentId);
       inDrain?.delete(intentId);
       if (settlement === 'remove') memory.delete(intentId);
-      return { queued: settlement === 'keepGlobal' || settlement === 'keepLocal' };
+      return { queued: settlement !== 'remove' && settlement !== 'keepRevoked' };
     },
     async pick(everyEntry, tried, take = true) {
       // A new drain: claims left by a drain its deadline cut short are stale.
@@ -281,7 +294,9 @@ export function createSignOutOutbox(options: OutboxOptions): SignOutOutbox {
         return entries.map((intent) => (intent.id === next!.id ? next! : intent));
       });
       const picked = next as Intent | undefined;
-      const intent = picked ? { intentId: picked.id, global: picked.global, ...tokenFacts(picked.tokens, now()) } : null;
+      const announce = picked?.announce;
+      const announcing = announce && { announces: true, ...(announce !== true && { pendingAnnouncement: announce }) };
+      const intent = picked ? { intentId: picked.id, global: picked.global, ...tokenFacts(picked.tokens, now()), ...announcing } : null;
       return { intent, pending };
     },
     async holds(tokens) {
@@ -336,7 +351,10 @@ function parseIntents(raw: string | null | undefined): Intent[] {
       const leaseUntil = typeof entry.leaseUntil === 'number' ? { leaseUntil: entry.leaseUntil } : {};
       const replaced = Array.isArray(entry.replaced) ? { replaced: entry.replaced as string[] } : {}; // only ever compared with a refresh token
       const revoked = entry.revoked === true ? { revoked: true as const } : {};
-      return [{ id: entry.id, global: entry.global === true, tokens: { ...(accessToken && { accessToken }), ...(refreshToken && { refreshToken }) }, queuedAt: entry.queuedAt, attempts, notBefore, ...leaseUntil, ...replaced, ...revoked }];
+      // Written by a version without the announcement: missing means nothing to announce.
+      const announce = [true, 'session', 'user'].includes(entry.announce as string) ? { announce: entry.announce as true | AnnounceScope } : {};
+      const tokenFields = { ...(accessToken && { accessToken }), ...(refreshToken && { refreshToken }) };
+      return [{ id: entry.id, global: entry.global === true, tokens: tokenFields, queuedAt: entry.queuedAt, attempts, notBefore, ...leaseUntil, ...replaced, ...revoked, ...announce }];
     });
   } catch {
     return []; // unreadable: nothing we could revoke with; the next write replaces it
