@@ -1,14 +1,13 @@
-// The API half of the demo: an app's own API (node:http, in this process) that checks access tokens
-// with aws-jwt-verify's CognitoJwtVerifier behind authchart/server's revocation list, and mounts the
-// revocation endpoint that createAuth({ revocationEndpoint }) tells at sign-out. Its own emulator,
+// The API half of the demo: an app's own API (demoApi.ts over node:http, in this process) that checks
+// access tokens with aws-jwt-verify's CognitoJwtVerifier behind authchart/server's revocation list,
+// and mounts the revocation endpoint that createAuth({ revocationEndpoint }) tells. Its own emulator,
 // started with Cognito's issuer (issuer: 'aws') so the verifier runs unchanged; the other scenarios
 // keep the default issuer (the hosted UI's OIDC client checks it against the discovery URL).
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { CognitoJwtVerifier } from 'aws-jwt-verify';
 import { createAuth, type Auth, type StorageLike } from '../../src/index';
-import { createRevocationEndpoint, createRevocationList, memoryRevocationStore, toNodeListener, withRevocation } from '../../src/server/index';
 import { startCognitoEmulator } from '../../src/testing/index';
+import { demoApi } from './demoApi';
 import { printable, printTransitions } from './print';
 
 export const apiTitle = "Sign-out reaches the app's API (authchart/server: the revocation endpoint and list)";
@@ -22,20 +21,8 @@ function memoryStorage(): StorageLike {
 export async function runApiScenario(): Promise<string[]> {
   const emu = await startCognitoEmulator({ issuer: 'aws' });
   const { userPoolId, clientId, username, password } = emu.setup({ username: 'api-user' });
-  const verifier = CognitoJwtVerifier.create({ userPoolId, tokenUse: 'access', clientId });
-  verifier.cacheJwks(emu.jwks(userPoolId));
-  const list = createRevocationList({ store: memoryRevocationStore(), cognito: { userPoolId, clientId, region: emu.region, endpoint: emu.endpoint } });
-  const api = withRevocation(verifier, list);
-  const revoke = toNodeListener(createRevocationEndpoint({ list, verifier }));
-  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
-    if (req.url === '/revoke') return revoke(req, res);
-    if (req.method !== 'GET' || req.url !== '/orders') return void res.writeHead(404).end();
-    const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1] ?? '';
-    api.verify(token).then(
-      (payload) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ orders: [{ id: 1, for: payload.username }] })),
-      (error: Error & { reason?: string }) => res.writeHead(401, { 'content-type': 'application/json' }).end(JSON.stringify({ error: error.name, reason: error.reason })),
-    );
-  });
+  const api = demoApi(emu, { userPoolId, clientId });
+  const server = createServer((req: IncomingMessage, res: ServerResponse) => void (api(req, res) || res.writeHead(404).end()));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   console.log(`  (the API listens at ${base}: GET /orders, POST /revoke; its own emulator with issuer 'aws' at ${emu.endpoint})`);
