@@ -74,7 +74,12 @@ describeInBrowser('the live statechart page (Chromium)', () => {
     const errors: string[] = [];
     const requests: string[] = [];
     page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
-    page.on('console', (message) => void (message.type() === 'error' && errors.push(`console.error: ${message.text()}`)));
+    let apiRefusals = 0; // Chromium logs the API's intended 401 (the old token after sign-out) as an error
+    page.on('console', (message) => {
+      if (message.type() !== 'error') return;
+      if (message.location().url.endsWith('/api/orders') && message.text().includes('401')) return void apiRefusals++;
+      errors.push(`console.error: ${message.text()}`);
+    });
     page.on('request', (request) => requests.push(request.url()));
     try {
       await page.goto(demo.url);
@@ -114,12 +119,18 @@ describeInBrowser('the live statechart page (Chromium)', () => {
       // The last step is highlighted: Cognito's answer took signingIn's onDone arrow into signedIn.
       expect(await arrows(page, 'auth', '.taken')).toEqual(['signingIn -> signedIn: done']);
       expect(await arrows(page, 'auth', '.last')).toEqual(['signingIn -> signedIn: done']);
+      // The demo app's API (on the page's server) serves the signed-in token.
+      await page.getByRole('button', { name: 'Call the API', exact: true }).click();
+      await page.waitForFunction(() => /GET \/api\/orders\s+200 served/.test(document.getElementById('timeline')?.innerText ?? ''));
       if (process.env.UPDATE_SCREENSHOT === '1') writeFileSync(join(__dirname, '../../docs/live-page.png'), await page.locator('body').screenshot());
 
       await page.getByRole('button', { name: 'Sign out', exact: true }).click();
       await page.waitForFunction(() => /signOut\(\)\s+complete:/.test(document.getElementById('timeline')?.innerText ?? ''));
       await waitForActive(page, 'auth', 'signedOut');
       expect(await active(page, 'signOut')).toEqual(['done']);
+      // The sign-out told the API (revocationEndpoint): it refuses the old token at once.
+      await page.getByRole('button', { name: 'Call the API', exact: true }).click();
+      await page.waitForFunction(() => /GET \/api\/orders\s+401 to the old token TokenRevoked \(reason session\)/.test(document.getElementById('timeline')?.innerText ?? ''));
       const afterSignOut = await timeline(page);
       expect(afterSignOut).toMatch(/auth\s+signedIn\.active → signingOut\s+SIGN_OUT/);
       expect(afterSignOut).toMatch(/signOut\s+\(start\) → recordingIntent/);
@@ -136,6 +147,7 @@ describeInBrowser('the live statechart page (Chromium)', () => {
       expect(stored.filter((key) => key.endsWith('.session'))).toEqual([]);
       expect(requests.filter((url) => !isLoopbackUrl(url))).toEqual([]);
       expect(errors).toEqual([]);
+      expect(apiRefusals).toBe(1);
     } finally {
       await context.close();
     }

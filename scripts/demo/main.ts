@@ -3,6 +3,7 @@
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { startCognitoEmulator } from '../../src/testing/index';
 import { startDemoInspector, type DemoInspector } from './inspect';
+import { apiTitle, runApiScenario } from './apiScenario';
 import { hostedUiTitle, runHostedUiScenario } from './hostedUiScenario';
 import { runSignInTour } from './signInTour';
 import { runSignOutScenario, signOutScenarios } from './signOutScenarios';
@@ -23,6 +24,7 @@ async function main(): Promise<void> {
     ['Sign-in with SRP and a TOTP code, a token refresh, a sign-out', () => runSignInTour(emu)],
     ...signOutScenarios.map((scenario): [string, () => Promise<string[]>] => [scenario.title, () => runSignOutScenario(emu, scenario, checker)]),
     [hostedUiTitle, () => runHostedUiScenario(emu, checker)],
+    [apiTitle, () => runApiScenario()],
   ];
   let failures = 0;
   try {

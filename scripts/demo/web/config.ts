@@ -8,6 +8,8 @@ export interface LivePageConfig {
   readonly redirectSignIn: string;
   /** `/signed-out` (the same page): the app client's sign-out URL. */
   readonly redirectSignOut: string;
+  /** The demo app's API on this page's server: `GET <api>/orders`, and `<api>/revoke` told at sign-out. */
+  readonly api: string;
   /** The demo user, for the SRP button and to type into the hosted UI's form. A local, generated password. */
   readonly username: string;
   readonly password: string;

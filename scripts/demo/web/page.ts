@@ -61,6 +61,7 @@ const auth = createAuth({
   endpoint: config.endpoint,
   storage: localStorage,
   fetch: pageFetch,
+  revocationEndpoint: `${config.api}/revoke`,
   inspect,
   oauth: { domain: config.endpoint, redirectSignIn: config.redirectSignIn, redirectSignOut: config.redirectSignOut },
 });
@@ -79,6 +80,19 @@ async function call<T>(name: string, run: () => Promise<T>, meaning: (value: T) 
   }
 }
 
+// The last access token sent to the API (in memory, never shown): signed out, the button sends it
+// again, so the page shows the API refusing a signed-out token.
+let lastAccessToken: string | undefined;
+/** GET <api>/orders with the current access token, else the last one: the API's answer ('200 served', or why it refused). */
+async function callApi(): Promise<string> {
+  const { tokens } = await auth.getSession();
+  lastAccessToken = tokens?.accessToken ?? lastAccessToken;
+  const response = await globalThis.fetch(`${config.api}/orders`, { headers: lastAccessToken ? { authorization: `Bearer ${lastAccessToken}` } : {} });
+  const body = (await response.json()) as { error?: string; reason?: string };
+  const which = tokens ? '' : lastAccessToken ? ' to the old token' : ' (no token)';
+  return response.ok ? `${response.status} served` : `${response.status}${which} ${body.error ?? 'refused'}${body.reason ? ` (reason ${body.reason})` : ''}`;
+}
+
 function button(label: string, onClick: (self: HTMLButtonElement) => void): HTMLButtonElement {
   const element = document.createElement('button');
   element.type = 'button';
@@ -93,6 +107,7 @@ const controls = [
   button('Refresh', () => void call('getSession({ forceRefresh: true })', () => auth.getSession({ forceRefresh: true }), sessionMeaning)),
   button('Sign out', () => void call('signOut()', () => auth.signOut(), signOutMeaning)),
   button('Sign out (global)', () => void call('signOut({ global: true })', () => auth.signOut({ global: true }), signOutMeaning)),
+  button('Call the API', () => void call(`GET ${new URL(config.api).pathname}/orders`, callApi, (answer) => answer)),
   button('Go offline', (self) => {
     offline = !offline;
     self.textContent = offline ? 'Go online' : 'Go offline';

@@ -8,6 +8,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import { startCognitoEmulator } from '../../../src/testing/index';
+import { demoApi } from '../demoApi';
 import type { LivePageConfig } from './config';
 
 export interface WebDemo {
@@ -56,14 +57,16 @@ const html = (config: LivePageConfig) => `<!doctype html>
 
 /** Starts the emulator and the page server; `port` 0 (default) picks a free one. */
 export async function startWebDemo(options: { port?: number } = {}): Promise<WebDemo> {
-  const [{ script, css }, emu] = await Promise.all([bundle(), startCognitoEmulator()]);
+  const [{ script, css }, emu] = await Promise.all([bundle(), startCognitoEmulator({ issuer: 'aws' })]); // Cognito's issuer: the API's CognitoJwtVerifier runs unchanged
   let page = '';
+  let api: ReturnType<typeof demoApi> = () => false; // mounted once the pool exists
   const server = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
     const send = (status: number, type: string, body: string) => {
       res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store' });
       res.end(body);
     };
+    if (api(req, res)) return; // the demo app's API: /api/orders, /api/revoke (../demoApi.ts)
     if (req.method !== 'GET') send(405, 'text/plain', 'GET only');
     else if (PAGE_PATHS.has(path)) send(200, 'text/html; charset=utf-8', page);
     else if (path === '/page.js') send(200, 'text/javascript; charset=utf-8', script);
@@ -82,12 +85,14 @@ export async function startWebDemo(options: { port?: number } = {}): Promise<Web
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   // The client needs the page's origin (callback and sign-out URLs match exactly), so it comes second.
   const pool = emu.setup({ username: 'demo-user', callbackUrls: [`${origin}/`], logoutUrls: [`${origin}/signed-out`] });
+  api = demoApi(emu, pool, '/api');
   page = html({
     endpoint: emu.endpoint,
     userPoolId: pool.userPoolId,
     clientId: pool.clientId,
     redirectSignIn: `${origin}/`,
     redirectSignOut: `${origin}/signed-out`,
+    api: `${origin}/api`,
     username: pool.username,
     password: pool.password,
   });
