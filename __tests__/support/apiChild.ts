@@ -13,7 +13,7 @@ async function main() {
   const config = JSON.parse(process.argv[2]!) as ApiChildConfig;
   const redis = createClient({ url: config.redisUrl, socket: { reconnectStrategy: () => 50 } });
   redis.on('error', () => {});
-  const list = createRevocationList({ cognito: config.cognito, store: redisRevocationStore({ client: redis, keyPrefix: config.keyPrefix }) });
+  const list = createRevocationList({ cognito: config.cognito, revalidateAfterMs: config.revalidateAfterMs, store: redisRevocationStore({ client: redis, keyPrefix: config.keyPrefix }) });
   await list.ready();
   const jwt = cognitoVerifier(config.cognito, config.jwks);
   const verifier = withRevocation(jwt, list);

@@ -16,6 +16,8 @@ export interface ApiChildConfig {
   readonly cognito: { readonly userPoolId: string; readonly clientId: string; readonly region: string; readonly endpoint: string };
   /** `emulator.jwks(userPoolId)`, for the verifier's cacheJwks (the emulator runs with `issuer: 'aws'`). */
   readonly jwks: EmulatorJwks;
+  /** The list's `revalidateAfterMs` option; left out, the list never revalidates. */
+  readonly revalidateAfterMs?: number;
 }
 
 /** What a process answers GET /api with a token: 'served', or the reason it refused ('session', 'user', 'cognito', 'invalid'). */
