@@ -6,6 +6,7 @@ import type { InspectionEvent } from 'xstate';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createAuth, type Auth } from '../src/index';
+import { createAuth as createFetchAuth } from '../src/fetch/index';
 import { AuthConfigError } from '../src/errors';
 import { createRevocationEndpoint, createRevocationList, toNodeListener, withRevocation, type RevocationList } from '../src/server/index';
 import { startPool, type Pool } from './support/revocation';
@@ -84,6 +85,23 @@ describe('createAuth({ revocationEndpoint })', () => {
     expect(announcements).toEqual(['endpoint']);
     expect(await api(accessToken)).toBe('session');
     expect(await api(other.accessToken)).toBe('served');
+  });
+
+  test("authchart/fetch's given fetch carries the announcement too (an app that goes offline goes offline everywhere)", async () => {
+    const sent: string[] = [];
+    const auth = createFetchAuth({
+      userPoolId: p.pool.userPoolId,
+      userPoolClientId: p.pool.clientId,
+      endpoint: p.emu.endpoint,
+      revocationEndpoint: url,
+      revocationOutbox: { retryBaseMs: 600_000 },
+      fetch: (input, init) => (sent.push(input), globalThis.fetch(input, init)),
+    });
+    auths.push(auth);
+    await auth.signIn({ username: p.pool.username, password: p.pool.password, authFlow: 'USER_PASSWORD_AUTH' });
+    await expect(auth.signOut()).resolves.toEqual({ type: 'complete', signedOutLocally: true, apiNotified: true });
+    expect(sent).toContain(url);
+    expect(announcements).toEqual(['endpoint']);
   });
 
   test('a global sign-out: every token of the user issued before it is refused; a sign-in afterwards is served', async () => {

@@ -56,6 +56,7 @@ export function startAuthRuntime(settings: ResolvedConfig, cognito: CognitoServi
     queueing,
     refreshTokenRotation: settings.refreshTokenRotation,
     revocationEndpoint: settings.revocationEndpoint,
+    ...(settings.fetch && { fetch: settings.fetch }),
     ...(revocationOutbox && { outboxRetryBaseMs: revocationOutbox.retryBaseMs }),
   });
   const { store, vault, outbox } = services;

@@ -1,5 +1,6 @@
 // The services the default actors run on, built the way createAuth() builds them for one instance,
 // for an app that embeds the bare machines and keeps some of the default actors.
+import type { FetchLike } from '../cognito/fetchTransport.js';
 import type { CognitoService } from '../cognito/types.js';
 import { createSignOutOutbox } from '../storage/signOutOutbox.js';
 import { createSecretVault } from '../storage/secretVault.js';
@@ -32,6 +33,8 @@ export interface ActorServicesOptions {
   readonly refreshTokenRotation?: boolean;
   /** createAuth's revocationEndpoint: each sign-out tells this URL of the app's API what ended. */
   readonly revocationEndpoint?: string;
+  /** authchart/fetch's `fetch`, for the announcement to revocationEndpoint. Default: globalThis.fetch. */
+  readonly fetch?: FetchLike;
 }
 
 /**
@@ -63,5 +66,6 @@ export function createActorServices(options: ActorServicesOptions): ActorService
     networkTimeoutMs,
     refreshTokenRotation: options.refreshTokenRotation ?? false,
     revocationEndpoint: options.revocationEndpoint,
+    ...(options.fetch && { fetch: options.fetch }),
   };
 }

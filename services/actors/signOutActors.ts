@@ -1,3 +1,4 @@
+import type { FetchLike } from '../cognito/fetchTransport.js';
 import { fromCallback, fromPromise } from 'xstate';
 import type { PickedIntent } from '../../machines/outboxMachine.js';
 import type { AnnounceScope, IntentSource, RecordedIntent, SettleInput, StoreAfterClear } from '../../machines/signOutMachine.js';
@@ -32,6 +33,8 @@ export interface SignOutServices {
   readonly vault: SecretVault;
   /** createAuth's revocationEndpoint: the app's API the sign-out tells what ended. Absent: nothing is announced. */
   readonly revocationEndpoint?: string;
+  /** authchart/fetch's `fetch`: the announcement goes through it too (an app that goes offline goes offline everywhere). Default: globalThis.fetch, looked up at each call. */
+  readonly fetch?: FetchLike;
   /** createAuth's networkTimeoutMs: the network budget of one flow, in ms: every Cognito request of one sign-in step, of one refresh, of one sign-out's server calls (GlobalSignOut and RevokeToken together), or of one outbox drain ends within it, retries included. Here: the bound of the announcement's request (default 3000). */
   readonly networkTimeoutMs?: number;
   /** The clock the access token's remaining life is read with (a fact; the chart decides whether it has expired). Default: Date.now. */

@@ -1,6 +1,7 @@
 // Loaded on first use (signOutActors.ts): a page whose sign-outs announce nothing never fetches it,
 // and it takes what it needs from the up-front load as `kit` (lazyKit.ts says why).
 import type { LazyKit } from '../actors/lazyKit.js';
+import type { FetchLike } from '../cognito/fetchTransport.js';
 import type { SignOutOutbox } from '../storage/signOutOutbox.js';
 
 /** What the announcement reads: createAuth's revocationEndpoint and networkTimeoutMs, and the outbox holding the intent's access token. */
@@ -8,6 +9,7 @@ export interface AnnounceServices {
   readonly revocationEndpoint?: string;
   readonly networkTimeoutMs?: number;
   readonly outbox: SignOutOutbox;
+  readonly fetch?: FetchLike;
 }
 
 /**
@@ -29,7 +31,8 @@ export async function announceSignOut(
   const what = 'The announcement to the revocation endpoint';
   const { signal, done } = kit.withDeadline(outer, services.networkTimeoutMs ?? 3000);
   try {
-    const response = await fetch(endpoint, {
+    const send: FetchLike = services.fetch ?? ((url, init) => globalThis.fetch(url, init));
+    const response = await send(endpoint, {
       method: 'POST',
       headers: { authorization: `Bearer ${accessToken}`, 'content-type': 'application/json' },
       body: JSON.stringify({ scope: input.scope }),
