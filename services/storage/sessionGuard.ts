@@ -24,13 +24,18 @@ export interface SessionGuard {
 
 export function createSessionGuard(storage: StorageLike, keys: { readonly write: string; readonly clear: string }, pollMs = 5): SessionGuard {
   const me = Math.random().toString(36).slice(2);
-  const read = async (turn: StorageStep, key: string): Promise<Flag | null> => {
+  /** The flag at `key` as stored (any owner, expired or not); null when absent or unreadable: nobody's. */
+  const stored = async (turn: StorageStep, key: string): Promise<Partial<Flag> | null> => {
     try {
-      const flag = JSON.parse(String(await turn.call('read a session flag', () => storage.getItem(key)))) as Partial<Flag> | null;
-      return flag && typeof flag.owner === 'string' && typeof flag.until === 'number' && flag.owner !== me && flag.until > Date.now() ? (flag as Flag) : null;
+      return JSON.parse(String(await turn.call('read a session flag', () => storage.getItem(key)))) as Partial<Flag> | null;
     } catch {
-      return null; // unreadable: nobody's
+      return null;
     }
+  };
+  /** Another instance's flag at `key` that has not expired, or null. */
+  const read = async (turn: StorageStep, key: string): Promise<Flag | null> => {
+    const flag = await stored(turn, key);
+    return flag && typeof flag.owner === 'string' && typeof flag.until === 'number' && flag.owner !== me && flag.until > Date.now() ? (flag as Flag) : null;
   };
   const raise = (turn: StorageStep, key: string, forMs: number) => turn.call('raise a session flag', () => storage.setItem(key, JSON.stringify({ owner: me, until: Date.now() + forMs })));
   const guard: SessionGuard = {
@@ -49,12 +54,8 @@ export function createSessionGuard(storage: StorageLike, keys: { readonly write:
     async leave(turn, side) {
       const key = side === 'write' ? keys.write : keys.clear;
       if (turn.remaining() <= 0) return; // the turn is spent: the flag expires on its own
-      try {
-        const flag = JSON.parse(String(await turn.call('read a session flag', () => storage.getItem(key)))) as Partial<Flag> | null;
-        if (flag?.owner === me) await turn.call('lower a session flag', () => storage.removeItem(key));
-      } catch {
-        // left to expire
-      }
+      if ((await stored(turn, key))?.owner !== me) return;
+      await turn.call('lower a session flag', () => storage.removeItem(key)).catch(() => undefined); // left to expire
     },
   };
   return guard;
