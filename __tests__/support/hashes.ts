@@ -1,7 +1,7 @@
 // The two ways authchart hashes (services/crypto/hashes.ts): Web Crypto, and @noble/hashes where
 // `crypto.subtle` is missing (React Native without a polyfill, an insecure browser context). Tests
 // run the same vectors through both; `withoutSubtle` hides `crypto.subtle` (getRandomValues stays,
-// as React Native's usual polyfill gives), and the loads counted show which path ran.
+// as React Native's usual polyfill gives it), and the loads counted show which path ran.
 import { onFirstUse } from '../../services/cognito/onFirstUse';
 import { platformHash, type LoadOnFirstUse } from '../../services/crypto/hashes';
 
@@ -18,8 +18,10 @@ export function countingLoads(): LoadOnFirstUse & { loads: number } {
 /** Runs `body` with no `crypto.subtle` on globalThis, then puts Node's Web Crypto back. */
 export async function withoutSubtle<T>(body: () => Promise<T>): Promise<T> {
   const descriptor = Object.getOwnPropertyDescriptor(globalThis, 'crypto')!;
-  const { getRandomValues } = globalThis.crypto;
-  Object.defineProperty(globalThis, 'crypto', { configurable: true, value: { getRandomValues: getRandomValues.bind(globalThis.crypto) } });
+  // getRandomValues (what authchart needs besides), and randomUUID (the AWS SDK transport uses it).
+  const { getRandomValues, randomUUID } = globalThis.crypto;
+  const crypto = { getRandomValues: getRandomValues.bind(globalThis.crypto), randomUUID: randomUUID.bind(globalThis.crypto) };
+  Object.defineProperty(globalThis, 'crypto', { configurable: true, value: crypto });
   try {
     return await body();
   } finally {
