@@ -14,6 +14,10 @@ import {
 import { createSrpHandshake } from '../services/srp/client.js';
 import { startSrp, type SrpAnswer } from '../services/srp/index.js';
 import * as srp from '../services/srp/math.js';
+import { hashPaths } from './support/hashes.js';
+
+const webCrypto = hashPaths()[0]!.hash;
+const run = <T>(formula: srp.Formula<T>): Promise<T> => srp.runFormulaAsync(formula, webCrypto);
 import { totp } from '../src/testing/emulator/mfa.js';
 import { decodeJwtPayload, secretHash, startCognitoEmulator, type CognitoEmulator, type SetupResult } from '../src/testing/emulator.js';
 
@@ -50,10 +54,10 @@ const respond = (s: Who, name: ChallengeNameType, session: string | undefined, r
 
 /** InitiateAuth(USER_SRP_AUTH) and the PASSWORD_VERIFIER answer, ready to send (or tamper with). */
 async function srpAnswer(s: Who, username: string, password: string, now?: Date): Promise<{ out: InitiateAuthCommandOutput; answer: SrpAnswer; responses: Record<string, string> }> {
-  const handshake = startSrp();
+  const handshake = startSrp(webCrypto);
   const out = await initiateSrp(s, username, { SRP_A: handshake.srpA });
   const p = out.ChallengeParameters ?? {};
-  const answer = handshake.answer({ userPoolId: s.userPoolId, userIdForSrp: p.USER_ID_FOR_SRP ?? '', password, srpB: p.SRP_B ?? '', salt: p.SALT ?? '', secretBlock: p.SECRET_BLOCK ?? '' }, now);
+  const answer = await handshake.answer({ userPoolId: s.userPoolId, userIdForSrp: p.USER_ID_FOR_SRP ?? '', password, srpB: p.SRP_B ?? '', salt: p.SALT ?? '', secretBlock: p.SECRET_BLOCK ?? '' }, now);
   const responses = { USERNAME: p.USERNAME ?? username, PASSWORD_CLAIM_SECRET_BLOCK: answer.passwordClaimSecretBlock, PASSWORD_CLAIM_SIGNATURE: answer.passwordClaimSignature, TIMESTAMP: answer.timestamp };
   return { out, answer, responses };
 }
@@ -133,14 +137,14 @@ describe('USER_SRP_AUTH', () => {
     // a zero-padded day fails, one that signs 'Nov 3' but sends 'Nov 03' passes.
     const padded = 'Tue Nov 03 07:05:09 UTC 2026';
     const a = 0x1234567890abcdefn ** 9n;
-    const handshake = createSrpHandshake(a);
+    const handshake = createSrpHandshake(a, webCrypto);
     const out = await initiateSrp(s, s.username, { SRP_A: handshake.srpA });
     const p = out.ChallengeParameters ?? {};
     const B = BigInt(`0x${p.SRP_B}`);
-    const u = srp.computeU(BigInt(`0x${handshake.srpA}`), B);
-    const x = srp.computeX(BigInt(`0x${p.SALT}`), srp.poolNameOf(s.userPoolId), s.username, s.password);
-    const key = srp.deriveKey(srp.modPowN(B - srp.k * srp.modPowN(srp.g, x), a + u * x), u);
-    const signature = srp.claimSignature(key, srp.poolNameOf(s.userPoolId), s.username, Buffer.from(p.SECRET_BLOCK ?? '', 'base64'), padded);
+    const u = await run(srp.computeU(BigInt(`0x${handshake.srpA}`), B));
+    const x = await run(srp.computeX(BigInt(`0x${p.SALT}`), srp.poolNameOf(s.userPoolId), s.username, s.password));
+    const key = await run(srp.deriveKey(srp.modPowN(B - srp.k * srp.modPowN(srp.g, x), a + u * x), u));
+    const signature = await run(srp.claimSignature(key, srp.poolNameOf(s.userPoolId), s.username, Buffer.from(p.SECRET_BLOCK ?? '', 'base64'), padded));
     const base = { USERNAME: s.username, PASSWORD_CLAIM_SECRET_BLOCK: p.SECRET_BLOCK ?? '', PASSWORD_CLAIM_SIGNATURE: signature };
     expect(await rejection(respond(s, 'PASSWORD_VERIFIER', undefined, { ...base, TIMESTAMP: padded }))).toMatchObject(INCORRECT);
     const canonical = await srpAnswer(s, s.username, s.password, date);
@@ -156,12 +160,12 @@ describe('USER_SRP_AUTH', () => {
   test('flow disabled, missing or invalid SRP_A, unknown user', async () => {
     const s = emu.setup();
     const { clientId } = emu.createUserPoolClient({ userPoolId: s.userPoolId, explicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH'] });
-    expect(await rejection(initiateSrp({ ...s, clientId }, s.username, { SRP_A: startSrp().srpA }))).toMatchObject({ name: 'InvalidParameterException', message: 'USER_SRP_AUTH flow not enabled for this client' });
+    expect(await rejection(initiateSrp({ ...s, clientId }, s.username, { SRP_A: startSrp(webCrypto).srpA }))).toMatchObject({ name: 'InvalidParameterException', message: 'USER_SRP_AUTH flow not enabled for this client' });
     expect(await rejection(initiateSrp(s, s.username, {}))).toMatchObject({ name: 'InvalidParameterException', message: 'Missing required parameter SRP_A' });
     for (const bad of [srp.N.toString(16), '0', 'xyz']) {
       expect(await rejection(initiateSrp(s, s.username, { SRP_A: bad }))).toMatchObject({ name: 'InvalidParameterException' });
     }
-    expect(await rejection(initiateSrp(s, 'ghost', { SRP_A: startSrp().srpA }))).toMatchObject({ name: 'UserNotFoundException', message: 'User does not exist.' });
+    expect(await rejection(initiateSrp(s, 'ghost', { SRP_A: startSrp(webCrypto).srpA }))).toMatchObject({ name: 'UserNotFoundException', message: 'User does not exist.' });
   });
 
   test('PreventUserExistenceErrors: an unknown user gets a simulated challenge, then Incorrect username or password.', async () => {
@@ -177,7 +181,7 @@ describe('USER_SRP_AUTH', () => {
     const s = emu.setup({ generateSecret: true });
     const unable = { name: 'NotAuthorizedException', message: `Unable to verify secret hash for client ${s.clientId}` };
     const noSecret = { ...s, clientSecret: undefined };
-    expect(await rejection(initiateSrp(noSecret, s.username, { SRP_A: startSrp().srpA }))).toMatchObject(unable);
+    expect(await rejection(initiateSrp(noSecret, s.username, { SRP_A: startSrp(webCrypto).srpA }))).toMatchObject(unable);
     const { responses } = await srpAnswer(s, s.username, s.password);
     expect(await rejection(respond(noSecret, 'PASSWORD_VERIFIER', undefined, responses))).toMatchObject(unable);
     await expect(srpSignIn(s, s.username, s.password)).resolves.toMatchObject({ AuthenticationResult: expect.anything() });

@@ -35,6 +35,9 @@ const looksLikeAName = (text: string): boolean => ALL_NAMES.has(text) || /^[A-Z]
 /** Classes whose first argument is an error name. */
 const NAME_FIRST = /^(CognitoCallError|AuthError|CognitoServiceError|CognitoUnreachableError|UnexpectedResponseError|StorageError|HostedUiError|AuthStateError|DOMException)$/;
 
+/** `{ name: 'HMAC', hash: 'SHA-256' }`: a Web Crypto algorithm (services/crypto/hashes.ts) names an algorithm, not an error. */
+const isWebCryptoAlgorithm = (node: ts.Node): boolean => ts.isObjectLiteralExpression(node) && node.properties.some((p) => p.name?.getText() === 'hash');
+
 interface Minted {
   readonly file: string;
   readonly line: number;
@@ -59,7 +62,7 @@ function mintedIn(file: string): Minted[] {
       const isImport = ts.isImportDeclaration(parent) || ts.isExportDeclaration(parent) || ts.isExternalModuleReference(parent);
       if (!isKind && !isType && !isImport) {
         if (looksLikeAName(node.text)) report(node, node.text, 'a literal error name');
-        else if (ts.isPropertyAssignment(parent) && parent.name.getText() === 'name' && parent.initializer === node) report(node, node.text, '{ name: literal }');
+        else if (ts.isPropertyAssignment(parent) && parent.name.getText() === 'name' && parent.initializer === node && !isWebCryptoAlgorithm(parent.parent)) report(node, node.text, '{ name: literal }');
         else if (ts.isBinaryExpression(parent) && /^(===|!==|==|!=)$/.test(parent.operatorToken.getText())) {
           const other = parent.left === node ? parent.right : parent.left;
           // `typeof x.name === 'string'` is a type test, and a challenge's name (PASSWORD_VERIFIER) is no error's.

@@ -136,13 +136,18 @@ describe('what an idle instance costs', () => {
 });
 
 describe('bundles (esbuild --bundle --minify --format=esm --platform=browser)', () => {
-  test('authchart/fetch bundles no AWS SDK: from node_modules only xstate and @noble/hashes', async () => {
-    const { inputs } = await bundleOf(app('./src/fetch/index'));
-    const packages = new Set(inputs.filter((f) => f.includes('node_modules/')).map((f) => f.split('node_modules/')[1]!.split('/').slice(0, 2).join('/').replace(/\/.*$/, (m) => (f.includes('node_modules/@') ? m : ''))));
-    expect([...packages].sort()).toEqual(['@noble/hashes', 'xstate']);
+  test('authchart/fetch bundles no AWS SDK: from node_modules xstate, and @noble/hashes only in a fallback chunk that a browser never fetches', async () => {
+    const { inputs, inputsOnceUsed } = await bundleOf(app('./src/fetch/index'));
+    const packagesOf = (files: string[]) => [...new Set(files.filter((f) => f.includes('node_modules/')).map((f) => f.split('node_modules/')[1]!.split('/').slice(0, 2).join('/').replace(/\/.*$/, (m) => (f.includes('node_modules/@') ? m : ''))))].sort();
+    expect(packagesOf(inputs)).toEqual(['@noble/hashes', 'xstate']);
     expect(inputs).not.toContain('services/cognito/sdkTransport.ts');
     expect(inputs).not.toContain('src/createAuth.ts');
-  });
+    // A password sign-in, SECRET_HASH, the hosted UI and a sign-out hash with Web Crypto: noble is
+    // loaded through import() only where crypto.subtle is missing (services/crypto/hashes.ts).
+    const used = inputsOnceUsed(['services/actors/signInFlow.ts', 'services/actors/hostedUiFlows.ts', 'services/tabs/tabParts.ts']);
+    expect(used).toEqual(expect.arrayContaining(['services/srp/math.ts', 'services/crypto/hashes.ts', 'services/cognito/hostedUi.ts'])); // `used` means something
+    expect(packagesOf(used)).toEqual(['xstate']);
+  }, 60_000);
 
   // Issue 6's target was 0.7, met at 0.698. Issue 10 grew the slim build to about 0.83 (34.8 KB gzip):
   // the chart now answers every call in every state, the outbox runs as a chart of its own, and
@@ -160,7 +165,7 @@ describe('bundles (esbuild --bundle --minify --format=esm --platform=browser)', 
   // elsewhere): 0.995 up front. One class identity per error (Symbol.hasInstance over a stable kind,
   // issue 13) and the fetch option reaching the hosted UI took it to 1.0014: 60 bytes over Amplify.
   // The ceiling was 1.01, a recorded decision. Issue 13 (item 6) set 0.75 as the target: the password
-  // sign-in (SRP with @noble/hashes, the challenges) and SECRET_HASH's HMAC moved to chunks loaded on
+  // sign-in (SRP with @noble/hashes then, the challenges) and SECRET_HASH's HMAC moved to chunks loaded on
   // first use: 0.887 up front (37.2 KB gzip), with 10.7 KB gzip through import(). 0.75 was not reached
   // honestly: what is left up front is what a signed-in page uses (the three charts, 34 KB minified,
   // and xstate; the store, the outbox, config checks, the refresh and the sign-out's server calls over
@@ -199,7 +204,10 @@ describe('bundles (esbuild --bundle --minify --format=esm --platform=browser)', 
   // took it to 0.948 (40,763 B) and a sign-in plus a sign-out to 1.132. Each is a correctness or
   // product requirement of issues 18 and 19; two rounds of honest cuts found no more than they did
   // (docs/performance.md, "The breach, recorded"). The ceiling is 0.95 / 1.135 until it is paid back
-  // or the maintainers decide: issue 18 stays open on it.
+  // or the maintainers decide: issue 18 stays open on it. Web Crypto in place of @noble/hashes (the
+  // next test) brought the sign-in plus sign-out back to 1.076, under its bound; up front it is
+  // 0.9487 (40,796 B: the hash loader handed to the lazy chunks, +14 B), still over the ratchet.
+  // The ceiling here stays 0.95.
   test('authchart/fetch loads at most 0.95x aws-amplify signIn + signOut up front; sign-in, the hosted UI and the tab machinery load through import()', async () => {
     const ours = await bundleOf(app('./src/fetch/index'));
     const amplify = await bundleOf(AMPLIFY_APP);
@@ -220,20 +228,25 @@ describe('bundles (esbuild --bundle --minify --format=esm --platform=browser)', 
   // the bound for a while; the up-front savings, and SECRET_HASH served from the sign-in flow's chunk
   // (noble's HMAC no longer a file of its own), brought it to 1.088 (46,795 B). New chart states
   // took it to 1.102 (47,390 B); the entry's layout (xstate first) brought it to 1.0925 (46,979 B).
-  test('a password sign-in plus a sign-out loads, lazy chunks included, at most 1.135x (bound 1.1, breached: recorded above) aws-amplify signIn + signOut', async () => {
+  // KB4's guard, KB6's hold, revokingUnstored and the announcement took it to 1.132 (48,680 B; 48,699
+  // B with the review's fixes), over the bound. SHA-256, HMAC and HKDF from Web Crypto where
+  // crypto.subtle exists, @noble/hashes (6 KB minified of the sign-in's chunks) only in a fallback
+  // chunk a browser never fetches (test above), brought it to 1.076 (46,286 B; +14 B up front, the
+  // loader handed to the chunks). The ceiling is 1.08, what was reached; the bound stays 1.1.
+  test('a password sign-in plus a sign-out loads, lazy chunks included, at most 1.08x (bound 1.1) aws-amplify signIn + signOut', async () => {
     const ours = await bundleOf(app('./src/fetch/index'));
     const amplify = await bundleOf(AMPLIFY_APP);
     const used = ['services/actors/signInFlow.ts', 'services/tabs/tabParts.ts'];
     const signInAndOut = ours.gzipOnceUsed(used);
     expect(signInAndOut).toBeGreaterThan(ours.gzip + 4_000); // the sign-in's chunks are counted
     expect(signInAndOut).toBeLessThan(ours.gzip + ours.lazyGzip); // the hosted UI's are not
-    expect(signInAndOut / amplify.gzip).toBeLessThanOrEqual(1.135); // the bound is 1.1; breached, recorded above
+    expect(signInAndOut / amplify.gzip).toBeLessThanOrEqual(1.08); // the bound is 1.1
   }, 60_000);
 
-  test('a page whose user is signed in loads no sign-in machinery: the sign-in flow, SRP, SECRET_HASH and @noble/hashes are lazy chunks', async () => {
+  test('a page whose user is signed in loads no sign-in machinery: the sign-in flow, SRP, SECRET_HASH, the hashes and @noble/hashes are lazy chunks', async () => {
     const { inputs, upFrontInputs } = await bundleOf(app('./src/fetch/index'));
     const signInMachinery = (f: string) => f === 'services/actors/signInFlow.ts' || f.startsWith('services/srp/') || f.startsWith('services/crypto/') || f.includes('node_modules/@noble/hashes/');
-    expect(inputs.filter(signInMachinery)).toEqual(expect.arrayContaining(['services/actors/signInFlow.ts', 'services/srp/math.ts', 'services/crypto/secretHash.ts']));
+    expect(inputs.filter(signInMachinery)).toEqual(expect.arrayContaining(['services/actors/signInFlow.ts', 'services/srp/math.ts', 'services/crypto/secretHash.ts', 'services/crypto/hashes.ts', 'services/crypto/nobleHashes.ts']));
     expect(upFrontInputs.some((f) => f.startsWith('machines/'))).toBe(true); // upFrontInputs means something
     expect(upFrontInputs.filter(signInMachinery)).toEqual([]);
   }, 60_000);

@@ -9,22 +9,30 @@ import { storageKeys } from '../services/storage/keys.js';
 import { createMemoryStorage } from '../services/storage/storage.js';
 import { decodeJwtPayload, startCognitoEmulator, type CognitoEmulator, type SetupResult } from '../src/testing/emulator.js';
 import { Browser, hidden, location } from './support/oauthBrowser.js';
+import { hashPaths } from './support/hashes.js';
+
+const { hash } = hashPaths()[0]!;
 
 const CB = 'http://localhost:3000/callback';
 const B64URL = /^[A-Za-z0-9_-]+$/;
 
 describe('PKCE and state', () => {
-  it('the challenge is base64url(SHA-256(verifier)); 86-character verifier, 43-character challenge', () => {
-    const { verifier, challenge } = createPkce();
-    expect(verifier).toMatch(B64URL);
-    expect(verifier).toHaveLength(86);
-    expect(challenge).toMatch(B64URL);
-    expect(challenge).toHaveLength(43);
-    expect(challenge).toBe(createHash('sha256').update(verifier).digest('base64url'));
-  });
+  it.each(hashPaths())('the challenge is base64url(SHA-256(verifier)), hashing with $name; 86-character verifier, 43-character challenge', (path) =>
+    path.run(async () => {
+      for (let i = 0; i < 20; i++) {
+        const { verifier, challenge } = await createPkce(path.hash);
+        expect(verifier).toMatch(B64URL);
+        expect(verifier).toHaveLength(86);
+        expect(challenge).toMatch(B64URL);
+        expect(challenge).toHaveLength(43);
+        expect(challenge).toBe(createHash('sha256').update(verifier).digest('base64url'));
+      }
+      expect(path.loads() > 0).toBe(!path.name.startsWith('Web Crypto')); // the path really ran
+    }),
+  );
 
-  it('fresh values each time; state is 32 bytes base64url', () => {
-    expect(createPkce().verifier).not.toBe(createPkce().verifier);
+  it('fresh values each time; state is 32 bytes base64url', async () => {
+    expect((await createPkce(hash)).verifier).not.toBe((await createPkce(hash)).verifier);
     const state = randomState();
     expect(state).toMatch(B64URL);
     expect(state).toHaveLength(43);
@@ -171,7 +179,7 @@ describe('exchangeCode against the emulator', () => {
 
   it('tokens for the code; the same code again is invalid_grant', async () => {
     const s = emu.setup({ callbackUrls: [CB] });
-    const p = createPkce();
+    const p = await createPkce(hash);
     const code = await signIn(s, p.challenge, randomState());
     const options = { domain: `${emu.endpoint}/`, clientId: s.clientId, redirectUri: CB, code, verifier: p.verifier, kit: lazyKit };
     const tokens = await exchangeCode(options);
@@ -186,7 +194,7 @@ describe('exchangeCode against the emulator', () => {
 
   it('a client with a secret: client_secret_basic', async () => {
     const s = emu.setup({ callbackUrls: [CB], generateSecret: true });
-    const p = createPkce();
+    const p = await createPkce(hash);
     const code = await signIn(s, p.challenge, 'st');
     const tokens = await exchangeCode({ domain: emu.endpoint, clientId: s.clientId, clientSecret: s.clientSecret!, redirectUri: CB, code, verifier: p.verifier, kit: lazyKit });
     expect(tokens.accessToken).toBeTruthy();
@@ -194,9 +202,9 @@ describe('exchangeCode against the emulator', () => {
 
   it('a wrong verifier: OAuthError, with neither the code nor the verifier in the message', async () => {
     const s = emu.setup({ callbackUrls: [CB] });
-    const p = createPkce();
+    const p = await createPkce(hash);
     const code = await signIn(s, p.challenge, 'st');
-    const wrong = createPkce().verifier;
+    const wrong = (await createPkce(hash)).verifier;
     const error = await failure(exchangeCode({ domain: emu.endpoint, clientId: s.clientId, redirectUri: CB, code, verifier: wrong, kit: lazyKit }));
     expect(error.name).toBe('OAuthError');
     expect(error.message).toContain('invalid_grant');
@@ -206,7 +214,7 @@ describe('exchangeCode against the emulator', () => {
 
   it('a 3xx is refused, not followed: UnexpectedRedirect', async () => {
     const s = emu.setup({ callbackUrls: [CB] });
-    const p = createPkce();
+    const p = await createPkce(hash);
     const code = await signIn(s, p.challenge, 'st');
     emu.faults.set('oauth2/token', { type: 'redirect', location: 'http://127.0.0.1:9/steal' });
     const error = await failure(exchangeCode({ domain: emu.endpoint, clientId: s.clientId, redirectUri: CB, code, verifier: p.verifier, kit: lazyKit }));

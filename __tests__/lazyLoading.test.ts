@@ -8,6 +8,7 @@
 import { onFirstUse } from '../services/cognito/onFirstUse';
 import { createMemoryStorage, type Auth } from '../src/index';
 import { startCognitoEmulator, type CognitoEmulator } from '../src/testing/index';
+import { withoutSubtle } from './support/hashes';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
@@ -75,27 +76,39 @@ describe('the sign-in flow loads at the first sign-in', () => {
   });
 
   test('when it cannot be loaded, signIn() rejects with a NetworkError and nothing changes; the next signIn() loads it and signs in', async () => {
-    const pool = emu.setup();
-    let offline = true;
-    const lib = libraryCounting('../services/actors/signInFlow', () => offline);
-    const auth = lib.createAuth({ userPoolId: pool.userPoolId, userPoolClientId: pool.clientId, endpoint: emu.endpoint });
-    try {
+    const sent = await signInWhileUnloadable('../services/actors/signInFlow', /^The sign-in flow could not be loaded/);
+    expect(sent).toEqual([]);
+  });
+});
+
+/**
+ * signIn() while `path` cannot be loaded (inside `around`): a NetworkError matching `message`, the
+ * chart still signedOut and nothing stored; then, loadable again, signIn() loads it and signs in.
+ * Returns what reached the emulator before the failed load.
+ */
+async function signInWhileUnloadable(path: string, message: RegExp, around: <T>(body: () => Promise<T>) => Promise<T> = (body) => body()) {
+  const pool = emu.setup();
+  let offline = true;
+  const lib = libraryCounting(path, () => offline);
+  const storage = createMemoryStorage();
+  const auth = lib.createAuth({ userPoolId: pool.userPoolId, userPoolClientId: pool.clientId, endpoint: emu.endpoint, storage });
+  try {
+    return await around(async () => {
       emu.resetRequests();
-      await expect(auth.signIn({ username: pool.username, password: pool.password })).rejects.toMatchObject({
-        name: 'NetworkError',
-        message: expect.stringMatching(/^The sign-in flow could not be loaded/),
-      });
-      expect(emu.requests).toEqual([]);
+      await expect(auth.signIn({ username: pool.username, password: pool.password })).rejects.toMatchObject({ name: 'NetworkError', message: expect.stringMatching(message) });
+      const sent = [...emu.requests];
       expect(auth.actor.getSnapshot().value).toBe('signedOut');
+      expect(storage.getItem(`authchart.${pool.clientId}.session`)).toBeNull();
       offline = false;
       await expect(auth.signIn({ username: pool.username, password: pool.password })).resolves.toMatchObject({ isSignedIn: true });
       expect(lib.counter.loads).toBe(2);
-    } finally {
-      lib.done();
-      await auth.stop();
-    }
-  });
-});
+      return sent;
+    });
+  } finally {
+    lib.done();
+    await auth.stop();
+  }
+}
 
 test("when the hosted UI's flows cannot be loaded, signInWithRedirect() rejects with a NetworkError before anything is opened", async () => {
   const pool = emu.setup({ callbackUrls: ['http://localhost:3000/callback'], logoutUrls: ['http://localhost:3000/out'] });
@@ -149,5 +162,34 @@ describe("SECRET_HASH's HMAC loads only where a client secret is configured", ()
     } finally {
       lib.done();
     }
+  });
+});
+
+describe('@noble/hashes loads only where crypto.subtle is missing (React Native without a polyfill, an insecure browser context)', () => {
+  test('with Web Crypto, an SRP sign-in, a client secret and a sign-out never load it; without, the same calls load it once and sign in alike', async () => {
+    const pool = emu.setup({ generateSecret: true });
+    const config = { userPoolId: pool.userPoolId, userPoolClientId: pool.clientId, clientSecret: pool.clientSecret!, endpoint: emu.endpoint };
+    const lib = libraryCounting('../services/crypto/nobleHashes');
+    try {
+      const auth = lib.createAuth(config);
+      await expect(auth.signIn({ username: pool.username, password: pool.password })).resolves.toMatchObject({ isSignedIn: true });
+      await expect(auth.signOut()).resolves.toMatchObject({ type: 'complete' });
+      await auth.stop();
+      expect(lib.counter.loads).toBe(0);
+      await withoutSubtle(async () => {
+        const native = lib.createAuth(config);
+        await expect(native.signIn({ username: pool.username, password: pool.password })).resolves.toMatchObject({ isSignedIn: true });
+        await expect(native.signOut()).resolves.toMatchObject({ type: 'complete' });
+        await native.stop();
+      });
+      expect(lib.counter.loads).toBeGreaterThan(0);
+    } finally {
+      lib.done();
+    }
+  });
+
+  test('when it cannot be loaded, signIn() rejects with a NetworkError naming it and nothing is stored; the next signIn() loads it and signs in', async () => {
+    const sent = await signInWhileUnloadable('../services/crypto/nobleHashes', /^@noble\/hashes .* could not be loaded/, withoutSubtle);
+    expect(sent.map((r) => r.operation)).toEqual(['InitiateAuth']); // SRP_A needs no hash; the answer to PASSWORD_VERIFIER does
   });
 });

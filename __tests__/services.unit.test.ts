@@ -10,6 +10,7 @@ import { createTokenStore, summarizeSession, UnstoredError } from '../services/s
 import { saveOrReport } from '../services/actors/saveOrReport';
 import { lazyKit } from '../services/actors/lazyKit';
 import { secretHash } from '../services/crypto/secretHash';
+import { onFirstUse } from '../services/cognito/onFirstUse';
 import { createHmac } from 'node:crypto';
 import { createActor, toPromise } from 'xstate';
 import { signOutMachine } from '../machines/signOutMachine';
@@ -122,7 +123,7 @@ test('retryable failures: one list, the redirect included', () => {
 
 test('secretHash matches HMAC-SHA256(secret, username + clientId) in base64', async () => {
   const expected = createHmac('sha256', 'the-secret').update('alice' + 'client1').digest('base64');
-  await expect(secretHash('the-secret', 'alice', 'client1')).resolves.toBe(expected);
+  await expect(secretHash('the-secret', 'alice', 'client1', onFirstUse)).resolves.toBe(expected);
 });
 
 describe('token store', () => {

@@ -3,7 +3,8 @@
 import { createHash, createHmac, hkdfSync, randomBytes } from 'node:crypto';
 import { createSrpHandshake } from '../services/srp/client.js';
 import { formatSrpTimestamp, SrpError, startSrp, type SrpChallenge } from '../services/srp/index.js';
-import { N as libN, mod, modPow, padHex } from '../services/srp/math.js';
+import { N as libN, k as libK, kFormula, mod, modPow, padHex, runFormulaAsync } from '../services/srp/math.js';
+import { hashPaths } from './support/hashes.js';
 import fc from 'fast-check';
 import { parseSrpTimestamp } from '../services/srp/timestamp.js';
 
@@ -70,24 +71,28 @@ const challenge: SrpChallenge = {
 };
 const FIXED_DATE = new Date(Date.UTC(2026, 10, 3, 7, 5, 9)); // Tue Nov 3 07:05:09 UTC 2026
 
-describe('SRP client: known answers', () => {
-  test('the library group is RFC 3526 3072-bit', () => {
+describe.each(hashPaths())('SRP client: known answers, hashing with $name', (path) => {
+  afterAll(() => expect(path.loads() > 0).toBe(!path.name.startsWith('Web Crypto'))); // the path really ran
+  test('the library group is RFC 3526 3072-bit, and its constant k is H(padHex(N) | padHex(g))', async () => {
     expect(libN).toBe(N);
+    const k = BigInt(`0x${await path.run(() => runFormulaAsync(kFormula(), path.hash))}`);
+    expect(k).toBe(big(sha(Buffer.concat([hexOf(N), hexOf(2n)]))));
+    expect(libK).toBe(k);
   });
 
-  test('fixed a, salt, B, password and timestamp give the independently computed SRP_A and signature', () => {
-    const handshake = createSrpHandshake(FIXED_A);
+  test('fixed a, salt, B, password and timestamp give the independently computed SRP_A and signature', () => path.run(async () => {
+    const handshake = createSrpHandshake(FIXED_A, path.hash);
     const timestamp = 'Tue Nov 3 07:05:09 UTC 2026';
     const expected = expectedAnswer(FIXED_A, challenge, timestamp);
     expect(handshake.srpA).toBe(expected.srpA);
-    expect(handshake.answer(challenge, FIXED_DATE)).toEqual({
+    expect(await handshake.answer(challenge, FIXED_DATE)).toEqual({
       passwordClaimSignature: expected.signature,
       passwordClaimSecretBlock: challenge.secretBlock,
       timestamp,
     });
-  });
+  }));
 
-  test('many random a, salts and B values (short salts, leading-zero values) all match', () => {
+  test('many random a, salts and B values (short salts, leading-zero values) all match', () => path.run(async () => {
     for (let i = 0; i < 12; i++) {
       const a = randomBig(128);
       const c: SrpChallenge = {
@@ -98,23 +103,23 @@ describe('SRP client: known answers', () => {
         secretBlock: randomBytes(64 + i).toString('base64'),
       };
       const date = new Date(Date.UTC(2027, i, 1 + i * 2, i, 59 - i, i * 5));
-      expect(createSrpHandshake(a).answer(c, date).passwordClaimSignature).toBe(expectedAnswer(a, c, formatSrpTimestamp(date)).signature);
+      expect((await createSrpHandshake(a, path.hash).answer(c, date)).passwordClaimSignature).toBe(expectedAnswer(a, c, formatSrpTimestamp(date)).signature);
     }
-  });
+  }));
 
-  test('SECRET_BLOCK in base64url (padded or not) signs the same bytes as in base64, and is sent back as received', () => {
+  test('SECRET_BLOCK in base64url (padded or not) signs the same bytes as in base64, and is sent back as received', () => path.run(async () => {
     // Bytes whose base64 holds '+' and '/', so that base64url differs ('-' and '_').
     const bytes = Buffer.from([0xfb, 0xff, 0xbf, 0xfe, 0x3e, 0x3f, 0x01]);
     const base64 = bytes.toString('base64');
     expect(base64).toMatch(/[+/]/);
     const expected = expectedAnswer(FIXED_A, { ...challenge, secretBlock: base64 }, 'Tue Nov 3 07:05:09 UTC 2026').signature;
     for (const secretBlock of [base64, bytes.toString('base64url'), `${bytes.toString('base64url')}=`, base64.replace(/=+$/, '')]) {
-      const answer = createSrpHandshake(FIXED_A).answer({ ...challenge, secretBlock }, FIXED_DATE);
+      const answer = await createSrpHandshake(FIXED_A, path.hash).answer({ ...challenge, secretBlock }, FIXED_DATE);
       expect(answer).toEqual({ passwordClaimSignature: expected, passwordClaimSecretBlock: secretBlock, timestamp: 'Tue Nov 3 07:05:09 UTC 2026' });
     }
-  });
+  }));
 
-  test('a server holding the verifier derives the same key (S = (A * v^u)^b)', () => {
+  test('a server holding the verifier derives the same key (S = (A * v^u)^b)', () => path.run(async () => {
     const g = 2n;
     const k = big(sha(Buffer.concat([hexOf(N), hexOf(g)])));
     const poolName = 'AbC123xyz';
@@ -123,37 +128,33 @@ describe('SRP client: known answers', () => {
     const v = refModPow(g, x, N);
     const b = randomBig(128);
     const B = (k * v + refModPow(g, b, N)) % N;
-    const handshake = createSrpHandshake(FIXED_A);
+    const handshake = createSrpHandshake(FIXED_A, path.hash);
     const A = BigInt(`0x${handshake.srpA}`);
     const u = big(sha(Buffer.concat([hexOf(A), hexOf(B)])));
     const S = refModPow(A * refModPow(v, u, N), b, N);
     const key = Buffer.from(hkdfSync('sha256', hexOf(S), hexOf(u), Buffer.from('Caldera Derived Key'), 16));
-    const answer = handshake.answer({ ...challenge, srpB: B.toString(16) }, FIXED_DATE);
+    const answer = await handshake.answer({ ...challenge, srpB: B.toString(16) }, FIXED_DATE);
     const message = Buffer.concat([Buffer.from(poolName), Buffer.from('alice'), Buffer.from(challenge.secretBlock, 'base64'), Buffer.from(answer.timestamp)]);
     expect(answer.passwordClaimSignature).toBe(createHmac('sha256', key).update(message).digest('base64'));
-  });
+  }));
 
-  test('invalid B, bad hex or base64, and a bad pool id throw SrpError', () => {
-    const handshake = createSrpHandshake(FIXED_A);
-    const bad = (patch: Partial<SrpChallenge>) => () => handshake.answer({ ...challenge, ...patch });
+  test('invalid B, bad hex or base64, and a bad pool id reject with SrpError', () => path.run(async () => {
+    const handshake = createSrpHandshake(FIXED_A, path.hash);
+    const bad = (patch: Partial<SrpChallenge>) => handshake.answer({ ...challenge, ...patch });
     for (const srpB of [N.toString(16), (2n * N).toString(16), '0', '']) {
-      expect(bad({ srpB })).toThrow(SrpError);
+      await expect(bad({ srpB })).rejects.toThrow(SrpError);
     }
-    expect(bad({ srpB: 'xyz' })).toThrow(SrpError);
-    expect(bad({ salt: '' })).toThrow(SrpError);
-    expect(bad({ secretBlock: '***' })).toThrow(SrpError);
-    expect(bad({ userPoolId: 'no-underscore' })).toThrow(SrpError);
-    expect(() => createSrpHandshake(0n)).toThrow(SrpError);
-    try {
-      bad({ srpB: '0' })();
-    } catch (error) {
-      expect(error).toMatchObject({ name: 'SrpError' });
-    }
-  });
+    await expect(bad({ srpB: 'xyz' })).rejects.toThrow(SrpError);
+    await expect(bad({ salt: '' })).rejects.toThrow(SrpError);
+    await expect(bad({ secretBlock: '***' })).rejects.toThrow(SrpError);
+    await expect(bad({ userPoolId: 'no-underscore' })).rejects.toThrow(SrpError);
+    expect(() => createSrpHandshake(0n, path.hash)).toThrow(SrpError);
+    await expect(bad({ srpB: '0' })).rejects.toMatchObject({ name: 'SrpError' });
+  }));
 
   test('startSrp: a fresh a each time, and the handshake exposes only srpA and answer', () => {
-    const one = startSrp();
-    const two = startSrp();
+    const one = startSrp(path.hash);
+    const two = startSrp(path.hash);
     expect(one.srpA).not.toBe(two.srpA);
     expect(one.srpA).toMatch(/^[0-9a-f]+$/);
     expect(BigInt(`0x${one.srpA}`) < N).toBe(true);

@@ -11,6 +11,7 @@ import { createSdkCognito, type CognitoService } from '../services/cognito/sdkTr
 import { createFetchCognito } from '../src/transport/fetch';
 import { createAuth } from '../src/index';
 import { startSrp } from '../services/srp/index';
+import { hashPaths } from './support/hashes';
 import { startCognitoEmulator, type CognitoEmulator, type Fault } from '../src/testing/index';
 import { closedPort } from './support/faultMatrix';
 
@@ -112,13 +113,13 @@ describe.each(transports)('%s transport', (_label, make) => {
   test('SRP sign-in: PASSWORD_VERIFIER then tokens', async () => {
     const setup = emu.setup();
     const cognito = make({ clientId: setup.clientId });
-    const handshake = startSrp();
+    const handshake = startSrp(hashPaths()[0]!.hash);
     const step = await cognito.initiateAuth('USER_SRP_AUTH', { USERNAME: setup.username, SRP_A: handshake.srpA });
     if (step.kind !== 'challenge') throw new Error('expected the PASSWORD_VERIFIER challenge');
     expect(step.name).toBe('PASSWORD_VERIFIER');
     const p = step.parameters;
     const userIdForSrp = p.USER_ID_FOR_SRP ?? setup.username;
-    const answer = handshake.answer({ userPoolId: setup.userPoolId, userIdForSrp, password: setup.password, srpB: p.SRP_B ?? '', salt: p.SALT ?? '', secretBlock: p.SECRET_BLOCK ?? '' });
+    const answer = await handshake.answer({ userPoolId: setup.userPoolId, userIdForSrp, password: setup.password, srpB: p.SRP_B ?? '', salt: p.SALT ?? '', secretBlock: p.SECRET_BLOCK ?? '' });
     const done = await cognito.respondToAuthChallenge('PASSWORD_VERIFIER', step.session, {
       USERNAME: p.USERNAME ?? userIdForSrp,
       PASSWORD_CLAIM_SECRET_BLOCK: answer.passwordClaimSecretBlock,

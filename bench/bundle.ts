@@ -40,7 +40,7 @@ export async function benchBundle(log: (s: string) => void): Promise<Row[]> {
     {
       section, comparison: 'authchart/fetch (no AWS SDK) vs aws-amplify (signIn + signOut)',
       ours: fmt(slim), theirs: fmt(amplify), ratio: slim.gzip / amplify.gzip, target: '≤ 0.75 (gzip)', met: slim.gzip / amplify.gzip <= 0.75,
-      note: `of which xstate ${kb(xstate.gzip)} gzip alone; the rest is authchart (statecharts, fetch transport, outbox, validation); the sign-in flow (SRP with @noble/hashes, the challenges), the hosted UI's flows and the tab machinery, ${kb(slim.lazyGzip)} gzip, load through import()`,
+      note: `of which xstate ${kb(xstate.gzip)} gzip alone; the rest is authchart (statecharts, fetch transport, outbox, validation); the sign-in flow (SRP over Web Crypto, the challenges; @noble/hashes only where crypto.subtle is missing), the hosted UI's flows and the tab machinery, ${kb(slim.lazyGzip)} gzip, load through import()`,
     },
     {
       section, comparison: 'authchart (default, AWS SDK) vs xstate + the bare SDK client with its 4 commands',

@@ -29,6 +29,8 @@ export interface BundleFacts {
    * up-front chunks, plus each lazy chunk holding one of them and every chunk that one imports.
    */
   readonly gzipOnceUsed: (modules: readonly string[]) => number;
+  /** The files in those chunks (what gzipOnceUsed measures). */
+  readonly inputsOnceUsed: (modules: readonly string[]) => string[];
 }
 
 /**
@@ -55,7 +57,7 @@ export async function bundleOf(contents: string): Promise<BundleFacts> {
   }
   const gzip = (key: string) => gzipSync(files.get(key)!, { level: 9 }).length;
   const chunks = [...files.keys()].filter((key) => key.endsWith('.js'));
-  const gzipOnceUsed = (modules: readonly string[]): number => {
+  const loadedOnceUsed = (modules: readonly string[]): Set<string> => {
     const loaded = new Set(upFront);
     const queue = chunks.filter((key) => modules.some((module) => outputs[key]!.inputs[module] !== undefined));
     for (let next = queue.pop(); next !== undefined; next = queue.pop()) {
@@ -63,8 +65,10 @@ export async function bundleOf(contents: string): Promise<BundleFacts> {
       loaded.add(next);
       for (const imported of outputs[next]!.imports) if (imported.kind === 'import-statement' && outputs[imported.path]) queue.push(imported.path);
     }
-    return [...loaded].reduce((sum, key) => sum + gzip(key), 0);
+    return loaded;
   };
+  const gzipOnceUsed = (modules: readonly string[]): number => [...loadedOnceUsed(modules)].reduce((sum, key) => sum + gzip(key), 0);
+  const inputsOnceUsed = (modules: readonly string[]): string[] => [...new Set([...loadedOnceUsed(modules)].flatMap((key) => Object.keys(outputs[key]!.inputs)))];
   return {
     min: [...upFront].reduce((sum, key) => sum + files.get(key)!.length, 0),
     gzip: [...upFront].reduce((sum, key) => sum + gzip(key), 0),
@@ -74,6 +78,7 @@ export async function bundleOf(contents: string): Promise<BundleFacts> {
     upFrontChunks: upFront.size,
     entryLayout: Object.entries(outputs[entry]!.inputs).filter(([, input]) => input.bytesInOutput > 0).map(([path]) => path),
     gzipOnceUsed,
+    inputsOnceUsed,
   };
 }
 

@@ -79,4 +79,52 @@ describeInBrowser('authchart/fetch in Chromium', () => {
     // Nothing left 127.0.0.1.
     expect(opened.requests.filter((url) => !isLoopbackUrl(url))).toEqual([]);
   }, 30_000);
+
+  // SRP's SHA-256 and HMAC come from Web Crypto where crypto.subtle exists (a page on 127.0.0.1 is
+  // a secure context), and from @noble/hashes where it does not (an insecure context, React Native):
+  // the page counts Chromium's own digest and sign calls, then hides crypto.subtle and signs in again.
+  it('SRP hashes with Chromium\'s Web Crypto; with crypto.subtle hidden (as in an insecure context) it signs in alike with @noble/hashes', async () => {
+    opened = await openPage(browser, pages, { endpoint: emu.endpoint, userPoolId: pool.userPoolId, clientId: pool.clientId });
+    const seen = await opened.page.evaluate(
+      async ({ username, password }) => {
+        const counts = { digest: 0, sign: 0 };
+        const proto = SubtleCrypto.prototype;
+        const { digest, sign } = proto;
+        proto.digest = function (...args: Parameters<SubtleCrypto['digest']>) {
+          counts.digest++;
+          return digest.apply(this, args);
+        };
+        proto.sign = function (...args: Parameters<SubtleCrypto['sign']>) {
+          counts.sign++;
+          return sign.apply(this, args);
+        };
+        const signInAndOut = async () => {
+          const auth = window.authchartPage.createAuth();
+          try {
+            const signIn = await auth.signIn({ username, password, authFlow: 'USER_SRP_AUTH' });
+            const signOut = await auth.signOut();
+            return { signIn, signOut };
+          } finally {
+            await auth.stop();
+          }
+        };
+        const withSubtle = await signInAndOut();
+        const countsWithSubtle = { ...counts };
+        const secure = window.isSecureContext;
+        Object.defineProperty(Crypto.prototype, 'subtle', { configurable: true, get: () => undefined });
+        const withoutSubtle = await signInAndOut();
+        return { secure, withSubtle, countsWithSubtle, withoutSubtle, countsAfter: { ...counts }, subtleHidden: globalThis.crypto.subtle === undefined };
+      },
+      { username: pool.username, password: pool.password },
+    );
+    expect(opened.errors).toEqual([]);
+    expect(seen.secure).toBe(true);
+    const done = { signIn: { isSignedIn: true, nextStep: { signInStep: 'DONE' } }, signOut: { type: 'complete', signedOutLocally: true } };
+    expect(seen.withSubtle).toEqual(done);
+    // SRP hashes 3 times with SHA-256 (u, and x's two) and signs 3 HMACs (HKDF's two, the claim).
+    expect(seen.countsWithSubtle).toEqual({ digest: 3, sign: 3 });
+    expect(seen.subtleHidden).toBe(true);
+    expect(seen.withoutSubtle).toEqual(done);
+    expect(seen.countsAfter).toEqual(seen.countsWithSubtle); // the second sign-in never reached Web Crypto
+  }, 30_000);
 });

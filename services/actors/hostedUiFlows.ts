@@ -5,6 +5,7 @@
 // one-time code) through the vault; none of them into the statechart.
 import type { OpenedHostedUi, OpenedLogout, RedirectOutcome, RedirectSignInInput } from '../../machines/authTypes.js';
 import type { SignOutOutcome } from '../../machines/types.js';
+import { platformHash } from '../crypto/hashes.js';
 import { authorizeUrl, createPkce, exchangeCode, isAt, parseRedirect, randomState } from '../cognito/hostedUi.js';
 import { createPendingSignInStore, type PendingSignInStore } from '../storage/pendingSignIn.js';
 import { createPendingSignOutStore, type PendingSignOutStore, type SignOutBeforeLogout } from '../storage/pendingSignOut.js';
@@ -38,7 +39,8 @@ export async function openHostedUi(services: FlowServices, input: RedirectSignIn
   if (signal.aborted) return { kind: 'cancelled' }; // while this module loaded: nothing written yet
   // Cancelled (a sign-out, a stop): forget the sign-in in flight, so that its late return is refused.
   signal.addEventListener('abort', () => void pendingSignIn(hostedUi, kit).clear().catch(() => {}), { once: true });
-  const { verifier, challenge } = createPkce();
+  const { verifier, challenge } = await createPkce(platformHash(kit.onFirstUse));
+  if (signal.aborted) return { kind: 'cancelled' }; // while SHA-256 (or its fallback's load) ran: nothing written yet
   const state = randomState();
   const redirectUri = hostedUi.redirectSignIn;
   await pendingSignIn(hostedUi, kit).write({ state, verifier, redirectUri, createdAt: Date.now(), ...(input.customState !== undefined && { customState: input.customState }) });

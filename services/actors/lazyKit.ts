@@ -6,6 +6,7 @@
 import { CognitoExceptions, ErrorNames } from '../../machines/errors/registry.js';
 import { abortedCallError, CognitoCallError, FieldError, redirectRefusedError } from '../cognito/errors.js';
 import { withDeadline } from '../cognito/deadline.js';
+import { onFirstUse } from '../cognito/onFirstUse.js';
 import { trimDomain } from '../cognito/logoutUrl.js';
 import { parseJsonObject } from '../encoding/json.js';
 import { redact } from '../encoding/redact.js';
@@ -21,6 +22,7 @@ export const lazyKit = {
   abortedCallError,
   redirectRefusedError,
   withDeadline,
+  onFirstUse,
   trimDomain,
   parseJsonObject,
   redact,

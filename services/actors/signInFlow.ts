@@ -3,6 +3,7 @@ import { CHALLENGE_NAMES, type ChallengeName, type ChallengeSummary, type SignIn
 import type { AuthFlow, AuthStep, CognitoService } from '../cognito/types.js';
 import type { SecretVault } from '../storage/secretVault.js';
 import { SrpError, startSrp } from '../srp/index.js';
+import { platformHash } from '../crypto/hashes.js';
 import type { TokenStore } from '../storage/tokenStore.js';
 import type { SignOutOutbox } from '../storage/signOutOutbox.js';
 import type { LazyKit } from './lazyKit.js';
@@ -35,6 +36,8 @@ export function createSignInFlow(services: {
 }) {
   const { cognito, store, vault, outbox, userPoolId, networkTimeoutMs, kit } = services;
   const { CognitoCallError, CognitoExceptions, ErrorNames, summarizeSession, withDeadline } = kit;
+  // Web Crypto, or @noble/hashes loaded where there is none: a failed load is a NetworkError.
+  const hash = platformHash(kit.onFirstUse);
   /**
    * One network budget for every round trip of a step (SRP makes two), not one deadline each: each
    * request gets what the ones before it left. Time spent computing between them (SRP's modular
@@ -77,21 +80,21 @@ export function createSignInFlow(services: {
   }
 
   /** SRP's own faults (a degenerate SRP_B, bad hex or base64) are reported under the registry's name. */
-  function srpStep<T>(step: () => T): T {
+  async function srpStep<T>(step: () => T | Promise<T>): Promise<T> {
     try {
-      return step();
+      return await step();
     } catch (error) {
       throw error instanceof SrpError ? new CognitoCallError(ErrorNames.srp, error.message) : error;
     }
   }
 
   async function signInWithSrp(username: string, password: string, send: NetworkBudget): Promise<AuthStep> {
-    const handshake = srpStep(startSrp);
+    const handshake = await srpStep(() => startSrp(hash));
     const step = await send((bounded) => cognito.initiateAuth('USER_SRP_AUTH', { USERNAME: username, SRP_A: handshake.srpA }, bounded));
     if (step.kind !== 'challenge' || step.name !== 'PASSWORD_VERIFIER') return step;
     const p = step.parameters;
     const srpUser = p.USER_ID_FOR_SRP ?? username;
-    const answer = srpStep(() => handshake.answer({ userPoolId, userIdForSrp: srpUser, password, srpB: p.SRP_B ?? '', salt: p.SALT ?? '', secretBlock: p.SECRET_BLOCK ?? '' }));
+    const answer = await srpStep(() => handshake.answer({ userPoolId, userIdForSrp: srpUser, password, srpB: p.SRP_B ?? '', salt: p.SALT ?? '', secretBlock: p.SECRET_BLOCK ?? '' }));
     const claim = { USERNAME: p.USERNAME ?? srpUser, PASSWORD_CLAIM_SECRET_BLOCK: answer.passwordClaimSecretBlock, PASSWORD_CLAIM_SIGNATURE: answer.passwordClaimSignature, TIMESTAMP: answer.timestamp };
     return send((bounded) => cognito.respondToAuthChallenge('PASSWORD_VERIFIER', step.session, claim, bounded));
   }

@@ -6,9 +6,9 @@ import { CognitoCallError } from './errors.js';
 import { onFirstUse } from './onFirstUse.js';
 
 /**
- * SECRET_HASH's HMAC-SHA256 (@noble/hashes), in the sign-in flow's chunk (signInFlow.ts re-exports
- * it), which shares noble's HMAC with SRP: only app clients with a secret load it when the transport
- * is made, and a password sign-in fetches one file fewer (docs/performance.md). A client secret
+ * SECRET_HASH's HMAC-SHA256 (Web Crypto, or @noble/hashes where there is none:
+ * services/crypto/hashes.ts), in the sign-in flow's chunk (signInFlow.ts re-exports it): only app
+ * clients with a secret load it when the transport is made (docs/performance.md). A client secret
  * belongs on a server, where this costs nothing; a browser app with one loads the sign-in chunk at start.
  */
 const loadSecretHash = onFirstUse(() => import('../actors/signInFlow.js'), 'The SECRET_HASH code');
@@ -28,7 +28,7 @@ export function createParameterSigner(clientId: string, clientSecret: string | u
     const signed: Record<string, string> = { ...parameters };
     if (clientSecret && username) {
       hashing = hashing!.catch(loadSecretHash); // a load that failed is tried again
-      signed.SECRET_HASH = await (await hashing).secretHash(clientSecret, username, clientId);
+      signed.SECRET_HASH = await (await hashing).secretHash(clientSecret, username, clientId, onFirstUse);
     }
     return [signed, Object.entries(signed).filter(([key]) => !PUBLIC_PARAMETERS.has(key)).map(([, value]) => value)];
   };

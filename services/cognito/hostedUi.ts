@@ -1,7 +1,8 @@
 // The client side of Cognito's OAuth 2.0 authorization code flow with PKCE (managed login, formerly
 // the hosted UI): the authorize URL, the redirect back, and the code exchanged at /oauth2/token.
-// No SDK: global fetch, @noble/hashes' SHA-256 and Web Crypto's getRandomValues.
-import { sha256 } from '@noble/hashes/sha2.js';
+// No SDK: global fetch, Web Crypto's getRandomValues, and SHA-256 from Web Crypto (or @noble/hashes
+// where there is none: services/crypto/hashes.ts).
+import type { Hash } from '../crypto/hashes.js';
 import { bytesToBase64 } from '../encoding/bytes.js';
 import type { FetchLike } from './fetchTransport.js';
 import type { SessionTokens } from '../storage/tokenStore.js';
@@ -15,10 +16,10 @@ function randomBase64url(length: number): string {
   return base64url(globalThis.crypto.getRandomValues(new Uint8Array(length)));
 }
 
-/** A PKCE pair (RFC 7636, S256): a verifier of 64 random bytes (86 base64url characters) and its challenge. */
-export function createPkce(): { verifier: string; challenge: string } {
+/** A PKCE pair (RFC 7636, S256): a verifier of 64 random bytes (86 base64url characters) and its challenge, SHA-256 by `hash`. */
+export async function createPkce(hash: Hash): Promise<{ verifier: string; challenge: string }> {
   const verifier = randomBase64url(64);
-  return { verifier, challenge: base64url(sha256(new TextEncoder().encode(verifier))) };
+  return { verifier, challenge: base64url(await hash([new TextEncoder().encode(verifier)])) };
 }
 
 /** An OAuth `state`: 32 random bytes, base64url (43 characters). */

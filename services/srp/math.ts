@@ -1,10 +1,25 @@
 // The primitives of Cognito's SRP-6a variant, shared by the client (client.ts) and the emulator's
 // server side, so both sides compute every value with one implementation.
-// SHA-256 and HMAC come from @noble/hashes; HKDF (two HMACs) and modular arithmetic are below.
-import { hmac } from '@noble/hashes/hmac.js';
-import { sha256 } from '@noble/hashes/sha2.js';
+// The formulas that hash are generators (Formula): each yields the hashes it needs and gets their
+// bytes back, so one definition serves the client, which hashes asynchronously (Web Crypto, or
+// @noble/hashes where there is none: services/crypto/hashes.ts), and the emulator, which hashes
+// synchronously with node:crypto. HKDF (two HMACs) and modular arithmetic are below.
+import type { HashRequest } from '../crypto/hashes.js';
 import { bytesToBase64, bytesToHex, concatBytes, hexToBigInt, hexToBytes, utf8 } from './encoding.js';
 import { SrpError } from './error.js';
+
+/** A computation that yields the hashes it needs (SHA-256, or HMAC-SHA256 with a key) and returns a T. */
+export type Formula<T> = Generator<HashRequest, T, Uint8Array>;
+
+/** Runs a formula with a hash that answers at once (the emulator's node:crypto). */
+export function runFormula<T>(formula: Formula<T>, hash: (request: HashRequest) => Uint8Array): T {
+  for (let step = formula.next(); ; step = formula.next(hash(step.value))) if (step.done) return step.value;
+}
+
+/** Runs a formula with a hash that answers later (services/crypto/hashes.ts). */
+export async function runFormulaAsync<T>(formula: Formula<T>, hash: (request: HashRequest) => Promise<Uint8Array>): Promise<T> {
+  for (let step = formula.next(); ; step = formula.next(await hash(step.value))) if (step.done) return step.value;
+}
 
 /** a mod b in [0, b), for a negative `a` too. */
 export const mod = (a: bigint, b: bigint): bigint => ((a % b) + b) % b;
@@ -55,13 +70,18 @@ export function padHex(value: bigint): string {
 }
 
 /** SHA-256 of the bytes a hex string spells, as hex. */
-export const hashHex = (hex: string): string => bytesToHex(sha256(hexToBytes(hex)));
+function* hashHex(hex: string): Formula<string> {
+  return bytesToHex(yield [hexToBytes(hex)]);
+}
 
 /** base^exponent mod N (not constant-time: JS bigint arithmetic never is). */
 export const modPowN = (base: bigint, exponent: bigint): bigint => modPow(base, exponent, N);
 
-/** k = H(padHex(N) | padHex(g)). */
-export const k = hexToBigInt(hashHex(padHex(N) + padHex(g)));
+/** k = H(padHex(N) | padHex(g)), a constant (__tests__/srp.test.ts computes it from N and g). */
+export const k = hexToBigInt('538282c4354742d7cbbde2359fcf67f9f5b3a6b08791e5011b43b8a5b66d9ee6');
+
+/** k as its definition computes it. */
+export const kFormula = (): Formula<string> => hashHex(padHex(N) + padHex(g));
 
 /** The pool name Cognito hashes: the part of the user pool id after '_'. */
 export function poolNameOf(userPoolId: string): string {
@@ -71,23 +91,24 @@ export function poolNameOf(userPoolId: string): string {
 }
 
 /** u = H(padHex(A) | padHex(B)). */
-export const computeU = (A: bigint, B: bigint): bigint => hexToBigInt(hashHex(padHex(A) + padHex(B)));
+export function* computeU(A: bigint, B: bigint): Formula<bigint> {
+  return hexToBigInt(yield* hashHex(padHex(A) + padHex(B)));
+}
 
 /** x = H(padHex(salt) | H(poolName | userIdForSrp | ':' | password)). */
-export function computeX(salt: bigint, poolName: string, userIdForSrp: string, password: string): bigint {
-  const inner = bytesToHex(sha256(utf8(`${poolName}${userIdForSrp}:${password}`)));
-  return hexToBigInt(hashHex(padHex(salt) + inner));
+export function* computeX(salt: bigint, poolName: string, userIdForSrp: string, password: string): Formula<bigint> {
+  const inner = bytesToHex(yield [utf8(`${poolName}${userIdForSrp}:${password}`)]);
+  return hexToBigInt(yield* hashHex(padHex(salt) + inner));
 }
 
 /** The 16-byte key: HKDF-SHA256(ikm = padHex(S), salt = padHex(u), info = 'Caldera Derived Key'). */
-export const deriveKey = (S: bigint, u: bigint): Uint8Array => {
+export function* deriveKey(S: bigint, u: bigint): Formula<Uint8Array> {
   // RFC 5869 with one output block, as 16 bytes <= SHA-256's 32: extract, then expand once.
-  const prk = hmac(sha256, hexToBytes(padHex(u)), hexToBytes(padHex(S)));
-  return hmac(sha256, prk, concatBytes(utf8(HKDF_INFO), Uint8Array.of(1))).slice(0, 16);
-};
+  const prk = yield [hexToBytes(padHex(S)), hexToBytes(padHex(u))];
+  return (yield [concatBytes(utf8(HKDF_INFO), Uint8Array.of(1)), prk]).slice(0, 16);
+}
 
 /** base64(HMAC-SHA256(key, poolName | userIdForSrp | secretBlock bytes | timestamp)). */
-export function claimSignature(key: Uint8Array, poolName: string, userIdForSrp: string, secretBlock: Uint8Array, timestamp: string): string {
-  const message = concatBytes(utf8(poolName), utf8(userIdForSrp), secretBlock, utf8(timestamp));
-  return bytesToBase64(hmac(sha256, key, message));
+export function* claimSignature(key: Uint8Array, poolName: string, userIdForSrp: string, secretBlock: Uint8Array, timestamp: string): Formula<string> {
+  return bytesToBase64(yield [concatBytes(utf8(poolName), utf8(userIdForSrp), secretBlock, utf8(timestamp)), key]);
 }

@@ -26,6 +26,6 @@ export interface SrpAnswer {
 export interface SrpHandshake {
   /** A = g^a mod N in hex, sent as AuthParameters.SRP_A. */
   readonly srpA: string;
-  /** Computes the answer to PASSWORD_VERIFIER. Throws SrpError on an invalid SRP_B (B mod N = 0), u = 0, or bad hex/base64. */
-  answer(challenge: SrpChallenge, now?: Date): SrpAnswer;
+  /** Computes the answer to PASSWORD_VERIFIER. Rejects with SrpError on an invalid SRP_B (B mod N = 0), u = 0, or bad hex/base64. */
+  answer(challenge: SrpChallenge, now?: Date): Promise<SrpAnswer>;
 }

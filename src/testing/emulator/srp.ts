@@ -1,8 +1,13 @@
 // The server half of Cognito's SRP (USER_SRP_AUTH), on the primitives the client uses
 // (services/srp/math.ts), so the two sides cannot drift apart.
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { HashRequest } from '../../../services/crypto/hashes.js';
 import { randomBigInt } from '../../../services/srp/encoding.js';
 import * as srp from '../../../services/srp/math.js';
+
+/** The server hashes at once, with node:crypto: the formulas are the client's (math.ts). */
+const nodeHash = ([data, key]: HashRequest): Uint8Array => (key ? createHmac('sha256', key) : createHash('sha256')).update(data).digest();
+const run = <T>(formula: srp.Formula<T>): T => srp.runFormula(formula, nodeHash);
 
 export interface SrpVerifier {
   readonly salt: bigint;
@@ -25,7 +30,7 @@ export interface SrpState {
 /** A fresh 16-byte salt and v = g^x mod N, with x over USER_ID_FOR_SRP (the username). */
 export function srpVerifier(poolId: string, username: string, password: string): SrpVerifier {
   const salt = randomBigInt(16);
-  const x = srp.computeX(salt, srp.poolNameOf(poolId), username, password);
+  const x = run(srp.computeX(salt, srp.poolNameOf(poolId), username, password));
   return { salt, verifier: srp.modPowN(srp.g, x) };
 }
 
@@ -53,10 +58,10 @@ export const secretBlock = (): string => randomBytes(512).toString('base64');
  * S = (A * v^u)^b mod N, key = HKDF(S, u), HMAC over poolName | userIdForSrp | block | timestamp.
  */
 export function verifyClaim(state: SrpState, userIdForSrp: string, block: string, timestamp: string, signature: string): boolean {
-  const u = srp.computeU(state.A, state.B);
+  const u = run(srp.computeU(state.A, state.B));
   if (u === 0n) return false;
   const S = srp.modPowN(state.A * srp.modPowN(state.verifier, u), state.b);
-  const expected = srp.claimSignature(srp.deriveKey(S, u), srp.poolNameOf(state.poolId), userIdForSrp, Buffer.from(block, 'base64'), timestamp);
+  const expected = run(srp.claimSignature(run(srp.deriveKey(S, u)), srp.poolNameOf(state.poolId), userIdForSrp, Buffer.from(block, 'base64'), timestamp));
   const x = Buffer.from(expected);
   const y = Buffer.from(signature);
   return x.length === y.length && timingSafeEqual(x, y);
