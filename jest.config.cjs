@@ -18,9 +18,4 @@ module.exports = {
   setupFilesAfterEnv: ['<rootDir>/__tests__/support/transitionRecorder.ts'],
   reporters: ['default', '<rootDir>/scripts/jest-transition-coverage.cjs'],
   testTimeout: 20000,
-  // On 2 cores jest runs the files in its own process, and on 2026-12-06 the full run stopped
-  // exiting after its last test (every test passed; the "did not exit one second after" notice,
-  // then no exit): a handle some file leaves open, not yet found (the new files alone exit). CI
-  // must end, so the run exits when it is done; finding the handle is recorded as open work.
-  forceExit: true,
 };

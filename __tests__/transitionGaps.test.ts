@@ -31,6 +31,15 @@ interface Fakes {
   pickIntent?: () => Promise<PickedIntent>;
 }
 
+// Every actor a test starts is stopped after it: the charts' deadlines here are up to 4 minutes
+// (networkTimeoutMs and storageTimeoutMs of 60 s), and a running actor's pending delayed
+// transition is a live timer that kept jest's process from exiting for that long after the run.
+const running = new Set<{ stop(): void }>();
+afterEach(() => {
+  for (const actor of running) actor.stop();
+  running.clear();
+});
+
 function start(fakes: Fakes = {}) {
   const signOut = signOutMachine.provide({
     actors: {
@@ -68,6 +77,7 @@ function start(fakes: Fakes = {}) {
   const actor = createActor(machine, { input: { networkTimeoutMs: 60_000, storageTimeoutMs: fakes.storageTimeoutMs ?? 60_000, refreshSkewMs: 0, queueing: true } });
   const emitted: AnyEventObject[] = [];
   actor.on('*', (event) => emitted.push(event));
+  running.add(actor);
   actor.start();
   const at = (value: unknown) => waitFor(actor, (s) => JSON.stringify(s.value) === JSON.stringify(value), { timeout: 5000 });
   return { actor, emitted, at };
