@@ -123,6 +123,9 @@ describeInBrowser('tabs that agree (Chromium, one localStorage)', () => {
       const tabs = await tabsSignedIn(pool, 5);
       const before = await tabs[0]!.evaluate(() => (window as unknown as TabWindow).tab.auth.getSession().then((s) => s.tokens!.accessToken));
       emu.resetRequests();
+      // "At once" made sure on a loaded machine: the refresh is answered after 1 s, so every tab's call
+      // arrives while it is out. A call that began after the refresh had ended would rightly refresh again.
+      emu.faults.set('InitiateAuth', { type: 'latency', ms: 1_000 });
       const after = await refreshAll(tabs);
       expect(refreshCalls()).toBe(1);
       expect(new Set(after).size).toBe(1);
@@ -150,6 +153,7 @@ describeInBrowser('tabs that agree (Chromium, one localStorage)', () => {
       const tabs = await tabsSignedIn(pool, 5, { refreshTokenRotation: true });
       const oldRefresh = await tabs[0]!.evaluate(() => (window as unknown as TabWindow).tab.auth.getSession().then((s) => s.tokens!.refreshToken!));
       emu.resetRequests();
+      emu.faults.set('GetTokensFromRefreshToken', { type: 'latency', ms: 1_000 }); // every tab's call arrives while the refresh is out
       const after = await refreshAll(tabs);
       expect(emu.requests.map((r) => r.operation).filter((op) => op === 'GetTokensFromRefreshToken' || op === 'InitiateAuth')).toEqual(['GetTokensFromRefreshToken']);
       expect(new Set(after).size).toBe(1);
