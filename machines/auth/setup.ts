@@ -83,6 +83,8 @@ export const authSetup = setup({
     sessionInDoubt: ({ context }) => context.sessionInDoubt,
     /** The outbox's global sign-out of this session's user is in flight: the session ends if it lands. */
     heldForGlobalSignOut: ({ context }) => context.heldForGlobalSignOut,
+    /** The drain before a sign-in left a global intent queued: it may still land and end the new session. */
+    globalSignOutPending: (_, pending: number) => pending > 0,
     /** The held session is that user's (an intent of unknown user changes nothing: a landing is then checked with a refresh). */
     sessionOfUser: ({ context }, username: string | undefined) => username !== undefined && context.session?.username === username,
     /** The global sign-out that did not land may still land later (mayStillLand). */
@@ -171,6 +173,13 @@ export const authSetup = setup({
       enqueue.assign({ deferred: [] });
     }),
     tellOutboxSessionLoaded: sendTo('outbox', { type: 'SESSION_LOADED' }),
+    /** A sign-in is about to begin: the outbox sends the queued global intents first. */
+    tellOutboxFinishGlobal: sendTo('outbox', { type: 'FINISH_GLOBAL_SIGN_OUTS' }),
+    rememberSignIn: assign(({ event }) => {
+      assertEvent(event, 'SIGN_IN');
+      return { signInRequest: { username: event.username, authFlow: event.authFlow, credential: event.credential } };
+    }),
+    forgetSignIn: assign({ signInRequest: null }),
     /** Something was queued for the outbox to drain: it watches the backoff. */
     tellOutboxIntentsQueued: sendTo('outbox', { type: 'INTENTS_QUEUED' }),
     /** …only when the sign-out's outcome left an intent queued (leftIntentQueued). */
