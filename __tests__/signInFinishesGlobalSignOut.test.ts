@@ -42,7 +42,7 @@ test('a global sign-out that timed out: signIn() is refused until it is finished
   emu.resetRequests();
 
   // Still no answer: refused, retryable, and no InitiateAuth is sent.
-  const refused = await signIn(auth, pool).catch((error: unknown) => error as Error & { retryable?: boolean });
+  const refused = (await signIn(auth, pool).then(() => new Error('resolved'), (error: unknown) => error)) as Error;
   expect(refused).toMatchObject({ name: 'GlobalSignOutPendingException' });
   expect(refused.message).toMatch(/flushRevocations\(\)/);
   expect(refused.message).not.toContain(pool.password);

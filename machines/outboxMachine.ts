@@ -74,8 +74,8 @@ export interface OutboxContext extends OutboxInput {
   readonly signInWaiting: boolean;
   /** This drain was started for that sign-in alone: it sends the global intents only. */
   readonly globalOnly: boolean;
-  /** Global intents still queued at the running drain's last pick. */
-  readonly pendingGlobal: number;
+  /** Global intents still queued at the running drain's last pick; null before its first pick answered (unknown). */
+  readonly pendingGlobal: number | null;
 }
 
 /** Every event the outbox machine takes: its calls, and the auth machine's and the backoff's news. */
@@ -138,7 +138,7 @@ export const outboxMachine = setup({
       enqueue.assign({ deferred: [] });
     }),
     /** Flushes asked for before the drain began (waitingForSession) stay in flushWaiters: idle answers them after it. */
-    startDrain: assign((_, everyEntry: boolean) => ({ everyEntry, tried: [], report: EMPTY_REPORT, budgetSpent: false, globalOnly: false, pendingGlobal: 0 })),
+    startDrain: assign((_, everyEntry: boolean) => ({ everyEntry, tried: [], report: EMPTY_REPORT, budgetSpent: false, globalOnly: false, pendingGlobal: null })),
     /** A sign-in waits for the drain: every global intent is tried (whatever its backoff), and idle answers it. */
     joinForSignIn: assign({ everyEntry: true, signInWaiting: true }),
     sendGlobalOnly: assign({ globalOnly: true }),
@@ -211,7 +211,7 @@ export const outboxMachine = setup({
     globalInFlight: false,
     signInWaiting: false,
     globalOnly: false,
-    pendingGlobal: 0,
+    pendingGlobal: null,
   }),
   initial: 'waitingForSession',
   states: {

@@ -51,8 +51,8 @@ export type SessionNews =
   | {
       /** The drain before a sign-in ended. */
       type: 'GLOBAL_SIGN_OUTS_FINISHED';
-      /** Global intents still queued (this instance's or another's over the same storage). */
-      pending: number;
+      /** Global intents still queued (this instance's or another's over the same storage); null: unknown (the outbox could not be read in time). */
+      pending: number | null;
     }
   /** This tab's turn to refresh began (the `takeRefreshTurn` actor): it holds the turn while it stays in `signedIn.refreshing`. */
   | {

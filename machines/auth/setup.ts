@@ -83,8 +83,8 @@ export const authSetup = setup({
     sessionInDoubt: ({ context }) => context.sessionInDoubt,
     /** The outbox's global sign-out of this session's user is in flight: the session ends if it lands. */
     heldForGlobalSignOut: ({ context }) => context.heldForGlobalSignOut,
-    /** The drain before a sign-in left a global intent queued: it may still land and end the new session. */
-    globalSignOutPending: (_, pending: number) => pending > 0,
+    /** The drain before a sign-in left a global intent queued, or cannot say (null): it may still land and end the new session. */
+    globalSignOutPending: (_, pending: number | null) => pending !== 0,
     /** The held session is that user's (an intent of unknown user changes nothing: a landing is then checked with a refresh). */
     sessionOfUser: ({ context }, username: string | undefined) => username !== undefined && context.session?.username === username,
     /** The global sign-out that did not land may still land later (mayStillLand). */

@@ -123,8 +123,9 @@ export const signInStates = authStates({
         { target: 'signingIn' },
       ],
     },
-    // The outbox's drain ends by networkTimeoutMs + 2 × storageTimeoutMs; no answer by then: still pending.
-    after: { stepDeadline: { target: 'signedOut', actions: [...signInFailed(GLOBAL_SIGN_OUT_PENDING), 'forgetSignIn'] } },
+    // No deadline of its own: the outbox answers within its bound (a retrySignOut() running first
+    // ends within its flow's; the drain by networkTimeoutMs + 2 × storageTimeoutMs, and a drain it
+    // cut short answers null, which refuses).
   },
   signingIn: {
     entry: 'startSignIn',
