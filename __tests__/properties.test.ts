@@ -63,7 +63,6 @@ function summary(stats: Stats, elapsedMs: number): string {
       twoInstanceRuns: stats.runKinds['two instances'] ?? 0,
       crossInstanceRevokedRefreshes: stats.crossInstanceRevokedRefreshes,
       crossInstanceOverlapHandedOut: stats.crossInstanceOverlapHandedOut,
-      lateGlobalHandedOut: stats.lateGlobalHandedOut,
       elapsedSeconds: Math.round(elapsedMs / 100) / 10,
       knownBugsIncluded: INCLUDE_KNOWN_BUGS,
       commands: stats.commands,
