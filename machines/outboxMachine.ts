@@ -17,6 +17,8 @@ import type { DrainReport, SignOutOutcome } from './types.js';
  *
  * It waits for the session to load first: a stored session whose tokens are queued here is a
  * sign-out that a crash interrupted, and loadSession must see that before a drain removes them.
+ * A sign-in asks first (FINISH_GLOBAL_SIGN_OUTS): a drain of the global intents (any backoff),
+ * whose end tells it how many are left (GLOBAL_SIGN_OUTS_FINISHED, null when unknown).
  * A drain and a retry never overlap; a call that finds the other running waits for idle. One
  * deadline bounds a drain, whatever the outbox holds: no intent starts after networkTimeoutMs, and
  * the drain ends by networkTimeoutMs + 2 × storageTimeoutMs. What is left stays queued.

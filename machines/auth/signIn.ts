@@ -10,10 +10,11 @@ import type { AuthContext } from './types.js';
 /**
  * The sign-in region: a password sign-in with its challenges, and the hosted UI's round trip.
  *
- *   signedOut ─SIGN_IN─► signingIn ─┬─ a challenge (CHALLENGES) ─► awaitingChallengeAnswer ─CONFIRM_SIGN_IN─► answeringChallenge ─┐
- *                                   │                                  ▲ wrong code: still open ◄────────────────────────────┤
- *                                   │                                  └──────────────── the next challenge ◄─────────────────┤
- *                                   └─ signed in ─► signedIn ◄──────────────────────────────────────────── signed in ◄────────┘
+ *   signedOut ─SIGN_IN─► finishingGlobalSignOut (the outbox sends queued global sign-outs; one left ─► signedOut, refused)
+ *                          └─ none left ─► signingIn ─┬─ a challenge (CHALLENGES) ─► awaitingChallengeAnswer ─CONFIRM_SIGN_IN─► answeringChallenge ─┐
+ *                                                   │                                  ▲ wrong code: still open ◄────────────────────────────┤
+ *                                                   │                                  └──────────────── the next challenge ◄─────────────────┤
+ *                                                   └─ signed in ─► signedIn ◄──────────────────────────────────────────── signed in ◄────────┘
  *   signedOut ─SIGN_IN_WITH_REDIRECT─► openingHostedUi ─┬─ navigating ─► signedOut (handleRedirect() on the return)
  *                                                      └─ returned ──────┐
  *   signedOut ─HANDLE_REDIRECT─────────────────────────► completingRedirect ─┬─ a code exchanged ─► signedIn
