@@ -74,8 +74,6 @@ export interface OutboxContext extends OutboxInput {
   readonly globalInFlight: boolean;
   /** A sign-in waits for this drain to finish the global intents (FINISH_GLOBAL_SIGN_OUTS): idle tells it how many are left. */
   readonly signInWaiting: boolean;
-  /** This drain was started for that sign-in alone: it sends the global intents only. */
-  readonly globalOnly: boolean;
   /** Global intents still queued at the running drain's last pick; null before its first pick answered (unknown). */
   readonly pendingGlobal: number | null;
 }
@@ -140,12 +138,11 @@ export const outboxMachine = setup({
       enqueue.assign({ deferred: [] });
     }),
     /** Flushes asked for before the drain began (waitingForSession) stay in flushWaiters: idle answers them after it. */
-    startDrain: assign((_, everyEntry: boolean) => ({ everyEntry, tried: [], report: EMPTY_REPORT, budgetSpent: false, globalOnly: false, pendingGlobal: null })),
+    startDrain: assign((_, everyEntry: boolean) => ({ everyEntry, tried: [], report: EMPTY_REPORT, budgetSpent: false, pendingGlobal: null })),
     /** A sign-in waits for the drain: every global intent is tried (whatever its backoff), and idle answers it. */
     joinForSignIn: assign({ everyEntry: true, signInWaiting: true }),
-    sendGlobalOnly: assign({ globalOnly: true }),
     spendBudget: assign({ budgetSpent: true }),
-    joinDrain: assign(({ context, event }) => ({ everyEntry: true, globalOnly: false, flushWaiters: [...context.flushWaiters, (event as OutboxCall).id] })),
+    joinDrain: assign(({ context, event }) => ({ everyEntry: true, flushWaiters: [...context.flushWaiters, (event as OutboxCall).id] })),
     recordPick: assign(({ context }, picked: PickedIntent) => ({
       current: picked.intent,
       tried: picked.intent && !context.budgetSpent ? [...context.tried, picked.intent.intentId] : context.tried,
@@ -212,7 +209,6 @@ export const outboxMachine = setup({
     budgetSpent: false,
     globalInFlight: false,
     signInWaiting: false,
-    globalOnly: false,
     pendingGlobal: null,
   }),
   initial: 'waitingForSession',
@@ -236,7 +232,7 @@ export const outboxMachine = setup({
         // A sign-out left an intent queued: watch its backoff.
         INTENTS_QUEUED: { target: 'idle', reenter: true },
         FLUSH_REVOCATIONS: { target: 'draining', actions: [{ type: 'startDrain', params: true }, 'joinDrain'] },
-        FINISH_GLOBAL_SIGN_OUTS: { target: 'draining', actions: [{ type: 'startDrain', params: true }, 'joinForSignIn', 'sendGlobalOnly'] },
+        FINISH_GLOBAL_SIGN_OUTS: { target: 'draining', actions: [{ type: 'startDrain', params: true }, 'joinForSignIn'] },
         RETRY_SIGN_OUT: { target: 'retrying', actions: 'startRetry' },
       },
     },
@@ -254,7 +250,7 @@ export const outboxMachine = setup({
         pickingIntent: {
           invoke: {
             src: 'pickIntent',
-            input: ({ context }) => ({ everyEntry: context.everyEntry, tried: context.tried, take: !context.budgetSpent, globalOnly: context.globalOnly }),
+            input: ({ context }) => ({ everyEntry: context.everyEntry, tried: context.tried, take: !context.budgetSpent, globalOnly: context.signInWaiting && context.flushWaiters.length === 0 }),
             onDone: [
               { guard: { type: 'picked', params: ({ event }) => event.output }, target: 'finishingIntent', actions: { type: 'recordPick', params: ({ event }) => event.output } },
               { target: '#outbox.idle', actions: { type: 'recordPick', params: ({ event }) => event.output } },

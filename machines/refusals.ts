@@ -21,7 +21,7 @@ export const REFUSALS = {
   /** A sign-in while a global sign-out queued on this storage is still unfinished after the drain that sign-in runs first. */
   globalSignOutPending: {
     name: ErrorNames.globalSignOutPending,
-    message: 'A global sign-out queued on this device is not finished (Cognito did not answer it): call signIn() again once Cognito answers, or flushRevocations() first',
+    message: 'A queued global sign-out is not finished: call again once Cognito answers, or flushRevocations()',
   },
 } as const satisfies Record<string, ErrorInfo>;
 

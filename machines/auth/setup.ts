@@ -175,11 +175,6 @@ export const authSetup = setup({
     tellOutboxSessionLoaded: sendTo('outbox', { type: 'SESSION_LOADED' }),
     /** A sign-in is about to begin: the outbox sends the queued global intents first. */
     tellOutboxFinishGlobal: sendTo('outbox', { type: 'FINISH_GLOBAL_SIGN_OUTS' }),
-    rememberSignIn: assign(({ event }) => {
-      assertEvent(event, 'SIGN_IN');
-      return { signInRequest: { username: event.username, authFlow: event.authFlow, credential: event.credential } };
-    }),
-    forgetSignIn: assign({ signInRequest: null }),
     /** Something was queued for the outbox to drain: it watches the backoff. */
     tellOutboxIntentsQueued: sendTo('outbox', { type: 'INTENTS_QUEUED' }),
     /** …only when the sign-out's outcome left an intent queued (leftIntentQueued). */
@@ -213,7 +208,12 @@ export const authSetup = setup({
     recordRefreshError: assign((_, error: unknown) => ({ lastRefreshError: toErrorInfo(error) })),
     recordClearError: assign((_, error: unknown) => ({ clearError: toErrorInfo(error) })),
     /** A step started by a call records its caller; a step that follows another (the hosted UI returned) keeps it. */
-    startSignIn: assign(({ context, event }) => ({ lastSignInError: null, signInCaller: 'id' in event ? event.id : context.signInCaller })),
+    startSignIn: assign(({ context, event }) => ({
+      lastSignInError: null,
+      signInCaller: 'id' in event ? event.id : context.signInCaller,
+      // signIn()'s request, kept while the queued global sign-outs are finished first (finishingGlobalSignOut).
+      signInRequest: event.type === 'SIGN_IN' ? { username: event.username, authFlow: event.authFlow, credential: event.credential } : context.signInRequest,
+    })),
     rememberRedirectUrl: assign((_, credential: string | null) => ({ redirectUrlRef: credential })),
     forgetRedirectUrl: assign({ redirectUrlRef: null }),
     answerRedirectSignIn: enqueueActions(({ context, enqueue }, outcome: RedirectOutcome) => {

@@ -114,13 +114,13 @@ export const signInStates = authStates({
   // nothing issued later (Cognito authenticates a request when it acts on it). One left queued:
   // the sign-in is refused, retryable, and InitiateAuth is never sent.
   finishingGlobalSignOut: {
-    entry: ['startSignIn', 'rememberSignIn', 'tellOutboxFinishGlobal'],
+    entry: ['startSignIn', 'tellOutboxFinishGlobal'],
     on: {
       ...duringSignInStep(),
       // Landed before InitiateAuth: the session this sign-in makes is newer, so it cannot end it.
       GLOBAL_SIGN_OUT_LANDED: {},
       GLOBAL_SIGN_OUTS_FINISHED: [
-        { guard: { type: 'globalSignOutPending', params: ({ event }) => event.pending }, target: 'signedOut', actions: [...signInFailed(GLOBAL_SIGN_OUT_PENDING), 'forgetSignIn'] },
+        { guard: { type: 'globalSignOutPending', params: ({ event }) => event.pending }, target: 'signedOut', actions: signInFailed(GLOBAL_SIGN_OUT_PENDING) },
         { target: 'signingIn' },
       ],
     },
@@ -130,7 +130,6 @@ export const signInStates = authStates({
   },
   signingIn: {
     entry: 'startSignIn',
-    exit: 'forgetSignIn',
     on: duringSignInStep(),
     invoke: {
       src: 'signIn',

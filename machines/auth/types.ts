@@ -25,7 +25,7 @@ export interface AuthContext {
   readonly deferred: readonly SessionCall[];
   /** The call waiting for the running sign-in step. */
   readonly signInCaller: number | null;
-  /** signIn()'s request (the password as a vault reference) while the queued global sign-outs are finished first. */
+  /** The last signIn()'s request (the password as a vault reference), read by signingIn after the queued global sign-outs are finished first. */
   readonly signInRequest: SignInInput | null;
   /** Vault reference to the URL the hosted UI returned to, while it is being completed. */
   readonly redirectUrlRef: string | null;
