@@ -89,6 +89,27 @@ test('a signOut() or getSession() while the sign-in finishes the queued global s
   expect(again).toBe('SignInInProgressException');
 });
 
+test('a retrySignOut() running when signIn() is called: the outbox finishes it, then the queued global sign-out, then the sign-in', async () => {
+  const pool = emu.setup();
+  const auth = start(pool);
+  await signIn(auth, pool);
+  emu.faults.set('RevokeToken', THROTTLED);
+  const partial = await auth.signOut();
+  expect(partial).toMatchObject({ type: 'partial' });
+  await signIn(auth, pool);
+  emu.faults.set('GlobalSignOut', THROTTLED);
+  await expect(auth.signOut({ global: true })).resolves.toMatchObject({ type: 'partial', finishedBy: 'outbox' });
+  emu.faults.clear();
+  emu.faults.set('RevokeToken', { type: 'latency', ms: 50 }, { times: 1 });
+  emu.resetRequests();
+  const retrying = auth.retrySignOut(partial);
+  await waitFor(auth.actor.getSnapshot().children.outbox!, (snapshot) => snapshot.matches('retrying'));
+  await expect(signIn(auth, pool)).resolves.toMatchObject({ isSignedIn: true });
+  await expect(retrying).resolves.toMatchObject({ type: 'complete' });
+  const sent = operations();
+  expect(sent.indexOf('GlobalSignOut')).toBeLessThan(sent.indexOf('InitiateAuth'));
+});
+
 describe('two instances over one storage', () => {
   test('B signs in where A queued the global intent: B finishes it first, or is refused while Cognito does not answer', async () => {
     const pool = emu.setup();
