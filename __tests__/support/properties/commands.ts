@@ -218,7 +218,7 @@ export class SignOut extends ApiCommand {
 }
 
 /** machines/errorInfo.ts RETRYABLE_FAILURES. */
-const RETRYABLE = new Set(['NetworkError', 'TimeoutError', 'NotSent', 'UnexpectedResponse', 'UnexpectedRedirect', 'TooManyRequestsException', 'InternalErrorException', 'ServiceUnavailableException', 'AbortError']);
+const RETRYABLE = new Set(['NetworkError', 'TimeoutError', 'NotSent', 'UnexpectedResponse', 'UnexpectedRedirect', 'TooManyRequestsException', 'InternalErrorException', 'ServiceUnavailableException', 'AbortError', 'GlobalSignOutPendingException']);
 const retryable = (name: string | undefined): boolean => name !== undefined && RETRYABLE.has(name);
 
 /**
