@@ -24,6 +24,8 @@ interface Fakes {
   clear?: () => Promise<void>;
   /** The clear of an ended (or revoked) session. */
   clearSession?: () => Promise<void>;
+  /** The outbox's pick (the drain a sign-in asks for first). */
+  pick?: () => Promise<PickedIntent>;
 }
 
 function start(fakes: Fakes = {}, clock?: SimulatedClock) {
@@ -47,7 +49,7 @@ function start(fakes: Fakes = {}, clock?: SimulatedClock) {
       signOut,
       outbox: outboxMachine.provide({
         actors: {
-          pickIntent: fromPromise<PickedIntent, { everyEntry: boolean; tried: readonly string[]; take: boolean }>(async () => ({ intent: null, dropped: 0, pending: 0 })),
+          pickIntent: fromPromise<PickedIntent, { everyEntry: boolean; tried: readonly string[]; take: boolean }>(() => (fakes.pick ?? (async () => ({ intent: null, pending: 0 })))()),
           watchBackoff: fromCallback(() => {}),
           signOut,
         },
@@ -322,11 +324,25 @@ describe('deadlines: a state that waits on I/O gives up at its bound, and every 
     const { actor, settle, answered } = start({ signIn: never }, clock);
     await settle(is('signedOut'));
     actor.send(signIn(1));
+    await settle(is('signingIn')); // the outbox had no global intent to send first
     clock.increment(3999);
     expect(actor.getSnapshot().value).toBe('signingIn');
     clock.increment(1);
     expect(actor.getSnapshot().value).toBe('signedOut');
     await expect(answered(1)).resolves.toMatchObject({ kind: 'refused', error: { name: 'TimeoutError' } });
+  });
+
+  test('finishingGlobalSignOut: the outbox\'s drain cannot read the outbox within its deadline → it cannot say what is queued: refused with GlobalSignOutPendingException', async () => {
+    const clock = new SimulatedClock();
+    const { actor, settle, answered } = start({ pick: never }, clock);
+    await settle(is('signedOut'));
+    actor.send(signIn(1));
+    await flush();
+    clock.increment(2999);
+    expect(actor.getSnapshot().value).toBe('finishingGlobalSignOut');
+    clock.increment(1); // the drain's deadline, N + 2S
+    expect(actor.getSnapshot().value).toBe('signedOut');
+    await expect(answered(1)).resolves.toMatchObject({ kind: 'refused', error: { name: 'GlobalSignOutPendingException' } });
   });
 
   test('signedIn.refreshing: no answer within N + 3S → active, tokens kept, every waiting getSession refused with TimeoutError', async () => {

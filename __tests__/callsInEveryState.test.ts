@@ -17,6 +17,7 @@ const HOLDERS: Record<string, TestAuthState> = {
   clearingQueuedSession: 'clearingQueuedSession', // a restart over a session whose sign-out did not end, its clear held
   signedOut: 'signedOut',
   checkingStore: 'checkingStore', // a signOut() with nobody signed in, its read of the store held
+  finishingGlobalSignOut: 'finishingGlobalSignOut', // a global sign-out queued (throttled); the sign-in's GlobalSignOut of it held
   signingIn: 'signingIn', // InitiateAuth held
   revokingUnstored: 'revokingUnstored', // a session that cannot be stored; the outbox's write of its revocation held
   openingHostedUi: 'openingHostedUi', // the kit's opener held (the user "at the hosted UI")

@@ -3,10 +3,14 @@
 // (GLOBAL_SIGN_OUT_LANDED), and the chart checks its session with a refresh instead of handing out
 // tokens that may be dead: refused, the session ends (signedOut, reason sessionEnded); accepted
 // (another user, or tokens issued after it landed), it goes on. Real HTTP to the emulator.
+// A sign-in finishes the global intents already queued on its storage first
+// (signInFinishesGlobalSignOut.test.ts); the intents here arrive after that drain, from another
+// instance over the same storage (signInOverQueued).
 import { waitFor } from 'xstate';
 import { createAuth, type Auth, type SignOutResult } from '../src/index';
 import type { CognitoEmulator, SetupResult } from '../src/testing/index';
-import { emulatorPerFile, inspectableStorage } from './support/harness';
+import { storageKeys } from '../services/storage/keys';
+import { emulatorPerFile, inspectableStorage, type InspectableStorage } from './support/harness';
 
 let emu!: CognitoEmulator;
 const auths = emulatorPerFile((started) => (emu = started));
@@ -14,13 +18,14 @@ const auths = emulatorPerFile((started) => (emu = started));
 const THROTTLED = { type: 'error', name: 'TooManyRequestsException', message: 'Rate exceeded', status: 400 } as const;
 
 /** An instance whose outbox only retries when asked (flushRevocations, retrySignOut). */
-function start(pool: SetupResult): { auth: Auth; events: string[] } {
-  const auth = createAuth({ userPoolId: pool.userPoolId, userPoolClientId: pool.clientId, endpoint: emu.endpoint, storage: inspectableStorage(), revocationOutbox: { retryBaseMs: 600_000 } });
+function start(pool: SetupResult): { auth: Auth; events: string[]; storage: InspectableStorage } {
+  const storage = inspectableStorage();
+  const auth = createAuth({ userPoolId: pool.userPoolId, userPoolClientId: pool.clientId, endpoint: emu.endpoint, storage, revocationOutbox: { retryBaseMs: 600_000 } });
   auths.push(auth);
   const events: string[] = [];
   auth.on('signedOut', (event) => events.push(`signedOut:${event.reason}`));
   auth.on('tokenRefresh', () => events.push('tokenRefresh'));
-  return { auth, events };
+  return { auth, events, storage };
 }
 
 /** Signs `username` in and out globally while GlobalSignOut is throttled: the global intent is left queued. */
@@ -33,13 +38,34 @@ async function queueGlobalSignOut(auth: Auth, pool: SetupResult, failure = 'TooM
   return result;
 }
 
+/**
+ * Signs `username` in on `auth`, and once that sign-in is under way puts into its storage a global
+ * intent of the same user that another instance queued (its GlobalSignOut throttled). A sign-in
+ * finishes the global intents queued before it (finishingGlobalSignOut); this is one queued after
+ * that drain, which the hold and the check below meet. `during` runs while the sign-in is under way.
+ */
+async function signInOverQueued(auth: Auth, storage: InspectableStorage, pool: SetupResult, username = pool.username, during?: () => Promise<void>, signInLatencyMs = 0): Promise<SignOutResult> {
+  const other = start(pool);
+  const result = await queueGlobalSignOut(other.auth, pool);
+  const key = storageKeys(pool.clientId).outbox;
+  const queued = other.storage.items.get(key);
+  await other.auth.stop();
+  if (queued === undefined) throw new Error('test: nothing queued');
+  if (signInLatencyMs > 0) emu.faults.set('InitiateAuth', { type: 'latency', ms: signInLatencyMs }, { times: 1 });
+  const signingIn = auth.signIn({ username, password: pool.password, authFlow: 'USER_PASSWORD_AUTH' });
+  await waitFor(auth.actor, (snapshot) => snapshot.matches('signingIn'));
+  storage.items.set(key, queued);
+  await during?.();
+  await signingIn;
+  return result;
+}
+
 const operations = () => emu.requests.map((request) => request.operation);
 
 test('the same user signed in again before the queued global sign-out was finished: the session ends when it lands', async () => {
   const pool = emu.setup();
-  const { auth, events } = start(pool);
-  await queueGlobalSignOut(auth, pool);
-  await auth.signIn({ username: pool.username, password: pool.password });
+  const { auth, events, storage } = start(pool);
+  await signInOverQueued(auth, storage, pool);
   const { tokens } = await auth.getSession();
   emu.resetRequests();
 
@@ -55,9 +81,8 @@ test('the same user signed in again before the queued global sign-out was finish
 
 test('signOut() and getSession() while the outbox sends a global sign-out of the same user wait for it: no dead token presented or handed out', async () => {
   const pool = emu.setup();
-  const { auth, events } = start(pool);
-  await queueGlobalSignOut(auth, pool);
-  await auth.signIn({ username: pool.username, password: pool.password });
+  const { auth, events, storage } = start(pool);
+  await signInOverQueued(auth, storage, pool);
   emu.resetRequests();
   // The drain's GlobalSignOut is answered late (in time), so the calls below are made while it is in flight.
   emu.faults.set('GlobalSignOut', { type: 'latency', ms: 200 }, { times: 1 });
@@ -78,9 +103,8 @@ test('signOut() and getSession() while the outbox sends a global sign-out of the
 test('another user signed in when it lands: the check refreshes that session once, and it goes on', async () => {
   const pool = emu.setup();
   emu.createUser({ userPoolId: pool.userPoolId, username: 'other-user', password: pool.password });
-  const { auth } = start(pool);
-  await queueGlobalSignOut(auth, pool);
-  await auth.signIn({ username: 'other-user', password: pool.password });
+  const { auth, storage } = start(pool);
+  await signInOverQueued(auth, storage, pool, 'other-user');
   emu.resetRequests();
 
   await expect(auth.flushRevocations()).resolves.toMatchObject({ revoked: 1, pending: 0 });
@@ -91,9 +115,8 @@ test('another user signed in when it lands: the check refreshes that session onc
 
 test('a retrySignOut() of an earlier global result, while the user is signed in again: the session ends', async () => {
   const pool = emu.setup();
-  const { auth } = start(pool);
-  const earlier = await queueGlobalSignOut(auth, pool);
-  await auth.signIn({ username: pool.username, password: pool.password });
+  const { auth, storage } = start(pool);
+  const earlier = await signInOverQueued(auth, storage, pool);
   emu.resetRequests();
 
   await expect(auth.retrySignOut(earlier)).resolves.toMatchObject({ type: 'complete' });
@@ -119,16 +142,13 @@ test('a local intent finished later ends nothing else: no check, the session goe
 
 test('a sign-in in flight when it lands: once signed in, the session is checked with one refresh before it is trusted', async () => {
   const pool = emu.setup();
-  const { auth, events } = start(pool);
-  await queueGlobalSignOut(auth, pool);
-  // Cognito answers this sign-in late, so the drain's GlobalSignOut lands while it is in flight.
-  emu.faults.set('InitiateAuth', { type: 'latency', ms: 300 }, { times: 1 });
-  emu.resetRequests();
-  const signingIn = auth.signIn({ username: pool.username, password: pool.password, authFlow: 'USER_PASSWORD_AUTH' });
-  await waitFor(auth.actor, (snapshot) => snapshot.matches('signingIn'));
-  await expect(auth.flushRevocations()).resolves.toMatchObject({ revoked: 1 });
-  expect(auth.actor.getSnapshot().value).toBe('signingIn');
-  await signingIn;
+  const { auth, events, storage } = start(pool);
+  await signInOverQueued(auth, storage, pool, pool.username, async () => {
+    // Cognito answers this sign-in late, so the drain's GlobalSignOut lands while it is in flight.
+    emu.resetRequests();
+    await expect(auth.flushRevocations()).resolves.toMatchObject({ revoked: 1 });
+    expect(auth.actor.getSnapshot().value).toBe('signingIn');
+  }, 300);
   // These tokens were issued after it landed (the emulator acts once the latency is over): the check keeps them.
   await waitFor(auth.actor, (snapshot) => snapshot.matches({ signedIn: 'active' }));
   await expect(auth.getSession()).resolves.toMatchObject({ username: pool.username });
@@ -140,11 +160,10 @@ describe('held for the outbox\'s global sign-out of the same user (KB6)', () => 
   /** Signed in again after a queued global sign-out; the drain (flushRevocations) then runs while `during` happens. */
   async function signedInAgain(options: { networkTimeoutMs?: number } = {}) {
     const pool = emu.setup();
-    const auth = createAuth({ userPoolId: pool.userPoolId, userPoolClientId: pool.clientId, endpoint: emu.endpoint, storage: inspectableStorage(), revocationOutbox: { retryBaseMs: 600_000 }, ...options });
+    const storage = inspectableStorage();
+    const auth = createAuth({ userPoolId: pool.userPoolId, userPoolClientId: pool.clientId, endpoint: emu.endpoint, storage, revocationOutbox: { retryBaseMs: 600_000 }, ...options });
     auths.push(auth);
-    // A short networkTimeoutMs ends the throttled GlobalSignOut (the SDK retries it) by its deadline.
-    await queueGlobalSignOut(auth, pool, options.networkTimeoutMs === undefined ? 'TooManyRequestsException' : 'TimeoutError');
-    await auth.signIn({ username: pool.username, password: pool.password });
+    await signInOverQueued(auth, storage, pool);
     emu.resetRequests();
     const sending = () => waitFor(auth.actor.getSnapshot().children.outbox!, (snapshot) => snapshot.matches({ draining: 'finishingIntent' }));
     return { auth, pool, sending };

@@ -116,7 +116,7 @@ describe('redact: every secret of the request, any length, in raw, JSON-escaped 
 });
 
 test('retryable failures: one list, the redirect included', () => {
-  expect([...RETRYABLE_FAILURES].sort()).toEqual(['AbortError', 'InternalErrorException', 'NetworkError', 'NotSent', 'RevocationEndpointUnavailable', 'ServiceUnavailableException', 'TimeoutError', 'TooManyRequestsException', 'UnexpectedRedirect', 'UnexpectedResponse']);
+  expect([...RETRYABLE_FAILURES].sort()).toEqual(['AbortError', 'GlobalSignOutPendingException', 'InternalErrorException', 'NetworkError', 'NotSent', 'RevocationEndpointUnavailable', 'ServiceUnavailableException', 'TimeoutError', 'TooManyRequestsException', 'UnexpectedRedirect', 'UnexpectedResponse']);
   expect(isRetryableFailure('UnexpectedRedirect')).toBe(true);
   expect(isRetryableFailure('NotAuthorizedException')).toBe(false);
 });

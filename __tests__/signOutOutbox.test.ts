@@ -80,12 +80,24 @@ describe('createSignOutOutbox', () => {
     await expect(outbox.pick(true, [])).resolves.toMatchObject({ intent: null });
   });
 
+  test('globalOnly (the drain a sign-in runs first): only a global intent is taken; pendingGlobal counts the global ones left', async () => {
+    const storage = createMemoryStorage();
+    const outbox = outboxOver(storage);
+    const local = await outbox.record({ refreshToken: 'r-local' }, false);
+    await outbox.settle({ intentId: local, settlement: 'keepLocal' });
+    const global = await outbox.record(tokens, true);
+    await outbox.settle({ intentId: global, settlement: 'keepGlobal' });
+    const picked = await outbox.pick(true, [], true, true);
+    expect(picked).toMatchObject({ intent: { intentId: global, global: true }, pending: 2, pendingGlobal: 1 });
+    await expect(outbox.pick(true, [global], true, true)).resolves.toMatchObject({ intent: null, pending: 2, pendingGlobal: 1 });
+  });
+
   test('two instances over one storage: a flow leases its entry, and the other leaves it alone until the lease ends', async () => {
     const storage = createMemoryStorage();
     const a = outboxOver(storage, { leaseMs: 5000 });
     const b = outboxOver(storage, { leaseMs: 5000 });
     await a.record(tokens, true);
-    await expect(b.pick(true, [])).resolves.toMatchObject({ intent: null, pending: 1 }); // queued, but leased
+    await expect(b.pick(true, [])).resolves.toMatchObject({ intent: null, pending: 1, pendingGlobal: 1 }); // queued, but leased: a global sign-out not known to have landed
     await expect(b.nextAttemptIn()).resolves.toBe(5000);
     clock += 5001; // a crashed flow's lease runs out
     await expect(b.pick(true, [])).resolves.toMatchObject({ intent: { global: true }, pending: 1 });
@@ -215,8 +227,8 @@ describe('createSignOutOutbox', () => {
     expect(second.intent!.intentId).not.toBe(id);
     await outbox.settle(decided({ intentId: second.intent!.intentId, global: false, globalSignedOut: false, revoked: true }));
     // Only the backed-off entry is left: not due, unless everyEntry.
-    await expect(outbox.pick(false, [])).resolves.toEqual({ intent: null, pending: 1 });
-    await expect(outbox.pick(true, [id])).resolves.toEqual({ intent: null, pending: 1 });
+    await expect(outbox.pick(false, [])).resolves.toEqual({ intent: null, pending: 1, pendingGlobal: 0 });
+    await expect(outbox.pick(true, [id])).resolves.toEqual({ intent: null, pending: 1, pendingGlobal: 0 });
     await expect(outbox.pick(true, [])).resolves.toMatchObject({ intent: { intentId: id } });
   });
 
@@ -227,7 +239,7 @@ describe('createSignOutOutbox', () => {
     await expect(outbox.settle(decided({ intentId: id, global: true, globalSignedOut: true, revoked: false, clearError: { name: 'StorageError', message: 'x' } }))).resolves.toEqual({ queued: false });
     expect(stored(storage)!.entries).toEqual([expect.objectContaining({ id, global: false, revoked: true, tokens: { refreshToken: 'refresh-1' } })]);
     await expect(outboxOver(storage).heldAs(tokens)).resolves.toBe('revoked'); // another instance (a reload) reads the mark
-    await expect(outbox.pick(true, [])).resolves.toEqual({ intent: null, pending: 0 });
+    await expect(outbox.pick(true, [])).resolves.toEqual({ intent: null, pending: 0, pendingGlobal: 0 });
     await expect(outbox.nextAttemptIn()).resolves.toBeNull();
     // Signed out again with the same tokens: a sign-out to finish, no longer a mark.
     await outbox.record(tokens, false);
@@ -250,7 +262,7 @@ describe('createSignOutOutbox', () => {
   test('an intent a running sign-out holds is left alone by pick until it settles', async () => {
     const outbox = outboxOver();
     const id = await outbox.record({ refreshToken: 'mine' }, false);
-    await expect(outbox.pick(true, [])).resolves.toEqual({ intent: null, pending: 1 }); // queued, in its flow
+    await expect(outbox.pick(true, [])).resolves.toEqual({ intent: null, pending: 1, pendingGlobal: 0 }); // queued, in its flow
     await outbox.settle(decided({ intentId: id, global: false, globalSignedOut: false, revoked: false, revokeTokenError: network }));
     await expect(outbox.pick(true, [])).resolves.toMatchObject({ intent: { intentId: id } });
   });
@@ -286,7 +298,7 @@ describe('createSignOutOutbox', () => {
     await outboxOver(storage, { leaseMs: 5000 }).record({ refreshToken: 'theirs' }, false); // another process, its clock 1 s ahead
     clock -= 1000;
     const outbox = outboxOver(storage, { leaseMs: 5000 });
-    await expect(outbox.pick(true, [])).resolves.toEqual({ intent: null, pending: 1 });
+    await expect(outbox.pick(true, [])).resolves.toEqual({ intent: null, pending: 1, pendingGlobal: 0 });
     await expect(outbox.nextAttemptIn()).resolves.toBe(6000);
   });
 
@@ -295,7 +307,7 @@ describe('createSignOutOutbox', () => {
     const storage = createMemoryStorage();
     storage.setItem(KEY, JSON.stringify({ version: 1, entries: [{ token: 'v1-refresh', queuedAt: clock, attempts: 2, notBefore: 0 }] }));
     const outbox = outboxOver(storage);
-    await expect(outbox.pick(false, [])).resolves.toEqual({ intent: null, pending: 0 });
+    await expect(outbox.pick(false, [])).resolves.toEqual({ intent: null, pending: 0, pendingGlobal: 0 });
     await expect(outbox.holds({ refreshToken: 'v1-refresh' })).resolves.toBe(false);
   });
 

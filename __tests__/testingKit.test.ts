@@ -114,6 +114,7 @@ describe('driveTo', () => {
       'loadingSession',
       'clearingQueuedSession',
       'checkingStore',
+      'finishingGlobalSignOut',
       'signingIn',
       'revokingUnstored',
       'openingHostedUi',
@@ -333,6 +334,19 @@ describe('driveTo: the transient states, held until release()', () => {
     await expect(held.result).rejects.toMatchObject({ name: 'NotAuthorizedException' });
     expect(kit.currentState()).toBe('signedOut');
     await expect(kit.driveTo('signedIn')).resolves.toMatchObject({ username: 'test-user' }); // the fault is cleared
+  });
+
+  test('finishingGlobalSignOut: a queued global sign-out\'s GlobalSignOut held; release → it lands and the sign-in goes on; release(a throttle) → refused, still queued', async () => {
+    kit = await createTestAuth({ authFlow: 'USER_PASSWORD_AUTH' });
+    let held = await kit.driveTo('finishingGlobalSignOut');
+    expect(kit.currentState()).toBe('finishingGlobalSignOut');
+    expect(kit.emulator.requests.at(-1)).toEqual({ operation: 'GlobalSignOut', status: 'blackholed', fault: 'blackhole' });
+    await expect(held.release({ type: 'error', name: 'TooManyRequestsException', message: 'Rate exceeded' })).rejects.toMatchObject({ name: 'GlobalSignOutPendingException' });
+    expect(kit.currentState()).toBe('signedOut');
+    expect(kit.emulator.requests.filter((request) => request.operation === 'InitiateAuth')).toHaveLength(1); // the drive's own sign-in: the refused one sent none
+    held = await kit.driveTo('finishingGlobalSignOut');
+    await expect(held.release()).resolves.toMatchObject({ isSignedIn: true });
+    expect(kit.currentState()).toBe('signedIn.active');
   });
 
   test('answeringChallenge: a TOTP user (created on demand) answers, RespondToAuthChallenge held; release → signed in', async () => {

@@ -64,6 +64,7 @@ export const authMachine = authSetup.createMachine({
     sessionInDoubt: false,
     heldForGlobalSignOut: false,
     refreshRaced: false,
+    signInRequest: null,
     ...input,
   }),
   invoke: [
@@ -85,7 +86,7 @@ export const authMachine = authSetup.createMachine({
     signedOut: {
       entry: ['trustSession', 'replayDeferred'],
       on: {
-        SIGN_IN: 'signingIn',
+        SIGN_IN: 'finishingGlobalSignOut',
         CONFIRM_SIGN_IN: { actions: refuse('noPendingChallenge') },
         GET_SESSION: { actions: 'answerSession' },
         // Another instance over the same storage may have signed in: `complete` only once the store is seen empty.

@@ -17,6 +17,8 @@ import type { DrainReport, SignOutOutcome } from './types.js';
  *
  * It waits for the session to load first: a stored session whose tokens are queued here is a
  * sign-out that a crash interrupted, and loadSession must see that before a drain removes them.
+ * A sign-in asks first (FINISH_GLOBAL_SIGN_OUTS): a drain of the global intents (any backoff),
+ * whose end tells it how many are left (GLOBAL_SIGN_OUTS_FINISHED, null when unknown).
  * A drain and a retry never overlap; a call that finds the other running waits for idle. One
  * deadline bounds a drain, whatever the outbox holds: no intent starts after networkTimeoutMs, and
  * the drain ends by networkTimeoutMs + 2 × storageTimeoutMs. What is left stays queued.
@@ -41,12 +43,17 @@ export interface PickedIntent {
   }) | null;
   /** Entries still queued, the picked one included, and those another instance's flow holds (leased). */
   readonly pending: number;
+  /** Of those, the global intents: each a GlobalSignOut not known to have landed (absent: none). */
+  readonly pendingGlobal?: number;
 }
+
+/** A call, or a sign-in's request, that waits for idle. */
+type Deferred = OutboxCall | { type: 'FINISH_GLOBAL_SIGN_OUTS' };
 
 /** The outbox machine's context: its input, the calls it holds, and the running drain's progress. No token. */
 export interface OutboxContext extends OutboxInput {
   /** Calls that arrived while a drain or a retry ran; replayed, in order, back in idle. */
-  readonly deferred: readonly OutboxCall[];
+  readonly deferred: readonly Deferred[];
   /** flushRevocations() calls waiting for the running drain. */
   readonly flushWaiters: readonly number[];
   /** Ignore the backoff: an explicit flush, or the first drain of a process. */
@@ -65,11 +72,19 @@ export interface OutboxContext extends OutboxInput {
   readonly budgetSpent: boolean;
   /** The auth machine was told that a global intent's flow began (GLOBAL_SIGN_OUT_SENT), and not yet how it ended. */
   readonly globalInFlight: boolean;
+  /** A sign-in waits for this drain to finish the global intents (FINISH_GLOBAL_SIGN_OUTS): idle tells it how many are left. */
+  readonly signInWaiting: boolean;
+  /** Global intents still queued at the running drain's last pick; null before its first pick answered (unknown). */
+  readonly pendingGlobal: number | null;
 }
 
 /** Every event the outbox machine takes: its calls, and the auth machine's and the backoff's news. */
 export type OutboxEvent =
   | OutboxCall
+  | {
+      /** A sign-in is about to begin: send the queued global intents first, then say how many are left (GLOBAL_SIGN_OUTS_FINISHED). */
+      type: 'FINISH_GLOBAL_SIGN_OUTS';
+    }
   | {
       /** The auth machine has read the stored session: the first drain may start. */
       type: 'SESSION_LOADED';
@@ -102,7 +117,7 @@ export const outboxMachine = setup({
      * Takes the next due intent (every one with everyEntry), skipping `tried`. With `take` false
      * (the drain's budget is spent) it only counts what is left. It never drops an entry.
      */
-    pickIntent: fromPromise<PickedIntent, { everyEntry: boolean; tried: readonly string[]; take: boolean }>(notProvided('pickIntent')),
+    pickIntent: fromPromise<PickedIntent, { everyEntry: boolean; tried: readonly string[]; take: boolean; globalOnly?: boolean }>(notProvided('pickIntent')),
     /** Sends INTENTS_DUE when the earliest entry's backoff has passed. */
     watchBackoff: fromCallback(() => undefined),
     signOut: signOutMachine,
@@ -117,19 +132,22 @@ export const outboxMachine = setup({
     endedEverySession: (_, params: { global: boolean; outcome: SignOutOutcome }) => params.global && (params.outcome.type === 'complete' || (params.outcome.type === 'partial' && !params.outcome.globalSignOutError)),
   },
   actions: {
-    defer: assign(({ context, event }) => ({ deferred: [...context.deferred, event as OutboxCall] })),
+    defer: assign(({ context, event }) => ({ deferred: [...context.deferred, event as Deferred] })),
     replayDeferred: enqueueActions(({ context, enqueue }) => {
       for (const call of context.deferred) enqueue.raise(call);
       enqueue.assign({ deferred: [] });
     }),
     /** Flushes asked for before the drain began (waitingForSession) stay in flushWaiters: idle answers them after it. */
-    startDrain: assign((_, everyEntry: boolean) => ({ everyEntry, tried: [], report: EMPTY_REPORT, budgetSpent: false })),
+    startDrain: assign((_, everyEntry: boolean) => ({ everyEntry, tried: [], report: EMPTY_REPORT, budgetSpent: false, pendingGlobal: null })),
+    /** A sign-in waits for the drain: every global intent is tried (whatever its backoff), and idle answers it. */
+    joinForSignIn: assign({ everyEntry: true, signInWaiting: true }),
     spendBudget: assign({ budgetSpent: true }),
     joinDrain: assign(({ context, event }) => ({ everyEntry: true, flushWaiters: [...context.flushWaiters, (event as OutboxCall).id] })),
     recordPick: assign(({ context }, picked: PickedIntent) => ({
       current: picked.intent,
       tried: picked.intent && !context.budgetSpent ? [...context.tried, picked.intent.intentId] : context.tried,
       report: { ...context.report, pending: picked.pending },
+      pendingGlobal: picked.pendingGlobal ?? 0,
     })),
     /** A finished intent is either still queued, or gone: revoked, or dropped because no retry can help. */
     countFinished: assign(({ context }, outcome: SignOutOutcome) => {
@@ -140,7 +158,9 @@ export const outboxMachine = setup({
     }),
     answerFlush: enqueueActions(({ context, enqueue }) => {
       for (const id of context.flushWaiters) enqueue(sendParent({ type: 'OUTBOX_ANSWERED', id, answer: { kind: 'flush', report: context.report } satisfies CallAnswer }));
-      enqueue.assign({ flushWaiters: [] });
+      // A fact for the sign-in that waits: how many global intents the drain left queued (the auth chart decides).
+      if (context.signInWaiting) enqueue(sendParent({ type: 'GLOBAL_SIGN_OUTS_FINISHED', pending: context.pendingGlobal }));
+      enqueue.assign({ flushWaiters: [], signInWaiting: false });
     }),
     startRetry: assign(({ event }) => {
       assertEvent(event, 'RETRY_SIGN_OUT');
@@ -176,7 +196,21 @@ export const outboxMachine = setup({
   },
 }).createMachine({
   id: 'outbox',
-  context: ({ input }) => ({ ...input, deferred: [], flushWaiters: [], everyEntry: false, tried: [], report: EMPTY_REPORT, retryCaller: null, retryGlobal: false, current: null, budgetSpent: false, globalInFlight: false }),
+  context: ({ input }) => ({
+    ...input,
+    deferred: [],
+    flushWaiters: [],
+    everyEntry: false,
+    tried: [],
+    report: EMPTY_REPORT,
+    retryCaller: null,
+    retryGlobal: false,
+    current: null,
+    budgetSpent: false,
+    globalInFlight: false,
+    signInWaiting: false,
+    pendingGlobal: null,
+  }),
   initial: 'waitingForSession',
   states: {
     waitingForSession: {
@@ -185,6 +219,7 @@ export const outboxMachine = setup({
         RETRY_SIGN_OUT: { actions: 'defer' },
         // The first drain of a process tries every entry anyway: a flush asked for now is answered by it.
         FLUSH_REVOCATIONS: { actions: 'joinDrain' },
+        FINISH_GLOBAL_SIGN_OUTS: { actions: 'joinForSignIn' },
       },
     },
     idle: {
@@ -197,6 +232,7 @@ export const outboxMachine = setup({
         // A sign-out left an intent queued: watch its backoff.
         INTENTS_QUEUED: { target: 'idle', reenter: true },
         FLUSH_REVOCATIONS: { target: 'draining', actions: [{ type: 'startDrain', params: true }, 'joinDrain'] },
+        FINISH_GLOBAL_SIGN_OUTS: { target: 'draining', actions: [{ type: 'startDrain', params: true }, 'joinForSignIn'] },
         RETRY_SIGN_OUT: { target: 'retrying', actions: 'startRetry' },
       },
     },
@@ -205,6 +241,7 @@ export const outboxMachine = setup({
       after: { networkBudget: { actions: 'spendBudget' }, drainDeadline: { target: 'idle', actions: { type: 'tellGlobalSignOutNotLanded', params: null } } },
       on: {
         FLUSH_REVOCATIONS: { actions: 'joinDrain' },
+        FINISH_GLOBAL_SIGN_OUTS: { actions: 'joinForSignIn' },
         RETRY_SIGN_OUT: { actions: 'defer' },
         INTENTS_QUEUED: {},
         INTENTS_DUE: {},
@@ -213,7 +250,7 @@ export const outboxMachine = setup({
         pickingIntent: {
           invoke: {
             src: 'pickIntent',
-            input: ({ context }) => ({ everyEntry: context.everyEntry, tried: context.tried, take: !context.budgetSpent }),
+            input: ({ context }) => ({ everyEntry: context.everyEntry, tried: context.tried, take: !context.budgetSpent, globalOnly: context.signInWaiting && context.flushWaiters.length === 0 }),
             onDone: [
               { guard: { type: 'picked', params: ({ event }) => event.output }, target: 'finishingIntent', actions: { type: 'recordPick', params: ({ event }) => event.output } },
               { target: '#outbox.idle', actions: { type: 'recordPick', params: ({ event }) => event.output } },
@@ -244,6 +281,7 @@ export const outboxMachine = setup({
       on: {
         RETRY_SIGN_OUT: { actions: 'defer' },
         FLUSH_REVOCATIONS: { actions: 'defer' },
+        FINISH_GLOBAL_SIGN_OUTS: { actions: 'defer' },
         INTENTS_QUEUED: {},
         INTENTS_DUE: {},
       },

@@ -18,6 +18,11 @@ export const REFUSALS = {
     name: ErrorNames.revokedSessionNotCleared,
     message: 'The session is revoked but still stored: call signOut() to clear it',
   },
+  /** A sign-in while a global sign-out queued on this storage is still unfinished after the drain that sign-in runs first. */
+  globalSignOutPending: {
+    name: ErrorNames.globalSignOutPending,
+    message: 'A queued global sign-out is not finished: call again once Cognito answers, or flushRevocations()',
+  },
 } as const satisfies Record<string, ErrorInfo>;
 
 /** The key of one of REFUSALS. */

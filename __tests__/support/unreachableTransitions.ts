@@ -20,4 +20,9 @@ export const UNREACHABLE: Readonly<Record<string, string>> = {
   'outbox.draining.finishingIntent --xstate.error.actor.0.outbox.draining.finishingIntent[0]--> outbox.draining.pickingIntent':
     'the sign-out chart catches every failure of its actors: it ends done, never in error',
   'outbox.retrying --xstate.error.actor.0.outbox.retrying[0]--> outbox.idle': 'the sign-out chart catches every failure of its actors: it ends done, never in error',
+  // The auth chart sends FINISH_GLOBAL_SIGN_OUTS only on entering finishingGlobalSignOut, which a
+  // SIGN_IN reaches after loadingSession (a SIGN_IN there is deferred), and loadingSession's exit
+  // sends SESSION_LOADED first: the outbox has left waitingForSession by then. Kept so that the
+  // sign-in, which has no deadline of its own there, is answered even so.
+  'outbox.waitingForSession --FINISH_GLOBAL_SIGN_OUTS[0]--> (none)': 'the sign-in asks only after loadingSession has sent SESSION_LOADED, which ends waitingForSession',
 };

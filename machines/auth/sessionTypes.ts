@@ -44,6 +44,16 @@ export type SessionNews =
       /** GlobalSignOut got no answer (mayStillLand): it may land later. */
       mayLandLater: boolean;
     }
+  /**
+   * The outbox's drain that a sign-in asked for (FINISH_GLOBAL_SIGN_OUTS) is over: a fact, how many
+   * global intents are still queued on this storage. The sign-in region decides.
+   */
+  | {
+      /** The drain before a sign-in ended. */
+      type: 'GLOBAL_SIGN_OUTS_FINISHED';
+      /** Global intents still queued (this instance's or another's over the same storage); null: unknown (the outbox could not be read in time). */
+      pending: number | null;
+    }
   /** This tab's turn to refresh began (the `takeRefreshTurn` actor): it holds the turn while it stays in `signedIn.refreshing`. */
   | {
       /** The turn is this tab's. */

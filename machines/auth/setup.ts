@@ -83,6 +83,8 @@ export const authSetup = setup({
     sessionInDoubt: ({ context }) => context.sessionInDoubt,
     /** The outbox's global sign-out of this session's user is in flight: the session ends if it lands. */
     heldForGlobalSignOut: ({ context }) => context.heldForGlobalSignOut,
+    /** The drain before a sign-in left a global intent queued, or cannot say (null): it may still land and end the new session. */
+    globalSignOutPending: (_, pending: number | null) => pending !== 0,
     /** The held session is that user's (an intent of unknown user changes nothing: a landing is then checked with a refresh). */
     sessionOfUser: ({ context }, username: string | undefined) => username !== undefined && context.session?.username === username,
     /** The global sign-out that did not land may still land later (mayStillLand). */
@@ -171,6 +173,8 @@ export const authSetup = setup({
       enqueue.assign({ deferred: [] });
     }),
     tellOutboxSessionLoaded: sendTo('outbox', { type: 'SESSION_LOADED' }),
+    /** A sign-in is about to begin: the outbox sends the queued global intents first. */
+    tellOutboxFinishGlobal: sendTo('outbox', { type: 'FINISH_GLOBAL_SIGN_OUTS' }),
     /** Something was queued for the outbox to drain: it watches the backoff. */
     tellOutboxIntentsQueued: sendTo('outbox', { type: 'INTENTS_QUEUED' }),
     /** …only when the sign-out's outcome left an intent queued (leftIntentQueued). */
@@ -204,7 +208,12 @@ export const authSetup = setup({
     recordRefreshError: assign((_, error: unknown) => ({ lastRefreshError: toErrorInfo(error) })),
     recordClearError: assign((_, error: unknown) => ({ clearError: toErrorInfo(error) })),
     /** A step started by a call records its caller; a step that follows another (the hosted UI returned) keeps it. */
-    startSignIn: assign(({ context, event }) => ({ lastSignInError: null, signInCaller: 'id' in event ? event.id : context.signInCaller })),
+    startSignIn: assign(({ context, event }) => ({
+      lastSignInError: null,
+      signInCaller: 'id' in event ? event.id : context.signInCaller,
+      // signIn()'s request, kept while the queued global sign-outs are finished first (finishingGlobalSignOut).
+      signInRequest: event.type === 'SIGN_IN' ? { username: event.username, authFlow: event.authFlow, credential: event.credential } : context.signInRequest,
+    })),
     rememberRedirectUrl: assign((_, credential: string | null) => ({ redirectUrlRef: credential })),
     forgetRedirectUrl: assign({ redirectUrlRef: null }),
     answerRedirectSignIn: enqueueActions(({ context, enqueue }, outcome: RedirectOutcome) => {

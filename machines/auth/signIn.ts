@@ -1,6 +1,7 @@
 import { assertEvent } from 'xstate';
 import { errorOfEvent } from '../errorInfo.js';
 import { ErrorNames } from '../types.js';
+import { REFUSALS } from '../refusals.js';
 import { authStates, refuse } from './setup.js';
 import { answerOfStep, COMPLETE, oauthRefusalOf, refusedWith, REFUSED_CANCELLED, returnedUrlOf, sessionOfReturn, sessionOfStep, signOutOfReturn, STEP_TIMED_OUT, unstoredTokensRefOf } from './shared.js';
 import type { ChallengeSummary, RedirectOutcome, SignInStepOutput } from './signInTypes.js';
@@ -9,10 +10,11 @@ import type { AuthContext } from './types.js';
 /**
  * The sign-in region: a password sign-in with its challenges, and the hosted UI's round trip.
  *
- *   signedOut ─SIGN_IN─► signingIn ─┬─ a challenge (CHALLENGES) ─► awaitingChallengeAnswer ─CONFIRM_SIGN_IN─► answeringChallenge ─┐
- *                                   │                                  ▲ wrong code: still open ◄────────────────────────────┤
- *                                   │                                  └──────────────── the next challenge ◄─────────────────┤
- *                                   └─ signed in ─► signedIn ◄──────────────────────────────────────────── signed in ◄────────┘
+ *   signedOut ─SIGN_IN─► finishingGlobalSignOut (the outbox sends queued global sign-outs; one left ─► signedOut, refused)
+ *                          └─ none left ─► signingIn ─┬─ a challenge (CHALLENGES) ─► awaitingChallengeAnswer ─CONFIRM_SIGN_IN─► answeringChallenge ─┐
+ *                                                   │                                  ▲ wrong code: still open ◄────────────────────────────┤
+ *                                                   │                                  └──────────────── the next challenge ◄─────────────────┤
+ *                                                   └─ signed in ─► signedIn ◄──────────────────────────────────────────── signed in ◄────────┘
  *   signedOut ─SIGN_IN_WITH_REDIRECT─► openingHostedUi ─┬─ navigating ─► signedOut (handleRedirect() on the return)
  *                                                      └─ returned ──────┐
  *   signedOut ─HANDLE_REDIRECT─────────────────────────► completingRedirect ─┬─ a code exchanged ─► signedIn
@@ -102,16 +104,36 @@ function openChallenge(context: AuthContext): ChallengeSummary {
   return context.challenge;
 }
 
+/** The sign-in refused: a global sign-out queued on this storage may still land and would end the session it makes. */
+const GLOBAL_SIGN_OUT_PENDING = () => REFUSALS.globalSignOutPending;
+
 export const signInStates = authStates({
+  // KB6: a global sign-out still queued here (its GlobalSignOut unanswered) could land after the
+  // sign-in and end the new session. The outbox sends the queued global intents first; a
+  // GlobalSignOut that succeeded, or that Cognito refused because its token is dead, can end
+  // nothing issued later (Cognito authenticates a request when it acts on it). One left queued:
+  // the sign-in is refused, retryable, and InitiateAuth is never sent.
+  finishingGlobalSignOut: {
+    entry: ['startSignIn', 'tellOutboxFinishGlobal'],
+    on: {
+      ...duringSignInStep(),
+      // Landed before InitiateAuth: the session this sign-in makes is newer, so it cannot end it.
+      GLOBAL_SIGN_OUT_LANDED: {},
+      GLOBAL_SIGN_OUTS_FINISHED: [
+        { guard: { type: 'globalSignOutPending', params: ({ event }) => event.pending }, target: 'signedOut', actions: signInFailed(GLOBAL_SIGN_OUT_PENDING) },
+        { target: 'signingIn' },
+      ],
+    },
+    // No deadline of its own: the outbox answers within its bound (a retrySignOut() running first
+    // ends within its flow's; the drain by networkTimeoutMs + 2 × storageTimeoutMs, and a drain it
+    // cut short answers null, which refuses).
+  },
   signingIn: {
     entry: 'startSignIn',
     on: duringSignInStep(),
     invoke: {
       src: 'signIn',
-      input: ({ event }) => {
-        assertEvent(event, 'SIGN_IN');
-        return { username: event.username, authFlow: event.authFlow, credential: event.credential };
-      },
+      input: ({ context }) => context.signInRequest ?? { username: '', authFlow: 'USER_SRP_AUTH' as const, credential: '' },
       onDone: nextSignInStep(),
       onError: [unstoredTokensLeft(), { target: 'signedOut', actions: signInFailed(errorOfEvent) }],
     },
@@ -124,7 +146,7 @@ export const signInStates = authStates({
     entry: 'replayDeferred',
     on: {
       CONFIRM_SIGN_IN: 'answeringChallenge',
-      SIGN_IN: { target: 'signingIn', actions: 'cancelChallenge' },
+      SIGN_IN: { target: 'finishingGlobalSignOut', actions: 'cancelChallenge' },
       SIGN_IN_WITH_REDIRECT: { target: 'openingHostedUi', actions: 'cancelChallenge' },
       HANDLE_REDIRECT: { actions: 'answerNoRedirect' },
       GET_SESSION: { actions: 'answerSession' },

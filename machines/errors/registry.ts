@@ -55,6 +55,13 @@ export const ErrorNames = {
   signOutInProgress: 'SignOutInProgressException',
   /** confirmSignIn() without a challenge waiting for an answer. */
   noPendingChallenge: 'NoPendingChallengeException',
+  /**
+   * A sign-in refused because a global sign-out queued on this storage is not finished yet: its
+   * GlobalSignOut got no answer, or a retryable one (offline, throttled, too slow), so it may still
+   * land and would end the new session. Nothing was sent to sign in. Call signIn() again once
+   * Cognito answers, or flushRevocations() first.
+   */
+  globalSignOutPending: 'GlobalSignOutPendingException',
   /** Cognito asked for a challenge authchart cannot answer yet. */
   unsupportedChallenge: 'UnsupportedChallengeException',
   /** The user left the hosted UI without signing in (closed it, went back). */
@@ -209,7 +216,7 @@ export const CLASS_OF: { readonly [errorClass in Exclude<AuthErrorClassName, 'Co
   /** The app's storage, and what it holds. */
   StorageError: [ErrorNames.storage, ErrorNames.staleWrite, ErrorNames.corruptSession, ErrorNames.tokensMissing],
   /** The state the instance is in refuses the call (docs/calls.md). */
-  AuthStateError: [ErrorNames.userAlreadyAuthenticated, ErrorNames.signInInProgress, ErrorNames.signOutInProgress, ErrorNames.noPendingChallenge, ErrorNames.revokedSessionNotCleared],
+  AuthStateError: [ErrorNames.userAlreadyAuthenticated, ErrorNames.signInInProgress, ErrorNames.signOutInProgress, ErrorNames.noPendingChallenge, ErrorNames.revokedSessionNotCleared, ErrorNames.globalSignOutPending],
   /** The hosted UI. */
   HostedUiError: [
     ErrorNames.redirectSignInCancelled,
@@ -239,6 +246,7 @@ export const RETRYABLE_FAILURES: ReadonlySet<string> = /* @__PURE__ */ new Set<R
   ErrorNames.unexpectedResponse,
   ErrorNames.redirect,
   ErrorNames.apiUnavailable,
+  ErrorNames.globalSignOutPending,
   CognitoExceptions.tooManyRequests,
   CognitoExceptions.internalError,
   CognitoExceptions.serviceUnavailable,
@@ -262,6 +270,7 @@ export const SENT_OF: { readonly notSent: readonly RegisteredErrorName[]; readon
     ErrorNames.signOutInProgress,
     ErrorNames.noPendingChallenge,
     ErrorNames.revokedSessionNotCleared,
+    ErrorNames.globalSignOutPending,
     ErrorNames.redirectSignInCancelled,
     ErrorNames.oauthStateMismatch,
     ErrorNames.signOutUrlNotAllowed,

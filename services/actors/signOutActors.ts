@@ -96,8 +96,8 @@ export function createSignOutActors(services: ServicesSource<SignOutServices>) {
     clearTokens: fromPromise<void>(({ system }) => servicesOf(system).store.clear()),
     confirmClear: fromPromise<StoreAfterClear>(({ system }) => servicesOf(system).store.afterClear()),
     settleIntent: fromPromise<{ queued: boolean }, SettleInput>(({ input, system }) => servicesOf(system).outbox.settle(input)),
-    pickIntent: fromPromise<PickedIntent, { everyEntry: boolean; tried: readonly string[]; take: boolean }>(({ input, system }) =>
-      servicesOf(system).outbox.pick(input.everyEntry, input.tried, input.take),
+    pickIntent: fromPromise<PickedIntent, { everyEntry: boolean; tried: readonly string[]; take: boolean; globalOnly?: boolean }>(({ input, system }) =>
+      servicesOf(system).outbox.pick(input.everyEntry, input.tried, input.take, input.globalOnly),
     ),
     /** Sends INTENTS_DUE when the earliest entry's backoff has passed. Its timer never keeps a process alive. */
     watchBackoff: fromCallback(({ sendBack, system }) => {

@@ -66,9 +66,10 @@ export interface SignOutOutbox {
   settle(input: SettleInput): Promise<{ queued: boolean }>;
   /**
    * The next entry to finish: due (or any, with everyEntry), in no running flow (of any instance),
-   * not in `tried`; it is leased to this instance. With `take` false, only counts what is queued.
+   * not in `tried`; it is leased to this instance. With `take` false, only counts what is queued;
+   * with `globalOnly`, only a global intent is taken.
    */
-  pick(everyEntry: boolean, tried: readonly string[], take?: boolean): Promise<PickedIntent>;
+  pick(everyEntry: boolean, tried: readonly string[], take?: boolean, globalOnly?: boolean): Promise<PickedIntent>;
   /** Whether a stored session's tokens are queued: a sign-out began, and the process stopped before it ended. */
   holds(tokens: IntentTokens): Promise<boolean>;
   /** How the outbox holds these tokens: 'queued' (a sign-out to finish), 'revoked' (dead, awaiting the session's clear), or null. */
@@ -276,16 +277,18 @@ export function createSignOutOutbox(options: OutboxOptions): SignOutOutbox {
       if (settlement === 'remove') memory.delete(intentId);
       return { queued: settlement !== 'remove' && settlement !== 'keepRevoked' };
     },
-    async pick(everyEntry, tried, take = true) {
+    async pick(everyEntry, tried, take = true, globalOnly = false) {
       // A new drain: claims left by a drain its deadline cut short are stale.
       if (tried.length === 0) inDrain?.clear();
       // No entry is dropped here, whatever its age: only Cognito's answer removes one (settle).
       let next: Intent | undefined;
       let pending = 0;
+      let pendingGlobal = 0;
       await mutate((entries) => {
         const queued = entries.filter((intent) => !intent.revoked); // a revoked mark is never sent
         pending = queued.length; // leased by any instance or not: every entry still queued
-        const waiting = queued.filter((intent) => !busy(intent.id) && !leased(intent));
+        pendingGlobal = queued.filter((intent) => intent.global).length;
+        const waiting = queued.filter((intent) => !busy(intent.id) && !leased(intent) && (!globalOnly || intent.global));
         next = take ? waiting.find((intent) => !tried.includes(intent.id) && (everyEntry || backoffLeft(intent) === 0)) : undefined;
         if (!next) return entries;
         next = { ...next, leaseUntil: now() + leaseMs };
@@ -297,7 +300,7 @@ export function createSignOutOutbox(options: OutboxOptions): SignOutOutbox {
       const announce = picked?.announce;
       const announcing = announce && { announces: true, ...(announce !== true && { pendingAnnouncement: announce }) };
       const intent = picked ? { intentId: picked.id, global: picked.global, ...tokenFacts(picked.tokens, now()), ...announcing } : null;
-      return { intent, pending };
+      return { intent, pending, pendingGlobal };
     },
     async holds(tokens) {
       return (await this.heldAs(tokens)) !== null;

@@ -232,6 +232,12 @@ export interface TestAuthStates {
   /** A signIn() (of the first user without MFA, or `options.username`) whose InitiateAuth is held. */
   signingIn: HeldSignIn;
   /**
+   * A signIn() (as for `signingIn`) after a global sign-out that Cognito throttled, so its intent is
+   * queued: the sign-in has the outbox send it first, and that GlobalSignOut is held. release() lets
+   * it land, and the sign-in goes on.
+   */
+  finishingGlobalSignOut: HeldSignIn;
+  /**
    * A signIn() (as for `signingIn`) whose tokens cannot be stored (setItem fails): the engine revokes
    * them, and the write of that intent to the outbox is held. release() lets it land: RevokeToken
    * follows, and the signIn() rejects with StorageError, signed out.
@@ -362,6 +368,7 @@ export const TEST_AUTH_STATES: readonly TestAuthState[] = [
   'loadingSession',
   'clearingQueuedSession',
   'checkingStore',
+  'finishingGlobalSignOut',
   'signingIn',
   'revokingUnstored',
   'openingHostedUi',
@@ -469,6 +476,8 @@ const CHALLENGES: Record<ChallengeName, { step: string; spec: TestUserSpec }> = 
 };
 /** Non-retryable: the sign-out chart follows it with RevokeToken (a retryable one is left to the outbox). */
 const DEFAULT_GLOBAL_FAULT: Fault = { type: 'error', name: 'NotAuthorizedException', message: 'Access Token has expired (injected by authchart/testing)' };
+/** A throttled GlobalSignOut: retryable, so the global intent stays queued for the outbox. */
+const QUEUED_GLOBAL_FAULT: Fault = { type: 'error', name: 'TooManyRequestsException', message: 'Rate exceeded (injected by authchart/testing)', status: 400 };
 /** A refresh refused for good: the session is over, so the engine clears it (endingSession). */
 const REFRESH_REFUSED: Fault = { type: 'error', name: 'NotAuthorizedException', message: 'Refresh Token has been revoked (injected by authchart/testing)' };
 const newPassword = () => `Pw-${randomBytes(9).toString('base64url')}2!`;
@@ -939,6 +948,12 @@ async function assemble(emulator: CognitoEmulator, options: TestAuthOptions): Pr
         await toSignedOut();
         const signIn = () => auth.signIn({ username: who.username, password: who.password, authFlow });
         return { user: who, ...(await holdRequest(state, 'InitiateAuth', signIn, driveOptions.timeoutMs ?? 5000)) } satisfies HeldSignIn;
+      }
+      case 'finishingGlobalSignOut': {
+        const who = pick(driveOptions.username, plain, { username: 'test-user' });
+        await drive('partial', { ...driveOptions, username: who.username, globalSignOutFault: QUEUED_GLOBAL_FAULT });
+        const signIn = () => auth.signIn({ username: who.username, password: who.password, authFlow });
+        return { user: who, ...(await holdRequest(state, 'GlobalSignOut', signIn, driveOptions.timeoutMs ?? 5000)) } satisfies HeldSignIn;
       }
       case 'revokingUnstored': {
         const who = pick(driveOptions.username, plain, { username: 'test-user' });

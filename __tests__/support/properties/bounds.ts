@@ -45,14 +45,11 @@ export const INCLUDE_KB3 = INCLUDE_KNOWN_BUGS;
  * over an asynchronous storage.
  */
 export const INCLUDE_KB5 = INCLUDE_KNOWN_BUGS;
-/**
- * KB6 (narrowed in issue 18): a queued global sign-out that the outbox finishes no longer ends a
- * session the chart then hands out or presents (the chart is told when it is sent, holds the
- * session, and ends it when it lands), and that is checked strictly. What is left: a GlobalSignOut
- * that timed out may land at any later time, and no client can know when (the soak of 2026-12-06
- * found `faults.set('GlobalSignOut', latency 300 ms), signOut({ global: true }), signIn(),
- * getSession({ forceRefresh: true })` at run 6410). By default a token handed out that such a late
- * request revoked is counted (lateGlobalHandedOut); FC_KB6=1 keeps it a violation.
+/*
+ * KB6 (closed): a queued global sign-out no longer ends a session the chart then hands out. The
+ * chart holds a session while the outbox sends a global intent of its user, and a sign-in first has
+ * the outbox send the queued global intents (refused with GlobalSignOutPendingException while one
+ * stays queued), so a GlobalSignOut that timed out and lands late can end no newer session. Checked
+ * strictly: the FC_KB6 switch and its count are gone.
  */
-export const INCLUDE_KB6 = process.env.FC_KB6 === '1';
 export const FLUSH_BOUND_MS = INCLUDE_KNOWN_BUGS ? SETTLE_BOUND_MS : SETTLE_BOUND_MS + SDK_RETRY_BUDGET_MS;

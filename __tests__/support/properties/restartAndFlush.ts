@@ -26,7 +26,7 @@ export class FlushRevocations implements Command {
     bump(world.stats.commands, 'flushRevocations()');
     world.sent = [];
     // A queued global intent this drain finishes ends every session of its user (KB6): the chart is told and ends the one it holds.
-    const globalQueued = /"global":true/.test(world.storage.items.get(world.outboxKey) ?? '');
+    const globalQueued = world.globalIntentQueued();
     const outcome = await world.settle('flushRevocations()', flush(), FLUSH_BOUND_MS);
     if (globalQueued) {
       // One that got no answer may still land: the chart then checks its session with a refresh (bounded like any refresh).

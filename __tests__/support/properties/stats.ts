@@ -25,8 +25,6 @@ export interface Stats {
   crossInstanceRevokedRefreshes: number;
   /** In a cross-instance race: a getSession() that overlapped the other's sign-out and returned tokens it then revoked. Allowed, counted. */
   crossInstanceOverlapHandedOut: number;
-  /** KB6, what is left: tokens handed out that a GlobalSignOut which timed out revoked by landing late. Counted unless FC_KB6=1. */
-  lateGlobalHandedOut: number;
 }
 export const newStats = (): Stats => ({
   runs: 0,
@@ -42,6 +40,5 @@ export const newStats = (): Stats => ({
   runKinds: {},
   crossInstanceRevokedRefreshes: 0,
   crossInstanceOverlapHandedOut: 0,
-  lateGlobalHandedOut: 0,
 });
 export const bump = (counts: Record<string, number>, key: string, by = 1) => void (counts[key] = (counts[key] ?? 0) + by);

@@ -4,7 +4,7 @@ import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-
 import { waitFor } from 'xstate';
 import { AuthError, createAuth, type Auth, type AuthSession } from '../../../src/index';
 import type { CognitoEmulator, SetupResult } from '../../../src/testing/index';
-import { INCLUDE_KB6, NETWORK_TIMEOUT_MS, SETTLE_BOUND_MS, STORAGE_TIMEOUT_MS } from './bounds';
+import { NETWORK_TIMEOUT_MS, SETTLE_BOUND_MS, STORAGE_TIMEOUT_MS } from './bounds';
 import type { FaultName, FaultOp } from './faults';
 import { bump, type Stats } from './stats';
 
@@ -116,12 +116,6 @@ export class World {
    * revoked (answered 'revoked', so the entry goes). Counted, not a violation.
    */
   readonly queuedTokens = new Set<string>();
-  /**
-   * A GlobalSignOut timed out: the emulator may still act on it later, and then it revokes every
-   * token of the user, those of a sign-in made meanwhile included. From then on in the run, a
-   * revoked token presented is counted, not a violation: no client can know of that late answer.
-   */
-  lateGlobalSignOut = false;
   /** Invariant 3 breaches seen on the wire since the last check. */
   readonly wireViolations: string[] = [];
   /** Operations sent since the last command began (for "no network call" checks). */
@@ -233,16 +227,17 @@ export class World {
     }
   }
 
+  /** The outbox holds a global intent (a sign-out's GlobalSignOut left to it), as the storage says now. */
+  globalIntentQueued(): boolean {
+    return /"global":true/.test(this.storage.items.get(this.outboxKey) ?? '');
+  }
+
   /** Tokens handed out must not be revoked at the server at the moment they are handed out. */
   checkHandedOut(session: AuthSession, what: string): void {
     const tokens = session.tokens;
     if (!tokens) return;
     for (const [kind, token] of [['access', tokens.accessToken], ['refresh', tokens.refreshToken]] as const) {
       if (token === undefined) continue;
-      if (this.emu.tokenRevoked(token) === true && this.lateGlobalSignOut && !INCLUDE_KB6) {
-        this.stats.lateGlobalHandedOut += 1; // KB6, what is left: a GlobalSignOut that timed out landed late; no client can know when
-        continue;
-      }
       if (this.emu.tokenRevoked(token) !== false) {
         this.stats.revokedTokenUses += 1;
         throw new InvariantViolation(`invariant 3: ${what} handed out ${this.emu.tokenRevoked(token) ? 'a revoked' : 'an unknown'} ${kind} token`);
@@ -317,7 +312,7 @@ export class World {
       if (typeof token !== 'string') return;
       const revoked = this.emu.tokenRevoked(token);
       if (revoked === undefined) this.wireViolations.push(`${use} with a token Cognito never issued`);
-      else if (revoked && (allowRevoked || this.queuedTokens.has(token) || this.lateGlobalSignOut)) this.stats.reRevocations += 1;
+      else if (revoked && (allowRevoked || this.queuedTokens.has(token))) this.stats.reRevocations += 1;
       else if (revoked && this.crossRace && use.startsWith('InitiateAuth')) this.stats.crossInstanceRevokedRefreshes += 1; // loaded before the other instance's sign-out revoked it: no lock between instances
       else if (revoked) this.wireViolations.push(`${use} with an already revoked ${this.tokens.get(token) ?? ''} token`);
     };
