@@ -121,6 +121,7 @@ export const signInStates = authStates({
       GLOBAL_SIGN_OUT_LANDED: {},
       GLOBAL_SIGN_OUTS_FINISHED: [
         { guard: { type: 'globalSignOutPending', params: ({ event }) => event.pending }, target: 'signedOut', actions: signInFailed(GLOBAL_SIGN_OUT_PENDING) },
+        { guard: 'redirectAsked', target: 'openingHostedUi' },
         { target: 'signingIn' },
       ],
     },
@@ -147,7 +148,7 @@ export const signInStates = authStates({
     on: {
       CONFIRM_SIGN_IN: 'answeringChallenge',
       SIGN_IN: { target: 'finishingGlobalSignOut', actions: 'cancelChallenge' },
-      SIGN_IN_WITH_REDIRECT: { target: 'openingHostedUi', actions: 'cancelChallenge' },
+      SIGN_IN_WITH_REDIRECT: { target: 'finishingGlobalSignOut', actions: 'cancelChallenge' },
       HANDLE_REDIRECT: { actions: 'answerNoRedirect' },
       GET_SESSION: { actions: 'answerSession' },
       SIGN_OUT: {
@@ -200,11 +201,7 @@ export const signInStates = authStates({
     // No deadline: in an auth session the user takes the time they need; a browser navigates at once.
     invoke: {
       src: 'openHostedUi',
-      input: ({ event }) => {
-        assertEvent(event, 'SIGN_IN_WITH_REDIRECT');
-        const { provider, customState, prompt, loginHint } = event;
-        return { ...(provider !== undefined && { provider }), ...(customState !== undefined && { customState }), ...(prompt !== undefined && { prompt }), ...(loginHint !== undefined && { loginHint }) };
-      },
+      input: ({ context }) => context.redirectRequest ?? {},
       onDone: [
         // The page goes away; handleRedirect() on its return finishes the sign-in.
         { guard: { type: 'isNavigating', params: ({ event }) => event.output }, target: 'signedOut', actions: { type: 'answerSignInCaller', params: { kind: 'redirecting' } } },
