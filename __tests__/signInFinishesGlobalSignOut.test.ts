@@ -6,7 +6,7 @@
 // late GlobalSignOut presenting a token an earlier one already revoked is refused and ends nothing.
 import { waitFor } from 'xstate';
 import { createAuth, type Auth, type StorageLike } from '../src/index';
-import type { CognitoEmulator, SetupResult } from '../src/testing/index';
+import { signInAtHostedUi, type CognitoEmulator, type SetupResult } from '../src/testing/index';
 import { emulatorPerFile, inspectableStorage } from './support/harness';
 
 let emu!: CognitoEmulator;
@@ -148,5 +148,45 @@ describe('two instances over one storage', () => {
     await untilAnswered('GlobalSignOut', 3); // the sign-out's, the refused sign-in's, and the one that landed
     const session = await b.getSession({ forceRefresh: true });
     expect(emu.tokenRevoked(session.tokens!.accessToken)).toBe(false);
+  });
+});
+
+describe('signInWithRedirect() finishes it first too', () => {
+  const CALLBACK = 'http://localhost:3000/callback';
+  const OUT = 'http://localhost:3000/signed-out';
+
+  test('refused while the GlobalSignOut goes unanswered (the hosted UI never opened); then sent before the hosted UI opens, and the sign-in ends signed in', async () => {
+    const pool = emu.setup({ callbackUrls: [CALLBACK], logoutUrls: [OUT] });
+    const opened: string[] = [];
+    const opener = async (url: string) => {
+      opened.push(operations().join());
+      return { type: 'returned' as const, url: await signInAtHostedUi(url, pool) };
+    };
+    const auth = createAuth({
+      userPoolId: pool.userPoolId,
+      userPoolClientId: pool.clientId,
+      endpoint: emu.endpoint,
+      storage: inspectableStorage(),
+      networkTimeoutMs: 150,
+      revocationOutbox: { retryBaseMs: 600_000 },
+      oauth: { domain: emu.endpoint, redirectSignIn: CALLBACK, redirectSignOut: OUT, opener },
+    });
+    auths.push(auth);
+    await signIn(auth, pool);
+    emu.faults.set('GlobalSignOut', LATE);
+    await expect(auth.signOut({ global: true })).resolves.toMatchObject({ type: 'partial', finishedBy: 'outbox', globalSignOutError: { name: 'TimeoutError' } });
+
+    await expect(auth.signInWithRedirect()).rejects.toMatchObject({ name: 'GlobalSignOutPendingException' });
+    expect(opened).toEqual([]);
+    expect(auth.actor.getSnapshot().value).toBe('signedOut');
+
+    emu.faults.clear();
+    await untilAnswered('GlobalSignOut', 2); // the sign-out's and the refused sign-in's, answered late
+    emu.resetRequests();
+    await expect(auth.signInWithRedirect()).resolves.toMatchObject({ isSignedIn: true });
+    // GlobalSignOut (and the RevokeToken the timed-out sign-out left to the intent) answered before the hosted UI opened.
+    expect(opened).toEqual(['GlobalSignOut,RevokeToken']);
+    await expect(auth.getSession()).resolves.toMatchObject({ username: pool.username });
+    expect(await auth.flushRevocations()).toMatchObject({ pending: 0 });
   });
 });

@@ -65,6 +65,7 @@ export const authMachine = authSetup.createMachine({
     heldForGlobalSignOut: false,
     refreshRaced: false,
     signInRequest: null,
+    redirectRequest: null,
     ...input,
   }),
   invoke: [
@@ -91,7 +92,7 @@ export const authMachine = authSetup.createMachine({
         GET_SESSION: { actions: 'answerSession' },
         // Another instance over the same storage may have signed in: `complete` only once the store is seen empty.
         SIGN_OUT: { target: 'checkingStore', actions: 'joinSignOut' },
-        SIGN_IN_WITH_REDIRECT: 'openingHostedUi',
+        SIGN_IN_WITH_REDIRECT: 'finishingGlobalSignOut',
         HANDLE_REDIRECT: { target: 'completingRedirect', actions: { type: 'rememberRedirectUrl', params: ({ event }) => event.credential } },
         SIGNED_IN_ELSEWHERE: 'adoptingSession',
       },

@@ -10,12 +10,13 @@ import type { AuthContext } from './types.js';
 /**
  * The sign-in region: a password sign-in with its challenges, and the hosted UI's round trip.
  *
- *   signedOut ─SIGN_IN─► finishingGlobalSignOut (the outbox sends queued global sign-outs; one left ─► signedOut, refused)
+ *   signedOut ─SIGN_IN / SIGN_IN_WITH_REDIRECT─► finishingGlobalSignOut (the outbox sends queued global sign-outs; one left ─► signedOut, refused)
+ *                          ├─ none left, redirect asked ─► openingHostedUi
  *                          └─ none left ─► signingIn ─┬─ a challenge (CHALLENGES) ─► awaitingChallengeAnswer ─CONFIRM_SIGN_IN─► answeringChallenge ─┐
  *                                                   │                                  ▲ wrong code: still open ◄────────────────────────────┤
  *                                                   │                                  └──────────────── the next challenge ◄─────────────────┤
  *                                                   └─ signed in ─► signedIn ◄──────────────────────────────────────────── signed in ◄────────┘
- *   signedOut ─SIGN_IN_WITH_REDIRECT─► openingHostedUi ─┬─ navigating ─► signedOut (handleRedirect() on the return)
+ *                                     openingHostedUi ─┬─ navigating ─► signedOut (handleRedirect() on the return)
  *                                                      └─ returned ──────┐
  *   signedOut ─HANDLE_REDIRECT─────────────────────────► completingRedirect ─┬─ a code exchanged ─► signedIn
  *                                                                            ├─ back from /logout ─► signedOut (that sign-out's result)
@@ -112,7 +113,9 @@ export const signInStates = authStates({
   // sign-in and end the new session. The outbox sends the queued global intents first; a
   // GlobalSignOut that succeeded, or that Cognito refused because its token is dead, can end
   // nothing issued later (Cognito authenticates a request when it acts on it). One left queued:
-  // the sign-in is refused, retryable, and InitiateAuth is never sent.
+  // the sign-in is refused, retryable, and InitiateAuth is never sent (the hosted UI never opened).
+  // The code exchange on the hosted UI's return does not drain again: this drain, before the visit,
+  // did (what another tab queues during the visit: docs/hosted-ui.md).
   finishingGlobalSignOut: {
     entry: ['startSignIn', 'tellOutboxFinishGlobal'],
     on: {
@@ -121,6 +124,7 @@ export const signInStates = authStates({
       GLOBAL_SIGN_OUT_LANDED: {},
       GLOBAL_SIGN_OUTS_FINISHED: [
         { guard: { type: 'globalSignOutPending', params: ({ event }) => event.pending }, target: 'signedOut', actions: signInFailed(GLOBAL_SIGN_OUT_PENDING) },
+        { guard: 'redirectAsked', target: 'openingHostedUi' },
         { target: 'signingIn' },
       ],
     },
@@ -147,7 +151,7 @@ export const signInStates = authStates({
     on: {
       CONFIRM_SIGN_IN: 'answeringChallenge',
       SIGN_IN: { target: 'finishingGlobalSignOut', actions: 'cancelChallenge' },
-      SIGN_IN_WITH_REDIRECT: { target: 'openingHostedUi', actions: 'cancelChallenge' },
+      SIGN_IN_WITH_REDIRECT: { target: 'finishingGlobalSignOut', actions: 'cancelChallenge' },
       HANDLE_REDIRECT: { actions: 'answerNoRedirect' },
       GET_SESSION: { actions: 'answerSession' },
       SIGN_OUT: {
@@ -200,11 +204,7 @@ export const signInStates = authStates({
     // No deadline: in an auth session the user takes the time they need; a browser navigates at once.
     invoke: {
       src: 'openHostedUi',
-      input: ({ event }) => {
-        assertEvent(event, 'SIGN_IN_WITH_REDIRECT');
-        const { provider, customState, prompt, loginHint } = event;
-        return { ...(provider !== undefined && { provider }), ...(customState !== undefined && { customState }), ...(prompt !== undefined && { prompt }), ...(loginHint !== undefined && { loginHint }) };
-      },
+      input: ({ context }) => context.redirectRequest ?? {},
       onDone: [
         // The page goes away; handleRedirect() on its return finishes the sign-in.
         { guard: { type: 'isNavigating', params: ({ event }) => event.output }, target: 'signedOut', actions: { type: 'answerSignInCaller', params: { kind: 'redirecting' } } },

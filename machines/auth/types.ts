@@ -3,7 +3,7 @@
 // callTypes.ts. None of them can hold a secret: references only.
 import type { ErrorInfo, SessionSummary, SignOutOutcome } from '../types.js';
 import type { CallAnswer, CallEvent, SessionCall } from './callTypes.js';
-import type { ChallengeSummary, SignInInput } from './signInTypes.js';
+import type { ChallengeSummary, RedirectSignInInput, SignInInput } from './signInTypes.js';
 import type { SessionNews } from './sessionTypes.js';
 import type { HostedUiSignOutTarget } from './signOutTypes.js';
 
@@ -27,6 +27,8 @@ export interface AuthContext {
   readonly signInCaller: number | null;
   /** The last signIn()'s request (the password as a vault reference), read by signingIn after the queued global sign-outs are finished first. */
   readonly signInRequest: SignInInput | null;
+  /** The last signInWithRedirect()'s options, kept the same way (null once a signIn() is asked): openingHostedUi reads them. */
+  readonly redirectRequest: RedirectSignInInput | null;
   /** Vault reference to the URL the hosted UI returned to, while it is being completed. */
   readonly redirectUrlRef: string | null;
   /** getSession() calls sharing the running refresh. */
