@@ -68,6 +68,7 @@ function summary(stats: Stats, elapsedMs: number): string {
       twoInstanceRuns: stats.runKinds['two instances'] ?? 0,
       crossInstanceRevokedRefreshes: stats.crossInstanceRevokedRefreshes,
       crossInstanceOverlapHandedOut: stats.crossInstanceOverlapHandedOut,
+      stalledCommands: stats.stalledCommands,
       elapsedSeconds: Math.round(elapsedMs / 100) / 10,
       knownBugsIncluded: INCLUDE_KNOWN_BUGS,
       commands: stats.commands,
@@ -106,7 +107,7 @@ test(`invariants hold over ${RUNS} random command sequences (up to ${MAX_COMMAND
     if (process.env.FC_STATS_FILE) writeFileSync(process.env.FC_STATS_FILE, `${report}\n`);
     const r = JSON.parse(report) as Record<string, number>;
     console.log(
-      `properties: ${r.runs} runs, ${r.commandsExecuted} commands, ${r.faultsSwitchedOn} faults switched on, ${r.tokensLeftBehind} tokens left behind, ${r.revokedTokenUses} revoked-token uses, ${r.stuck} stuck, ${r.elapsedSeconds} s` +
+      `properties: ${r.runs} runs, ${r.commandsExecuted} commands, ${r.faultsSwitchedOn} faults switched on, ${r.tokensLeftBehind} tokens left behind, ${r.revokedTokenUses} revoked-token uses, ${r.stuck} stuck, ${r.stalledCommands} results not judged (event loop stalled), ${r.elapsedSeconds} s` +
         ` | ${r.asyncStorageRuns} async-storage runs, ${r.twoInstanceRuns} two-instance runs, ${r.instanceBCommands} instance-B commands, ${r.crossInstanceRaces} cross-instance races, ${r.handlersArmed} handlers armed, ${r.handlerCalls} handler calls (${r.handlerCallsSettled} settled)` +
         ` (FC_STATS_FILE=path for the details)`,
     );

@@ -25,6 +25,12 @@ export interface Stats {
   crossInstanceRevokedRefreshes: number;
   /** In a cross-instance race: a getSession() that overlapped the other's sign-out and returned tokens it then revoked. Allowed, counted. */
   crossInstanceOverlapHandedOut: number;
+  /**
+   * Commands whose result was not judged against the model because this process's event loop
+   * stalled (STALL_MS or more) while they ran: a timing expectation (a fault-free call answers
+   * within networkTimeoutMs) cannot hold then. The invariants were still checked after each.
+   */
+  stalledCommands: number;
 }
 export const newStats = (): Stats => ({
   runs: 0,
@@ -40,5 +46,6 @@ export const newStats = (): Stats => ({
   runKinds: {},
   crossInstanceRevokedRefreshes: 0,
   crossInstanceOverlapHandedOut: 0,
+  stalledCommands: 0,
 });
 export const bump = (counts: Record<string, number>, key: string, by = 1) => void (counts[key] = (counts[key] ?? 0) + by);
