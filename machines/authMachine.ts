@@ -65,7 +65,6 @@ export const authMachine = authSetup.createMachine({
     heldForGlobalSignOut: false,
     refreshRaced: false,
     signInRequest: null,
-    redirectRequest: null,
     ...input,
   }),
   invoke: [

@@ -86,7 +86,7 @@ export const authSetup = setup({
     /** The drain before a sign-in left a global intent queued, or cannot say (null): it may still land and end the new session. */
     globalSignOutPending: (_, pending: number | null) => pending !== 0,
     /** The sign-in asked is signInWithRedirect()'s: the hosted UI opens once the queued global sign-outs are finished. */
-    redirectAsked: ({ context }) => context.redirectRequest !== null,
+    redirectAsked: ({ context }) => context.signInRequest !== null && 'redirect' in context.signInRequest,
     /** The held session is that user's (an intent of unknown user changes nothing: a landing is then checked with a refresh). */
     sessionOfUser: ({ context }, username: string | undefined) => username !== undefined && context.session?.username === username,
     /** The global sign-out that did not land may still land later (mayStillLand). */
@@ -214,8 +214,7 @@ export const authSetup = setup({
       lastSignInError: null,
       signInCaller: 'id' in event ? event.id : context.signInCaller,
       // The sign-in asked (signIn()'s or signInWithRedirect()'s), kept while the queued global sign-outs are finished first (finishingGlobalSignOut).
-      signInRequest: event.type === 'SIGN_IN' ? { username: event.username, authFlow: event.authFlow, credential: event.credential } : context.signInRequest,
-      redirectRequest: event.type === 'SIGN_IN_WITH_REDIRECT' ? (({ type, id, ...asked }) => asked)(event) : event.type === 'SIGN_IN' ? null : context.redirectRequest,
+      signInRequest: event.type === 'SIGN_IN' ? { username: event.username, authFlow: event.authFlow, credential: event.credential } : event.type === 'SIGN_IN_WITH_REDIRECT' ? { redirect: (({ type, id, ...asked }) => asked)(event) } : context.signInRequest,
     })),
     rememberRedirectUrl: assign((_, credential: string | null) => ({ redirectUrlRef: credential })),
     forgetRedirectUrl: assign({ redirectUrlRef: null }),

@@ -137,7 +137,7 @@ export const signInStates = authStates({
     on: duringSignInStep(),
     invoke: {
       src: 'signIn',
-      input: ({ context }) => context.signInRequest ?? { username: '', authFlow: 'USER_SRP_AUTH' as const, credential: '' },
+      input: ({ context }) => (context.signInRequest && !('redirect' in context.signInRequest) ? context.signInRequest : { username: '', authFlow: 'USER_SRP_AUTH' as const, credential: '' }),
       onDone: nextSignInStep(),
       onError: [unstoredTokensLeft(), { target: 'signedOut', actions: signInFailed(errorOfEvent) }],
     },
@@ -204,7 +204,7 @@ export const signInStates = authStates({
     // No deadline: in an auth session the user takes the time they need; a browser navigates at once.
     invoke: {
       src: 'openHostedUi',
-      input: ({ context }) => context.redirectRequest ?? {},
+      input: ({ context }) => (context.signInRequest && 'redirect' in context.signInRequest ? context.signInRequest.redirect : {}),
       onDone: [
         // The page goes away; handleRedirect() on its return finishes the sign-in.
         { guard: { type: 'isNavigating', params: ({ event }) => event.output }, target: 'signedOut', actions: { type: 'answerSignInCaller', params: { kind: 'redirecting' } } },
