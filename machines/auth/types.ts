@@ -31,7 +31,10 @@ export interface AuthContext {
    * (`redirect`), read by openingHostedUi. One field for both: each property of the context costs
    * every idle instance (a second field measured +0.7 KB of heap per instance in `npm run bench`).
    */
-  readonly signInRequest: SignInInput | { readonly redirect: RedirectSignInInput } | null;
+  readonly signInRequest: SignInInput | {
+    /** signInWithRedirect()'s options (provider, customState, prompt, loginHint). */
+    readonly redirect: RedirectSignInInput;
+  } | null;
   /** Vault reference to the URL the hosted UI returned to, while it is being completed. */
   readonly redirectUrlRef: string | null;
   /** getSession() calls sharing the running refresh. */
