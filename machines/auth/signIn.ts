@@ -4,7 +4,7 @@ import { ErrorNames } from '../types.js';
 import { REFUSALS } from '../refusals.js';
 import { authStates, refuse } from './setup.js';
 import { answerOfStep, COMPLETE, oauthRefusalOf, refusedWith, REFUSED_CANCELLED, returnedUrlOf, sessionOfReturn, sessionOfStep, signOutOfReturn, STEP_TIMED_OUT, unstoredTokensRefOf } from './shared.js';
-import type { ChallengeSummary, RedirectOutcome, SignInStepOutput } from './signInTypes.js';
+import type { ChallengeSummary, RedirectOutcome, RedirectSignInInput, SignInInput, SignInStepOutput } from './signInTypes.js';
 import type { AuthContext } from './types.js';
 
 /**
@@ -99,11 +99,18 @@ function redirectSignInFailed<A>(error: (args: A) => unknown) {
   return [...signInFailed(error), { type: 'announceRedirectSignInFailed' as const, params: error }];
 }
 
-/** The challenge being answered: awaitingChallengeAnswer is only entered with one remembered. */
-function openChallenge(context: AuthContext): ChallengeSummary {
-  if (!context.challenge) throw new TypeError('answeringChallenge was entered without a challenge');
-  return context.challenge;
+/**
+ * What a state is only ever entered with (a fault of ours otherwise, never a request sent with
+ * made-up values): the challenge answeringChallenge answers, the sign-in finishingGlobalSignOut kept.
+ */
+function kept<T>(value: T | null | undefined, state: string): T {
+  if (value == null) throw new TypeError(`${state} was entered without what it runs on`);
+  return value;
 }
+const openChallenge = (context: AuthContext): ChallengeSummary => kept(context.challenge, 'answeringChallenge');
+/** signIn()'s request, or signInWithRedirect()'s options: whichever finishingGlobalSignOut kept. */
+const askedPassword = ({ signInRequest: asked }: AuthContext): SignInInput => kept(asked && !('redirect' in asked) ? asked : null, 'signingIn');
+const askedRedirect = ({ signInRequest: asked }: AuthContext): RedirectSignInInput => kept(asked && 'redirect' in asked ? asked.redirect : null, 'openingHostedUi');
 
 /** The sign-in refused: a global sign-out queued on this storage may still land and would end the session it makes. */
 const GLOBAL_SIGN_OUT_PENDING = () => REFUSALS.globalSignOutPending;
@@ -137,7 +144,7 @@ export const signInStates = authStates({
     on: duringSignInStep(),
     invoke: {
       src: 'signIn',
-      input: ({ context }) => (context.signInRequest && !('redirect' in context.signInRequest) ? context.signInRequest : { username: '', authFlow: 'USER_SRP_AUTH' as const, credential: '' }),
+      input: ({ context }) => askedPassword(context),
       onDone: nextSignInStep(),
       onError: [unstoredTokensLeft(), { target: 'signedOut', actions: signInFailed(errorOfEvent) }],
     },
@@ -204,7 +211,7 @@ export const signInStates = authStates({
     // No deadline: in an auth session the user takes the time they need; a browser navigates at once.
     invoke: {
       src: 'openHostedUi',
-      input: ({ context }) => (context.signInRequest && 'redirect' in context.signInRequest ? context.signInRequest.redirect : {}),
+      input: ({ context }) => askedRedirect(context),
       onDone: [
         // The page goes away; handleRedirect() on its return finishes the sign-in.
         { guard: { type: 'isNavigating', params: ({ event }) => event.output }, target: 'signedOut', actions: { type: 'answerSignInCaller', params: { kind: 'redirecting' } } },
