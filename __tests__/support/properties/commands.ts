@@ -36,6 +36,8 @@ abstract class ApiCommand implements Command {
   async run(model: Model, world: World): Promise<void> {
     bump(world.stats.commands, this.label);
     world.sent = [];
+    world.attempts = [];
+    world.commandStartedAt = performance.now();
     const stall = watchStalls();
     try {
       if (world.racing) {
@@ -49,7 +51,11 @@ abstract class ApiCommand implements Command {
       // A wrong result is excused only when this process stalled while the command ran (the emulator
       // shares its event loop, so a 150 ms deadline can pass on a fault-free call); never an invariant.
       const stalledMs = stall.maxMs();
-      if (error instanceof InvariantViolation || stalledMs < STALL_MS) throw error;
+      if (error instanceof InvariantViolation) throw error;
+      if (stalledMs < STALL_MS) {
+        if (error instanceof Error) error.message += `\n(longest event-loop stall ${Math.round(stalledMs)} ms; HTTP attempts:\n${world.attemptLog() || 'none'})`;
+        throw error;
+      }
       world.stats.stalledCommands += 1;
       bump(world.stats.commands, `${this.label}: not judged (the event loop stalled ${Math.round(stalledMs)} ms)`);
       await world.drainHandlerCalls(SIGN_IN_BOUND_MS);

@@ -120,6 +120,19 @@ export class World {
   readonly wireViolations: string[] = [];
   /** Operations sent since the last command began (for "no network call" checks). */
   sent: string[] = [];
+  /**
+   * Every HTTP attempt of the current command, as the SDK's handler saw it: the operation, when it
+   * began and ended (ms since the command began) and how it ended. Printed with a wrong result, so
+   * that a deadline miss tells a retry (a reset socket, the SDK's backoff) from a slow answer.
+   */
+  attempts: { operation: string; startMs: number; endMs?: number; outcome?: string }[] = [];
+  commandStartedAt = performance.now();
+  /** The attempts of the current command, one per line. */
+  attemptLog(): string {
+    return this.attempts
+      .map((a) => `${a.operation} ${a.startMs.toFixed(1)}..${a.endMs === undefined ? 'open' : a.endMs.toFixed(1)} ms: ${a.outcome ?? 'pending'}`)
+      .join('\n');
+  }
   auth!: Auth;
   private client!: CognitoIdentityProviderClient;
   /** Instance B: a second createAuth over the same storage, pool and client (undefined: none in this run). */
@@ -286,8 +299,25 @@ export class World {
     const inner = config.requestHandler;
     config.requestHandler = {
       handle: (request, options) => {
-        if (!options?.abortSignal?.aborted) this.onSend(String(request.headers['x-amz-target'] ?? ''), request.body);
-        return inner.handle(request, options);
+        const target = String(request.headers['x-amz-target'] ?? '');
+        if (!options?.abortSignal?.aborted) this.onSend(target, request.body);
+        const attempt: World['attempts'][number] = { operation: target.replace(TARGET, ''), startMs: performance.now() - this.commandStartedAt };
+        this.attempts.push(attempt);
+        const ended = (outcome: string): void => {
+          attempt.endMs = performance.now() - this.commandStartedAt;
+          attempt.outcome = outcome;
+        };
+        return inner.handle(request, options).then(
+          (answer) => {
+            ended(`HTTP ${(answer as { response?: { statusCode?: number } }).response?.statusCode ?? '?'}`);
+            return answer;
+          },
+          (error: unknown) => {
+            const e = error as { name?: string; code?: string };
+            ended(`${e.name ?? 'Error'}${e.code ? ` ${e.code}` : ''}`);
+            throw error;
+          },
+        );
       },
       updateHttpClientConfig: (key, value) => inner.updateHttpClientConfig(key, value),
       httpHandlerConfigs: () => inner.httpHandlerConfigs(),
