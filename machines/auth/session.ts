@@ -23,6 +23,7 @@ import { COMPLETE, failedSignOut, heldByOutbox, rotatedTokenRefOf, sessionOfStor
  *                       │     └─ nothing refreshed elsewhere (the race was lost) ─► endingSession
  *                       ├─ refused for good ─► endingSession (sign-out region) ─► signedOut
  *                       ├─ a rotated refresh token left unstored ─► queueingRotatedToken (outbox) ─► active
+ *                       ├─ its write refused (StaleWriteError) ─► adoptingSession: the store decides
  *                       └─ offline or throttled ─► active, the tokens kept
  *
  * Why refreshing is a state with children and not a promise: each step is a thing the tabs wait
@@ -60,6 +61,12 @@ function notCleared(why: ErrorInfo | null) {
 
 /** A refresh failed and the session is kept (offline, throttled, its tokens not stored): its listeners and waiters hear the recorded error. */
 function refreshFailedKept() {
+  const why = ({ context }: { context: AuthContext }) => toErrorInfo(context.lastRefreshError);
+  return [{ type: 'announceTokenRefreshFailed' as const, params: why }, { type: 'refuseSessionWaiters' as const, params: why }];
+}
+
+/** A refresh whose write was refused (recorded): its listeners and the getSession() calls waiting for it hear why; later calls wait for what the store holds (adoptingSession). */
+function refreshWriteRefused() {
   const why = ({ context }: { context: AuthContext }) => toErrorInfo(context.lastRefreshError);
   return [{ type: 'announceTokenRefreshFailed' as const, params: why }, { type: 'refuseSessionWaiters' as const, params: why }];
 }
@@ -247,6 +254,14 @@ export const sessionStates = authStates({
                   target: 'lookingForTabsRefresh',
                   actions: [{ type: 'recordRefreshError', params: errorOfEvent }, 'recordRefreshRaced'],
                 },
+                // The write was refused: the store was cleared or replaced, or a sign-out of this session began
+                // elsewhere. The tokens held here may be revoked already, so they are never handed out again:
+                // what the store holds now decides (a session its sign-out holds is cleared, none is signed out).
+                {
+                  guard: { type: 'wasRefreshWriteRefused', params: errorOfEvent },
+                  target: '#auth.adoptingSession',
+                  actions: [{ type: 'recordRefreshError', params: errorOfEvent }, ...refreshWriteRefused()],
+                },
                 {
                   guard: { type: 'isSessionOver', params: errorOfEvent },
                   target: '#auth.endingSession',
@@ -262,10 +277,21 @@ export const sessionStates = authStates({
             invoke: {
               src: 'queueRotatedToken',
               input: ({ event }) => ({ ref: rotatedTokenRefOf('error' in event ? event.error : null) ?? '' }),
-              onDone: { target: '#auth.signedIn.active', actions: ['tellOutboxIntentsQueued', ...refreshFailedKept()] },
-              onError: { target: '#auth.signedIn.active', actions: refreshFailedKept() },
+              onDone: [
+                { guard: 'wasRecordedWriteRefused', target: '#auth.adoptingSession', actions: ['tellOutboxIntentsQueued', ...refreshWriteRefused()] },
+                { target: '#auth.signedIn.active', actions: ['tellOutboxIntentsQueued', ...refreshFailedKept()] },
+              ],
+              onError: [
+                { guard: 'wasRecordedWriteRefused', target: '#auth.adoptingSession', actions: refreshWriteRefused() },
+                { target: '#auth.signedIn.active', actions: refreshFailedKept() },
+              ],
             },
-            after: { storageDeadline: { target: '#auth.signedIn.active', actions: refreshFailedKept() } },
+            after: {
+              storageDeadline: [
+                { guard: 'wasRecordedWriteRefused', target: '#auth.adoptingSession', actions: refreshWriteRefused() },
+                { target: '#auth.signedIn.active', actions: refreshFailedKept() },
+              ],
+            },
           },
         },
         // Leaving aborts the refresh: its tokens are then never stored. The old ones are kept.
