@@ -43,6 +43,7 @@ abstract class ApiCommand implements Command {
       if (world.racing) {
         await this.actRacing(world);
         await world.drainHandlerCalls(SIGN_IN_BOUND_MS);
+        await world.steady(`${this.label} (a handler may have called)`, SETTLE_BOUND_MS); // an instance may still be adopting the store after its refresh's write was refused
         world.resync(model, `${this.label} (a handler may have called)`);
       } else {
         await this.act(model, world);

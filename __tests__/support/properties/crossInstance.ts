@@ -69,6 +69,9 @@ export class CrossInstanceRace implements Command {
       world.crossRace = false;
     }
     if (world.racing) await world.drainHandlerCalls(SIGN_IN_BOUND_MS);
+    // The refreshing instance may still be adopting what the store holds (its write was refused by the
+    // sign-out: adoptingSession, then a clear), within the storage bounds, after its caller was answered.
+    await world.steady(this.toString(), SETTLE_BOUND_MS);
     world.resync(model, this.toString());
     world.checkInvariants(model, this.toString());
   }
