@@ -3,7 +3,7 @@
 // It decides nothing: each method validates its arguments, sends one event, and maps the
 // statechart's answer (by call id) to a result or a typed error.
 // First: the runtime imports xstate before any module of ours has bytes (see src/fetch/createAuth.ts).
-import { startAuthRuntime, type AuthActor } from './authRuntime.js';
+import { startAuthRuntime, type AuthActor, type RuntimeParts } from './authRuntime.js';
 import type { CallAnswer, CallEvent } from '../machines/authTypes.js';
 import { ErrorNames, type DrainReport } from '../machines/types.js';
 import { retryIsGlobal } from '../machines/signOutMachine.js';
@@ -134,9 +134,9 @@ interface Answered {
   readonly tokens?: Promise<SessionTokens | null>;
 }
 
-/** Starts an instance over `cognito`; `release` frees what the caller built for it (e.g. an SDK client). */
-export function createAuthCore(settings: ResolvedConfig, cognito: CognitoService, release?: () => void): Auth {
-  const { actor, store, vault, outbox } = startAuthRuntime(settings, cognito);
+/** Starts an instance over `cognito`; `release` frees what the caller built for it (e.g. an SDK client); `parts` are a host's (authchart/server). */
+export function createAuthCore(settings: ResolvedConfig, cognito: CognitoService, release?: () => void, parts?: RuntimeParts): Auth {
+  const { actor, store, vault, outbox } = startAuthRuntime(settings, cognito, parts);
   const pending = new Map<number, { method: string; resolve: (answer: Answered) => void; reject: (error: unknown) => void }>();
   let nextId = 0;
   let stopped = false;

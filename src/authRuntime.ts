@@ -14,9 +14,19 @@ import { createSignOutActors, type SignOutServices } from '../services/actors/si
 import type { TokenStore } from '../services/storage/tokenStore.js';
 import { createTabActors, type TabServices } from '../services/actors/tabActors.js';
 import { createActorServices } from '../services/actors/actorServices.js';
-import { createTabLink } from '../services/tabs/tabLink.js';
+import { createTabLink, type TabLink } from '../services/tabs/tabLink.js';
 import { storageKeys } from '../services/storage/keys.js';
 import type { ResolvedConfig } from './config.js';
+
+/**
+ * What a host puts in place of the browser's parts. The server (authchart/server) runs one instance
+ * per request over a session record its processes share: its `tabs` has no signals and a refresh
+ * lock every process takes turns on (a Redis lease), so the chart's own refresh turn
+ * (signedIn.refreshing) makes one refresh per session across the fleet.
+ */
+export interface RuntimeParts {
+  readonly tabs?: TabLink;
+}
 
 /** The running auth statechart of one instance (`auth.actor`): an XState actor of authMachine. */
 export type AuthActor = Actor<typeof authMachine>;
@@ -42,7 +52,7 @@ function machine(): typeof authMachine {
   return (sharedMachine = authMachine.provide({ actors: { ...createAuthActors(registry), ...createHostedUiActors(registry), ...createTabActors(registry), signOut, outbox } }));
 }
 
-export function startAuthRuntime(settings: ResolvedConfig, cognito: CognitoService): AuthRuntime {
+export function startAuthRuntime(settings: ResolvedConfig, cognito: CognitoService, parts: RuntimeParts = {}): AuthRuntime {
   const queueing = settings.revocationOutbox !== false;
   const { revocationOutbox } = settings;
   // The store, outbox and vault, built as for an app that embeds the bare machines (authchart/actors).
@@ -81,17 +91,19 @@ export function startAuthRuntime(settings: ResolvedConfig, cognito: CognitoServi
   // The other tabs over this storage: a sign-in's news waits for this tab's storage event up to one storage deadline;
   // refreshes take turns (a Web Lock, or a storage lease of networkTimeoutMs where Web Locks are missing).
   const keys = storageKeys(settings.clientId);
-  const tabs = settings.syncTabs
-    ? createTabLink({
-        channelName: `authchart.${settings.clientId}`,
-        sessionKey: keys.session,
-        settleMs: settings.storageTimeoutMs,
-        lockName: `authchart.${settings.clientId}.refresh`,
-        storage: settings.storage,
-        leaseKey: keys.refreshLock,
-        leaseMs: settings.networkTimeoutMs,
-      })
-    : null;
+  const tabs =
+    parts.tabs ??
+    (settings.syncTabs
+      ? createTabLink({
+          channelName: `authchart.${settings.clientId}`,
+          sessionKey: keys.session,
+          settleMs: settings.storageTimeoutMs,
+          lockName: `authchart.${settings.clientId}.refresh`,
+          storage: settings.storage,
+          leaseKey: keys.refreshLock,
+          leaseMs: settings.networkTimeoutMs,
+        })
+      : null);
   registry.bind(actor, { ...services, tabs, ...(hostedUi && { hostedUi }) });
   // A challenge nobody will answer: drop Cognito's session for it.
   actor.on('challengeCancelled', ({ challenge }) => vault.discard(challenge.sessionRef));
