@@ -1,0 +1,15 @@
+// What one attempt at a session's sign-out in the fleet outbox means (authchart/server). The stores
+// (memory, Redis Streams) report facts: how many intents the attempt left, and how many times the
+// entry has been delivered. This decides; docs/server.md shows the loop.
+
+/** What becomes of a fleet outbox entry after an attempt: removed, tried again later, or given up. */
+export type OutboxVerdict = 'finished' | 'retry' | 'deadLetter';
+
+/**
+ * `left` intents remain in the session's record after the attempt (null: the attempt failed before
+ * it could tell), on the entry's `deliveries`-th delivery, of at most `maxDeliveries`.
+ */
+export function outboxVerdict(left: number | null, deliveries: number, maxDeliveries: number): OutboxVerdict {
+  if (left === 0) return 'finished';
+  return deliveries >= maxDeliveries ? 'deadLetter' : 'retry';
+}
