@@ -18,6 +18,7 @@ export {
   SETTLE_BOUND_MS,
   SHORT_LATENCY_MS,
   SIGN_IN_BOUND_MS,
+  STALL_MS,
   STORAGE_TIMEOUT_MS,
 } from './bounds';
 export { FAULTS, FAULT_NAMES, FAULT_OPS, type FaultName, type FaultOp } from './faults';
