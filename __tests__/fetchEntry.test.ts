@@ -239,15 +239,19 @@ describe('bundles (esbuild --bundle --minify --format=esm --platform=browser)', 
   // chunk a browser never fetches (test above), brought it to 1.076 (46,286 B; +14 B up front, the
   // loader handed to the chunks). KB6's closure (a sign-in first finishes the queued global sign-outs)
   // took it to 1.0847 (46,645 B); signInWithRedirect()'s options folded into signInRequest (0.7 KB less
-  // heap per idle instance) to 1.08504 (+2 B). The ceiling is 1.086, what was reached; the bound stays 1.1.
-  test('a password sign-in plus a sign-out loads, lazy chunks included, at most 1.086x (bound 1.1) aws-amplify signIn + signOut', async () => {
+  // heap per idle instance) to 1.08504 (+2 B). The ceiling was 1.086, what was reached; the bound stays 1.1.
+  // The soak of 2026-12-07 found a refresh whose write was refused handing out revoked tokens; the
+  // chart's answer (adoptingSession after StaleWriteError, two guards, three transitions) took it to
+  // 1.0865 after 55 B of cuts (one StaleWriteError message for its three causes, shorter guard names).
+  // The ceiling is 1.087.
+  test('a password sign-in plus a sign-out loads, lazy chunks included, at most 1.087x (bound 1.1) aws-amplify signIn + signOut', async () => {
     const ours = await bundleOf(app('./src/fetch/index'));
     const amplify = await bundleOf(AMPLIFY_APP);
     const used = ['services/actors/signInFlow.ts', 'services/tabs/tabParts.ts'];
     const signInAndOut = ours.gzipOnceUsed(used);
     expect(signInAndOut).toBeGreaterThan(ours.gzip + 4_000); // the sign-in's chunks are counted
     expect(signInAndOut).toBeLessThan(ours.gzip + ours.lazyGzip); // the hosted UI's are not
-    expect(signInAndOut / amplify.gzip).toBeLessThanOrEqual(1.086); // the bound is 1.1
+    expect(signInAndOut / amplify.gzip).toBeLessThanOrEqual(1.087); // the bound is 1.1
   }, 60_000);
 
   test('a page whose user is signed in loads no sign-in machinery: the sign-in flow, SRP, SECRET_HASH, the hashes and @noble/hashes are lazy chunks', async () => {

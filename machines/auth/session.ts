@@ -258,7 +258,7 @@ export const sessionStates = authStates({
                 // elsewhere. The tokens held here may be revoked already, so they are never handed out again:
                 // what the store holds now decides (a session its sign-out holds is cleared, none is signed out).
                 {
-                  guard: { type: 'wasRefreshWriteRefused', params: errorOfEvent },
+                  guard: { type: 'isWriteRefused', params: errorOfEvent },
                   target: '#auth.adoptingSession',
                   actions: [{ type: 'recordRefreshError', params: errorOfEvent }, ...refreshWriteRefused()],
                 },
@@ -278,17 +278,17 @@ export const sessionStates = authStates({
               src: 'queueRotatedToken',
               input: ({ event }) => ({ ref: rotatedTokenRefOf('error' in event ? event.error : null) ?? '' }),
               onDone: [
-                { guard: 'wasRecordedWriteRefused', target: '#auth.adoptingSession', actions: ['tellOutboxIntentsQueued', ...refreshWriteRefused()] },
+                { guard: 'wasWriteRefused', target: '#auth.adoptingSession', actions: ['tellOutboxIntentsQueued', ...refreshWriteRefused()] },
                 { target: '#auth.signedIn.active', actions: ['tellOutboxIntentsQueued', ...refreshFailedKept()] },
               ],
               onError: [
-                { guard: 'wasRecordedWriteRefused', target: '#auth.adoptingSession', actions: refreshWriteRefused() },
+                { guard: 'wasWriteRefused', target: '#auth.adoptingSession', actions: refreshWriteRefused() },
                 { target: '#auth.signedIn.active', actions: refreshFailedKept() },
               ],
             },
             after: {
               storageDeadline: [
-                { guard: 'wasRecordedWriteRefused', target: '#auth.adoptingSession', actions: refreshWriteRefused() },
+                { guard: 'wasWriteRefused', target: '#auth.adoptingSession', actions: refreshWriteRefused() },
                 { target: '#auth.signedIn.active', actions: refreshFailedKept() },
               ],
             },

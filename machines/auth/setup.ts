@@ -110,9 +110,9 @@ export const authSetup = setup({
      * after the refresh began, or a sign-out of it began elsewhere (the outbox holds its refresh
      * token). The session this instance holds is no longer the store's: what the store holds decides.
      */
-    wasRefreshWriteRefused: (_, error: unknown) => toErrorInfo(error).name === ErrorNames.staleWrite,
+    isWriteRefused: (_, error: unknown) => toErrorInfo(error).name === ErrorNames.staleWrite,
     /** …the same, known after the rotated refresh token was queued (the refresh's error was recorded). */
-    wasRecordedWriteRefused: ({ context }) => context.lastRefreshError !== null && toErrorInfo(context.lastRefreshError).name === ErrorNames.staleWrite,
+    wasWriteRefused: ({ context }) => context.lastRefreshError !== null && toErrorInfo(context.lastRefreshError).name === ErrorNames.staleWrite,
     isSignedOutLocally: (_, outcome: SignOutOutcome) => outcome.type !== 'failed',
     /** A failed clear after server calls that killed the tokens: they must not be handed out. */
     areTokensRevoked: (_, outcome: SignOutOutcome) => outcome.type === 'failed' && outcome.tokensRevoked,

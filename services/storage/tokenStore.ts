@@ -83,8 +83,12 @@ export interface SaveOptions {
   readonly signedInWith?: SignInMethod;
 }
 
-/** A refresh's write refused: the session was cleared or replaced after the refresh began (read before the write, or read back after it). */
-const REPLACED = 'The session was cleared or replaced during this write';
+/**
+ * A refresh's write refused, for any of its reasons: the session was cleared or replaced after the
+ * refresh began (read before the write, or read back after it), another instance was clearing it,
+ * or a sign-out began while it was written (taken back). One message: the chart's answer is the same.
+ */
+const REPLACED = 'The session was cleared, replaced or signed out during this write';
 
 /** A write refused because the session was cleared or replaced after the writer started. */
 export class StaleWriteError extends Error {
@@ -252,7 +256,7 @@ export function createTokenStore(storage: StorageLike, { clientId, userPoolId, t
       await queue.step((expected === undefined ? 3 : 2) * timeoutMs, async (turn) => {
         let record: SessionRecord = { tokens, generation: newGeneration(), signedInWith };
         if (expected === undefined) return write(turn, record, expected, stillWanted);
-        if (!(await guard.enterWrite(turn, 2 * timeoutMs))) throw new StaleWriteError('Another instance is clearing the session: this write was not made');
+        if (!(await guard.enterWrite(turn, 2 * timeoutMs))) throw new StaleWriteError(REPLACED);
         try {
           const raw = await getString(turn, 'read the session before writing it');
           const current = raw == null ? null : parseRecord(raw);
@@ -300,7 +304,7 @@ export function createTokenStore(storage: StorageLike, { clientId, userPoolId, t
     if (!stillWanted || (await stillWanted())) return;
     // A sign-out began meanwhile: take this write back, unless something else replaced it already.
     await takeBack(turn, record);
-    throw new StaleWriteError('A sign-out began while this write was made: it was taken back');
+    throw new StaleWriteError(REPLACED);
   }
 
   /** Removes the session and reads it back (clear()'s body, within its turn). */
