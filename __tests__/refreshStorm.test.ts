@@ -83,13 +83,16 @@ describeRedis('one refresh per session across a fleet of 3 processes', () => {
       expect(rig.refreshes()).toEqual([expect.objectContaining({ operation: 'GetTokensFromRefreshToken', status: 200 })]);
     });
 
-    test('killed after Cognito answered, with RetryGracePeriodSeconds 10: the next holder refreshes again with the same token, and the session goes on', async () => {
-      const session = await rig.newSession({ rotation: { retryGracePeriodSeconds: 10 } });
+    test.each([
+      ['rotation off', undefined, 'InitiateAuth'],
+      ['rotation on with RetryGracePeriodSeconds 10', { retryGracePeriodSeconds: 10 }, 'GetTokensFromRefreshToken'],
+    ] as const)('killed after Cognito answered, %s: the next holder refreshes again with the token it holds, and the session goes on', async (_name, rotation, operation) => {
+      const session = await rig.newSession(rotation ? { rotation } : {});
       await killHolder(session, 'afterAnswer');
-      expect(rig.refreshes()).toEqual([expect.objectContaining({ operation: 'GetTokensFromRefreshToken', status: 200 })]);
+      expect(rig.refreshes()).toEqual([expect.objectContaining({ operation, status: 200 })]);
       const answers = await storm(own.ports.slice(1), session, 20);
       await expectOneNewSession(answers, session);
-      expect(rig.refreshes()).toEqual([expect.objectContaining({ status: 200 }), expect.objectContaining({ operation: 'GetTokensFromRefreshToken', status: 200 })]);
+      expect(rig.refreshes()).toEqual([expect.objectContaining({ operation, status: 200 }), expect.objectContaining({ operation, status: 200 })]);
       expect(rig.emu.tokenRevoked((await rig.record(session))!.refreshToken!)).toBe(false);
     });
 
