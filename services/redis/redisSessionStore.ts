@@ -34,6 +34,13 @@ class FencedWriteRefused extends Error {
 /** The engine's session record key, `authchart.<clientId>.session` (services/storage/keys.ts); its other keys are plain fields. */
 export const isSessionRecordKey = (field: string): boolean => /^authchart\.[\w+]{1,128}\.session$/.test(field);
 
+/** A refresh turn of one storage: its lease token, the record's generations read while it was held, and whether it still is. */
+interface Turn {
+  readonly token: string;
+  readonly generations: Set<number>;
+  held: boolean;
+}
+
 /** The SHA-256, in hex, that names a session: nothing else may reach a key. */
 const SESSION_HASH = /^[0-9a-f]{64}$/;
 
@@ -98,7 +105,7 @@ export function redisSessionStore(options: RedisSessionStoreOptions): SessionSto
     // generations of the record read while it was held. A write of one of those generations is
     // that refresh's, even if it lands after the turn ended (a deadline left it running): it is
     // fenced. Any other write of the record (a sign-in's new generation) lands as it is.
-    let turn: { readonly token: string; readonly generations: Set<number>; held: boolean } | null = null;
+    let turn: Turn | null = null;
     const refreshLock = redisLease({
       commands,
       notices,
@@ -107,7 +114,7 @@ export function redisSessionStore(options: RedisSessionStoreOptions): SessionSto
       sessionHash,
       leaseMs,
       onTurn(token) {
-        const taken: { readonly token: string; readonly generations: Set<number>; held: boolean } = { token, generations: new Set(), held: true };
+        const taken: Turn = { token, generations: new Set(), held: true };
         turn = taken;
         return () => void (taken.held = false);
       },
