@@ -164,8 +164,11 @@ export function redisSessionStore(options: RedisSessionStoreOptions): SessionSto
     },
     outbox: options.outbox,
     async close() {
-      await options.outbox.stop();
-      destroyAll(connections);
+      try {
+        await options.outbox.stop();
+      } finally {
+        destroyAll(connections);
+      }
     },
   };
 }
