@@ -117,6 +117,28 @@ describeRedis('sessions in Redis (one process)', () => {
     expect(() => rig.store.storageFor(newSessionHash().toUpperCase())).toThrow(TypeError);
   });
 
+  test('turns are taken one at a time: a second waits for the first and is told it waited; a dead holder’s lease is waited out, never broken', async () => {
+    const hash = newSessionHash();
+    const lease = leaseKey(PREFIX, hash);
+    const [first, second] = [rig.store.storageFor(hash), rig.store.storageFor(hash)];
+    const order: string[] = [];
+    let secondWaited: Promise<boolean> | undefined;
+    await first.refreshLock.run(turnSignal(), async (waited) => {
+      order.push(`first (waited: ${waited})`);
+      secondWaited = second.refreshLock.run(turnSignal(), async (w) => (order.push('second'), w));
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      order.push('first ends');
+    });
+    expect(await secondWaited).toBe(true);
+    expect(order).toEqual(['first (waited: false)', 'first ends', 'second']);
+    expect(await rig.client.exists(lease)).toBe(0); // released
+    // A holder that died: its lease stays until it runs out, and only then is the next turn taken.
+    await rig.client.set(lease, 'a-dead-holder', { PX: 300 });
+    const seen = await rig.store.storageFor(hash).refreshLock.run(turnSignal(), async (waited) => ({ waited, holder: await rig.client.get(lease) }));
+    expect(seen.waited).toBe(true);
+    expect(seen.holder).not.toBe('a-dead-holder');
+  });
+
   test('a refresh’s write lands while its turn holds the lease; once the lease is another’s or gone, or after the turn, it is refused as StaleWriteError and changes nothing', async () => {
     const session = await rig.newSession();
     const storage = rig.store.storageFor(session.hash);
