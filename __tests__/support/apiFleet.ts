@@ -1,11 +1,8 @@
 // A fleet of API processes on one Redis, for revocationFleet.test.ts and npm run bench (bench/server.ts):
 // each is a child process running apiChild.ts (bundled by esbuild into .cache/), with its own
 // node-redis client, revocation list and revocation endpoint, on its own loopback port.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { buildSync } from 'esbuild';
 import type { EmulatorJwks } from '../../src/testing/emulator/types';
+import { startChildFleet } from './childFleet';
 
 /** What each API process is given (as JSON on its command line). */
 export interface ApiChildConfig {
@@ -36,49 +33,9 @@ export interface ApiFleet {
   close(): Promise<void>;
 }
 
-/** The repository's root: __dirname is __tests__/support under jest, .cache/ in a bundle (scripts/run-ts.mjs). */
-function repositoryRoot(): string {
-  let dir = __dirname;
-  while (!existsSync(join(dir, 'package.json'))) {
-    const up = dirname(dir);
-    if (up === dir) throw new Error(`no package.json above ${__dirname}`);
-    dir = up;
-  }
-  return dir;
-}
-
 /** Starts `count` API processes (default 3) and resolves once each listens, its list loaded from Redis. */
 export async function startApiFleet(config: ApiChildConfig, count = 3): Promise<ApiFleet> {
-  const root = repositoryRoot();
-  const script = join(root, '.cache', 'apiChild.cjs');
-  buildSync({ entryPoints: [join(root, '__tests__', 'support', 'apiChild.ts')], bundle: true, platform: 'node', format: 'cjs', packages: 'external', outfile: script, logLevel: 'silent' });
-  const children: ChildProcess[] = [];
-  const close = () =>
-    Promise.all(children.map((child) => new Promise((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve(null) : (child.once('exit', resolve), child.kill('SIGTERM')))))).then(() => {});
-  let ports: number[];
-  try {
-    ports = await Promise.all(
-      Array.from(
-        { length: count },
-        () =>
-          new Promise<number>((resolve, reject) => {
-            const child = spawn(process.execPath, [script, JSON.stringify(config)], { stdio: ['ignore', 'pipe', 'pipe'] });
-            children.push(child);
-            let out = '';
-            child.stdout!.on('data', (chunk: Buffer) => {
-              out += chunk.toString();
-              const port = /listening (\d+)/.exec(out)?.[1];
-              if (port) resolve(Number(port));
-            });
-            child.stderr!.on('data', (chunk: Buffer) => (out += chunk.toString()));
-            child.once('exit', (code) => reject(new Error(`API process exited (${code}): ${out}`)));
-          }),
-      ),
-    );
-  } catch (error) {
-    await close();
-    throw error;
-  }
+  const { ports, close } = await startChildFleet('apiChild.ts', config, count);
   const answer = async (port: number, token: string): Promise<ApiAnswer> => {
     const body = (await (await fetch(`http://127.0.0.1:${port}/api`, { headers: { authorization: `Bearer ${token}` } })).json()) as { served?: true; refused?: Exclude<ApiAnswer, 'served'> };
     return body.served ? 'served' : body.refused!;

@@ -7,7 +7,11 @@ import { failureName, STORAGE_UNAVAILABLE_ADVICE, StorageFailure } from './queue
 export interface StorageLike {
   /** The string stored under `key` exactly as set, or null/undefined when there is none. */
   getItem(key: string): string | null | undefined | Promise<string | null | undefined>;
-  /** Stores `value` under `key`; a later getItem(key) must return this very string. */
+  /**
+   * Stores `value` under `key`; a later getItem(key) must return this very string. A storage with
+   * a compare-and-set of its own may refuse a refresh's write of the session by rejecting with an
+   * Error named 'StaleWriteError', having changed nothing (authchart/server's Redis store does).
+   */
   setItem(key: string, value: string): void | Promise<void>;
   /** Removes `key`; a later getItem(key) must find nothing. */
   removeItem(key: string): void | Promise<void>;

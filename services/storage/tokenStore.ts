@@ -158,7 +158,8 @@ export function createTokenStore(storage: StorageLike, { clientId, userPoolId, t
   const key = keys.session;
   // KB4: a refresh's write-back and a clear, by two instances over this storage, never interleave.
   const guard = createSessionGuard(storage, { write: keys.sessionWrite, clear: keys.sessionClear });
-  const queue = createStorageQueue(timeoutMs, (error) => error instanceof StaleWriteError);
+  // A refusal passes through as it is, told by its name: the store's own (StaleWriteError), or a storage's compare-and-set that refused a refresh's write (StorageLike.setItem).
+  const queue = createStorageQueue(timeoutMs, (error) => (error as Error | null)?.name === ErrorNames.staleWrite);
 
   /** getItem, refusing what is not a string (or nothing): a storage that hands back objects loses sessions. */
   async function getString(turn: StorageStep, what: string): Promise<string | null> {

@@ -7,6 +7,7 @@ interface LockManagerLike {
   request<T>(name: string, options: { ifAvailable?: boolean; signal?: AbortSignal }, callback: (lock: unknown) => Promise<T>): Promise<T>;
 }
 
+/** Turns to refresh one session: a Web Lock between tabs, a storage lease, or (authchart/server) a Redis lease between processes. */
 export interface RefreshLock {
   /**
    * Runs `refresh` while this tab alone holds the lock. `waited` is true when another tab held it

@@ -4,6 +4,10 @@ export { createRevocationList, revocationCheck, withRevocation, type Announcemen
 export { createRevocationEndpoint, toNodeListener, type AnnouncementVerifier, type FetchHandler, type RevocationEndpointErrorCode, type RevocationEndpointOptions } from './revocationEndpoint.js';
 export { memoryRevocationStore, type MemoryRevocationStoreOptions, type RevocationStore } from '../../services/server/store.js';
 export { redisRevocationStore, type RedisClientLike, type RedisConnectionLike, type RedisRevocationStoreOptions } from '../../services/redis/redisStore.js';
+export { redisSessionStore, type RedisSessionStoreOptions } from '../../services/redis/redisSessionStore.js';
+export type { FleetOutbox, FleetOutboxState, SessionStorage, SessionStore } from '../../services/server/sessionStore.js';
+export type { RefreshLock } from '../../services/tabs/refreshLock.js';
+export type { StorageLike } from '../../services/storage/storage.js';
 export type { CognitoPoolConfig } from '../../services/server/cognitoCheck.js';
 export type { RevocationClaims, RevocationReason } from '../../machines/revocation/policy.js';
 export { AuthError } from '../errors.js';
