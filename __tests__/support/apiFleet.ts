@@ -37,7 +37,7 @@ export interface ApiFleet {
 }
 
 /** The repository's root: __dirname is __tests__/support under jest, .cache/ in a bundle (scripts/run-ts.mjs). */
-function repositoryRoot(): string {
+export function repositoryRoot(): string {
   let dir = __dirname;
   while (!existsSync(join(dir, 'package.json'))) {
     const up = dirname(dir);
@@ -47,11 +47,17 @@ function repositoryRoot(): string {
   return dir;
 }
 
+/** Bundles `__tests__/support/<name>.ts` (esbuild, into .cache/<name>.cjs) for a child process to run; returns the bundle's path. */
+export function bundleChild(name: string): string {
+  const root = repositoryRoot();
+  const script = join(root, '.cache', `${name}.cjs`);
+  buildSync({ entryPoints: [join(root, '__tests__', 'support', `${name}.ts`)], bundle: true, platform: 'node', format: 'cjs', packages: 'external', outfile: script, logLevel: 'silent' });
+  return script;
+}
+
 /** Starts `count` API processes (default 3) and resolves once each listens, its list loaded from Redis. */
 export async function startApiFleet(config: ApiChildConfig, count = 3): Promise<ApiFleet> {
-  const root = repositoryRoot();
-  const script = join(root, '.cache', 'apiChild.cjs');
-  buildSync({ entryPoints: [join(root, '__tests__', 'support', 'apiChild.ts')], bundle: true, platform: 'node', format: 'cjs', packages: 'external', outfile: script, logLevel: 'silent' });
+  const script = bundleChild('apiChild');
   const children: ChildProcess[] = [];
   const close = () =>
     Promise.all(children.map((child) => new Promise((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve(null) : (child.once('exit', resolve), child.kill('SIGTERM')))))).then(() => {});

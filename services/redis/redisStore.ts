@@ -1,35 +1,10 @@
 // The revocation list's Redis store: entries as keys with expiry, news on a stream that every
 // process reads into a warm mirror, Lua for every read-modify-write. docs/server.md has the picture.
 // Only SHA-256 hashes of identifiers are written: no token, session id or secret reaches Redis.
-import { createHash } from 'node:crypto';
 import { ExpiringMap, type RevocationStore } from '../server/store.js';
+import { defineScript, destroyAll, entriesOfRead, fieldOf, isEntries, ownConnections, runScript, sleep, type RedisClientLike, type StreamEntry } from './commands.js';
 
-/** One connection of the app's node-redis client, as this store uses it. */
-export interface RedisConnectionLike {
-  /** Opens the connection. */
-  connect(): Promise<unknown>;
-  /** Sends one command as it is written, e.g. ['XREAD', …]. */
-  sendCommand(args: string[]): Promise<unknown>;
-  /** Listens for connection errors (node-redis emits them while it reconnects). */
-  on(event: 'error', listener: (error: unknown) => void): unknown;
-  /** Closes the connection at once, even while a blocking read waits. */
-  destroy(): void;
-  /** Whether the connection is open and ready for commands. */
-  readonly isReady: boolean;
-}
-
-/**
- * The app's node-redis client (`createClient({ url })` from `redis`, 5.x or 6.x), connected or not:
- * the store opens two connections of its own with `duplicate()` (one blocks reading the news, one
- * writes) and never uses or closes the app's.
- */
-export interface RedisClientLike {
-  /** A new client with the same options (node-redis's own `duplicate`). */
-  duplicate(overrides?: {
-    /** Commands sent while disconnected fail at once rather than wait (the store asks for that). */
-    readonly disableOfflineQueue?: boolean;
-  }): RedisConnectionLike;
-}
+export type { RedisClientLike, RedisConnectionLike } from './commands.js';
 
 /** redisRevocationStore()'s options. */
 export interface RedisRevocationStoreOptions {
@@ -43,25 +18,6 @@ export interface RedisRevocationStoreOptions {
   readonly blockMs?: number;
   /** The clock, in ms. Default Date.now. */
   readonly now?: () => number;
-}
-
-/** A Lua script and its SHA-1, as node-redis's `defineScript` makes it (without loading `redis` at runtime: it is an optional peer). */
-interface Script {
-  readonly SCRIPT: string;
-  readonly SHA1: string;
-  readonly NUMBER_OF_KEYS: number;
-}
-const defineScript = (numberOfKeys: number, script: string): Script => ({ SCRIPT: script, SHA1: createHash('sha1').update(script).digest('hex'), NUMBER_OF_KEYS: numberOfKeys });
-
-/** Runs a script by its SHA-1, and sends it whole once when the server does not know it yet (NOSCRIPT), as node-redis does for scripts given to createClient. */
-async function runScript(connection: RedisConnectionLike, script: Script, args: string[]): Promise<unknown> {
-  const rest = [String(script.NUMBER_OF_KEYS), ...args];
-  try {
-    return await connection.sendCommand(['EVALSHA', script.SHA1, ...rest]);
-  } catch (error) {
-    if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error;
-    return connection.sendCommand(['EVAL', script.SCRIPT, ...rest]);
-  }
 }
 
 // KEYS[1] the entry, KEYS[2] the stream; ARGV: kind, hash, value, ttl seconds, stream length.
@@ -90,10 +46,6 @@ const idAfter = (a: string, b: string): boolean => {
   return am > bm || (am === bm && as > bs);
 };
 
-/** XRANGE/XREAD entries: [id, [field, value, …]] pairs. */
-type StreamEntry = [string, string[]];
-const isEntries = (value: unknown): value is StreamEntry[] => Array.isArray(value) && value.every((entry) => Array.isArray(entry) && typeof entry[0] === 'string' && Array.isArray(entry[1]));
-
 /**
  * The Redis store: every process that uses one (its own list, its own client) sees every entry.
  * Entries are keys with expiry (`<prefix>s:<hash>`, `<prefix>u:<hash>`), news of each new entry is
@@ -107,12 +59,7 @@ export function redisRevocationStore(options: RedisRevocationStoreOptions): Revo
   const maxLength = String(options.streamMaxLength ?? 10_000);
   const blockMs = String(options.blockMs ?? 1000);
   const now = options.now ?? Date.now;
-  const duplicate = options.client.duplicate.bind(options.client) as (overrides: object) => RedisConnectionLike;
-  const writer = duplicate({ disableOfflineQueue: true });
-  const reader = duplicate({ disableOfflineQueue: true });
-  // A connection error is reported by node-redis as an 'error' event; without a listener it would crash the process.
-  writer.on('error', () => {});
-  reader.on('error', () => {
+  const { writer, reader } = ownConnections(options.client, () => {
     caughtUp = false;
   });
 
@@ -139,7 +86,7 @@ export function redisRevocationStore(options: RedisRevocationStoreOptions): Revo
 
   function applyEntries(entries: StreamEntry[]): void {
     for (const [id, fields] of entries) {
-      const field = (name: string) => fields[fields.indexOf(name) + 1] ?? '';
+      const field = (name: string) => fieldOf(fields, name);
       // The entry's id is Redis's clock at XADD, the moment its key got its expiry.
       apply(field('k'), field('h'), field('v'), idParts(id)[0] + Number(field('t')) * 1000);
       lastId = id;
@@ -180,18 +127,16 @@ export function redisRevocationStore(options: RedisRevocationStoreOptions): Revo
       try {
         if (!reader.isReady) {
           caughtUp = false;
-          await new Promise((resolve) => setTimeout(resolve, 50));
+          await sleep(50);
           continue;
         }
         if (!caughtUp) await catchUp();
         const reply = await reader.sendCommand(['XREAD', 'COUNT', '1000', 'BLOCK', blockMs, 'STREAMS', stream, lastId]);
-        // RESP2 answers [[stream, entries]], RESP3 a map (node-redis: an object) of stream to entries.
-        const streams: unknown[] = Array.isArray(reply) ? reply.map((pair: unknown) => (Array.isArray(pair) ? pair[1] : undefined)) : reply && typeof reply === 'object' ? Object.values(reply) : [];
-        for (const entries of streams) if (isEntries(entries)) applyEntries(entries);
+        applyEntries(entriesOfRead(reply));
       } catch {
         if (closed) return;
         caughtUp = false;
-        await new Promise((resolve) => setTimeout(resolve, 50));
+        await sleep(50);
       }
     }
   }
@@ -243,14 +188,7 @@ export function redisRevocationStore(options: RedisRevocationStoreOptions): Revo
     },
     async close() {
       closed = true;
-      // destroy() (not close()): the reader may be blocked in XREAD, which a graceful close would wait for.
-      for (const connection of [reader, writer]) {
-        try {
-          connection.destroy();
-        } catch {
-          // never connected, or already closed
-        }
-      }
+      destroyAll([reader, writer]);
       sessions.clear();
       users.clear();
       valid.clear();
