@@ -146,9 +146,9 @@ describeRedis('the fleet outbox on Redis', () => {
   });
 
   test.each([
-    ['local', false, 'RevokeToken'],
-    ['global', true, 'GlobalSignOut'],
-  ] as const)('Cognito down: a %s intent is retried until Cognito is back, then finished once; its %s sent twice still ends right', async (_, global, operation) => {
+    ['local', 'RevokeToken', false],
+    ['global', 'GlobalSignOut', true],
+  ] as const)('Cognito down: a %s intent is retried until Cognito is back, then finished once; its %s sent twice still ends right', async (_, operation, global) => {
     const keyPrefix = nextPrefix();
     const queued = await queuedIntent(keyPrefix, global);
     const outbox = outboxOf(keyPrefix, { claimIdleMs: 300, maxDeliveries: 1000 });
@@ -186,7 +186,7 @@ describeRedis('the fleet outbox on Redis', () => {
     // 3 deliveries, or more had an attempt outlasted claimIdleMs (the other process then took it over meanwhile).
     expect(dead).toEqual([{ sessionHash: queued.sessionHash, deliveries: expect.any(Number) }]);
     expect(dead[0]!.deliveries).toBeGreaterThanOrEqual(3);
-    const letters = await admin.xRange(`${keyPrefix}outbox:dead`, '-', '+');
+    const letters = (await admin.xRange(`${keyPrefix}outbox:dead`, '-', '+')) ?? [];
     expect(letters.map((letter) => ({ h: letter.message.h, d: letter.message.d }))).toEqual([{ h: queued.sessionHash, d: String(dead[0]!.deliveries) }]);
     // Given up, not lost: the intent is still in the record, and Cognito still takes the token.
     expect(await server.refreshWith(queued.engine.clientId, queued.tokens.refreshToken)).toBe('accepted');
@@ -226,6 +226,56 @@ describeRedis('the fleet outbox on Redis', () => {
     await eventually(stateIs(outbox, { pending: 0, claimed: 0, dead: 0 }), 30_000);
     await expectFinished(queued, false);
     for (const error of errors) expect(error.message).not.toContain(queued.tokens.refreshToken);
+  });
+
+  // Narrow tests of the loop with stand-in finishes (no engine): what it does with what a finish reports.
+  const someHash = () => createHash('sha256').update(randomBytes(32)).digest('hex');
+
+  test('a finish that throws could not tell: the entry stays pending, each throw is a delivery, and maxDeliveries of them dead-letter it; onError hears the error’s name only', async () => {
+    const keyPrefix = nextPrefix();
+    const outbox = outboxOf(keyPrefix, { claimIdleMs: 100, maxDeliveries: 2 });
+    const errors: FleetOutboxError[] = [];
+    outbox.onError((error) => errors.push(error));
+    const dead: number[] = [];
+    outbox.onDeadLetter(({ deliveries }) => dead.push(deliveries));
+    const hash = someHash();
+    await outbox.enqueue(hash);
+    outbox.start(async () => {
+      throw new Error(`a message that names ${hash}`);
+    });
+    await eventually(stateIs(outbox, { pending: 0, claimed: 0, dead: 1 }), 10_000);
+    expect(dead).toEqual([2]);
+    expect(errors.map(({ operation, message }) => ({ operation, message }))).toEqual([
+      { operation: 'finish', message: 'Error' },
+      { operation: 'finish', message: 'Error' },
+    ]);
+    expect(outbox.errorCount).toBe(2);
+  });
+
+  test('stop() leaves what the process holds pending: another takes it over after claimIdleMs; a process that holds nothing leaves the group', async () => {
+    const keyPrefix = nextPrefix();
+    const first = outboxOf(keyPrefix, { claimIdleMs: 500, consumer: 'first' });
+    const hash = someHash();
+    await first.enqueue(hash);
+    let began = false;
+    first.start(() => {
+      began = true;
+      return new Promise<FinishReport>(() => {}); // still working when the process stops
+    });
+    await eventually(() => began, 10_000);
+    await first.stop();
+    expect(await outboxOf(keyPrefix).state()).toEqual({ pending: 1, claimed: 1, dead: 0 });
+    const second = outboxOf(keyPrefix, { claimIdleMs: 500, consumer: 'second' });
+    const finished: string[] = [];
+    second.start(async (sessionHash) => {
+      finished.push(sessionHash);
+      return { left: 0 };
+    });
+    await eventually(stateIs(second, { pending: 0, claimed: 0, dead: 0 }), 10_000);
+    expect(finished).toEqual([hash]);
+    await second.stop();
+    const consumers = (await admin.xInfoConsumers(`${keyPrefix}outbox`, 'authchart-fleet')).map((entry) => entry.name);
+    expect(consumers).toEqual(['first']); // it still held an entry when it stopped; the second held nothing
   });
 
   test('enqueue takes only a session hash; options are checked', async () => {
