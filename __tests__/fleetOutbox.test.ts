@@ -116,6 +116,9 @@ describeRedis('the fleet outbox on Redis', () => {
     const queued = await queuedIntent(keyPrefix, global);
     const watcher = outboxOf(keyPrefix);
     expect(await watcher.state()).toEqual({ pending: 1, claimed: 0, dead: 0 });
+    // The stream carries the session's hash and nothing else: no token, no session id.
+    const entries = (await admin.xRange(`${keyPrefix}outbox`, '-', '+')) ?? [];
+    expect(entries.map((entry) => ({ ...entry.message }))).toEqual([{ h: queued.sessionHash }]);
     // Cognito takes the request and never answers: A's attempt hangs in it, holding the entry.
     emu.faults.set('RevokeToken', { type: 'blackhole' });
     emu.faults.set('GlobalSignOut', { type: 'blackhole' });
