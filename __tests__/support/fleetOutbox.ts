@@ -81,10 +81,12 @@ export interface OutboxChildConfig {
   readonly engine: EngineConfig;
 }
 
-/** A child process draining the outbox. Its stdout lines: `ready`, `finishing <hash>`, `finished <hash> <left>`, `dead <hash> <deliveries>`. */
+/** A child process draining the outbox. Its stdout lines: `ready`, `finishing <hash>`, `finished <hash> <left>`, `dead <hash> <deliveries>`, `error <operation>`. */
 export interface OutboxChild {
   /** Everything it printed so far. */
   output(): string;
+  /** Whether it is still running. */
+  alive(): boolean;
   /** Ends it with `signal` and waits for it to exit. */
   kill(signal: NodeJS.Signals): Promise<void>;
 }
@@ -105,6 +107,7 @@ export async function startOutboxChild(config: OutboxChildConfig): Promise<Outbo
   });
   return {
     output: () => out,
+    alive: () => child.exitCode === null && child.signalCode === null,
     async kill(signal) {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
       await exited;

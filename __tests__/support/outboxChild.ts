@@ -1,7 +1,8 @@
 // Run as a child process by fleetOutbox.test.ts (through support/fleetOutbox.ts): one server
 // process of a fleet draining the sign-out outbox, with its own node-redis client, finishing each
 // session with an engine instance over the session's record in Redis. Argument: an
-// OutboxChildConfig as JSON. It prints what it does, one line each, for the test to follow.
+// OutboxChildConfig as JSON. It prints what it does, one line each, for the test to follow. An
+// unhandled rejection would end it (Node's default), which the tests would see.
 import { createClient } from 'redis';
 import { redisFleetOutbox } from '../../src/server/index';
 import { engineFinish, type OutboxChildConfig } from './fleetOutbox';
@@ -16,6 +17,7 @@ async function main() {
   const outbox = redisFleetOutbox({ client: redis, keyPrefix: config.keyPrefix, consumer: config.consumer, claimIdleMs: config.claimIdleMs, maxDeliveries: config.maxDeliveries, blockMs: 200 });
   const finish = engineFinish(redis, config.keyPrefix, config.engine);
   outbox.onDeadLetter(({ sessionHash, deliveries }) => process.stdout.write(`dead ${sessionHash} ${deliveries}\n`));
+  outbox.onError(({ operation }) => process.stdout.write(`error ${operation}\n`));
   outbox.start(async (sessionHash) => {
     process.stdout.write(`finishing ${sessionHash}\n`);
     const report = await finish(sessionHash);
