@@ -4,6 +4,7 @@
 import { ExpiringMap, type RevocationStore } from '../server/store.js';
 import { defineScript, destroyAll, entriesOfRead, fieldOf, isEntries, ownConnections, runScript, sleep, type RedisClientLike, type StreamEntry } from './commands.js';
 
+// Declared in commands.js (the Redis stores share them); still importable from here, as before.
 export type { RedisClientLike, RedisConnectionLike } from './commands.js';
 
 /** redisRevocationStore()'s options. */
