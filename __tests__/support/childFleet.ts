@@ -17,6 +17,14 @@ export function repositoryRoot(): string {
   return dir;
 }
 
+/** Bundles `__tests__/support/<entry>` (esbuild, into .cache/<name>.cjs) for a child process to run; returns the bundle's path. */
+export function bundleChild(entry: string): string {
+  const root = repositoryRoot();
+  const script = join(root, '.cache', `${basename(entry, '.ts')}.cjs`);
+  buildSync({ entryPoints: [join(root, '__tests__', 'support', entry.endsWith('.ts') ? entry : `${entry}.ts`)], bundle: true, platform: 'node', format: 'cjs', packages: 'external', outfile: script, logLevel: 'silent' });
+  return script;
+}
+
 /** Running children, in start order. */
 export interface ChildFleet {
   /** Each child's loopback port. */
@@ -31,9 +39,7 @@ export interface ChildFleet {
 
 /** Starts `count` children of `entry` (a file of __tests__/support) and resolves once each listens. */
 export async function startChildFleet(entry: string, config: unknown, count: number): Promise<ChildFleet> {
-  const root = repositoryRoot();
-  const script = join(root, '.cache', `${basename(entry, '.ts')}.cjs`);
-  buildSync({ entryPoints: [join(root, '__tests__', 'support', entry)], bundle: true, platform: 'node', format: 'cjs', packages: 'external', outfile: script, logLevel: 'silent' });
+  const script = bundleChild(entry);
   const children: ChildProcess[] = [];
   const exits: Array<Promise<NodeJS.Signals | null>> = [];
   const close = () =>

@@ -9,6 +9,7 @@ import type { FleetOutbox, SessionStorage, SessionStore } from '../server/sessio
 import { ErrorNames } from '../../machines/errors/registry.js';
 import { defineScript, destroyAll, ownConnection, runScript, type RedisClientLike, type RedisConnectionLike } from './connection.js';
 import { leaseNotices, redisLease } from './lease.js';
+import { redisFleetOutbox } from './fleetOutbox.js';
 
 /** redisSessionStore()'s options. */
 export interface RedisSessionStoreOptions {
@@ -22,8 +23,11 @@ export interface RedisSessionStoreOptions {
    * of it. Keep it below the waiters' own bound, networkTimeoutMs + 3 × storageTimeoutMs. Default 5000.
    */
   readonly leaseMs?: number;
-  /** The fleet's sign-out outbox (`close()` stops it). */
-  readonly outbox: FleetOutbox;
+  /**
+   * The fleet's sign-out outbox (`close()` stops it). Default: redisFleetOutbox({ client, keyPrefix })
+   * with its own defaults; pass one to tune claimIdleMs, maxDeliveries or listen for dead letters.
+   */
+  readonly outbox?: FleetOutbox;
 }
 
 /** A refresh's write of the session record that Redis refused: the lease is no longer this writer's, or the record changed. Named StaleWriteError, as the engine's own refusal. */
@@ -81,6 +85,7 @@ export function redisSessionStore(options: RedisSessionStoreOptions): SessionSto
   const leaseMs = options.leaseMs ?? 5000;
   if (!Number.isInteger(leaseMs) || leaseMs < 1) throw new RangeError('redisSessionStore: leaseMs must be a positive whole number of milliseconds');
   const channel = `${prefix}lease-released`;
+  const outbox = options.outbox ?? redisFleetOutbox({ client: options.client, keyPrefix: prefix });
   const connections: RedisConnectionLike[] = [];
   const commandsConnection = ownConnection(options.client);
   connections.push(commandsConnection);
@@ -162,10 +167,10 @@ export function redisSessionStore(options: RedisSessionStoreOptions): SessionSto
       const { record, lease } = named(sessionHash);
       await send(['DEL', record, lease]);
     },
-    outbox: options.outbox,
+    outbox,
     async close() {
       try {
-        await options.outbox.stop();
+        await outbox.stop();
       } finally {
         destroyAll(connections);
       }

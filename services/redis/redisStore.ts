@@ -3,6 +3,7 @@
 // Only SHA-256 hashes of identifiers are written: no token, session id or secret reaches Redis.
 import { ExpiringMap, type RevocationStore } from '../server/store.js';
 import { defineScript, destroyAll, ownConnection, runScript, type RedisClientLike } from './connection.js';
+import { entriesOfRead, fieldOf, isEntries, sleep, type StreamEntry } from './streams.js';
 
 export type { RedisClientLike, RedisConnectionLike } from './connection.js';
 
@@ -46,10 +47,6 @@ const idAfter = (a: string, b: string): boolean => {
   return am > bm || (am === bm && as > bs);
 };
 
-/** XRANGE/XREAD entries: [id, [field, value, …]] pairs. */
-type StreamEntry = [string, string[]];
-const isEntries = (value: unknown): value is StreamEntry[] => Array.isArray(value) && value.every((entry) => Array.isArray(entry) && typeof entry[0] === 'string' && Array.isArray(entry[1]));
-
 /**
  * The Redis store: every process that uses one (its own list, its own client) sees every entry.
  * Entries are keys with expiry (`<prefix>s:<hash>`, `<prefix>u:<hash>`), news of each new entry is
@@ -92,7 +89,7 @@ export function redisRevocationStore(options: RedisRevocationStoreOptions): Revo
 
   function applyEntries(entries: StreamEntry[]): void {
     for (const [id, fields] of entries) {
-      const field = (name: string) => fields[fields.indexOf(name) + 1] ?? '';
+      const field = (name: string) => fieldOf(fields, name);
       // The entry's id is Redis's clock at XADD, the moment its key got its expiry.
       apply(field('k'), field('h'), field('v'), idParts(id)[0] + Number(field('t')) * 1000);
       lastId = id;
@@ -133,18 +130,16 @@ export function redisRevocationStore(options: RedisRevocationStoreOptions): Revo
       try {
         if (!reader.isReady) {
           caughtUp = false;
-          await new Promise((resolve) => setTimeout(resolve, 50));
+          await sleep(50);
           continue;
         }
         if (!caughtUp) await catchUp();
         const reply = await reader.sendCommand(['XREAD', 'COUNT', '1000', 'BLOCK', blockMs, 'STREAMS', stream, lastId]);
-        // RESP2 answers [[stream, entries]], RESP3 a map (node-redis: an object) of stream to entries.
-        const streams: unknown[] = Array.isArray(reply) ? reply.map((pair: unknown) => (Array.isArray(pair) ? pair[1] : undefined)) : reply && typeof reply === 'object' ? Object.values(reply) : [];
-        for (const entries of streams) if (isEntries(entries)) applyEntries(entries);
+        applyEntries(entriesOfRead(reply));
       } catch {
         if (closed) return;
         caughtUp = false;
-        await new Promise((resolve) => setTimeout(resolve, 50));
+        await sleep(50);
       }
     }
   }
@@ -196,7 +191,6 @@ export function redisRevocationStore(options: RedisRevocationStoreOptions): Revo
     },
     async close() {
       closed = true;
-      // destroy() (not close()): the reader may be blocked in XREAD, which a graceful close would wait for.
       destroyAll([reader, writer]);
       sessions.clear();
       users.clear();
