@@ -117,9 +117,10 @@ export const CognitoExceptions = {
 } as const;
 
 /**
- * The names only an API server's revocation list (authchart/server) meets: two of ours, and the
- * Cognito exception GetUser answers for a deleted user. Apart from ErrorNames so that the browser
- * entries, which never reach the server side, carry none of them.
+ * The names only authchart/server meets: an API server's revocation list (two of ours, and the
+ * Cognito exception GetUser answers for a deleted user), and the backend-for-frontend's refusals
+ * of a request (createServerAuth; each names its HTTP status, decided in machines/server/bffPolicy.ts).
+ * Apart from ErrorNames so that the browser entries, which never reach the server side, carry none of them.
  */
 export const ServerErrorNames = {
   /** An API's revocation list refused an access token: an entry (a session's or the user's) or Cognito's GetUser says it was revoked. */
@@ -128,6 +129,24 @@ export const ServerErrorNames = {
   revocationListUnavailable: 'RevocationListUnavailable',
   /** Cognito's: the user no longer exists (deleted). GetUser's answer, which the list takes as revoked. */
   userNotFound: 'UserNotFoundException',
+  /** The backend-for-frontend (createServerAuth) found no signed-in session for the request: no session cookie, a malformed or unknown one, or a session that has ended. HTTP 401. */
+  notSignedIn: 'NotSignedIn',
+  /** A state-changing request to the backend-for-frontend without the header `X-Authchart-CSRF: 1` (which forces a CORS preflight). Nothing was done. HTTP 403. */
+  csrfHeaderMissing: 'CsrfHeaderMissing',
+  /** A state-changing request to the backend-for-frontend whose `Origin` is missing, `null`, or not in `allowedOrigins` (the request's own origin when that option is left out). Nothing was done. HTTP 403. */
+  originNotAllowed: 'OriginNotAllowed',
+  /** No route of the backend-for-frontend, and no proxy entry, matches the request's path (a path off the proxy's allow-list included). HTTP 404. */
+  routeNotFound: 'RouteNotFound',
+  /** The backend-for-frontend's route exists, but not for this HTTP method; the `Allow` header lists the ones it takes. HTTP 405. */
+  methodNotAllowed: 'MethodNotAllowed',
+  /** A request body larger than the backend-for-frontend's limit (`maxBodyBytes`, or `maxProxyBodyBytes` through the proxy): refused without being read further. HTTP 413. */
+  bodyTooLarge: 'BodyTooLarge',
+  /** A request body the backend-for-frontend cannot read: not JSON, or not a JSON object. HTTP 400. */
+  badRequestBody: 'BadRequestBody',
+  /** A proxied path whose rest could leave the upstream's path: a `.` or `..` segment, an encoded slash or backslash, a control character, or bad percent-encoding. Nothing was sent upstream. HTTP 400. */
+  proxyPathRefused: 'ProxyPathRefused',
+  /** The backend-for-frontend's proxy could not reach the upstream API, or it did not answer within `proxyTimeoutMs`. HTTP 502. */
+  upstreamUnreachable: 'UpstreamUnreachable',
 } as const;
 
 /** Names the platform gives errors that services read (the JS engine, fetch, Web Storage), and never report as their own. */
@@ -172,7 +191,7 @@ export type AuthErrorClassName =
   | 'HostedUiError';
 
 /** authchart/server's AuthError subclasses (src/server/errors.ts), by class name. */
-export type ServerErrorClassName = 'TokenRevokedError' | 'RevocationUnavailableError';
+export type ServerErrorClassName = 'TokenRevokedError' | 'RevocationUnavailableError' | 'ServerRequestError';
 
 /** The class each of authchart/server's own names is reported as (read by meaningOf, never by toAuthError: no statechart meets them). */
 // Built in a pure call: an object of arrays that read properties is kept by a bundler (a read may
@@ -180,6 +199,17 @@ export type ServerErrorClassName = 'TokenRevokedError' | 'RevocationUnavailableE
 export const SERVER_CLASS_OF: { readonly [errorClass in ServerErrorClassName]: readonly ServerErrorName[] } = /* @__PURE__ */ (() => ({
   TokenRevokedError: [ServerErrorNames.tokenRevoked],
   RevocationUnavailableError: [ServerErrorNames.revocationListUnavailable],
+  ServerRequestError: [
+    ServerErrorNames.notSignedIn,
+    ServerErrorNames.csrfHeaderMissing,
+    ServerErrorNames.originNotAllowed,
+    ServerErrorNames.routeNotFound,
+    ServerErrorNames.methodNotAllowed,
+    ServerErrorNames.bodyTooLarge,
+    ServerErrorNames.badRequestBody,
+    ServerErrorNames.proxyPathRefused,
+    ServerErrorNames.upstreamUnreachable,
+  ],
 }))();
 
 /**
@@ -280,6 +310,15 @@ export const SENT_OF: { readonly notSent: readonly RegisteredErrorName[]; readon
     ErrorNames.validation,
     ErrorNames.actorNotProvided,
     ServerErrorNames.tokenRevoked,
+    ServerErrorNames.notSignedIn,
+    ServerErrorNames.csrfHeaderMissing,
+    ServerErrorNames.originNotAllowed,
+    ServerErrorNames.routeNotFound,
+    ServerErrorNames.methodNotAllowed,
+    ServerErrorNames.bodyTooLarge,
+    ServerErrorNames.badRequestBody,
+    ServerErrorNames.proxyPathRefused,
+    ServerErrorNames.upstreamUnreachable,
   ],
   unknown: [ErrorNames.network, ErrorNames.timeout, ErrorNames.aborted, ErrorNames.srp, ErrorNames.oauthError, ErrorNames.hostedUiSignOutCancelled, ErrorNames.stopped, ErrorNames.internal, ErrorNames.unnamed, ServerErrorNames.revocationListUnavailable],
 }))();

@@ -35,3 +35,31 @@ export class RevocationUnavailableError extends AuthError {
     super(ServerErrorNames.revocationListUnavailable, message);
   }
 }
+
+/** The name of a request the backend-for-frontend refuses (ServerErrorNames: NotSignedIn, CsrfHeaderMissing, OriginNotAllowed, …). */
+export type ServerRequestErrorName = (typeof ServerErrorNames)[
+  | 'notSignedIn'
+  | 'csrfHeaderMissing'
+  | 'originNotAllowed'
+  | 'routeNotFound'
+  | 'methodNotAllowed'
+  | 'bodyTooLarge'
+  | 'badRequestBody'
+  | 'proxyPathRefused'
+  | 'upstreamUnreachable'];
+
+/**
+ * A request the backend-for-frontend (createServerAuth) refused before any flow ran: its `name`
+ * (docs/errors.md) decides the HTTP status, and the answer is `{ error: { name, message } }`.
+ * The message never holds a token, a session id or a password.
+ */
+export class ServerRequestError extends AuthError {
+  static override readonly kind: string = 'ServerRequestError';
+  /**
+   * @param name Which refusal it is.
+   * @param message What happened, for people.
+   */
+  constructor(name: ServerRequestErrorName, message: string) {
+    super(name, message);
+  }
+}
