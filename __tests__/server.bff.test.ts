@@ -27,6 +27,7 @@ async function start(options: Parameters<CognitoEmulator['setup']>[0] = {}) {
   secrets.add(pool.password);
   if (pool.clientSecret) secrets.add(pool.clientSecret);
   bff = await startBff(emu, pool);
+  emu.resetRequests();
   return { pool, bff };
 }
 
@@ -79,7 +80,7 @@ test('every sign-in gets a new id: a cookie sent with the sign-in (fixed by an a
   expect(other.id).not.toBe(id);
 });
 
-test('a wrong password: 401 NotAuthorizedException, no cookie, nothing stored', async () => {
+test('a wrong password: 401 NotAuthorizedException, and no cookie', async () => {
   const { pool, bff: b } = await start();
   const answer = await b.call('POST', '/auth/sign-in', { json: { username: pool.username, password: 'not-the-password' } });
   expect(answer.status).toBe(401);
@@ -134,13 +135,16 @@ test('sign-out, global: complete, GlobalSignOut sent, and every session of the u
   expect(await b.tokensOf(two.id)).toBeNull();
 });
 
-test('sign-out with Cognito down: partial, no token in the answer, the fleet outbox holds the session and finishes it once Cognito answers', async () => {
+test.each([
+  ['local', 'RevokeToken', { revokeTokenError: { name: 'InternalErrorException', message: expect.any(String) } }],
+  ['global', 'GlobalSignOut', { globalSignOutError: { name: 'InternalErrorException', message: expect.any(String) } }],
+] as const)('sign-out, %s, with Cognito’s %s down: partial, no token in the answer, and the fleet outbox finishes it (finish) once Cognito answers', async (scope, operation, failed) => {
   const { pool, bff: b } = await start();
   const { id, tokens } = await signIn(b, pool);
-  emu.faults.set('RevokeToken', { type: 'error', name: 'InternalErrorException' });
-  const answer = await b.call('POST', '/auth/sign-out', { cookie: id, json: {} });
+  emu.faults.set(operation, { type: 'error', name: 'InternalErrorException' });
+  const answer = await b.call('POST', '/auth/sign-out', { cookie: id, json: { global: scope === 'global' } });
   expect(answer.status).toBe(200);
-  expect(answer.body).toEqual({ type: 'partial', signedOutLocally: true, global: false, revokeTokenError: { name: 'InternalErrorException', message: expect.any(String) }, finishedBy: 'outbox' });
+  expect(answer.body).toEqual({ type: 'partial', signedOutLocally: true, global: scope === 'global', ...failed, finishedBy: 'outbox' });
   expect(cookieOf(answer)).toBe('');
   expect(emu.tokenRevoked(tokens.refreshToken)).toBe(false);
   expect((await b.server.outboxState()).pending).toBe(1);
@@ -148,6 +152,7 @@ test('sign-out with Cognito down: partial, no token in the answer, the fleet out
   emu.faults.clear();
   await eventually(async () => (await b.server.outboxState()).pending === 0);
   expect(emu.tokenRevoked(tokens.refreshToken)).toBe(true);
+  if (scope === 'global') expect(emu.requests.filter((r) => r.operation === 'GlobalSignOut' && r.status === 200)).toHaveLength(1);
   expect(await b.store.storageFor(hashOf(id)).getItem(`authchart.${pool.clientId}.revocationOutbox`)).toBeNull();
   expect(await b.server.outboxState()).toEqual({ pending: 0, claimed: 0, dead: 0 });
 });

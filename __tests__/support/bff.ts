@@ -79,7 +79,7 @@ export interface Bff {
   close(): Promise<void>;
 }
 
-export async function startBff(emu: CognitoEmulator, pool: SetupResult, config: Partial<ServerAuthConfig> = {}, store: SessionStore = memorySessionStore({ claimIdleMs: 300, maxDeliveries: 1000 })): Promise<Bff> {
+export async function startBff(emu: CognitoEmulator, pool: SetupResult, config: Partial<ServerAuthConfig> = {}, store: SessionStore = memorySessionStore({ claimIdleMs: 1000, maxDeliveries: 1000 })): Promise<Bff> {
   const server = createServerAuth({ userPoolId: pool.userPoolId, userPoolClientId: pool.clientId, endpoint: emu.endpoint, sessionStore: store, ...(pool.clientSecret && { clientSecret: pool.clientSecret }), ...config });
   const http = createServer(toNodeListener(server.handle));
   const base = await listen(http);

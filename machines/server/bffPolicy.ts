@@ -6,16 +6,21 @@ import { classOf, CognitoExceptions, ErrorNames, ServerErrorNames } from '../err
 
 /** What a request names: one of the routes under `basePath`, a proxy entry, or nothing. */
 export type BffRoute =
-  | { readonly kind: 'signIn' | 'confirmSignIn' | 'signOut' | 'session' }
+  | { readonly kind: AuthRouteKind }
   | { readonly kind: 'proxy'; readonly entry: number; readonly rest: string }
   | { readonly kind: 'refused'; readonly name: typeof ServerErrorNames.routeNotFound | typeof ServerErrorNames.proxyPathRefused }
   | { readonly kind: 'methodNotAllowed'; readonly allow: string };
 
-const ROUTES: ReadonlyArray<readonly [path: string, method: string, kind: 'signIn' | 'confirmSignIn' | 'signOut' | 'session']> = [
+/** The auth routes: the native flows, and the hosted UI's two (served only when `oauth` is configured). */
+export type AuthRouteKind = 'signIn' | 'confirmSignIn' | 'signOut' | 'session' | 'signInRedirect' | 'callback';
+
+const ROUTES: ReadonlyArray<readonly [path: string, method: string, kind: AuthRouteKind]> = [
   ['/sign-in', 'POST', 'signIn'],
   ['/confirm-sign-in', 'POST', 'confirmSignIn'],
   ['/sign-out', 'POST', 'signOut'],
   ['/session', 'GET', 'session'],
+  ['/sign-in/redirect', 'GET', 'signInRedirect'],
+  ['/callback', 'GET', 'callback'],
 ];
 
 /** The methods a proxy entry passes on; anything else (CONNECT, TRACE, …) is refused. */

@@ -2,7 +2,7 @@
 // backend-for-frontend): chunk by chunk, never more than the bound, the rest left unread.
 
 /** Reads at most `limit` bytes of a body, chunk by chunk: undefined when it is longer (the rest is never read). */
-export async function readBoundedBytes(body: ReadableStream<Uint8Array> | null, limit: number): Promise<Uint8Array | undefined> {
+export async function readBoundedBytes(body: ReadableStream<Uint8Array> | null, limit: number): Promise<Uint8Array<ArrayBuffer> | undefined> {
   if (!body) return new Uint8Array(0);
   const reader = body.getReader();
   const chunks: Uint8Array[] = [];
@@ -18,7 +18,7 @@ export async function readBoundedBytes(body: ReadableStream<Uint8Array> | null, 
   } finally {
     void reader.cancel().catch(() => {});
   }
-  return Buffer.concat(chunks);
+  return new Uint8Array(Buffer.concat(chunks));
 }
 
 /** readBoundedBytes, as UTF-8 text. */

@@ -12,6 +12,7 @@ import type { FinishReport, SessionStore } from '../../services/server/sessionSt
 import { AuthValidationError } from '../errors.js';
 import type { SignInResult, SignOutResult } from '../results.js';
 import type { ConfirmSignInOptions, SignInOptions } from '../validate.js';
+import type { AuthOpener } from '../oauthConfig.js';
 import { json, readJsonObject, refusal } from './bffHttp.js';
 import { ServerRequestError } from './errors.js';
 
@@ -21,8 +22,8 @@ export const CHALLENGE_LIFETIME_SECONDS = 900;
 /** What the routes share, built once by createServerAuth. */
 export interface BffParts {
   readonly store: SessionStore;
-  /** A new engine over the record named `hash`. */
-  readonly engine: (hash: string) => Auth;
+  /** A new engine over the record named `hash` (with `opener`, the hosted UI's, for that one call). */
+  readonly engine: (hash: string, opener?: AuthOpener) => Auth;
   readonly sessionLifetimeSeconds: number;
   readonly maxBodyBytes: number;
 }
@@ -46,6 +47,11 @@ export type ServerSignOutResult =
       readonly globalSignOutError?: ErrorInfo;
       /** Why RevokeToken failed, or was not sent. */
       readonly revokeTokenError?: ErrorInfo;
+      /** A hosted-UI session: its `cognito` cookie may still live in the browser; sending the browser to `logoutUrl` ends it. */
+      readonly hostedUiError?: ErrorInfo & {
+        /** The hosted UI's /logout URL (no secret in it). */
+        readonly logoutUrl?: string;
+      };
       /** 'outbox': the server's processes finish it (the fleet outbox); 'nothing': no retry can help. */
       readonly finishedBy: FinishedBy;
     }
@@ -59,8 +65,8 @@ export type ServerSignOutResult =
     };
 
 /** Runs one call on an engine over the record named `hash`, then stops the engine, whatever the call did. */
-export async function withEngine<T>(parts: BffParts, hash: string, run: (auth: Auth) => Promise<T>): Promise<T> {
-  const auth = parts.engine(hash);
+export async function withEngine<T>(parts: BffParts, hash: string, run: (auth: Auth) => Promise<T>, opener?: AuthOpener): Promise<T> {
+  const auth = parts.engine(hash, opener);
   try {
     return await run(auth);
   } finally {
@@ -128,13 +134,14 @@ export async function sessionRoute(parts: BffParts, request: Request): Promise<R
 function withoutSecrets(result: SignOutResult): ServerSignOutResult {
   if (result.type === 'failed') return { type: 'failed', signedOutLocally: false, error: only(result.error) };
   if (result.type !== 'partial') return { type: 'complete', signedOutLocally: true };
-  const { global, globalSignOutError, revokeTokenError, finishedBy } = result;
+  const { global, globalSignOutError, revokeTokenError, hostedUiError, finishedBy } = result;
   return {
     type: 'partial',
     signedOutLocally: true,
     ...(global !== undefined && { global }),
     ...(globalSignOutError && { globalSignOutError: only(globalSignOutError) }),
     ...(revokeTokenError && { revokeTokenError: only(revokeTokenError) }),
+    ...(hostedUiError && { hostedUiError: { ...only(hostedUiError), ...(hostedUiError.logoutUrl !== undefined && { logoutUrl: hostedUiError.logoutUrl }) } }),
     finishedBy,
   };
 }

@@ -10,6 +10,8 @@ import type { CognitoService } from '../../services/cognito/types.js';
 import { memorySessionStore } from '../../services/server/memorySessionStore.js';
 import type { FleetOutboxState, SessionStore } from '../../services/server/sessionStore.js';
 import { AuthConfigError } from '../errors.js';
+import type { AuthOpener, OAuthConfig } from '../oauthConfig.js';
+import { callbackRoute, signInRedirectRoute, type HostedUiParts } from './bffHostedUi.js';
 import { refusal } from './bffHttp.js';
 import { proxyRoute, type ProxyParts } from './bffProxy.js';
 import { confirmSignInRoute, finisher, sessionRoute, signInRoute, signOutRoute } from './bffRoutes.js';
@@ -45,8 +47,16 @@ export interface ServerAuthConfig
    * 30 days). The cookie's Max-Age and the store's expiry are set to it at sign-in. Default 2592000.
    */
   readonly sessionLifetimeSeconds?: number;
-  /** The fetch for Cognito (without `client` or `transport`) and for the proxy's upstreams. Default: globalThis.fetch. */
+  /** The fetch for Cognito (without `client` or `transport`), the hosted UI's token endpoint, and the proxy's upstreams. Default: globalThis.fetch. */
   readonly fetch?: FetchLike;
+  /**
+   * The hosted UI (managed login), with the server as a confidential client (its `clientSecret`,
+   * and PKCE): createAuth's `oauth` without `opener`. `redirectSignIn` must be this server's
+   * `<basePath>/callback` URL, registered on the app client. Enables GET sign-in/redirect and GET callback.
+   */
+  readonly oauth?: Omit<OAuthConfig, 'opener'>;
+  /** Where GET callback sends the browser once signed in (303). Default '/'. */
+  readonly afterSignInUrl?: string;
 }
 
 /** A running backend-for-frontend: a Fetch-API handler; `toNodeListener(server.handle)` mounts it in node:http. */
@@ -153,11 +163,19 @@ export function createServerAuth(config: ServerAuthConfig): ServerAuth {
   const resolved = resolveConfig({ ...config, syncTabs: false });
   const cognito = transportOf(resolved, config.fetch);
   const settings: ResolvedConfig = { ...resolved, transport: cognito };
-  const engine = (hash: string): Auth => {
+  const { oauth } = settings;
+  const engine = (hash: string, opener?: AuthOpener): Auth => {
     const storage = store.storageFor(hash);
-    return createAuthCore({ ...settings, storage }, cognito, undefined, { tabs: { signals: async () => null, lock: async () => storage.refreshLock } });
+    const own = { ...settings, storage, ...(oauth && opener && { oauth: { ...oauth, opener } }) };
+    return createAuthCore(own, cognito, undefined, { tabs: { signals: async () => null, lock: async () => storage.refreshLock } });
   };
-  const parts: ProxyParts = {
+  const afterSignInUrl = config.afterSignInUrl ?? '/';
+  if (typeof afterSignInUrl !== 'string' || !(afterSignInUrl.startsWith('/') && !afterSignInUrl.startsWith('//')) && !/^https?:\/\//.test(afterSignInUrl)) {
+    throw new AuthConfigError('afterSignInUrl', 'must be a path on this server or an http(s) URL');
+  }
+  const parts: ProxyParts & HostedUiParts = {
+    redirectSignIn: oauth?.redirectSignIn ?? '',
+    afterSignInUrl,
     store,
     engine,
     sessionLifetimeSeconds: whole('sessionLifetimeSeconds', config.sessionLifetimeSeconds, 30 * 24 * 3600, 60, SECONDS_MAX),
@@ -192,6 +210,10 @@ export function createServerAuth(config: ServerAuthConfig): ServerAuth {
         return signOutRoute(parts, request);
       case 'proxy':
         return proxyRoute(parts, request, proxy[found.entry]!.upstream, found.rest);
+      case 'signInRedirect':
+      case 'callback':
+        if (!oauth) throw new ServerRequestError(ServerErrorNames.routeNotFound, 'Nothing is served at this path');
+        return found.kind === 'callback' ? callbackRoute(parts, request) : signInRedirectRoute(parts);
     }
   }
 
