@@ -26,7 +26,8 @@ function watchedStore(): SessionStore {
         refreshLock: storage.refreshLock,
         getItem: (key) => storage.getItem(key),
         setItem: (key, value) => (writes.push(`set ${key}`), storage.setItem(key, value)),
-        removeItem: (key) => (writes.push(`remove ${key}`), storage.removeItem(key)),
+        // Removing what is not there changes nothing.
+        removeItem: (key) => (storage.getItem(key) !== null && writes.push(`remove ${key}`), storage.removeItem(key)),
       };
     },
     rename: (from, to) => (writes.push('rename'), store.rename(from, to)),

@@ -51,6 +51,7 @@ export interface FleetOutboxState {
 
 /** What one attempt at a session's sign-out found: how many intents are left in its record. */
 export interface FinishReport {
+  /** Intents still in the record after the attempt (0: the session's sign-out is finished). */
   readonly left: number;
 }
 

@@ -7,6 +7,7 @@ interface LockManagerLike {
   request<T>(name: string, options: { ifAvailable?: boolean; signal?: AbortSignal }, callback: (lock: unknown) => Promise<T>): Promise<T>;
 }
 
+/** Takes turns to refresh one session: the tabs' Web Lock or storage lease, or a server's per-session lock (authchart/server's session stores). */
 export interface RefreshLock {
   /**
    * Runs `refresh` while this tab alone holds the lock. `waited` is true when another tab held it

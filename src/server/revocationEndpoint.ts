@@ -5,6 +5,7 @@ import { Readable } from 'node:stream';
 import { isExpired, type RevocationClaims } from '../../machines/revocation/policy.js';
 import { readJwtClaims } from '../../services/encoding/jwt.js';
 import { readBounded } from '../../services/server/httpBody.js';
+import { ServerErrorNames } from '../../machines/errors/registry.js';
 import { RevocationUnavailableError, TokenRevokedError } from './errors.js';
 import type { RevocationList } from './revocationList.js';
 
@@ -168,7 +169,17 @@ export function toNodeListener(handler: FetchHandler): (request: IncomingMessage
       const hasBody = req.method !== 'GET' && req.method !== 'HEAD';
       const init: RequestInit & { duplex?: 'half' } = { method: req.method ?? 'GET', headers, ...(hasBody && { body: Readable.toWeb(req) as ReadableStream<Uint8Array>, duplex: 'half' }) };
       const scheme = (req.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http';
-      const response = await handler(new Request(`${scheme}://${host}${target}`, init));
+      let request: Request;
+      try {
+        request = new Request(`${scheme}://${host}${target}`, init);
+      } catch {
+        // A method the Fetch API forbids (TRACE, TRACK): no handler can be asked.
+        res.writeHead(405, { 'content-type': 'application/json', connection: 'close' });
+        res.end(JSON.stringify({ error: { name: ServerErrorNames.methodNotAllowed, message: 'This method is not served' } }));
+        req.resume();
+        return;
+      }
+      const response = await handler(request);
       const cookies = response.headers.getSetCookie();
       const outHeaders: Record<string, string | string[]> = {};
       response.headers.forEach((value, name) => {
