@@ -1,7 +1,7 @@
 // The backend-for-frontend's pure decisions (machines/server/bffPolicy.ts) and its cookie
 // (services/server/sessionCookie.ts): routes, the proxy's allow-list and paths, CSRF, statuses.
 import { csrfVerdict, proxyRestIsSafe, proxyTarget, routeOf, statusOf } from '../machines/server/bffPolicy';
-import { registeredNames, ServerErrorNames } from '../machines/errors/registry';
+import { BffErrorNames, registeredNames } from '../machines/errors/registry';
 import { newSessionId, sessionCookie, sessionHashOf, sessionIdOf, SESSION_COOKIE } from '../services/server/sessionCookie';
 
 describe('routeOf', () => {
@@ -59,16 +59,16 @@ describe('csrfVerdict', () => {
   });
   test('a POST needs the header, exactly 1', () => {
     expect(csrfVerdict(post)).toBe('allowed');
-    for (const csrfHeader of [null, '', '0', 'true', '1 ']) expect(csrfVerdict({ ...post, csrfHeader })).toBe(ServerErrorNames.csrfHeaderMissing);
+    for (const csrfHeader of [null, '', '0', 'true', '1 ']) expect(csrfVerdict({ ...post, csrfHeader })).toBe(BffErrorNames.csrfHeaderMissing);
   });
   test('and an allowed Origin: its own by default; a missing or null one is refused', () => {
-    for (const origin of [null, 'null', 'https://evil.example', 'http://127.0.0.1:8081', `${own}/`]) expect(csrfVerdict({ ...post, origin })).toBe(ServerErrorNames.originNotAllowed);
+    for (const origin of [null, 'null', 'https://evil.example', 'http://127.0.0.1:8081', `${own}/`]) expect(csrfVerdict({ ...post, origin })).toBe(BffErrorNames.originNotAllowed);
     expect(csrfVerdict({ ...post, method: 'DELETE' })).toBe('allowed');
-    expect(csrfVerdict({ ...post, method: 'PUT', csrfHeader: null })).toBe(ServerErrorNames.csrfHeaderMissing);
+    expect(csrfVerdict({ ...post, method: 'PUT', csrfHeader: null })).toBe(BffErrorNames.csrfHeaderMissing);
   });
   test('allowedOrigins replaces the request’s own origin', () => {
     const allowedOrigins = ['https://app.example.com'];
-    expect(csrfVerdict({ ...post, allowedOrigins })).toBe(ServerErrorNames.originNotAllowed);
+    expect(csrfVerdict({ ...post, allowedOrigins })).toBe(BffErrorNames.originNotAllowed);
     expect(csrfVerdict({ ...post, origin: 'https://app.example.com', allowedOrigins })).toBe('allowed');
   });
 });

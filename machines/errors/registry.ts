@@ -6,7 +6,8 @@
 // generated from here (npm run docs).
 //
 // The meanings are lists of names rather than a row per name: an app's bundle carries each name
-// once per fact that holds for it, and leaves out SENT_OF, which only the docs read. The name
+// once per fact that holds for it, and leaves out SENT_OF, which only the docs read (the outbox chart
+// reads sentIsUnknown, one list). The name
 // objects are plain literals, so a bundle that imports only ErrorNames leaves the lists out
 // (__tests__/package.test.ts measures it).
 
@@ -117,10 +118,9 @@ export const CognitoExceptions = {
 } as const;
 
 /**
- * The names only authchart/server meets: an API server's revocation list (two of ours, and the
- * Cognito exception GetUser answers for a deleted user), and the backend-for-frontend's refusals
- * of a request (createServerAuth; each names its HTTP status, decided in machines/server/bffPolicy.ts).
- * Apart from ErrorNames so that the browser entries, which never reach the server side, carry none of them.
+ * The names only an API server's revocation list (authchart/server) meets: two of ours, and the
+ * Cognito exception GetUser answers for a deleted user. Apart from ErrorNames so that the browser
+ * entries, which never reach the server side, carry none of them.
  */
 export const ServerErrorNames = {
   /** An API's revocation list refused an access token: an entry (a session's or the user's) or Cognito's GetUser says it was revoked. */
@@ -129,6 +129,14 @@ export const ServerErrorNames = {
   revocationListUnavailable: 'RevocationListUnavailable',
   /** Cognito's: the user no longer exists (deleted). GetUser's answer, which the list takes as revoked. */
   userNotFound: 'UserNotFoundException',
+} as const;
+
+/**
+ * The backend-for-frontend's refusals of a request (createServerAuth, authchart/server), each
+ * answered with the HTTP status its meaning names (machines/server/bffPolicy.ts decides it). Apart
+ * from ServerErrorNames, which a browser bundle may hold, so that none of them ever reaches one.
+ */
+export const BffErrorNames = {
   /** The backend-for-frontend (createServerAuth) found no signed-in session for the request: no session cookie, a malformed or unknown one, or a session that has ended. HTTP 401. */
   notSignedIn: 'NotSignedIn',
   /** A state-changing request to the backend-for-frontend without the header `X-Authchart-CSRF: 1` (which forces a CORS preflight). Nothing was done. HTTP 403. */
@@ -173,7 +181,7 @@ export type OurErrorName = (typeof ErrorNames)[keyof typeof ErrorNames];
 /** A Cognito exception name authchart decides on. */
 export type CognitoExceptionName = (typeof CognitoExceptions)[keyof typeof CognitoExceptions];
 /** A name only authchart/server meets. */
-export type ServerErrorName = (typeof ServerErrorNames)[keyof typeof ServerErrorNames];
+export type ServerErrorName = (typeof ServerErrorNames)[keyof typeof ServerErrorNames] | (typeof BffErrorNames)[keyof typeof BffErrorNames];
 /** Every name the registry holds. */
 export type RegisteredErrorName = OurErrorName | CognitoExceptionName | ServerErrorName;
 
@@ -200,15 +208,15 @@ export const SERVER_CLASS_OF: { readonly [errorClass in ServerErrorClassName]: r
   TokenRevokedError: [ServerErrorNames.tokenRevoked],
   RevocationUnavailableError: [ServerErrorNames.revocationListUnavailable],
   ServerRequestError: [
-    ServerErrorNames.notSignedIn,
-    ServerErrorNames.csrfHeaderMissing,
-    ServerErrorNames.originNotAllowed,
-    ServerErrorNames.routeNotFound,
-    ServerErrorNames.methodNotAllowed,
-    ServerErrorNames.bodyTooLarge,
-    ServerErrorNames.badRequestBody,
-    ServerErrorNames.proxyPathRefused,
-    ServerErrorNames.upstreamUnreachable,
+    BffErrorNames.notSignedIn,
+    BffErrorNames.csrfHeaderMissing,
+    BffErrorNames.originNotAllowed,
+    BffErrorNames.routeNotFound,
+    BffErrorNames.methodNotAllowed,
+    BffErrorNames.bodyTooLarge,
+    BffErrorNames.badRequestBody,
+    BffErrorNames.proxyPathRefused,
+    BffErrorNames.upstreamUnreachable,
   ],
 }))();
 
@@ -285,6 +293,20 @@ export const RETRYABLE_FAILURES: ReadonlySet<string> = /* @__PURE__ */ new Set<R
 /** Refresh failures that mean the session is over (revoked, expired, signed out elsewhere): not offline. */
 export const SESSION_ENDING: ReadonlySet<string> = /* @__PURE__ */ new Set<RegisteredErrorName>([CognitoExceptions.notAuthorized, ErrorNames.refreshTokenMissing]);
 
+/** The names whose request may have reached Cognito, or not: SENT_OF.unknown. */
+const SENT_UNKNOWN: readonly RegisteredErrorName[] = /* @__PURE__ */ (() => [
+  ErrorNames.network,
+  ErrorNames.timeout,
+  ErrorNames.aborted,
+  ErrorNames.srp,
+  ErrorNames.oauthError,
+  ErrorNames.hostedUiSignOutCancelled,
+  ErrorNames.stopped,
+  ErrorNames.internal,
+  ErrorNames.unnamed,
+  ServerErrorNames.revocationListUnavailable,
+])();
+
 /** Whether the request reached Cognito, for the names where it did not, or may not have; every other name's was sent. */
 export const SENT_OF: { readonly notSent: readonly RegisteredErrorName[]; readonly unknown: readonly RegisteredErrorName[] } = /* @__PURE__ */ (() => ({
   notSent: [
@@ -310,21 +332,28 @@ export const SENT_OF: { readonly notSent: readonly RegisteredErrorName[]; readon
     ErrorNames.validation,
     ErrorNames.actorNotProvided,
     ServerErrorNames.tokenRevoked,
-    ServerErrorNames.notSignedIn,
-    ServerErrorNames.csrfHeaderMissing,
-    ServerErrorNames.originNotAllowed,
-    ServerErrorNames.routeNotFound,
-    ServerErrorNames.methodNotAllowed,
-    ServerErrorNames.bodyTooLarge,
-    ServerErrorNames.badRequestBody,
-    ServerErrorNames.proxyPathRefused,
-    ServerErrorNames.upstreamUnreachable,
+    BffErrorNames.notSignedIn,
+    BffErrorNames.csrfHeaderMissing,
+    BffErrorNames.originNotAllowed,
+    BffErrorNames.routeNotFound,
+    BffErrorNames.methodNotAllowed,
+    BffErrorNames.bodyTooLarge,
+    BffErrorNames.badRequestBody,
+    BffErrorNames.proxyPathRefused,
+    BffErrorNames.upstreamUnreachable,
   ],
-  unknown: [ErrorNames.network, ErrorNames.timeout, ErrorNames.aborted, ErrorNames.srp, ErrorNames.oauthError, ErrorNames.hostedUiSignOutCancelled, ErrorNames.stopped, ErrorNames.internal, ErrorNames.unnamed, ServerErrorNames.revocationListUnavailable],
+  unknown: SENT_UNKNOWN,
 }))();
 
+/**
+ * Whether a request that failed with `name` may have reached Cognito, or not (a reset, a deadline,
+ * an abort): SENT_OF.unknown, read alone. The outbox chart reads it, and a bundle that reads only
+ * this leaves SENT_OF's other list, the classes and the server's names out.
+ */
+export const sentIsUnknown = (name: string): boolean => (SENT_UNKNOWN as readonly string[]).includes(name);
+
 /** Every registered name. */
-export const registeredNames = (): RegisteredErrorName[] => [...new Set<RegisteredErrorName>([...Object.values(ErrorNames), ...Object.values(CognitoExceptions), ...Object.values(ServerErrorNames)])];
+export const registeredNames = (): RegisteredErrorName[] => [...new Set<RegisteredErrorName>([...Object.values(ErrorNames), ...Object.values(CognitoExceptions), ...Object.values(ServerErrorNames), ...Object.values(BffErrorNames)])];
 
 /** The class a name is reported as: Cognito's own (CognitoServiceError) for a name not listed. */
 export function classOf(name: string): AuthErrorClassName {

@@ -2,13 +2,13 @@
 // request names, whether a state-changing request may go on (CSRF), where a proxied path may go,
 // and which HTTP status an error name is answered with. src/server/ gathers the facts (the method,
 // the path, the headers) and acts on what these say. docs/server.md, "The backend-for-frontend".
-import { classOf, CognitoExceptions, ErrorNames, ServerErrorNames } from '../errors/registry.js';
+import { BffErrorNames, classOf, CognitoExceptions, ErrorNames, ServerErrorNames } from '../errors/registry.js';
 
 /** What a request names: one of the routes under `basePath`, a proxy entry, or nothing. */
 export type BffRoute =
   | { readonly kind: AuthRouteKind }
   | { readonly kind: 'proxy'; readonly entry: number; readonly rest: string }
-  | { readonly kind: 'refused'; readonly name: typeof ServerErrorNames.routeNotFound | typeof ServerErrorNames.proxyPathRefused }
+  | { readonly kind: 'refused'; readonly name: typeof BffErrorNames.routeNotFound | typeof BffErrorNames.proxyPathRefused }
   | { readonly kind: 'methodNotAllowed'; readonly allow: string };
 
 /** The auth routes: the native flows, and the hosted UI's two (served only when `oauth` is configured). */
@@ -40,9 +40,9 @@ export function routeOf(method: string, pathname: string, basePath: string, prox
     if (!pathname.startsWith(`${path}/`)) continue;
     if (!PROXY_METHODS.includes(method)) return { kind: 'methodNotAllowed', allow: PROXY_METHODS.join(', ') };
     const rest = pathname.slice(path.length + 1);
-    return proxyRestIsSafe(rest) ? { kind: 'proxy', entry, rest } : { kind: 'refused', name: ServerErrorNames.proxyPathRefused };
+    return proxyRestIsSafe(rest) ? { kind: 'proxy', entry, rest } : { kind: 'refused', name: BffErrorNames.proxyPathRefused };
   }
-  return { kind: 'refused', name: ServerErrorNames.routeNotFound };
+  return { kind: 'refused', name: BffErrorNames.routeNotFound };
 }
 
 /**
@@ -83,7 +83,7 @@ export function proxyTarget(upstream: string, rest: string, search: string): str
 }
 
 /** What the CSRF check says of a request: it may go on, or the name it is refused with (403). */
-export type CsrfVerdict = 'allowed' | typeof ServerErrorNames.csrfHeaderMissing | typeof ServerErrorNames.originNotAllowed;
+export type CsrfVerdict = 'allowed' | typeof BffErrorNames.csrfHeaderMissing | typeof BffErrorNames.originNotAllowed;
 
 /** The facts the CSRF check reads. */
 export interface CsrfFacts {
@@ -106,23 +106,23 @@ export interface CsrfFacts {
  */
 export function csrfVerdict(facts: CsrfFacts): CsrfVerdict {
   if (facts.method === 'GET' || facts.method === 'HEAD') return 'allowed';
-  if (facts.csrfHeader !== '1') return ServerErrorNames.csrfHeaderMissing;
+  if (facts.csrfHeader !== '1') return BffErrorNames.csrfHeaderMissing;
   const { origin } = facts;
-  if (origin === null || origin === 'null') return ServerErrorNames.originNotAllowed;
+  if (origin === null || origin === 'null') return BffErrorNames.originNotAllowed;
   const allowed = facts.allowedOrigins ?? [facts.ownOrigin];
-  return allowed.includes(origin) ? 'allowed' : ServerErrorNames.originNotAllowed;
+  return allowed.includes(origin) ? 'allowed' : BffErrorNames.originNotAllowed;
 }
 
 const STATUS_OF_NAME: { readonly [name: string]: number } = {
-  [ServerErrorNames.notSignedIn]: 401,
-  [ServerErrorNames.csrfHeaderMissing]: 403,
-  [ServerErrorNames.originNotAllowed]: 403,
-  [ServerErrorNames.routeNotFound]: 404,
-  [ServerErrorNames.methodNotAllowed]: 405,
-  [ServerErrorNames.bodyTooLarge]: 413,
-  [ServerErrorNames.badRequestBody]: 400,
-  [ServerErrorNames.proxyPathRefused]: 400,
-  [ServerErrorNames.upstreamUnreachable]: 502,
+  [BffErrorNames.notSignedIn]: 401,
+  [BffErrorNames.csrfHeaderMissing]: 403,
+  [BffErrorNames.originNotAllowed]: 403,
+  [BffErrorNames.routeNotFound]: 404,
+  [BffErrorNames.methodNotAllowed]: 405,
+  [BffErrorNames.bodyTooLarge]: 413,
+  [BffErrorNames.badRequestBody]: 400,
+  [BffErrorNames.proxyPathRefused]: 400,
+  [BffErrorNames.upstreamUnreachable]: 502,
   // Cognito refused the credentials: the caller is not who it says.
   [CognitoExceptions.notAuthorized]: 401,
   [ServerErrorNames.userNotFound]: 401,

@@ -2,7 +2,7 @@
 // with the status machines/server/bffPolicy.ts decides. Only AuthError messages (written free of
 // secrets) reach a response; anything else is a fault of ours, answered without its message.
 import { statusOf } from '../../machines/server/bffPolicy.js';
-import { ErrorNames, ServerErrorNames } from '../../machines/errors/registry.js';
+import { BffErrorNames, ErrorNames } from '../../machines/errors/registry.js';
 import { declaredOver, readBounded } from '../../services/server/httpBody.js';
 import { AuthError } from '../errors.js';
 import { ServerRequestError } from './errors.js';
@@ -28,7 +28,7 @@ export function refusal(error: unknown, cookies: readonly string[] = [], extra: 
 
 /** The request's JSON body as an object (`{}` when it has none), read within `limit` bytes: else BodyTooLarge or BadRequestBody. */
 export async function readJsonObject(request: Request, limit: number): Promise<Record<string, unknown>> {
-  const tooLarge = () => new ServerRequestError(ServerErrorNames.bodyTooLarge, `The request body may be at most ${limit} bytes`);
+  const tooLarge = () => new ServerRequestError(BffErrorNames.bodyTooLarge, `The request body may be at most ${limit} bytes`);
   if (declaredOver(request.headers.get('content-length'), limit)) {
     void request.body?.cancel().catch(() => {});
     throw tooLarge();
@@ -40,8 +40,8 @@ export async function readJsonObject(request: Request, limit: number): Promise<R
   try {
     body = JSON.parse(text);
   } catch {
-    throw new ServerRequestError(ServerErrorNames.badRequestBody, 'The request body is not JSON');
+    throw new ServerRequestError(BffErrorNames.badRequestBody, 'The request body is not JSON');
   }
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new ServerRequestError(ServerErrorNames.badRequestBody, 'The request body must be a JSON object');
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new ServerRequestError(BffErrorNames.badRequestBody, 'The request body must be a JSON object');
   return body as Record<string, unknown>;
 }

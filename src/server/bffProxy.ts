@@ -3,7 +3,7 @@
 // refreshed first through the chart when due. The session cookie and the CSRF header never go
 // upstream, and the upstream's cookies never come back.
 import { proxyTarget } from '../../machines/server/bffPolicy.js';
-import { ServerErrorNames } from '../../machines/errors/registry.js';
+import { BffErrorNames } from '../../machines/errors/registry.js';
 import type { FetchLike } from '../../services/cognito/fetchTransport.js';
 import { declaredOver, readBoundedBytes } from '../../services/server/httpBody.js';
 import { clearedSessionCookie, sessionHashOf, sessionIdOf } from '../../services/server/sessionCookie.js';
@@ -35,24 +35,24 @@ function copied(headers: Headers, dropped: ReadonlySet<string>): Headers {
 /** Proxies `request` (whose path named `upstream` and `rest`) with the session's access token. */
 export async function proxyRoute(parts: ProxyParts, request: Request, upstream: string, rest: string): Promise<Response> {
   const id = sessionIdOf(request.headers.get('cookie'));
-  if (id === null) throw new ServerRequestError(ServerErrorNames.notSignedIn, 'Nobody is signed in with this session');
+  if (id === null) throw new ServerRequestError(BffErrorNames.notSignedIn, 'Nobody is signed in with this session');
   const target = proxyTarget(upstream, rest, new URL(request.url).search);
-  if (target === null) throw new ServerRequestError(ServerErrorNames.proxyPathRefused, 'The proxied path may not leave the upstream path');
+  if (target === null) throw new ServerRequestError(BffErrorNames.proxyPathRefused, 'The proxied path may not leave the upstream path');
   const hasBody = request.method !== 'GET' && request.method !== 'HEAD';
-  const tooLarge = () => new ServerRequestError(ServerErrorNames.bodyTooLarge, `A proxied body may be at most ${parts.maxProxyBodyBytes} bytes`);
+  const tooLarge = () => new ServerRequestError(BffErrorNames.bodyTooLarge, `A proxied body may be at most ${parts.maxProxyBodyBytes} bytes`);
   if (hasBody && declaredOver(request.headers.get('content-length'), parts.maxProxyBodyBytes)) throw tooLarge();
   const body = hasBody ? await readBoundedBytes(request.body, parts.maxProxyBodyBytes) : undefined;
   if (hasBody && body === undefined) throw tooLarge();
 
   const session = await withEngine(parts, sessionHashOf(id), (auth) => auth.getSession());
-  if (!session.tokens) return refusal(new ServerRequestError(ServerErrorNames.notSignedIn, 'Nobody is signed in with this session'), [clearedSessionCookie()]);
+  if (!session.tokens) return refusal(new ServerRequestError(BffErrorNames.notSignedIn, 'Nobody is signed in with this session'), [clearedSessionCookie()]);
   const headers = copied(request.headers, NOT_FORWARDED);
   headers.set('authorization', `Bearer ${session.tokens.accessToken}`);
   let answer: Response;
   try {
     answer = await parts.fetch(target, { method: request.method, headers, ...(body && body.byteLength > 0 && { body }), redirect: 'manual', signal: AbortSignal.timeout(parts.proxyTimeoutMs) });
   } catch {
-    throw new ServerRequestError(ServerErrorNames.upstreamUnreachable, 'The upstream API could not be reached');
+    throw new ServerRequestError(BffErrorNames.upstreamUnreachable, 'The upstream API could not be reached');
   }
   const returned = copied(answer.headers, NOT_RETURNED);
   returned.set('cache-control', answer.headers.get('cache-control') ?? 'no-store');

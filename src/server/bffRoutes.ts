@@ -5,7 +5,7 @@
 import { waitFor } from 'xstate';
 import type { Auth } from '../authCore.js';
 import type { ErrorInfo, FinishedBy } from '../../machines/types.js';
-import { ServerErrorNames } from '../../machines/errors/registry.js';
+import { BffErrorNames } from '../../machines/errors/registry.js';
 import { readJwtClaims } from '../../services/encoding/jwt.js';
 import { clearedSessionCookie, newSessionId, sessionCookie, sessionHashOf, sessionIdOf } from '../../services/server/sessionCookie.js';
 import type { FinishReport, SessionStore } from '../../services/server/sessionStore.js';
@@ -79,7 +79,7 @@ const loaded = (auth: Auth) => waitFor(auth.actor, (snapshot) => !snapshot.match
 /** The engine found no session in its record. */
 const holdsNoSession = (auth: Auth) => auth.actor.getSnapshot().matches('signedOut');
 
-const notSignedIn = () => new ServerRequestError(ServerErrorNames.notSignedIn, 'Nobody is signed in with this session');
+const notSignedIn = () => new ServerRequestError(BffErrorNames.notSignedIn, 'Nobody is signed in with this session');
 const only = (error: ErrorInfo): ErrorInfo => ({ name: error.name, message: error.message });
 
 /** A sign-in step's answer, under a new session id (no fixation): the record moves to the id's hash and the cookie names it. */

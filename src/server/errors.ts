@@ -1,6 +1,6 @@
 // authchart/server's errors: AuthError subclasses, apart from src/errors.ts so that the browser
 // entries carry none of them. Their names live in the registry (ServerErrorNames).
-import { ServerErrorNames } from '../../machines/errors/registry.js';
+import { BffErrorNames, ServerErrorNames } from '../../machines/errors/registry.js';
 import { AuthError } from '../errors.js';
 
 /** Which entry refused a token: a session's (a sign-out by origin_jti), the user's (a global sign-out), or Cognito's own GetUser. */
@@ -36,17 +36,8 @@ export class RevocationUnavailableError extends AuthError {
   }
 }
 
-/** The name of a request the backend-for-frontend refuses (ServerErrorNames: NotSignedIn, CsrfHeaderMissing, OriginNotAllowed, …). */
-export type ServerRequestErrorName = (typeof ServerErrorNames)[
-  | 'notSignedIn'
-  | 'csrfHeaderMissing'
-  | 'originNotAllowed'
-  | 'routeNotFound'
-  | 'methodNotAllowed'
-  | 'bodyTooLarge'
-  | 'badRequestBody'
-  | 'proxyPathRefused'
-  | 'upstreamUnreachable'];
+/** The name of a request the backend-for-frontend refuses (BffErrorNames: NotSignedIn, CsrfHeaderMissing, OriginNotAllowed, …). */
+export type ServerRequestErrorName = (typeof BffErrorNames)[keyof typeof BffErrorNames];
 
 /**
  * A request the backend-for-frontend (createServerAuth) refused before any flow ran: its `name`

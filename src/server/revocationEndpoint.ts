@@ -5,7 +5,7 @@ import { Readable } from 'node:stream';
 import { isExpired, type RevocationClaims } from '../../machines/revocation/policy.js';
 import { readJwtClaims } from '../../services/encoding/jwt.js';
 import { readBounded } from '../../services/server/httpBody.js';
-import { ServerErrorNames } from '../../machines/errors/registry.js';
+import { BffErrorNames } from '../../machines/errors/registry.js';
 import { RevocationUnavailableError, TokenRevokedError } from './errors.js';
 import type { RevocationList } from './revocationList.js';
 
@@ -175,7 +175,7 @@ export function toNodeListener(handler: FetchHandler): (request: IncomingMessage
       } catch {
         // A method the Fetch API forbids (TRACE, TRACK): no handler can be asked.
         res.writeHead(405, { 'content-type': 'application/json', connection: 'close' });
-        res.end(JSON.stringify({ error: { name: ServerErrorNames.methodNotAllowed, message: 'This method is not served' } }));
+        res.end(JSON.stringify({ error: { name: BffErrorNames.methodNotAllowed, message: 'This method is not served' } }));
         req.resume();
         return;
       }

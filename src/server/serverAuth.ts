@@ -4,7 +4,7 @@
 import { createAuthCore, type Auth } from '../authCore.js';
 import { resolveConfig, describe, type AuthConfig, type ResolvedConfig } from '../config.js';
 import { csrfVerdict, routeOf } from '../../machines/server/bffPolicy.js';
-import { ServerErrorNames } from '../../machines/errors/registry.js';
+import { BffErrorNames } from '../../machines/errors/registry.js';
 import { createFetchCognito, type FetchLike } from '../../services/cognito/fetchTransport.js';
 import type { CognitoService } from '../../services/cognito/types.js';
 import { memorySessionStore } from '../../services/server/memorySessionStore.js';
@@ -192,13 +192,13 @@ export function createServerAuth(config: ServerAuthConfig): ServerAuth {
     const { method } = request;
     const found = routeOf(method, url.pathname, basePath, proxyPaths);
     if (found.kind === 'refused') {
-      const message = found.name === ServerErrorNames.routeNotFound ? 'Nothing is served at this path' : 'The proxied path may not leave the upstream path';
+      const message = found.name === BffErrorNames.routeNotFound ? 'Nothing is served at this path' : 'The proxied path may not leave the upstream path';
       throw new ServerRequestError(found.name, message);
     }
-    if (found.kind === 'methodNotAllowed') return refusal(new ServerRequestError(ServerErrorNames.methodNotAllowed, `This path takes ${found.allow}`), [], { allow: found.allow });
+    if (found.kind === 'methodNotAllowed') return refusal(new ServerRequestError(BffErrorNames.methodNotAllowed, `This path takes ${found.allow}`), [], { allow: found.allow });
     const csrf = csrfVerdict({ method, csrfHeader: request.headers.get('x-authchart-csrf'), origin: request.headers.get('origin'), ownOrigin: url.origin, ...(allowedOrigins && { allowedOrigins }) });
-    if (csrf === ServerErrorNames.csrfHeaderMissing) throw new ServerRequestError(csrf, 'A state-changing request needs the header X-Authchart-CSRF: 1');
-    if (csrf === ServerErrorNames.originNotAllowed) throw new ServerRequestError(csrf, 'A state-changing request needs an Origin this server allows');
+    if (csrf === BffErrorNames.csrfHeaderMissing) throw new ServerRequestError(csrf, 'A state-changing request needs the header X-Authchart-CSRF: 1');
+    if (csrf === BffErrorNames.originNotAllowed) throw new ServerRequestError(csrf, 'A state-changing request needs an Origin this server allows');
     switch (found.kind) {
       case 'signIn':
         return signInRoute(parts, request);
@@ -212,7 +212,7 @@ export function createServerAuth(config: ServerAuthConfig): ServerAuth {
         return proxyRoute(parts, request, proxy[found.entry]!.upstream, found.rest);
       case 'signInRedirect':
       case 'callback':
-        if (!oauth) throw new ServerRequestError(ServerErrorNames.routeNotFound, 'Nothing is served at this path');
+        if (!oauth) throw new ServerRequestError(BffErrorNames.routeNotFound, 'Nothing is served at this path');
         return found.kind === 'callback' ? callbackRoute(parts, request) : signInRedirectRoute(parts);
     }
   }
