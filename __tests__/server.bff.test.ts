@@ -3,7 +3,7 @@
 // refresh of an expired access token (one for many requests), sign-out local and global, complete
 // and partial (finished later by the fleet outbox), and no secret in any answer.
 import { startCognitoEmulator, type CognitoEmulator, type SetupResult } from '../src/testing/index';
-import { answers, cookieOf, COOKIE, hashOf, startBff, type Answer, type Bff } from './support/bff';
+import { answers, cookieOf, COOKIE, hashOf, startBff, startUpstream, type Answer, type Bff } from './support/bff';
 
 let emu!: CognitoEmulator;
 let clock = Date.now();
@@ -22,11 +22,11 @@ afterEach(async () => {
 });
 afterAll(() => emu.close());
 
-async function start(options: Parameters<CognitoEmulator['setup']>[0] = {}) {
+async function start(options: Parameters<CognitoEmulator['setup']>[0] = {}, config: Parameters<typeof startBff>[2] = {}) {
   const pool = emu.setup(options);
   secrets.add(pool.password);
   if (pool.clientSecret) secrets.add(pool.clientSecret);
-  bff = await startBff(emu, pool);
+  bff = await startBff(emu, pool, config);
   emu.resetRequests();
   return { pool, bff };
 }
@@ -101,6 +101,33 @@ test('/session after the access token expired: 8 concurrent requests, exactly on
   secrets.add(refreshed.accessToken).add(refreshed.idToken);
   expect(refreshed.accessToken).not.toBe(tokens.accessToken);
   for (const s of sessions) expect(s.body.user.claims.iat).toBe(JSON.parse(Buffer.from(refreshed.idToken.split('.')[1]!, 'base64url').toString()).iat);
+});
+
+test('the proxy after the access token expired: 5 concurrent calls, one refresh, each sent upstream with the new access token', async () => {
+  const upstream = await startUpstream();
+  try {
+    clock = Date.now() - 2 * 3600_000;
+    const { pool, bff: b } = await start({}, { proxy: [{ path: '/api/orders', upstream: `${upstream.base}/v1` }] });
+    const { id, tokens } = await signIn(b, pool);
+    clock = Date.now();
+    emu.resetRequests();
+    const calls = await Promise.all(Array.from({ length: 5 }, (_, i) => b.call('GET', `/api/orders/${i}`, { cookie: id })));
+    expect(calls.map((c) => c.status)).toEqual([200, 200, 200, 200, 200]);
+    expect(emu.requests.map((r) => r.operation)).toEqual(['InitiateAuth']);
+    const refreshed = (await b.tokensOf(id))!;
+    secrets.add(refreshed.accessToken).add(refreshed.idToken);
+    expect(refreshed.accessToken).not.toBe(tokens.accessToken);
+    expect(upstream.seen.map((s) => s.headers.authorization)).toEqual(Array(5).fill(`Bearer ${refreshed.accessToken}`));
+  } finally {
+    await upstream.close();
+  }
+});
+
+test('an upstream that cannot be reached: 502 UpstreamUnreachable', async () => {
+  const { pool, bff: b } = await start({}, { proxy: [{ path: '/api/orders', upstream: 'http://127.0.0.1:1/v1' }] });
+  const { id } = await signIn(b, pool);
+  const answer = await b.call('GET', '/api/orders/1', { cookie: id });
+  expect([answer.status, answer.body.error.name]).toEqual([502, 'UpstreamUnreachable']);
 });
 
 test('sign-out, local: complete, the cookie cleared, the refresh token revoked, and the record gone once the outbox checked it', async () => {
