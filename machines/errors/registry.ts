@@ -207,17 +207,8 @@ export type ServerErrorClassName = 'TokenRevokedError' | 'RevocationUnavailableE
 export const SERVER_CLASS_OF: { readonly [errorClass in ServerErrorClassName]: readonly ServerErrorName[] } = /* @__PURE__ */ (() => ({
   TokenRevokedError: [ServerErrorNames.tokenRevoked],
   RevocationUnavailableError: [ServerErrorNames.revocationListUnavailable],
-  ServerRequestError: [
-    BffErrorNames.notSignedIn,
-    BffErrorNames.csrfHeaderMissing,
-    BffErrorNames.originNotAllowed,
-    BffErrorNames.routeNotFound,
-    BffErrorNames.methodNotAllowed,
-    BffErrorNames.bodyTooLarge,
-    BffErrorNames.badRequestBody,
-    BffErrorNames.proxyPathRefused,
-    BffErrorNames.upstreamUnreachable,
-  ],
+  // Every refusal of the backend-for-frontend, none of which reaches Cognito (SENT_OF.notSent).
+  ServerRequestError: Object.values(BffErrorNames),
 }))();
 
 /**
@@ -332,15 +323,7 @@ export const SENT_OF: { readonly notSent: readonly RegisteredErrorName[]; readon
     ErrorNames.validation,
     ErrorNames.actorNotProvided,
     ServerErrorNames.tokenRevoked,
-    BffErrorNames.notSignedIn,
-    BffErrorNames.csrfHeaderMissing,
-    BffErrorNames.originNotAllowed,
-    BffErrorNames.routeNotFound,
-    BffErrorNames.methodNotAllowed,
-    BffErrorNames.bodyTooLarge,
-    BffErrorNames.badRequestBody,
-    BffErrorNames.proxyPathRefused,
-    BffErrorNames.upstreamUnreachable,
+    ...Object.values(BffErrorNames),
   ],
   unknown: SENT_UNKNOWN,
 }))();
