@@ -6,7 +6,7 @@ export { memoryRevocationStore, type MemoryRevocationStoreOptions, type Revocati
 export { redisRevocationStore, type RedisClientLike, type RedisConnectionLike, type RedisRevocationStoreOptions } from '../../services/redis/redisStore.js';
 export type { CognitoPoolConfig } from '../../services/server/cognitoCheck.js';
 export type { RevocationClaims, RevocationReason } from '../../machines/revocation/policy.js';
-export { AuthError } from '../errors.js';
+export { AuthConfigError, AuthError } from '../errors.js';
 export { RevocationUnavailableError, TokenRevokedError, type TokenRevokedReason } from './errors.js';
 // The backend-for-frontend (RFC 10017): sessions behind an HttpOnly cookie, the library's own engine per request.
 export { createServerAuth, type ProxyEntry, type ServerAuth, type ServerAuthConfig } from './serverAuth.js';
