@@ -72,6 +72,14 @@ test('sign-in at the hosted UI: redirect with PKCE, the code exchanged with the 
     expect([replayed.status, replayed.body.error.name]).toEqual([400, 'OAuthStateMismatch']);
     expect(cookieOf(replayed)).toBeUndefined();
   }
+
+  // Its sign-out ends the session at Cognito; /logout, the hosted UI's own cookie, is the browser's to open.
+  const signOut = await send(base, '/auth/sign-out', { method: 'POST', headers: { cookie: `${COOKIE}=${id}`, 'x-authchart-csrf': '1', origin: base } });
+  expect(signOut.status).toBe(200);
+  expect(signOut.body).toMatchObject({ type: 'partial', signedOutLocally: true, hostedUiError: { name: 'HostedUiSignOutNotOpened', logoutUrl: expect.stringContaining(`${emu.endpoint}/logout?`) }, finishedBy: 'openLogoutUrl' });
+  expect(signOut.body.revokeTokenError).toBeUndefined();
+  expect(cookieOf(signOut)).toBe('');
+  expect((await send(base, '/auth/session', { headers: { cookie: `${COOKIE}=${id}` } })).status).toBe(401);
 });
 
 test('without `oauth`, the hosted-UI routes do not exist', async () => {
