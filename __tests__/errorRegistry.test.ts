@@ -127,7 +127,12 @@ describe('the registry', () => {
     "%s (authchart/server's own, never a statechart's) is %s, exported by authchart/server: an AuthError, name kept",
     (name, errorClass) => {
       expect(meaningOf(name).class).toBe(errorClass);
-      const made = errorClass === 'TokenRevokedError' ? new server.TokenRevokedError('session') : new server.RevocationUnavailableError('m');
+      const made =
+        errorClass === 'TokenRevokedError'
+          ? new server.TokenRevokedError('session')
+          : errorClass === 'ServerRequestError'
+            ? new server.ServerRequestError(name as server.ServerRequestErrorName, 'm')
+            : new server.RevocationUnavailableError('m');
       expect(made.constructor.name).toBe(errorClass);
       expect(made).toBeInstanceOf(errors.AuthError);
       expect(made.name).toBe(name);

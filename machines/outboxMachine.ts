@@ -2,7 +2,7 @@ import { assertEvent, assign, enqueueActions, fromCallback, fromPromise, sendPar
 import type { CallAnswer, OutboxCall } from './auth/callTypes.js';
 import { notProvided } from './notProvided.js';
 import { signOutMachine, type IntentFacts, type IntentSource, type SignOutInput } from './signOutMachine.js';
-import { ErrorNames, meaningOf } from './errors/registry.js';
+import { ErrorNames, sentIsUnknown } from './errors/registry.js';
 import type { DrainReport, SignOutOutcome } from './types.js';
 
 /**
@@ -316,7 +316,7 @@ export const outboxMachine = setup({
  */
 export function mayStillLand(outcome: SignOutOutcome | null): boolean {
   const error = outcome && 'globalSignOutError' in outcome ? outcome.globalSignOutError : undefined;
-  return outcome === null || (error !== undefined && meaningOf(error.name).sent === 'unknown');
+  return outcome === null || (error !== undefined && sentIsUnknown(error.name));
 }
 
 /** The input of one sign-out flow the outbox runs. */

@@ -6,7 +6,8 @@
 // generated from here (npm run docs).
 //
 // The meanings are lists of names rather than a row per name: an app's bundle carries each name
-// once per fact that holds for it, and leaves out SENT_OF, which only the docs read. The name
+// once per fact that holds for it, and leaves out SENT_OF, which only the docs read (the outbox chart
+// reads sentIsUnknown, one list). The name
 // objects are plain literals, so a bundle that imports only ErrorNames leaves the lists out
 // (__tests__/package.test.ts measures it).
 
@@ -130,6 +131,32 @@ export const ServerErrorNames = {
   userNotFound: 'UserNotFoundException',
 } as const;
 
+/**
+ * The backend-for-frontend's refusals of a request (createServerAuth, authchart/server), each
+ * answered with the HTTP status its meaning names (machines/server/bffPolicy.ts decides it). Apart
+ * from ServerErrorNames, which a browser bundle may hold, so that none of them ever reaches one.
+ */
+export const BffErrorNames = {
+  /** The backend-for-frontend (createServerAuth) found no signed-in session for the request: no session cookie, a malformed or unknown one, or a session that has ended. HTTP 401. */
+  notSignedIn: 'NotSignedIn',
+  /** A state-changing request to the backend-for-frontend without the header `X-Authchart-CSRF: 1` (which forces a CORS preflight). Nothing was done. HTTP 403. */
+  csrfHeaderMissing: 'CsrfHeaderMissing',
+  /** A state-changing request to the backend-for-frontend whose `Origin` is missing, `null`, or not in `allowedOrigins` (the request's own origin when that option is left out). Nothing was done. HTTP 403. */
+  originNotAllowed: 'OriginNotAllowed',
+  /** No route of the backend-for-frontend, and no proxy entry, matches the request's path (a path off the proxy's allow-list included). HTTP 404. */
+  routeNotFound: 'RouteNotFound',
+  /** The backend-for-frontend's route exists, but not for this HTTP method; the `Allow` header lists the ones it takes. HTTP 405. */
+  methodNotAllowed: 'MethodNotAllowed',
+  /** A request body larger than the backend-for-frontend's limit (`maxBodyBytes`, or `maxProxyBodyBytes` through the proxy): refused without being read further. HTTP 413. */
+  bodyTooLarge: 'BodyTooLarge',
+  /** A request body the backend-for-frontend cannot read: not JSON, or not a JSON object. HTTP 400. */
+  badRequestBody: 'BadRequestBody',
+  /** A proxied path whose rest could leave the upstream's path: a `.` or `..` segment, an encoded slash or backslash, a control character, or bad percent-encoding. Nothing was sent upstream. HTTP 400. */
+  proxyPathRefused: 'ProxyPathRefused',
+  /** The backend-for-frontend's proxy could not reach the upstream API, or it did not answer within `proxyTimeoutMs`. HTTP 502. */
+  upstreamUnreachable: 'UpstreamUnreachable',
+} as const;
+
 /** Names the platform gives errors that services read (the JS engine, fetch, Web Storage), and never report as their own. */
 export const PlatformErrorNames = {
   /** fetch's (and undici's) failure to reach a server. */
@@ -154,7 +181,7 @@ export type OurErrorName = (typeof ErrorNames)[keyof typeof ErrorNames];
 /** A Cognito exception name authchart decides on. */
 export type CognitoExceptionName = (typeof CognitoExceptions)[keyof typeof CognitoExceptions];
 /** A name only authchart/server meets. */
-export type ServerErrorName = (typeof ServerErrorNames)[keyof typeof ServerErrorNames];
+export type ServerErrorName = (typeof ServerErrorNames)[keyof typeof ServerErrorNames] | (typeof BffErrorNames)[keyof typeof BffErrorNames];
 /** Every name the registry holds. */
 export type RegisteredErrorName = OurErrorName | CognitoExceptionName | ServerErrorName;
 
@@ -172,7 +199,7 @@ export type AuthErrorClassName =
   | 'HostedUiError';
 
 /** authchart/server's AuthError subclasses (src/server/errors.ts), by class name. */
-export type ServerErrorClassName = 'TokenRevokedError' | 'RevocationUnavailableError';
+export type ServerErrorClassName = 'TokenRevokedError' | 'RevocationUnavailableError' | 'ServerRequestError';
 
 /** The class each of authchart/server's own names is reported as (read by meaningOf, never by toAuthError: no statechart meets them). */
 // Built in a pure call: an object of arrays that read properties is kept by a bundler (a read may
@@ -180,6 +207,8 @@ export type ServerErrorClassName = 'TokenRevokedError' | 'RevocationUnavailableE
 export const SERVER_CLASS_OF: { readonly [errorClass in ServerErrorClassName]: readonly ServerErrorName[] } = /* @__PURE__ */ (() => ({
   TokenRevokedError: [ServerErrorNames.tokenRevoked],
   RevocationUnavailableError: [ServerErrorNames.revocationListUnavailable],
+  // Every refusal of the backend-for-frontend, none of which reaches Cognito (SENT_OF.notSent).
+  ServerRequestError: Object.values(BffErrorNames),
 }))();
 
 /**
@@ -255,6 +284,20 @@ export const RETRYABLE_FAILURES: ReadonlySet<string> = /* @__PURE__ */ new Set<R
 /** Refresh failures that mean the session is over (revoked, expired, signed out elsewhere): not offline. */
 export const SESSION_ENDING: ReadonlySet<string> = /* @__PURE__ */ new Set<RegisteredErrorName>([CognitoExceptions.notAuthorized, ErrorNames.refreshTokenMissing]);
 
+/** The names whose request may have reached Cognito, or not: SENT_OF.unknown. */
+const SENT_UNKNOWN: readonly RegisteredErrorName[] = /* @__PURE__ */ (() => [
+  ErrorNames.network,
+  ErrorNames.timeout,
+  ErrorNames.aborted,
+  ErrorNames.srp,
+  ErrorNames.oauthError,
+  ErrorNames.hostedUiSignOutCancelled,
+  ErrorNames.stopped,
+  ErrorNames.internal,
+  ErrorNames.unnamed,
+  ServerErrorNames.revocationListUnavailable,
+])();
+
 /** Whether the request reached Cognito, for the names where it did not, or may not have; every other name's was sent. */
 export const SENT_OF: { readonly notSent: readonly RegisteredErrorName[]; readonly unknown: readonly RegisteredErrorName[] } = /* @__PURE__ */ (() => ({
   notSent: [
@@ -280,12 +323,20 @@ export const SENT_OF: { readonly notSent: readonly RegisteredErrorName[]; readon
     ErrorNames.validation,
     ErrorNames.actorNotProvided,
     ServerErrorNames.tokenRevoked,
+    ...Object.values(BffErrorNames),
   ],
-  unknown: [ErrorNames.network, ErrorNames.timeout, ErrorNames.aborted, ErrorNames.srp, ErrorNames.oauthError, ErrorNames.hostedUiSignOutCancelled, ErrorNames.stopped, ErrorNames.internal, ErrorNames.unnamed, ServerErrorNames.revocationListUnavailable],
+  unknown: SENT_UNKNOWN,
 }))();
 
+/**
+ * Whether a request that failed with `name` may have reached Cognito, or not (a reset, a deadline,
+ * an abort): SENT_OF.unknown, read alone. The outbox chart reads it, and a bundle that reads only
+ * this leaves SENT_OF's other list, the classes and the server's names out.
+ */
+export const sentIsUnknown = (name: string): boolean => (SENT_UNKNOWN as readonly string[]).includes(name);
+
 /** Every registered name. */
-export const registeredNames = (): RegisteredErrorName[] => [...new Set<RegisteredErrorName>([...Object.values(ErrorNames), ...Object.values(CognitoExceptions), ...Object.values(ServerErrorNames)])];
+export const registeredNames = (): RegisteredErrorName[] => [...new Set<RegisteredErrorName>([...Object.values(ErrorNames), ...Object.values(CognitoExceptions), ...Object.values(ServerErrorNames), ...Object.values(BffErrorNames)])];
 
 /** The class a name is reported as: Cognito's own (CognitoServiceError) for a name not listed. */
 export function classOf(name: string): AuthErrorClassName {

@@ -178,7 +178,17 @@ export function createSignOutOutbox(options: OutboxOptions): SignOutOutbox {
    * the entries `change` touches differ from what storage held, so another instance's entries
    * are written back as they were read.
    */
+  /** mutate() calls not finished yet: release() waits behind them when there are any. */
+  let pendingSteps = 0;
   async function mutate(change: (entries: Intent[]) => Intent[]): Promise<void> {
+    pendingSteps++;
+    try {
+      await mutateNow(change);
+    } finally {
+      pendingSteps--;
+    }
+  }
+  async function mutateNow(change: (entries: Intent[]) => Intent[]): Promise<void> {
     const apply = (entries: Intent[]) => {
       const kept = change(entries);
       const keptIds = new Set(kept.map((intent) => intent.id));
@@ -323,11 +333,19 @@ export function createSignOutOutbox(options: OutboxOptions): SignOutOutbox {
       return tokens;
     },
     async release() {
-      const held = new Set([...(inFlow ?? []), ...(inDrain ?? [])]);
-      inFlow?.clear();
-      inDrain?.clear();
-      if (held.size === 0 || !persist) return;
-      await mutate((entries) => entries.map((intent) => (held.has(intent.id) ? withoutLease(intent) : intent)));
+      const heldNow = () => {
+        const held = new Set([...(inFlow ?? []), ...(inDrain ?? [])]);
+        inFlow?.clear();
+        inDrain?.clear();
+        return held;
+      };
+      if (!persist || (inFlow?.size ?? 0) + (inDrain?.size ?? 0) + pendingSteps === 0) return void heldNow();
+      // In the storage's turn, after the steps already queued: a pick that was under way when the
+      // instance stopped has leased its entry by then, and that lease is released too.
+      await mutate((entries) => {
+        const held = heldNow();
+        return entries.map((intent) => (held.has(intent.id) ? withoutLease(intent) : intent));
+      });
     },
   };
 }

@@ -13,5 +13,15 @@ export type { RefreshLock } from '../../services/tabs/refreshLock.js';
 export type { StorageLike } from '../../services/storage/storage.js';
 export type { CognitoPoolConfig } from '../../services/server/cognitoCheck.js';
 export type { RevocationClaims, RevocationReason } from '../../machines/revocation/policy.js';
-export { AuthError } from '../errors.js';
+export { AuthConfigError, AuthError } from '../errors.js';
 export { RevocationUnavailableError, TokenRevokedError, type TokenRevokedReason } from './errors.js';
+// The backend-for-frontend (RFC 10017): sessions behind an HttpOnly cookie, the library's own engine per request.
+export { createServerAuth, type ProxyEntry, type ServerAuth, type ServerAuthConfig } from './serverAuth.js';
+export type { ServerSignOutResult } from './bffRoutes.js';
+export { ServerRequestError, type ServerRequestErrorName } from './errors.js';
+export { memorySessionStore, type MemorySessionStoreOptions } from '../../services/server/memorySessionStore.js';
+export type { FinishReport, FleetOutbox, FleetOutboxState, SessionStorage, SessionStore } from '../../services/server/sessionStore.js';
+export type { RefreshLock } from '../../services/tabs/refreshLock.js';
+export type { StorageLike } from '../../services/storage/storage.js';
+export type { SignInResult, SignInStep } from '../results.js';
+export type { ErrorInfo, FinishedBy } from '../../machines/types.js';
