@@ -20,8 +20,5 @@ export { createServerAuth, type ProxyEntry, type ServerAuth, type ServerAuthConf
 export type { ServerSignOutResult } from './bffRoutes.js';
 export { ServerRequestError, type ServerRequestErrorName } from './errors.js';
 export { memorySessionStore, type MemorySessionStoreOptions } from '../../services/server/memorySessionStore.js';
-export type { FinishReport, FleetOutbox, FleetOutboxState, SessionStorage, SessionStore } from '../../services/server/sessionStore.js';
-export type { RefreshLock } from '../../services/tabs/refreshLock.js';
-export type { StorageLike } from '../../services/storage/storage.js';
 export type { SignInResult, SignInStep } from '../results.js';
 export type { ErrorInfo, FinishedBy } from '../../machines/types.js';
