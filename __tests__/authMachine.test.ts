@@ -179,16 +179,6 @@ describe('durableChallenges: a challenge another instance stored', () => {
     await settle(is('signedOut'));
     expect(announced().map((e) => e.type)).toEqual(['challengeAnswerRejected', 'signInFailed', 'challengeCancelled']);
   });
-
-  test('a sign-out that finds only a stored challenge (checkingStore) drops it', async () => {
-    let loads = 0;
-    const { actor, settle, answered, announced } = start({ loaded: () => Promise.resolve(loads++ === 0 ? null : stored(5000)) });
-    await settle(is('signedOut'));
-    actor.send(signOutCall(1));
-    expect(await answered(1)).toEqual({ kind: 'signOut', outcome: { type: 'complete' } });
-    expect(actor.getSnapshot().value).toBe('signedOut');
-    expect(announced()).toEqual([{ type: 'challengeCancelled', challenge: expect.objectContaining({ sessionRef: 'secret#7' }) }]);
-  });
 });
 
 test('SIGN_OUT during a challenge abandons the sign-in', async () => {

@@ -54,7 +54,6 @@ const NOT_MODELLED: Record<string, string> = {
   // durableChallenges (the model's instances leave it off) and a challenge's deadline (the model answers at once).
   'auth.loadingSession --xstate.done.actor.0.auth.loadingSession[3]--> auth.awaitingChallengeAnswer': "a challenge another instance stored (durableChallenges): __tests__/durableChallenges.test.ts, __tests__/authMachine.test.ts",
   'auth.awaitingChallengeAnswer --CONFIRM_SIGN_IN[0]--> auth.signedOut': "an answer past the challenge's deadline (SignInSessionExpired): __tests__/durableChallenges.test.ts, __tests__/authMachine.test.ts",
-  'auth.checkingStore --xstate.done.actor.0.auth.checkingStore[3]--> auth.signedOut': 'a sign-out that finds only a challenge another instance stored: __tests__/authMachine.test.ts',
 };
 /** The announcement to the app's API (createAuth's revocationEndpoint): the model's instances have none. */
 const ANNOUNCING = 'signOut.announcing';

@@ -14,7 +14,7 @@ export const REFUSALS = {
   /** confirmSignIn() without a pending challenge. */
   noPendingChallenge: { name: ErrorNames.noPendingChallenge, message: 'confirmSignIn() needs a pending challenge: call signIn() first' },
   /** confirmSignIn() past the challenge's deadline (AuthSessionValidity): the challenge is dropped. */
-  signInSessionExpired: { name: ErrorNames.signInSessionExpired, message: "The challenge's session expired (AuthSessionValidity): call signIn() again" },
+  signInSessionExpired: { name: ErrorNames.signInSessionExpired, message: 'The challenge expired: call signIn() again' },
   /** signIn(), signInWithRedirect() or getSession() while the tokens are dead but still stored (revokedButStored). */
   revokedSessionNotCleared: {
     name: ErrorNames.revokedSessionNotCleared,

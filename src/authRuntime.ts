@@ -112,7 +112,7 @@ export function startAuthRuntime(settings: ResolvedConfig, cognito: CognitoServi
   // one that fails leaves the record to its deadline, past which confirmSignIn() is refused (SignInSessionExpired).
   actor.on('challengeCancelled', ({ challenge }) => {
     vault.discard(challenge.sessionRef);
-    pendingChallenges?.clear().catch(() => undefined);
+    pendingChallenges?.().then((stored) => stored.clear()).catch(() => undefined);
   });
   actor.start();
   return { settings, store, vault, outbox, actor };

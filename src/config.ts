@@ -195,9 +195,7 @@ export function resolveConfig(config: unknown): ResolvedConfig {
   }
   const oauth = resolveOAuth(c.oauth);
   const revocationEndpoint = c.revocationEndpoint === undefined ? undefined : webUrl(c.revocationEndpoint, 'revocationEndpoint');
-  if (c.syncTabs !== undefined && typeof c.syncTabs !== 'boolean') throw new AuthConfigError('syncTabs', 'must be a boolean');
-  if (c.refreshTokenRotation !== undefined && typeof c.refreshTokenRotation !== 'boolean') throw new AuthConfigError('refreshTokenRotation', 'must be a boolean');
-  if (c.durableChallenges !== undefined && typeof c.durableChallenges !== 'boolean') throw new AuthConfigError('durableChallenges', 'must be a boolean');
+  for (const field of ['syncTabs', 'refreshTokenRotation', 'durableChallenges']) if (c[field] !== undefined && typeof c[field] !== 'boolean') throw new AuthConfigError(field, 'must be a boolean');
   const authSessionValidityMinutes = wholeNumber('authSessionValidityMinutes', c.authSessionValidityMinutes ?? DEFAULT_AUTH_SESSION_VALIDITY_MINUTES, 3, 15, 'minutes');
   const storage = (c.storage as StorageLike | undefined) ?? createMemoryStorage();
   const shared = c.storage !== undefined && isSharedByTabs(storage); // the memory default is shared by nobody: nothing to read

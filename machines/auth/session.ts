@@ -116,7 +116,7 @@ export const sessionStates = authStates({
         { guard: { type: 'isRestorable', params: ({ event }) => event.output }, target: 'signedIn', actions: { type: 'rememberSession', params: ({ event }) => sessionOfStored(event.output) } },
         ...heldByOutbox(),
         // durableChallenges: another instance's sign-in waits for its challenge's answer; this one may give it.
-        { guard: { type: 'isChallengeStored', params: ({ event }) => event.output }, target: 'awaitingChallengeAnswer', actions: { type: 'rememberStoredChallenge', params: ({ event }) => event.output } },
+        { guard: { type: 'isChallengeStored', params: ({ event }) => event.output }, target: 'awaitingChallengeAnswer', actions: { type: 'rememberChallenge', params: ({ event }) => event.output } },
         { target: 'signedOut' },
       ],
       onError: loadSessionFailed(),

@@ -211,9 +211,8 @@ export const authSetup = setup({
     }),
 
     rememberSession: assign((_, session: SessionSummary | null) => ({ session, challenge: null })),
-    rememberChallenge: assign((_, step: SignInStepOutput) => ({ challenge: step.kind === 'challenge' ? step.challenge : null })),
-    /** The challenge another instance stored (durableChallenges), read at load: this instance answers it. */
-    rememberStoredChallenge: assign((_, stored: StoredSession | null) => ({ challenge: stored !== null && 'challenge' in stored ? stored.challenge : null })),
+    /** The challenge a step met, or one another instance stored (durableChallenges, read at load): this instance answers it. */
+    rememberChallenge: assign((_, step: SignInStepOutput | StoredSession | null) => ({ challenge: step !== null && 'challenge' in step ? step.challenge : null })),
     forgetSession: assign({ session: null, challenge: null, heldForGlobalSignOut: false }),
     holdForGlobalSignOut: assign({ heldForGlobalSignOut: true }),
     releaseGlobalSignOutHold: assign({ heldForGlobalSignOut: false }),
@@ -224,10 +223,6 @@ export const authSetup = setup({
     cancelChallenge: enqueueActions(({ context, enqueue }) => {
       if (context.challenge) enqueue.emit({ type: 'challengeCancelled', challenge: context.challenge });
       enqueue.assign({ challenge: null });
-    }),
-    /** A challenge another instance stored, found by a sign-out: dropped like the open one (its record removed). */
-    cancelStoredChallenge: enqueueActions(({ enqueue }, stored: StoredSession | null) => {
-      if (stored && 'challenge' in stored) enqueue.emit({ type: 'challengeCancelled', challenge: stored.challenge });
     }),
     recordSignOut: assign((_, outcome: SignOutOutcome) => ({ lastSignOut: outcome })),
     recordSignInError: assign((_, error: unknown) => ({ lastSignInError: toErrorInfo(error) })),

@@ -110,12 +110,6 @@ export const signOutStates = authStates({
         { guard: { type: 'isRestorable', params: ({ event }) => event.output }, target: 'signingOut', actions: { type: 'rememberSession', params: ({ event }) => sessionOfStored(event.output) } },
         // Revoked already by a sign-out that could not clear it: the clear is what is left to do (as for a queued one).
         ...heldByOutbox(),
-        // No session, but a challenge another instance stored since this one loaded: the sign-out drops it too.
-        {
-          guard: { type: 'isChallengeStored', params: ({ event }) => event.output },
-          target: 'signedOut',
-          actions: [{ type: 'cancelStoredChallenge', params: ({ event }) => event.output }, { type: 'answerSignOutWaiters', params: COMPLETE }],
-        },
         { target: 'signedOut', actions: { type: 'answerSignOutWaiters', params: COMPLETE } },
       ],
       // What was stored was unusable and has been removed (CorruptSession), or the storage failed.

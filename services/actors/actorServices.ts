@@ -75,23 +75,15 @@ export function createActorServices(options: ActorServicesOptions): ActorService
     revocationEndpoint: options.revocationEndpoint,
     ...(options.fetch && { fetch: options.fetch }),
     pendingChallenges: options.durableChallenges ? lazyPendingChallenges(storage, clientId, storageTimeoutMs) : null,
-    ...(options.challengeValidityMs !== undefined && { challengeValidityMs: options.challengeValidityMs }),
+    challengeValidityMs: options.challengeValidityMs,
   };
 }
 
 /** The record's module, loaded on first use: an app without durableChallenges never carries it. */
 const pendingChallengeModule = onFirstUse(() => import('../storage/pendingChallenge.js'), 'The pending challenge store');
 
-/** One instance's pending challenge store, built on its first call: its calls share one queue, so they run in the order they are made. */
-function lazyPendingChallenges(storage: StorageLike, clientId: string, timeoutMs: number): PendingChallengeStore {
+/** One instance's pending challenge store, built on first use, then the same one: its calls share one queue, so they run in the order they are made. */
+function lazyPendingChallenges(storage: StorageLike, clientId: string, timeoutMs: number): () => Promise<PendingChallengeStore> {
   let built: Promise<PendingChallengeStore> | undefined;
-  const store = () => (built ??= pendingChallengeModule().then((module) => module.createPendingChallengeStore(storage, { clientId, timeoutMs, kit: lazyKit }), (error: unknown) => {
-    built = undefined; // the next use tries the load again
-    throw error;
-  }));
-  return {
-    write: async (pending) => (await store()).write(pending),
-    read: async () => (await store()).read(),
-    clear: async () => (await store()).clear(),
-  };
+  return () => (built ??= pendingChallengeModule().then((module) => module.createPendingChallengeStore(storage, { clientId, timeoutMs, kit: lazyKit })));
 }

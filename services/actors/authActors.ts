@@ -1,6 +1,6 @@
 import { fromPromise } from 'xstate';
 import { resolverOf, type ServicesSource } from './registry.js';
-import type { AnswerInput, SignInInput, SignInStepOutput, StoredChallenge, StoredSession } from '../../machines/authMachine.js';
+import type { AnswerInput, SignInInput, SignInStepOutput, StoredSession } from '../../machines/authMachine.js';
 import type { SessionSummary, SignInMethod } from '../../machines/types.js';
 import { ErrorNames } from '../../machines/types.js';
 import { refreshedElsewhere } from '../../machines/refreshTurn.js';
@@ -35,11 +35,12 @@ export interface AuthServices {
   /** Tabs over the same storage: after its turn to refresh, a tab watches their writes of the session (readStoredRefresh). Null or absent: no other tabs. */
   readonly tabs?: TabLink | null;
   /**
-   * createAuth's durableChallenges: a challenge waiting for its answer is stored here (Cognito's
-   * Session with it), so that any instance over the same storage answers it, and loadSession reads
-   * it. Null or absent: the challenge lives in this instance's memory only.
+   * createAuth's durableChallenges: resolves the store a challenge waiting for its answer is kept in
+   * (Cognito's Session with it; loaded on first use, the same store each time), so that any
+   * instance over the same storage answers it, and loadSession reads it. Null or absent: the
+   * challenge lives in this instance's memory only.
    */
-  readonly pendingChallenges?: PendingChallengeStore | null;
+  readonly pendingChallenges?: (() => Promise<PendingChallengeStore>) | null;
   /** AuthSessionValidity in ms (createAuth's authSessionValidityMinutes × 60000): a challenge's deadline is when its step began plus this. Default 3 minutes. */
   readonly challengeValidityMs?: number;
 }
@@ -67,7 +68,8 @@ export function createAuthActors(services: ServicesSource<AuthServices>) {
       const services = servicesOf(system);
       const { store, outbox } = services;
       const stored = await store.read();
-      if (!stored) return storedChallenge(services);
+      // None: the challenge another instance stored, if any (durableChallenges), its Session deposited in this vault.
+      if (!stored) return (await (await services.pendingChallenges?.())?.readChallenge(services.vault)) ?? null;
       if ('summary' in stored) return { session: stored.summary, heldByOutbox: await outbox.heldAs(stored.tokens) };
       await store.clear();
       throw new CognitoCallError(ErrorNames.corruptSession, `Removed a stored session that could not be used: ${stored.corrupt}`);
@@ -103,17 +105,6 @@ export function createAuthActors(services: ServicesSource<AuthServices>) {
       void outbox.forgetRevoked().catch(() => undefined); // an app's own outbox (authchart/actors) may reject: never an unhandled rejection
     }),
   };
-}
-
-/**
- * No session is stored: the challenge another instance stored, if any (durableChallenges), its
- * Session deposited in this instance's vault. Read as it is, past its deadline or not: the chart decides.
- */
-async function storedChallenge({ pendingChallenges, vault }: AuthServices): Promise<StoredChallenge | null> {
-  const pending = await pendingChallenges?.read();
-  if (!pending) return null;
-  const { session, ...challenge } = pending;
-  return { challenge: { ...challenge, sessionRef: vault.deposit(session) } };
 }
 
 /** The sign-in flow's services: this instance's, and what its chunk takes from the up-front load (lazyKit.ts). */

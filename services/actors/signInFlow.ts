@@ -37,8 +37,8 @@ export function createSignInFlow(services: {
   outbox: SignOutOutbox;
   /** What this chunk takes from the up-front load, handed in (lazyKit.ts says why). */
   kit: LazyKit;
-  /** durableChallenges: where a challenge waiting for its answer is stored for any instance to answer. Null or absent: memory only. */
-  pendingChallenges?: PendingChallengeStore | null;
+  /** durableChallenges: resolves where a challenge waiting for its answer is stored for any instance to answer. Null or absent: memory only. */
+  pendingChallenges?: (() => Promise<PendingChallengeStore>) | null;
   /** AuthSessionValidity in ms: a challenge's deadline is when its step began plus this. Default 3 minutes. */
   challengeValidityMs?: number;
 }) {
@@ -68,15 +68,15 @@ export function createSignInFlow(services: {
    * What a step's last answer leads to. `asked`: who signed in, how, and when the step began (a
    * challenge's Session lives AuthSessionValidity from then: counted from the start, never late).
    */
-  async function settle(step: AuthStep, asked: { username: string; authFlow: AuthFlow; began: number }, signal: AbortSignal): Promise<SignInStepOutput> {
+  async function settle(step: AuthStep, asked: { readonly username: string; readonly authFlow?: AuthFlow | undefined; readonly began: number }, signal: AbortSignal): Promise<SignInStepOutput> {
+    // The statechart gave up on this step (its deadline, or a stop): nothing may be stored now, tokens or a challenge.
+    if (signal.aborted) throw new CognitoCallError(ErrorNames.aborted, 'The sign-in was abandoned before its result was stored');
     if (step.kind === 'tokens') {
       const session: SessionSummary | null = summarizeSession(step.tokens, 'password');
       if (!session) throw new CognitoCallError(ErrorNames.unexpectedResponse, 'Cognito returned an access token that is not a Cognito JWT');
-      // The statechart gave up on this step (its deadline, or a stop): nothing may be stored now.
-      if (signal.aborted) throw new CognitoCallError(ErrorNames.aborted, 'The sign-in was abandoned before its tokens were stored');
       await saveOrReport(step.tokens, store.save(step.tokens), { vault, outbox, signal, kit });
       // Signed in: a stored challenge of this sign-in is over. Its removal failing leaves a record that a session stored beside it outranks (loadSession).
-      await pendingChallenges?.clear().catch(() => undefined);
+      await pendingChallenges?.().then((stored) => stored.clear()).catch(() => undefined);
       return { kind: 'signedIn', session };
     }
     if (!(CHALLENGE_NAMES as readonly string[]).includes(step.name)) {
@@ -92,12 +92,8 @@ export function createSignInFlow(services: {
       ...(parameters.requiredAttributes && { missingAttributes: requiredAttributes(parameters.requiredAttributes) }),
     };
     const session = step.session ?? '';
-    if (pendingChallenges) {
-      if (!session) throw new CognitoCallError(ErrorNames.unexpectedResponse, `Cognito asked for the ${step.name} challenge without a Session`);
-      if (signal.aborted) throw new CognitoCallError(ErrorNames.aborted, 'The sign-in was abandoned before its challenge was stored');
-      // Stored before anyone hears of it: any instance over this storage can answer it from now on.
-      await pendingChallenges.write({ ...summary, session });
-    }
+    // Stored before anyone hears of it: any instance over this storage can answer it from now on.
+    await (await pendingChallenges?.())?.write({ ...summary, session });
     const challenge: ChallengeSummary = { ...summary, sessionRef: vault.deposit(session) };
     return { kind: 'challenge', challenge };
   }
@@ -133,7 +129,7 @@ export function createSignInFlow(services: {
         input.authFlow === 'USER_SRP_AUTH'
           ? await signInWithSrp(input.username, password, send)
           : await send((bounded) => cognito.initiateAuth('USER_PASSWORD_AUTH', { USERNAME: input.username, PASSWORD: password }, bounded));
-      return settle(step, { username: input.username, authFlow: input.authFlow, began }, signal);
+      return settle(step, { ...input, began }, signal);
     },
 
     async answer(input: { challenge: ChallengeSummary; credential: string; userAttributes: Readonly<Record<string, string>> }, signal: AbortSignal): Promise<SignInStepOutput> {
@@ -149,7 +145,7 @@ export function createSignInFlow(services: {
         const began = Date.now();
         const send = networkBudget(signal);
         const step = await send((bounded) => cognito.respondToAuthChallenge(name, session || undefined, responses, bounded));
-        return await settle(step, { username, authFlow: input.challenge.authFlow ?? 'USER_SRP_AUTH', began }, signal);
+        return await settle(step, { ...input.challenge, began }, signal);
       } catch (error) {
         // A wrong code leaves the challenge open: keep Cognito's session for the next attempt.
         if ((error as { name?: unknown }).name === CognitoExceptions.codeMismatch) vault.restore(input.challenge.sessionRef, session);

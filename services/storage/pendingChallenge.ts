@@ -2,7 +2,8 @@
 // what another instance over the same storage needs to answer it. On a server every request runs
 // its own instance, so the one that answers is never the one that asked. Loaded on first use
 // (services/actors/durableChallenges.ts): an app without durableChallenges never carries it.
-import { CHALLENGE_NAMES, type ChallengeName } from '../../machines/authTypes.js';
+import type { ChallengeName, StoredChallenge } from '../../machines/authTypes.js';
+import type { SecretVault } from './secretVault.js';
 import type { LazyKit } from '../actors/lazyKit.js';
 import type { StorageLike } from './storage.js';
 
@@ -14,8 +15,8 @@ export interface PendingChallenge {
   readonly username: string;
   /** Cognito's challenge Session: a secret, in storage only (never in an error message). */
   readonly session: string;
-  /** How the sign-in was made. */
-  readonly authFlow: 'USER_SRP_AUTH' | 'USER_PASSWORD_AUTH';
+  /** How the sign-in was made (createAuth always says; a bare machine's own actors may not). */
+  readonly authFlow?: 'USER_SRP_AUTH' | 'USER_PASSWORD_AUTH' | undefined;
   /** When the Session expires (AuthSessionValidity after the step began), in epoch milliseconds. */
   readonly deadline: number;
   /** Masked, e.g. '+*******1234' (SMS_MFA). */
@@ -32,18 +33,26 @@ export interface PendingChallengeStore {
   read(): Promise<PendingChallenge | null>;
   /** Removes the record. */
   clear(): Promise<void>;
+  /**
+   * The record as loadSession reports it: the challenge, its Session deposited in `vault` (the
+   * chart gets a reference only). Read as it is, past its deadline or not: the chart decides.
+   */
+  readChallenge(vault: SecretVault): Promise<StoredChallenge | null>;
 }
 
 const FLOWS: readonly string[] = ['USER_SRP_AUTH', 'USER_PASSWORD_AUTH'];
+
+/** The challenges a record may name: every ChallengeName (the type checks that none is missing). Not read from CHALLENGES: that would share a chunk with the sign-in flow. */
+const NAMES: Readonly<Record<ChallengeName, true>> = { NEW_PASSWORD_REQUIRED: true, SOFTWARE_TOKEN_MFA: true, SMS_MFA: true };
 
 export function createPendingChallengeStore(storage: StorageLike, options: { readonly clientId: string; readonly timeoutMs: number; readonly kit: LazyKit }): PendingChallengeStore {
   const { createStorageQueue, storageKeys } = options.kit;
   const key = storageKeys(options.clientId).pendingChallenge;
   const queue = createStorageQueue(options.timeoutMs);
-  return {
+  const store: PendingChallengeStore = {
     async write(pending) {
       // The TypeError names the fields, never their values (the session is a secret).
-      if (!isPendingChallenge(pending)) throw new TypeError('A pending challenge needs a known name, a username, a session, an authFlow and a finite deadline');
+      if (!isPendingChallenge(pending)) throw new TypeError('A pending challenge needs a known name, a username, a string session, a known authFlow if any, and a finite deadline');
       const text = JSON.stringify(normalized(pending));
       await queue('write the pending challenge', () => storage.setItem(key, text));
     },
@@ -56,7 +65,14 @@ export function createPendingChallengeStore(storage: StorageLike, options: { rea
     async clear() {
       await queue('remove the pending challenge', () => storage.removeItem(key));
     },
+    async readChallenge(vault) {
+      const pending = await store.read();
+      if (!pending) return null;
+      const { session, ...challenge } = pending;
+      return { challenge: { ...challenge, sessionRef: vault.deposit(session) } };
+    },
   };
+  return store;
 }
 
 /** Only the fields of a PendingChallenge, whatever else the object holds. */
@@ -65,7 +81,7 @@ function normalized(p: PendingChallenge): PendingChallenge {
     name: p.name,
     username: p.username,
     session: p.session,
-    authFlow: p.authFlow,
+    ...(p.authFlow !== undefined && { authFlow: p.authFlow }),
     deadline: p.deadline,
     ...(p.codeDeliveryDestination !== undefined && { codeDeliveryDestination: p.codeDeliveryDestination }),
     ...(p.missingAttributes !== undefined && { missingAttributes: [...p.missingAttributes] }),
@@ -77,10 +93,10 @@ function isPendingChallenge(value: unknown): value is PendingChallenge {
   const v = value as Record<string, unknown>;
   const text = (x: unknown) => typeof x === 'string' && x !== '';
   return (
-    (CHALLENGE_NAMES as readonly string[]).includes(v.name as string) &&
+    typeof v.name === 'string' && Object.prototype.hasOwnProperty.call(NAMES, v.name) &&
     text(v.username) &&
-    text(v.session) &&
-    FLOWS.includes(v.authFlow as string) &&
+    typeof v.session === 'string' &&
+    (v.authFlow === undefined || FLOWS.includes(v.authFlow as string)) &&
     typeof v.deadline === 'number' &&
     Number.isFinite(v.deadline) &&
     (v.codeDeliveryDestination === undefined || typeof v.codeDeliveryDestination === 'string') &&
