@@ -121,6 +121,23 @@ describe('SOFTWARE_TOKEN_MFA across instances', () => {
     await expect(b.confirmSignIn({ challengeResponse: '123456' })).rejects.toMatchObject({ name: 'NoPendingChallengeException' });
   });
 
+  test('a failure for good (Cognito refuses the session) ends the challenge and removes its record', async () => {
+    const setup = emu.setup({ mfa: 'SOFTWARE_TOKEN_MFA' });
+    const storage = inspectableStorage();
+    const a = await instance(setup, storage);
+    await a.signIn({ username: setup.username, password: setup.password });
+    await a.stop();
+    const b = await instance(setup, storage);
+    emu.faults.set('RespondToAuthChallenge', { type: 'error', name: 'NotAuthorizedException', message: 'Invalid session for the user.' });
+    try {
+      await expect(b.confirmSignIn({ challengeResponse: emu.mfaCode(setup.userPoolId, setup.username) })).rejects.toMatchObject({ name: 'NotAuthorizedException' });
+    } finally {
+      emu.faults.clear();
+    }
+    expect(state(b)).toBe('signedOut');
+    expect(await removed(storage, setup)).toBe(true);
+  });
+
   test('signOut() on another instance drops the challenge and its record', async () => {
     const setup = emu.setup({ mfa: 'SOFTWARE_TOKEN_MFA' });
     const storage = inspectableStorage();
@@ -233,4 +250,13 @@ test('a storage that never answers the read: loading ends by its bound, signed o
   await expect(b.confirmSignIn({ challengeResponse: '123456' })).rejects.toMatchObject({ name: 'NoPendingChallengeException' });
   expect(state(b)).toBe('signedOut');
   expect(errors).toEqual([expect.objectContaining({ name: 'StorageError' })]);
+});
+
+test.each([
+  [{ durableChallenges: 'yes' }, 'durableChallenges'],
+  [{ authSessionValidityMinutes: 2 }, 'authSessionValidityMinutes'],
+  [{ authSessionValidityMinutes: 16 }, 'authSessionValidityMinutes'],
+  [{ authSessionValidityMinutes: 3.5 }, 'authSessionValidityMinutes'],
+])('createAuth(%j) throws AuthConfigError naming %s', (bad, field) => {
+  expect(() => createAuth({ userPoolId: 'eu-west-1_AbC123', userPoolClientId: 'client1', ...(bad as object) })).toThrow(expect.objectContaining({ name: 'AuthConfigError', field }));
 });
