@@ -15,6 +15,8 @@ const fail = (name: string) => Promise.reject({ name, message: name });
 
 interface Fakes {
   load?: () => Promise<SessionSummary | null>;
+  /** What loadSession reads, whole (a stored challenge, say); takes the place of `load`. */
+  loaded?: () => Promise<StoredSession | null>;
   signIn?: () => Promise<SignInStepOutput>;
   answer?: () => Promise<SignInStepOutput>;
   refresh?: (signal: AbortSignal) => Promise<SessionSummary>;
@@ -40,7 +42,7 @@ function start(fakes: Fakes = {}, clock?: SimulatedClock) {
   });
   const machine = authMachine.provide({
     actors: {
-      loadSession: fromPromise(async (): Promise<StoredSession | null> => { const session = await (fakes.load ?? (() => Promise.resolve(null)))(); return session && { session, heldByOutbox: null }; }),
+      loadSession: fromPromise(async (): Promise<StoredSession | null> => { if (fakes.loaded) return fakes.loaded(); const session = await (fakes.load ?? (() => Promise.resolve(null)))(); return session && { session, heldByOutbox: null }; }),
       signIn: fromPromise(() => (fakes.signIn ?? (() => Promise.resolve(signedIn)))()),
       answerChallenge: fromPromise(() => (fakes.answer ?? (() => Promise.resolve(signedIn)))()),
       refreshTokens: fromPromise(({ signal }) => (fakes.refresh ?? (() => Promise.resolve(refreshed)))(signal)),
@@ -133,6 +135,50 @@ test('a wrong code returns to the same challenge; another failure ends the sign-
   expect(answerOf(3)).toEqual({ kind: 'refused', error: { name: 'NotAuthorizedException', message: 'NotAuthorizedException' } });
   expect(answerOf(1)).toMatchObject({ kind: 'challenge' });
   answers = [];
+});
+
+describe('durableChallenges: a challenge another instance stored', () => {
+  const stored = (deadline: number): StoredSession | null => ({ challenge: { name: 'SOFTWARE_TOKEN_MFA', username: 'alice', sessionRef: 'secret#7', deadline } });
+
+  test('loaded with no session: awaitingChallengeAnswer with it (isChallengeStored); an answer before the deadline is sent', async () => {
+    const { actor, settle, answerOf } = start({ loaded: () => Promise.resolve(stored(5000)) });
+    actor.send({ ...confirm(1), at: 4999 }); // made while loading: deferred, then answered there
+    await settle(is({ signedIn: 'active' }));
+    expect(answerOf(1)).toEqual({ kind: 'signedIn' });
+  });
+
+  test('an answer at or past the deadline is refused with SignInSessionExpired, nothing sent, the challenge dropped', async () => {
+    let sent = 0;
+    const { actor, settle, answerOf, announced } = start({ loaded: () => Promise.resolve(stored(5000)), answer: () => (sent++, Promise.resolve(signedIn)) });
+    await settle(is('awaitingChallengeAnswer'));
+    expect(actor.getSnapshot().context.challenge).toMatchObject({ name: 'SOFTWARE_TOKEN_MFA', deadline: 5000 });
+    actor.send({ ...confirm(1), at: 5000 });
+    await settle(is('signedOut'));
+    expect(answerOf(1)).toEqual({ kind: 'refused', error: REFUSALS.signInSessionExpired });
+    expect(sent).toBe(0);
+    expect(actor.getSnapshot().context.challenge).toBeNull();
+    expect(announced()).toEqual([{ type: 'challengeCancelled', challenge: expect.objectContaining({ sessionRef: 'secret#7' }) }]);
+  });
+
+  test('without `at` (a bare machine of its own) the deadline is not checked here: Cognito decides', async () => {
+    const { actor, settle, answerOf } = start({ loaded: () => Promise.resolve(stored(0)) });
+    await settle(is('awaitingChallengeAnswer'));
+    actor.send(confirm(1));
+    await settle(is({ signedIn: 'active' }));
+    expect(answerOf(1)).toEqual({ kind: 'signedIn' });
+  });
+
+  test('a failure for good drops the challenge (challengeCancelled); a wrong code keeps it', async () => {
+    const answers = [() => fail('CodeMismatchException'), () => fail('NotAuthorizedException')];
+    const { actor, settle, announced } = start({ loaded: () => Promise.resolve(stored(Number.MAX_SAFE_INTEGER)), answer: () => answers.shift()!() });
+    await settle(is('awaitingChallengeAnswer'));
+    actor.send({ ...confirm(1), at: 1 });
+    await settle((value) => value === 'awaitingChallengeAnswer' && announced().length === 1);
+    expect(announced().map((e) => e.type)).toEqual(['challengeAnswerRejected']);
+    actor.send({ ...confirm(2), at: 2 });
+    await settle(is('signedOut'));
+    expect(announced().map((e) => e.type)).toEqual(['challengeAnswerRejected', 'signInFailed', 'challengeCancelled']);
+  });
 });
 
 test('SIGN_OUT during a challenge abandons the sign-in', async () => {

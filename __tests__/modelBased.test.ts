@@ -51,6 +51,9 @@ const NOT_MODELLED: Record<string, string> = {
   'auth.loadingSession --xstate.done.actor.0.auth.loadingSession[1]--> auth.endingSession': 'a reload over a session a sign-out revoked but could not clear: __tests__/symptoms.session.test.ts (symptom 3)',
   'auth.signingOut --xstate.done.actor.signOut[1]--> auth.signedOut': 'a hosted-UI session signed out without oauth (HostedUiNotConfigured): __tests__/hostedUiLogout.test.ts',
   'auth.endingSession --xstate.done.actor.0.auth.endingSession[1]--> auth.signedOut': 'the same after revokedButStored: no test takes it yet (docs/transition-coverage.md)',
+  // durableChallenges (the model's instances leave it off) and a challenge's deadline (the model answers at once).
+  'auth.loadingSession --xstate.done.actor.0.auth.loadingSession[3]--> auth.awaitingChallengeAnswer': "a challenge another instance stored (durableChallenges): __tests__/durableChallenges.test.ts, __tests__/authMachine.test.ts",
+  'auth.awaitingChallengeAnswer --CONFIRM_SIGN_IN[0]--> auth.signedOut': "an answer past the challenge's deadline (SignInSessionExpired): __tests__/durableChallenges.test.ts, __tests__/authMachine.test.ts",
 };
 /** The announcement to the app's API (createAuth's revocationEndpoint): the model's instances have none. */
 const ANNOUNCING = 'signOut.announcing';

@@ -94,6 +94,59 @@ test('sign-in challenges and refreshes: no password, code or token in anything o
   expect(text).toContain('awaitingChallengeAnswer'); // the run went where it should have
 });
 
+test("durableChallenges across instances: Cognito's challenge Session is in storage only, and the record holds no password", async () => {
+  const { userPoolId } = h.emu.createUserPool();
+  const { clientId } = h.emu.createUserPoolClient({ userPoolId });
+  h.emu.createUser({ userPoolId, username: 'durable', password: 'Temp-Secret-Passw0rd!', permanent: false, mfa: 'SOFTWARE_TOKEN_MFA' });
+  const storage = inspectableStorage();
+  const key = `authchart.${clientId}.pendingChallenge`;
+  const observed: unknown[] = [];
+  const sessions = new Set<string>();
+  const records: string[] = [];
+  /** Each request's instance: a new createAuth() over the same storage, watched whole. */
+  const instance = () => {
+    const auth = createAuth({ userPoolId, userPoolClientId: clientId, endpoint: h.emu.endpoint, storage, durableChallenges: true, inspect: (e: InspectionEvent) => observed.push(e) });
+    auth.actor.on('*', (event) => observed.push(event));
+    auth.actor.subscribe((snapshot) => observed.push(snapshot, auth.actor.getPersistedSnapshot()));
+    return auth;
+  };
+  const catching = (promise: Promise<unknown>) => promise.then((value) => observed.push(value), (error: Error) => observed.push(error, String(error), error.stack));
+  const keepRecord = () => {
+    const text = storage.items.get(key);
+    if (text === undefined) return;
+    records.push(text);
+    sessions.add((JSON.parse(text) as { session: string }).session);
+  };
+
+  let auth = instance();
+  await catching(auth.signIn({ username: 'durable', password: 'Temp-Secret-Passw0rd!' }));
+  keepRecord();
+  await auth.stop();
+  auth = instance();
+  await catching(auth.confirmSignIn({ challengeResponse: 'New-Secret-Passw0rd!' })); // then SOFTWARE_TOKEN_MFA, stored anew
+  keepRecord();
+  await auth.stop();
+  const code = h.emu.mfaCode(userPoolId, 'durable');
+  auth = instance();
+  await catching(auth.confirmSignIn({ challengeResponse: code === '000000' ? '111111' : '000000' }));
+  keepRecord();
+  await auth.stop();
+  auth = instance();
+  await catching(auth.confirmSignIn({ challengeResponse: code }));
+  expect(auth.actor.getSnapshot().value).toEqual({ signedIn: 'active' });
+  await auth.stop();
+
+  expect(sessions.size).toBe(2); // the NEW_PASSWORD_REQUIRED one, then the SOFTWARE_TOKEN_MFA one (kept after the wrong code)
+  for (const text of records) {
+    expect(text).not.toContain('Passw0rd');
+  }
+  const text = JSON.stringify(observed, (_key, value) => (value instanceof Error ? { name: value.name, message: value.message, stack: value.stack } : value));
+  for (const secret of ['Temp-Secret-Passw0rd!', 'New-Secret-Passw0rd!', ...sessions]) {
+    expect(text.includes(secret)).toBe(false);
+  }
+  expect(text).toContain('awaitingChallengeAnswer');
+});
+
 test('a server that echoes the request: a 7-character password with " and \\ is in no error, snapshot or inspection event, in any form', async () => {
   const { userPoolId, clientId } = h.emu.setup();
   const password = 'a"b\\c1Z'; // 7 characters: Cognito allows 6

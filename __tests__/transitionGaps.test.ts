@@ -4,7 +4,7 @@
 // failures at awkward moments. The integration tests that reach them run in Chromium or in child
 // processes, which the coverage does not record.
 import { createActor, fromCallback, fromPromise, waitFor, type AnyEventObject } from 'xstate';
-import { authMachine, type RedirectOutcome, type SignInStepOutput, type StoredSession } from '../machines/authMachine';
+import { authMachine, type RedirectOutcome, type SignInStepOutput, type StoredSession, type StoredSessionRecord } from '../machines/authMachine';
 import type { SessionSummary } from '../machines/types';
 import { signOutMachine, type IntentSource, type RecordedIntent, type SettleInput, type StoreAfterClear } from '../machines/signOutMachine';
 import { outboxMachine, type PickedIntent } from '../machines/outboxMachine';
@@ -14,8 +14,8 @@ const never = <T>() => new Promise<T>(() => {});
 const fail = (name: string) => Promise.reject({ name, message: name });
 
 interface Fakes {
-  /** What is stored: a session no sign-out holds, or (StoredSession) one the outbox holds. */
-  load?: () => Promise<SessionSummary | StoredSession | null>;
+  /** What is stored: a session no sign-out holds, or (StoredSessionRecord) one the outbox holds. */
+  load?: () => Promise<SessionSummary | StoredSessionRecord | null>;
   /** Other tabs share the store: the refresh turn says so, and readStoredRefresh reads what they stored. */
   readStored?: () => Promise<SessionSummary | null>;
   /** false: the refresh turn is this tab's alone (the default turn), while readStored still answers the look after a lost race. */

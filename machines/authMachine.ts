@@ -6,7 +6,7 @@ import { ErrorNames } from './types.js';
 
 export type { AnswerInput, ChallengeName, ChallengeSummary, OpenedHostedUi, RedirectOutcome, RedirectSignInInput, SignInInput, SignInStepOutput } from './auth/signInTypes.js';
 export type { CallAnswer, CallEvent, OutboxCall, SessionCall } from './auth/callTypes.js';
-export type { StoredSession, TellTabs } from './auth/sessionTypes.js';
+export type { StoredChallenge, StoredSession, StoredSessionRecord, TellTabs } from './auth/sessionTypes.js';
 export type { HostedUiSignOutTarget, OpenedLogout } from './auth/signOutTypes.js';
 export type { AuthContext, AuthEmitted, AuthEvent, AuthInput } from './auth/types.js';
 

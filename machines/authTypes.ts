@@ -4,6 +4,6 @@
 export { CHALLENGES, CHALLENGE_NAMES } from './auth/signInTypes.js';
 export type { AnswerInput, ChallengeName, ChallengeSummary, OpenedHostedUi, RedirectOutcome, RedirectSignInInput, SignInInput, SignInStepOutput } from './auth/signInTypes.js';
 export type { CallAnswer, CallEvent, OutboxCall, SessionCall } from './auth/callTypes.js';
-export type { SessionNews, TellTabs } from './auth/sessionTypes.js';
+export type { SessionNews, StoredChallenge, TellTabs } from './auth/sessionTypes.js';
 export type { HostedUiSignOutTarget, OpenedLogout } from './auth/signOutTypes.js';
 export type { AuthContext, AuthEmitted, AuthEvent, AuthInput } from './auth/types.js';

@@ -17,7 +17,9 @@ export {
   type SessionCall,
   type SignInInput,
   type SignInStepOutput,
+  type StoredChallenge,
   type StoredSession,
+  type StoredSessionRecord,
   type TellTabs,
 } from './authMachine.js';
 export { acrossNavigation, hostedUiErrors, withHostedUiError } from './hostedUiSignOut.js';

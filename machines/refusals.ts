@@ -13,6 +13,8 @@ export const REFUSALS = {
   signOutInProgress: { name: ErrorNames.signOutInProgress, message: 'A sign-out is running: wait for it before signing in' },
   /** confirmSignIn() without a pending challenge. */
   noPendingChallenge: { name: ErrorNames.noPendingChallenge, message: 'confirmSignIn() needs a pending challenge: call signIn() first' },
+  /** confirmSignIn() past the challenge's deadline (AuthSessionValidity): the challenge is dropped. */
+  signInSessionExpired: { name: ErrorNames.signInSessionExpired, message: 'The challenge expired: call signIn() again' },
   /** signIn(), signInWithRedirect() or getSession() while the tokens are dead but still stored (revokedButStored). */
   revokedSessionNotCleared: {
     name: ErrorNames.revokedSessionNotCleared,

@@ -55,7 +55,8 @@ export interface Auth {
   /**
    * Answers the challenge signIn() returned: a new password, a TOTP code or an SMS code. Ends by
    * N + 3 S. Rejects with AuthStateError NoPendingChallengeException without a pending challenge
-   * (or SignInInProgressException during a step), CognitoServiceError for Cognito's refusal (a wrong
+   * (or SignInInProgressException during a step), SignInSessionExpired past the challenge's deadline
+   * (authSessionValidityMinutes after its step began: nothing is sent, sign in again), CognitoServiceError for Cognito's refusal (a wrong
    * code is CodeMismatchException, and the challenge stays open for another try), and otherwise as signIn().
    */
   confirmSignIn(options: ConfirmSignInOptions): Promise<SignInResult>;
@@ -212,7 +213,7 @@ export function createAuthCore(settings: ResolvedConfig, cognito: CognitoService
       live('confirmSignIn');
       const { challengeResponse, userAttributes } = validateConfirmSignIn(options);
       const credential = vault.deposit(challengeResponse);
-      return ask('confirmSignIn', { type: 'CONFIRM_SIGN_IN', credential, userAttributes }).then(toSignIn).finally(() => vault.discard(credential));
+      return ask('confirmSignIn', { type: 'CONFIRM_SIGN_IN', credential, userAttributes, at: Date.now() }).then(toSignIn).finally(() => vault.discard(credential));
     },
     getSession: async (options) => {
       live('getSession');

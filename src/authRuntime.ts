@@ -68,8 +68,10 @@ export function startAuthRuntime(settings: ResolvedConfig, cognito: CognitoServi
     revocationEndpoint: settings.revocationEndpoint,
     ...(settings.fetch && { fetch: settings.fetch }),
     ...(revocationOutbox && { outboxRetryBaseMs: revocationOutbox.retryBaseMs }),
+    durableChallenges: settings.durableChallenges,
+    challengeValidityMs: settings.authSessionValidityMinutes * 60_000,
   });
-  const { store, vault, outbox } = services;
+  const { store, vault, outbox, pendingChallenges } = services;
   const actor = createActor(machine(), {
     input: { networkTimeoutMs: settings.networkTimeoutMs, storageTimeoutMs: settings.storageTimeoutMs, refreshSkewMs: settings.refreshSkewSeconds * 1000, queueing },
     ...(settings.inspect && { inspect: settings.inspect }),
@@ -105,8 +107,13 @@ export function startAuthRuntime(settings: ResolvedConfig, cognito: CognitoServi
         })
       : null);
   registry.bind(actor, { ...services, tabs, ...(hostedUi && { hostedUi }) });
-  // A challenge nobody will answer: drop Cognito's session for it.
-  actor.on('challengeCancelled', ({ challenge }) => vault.discard(challenge.sessionRef));
+  // A challenge nobody will answer: drop Cognito's session for it, and its stored record (durableChallenges).
+  // The record's removal is bounded by storageTimeoutMs and runs before any later write of this instance's;
+  // one that fails leaves the record to its deadline, past which confirmSignIn() is refused (SignInSessionExpired).
+  actor.on('challengeCancelled', ({ challenge }) => {
+    vault.discard(challenge.sessionRef);
+    pendingChallenges?.().then((stored) => stored.clear()).catch(() => undefined);
+  });
   actor.start();
   return { settings, store, vault, outbox, actor };
 }

@@ -83,6 +83,22 @@ export interface AuthConfig {
    * or [::1]). The result then says `apiNotified`. See docs/server.md.
    */
   readonly revocationEndpoint?: string;
+  /**
+   * Keep a sign-in's pending challenge (TOTP, SMS, new password) in `storage`, under its own key,
+   * so that another instance over the same storage answers it: the BFF runs one instance per
+   * request (docs/server.md). The record holds the challenge, Cognito's challenge Session (in
+   * storage only, never in the chart), how the sign-in was made and its deadline; never the
+   * password. It goes when the challenge ends (signed in, a new sign-in, a sign-out, its deadline,
+   * a failure for good), and stays after a wrong code. Default false: the Session stays in this
+   * instance's memory, so a reload loses the challenge. See docs/session.md, Challenges across instances.
+   */
+  readonly durableChallenges?: boolean;
+  /**
+   * How long Cognito keeps a challenge's Session, in minutes: the app client's AuthSessionValidity
+   * (default 3, Cognito's default; a whole number from 3 to 15). A confirmSignIn() from the step's
+   * start plus this on is refused with SignInSessionExpired (an AuthStateError), without a request.
+   */
+  readonly authSessionValidityMinutes?: number;
 }
 
 /** The sign-out outbox's settings: AuthConfig's `revocationOutbox`, when not `false`. */
@@ -120,6 +136,8 @@ export interface ResolvedConfig {
   /** authchart/fetch's `fetch`: the hosted UI's token endpoint uses it too. Default: globalThis.fetch. */
   readonly fetch?: FetchLike;
   readonly revocationEndpoint?: string;
+  readonly durableChallenges: boolean;
+  readonly authSessionValidityMinutes: number;
 }
 
 /** `networkTimeoutMs`'s default, in ms: 3000. */
@@ -127,6 +145,8 @@ export const DEFAULT_NETWORK_TIMEOUT_MS = 3000;
 /** `refreshSkewSeconds`'s default, in seconds: 60. */
 export const DEFAULT_REFRESH_SKEW_SECONDS = 60;
 export const DEFAULT_STORAGE_TIMEOUT_MS = 5000;
+/** `authSessionValidityMinutes`'s default: 3, Cognito's AuthSessionValidity default. */
+export const DEFAULT_AUTH_SESSION_VALIDITY_MINUTES = 3;
 const MAX_NETWORK_TIMEOUT_MS = 120_000;
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 const USER_POOL_ID = /^[\w-]+_[0-9a-zA-Z]+$/;
@@ -175,8 +195,8 @@ export function resolveConfig(config: unknown): ResolvedConfig {
   }
   const oauth = resolveOAuth(c.oauth);
   const revocationEndpoint = c.revocationEndpoint === undefined ? undefined : webUrl(c.revocationEndpoint, 'revocationEndpoint');
-  if (c.syncTabs !== undefined && typeof c.syncTabs !== 'boolean') throw new AuthConfigError('syncTabs', 'must be a boolean');
-  if (c.refreshTokenRotation !== undefined && typeof c.refreshTokenRotation !== 'boolean') throw new AuthConfigError('refreshTokenRotation', 'must be a boolean');
+  for (const field of ['syncTabs', 'refreshTokenRotation', 'durableChallenges']) if (c[field] !== undefined && typeof c[field] !== 'boolean') throw new AuthConfigError(field, 'must be a boolean');
+  const authSessionValidityMinutes = wholeNumber('authSessionValidityMinutes', c.authSessionValidityMinutes ?? DEFAULT_AUTH_SESSION_VALIDITY_MINUTES, 3, 15, 'minutes');
   const storage = (c.storage as StorageLike | undefined) ?? createMemoryStorage();
   const shared = c.storage !== undefined && isSharedByTabs(storage); // the memory default is shared by nobody: nothing to read
   return {
@@ -186,6 +206,8 @@ export function resolveConfig(config: unknown): ResolvedConfig {
     storage,
     syncTabs: (c.syncTabs as boolean | undefined) ?? shared,
     refreshTokenRotation: c.refreshTokenRotation === true,
+    durableChallenges: c.durableChallenges === true,
+    authSessionValidityMinutes,
     networkTimeoutMs: timeout,
     refreshSkewSeconds: skew,
     storageTimeoutMs: storageTimeout,

@@ -123,7 +123,7 @@ export class AuthInternalError extends AuthError {
 /**
  * The call cannot run in the state the instance is in: UserAlreadyAuthenticatedException,
  * SignInInProgressException, SignOutInProgressException, NoPendingChallengeException,
- * RevokedSessionNotCleared. The statechart decides these (docs/calls.md).
+ * SignInSessionExpired, RevokedSessionNotCleared, GlobalSignOutPendingException. The statechart decides these (docs/calls.md).
  */
 export class AuthStateError extends AuthError {
   static override readonly kind: string = 'AuthStateError';

@@ -88,6 +88,8 @@ export type SessionCall =
       credential: string;
       /** Attributes sent with a new password; `{}` otherwise. */
       userAttributes: Readonly<Record<string, string>>;
+      /** The caller's clock when it called, in epoch milliseconds: a challenge past its deadline is refused (SignInSessionExpired). Absent: the deadline is not checked. */
+      at?: number;
     }
   /** `at` is the caller's clock (epoch ms), so "expiring" is decided by a pure guard. */
   | {

@@ -12,6 +12,7 @@ import { COMPLETE, failedSignOut, heldByOutbox, rotatedTokenRefOf, sessionOfStor
  *   loadingSession ─┬─ a session stored, no sign-out holds it (isRestorable) ─► signedIn.active ⇄ signedIn.refreshing
  *                   ├─ revoked by a sign-out that could not clear it (isRevokedByOutbox) ─► endingSession
  *                   ├─ its sign-out began and did not end (isQueuedByOutbox) ─► clearingQueuedSession ─► signedOut
+ *                   ├─ no session, a challenge another instance stored (isChallengeStored, durableChallenges) ─► awaitingChallengeAnswer
  *                   └─ none, unreadable, or loadDeadline ─► signedOut
  *   SIGNED_IN_ELSEWHERE (another tab signed in) ─► adoptingSession ─► signedIn │ signedOut
  *
@@ -114,6 +115,8 @@ export const sessionStates = authStates({
       onDone: [
         { guard: { type: 'isRestorable', params: ({ event }) => event.output }, target: 'signedIn', actions: { type: 'rememberSession', params: ({ event }) => sessionOfStored(event.output) } },
         ...heldByOutbox(),
+        // durableChallenges: another instance's sign-in waits for its challenge's answer; this one may give it.
+        { guard: { type: 'isChallengeStored', params: ({ event }) => event.output }, target: 'awaitingChallengeAnswer', actions: { type: 'rememberChallenge', params: ({ event }) => event.output } },
         { target: 'signedOut' },
       ],
       onError: loadSessionFailed(),

@@ -1,14 +1,32 @@
 // The session region's types: the news from the other tabs over the same storage and from the
 // tabs' refresh turn, and what this tab tells them. No token travels: signals only.
 import type { SessionSummary } from '../types.js';
+import type { ChallengeSummary } from './signInTypes.js';
 
-/** What loadSession reads from the store (facts; the chart's guards decide): the session, and how the sign-out outbox holds its tokens. */
-export interface StoredSession {
+/** A session loadSession read from the store (facts; the chart's guards decide): the session, and how the sign-out outbox holds its tokens. */
+export interface StoredSessionRecord {
   /** The stored session (no token). */
   readonly session: SessionSummary;
   /** 'queued': a sign-out of these tokens began and did not end; 'revoked': a sign-out revoked them but could not clear them; null: the outbox does not hold them. */
   readonly heldByOutbox: 'queued' | 'revoked' | null;
 }
+
+/**
+ * What loadSession reads when no session is stored but a sign-in's challenge is (createAuth's
+ * durableChallenges: another instance asked, this one may answer). A fact: the chart rests in
+ * awaitingChallengeAnswer with it (isChallengeStored), and checks its deadline when the answer comes.
+ */
+export interface StoredChallenge {
+  /** The challenge, its Cognito Session deposited in this instance's vault (a reference only). */
+  readonly challenge: ChallengeSummary;
+}
+
+/**
+ * What loadSession reads (facts; the chart's guards decide): a session and how the outbox holds its
+ * tokens (StoredSessionRecord), or, with none stored, a challenge another instance stored
+ * (StoredChallenge, durableChallenges). The actor resolves null when there is neither.
+ */
+export type StoredSession = StoredSessionRecord | StoredChallenge;
 
 /** The session region's own events: news from the other tabs, from the outbox's global sign-outs, and from the refresh turn. */
 export type SessionNews =

@@ -16,7 +16,7 @@ import type { StoreAfterClear } from '../signOutTypes.js';
 import { COMPLETE, isHostedUiSession, rotatedTokenRefOf, SESSION_CALL_TYPES, unstoredTokensRefOf } from './shared.js';
 import type { AnswerInput, OpenedHostedUi, RedirectOutcome, RedirectSignInInput, SignInInput, SignInStepOutput } from './signInTypes.js';
 import type { CallAnswer, SessionCall } from './callTypes.js';
-import type { StoredSession, TellTabs } from './sessionTypes.js';
+import type { StoredSession, StoredSessionRecord, TellTabs } from './sessionTypes.js';
 import type { OpenedLogout } from './signOutTypes.js';
 import type { AuthContext, AuthEmitted, AuthEvent, AuthInput } from './types.js';
 
@@ -32,7 +32,10 @@ export const authSetup = setup({
     emitted: {} as AuthEmitted,
   },
   actors: {
-    /** Reads the stored session and how the outbox holds its tokens (no network). Resolves null when there is none. */
+    /**
+     * Reads the stored session and how the outbox holds its tokens (no network); with none stored, a
+     * sign-in's challenge another instance stored (durableChallenges). Resolves null when there is neither.
+     */
     loadSession: fromPromise<StoredSession | null>(notProvided('loadSession')),
     /** InitiateAuth (and SRP's PASSWORD_VERIFIER); saves tokens when there is no challenge. */
     signIn: fromPromise<SignInStepOutput, SignInInput>(notProvided('signIn')),
@@ -74,11 +77,18 @@ export const authSetup = setup({
   guards: {
     hasSession: (_, session: SessionSummary | null) => session !== null,
     /** A session is stored, and no sign-out holds its tokens: it is restored. */
-    isRestorable: (_, stored: StoredSession | null) => stored !== null && stored.heldByOutbox === null,
+    isRestorable: (_, stored: StoredSession | null) => heldAs(stored) === null,
     /** The stored session's tokens were revoked by a sign-out that could not clear them (the outbox marks them): never restored, cleared as ended. */
-    isRevokedByOutbox: (_, stored: StoredSession | null) => stored?.heldByOutbox === 'revoked',
+    isRevokedByOutbox: (_, stored: StoredSession | null) => heldAs(stored) === 'revoked',
     /** A sign-out of the stored session began and did not end (its tokens are queued): never restored; the store is cleared, the outbox finishes it. */
-    isQueuedByOutbox: (_, stored: StoredSession | null) => stored?.heldByOutbox === 'queued',
+    isQueuedByOutbox: (_, stored: StoredSession | null) => heldAs(stored) === 'queued',
+    /**
+     * No session is stored, but a sign-in's challenge is (durableChallenges: another instance asked):
+     * awaitingChallengeAnswer waits for its answer here. Its deadline is checked when the answer comes.
+     */
+    isChallengeStored: (_, stored: StoredSession | null) => stored !== null && 'challenge' in stored,
+    /** The answer comes at or after the open challenge's deadline (AuthSessionValidity): Cognito would refuse its session. */
+    isChallengeExpired: ({ context }, at: number | undefined) => at !== undefined && context.challenge?.deadline !== undefined && at >= context.challenge.deadline,
     /** A global sign-out landed while this session's tokens were being issued or adopted. */
     sessionInDoubt: ({ context }) => context.sessionInDoubt,
     /** The outbox's global sign-out of this session's user is in flight: the session ends if it lands. */
@@ -201,7 +211,8 @@ export const authSetup = setup({
     }),
 
     rememberSession: assign((_, session: SessionSummary | null) => ({ session, challenge: null })),
-    rememberChallenge: assign((_, step: SignInStepOutput) => ({ challenge: step.kind === 'challenge' ? step.challenge : null })),
+    /** The challenge a step met, or one another instance stored (durableChallenges, read at load): this instance answers it. */
+    rememberChallenge: assign((_, step: SignInStepOutput | StoredSession | null) => ({ challenge: step !== null && 'challenge' in step ? step.challenge : null })),
     forgetSession: assign({ session: null, challenge: null, heldForGlobalSignOut: false }),
     holdForGlobalSignOut: assign({ heldForGlobalSignOut: true }),
     releaseGlobalSignOutHold: assign({ heldForGlobalSignOut: false }),
@@ -300,6 +311,11 @@ export const authSetup = setup({
     announceStorageError: emit((_, error: unknown) => ({ type: 'storageError' as const, error: toErrorInfo(error) })),
   },
 });
+
+/** How the sign-out outbox holds the stored session's tokens; undefined when no session was read (none, or only a challenge). */
+function heldAs(stored: StoredSession | null): StoredSessionRecord['heldByOutbox'] | undefined {
+  return stored !== null && 'session' in stored ? stored.heldByOutbox : undefined;
+}
 
 /** The machine config authSetup.createMachine() takes, read from its signature. */
 type AuthMachineConfig = Parameters<typeof authSetup.createMachine>[0];

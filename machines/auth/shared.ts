@@ -27,8 +27,8 @@ export const refusedWith = (error: unknown): CallAnswer => ({ kind: 'refused', e
 /** The session a sign-in step stored, or null when it ended on a challenge. */
 export const sessionOfStep = (step: SignInStepOutput): SessionSummary | null => (step.kind === 'signedIn' ? step.session : null);
 
-/** The session loadSession read, whatever the outbox holds of it. */
-export const sessionOfStored = (stored: StoredSession | null): SessionSummary | null => stored?.session ?? null;
+/** The session loadSession read, whatever the outbox holds of it; null when it read none. */
+export const sessionOfStored = (stored: StoredSession | null): SessionSummary | null => (stored !== null && 'session' in stored ? stored.session : null);
 
 /** A stored session a sign-out holds is never restored: revoked, it is cleared as ended (endingSession); queued, it is cleared (clearingQueuedSession). */
 export function heldByOutbox() {

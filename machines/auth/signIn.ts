@@ -22,6 +22,8 @@ import type { AuthContext } from './types.js';
  *                                                                            ├─ back from /logout ─► signedOut (that sign-out's result)
  *                                                                            ├─ an OAuth error ─► signedOut (declined: cancelled; else OAuthError)
  *                                                                            └─ no return of ours ─► signedOut
+ *   awaitingChallengeAnswer ─CONFIRM_SIGN_IN at or past the challenge's deadline (isChallengeExpired) ─► signedOut (SignInSessionExpired, nothing sent)
+ *   loadingSession ─ no session, a challenge stored by another instance (durableChallenges) ─► awaitingChallengeAnswer
  *   every failure, and every stepDeadline ─► signedOut (the caller hears why)
  *   a failure whose tokens the store took back (leftTokensUnstored) ─► revokingUnstored (the sign-out chart revokes them) ─► signedOut (then the caller hears why)
  *
@@ -153,10 +155,16 @@ export const signInStates = authStates({
   },
   // Every challenge waits here for confirmSignIn(); `context.challenge.name` says which one.
   // signIn() starts over; signOut() cancels the challenge for good.
+  // With durableChallenges the challenge is also stored (Cognito's Session in storage only), so an
+  // instance that loads over that storage rests here too and answers it (isChallengeStored).
   awaitingChallengeAnswer: {
     entry: 'replayDeferred',
     on: {
-      CONFIRM_SIGN_IN: 'answeringChallenge',
+      CONFIRM_SIGN_IN: [
+        // Past its deadline Cognito would refuse the session ("Invalid session"): nothing is sent, the challenge is dropped.
+        { guard: { type: 'isChallengeExpired', params: ({ event }) => event.at }, target: 'signedOut', actions: ['cancelChallenge', refuse('signInSessionExpired')] },
+        { target: 'answeringChallenge' },
+      ],
       SIGN_IN: { target: 'finishingGlobalSignOut', actions: 'cancelChallenge' },
       SIGN_IN_WITH_REDIRECT: { target: 'finishingGlobalSignOut', actions: 'cancelChallenge' },
       HANDLE_REDIRECT: { actions: 'answerNoRedirect' },
@@ -184,11 +192,12 @@ export const signInStates = authStates({
           target: 'awaitingChallengeAnswer',
           actions: [{ type: 'announceAnswerRejected', params: errorOfEvent }, { type: 'answerSignInCaller', params: ({ event }) => refusedWith(event.error) }],
         },
-        unstoredTokensLeft('forgetSession' as const),
-        { target: 'signedOut', actions: [...signInFailed(errorOfEvent), 'forgetSession'] },
+        // Any other failure ends the challenge for good (cancelChallenge: its stored record goes too).
+        unstoredTokensLeft('cancelChallenge' as const, 'forgetSession' as const),
+        { target: 'signedOut', actions: [...signInFailed(errorOfEvent), 'cancelChallenge', 'forgetSession'] },
       ],
     },
-    after: { stepDeadline: { target: 'signedOut', actions: [...signInFailed(() => STEP_TIMED_OUT), 'forgetSession'] } },
+    after: { stepDeadline: { target: 'signedOut', actions: [...signInFailed(() => STEP_TIMED_OUT), 'cancelChallenge', 'forgetSession'] } },
   },
   openingHostedUi: {
     entry: 'startSignIn',

@@ -31,6 +31,15 @@ export interface ChallengeSummary {
   readonly username: string;
   /** Vault reference to Cognito's challenge Session. */
   readonly sessionRef: string;
+  /**
+   * When Cognito's challenge Session expires, in epoch milliseconds: when the step that met the
+   * challenge began, plus AuthSessionValidity (createAuth's authSessionValidityMinutes). A
+   * confirmSignIn() from then on is refused with SignInSessionExpired, and nothing is sent. Absent
+   * (a bare machine's own actors): never checked here, Cognito decides.
+   */
+  readonly deadline?: number;
+  /** How the sign-in was made (SRP or the password itself); absent from a bare machine's own actors. */
+  readonly authFlow?: SignInInput['authFlow'];
   /** Masked, e.g. '+*******1234' (SMS_MFA). */
   readonly codeDeliveryDestination?: string;
   /** Attributes Cognito requires with the new password (NEW_PASSWORD_REQUIRED). */

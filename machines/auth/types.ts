@@ -143,7 +143,10 @@ export type AuthEmitted =
       challenge: ChallengeSummary;
     }
   | {
-      /** A pending challenge was dropped (a new sign-in, a sign-out): its Cognito Session can be discarded. */
+      /**
+       * A pending challenge was dropped (a new sign-in, a sign-out, its deadline, a failure for good):
+       * its Cognito Session can be discarded, and its stored record removed (durableChallenges).
+       */
       type: 'challengeCancelled';
       /** The dropped challenge. */
       challenge: ChallengeSummary;

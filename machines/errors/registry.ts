@@ -63,6 +63,13 @@ export const ErrorNames = {
    * Cognito answers, or flushRevocations() first.
    */
   globalSignOutPending: 'GlobalSignOutPendingException',
+  /**
+   * confirmSignIn() after the challenge's session expired: Cognito keeps a challenge's Session for
+   * AuthSessionValidity (createAuth's authSessionValidityMinutes, 3 by default), and an answer sent
+   * later would only be refused as "Invalid session". Nothing was sent, and the pending challenge is
+   * dropped (its stored record removed, with durableChallenges). Call signIn() again.
+   */
+  signInSessionExpired: 'SignInSessionExpired',
   /** Cognito asked for a challenge authchart cannot answer yet. */
   unsupportedChallenge: 'UnsupportedChallengeException',
   /** The user left the hosted UI without signing in (closed it, went back). */
@@ -245,7 +252,7 @@ export const CLASS_OF: { readonly [errorClass in Exclude<AuthErrorClassName, 'Co
   /** The app's storage, and what it holds. */
   StorageError: [ErrorNames.storage, ErrorNames.staleWrite, ErrorNames.corruptSession, ErrorNames.tokensMissing],
   /** The state the instance is in refuses the call (docs/calls.md). */
-  AuthStateError: [ErrorNames.userAlreadyAuthenticated, ErrorNames.signInInProgress, ErrorNames.signOutInProgress, ErrorNames.noPendingChallenge, ErrorNames.revokedSessionNotCleared, ErrorNames.globalSignOutPending],
+  AuthStateError: [ErrorNames.userAlreadyAuthenticated, ErrorNames.signInInProgress, ErrorNames.signOutInProgress, ErrorNames.noPendingChallenge, ErrorNames.signInSessionExpired, ErrorNames.revokedSessionNotCleared, ErrorNames.globalSignOutPending],
   /** The hosted UI. */
   HostedUiError: [
     ErrorNames.redirectSignInCancelled,
@@ -312,6 +319,7 @@ export const SENT_OF: { readonly notSent: readonly RegisteredErrorName[]; readon
     ErrorNames.signInInProgress,
     ErrorNames.signOutInProgress,
     ErrorNames.noPendingChallenge,
+    ErrorNames.signInSessionExpired,
     ErrorNames.revokedSessionNotCleared,
     ErrorNames.globalSignOutPending,
     ErrorNames.redirectSignInCancelled,

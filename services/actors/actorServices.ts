@@ -10,6 +10,9 @@ import type { AuthServices } from './authActors.js';
 import type { HostedUiServices } from './hostedUiActors.js';
 import type { SignOutServices } from './signOutActors.js';
 import type { TabServices } from './tabActors.js';
+import type { PendingChallengeStore } from '../storage/pendingChallenge.js';
+import { onFirstUse } from '../cognito/onFirstUse.js';
+import { lazyKit } from './lazyKit.js';
 
 /** What createActorServices() takes. The three numbers must be the ones given to the machines as input. */
 export interface ActorServicesOptions {
@@ -35,6 +38,10 @@ export interface ActorServicesOptions {
   readonly revocationEndpoint?: string;
   /** authchart/fetch's `fetch`, for the announcement to revocationEndpoint. Default: globalThis.fetch. */
   readonly fetch?: FetchLike;
+  /** createAuth's durableChallenges: a challenge waiting for its answer is stored in `storage`, for any instance over it to answer. Default false. */
+  readonly durableChallenges?: boolean;
+  /** createAuth's authSessionValidityMinutes in ms: how long a challenge's Session lives. Default 3 minutes. */
+  readonly challengeValidityMs?: number;
 }
 
 /**
@@ -67,5 +74,16 @@ export function createActorServices(options: ActorServicesOptions): ActorService
     refreshTokenRotation: options.refreshTokenRotation ?? false,
     revocationEndpoint: options.revocationEndpoint,
     ...(options.fetch && { fetch: options.fetch }),
+    pendingChallenges: options.durableChallenges ? lazyPendingChallenges(storage, clientId, storageTimeoutMs) : null,
+    challengeValidityMs: options.challengeValidityMs,
   };
+}
+
+/** The record's module, loaded on first use: an app without durableChallenges never carries it. */
+const pendingChallengeModule = onFirstUse(() => import('../storage/pendingChallenge.js'), 'The pending challenge store');
+
+/** One instance's pending challenge store, built on first use, then the same one: its calls share one queue, so they run in the order they are made. */
+function lazyPendingChallenges(storage: StorageLike, clientId: string, timeoutMs: number): () => Promise<PendingChallengeStore> {
+  let built: Promise<PendingChallengeStore> | undefined;
+  return () => (built ??= pendingChallengeModule().then((module) => module.createPendingChallengeStore(storage, { clientId, timeoutMs, kit: lazyKit })));
 }

@@ -12,6 +12,7 @@ import { refreshWithSessionMethod } from '../cognito/refreshMethod.js';
 import type { CognitoService } from '../cognito/types.js';
 import type { SignOutOutbox } from '../storage/signOutOutbox.js';
 import type { SecretVault } from '../storage/secretVault.js';
+import type { PendingChallengeStore } from '../storage/pendingChallenge.js';
 import type { TabLink } from '../tabs/tabLink.js';
 import { summarizeSession, type TokenStore } from '../storage/tokenStore.js';
 
@@ -33,6 +34,15 @@ export interface AuthServices {
   readonly refreshTokenRotation?: boolean;
   /** Tabs over the same storage: after its turn to refresh, a tab watches their writes of the session (readStoredRefresh). Null or absent: no other tabs. */
   readonly tabs?: TabLink | null;
+  /**
+   * createAuth's durableChallenges: resolves the store a challenge waiting for its answer is kept in
+   * (Cognito's Session with it; loaded on first use, the same store each time), so that any
+   * instance over the same storage answers it, and loadSession reads it. Null or absent: the
+   * challenge lives in this instance's memory only.
+   */
+  readonly pendingChallenges?: (() => Promise<PendingChallengeStore>) | null;
+  /** AuthSessionValidity in ms (createAuth's authSessionValidityMinutes × 60000): a challenge's deadline is when its step began plus this. Default 3 minutes. */
+  readonly challengeValidityMs?: number;
 }
 
 /**
@@ -55,9 +65,11 @@ export function createAuthActors(services: ServicesSource<AuthServices>) {
      * reported as CorruptSession.
      */
     loadSession: fromPromise<StoredSession | null>(async ({ system }) => {
-      const { store, outbox } = servicesOf(system);
+      const services = servicesOf(system);
+      const { store, outbox } = services;
       const stored = await store.read();
-      if (!stored) return null;
+      // None: the challenge another instance stored, if any (durableChallenges), its Session deposited in this vault.
+      if (!stored) return (await (await services.pendingChallenges?.())?.readChallenge(services.vault)) ?? null;
       if ('summary' in stored) return { session: stored.summary, heldByOutbox: await outbox.heldAs(stored.tokens) };
       await store.clear();
       throw new CognitoCallError(ErrorNames.corruptSession, `Removed a stored session that could not be used: ${stored.corrupt}`);

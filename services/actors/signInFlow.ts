@@ -7,11 +7,15 @@ import { platformHash } from '../crypto/hashes.js';
 import type { TokenStore } from '../storage/tokenStore.js';
 import type { SignOutOutbox } from '../storage/signOutOutbox.js';
 import type { LazyKit } from './lazyKit.js';
+import type { PendingChallengeStore } from '../storage/pendingChallenge.js';
 import { saveOrReport } from './saveOrReport.js';
 
 // Also in this chunk: what a challenge answer means to the app, and SECRET_HASH (the transport loads it from here).
 export { challengeStep } from './signInSteps.js';
 export { secretHash } from '../crypto/secretHash.js';
+
+/** Cognito's AuthSessionValidity by default: a challenge's Session lives 3 minutes. */
+export const DEFAULT_CHALLENGE_VALIDITY_MS = 3 * 60_000;
 
 /** A step's network budget: each call gets what the ones before it left (networkBudget). */
 export type NetworkBudget = <T>(call: (signal: AbortSignal) => Promise<T>) => Promise<T>;
@@ -33,8 +37,12 @@ export function createSignInFlow(services: {
   outbox: SignOutOutbox;
   /** What this chunk takes from the up-front load, handed in (lazyKit.ts says why). */
   kit: LazyKit;
+  /** durableChallenges: resolves where a challenge waiting for its answer is stored for any instance to answer. Null or absent: memory only. */
+  pendingChallenges?: (() => Promise<PendingChallengeStore>) | null;
+  /** AuthSessionValidity in ms: a challenge's deadline is when its step began plus this. Default 3 minutes. */
+  challengeValidityMs?: number;
 }) {
-  const { cognito, store, vault, outbox, userPoolId, networkTimeoutMs, kit } = services;
+  const { cognito, store, vault, outbox, userPoolId, networkTimeoutMs, kit, pendingChallenges = null, challengeValidityMs = DEFAULT_CHALLENGE_VALIDITY_MS } = services;
   const { CognitoCallError, CognitoExceptions, ErrorNames, summarizeSession, withDeadline } = kit;
   // Web Crypto, or @noble/hashes loaded where there is none: a failed load is a NetworkError.
   const hash = platformHash(kit.onFirstUse);
@@ -56,26 +64,37 @@ export function createSignInFlow(services: {
       }
     };
   }
-  async function settle(step: AuthStep, username: string, signal: AbortSignal): Promise<SignInStepOutput> {
+  /**
+   * What a step's last answer leads to. `asked`: who signed in, how, and when the step began (a
+   * challenge's Session lives AuthSessionValidity from then: counted from the start, never late).
+   */
+  async function settle(step: AuthStep, asked: { readonly username: string; readonly authFlow?: AuthFlow | undefined; readonly began: number }, signal: AbortSignal): Promise<SignInStepOutput> {
+    // The statechart gave up on this step (its deadline, or a stop): nothing may be stored now, tokens or a challenge.
+    if (signal.aborted) throw new CognitoCallError(ErrorNames.aborted, 'The sign-in was abandoned before its result was stored');
     if (step.kind === 'tokens') {
       const session: SessionSummary | null = summarizeSession(step.tokens, 'password');
       if (!session) throw new CognitoCallError(ErrorNames.unexpectedResponse, 'Cognito returned an access token that is not a Cognito JWT');
-      // The statechart gave up on this step (its deadline, or a stop): nothing may be stored now.
-      if (signal.aborted) throw new CognitoCallError(ErrorNames.aborted, 'The sign-in was abandoned before its tokens were stored');
       await saveOrReport(step.tokens, store.save(step.tokens), { vault, outbox, signal, kit });
+      // Signed in: a stored challenge of this sign-in is over. Its removal failing leaves a record that a session stored beside it outranks (loadSession).
+      await pendingChallenges?.().then((stored) => stored.clear()).catch(() => undefined);
       return { kind: 'signedIn', session };
     }
     if (!(CHALLENGE_NAMES as readonly string[]).includes(step.name)) {
       throw new CognitoCallError(ErrorNames.unsupportedChallenge, `Cognito asked for the ${step.name} challenge, which authchart cannot answer yet`);
     }
     const { parameters } = step;
-    const challenge: ChallengeSummary = {
+    const summary = {
       name: step.name as ChallengeName,
-      username: parameters.USERNAME ?? parameters.USER_ID_FOR_SRP ?? username,
-      sessionRef: vault.deposit(step.session ?? ''),
+      username: parameters.USERNAME ?? parameters.USER_ID_FOR_SRP ?? asked.username,
+      deadline: asked.began + challengeValidityMs,
+      authFlow: asked.authFlow,
       ...(parameters.CODE_DELIVERY_DESTINATION && { codeDeliveryDestination: parameters.CODE_DELIVERY_DESTINATION }),
       ...(parameters.requiredAttributes && { missingAttributes: requiredAttributes(parameters.requiredAttributes) }),
     };
+    const session = step.session ?? '';
+    // Stored before anyone hears of it: any instance over this storage can answer it from now on.
+    await (await pendingChallenges?.())?.write({ ...summary, session });
+    const challenge: ChallengeSummary = { ...summary, sessionRef: vault.deposit(session) };
     return { kind: 'challenge', challenge };
   }
 
@@ -104,12 +123,13 @@ export function createSignInFlow(services: {
       const password = vault.take(input.credential);
       // The façade deposits it and this step takes it once: its absence is a fault of ours, and nothing is sent.
       if (password === undefined) throw new CognitoCallError(ErrorNames.internal, 'The password for this sign-in is no longer available');
+      const began = Date.now();
       const send = networkBudget(signal);
       const step =
         input.authFlow === 'USER_SRP_AUTH'
           ? await signInWithSrp(input.username, password, send)
           : await send((bounded) => cognito.initiateAuth('USER_PASSWORD_AUTH', { USERNAME: input.username, PASSWORD: password }, bounded));
-      return settle(step, input.username, signal);
+      return settle(step, { ...input, began }, signal);
     },
 
     async answer(input: { challenge: ChallengeSummary; credential: string; userAttributes: Readonly<Record<string, string>> }, signal: AbortSignal): Promise<SignInStepOutput> {
@@ -122,8 +142,10 @@ export function createSignInFlow(services: {
           ? { USERNAME: username, NEW_PASSWORD: answer, ...prefixed(input.userAttributes) }
           : { USERNAME: username, [name === 'SMS_MFA' ? 'SMS_MFA_CODE' : 'SOFTWARE_TOKEN_MFA_CODE']: answer };
       try {
+        const began = Date.now();
         const send = networkBudget(signal);
-        return await settle(await send((bounded) => cognito.respondToAuthChallenge(name, session || undefined, responses, bounded)), username, signal);
+        const step = await send((bounded) => cognito.respondToAuthChallenge(name, session || undefined, responses, bounded));
+        return await settle(step, { ...input.challenge, began }, signal);
       } catch (error) {
         // A wrong code leaves the challenge open: keep Cognito's session for the next attempt.
         if ((error as { name?: unknown }).name === CognitoExceptions.codeMismatch) vault.restore(input.challenge.sessionRef, session);

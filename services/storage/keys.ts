@@ -10,6 +10,12 @@ export const storageKeys = (clientId: string) => ({
   outbox: `authchart.${clientId}.revocationOutbox`,
   /** A sign-in with redirect (hosted UI) in flight: its state and PKCE verifier, until the redirect comes back. */
   pendingSignIn: `authchart.${clientId}.pendingSignIn`,
+  /**
+   * A sign-in waiting for its challenge's answer (createAuth's durableChallenges): the challenge,
+   * Cognito's Session for it (a secret, kept here and nowhere else), how the sign-in was made and
+   * its deadline. Never a password. Removed when the challenge ends, however it ends.
+   */
+  pendingChallenge: `authchart.${clientId}.pendingChallenge`,
   /** A sign-out at the hosted UI in flight: where /logout returns, and what the sign-out did so far (no token). */
   pendingSignOut: `authchart.${clientId}.pendingSignOut`,
   /** A refresh writing the session back, and a clear removing it (flags: owner and expiry, no token; see sessionGuard.ts). */

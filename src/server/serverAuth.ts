@@ -27,7 +27,7 @@ export interface ProxyEntry {
 
 /** What createServerAuth() takes: createAuth's pool settings, and the backend-for-frontend's own. */
 export interface ServerAuthConfig
-  extends Pick<AuthConfig, 'userPoolId' | 'userPoolClientId' | 'clientSecret' | 'region' | 'endpoint' | 'client' | 'transport' | 'refreshTokenRotation' | 'networkTimeoutMs' | 'storageTimeoutMs' | 'refreshSkewSeconds'> {
+  extends Pick<AuthConfig, 'userPoolId' | 'userPoolClientId' | 'clientSecret' | 'region' | 'endpoint' | 'client' | 'transport' | 'refreshTokenRotation' | 'networkTimeoutMs' | 'storageTimeoutMs' | 'refreshSkewSeconds' | 'authSessionValidityMinutes'> {
   /** Where sessions live: memorySessionStore() (the default; one process) or a Redis store for a fleet. */
   readonly sessionStore?: SessionStore;
   /** The auth routes' prefix. Default '/auth': POST /auth/sign-in, POST /auth/confirm-sign-in, GET /auth/session, POST /auth/sign-out. */
@@ -160,7 +160,9 @@ export function createServerAuth(config: ServerAuthConfig): ServerAuth {
   const store = config.sessionStore ?? memorySessionStore();
   if (typeof store?.storageFor !== 'function' || typeof store.outbox?.start !== 'function') throw new AuthConfigError('sessionStore', 'must be a SessionStore: memorySessionStore() or a Redis store');
   // resolveConfig once: every engine shares the settings and the transport, each over its own session's record.
-  const resolved = resolveConfig({ ...config, syncTabs: false });
+  // A challenge met by one request's engine is answered by another's (any process): its pending state
+  // lives in the session's record (durableChallenges), never in the browser.
+  const resolved = resolveConfig({ ...config, syncTabs: false, durableChallenges: true });
   const cognito = transportOf(resolved, config.fetch);
   const settings: ResolvedConfig = { ...resolved, transport: cognito };
   const { oauth } = settings;
