@@ -213,12 +213,16 @@ describe('bundles (esbuild --bundle --minify --format=esm --platform=browser)', 
   // (2026-12-07): the ceiling is 0.96 so that this test still catches any further growth; the
   // ratchet stays 0.91 and is not met. Paying it back needs the structural split measured in
   // docs/performance.md (about 2 KB gzip), the maintainers' decision: issue 18's closing note.
-  test('authchart/fetch loads at most 0.96x aws-amplify signIn + signOut up front; sign-in, the hosted UI and the tab machinery load through import()', async () => {
+  // Issue 20 (2026-12-07): a challenge's deadline (SignInSessionExpired instead of Cognito's opaque
+  // "Invalid session") and the loader's stored-challenge branch (durableChallenges, so that a BFF's
+  // confirm-sign-in works on any process; the record's store itself is a lazy chunk) took it to
+  // 0.9653 (41,512 B). The ceiling is 0.966; the ratchet stays 0.91 and is not met.
+  test('authchart/fetch loads at most 0.966x aws-amplify signIn + signOut up front; sign-in, the hosted UI and the tab machinery load through import()', async () => {
     const ours = await bundleOf(app('./src/fetch/index'));
     const amplify = await bundleOf(AMPLIFY_APP);
     expect(amplify.gzip).toBeGreaterThan(20_000); // the comparison means something
     expect(ours.inputs.some((f) => f.includes('@aws-sdk'))).toBe(false);
-    expect(ours.gzip / amplify.gzip).toBeLessThanOrEqual(0.96); // the ratchet is 0.91 (issue 18); breached, recorded above
+    expect(ours.gzip / amplify.gzip).toBeLessThanOrEqual(0.966); // the ratchet is 0.91 (issue 18); breached, recorded above
     expect(ours.lazyGzip).toBeGreaterThan(8_000); // sign-in, the hosted UI's flows and the tab machinery are chunks of their own, not in the up-front load
     expect(ours.lazyGzip).toBeLessThan(14_000);
   }, 60_000);
@@ -243,15 +247,16 @@ describe('bundles (esbuild --bundle --minify --format=esm --platform=browser)', 
   // The soak of 2026-12-07 found a refresh whose write was refused handing out revoked tokens; the
   // chart's answer (adoptingSession after StaleWriteError, two guards, three transitions) took it to
   // 1.0865 after 55 B of cuts (one StaleWriteError message for its three causes, shorter guard names).
-  // The ceiling is 1.087.
-  test('a password sign-in plus a sign-out loads, lazy chunks included, at most 1.087x (bound 1.1) aws-amplify signIn + signOut', async () => {
+  // The ceiling was 1.087. Durable challenges and the challenge's deadline (issue 20, above) took it
+  // to 1.0968, 138 B under the bound: the ceiling is 1.097, and what is left under 1.1 is small.
+  test('a password sign-in plus a sign-out loads, lazy chunks included, at most 1.097x (bound 1.1) aws-amplify signIn + signOut', async () => {
     const ours = await bundleOf(app('./src/fetch/index'));
     const amplify = await bundleOf(AMPLIFY_APP);
     const used = ['services/actors/signInFlow.ts', 'services/tabs/tabParts.ts'];
     const signInAndOut = ours.gzipOnceUsed(used);
     expect(signInAndOut).toBeGreaterThan(ours.gzip + 4_000); // the sign-in's chunks are counted
     expect(signInAndOut).toBeLessThan(ours.gzip + ours.lazyGzip); // the hosted UI's are not
-    expect(signInAndOut / amplify.gzip).toBeLessThanOrEqual(1.087); // the bound is 1.1
+    expect(signInAndOut / amplify.gzip).toBeLessThanOrEqual(1.097); // the bound is 1.1
   }, 60_000);
 
   test('a page whose user is signed in loads no sign-in machinery: the sign-in flow, SRP, SECRET_HASH, the hashes and @noble/hashes are lazy chunks', async () => {
