@@ -6,6 +6,7 @@ import { startDemoInspector, type DemoInspector } from './inspect';
 import { apiTitle, runApiScenario } from './apiScenario';
 import { hostedUiTitle, runHostedUiScenario } from './hostedUiScenario';
 import { runSignInTour } from './signInTour';
+import { runServerScenario, serverTitle } from './serverScenario';
 import { runSignOutScenario, signOutScenarios } from './signOutScenarios';
 import { runWebDemo } from './web/cli';
 
@@ -25,6 +26,7 @@ async function main(): Promise<void> {
     ...signOutScenarios.map((scenario): [string, () => Promise<string[]>] => [scenario.title, () => runSignOutScenario(emu, scenario, checker)]),
     [hostedUiTitle, () => runHostedUiScenario(emu, checker)],
     [apiTitle, () => runApiScenario()],
+    [serverTitle, () => runServerScenario()],
   ];
   let failures = 0;
   try {

@@ -356,6 +356,15 @@ const withoutLease = ({ leaseUntil: _released, ...intent }: Intent): Intent => i
  * Version 2 entries; unreadable entries are skipped. (Version 1, a refresh token per entry, was never
  * published: authchart has no release before 0.1.0, which writes version 2. Its entries are skipped too.)
  */
+/**
+ * How many intents the stored outbox `raw` still queues (entries marked revoked not counted): a
+ * fact read from the record itself, for a host that must not take a drain's count on trust (a drain
+ * that could not read its storage counts only what its own instance holds in memory).
+ */
+export function queuedIntentsIn(raw: string | null | undefined): number {
+  return parseIntents(raw).filter((intent) => !intent.revoked).length;
+}
+
 function parseIntents(raw: string | null | undefined): Intent[] {
   if (typeof raw !== 'string') return [];
   try {

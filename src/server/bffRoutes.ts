@@ -9,6 +9,7 @@ import { BffErrorNames } from '../../machines/errors/registry.js';
 import { readJwtClaims } from '../../services/encoding/jwt.js';
 import { clearedSessionCookie, newSessionId, sessionCookie, sessionHashOf, sessionIdOf } from '../../services/server/sessionCookie.js';
 import type { FinishReport, SessionStore } from '../../services/server/sessionStore.js';
+import { queuedIntentsIn } from '../../services/storage/signOutOutbox.js';
 import { AuthValidationError } from '../errors.js';
 import type { SignInResult, SignOutResult } from '../results.js';
 import type { ConfirmSignInOptions, SignInOptions } from '../validate.js';
@@ -26,6 +27,8 @@ export interface BffParts {
   readonly engine: (hash: string, opener?: AuthOpener) => Auth;
   readonly sessionLifetimeSeconds: number;
   readonly maxBodyBytes: number;
+  /** The storage key of the sign-out outbox in a record (the engine's own: storageKeys(clientId).outbox). */
+  readonly outboxKey: string;
 }
 
 /** POST sign-out's answer: the sign-out result of the client library, without any token. */
@@ -176,11 +179,15 @@ export async function signOutRoute(parts: BffParts, request: Request): Promise<R
  */
 export function finisher(parts: BffParts): (hash: string) => Promise<FinishReport> {
   return async (hash) => {
-    const left = await withEngine(parts, hash, async (auth) => {
+    const drained = await withEngine(parts, hash, async (auth) => {
       const report = await auth.flushRevocations();
       await loaded(auth);
       return report.pending + (holdsNoSession(auth) ? 0 : 1);
     });
+    // A drain that could not read the record counts only its own engine's memory (0 for a fresh
+    // one): a 0 is confirmed by reading the record's outbox itself. A read that fails throws, and
+    // the fleet's outbox tries again later; the record is never destroyed on a count it cannot trust.
+    const left = drained > 0 ? drained : queuedIntentsIn(await parts.store.storageFor(hash).getItem(parts.outboxKey));
     if (left === 0) await parts.store.destroy(hash);
     return { left };
   };

@@ -8,6 +8,7 @@ import { BffErrorNames } from '../../machines/errors/registry.js';
 import { createFetchCognito, type FetchLike } from '../../services/cognito/fetchTransport.js';
 import type { CognitoService } from '../../services/cognito/types.js';
 import { memorySessionStore } from '../../services/server/memorySessionStore.js';
+import { storageKeys } from '../../services/storage/keys.js';
 import type { FleetOutboxState, SessionStore } from '../../services/server/sessionStore.js';
 import { AuthConfigError } from '../errors.js';
 import type { AuthOpener, OAuthConfig } from '../oauthConfig.js';
@@ -180,6 +181,7 @@ export function createServerAuth(config: ServerAuthConfig): ServerAuth {
     afterSignInUrl,
     store,
     engine,
+    outboxKey: storageKeys(settings.clientId).outbox,
     sessionLifetimeSeconds: whole('sessionLifetimeSeconds', config.sessionLifetimeSeconds, 30 * 24 * 3600, 60, SECONDS_MAX),
     maxBodyBytes: whole('maxBodyBytes', config.maxBodyBytes, 8192, 256, 1 << 20),
     maxProxyBodyBytes: whole('maxProxyBodyBytes', config.maxProxyBodyBytes, 1 << 20, 0, 1 << 30),
