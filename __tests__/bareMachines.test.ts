@@ -547,6 +547,31 @@ describe('authMachine: every invoking state is left by its deadline, except the 
     r.actor.stop();
   });
 
+  // A refresh whose write a sign-out elsewhere refused (StaleWriteError) after Cognito rotated the
+  // refresh token: the new token is queued, then, however the queueing ends, the store decides
+  // (adoptingSession reads it again) rather than the session held going on.
+  const staleRotated = { name: 'StaleWriteError', message: 'The session was cleared, replaced or signed out during this write', rotatedTokenRef: 'secret#5' };
+  test.each([
+    ['the queueing fails', [{ reject: { name: 'StorageError', message: 'full' } }]],
+    ['the queueing never answers (storageDeadline)', []],
+  ] as const)('queueingRotatedToken after a refused write: %s → adoptingSession, never back to the session held', async (_, queue) => {
+    const r = run({
+      ...signedIn,
+      takeRefreshTurn: [{ resolve: { shared: false, waited: false } }],
+      refreshTokens: [{ reject: staleRotated }],
+      queueRotatedToken: [...queue],
+      loadSession: [{ resolve: { session: session(), heldByOutbox: null } }, { resolve: null }],
+    });
+    await r.reach('signedIn.active');
+    r.actor.send({ type: 'GET_SESSION', id: 1, forceRefresh: true, at: 0 });
+    await r.reach('signedIn.refreshing.queueingRotatedToken');
+    if (queue.length === 0) r.clock.increment(S);
+    await r.reach('signedOut'); // the store holds nothing now: adopted as signed out
+    expect(r.s.started).toContain('loadSession');
+    expect(r.answerTo(1)).toEqual([{ kind: 'refused', error: { name: 'StaleWriteError', message: staleRotated.message } }]);
+    r.actor.stop();
+  });
+
   const USER_WAITS = ['openingHostedUi', 'openingLogout'];
 
   test('the scenarios and the two states that wait on the user cover every state that invokes an actor', () => {
