@@ -14,7 +14,7 @@ import type { BffChildConfig, CognitoCall, DiePoint } from './support/bffChild';
 import { startChildFleet, type ChildFleet } from './support/childFleet';
 import { eventually } from './support/harness';
 import { redisAvailable, startRedis, type TestRedis } from './support/redisServer';
-import { recordKey } from './support/redisSessions';
+import { leaseKey, recordKey } from './support/redisSessions';
 
 const describeRedis = redisAvailable() ? describe : describe.skip;
 const LEASE_MS = 1500;
@@ -196,6 +196,10 @@ describeRedis('the backend-for-frontend as a fleet of 3 processes over Redis', (
       await f.dieAt(0, at);
       await expect(f.call(0, 'GET', '/auth/session', { cookie: id })).rejects.toThrow(); // the connection dies with the process
       expect(await f.exited(0)).toBe('SIGKILL');
+      // It died holding the session's lease, which no one renews now: the others wait at most what is left of it.
+      const left = await client.pTTL(leaseKey(f.keyPrefix, hashOf(id)));
+      expect(left).toBeGreaterThan(0);
+      expect(left).toBeLessThanOrEqual(LEASE_MS);
     }
 
     test('killed before its refresh left (rotation on, grace 0): processes 2 and 3 wait out its lease, then one refresh serves all 20', async () => {
