@@ -9,16 +9,26 @@
 import { createClient } from 'redis';
 import { storageKeys } from '../services/storage/keys';
 import { createHostedUiBrowser, startCognitoEmulator, type CognitoEmulator, type SetupOptions, type SetupResult } from '../src/testing/index';
-import { callAt, cookieOf, hashOf, send, startUpstream, type Answer, type CallOptions } from './support/bff';
+import { answers, callAt, cookieOf, hashOf, leaksIn, send, startUpstream, type Answer, type CallOptions } from './support/bff';
 import type { BffChildConfig, CognitoCall, DiePoint } from './support/bffChild';
 import { startChildFleet, type ChildFleet } from './support/childFleet';
-import { eventually } from './support/harness';
+import { eventually } from './support/revocation';
 import { redisAvailable, startRedis, type TestRedis } from './support/redisServer';
 import { leaseKey, recordKey } from './support/redisSessions';
 
 const describeRedis = redisAvailable() ? describe : describe.skip;
 const LEASE_MS = 1500;
 const CLAIM_IDLE_MS = 1000;
+const NETWORK_TIMEOUT_MS = 2000;
+const STORAGE_TIMEOUT_MS = 1000;
+/**
+ * How long an outbox entry may take to be finished once Cognito is back, at most: a process killed
+ * while its engine held the sign-out intent (leased in the session's record, for 2 N + 4 S:
+ * services/actors/actorServices.ts) leaves it to the others only when that lease runs out, and the
+ * fleet looks at an idle entry every claimIdleMs. A bound that stops a broken test, not a speed claim.
+ */
+const FINISH_BOUND_MS = 2 * NETWORK_TIMEOUT_MS + 4 * STORAGE_TIMEOUT_MS + 3 * CLAIM_IDLE_MS + 5000;
+jest.setTimeout(FINISH_BOUND_MS + 20_000);
 /** The fleet's one public callback URL (its load balancer's): the hosted UI's return is replayed to whichever process the test picks. */
 const PUBLIC_CALLBACK = 'http://localhost/auth/callback';
 const PENDING = '__Host-Http-authchart-pending';
@@ -36,6 +46,8 @@ describeRedis('the backend-for-frontend as a fleet of 3 processes over Redis', (
   let shiftMs = 0;
   let fleets = 0;
   let fleet: Fleet | undefined;
+  /** Every secret met in this file: no answer may hold one, but in its own Set-Cookie. */
+  const secrets = new Set<string>();
 
   beforeAll(async () => {
     [redis, emu, upstream] = await Promise.all([startRedis(), startCognitoEmulator({ now: () => Date.now() + shiftMs }), startUpstream()]);
@@ -72,6 +84,8 @@ describeRedis('the backend-for-frontend as a fleet of 3 processes over Redis', (
 
   async function startFleet(setup: SetupOptions = {}, own: Partial<Pick<BffChildConfig, 'maxDeliveries' | 'redirectSignIn'>> = {}): Promise<Fleet> {
     const pool = emu.setup(setup);
+    secrets.add(pool.password);
+    if (pool.clientSecret) secrets.add(pool.clientSecret);
     const keyPrefix = `fleet${(fleets += 1)}:`;
     const config: BffChildConfig = {
       redisUrl: redis.url,
@@ -84,12 +98,18 @@ describeRedis('the backend-for-frontend as a fleet of 3 processes over Redis', (
       clientId: pool.clientId,
       ...(pool.clientSecret && { clientSecret: pool.clientSecret }),
       rotation: setup.refreshTokenRotation !== undefined,
+      networkTimeoutMs: NETWORK_TIMEOUT_MS,
+      storageTimeoutMs: STORAGE_TIMEOUT_MS,
       ...(own.redirectSignIn && { redirectSignIn: own.redirectSignIn }),
       proxy: [{ path: '/api/orders', upstream: `${upstream.base}/v1` }],
     };
     const children = await startChildFleet('bffChild.ts', config, 3);
     const bases = children.ports.map((port) => `http://127.0.0.1:${port}`);
-    const admin = async (index: number, path: string, init?: RequestInit) => (await fetch(`${bases[index]}/__test/${path}`, init)).json();
+    const admin = async (index: number, path: string, init?: RequestInit) => {
+      const response = await fetch(`${bases[index]}/__test/${path}`, init);
+      if (!response.ok) throw new Error(`process ${index + 1}: ${response.status} ${await response.text()}`);
+      return response.json();
+    };
     fleet = {
       ...children,
       pool,
@@ -101,7 +121,9 @@ describeRedis('the backend-for-frontend as a fleet of 3 processes over Redis', (
       dieAt: async (index, at) => void (await admin(index, 'die', { method: 'POST', body: JSON.stringify({ at }) })),
       async tokensOf(sessionId) {
         const raw = await client.hGet(recordKey(keyPrefix, hashOf(sessionId)), storageKeys(pool.clientId).session);
-        return raw ? (JSON.parse(raw) as { accessToken: string; refreshToken: string }) : null;
+        const tokens = raw ? (JSON.parse(raw) as { accessToken: string; idToken: string; refreshToken: string }) : null;
+        for (const secret of [sessionId, tokens?.accessToken, tokens?.idToken, tokens?.refreshToken]) if (secret) secrets.add(secret);
+        return tokens;
       },
     };
     return fleet;
@@ -113,7 +135,9 @@ describeRedis('the backend-for-frontend as a fleet of 3 processes over Redis', (
     try {
       const answer = await f.call(index, 'POST', '/auth/sign-in', { json: { username: f.pool.username, password: f.pool.password, authFlow: 'USER_SRP_AUTH' } });
       expect([answer.status, answer.body]).toEqual([200, { isSignedIn: true, nextStep: { signInStep: 'DONE' } }]);
-      return cookieOf(answer)!;
+      const id = cookieOf(answer)!;
+      await f.tokensOf(id); // its id and tokens are secrets
+      return id;
     } finally {
       shiftMs = 0;
     }
@@ -140,9 +164,11 @@ describeRedis('the backend-for-frontend as a fleet of 3 processes over Redis', (
     const first = await f.call(0, 'POST', '/auth/sign-in', { json: { username: f.pool.username, password: f.pool.password, authFlow: 'USER_SRP_AUTH' } });
     expect([first.status, first.body]).toEqual([200, { isSignedIn: false, nextStep: { signInStep: 'CONFIRM_SIGN_IN_WITH_TOTP_CODE' } }]);
     const pending = cookieOf(first)!;
+    secrets.add(pending);
     const confirmed = await f.call(1, 'POST', '/auth/confirm-sign-in', { cookie: pending, json: { challengeResponse: emu.mfaCode(f.pool.userPoolId, f.pool.username) } });
     expect([confirmed.status, confirmed.body]).toEqual([200, { isSignedIn: true, nextStep: { signInStep: 'DONE' } }]);
     const id = cookieOf(confirmed)!;
+    await f.tokensOf(id);
     expect(id).not.toBe(pending);
 
     const session = await f.call(2, 'GET', '/auth/session', { cookie: id });
@@ -162,12 +188,14 @@ describeRedis('the backend-for-frontend as a fleet of 3 processes over Redis', (
     const start = await f.call(0, 'GET', '/auth/sign-in/redirect');
     expect(start.status).toBe(302);
     const pending = start.headers['set-cookie']!.find((line) => line.startsWith(`${PENDING}=`))!.split(';')[0]!;
+    secrets.add(pending.slice(PENDING.length + 1));
     const back = new URL(await createHostedUiBrowser(() => f.pool).visit(start.headers.location!));
     expect(`${back.origin}${back.pathname}`).toBe(PUBLIC_CALLBACK);
 
     const returned = await send(f.bases[1]!, `${back.pathname}${back.search}`, { headers: { cookie: pending } });
     expect([returned.status, returned.headers.location]).toEqual([303, '/']);
     const id = cookieOf(returned)!;
+    await f.tokensOf(id);
     const session = await f.call(2, 'GET', '/auth/session', { cookie: id });
     expect([session.status, session.body.user.username]).toEqual([200, f.pool.username]);
     // The code was exchanged at process 2, with the verifier process 1 stored; the same return again is refused anywhere.
@@ -265,7 +293,7 @@ describeRedis('the backend-for-frontend as a fleet of 3 processes over Redis', (
     expect(emu.tokenRevoked(tokens.refreshToken)).toBe(false);
 
     emu.faults.clear();
-    await eventually(async () => (await f.outbox(1)).state.pending === 0);
+    await eventually(async () => (await f.outbox(1)).state.pending === 0, FINISH_BOUND_MS);
     expect(await landedAt(f, [1, 2], operation)).toBeGreaterThanOrEqual(1);
     expect(emu.requests.filter((r) => r.operation === operation && r.status === 200).length).toBeGreaterThanOrEqual(1);
     expect(emu.requests.filter((r) => r.operation === 'RevokeToken' && r.status === 200).length).toBeGreaterThanOrEqual(1);
@@ -279,7 +307,7 @@ describeRedis('the backend-for-frontend as a fleet of 3 processes over Redis', (
     const id = await signIn(f, 0);
     await partialSignOut(f, 0, id, false);
     const deadLetters = async () => (await Promise.all([0, 1, 2].map((i) => f.outbox(i)))).reduce((sum, view) => sum + view.deadLetters, 0);
-    await eventually(async () => (await deadLetters()) > 0);
+    await eventually(async () => (await deadLetters()) > 0, FINISH_BOUND_MS);
     expect((await f.outbox(1)).state).toEqual({ pending: 0, claimed: 0, dead: 1 });
     expect(await deadLetters()).toBe(1);
   });
@@ -294,14 +322,23 @@ describeRedis('the backend-for-frontend as a fleet of 3 processes over Redis', (
     await redis.stop({ kill: true });
     await redis.start();
     // The sign-out is still pending, and the other session still signed in, on the replayed AOF.
-    await eventually(async () => (await f.outbox(2).catch(() => null))?.state.pending === 1);
-    expect((await f.call(0, 'GET', '/auth/session', { cookie: kept })).status).toBe(200);
+    await eventually(async () => (await f.outbox(2).catch(() => null))?.state?.pending === 1, FINISH_BOUND_MS);
+    // node-redis reconnects each process's connections on its own: a request meanwhile may be answered 5xx, never 401.
+    let session: Answer | undefined;
+    await eventually(async () => (session = await f.call(0, 'GET', '/auth/session', { cookie: kept })).status < 500, FINISH_BOUND_MS);
+    expect(session!.status).toBe(200);
 
     emu.faults.clear();
-    await eventually(async () => (await f.outbox(2)).state.pending === 0);
+    await eventually(async () => (await f.outbox(2)).state.pending === 0, FINISH_BOUND_MS);
     expect(emu.tokenRevoked(tokens.refreshToken)).toBe(true);
     expect(emu.requests.filter((r) => r.operation === 'GlobalSignOut' && r.status === 200).length).toBeGreaterThanOrEqual(1);
     expect((await f.outbox(0)).state).toEqual({ pending: 0, claimed: 0, dead: 0 });
     expect((await f.call(1, 'GET', '/auth/session', { cookie: kept })).status).toBe(200);
+  });
+
+  test('no answer of the fleet holds a token, a session id, a password or a secret, but in its own Set-Cookie', () => {
+    expect(answers.length).toBeGreaterThan(100);
+    expect(secrets.size).toBeGreaterThan(20);
+    expect(leaksIn(answers, secrets).filter((n) => n > 0)).toEqual([]);
   });
 });

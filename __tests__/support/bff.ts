@@ -21,6 +21,15 @@ export interface Answer {
 /** Every answer the BFF gave in this file, to look for secrets in. */
 export const answers: Answer[] = [];
 
+/** How many of `secrets` each answer holds outside its own Set-Cookie (a session id may be there, and nowhere else). */
+export function leaksIn(all: readonly Answer[], secrets: ReadonlySet<string>): number[] {
+  return all.map((answer) => {
+    const { 'set-cookie': _cookies, ...headers } = answer.headers;
+    const text = `${answer.text}\n${JSON.stringify(headers)}`;
+    return [...secrets].filter((secret) => text.includes(secret)).length;
+  });
+}
+
 export async function listen(server: Server): Promise<string> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

@@ -6,7 +6,7 @@
 // operations this process sent, with their status), POST die (SIGKILL itself at a named point of
 // its next refresh: before its request leaves, or after Cognito answered and before anything is
 // written). Stdout: `listening <port>`, then `dead <deliveries>` for each dead letter seen here.
-import { createServer } from 'node:http';
+import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createClient } from 'redis';
 import { createServerAuth, redisFleetOutbox, redisSessionStore, toNodeListener, type ProxyEntry } from '../../src/server/index';
@@ -25,6 +25,8 @@ export interface BffChildConfig {
   readonly clientId: string;
   readonly clientSecret?: string;
   readonly rotation: boolean;
+  readonly networkTimeoutMs: number;
+  readonly storageTimeoutMs: number;
   /** The hosted UI: the fleet's one public callback URL (a load balancer's), as registered on the app client. */
   readonly redirectSignIn?: string;
   readonly proxy?: readonly ProxyEntry[];
@@ -92,17 +94,24 @@ async function main() {
     refreshTokenRotation: config.rotation,
     sessionStore: store,
     fetch: fetchCognito,
-    networkTimeoutMs: 2000,
-    storageTimeoutMs: 2000,
+    networkTimeoutMs: config.networkTimeoutMs,
+    storageTimeoutMs: config.storageTimeoutMs,
     ...(config.redirectSignIn && { oauth: { domain: config.endpoint, redirectSignIn: config.redirectSignIn, redirectSignOut: config.redirectSignIn } }),
     ...(config.proxy && { proxy: config.proxy }),
   });
   const bff = toNodeListener(auth.handle);
-  const answer = (res: import('node:http').ServerResponse, body: unknown) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+  const answer = (res: ServerResponse, body: unknown) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
 
   const server = createServer((req, res) => {
     if (!req.url?.startsWith('/__test/')) return void bff(req, res);
-    if (req.url === '/__test/outbox') return void auth.outboxState().then((state) => answer(res, { state, deadLetters }));
+    if (req.url === '/__test/outbox') {
+      // Redis may be down (a test restarts it): answered 503, for the test to ask again.
+      auth.outboxState().then(
+        (state) => answer(res, { state, deadLetters }),
+        (error: unknown) => res.writeHead(503).end(String(error)),
+      );
+      return;
+    }
     if (req.url === '/__test/calls') return answer(res, calls);
     if (req.url === '/__test/die' && req.method === 'POST') {
       let body = '';
