@@ -21,6 +21,15 @@ export interface Answer {
 /** Every answer the BFF gave in this file, to look for secrets in. */
 export const answers: Answer[] = [];
 
+/** How many of `secrets` each answer holds outside its own Set-Cookie (a session id may be there, and nowhere else). */
+export function leaksIn(all: readonly Answer[], secrets: ReadonlySet<string>): number[] {
+  return all.map((answer) => {
+    const { 'set-cookie': _cookies, ...headers } = answer.headers;
+    const text = `${answer.text}\n${JSON.stringify(headers)}`;
+    return [...secrets].filter((secret) => text.includes(secret)).length;
+  });
+}
+
 export async function listen(server: Server): Promise<string> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -67,13 +76,30 @@ export function cookieOf(answer: Answer): string | undefined {
 
 export const hashOf = (sessionId: string): string => createHash('sha256').update(sessionId).digest('hex');
 
+/** What a call to the BFF carries besides its method and path. */
+export interface CallOptions {
+  readonly cookie?: string;
+  readonly json?: unknown;
+  readonly headers?: Record<string, string>;
+}
+
+/** Sends to the BFF at `base`, as a browser of the app would: the session cookie, and on a POST the CSRF header and the BFF's own Origin, unless `headers` says otherwise. */
+export function callAt(base: string, method: string, path: string, options: CallOptions = {}): Promise<Answer> {
+  const headers: Record<string, string> = {};
+  if (method !== 'GET' && method !== 'HEAD') Object.assign(headers, { 'x-authchart-csrf': '1', origin: base });
+  if (options.json !== undefined) headers['content-type'] = 'application/json';
+  if (options.cookie !== undefined) headers.cookie = `${COOKIE}=${options.cookie}`;
+  Object.assign(headers, options.headers);
+  return send(base, path, { method, headers, ...(options.json !== undefined && { body: JSON.stringify(options.json) }) });
+}
+
 /** A running BFF with its store, and a client for it. */
 export interface Bff {
   readonly base: string;
   readonly server: ServerAuth;
   readonly store: SessionStore;
   /** Sends to the BFF; a POST gets the CSRF header and the BFF's own Origin unless `headers` says otherwise. */
-  call(method: string, path: string, options?: { cookie?: string; json?: unknown; headers?: Record<string, string> }): Promise<Answer>;
+  call(method: string, path: string, options?: CallOptions): Promise<Answer>;
   /** The tokens stored for a session id (read from the store, as a test may). */
   tokensOf(sessionId: string): Promise<{ accessToken: string; idToken: string; refreshToken: string } | null>;
   close(): Promise<void>;
@@ -87,14 +113,7 @@ export async function startBff(emu: CognitoEmulator, pool: SetupResult, config: 
     base,
     server,
     store,
-    call(method, path, options = {}) {
-      const headers: Record<string, string> = {};
-      if (method !== 'GET' && method !== 'HEAD') Object.assign(headers, { 'x-authchart-csrf': '1', origin: base });
-      if (options.json !== undefined) headers['content-type'] = 'application/json';
-      if (options.cookie !== undefined) headers.cookie = `${COOKIE}=${options.cookie}`;
-      Object.assign(headers, options.headers);
-      return send(base, path, { method, headers, ...(options.json !== undefined && { body: JSON.stringify(options.json) }) });
-    },
+    call: (method, path, options) => callAt(base, method, path, options),
     async tokensOf(sessionId) {
       const stored = await store.storageFor(hashOf(sessionId)).getItem(`authchart.${pool.clientId}.session`);
       return stored ? JSON.parse(stored) : null;

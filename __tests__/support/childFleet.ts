@@ -17,10 +17,15 @@ export function repositoryRoot(): string {
   return dir;
 }
 
+/** The bundles built by this process (a test file that starts several fleets bundles once). */
+const bundled = new Set<string>();
+
 /** Bundles `__tests__/support/<entry>` (esbuild, into .cache/<name>.cjs) for a child process to run; returns the bundle's path. */
 export function bundleChild(entry: string): string {
   const root = repositoryRoot();
   const script = join(root, '.cache', `${basename(entry, '.ts')}.cjs`);
+  if (bundled.has(script)) return script;
+  bundled.add(script);
   buildSync({ entryPoints: [join(root, '__tests__', 'support', entry.endsWith('.ts') ? entry : `${entry}.ts`)], bundle: true, platform: 'node', format: 'cjs', packages: 'external', outfile: script, logLevel: 'silent' });
   return script;
 }

@@ -165,7 +165,8 @@ export function createServerAuth(config: ServerAuthConfig): ServerAuth {
   // lives in the session's record (durableChallenges), never in the browser.
   const resolved = resolveConfig({ ...config, syncTabs: false, durableChallenges: true });
   const cognito = transportOf(resolved, config.fetch);
-  const settings: ResolvedConfig = { ...resolved, transport: cognito };
+  // config.fetch serves the hosted UI's token endpoint too (resolveConfig keeps no fetch: createAuth's entries add their own).
+  const settings: ResolvedConfig = { ...resolved, transport: cognito, ...(config.fetch && { fetch: config.fetch }) };
   const { oauth } = settings;
   const engine = (hash: string, opener?: AuthOpener): Auth => {
     const storage = store.storageFor(hash);
