@@ -161,9 +161,15 @@ export function createSignOutOutbox(options: OutboxOptions): SignOutOutbox {
     for (const [id, intent] of memory) if (!all.has(id) || busy(id)) all.set(id, intent);
     return [...all.values()];
   }
-  const readStored = async (): Promise<Intent[]> => parseIntents(await storage.getItem(key));
-  const writeStored = async (entries: Intent[]): Promise<void> => {
-    if (entries.length > 0) return storage.setItem(key, JSON.stringify({ version: 2, entries }));
+  const readRaw = async (): Promise<string | null | undefined> => storage.getItem(key);
+  const readStored = async (): Promise<Intent[]> => parseIntents(await readRaw());
+  /** Writes `entries`, unless storage holds them already as they would be written (`raw`): a step that changed nothing writes nothing. */
+  const writeStored = async (entries: Intent[], raw: string | null | undefined): Promise<void> => {
+    if (entries.length > 0) {
+      const value = JSON.stringify({ version: 2, entries });
+      return value === raw ? undefined : storage.setItem(key, value);
+    }
+    if (raw === null || raw === undefined) return;
     try {
       await storage.removeItem(key);
     } catch {
@@ -202,8 +208,9 @@ export function createSignOutOutbox(options: OutboxOptions): SignOutOutbox {
     }
     try {
       await run('update the sign-out outbox', async () => {
-        const kept = apply(merged(await readStored()));
-        await writeStored(kept);
+        const raw = await readRaw();
+        const kept = apply(merged(parseIntents(raw)));
+        await writeStored(kept, raw);
         for (const intent of kept) if (!busy(intent.id)) memory.delete(intent.id); // storage holds it now
       });
     } catch {
