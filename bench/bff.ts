@@ -309,7 +309,7 @@ export async function benchThroughput(log: (s: string) => void, options: { round
         ratio,
         target: '≥ 0.5',
         met: ratio >= 0.5,
-        note: `${connections} keep-alive connections, ${rounds} alternating rounds of ${requests} requests after ${warmup}; medians; ratio = median of the rounds' ratios. Per round, BFF / floor: ${rates.bff.map((r, k) => `${Math.round(r)} / ${Math.round(rates.floor[k]!)}`).join(', ')}`,
+        note: `an engine (the statechart) started, run and stopped per request is most of the cost: performance.md has the profile and the fix (one engine per session per process). ${connections} keep-alive connections, ${rounds} alternating rounds of ${requests} requests after ${warmup}; medians; ratio = median of the rounds' ratios. Per round, BFF / floor: ${rates.bff.map((r, k) => `${Math.round(r)} / ${Math.round(rates.floor[k]!)}`).join(', ')}`,
       },
       {
         section: THROUGHPUT_SECTION,
