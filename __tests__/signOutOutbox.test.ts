@@ -311,23 +311,6 @@ describe('createSignOutOutbox', () => {
     await expect(outbox.holds({ refreshToken: 'v1-refresh' })).resolves.toBe(false);
   });
 
-  test('a step that changes nothing writes nothing: an empty outbox is only read (each BFF request drains it; a write per read was 2 of its 7 Redis commands)', async () => {
-    const base = createMemoryStorage();
-    const writes: string[] = [];
-    const storage = { ...base, setItem: (key: string, value: string) => (writes.push(`set ${key}`), base.setItem(key, value)), removeItem: (key: string) => (writes.push(`remove ${key}`), base.removeItem(key)) };
-    const outbox = outboxOver(storage);
-    await expect(outbox.pick(true, [])).resolves.toEqual({ intent: null, pending: 0, pendingGlobal: 0 });
-    await outbox.release();
-    await outbox.forgetRevoked();
-    expect(writes).toEqual([]);
-    // A queued intent nobody may take now (backed off): picking it changes nothing either.
-    const intentId = await outbox.record(tokens, false);
-    await outbox.settle(decided({ intentId, global: false, globalSignedOut: false, revoked: false, revokeTokenError: network }));
-    writes.length = 0;
-    await expect(outboxOver(storage).pick(false, [])).resolves.toMatchObject({ intent: null, pending: 1 });
-    expect(writes).toEqual([]);
-  });
-
   test('an unreadable outbox reads as empty and is replaced by the next write', async () => {
     const storage = createMemoryStorage();
     storage.setItem(KEY, '{nope');

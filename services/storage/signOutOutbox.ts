@@ -161,15 +161,9 @@ export function createSignOutOutbox(options: OutboxOptions): SignOutOutbox {
     for (const [id, intent] of memory) if (!all.has(id) || busy(id)) all.set(id, intent);
     return [...all.values()];
   }
-  const readRaw = async (): Promise<string | null | undefined> => storage.getItem(key);
-  const readStored = async (): Promise<Intent[]> => parseIntents(await readRaw());
-  /** Writes `entries`, unless storage holds them already as they would be written (`raw`): a step that changed nothing writes nothing. */
-  const writeStored = async (entries: Intent[], raw: string | null | undefined): Promise<void> => {
-    if (entries.length > 0) {
-      const value = JSON.stringify({ version: 2, entries });
-      return value === raw ? undefined : storage.setItem(key, value);
-    }
-    if (raw === null || raw === undefined) return;
+  const readStored = async (): Promise<Intent[]> => parseIntents(await storage.getItem(key));
+  const writeStored = async (entries: Intent[]): Promise<void> => {
+    if (entries.length > 0) return storage.setItem(key, JSON.stringify({ version: 2, entries }));
     try {
       await storage.removeItem(key);
     } catch {
@@ -208,9 +202,8 @@ export function createSignOutOutbox(options: OutboxOptions): SignOutOutbox {
     }
     try {
       await run('update the sign-out outbox', async () => {
-        const raw = await readRaw();
-        const kept = apply(merged(parseIntents(raw)));
-        await writeStored(kept, raw);
+        const kept = apply(merged(await readStored()));
+        await writeStored(kept);
         for (const intent of kept) if (!busy(intent.id)) memory.delete(intent.id); // storage holds it now
       });
     } catch {
