@@ -7,8 +7,8 @@ import { DOCS_COMMAND } from './render.js';
 
 /** Where the table lives, relative to the repository root. */
 export const ERROR_TABLE_PATH = 'docs/errors.md';
-/** The registry's source, relative to the repository root (where `npm run docs` and jest run). */
-const REGISTRY_PATH = 'machines/errors/registry.ts';
+/** The registry's sources, relative to the repository root (where `npm run docs` and jest run). */
+const REGISTRY_PATHS = ['machines/errors/registry.ts', 'machines/errors/serverNames.ts'];
 
 const SENT: { readonly [sent in Sent]: string } = { sent: 'yes', notSent: 'no', unknown: 'maybe' };
 
@@ -17,7 +17,7 @@ const SENT: { readonly [sent in Sent]: string } = { sent: 'yes', notSent: 'no', 
  * first one, for a name both ErrorNames and CognitoExceptions hold). The messages an app's bundle
  * carries stay short; the long explanation lives here, in docs/errors.md.
  */
-export function meaningsInWords(source = readFileSync(REGISTRY_PATH, 'utf8')): Map<string, string> {
+export function meaningsInWords(source = REGISTRY_PATHS.map((path) => readFileSync(path, 'utf8')).join('\n')): Map<string, string> {
   const words = new Map<string, string>();
   for (const [, comment, name] of source.matchAll(/\/\*\*((?:(?!\*\/)[\s\S])*)\*\/\s*\w+: '([^']+)',/g)) {
     const text = comment!.split('\n').map((line) => line.replace(/^\s*\*?\s?/, '').trim()).filter(Boolean).join(' ');
