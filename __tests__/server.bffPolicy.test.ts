@@ -1,6 +1,7 @@
 // The backend-for-frontend's pure decisions (machines/server/bffPolicy.ts) and its cookie
 // (services/server/sessionCookie.ts): routes, the proxy's allow-list and paths, CSRF, statuses.
 import { csrfVerdict, proxyRestIsSafe, proxyTarget, routeOf, statusOf } from '../machines/server/bffPolicy';
+import { leftAfterAttempt, outboxVerdict } from '../machines/server/outboxPolicy';
 import { BffErrorNames, registeredNames } from '../machines/errors/registry';
 import { newSessionId, sessionCookie, sessionHashOf, sessionIdOf, SESSION_COOKIE } from '../services/server/sessionCookie';
 
@@ -123,5 +124,23 @@ describe('the session cookie', () => {
     for (const header of [null, '', 'a=1', `${SESSION_COOKIE}=`, `${SESSION_COOKIE}=${id}x`, `${SESSION_COOKIE}=${id.slice(1)}`, `${SESSION_COOKIE}=${id.slice(1)}=`, `${SESSION_COOKIE}=${id}; ${SESSION_COOKIE}=${newSessionId()}`, `__Host-authchart-session=${id}`]) {
       expect([header, sessionIdOf(header)]).toEqual([header, null]);
     }
+  });
+});
+
+describe('the fleet outbox: outboxVerdict and leftAfterAttempt', () => {
+  test('nothing left finishes the entry, whatever its deliveries', () => {
+    expect(outboxVerdict(0, 1, 5)).toBe('finished');
+    expect(outboxVerdict(0, 9, 5)).toBe('finished');
+  });
+  test('something left, or an attempt that could not tell, is retried until maxDeliveries, then dead-lettered', () => {
+    expect(outboxVerdict(1, 4, 5)).toBe('retry');
+    expect(outboxVerdict(null, 4, 5)).toBe('retry');
+    expect(outboxVerdict(1, 5, 5)).toBe('deadLetter');
+    expect(outboxVerdict(null, 6, 5)).toBe('deadLetter');
+  });
+  test('a session still stored in the record counts as one intent left', () => {
+    expect(leftAfterAttempt(0, false)).toBe(0);
+    expect(leftAfterAttempt(0, true)).toBe(1);
+    expect(leftAfterAttempt(2, true)).toBe(3);
   });
 });

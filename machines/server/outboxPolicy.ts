@@ -13,3 +13,14 @@ export function outboxVerdict(left: number | null, deliveries: number, maxDelive
   if (left === 0) return 'finished';
   return deliveries >= maxDeliveries ? 'deadLetter' : 'retry';
 }
+
+/**
+ * What an attempt at a session's sign-out leaves, from what the engine found in the record: the
+ * intents its drain left queued (`pendingIntents`), and whether a session is still stored there. A
+ * stored session counts as one intent left: its sign-out has not recorded its intent yet, or could
+ * not clear the session (a `failed` result, which the user retries), so the record is looked at
+ * again later rather than destroyed.
+ */
+export function leftAfterAttempt(pendingIntents: number, sessionStored: boolean): number {
+  return pendingIntents + (sessionStored ? 1 : 0);
+}

@@ -6,6 +6,7 @@ import { waitFor } from 'xstate';
 import type { Auth } from '../authCore.js';
 import type { ErrorInfo, FinishedBy } from '../../machines/types.js';
 import { BffErrorNames } from '../../machines/errors/registry.js';
+import { leftAfterAttempt } from '../../machines/server/outboxPolicy.js';
 import { readJwtClaims } from '../../services/encoding/jwt.js';
 import { clearedSessionCookie, newSessionId, sessionCookie, sessionHashOf, sessionIdOf } from '../../services/server/sessionCookie.js';
 import type { FinishReport, SessionStore } from '../../services/server/sessionStore.js';
@@ -173,8 +174,7 @@ export async function signOutRoute(parts: BffParts, request: Request): Promise<R
 /**
  * What the fleet outbox runs for a session it holds: an engine over the record finishes the
  * sign-out intents queued there (flushRevocations()); with none left and no session stored, the
- * record is destroyed. A session still stored counts as one intent left: its sign-out has not
- * recorded its intent yet, or could not clear it, so the entry is kept for a later look.
+ * record is destroyed (leftAfterAttempt, machines/server/outboxPolicy.ts, decides what is left).
  * Idempotent: Cognito's RevokeToken and GlobalSignOut may be sent twice.
  */
 export function finisher(parts: BffParts): (hash: string) => Promise<FinishReport> {
@@ -182,7 +182,7 @@ export function finisher(parts: BffParts): (hash: string) => Promise<FinishRepor
     const drained = await withEngine(parts, hash, async (auth) => {
       const report = await auth.flushRevocations();
       await loaded(auth);
-      return report.pending + (holdsNoSession(auth) ? 0 : 1);
+      return leftAfterAttempt(report.pending, !holdsNoSession(auth));
     });
     // A drain that could not read the record counts only its own engine's memory (0 for a fresh
     // one): a 0 is confirmed by reading the record's outbox itself. A read that fails throws, and
