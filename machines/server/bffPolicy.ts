@@ -153,3 +153,20 @@ const STATUS_OF_CLASS: { readonly [errorClass: string]: number } = {
 export function statusOf(name: string): number {
   return STATUS_OF_NAME[name] ?? STATUS_OF_CLASS[classOf(name)] ?? 500;
 }
+
+/**
+ * What a request does with the engine this process keeps for its session (createServerAuth's
+ * keptEngines), from the record's stamp (a value the store changes with every write of the
+ * record): 'reuse' the kept engine when nothing was written since it loaded; 'replace' it with a
+ * new engine, which loads the record and is kept; or run a new engine for this one call and keep
+ * none ('oneOff'), when nothing is stored (nobody to keep) or the stamp could not be read.
+ * Reusing is sound because a kept engine reads the session from the record at every call, as a
+ * tab does; the stamp tells it of what else another process wrote (a sign-out's outbox intent).
+ */
+export function engineVerdict(keptStamp: string | undefined, storedStamp: string | null | undefined): 'reuse' | 'replace' | 'oneOff' {
+  if (storedStamp === null || storedStamp === undefined) return 'oneOff';
+  return keptStamp === storedStamp ? 'reuse' : 'replace';
+}
+
+/** Whether an engine is kept after a call: only while its chart holds a session (`signedIn`); a signed-out one has nothing to serve. */
+export const keepsEngine = (signedIn: boolean): boolean => signedIn;

@@ -5,6 +5,7 @@
 // lease never writes stale tokens over a newer refresh (Kleppmann's fencing token; not Redlock).
 // docs/server.md, "Sessions in Redis", has the key layout, the operations, and the failures.
 // Keys carry the SHA-256 of the session id only: no token, id or secret.
+import { randomBytes } from 'node:crypto';
 import type { FleetOutbox, SessionStorage, SessionStore } from '../server/sessionStore.js';
 import { ErrorNames } from '../../machines/errors/registry.js';
 import { defineScript, destroyAll, ownConnection, runScript, type RedisClientLike, type RedisConnectionLike } from './connection.js';
@@ -48,7 +49,10 @@ interface Turn {
 /** The SHA-256, in hex, that names a session: nothing else may reach a key. */
 const SESSION_HASH = /^[0-9a-f]{64}$/;
 
-// KEYS[1] the record, KEYS[2] the lease; ARGV: field, value, token. The fenced write: lands (1)
+/** The record's field that holds its stamp (SessionStore.stamp): changed with every write of the record. The engine's own fields all start with 'authchart.'. */
+export const STAMP_FIELD = 'stamp';
+
+// KEYS[1] the record, KEYS[2] the lease; ARGV: field, value, token, stamp. The fenced write: lands (1)
 // only while the lease holds this token and the stored record has the written one's generation.
 const FENCED_WRITE = defineScript(
   2,
@@ -59,7 +63,20 @@ local ok, stored = pcall(cjson.decode, current)
 local okWritten, written = pcall(cjson.decode, ARGV[2])
 if not (ok and okWritten and type(stored) == 'table' and type(written) == 'table') then return 0 end
 if type(stored.generation) ~= 'number' or stored.generation ~= written.generation then return 0 end
-redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2], '${STAMP_FIELD}', ARGV[4])
+return 1`,
+);
+
+// KEYS[1] the record; ARGV: field, stamp. Removes the field; a record left with its stamp alone is
+// removed whole (nothing is stored), else it takes the new stamp. A field already absent changes nothing.
+const REMOVE_FIELD = defineScript(
+  1,
+  `if redis.call('HDEL', KEYS[1], ARGV[1]) == 0 then return 0 end
+if redis.call('HLEN', KEYS[1]) <= 1 and redis.call('HEXISTS', KEYS[1], '${STAMP_FIELD}') == 1 then
+  redis.call('DEL', KEYS[1])
+else
+  redis.call('HSET', KEYS[1], '${STAMP_FIELD}', ARGV[2])
+end
 return 1`,
 );
 
@@ -98,6 +115,10 @@ export function redisSessionStore(options: RedisSessionStoreOptions): SessionSto
     return subscriber;
   }, channel);
   const send = async (args: string[]) => (await commands()).sendCommand(args);
+  // Stamps: this store's random origin and a counter, so no two writes of the fleet share one.
+  const origin = randomBytes(9).toString('base64url');
+  let writes = 0;
+  const newStamp = () => `${origin}.${(++writes).toString(36)}`;
 
   const named = (sessionHash: string) => {
     if (typeof sessionHash !== 'string' || !SESSION_HASH.test(sessionHash)) throw new TypeError('A session is named by the SHA-256 of its id, as 64 lowercase hex digits');
@@ -124,27 +145,64 @@ export function redisSessionStore(options: RedisSessionStoreOptions): SessionSto
         return () => void (taken.held = false);
       },
     });
+    // What this storage (one engine) read, each with the record's stamp at that read (one HMGET).
+    // It is served again without a round trip only within the turn of the event loop in which
+    // stamp() read that same stamp: a kept engine's request reads the stamp first, so the engine's
+    // reads in that request see the record as of the request's start, and every read after a wait
+    // (the lease, another's refresh) goes to Redis. Any write of this storage drops it all, and a
+    // read or stamp sent before that write is not kept (`epoch`).
+    const known = new Map<string, { readonly value: string | null; readonly stamp: string | null }>();
+    let current: string | null | undefined;
+    let currentEnds: ReturnType<typeof setImmediate> | undefined;
+    let epoch = 0;
+    const forget = () => {
+      epoch++;
+      known.clear();
+      current = undefined;
+    };
+    const read = async (key: string): Promise<string | null> => {
+      const hit = known.get(key);
+      if (hit && current !== undefined && hit.stamp === current) return hit.value;
+      const at = epoch;
+      const [value, stamp] = (await send(['HMGET', keys.record, key, STAMP_FIELD])) as [string | null, string | null];
+      if (at === epoch) known.set(key, { value, stamp });
+      return value;
+    };
     return {
       refreshLock,
       async getItem(key) {
-        const value = await send(['HGET', keys.record, key]);
+        const value = await read(key);
         if (turn?.held && isSessionRecordKey(key)) {
-          const generation = generationOf(value as string | null);
+          const generation = generationOf(value);
           if (generation !== undefined) turn.generations.add(generation);
         }
-        return value as string | null;
+        return value;
       },
       async setItem(key, value) {
+        forget();
         const generation = isSessionRecordKey(key) ? generationOf(value) : undefined;
         if (turn && generation !== undefined && turn.generations.has(generation)) {
-          const landed = await runScript(await commands(), FENCED_WRITE, [keys.record, keys.lease, key, value, turn.token]);
+          const landed = await runScript(await commands(), FENCED_WRITE, [keys.record, keys.lease, key, value, turn.token, newStamp()]);
           if (landed !== 1) throw new FencedWriteRefused('The refresh lease is no longer this instance’s, or the session changed: this refresh’s tokens were not written');
           return;
         }
-        await send(['HSET', keys.record, key, value]);
+        await send(['HSET', keys.record, key, value, STAMP_FIELD, newStamp()]);
       },
       async removeItem(key) {
-        await send(['HDEL', keys.record, key]);
+        forget();
+        await runScript(await commands(), REMOVE_FIELD, [keys.record, key, newStamp()]);
+      },
+      async stamp() {
+        const at = epoch;
+        const stamp = (await send(['HGET', keys.record, STAMP_FIELD])) as string | null;
+        if (at === epoch) {
+          current = stamp;
+          currentEnds ??= setImmediate(() => {
+            current = undefined;
+            currentEnds = undefined;
+          });
+        }
+        return stamp;
       },
     };
   }
@@ -166,6 +224,9 @@ export function redisSessionStore(options: RedisSessionStoreOptions): SessionSto
     async destroy(sessionHash) {
       const { record, lease } = named(sessionHash);
       await send(['DEL', record, lease]);
+    },
+    async stamp(sessionHash) {
+      return (await send(['HGET', named(sessionHash).record, STAMP_FIELD])) as string | null;
     },
     outbox,
     async close() {

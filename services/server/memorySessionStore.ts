@@ -24,6 +24,8 @@ export interface MemorySessionStoreOptions {
 interface SessionRecord {
   readonly items: Map<string, string>;
   expiresAt: number;
+  /** Changed by every write (SessionStore.stamp): drawn from one counter, so never reused in this process. */
+  stamp: string;
 }
 
 /** A lock that runs one holder at a time, in the order they asked: `waited` is true for all but a first holder that found it free. */
@@ -90,6 +92,9 @@ export function memorySessionStore(options: MemorySessionStoreOptions = {}): Ses
     for (const [hash, lock] of locks) if (!lock.busy()) locks.delete(hash);
   };
 
+  let writes = 0;
+  const stamped = (record: SessionRecord) => void (record.stamp = (++writes).toString(36));
+
   const outbox = createMemoryOutbox({ claimIdleMs, maxDeliveries, now });
   return {
     storageFor(hash): SessionStorage {
@@ -98,18 +103,20 @@ export function memorySessionStore(options: MemorySessionStoreOptions = {}): Ses
         setItem: (key, value) => {
           sweep();
           let record = live(hash);
-          if (!record) records.set(hash, (record = { items: new Map(), expiresAt: now() + unexpiredTtlSeconds * 1000 }));
+          if (!record) records.set(hash, (record = { items: new Map(), expiresAt: now() + unexpiredTtlSeconds * 1000, stamp: '' }));
           record.items.set(key, value);
+          stamped(record);
         },
         removeItem: (key) => {
           const record = live(hash);
-          if (!record) return;
-          record.items.delete(key);
+          if (!record?.items.delete(key)) return;
           if (record.items.size === 0) records.delete(hash);
+          else stamped(record);
         },
         refreshLock: {
           run: (signal, refresh) => lockOf(hash).run(signal, refresh),
         },
+        stamp: async () => live(hash)?.stamp ?? null,
       };
     },
     async expire(hash, ttlSeconds) {
@@ -125,6 +132,7 @@ export function memorySessionStore(options: MemorySessionStoreOptions = {}): Ses
     async destroy(hash) {
       records.delete(hash);
     },
+    stamp: async (hash) => live(hash)?.stamp ?? null,
     outbox,
     async close() {
       await outbox.stop();

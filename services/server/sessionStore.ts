@@ -21,6 +21,12 @@ export interface SessionStorage extends StorageLike {
    * only over a record of the same generation (a compare-and-set, never a blind write).
    */
   readonly refreshLock: RefreshLock;
+  /**
+   * Reads the record's stamp (SessionStore.stamp). A storage may then answer this engine's reads,
+   * within the same turn of the event loop, with what it read before under that very stamp:
+   * nothing was written since. The BFF calls it before each request of an engine it keeps.
+   */
+  stamp?(): Promise<string | null>;
 }
 
 /** Where the BFF keeps its sessions (memorySessionStore(), redisSessionStore()). */
@@ -33,6 +39,13 @@ export interface SessionStore {
   rename(fromHash: string, toHash: string): Promise<void>;
   /** Removes every key of the session. */
   destroy(sessionHash: string): Promise<void>;
+  /**
+   * The record's stamp: a value the store changes with every write of the record (any key, by any
+   * process), never reused; null when nothing is stored. The BFF keeps one engine per session
+   * between requests and starts a new one when the stamp has changed. A store without it gets an
+   * engine per request.
+   */
+  stamp?(sessionHash: string): Promise<string | null>;
   /** The outbox this store's processes drain. */
   readonly outbox: FleetOutbox;
   /** Stops what the store runs (the outbox's reads); an app's own Redis client is left as it is. */

@@ -8,7 +8,7 @@ import { AuthInternalError, HostedUiError } from '../errors.js';
 import { ErrorNames } from '../../machines/types.js';
 import type { OpenerResult } from '../oauthConfig.js';
 import type { HandledRedirect } from '../results.js';
-import { refusal } from './bffHttp.js';
+import { refusal, type Answer, type BffRequest } from './bffHttp.js';
 import { CHALLENGE_LIFETIME_SECONDS, withEngine, type BffParts } from './bffRoutes.js';
 
 /** What the hosted-UI routes need beyond the routes' parts. */
@@ -26,7 +26,7 @@ const redirect = (location: string, cookies: readonly string[], status = 302): R
 };
 
 /** GET sign-in/redirect: a pending sign-in in a new record, named by a Lax cookie; 302 to the hosted UI. */
-export async function signInRedirectRoute(parts: HostedUiParts): Promise<Response> {
+export async function signInRedirectRoute(parts: HostedUiParts): Promise<Answer> {
   const pendingId = newSessionId();
   const hash = sessionHashOf(pendingId);
   const opened: { url?: string } = {};
@@ -45,7 +45,7 @@ export async function signInRedirectRoute(parts: HostedUiParts): Promise<Respons
  * cookie, and the browser goes to `afterSignInUrl` (303). A state this server did not send, or sent
  * and used already, is refused (OAuthStateMismatch, 400), as is a return without its cookie.
  */
-export async function callbackRoute(parts: HostedUiParts, request: Request): Promise<Response> {
+export async function callbackRoute(parts: HostedUiParts, request: BffRequest): Promise<Answer> {
   const pendingId = sessionIdOf(request.headers.get('cookie'), PENDING_COOKIE);
   const cleared = [clearedPendingCookie()];
   if (pendingId === null) return refusal(new HostedUiError(ErrorNames.oauthStateMismatch, 'The return from the hosted UI came without the cookie of a sign-in this server started'), cleared);

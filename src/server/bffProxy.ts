@@ -7,8 +7,8 @@ import { BffErrorNames } from '../../machines/errors/registry.js';
 import type { FetchLike } from '../../services/cognito/fetchTransport.js';
 import { declaredOver, readBoundedBytes } from '../../services/server/httpBody.js';
 import { clearedSessionCookie, sessionHashOf, sessionIdOf } from '../../services/server/sessionCookie.js';
-import { refusal } from './bffHttp.js';
-import { withEngine, type BffParts } from './bffRoutes.js';
+import { refusal, type Answer, type BffRequest } from './bffHttp.js';
+import { withSessionEngine, type BffParts } from './bffRoutes.js';
 import { ServerRequestError } from './errors.js';
 
 /** What the proxy needs beyond the routes' parts. */
@@ -23,7 +23,7 @@ const NOT_FORWARDED = new Set(['cookie', 'authorization', 'x-authchart-csrf', 'h
 /** Response headers never passed back: the upstream's cookies, the hop-by-hop ones, and what fetch already decoded. */
 const NOT_RETURNED = new Set(['set-cookie', 'connection', 'keep-alive', 'proxy-authenticate', 'proxy-connection', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'content-encoding', 'content-length']);
 
-function copied(headers: Headers, dropped: ReadonlySet<string>): Headers {
+function copied(headers: BffRequest['headers'], dropped: ReadonlySet<string>): Headers {
   const named = new Set((headers.get('connection') ?? '').split(',').map((name) => name.trim().toLowerCase()));
   const out = new Headers();
   headers.forEach((value, name) => {
@@ -33,7 +33,7 @@ function copied(headers: Headers, dropped: ReadonlySet<string>): Headers {
 }
 
 /** Proxies `request` (whose path named `upstream` and `rest`) with the session's access token. */
-export async function proxyRoute(parts: ProxyParts, request: Request, upstream: string, rest: string): Promise<Response> {
+export async function proxyRoute(parts: ProxyParts, request: BffRequest, upstream: string, rest: string): Promise<Answer> {
   const id = sessionIdOf(request.headers.get('cookie'));
   if (id === null) throw new ServerRequestError(BffErrorNames.notSignedIn, 'Nobody is signed in with this session');
   const target = proxyTarget(upstream, rest, new URL(request.url).search);
@@ -44,7 +44,7 @@ export async function proxyRoute(parts: ProxyParts, request: Request, upstream: 
   const body = hasBody ? await readBoundedBytes(request.body, parts.maxProxyBodyBytes) : undefined;
   if (hasBody && body === undefined) throw tooLarge();
 
-  const session = await withEngine(parts, sessionHashOf(id), (auth) => auth.getSession());
+  const session = await withSessionEngine(parts, sessionHashOf(id), (auth) => auth.getSession());
   if (!session.tokens) return refusal(new ServerRequestError(BffErrorNames.notSignedIn, 'Nobody is signed in with this session'), [clearedSessionCookie()]);
   const headers = copied(request.headers, NOT_FORWARDED);
   headers.set('authorization', `Bearer ${session.tokens.accessToken}`);

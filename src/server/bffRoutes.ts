@@ -15,7 +15,8 @@ import { AuthValidationError } from '../errors.js';
 import type { SignInResult, SignOutResult } from '../results.js';
 import type { ConfirmSignInOptions, SignInOptions } from '../validate.js';
 import type { AuthOpener } from '../oauthConfig.js';
-import { json, readJsonObject, refusal } from './bffHttp.js';
+import { json, readJsonObject, refusal, type Answer, type BffRequest } from './bffHttp.js';
+import { oneOff, type KeptEngines } from './bffEngines.js';
 import { ServerRequestError } from './errors.js';
 
 /** How long a record holding a pending challenge (and its cookie) lives, in seconds: Cognito's longest AuthSessionValidity, 15 minutes. */
@@ -26,6 +27,8 @@ export interface BffParts {
   readonly store: SessionStore;
   /** A new engine over the record named `hash` (with `opener`, the hosted UI's, for that one call). */
   readonly engine: (hash: string, opener?: AuthOpener) => Auth;
+  /** The engines kept between a session's requests (bffEngines.ts). */
+  readonly kept: KeptEngines;
   readonly sessionLifetimeSeconds: number;
   readonly maxBodyBytes: number;
   /** The storage key of the sign-out outbox in a record (the engine's own: storageKeys(clientId).outbox). */
@@ -68,15 +71,14 @@ export type ServerSignOutResult =
       readonly error: ErrorInfo;
     };
 
-/** Runs one call on an engine over the record named `hash`, then stops the engine, whatever the call did. */
-export async function withEngine<T>(parts: BffParts, hash: string, run: (auth: Auth) => Promise<T>, opener?: AuthOpener): Promise<T> {
-  const auth = parts.engine(hash, opener);
-  try {
-    return await run(auth);
-  } finally {
-    await auth.stop();
-  }
-}
+/**
+ * Runs one call on a new engine over the record named `hash`, then stops the engine, whatever the
+ * call did: the sign-in steps (each moves the record to a new name) and the outbox's attempts.
+ */
+export const withEngine = <T>(parts: BffParts, hash: string, run: (auth: Auth) => Promise<T>, opener?: AuthOpener): Promise<T> => oneOff(parts.engine(hash, opener), run);
+
+/** Runs one call on the engine this process keeps for the session `hash` (a new one when its record changed): GET session, the proxy, POST sign-out. */
+export const withSessionEngine = <T>(parts: BffParts, hash: string, run: (auth: Auth) => Promise<T>): Promise<T> => parts.kept.run(hash, run);
 
 /** Resolves once the engine has read its record (its chart has left loadingSession). */
 const loaded = (auth: Auth) => waitFor(auth.actor, (snapshot) => !snapshot.matches('loadingSession'));
@@ -87,7 +89,7 @@ const notSignedIn = () => new ServerRequestError(BffErrorNames.notSignedIn, 'Nob
 const only = (error: ErrorInfo): ErrorInfo => ({ name: error.name, message: error.message });
 
 /** A sign-in step's answer, under a new session id (no fixation): the record moves to the id's hash and the cookie names it. */
-async function answerStep(parts: BffParts, result: SignInResult, fromHash: string | null, toHash: string, sessionId: string): Promise<Response> {
+async function answerStep(parts: BffParts, result: SignInResult, fromHash: string | null, toHash: string, sessionId: string): Promise<Answer> {
   if (fromHash !== null) await parts.store.rename(fromHash, toHash);
   const lifetime = result.isSignedIn ? parts.sessionLifetimeSeconds : CHALLENGE_LIFETIME_SECONDS;
   await parts.store.expire(toHash, lifetime);
@@ -100,7 +102,7 @@ async function answerStep(parts: BffParts, result: SignInResult, fromHash: strin
  * refused, UserAlreadyAuthenticatedException), or over a new one. Signed in, or met with a
  * challenge, the record takes a new random id.
  */
-export async function signInRoute(parts: BffParts, request: Request): Promise<Response> {
+export async function signInRoute(parts: BffParts, request: BffRequest): Promise<Answer> {
   const body = await readJsonObject(request, parts.maxBodyBytes);
   const options = typeof body.options === 'object' && body.options !== null ? (body.options as Record<string, unknown>) : {};
   const authFlow = body.authFlow ?? options.authFlowType;
@@ -114,7 +116,7 @@ export async function signInRoute(parts: BffParts, request: Request): Promise<Re
 }
 
 /** POST confirm-sign-in, confirmSignIn()'s input: answers the challenge pending in the cookie's record. */
-export async function confirmSignInRoute(parts: BffParts, request: Request): Promise<Response> {
+export async function confirmSignInRoute(parts: BffParts, request: BffRequest): Promise<Answer> {
   const old = sessionIdOf(request.headers.get('cookie'));
   if (old === null) throw notSignedIn();
   const body = await readJsonObject(request, parts.maxBodyBytes);
@@ -125,10 +127,10 @@ export async function confirmSignInRoute(parts: BffParts, request: Request): Pro
 }
 
 /** GET session: who is signed in, `{ user: { sub, username, claims } }` (the ID token's claims, never a token), refreshed first when due; else 401. */
-export async function sessionRoute(parts: BffParts, request: Request): Promise<Response> {
+export async function sessionRoute(parts: BffParts, request: BffRequest): Promise<Answer> {
   const id = sessionIdOf(request.headers.get('cookie'));
   if (id === null) throw notSignedIn();
-  const session = await withEngine(parts, sessionHashOf(id), (auth) => auth.getSession());
+  const session = await withSessionEngine(parts, sessionHashOf(id), (auth) => auth.getSession());
   const claims = session.tokens && readJwtClaims(session.tokens.idToken);
   if (!claims) return refusal(notSignedIn(), [clearedSessionCookie()]);
   return json(200, { user: { sub: claims.sub, username: session.username, claims } });
@@ -155,13 +157,13 @@ function withoutSecrets(result: SignOutResult): ServerSignOutResult {
  * first (write-ahead: if this process dies, another finishes it), then signOut() runs the sign-out
  * chart over the record. Answered with its result, without a token, and the cookie cleared.
  */
-export async function signOutRoute(parts: BffParts, request: Request): Promise<Response> {
+export async function signOutRoute(parts: BffParts, request: BffRequest): Promise<Answer> {
   const id = sessionIdOf(request.headers.get('cookie'));
   if (id === null) throw notSignedIn();
   const body = await readJsonObject(request, parts.maxBodyBytes);
   if (body.global !== undefined && typeof body.global !== 'boolean') throw new AuthValidationError('global', 'must be a boolean');
   const hash = sessionHashOf(id);
-  const result = await withEngine(parts, hash, async (auth) => {
+  const result = await withSessionEngine(parts, hash, async (auth) => {
     await loaded(auth);
     if (holdsNoSession(auth)) return null;
     await parts.store.outbox.enqueue(hash);

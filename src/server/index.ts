@@ -2,7 +2,8 @@
 // checks consult, its stores, the endpoint clients announce sign-outs to, and the sign-out outbox
 // a fleet of processes drains. docs/server.md.
 export { createRevocationList, revocationCheck, withRevocation, type AnnouncementOutcome, type RevocationList, type RevocationListOptions, type VerifierLike } from './revocationList.js';
-export { createRevocationEndpoint, toNodeListener, type AnnouncementVerifier, type FetchHandler, type RevocationEndpointErrorCode, type RevocationEndpointOptions } from './revocationEndpoint.js';
+export { createRevocationEndpoint, type AnnouncementVerifier, type RevocationEndpointErrorCode, type RevocationEndpointOptions } from './revocationEndpoint.js';
+export { toNodeListener, type FetchHandler } from './nodeHttp.js';
 export { memoryRevocationStore, type MemoryRevocationStoreOptions, type RevocationStore } from '../../services/server/store.js';
 export { redisRevocationStore, type RedisRevocationStoreOptions } from '../../services/redis/redisStore.js';
 export { redisSessionStore, type RedisSessionStoreOptions } from '../../services/redis/redisSessionStore.js';

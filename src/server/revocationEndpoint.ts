@@ -1,11 +1,9 @@
 // The revocation endpoint: where a client announces a sign-out to the app's API (authchart/server).
-// A Fetch-API handler, and an adapter for node:http. docs/server.md describes the protocol.
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import { Readable } from 'node:stream';
+// A Fetch-API handler (mounted in node:http with toNodeListener, nodeHttp.ts). docs/server.md describes the protocol.
+import type { FetchHandler } from './nodeHttp.js';
 import { isExpired, type RevocationClaims } from '../../machines/revocation/policy.js';
 import { readJwtClaims } from '../../services/encoding/jwt.js';
 import { readBounded } from '../../services/server/httpBody.js';
-import { BffErrorNames } from '../../machines/errors/registry.js';
 import { RevocationUnavailableError, TokenRevokedError } from './errors.js';
 import type { RevocationList } from './revocationList.js';
 
@@ -42,9 +40,6 @@ export interface RevocationEndpointOptions {
 
 /** The `error` codes of the endpoint's JSON answers: `{ error, message }`. */
 export type RevocationEndpointErrorCode = 'invalid_request' | 'invalid_token' | 'method_not_allowed' | 'unsupported_media_type' | 'payload_too_large' | 'unavailable';
-
-/** A Fetch-API handler: a Request in, a Response out. */
-export type FetchHandler = (request: Request) => Promise<Response>;
 
 const STATUS: { readonly [code in RevocationEndpointErrorCode]: number } = {
   invalid_request: 400,
@@ -141,60 +136,3 @@ export function createRevocationEndpoint(options: RevocationEndpointOptions): Fe
   };
 }
 
-/** A Host header this adapter builds a URL from: a name or address, and a port. */
-const HOST = /^(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
-
-/**
- * An adapter for node:http: `http.createServer(toNodeListener(handler))`, or a route of an existing
- * server. The request's URL is built from its Host header (https when the socket is TLS), so a
- * handler can compare the request's own origin with its `Origin`; a request without a usable Host,
- * or whose target is not a path, is answered 400 without reaching the handler. The body is
- * streamed to the handler, which reads no more than its bound; what it leaves unread is discarded
- * and the connection closed. Each Set-Cookie of the response is sent as a header of its own.
- * Headers over node:http's `maxHeaderSize` never reach it: node:http answers 431 itself.
- */
-export function toNodeListener(handler: FetchHandler): (request: IncomingMessage, response: ServerResponse) => void {
-  return (req, res) => {
-    void (async () => {
-      const host = req.headers.host ?? '';
-      const target = req.url ?? '';
-      if (!HOST.test(host) || !target.startsWith('/') || target.startsWith('//')) {
-        res.writeHead(400, { 'content-type': 'application/json', connection: 'close' });
-        res.end(JSON.stringify({ error: 'invalid_request', message: 'The request needs a Host header and a path' }));
-        req.resume();
-        return;
-      }
-      const headers = new Headers();
-      for (const [name, value] of Object.entries(req.headers)) if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
-      const hasBody = req.method !== 'GET' && req.method !== 'HEAD';
-      const init: RequestInit & { duplex?: 'half' } = { method: req.method ?? 'GET', headers, ...(hasBody && { body: Readable.toWeb(req) as ReadableStream<Uint8Array>, duplex: 'half' }) };
-      const scheme = (req.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http';
-      let request: Request;
-      try {
-        request = new Request(`${scheme}://${host}${target}`, init);
-      } catch {
-        // A method the Fetch API forbids (TRACE, TRACK): no handler can be asked.
-        res.writeHead(405, { 'content-type': 'application/json', connection: 'close' });
-        res.end(JSON.stringify({ error: { name: BffErrorNames.methodNotAllowed, message: 'This method is not served' } }));
-        req.resume();
-        return;
-      }
-      const response = await handler(request);
-      const cookies = response.headers.getSetCookie();
-      const outHeaders: Record<string, string | string[]> = {};
-      response.headers.forEach((value, name) => {
-        if (name !== 'set-cookie') outHeaders[name] = value;
-      });
-      if (cookies.length > 0) outHeaders['set-cookie'] = cookies;
-      const unread = hasBody && !req.readableEnded;
-      if (unread) outHeaders['connection'] = 'close';
-      res.writeHead(response.status, outHeaders);
-      res.end(response.body ? Buffer.from(await response.arrayBuffer()) : undefined);
-      // What the handler did not read is dropped, not buffered.
-      if (!req.readableEnded) req.resume();
-    })().catch(() => {
-      if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ error: 'internal', message: 'The handler failed' }));
-    });
-  };
-}

@@ -9,14 +9,17 @@ import { createFetchCognito, type FetchLike } from '../../services/cognito/fetch
 import type { CognitoService } from '../../services/cognito/types.js';
 import { memorySessionStore } from '../../services/server/memorySessionStore.js';
 import { storageKeys } from '../../services/storage/keys.js';
-import type { FleetOutboxState, SessionStore } from '../../services/server/sessionStore.js';
+import type { FleetOutboxState, SessionStorage, SessionStore } from '../../services/server/sessionStore.js';
 import { AuthConfigError } from '../errors.js';
 import type { AuthOpener, OAuthConfig } from '../oauthConfig.js';
 import { callbackRoute, signInRedirectRoute, type HostedUiParts } from './bffHostedUi.js';
-import { refusal } from './bffHttp.js';
+import { refusal, toResponse, type Answer, type BffRequest } from './bffHttp.js';
+import { nodeListener } from './bffNode.js';
+import { withNodeListener } from './nodeHttp.js';
 import { proxyRoute, type ProxyParts } from './bffProxy.js';
 import { confirmSignInRoute, finisher, sessionRoute, signInRoute, signOutRoute } from './bffRoutes.js';
 import { ServerRequestError } from './errors.js';
+import { keptEngines } from './bffEngines.js';
 
 /** One proxy entry: requests to `<path>/<rest>` go to `<upstream>/<rest>` with the session's access token. */
 export interface ProxyEntry {
@@ -58,9 +61,18 @@ export interface ServerAuthConfig
   readonly oauth?: Omit<OAuthConfig, 'opener'>;
   /** Where GET callback sends the browser once signed in (303). Default '/'. */
   readonly afterSignInUrl?: string;
+  /**
+   * How many signed-in sessions keep their engine in this process between requests (about 20 KB
+   * each); beyond it the least recently used is stopped. A kept engine answers a request with one
+   * read of the record's stamp and one of the session; one whose record another process changed is
+   * replaced. 0: a new engine for every request. Default 1000. docs/server.md, "One engine per session".
+   */
+  readonly keptEngines?: number;
+  /** A kept engine unused for this long (ms) is stopped. Default 60000. */
+  readonly keptEngineIdleMs?: number;
 }
 
-/** A running backend-for-frontend: a Fetch-API handler; `toNodeListener(server.handle)` mounts it in node:http. */
+/** A running backend-for-frontend: a Fetch-API handler; `toNodeListener(server.handle)` mounts it in node:http (answering GET and HEAD without Fetch objects). */
 export interface ServerAuth {
   /** Answers one request: an auth route, a proxied path, or a refusal `{ error: { name, message } }`. Never rejects. */
   handle(request: Request): Promise<Response>;
@@ -168,20 +180,30 @@ export function createServerAuth(config: ServerAuthConfig): ServerAuth {
   // config.fetch serves the hosted UI's token endpoint too (resolveConfig keeps no fetch: createAuth's entries add their own).
   const settings: ResolvedConfig = { ...resolved, transport: cognito, ...(config.fetch && { fetch: config.fetch }) };
   const { oauth } = settings;
-  const engine = (hash: string, opener?: AuthOpener): Auth => {
-    const storage = store.storageFor(hash);
+  const engineOver = (storage: SessionStorage, opener?: AuthOpener): Auth => {
     const own = { ...settings, storage, ...(oauth && opener && { oauth: { ...oauth, opener } }) };
     return createAuthCore(own, cognito, undefined, { tabs: { signals: async () => null, lock: async () => storage.refreshLock } });
   };
+  const engine = (hash: string, opener?: AuthOpener): Auth => engineOver(store.storageFor(hash), opener);
   const afterSignInUrl = config.afterSignInUrl ?? '/';
   if (typeof afterSignInUrl !== 'string' || !(afterSignInUrl.startsWith('/') && !afterSignInUrl.startsWith('//')) && !/^https?:\/\//.test(afterSignInUrl)) {
     throw new AuthConfigError('afterSignInUrl', 'must be a path on this server or an http(s) URL');
   }
+  const kept = keptEngines({
+    create(hash) {
+      const storage = store.storageFor(hash);
+      return { auth: engineOver(storage), ...(storage.stamp && { stamp: storage.stamp.bind(storage) }) };
+    },
+    ...(store.stamp && { stampOf: store.stamp.bind(store) }),
+    max: whole('keptEngines', config.keptEngines, 1000, 0, 1_000_000),
+    idleMs: whole('keptEngineIdleMs', config.keptEngineIdleMs, 60_000, 1000, 24 * 3600_000),
+  });
   const parts: ProxyParts & HostedUiParts = {
     redirectSignIn: oauth?.redirectSignIn ?? '',
     afterSignInUrl,
     store,
     engine,
+    kept,
     outboxKey: storageKeys(settings.clientId).outbox,
     sessionLifetimeSeconds: whole('sessionLifetimeSeconds', config.sessionLifetimeSeconds, 30 * 24 * 3600, 60, SECONDS_MAX),
     maxBodyBytes: whole('maxBodyBytes', config.maxBodyBytes, 8192, 256, 1 << 20),
@@ -192,7 +214,7 @@ export function createServerAuth(config: ServerAuthConfig): ServerAuth {
   const proxyPaths = proxy.map((entry) => entry.path);
   store.outbox.start(finisher(parts));
 
-  async function route(request: Request): Promise<Response> {
+  async function route(request: BffRequest): Promise<Answer> {
     const url = new URL(request.url);
     const { method } = request;
     const found = routeOf(method, url.pathname, basePath, proxyPaths);
@@ -222,11 +244,14 @@ export function createServerAuth(config: ServerAuthConfig): ServerAuth {
     }
   }
 
+  const answer = (request: BffRequest): Promise<Answer> => route(request).catch((error: unknown) => refusal(error));
+  const handle = withNodeListener((request) => answer(request).then(toResponse), nodeListener(answer));
   return {
-    handle: (request) => route(request).catch((error: unknown) => refusal(error)),
+    handle,
     outboxState: () => store.outbox.state(),
     async close() {
       await store.outbox.stop();
+      await kept.close();
       await store.close();
     },
   };
