@@ -1,7 +1,8 @@
 // The backend-for-frontend's auth routes (createServerAuth). Each request runs the library's own
-// engine (createAuth's, over the session's record in the store) for one call, then stops it: the
-// charts decide every step of a sign-in, a refresh and a sign-out; here are only the cookie, the
-// store's names and the answers. docs/server.md, "The backend-for-frontend".
+// engine (createAuth's, over the session's record in the store): the one the process keeps for a
+// signed-in session (bffEngines.ts), or, for a sign-in step, one for that call alone. The charts
+// decide every step of a sign-in, a refresh and a sign-out; here are only the cookie, the store's
+// names and the answers. docs/server.md, "The backend-for-frontend".
 import { waitFor } from 'xstate';
 import type { Auth } from '../authCore.js';
 import type { ErrorInfo, FinishedBy } from '../../machines/types.js';
@@ -126,14 +127,32 @@ export async function confirmSignInRoute(parts: BffParts, request: BffRequest): 
   return answerStep(parts, result, fromHash, sessionHashOf(sessionId), sessionId);
 }
 
+/**
+ * The JSON of GET session's answer for an ID token and username, as last made: a kept session
+ * answers many requests with one ID token (decoding it and writing the JSON cost more than the rest
+ * of the answer). In this process's memory only, as the kept engines' reads are; at most 1024.
+ */
+const sessionAnswers = new Map<string, string | null>();
+function sessionAnswerOf(idToken: string, username: string | undefined): string | null {
+  const key = `${username ?? ''}\n${idToken}`;
+  let body = sessionAnswers.get(key);
+  if (body === undefined) {
+    const claims = readJwtClaims(idToken);
+    body = claims ? JSON.stringify({ user: { sub: claims.sub, username, claims } }) : null;
+    if (sessionAnswers.size >= 1024) sessionAnswers.clear();
+    sessionAnswers.set(key, body);
+  }
+  return body;
+}
+
 /** GET session: who is signed in, `{ user: { sub, username, claims } }` (the ID token's claims, never a token), refreshed first when due; else 401. */
 export async function sessionRoute(parts: BffParts, request: BffRequest): Promise<Answer> {
   const id = sessionIdOf(request.headers.get('cookie'));
   if (id === null) throw notSignedIn();
   const session = await withSessionEngine(parts, sessionHashOf(id), (auth) => auth.getSession());
-  const claims = session.tokens && readJwtClaims(session.tokens.idToken);
-  if (!claims) return refusal(notSignedIn(), [clearedSessionCookie()]);
-  return json(200, { user: { sub: claims.sub, username: session.username, claims } });
+  const body = session.tokens ? sessionAnswerOf(session.tokens.idToken, session.username) : null;
+  if (body === null) return refusal(notSignedIn(), [clearedSessionCookie()]);
+  return { ...json(200, null), body };
 }
 
 /** The result without a token: names and messages of what failed, and who finishes it. */
