@@ -16,7 +16,7 @@ export type { CognitoPoolConfig } from '../../services/server/cognitoCheck.js';
 export type { RevocationClaims, RevocationReason } from '../../machines/revocation/policy.js';
 export { AuthConfigError, AuthError } from '../errors.js';
 export { RevocationUnavailableError, TokenRevokedError, type TokenRevokedReason } from './errors.js';
-// The backend-for-frontend (RFC 10017): sessions behind an HttpOnly cookie, the library's own engine per request.
+// The backend-for-frontend (RFC 10017): sessions behind an HttpOnly cookie, the library's own engine per session.
 export { createServerAuth, type ProxyEntry, type ServerAuth, type ServerAuthConfig } from './serverAuth.js';
 export type { ServerSignOutResult } from './bffRoutes.js';
 export { ServerRequestError, type ServerRequestErrorName } from './errors.js';
