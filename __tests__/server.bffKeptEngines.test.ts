@@ -256,4 +256,20 @@ describe('two BFFs over one store (two processes, as far as kept engines go)', (
     expect((await bffA.call('GET', '/auth/session', { headers: cookie })).status).toBe(200);
     expect(a.engines).toBe(1);
   });
+
+  test('new tokens in the record (a refresh elsewhere): the next answer is the new ID token’s claims, never the JSON made before', async () => {
+    const { bffA, bffB, id, cookie } = await twoBffs();
+    const claimsOf = (token: string) => JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString('utf8')) as Record<string, unknown>;
+    const first = await bffA.call('GET', '/auth/session', { headers: cookie });
+    expect((first.body as { user: { claims: unknown } }).user.claims).toEqual(claimsOf((await bffA.tokensOf(id))!.idToken));
+    // Another session of the same user: its record stands in for the tokens a refresh elsewhere wrote.
+    const other = await bffB.call('POST', '/auth/sign-in', { json: { username: pool.username, password: pool.password } });
+    const key = `authchart.${pool.clientId}.session`;
+    const newer = (await bffB.store.storageFor(hashOf(cookieOf(other)!)).getItem(key))!;
+    await bffB.store.storageFor(hashOf(id)).setItem(key, newer);
+    const newIdToken = (await bffA.tokensOf(id))!.idToken;
+    expect(claimsOf(newIdToken)).not.toEqual(first.body && (first.body as { user: { claims: unknown } }).user.claims);
+    const again = await bffA.call('GET', '/auth/session', { headers: cookie });
+    expect((again.body as { user: { claims: unknown } }).user.claims).toEqual(claimsOf(newIdToken));
+  });
 });

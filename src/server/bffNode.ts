@@ -28,7 +28,10 @@ function lightRequest(req: IncomingMessage, url: string): BffRequest {
 
 function write(req: IncomingMessage, res: ServerResponse, answer: Answer): void | Promise<void> {
   if (answer instanceof Response) return writeResponse(req, res, answer);
-  res.writeHead(answer.status, answer.cookies.length > 0 ? { ...answer.headers, 'set-cookie': [...answer.cookies] } : answer.headers);
+  // With its length, the answer goes out in one write, not chunked.
+  const headers: Record<string, string | string[] | number> = { ...answer.headers, 'content-length': Buffer.byteLength(answer.body) };
+  if (answer.cookies.length > 0) headers['set-cookie'] = [...answer.cookies];
+  res.writeHead(answer.status, headers);
   res.end(answer.body);
 }
 

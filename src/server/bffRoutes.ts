@@ -128,20 +128,19 @@ export async function confirmSignInRoute(parts: BffParts, request: BffRequest): 
 }
 
 /**
- * The JSON of GET session's answer for an ID token and username, as last made: a kept session
- * answers many requests with one ID token (decoding it and writing the JSON cost more than the rest
- * of the answer). In this process's memory only, as the kept engines' reads are; at most 1024.
+ * The JSON of GET session's answer, as last made for the session: a kept session answers many
+ * requests with one ID token (decoding it and writing the JSON cost more than the rest of the
+ * answer). Keyed by the session's hash; in this process's memory only, as the kept engines' reads
+ * are; at most 1024 sessions.
  */
-const sessionAnswers = new Map<string, string | null>();
-function sessionAnswerOf(idToken: string, username: string | undefined): string | null {
-  const key = `${username ?? ''}\n${idToken}`;
-  let body = sessionAnswers.get(key);
-  if (body === undefined) {
-    const claims = readJwtClaims(idToken);
-    body = claims ? JSON.stringify({ user: { sub: claims.sub, username, claims } }) : null;
-    if (sessionAnswers.size >= 1024) sessionAnswers.clear();
-    sessionAnswers.set(key, body);
-  }
+const sessionAnswers = new Map<string, { readonly idToken: string; readonly username: string | undefined; readonly body: string | null }>();
+function sessionAnswerOf(hash: string, idToken: string, username: string | undefined): string | null {
+  const made = sessionAnswers.get(hash);
+  if (made && made.idToken === idToken && made.username === username) return made.body;
+  const claims = readJwtClaims(idToken);
+  const body = claims ? JSON.stringify({ user: { sub: claims.sub, username, claims } }) : null;
+  if (sessionAnswers.size >= 1024) sessionAnswers.clear();
+  sessionAnswers.set(hash, { idToken, username, body });
   return body;
 }
 
@@ -149,8 +148,9 @@ function sessionAnswerOf(idToken: string, username: string | undefined): string 
 export async function sessionRoute(parts: BffParts, request: BffRequest): Promise<Answer> {
   const id = sessionIdOf(request.headers.get('cookie'));
   if (id === null) throw notSignedIn();
-  const session = await withSessionEngine(parts, sessionHashOf(id), (auth) => auth.getSession());
-  const body = session.tokens ? sessionAnswerOf(session.tokens.idToken, session.username) : null;
+  const hash = sessionHashOf(id);
+  const session = await withSessionEngine(parts, hash, (auth) => auth.getSession());
+  const body = session.tokens ? sessionAnswerOf(hash, session.tokens.idToken, session.username) : null;
   if (body === null) return refusal(notSignedIn(), [clearedSessionCookie()]);
   return { ...json(200, null), body };
 }
