@@ -8,6 +8,7 @@ export type {
   CreateUserOptions,
   CreateUserPoolClientOptions,
   EmulatorFaults,
+  EmulatorInboxMessage,
   EmulatorIssuer,
   EmulatorJwk,
   EmulatorJwks,

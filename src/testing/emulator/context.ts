@@ -1,4 +1,5 @@
 // What operation handlers get: the store, the token service, pending challenges and the clock.
+import type { Inbox } from './inbox.js';
 import type { JsonObject } from './protocol.js';
 import type { SrpState } from './srp.js';
 import type { Store } from './state.js';
@@ -23,6 +24,8 @@ export interface EmulatorContext {
   /** Pending PASSWORD_VERIFIER steps, keyed by SECRET_BLOCK (single use, 3 minutes). */
   readonly srp: Map<string, SrpState>;
   readonly tokens: TokenService;
+  /** The codes "sent" to users (emulator.inbox()). */
+  readonly inbox: Inbox;
   readonly region: string;
   readonly now: () => number;
 }

@@ -1,6 +1,7 @@
 // startCognitoEmulator: wires the store, tokens, faults and server, and adds in-process helpers.
 import type { ChallengeSession, EmulatorContext } from './context.js';
 import { FaultRegistry } from './faults.js';
+import { Inbox } from './inbox.js';
 import * as ids from './ids.js';
 import { totp } from './mfa.js';
 import { rotationFromOptions } from './rotation.js';
@@ -36,7 +37,7 @@ export async function startCognitoEmulator(options: CognitoEmulatorOptions = {})
   let endpoint = '';
   const store = new Store(region, now);
   const tokens = new TokenService((poolId) => (issuer === 'aws' ? cognitoIssuer(poolId) : `${endpoint}/${poolId}`), now, ttl);
-  const ctx: EmulatorContext = { store, tokens, region, now, sessions: new Map<string, ChallengeSession>(), srp: new Map<string, SrpState>() };
+  const ctx: EmulatorContext = { store, tokens, region, now, inbox: new Inbox(now), sessions: new Map<string, ChallengeSession>(), srp: new Map<string, SrpState>() };
   const faults = new FaultRegistry();
   const requests: EmulatorRequestRecord[] = [];
   const oauth = new OAuthEndpoints(ctx, () => endpoint);
@@ -89,6 +90,15 @@ export async function startCognitoEmulator(options: CognitoEmulatorOptions = {})
       const phone = o.phoneNumber ?? attributes.phone_number ?? (o.mfa === 'SMS_MFA' ? '+15555550100' : undefined);
       if (phone !== undefined) Object.assign(attributes, { phone_number: phone, phone_number_verified: 'true' });
       store.createUser(o.userPoolId, o.username, o.password, status, attributes, o.mfa);
+    },
+    inbox: (username, options = {}) => {
+      let poolId = options.userPoolId;
+      if (poolId === undefined) {
+        if (store.pools.size !== 1) throw new Error(`inbox(): the emulator has ${store.pools.size} user pools; pass { userPoolId }`);
+        poolId = [...store.pools.keys()][0]!;
+      }
+      store.pool(poolId);
+      return ctx.inbox.of(poolId, username);
     },
     mfaCode: (userPoolId, username) => {
       const user = store.user(userPoolId, username);

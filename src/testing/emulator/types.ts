@@ -15,6 +15,20 @@ export type EmulatorOperation =
   | 'AdminSetUserPassword'
   | 'RespondToAuthChallenge';
 
+/** One code the emulator "sent" to a user (CognitoEmulator.inbox()). */
+export interface EmulatorInboxMessage {
+  /** What it is for. */
+  readonly purpose: 'signUp' | 'resetPassword' | 'attribute' | 'mfa' | 'signIn';
+  /** How it went out. */
+  readonly channel: 'EMAIL' | 'SMS';
+  /** The address or number, in full. */
+  readonly destination: string;
+  /** The code (6 digits). */
+  readonly code: string;
+  /** The emulator's clock when it was sent, in epoch ms. */
+  readonly sentAt: number;
+}
+
 /** A fault the emulator injects instead of (or before) the normal answer. */
 export type Fault =
   /** Answer normally, after `ms` milliseconds. */
@@ -278,6 +292,13 @@ export interface CognitoEmulator {
    * Throws if the user has no MFA, or no SMS has been sent yet.
    */
   mfaCode(userPoolId: string, username: string): string;
+  /**
+   * Every code "sent" to the user, oldest first: `{ purpose, channel, destination, code, sentAt }`
+   * (sign-up, password reset, attribute verification, MFA and sign-in codes). `userPoolId` may be
+   * left out when the emulator has one pool; otherwise it throws. The newest code of a purpose always
+   * confirms; each operation's docs say how long it does. For tests: codes never leave the process.
+   */
+  inbox(username: string, options?: { readonly userPoolId?: string }): readonly EmulatorInboxMessage[];
   /** Every request so far, in order (no tokens, passwords or bodies). */
   readonly requests: ReadonlyArray<EmulatorRequestRecord>;
   /** Empties `requests`. */
