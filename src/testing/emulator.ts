@@ -17,6 +17,7 @@ export type {
   EmulatorRefreshTokenRotation,
   HostedUiClientOptions,
   EmulatorOperation,
+  EmulatorPoolSettings,
   EmulatorRequestRecord,
   Fault,
   FaultOptions,

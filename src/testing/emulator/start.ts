@@ -1,6 +1,8 @@
 // startCognitoEmulator: wires the store, tokens, faults and server, and adds in-process helpers.
 import type { ChallengeSession, EmulatorContext } from './context.js';
 import { FaultRegistry } from './faults.js';
+import { poolSettingsFromWire } from './poolSettings.js';
+import type { JsonObject } from './protocol.js';
 import { Inbox } from './inbox.js';
 import * as ids from './ids.js';
 import { totp } from './mfa.js';
@@ -19,6 +21,13 @@ import type {
   SetupOptions,
   SetupResult,
 } from './types.js';
+
+/** AuthSessionValidity in minutes: 3 by default, else a whole number from 3 to 15 (RangeError). */
+function authSessionValidityOf(minutes: number | undefined): number {
+  if (minutes === undefined) return 3;
+  if (!Number.isInteger(minutes) || minutes < 3 || minutes > 15) throw new RangeError(`authSessionValidity must be a whole number of minutes from 3 to 15, got ${String(minutes)}`);
+  return minutes;
+}
 
 /**
  * Starts a Cognito-compatible server (AWS JSON 1.1, and the hosted UI's OAuth endpoints) on
@@ -60,7 +69,7 @@ export async function startCognitoEmulator(options: CognitoEmulatorOptions = {})
       store.pool(userPoolId); // ResourceNotFoundException for a pool that does not exist, as the HTTP 404
       return tokens.signer.jwks();
     },
-    createUserPool: (name) => ({ userPoolId: store.createPool(name ?? 'authchart-test-pool').id }),
+    createUserPool: (name, settings) => ({ userPoolId: store.createPool(name ?? 'authchart-test-pool', poolSettingsFromWire((settings ?? {}) as JsonObject)).id }),
     createUserPoolClient: (o: CreateUserPoolClientOptions) => {
       const client = store.createClient({
         userPoolId: o.userPoolId,
@@ -69,7 +78,8 @@ export async function startCognitoEmulator(options: CognitoEmulatorOptions = {})
         enableTokenRevocation: o.enableTokenRevocation ?? true,
         explicitAuthFlows: [...(o.explicitAuthFlows ?? DEFAULT_AUTH_FLOWS)],
         accessTokenTtlSeconds: o.accessTokenTtlSeconds,
-        preventUserExistenceErrors: false,
+        preventUserExistenceErrors: o.preventUserExistenceErrors ?? false,
+        authSessionValidityMinutes: authSessionValidityOf(o.authSessionValidity),
         rotation: rotationFromOptions(o.refreshTokenRotation),
         oauth: {
           callbackUrls: [...(o.callbackUrls ?? [])],
@@ -107,9 +117,12 @@ export async function startCognitoEmulator(options: CognitoEmulatorOptions = {})
       throw new Error(user.mfa ? `No SMS code has been sent to ${username} yet` : `User ${username} has no MFA`);
     },
     setup: (o: SetupOptions = {}): SetupResult => {
-      const { userPoolId } = emulator.createUserPool();
+      const { userPoolId } = emulator.createUserPool(undefined, o.userPool);
       const client = emulator.createUserPoolClient({
         userPoolId,
+        ...(o.explicitAuthFlows && { explicitAuthFlows: o.explicitAuthFlows }),
+        ...(o.preventUserExistenceErrors === undefined ? {} : { preventUserExistenceErrors: o.preventUserExistenceErrors }),
+        ...(o.authSessionValidity === undefined ? {} : { authSessionValidity: o.authSessionValidity }),
         ...(o.generateSecret === undefined ? {} : { generateSecret: o.generateSecret }),
         ...(o.enableTokenRevocation === undefined ? {} : { enableTokenRevocation: o.enableTokenRevocation }),
         ...(o.callbackUrls && { callbackUrls: o.callbackUrls }),

@@ -2,6 +2,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import * as ids from './ids.js';
 import { CognitoError } from './protocol.js';
+import { DEFAULT_POOL_SETTINGS, type PoolSettings } from './poolSettings.js';
 import { srpVerifier, type SrpVerifier } from './srp.js';
 
 export type UserStatus = 'CONFIRMED' | 'FORCE_CHANGE_PASSWORD' | 'UNCONFIRMED' | 'EXTERNAL_PROVIDER';
@@ -36,6 +37,8 @@ export interface AppClient {
   readonly explicitAuthFlows: string[];
   readonly accessTokenTtlSeconds: number | undefined;
   readonly preventUserExistenceErrors: boolean;
+  /** AuthSessionValidity, in minutes (3-15): how long a challenge's (or ConfirmSignUp's) Session lasts. Default 3. */
+  readonly authSessionValidityMinutes: number;
   /** OAuth 2.0 (hosted UI) settings; see OAuthClientSettings. */
   readonly oauth: OAuthClientSettings;
   /** RefreshTokenRotation; see RotationSettings. */
@@ -81,6 +84,9 @@ export interface UserPool {
   readonly arn: string;
   readonly createdAt: number;
   readonly users: Map<string, User>;
+  /** CreateUserPool / UpdateUserPool / SetUserPoolMfaConfig (poolSettings.ts). */
+  settings: PoolSettings;
+  updatedAt: number;
 }
 
 export const DEFAULT_AUTH_FLOWS = ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'];
@@ -98,10 +104,10 @@ export class Store {
     private readonly now: () => number,
   ) {}
 
-  createPool(name: string): UserPool {
+  createPool(name: string, settings: PoolSettings = DEFAULT_POOL_SETTINGS): UserPool {
     const id = ids.userPoolId(this.region);
     const arn = `arn:aws:cognito-idp:${this.region}:000000000000:userpool/${id}`;
-    const pool: UserPool = { id, name, arn, createdAt: this.now(), users: new Map() };
+    const pool: UserPool = { id, name, arn, createdAt: this.now(), users: new Map(), settings, updatedAt: this.now() };
     this.pools.set(id, pool);
     return pool;
   }

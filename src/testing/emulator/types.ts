@@ -7,6 +7,8 @@ export type EmulatorOperation =
   | 'GlobalSignOut'
   | 'GetUser'
   | 'CreateUserPool'
+  | 'UpdateUserPool'
+  | 'DescribeUserPool'
   | 'CreateUserPoolClient'
   | 'UpdateUserPoolClient'
   | 'DescribeUserPoolClient'
@@ -191,6 +193,21 @@ export interface CognitoEmulatorOptions {
   issuer?: EmulatorIssuer;
 }
 
+/**
+ * A user pool's settings, with the member names of CreateUserPool and UpdateUserPool (members left
+ * out get Cognito's defaults: the password policy of 8 characters with upper and lower case,
+ * numbers and symbols; MFA off; nothing verified automatically).
+ */
+export interface EmulatorPoolSettings {
+  Policies?: {
+    PasswordPolicy?: { MinimumLength?: number; RequireUppercase?: boolean; RequireLowercase?: boolean; RequireNumbers?: boolean; RequireSymbols?: boolean; TemporaryPasswordValidityDays?: number };
+    SignInPolicy?: { AllowedFirstAuthFactors?: Array<'PASSWORD' | 'EMAIL_OTP' | 'SMS_OTP' | 'WEB_AUTHN'> };
+  };
+  MfaConfiguration?: 'OFF' | 'ON' | 'OPTIONAL';
+  AutoVerifiedAttributes?: Array<'email' | 'phone_number'>;
+  UserAttributeUpdateSettings?: { AttributesRequireVerificationBeforeUpdate?: Array<'email' | 'phone_number'> };
+}
+
 /** createUserPoolClient()'s options. */
 export interface CreateUserPoolClientOptions extends HostedUiClientOptions {
   /** The pool to create the client in. */
@@ -207,6 +224,10 @@ export interface CreateUserPoolClientOptions extends HostedUiClientOptions {
   accessTokenTtlSeconds?: number;
   /** RefreshTokenRotation. Default: rotation off. A grace period outside 0-60 throws RangeError. */
   refreshTokenRotation?: EmulatorRefreshTokenRotation;
+  /** PreventUserExistenceErrors 'ENABLED' (true) or 'LEGACY' (false, the default here). */
+  preventUserExistenceErrors?: boolean;
+  /** AuthSessionValidity, in minutes (3-15): how long a challenge's Session lasts. Default 3. */
+  authSessionValidity?: number;
 }
 
 /** createUser()'s options. */
@@ -244,6 +265,14 @@ export interface SetupOptions extends HostedUiClientOptions {
   mfa?: EmulatorMfaType;
   /** The client's refresh-token rotation (see CreateUserPoolClientOptions.refreshTokenRotation). */
   refreshTokenRotation?: EmulatorRefreshTokenRotation;
+  /** The pool's settings (CreateUserPool's members). */
+  userPool?: EmulatorPoolSettings;
+  /** The client's ExplicitAuthFlows (see CreateUserPoolClientOptions). */
+  explicitAuthFlows?: string[];
+  /** The client's PreventUserExistenceErrors (see CreateUserPoolClientOptions). */
+  preventUserExistenceErrors?: boolean;
+  /** The client's AuthSessionValidity in minutes (see CreateUserPoolClientOptions). */
+  authSessionValidity?: number;
 }
 
 /** What setup() created. */
@@ -270,8 +299,8 @@ export interface CognitoEmulator {
   close(): Promise<void>;
   /** Fault injection, per operation. */
   readonly faults: EmulatorFaults;
-  /** Creates a user pool (name default 'authchart-test-pool'). */
-  createUserPool(name?: string): {
+  /** Creates a user pool (name default 'authchart-test-pool'), with CreateUserPool's settings. */
+  createUserPool(name?: string, settings?: EmulatorPoolSettings): {
     /** The new pool's id, `<region>_<id>`. */
     userPoolId: string;
   };

@@ -1,7 +1,8 @@
-// Admin operations: CreateUserPool, AdminCreateUser, AdminSetUserPassword (app clients: app-clients.ts).
+// Admin operations: CreateUserPool, UpdateUserPool, DescribeUserPool, AdminCreateUser, AdminSetUserPassword (app clients: app-clients.ts).
 import type { OperationHandler } from '../context.js';
 import * as ids from '../ids.js';
 import * as p from '../protocol.js';
+import { describePoolSettings, poolSettingsFromWire } from '../poolSettings.js';
 import type { User, UserPool } from '../state.js';
 
 const seconds = (ms: number): number => ms / 1000;
@@ -12,8 +13,9 @@ export function describePool(pool: UserPool): p.JsonObject {
     Name: pool.name,
     Arn: pool.arn,
     CreationDate: seconds(pool.createdAt),
-    LastModifiedDate: seconds(pool.createdAt),
+    LastModifiedDate: seconds(pool.updatedAt),
     EstimatedNumberOfUsers: pool.users.size,
+    ...describePoolSettings(pool.settings),
   };
 }
 
@@ -29,8 +31,18 @@ export function describeUser(u: User): p.JsonObject {
 }
 
 export const createUserPool: OperationHandler = (ctx, input) => ({
-  UserPool: describePool(ctx.store.createPool(p.requireString(input, 'PoolName'))),
+  UserPool: describePool(ctx.store.createPool(p.requireString(input, 'PoolName'), poolSettingsFromWire(input))),
 });
+
+/** UpdateUserPool: the whole configuration again (a member left out gets its default); SetUserPoolMfaConfig's factors are kept. */
+export const updateUserPool: OperationHandler = (ctx, input) => {
+  const pool = ctx.store.pool(p.requireString(input, 'UserPoolId'));
+  pool.settings = poolSettingsFromWire(input, pool.settings);
+  pool.updatedAt = ctx.now();
+  return {};
+};
+
+export const describeUserPool: OperationHandler = (ctx, input) => ({ UserPool: describePool(ctx.store.pool(p.requireString(input, 'UserPoolId'))) });
 
 export const adminCreateUser: OperationHandler = (ctx, input) => {
   const poolId = p.requireString(input, 'UserPoolId');

@@ -21,6 +21,7 @@ export function describeClient(c: AppClient): p.JsonObject {
     ExplicitAuthFlows: c.explicitAuthFlows,
     EnableTokenRevocation: c.enableTokenRevocation,
     PreventUserExistenceErrors: c.preventUserExistenceErrors ? 'ENABLED' : 'LEGACY',
+    AuthSessionValidity: c.authSessionValidityMinutes,
     RefreshTokenValidity: 30,
     RefreshTokenRotation: describeRotation(c.rotation),
     CallbackURLs: c.oauth.callbackUrls,
@@ -43,8 +44,11 @@ function settingsFromWire(input: p.JsonObject, clientName: string): Omit<ClientS
   const validity = p.optionalNumber(input, 'AccessTokenValidity');
   const unitsMember = input.TokenValidityUnits;
   const unit = p.isJsonObject(unitsMember) ? p.optionalString(unitsMember, 'AccessToken') : undefined;
+  const authSessionValidityMinutes = p.optionalNumber(input, 'AuthSessionValidity') ?? 3;
+  if (!Number.isInteger(authSessionValidityMinutes) || authSessionValidityMinutes < 3 || authSessionValidityMinutes > 15) throw p.validationError('authSessionValidity', 'Member must have value between 3 and 15', authSessionValidityMinutes);
   return {
     clientName,
+    authSessionValidityMinutes,
     enableTokenRevocation: p.optionalBoolean(input, 'EnableTokenRevocation') ?? true,
     explicitAuthFlows: p.optionalStringList(input, 'ExplicitAuthFlows') ?? API_DEFAULT_FLOWS,
     accessTokenTtlSeconds: validity === undefined ? undefined : validity * (UNIT_SECONDS[unit ?? 'hours'] ?? 3600),

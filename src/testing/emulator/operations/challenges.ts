@@ -7,7 +7,7 @@ import * as p from '../protocol.js';
 import type { AppClient, User } from '../state.js';
 import { challengeAttributes } from './checks.js';
 
-/** Sessions, SECRET_BLOCKs: both expire after 3 minutes, as Cognito's do. */
+/** SECRET_BLOCKs expire after 3 minutes; a challenge's Session after the client's AuthSessionValidity (3 by default). */
 export const CHALLENGE_TTL_MS = 3 * 60 * 1000;
 
 /** The next step for a user whose password (or new password) was just verified. */
@@ -35,7 +35,7 @@ function challenge(ctx: EmulatorContext, client: AppClient, user: User, name: Se
   const now = ctx.now();
   for (const [id, s] of ctx.sessions) if (s.expiresAt <= now) ctx.sessions.delete(id);
   const session = ids.session();
-  const record: ChallengeSession = { challenge: name, poolId: user.poolId, clientId: client.clientId, username: user.username, expiresAt: now + CHALLENGE_TTL_MS };
+  const record: ChallengeSession = { challenge: name, poolId: user.poolId, clientId: client.clientId, username: user.username, expiresAt: now + client.authSessionValidityMinutes * 60_000 };
   ctx.sessions.set(session, code === undefined ? record : { ...record, smsCode: code });
   return { ChallengeName: name, Session: session, ChallengeParameters: parameters };
 }

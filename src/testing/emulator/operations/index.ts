@@ -1,7 +1,7 @@
 // Operation name → handler.
 import type { OperationHandler } from '../context.js';
 import type { EmulatorOperation } from '../types.js';
-import { adminCreateUser, adminSetUserPassword, createUserPool } from './admin.js';
+import { adminCreateUser, adminSetUserPassword, createUserPool, describeUserPool, updateUserPool } from './admin.js';
 import { createUserPoolClient, describeUserPoolClient, updateUserPoolClient } from './app-clients.js';
 import { initiateAuth } from './initiate-auth.js';
 import { getTokensFromRefreshToken } from './refresh.js';
@@ -10,6 +10,8 @@ import { getUser, globalSignOut, revokeToken } from './session.js';
 
 export const OPERATIONS: Readonly<Record<EmulatorOperation, OperationHandler>> = {
   CreateUserPool: createUserPool,
+  UpdateUserPool: updateUserPool,
+  DescribeUserPool: describeUserPool,
   CreateUserPoolClient: createUserPoolClient,
   UpdateUserPoolClient: updateUserPoolClient,
   DescribeUserPoolClient: describeUserPoolClient,
