@@ -138,6 +138,11 @@ describe('the fleet outbox: outboxVerdict and leftAfterAttempt', () => {
     expect(outboxVerdict(1, 5, 5)).toBe('deadLetter');
     expect(outboxVerdict(null, 6, 5)).toBe('deadLetter');
   });
+  test('a session enqueued again while the attempt ran is tried again, whatever the attempt found', () => {
+    expect(outboxVerdict(0, 1, 5, true)).toBe('retry');
+    expect(outboxVerdict(1, 5, 5, true)).toBe('retry');
+    expect(outboxVerdict(0, 1, 5, false)).toBe('finished');
+  });
   test('a session still stored in the record counts as one intent left', () => {
     expect(leftAfterAttempt(0, false)).toBe(0);
     expect(leftAfterAttempt(0, true)).toBe(1);

@@ -8,8 +8,11 @@ export type OutboxVerdict = 'finished' | 'retry' | 'deadLetter';
 /**
  * `left` intents remain in the session's record after the attempt (null: the attempt failed before
  * it could tell), on the entry's `deliveries`-th delivery, of at most `maxDeliveries`.
+ * `enqueuedMeanwhile`: the session was enqueued again while the attempt ran (a new sign-out began
+ * after the attempt read the record), so what the attempt found is not the last word: tried again.
  */
-export function outboxVerdict(left: number | null, deliveries: number, maxDeliveries: number): OutboxVerdict {
+export function outboxVerdict(left: number | null, deliveries: number, maxDeliveries: number, enqueuedMeanwhile = false): OutboxVerdict {
+  if (enqueuedMeanwhile) return 'retry';
   if (left === 0) return 'finished';
   return deliveries >= maxDeliveries ? 'deadLetter' : 'retry';
 }

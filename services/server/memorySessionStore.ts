@@ -179,7 +179,7 @@ function createMemoryOutbox(options: { claimIdleMs: number; maxDeliveries: numbe
     );
     entry.claimed = false;
     if (entries.get(hash) !== entry) return; // stopped meanwhile
-    const verdict = entry.again ? 'retry' : outboxVerdict(left, entry.deliveries, maxDeliveries);
+    const verdict = outboxVerdict(left, entry.deliveries, maxDeliveries, entry.again);
     if (verdict === 'finished') entries.delete(hash);
     else if (verdict === 'retry') entry.dueAt = now() + claimIdleMs;
     else {
