@@ -199,13 +199,38 @@ export interface CognitoEmulatorOptions {
  * numbers and symbols; MFA off; nothing verified automatically).
  */
 export interface EmulatorPoolSettings {
+  /** The pool's policies. */
   Policies?: {
-    PasswordPolicy?: { MinimumLength?: number; RequireUppercase?: boolean; RequireLowercase?: boolean; RequireNumbers?: boolean; RequireSymbols?: boolean; TemporaryPasswordValidityDays?: number };
-    SignInPolicy?: { AllowedFirstAuthFactors?: Array<'PASSWORD' | 'EMAIL_OTP' | 'SMS_OTP' | 'WEB_AUTHN'> };
+    /** What a password must have. */
+    PasswordPolicy?: {
+      /** 6-99. Default 8. */
+      MinimumLength?: number;
+      /** Default true when PasswordPolicy is left out, false when it is given without it. */
+      RequireUppercase?: boolean;
+      /** As RequireUppercase. */
+      RequireLowercase?: boolean;
+      /** As RequireUppercase. */
+      RequireNumbers?: boolean;
+      /** As RequireUppercase. */
+      RequireSymbols?: boolean;
+      /** How long a temporary password lasts. Default 7. */
+      TemporaryPasswordValidityDays?: number;
+    };
+    /** How users may sign in. */
+    SignInPolicy?: {
+      /** What USER_AUTH offers; it must include 'PASSWORD'. Default ['PASSWORD']. */
+      AllowedFirstAuthFactors?: Array<'PASSWORD' | 'EMAIL_OTP' | 'SMS_OTP' | 'WEB_AUTHN'>;
+    };
   };
+  /** Whether sign-ins need MFA. Default 'OFF'. */
   MfaConfiguration?: 'OFF' | 'ON' | 'OPTIONAL';
+  /** Where sign-up codes go. Default none. */
   AutoVerifiedAttributes?: Array<'email' | 'phone_number'>;
-  UserAttributeUpdateSettings?: { AttributesRequireVerificationBeforeUpdate?: Array<'email' | 'phone_number'> };
+  /** How an email or phone change is made. */
+  UserAttributeUpdateSettings?: {
+    /** The attributes whose old value stays until the new one is verified. Default none. */
+    AttributesRequireVerificationBeforeUpdate?: Array<'email' | 'phone_number'>;
+  };
 }
 
 /** createUserPoolClient()'s options. */
@@ -327,7 +352,13 @@ export interface CognitoEmulator {
    * left out when the emulator has one pool; otherwise it throws. The newest code of a purpose always
    * confirms; each operation's docs say how long it does. For tests: codes never leave the process.
    */
-  inbox(username: string, options?: { readonly userPoolId?: string }): readonly EmulatorInboxMessage[];
+  inbox(
+    username: string,
+    options?: {
+      /** The user's pool; may be left out when the emulator has one pool. */
+      readonly userPoolId?: string;
+    },
+  ): readonly EmulatorInboxMessage[];
   /** Every request so far, in order (no tokens, passwords or bodies). */
   readonly requests: ReadonlyArray<EmulatorRequestRecord>;
   /** Empties `requests`. */
