@@ -53,13 +53,16 @@ export function signUpCodeAttribute(ctx: EmulatorContext, user: User): 'email' |
 const usedCodes = new WeakSet<InboxMessage>();
 
 /**
- * Checks a code as ctx.inbox.check does (the newest of `purpose`, within `validForMs`), refuses one
- * already used, and marks it used. Returns the message it matched.
+ * Checks a code as ctx.inbox.check does (the newest of `purpose`, within `validForMs`) and refuses
+ * one already used; then runs the request's other checks (`andThen`: a failure there leaves the
+ * code usable, so the user can retry with a better password) and marks the code used. Returns the
+ * message it matched.
  */
-export function useCode(ctx: EmulatorContext, user: User, purpose: 'signUp' | 'resetPassword', code: string, validForMs: number): InboxMessage {
+export function useCode(ctx: EmulatorContext, user: User, purpose: 'signUp' | 'resetPassword', code: string, validForMs: number, andThen: () => void = () => {}): InboxMessage {
   const sent = ctx.inbox.latest(user.poolId, user.username, purpose);
   if (sent && usedCodes.has(sent)) throw new p.CognitoError('CodeMismatchException', 'Invalid verification code provided, please try again.');
   ctx.inbox.check(user, purpose, code, validForMs);
+  andThen();
   usedCodes.add(sent!); // check() threw if nothing was sent
   return sent!;
 }

@@ -30,8 +30,7 @@ export const confirmForgotPassword: OperationHandler = (ctx, input) => {
     if (!client.preventUserExistenceErrors) throw userNotFound();
     throw new p.CognitoError('CodeMismatchException', 'Invalid verification code provided, please try again.');
   }
-  useCode(ctx, user, 'resetPassword', code, RESET_CODE_VALIDITY_MS);
-  checkPassword(ctx.store.pool(user.poolId).settings.passwordPolicy, password);
+  useCode(ctx, user, 'resetPassword', code, RESET_CODE_VALIDITY_MS, () => checkPassword(ctx.store.pool(user.poolId).settings.passwordPolicy, password));
   ctx.store.setPassword(user, password, true); // CONFIRMED, also from RESET_REQUIRED
   return {};
 };
