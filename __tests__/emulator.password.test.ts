@@ -15,6 +15,7 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import { startSrp } from '../services/srp/index.js';
 import { hashPaths } from './support/hashes.js';
+import { Browser, hidden } from './support/oauthBrowser.js';
 import { secretHash, type SetupOptions } from '../src/testing/index';
 import { accountHarness, failure } from './support/accountEmulator';
 
@@ -163,4 +164,16 @@ test('AdminResetUserPassword in a pool that auto-verifies nothing sends no code'
   const { userPoolId, username } = pool({ userPool: {} });
   await h.sdk.send(new AdminResetUserPasswordCommand({ UserPoolId: userPoolId, Username: username }));
   expect(h.emu.inbox(username, { userPoolId })).toEqual([]);
+});
+
+test('the hosted UI login refuses a RESET_REQUIRED user with the right password too (no session, no code)', async () => {
+  const CB = 'http://localhost:3000/callback';
+  const { clientId, userPoolId, username, password } = pool({ callbackUrls: [CB] });
+  await h.sdk.send(new AdminResetUserPasswordCommand({ UserPoolId: userPoolId, Username: username }));
+  const b = new Browser(h.emu.endpoint);
+  const page = await b.get(`/oauth2/authorize?${new URLSearchParams({ client_id: clientId, redirect_uri: CB, response_type: 'code', scope: 'openid' }).toString()}`);
+  const res = await b.post('/login', { flow: hidden(await page.text(), 'flow'), username, password });
+  expect(res.status).toBe(200);
+  expect(await res.text()).toContain('Password reset required for the user');
+  expect(b.jar.get('cognito')).toBeUndefined();
 });
