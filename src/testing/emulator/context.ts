@@ -5,7 +5,9 @@ import type { SrpState } from './srp.js';
 import type { Store } from './state.js';
 import type { TokenService } from './tokens.js';
 
-export type SessionChallenge = 'NEW_PASSWORD_REQUIRED' | 'SOFTWARE_TOKEN_MFA' | 'SMS_MFA';
+export type SessionChallenge = 'NEW_PASSWORD_REQUIRED' | 'SOFTWARE_TOKEN_MFA' | 'SMS_MFA'
+  /** ConfirmSignUp's Session, which InitiateAuth USER_AUTH turns into tokens once. */
+  | 'CONFIRM_SIGN_UP';
 
 /** A pending challenge, keyed by its opaque Session (single use, 3 minutes). */
 export interface ChallengeSession {

@@ -5,7 +5,7 @@ import { CognitoError } from './protocol.js';
 import { DEFAULT_POOL_SETTINGS, type PoolSettings } from './poolSettings.js';
 import { srpVerifier, type SrpVerifier } from './srp.js';
 
-export type UserStatus = 'CONFIRMED' | 'FORCE_CHANGE_PASSWORD' | 'UNCONFIRMED' | 'EXTERNAL_PROVIDER';
+export type UserStatus = 'CONFIRMED' | 'FORCE_CHANGE_PASSWORD' | 'UNCONFIRMED' | 'EXTERNAL_PROVIDER' | 'RESET_REQUIRED';
 export type MfaType = 'SOFTWARE_TOKEN_MFA' | 'SMS_MFA';
 
 export interface User {

@@ -15,7 +15,16 @@ export type EmulatorOperation =
   | 'GetTokensFromRefreshToken'
   | 'AdminCreateUser'
   | 'AdminSetUserPassword'
-  | 'RespondToAuthChallenge';
+  | 'RespondToAuthChallenge'
+  // Sign-up and passwords
+  | 'SignUp'
+  | 'ConfirmSignUp'
+  | 'ResendConfirmationCode'
+  | 'AdminConfirmSignUp'
+  | 'ForgotPassword'
+  | 'ConfirmForgotPassword'
+  | 'ChangePassword'
+  | 'AdminResetUserPassword';
 
 /** One code the emulator "sent" to a user (CognitoEmulator.inbox()). */
 export interface EmulatorInboxMessage {

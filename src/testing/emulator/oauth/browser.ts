@@ -87,6 +87,7 @@ export class BrowserEndpoints {
     }
     if (!user.enabled) return this.loginForm(res, flow, client, username, 'User is disabled.');
     if (user.status === 'UNCONFIRMED') return this.loginForm(res, flow, client, username, 'User is not confirmed.');
+    if (user.status === 'RESET_REQUIRED') return this.loginForm(res, flow, client, username, 'Password reset required for the user');
     if (user.status === 'FORCE_CHANGE_PASSWORD') {
       return this.loginForm(res, flow, client, username, 'This user must change a temporary password, which the emulator\'s sign-in page does not implement.');
     }

@@ -14,6 +14,8 @@ export const CHALLENGE_TTL_MS = 3 * 60 * 1000;
 export function afterPassword(ctx: EmulatorContext, client: AppClient, user: User): p.JsonObject {
   // Signed up but never confirmed: Cognito says so only once the password is proven.
   if (user.status === 'UNCONFIRMED') throw new p.CognitoError('UserNotConfirmedException', 'User is not confirmed.');
+  // AdminResetUserPassword: only ForgotPassword's code and a new password let the user in again.
+  if (user.status === 'RESET_REQUIRED') throw new p.CognitoError('PasswordResetRequiredException', 'Password reset required for the user');
   if (user.status === 'FORCE_CHANGE_PASSWORD') {
     return challenge(ctx, client, user, 'NEW_PASSWORD_REQUIRED', {
       USER_ID_FOR_SRP: user.username,

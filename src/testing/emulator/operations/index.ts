@@ -4,9 +4,11 @@ import type { EmulatorOperation } from '../types.js';
 import { adminCreateUser, adminSetUserPassword, createUserPool, describeUserPool, updateUserPool } from './admin.js';
 import { createUserPoolClient, describeUserPoolClient, updateUserPoolClient } from './app-clients.js';
 import { initiateAuth } from './initiate-auth.js';
+import { adminResetUserPassword, changePassword, confirmForgotPassword, forgotPassword } from './password.js';
 import { getTokensFromRefreshToken } from './refresh.js';
 import { respondToAuthChallenge } from './respond-to-challenge.js';
 import { getUser, globalSignOut, revokeToken } from './session.js';
+import { adminConfirmSignUp, confirmSignUp, resendConfirmationCode, signUp } from './signUp.js';
 
 export const OPERATIONS: Readonly<Record<EmulatorOperation, OperationHandler>> = {
   CreateUserPool: createUserPool,
@@ -23,6 +25,15 @@ export const OPERATIONS: Readonly<Record<EmulatorOperation, OperationHandler>> =
   GlobalSignOut: globalSignOut,
   GetUser: getUser,
   GetTokensFromRefreshToken: getTokensFromRefreshToken,
+  // Sign-up and passwords (signUp.ts, password.ts)
+  SignUp: signUp,
+  ConfirmSignUp: confirmSignUp,
+  ResendConfirmationCode: resendConfirmationCode,
+  AdminConfirmSignUp: adminConfirmSignUp,
+  ForgotPassword: forgotPassword,
+  ConfirmForgotPassword: confirmForgotPassword,
+  ChangePassword: changePassword,
+  AdminResetUserPassword: adminResetUserPassword,
 };
 
 export function isEmulatorOperation(name: string): name is EmulatorOperation {

@@ -5,6 +5,7 @@ import type { AppClient } from '../state.js';
 import { afterPassword } from './challenges.js';
 import * as check from './checks.js';
 import { refreshTokens, usableRefreshToken } from './refresh.js';
+import { signInAfterSignUp } from './signUp.js';
 import { initiateSrp } from './srp-auth.js';
 
 export const initiateAuth: OperationHandler = (ctx, input) => {
@@ -19,13 +20,17 @@ export const initiateAuth: OperationHandler = (ctx, input) => {
     case 'REFRESH_TOKEN_AUTH':
     case 'REFRESH_TOKEN':
       return refreshAuth(ctx, client, params);
+    case 'USER_AUTH':
+      // Only the sign-in with ConfirmSignUp's Session; the rest of USER_AUTH is not implemented yet.
+      if (input.Session !== undefined) return signInAfterSignUp(ctx, client, input, params);
+      throw notImplemented(flow);
     default:
-      throw new p.CognitoError(
-        'InvalidParameterException',
-        `The emulator does not implement the ${flow} flow (only USER_PASSWORD_AUTH, USER_SRP_AUTH and REFRESH_TOKEN_AUTH)`,
-      );
+      throw notImplemented(flow);
   }
 };
+
+const notImplemented = (flow: string): p.CognitoError =>
+  new p.CognitoError('InvalidParameterException', `The emulator does not implement the ${flow} flow (only USER_PASSWORD_AUTH, USER_SRP_AUTH, REFRESH_TOKEN_AUTH, and USER_AUTH with ConfirmSignUp's Session)`);
 
 function passwordAuth(ctx: EmulatorContext, client: AppClient, params: Record<string, string>): p.JsonObject {
   if (!check.flowEnabled(client, 'USER_PASSWORD_AUTH')) {
