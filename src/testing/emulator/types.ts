@@ -15,7 +15,12 @@ export type EmulatorOperation =
   | 'GetTokensFromRefreshToken'
   | 'AdminCreateUser'
   | 'AdminSetUserPassword'
-  | 'RespondToAuthChallenge';
+  | 'RespondToAuthChallenge'
+  | 'UpdateUserAttributes'
+  | 'GetUserAttributeVerificationCode'
+  | 'VerifyUserAttribute'
+  | 'DeleteUserAttributes'
+  | 'DeleteUser';
 
 /** One code the emulator "sent" to a user (CognitoEmulator.inbox()). */
 export interface EmulatorInboxMessage {
