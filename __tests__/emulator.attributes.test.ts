@@ -171,6 +171,16 @@ async function signedInAgain(s: SignedIn): Promise<SignedIn> {
   return { ...s, accessToken: auth.AuthenticationResult!.AccessToken!, refreshToken: auth.AuthenticationResult!.RefreshToken! };
 }
 
+test('a used code is retired: presenting it again → ExpiredCodeException; a new code verifies again', async () => {
+  const s = await signedIn();
+  await sendCode(s, 'email');
+  const used = lastCode(s).code;
+  await verify(s, 'email', used);
+  expect(await rejection(verify(s, 'email', used))).toMatchObject({ name: 'ExpiredCodeException', message: 'Invalid code provided, please request a code again.' });
+  await sendCode(s, 'email');
+  await expect(verify(s, 'email', lastCode(s).code)).resolves.toBeDefined();
+});
+
 describe('refused requests, in Cognito’s words; nothing is written', () => {
   test('sub, an attribute outside the schema, and the verified flags are refused, and the other attributes of the request stay unwritten', async () => {
     const s = await signedIn();

@@ -4,7 +4,7 @@
 // (purpose 'attribute'), to the value being verified; docs/emulator.md, "Attributes and DeleteUser",
 // says what is modelled and what Cognito leaves undocumented.
 import type { EmulatorContext, OperationHandler } from '../context.js';
-import type { CodeDeliveryDetails } from '../inbox.js';
+import type { CodeDeliveryDetails, InboxMessage } from '../inbox.js';
 import * as p from '../protocol.js';
 import type { User } from '../state.js';
 
@@ -22,6 +22,9 @@ const STANDARD_ATTRIBUTES = new Set([
 const VERIFIED_FLAGS = new Set(['email_verified', 'phone_number_verified']);
 
 const isVerifiable = (name: string): name is Verifiable => name === 'email' || name === 'phone_number';
+
+/** The inbox messages whose attribute code has been used (the inbox hands out its own message objects). */
+const usedCodes = new WeakSet<InboxMessage>();
 
 /** The user an access token belongs to: NotAuthorizedException for a bad token, UserNotFoundException once the user is gone. */
 function signedInUser(ctx: EmulatorContext, input: p.JsonObject): User {
@@ -121,14 +124,20 @@ export const getUserAttributeVerificationCode: OperationHandler = (ctx, input) =
 /**
  * VerifyUserAttribute {AccessToken, AttributeName, Code} → {}: the newest code sent to the value
  * being verified, within 24 hours (CodeMismatchException / ExpiredCodeException). Then the value
- * is verified, and a pending value replaces the old one.
+ * is verified, and a pending value replaces the old one. A used code is retired: presenting it again
+ * → ExpiredCodeException, as a real pool answers (observed by floci-io/floci, PR #2018).
  */
 export const verifyUserAttribute: OperationHandler = (ctx, input) => {
   const user = signedInUser(ctx, input);
   const name = verifiableAttribute(input);
   const code = p.requireString(input, 'Code');
   const destination = destinationOf(user, name);
+  const newest = ctx.inbox.latest(user.poolId, user.username, 'attribute', destination);
+  if (newest && newest.code === code && usedCodes.has(newest)) {
+    throw new p.CognitoError('ExpiredCodeException', 'Invalid code provided, please request a code again.');
+  }
   ctx.inbox.check(user, 'attribute', code, ATTRIBUTE_CODE_VALIDITY_MS, destination);
+  if (newest) usedCodes.add(newest);
   user.attributes.set(name, destination);
   user.attributes.set(`${name}_verified`, 'true');
   user.pendingAttributes?.delete(name);
