@@ -5,7 +5,6 @@
 // emu.inbox().
 import {
   AdminCreateUserCommand,
-  CognitoIdentityProviderClient,
   DeleteUserAttributesCommand,
   DeleteUserCommand,
   GetUserAttributeVerificationCodeCommand,
@@ -15,37 +14,29 @@ import {
   UpdateUserAttributesCommand,
   VerifyUserAttributeCommand,
   type AttributeType,
+  type CognitoIdentityProviderClient,
 } from '@aws-sdk/client-cognito-identity-provider';
+import { rejection, sdkClient } from './support/sdk.js';
 import { decodeJwtPayload, startCognitoEmulator, type CognitoEmulator, type EmulatorPoolSettings, type SetupResult } from '../src/testing/emulator.js';
 
 let emu: CognitoEmulator;
 let sdk: CognitoIdentityProviderClient;
 let clock = Date.now();
-
 beforeAll(async () => {
   emu = await startCognitoEmulator({ now: () => clock });
-  sdk = new CognitoIdentityProviderClient({ region: 'us-east-1', endpoint: emu.endpoint, credentials: { accessKeyId: 'x', secretAccessKey: 'x' }, maxAttempts: 1 });
+  sdk = sdkClient(emu.endpoint);
 });
 afterAll(async () => {
   sdk.destroy();
   await emu.close();
 });
 
-async function rejection(promise: Promise<unknown>): Promise<{ name: string; message: string }> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as { name: string; message: string };
-  }
-  throw new Error('expected the call to fail');
-}
-
 interface SignedIn extends SetupResult {
   accessToken: string;
   refreshToken: string;
 }
 
-/** A pool with `userPool`'s settings, its user signed in (email jane@example.com, verified). */
+/** A pool with `userPool`'s settings, its user signed in (email `<username>@example.com`, verified). */
 async function signedIn(userPool: EmulatorPoolSettings = {}): Promise<SignedIn> {
   const setup = emu.setup({ userPool, username: `u${Math.random().toString(36).slice(2, 10)}` });
   const auth = await sdk.send(new InitiateAuthCommand({ AuthFlow: 'USER_PASSWORD_AUTH', ClientId: setup.clientId, AuthParameters: { USERNAME: setup.username, PASSWORD: setup.password } }));

@@ -17,7 +17,6 @@ import {
   AdminCreateUserCommand,
   AdminDeleteUserCommand,
   AdminSetUserPasswordCommand,
-  CognitoIdentityProviderClient,
   CreateUserPoolClientCommand,
   CreateUserPoolCommand,
   DeleteUserCommand,
@@ -25,9 +24,11 @@ import {
   InitiateAuthCommand,
   UpdateUserAttributesCommand,
   type AttributeType,
+  type CognitoIdentityProviderClient,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { startCognitoEmulator } from '../src/testing/emulator.js';
 import { motoAvailable, startMoto } from './support/moto.js';
+import { rejection, sdkClient } from './support/sdk.js';
 
 interface Target {
   readonly endpoint: string;
@@ -37,15 +38,6 @@ interface Target {
 const targets: Array<[string, () => Promise<Target>]> = [['emulator', () => startCognitoEmulator()]];
 if (motoAvailable()) targets.push(['moto', () => startMoto()]);
 
-async function rejection(promise: Promise<unknown>): Promise<{ name: string }> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as { name: string };
-  }
-  throw new Error('expected the call to fail');
-}
-
 const PASSWORD = 'Passw0rd!long';
 
 describe.each(targets)('attributes and DeleteUser against %s', (name, start) => {
@@ -53,7 +45,7 @@ describe.each(targets)('attributes and DeleteUser against %s', (name, start) => 
   let sdk: CognitoIdentityProviderClient;
   beforeAll(async () => {
     target = await start();
-    sdk = new CognitoIdentityProviderClient({ region: 'us-east-1', endpoint: target.endpoint, credentials: { accessKeyId: 'x', secretAccessKey: 'x' }, maxAttempts: 1 });
+    sdk = sdkClient(target.endpoint);
   }, 30_000);
   afterAll(async () => {
     sdk.destroy();
@@ -75,7 +67,7 @@ describe.each(targets)('attributes and DeleteUser against %s', (name, start) => 
     try {
       await sdk.send(new DeleteUserCommand({ AccessToken: accessToken }));
     } catch (error) {
-      const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+      const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode; // a bare 5xx: no Cognito error
       if (name !== 'moto' || status === undefined || status < 500) throw error;
       console.warn(`\n!!! ${name} does not implement DeleteUser (HTTP ${status}): the scenario deletes the user with AdminDeleteUser there !!!\n`);
       await sdk.send(new AdminDeleteUserCommand({ UserPoolId: userPoolId, Username: username }));
