@@ -5,6 +5,8 @@
 // emu.inbox().
 import {
   AdminCreateUserCommand,
+  CreateUserPoolClientCommand,
+  CreateUserPoolCommand,
   DeleteUserAttributesCommand,
   DeleteUserCommand,
   GetUserAttributeVerificationCodeCommand,
@@ -12,6 +14,7 @@ import {
   GlobalSignOutCommand,
   InitiateAuthCommand,
   UpdateUserAttributesCommand,
+  UpdateUserPoolCommand,
   VerifyUserAttributeCommand,
   type AttributeType,
   type CognitoIdentityProviderClient,
@@ -155,6 +158,22 @@ describe('UpdateUserAttributes with AttributesRequireVerificationBeforeUpdate', 
       clock = Date.now();
     }
   });
+});
+
+test('the setting through Cognito’s API: CreateUserPool turns it on, UpdateUserPool without it turns it off (the next change replaces at once)', async () => {
+  const pool = await sdk.send(new CreateUserPoolCommand({ PoolName: 'attrs', AutoVerifiedAttributes: ['email'], UserAttributeUpdateSettings: { AttributesRequireVerificationBeforeUpdate: ['email'] } }));
+  const userPoolId = pool.UserPool!.Id!;
+  const client = await sdk.send(new CreateUserPoolClientCommand({ UserPoolId: userPoolId, ClientName: 'c', ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'] }));
+  emu.createUser({ userPoolId, username: 'api-user', password: 'Passw0rd!long', attributes: { email: 'first@example.com', email_verified: 'true' } });
+  const s = await signedInAgain({ userPoolId, clientId: client.UserPoolClient!.ClientId!, username: 'api-user', password: 'Passw0rd!long', accessToken: '', refreshToken: '' });
+  await update(s, { email: 'second@example.com' });
+  expect(await attributesOf(s)).toMatchObject({ email: 'first@example.com', email_verified: 'true' });
+  await sdk.send(new UpdateUserPoolCommand({ UserPoolId: userPoolId, AutoVerifiedAttributes: ['email'] }));
+  const out = await update(s, { email: 'third@example.com' });
+  expect(out.CodeDeliveryDetailsList).toEqual([{ AttributeName: 'email', DeliveryMedium: 'EMAIL', Destination: 't***@e***' }]);
+  expect(await attributesOf(s)).toMatchObject({ email: 'third@example.com', email_verified: 'false' });
+  await verify(s, 'email', lastCode(s).code);
+  expect(await attributesOf(s)).toMatchObject({ email: 'third@example.com', email_verified: 'true' });
 });
 
 async function signedInAgain(s: SignedIn): Promise<SignedIn> {

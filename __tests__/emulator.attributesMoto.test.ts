@@ -2,7 +2,8 @@
 // against moto too): GetUser, UpdateUserAttributes and DeleteUser, over HTTP with the AWS SDK.
 //
 // Compared, because both implement it alike:
-// - GetUser: the Username, the attributes given at creation, a `sub`;
+// - GetUser: the Username, the attributes given at creation, a `sub`; a token it never issued →
+//   NotAuthorizedException (GetUser and UpdateUserAttributes);
 // - UpdateUserAttributes of a plain attribute (given_name) and of email, in a pool that verifies
 //   nothing automatically: both answer without CodeDeliveryDetailsList (moto never gives one, the
 //   emulator gives none when no code goes out), and GetUser shows the new values at once;
@@ -90,6 +91,10 @@ describe.each(targets)('attributes and DeleteUser against %s', (name, start) => 
     expect(out.CodeDeliveryDetailsList ?? []).toEqual([]);
     const after = await attributes(accessToken);
     expect(after.values).toMatchObject({ given_name: 'Jane', email: 'jane.doe@example.org', sub: before.values.sub });
+
+    for (const call of [sdk.send(new GetUserCommand({ AccessToken: 'not-a-token' })), sdk.send(new UpdateUserAttributesCommand({ AccessToken: 'not-a-token', UserAttributes: [{ Name: 'given_name', Value: 'X' }] }))]) {
+      expect(await rejection(call)).toMatchObject({ name: 'NotAuthorizedException' });
+    }
 
     await deleteUser(accessToken, userPoolId, 'jane');
     expect(await rejection(sdk.send(new GetUserCommand({ AccessToken: accessToken })))).toMatchObject({ name: 'UserNotFoundException' });
