@@ -217,16 +217,17 @@ describe('refused requests, in Cognito’s words; nothing is written', () => {
 
   test('a bad or a revoked access token → NotAuthorizedException, for each operation, and no code is sent', async () => {
     const s = await signedIn();
-    const calls = (token: string) => [
-      sdk.send(new UpdateUserAttributesCommand({ AccessToken: token, UserAttributes: [{ Name: 'given_name', Value: 'X' }] })),
-      sdk.send(new GetUserAttributeVerificationCodeCommand({ AccessToken: token, AttributeName: 'email' })),
-      sdk.send(new VerifyUserAttributeCommand({ AccessToken: token, AttributeName: 'email', Code: '123456' })),
-      sdk.send(new DeleteUserAttributesCommand({ AccessToken: token, UserAttributeNames: ['given_name'] })),
-      sdk.send(new DeleteUserCommand({ AccessToken: token })),
+    // thunks: each call starts only when its rejection is awaited (no unhandled rejection meanwhile)
+    const calls = (token: string): Array<() => Promise<unknown>> => [
+      () => sdk.send(new UpdateUserAttributesCommand({ AccessToken: token, UserAttributes: [{ Name: 'given_name', Value: 'X' }] })),
+      () => sdk.send(new GetUserAttributeVerificationCodeCommand({ AccessToken: token, AttributeName: 'email' })),
+      () => sdk.send(new VerifyUserAttributeCommand({ AccessToken: token, AttributeName: 'email', Code: '123456' })),
+      () => sdk.send(new DeleteUserAttributesCommand({ AccessToken: token, UserAttributeNames: ['given_name'] })),
+      () => sdk.send(new DeleteUserCommand({ AccessToken: token })),
     ];
-    for (const call of calls('not-a-token')) expect(await rejection(call)).toMatchObject({ name: 'NotAuthorizedException', message: 'Invalid Access Token' });
+    for (const call of calls('not-a-token')) expect(await rejection(call())).toMatchObject({ name: 'NotAuthorizedException', message: 'Invalid Access Token' });
     await sdk.send(new GlobalSignOutCommand({ AccessToken: s.accessToken }));
-    for (const call of calls(s.accessToken)) expect(await rejection(call)).toMatchObject({ name: 'NotAuthorizedException', message: 'Access Token has been revoked' });
+    for (const call of calls(s.accessToken)) expect(await rejection(call())).toMatchObject({ name: 'NotAuthorizedException', message: 'Access Token has been revoked' });
     expect(emu.inbox(s.username, { userPoolId: s.userPoolId })).toEqual([]);
   });
 
