@@ -58,11 +58,12 @@ export class Inbox {
 
   /**
    * Sends a new 6-digit code for `purpose` to the user's `attribute` (email: EMAIL, phone_number:
-   * SMS), and answers Cognito's CodeDeliveryDetails for it. InvalidParameterException when the user
+   * SMS), and answers Cognito's CodeDeliveryDetails for it. `to` overrides the attribute's value (a
+   * pending email or phone number, not yet the user's). InvalidParameterException when the user
    * has no such attribute.
    */
-  send(user: User, purpose: InboxPurpose, attribute: 'email' | 'phone_number'): { readonly code: string; readonly delivery: CodeDeliveryDetails } {
-    const destination = user.attributes.get(attribute);
+  send(user: User, purpose: InboxPurpose, attribute: 'email' | 'phone_number', to?: string): { readonly code: string; readonly delivery: CodeDeliveryDetails } {
+    const destination = to ?? user.attributes.get(attribute);
     if (destination === undefined) throw new CognitoError('InvalidParameterException', `The user has no ${attribute} to send a code to.`);
     const code = String(randomInt(1_000_000)).padStart(6, '0');
     const channel: InboxChannel = attribute === 'email' ? 'EMAIL' : 'SMS';
@@ -72,6 +73,11 @@ export class Inbox {
     this.messages.set(key, list);
     const Destination = attribute === 'email' ? maskEmail(destination) : maskPhone(destination);
     return { code, delivery: { Destination, DeliveryMedium: channel, AttributeName: attribute } };
+  }
+
+  /** Drops every message of the user (DeleteUser: a user signed up again under the name is another user). */
+  forget(poolId: string, username: string): void {
+    this.messages.delete(keyOf(poolId, username));
   }
 
   /** Every message sent to the user, oldest first. */

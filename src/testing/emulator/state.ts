@@ -24,6 +24,8 @@ export interface User {
   status: UserStatus;
   enabled: boolean;
   readonly attributes: Map<string, string>;
+  /** UpdateUserAttributes under AttributesRequireVerificationBeforeUpdate: new email / phone_number values waiting for VerifyUserAttribute (operations/attributes.ts). */
+  pendingAttributes?: Map<string, string>;
   readonly createdAt: number;
   updatedAt: number;
 }

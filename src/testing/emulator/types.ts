@@ -24,7 +24,13 @@ export type EmulatorOperation =
   | 'ForgotPassword'
   | 'ConfirmForgotPassword'
   | 'ChangePassword'
-  | 'AdminResetUserPassword';
+  | 'AdminResetUserPassword'
+  // Attributes and DeleteUser
+  | 'UpdateUserAttributes'
+  | 'GetUserAttributeVerificationCode'
+  | 'VerifyUserAttribute'
+  | 'DeleteUserAttributes'
+  | 'DeleteUser';
 
 /** One code the emulator "sent" to a user (CognitoEmulator.inbox()). */
 export interface EmulatorInboxMessage {

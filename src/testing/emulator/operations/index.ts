@@ -2,6 +2,7 @@
 import type { OperationHandler } from '../context.js';
 import type { EmulatorOperation } from '../types.js';
 import { adminCreateUser, adminSetUserPassword, createUserPool, describeUserPool, updateUserPool } from './admin.js';
+import { deleteUser, deleteUserAttributes, getUserAttributeVerificationCode, updateUserAttributes, verifyUserAttribute } from './attributes.js';
 import { createUserPoolClient, describeUserPoolClient, updateUserPoolClient } from './app-clients.js';
 import { initiateAuth } from './initiate-auth.js';
 import { adminResetUserPassword, changePassword, confirmForgotPassword, forgotPassword } from './password.js';
@@ -34,6 +35,11 @@ export const OPERATIONS: Readonly<Record<EmulatorOperation, OperationHandler>> =
   ConfirmForgotPassword: confirmForgotPassword,
   ChangePassword: changePassword,
   AdminResetUserPassword: adminResetUserPassword,
+  UpdateUserAttributes: updateUserAttributes,
+  GetUserAttributeVerificationCode: getUserAttributeVerificationCode,
+  VerifyUserAttribute: verifyUserAttribute,
+  DeleteUserAttributes: deleteUserAttributes,
+  DeleteUser: deleteUser,
 };
 
 export function isEmulatorOperation(name: string): name is EmulatorOperation {
