@@ -4,7 +4,7 @@
 // the tests that need it are skipped with a loud warning, as the issue asks (moto is a peer, not a
 // dependency: .ci/run does not install it).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
+import { freePort } from './redisServer';
 
 /** Where moto_server is, or null. */
 function motoServerPath(): string | null {
@@ -18,18 +18,6 @@ export function motoAvailable(): boolean {
   if (motoServerPath() !== null) return true;
   console.warn('\n!!! moto_server is missing: the moto tests are SKIPPED. Install it: pip install "moto[server]" !!!\n');
   return false;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** A running moto server: its endpoint for the AWS SDK (any credentials, region us-east-1). */

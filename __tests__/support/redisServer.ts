@@ -18,7 +18,7 @@ export function redisAvailable(): boolean {
 }
 
 /** A free TCP port on 127.0.0.1 (the OS picks one; redis-server cannot: --port 0 turns TCP off). */
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);
