@@ -4,6 +4,7 @@ import type { EmulatorOperation } from '../types.js';
 import { adminCreateUser, adminSetUserPassword, createUserPool, describeUserPool, updateUserPool } from './admin.js';
 import { createUserPoolClient, describeUserPoolClient, updateUserPoolClient } from './app-clients.js';
 import { initiateAuth } from './initiate-auth.js';
+import { associateSoftwareToken, getUserPoolMfaConfig, setUserMfaPreference, setUserPoolMfaConfig, verifySoftwareToken } from './mfaSetup.js';
 import { getTokensFromRefreshToken } from './refresh.js';
 import { respondToAuthChallenge } from './respond-to-challenge.js';
 import { getUser, globalSignOut, revokeToken } from './session.js';
@@ -23,6 +24,11 @@ export const OPERATIONS: Readonly<Record<EmulatorOperation, OperationHandler>> =
   GlobalSignOut: globalSignOut,
   GetUser: getUser,
   GetTokensFromRefreshToken: getTokensFromRefreshToken,
+  SetUserPoolMfaConfig: setUserPoolMfaConfig,
+  GetUserPoolMfaConfig: getUserPoolMfaConfig,
+  AssociateSoftwareToken: associateSoftwareToken,
+  VerifySoftwareToken: verifySoftwareToken,
+  SetUserMFAPreference: setUserMfaPreference,
 };
 
 export function isEmulatorOperation(name: string): name is EmulatorOperation {
