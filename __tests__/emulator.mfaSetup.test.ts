@@ -60,7 +60,7 @@ async function pool(mfa: Omit<SetUserPoolMfaConfigCommandInput, 'UserPoolId'>, o
     new CreateUserPoolClientCommand({ UserPoolId: userPoolId, ClientName: 'c', ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'], ...(options.authSessionValidity === undefined ? {} : { AuthSessionValidity: options.authSessionValidity }) }),
   );
   const username = `user-${++users}`;
-  const attributes = options.email === false ? {} : { email: `${username}@example.com`, email_verified: 'true' };
+  const attributes: Record<string, string> = options.email === false ? {} : { email: `${username}@example.com`, email_verified: 'true' };
   emu.createUser({ userPoolId, username, password: PASSWORD, attributes });
   return { userPoolId, clientId: UserPoolClient!.ClientId!, username };
 }
