@@ -252,15 +252,15 @@ export interface CreateUserOptions {
   /**
    * The MFA every sign-in of this user must pass after the password, enabled and preferred (a TOTP
    * secret verified at once). The pool's MfaConfiguration becomes OPTIONAL if it was OFF, and the
-   * factor is enabled in the pool. Default: none.
+   * factor is enabled in the pool. 'EMAIL_OTP' sends a code to the `email` attribute. Default: none.
    */
-  mfa?: EmulatorMfaType;
+  mfa?: EmulatorMfaType | 'EMAIL_OTP';
   /** E.164 number, stored as the `phone_number` attribute; SMS_MFA defaults it to '+15555550100'. */
   phoneNumber?: string;
 }
 
-/** TOTP from an authenticator app (RFC 6238), or a code sent by SMS or by email. */
-export type EmulatorMfaType = 'SOFTWARE_TOKEN_MFA' | 'SMS_MFA' | 'EMAIL_OTP';
+/** TOTP from an authenticator app (RFC 6238), or a code sent by SMS. */
+export type EmulatorMfaType = 'SOFTWARE_TOKEN_MFA' | 'SMS_MFA';
 
 /** setup() takes the client's hosted-UI settings too, with CreateUserPoolClientOptions' defaults. */
 export interface SetupOptions extends HostedUiClientOptions {
