@@ -22,7 +22,7 @@ import {
   AdminCreateUserCommand,
   AdminSetUserPasswordCommand,
   AssociateSoftwareTokenCommand,
-  CognitoIdentityProviderClient,
+  type CognitoIdentityProviderClient,
   CreateUserPoolClientCommand,
   CreateUserPoolCommand,
   GetUserCommand,
@@ -33,6 +33,7 @@ import {
   VerifySoftwareTokenCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { startCognitoEmulator } from '../src/testing/index';
+import { cognitoSdk } from './support/cognitoSdk';
 import { motoAvailable, startMoto } from './support/moto';
 import { totpCode, wrongCode } from './support/totp';
 
@@ -73,7 +74,7 @@ describe.each(TARGETS)('the TOTP contract against %s', (_name, target) => {
   beforeAll(async () => {
     if (!target.available) return;
     server = await target.start();
-    sdk = new CognitoIdentityProviderClient({ region: 'us-east-1', endpoint: server.endpoint, credentials: { accessKeyId: 'x', secretAccessKey: 'x' }, maxAttempts: 1 });
+    sdk = cognitoSdk(server.endpoint);
   }, 30_000);
   afterAll(async () => {
     sdk?.destroy();

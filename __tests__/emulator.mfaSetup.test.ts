@@ -5,7 +5,7 @@
 // here from the SecretCode the emulator answers, as an authenticator app would.
 import {
   AssociateSoftwareTokenCommand,
-  CognitoIdentityProviderClient,
+  type CognitoIdentityProviderClient,
   CreateUserPoolClientCommand,
   CreateUserPoolCommand,
   DescribeUserPoolCommand,
@@ -20,6 +20,7 @@ import {
   type SetUserPoolMfaConfigCommandInput,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { startCognitoEmulator, type CognitoEmulator } from '../src/testing/index';
+import { cognitoSdk, rejection } from './support/cognitoSdk';
 import { totpCode, wrongCode } from './support/totp';
 
 let emu!: CognitoEmulator;
@@ -29,21 +30,12 @@ const PASSWORD = 'Passw0rd-mfa!';
 
 beforeAll(async () => {
   emu = await startCognitoEmulator({ now: () => clock });
-  sdk = new CognitoIdentityProviderClient({ region: emu.region, endpoint: emu.endpoint, credentials: { accessKeyId: 'x', secretAccessKey: 'x' }, maxAttempts: 1 });
+  sdk = cognitoSdk(emu.endpoint, emu.region);
 });
 afterAll(async () => {
   sdk.destroy();
   await emu.close();
 });
-
-async function rejection(promise: Promise<unknown>): Promise<{ name: string; message: string }> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as { name: string; message: string };
-  }
-  throw new Error('expected the call to fail');
-}
 
 interface Pool {
   userPoolId: string;
