@@ -26,12 +26,16 @@ export interface Moto {
   close(): Promise<void>;
 }
 
-/** Starts moto_server on a free loopback port and waits until it answers (at most 20 s). */
-export async function startMoto(): Promise<Moto> {
+/**
+ * Starts moto_server on a free loopback port and waits until it answers (at most 20 s). `env` adds
+ * moto settings (e.g. MOTO_COGNITO_IDP_USER_POOL_ENABLE_TOTP): a test's process.env is jest's copy,
+ * which a child process does not see.
+ */
+export async function startMoto(options: { readonly env?: Readonly<Record<string, string>> } = {}): Promise<Moto> {
   const path = motoServerPath();
   if (path === null) throw new Error('moto_server is missing');
   const port = await freePort();
-  const child: ChildProcess = spawn(path, ['-H', '127.0.0.1', '-p', String(port)], { stdio: 'ignore' });
+  const child: ChildProcess = spawn(path, ['-H', '127.0.0.1', '-p', String(port)], { stdio: 'ignore', env: { ...process.env, ...options.env } });
   const endpoint = `http://127.0.0.1:${port}`;
   const until = Date.now() + 20_000;
   for (;;) {

@@ -5,11 +5,11 @@ import type { SrpState } from './srp.js';
 import type { Store } from './state.js';
 import type { TokenService } from './tokens.js';
 
-export type SessionChallenge = 'NEW_PASSWORD_REQUIRED' | 'SOFTWARE_TOKEN_MFA' | 'SMS_MFA'
+export type SessionChallenge = 'NEW_PASSWORD_REQUIRED' | 'SOFTWARE_TOKEN_MFA' | 'SMS_MFA' | 'EMAIL_OTP' | 'MFA_SETUP' | 'SELECT_MFA_TYPE'
   /** ConfirmSignUp's Session, which InitiateAuth USER_AUTH turns into tokens once. */
   | 'CONFIRM_SIGN_UP';
 
-/** A pending challenge, keyed by its opaque Session (single use, 3 minutes). */
+/** A pending challenge, keyed by its opaque Session (single use, the client's AuthSessionValidity). */
 export interface ChallengeSession {
   readonly challenge: SessionChallenge;
   readonly poolId: string;
@@ -18,6 +18,12 @@ export interface ChallengeSession {
   readonly expiresAt: number;
   /** SMS_MFA: the code that was "sent". */
   readonly smsCode?: string;
+  /** SELECT_MFA_TYPE: the factors offered (MFAS_CAN_CHOOSE); MFA_SETUP: those that can be set up. */
+  readonly choices?: readonly string[];
+  /** MFA_SETUP: VerifySoftwareToken accepted a code on this session (the TOTP setup is done). */
+  readonly totpVerified?: boolean;
+  /** EMAIL_OTP: the code enables email MFA (answered during MFA_SETUP). */
+  readonly emailSetup?: boolean;
 }
 
 export interface EmulatorContext {

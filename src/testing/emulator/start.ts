@@ -6,6 +6,7 @@ import type { JsonObject } from './protocol.js';
 import { Inbox } from './inbox.js';
 import * as ids from './ids.js';
 import { totp } from './mfa.js';
+import { codeFactor, poolAllowing } from './userMfa.js';
 import { rotationFromOptions } from './rotation.js';
 import { EmulatorServer } from './server.js';
 import type { SrpState } from './srp.js';
@@ -99,6 +100,8 @@ export async function startCognitoEmulator(options: CognitoEmulatorOptions = {})
       const attributes = { ...o.attributes };
       const phone = o.phoneNumber ?? attributes.phone_number ?? (o.mfa === 'SMS_MFA' ? '+15555550100' : undefined);
       if (phone !== undefined) Object.assign(attributes, { phone_number: phone, phone_number_verified: 'true' });
+      const pool = store.pool(o.userPoolId);
+      if (o.mfa !== undefined) pool.settings = poolAllowing(pool.settings, o.mfa); // a pool must offer the factor for the user to have it
       store.createUser(o.userPoolId, o.username, o.password, status, attributes, o.mfa);
     },
     inbox: (username, options = {}) => {
@@ -112,9 +115,13 @@ export async function startCognitoEmulator(options: CognitoEmulatorOptions = {})
     },
     mfaCode: (userPoolId, username) => {
       const user = store.user(userPoolId, username);
-      if (user.mfa === 'SOFTWARE_TOKEN_MFA') return totp(user.totpSecret, now());
-      if (user.mfa === 'SMS_MFA' && user.lastSmsCode !== undefined) return user.lastSmsCode;
-      throw new Error(user.mfa ? `No SMS code has been sent to ${username} yet` : `User ${username} has no MFA`);
+      const factor = codeFactor(user.mfa);
+      if (factor === undefined) throw new Error(`User ${username} has no MFA`);
+      const secret = user.mfa.totpSecret;
+      if (factor === 'SOFTWARE_TOKEN_MFA' && secret !== undefined) return totp(secret, now());
+      const code = factor === 'SMS_MFA' ? user.lastSmsCode : factor === 'EMAIL_OTP' ? ctx.inbox.latest(userPoolId, user.username, 'mfa')?.code : undefined;
+      if (code === undefined) throw new Error(factor === 'SOFTWARE_TOKEN_MFA' ? `The TOTP of ${username} is not verified` : `No ${factor === 'SMS_MFA' ? 'SMS' : 'email'} code has been sent to ${username} yet`);
+      return code;
     },
     setup: (o: SetupOptions = {}): SetupResult => {
       const { userPoolId } = emulator.createUserPool(undefined, o.userPool);

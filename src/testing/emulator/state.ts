@@ -1,12 +1,12 @@
 // In-memory user pools, app clients and users.
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import * as ids from './ids.js';
 import { CognitoError } from './protocol.js';
 import { DEFAULT_POOL_SETTINGS, type PoolSettings } from './poolSettings.js';
 import { srpVerifier, type SrpVerifier } from './srp.js';
+import { newUserMfa, type MfaFactor, type UserMfa } from './userMfa.js';
 
 export type UserStatus = 'CONFIRMED' | 'FORCE_CHANGE_PASSWORD' | 'UNCONFIRMED' | 'EXTERNAL_PROVIDER' | 'RESET_REQUIRED';
-export type MfaType = 'SOFTWARE_TOKEN_MFA' | 'SMS_MFA';
 
 export interface User {
   readonly poolId: string;
@@ -15,10 +15,8 @@ export interface User {
   passwordHash: string;
   /** SRP salt and verifier v = g^x mod N, recomputed whenever the password is set. */
   srp: SrpVerifier;
-  /** The MFA the user signs in with, if any. */
-  readonly mfa: MfaType | undefined;
-  /** RFC 6238 secret (20 random bytes), generated for every user. */
-  readonly totpSecret: Buffer;
+  /** The factors enabled and preferred, and the TOTP secrets (userMfa.ts). */
+  readonly mfa: UserMfa;
   /** The code of the last SMS_MFA message "sent" (kept in memory only, never logged). */
   lastSmsCode: string | undefined;
   status: UserStatus;
@@ -149,7 +147,7 @@ export class Store {
     return client;
   }
 
-  createUser(poolId: string, username: string, password: string, status: UserStatus, attributes: Record<string, string>, mfa?: MfaType): User {
+  createUser(poolId: string, username: string, password: string, status: UserStatus, attributes: Record<string, string>, mfa?: MfaFactor): User {
     const pool = this.pool(poolId);
     if (pool.users.has(username)) throw new CognitoError('UsernameExistsException', 'User account already exists');
     const sub = ids.uuid();
@@ -159,8 +157,7 @@ export class Store {
       sub,
       passwordHash: hashPassword(password),
       srp: srpVerifier(pool.id, username, password),
-      mfa,
-      totpSecret: randomBytes(20),
+      mfa: newUserMfa(mfa),
       lastSmsCode: undefined,
       status,
       enabled: true,

@@ -30,7 +30,13 @@ export type EmulatorOperation =
   | 'GetUserAttributeVerificationCode'
   | 'VerifyUserAttribute'
   | 'DeleteUserAttributes'
-  | 'DeleteUser';
+  | 'DeleteUser'
+  // MFA setup and choice
+  | 'SetUserPoolMfaConfig'
+  | 'GetUserPoolMfaConfig'
+  | 'AssociateSoftwareToken'
+  | 'VerifySoftwareToken'
+  | 'SetUserMFAPreference';
 
 /** One code the emulator "sent" to a user (CognitoEmulator.inbox()). */
 export interface EmulatorInboxMessage {
@@ -284,8 +290,12 @@ export interface CreateUserOptions {
   permanent?: boolean;
   /** false: UNCONFIRMED, as after SignUp without confirmation; sign-in then fails with UserNotConfirmedException. Default true. */
   confirmed?: boolean;
-  /** The MFA every sign-in of this user must pass after the password. Default: none. */
-  mfa?: EmulatorMfaType;
+  /**
+   * The MFA every sign-in of this user must pass after the password, enabled and preferred (a TOTP
+   * secret verified at once). The pool's MfaConfiguration becomes OPTIONAL if it was OFF, and the
+   * factor is enabled in the pool. 'EMAIL_OTP' sends a code to the `email` attribute. Default: none.
+   */
+  mfa?: EmulatorMfaType | 'EMAIL_OTP';
   /** E.164 number, stored as the `phone_number` attribute; SMS_MFA defaults it to '+15555550100'. */
   phoneNumber?: string;
 }
@@ -356,9 +366,10 @@ export interface CognitoEmulator {
   /** A pool, a client and a CONFIRMED user with a generated password, in one call. */
   setup(options?: SetupOptions): SetupResult;
   /**
-   * The code the user would type now: for SOFTWARE_TOKEN_MFA the RFC 6238 TOTP code (SHA-1,
-   * 30 s, 6 digits) at the emulator's `now`; for SMS_MFA the code of the last SMS "sent".
-   * Throws if the user has no MFA, or no SMS has been sent yet.
+   * The code the user would type now for their preferred factor (else TOTP, SMS, email, the first
+   * enabled): for SOFTWARE_TOKEN_MFA the RFC 6238 TOTP code (SHA-1, 30 s, 6 digits) of the verified
+   * secret at the emulator's `now`; for SMS_MFA the code of the last SMS "sent"; for EMAIL_OTP the
+   * newest MFA code in the inbox. Throws if the user has no MFA, or no code has been sent yet.
    */
   mfaCode(userPoolId: string, username: string): string;
   /**

@@ -7,6 +7,7 @@ import * as ids from '../ids.js';
 import { maskPhone, smsCode, totpMatches } from '../mfa.js';
 import { passwordMatches } from '../operations/checks.js';
 import type { AppClient, User } from '../state.js';
+import { mfaStep } from '../userMfa.js';
 import { MFA_TTL_MS, SESSION_TTL_MS, type AuthorizeRequest, type OAuthStore, type PendingLogin } from './store.js';
 import * as web from './web.js';
 
@@ -91,12 +92,14 @@ export class BrowserEndpoints {
     if (user.status === 'FORCE_CHANGE_PASSWORD') {
       return this.loginForm(res, flow, client, username, 'This user must change a temporary password, which the emulator\'s sign-in page does not implement.');
     }
-    if (user.mfa === 'SOFTWARE_TOKEN_MFA' || user.mfa === 'SMS_MFA') {
-      const code = user.mfa === 'SMS_MFA' ? smsCode() : undefined;
+    const step = mfaStep(this.ctx.store.pool(user.poolId).settings, user);
+    if (step.kind === 'factor' && step.factor !== 'EMAIL_OTP') {
+      const code = step.factor === 'SMS_MFA' ? smsCode() : undefined;
       if (code !== undefined) user.lastSmsCode = code; // "sent": emulator.mfaCode() reads it
-      pending.mfa = { sub: user.sub, type: user.mfa, expiresAt: this.ctx.now() + MFA_TTL_MS, ...(code === undefined ? {} : { smsCode: code }) };
+      pending.mfa = { sub: user.sub, type: step.factor, expiresAt: this.ctx.now() + MFA_TTL_MS, ...(code === undefined ? {} : { smsCode: code }) };
       return this.mfaForm(res, flow, pending, user);
     }
+    if (step.kind !== 'none') return this.loginForm(res, flow, client, username, "This user must choose, set up or answer an MFA that the emulator's sign-in page does not implement (it asks for TOTP and SMS codes only).");
     this.signedIn(res, flow, pending.request, user);
   }
 
@@ -111,7 +114,7 @@ export class BrowserEndpoints {
     const user = this.ctx.store.findUser(pending.request.poolId, step.sub);
     if (!user) return web.sendErrorPage(res, 'invalid_request', 'the user no longer exists');
     const code = form.get('code') ?? '';
-    const right = step.type === 'SMS_MFA' ? code === step.smsCode : totpMatches(user.totpSecret, this.ctx.now(), code);
+    const right = step.type === 'SMS_MFA' ? code === step.smsCode : user.mfa.totpSecret !== undefined && totpMatches(user.mfa.totpSecret, this.ctx.now(), code);
     if (!right) return this.mfaForm(res, flow, pending, user, 'Invalid code received for user');
     this.signedIn(res, flow, pending.request, user);
   }

@@ -1,10 +1,11 @@
-// What follows a verified password (NEW_PASSWORD_REQUIRED, an MFA challenge, or tokens), and the
-// single-use challenge sessions those steps run on.
+// What follows a verified password (NEW_PASSWORD_REQUIRED, an MFA challenge, a choice of MFA, an
+// MFA setup, or tokens), and the single-use challenge sessions those steps run on.
 import type { ChallengeSession, EmulatorContext, SessionChallenge } from '../context.js';
 import * as ids from '../ids.js';
 import { maskPhone, smsCode } from '../mfa.js';
 import * as p from '../protocol.js';
 import type { AppClient, User } from '../state.js';
+import { mfaStep, type MfaFactor } from '../userMfa.js';
 import { challengeAttributes } from './checks.js';
 
 /** SECRET_BLOCKs expire after 3 minutes; a challenge's Session after the client's AuthSessionValidity (3 by default). */
@@ -23,22 +24,47 @@ export function afterPassword(ctx: EmulatorContext, client: AppClient, user: Use
       userAttributes: challengeAttributes(user),
     });
   }
-  if (user.mfa === 'SOFTWARE_TOKEN_MFA') return challenge(ctx, client, user, 'SOFTWARE_TOKEN_MFA', {});
-  if (user.mfa === 'SMS_MFA') {
+  return mfaChallenge(ctx, client, user);
+}
+
+/** After every password step: the user's MFA (userMfa.ts decides which step), or tokens. */
+export function mfaChallenge(ctx: EmulatorContext, client: AppClient, user: User): p.JsonObject {
+  const step = mfaStep(ctx.store.pool(user.poolId).settings, user);
+  switch (step.kind) {
+    case 'factor':
+      return factorChallenge(ctx, client, user, step.factor);
+    case 'select':
+      return challenge(ctx, client, user, 'SELECT_MFA_TYPE', { MFAS_CAN_CHOOSE: JSON.stringify(step.choices) }, { choices: step.choices });
+    case 'setup':
+      return challenge(ctx, client, user, 'MFA_SETUP', { MFAS_CAN_SETUP: JSON.stringify(step.choices) }, { choices: step.choices });
+    case 'none':
+      return { AuthenticationResult: ctx.tokens.signIn(ctx.store.pool(user.poolId), client, user), ChallengeParameters: {} };
+  }
+}
+
+/** One factor's challenge: TOTP asks for a code; SMS and email "send" one first. */
+export function factorChallenge(ctx: EmulatorContext, client: AppClient, user: User, factor: MfaFactor, extra: ChallengeExtra = {}): p.JsonObject {
+  if (factor === 'SOFTWARE_TOKEN_MFA') return challenge(ctx, client, user, 'SOFTWARE_TOKEN_MFA', {}, extra);
+  if (factor === 'SMS_MFA') {
     const code = smsCode();
     user.lastSmsCode = code; // the SMS is "sent": emulator.mfaCode() reads it
     const destination = maskPhone(user.attributes.get('phone_number') ?? '');
-    return challenge(ctx, client, user, 'SMS_MFA', { CODE_DELIVERY_DELIVERY_MEDIUM: 'SMS', CODE_DELIVERY_DESTINATION: destination }, code);
+    return challenge(ctx, client, user, 'SMS_MFA', { CODE_DELIVERY_DELIVERY_MEDIUM: 'SMS', CODE_DELIVERY_DESTINATION: destination }, { ...extra, smsCode: code });
   }
-  return { AuthenticationResult: ctx.tokens.signIn(ctx.store.pool(user.poolId), client, user), ChallengeParameters: {} };
+  const { delivery } = ctx.inbox.send(user, 'mfa', 'email'); // emulator.inbox() and mfaCode() read it
+  return challenge(ctx, client, user, 'EMAIL_OTP', { CODE_DELIVERY_DELIVERY_MEDIUM: 'EMAIL', CODE_DELIVERY_DESTINATION: delivery.Destination }, extra);
 }
 
-function challenge(ctx: EmulatorContext, client: AppClient, user: User, name: SessionChallenge, parameters: Record<string, string>, code?: string): p.JsonObject {
+/** What a challenge session carries besides its name, client and user. */
+export type ChallengeExtra = Pick<ChallengeSession, 'smsCode' | 'choices' | 'totpVerified' | 'emailSetup'>;
+
+/** A new challenge session (the client's AuthSessionValidity) and Cognito's answer naming it. */
+export function challenge(ctx: EmulatorContext, client: AppClient, user: User, name: SessionChallenge, parameters: Record<string, string>, extra: ChallengeExtra = {}): p.JsonObject {
   const now = ctx.now();
   for (const [id, s] of ctx.sessions) if (s.expiresAt <= now) ctx.sessions.delete(id);
   const session = ids.session();
   const record: ChallengeSession = { challenge: name, poolId: user.poolId, clientId: client.clientId, username: user.username, expiresAt: now + client.authSessionValidityMinutes * 60_000 };
-  ctx.sessions.set(session, code === undefined ? record : { ...record, smsCode: code });
+  ctx.sessions.set(session, { ...record, ...extra });
   return { ChallengeName: name, Session: session, ChallengeParameters: parameters };
 }
 

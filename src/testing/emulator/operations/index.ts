@@ -6,6 +6,7 @@ import { deleteUser, deleteUserAttributes, getUserAttributeVerificationCode, upd
 import { createUserPoolClient, describeUserPoolClient, updateUserPoolClient } from './app-clients.js';
 import { initiateAuth } from './initiate-auth.js';
 import { adminResetUserPassword, changePassword, confirmForgotPassword, forgotPassword } from './password.js';
+import { associateSoftwareToken, getUserPoolMfaConfig, setUserMfaPreference, setUserPoolMfaConfig, verifySoftwareToken } from './mfaSetup.js';
 import { getTokensFromRefreshToken } from './refresh.js';
 import { respondToAuthChallenge } from './respond-to-challenge.js';
 import { getUser, globalSignOut, revokeToken } from './session.js';
@@ -40,6 +41,11 @@ export const OPERATIONS: Readonly<Record<EmulatorOperation, OperationHandler>> =
   VerifyUserAttribute: verifyUserAttribute,
   DeleteUserAttributes: deleteUserAttributes,
   DeleteUser: deleteUser,
+  SetUserPoolMfaConfig: setUserPoolMfaConfig,
+  GetUserPoolMfaConfig: getUserPoolMfaConfig,
+  AssociateSoftwareToken: associateSoftwareToken,
+  VerifySoftwareToken: verifySoftwareToken,
+  SetUserMFAPreference: setUserMfaPreference,
 };
 
 export function isEmulatorOperation(name: string): name is EmulatorOperation {

@@ -1,10 +1,12 @@
-// RespondToAuthChallenge: PASSWORD_VERIFIER, NEW_PASSWORD_REQUIRED, SOFTWARE_TOKEN_MFA and SMS_MFA.
+// RespondToAuthChallenge: PASSWORD_VERIFIER, NEW_PASSWORD_REQUIRED, SOFTWARE_TOKEN_MFA and SMS_MFA;
+// MFA_SETUP, SELECT_MFA_TYPE and EMAIL_OTP in mfaSetup.ts.
 import type { EmulatorContext, OperationHandler } from '../context.js';
 import { totpMatches } from '../mfa.js';
 import * as p from '../protocol.js';
 import type { AppClient } from '../state.js';
 import { afterPassword, pendingSession } from './challenges.js';
 import * as check from './checks.js';
+import { answerEmailOtp, answerMfaSetup, answerSelectMfaType } from './mfaSetup.js';
 import { passwordVerifier } from './srp-auth.js';
 
 export const respondToAuthChallenge: OperationHandler = (ctx, input) => {
@@ -19,6 +21,12 @@ export const respondToAuthChallenge: OperationHandler = (ctx, input) => {
     case 'SOFTWARE_TOKEN_MFA':
     case 'SMS_MFA':
       return mfa(ctx, input, client, challenge, responses);
+    case 'EMAIL_OTP':
+      return answerEmailOtp(ctx, input, client, responses);
+    case 'MFA_SETUP':
+      return answerMfaSetup(ctx, input, client, responses);
+    case 'SELECT_MFA_TYPE':
+      return answerSelectMfaType(ctx, input, client, responses);
     default:
       throw new p.CognitoError('InvalidParameterException', `The emulator does not implement the ${challenge} challenge`);
   }
@@ -43,7 +51,7 @@ function mfa(ctx: EmulatorContext, input: p.JsonObject, client: AppClient, chall
   const code = check.requireParam(responses, `${challenge}_CODE`);
   check.verifySecretHash(client, responses.SECRET_HASH, [username]);
   const { id, session, user } = pendingSession(ctx, input, client, challenge, username);
-  const right = challenge === 'SMS_MFA' ? code === session.smsCode : totpMatches(user.totpSecret, ctx.now(), code);
+  const right = challenge === 'SMS_MFA' ? code === session.smsCode : user.mfa.totpSecret !== undefined && totpMatches(user.mfa.totpSecret, ctx.now(), code);
   // A wrong code leaves the session open, so the user can try again within its 3 minutes.
   if (!right) throw new p.CognitoError('CodeMismatchException', 'Invalid code received for user');
   ctx.sessions.delete(id);

@@ -1,6 +1,7 @@
-// Token-authorised operations: RevokeToken, GlobalSignOut, GetUser.
+// Token-authorised operations: RevokeToken, GlobalSignOut, GetUser (MFA preferences: mfaSetup.ts).
 import type { OperationHandler } from '../context.js';
 import * as p from '../protocol.js';
+import { describeUserMfa } from '../userMfa.js';
 
 const TOKEN_PATTERN = /^[A-Za-z0-9\-_=.]+$/;
 
@@ -51,5 +52,6 @@ export const getUser: OperationHandler = (ctx, input) => {
     Username: user.username,
     UserAttributes: [...user.attributes].map(([Name, Value]) => ({ Name, Value })),
     MFAOptions: [],
+    ...describeUserMfa(user.mfa),
   };
 };
