@@ -10,6 +10,7 @@ import { backoffMs, endpointUrl, errorNameOf, isRetryableSocketCode, JSON_CONTEN
 import { isJsonObject as isObject } from '../encoding/json.js';
 import { redact } from '../encoding/redact.js';
 import type { SessionTokens } from '../storage/tokenStore.js';
+import type { AccountOperation } from './accountWire.js';
 
 /** The part of `fetch` authchart calls: a URL string and an init, resolving a Response. */
 export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
@@ -30,8 +31,8 @@ export interface FetchCognitoOptions {
   readonly fetch?: FetchLike;
 }
 
-/** The operations sent over this transport (GetUser only by an API server's revocation list). */
-export type Operation = 'RevokeToken' | 'GlobalSignOut' | 'InitiateAuth' | 'RespondToAuthChallenge' | 'GetTokensFromRefreshToken' | 'GetUser';
+/** The operations sent over this transport (GetUser only by an API server's revocation list), and the account calls' (accountWire.ts). */
+export type Operation = 'RevokeToken' | 'GlobalSignOut' | 'InitiateAuth' | 'RespondToAuthChallenge' | 'GetTokensFromRefreshToken' | AccountOperation;
 /** A JSON object, as sent and received. */
 export type Json = Record<string, unknown>;
 

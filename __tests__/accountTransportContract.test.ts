@@ -1,0 +1,116 @@
+// The account calls (services/cognito/accountCalls.ts) over both account wires, fetch and the AWS
+// SDK, against the emulator over HTTP: every call answers the same facts on both, every refusal the
+// same CognitoCallError name, and no password, code, session or token in any message. SecretHash
+// is checked with a client that has a secret.
+import { CognitoIdentityProviderClient, InitiateAuthCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { createAccountCalls, type AccountCalls } from '../services/cognito/accountCalls';
+import { sdkAccountWire } from '../services/cognito/accountSdk';
+import { fetchAccountWire } from '../services/cognito/accountWire';
+import { CognitoCallError } from '../services/cognito/errors';
+import { onFirstUse } from '../services/cognito/onFirstUse';
+import { totp } from '../src/testing/emulator/mfa';
+import { startCognitoEmulator, type CognitoEmulator } from '../src/testing/index';
+
+let emu!: CognitoEmulator;
+let sdk!: CognitoIdentityProviderClient;
+beforeAll(async () => {
+  emu = await startCognitoEmulator();
+  sdk = new CognitoIdentityProviderClient({ region: emu.region, endpoint: emu.endpoint, credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
+});
+afterAll(async () => {
+  sdk.destroy();
+  await emu.close();
+});
+
+const WIRES = ['fetch', 'sdk'] as const;
+function callsOver(wire: (typeof WIRES)[number], clientId: string, clientSecret?: string): AccountCalls {
+  const made =
+    wire === 'fetch'
+      ? fetchAccountWire({ region: emu.region, endpoint: emu.endpoint, clientId, ...(clientSecret && { clientSecret }) })
+      : sdkAccountWire({ client: sdk, ...(clientSecret && { clientSecret }) });
+  return createAccountCalls({ wire: made, clientId, ...(clientSecret && { clientSecret }), load: onFirstUse });
+}
+
+/** The error a call rejects with: its name, and whether its message holds any of `secrets`. */
+async function refusal(call: Promise<unknown>, secrets: readonly string[]): Promise<string> {
+  const error = await call.then(
+    () => undefined,
+    (caught: unknown) => caught,
+  );
+  expect(error).toBeInstanceOf(CognitoCallError);
+  for (const secret of secrets) expect((error as Error).message).not.toContain(secret);
+  return (error as Error).name;
+}
+
+const newestCode = (username: string, userPoolId: string, purpose: string) => [...emu.inbox(username, { userPoolId })].reverse().find((message) => message.purpose === purpose)!.code;
+
+/** Base32 (RFC 4648) to bytes, for the TOTP secret AssociateSoftwareToken answers. */
+function base32(text: string): Buffer {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = '';
+  for (const char of text.replace(/=+$/, '')) bits += alphabet.indexOf(char).toString(2).padStart(5, '0');
+  return Buffer.from(bits.match(/.{8}/g)!.map((byte) => parseInt(byte, 2)));
+}
+
+describe.each(WIRES)('over %s', (wire) => {
+  const password = 'Str0ng-passw0rd!';
+
+  test('sign-up: SignUp, ResendConfirmationCode, ConfirmSignUp; a wrong code and a taken name are refused by name', async () => {
+    for (const secret of [false, true]) {
+      const pool = emu.setup({ userPool: { AutoVerifiedAttributes: ['email'] }, generateSecret: secret });
+      const calls = callsOver(wire, pool.clientId, pool.clientSecret);
+      const username = `new-${wire}`;
+      const signedUp = await calls.signUp({ username, password, userAttributes: { email: `${username}@example.com` } });
+      expect(signedUp).toMatchObject({ userConfirmed: false, userSub: expect.any(String), codeDelivery: { deliveryMedium: 'EMAIL', attributeName: 'email', destination: expect.stringMatching(/\*\*\*/) } });
+      expect(await refusal(calls.signUp({ username, password }), [password])).toBe('UsernameExistsException');
+      expect(await calls.resendSignUpCode({ username })).toMatchObject({ codeDelivery: { deliveryMedium: 'EMAIL' } });
+      expect(await refusal(calls.confirmSignUp({ username, confirmationCode: '000000x' }), ['000000x'])).toMatch(/CodeMismatchException|InvalidParameterException/);
+      const code = newestCode(username, pool.userPoolId, 'signUp');
+      const confirmed = await calls.confirmSignUp({ username, confirmationCode: code });
+      expect(confirmed.session).toEqual(expect.any(String));
+    }
+  });
+
+  test('passwords: ForgotPassword, ConfirmForgotPassword, ChangePassword', async () => {
+    const pool = emu.setup();
+    const calls = callsOver(wire, pool.clientId);
+    expect(await calls.forgotPassword({ username: pool.username })).toMatchObject({ codeDelivery: { deliveryMedium: 'EMAIL' } });
+    const code = newestCode(pool.username, pool.userPoolId, 'resetPassword');
+    expect(await refusal(calls.confirmForgotPassword({ username: pool.username, confirmationCode: code, newPassword: 'short' }), [code, 'short'])).toBe('InvalidPasswordException');
+    await calls.confirmForgotPassword({ username: pool.username, confirmationCode: code, newPassword: password });
+    const signedIn = await sdk.send(new InitiateAuthCommand({ ClientId: pool.clientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: pool.username, PASSWORD: password } }));
+    const accessToken = signedIn.AuthenticationResult!.AccessToken!;
+    expect(await refusal(calls.changePassword({ accessToken, oldPassword: 'Wr0ng-password!', newPassword: 'An0ther-password!' }), [accessToken, 'Wr0ng-password!', 'An0ther-password!'])).toBe('NotAuthorizedException');
+    await calls.changePassword({ accessToken, oldPassword: password, newPassword: 'An0ther-password!' });
+  });
+
+  test('attributes: GetUser, UpdateUserAttributes with a code, VerifyUserAttribute, GetUserAttributeVerificationCode, DeleteUserAttributes, DeleteUser', async () => {
+    const pool = emu.setup();
+    const calls = callsOver(wire, pool.clientId);
+    const signedIn = await sdk.send(new InitiateAuthCommand({ ClientId: pool.clientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: pool.username, PASSWORD: pool.password } }));
+    const accessToken = signedIn.AuthenticationResult!.AccessToken!;
+    expect(await calls.getUser(accessToken)).toMatchObject({ username: pool.username, attributes: { email: `${pool.username}@example.com` } });
+    const updated = await calls.updateUserAttributes(accessToken, { email: 'moved@example.com', name: 'Jane' });
+    expect(updated.codeDeliveries).toEqual([expect.objectContaining({ deliveryMedium: 'EMAIL', attributeName: 'email' })]);
+    expect(await calls.sendUserAttributeVerificationCode(accessToken, 'email')).toMatchObject({ codeDelivery: { deliveryMedium: 'EMAIL' } });
+    expect(await refusal(calls.verifyUserAttribute(accessToken, 'email', '000000x'), [accessToken, '000000x'])).toMatch(/CodeMismatchException|InvalidParameterException/);
+    await calls.verifyUserAttribute(accessToken, 'email', newestCode(pool.username, pool.userPoolId, 'attribute'));
+    expect((await calls.getUser(accessToken)).attributes).toMatchObject({ email: 'moved@example.com', email_verified: 'true', name: 'Jane' });
+    await calls.deleteUserAttributes(accessToken, ['name']);
+    expect((await calls.getUser(accessToken)).attributes.name).toBeUndefined();
+    await calls.deleteUser(accessToken);
+    expect(await refusal(calls.getUser(accessToken), [accessToken])).toMatch(/NotAuthorizedException|UserNotFoundException/);
+  });
+
+  test('TOTP: AssociateSoftwareToken, VerifySoftwareToken, SetUserMFAPreference, then GetUser lists it', async () => {
+    const pool = emu.setup({ userPool: { MfaConfiguration: 'OPTIONAL' } });
+    const calls = callsOver(wire, pool.clientId);
+    const signedIn = await sdk.send(new InitiateAuthCommand({ ClientId: pool.clientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: pool.username, PASSWORD: pool.password } }));
+    const accessToken = signedIn.AuthenticationResult!.AccessToken!;
+    const { sharedSecret } = await calls.associateSoftwareToken({ accessToken });
+    expect(await refusal(calls.verifySoftwareToken({ accessToken }, '000000'), [accessToken])).toMatch(/CodeMismatchException|EnableSoftwareTokenMFAException/);
+    expect(await calls.verifySoftwareToken({ accessToken }, totp(base32(sharedSecret), Date.now()), 'laptop')).toMatchObject({ verified: true });
+    await calls.setMfaPreference(accessToken, { SOFTWARE_TOKEN_MFA: { enabled: true, preferred: true } });
+    expect(await calls.getUser(accessToken)).toMatchObject({ mfaFactors: ['SOFTWARE_TOKEN_MFA'], preferredMfa: 'SOFTWARE_TOKEN_MFA' });
+  });
+});
