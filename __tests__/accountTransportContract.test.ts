@@ -85,7 +85,7 @@ describe.each(WIRES)('over %s', (wire) => {
   });
 
   test('attributes: GetUser, UpdateUserAttributes with a code, VerifyUserAttribute, GetUserAttributeVerificationCode, DeleteUserAttributes, DeleteUser', async () => {
-    const pool = emu.setup();
+    const pool = emu.setup({ userPool: { AutoVerifiedAttributes: ['email'] } }); // codes go only to attributes the pool verifies
     const calls = callsOver(wire, pool.clientId);
     const signedIn = await sdk.send(new InitiateAuthCommand({ ClientId: pool.clientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: pool.username, PASSWORD: pool.password } }));
     const accessToken = signedIn.AuthenticationResult!.AccessToken!;
