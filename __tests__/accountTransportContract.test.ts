@@ -2,7 +2,7 @@
 // SDK, against the emulator over HTTP: every call answers the same facts on both, every refusal the
 // same CognitoCallError name, and no password, code, session or token in any message. SecretHash
 // is checked with a client that has a secret.
-import { CognitoIdentityProviderClient, InitiateAuthCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { CognitoIdentityProviderClient, InitiateAuthCommand, SetUserPoolMfaConfigCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { createAccountCalls, type AccountCalls } from '../services/cognito/accountCalls';
 import { sdkAccountWire } from '../services/cognito/accountSdk';
 import { fetchAccountWire } from '../services/cognito/accountWire';
@@ -103,7 +103,8 @@ describe.each(WIRES)('over %s', (wire) => {
   });
 
   test('TOTP: AssociateSoftwareToken, VerifySoftwareToken, SetUserMFAPreference, then GetUser lists it', async () => {
-    const pool = emu.setup({ userPool: { MfaConfiguration: 'OPTIONAL' } });
+    const pool = emu.setup();
+    await sdk.send(new SetUserPoolMfaConfigCommand({ UserPoolId: pool.userPoolId, MfaConfiguration: 'OPTIONAL', SoftwareTokenMfaConfiguration: { Enabled: true } }));
     const calls = callsOver(wire, pool.clientId);
     const signedIn = await sdk.send(new InitiateAuthCommand({ ClientId: pool.clientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: pool.username, PASSWORD: pool.password } }));
     const accessToken = signedIn.AuthenticationResult!.AccessToken!;

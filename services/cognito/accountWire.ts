@@ -4,24 +4,10 @@
 // The typed calls over it (accountCalls.ts) are written once for both. createAuth's bundles never
 // hold this module: only what imports the account calls does.
 import { createFetchCall, type FetchCognitoOptions, type Json } from './fetchTransport.js';
+import type { AccountOperation } from './types.js';
 
-/** The account operations, by Cognito's names. */
-export type AccountOperation =
-  | 'SignUp'
-  | 'ConfirmSignUp'
-  | 'ResendConfirmationCode'
-  | 'ForgotPassword'
-  | 'ConfirmForgotPassword'
-  | 'ChangePassword'
-  | 'GetUser'
-  | 'UpdateUserAttributes'
-  | 'VerifyUserAttribute'
-  | 'GetUserAttributeVerificationCode'
-  | 'DeleteUserAttributes'
-  | 'DeleteUser'
-  | 'AssociateSoftwareToken'
-  | 'VerifySoftwareToken'
-  | 'SetUserMFAPreference';
+export type { AccountOperation } from './types.js';
+
 
 /**
  * One bounded call: `operation` with `payload` (Cognito's member names), resolving Cognito's JSON

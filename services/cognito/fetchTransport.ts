@@ -2,7 +2,7 @@
 // AuthStep mapping, same deadline and the same error names as createSdkCognito (services/cognito/sdkTransport.ts),
 // which __tests__/transportContract.test.ts checks against the emulator. See docs/transport.md.
 import { ErrorNames } from '../../machines/types.js';
-import type { AuthFlow, AuthStep, CognitoService } from './types.js';
+import type { AccountOperation, AuthFlow, AuthStep, CognitoService } from './types.js';
 import { createParameterSigner, toAuthStep, toRefreshedTokens } from './authParameters.js';
 import { abortedCallError, CognitoCallError, redirectRefusedError } from './errors.js';
 import { withDeadline } from './deadline.js';
@@ -10,7 +10,7 @@ import { backoffMs, endpointUrl, errorNameOf, isRetryableSocketCode, JSON_CONTEN
 import { isJsonObject as isObject } from '../encoding/json.js';
 import { redact } from '../encoding/redact.js';
 import type { SessionTokens } from '../storage/tokenStore.js';
-import type { AccountOperation } from './accountWire.js';
+
 
 /** The part of `fetch` authchart calls: a URL string and an init, resolving a Response. */
 export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;

@@ -54,3 +54,21 @@ export interface CognitoService {
    */
   getTokensFromRefreshToken?(refreshToken: string, signal?: AbortSignal): Promise<SessionTokens>;
 }
+
+/** The account operations, by Cognito's names. */
+export type AccountOperation =
+  | 'SignUp'
+  | 'ConfirmSignUp'
+  | 'ResendConfirmationCode'
+  | 'ForgotPassword'
+  | 'ConfirmForgotPassword'
+  | 'ChangePassword'
+  | 'GetUser'
+  | 'UpdateUserAttributes'
+  | 'VerifyUserAttribute'
+  | 'GetUserAttributeVerificationCode'
+  | 'DeleteUserAttributes'
+  | 'DeleteUser'
+  | 'AssociateSoftwareToken'
+  | 'VerifySoftwareToken'
+  | 'SetUserMFAPreference';
