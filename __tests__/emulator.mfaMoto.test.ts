@@ -33,7 +33,7 @@ import {
   VerifySoftwareTokenCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { startCognitoEmulator } from '../src/testing/index';
-import { cognitoSdk } from './support/cognitoSdk';
+import { sdkClient } from './support/sdk.js';
 import { motoAvailable, startMoto } from './support/moto';
 import { totpCode, wrongCode } from './support/totp';
 
@@ -74,7 +74,7 @@ describe.each(TARGETS)('the TOTP contract against %s', (_name, target) => {
   beforeAll(async () => {
     if (!target.available) return;
     server = await target.start();
-    sdk = cognitoSdk(server.endpoint);
+    sdk = sdkClient(server.endpoint);
   }, 30_000);
   afterAll(async () => {
     sdk?.destroy();

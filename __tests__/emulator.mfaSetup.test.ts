@@ -20,7 +20,7 @@ import {
   type SetUserPoolMfaConfigCommandInput,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { startCognitoEmulator, type CognitoEmulator } from '../src/testing/index';
-import { cognitoSdk, rejection } from './support/cognitoSdk';
+import { rejection, sdkClient } from './support/sdk.js';
 import { totpCode, wrongCode } from './support/totp';
 
 let emu!: CognitoEmulator;
@@ -30,7 +30,7 @@ const PASSWORD = 'Passw0rd-mfa!';
 
 beforeAll(async () => {
   emu = await startCognitoEmulator({ now: () => clock });
-  sdk = cognitoSdk(emu.endpoint, emu.region);
+  sdk = sdkClient(emu.endpoint);
 });
 afterAll(async () => {
   sdk.destroy();
