@@ -151,7 +151,10 @@ export async function sessionRoute(parts: BffParts, request: BffRequest): Promis
   const hash = sessionHashOf(id);
   const session = await withSessionEngine(parts, hash, (auth) => auth.getSession());
   const body = session.tokens ? sessionAnswerOf(hash, session.tokens.idToken, session.username) : null;
-  if (body === null) return refusal(notSignedIn(), [clearedSessionCookie()]);
+  if (body === null) {
+    sessionAnswers.delete(hash); // nobody is signed in: nothing of the session's is kept
+    return refusal(notSignedIn(), [clearedSessionCookie()]);
+  }
   return { ...json(200, null), body };
 }
 
@@ -182,6 +185,7 @@ export async function signOutRoute(parts: BffParts, request: BffRequest): Promis
   const body = await readJsonObject(request, parts.maxBodyBytes);
   if (body.global !== undefined && typeof body.global !== 'boolean') throw new AuthValidationError('global', 'must be a boolean');
   const hash = sessionHashOf(id);
+  sessionAnswers.delete(hash);
   const result = await withSessionEngine(parts, hash, async (auth) => {
     await loaded(auth);
     if (holdsNoSession(auth)) return null;
