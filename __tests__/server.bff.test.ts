@@ -80,6 +80,23 @@ test('every sign-in gets a new id: a cookie sent with the sign-in (fixed by an a
   expect(other.id).not.toBe(id);
 });
 
+test('GET /session routes on the path as URL resolves it (dot segments), for every URL, past the 256 parses the BFF keeps', async () => {
+  const { pool, bff: b } = await start();
+  const { id } = await signIn(b, pool);
+  for (const path of ['/auth/x/../session', '/auth/./session', '/auth/%2e/session']) {
+    const answer = await b.call('GET', path, { cookie: id });
+    expect([path, answer.status, answer.body.user?.username]).toEqual([path, 200, pool.username]);
+  }
+  const off = await b.call('GET', '/auth/session/..', { cookie: id });
+  expect([off.status, off.body.error.name]).toEqual([404, 'RouteNotFound']);
+  // More distinct URLs than the BFF keeps parsed: each still answered as its own path says.
+  const statuses = new Set<number>();
+  for (let n = 0; n < 300; n++) statuses.add((await b.call('GET', `/auth/session?n=${n}`, { cookie: id })).status);
+  expect([...statuses]).toEqual([200]);
+  expect((await b.call('GET', '/auth/x/../session', { cookie: id })).status).toBe(200);
+  expect((await b.call('GET', '/auth/nothing', { cookie: id })).status).toBe(404);
+});
+
 test('a wrong password: 401 NotAuthorizedException, and no cookie', async () => {
   const { pool, bff: b } = await start();
   const answer = await b.call('POST', '/auth/sign-in', { json: { username: pool.username, password: 'not-the-password' } });

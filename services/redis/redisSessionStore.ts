@@ -109,12 +109,22 @@ export function redisSessionStore(options: RedisSessionStoreOptions): SessionSto
   const connected = commandsConnection.connect().then(() => commandsConnection);
   connected.catch(() => {}); // each call reports it
   const commands = () => connected;
+  // Once open, commands go to the connection at once: no await (a turn of the microtask queue) before each.
+  let open: RedisConnectionLike | undefined;
+  connected.then((connection) => (open = connection), () => {});
   const notices = leaseNotices(() => {
     const subscriber = ownConnection(options.client);
     connections.push(subscriber);
     return subscriber;
   }, channel);
-  const send = async (args: string[]) => (await commands()).sendCommand(args);
+  const send = (args: string[]): Promise<unknown> => {
+    if (!open) return connected.then((connection) => connection.sendCommand(args));
+    try {
+      return open.sendCommand(args);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  };
   // Stamps: this store's random origin and a counter, so no two writes of the fleet share one.
   const origin = randomBytes(9).toString('base64url');
   let writes = 0;
@@ -155,28 +165,39 @@ export function redisSessionStore(options: RedisSessionStoreOptions): SessionSto
     let current: string | null | undefined;
     let currentEnds: ReturnType<typeof setImmediate> | undefined;
     let epoch = 0;
+    const endOfTurn = () => {
+      current = undefined;
+      currentEnds = undefined;
+    };
     const forget = () => {
       epoch++;
       known.clear();
       current = undefined;
     };
-    const read = async (key: string): Promise<string | null> => {
-      const hit = known.get(key);
-      if (hit && current !== undefined && hit.stamp === current) return hit.value;
+    const fetched = (key: string): Promise<string | null> => {
       const at = epoch;
-      const [value, stamp] = (await send(['HMGET', keys.record, key, STAMP_FIELD])) as [string | null, string | null];
-      if (at === epoch) known.set(key, { value, stamp });
+      return send(['HMGET', keys.record, key, STAMP_FIELD]).then((reply) => {
+        const [value, stamp] = reply as [string | null, string | null];
+        if (at === epoch) known.set(key, { value, stamp });
+        return value;
+      });
+    };
+    /** A refresh turn notes the generations of the session records it reads (the fence, above). */
+    const noted = (key: string, value: string | null): string | null => {
+      if (turn?.held && isSessionRecordKey(key)) {
+        const generation = generationOf(value);
+        if (generation !== undefined) turn.generations.add(generation);
+      }
       return value;
     };
     return {
       refreshLock,
-      async getItem(key) {
-        const value = await read(key);
-        if (turn?.held && isSessionRecordKey(key)) {
-          const generation = generationOf(value);
-          if (generation !== undefined) turn.generations.add(generation);
-        }
-        return value;
+      // What it read under the stamp of this turn is handed back as it is, not as a promise: the
+      // engine awaits it all the same (StorageLike allows either), a few turns of the microtask queue sooner.
+      getItem(key) {
+        const hit = known.get(key);
+        if (hit && current !== undefined && hit.stamp === current) return noted(key, hit.value);
+        return fetched(key).then((value) => noted(key, value));
       },
       async setItem(key, value) {
         forget();
@@ -192,17 +213,16 @@ export function redisSessionStore(options: RedisSessionStoreOptions): SessionSto
         forget();
         await runScript(await commands(), REMOVE_FIELD, [keys.record, key, newStamp()]);
       },
-      async stamp() {
+      stamp() {
         const at = epoch;
-        const stamp = (await send(['HGET', keys.record, STAMP_FIELD])) as string | null;
-        if (at === epoch) {
-          current = stamp;
-          currentEnds ??= setImmediate(() => {
-            current = undefined;
-            currentEnds = undefined;
-          });
-        }
-        return stamp;
+        return send(['HGET', keys.record, STAMP_FIELD]).then((reply) => {
+          const stamp = reply as string | null;
+          if (at === epoch) {
+            current = stamp;
+            currentEnds ??= setImmediate(endOfTurn);
+          }
+          return stamp;
+        });
       },
     };
   }

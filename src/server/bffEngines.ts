@@ -89,39 +89,66 @@ export function keptEngines(options: KeptEnginesOptions): KeptEngines {
   const sweeper = max > 0 ? setInterval(sweep, Math.max(1000, Math.min(idleMs, 30_000))) : undefined;
   sweeper?.unref?.();
 
-  const stampRead = async (hash: string, entry: Kept | undefined): Promise<string | null | undefined> => {
-    if (!stampOf || max === 0) return undefined;
-    return (entry?.readStamp ?? (() => stampOf(hash)))().catch(() => undefined); // unreadable: a new engine meets the storage itself and says so
+  /** The call on the engine `stamp` asks for: the kept one, a new one kept from now on, or one for this call alone. */
+  const runWith = <T>(hash: string, stamp: string | null | undefined, call: (auth: Auth) => Promise<T>): Promise<T> => {
+    let entry = kept.get(hash);
+    const verdict = engineVerdict(entry?.stamp, stamp);
+    if (entry && verdict !== 'reuse') retire(hash, entry);
+    if (verdict === 'oneOff' || stamp == null) return oneOff(create(hash).auth, call);
+    if (verdict === 'replace' || !entry) {
+      const made = create(hash);
+      entry = { auth: made.auth, stamp, readStamp: made.stamp, calls: 0, usedAt: 0, retired: false, stopped: false };
+      for (const [oldest, other] of kept) {
+        if (kept.size < max) break;
+        retire(oldest, other);
+      }
+    } else {
+      kept.delete(hash);
+    }
+    kept.set(hash, entry);
+    const used = entry;
+    used.calls++;
+    used.usedAt = now();
+    const ended = () => {
+      used.calls--;
+      if (!keepsEngine(used.auth.actor.getSnapshot().matches('signedIn'))) retire(hash, used);
+      settle(used);
+    };
+    let answered: Promise<T>;
+    try {
+      answered = call(used.auth);
+    } catch (error) {
+      ended();
+      return Promise.reject(error);
+    }
+    // then(), not an async function's finally: a GET /session's answer waits on no more turns than it needs.
+    return answered.then(
+      (value) => {
+        ended();
+        return value;
+      },
+      (error: unknown) => {
+        ended();
+        throw error;
+      },
+    );
   };
 
   return {
-    async run(hash, call) {
-      const stamp = await stampRead(hash, kept.get(hash));
-      let entry = kept.get(hash);
-      const verdict = engineVerdict(entry?.stamp, stamp);
-      if (entry && verdict !== 'reuse') retire(hash, entry);
-      if (verdict === 'oneOff' || stamp == null) return oneOff(create(hash).auth, call);
-      if (verdict === 'replace' || !entry) {
-        const made = create(hash);
-        entry = { auth: made.auth, stamp, readStamp: made.stamp, calls: 0, usedAt: 0, retired: false, stopped: false };
-        for (const [oldest, other] of kept) {
-          if (kept.size < max) break;
-          retire(oldest, other);
-        }
-      } else {
-        kept.delete(hash);
-      }
-      kept.set(hash, entry);
-      const used = entry;
-      used.calls++;
-      used.usedAt = now();
+    run(hash, call) {
+      if (!stampOf || max === 0) return runWith(hash, undefined, call);
+      const entry = kept.get(hash);
+      let stamp: Promise<string | null>;
       try {
-        return await call(used.auth);
-      } finally {
-        used.calls--;
-        if (!keepsEngine(used.auth.actor.getSnapshot().matches('signedIn'))) retire(hash, used);
-        settle(used);
+        stamp = entry?.readStamp ? entry.readStamp() : stampOf(hash);
+      } catch (error) {
+        stamp = Promise.reject(error);
       }
+      // Unreadable: a new engine meets the storage itself and says so.
+      return stamp.then(
+        (read) => runWith(hash, read, call),
+        () => runWith(hash, undefined, call),
+      );
     },
     get size() {
       return kept.size;

@@ -144,18 +144,23 @@ function sessionAnswerOf(hash: string, idToken: string, username: string | undef
   return body;
 }
 
+/** GET session's headers, and its answer's (no) cookies: the same objects for every answer, as writing them reads them only. */
+const SESSION_HEADERS = json(200, null).headers;
+const NO_COOKIES: readonly string[] = [];
+const getSessionOf = (auth: Auth) => auth.getSession();
+
 /** GET session: who is signed in, `{ user: { sub, username, claims } }` (the ID token's claims, never a token), refreshed first when due; else 401. */
 export async function sessionRoute(parts: BffParts, request: BffRequest): Promise<Answer> {
   const id = sessionIdOf(request.headers.get('cookie'));
   if (id === null) throw notSignedIn();
   const hash = sessionHashOf(id);
-  const session = await withSessionEngine(parts, hash, (auth) => auth.getSession());
+  const session = await withSessionEngine(parts, hash, getSessionOf);
   const body = session.tokens ? sessionAnswerOf(hash, session.tokens.idToken, session.username) : null;
   if (body === null) {
     sessionAnswers.delete(hash); // nobody is signed in: nothing of the session's is kept
     return refusal(notSignedIn(), [clearedSessionCookie()]);
   }
-  return { ...json(200, null), body };
+  return { status: 200, body, headers: SESSION_HEADERS, cookies: NO_COOKIES };
 }
 
 /** The result without a token: names and messages of what failed, and who finishes it. */

@@ -82,6 +82,24 @@ export interface ServerAuth {
   close(): Promise<void>;
 }
 
+/** What route() reads of a request's URL: its path (dot segments resolved, as URL does) and its origin. */
+interface ParsedUrl {
+  readonly pathname: string;
+  readonly origin: string;
+}
+/** The URLs parsed lately, by their text: a host's requests use few URLs, and parsing one cost about as much as the route. At most 256; beyond, forgotten all at once. */
+const parsedUrls = new Map<string, ParsedUrl>();
+function parsedUrl(href: string): ParsedUrl {
+  let parsed = parsedUrls.get(href);
+  if (parsed === undefined) {
+    const { pathname, origin } = new URL(href);
+    parsed = { pathname, origin };
+    if (parsedUrls.size >= 256) parsedUrls.clear();
+    parsedUrls.set(href, parsed);
+  }
+  return parsed;
+}
+
 const PATH = /^(?:\/[A-Za-z0-9._~!$&'()*+,;=:@-]+)+$/;
 const SECONDS_MAX = 10 * 365 * 24 * 3600;
 
@@ -214,8 +232,9 @@ export function createServerAuth(config: ServerAuthConfig): ServerAuth {
   const proxyPaths = proxy.map((entry) => entry.path);
   store.outbox.start(finisher(parts));
 
-  async function route(request: BffRequest): Promise<Answer> {
-    const url = new URL(request.url);
+  /** The route's answer; throws (or rejects) what is refused. Not async: each level of async functions cost the request a promise and turns of the microtask queue. */
+  function route(request: BffRequest): Answer | Promise<Answer> {
+    const url = parsedUrl(request.url);
     const { method } = request;
     const found = routeOf(method, url.pathname, basePath, proxyPaths);
     if (found.kind === 'refused') {
@@ -244,7 +263,14 @@ export function createServerAuth(config: ServerAuthConfig): ServerAuth {
     }
   }
 
-  const answer = (request: BffRequest): Promise<Answer> => route(request).catch((error: unknown) => refusal(error));
+  const refused = (error: unknown): Answer => refusal(error);
+  const answer = (request: BffRequest): Promise<Answer> => {
+    try {
+      return Promise.resolve(route(request)).catch(refused);
+    } catch (error) {
+      return Promise.resolve(refused(error));
+    }
+  };
   const handle = withNodeListener((request) => answer(request).then(toResponse), nodeListener(answer));
   return {
     handle,
