@@ -53,6 +53,18 @@ const keyOf = (poolId: string, username: string) => `${poolId}\u0000${username}`
 
 export class Inbox {
   private readonly messages = new Map<string, InboxMessage[]>();
+  /** Messages whose code was used by an operation that takes a code once. */
+  private readonly used = new WeakSet<InboxMessage>();
+
+  /** Marks `message`'s code used: each operation says what presenting it again answers. */
+  markUsed(message: InboxMessage): void {
+    this.used.add(message);
+  }
+
+  /** Whether `message`'s code was used. */
+  wasUsed(message: InboxMessage): boolean {
+    return this.used.has(message);
+  }
 
   constructor(private readonly now: () => number) {}
 

@@ -49,9 +49,6 @@ export function signUpCodeAttribute(ctx: EmulatorContext, user: User): 'email' |
   return (['phone_number', 'email'] as const).find((name) => auto.includes(name) && user.attributes.has(name));
 }
 
-/** Codes already used (a reset code confirms once). Keyed by the inbox's own message objects. */
-const usedCodes = new WeakSet<InboxMessage>();
-
 /**
  * Checks a code as ctx.inbox.check does (the newest of `purpose`, within `validForMs`) and refuses
  * one already used; then runs the request's other checks (`andThen`: a failure there leaves the
@@ -60,9 +57,9 @@ const usedCodes = new WeakSet<InboxMessage>();
  */
 export function useCode(ctx: EmulatorContext, user: User, purpose: 'signUp' | 'resetPassword', code: string, validForMs: number, andThen: () => void = () => {}): InboxMessage {
   const sent = ctx.inbox.latest(user.poolId, user.username, purpose);
-  if (sent && usedCodes.has(sent)) throw new p.CognitoError('CodeMismatchException', 'Invalid verification code provided, please try again.');
+  if (sent && ctx.inbox.wasUsed(sent)) throw new p.CognitoError('CodeMismatchException', 'Invalid verification code provided, please try again.');
   ctx.inbox.check(user, purpose, code, validForMs);
   andThen();
-  usedCodes.add(sent!); // check() threw if nothing was sent
+  ctx.inbox.markUsed(sent!); // check() threw if nothing was sent
   return sent!;
 }

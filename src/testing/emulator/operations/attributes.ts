@@ -4,9 +4,10 @@
 // (purpose 'attribute'), to the value being verified; docs/emulator.md, "Attributes and DeleteUser",
 // says what is modelled and what Cognito leaves undocumented.
 import type { EmulatorContext, OperationHandler } from '../context.js';
-import type { CodeDeliveryDetails, InboxMessage } from '../inbox.js';
+import type { CodeDeliveryDetails } from '../inbox.js';
 import * as p from '../protocol.js';
 import type { User } from '../state.js';
+import { signedInUser } from './checks.js';
 
 /** "The verification code or link is valid for 24 hours" (Cognito developer guide, email or phone verification). */
 export const ATTRIBUTE_CODE_VALIDITY_MS = 24 * 3600 * 1000;
@@ -23,16 +24,6 @@ const VERIFIED_FLAGS = new Set(['email_verified', 'phone_number_verified']);
 
 const isVerifiable = (name: string): name is Verifiable => name === 'email' || name === 'phone_number';
 
-/** The inbox messages whose attribute code has been used (the inbox hands out its own message objects). */
-const usedCodes = new WeakSet<InboxMessage>();
-
-/** The user an access token belongs to: NotAuthorizedException for a bad token, UserNotFoundException once the user is gone. */
-function signedInUser(ctx: EmulatorContext, input: p.JsonObject): User {
-  const grant = ctx.tokens.checkAdminAccessToken(p.requireString(input, 'AccessToken'));
-  const user = ctx.store.findUser(grant.poolId, grant.sub);
-  if (!user) throw new p.CognitoError('UserNotFoundException', 'User does not exist.');
-  return user;
-}
 
 /** Cognito's wording for attributes it refuses: one line per attribute. */
 function invalidAttributes(problems: readonly string[]): p.CognitoError {
@@ -82,7 +73,7 @@ function sendCode(ctx: EmulatorContext, user: User, name: Verifiable): p.JsonObj
  * `<name>_verified` false, and a code goes out when the pool auto-verifies the attribute.
  */
 export const updateUserAttributes: OperationHandler = (ctx, input): p.JsonObject => {
-  const user = signedInUser(ctx, input);
+  const user = signedInUser(ctx, p.requireString(input, 'AccessToken'));
   if (!Array.isArray(input.UserAttributes)) throw p.validationError('userAttributes', 'Member must not be null');
   const changes = p.attributeList(input, 'UserAttributes');
   p.stringMap(input, 'ClientMetadata');
@@ -115,7 +106,7 @@ export const updateUserAttributes: OperationHandler = (ctx, input): p.JsonObject
 
 /** GetUserAttributeVerificationCode {AccessToken, AttributeName, ClientMetadata?} → {CodeDeliveryDetails}: a new code; the newest confirms. */
 export const getUserAttributeVerificationCode: OperationHandler = (ctx, input) => {
-  const user = signedInUser(ctx, input);
+  const user = signedInUser(ctx, p.requireString(input, 'AccessToken'));
   const name = verifiableAttribute(input);
   p.stringMap(input, 'ClientMetadata');
   return { CodeDeliveryDetails: sendCode(ctx, user, name) };
@@ -128,16 +119,16 @@ export const getUserAttributeVerificationCode: OperationHandler = (ctx, input) =
  * → ExpiredCodeException, as a real pool answers (observed by floci-io/floci, PR #2018).
  */
 export const verifyUserAttribute: OperationHandler = (ctx, input) => {
-  const user = signedInUser(ctx, input);
+  const user = signedInUser(ctx, p.requireString(input, 'AccessToken'));
   const name = verifiableAttribute(input);
   const code = p.requireString(input, 'Code');
   const destination = destinationOf(user, name);
   const newest = ctx.inbox.latest(user.poolId, user.username, 'attribute', destination);
-  if (newest && newest.code === code && usedCodes.has(newest)) {
+  if (newest && newest.code === code && ctx.inbox.wasUsed(newest)) {
     throw new p.CognitoError('ExpiredCodeException', 'Invalid code provided, please request a code again.');
   }
   ctx.inbox.check(user, 'attribute', code, ATTRIBUTE_CODE_VALIDITY_MS, destination);
-  if (newest) usedCodes.add(newest);
+  if (newest) ctx.inbox.markUsed(newest);
   user.attributes.set(name, destination);
   user.attributes.set(`${name}_verified`, 'true');
   user.pendingAttributes?.delete(name);
@@ -147,7 +138,7 @@ export const verifyUserAttribute: OperationHandler = (ctx, input) => {
 
 /** DeleteUserAttributes {AccessToken, UserAttributeNames} → {}. Deleting email or phone_number drops its verified flag and any pending change. */
 export const deleteUserAttributes: OperationHandler = (ctx, input) => {
-  const user = signedInUser(ctx, input);
+  const user = signedInUser(ctx, p.requireString(input, 'AccessToken'));
   const names = p.optionalStringList(input, 'UserAttributeNames');
   if (names === undefined) throw p.validationError('userAttributeNames', 'Member must not be null');
   checkWritable(names);
@@ -167,7 +158,7 @@ export const deleteUserAttributes: OperationHandler = (ctx, input) => {
  * longer exists), and the username is free to sign up again, as another user (a new sub, an empty inbox).
  */
 export const deleteUser: OperationHandler = (ctx, input) => {
-  const user = signedInUser(ctx, input);
+  const user = signedInUser(ctx, p.requireString(input, 'AccessToken'));
   ctx.store.pool(user.poolId).users.delete(user.username);
   ctx.inbox.forget(user.poolId, user.username);
   return {};

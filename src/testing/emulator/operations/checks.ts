@@ -1,8 +1,21 @@
 // Checks shared by the authentication operations.
 import { timingSafeEqual } from 'node:crypto';
+import type { EmulatorContext } from '../context.js';
 import { secretHash } from '../ids.js';
 import { CognitoError } from '../protocol.js';
 import { hashPassword, type AppClient, type User } from '../state.js';
+
+/**
+ * The user an access token stands for (GetUser and the account operations that take one): the
+ * token's checks (NotAuthorizedException, docs/emulator.md), then UserNotFoundException once the
+ * user is gone (DeleteUser).
+ */
+export function signedInUser(ctx: EmulatorContext, accessToken: string): User {
+  const grant = ctx.tokens.checkAdminAccessToken(accessToken);
+  const user = ctx.store.findUser(grant.poolId, grant.sub);
+  if (!user) throw new CognitoError('UserNotFoundException', 'User does not exist.');
+  return user;
+}
 
 export function missingParameter(name: string): CognitoError {
   return new CognitoError('InvalidParameterException', `Missing required parameter ${name}`);

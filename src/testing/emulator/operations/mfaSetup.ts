@@ -71,12 +71,7 @@ function caller(ctx: EmulatorContext, input: p.JsonObject): { user: User; setup?
   const token = p.optionalString(input, 'AccessToken');
   const id = p.optionalString(input, 'Session');
   if ((token === undefined) === (id === undefined)) throw new p.CognitoError('InvalidParameterException', 'Exactly one of AccessToken and Session is required.');
-  if (token !== undefined) {
-    const grant = ctx.tokens.checkAdminAccessToken(token);
-    const user = ctx.store.findUser(grant.poolId, grant.sub);
-    if (!user) throw new p.CognitoError('UserNotFoundException', 'User does not exist.');
-    return { user };
-  }
+  if (token !== undefined) return { user: check.signedInUser(ctx, token) };
   const session = ctx.sessions.get(id ?? '');
   if (!session || session.challenge !== 'MFA_SETUP' || session.expiresAt <= ctx.now()) throw invalidSession();
   const user = ctx.store.findUser(session.poolId, session.username);
@@ -160,9 +155,7 @@ function checkSetting(user: User, setting: FactorSetting): void {
  * are left as they are. Everything is checked before anything changes.
  */
 export const setUserMfaPreference: OperationHandler = (ctx, input) => {
-  const grant = ctx.tokens.checkAdminAccessToken(p.requireString(input, 'AccessToken'));
-  const user = ctx.store.findUser(grant.poolId, grant.sub);
-  if (!user) throw new p.CognitoError('UserNotFoundException', 'User does not exist.');
+  const user = check.signedInUser(ctx, p.requireString(input, 'AccessToken'));
   const settings: FactorSetting[] = [];
   for (const factor of MFA_FACTORS) {
     const given = structure(input, SETTINGS_MEMBERS[factor]);

@@ -4,7 +4,7 @@ import { deliveryAttribute } from '../inbox.js';
 import { checkPassword } from '../poolSettings.js';
 import * as p from '../protocol.js';
 import { accountRequest, RESET_CODE_VALIDITY_MS, simulatedDelivery, useCode, userNotFound } from './account.js';
-import { passwordMatches } from './checks.js';
+import { passwordMatches, signedInUser } from './checks.js';
 
 /**
  * ForgotPassword: a 'resetPassword' code to the user's verified email (else verified phone). With
@@ -40,11 +40,9 @@ export const confirmForgotPassword: OperationHandler = (ctx, input) => {
  * then the previous password. Other sessions stay signed in, as in Cognito.
  */
 export const changePassword: OperationHandler = (ctx, input) => {
-  const grant = ctx.tokens.checkAdminAccessToken(p.requireString(input, 'AccessToken'));
+  const user = signedInUser(ctx, p.requireString(input, 'AccessToken'));
   const previous = p.requireString(input, 'PreviousPassword');
   const proposed = p.requireString(input, 'ProposedPassword');
-  const user = ctx.store.findUser(grant.poolId, grant.sub);
-  if (!user) throw new p.CognitoError('UserNotFoundException', 'User does not exist.');
   checkPassword(ctx.store.pool(user.poolId).settings.passwordPolicy, proposed);
   if (!passwordMatches(user, previous)) throw new p.CognitoError('NotAuthorizedException', 'Incorrect username or password.');
   ctx.store.setPassword(user, proposed, true);

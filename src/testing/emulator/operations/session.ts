@@ -2,6 +2,7 @@
 import type { OperationHandler } from '../context.js';
 import * as p from '../protocol.js';
 import { describeUserMfa } from '../userMfa.js';
+import { signedInUser } from './checks.js';
 
 const TOKEN_PATTERN = /^[A-Za-z0-9\-_=.]+$/;
 
@@ -45,9 +46,7 @@ export const globalSignOut: OperationHandler = (ctx, input) => {
 };
 
 export const getUser: OperationHandler = (ctx, input) => {
-  const grant = ctx.tokens.checkAdminAccessToken(p.requireString(input, 'AccessToken'));
-  const user = ctx.store.findUser(grant.poolId, grant.sub);
-  if (!user) throw new p.CognitoError('UserNotFoundException', 'User does not exist.');
+  const user = signedInUser(ctx, p.requireString(input, 'AccessToken'));
   return {
     Username: user.username,
     UserAttributes: [...user.attributes].map(([Name, Value]) => ({ Name, Value })),
