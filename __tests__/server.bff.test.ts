@@ -91,8 +91,11 @@ test('GET /session routes on the path as URL resolves it (dot segments), for eve
   expect([off.status, off.body.error.name]).toEqual([404, 'RouteNotFound']);
   // More distinct URLs than the BFF keeps parsed: each still answered as its own path says.
   const statuses = new Set<number>();
-  for (let n = 0; n < 300; n++) statuses.add((await b.call('GET', `/auth/session?n=${n}`, { cookie: id })).status);
+  for (let n = 0; n < 300; n++) statuses.add((await b.call('GET', `/auth/x${n}/../session`, { cookie: id })).status);
   expect([...statuses]).toEqual([200]);
+  // A query or a fragment changes neither the path nor the origin (the BFF keeps its parses without them).
+  expect((await b.call('GET', '/auth/x/../session?code=abc#frag', { cookie: id })).status).toBe(200);
+  expect((await b.call('GET', '/auth/nothing?/auth/session', { cookie: id })).status).toBe(404);
   expect((await b.call('GET', '/auth/x/../session', { cookie: id })).status).toBe(200);
   expect((await b.call('GET', '/auth/nothing', { cookie: id })).status).toBe(404);
 });

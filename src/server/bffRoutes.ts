@@ -30,6 +30,8 @@ export interface BffParts {
   readonly engine: (hash: string, opener?: AuthOpener) => Auth;
   /** The engines kept between a session's requests (bffEngines.ts). */
   readonly kept: KeptEngines;
+  /** GET session's answers as last made, by session hash (sessionAnswerOf); emptied by close(). */
+  readonly sessionAnswers: Map<string, SessionAnswer>;
   readonly sessionLifetimeSeconds: number;
   readonly maxBodyBytes: number;
   /** The storage key of the sign-out outbox in a record (the engine's own: storageKeys(clientId).outbox). */
@@ -127,14 +129,20 @@ export async function confirmSignInRoute(parts: BffParts, request: BffRequest): 
   return answerStep(parts, result, fromHash, sessionHashOf(sessionId), sessionId);
 }
 
+/** GET session's answer as made for an ID token and username: its JSON, or null (not a token with claims). */
+export interface SessionAnswer {
+  readonly idToken: string;
+  readonly username: string | undefined;
+  readonly body: string | null;
+}
+
 /**
  * The JSON of GET session's answer, as last made for the session: a kept session answers many
  * requests with one ID token (decoding it and writing the JSON cost more than the rest of the
- * answer). Keyed by the session's hash; in this process's memory only, as the kept engines' reads
- * are; at most 1024 sessions.
+ * answer). Keyed by the session's hash, in this server's memory only, as the kept engines' reads
+ * are; at most 1024 sessions; dropped at the session's sign-out or 401.
  */
-const sessionAnswers = new Map<string, { readonly idToken: string; readonly username: string | undefined; readonly body: string | null }>();
-function sessionAnswerOf(hash: string, idToken: string, username: string | undefined): string | null {
+function sessionAnswerOf(sessionAnswers: Map<string, SessionAnswer>, hash: string, idToken: string, username: string | undefined): string | null {
   const made = sessionAnswers.get(hash);
   if (made && made.idToken === idToken && made.username === username) return made.body;
   const claims = readJwtClaims(idToken);
@@ -155,9 +163,9 @@ export async function sessionRoute(parts: BffParts, request: BffRequest): Promis
   if (id === null) throw notSignedIn();
   const hash = sessionHashOf(id);
   const session = await withSessionEngine(parts, hash, getSessionOf);
-  const body = session.tokens ? sessionAnswerOf(hash, session.tokens.idToken, session.username) : null;
+  const body = session.tokens ? sessionAnswerOf(parts.sessionAnswers, hash, session.tokens.idToken, session.username) : null;
   if (body === null) {
-    sessionAnswers.delete(hash); // nobody is signed in: nothing of the session's is kept
+    parts.sessionAnswers.delete(hash); // nobody is signed in: nothing of the session's is kept
     return refusal(notSignedIn(), [clearedSessionCookie()]);
   }
   return { status: 200, body, headers: SESSION_HEADERS, cookies: NO_COOKIES };
@@ -190,7 +198,7 @@ export async function signOutRoute(parts: BffParts, request: BffRequest): Promis
   const body = await readJsonObject(request, parts.maxBodyBytes);
   if (body.global !== undefined && typeof body.global !== 'boolean') throw new AuthValidationError('global', 'must be a boolean');
   const hash = sessionHashOf(id);
-  sessionAnswers.delete(hash);
+  parts.sessionAnswers.delete(hash);
   const result = await withSessionEngine(parts, hash, async (auth) => {
     await loaded(auth);
     if (holdsNoSession(auth)) return null;

@@ -87,15 +87,22 @@ interface ParsedUrl {
   readonly pathname: string;
   readonly origin: string;
 }
-/** The URLs parsed lately, by their text: a host's requests use few URLs, and parsing one cost about as much as the route. At most 256; beyond, forgotten all at once. */
+/**
+ * The URLs parsed lately, by their text before any query or fragment (neither changes the path or
+ * the origin, and a query may hold a secret: the hosted UI's `code` comes back in one): a host's
+ * requests use few URLs, and parsing one cost about as much as the route. At most 256; beyond,
+ * forgotten all at once.
+ */
 const parsedUrls = new Map<string, ParsedUrl>();
 function parsedUrl(href: string): ParsedUrl {
-  let parsed = parsedUrls.get(href);
+  const end = href.search(/[?#]/);
+  const key = end < 0 ? href : href.slice(0, end);
+  let parsed = parsedUrls.get(key);
   if (parsed === undefined) {
-    const { pathname, origin } = new URL(href);
+    const { pathname, origin } = new URL(key);
     parsed = { pathname, origin };
     if (parsedUrls.size >= 256) parsedUrls.clear();
-    parsedUrls.set(href, parsed);
+    parsedUrls.set(key, parsed);
   }
   return parsed;
 }
@@ -222,6 +229,7 @@ export function createServerAuth(config: ServerAuthConfig): ServerAuth {
     store,
     engine,
     kept,
+    sessionAnswers: new Map(),
     outboxKey: storageKeys(settings.clientId).outbox,
     sessionLifetimeSeconds: whole('sessionLifetimeSeconds', config.sessionLifetimeSeconds, 30 * 24 * 3600, 60, SECONDS_MAX),
     maxBodyBytes: whole('maxBodyBytes', config.maxBodyBytes, 8192, 256, 1 << 20),
@@ -278,6 +286,7 @@ export function createServerAuth(config: ServerAuthConfig): ServerAuth {
     async close() {
       await store.outbox.stop();
       await kept.close();
+      parts.sessionAnswers.clear();
       await store.close();
     },
   };
