@@ -4,7 +4,7 @@
 // a createAuth() over one shared Web-Storage-shaped store, the one that asked stopped first.
 import { waitFor } from 'xstate';
 import { createAuth, AuthStateError, type Auth, type AuthConfig } from '../src/index';
-import { startCognitoEmulator, type CognitoEmulator } from '../src/testing/index';
+import { startCognitoEmulator, type CognitoEmulator, type SetupResult } from '../src/testing/index';
 import { inspectableStorage, type InspectableStorage } from './support/harness';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
@@ -24,6 +24,15 @@ interface Pool {
 const keyOf = (pool: Pool) => `authchart.${pool.clientId}.pendingChallenge`;
 
 /** One instance over `storage`, settled out of loadingSession (as a request's instance would be before its call). */
+/** A pool with a TOTP user, and instance A over a fresh storage, which met the challenge at sign-in (`config` as instance()'s). */
+async function challengeMet(config?: Parameters<typeof instance>[2]): Promise<{ setup: SetupResult; storage: InspectableStorage; a: Auth }> {
+  const setup = emu.setup({ mfa: 'SOFTWARE_TOKEN_MFA' });
+  const storage = inspectableStorage();
+  const a = await instance(setup, storage, config);
+  await a.signIn({ username: setup.username, password: setup.password });
+  return { setup, storage, a };
+}
+
 async function instance(pool: Pool, storage: InspectableStorage, config: Pick<AuthConfig, 'durableChallenges' | 'authSessionValidityMinutes'> = { durableChallenges: true }): Promise<Auth> {
   const auth = createAuth({ userPoolId: pool.userPoolId, userPoolClientId: pool.clientId, endpoint: emu.endpoint, storage, ...config });
   auths.push(auth);
@@ -80,10 +89,7 @@ describe('SOFTWARE_TOKEN_MFA across instances', () => {
   });
 
   test('a wrong code keeps the challenge answerable by a third instance', async () => {
-    const setup = emu.setup({ mfa: 'SOFTWARE_TOKEN_MFA' });
-    const storage = inspectableStorage();
-    const a = await instance(setup, storage);
-    await a.signIn({ username: setup.username, password: setup.password });
+    const { setup, storage, a } = await challengeMet();
     const stored = storage.items.get(keyOf(setup));
     await a.stop();
 
@@ -101,10 +107,7 @@ describe('SOFTWARE_TOKEN_MFA across instances', () => {
   });
 
   test('a record past its deadline: refused with SignInSessionExpired, nothing sent, the record removed', async () => {
-    const setup = emu.setup({ mfa: 'SOFTWARE_TOKEN_MFA' });
-    const storage = inspectableStorage();
-    const a = await instance(setup, storage);
-    await a.signIn({ username: setup.username, password: setup.password });
+    const { setup, storage, a } = await challengeMet();
     await a.stop();
     // The same record, three minutes on: only its deadline has passed.
     storage.items.set(keyOf(setup), JSON.stringify({ ...record(storage, setup), deadline: Date.now() - 1 }));
@@ -122,10 +125,7 @@ describe('SOFTWARE_TOKEN_MFA across instances', () => {
   });
 
   test('a failure for good (Cognito refuses the session) ends the challenge and removes its record', async () => {
-    const setup = emu.setup({ mfa: 'SOFTWARE_TOKEN_MFA' });
-    const storage = inspectableStorage();
-    const a = await instance(setup, storage);
-    await a.signIn({ username: setup.username, password: setup.password });
+    const { setup, storage, a } = await challengeMet();
     await a.stop();
     const b = await instance(setup, storage);
     emu.faults.set('RespondToAuthChallenge', { type: 'error', name: 'NotAuthorizedException', message: 'Invalid session for the user.' });
@@ -139,10 +139,7 @@ describe('SOFTWARE_TOKEN_MFA across instances', () => {
   });
 
   test('signOut() on another instance drops the challenge and its record', async () => {
-    const setup = emu.setup({ mfa: 'SOFTWARE_TOKEN_MFA' });
-    const storage = inspectableStorage();
-    const a = await instance(setup, storage);
-    await a.signIn({ username: setup.username, password: setup.password });
+    const { setup, storage, a } = await challengeMet();
     await a.stop();
     const b = await instance(setup, storage);
     emu.resetRequests();
@@ -154,10 +151,7 @@ describe('SOFTWARE_TOKEN_MFA across instances', () => {
   });
 
   test('a new signIn() replaces the record with its own challenge', async () => {
-    const setup = emu.setup({ mfa: 'SOFTWARE_TOKEN_MFA' });
-    const storage = inspectableStorage();
-    const a = await instance(setup, storage);
-    await a.signIn({ username: setup.username, password: setup.password });
+    const { setup, storage, a } = await challengeMet();
     const first = record(storage, setup)!;
     await a.stop();
     const b = await instance(setup, storage);
@@ -208,10 +202,7 @@ test('NEW_PASSWORD_REQUIRED then SOFTWARE_TOKEN_MFA: each challenge is answered 
 });
 
 test('without durableChallenges nothing is written: another instance has no challenge to answer', async () => {
-  const setup = emu.setup({ mfa: 'SOFTWARE_TOKEN_MFA' });
-  const storage = inspectableStorage();
-  const a = await instance(setup, storage, {});
-  await a.signIn({ username: setup.username, password: setup.password });
+  const { setup, storage, a } = await challengeMet({});
   expect(state(a)).toBe('awaitingChallengeAnswer');
   expect([...storage.items.keys()].filter((key) => key.endsWith('pendingChallenge'))).toEqual([]);
   const b = await instance(setup, storage, {});

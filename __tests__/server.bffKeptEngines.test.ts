@@ -22,8 +22,9 @@ describe('the decisions', () => {
   });
 
   test('an engine is kept only while its chart holds a session', () => {
-    expect(keepsEngine(true)).toBe(true);
-    expect(keepsEngine(false)).toBe(false);
+    const chartIn = (state: string) => ({ matches: (value: string) => value === state });
+    expect(keepsEngine(chartIn('signedIn'))).toBe(true);
+    for (const state of ['signedOut', 'awaitingChallengeAnswer', 'loadingSession']) expect(keepsEngine(chartIn(state))).toBe(false);
   });
 });
 

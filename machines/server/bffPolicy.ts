@@ -168,5 +168,5 @@ export function engineVerdict(keptStamp: string | undefined, storedStamp: string
   return keptStamp === storedStamp ? 'reuse' : 'replace';
 }
 
-/** Whether an engine is kept after a call: only while its chart holds a session (`signedIn`); a signed-out one has nothing to serve. */
-export const keepsEngine = (signedIn: boolean): boolean => signedIn;
+/** Whether an engine is kept after a call, from its auth chart's state: only while it holds a session (`signedIn`); a signed-out one, or one met with a challenge, has nothing to serve. */
+export const keepsEngine = (chart: { matches(state: 'signedIn'): boolean }): boolean => chart.matches('signedIn');

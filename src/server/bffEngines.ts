@@ -111,7 +111,7 @@ export function keptEngines(options: KeptEnginesOptions): KeptEngines {
     used.usedAt = now();
     const ended = () => {
       used.calls--;
-      if (!keepsEngine(used.auth.actor.getSnapshot().matches('signedIn'))) retire(hash, used);
+      if (!keepsEngine(used.auth.actor.getSnapshot())) retire(hash, used);
       settle(used);
     };
     let answered: Promise<T>;
