@@ -75,8 +75,13 @@ test('AuthSessionValidity bounds a challenge’s Session; PreventUserExistenceEr
   await expect(answer(inTime)).resolves.toMatchObject({ AuthenticationResult: expect.any(Object) });
 });
 
-test('setup() takes the pool’s settings and the client’s, with the API’s names', () => {
+test('setup() takes the pool’s settings and the client’s, with the API’s names', async () => {
   const pool = emu.setup({ userPool: { MfaConfiguration: 'OPTIONAL', AutoVerifiedAttributes: ['email'] }, authSessionValidity: 15, preventUserExistenceErrors: true, explicitAuthFlows: ['ALLOW_USER_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'] });
-  expect(pool.userPoolId).toMatch(/^us-east-1_/);
+  expect((await sdk.send(new DescribeUserPoolCommand({ UserPoolId: pool.userPoolId }))).UserPool).toMatchObject({ MfaConfiguration: 'OPTIONAL', AutoVerifiedAttributes: ['email'] });
+  expect((await sdk.send(new DescribeUserPoolClientCommand({ UserPoolId: pool.userPoolId, ClientId: pool.clientId }))).UserPoolClient).toMatchObject({
+    AuthSessionValidity: 15,
+    PreventUserExistenceErrors: 'ENABLED',
+    ExplicitAuthFlows: ['ALLOW_USER_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+  });
   expect(() => emu.setup({ authSessionValidity: 2 })).toThrow(RangeError);
 });
