@@ -6,7 +6,7 @@ import { join, relative } from 'node:path';
 import ts from 'typescript';
 import { createActor, toPromise, type AnyActorLogic } from 'xstate';
 import * as errors from '../src/errors';
-import { CLASS_OF, CognitoExceptions, ErrorNames, meaningOf, PlatformErrorNames, registeredNames, SENT_OF, SERVER_CLASS_OF, ServerErrorNames, THROTTLING_NAMES } from '../machines/errors/registry';
+import { AccountErrorNames, CLASS_OF, CognitoExceptions, ErrorNames, meaningOf, PlatformErrorNames, registeredNames, SENT_OF, SERVER_CLASS_OF, ServerErrorNames, THROTTLING_NAMES } from '../machines/errors/registry';
 import * as server from '../src/server/index';
 import { endsSession, isRetryable, RETRYABLE_FAILURES, toErrorInfo } from '../machines/errorInfo';
 import { ErrorNames as ErrorNamesFromTypes } from '../machines/types';
@@ -16,9 +16,10 @@ import { createSignInFlow } from '../services/actors/signInFlow';
 import { lazyKit } from '../services/actors/lazyKit';
 import { createSecretVault } from '../services/storage/secretVault';
 import { meaningsInWords, renderErrorTable, ERROR_TABLE_PATH } from '../scripts/diagrams/errors';
+import { toAccountError } from '../src/account/kit';
 
 const root = join(__dirname, '..');
-/** The registry: registry.ts, and the server's names in serverNames.ts beside it. */
+/** The registry: registry.ts, and the server's and the account flows' names in serverNames.ts and accountNames.ts beside it. */
 const isRegistry = (file: string): boolean => file.startsWith('machines/errors/');
 
 /** Source files of the library (the emulator under src/testing stands in for Cognito and speaks its names, as Cognito does). */
@@ -102,7 +103,7 @@ describe('the registry', () => {
   });
 
   test('each name is in at most one class list; the rest are Cognito\'s and the four of ours Cognito would refuse or has ended', () => {
-    const listed = [...Object.values(CLASS_OF).flat(), ...Object.values(SERVER_CLASS_OF).flat()];
+    const listed = [...Object.values(CLASS_OF).flat(), ...Object.values(SERVER_CLASS_OF).flat(), ...Object.values(AccountErrorNames)];
     expect(new Set(listed).size).toBe(listed.length);
     for (const name of listed) expect(names).toContain(name);
     const rest = names.filter((name) => !listed.includes(name));
@@ -140,7 +141,18 @@ describe('the registry', () => {
     },
   );
 
-  test.each(names.filter((name) => !serverNames.includes(name)).map((name) => [name, meaningOf(name).class]))('%s: toAuthError makes an exported %s, name kept', (name, errorClass) => {
+  const accountNames: readonly string[] = Object.values(AccountErrorNames);
+
+  // createAuth's bundles carry toAuthError; the account flows' names are made by authchart/account's own toAccountError.
+  test.each(accountNames)('%s (authchart/account\'s own) is an AuthStateError: meaningOf says so, toAccountError makes it, name kept, and none is sent', (name) => {
+    expect(meaningOf(name)).toEqual({ class: 'AuthStateError', retryable: false, endsSession: false, sent: 'notSent' });
+    const made = toAccountError({ name, message: 'm' });
+    expect(made).toBeInstanceOf(errors.AuthStateError);
+    expect(made.name).toBe(name);
+    expect(toAccountError({ name: CognitoExceptions.codeMismatch, message: 'm' })).toBeInstanceOf(errors.CognitoServiceError);
+  });
+
+  test.each(names.filter((name) => !serverNames.includes(name) && !accountNames.includes(name)).map((name) => [name, meaningOf(name).class]))('%s: toAuthError makes an exported %s, name kept', (name, errorClass) => {
     const made = errors.toAuthError({ name, message: 'm' });
     const exported = (errors as unknown as Record<string, abstract new (...args: never[]) => unknown>)[errorClass];
     expect(exported).toBeDefined();

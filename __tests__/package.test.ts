@@ -13,6 +13,7 @@ const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { ex
 const entries: Array<[string, string]> = [
   ['authchart', 'createAuth'],
   ['authchart/fetch', 'createAuth'],
+  ['authchart/account', 'createAccount'],
   ['authchart/machines', 'signOutMachine'],
   ['authchart/actors', 'createSignOutActors'],
   ['authchart/testing', 'startCognitoEmulator'],

@@ -26,6 +26,7 @@ const root = join(__dirname, '..');
 const ENTRIES: ReadonlyArray<readonly [specifier: string, file: string]> = [
   ['authchart', 'src/index.ts'],
   ['authchart/fetch', 'src/fetch/index.ts'],
+  ['authchart/account', 'src/account/index.ts'],
   ['authchart/machines', 'machines/index.ts'],
   ['authchart/testing', 'src/testing/index.ts'],
   ['authchart/inspect', 'src/inspect/index.ts'],

@@ -42,7 +42,7 @@ export interface AuthRuntime {
 
 // One provided machine for every instance: providing per instance rebuilt the state-node tree
 // (about 48 KB each). Each instance binds its services to its own actor system instead.
-const registry = createServiceRegistry<AuthServices & SignOutServices & HostedUiServices & TabServices>('authchart');
+const registry = createServiceRegistry<AuthServices & SignOutServices & HostedUiServices & TabServices & { readonly settings?: ResolvedConfig }>('authchart');
 let sharedMachine: typeof authMachine | undefined;
 function machine(): typeof authMachine {
   if (sharedMachine) return sharedMachine;
@@ -50,6 +50,17 @@ function machine(): typeof authMachine {
   const signOut = signOutMachine.provide({ actors: flowActors });
   const outbox = outboxMachine.provide({ actors: { pickIntent, watchBackoff, signOut } });
   return (sharedMachine = authMachine.provide({ actors: { ...createAuthActors(registry), ...createHostedUiActors(registry), ...createTabActors(registry), signOut, outbox } }));
+}
+
+/**
+ * What an instance's chart runs on, found from its actor (`auth.actor`): its resolved settings, token
+ * store and vault. For the entries that extend an instance (authchart/account); a bundle of createAuth
+ * alone leaves it out. Throws for an actor no createAuth started.
+ */
+export function runtimeOf(actor: AuthActor): Pick<AuthRuntime, 'settings' | 'store' | 'vault' | 'outbox'> {
+  const { settings, store, vault, outbox } = registry.of(actor.system);
+  if (!settings) throw new Error('authchart: this actor was not started by createAuth()');
+  return { settings, store, vault, outbox };
 }
 
 export function startAuthRuntime(settings: ResolvedConfig, cognito: CognitoService, parts: RuntimeParts = {}): AuthRuntime {
@@ -106,7 +117,7 @@ export function startAuthRuntime(settings: ResolvedConfig, cognito: CognitoServi
           leaseMs: settings.networkTimeoutMs,
         })
       : null);
-  registry.bind(actor, { ...services, tabs, ...(hostedUi && { hostedUi }) });
+  registry.bind(actor, { ...services, tabs, settings, ...(hostedUi && { hostedUi }) });
   // A challenge nobody will answer: drop Cognito's session for it, and its stored record (durableChallenges).
   // The record's removal is bounded by storageTimeoutMs and runs before any later write of this instance's;
   // one that fails leaves the record to its deadline, past which confirmSignIn() is refused (SignInSessionExpired).

@@ -51,14 +51,14 @@ export interface GetSessionOptions {
   readonly forceRefresh?: boolean;
 }
 
-const objectOrUndefined = (value: unknown, field: string, example: string): Record<string, unknown> => {
+export const objectOrUndefined = (value: unknown, field: string, example: string): Record<string, unknown> => {
   if (value === undefined) return {};
   if (typeof value !== 'object' || value === null) throw new AuthValidationError(field, `must be an object such as ${example}`);
   return value as Record<string, unknown>;
 };
 
 /** Asserts a non-empty string (with `rejectBlank`, not only spaces either) of at most `max` characters; the value is never echoed. */
-function text(field: string, value: unknown, max: number, rejectBlank: boolean): asserts value is string {
+export function text(field: string, value: unknown, max: number, rejectBlank: boolean): asserts value is string {
   if (typeof value !== 'string' || (rejectBlank ? value.trim() : value) === '') throw new AuthValidationError(field, 'must be a non-empty string');
   if (value.length > max) throw new AuthValidationError(field, `must be at most ${max} characters`);
 }

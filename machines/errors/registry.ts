@@ -13,8 +13,10 @@
 // (__tests__/package.test.ts measures it).
 
 import { BffErrorNames, ServerErrorNames } from './serverNames.js';
+import { AccountErrorNames, type AccountErrorName } from './accountNames.js';
 
 export { BffErrorNames, ServerErrorNames } from './serverNames.js';
+export { AccountErrorNames, type AccountErrorName } from './accountNames.js';
 
 /** Our own error names, beside the exception names Cognito sends. */
 export const ErrorNames = {
@@ -155,7 +157,7 @@ export type CognitoExceptionName = (typeof CognitoExceptions)[keyof typeof Cogni
 /** A name only authchart/server meets. */
 export type ServerErrorName = (typeof ServerErrorNames)[keyof typeof ServerErrorNames] | (typeof BffErrorNames)[keyof typeof BffErrorNames];
 /** Every name the registry holds. */
-export type RegisteredErrorName = OurErrorName | CognitoExceptionName | ServerErrorName;
+export type RegisteredErrorName = OurErrorName | CognitoExceptionName | ServerErrorName | AccountErrorName;
 
 /** The public AuthError subclasses (src/errors.ts), by class name. */
 export type AuthErrorClassName =
@@ -297,6 +299,7 @@ export const SENT_OF: { readonly notSent: readonly RegisteredErrorName[]; readon
     ErrorNames.actorNotProvided,
     ServerErrorNames.tokenRevoked,
     ...Object.values(BffErrorNames),
+    ...Object.values(AccountErrorNames),
   ],
   unknown: SENT_UNKNOWN,
 }))();
@@ -309,7 +312,12 @@ export const SENT_OF: { readonly notSent: readonly RegisteredErrorName[]; readon
 export const sentIsUnknown = (name: string): boolean => (SENT_UNKNOWN as readonly string[]).includes(name);
 
 /** Every registered name. */
-export const registeredNames = (): RegisteredErrorName[] => [...new Set<RegisteredErrorName>([...Object.values(ErrorNames), ...Object.values(CognitoExceptions), ...Object.values(ServerErrorNames), ...Object.values(BffErrorNames)])];
+export const registeredNames = (): RegisteredErrorName[] => [
+  ...new Set<RegisteredErrorName>([...Object.values(ErrorNames), ...Object.values(CognitoExceptions), ...Object.values(ServerErrorNames), ...Object.values(BffErrorNames), ...Object.values(AccountErrorNames)]),
+];
+
+/** Whether `name` is one of the account flows' own (authchart/account): each an AuthStateError, which toAuthError (read by createAuth's bundles) does not list. */
+export const isAccountErrorName = (name: string): name is AccountErrorName => (Object.values(AccountErrorNames) as string[]).includes(name);
 
 /** The class a name is reported as: Cognito's own (CognitoServiceError) for a name not listed. */
 export function classOf(name: string): AuthErrorClassName {
@@ -324,5 +332,5 @@ export const endsSession = (errorName: string): boolean => SESSION_ENDING.has(er
 export function meaningOf(name: string): ErrorMeaning {
   const sent: Sent = (SENT_OF.notSent as readonly string[]).includes(name) ? 'notSent' : (SENT_OF.unknown as readonly string[]).includes(name) ? 'unknown' : 'sent';
   const serverClass = (Object.keys(SERVER_CLASS_OF) as ServerErrorClassName[]).find((errorClass) => (SERVER_CLASS_OF[errorClass] as readonly string[]).includes(name));
-  return { class: serverClass ?? classOf(name), retryable: isRetryable(name), endsSession: endsSession(name), sent };
+  return { class: serverClass ?? (isAccountErrorName(name) ? 'AuthStateError' : classOf(name)), retryable: isRetryable(name), endsSession: endsSession(name), sent };
 }

@@ -3,6 +3,7 @@
 // Pure and deterministic; __tests__/diagrams.test.ts fails when the committed file drifts.
 import type { AnyStateMachine, AnyStateNode } from 'xstate';
 import { REFUSALS, type Refusal } from '../../machines/refusals.js';
+import { ACCOUNT_FLOWS, ACCOUNT_REFUSALS, type AccountRefusal } from '../../machines/account/index.js';
 import { DOCS_COMMAND } from './render.js';
 
 /** Where the table lives, relative to the repository root. */
@@ -86,8 +87,17 @@ export function describe(node: AnyStateNode, transition: TransitionLike): string
   return goes ? `acts${goes}` : 'answers at once';
 }
 
+/** One transition of an account flow's chart in words: a refusal, a step it starts, or an answer at once. */
+export function describeAccount(node: AnyStateNode, transition: TransitionLike): string {
+  for (const action of transition.actions) {
+    if (typeof action === 'object' && action.type === 'refuse') return `refuses: \`${ACCOUNT_REFUSALS[(action.params as { refusal: AccountRefusal }).refusal].name}\``;
+  }
+  const target = transition.target?.[0];
+  return target && target !== node ? `acts → \`${pathOf(target)}\`` : 'answers at once';
+}
+
 /** The cell for one call in one state: every candidate, guard first. */
-export function cellOf(node: AnyStateNode, eventType: string): string {
+export function cellOf(node: AnyStateNode, eventType: string, say: (node: AnyStateNode, transition: TransitionLike) => string = describe): string {
   const transitions = handlersOf(node, eventType);
   if (transitions.length === 0) return '**unhandled**';
   return transitions
@@ -95,14 +105,14 @@ export function cellOf(node: AnyStateNode, eventType: string): string {
       const guard = transition.guard;
       const name = typeof guard === 'string' ? guard : typeof guard === 'object' ? guard.type : undefined;
       const when = transitions.length > 1 ? (name ? `if ${name}: ` : 'else: ') : '';
-      return when + describe(node, transition);
+      return when + say(node, transition);
     })
     .join('; ');
 }
 
-function table(machine: AnyStateMachine, calls: ReadonlyArray<readonly [string, string]>): string[] {
+function table(machine: AnyStateMachine, calls: ReadonlyArray<readonly [string, string]>, say = describe): string[] {
   const lines = [`| state | ${calls.map(([method]) => `\`${method}()\``).join(' | ')} |`, `|---|${calls.map(() => '---|').join('')}`];
-  for (const node of atomicStates(machine)) lines.push(`| \`${pathOf(node)}\` | ${calls.map(([, type]) => cellOf(node, type)).join(' | ')} |`);
+  for (const node of atomicStates(machine)) lines.push(`| \`${pathOf(node)}\` | ${calls.map(([, type]) => cellOf(node, type, say)).join(' | ')} |`);
   return lines;
 }
 
@@ -126,5 +136,11 @@ export function renderCallTable(auth: AnyStateMachine, outbox: AnyStateMachine):
     '',
     ...table(outbox, OUTBOX_CALLS),
     '',
+    '## Account flows (authchart/account)',
+    '',
+    'Each flow of `createAccount(auth)` is its own chart; every state of it answers each of its calls. "Acts" starts',
+    "the flow's step, which answers the call when Cognito has; a refusal is an `AuthStateError`, and nothing is sent.",
+    '',
+    ...ACCOUNT_FLOWS.flatMap(({ machine, calls }) => [`### \`${machine.id}\``, '', ...table(machine, calls, describeAccount), '']),
   ].join('\n');
 }

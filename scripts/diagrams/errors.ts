@@ -8,7 +8,7 @@ import { DOCS_COMMAND } from './render.js';
 /** Where the table lives, relative to the repository root. */
 export const ERROR_TABLE_PATH = 'docs/errors.md';
 /** The registry's sources, relative to the repository root (where `npm run docs` and jest run). */
-const REGISTRY_PATHS = ['machines/errors/registry.ts', 'machines/errors/serverNames.ts'];
+const REGISTRY_PATHS = ['machines/errors/registry.ts', 'machines/errors/serverNames.ts', 'machines/errors/accountNames.ts'];
 
 const SENT: { readonly [sent in Sent]: string } = { sent: 'yes', notSent: 'no', unknown: 'maybe' };
 

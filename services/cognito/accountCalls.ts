@@ -9,13 +9,9 @@ import { secretHash } from '../crypto/secretHash.js';
 import type { LoadOnFirstUse } from '../crypto/hashes.js';
 import type { Json } from './fetchTransport.js';
 import type { AccountWire } from './accountWire.js';
+import type { CodeDelivery } from '../../machines/account/shared.js';
 
-/** Where Cognito sent a code (CodeDeliveryDetails): the destination masked, as Cognito shows it. */
-export interface CodeDelivery {
-  readonly destination: string;
-  readonly deliveryMedium: 'EMAIL' | 'SMS';
-  readonly attributeName: string;
-}
+export type { CodeDelivery } from '../../machines/account/shared.js';
 
 /** A user's MFA factor, by Cognito's name. */
 export type MfaFactor = 'SOFTWARE_TOKEN_MFA' | 'SMS_MFA' | 'EMAIL_OTP';

@@ -1,0 +1,126 @@
+// Derived from the machines, not hand-picked: for every account flow in ACCOUNT_FLOWS
+// (machines/account/index.ts), every atomic state of its chart is reached by a search over its
+// calls and its actors' settlements (each actor held until the search settles it), and in each
+// state every call of the flow must be answered: one `answered` event for its id, once the steps
+// it started settle. A call no state answers, a state no search reaches, or a flow without samples
+// here fails. Bare machines: the actors are stand-ins; the flows' end-to-end tests run them over HTTP.
+import { createActor, fromPromise, type AnyStateMachine } from 'xstate';
+import { ACCOUNT_FLOWS } from '../machines/account/index';
+import { atomicStates, pathOf } from '../scripts/diagrams/calls';
+
+/** What the search sends and settles for one flow: each call's payload variants (no `type`, no `id`), and what each actor resolves with. */
+interface Samples {
+  readonly events: Readonly<Record<string, ReadonlyArray<Record<string, unknown>>>>;
+  readonly outputs: Readonly<Record<string, unknown>>;
+}
+
+/** Errors every held actor may reject with: a wrong code, and the network. */
+const ERRORS = [
+  { name: 'CodeMismatchException', message: 'Invalid verification code provided, please try again.' },
+  { name: 'NetworkError', message: 'offline' },
+];
+
+const SAMPLES: Readonly<Record<string, Samples>> = {
+  resetPassword: {
+    events: { RESET_PASSWORD: [{ username: 'jane' }], CONFIRM_RESET_PASSWORD: [{ username: 'jane', code: 'receipt#1', newPassword: 'receipt#2' }] },
+    outputs: { forgotPassword: { codeDelivery: { destination: 'j***@e***', deliveryMedium: 'EMAIL', attributeName: 'email' } }, confirmForgotPassword: undefined },
+  },
+};
+
+type Move = { readonly call: string; readonly variant: number } | { readonly settle: 'done' | number };
+
+interface Run {
+  readonly value: () => string;
+  readonly answered: Set<number>;
+  readonly held: number;
+  send(type: string, variant: number, id: number): Promise<void>;
+  settle(how: 'done' | number): Promise<boolean>;
+  stop(): void;
+}
+
+const flush = () => new Promise((resolve) => setImmediate(resolve));
+
+async function start(machine: AnyStateMachine, samples: Samples, moves: readonly Move[]): Promise<Run> {
+  const held: Array<{ resolve: (value: unknown) => void; reject: (error: unknown) => void; src: string }> = [];
+  const sources = Object.keys((machine.implementations as { actors: Record<string, unknown> }).actors);
+  const actors = Object.fromEntries(sources.map((src) => [src, fromPromise(() => new Promise((resolve, reject) => held.push({ resolve, reject, src })))]));
+  const actor = createActor(machine.provide({ actors }));
+  const answered = new Set<number>();
+  actor.on('answered', (event) => void answered.add((event as unknown as { id: number }).id));
+  actor.start();
+  let nextId = 1;
+  const run: Run = {
+    value: () => atomicStates(machine).filter((node) => actor.getSnapshot().matches(node.path.join('.') as never)).map(pathOf).join(',') || JSON.stringify(actor.getSnapshot().value),
+    answered,
+    get held() {
+      return held.length;
+    },
+    async send(type, variant, id) {
+      actor.send({ type, id, ...samples.events[type]![variant] } as never);
+      await flush();
+    },
+    async settle(how) {
+      const next = held.shift();
+      if (!next) return false;
+      if (how === 'done') next.resolve(samples.outputs[next.src]);
+      else next.reject(ERRORS[how]);
+      await flush();
+      return true;
+    },
+    stop: () => actor.stop(),
+  };
+  for (const move of moves) {
+    if ('call' in move) await run.send(move.call, move.variant, nextId++);
+    else await run.settle(move.settle);
+  }
+  return run;
+}
+
+/** The shortest moves to each atomic state (by dotted path), breadth first. */
+async function reach(machine: AnyStateMachine, samples: Samples, calls: ReadonlyArray<readonly [string, string]>): Promise<Map<string, Move[]>> {
+  const found = new Map<string, Move[]>();
+  const seen = new Set<string>();
+  let frontier: Move[][] = [[]];
+  for (let depth = 0; depth < 8 && frontier.length > 0; depth++) {
+    const next: Move[][] = [];
+    for (const moves of frontier) {
+      const run = await start(machine, samples, moves);
+      const here = run.value();
+      const key = `${here}|${run.held}`;
+      run.stop();
+      if (seen.has(key)) continue;
+      seen.add(key);
+      if (!found.has(here)) found.set(here, moves);
+      for (const [, type] of calls) (samples.events[type] ?? []).forEach((_, variant) => next.push([...moves, { call: type, variant }]));
+      if (run.held > 0) for (const how of ['done', ...ERRORS.keys()] as const) next.push([...moves, { settle: how }]);
+    }
+    frontier = next;
+  }
+  return found;
+}
+
+describe.each(ACCOUNT_FLOWS.map((flow) => [flow.machine.id, flow] as const))('the %s flow', (id, { machine, calls }) => {
+  test('has samples here for every call and every actor', () => {
+    const samples = SAMPLES[id];
+    expect(samples).toBeDefined();
+    expect(Object.keys(samples!.events).sort()).toEqual(calls.map(([, type]) => type).sort());
+    expect(Object.keys(samples!.outputs).sort()).toEqual(Object.keys((machine.implementations as { actors: Record<string, unknown> }).actors).sort());
+  });
+
+  test('every call is answered in every atomic state', async () => {
+    const samples = SAMPLES[id]!;
+    const paths = await reach(machine, samples, calls);
+    expect([...paths.keys()].sort()).toEqual(atomicStates(machine).map(pathOf).sort());
+    const unanswered: string[] = [];
+    for (const [state, moves] of paths) {
+      for (const [method, type] of calls) {
+        const run = await start(machine, samples, moves);
+        await run.send(type, 0, 999);
+        for (let steps = 0; !run.answered.has(999) && steps < 10; steps++) if (!(await run.settle('done'))) break;
+        if (!run.answered.has(999)) unanswered.push(`${method}() in ${state}`);
+        run.stop();
+      }
+    }
+    expect(unanswered).toEqual([]);
+  });
+});

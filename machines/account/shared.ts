@@ -1,0 +1,63 @@
+// What every account flow's chart (machines/account/) shares: the facts its services report, the
+// refusals a state answers a call with, and the form of its answers. Each flow is its own small
+// machine; its calls are events carrying the caller's id, and it answers each with one emitted
+// `answered` event for that id, as the auth chart does (machines/auth/setup.ts). A secret (a code,
+// a password, a Session) never travels in an event: the façade deposits it in the instance's vault
+// and the event carries the receipt.
+import { AccountErrorNames, CognitoExceptions } from '../errors/registry.js';
+import type { ErrorInfo } from '../types.js';
+
+/** Where Cognito sent a code (its CodeDeliveryDetails): the destination masked, as Cognito shows it. */
+export interface CodeDelivery {
+  readonly destination: string;
+  readonly deliveryMedium: 'EMAIL' | 'SMS';
+  readonly attributeName: string;
+}
+
+/** A call event's caller: the façade matches the `answered` event to the call by it. */
+export interface Asked {
+  readonly id: number;
+}
+
+/** The answer to a call that failed: Cognito's refusal, the network's, or a state's refusal. */
+export interface Failed {
+  readonly kind: 'failed';
+  readonly error: ErrorInfo;
+}
+
+/** The event every account chart emits once per call. */
+export interface Answered<A> {
+  readonly type: 'answered';
+  readonly id: number;
+  readonly answer: A | Failed;
+}
+
+/** The typed errors an account chart's state answers a call with when the call cannot run there (docs/calls.md). */
+export const ACCOUNT_REFUSALS = {
+  /** A call while a step of the same flow runs. */
+  stepInProgress: { name: AccountErrorNames.accountStepInProgress, message: 'A step of this flow is running: wait for it to finish' },
+  /** A call that needs a signed-in user, with none. */
+  notSignedIn: { name: AccountErrorNames.userUnauthenticated, message: 'Nobody is signed in: sign in first' },
+  /** autoSignIn() with nothing waiting. */
+  noPendingAutoSignIn: { name: AccountErrorNames.noPendingAutoSignIn, message: 'No auto sign-in is waiting: confirm a sign-up made with options.autoSignIn first' },
+  /** autoSignIn() past its deadline. */
+  autoSignInExpired: { name: AccountErrorNames.autoSignInExpired, message: 'The auto sign-in expired: sign in with the password' },
+  /** setUpTotp() over a working TOTP, without `replace`. */
+  totpAlreadyEnabled: { name: AccountErrorNames.totpAlreadyEnabled, message: 'TOTP is already enabled for this user: pass { replace: true } to replace it' },
+  /** verifyTotpSetup() without a setUpTotp() first. */
+  noPendingTotpSetup: { name: AccountErrorNames.noPendingTotpSetup, message: 'verifyTotpSetup() needs a setUpTotp() first' },
+} as const satisfies Record<string, ErrorInfo>;
+
+/** The key of one of ACCOUNT_REFUSALS. */
+export type AccountRefusal = keyof typeof ACCOUNT_REFUSALS;
+
+/** A failure as an account chart answers it. */
+export const failed = (error: ErrorInfo): Failed => ({ kind: 'failed', error });
+
+/** The refusal as an account chart answers it. */
+export const refused = (refusal: AccountRefusal): Failed => failed(ACCOUNT_REFUSALS[refusal]);
+
+/** Cognito's refusal of a code that is wrong: the flow stays where it waits for one, for another try. */
+export const isWrongCode = (error: ErrorInfo): boolean => error.name === CognitoExceptions.codeMismatch;
+
+export { toErrorInfo } from '../errorInfo.js';

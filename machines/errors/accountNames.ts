@@ -1,0 +1,24 @@
+// The error registry's account side (machines/errors/registry.ts re-exports it): the names only the
+// account flows (authchart/account) meet. Apart from ErrorNames so that createAuth's bundles, which
+// never reach the account flows, carry none of them. registry.ts, serverNames.ts and this file are
+// the one registry: __tests__/errorRegistry.test.ts reads them as such, and docs/errors.md is
+// generated from all three.
+
+/** The account flows' own refusals (authchart/account): each an AuthStateError, and none of them sent to Cognito. */
+export const AccountErrorNames = {
+  /** An account call that needs a signed-in user (updatePassword(), the attributes, deleteUser(), the MFA setup), with nobody signed in. Amplify JS v6 throws the same name. */
+  userUnauthenticated: 'UserUnAuthenticatedException',
+  /** An account call while a step of the same flow runs (two resetPassword() at once, a confirmSignUp() during a signUp()): wait for the first to end. Nothing was sent. */
+  accountStepInProgress: 'AccountStepInProgress',
+  /** autoSignIn() with no auto sign-in waiting on this storage: signUp() was not asked for one (`options.autoSignIn`), the sign-up is not confirmed yet, or the auto sign-in already ran. */
+  noPendingAutoSignIn: 'NoPendingAutoSignIn',
+  /** autoSignIn() after the deadline of ConfirmSignUp's Session (the app client's AuthSessionValidity, createAuth's authSessionValidityMinutes): nothing was sent, and the record is removed. Sign in with the password. */
+  autoSignInExpired: 'AutoSignInExpired',
+  /** setUpTotp() for a user whose TOTP already works: a new AssociateSoftwareToken would turn it off until the new secret is verified. Nothing was sent; pass `{ replace: true }` to replace it. */
+  totpAlreadyEnabled: 'TotpAlreadyEnabled',
+  /** verifyTotpSetup() with no setUpTotp() before it on this instance. Nothing was sent. */
+  noPendingTotpSetup: 'NoPendingTotpSetup',
+} as const;
+
+/** A name only the account flows meet. */
+export type AccountErrorName = (typeof AccountErrorNames)[keyof typeof AccountErrorNames];

@@ -1,0 +1,24 @@
+// createAccount(auth): the account flows of one createAuth instance (authchart/account). Each flow
+// is its own chart (machines/account/) and its own façade file here; this composes them.
+import type { Auth } from '../authCore.js';
+import { createAccountKit, type AccountOptions } from './kit.js';
+import { resetPasswordCalls, type ResetPasswordCalls } from './resetPassword.js';
+
+/**
+ * The account flows of one instance, named as in Amplify JS v6. Every method returns a promise and
+ * never throws synchronously: a bad argument rejects with AuthValidationError, and after the
+ * instance's stop() every call rejects with AuthStoppedError. N is createAuth's networkTimeoutMs,
+ * S its storageTimeoutMs. What each call does in each state of its flow: docs/calls.md.
+ */
+export interface Account extends ResetPasswordCalls {}
+
+/**
+ * The account flows (sign-up, password reset and change, attributes, deletion, MFA setup) of
+ * `auth`, sharing its settings, storage and transport: over the SDK `client` createAuth was given,
+ * or else over fetch to the same endpoint (`options.wire` for anything else). Throws
+ * AuthConfigError when `auth` was given its own `transport` and no `wire` is passed.
+ */
+export function createAccount(auth: Auth, options?: AccountOptions): Account {
+  const kit = createAccountKit(auth, options);
+  return { ...resetPasswordCalls(kit) };
+}

@@ -1,0 +1,8 @@
+// `authchart/account`: the account flows (sign-up, password reset and change, attributes, deletion,
+// MFA setup) of a createAuth instance, from either entry. createAuth's bundles carry none of it.
+export { createAccount, type Account } from './createAccount.js';
+export type { AccountOptions } from './kit.js';
+export type { CodeDeliveryDetails } from './results.js';
+export type { ConfirmResetPasswordInput, ResetPasswordInput, ResetPasswordOutput } from './resetPassword.js';
+export { fetchAccountWire, type AccountWire } from '../../services/cognito/accountWire.js';
+export { AccountErrorNames, type AccountErrorName } from '../../machines/errors/accountNames.js';
