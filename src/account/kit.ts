@@ -25,6 +25,8 @@ export interface AccountOptions {
    * createAuth was not told: `fetchAccountWire()` builds one.
    */
   readonly wire?: AccountWire;
+  /** The clock the flows read deadlines with (epoch ms). Default Date.now; for tests, to move past a deadline without waiting. */
+  readonly now?: () => number;
 }
 
 /** The error an account chart's failure is thrown as: the account flows' own names are AuthStateError; the rest, as the error registry says. */
@@ -56,6 +58,10 @@ function wireFor(settings: ResolvedConfig, given: AccountWire | undefined): Acco
 }
 
 export function createAccountKit(auth: Auth, options: AccountOptions = {}): AccountKit {
+  if (typeof options !== 'object' || options === null) throw new AuthConfigError('options', 'must be an object such as { wire }');
+  if (options.wire !== undefined && typeof options.wire !== 'function') throw new AuthConfigError('wire', 'must be a function: an account wire such as fetchAccountWire({ ... })');
+  if (options.now !== undefined && typeof options.now !== 'function') throw new AuthConfigError('now', 'must be a function returning epoch milliseconds');
+  if (typeof (auth as Partial<Auth> | null)?.actor?.getSnapshot !== 'function') throw new AuthConfigError('auth', 'must be an instance createAuth() returned');
   const runtime = runtimeOf(auth.actor);
   const { settings, vault } = runtime;
   const wire = wireFor(settings, options.wire);
@@ -70,7 +76,12 @@ export function createAccountKit(auth: Auth, options: AccountOptions = {}): Acco
     settings,
     runtime,
     vault,
-    services: { calls, vault },
+    services: {
+      calls,
+      vault,
+      now: options.now ?? Date.now,
+      accessToken: () => auth.getSession().then((session) => session.tokens?.accessToken ?? null),
+    },
     live,
     flow<E extends Asked & { readonly type: string }, A>(machine: AnyStateMachine): Ask<E, A> {
       const pending = new Map<number, { readonly resolve: (answer: A) => void; readonly reject: (error: unknown) => void; readonly method: string }>();
