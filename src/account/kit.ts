@@ -4,7 +4,7 @@
 import { createActor, type AnyStateMachine } from 'xstate';
 import type { Auth } from '../authCore.js';
 import { runtimeOf, type AuthRuntime } from '../authRuntime.js';
-import type { ResolvedConfig } from '../config.js';
+import type { AuthConfig, ResolvedConfig } from '../config.js';
 import { AuthConfigError, AuthInternalError, AuthStateError, AuthStoppedError, toAuthError, type AuthError } from '../errors.js';
 import { isAccountErrorName } from '../../machines/errors/registry.js';
 import type { ErrorInfo } from '../../machines/types.js';
@@ -27,6 +27,8 @@ export interface AccountOptions {
   readonly wire?: AccountWire;
   /** The clock the flows read deadlines with (epoch ms). Default Date.now; for tests, to move past a deadline without waiting. */
   readonly now?: () => number;
+  /** An XState inspection observer for the flows' charts (as createAuth's `inspect`). Default: createAuth's `inspect`, so one inspector sees the auth chart and the flows. */
+  readonly inspect?: AuthConfig['inspect'];
 }
 
 /** The error an account chart's failure is thrown as: the account flows' own names are AuthStateError; the rest, as the error registry says. */
@@ -61,6 +63,7 @@ export function createAccountKit(auth: Auth, options: AccountOptions = {}): Acco
   if (typeof options !== 'object' || options === null) throw new AuthConfigError('options', 'must be an object such as { wire }');
   if (options.wire !== undefined && typeof options.wire !== 'function') throw new AuthConfigError('wire', 'must be a function: an account wire such as fetchAccountWire({ ... })');
   if (options.now !== undefined && typeof options.now !== 'function') throw new AuthConfigError('now', 'must be a function returning epoch milliseconds');
+  if (options.inspect !== undefined && typeof options.inspect !== 'function' && (typeof options.inspect !== 'object' || options.inspect === null)) throw new AuthConfigError('inspect', 'must be an inspection observer or function');
   if (typeof (auth as Partial<Auth> | null)?.actor?.getSnapshot !== 'function') throw new AuthConfigError('auth', 'must be an instance createAuth() returned');
   const runtime = runtimeOf(auth.actor);
   const { settings, vault } = runtime;
@@ -94,7 +97,8 @@ export function createAccountKit(auth: Auth, options: AccountOptions = {}): Acco
       let actor: ReturnType<typeof createActor<AnyStateMachine>> | undefined;
       const started = () => {
         if (actor) return actor;
-        const running = createActor(machine, { ...(settings.inspect && { inspect: settings.inspect }) });
+        const inspect = options.inspect ?? settings.inspect;
+        const running = createActor(machine, { ...(inspect && { inspect }) });
         running.on('answered', (emitted) => {
           const { id, answer } = emitted as unknown as Answered<A>;
           const call = pending.get(id);

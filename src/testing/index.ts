@@ -26,4 +26,5 @@ export {
   type TestUser,
   type TestUserSpec,
 } from './testAuth.js';
+export { createTestAccount, TEST_ACCOUNT_STATES, type AccountDriveOptions, type HeldAccountCall, type TestAccount, type TestAccountState, type TestAccountStates } from './kit/account.js';
 export { createHostedUiBrowser, signInAtHostedUi, type HostedUiBrowser, type HostedUiVisit } from './kit/hostedUi.js';
