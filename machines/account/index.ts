@@ -7,10 +7,13 @@ import { resetPasswordMachine } from './resetPasswordMachine.js';
 
 /** One account flow: its chart, and each public method with the event it sends. */
 export interface AccountFlow {
+  /** The flow's chart. */
   readonly machine: AnyStateMachine;
+  /** Each public method of createAccount() the chart answers, with the event the method sends. */
   readonly calls: ReadonlyArray<readonly [method: string, event: string]>;
 }
 
+/** Every account flow's chart, with its calls. */
 export const ACCOUNT_FLOWS: readonly AccountFlow[] = [
   {
     machine: resetPasswordMachine,

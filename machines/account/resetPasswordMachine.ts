@@ -24,17 +24,42 @@ import { isWrongCode, refused, toErrorInfo, type AccountRefusal, type Answered, 
 
 /** resetPassword() and confirmResetPassword(); `code` and `newPassword` are vault receipts, never the secrets. */
 export type ResetPasswordEvent =
-  | (Asked & { readonly type: 'RESET_PASSWORD'; readonly username: string })
-  | (Asked & { readonly type: 'CONFIRM_RESET_PASSWORD'; readonly username: string; readonly code: string; readonly newPassword: string });
+  | (Asked & {
+      /** resetPassword(). */
+      readonly type: 'RESET_PASSWORD';
+      /** Whose password (not a secret). */
+      readonly username: string;
+    })
+  | (Asked & {
+      /** confirmResetPassword(). */
+      readonly type: 'CONFIRM_RESET_PASSWORD';
+      /** Whose password (not a secret). */
+      readonly username: string;
+      /** The vault receipt of the code. */
+      readonly code: string;
+      /** The vault receipt of the new password. */
+      readonly newPassword: string;
+    });
 
 /** What the flow answers a call with, besides a failure. */
-export type ResetPasswordAnswer = { readonly kind: 'codeSent'; readonly codeDelivery?: CodeDelivery } | { readonly kind: 'passwordReset' };
+export type ResetPasswordAnswer =
+  | {
+      /** Cognito sent a code. */
+      readonly kind: 'codeSent';
+      /** Where it went, masked. */
+      readonly codeDelivery?: CodeDelivery;
+    }
+  | {
+      /** The new password is set. */
+      readonly kind: 'passwordReset';
+    };
 
 interface ResetPasswordContext {
   /** The call the running step answers. */
   readonly caller: number;
 }
 
+/** The password-reset flow's chart: resetPassword() and confirmResetPassword() (drawing above). */
 export const resetPasswordMachine = setup({
   types: {
     context: {} as ResetPasswordContext,

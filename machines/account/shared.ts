@@ -9,26 +9,35 @@ import type { ErrorInfo } from '../types.js';
 
 /** Where Cognito sent a code (its CodeDeliveryDetails): the destination masked, as Cognito shows it. */
 export interface CodeDelivery {
+  /** The address or number, masked as Cognito shows it: `a***@e***`, `+*******1234`. */
   readonly destination: string;
+  /** How the code went out. */
   readonly deliveryMedium: 'EMAIL' | 'SMS';
+  /** The user attribute it went to: `email`, `phone_number`. */
   readonly attributeName: string;
 }
 
 /** A call event's caller: the façade matches the `answered` event to the call by it. */
 export interface Asked {
+  /** The call's id, unique per createAccount(): the answer carries it back. */
   readonly id: number;
 }
 
 /** The answer to a call that failed: Cognito's refusal, the network's, or a state's refusal. */
 export interface Failed {
+  /** The call failed. */
   readonly kind: 'failed';
+  /** Why: an error name of the registry (or Cognito's) and a message free of secrets. */
   readonly error: ErrorInfo;
 }
 
 /** The event every account chart emits once per call. */
 export interface Answered<A> {
+  /** The emitted event's type. */
   readonly type: 'answered';
+  /** The id of the call it answers. */
   readonly id: number;
+  /** The flow's answer, or why the call failed. */
   readonly answer: A | Failed;
 }
 

@@ -25,9 +25,19 @@ export interface TestAccountStates {
   /** resetPassword() called, its ForgotPassword held. */
   'resetPassword.requestingCode': HeldAccountCall<ResetPasswordOutput>;
   /** resetPassword() answered CONFIRM_RESET_PASSWORD_WITH_CODE: the user has the code, the app shows the code form. */
-  'resetPassword.awaitingCode': { readonly username: string; readonly code: string; readonly result: ResetPasswordOutput };
+  'resetPassword.awaitingCode': {
+    /** The user the code was sent to. */
+    readonly username: string;
+    /** The newest reset code in the user's inbox. */
+    readonly code: string;
+    /** What resetPassword() resolved. */
+    readonly result: ResetPasswordOutput;
+  };
   /** confirmResetPassword() called with the right code, its ConfirmForgotPassword held. */
-  'resetPassword.confirming': HeldAccountCall<void> & { readonly newPassword: string };
+  'resetPassword.confirming': HeldAccountCall<void> & {
+    /** The new password the held call sets (generated). */
+    readonly newPassword: string;
+  };
 }
 
 /** A state createTestAccount's driveTo() can reach: `<flow>.<state>`, the flow's chart and its state. */
