@@ -4,7 +4,7 @@
 // in the app's storage and resumed after a reload; a wrong code; a new code; deleting; nobody signed
 // in; one step at a time; bad arguments; and no code, password or token anywhere observable.
 import { AuthStateError, AuthValidationError, CognitoServiceError } from '../src/index';
-import type { SetupOptions } from '../src/testing/index';
+import type { EmulatorPoolSettings, SetupOptions } from '../src/testing/index';
 import { pendingAfter } from '../machines/account/pendingAttributes';
 import { accountKeys } from '../services/storage/accountKeys';
 import { accountHarness } from './support/accountEmulator';
@@ -15,7 +15,7 @@ h.clock = Date.now();
 /** The library's clock for these apps: the waiting change's `since` reads it. */
 let now = Date.UTC(2026, 5, 1);
 
-const REQUIRE_VERIFICATION = { AutoVerifiedAttributes: ['email'], UserAttributeUpdateSettings: { AttributesRequireVerificationBeforeUpdate: ['email'] } };
+const REQUIRE_VERIFICATION: EmulatorPoolSettings = { AutoVerifiedAttributes: ['email'], UserAttributeUpdateSettings: { AttributesRequireVerificationBeforeUpdate: ['email'] } };
 
 function pool(options: SetupOptions = {}) {
   const made = h.emu.setup({ username: `u${Math.random().toString(36).slice(2, 10)}`, ...options });
