@@ -8,6 +8,7 @@ import type { CodeDelivery } from './shared.js';
 export interface PendingAttributeChange {
   /** Where the newest code went, masked as Cognito shows it (`n***@e***`). */
   readonly deliveredTo: string;
+  /** How the newest code went: EMAIL or SMS. */
   readonly deliveryMedium: CodeDelivery['deliveryMedium'];
   /** When the newest code was sent (epoch ms, the library's clock). */
   readonly since: number;

@@ -30,8 +30,11 @@ import { refused, toErrorInfo, type AccountRefusal, type Answered, type Asked, t
 
 /** updatePassword(); `oldPassword`, `newPassword` and `signInPassword` are vault receipts, never the secrets. */
 export type UpdatePasswordEvent = Asked & {
+  /** updatePassword(). */
   readonly type: 'UPDATE_PASSWORD';
+  /** The receipt of the current password. */
   readonly oldPassword: string;
+  /** The receipt of the new password, for ChangePassword. */
   readonly newPassword: string;
   /**
    * Only with `signOutOtherSessions`: a second receipt of the new password, for the sign-in again
@@ -42,12 +45,17 @@ export type UpdatePasswordEvent = Asked & {
 
 /** What each step did. `error` is the first step's error that did not succeed, after ChangePassword. */
 export interface UpdatePasswordAnswer {
+  /** The flow's only answer besides a failure. */
   readonly kind: 'passwordUpdated';
+  /** ChangePassword succeeded (it failing is a failure answer, not this). */
   readonly passwordChanged: true;
+  /** GlobalSignOut was done, and this device cleared. */
   readonly otherSessionsSignedOut: boolean;
+  /** The sign-in again with the new password signed this device in. */
   readonly signedInAgain: boolean;
   /** The sign-in again stopped at a challenge (MFA): its step, to answer with auth.confirmSignIn(). */
   readonly signInStep?: string;
+  /** The error of the first step after ChangePassword that did not succeed. */
   readonly error?: ErrorInfo;
 }
 
@@ -71,6 +79,7 @@ interface UpdatePasswordContext {
 
 const changedOnly = { kind: 'passwordUpdated', passwordChanged: true, otherSessionsSignedOut: false, signedInAgain: false } as const satisfies UpdatePasswordAnswer;
 
+/** The password-change chart; its actors are provided by authchart/account (services/actors/account/updatePassword.ts). */
 export const updatePasswordMachine = setup({
   types: {
     context: {} as UpdatePasswordContext,

@@ -33,21 +33,75 @@ import { refused, toErrorInfo, type AccountRefusal, type Answered, type Asked, t
 
 /** The attributes flow's calls; `code` is a vault receipt, never the code. */
 export type UserAttributesEvent =
-  | (Asked & { readonly type: 'FETCH_USER_ATTRIBUTES' })
-  | (Asked & { readonly type: 'UPDATE_USER_ATTRIBUTES'; readonly attributes: Readonly<Record<string, string>> })
-  | (Asked & { readonly type: 'CONFIRM_USER_ATTRIBUTE'; readonly attributeName: string; readonly code: string })
-  | (Asked & { readonly type: 'SEND_USER_ATTRIBUTE_VERIFICATION_CODE'; readonly attributeName: string })
-  | (Asked & { readonly type: 'DELETE_USER_ATTRIBUTES'; readonly attributeNames: readonly string[] })
-  | (Asked & { readonly type: 'PENDING_ATTRIBUTE_CHANGES' });
+  | (Asked & {
+      /** fetchUserAttributes(). */
+      readonly type: 'FETCH_USER_ATTRIBUTES';
+    })
+  | (Asked & {
+      /** updateUserAttributes(). */
+      readonly type: 'UPDATE_USER_ATTRIBUTES';
+      /** The attributes to set, by name. */
+      readonly attributes: Readonly<Record<string, string>>;
+    })
+  | (Asked & {
+      /** confirmUserAttribute(). */
+      readonly type: 'CONFIRM_USER_ATTRIBUTE';
+      /** The attribute the code confirms. */
+      readonly attributeName: string;
+      /** The receipt of the code. */
+      readonly code: string;
+    })
+  | (Asked & {
+      /** sendUserAttributeVerificationCode(). */
+      readonly type: 'SEND_USER_ATTRIBUTE_VERIFICATION_CODE';
+      /** The attribute to send a code for. */
+      readonly attributeName: string;
+    })
+  | (Asked & {
+      /** deleteUserAttributes(). */
+      readonly type: 'DELETE_USER_ATTRIBUTES';
+      /** The attributes to delete. */
+      readonly attributeNames: readonly string[];
+    })
+  | (Asked & {
+      /** pendingAttributeChanges(). */
+      readonly type: 'PENDING_ATTRIBUTE_CHANGES';
+    });
 
 /** What the flow answers a call with, besides a failure. */
 export type UserAttributesAnswer =
-  | { readonly kind: 'attributes'; readonly attributes: Readonly<Record<string, string>> }
-  | { readonly kind: 'updated'; readonly codeDeliveries: readonly CodeDelivery[] }
-  | { readonly kind: 'confirmed' }
-  | { readonly kind: 'codeSent'; readonly codeDelivery?: CodeDelivery }
-  | { readonly kind: 'deleted' }
-  | { readonly kind: 'pending'; readonly changes: PendingAttributeChanges };
+  | {
+      /** fetchUserAttributes()'s answer. */
+      readonly kind: 'attributes';
+      /** The user's attributes, by name, as GetUser gives them. */
+      readonly attributes: Readonly<Record<string, string>>;
+    }
+  | {
+      /** updateUserAttributes()'s answer. */
+      readonly kind: 'updated';
+      /** Where Cognito sent a code, one for each attribute that waits for one. */
+      readonly codeDeliveries: readonly CodeDelivery[];
+    }
+  | {
+      /** confirmUserAttribute()'s answer. */
+      readonly kind: 'confirmed';
+    }
+  | {
+      /** sendUserAttributeVerificationCode()'s answer. */
+      readonly kind: 'codeSent';
+      /** Where Cognito sent the code, if it said. */
+      readonly codeDelivery?: CodeDelivery;
+    }
+  | {
+      /** deleteUserAttributes()'s answer. */
+      readonly kind: 'deleted';
+    }
+  | {
+      /** pendingAttributeChanges()'s answer. */
+      readonly kind: 'pending';
+      /** The signed-in user's changes waiting for a code. */
+      readonly changes: PendingAttributeChanges;
+    };
 
 interface UserAttributesContext {
   /** The call the running step answers. */
@@ -69,6 +123,7 @@ const busy = Object.fromEntries(
   ]),
 ) as Record<UserAttributesEvent['type'], { actions: { type: 'refuse'; params: { refusal: 'stepInProgress' } } }>;
 
+/** The attributes chart; its actors are provided by authchart/account (services/actors/account/userAttributes.ts). */
 export const userAttributesMachine = setup({
   types: {
     context: {} as UserAttributesContext,

@@ -25,6 +25,7 @@ export interface UpdateUserAttributesInput {
 export interface UpdateUserAttributeResult {
   /** True when the attribute is set and nothing waits; false when a code went out for it (see nextStep). */
   readonly isUpdated: boolean;
+  /** What the app does next for this attribute. */
   readonly nextStep: {
     /** CONFIRM_ATTRIBUTE_WITH_CODE: a code was sent (codeDeliveryDetails); call confirmUserAttribute() with it. DONE: nothing waits. */
     readonly updateAttributeStep: 'CONFIRM_ATTRIBUTE_WITH_CODE' | 'DONE';
