@@ -165,3 +165,16 @@ test('bad arguments are AuthValidationError naming the field, and nothing is sen
   expect(operationsSince(from)).toEqual([]);
   await app.stop();
 });
+
+test('GlobalSignOut refused with a message echoing the tokens it was sent: the result carries its name, and no token or password is observable', async () => {
+  const made = pool();
+  const app = accountApp(h, made, { config: { revocationOutbox: false } });
+  await app.auth.signIn({ username: made.username, password: made.password });
+  const tokens = await tokensOf(app);
+  h.emu.faults.set('GlobalSignOut', { type: 'error', name: 'InternalErrorException', message: `failed for ${tokens.join(',')}` });
+  const result = await app.settle(app.account.updatePassword({ oldPassword: made.password, newPassword: NEW_PASSWORD, signOutOtherSessions: true }));
+  h.emu.faults.clear();
+  expect(result).toMatchObject({ passwordChanged: true, otherSessionsSignedOut: false, signedInAgain: false, error: { name: 'InternalErrorException' } });
+  expect(app.leaked([made.password, NEW_PASSWORD, ...tokens])).toEqual([]);
+  await app.stop();
+});
