@@ -4,11 +4,12 @@
 // in the app's storage and resumed after a reload; a wrong code; a new code; deleting; nobody signed
 // in; one step at a time; bad arguments; and no code, password or token anywhere observable.
 import { AuthStateError, AuthValidationError, CognitoServiceError } from '../src/index';
-import type { EmulatorPoolSettings, SetupOptions } from '../src/testing/index';
+import type { EmulatorPoolSettings, SetupOptions, SetupResult } from '../src/testing/index';
 import { pendingAfter } from '../machines/account/pendingAttributes';
 import { accountKeys } from '../services/storage/accountKeys';
 import { accountHarness } from './support/accountEmulator';
 import { accountApp, type AccountApp, type Transport } from './support/accountApp';
+import { freshUser, operationsSince as operationsOf, signedInApp, tokensOf } from './support/accountUsers';
 
 const h = accountHarness();
 h.clock = Date.now();
@@ -17,29 +18,16 @@ let now = Date.UTC(2026, 5, 1);
 
 const REQUIRE_VERIFICATION: EmulatorPoolSettings = { AutoVerifiedAttributes: ['email'], UserAttributeUpdateSettings: { AttributesRequireVerificationBeforeUpdate: ['email'] } };
 
-function pool(options: SetupOptions = {}) {
-  const made = h.emu.setup({ username: `u${Math.random().toString(36).slice(2, 10)}`, ...options });
-  h.secrets.push(made.password);
-  return made;
-}
-type Made = ReturnType<typeof pool>;
-
-async function signedIn(made: Made, transport: Transport = 'fetch'): Promise<AccountApp> {
-  const app = accountApp(h, made, { transport, account: { now: () => now } });
-  await expect(app.auth.signIn({ username: made.username, password: made.password })).resolves.toMatchObject({ isSignedIn: true });
-  return app;
-}
+const pool = (options: SetupOptions = {}) => freshUser(h, options);
+type Made = SetupResult;
+const signedIn = (made: Made, transport: Transport = 'fetch'): Promise<AccountApp> => signedInApp(h, made, { transport, account: { now: () => now } });
 function newestCode(made: Made): { code: string; destination: string } {
   const sent = h.emu.inbox(made.username, { userPoolId: made.userPoolId }).filter((m) => m.purpose === 'attribute');
   const { code, destination } = sent[sent.length - 1]!;
   h.secrets.push(code);
   return { code, destination };
 }
-const tokensOf = async (app: AccountApp): Promise<string[]> => {
-  const { tokens } = await app.auth.getSession();
-  return tokens ? [tokens.accessToken, tokens.idToken, tokens.refreshToken ?? ''] : [];
-};
-const operationsSince = (from: number) => h.emu.requests.slice(from).map((r) => r.operation);
+const operationsSince = (from: number) => operationsOf(h, from);
 const wrongCode = (code: string) => (code === '000000' ? '000001' : '000000');
 
 describe.each<Transport>(['fetch', 'sdk'])('over %s', (transport) => {

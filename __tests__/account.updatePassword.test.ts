@@ -4,9 +4,10 @@
 // in as the same user; each failure midway and its result; nobody signed in; one step at a time;
 // bad arguments; and no password or token anywhere observable.
 import { AuthStateError, AuthValidationError, CognitoServiceError } from '../src/index';
-import type { SetupOptions } from '../src/testing/index';
+import type { SetupOptions, SetupResult } from '../src/testing/index';
 import { accountHarness } from './support/accountEmulator';
 import { accountApp, type AccountApp, type Transport } from './support/accountApp';
+import { freshUser, operationsSince as operationsOf, signedInApp, tokensOf } from './support/accountUsers';
 
 const NEW_PASSWORD = 'Brand-new-pw2!';
 const h = accountHarness();
@@ -14,24 +15,10 @@ const h = accountHarness();
 h.clock = Date.now();
 h.secrets.push(NEW_PASSWORD);
 
-function pool(options: SetupOptions = {}) {
-  const made = h.emu.setup({ username: `u${Math.random().toString(36).slice(2, 10)}`, ...options });
-  h.secrets.push(made.password);
-  return made;
-}
-type Made = ReturnType<typeof pool>;
-
-async function signedIn(made: Made, transport: Transport = 'fetch'): Promise<AccountApp> {
-  const app = accountApp(h, made, { transport });
-  await expect(app.auth.signIn({ username: made.username, password: made.password })).resolves.toMatchObject({ isSignedIn: true });
-  return app;
-}
-/** The tokens an app holds now (to check none leaked). */
-const tokensOf = async (app: AccountApp): Promise<string[]> => {
-  const { tokens } = await app.auth.getSession();
-  return tokens ? [tokens.accessToken, tokens.idToken, tokens.refreshToken ?? ''] : [];
-};
-const operationsSince = (from: number) => h.emu.requests.slice(from).map((r) => r.operation);
+const pool = (options: SetupOptions = {}) => freshUser(h, options);
+type Made = SetupResult;
+const signedIn = (made: Made, transport: Transport = 'fetch'): Promise<AccountApp> => signedInApp(h, made, { transport });
+const operationsSince = (from: number) => operationsOf(h, from);
 
 describe.each<Transport>(['fetch', 'sdk'])('over %s', (transport) => {
   test('signOutOtherSessions: the password changes, every other session ends, and only this device is signed in again, with the new password', async () => {

@@ -25,6 +25,8 @@ export function createUpdatePasswordActors(services: AccountServices, auth: Sess
       await calls.changePassword({ accessToken, oldPassword: secretOf(vault, input.oldPassword), newPassword: secretOf(vault, input.newPassword) }, signal);
       return { username };
     }),
+    // The auth chart's own calls take no signal: once begun, a sign-out or sign-in runs to its end
+    // in the auth chart (bounded there), even if this flow is stopped meanwhile.
     signOutEverywhere: fromPromise<EverywhereSignOut, void>(async () => {
       const { type, globalSignOutError, error } = await auth.signOut({ global: true });
       const notDone = named(globalSignOutError);
