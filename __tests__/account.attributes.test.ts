@@ -8,6 +8,7 @@ import type { EmulatorPoolSettings, SetupOptions, SetupResult } from '../src/tes
 import { pendingAfter } from '../machines/account/pendingAttributes';
 import { accountKeys } from '../services/storage/accountKeys';
 import { accountHarness } from './support/accountEmulator';
+import { inspectableStorage } from './support/harness';
 import { accountApp, type AccountApp, type Transport } from './support/accountApp';
 import { freshUser, operationsSince as operationsOf, signedInApp, tokensOf } from './support/accountUsers';
 
@@ -179,4 +180,23 @@ test('pendingAfter: a code sent adds or replaces the attribute, a settled one is
   const one = pendingAfter({ bob: { email: { deliveredTo: 'b***@e***', deliveryMedium: 'EMAIL', since: 1 } } }, 'jane', { sent: [email, phone, { ...email, attributeName: 'custom:x' }], settled: [] }, 5);
   expect(one).toEqual({ bob: { email: { deliveredTo: 'b***@e***', deliveryMedium: 'EMAIL', since: 1 } }, jane: { email: { deliveredTo: 'a***@e***', deliveryMedium: 'EMAIL', since: 5 }, phone_number: { deliveredTo: '+*******0199', deliveryMedium: 'SMS', since: 5 } } });
   expect(pendingAfter(one, 'jane', { sent: [], settled: ['email', 'phone_number'] }, 9)).toEqual({ bob: one.bob });
+});
+
+test('a storage that fails while the record is kept does not fail the call: Cognito changed, and the change is missing from the record', async () => {
+  const made = pool({ userPool: REQUIRE_VERIFICATION });
+  const storage = inspectableStorage();
+  const key = accountKeys(made.clientId).pendingAttributeChanges;
+  const setItem = storage.setItem;
+  storage.setItem = (k, value) => {
+    if (k === key) throw new Error('QuotaExceededError');
+    return setItem(k, value);
+  };
+  const app = accountApp(h, made, { storage });
+  await app.auth.signIn({ username: made.username, password: made.password });
+  await expect(app.account.updateUserAttributes({ userAttributes: { email: 'full@example.org' } })).resolves.toMatchObject({ email: { nextStep: { updateAttributeStep: 'CONFIRM_ATTRIBUTE_WITH_CODE' } } });
+  await expect(app.account.pendingAttributeChanges()).resolves.toEqual({});
+  // The code still confirms: Cognito holds the change.
+  await app.account.confirmUserAttribute({ userAttributeKey: 'email', confirmationCode: newestCode(made).code });
+  await expect(app.account.fetchUserAttributes()).resolves.toMatchObject({ email: 'full@example.org', email_verified: 'true' });
+  await app.stop();
 });
