@@ -3,6 +3,8 @@
 // through the auth chart's signOut, a sign-in again through its signIn) with another device signed
 // in as the same user; each failure midway and its result; nobody signed in; one step at a time;
 // bad arguments; and no password or token anywhere observable.
+import { createActor, fromPromise } from 'xstate';
+import { updatePasswordMachine } from '../machines/account/updatePasswordMachine';
 import { AuthStateError, AuthValidationError, CognitoServiceError } from '../src/index';
 import type { SetupOptions, SetupResult } from '../src/testing/index';
 import { accountHarness } from './support/accountEmulator';
@@ -164,4 +166,21 @@ test('GlobalSignOut refused with a message echoing the tokens it was sent: the r
   expect(result).toMatchObject({ passwordChanged: true, otherSessionsSignedOut: false, signedInAgain: false, error: { name: 'InternalErrorException' } });
   expect(app.leaked([made.password, NEW_PASSWORD, ...tokens])).toEqual([]);
   await app.stop();
+});
+
+test('the chart alone: a sign-out that leaves for the hosted UI’s /logout answers GlobalSignOut done, and no sign-in starts', async () => {
+  let signIns = 0;
+  const machine = updatePasswordMachine.provide({
+    actors: {
+      changePassword: fromPromise(async () => ({ username: 'jane' })),
+      signOutEverywhere: fromPromise(async () => ({ type: 'redirecting' as const })),
+      signInAgain: fromPromise(async () => (signIns++, { signedIn: true as boolean, signInStep: 'DONE' })),
+    },
+  });
+  const actor = createActor(machine).start();
+  const answered = new Promise((resolve) => actor.on('answered', (event) => resolve(event.answer)));
+  actor.send({ type: 'UPDATE_PASSWORD', id: 1, oldPassword: 'r#1', newPassword: 'r#2', signInPassword: 'r#3' });
+  await expect(answered).resolves.toEqual({ kind: 'passwordUpdated', passwordChanged: true, otherSessionsSignedOut: true, signedInAgain: false });
+  expect(signIns).toBe(0);
+  actor.stop();
 });

@@ -18,6 +18,8 @@
  *   password is changed, no sign-in follows: a GlobalSignOut the outbox finishes later would end a
  *   fresh session too, so this device stays signed out (the sign-out cleared it) and the app signs in
  *   when it chooses. The sign-in again refused or stopped at a challenge → `signedInAgain` false.
+ *   A hosted-UI session's sign-out sends the page to /logout: GlobalSignOut is done, and no sign-in
+ *   follows on a page that is leaving.
  * - The auth chart takes part only through its public calls (signOut, signIn): its own rules (one
  *   flow at a time, the outbox, the tabs' notice) hold for these steps as for the app's own.
  * - The new password is a vault receipt in the event and in the context: the secret waits in the
@@ -105,6 +107,8 @@ export const updatePasswordMachine = setup({
   guards: {
     /** The call asked for the other sessions to end. */
     signsOutOtherSessions: ({ context }) => context.signInPassword !== '',
+    /** A hosted-UI session's sign-out: GlobalSignOut done, this device cleared, and the page on its way to /logout, where no sign-in can follow. */
+    leavesForLogout: (_, output: EverywhereSignOut) => output.type === 'redirecting',
     /** GlobalSignOut was done (every session of the user ended), and this device was cleared. */
     endedEverywhere: (_, output: EverywhereSignOut) => output.type !== 'failed' && output.globalSignOutError === undefined,
   },
@@ -132,6 +136,7 @@ export const updatePasswordMachine = setup({
       invoke: {
         src: 'signOutEverywhere',
         onDone: [
+          { guard: { type: 'leavesForLogout', params: ({ event }) => event.output }, target: 'idle', actions: { type: 'answer', params: { ...changedOnly, otherSessionsSignedOut: true } } },
           { guard: { type: 'endedEverywhere', params: ({ event }) => event.output }, target: 'signingInAgain' },
           { target: 'idle', actions: { type: 'answer', params: ({ event }) => ({ ...changedOnly, error: event.output.globalSignOutError ?? event.output.error ?? toErrorInfo(undefined) }) } },
         ],
