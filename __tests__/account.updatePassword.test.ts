@@ -4,7 +4,7 @@
 // in as the same user; each failure midway and its result; nobody signed in; one step at a time;
 // bad arguments; and no password or token anywhere observable.
 import { createActor, fromPromise } from 'xstate';
-import { updatePasswordMachine } from '../machines/account/updatePasswordMachine';
+import { updatePasswordMachine, type EverywhereSignOut } from '../machines/account/updatePasswordMachine';
 import { AuthStateError, AuthValidationError, CognitoServiceError } from '../src/index';
 import type { SetupOptions, SetupResult } from '../src/testing/index';
 import { accountHarness } from './support/accountEmulator';
@@ -173,8 +173,8 @@ test('the chart alone: a sign-out that leaves for the hosted UI’s /logout answ
   const machine = updatePasswordMachine.provide({
     actors: {
       changePassword: fromPromise(async () => ({ username: 'jane' })),
-      signOutEverywhere: fromPromise(async () => ({ type: 'redirecting' as const })),
-      signInAgain: fromPromise(async () => (signIns++, { signedIn: true as boolean, signInStep: 'DONE' })),
+      signOutEverywhere: fromPromise<EverywhereSignOut, void>(async () => ({ type: 'redirecting' })),
+      signInAgain: fromPromise<{ readonly signedIn: boolean; readonly signInStep: string }, { readonly username: string; readonly password: string }>(async () => (signIns++, { signedIn: true, signInStep: 'DONE' })),
     },
   });
   const actor = createActor(machine).start();
