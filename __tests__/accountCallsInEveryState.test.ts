@@ -25,6 +25,29 @@ const SAMPLES: Readonly<Record<string, Samples>> = {
     events: { RESET_PASSWORD: [{ username: 'jane' }], CONFIRM_RESET_PASSWORD: [{ username: 'jane', code: 'receipt#1', newPassword: 'receipt#2' }] },
     outputs: { forgotPassword: { codeDelivery: { destination: 'j***@e***', deliveryMedium: 'EMAIL', attributeName: 'email' } }, confirmForgotPassword: undefined },
   },
+  updatePassword: {
+    events: { UPDATE_PASSWORD: [{ oldPassword: 'receipt#1', newPassword: 'receipt#2', signInPassword: 'receipt#3' }, { oldPassword: 'receipt#1', newPassword: 'receipt#2' }] },
+    outputs: { changePassword: { username: 'jane' }, signOutEverywhere: { type: 'complete' }, signInAgain: { signedIn: true, signInStep: 'DONE' } },
+  },
+  userAttributes: {
+    events: {
+      FETCH_USER_ATTRIBUTES: [{}],
+      UPDATE_USER_ATTRIBUTES: [{ attributes: { email: 'new@example.org' } }],
+      CONFIRM_USER_ATTRIBUTE: [{ attributeName: 'email', code: 'receipt#1' }],
+      SEND_USER_ATTRIBUTE_VERIFICATION_CODE: [{ attributeName: 'email' }],
+      DELETE_USER_ATTRIBUTES: [{ attributeNames: ['custom:team'] }],
+      PENDING_ATTRIBUTE_CHANGES: [{}],
+    },
+    outputs: {
+      getUser: { attributes: { email: 'jane@example.com' } },
+      updateUserAttributes: { codeDeliveries: [{ destination: 'n***@e***', deliveryMedium: 'EMAIL', attributeName: 'email' }] },
+      verifyUserAttribute: undefined,
+      sendVerificationCode: { codeDelivery: { destination: 'n***@e***', deliveryMedium: 'EMAIL', attributeName: 'email' } },
+      deleteUserAttributes: undefined,
+      readPending: {},
+      recordPending: undefined,
+    },
+  },
 };
 
 type Move = { readonly call: string; readonly variant: number } | { readonly settle: 'done' | number };

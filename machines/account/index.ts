@@ -4,6 +4,8 @@
 // and tested in every state.
 import type { AnyStateMachine } from 'xstate';
 import { resetPasswordMachine } from './resetPasswordMachine.js';
+import { updatePasswordMachine } from './updatePasswordMachine.js';
+import { userAttributesMachine } from './userAttributesMachine.js';
 
 /** One account flow: its chart, and each public method with the event it sends. */
 export interface AccountFlow {
@@ -22,7 +24,21 @@ export const ACCOUNT_FLOWS: readonly AccountFlow[] = [
       ['confirmResetPassword', 'CONFIRM_RESET_PASSWORD'],
     ],
   },
+  { machine: updatePasswordMachine, calls: [['updatePassword', 'UPDATE_PASSWORD']] },
+  {
+    machine: userAttributesMachine,
+    calls: [
+      ['fetchUserAttributes', 'FETCH_USER_ATTRIBUTES'],
+      ['updateUserAttributes', 'UPDATE_USER_ATTRIBUTES'],
+      ['confirmUserAttribute', 'CONFIRM_USER_ATTRIBUTE'],
+      ['sendUserAttributeVerificationCode', 'SEND_USER_ATTRIBUTE_VERIFICATION_CODE'],
+      ['deleteUserAttributes', 'DELETE_USER_ATTRIBUTES'],
+      ['pendingAttributeChanges', 'PENDING_ATTRIBUTE_CHANGES'],
+    ],
+  },
 ];
 
 export { resetPasswordMachine, type ResetPasswordAnswer, type ResetPasswordEvent } from './resetPasswordMachine.js';
+export { updatePasswordMachine, type UpdatePasswordAnswer, type UpdatePasswordEvent } from './updatePasswordMachine.js';
+export { userAttributesMachine, type UserAttributesAnswer, type UserAttributesEvent } from './userAttributesMachine.js';
 export { ACCOUNT_REFUSALS, type AccountRefusal, type Answered, type Asked, type CodeDelivery, type Failed } from './shared.js';

@@ -3,6 +3,8 @@
 import type { Auth } from '../authCore.js';
 import { createAccountKit, type AccountOptions } from './kit.js';
 import { resetPasswordCalls, type ResetPasswordCalls } from './resetPassword.js';
+import { updatePasswordCalls, type UpdatePasswordCalls } from './updatePassword.js';
+import { userAttributesCalls, type UserAttributesCalls } from './userAttributes.js';
 
 /**
  * The account flows of one instance, named as in Amplify JS v6. Every method returns a promise and
@@ -10,7 +12,7 @@ import { resetPasswordCalls, type ResetPasswordCalls } from './resetPassword.js'
  * instance's stop() every call rejects with AuthStoppedError. N is createAuth's networkTimeoutMs,
  * S its storageTimeoutMs. What each call does in each state of its flow: docs/calls.md.
  */
-export interface Account extends ResetPasswordCalls {}
+export interface Account extends ResetPasswordCalls, UpdatePasswordCalls, UserAttributesCalls {}
 
 /**
  * The account flows (sign-up, password reset and change, attributes, deletion, MFA setup) of
@@ -20,5 +22,5 @@ export interface Account extends ResetPasswordCalls {}
  */
 export function createAccount(auth: Auth, options?: AccountOptions): Account {
   const kit = createAccountKit(auth, options);
-  return { ...resetPasswordCalls(kit) };
+  return { ...resetPasswordCalls(kit), ...updatePasswordCalls(kit), ...userAttributesCalls(kit) };
 }

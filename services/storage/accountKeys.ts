@@ -1,0 +1,8 @@
+/**
+ * Every key the account flows (authchart/account) write in the app's storage, named once, apart
+ * from storageKeys (keys.ts), which createAuth's bundles carry. Same prefix: `authchart.<clientId>.`.
+ */
+export const accountKeys = (clientId: string) => ({
+  /** Email and phone changes waiting for their code, per username: where the code went and since when (never the code). */
+  pendingAttributeChanges: `authchart.${clientId}.pendingAttributeChanges`,
+});
