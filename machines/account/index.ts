@@ -4,6 +4,7 @@
 // and tested in every state.
 import type { AnyStateMachine } from 'xstate';
 import { resetPasswordMachine } from './resetPasswordMachine.js';
+import { signUpMachine } from './signUpMachine.js';
 
 /** One account flow: its chart, and each public method with the event it sends. */
 export interface AccountFlow {
@@ -19,7 +20,9 @@ export const ACCOUNT_FLOWS: readonly AccountFlow[] = [
       ['confirmResetPassword', 'CONFIRM_RESET_PASSWORD'],
     ],
   },
+  { machine: signUpMachine, calls: [['signUp', 'SIGN_UP'], ['confirmSignUp', 'CONFIRM_SIGN_UP'], ['resendSignUpCode', 'RESEND_SIGN_UP_CODE'], ['autoSignIn', 'AUTO_SIGN_IN']] },
 ];
 
 export { resetPasswordMachine, type ResetPasswordAnswer, type ResetPasswordEvent } from './resetPasswordMachine.js';
+export { signUpMachine, type SignUpAnswer, type SignUpEvent } from './signUpMachine.js';
 export { ACCOUNT_REFUSALS, type AccountRefusal, type Answered, type Asked, type CodeDelivery, type Failed } from './shared.js';

@@ -3,6 +3,7 @@
 import type { Auth } from '../authCore.js';
 import { createAccountKit, type AccountOptions } from './kit.js';
 import { resetPasswordCalls, type ResetPasswordCalls } from './resetPassword.js';
+import { signUpCalls, type SignUpCalls } from './signUp.js';
 
 /**
  * The account flows of one instance, named as in Amplify JS v6. Every method returns a promise and
@@ -10,7 +11,7 @@ import { resetPasswordCalls, type ResetPasswordCalls } from './resetPassword.js'
  * instance's stop() every call rejects with AuthStoppedError. N is createAuth's networkTimeoutMs,
  * S its storageTimeoutMs. What each call does in each state of its flow: docs/calls.md.
  */
-export interface Account extends ResetPasswordCalls {}
+export interface Account extends ResetPasswordCalls, SignUpCalls {}
 
 /**
  * The account flows (sign-up, password reset and change, attributes, deletion, MFA setup) of
@@ -20,5 +21,5 @@ export interface Account extends ResetPasswordCalls {}
  */
 export function createAccount(auth: Auth, options?: AccountOptions): Account {
   const kit = createAccountKit(auth, options);
-  return { ...resetPasswordCalls(kit) };
+  return { ...resetPasswordCalls(kit), ...signUpCalls(kit) };
 }
