@@ -154,8 +154,8 @@ export const signUpMachine = setup({
     refuse: emit(({ event }, params: { readonly refusal: AccountRefusal }) => ({ type: 'answered' as const, id: event.id, answer: refused(params.refusal) })),
   },
   guards: {
-    /** signUp() asked for an auto sign-in: its record is written. */
-    autoSignInAsked: ({ context }) => context.asked.autoSignIn,
+    /** signUp() asked for an auto sign-in and the user waits for the code: the record says so, for confirmSignUp() on any page. */
+    autoSignInAwaitsCode: ({ context }, output: SignedUp) => context.asked.autoSignIn && !output.userConfirmed,
     /** Cognito sent a Session to sign in with (kept in the vault under this receipt). */
     hasSession: (_, output: { readonly sessionRef?: string }) => output.sessionRef !== undefined,
     /** This storage's record asked for an auto sign-in of the user just confirmed. */
@@ -202,7 +202,7 @@ export const signUpMachine = setup({
           },
           // Waiting for the code: the record says an auto sign-in was asked, for confirmSignUp() on any page.
           {
-            guard: 'autoSignInAsked',
+            guard: { type: 'autoSignInAwaitsCode', params: ({ event }) => event.output },
             target: 'savingRecord',
             actions: {
               type: 'planSave',
