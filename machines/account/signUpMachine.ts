@@ -39,19 +39,84 @@ import { refused, toErrorInfo, type AccountRefusal, type Answered, type Asked, t
 /** How long a sign-up's record waits for its confirmation: a sign-up code's validity (24 hours). */
 export const SIGN_UP_RECORD_MS = 24 * 60 * 60_000;
 
-/** signUp(), confirmSignUp(), resendSignUpCode(), autoSignIn(). `password` and `code` are vault receipts; `at` is the library's clock; `validForMs` the app client's AuthSessionValidity. */
-export type SignUpEvent =
-  | (Asked & { readonly type: 'SIGN_UP'; readonly username: string; readonly password: string; readonly userAttributes: Readonly<Record<string, string>>; readonly autoSignIn: boolean; readonly at: number; readonly validForMs: number })
-  | (Asked & { readonly type: 'CONFIRM_SIGN_UP'; readonly username: string; readonly code: string; readonly at: number; readonly validForMs: number })
-  | (Asked & { readonly type: 'RESEND_SIGN_UP_CODE'; readonly username: string })
-  | (Asked & { readonly type: 'AUTO_SIGN_IN'; readonly at: number });
+/** Who a sign-up is for. */
+interface ForUser {
+  /** The username the app gave. */
+  readonly username: string;
+}
 
-/** What the flow answers a call with, besides a failure. `autoSignIn`: a record waits for autoSignIn() (COMPLETE_AUTO_SIGN_IN). */
+/** When a call was made, and how long Cognito's Session lasts from then. */
+interface Clocked {
+  /** The library's clock when the call was made (epoch ms): AccountOptions.now, or Date.now. */
+  readonly at: number;
+  /** The app client's AuthSessionValidity in ms (createAuth's authSessionValidityMinutes). */
+  readonly validForMs: number;
+}
+
+/** signUp(), confirmSignUp(), resendSignUpCode(), autoSignIn(). `password` and `code` are vault receipts, never the secrets. */
+export type SignUpEvent =
+  | (Asked &
+      ForUser &
+      Clocked & {
+        /** signUp(). */
+        readonly type: 'SIGN_UP';
+        /** The password's vault receipt. */
+        readonly password: string;
+        /** The user's attributes. */
+        readonly userAttributes: Readonly<Record<string, string>>;
+        /** signUp()'s options.autoSignIn. */
+        readonly autoSignIn: boolean;
+      })
+  | (Asked &
+      ForUser &
+      Clocked & {
+        /** confirmSignUp(). */
+        readonly type: 'CONFIRM_SIGN_UP';
+        /** The code's vault receipt. */
+        readonly code: string;
+      })
+  | (Asked &
+      ForUser & {
+        /** resendSignUpCode(). */
+        readonly type: 'RESEND_SIGN_UP_CODE';
+      })
+  | (Asked & {
+      /** autoSignIn(). */
+      readonly type: 'AUTO_SIGN_IN';
+      /** The library's clock when the call was made (epoch ms): the record's deadline is checked against it. */
+      readonly at: number;
+    });
+
+/** What the flow answers a call with, besides a failure. */
 export type SignUpAnswer =
-  | { readonly kind: 'signedUp'; readonly userConfirmed: boolean; readonly autoSignIn: boolean; readonly userSub?: string; readonly codeDelivery?: CodeDelivery }
-  | { readonly kind: 'confirmed'; readonly autoSignIn: boolean }
-  | { readonly kind: 'codeSent'; readonly codeDelivery?: CodeDelivery }
-  | { readonly kind: 'signedIn' };
+  | {
+      /** signUp()'s answer. */
+      readonly kind: 'signedUp';
+      /** Cognito confirmed the user at once (SignUp's UserConfirmed). */
+      readonly userConfirmed: boolean;
+      /** A record waits for autoSignIn() (COMPLETE_AUTO_SIGN_IN). */
+      readonly autoSignIn: boolean;
+      /** SignUp's UserSub. */
+      readonly userSub?: string;
+      /** Where the code went. */
+      readonly codeDelivery?: CodeDelivery;
+    }
+  | {
+      /** confirmSignUp()'s answer. */
+      readonly kind: 'confirmed';
+      /** A record waits for autoSignIn() (COMPLETE_AUTO_SIGN_IN). */
+      readonly autoSignIn: boolean;
+    }
+  | {
+      /** resendSignUpCode()'s answer. */
+      readonly kind: 'codeSent';
+      /** Where the code went. */
+      readonly codeDelivery?: CodeDelivery;
+    }
+  | {
+      /** autoSignIn()'s answer: the auth chart holds the session. */
+      readonly kind: 'signedIn';
+    };
 
 /** What SignUp answered; `sessionRef`, SignUp's Session in the vault, only when an auto sign-in was asked and Cognito sent one. */
 export interface SignedUp {
@@ -111,6 +176,7 @@ const busy = () => ({
   AUTO_SIGN_IN: { actions: { type: 'refuse' as const, params: { refusal: 'stepInProgress' as const } } },
 });
 
+/** The sign-up flow's chart (see the drawing at the top of this file); its actors are provided by authchart/account (services/actors/account/signUp.ts). */
 export const signUpMachine = setup({
   types: {
     context: {} as SignUpContext,

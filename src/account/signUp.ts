@@ -22,6 +22,7 @@ export interface SignUpInput {
   readonly username: string;
   /** The password: 1 to 256 characters, checked by Cognito against the pool's policy. Never stored, never in the statechart or an error. */
   readonly password: string;
+  /** The user's attributes, and whether to sign in after the confirmation. */
   readonly options?: {
     /** The user's attributes, as strings, e.g. `{ email: 'jane@example.com' }`. A sign-up code goes to the one the pool auto-verifies. */
     readonly userAttributes?: Readonly<Record<string, string>>;
@@ -69,7 +70,9 @@ export interface ResendSignUpCodeInput {
 
 /** An auto sign-in waiting on this storage: whose, and until when (epoch ms, by AccountOptions.now's clock). */
 export interface PendingAutoSignIn {
+  /** The user confirmSignUp() confirmed. */
   readonly username: string;
+  /** When ConfirmSignUp's Session expires (epoch ms): confirmSignUp()'s time plus createAuth's authSessionValidityMinutes. */
   readonly deadline: number;
 }
 
