@@ -11,6 +11,7 @@ import { onFirstUse } from '../services/cognito/onFirstUse';
 import type { SetupOptions } from '../src/testing/index';
 import { accountHarness } from './support/accountEmulator';
 import { accountApp, type AccountApp, type Transport } from './support/accountApp';
+import { inspectableStorage } from './support/harness';
 
 const PASSWORD = 'Sign-up-pw1!';
 const FLOWS = ['ALLOW_USER_SRP_AUTH', 'ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH', 'ALLOW_USER_AUTH'];
@@ -257,6 +258,34 @@ test('Cognito refuses the Session (used already): NotAuthorizedException, and th
   expect(refused).toMatchObject({ name: 'NotAuthorizedException' });
   expect(app.storage.items.has(recordKey(made.clientId))).toBe(false);
   expect(app.leaked([session])).toEqual([]);
+  await app.stop();
+});
+
+test('a client with a secret: the whole flow sends SECRET_HASH, and the auto sign-in completes', async () => {
+  const made = pool({ generateSecret: true });
+  const app = accountApp(h, made);
+  const username = newName();
+  await app.account.signUp(signUpInput(username));
+  await expect(app.account.confirmSignUp({ username, confirmationCode: newestCode(made.userPoolId, username) })).resolves.toMatchObject({ nextStep: { signUpStep: 'COMPLETE_AUTO_SIGN_IN' } });
+  await expect(app.account.autoSignIn()).resolves.toMatchObject({ isSignedIn: true });
+  expect(app.leaked([made.clientSecret!])).toEqual([]);
+  await app.stop();
+});
+
+test('a record the storage refuses to keep: confirmSignUp() answers DONE (no auto sign-in), and the user signs in with the password', async () => {
+  const made = pool();
+  const storage = inspectableStorage();
+  const setItem = storage.setItem;
+  storage.setItem = (key, value) => {
+    if (key === recordKey(made.clientId) && value.includes('"stage":"confirmed"')) throw new DOMException('full', 'QuotaExceededError');
+    return setItem(key, value);
+  };
+  const app = accountApp(h, made, { storage });
+  const username = newName();
+  await app.account.signUp(signUpInput(username));
+  await expect(app.account.confirmSignUp({ username, confirmationCode: newestCode(made.userPoolId, username) })).resolves.toEqual({ isSignUpComplete: true, nextStep: { signUpStep: 'DONE' } });
+  await expect(app.account.autoSignIn()).rejects.toMatchObject({ name: 'NoPendingAutoSignIn' });
+  await expect(app.auth.signIn({ username, password: PASSWORD })).resolves.toMatchObject({ isSignedIn: true });
   await app.stop();
 });
 

@@ -165,7 +165,7 @@ export function signUpCalls(kit: AccountKit): SignUpCalls {
       const tabs = (auth.actor.getSnapshot().children as Record<string, AnyActorRef | undefined>).tabs;
       tabs?.send({ type: 'TELL_TABS', signal: 'signedIn' } satisfies TellTabs);
       const settled = await waitFor(auth.actor, (snapshot) => !snapshot.matches('adoptingSession'), { signal });
-      if (!settled.matches('signedIn')) throw new CognitoCallError(ErrorNames.storage, 'The auto sign-in stored its session, and the auth instance could not read it back');
+      if (!settled.matches('signedIn')) throw new CognitoCallError(ErrorNames.storage, 'The auto sign-in stored its session, and the auth instance did not take it up (it could not read it, or was signing in or out meanwhile)');
     },
   });
   const ask = kit.flow<SignUpEvent, SignUpAnswer>(signUpMachine.provide({ actors }));
