@@ -168,6 +168,13 @@ const signedUpOf = (output: SignedUp, autoSignIn: boolean): SignUpAnswer => ({
   ...(output.codeDelivery && { codeDelivery: output.codeDelivery }),
 });
 
+/** What savingRecord writes after SignUp, and answers once it is kept or not: a confirmed user's record is the auto sign-in itself. */
+function signUpPlan(asked: SignUpContext['asked'], output: SignedUp) {
+  const confirmed = output.userConfirmed;
+  const record: RecordToWrite = { stage: confirmed ? 'confirmed' : 'signedUp', username: asked.username, deadline: asked.at + (confirmed ? asked.validForMs : SIGN_UP_RECORD_MS), ...(output.sessionRef !== undefined && { sessionRef: output.sessionRef }) };
+  return { record, saved: signedUpOf(output, confirmed), unsaved: signedUpOf(output, false) };
+}
+
 /** The refusal of every call while a step runs. */
 const busy = () => ({
   SIGN_UP: { actions: { type: 'refuse' as const, params: { refusal: 'stepInProgress' as const } } },
@@ -220,8 +227,8 @@ export const signUpMachine = setup({
     refuse: emit(({ event }, params: { readonly refusal: AccountRefusal }) => ({ type: 'answered' as const, id: event.id, answer: refused(params.refusal) })),
   },
   guards: {
-    /** signUp() asked for an auto sign-in and the user waits for the code: the record says so, for confirmSignUp() on any page. */
-    autoSignInAwaitsCode: ({ context }, output: SignedUp) => context.asked.autoSignIn && !output.userConfirmed,
+    /** signUp() asked for an auto sign-in, and the user waits for the code, or Cognito confirmed it at once and sent a Session to sign in with: the record is written. */
+    keepsSignUp: ({ context }, output: SignedUp) => context.asked.autoSignIn && (!output.userConfirmed || output.sessionRef !== undefined),
     /** Cognito sent a Session to sign in with (kept in the vault under this receipt). */
     hasSession: (_, output: { readonly sessionRef?: string }) => output.sessionRef !== undefined,
     /** This storage's record asked for an auto sign-in of the user just confirmed. */
@@ -253,28 +260,8 @@ export const signUpMachine = setup({
         src: 'signUp',
         input: ({ event }) => (assertEvent(event, 'SIGN_UP'), { username: event.username, password: event.password, userAttributes: event.userAttributes, autoSignIn: event.autoSignIn }),
         onDone: [
-          // Confirmed at once, with a Session: the auto sign-in waits for autoSignIn() (COMPLETE_AUTO_SIGN_IN).
-          {
-            guard: { type: 'hasSession', params: ({ event }) => event.output },
-            target: 'savingRecord',
-            actions: {
-              type: 'planSave',
-              params: ({ context, event }) => ({
-                record: { stage: event.output.userConfirmed ? 'confirmed' : 'signedUp', username: context.asked.username, sessionRef: event.output.sessionRef!, deadline: context.asked.at + (event.output.userConfirmed ? context.asked.validForMs : SIGN_UP_RECORD_MS) },
-                saved: signedUpOf(event.output, event.output.userConfirmed),
-                unsaved: signedUpOf(event.output, false),
-              }),
-            },
-          },
-          // Waiting for the code: the record says an auto sign-in was asked, for confirmSignUp() on any page.
-          {
-            guard: { type: 'autoSignInAwaitsCode', params: ({ event }) => event.output },
-            target: 'savingRecord',
-            actions: {
-              type: 'planSave',
-              params: ({ context, event }) => ({ record: { stage: 'signedUp', username: context.asked.username, deadline: context.asked.at + SIGN_UP_RECORD_MS }, saved: signedUpOf(event.output, false), unsaved: signedUpOf(event.output, false) }),
-            },
-          },
+          // Waiting for the code (the record says an auto sign-in was asked, for confirmSignUp() on any page), or confirmed at once with a Session (COMPLETE_AUTO_SIGN_IN).
+          { guard: { type: 'keepsSignUp', params: ({ event }) => event.output }, target: 'savingRecord', actions: { type: 'planSave', params: ({ context, event }) => signUpPlan(context.asked, event.output) } },
           { target: 'idle', actions: { type: 'answer', params: ({ event }) => signedUpOf(event.output, false) } },
         ],
         onError: { target: 'idle', actions: { type: 'answer', params: failedWith } },
