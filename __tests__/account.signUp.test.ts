@@ -289,6 +289,30 @@ test('a record the storage refuses to keep: confirmSignUp() answers DONE (no aut
   await app.stop();
 });
 
+test('a server that echoes the password, the code and the Session in its error messages: none reaches anything observable', async () => {
+  const made = pool();
+  const app = accountApp(h, made);
+  const username = newName();
+  h.emu.faults.set('SignUp', { type: 'error', name: 'InvalidParameterException', message: `bad password ${PASSWORD}` });
+  await expect(app.settle(app.account.signUp(signUpInput(username)))).resolves.toMatchObject({ name: 'InvalidParameterException' });
+  h.emu.faults.clear();
+  await app.account.signUp(signUpInput(username));
+  const code = newestCode(made.userPoolId, username);
+  h.emu.faults.set('ConfirmSignUp', { type: 'error', name: 'CodeMismatchException', message: `bad code ${code}` });
+  await expect(app.settle(app.account.confirmSignUp({ username, confirmationCode: code }))).resolves.toMatchObject({ name: 'CodeMismatchException' });
+  h.emu.faults.clear();
+  await app.account.confirmSignUp({ username, confirmationCode: code });
+  const session = recordOf(app, made.clientId)!.session as string;
+  h.secrets.push(session);
+  h.emu.faults.set('InitiateAuth', { type: 'error', name: 'InternalErrorException', message: `failed for ${session}` });
+  await expect(app.settle(app.account.autoSignIn())).resolves.toMatchObject({ name: 'InternalErrorException' });
+  h.emu.faults.clear();
+  // A failure a later try can fix: the record is kept, and the next call signs in.
+  await expect(app.account.autoSignIn()).resolves.toMatchObject({ isSignedIn: true });
+  expect(app.leaked([PASSWORD, code, session])).toEqual([]);
+  await app.stop();
+});
+
 describe('a user Cognito confirms at once (UserConfirmed: true, as with a pre-sign-up Lambda that auto-confirms)', () => {
   /** A wire over the emulator whose SignUp answers as such a pool: confirmed, with a Session to sign in with when `withSession`. */
   function autoConfirming(made: { clientId: string; userPoolId: string }, withSession: boolean): AccountWire {
