@@ -71,6 +71,19 @@ describe.each(WIRES)('over %s', (wire) => {
     }
   });
 
+  test('InitiateAuth USER_AUTH with ConfirmSignUp\'s Session: tokens once (SECRET_HASH for a client with a secret); used again, NotAuthorizedException without the Session in the message', async () => {
+    for (const secret of [false, true]) {
+      const pool = emu.setup({ userPool: { AutoVerifiedAttributes: ['email'] }, explicitAuthFlows: ['ALLOW_USER_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'], generateSecret: secret });
+      const calls = callsOver(wire, pool.clientId, pool.clientSecret);
+      const username = `auto-${wire}`;
+      await calls.signUp({ username, password, userAttributes: { email: `${username}@example.com` } });
+      const { session } = await calls.confirmSignUp({ username, confirmationCode: newestCode(username, pool.userPoolId, 'signUp') });
+      const step = await calls.signInWithSession({ username, session: session! });
+      expect(step).toMatchObject({ kind: 'tokens', tokens: { accessToken: expect.any(String), idToken: expect.any(String), refreshToken: expect.any(String) } });
+      expect(await refusal(calls.signInWithSession({ username, session: session! }), [session!])).toBe('NotAuthorizedException');
+    }
+  });
+
   test('passwords: ForgotPassword, ConfirmForgotPassword, ChangePassword', async () => {
     const pool = emu.setup();
     const calls = callsOver(wire, pool.clientId);

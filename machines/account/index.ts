@@ -6,6 +6,7 @@ import type { AnyStateMachine } from 'xstate';
 import { resetPasswordMachine } from './resetPasswordMachine.js';
 import { updatePasswordMachine } from './updatePasswordMachine.js';
 import { userAttributesMachine } from './userAttributesMachine.js';
+import { signUpMachine } from './signUpMachine.js';
 
 /** One account flow: its chart, and each public method with the event it sends. */
 export interface AccountFlow {
@@ -36,9 +37,11 @@ export const ACCOUNT_FLOWS: readonly AccountFlow[] = [
       ['pendingAttributeChanges', 'PENDING_ATTRIBUTE_CHANGES'],
     ],
   },
+  { machine: signUpMachine, calls: [['signUp', 'SIGN_UP'], ['confirmSignUp', 'CONFIRM_SIGN_UP'], ['resendSignUpCode', 'RESEND_SIGN_UP_CODE'], ['autoSignIn', 'AUTO_SIGN_IN']] },
 ];
 
 export { resetPasswordMachine, type ResetPasswordAnswer, type ResetPasswordEvent } from './resetPasswordMachine.js';
 export { updatePasswordMachine, type UpdatePasswordAnswer, type UpdatePasswordEvent } from './updatePasswordMachine.js';
 export { userAttributesMachine, type UserAttributesAnswer, type UserAttributesEvent } from './userAttributesMachine.js';
+export { signUpMachine, type SignUpAnswer, type SignUpEvent } from './signUpMachine.js';
 export { ACCOUNT_REFUSALS, type AccountRefusal, type Answered, type Asked, type CodeDelivery, type Failed } from './shared.js';

@@ -4,7 +4,7 @@
 // `answered` event for that id, as the auth chart does (machines/auth/setup.ts). A secret (a code,
 // a password, a Session) never travels in an event: the façade deposits it in the instance's vault
 // and the event carries the receipt.
-import { AccountErrorNames, CognitoExceptions } from '../errors/registry.js';
+import { AccountErrorNames, CognitoExceptions, ErrorNames } from '../errors/registry.js';
 import type { ErrorInfo } from '../types.js';
 
 /** Where Cognito sent a code (its CodeDeliveryDetails): the destination masked, as Cognito shows it. */
@@ -51,6 +51,8 @@ export const ACCOUNT_REFUSALS = {
   noPendingAutoSignIn: { name: AccountErrorNames.noPendingAutoSignIn, message: 'No auto sign-in is waiting: confirm a sign-up made with options.autoSignIn first' },
   /** autoSignIn() past its deadline. */
   autoSignInExpired: { name: AccountErrorNames.autoSignInExpired, message: 'The auto sign-in expired: sign in with the password' },
+  /** autoSignIn() while this instance has a user signed in, or a sign-in or sign-out under way. */
+  alreadySignedIn: { name: ErrorNames.userAlreadyAuthenticated, message: 'A user is signed in on this instance, or signing in or out: sign out first' },
   /** setUpTotp() over a working TOTP, without `replace`. */
   totpAlreadyEnabled: { name: AccountErrorNames.totpAlreadyEnabled, message: 'TOTP is already enabled for this user: pass { replace: true } to replace it' },
   /** verifyTotpSetup() without a setUpTotp() first. */

@@ -9,6 +9,8 @@ import { secretHash } from '../crypto/secretHash.js';
 import type { LoadOnFirstUse } from '../crypto/hashes.js';
 import type { Json } from './fetchTransport.js';
 import type { AccountWire } from './accountWire.js';
+import { toAuthStep } from './authParameters.js';
+import type { AuthStep } from './types.js';
 import type { CodeDelivery } from '../../machines/account/shared.js';
 
 export type { CodeDelivery } from '../../machines/account/shared.js';
@@ -29,6 +31,8 @@ export interface AccountCalls {
   signUp(input: { readonly username: string; readonly password: string; readonly userAttributes?: Readonly<Record<string, string>> }, signal?: AbortSignal): Promise<{ readonly userConfirmed: boolean; readonly userSub?: string; readonly codeDelivery?: CodeDelivery; readonly session?: string }>;
   confirmSignUp(input: { readonly username: string; readonly confirmationCode: string; readonly session?: string }, signal?: AbortSignal): Promise<{ readonly session?: string }>;
   resendSignUpCode(input: { readonly username: string }, signal?: AbortSignal): Promise<{ readonly codeDelivery?: CodeDelivery }>;
+  /** InitiateAuth USER_AUTH with a Session ConfirmSignUp (or SignUp) answered: tokens, or the challenge Cognito asks for. */
+  signInWithSession(input: { readonly username: string; readonly session: string }, signal?: AbortSignal): Promise<AuthStep>;
   forgotPassword(input: { readonly username: string }, signal?: AbortSignal): Promise<{ readonly codeDelivery?: CodeDelivery }>;
   confirmForgotPassword(input: { readonly username: string; readonly confirmationCode: string; readonly newPassword: string }, signal?: AbortSignal): Promise<void>;
   changePassword(input: { readonly accessToken: string; readonly oldPassword: string; readonly newPassword: string }, signal?: AbortSignal): Promise<void>;
@@ -81,6 +85,12 @@ export function createAccountCalls(options: { readonly wire: AccountWire; readon
     async resendSignUpCode({ username }, signal) {
       const codeDelivery = codeDeliveryOf((await wire('ResendConfirmationCode', await client(username), [], signal)).CodeDeliveryDetails);
       return codeDelivery ? { codeDelivery } : {};
+    },
+    async signInWithSession({ username, session }, signal) {
+      const { SecretHash, ...rest } = await client(username);
+      const parameters = { USERNAME: username, ...(typeof SecretHash === 'string' && { SECRET_HASH: SecretHash }) };
+      const answer = await wire('InitiateAuth', { ClientId: rest.ClientId, AuthFlow: 'USER_AUTH', AuthParameters: parameters, Session: session }, [session], signal);
+      return toAuthStep(answer);
     },
     async forgotPassword({ username }, signal) {
       const codeDelivery = codeDeliveryOf((await wire('ForgotPassword', await client(username), [], signal)).CodeDeliveryDetails);

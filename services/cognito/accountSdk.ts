@@ -12,6 +12,7 @@ import {
   ForgotPasswordCommand,
   GetUserAttributeVerificationCodeCommand,
   GetUserCommand,
+  InitiateAuthCommand,
   ResendConfirmationCodeCommand,
   SetUserMFAPreferenceCommand,
   SignUpCommand,
@@ -44,6 +45,7 @@ const COMMANDS: Readonly<Record<AccountOperation, CommandOf>> = {
   AssociateSoftwareToken: AssociateSoftwareTokenCommand,
   VerifySoftwareToken: VerifySoftwareTokenCommand,
   SetUserMFAPreference: SetUserMFAPreferenceCommand,
+  InitiateAuth: InitiateAuthCommand,
 };
 
 /** sdkAccountWire()'s options: the SDK client, and what the SDK transport takes. */

@@ -71,4 +71,5 @@ export type AccountOperation =
   | 'DeleteUser'
   | 'AssociateSoftwareToken'
   | 'VerifySoftwareToken'
-  | 'SetUserMFAPreference';
+  | 'SetUserMFAPreference'
+  | 'InitiateAuth';

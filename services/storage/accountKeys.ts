@@ -5,4 +5,10 @@
 export const accountKeys = (clientId: string) => ({
   /** Email and phone changes waiting for their code, per username: where the code went and since when (never the code). */
   pendingAttributeChanges: `authchart.${clientId}.pendingAttributeChanges`,
+  /**
+   * A sign-up's auto sign-in (services/storage/autoSignIn.ts): who, Cognito's Session (a secret,
+   * kept here and nowhere else), the deadline, and whether the sign-up is confirmed yet. Never a
+   * password. Removed once autoSignIn() ends it, or a confirmation brought no Session.
+   */
+  autoSignIn: `authchart.${clientId}.autoSignIn`,
 });

@@ -5,6 +5,7 @@ import { createAccountKit, type AccountOptions } from './kit.js';
 import { resetPasswordCalls, type ResetPasswordCalls } from './resetPassword.js';
 import { updatePasswordCalls, type UpdatePasswordCalls } from './updatePassword.js';
 import { userAttributesCalls, type UserAttributesCalls } from './userAttributes.js';
+import { signUpCalls, type SignUpCalls } from './signUp.js';
 
 /**
  * The account flows of one instance, named as in Amplify JS v6. Every method returns a promise and
@@ -12,7 +13,7 @@ import { userAttributesCalls, type UserAttributesCalls } from './userAttributes.
  * instance's stop() every call rejects with AuthStoppedError. N is createAuth's networkTimeoutMs,
  * S its storageTimeoutMs. What each call does in each state of its flow: docs/calls.md.
  */
-export interface Account extends ResetPasswordCalls, UpdatePasswordCalls, UserAttributesCalls {}
+export interface Account extends ResetPasswordCalls, UpdatePasswordCalls, UserAttributesCalls, SignUpCalls {}
 
 /**
  * The account flows (sign-up, password reset and change, attributes, deletion, MFA setup) of
@@ -22,5 +23,5 @@ export interface Account extends ResetPasswordCalls, UpdatePasswordCalls, UserAt
  */
 export function createAccount(auth: Auth, options?: AccountOptions): Account {
   const kit = createAccountKit(auth, options);
-  return { ...resetPasswordCalls(kit), ...updatePasswordCalls(kit), ...userAttributesCalls(kit) };
+  return { ...resetPasswordCalls(kit), ...updatePasswordCalls(kit), ...userAttributesCalls(kit), ...signUpCalls(kit) };
 }

@@ -3,6 +3,7 @@
 // hosted-UI page from `window.authchartHostedUi` (set by an init script), and puts
 // `window.authchartPage` in place for tests to drive with page.evaluate().
 import * as authchart from '../../../src/fetch/index.js';
+import * as account from '../../../src/account/index.js';
 import { createAuth, type FetchAuthConfig, type HandledRedirect } from '../../../src/fetch/index.js';
 import type { AuthchartPage, PageConfig, Settled } from './pageTypes.js';
 
@@ -60,7 +61,7 @@ async function start(): Promise<void> {
     });
     document.body.append(button);
   }
-  const page: AuthchartPage = { config, createAuth: make, results, authchart, problems, ...(hosted && { hostedUi: hosted }) };
+  const page: AuthchartPage = { config, createAuth: make, results, authchart, account, problems, ...(hosted && { hostedUi: hosted }) };
   window.authchartPage = page;
   document.body.dataset['ready'] = 'true';
 }

@@ -36,6 +36,8 @@ export interface AuthchartPage {
   readonly results: Record<string, unknown>;
   /** authchart/fetch's exports as bundled into the page: `StorageError` for instanceof, `webStorage`, … */
   readonly authchart: typeof import('../../../src/fetch/index.js');
+  /** authchart/account's exports as bundled into the page: `createAccount`. */
+  readonly account: typeof import('../../../src/account/index.js');
   /** Uncaught errors and unhandled rejections the page's own listeners saw, in order. */
   readonly problems: readonly string[];
   /**
