@@ -25,6 +25,10 @@ const SAMPLES: Readonly<Record<string, Samples>> = {
     events: { RESET_PASSWORD: [{ username: 'jane' }], CONFIRM_RESET_PASSWORD: [{ username: 'jane', code: 'receipt#1', newPassword: 'receipt#2' }] },
     outputs: { forgotPassword: { codeDelivery: { destination: 'j***@e***', deliveryMedium: 'EMAIL', attributeName: 'email' } }, confirmForgotPassword: undefined },
   },
+  mfaSetup: {
+    events: { SET_UP_TOTP: [{ replace: false }], VERIFY_TOTP_SETUP: [{ code: 'receipt#1', friendlyDeviceName: 'phone' }], UPDATE_MFA_PREFERENCE: [{ totp: 'PREFERRED' }], FETCH_MFA_PREFERENCE: [{}] },
+    outputs: { readMfaSettings: { username: 'jane', mfaFactors: [] }, associateSoftwareToken: { secret: 'receipt#2' }, verifySoftwareToken: undefined, setMfaPreference: undefined },
+  },
 };
 
 type Move = { readonly call: string; readonly variant: number } | { readonly settle: 'done' | number };

@@ -3,6 +3,7 @@
 // (__tests__/accountCallsInEveryState.test.ts) read this list, so a flow added here is documented
 // and tested in every state.
 import type { AnyStateMachine } from 'xstate';
+import { mfaSetupMachine } from './mfaSetupMachine.js';
 import { resetPasswordMachine } from './resetPasswordMachine.js';
 
 /** One account flow: its chart, and each public method with the event it sends. */
@@ -19,7 +20,17 @@ export const ACCOUNT_FLOWS: readonly AccountFlow[] = [
       ['confirmResetPassword', 'CONFIRM_RESET_PASSWORD'],
     ],
   },
+  {
+    machine: mfaSetupMachine,
+    calls: [
+      ['setUpTotp', 'SET_UP_TOTP'],
+      ['verifyTotpSetup', 'VERIFY_TOTP_SETUP'],
+      ['updateMFAPreference', 'UPDATE_MFA_PREFERENCE'],
+      ['fetchMFAPreference', 'FETCH_MFA_PREFERENCE'],
+    ],
+  },
 ];
 
+export { mfaSetupMachine, type MfaSetupAnswer, type MfaSetupEvent } from './mfaSetupMachine.js';
 export { resetPasswordMachine, type ResetPasswordAnswer, type ResetPasswordEvent } from './resetPasswordMachine.js';
 export { ACCOUNT_REFUSALS, type AccountRefusal, type Answered, type Asked, type CodeDelivery, type Failed } from './shared.js';

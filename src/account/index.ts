@@ -3,6 +3,7 @@
 export { createAccount, type Account } from './createAccount.js';
 export type { AccountOptions } from './kit.js';
 export type { CodeDeliveryDetails } from './results.js';
+export type { FetchMFAPreferenceOutput, MfaMethod, MfaPreferenceValue, SetUpTotpOptions, TOTPSetupDetails, UpdateMFAPreferenceInput, VerifyTotpSetupInput } from './mfaSetup.js';
 export type { ConfirmResetPasswordInput, ResetPasswordInput, ResetPasswordOutput } from './resetPassword.js';
 export { fetchAccountWire, type AccountWire } from '../../services/cognito/accountWire.js';
 export { AccountErrorNames, type AccountErrorName } from '../../machines/errors/accountNames.js';

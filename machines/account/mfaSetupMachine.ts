@@ -1,0 +1,267 @@
+/**
+ * The signed-in MFA setup: setUpTotp() makes a new TOTP secret (GetUser, then
+ * AssociateSoftwareToken), verifyTotpSetup() proves the user's authenticator app has it
+ * (VerifySoftwareToken), updateMFAPreference() enables, disables and prefers factors
+ * (SetUserMFAPreference), and fetchMFAPreference() reads them (GetUser).
+ *
+ *   idle ──SET_UP_TOTP──▶ readingSettings ──TOTP works, no `replace`: TotpAlreadyEnabled──▶ (back)
+ *    ▲                          └──otherwise──▶ associating ──secret──▶ awaitingCode ──VERIFY_TOTP_SETUP──▶ verifying
+ *    │                                              └─failed─▶ (back)       ▲   └──SET_UP_TOTP (a new secret)──▶ …  │
+ *    └─────────────────────────────── verified ◀─────────────────────────── └── failed (a wrong code: try again) ◀─┘
+ *   idle | awaitingCode ──UPDATE_MFA_PREFERENCE──▶ settingPreference ──▶ (back)
+ *   idle | awaitingCode ──FETCH_MFA_PREFERENCE──▶ readingPreference ──▶ (back)
+ *   (back) = awaitingCode while a secret waits for its code (context.pending), else idle.
+ *
+ * Why it is a chart:
+ * - AssociateSoftwareToken over a working TOTP turns it off at sign-in until the new secret is
+ *   verified, while GetUser still lists it (amplify-js #1226). So setUpTotp() reads the user's MFA
+ *   settings first, and a guard refuses (TotpAlreadyEnabled) unless the app passed `replace`:
+ *   nothing is sent beyond the read.
+ * - verifyTotpSetup() needs a secret to verify: without a setUpTotp() on this instance, it is
+ *   refused (NoPendingTotpSetup) and nothing is sent. A failed verification (a wrong code, the
+ *   network) leaves the secret waiting: Cognito keeps it, and the user tries another code.
+ * - Verifying does not enable TOTP, as in Amplify JS v6: the app calls updateMFAPreference()
+ *   (`{ totp: 'PREFERRED' }` or `'ENABLED'`), so that it decides whether sign-in asks for it.
+ * - One step at a time: a call during a step is refused (AccountStepInProgress), never sent twice.
+ * - The shared secret never enters the chart: the actor leaves it in the vault and reports the
+ *   receipt; the façade takes it out to give it to the app.
+ */
+import { assign, assertEvent, emit, fromPromise, setup } from 'xstate';
+import { notProvided } from '../notProvided.js';
+import { refused, toErrorInfo, type AccountRefusal, type Answered, type Asked, type Failed } from './shared.js';
+
+/** A factor as Amplify JS v6 names it. */
+export type MfaMethod = 'TOTP' | 'SMS' | 'EMAIL';
+/** updateMFAPreference()'s value for a factor, as in Amplify JS v6. */
+export type MfaPreferenceValue = 'ENABLED' | 'DISABLED' | 'PREFERRED' | 'NOT_PREFERRED';
+/** A factor as Cognito names it. */
+export type CognitoMfaFactor = 'SOFTWARE_TOKEN_MFA' | 'SMS_MFA' | 'EMAIL_OTP';
+/** What SetUserMFAPreference is sent for one factor. */
+export interface MfaFactorSetting {
+  readonly enabled: boolean;
+  readonly preferred?: boolean;
+}
+
+/** The user's MFA settings, as GetUser reports them (a fact). */
+export interface UserMfaSettings {
+  readonly username: string;
+  readonly mfaFactors: readonly string[];
+  readonly preferredMfa?: string;
+}
+
+/** updateMFAPreference()'s argument: a factor left out is left as it is. */
+export type MfaPreferenceUpdate = { readonly totp?: MfaPreferenceValue; readonly sms?: MfaPreferenceValue; readonly email?: MfaPreferenceValue };
+
+/** The calls; `code` is a vault receipt, never the code. */
+export type MfaSetupEvent =
+  | (Asked & { readonly type: 'SET_UP_TOTP'; readonly replace: boolean })
+  | (Asked & { readonly type: 'VERIFY_TOTP_SETUP'; readonly code: string; readonly friendlyDeviceName?: string })
+  | (Asked & { readonly type: 'UPDATE_MFA_PREFERENCE' } & MfaPreferenceUpdate)
+  | (Asked & { readonly type: 'FETCH_MFA_PREFERENCE' });
+
+/** What the flow answers a call with, besides a failure. `secret` is the vault receipt of the shared secret. */
+export type MfaSetupAnswer =
+  | { readonly kind: 'totpSetUp'; readonly secret: string; readonly username: string }
+  | { readonly kind: 'totpVerified' }
+  | { readonly kind: 'preferenceUpdated' }
+  | { readonly kind: 'mfaPreference'; readonly enabled?: readonly MfaMethod[]; readonly preferred?: MfaMethod };
+
+interface MfaSetupContext {
+  /** The call the running step answers. */
+  readonly caller: number;
+  /** setUpTotp()'s `replace`, while its step runs. */
+  readonly replace: boolean;
+  /** A secret from AssociateSoftwareToken waits for its code. */
+  readonly pending: boolean;
+  /** The user setUpTotp() read (the setup URI's default account name). */
+  readonly username: string;
+}
+
+const METHODS: Readonly<Record<CognitoMfaFactor, MfaMethod>> = { SOFTWARE_TOKEN_MFA: 'TOTP', SMS_MFA: 'SMS', EMAIL_OTP: 'EMAIL' };
+const FACTORS: Readonly<Record<keyof MfaPreferenceUpdate, CognitoMfaFactor>> = { totp: 'SOFTWARE_TOKEN_MFA', sms: 'SMS_MFA', email: 'EMAIL_OTP' };
+const SETTINGS: Readonly<Record<MfaPreferenceValue, MfaFactorSetting>> = {
+  ENABLED: { enabled: true },
+  DISABLED: { enabled: false },
+  PREFERRED: { enabled: true, preferred: true },
+  NOT_PREFERRED: { enabled: true, preferred: false },
+};
+
+/** Whether the user's TOTP works: GetUser lists SOFTWARE_TOKEN_MFA among the enabled factors. */
+export const totpEnabled = (settings: UserMfaSettings): boolean => settings.mfaFactors.includes('SOFTWARE_TOKEN_MFA');
+
+/** GetUser's factors in Amplify's names (fetchMFAPreference()); a factor this library does not know is left out. */
+export function mfaPreferenceOf(settings: UserMfaSettings): { readonly enabled?: readonly MfaMethod[]; readonly preferred?: MfaMethod } {
+  const method = (factor: string): MfaMethod | undefined => (Object.hasOwn(METHODS, factor) ? METHODS[factor as CognitoMfaFactor] : undefined);
+  const enabled = settings.mfaFactors.map(method).filter((m): m is MfaMethod => m !== undefined);
+  const preferred = settings.preferredMfa === undefined ? undefined : method(settings.preferredMfa);
+  return { ...(enabled.length > 0 && { enabled }), ...(preferred && { preferred }) };
+}
+
+/** updateMFAPreference()'s values as SetUserMFAPreference's settings: ENABLED, DISABLED, PREFERRED (enabled and preferred), NOT_PREFERRED (enabled, not preferred). */
+export function mfaSettingsFor(update: MfaPreferenceUpdate): Partial<Record<CognitoMfaFactor, MfaFactorSetting>> {
+  const settings: Partial<Record<CognitoMfaFactor, MfaFactorSetting>> = {};
+  for (const key of Object.keys(FACTORS) as Array<keyof MfaPreferenceUpdate>) {
+    const value = update[key];
+    if (value !== undefined) settings[FACTORS[key]] = SETTINGS[value];
+  }
+  return settings;
+}
+
+const failure = ({ event }: { readonly event: { readonly error: unknown } }): Failed => ({ kind: 'failed', error: toErrorInfo(event.error) });
+
+export const mfaSetupMachine = setup({
+  types: {
+    context: {} as MfaSetupContext,
+    events: {} as MfaSetupEvent,
+    emitted: {} as Answered<MfaSetupAnswer>,
+  },
+  actors: {
+    /** GetUser: the user's name and MFA settings. */
+    readMfaSettings: fromPromise<UserMfaSettings, void>(notProvided('readMfaSettings')),
+    /** AssociateSoftwareToken: the shared secret, left in the vault; its receipt. */
+    associateSoftwareToken: fromPromise<{ readonly secret: string }, void>(notProvided('associateSoftwareToken')),
+    /** VerifySoftwareToken with the code (a vault receipt). */
+    verifySoftwareToken: fromPromise<void, { readonly code: string; readonly friendlyDeviceName?: string }>(notProvided('verifySoftwareToken')),
+    /** SetUserMFAPreference. */
+    setMfaPreference: fromPromise<void, { readonly settings: Partial<Record<CognitoMfaFactor, MfaFactorSetting>> }>(notProvided('setMfaPreference')),
+  },
+  actions: {
+    /** The running step's caller becomes this event's. */
+    takeCaller: assign({ caller: ({ event }) => event.id }),
+    /** setUpTotp()'s caller and its `replace`. */
+    takeSetUp: assign(({ event }) => (assertEvent(event, 'SET_UP_TOTP'), { caller: event.id, replace: event.replace })),
+    /** A new secret waits for its code. */
+    markPending: assign({ pending: true }),
+    /** No secret waits any more. */
+    clearPending: assign({ pending: false }),
+    /** The user setUpTotp() read. */
+    keepUsername: assign({ username: (_, params: { readonly username: string }) => params.username }),
+    /** Answers the running step's caller. */
+    answer: emit(({ context }, answer: MfaSetupAnswer | Failed) => ({ type: 'answered' as const, id: context.caller, answer })),
+    /** Refuses this event's call with one of ACCOUNT_REFUSALS. */
+    refuse: emit(({ event }, params: { readonly refusal: AccountRefusal }) => ({ type: 'answered' as const, id: event.id, answer: refused(params.refusal) })),
+    /** Refuses the running step's call (a decision made on its actor's report). */
+    refuseCaller: emit(({ context }, params: { readonly refusal: AccountRefusal }) => ({ type: 'answered' as const, id: context.caller, answer: refused(params.refusal) })),
+  },
+  guards: {
+    /** A secret waits for its code: a step ends back in awaitingCode. */
+    setupPending: ({ context }) => context.pending,
+    /** TOTP works and the app did not ask to replace it: setUpTotp() is refused. */
+    keepsTotp: ({ context }, settings: UserMfaSettings) => totpEnabled(settings) && !context.replace,
+    /** The same, while an earlier secret waits for its code. */
+    keepsTotpWhilePending: ({ context }, settings: UserMfaSettings) => totpEnabled(settings) && !context.replace && context.pending,
+  },
+}).createMachine({
+  id: 'mfaSetup',
+  context: { caller: 0, replace: false, pending: false, username: '' },
+  initial: 'idle',
+  states: {
+    idle: {
+      on: {
+        SET_UP_TOTP: { target: 'readingSettings', actions: 'takeSetUp' },
+        VERIFY_TOTP_SETUP: { actions: { type: 'refuse', params: { refusal: 'noPendingTotpSetup' } } },
+        UPDATE_MFA_PREFERENCE: { target: 'settingPreference', actions: 'takeCaller' },
+        FETCH_MFA_PREFERENCE: { target: 'readingPreference', actions: 'takeCaller' },
+      },
+    },
+    awaitingCode: {
+      on: {
+        SET_UP_TOTP: { target: 'readingSettings', actions: 'takeSetUp' },
+        VERIFY_TOTP_SETUP: { target: 'verifying', actions: 'takeCaller' },
+        UPDATE_MFA_PREFERENCE: { target: 'settingPreference', actions: 'takeCaller' },
+        FETCH_MFA_PREFERENCE: { target: 'readingPreference', actions: 'takeCaller' },
+      },
+    },
+    readingSettings: {
+      invoke: {
+        src: 'readMfaSettings',
+        onDone: [
+          // Nothing is sent beyond the read: a new secret would turn off the TOTP that works (#1226).
+          { guard: { type: 'keepsTotpWhilePending', params: ({ event }) => event.output }, target: 'awaitingCode', actions: { type: 'refuseCaller', params: { refusal: 'totpAlreadyEnabled' } } },
+          { guard: { type: 'keepsTotp', params: ({ event }) => event.output }, target: 'idle', actions: { type: 'refuseCaller', params: { refusal: 'totpAlreadyEnabled' } } },
+          { target: 'associating', actions: { type: 'keepUsername', params: ({ event }) => ({ username: event.output.username }) } },
+        ],
+        onError: [
+          { guard: 'setupPending', target: 'awaitingCode', actions: { type: 'answer', params: failure } },
+          { target: 'idle', actions: { type: 'answer', params: failure } },
+        ],
+      },
+      on: {
+        SET_UP_TOTP: { actions: { type: 'refuse', params: { refusal: 'stepInProgress' } } },
+        VERIFY_TOTP_SETUP: { actions: { type: 'refuse', params: { refusal: 'stepInProgress' } } },
+        UPDATE_MFA_PREFERENCE: { actions: { type: 'refuse', params: { refusal: 'stepInProgress' } } },
+        FETCH_MFA_PREFERENCE: { actions: { type: 'refuse', params: { refusal: 'stepInProgress' } } },
+      },
+    },
+    associating: {
+      invoke: {
+        src: 'associateSoftwareToken',
+        onDone: { target: 'awaitingCode', actions: ['markPending', { type: 'answer', params: ({ context, event }) => ({ kind: 'totpSetUp' as const, secret: event.output.secret, username: context.username }) }] },
+        onError: [
+          { guard: 'setupPending', target: 'awaitingCode', actions: { type: 'answer', params: failure } },
+          { target: 'idle', actions: { type: 'answer', params: failure } },
+        ],
+      },
+      on: {
+        SET_UP_TOTP: { actions: { type: 'refuse', params: { refusal: 'stepInProgress' } } },
+        VERIFY_TOTP_SETUP: { actions: { type: 'refuse', params: { refusal: 'stepInProgress' } } },
+        UPDATE_MFA_PREFERENCE: { actions: { type: 'refuse', params: { refusal: 'stepInProgress' } } },
+        FETCH_MFA_PREFERENCE: { actions: { type: 'refuse', params: { refusal: 'stepInProgress' } } },
+      },
+    },
+    verifying: {
+      invoke: {
+        src: 'verifySoftwareToken',
+        input: ({ event }) => (assertEvent(event, 'VERIFY_TOTP_SETUP'), { code: event.code, ...(event.friendlyDeviceName !== undefined && { friendlyDeviceName: event.friendlyDeviceName }) }),
+        onDone: { target: 'idle', actions: ['clearPending', { type: 'answer', params: { kind: 'totpVerified' as const } }] },
+        // A wrong code (EnableSoftwareTokenMFAException, CodeMismatchException) or any other failure: Cognito keeps the secret, the user tries again.
+        onError: { target: 'awaitingCode', actions: { type: 'answer', params: failure } },
+      },
+      on: {
+        SET_UP_TOTP: { actions: { type: 'refuse', params: { refusal: 'stepInProgress' } } },
+        VERIFY_TOTP_SETUP: { actions: { type: 'refuse', params: { refusal: 'stepInProgress' } } },
+        UPDATE_MFA_PREFERENCE: { actions: { type: 'refuse', params: { refusal: 'stepInProgress' } } },
+        FETCH_MFA_PREFERENCE: { actions: { type: 'refuse', params: { refusal: 'stepInProgress' } } },
+      },
+    },
+    settingPreference: {
+      invoke: {
+        src: 'setMfaPreference',
+        input: ({ event }) => (assertEvent(event, 'UPDATE_MFA_PREFERENCE'), { settings: mfaSettingsFor(event) }),
+        onDone: [
+          { guard: 'setupPending', target: 'awaitingCode', actions: { type: 'answer', params: { kind: 'preferenceUpdated' as const } } },
+          { target: 'idle', actions: { type: 'answer', params: { kind: 'preferenceUpdated' as const } } },
+        ],
+        onError: [
+          { guard: 'setupPending', target: 'awaitingCode', actions: { type: 'answer', params: failure } },
+          { target: 'idle', actions: { type: 'answer', params: failure } },
+        ],
+      },
+      on: {
+        SET_UP_TOTP: { actions: { type: 'refuse', params: { refusal: 'stepInProgress' } } },
+        VERIFY_TOTP_SETUP: { actions: { type: 'refuse', params: { refusal: 'stepInProgress' } } },
+        UPDATE_MFA_PREFERENCE: { actions: { type: 'refuse', params: { refusal: 'stepInProgress' } } },
+        FETCH_MFA_PREFERENCE: { actions: { type: 'refuse', params: { refusal: 'stepInProgress' } } },
+      },
+    },
+    readingPreference: {
+      invoke: {
+        src: 'readMfaSettings',
+        onDone: [
+          { guard: 'setupPending', target: 'awaitingCode', actions: { type: 'answer', params: ({ event }) => ({ kind: 'mfaPreference' as const, ...mfaPreferenceOf(event.output) }) } },
+          { target: 'idle', actions: { type: 'answer', params: ({ event }) => ({ kind: 'mfaPreference' as const, ...mfaPreferenceOf(event.output) }) } },
+        ],
+        onError: [
+          { guard: 'setupPending', target: 'awaitingCode', actions: { type: 'answer', params: failure } },
+          { target: 'idle', actions: { type: 'answer', params: failure } },
+        ],
+      },
+      on: {
+        SET_UP_TOTP: { actions: { type: 'refuse', params: { refusal: 'stepInProgress' } } },
+        VERIFY_TOTP_SETUP: { actions: { type: 'refuse', params: { refusal: 'stepInProgress' } } },
+        UPDATE_MFA_PREFERENCE: { actions: { type: 'refuse', params: { refusal: 'stepInProgress' } } },
+        FETCH_MFA_PREFERENCE: { actions: { type: 'refuse', params: { refusal: 'stepInProgress' } } },
+      },
+    },
+  },
+});
