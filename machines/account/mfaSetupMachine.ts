@@ -50,21 +50,80 @@ export interface UserMfaSettings {
 }
 
 /** updateMFAPreference()'s argument: a factor left out is left as it is. */
-export type MfaPreferenceUpdate = { readonly totp?: MfaPreferenceValue; readonly sms?: MfaPreferenceValue; readonly email?: MfaPreferenceValue };
+export interface MfaPreferenceUpdate {
+  /** TOTP (SOFTWARE_TOKEN_MFA). */
+  readonly totp?: MfaPreferenceValue;
+  /** SMS (SMS_MFA). */
+  readonly sms?: MfaPreferenceValue;
+  /** Email (EMAIL_OTP). */
+  readonly email?: MfaPreferenceValue;
+}
 
-/** The calls; `code` is a vault receipt, never the code. */
-export type MfaSetupEvent =
-  | (Asked & { readonly type: 'SET_UP_TOTP'; readonly replace: boolean })
-  | (Asked & { readonly type: 'VERIFY_TOTP_SETUP'; readonly code: string; readonly friendlyDeviceName?: string })
-  | (Asked & { readonly type: 'UPDATE_MFA_PREFERENCE' } & MfaPreferenceUpdate)
-  | (Asked & { readonly type: 'FETCH_MFA_PREFERENCE' });
+/** setUpTotp(). */
+export interface SetUpTotpEvent extends Asked {
+  /** The event's name. */
+  readonly type: 'SET_UP_TOTP';
+  /** Replace a TOTP that works (else: TotpAlreadyEnabled). */
+  readonly replace: boolean;
+}
 
-/** What the flow answers a call with, besides a failure. `secret` is the vault receipt of the shared secret. */
+/** verifyTotpSetup(). */
+export interface VerifyTotpSetupEvent extends Asked {
+  /** The event's name. */
+  readonly type: 'VERIFY_TOTP_SETUP';
+  /** The vault receipt of the code, never the code. */
+  readonly code: string;
+  /** The name Cognito keeps with the secret. */
+  readonly friendlyDeviceName?: string;
+}
+
+/** updateMFAPreference(): each factor's new value. */
+export interface UpdateMfaPreferenceEvent extends Asked, MfaPreferenceUpdate {
+  /** The event's name. */
+  readonly type: 'UPDATE_MFA_PREFERENCE';
+}
+
+/** fetchMFAPreference(). */
+export interface FetchMfaPreferenceEvent extends Asked {
+  /** The event's name. */
+  readonly type: 'FETCH_MFA_PREFERENCE';
+}
+
+/** The calls. */
+export type MfaSetupEvent = SetUpTotpEvent | VerifyTotpSetupEvent | UpdateMfaPreferenceEvent | FetchMfaPreferenceEvent;
+
+/** setUpTotp()'s answer. */
+export interface TotpSetUpAnswer {
+  /** Which answer. */
+  readonly kind: 'totpSetUp';
+  /** The vault receipt of the shared secret, never the secret. */
+  readonly secret: string;
+  /** The signed-in username (the setup URI's default account name). */
+  readonly username: string;
+}
+
+/** fetchMFAPreference()'s answer, in Amplify's names. */
+export interface MfaPreferenceAnswer {
+  /** Which answer. */
+  readonly kind: 'mfaPreference';
+  /** The factors enabled, when any. */
+  readonly enabled?: readonly MfaMethod[];
+  /** The preferred factor, when one is. */
+  readonly preferred?: MfaMethod;
+}
+
+/** What the flow answers a call with, besides a failure. */
 export type MfaSetupAnswer =
-  | { readonly kind: 'totpSetUp'; readonly secret: string; readonly username: string }
-  | { readonly kind: 'totpVerified' }
-  | { readonly kind: 'preferenceUpdated' }
-  | { readonly kind: 'mfaPreference'; readonly enabled?: readonly MfaMethod[]; readonly preferred?: MfaMethod };
+  | TotpSetUpAnswer
+  | {
+      /** verifyTotpSetup() succeeded. */
+      readonly kind: 'totpVerified';
+    }
+  | {
+      /** updateMFAPreference() succeeded. */
+      readonly kind: 'preferenceUpdated';
+    }
+  | MfaPreferenceAnswer;
 
 interface MfaSetupContext {
   /** The call the running step answers. */
@@ -109,6 +168,7 @@ export function mfaSettingsFor(update: MfaPreferenceUpdate): Partial<Record<Cogn
 
 const failure = ({ event }: { readonly event: { readonly error: unknown } }): Failed => ({ kind: 'failed', error: toErrorInfo(event.error) });
 
+/** The MFA-setup chart (this file's header); its actors are provided by services/actors/account/mfaSetup.ts. */
 export const mfaSetupMachine = setup({
   types: {
     context: {} as MfaSetupContext,

@@ -33,6 +33,7 @@ export interface TOTPSetupDetails {
 export interface VerifyTotpSetupInput {
   /** The six-digit code the authenticator app shows. Never stored, never in the statechart or an error. */
   readonly code: string;
+  /** Options, as in Amplify JS v6. */
   readonly options?: {
     /** A name for the device, which Cognito keeps with the secret. */
     readonly friendlyDeviceName?: string;
@@ -41,8 +42,11 @@ export interface VerifyTotpSetupInput {
 
 /** updateMFAPreference()'s argument, as in Amplify JS v6: a factor left out is left as it is. */
 export interface UpdateMFAPreferenceInput {
+  /** SMS codes (SMS_MFA): the user needs a phone_number. */
   readonly sms?: MfaPreferenceValue;
+  /** TOTP (SOFTWARE_TOKEN_MFA): the user needs a verified TOTP setup. */
   readonly totp?: MfaPreferenceValue;
+  /** Email codes (EMAIL_OTP): the user needs an email, and the pool email MFA. */
   readonly email?: MfaPreferenceValue;
 }
 
