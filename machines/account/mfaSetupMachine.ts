@@ -168,6 +168,16 @@ export function mfaSettingsFor(update: MfaPreferenceUpdate): Partial<Record<Cogn
 
 const failure = ({ event }: { readonly event: { readonly error: unknown } }): Failed => ({ kind: 'failed', error: toErrorInfo(event.error) });
 
+/** While a step runs, every call is refused (AccountStepInProgress): nothing is sent twice. */
+const busy = { type: 'refuse', params: { refusal: 'stepInProgress' } } as const;
+const WHILE_A_STEP_RUNS = { SET_UP_TOTP: { actions: busy }, VERIFY_TOTP_SETUP: { actions: busy }, UPDATE_MFA_PREFERENCE: { actions: busy }, FETCH_MFA_PREFERENCE: { actions: busy } } as const;
+
+/** A step failed: its caller gets the failure, and the flow goes back to where it was (a secret that waited still waits). */
+const BACK_WITH_FAILURE = [
+  { guard: 'setupPending', target: 'awaitingCode', actions: { type: 'answer', params: failure } },
+  { target: 'idle', actions: { type: 'answer', params: failure } },
+] as const;
+
 /** The MFA-setup chart (this file's header); its actors are provided by services/actors/account/mfaSetup.ts. */
 export const mfaSetupMachine = setup({
   types: {
@@ -241,33 +251,17 @@ export const mfaSetupMachine = setup({
           { guard: { type: 'keepsTotp', params: ({ event }) => event.output }, target: 'idle', actions: { type: 'refuseCaller', params: { refusal: 'totpAlreadyEnabled' } } },
           { target: 'associating', actions: { type: 'keepUsername', params: ({ event }) => ({ username: event.output.username }) } },
         ],
-        onError: [
-          { guard: 'setupPending', target: 'awaitingCode', actions: { type: 'answer', params: failure } },
-          { target: 'idle', actions: { type: 'answer', params: failure } },
-        ],
+        onError: BACK_WITH_FAILURE,
       },
-      on: {
-        SET_UP_TOTP: { actions: { type: 'refuse', params: { refusal: 'stepInProgress' } } },
-        VERIFY_TOTP_SETUP: { actions: { type: 'refuse', params: { refusal: 'stepInProgress' } } },
-        UPDATE_MFA_PREFERENCE: { actions: { type: 'refuse', params: { refusal: 'stepInProgress' } } },
-        FETCH_MFA_PREFERENCE: { actions: { type: 'refuse', params: { refusal: 'stepInProgress' } } },
-      },
+      on: WHILE_A_STEP_RUNS,
     },
     associating: {
       invoke: {
         src: 'associateSoftwareToken',
         onDone: { target: 'awaitingCode', actions: ['markPending', { type: 'answer', params: ({ context, event }) => ({ kind: 'totpSetUp' as const, secret: event.output.secret, username: context.username }) }] },
-        onError: [
-          { guard: 'setupPending', target: 'awaitingCode', actions: { type: 'answer', params: failure } },
-          { target: 'idle', actions: { type: 'answer', params: failure } },
-        ],
+        onError: BACK_WITH_FAILURE,
       },
-      on: {
-        SET_UP_TOTP: { actions: { type: 'refuse', params: { refusal: 'stepInProgress' } } },
-        VERIFY_TOTP_SETUP: { actions: { type: 'refuse', params: { refusal: 'stepInProgress' } } },
-        UPDATE_MFA_PREFERENCE: { actions: { type: 'refuse', params: { refusal: 'stepInProgress' } } },
-        FETCH_MFA_PREFERENCE: { actions: { type: 'refuse', params: { refusal: 'stepInProgress' } } },
-      },
+      on: WHILE_A_STEP_RUNS,
     },
     verifying: {
       invoke: {
@@ -277,12 +271,7 @@ export const mfaSetupMachine = setup({
         // A wrong code (EnableSoftwareTokenMFAException, CodeMismatchException) or any other failure: Cognito keeps the secret, the user tries again.
         onError: { target: 'awaitingCode', actions: { type: 'answer', params: failure } },
       },
-      on: {
-        SET_UP_TOTP: { actions: { type: 'refuse', params: { refusal: 'stepInProgress' } } },
-        VERIFY_TOTP_SETUP: { actions: { type: 'refuse', params: { refusal: 'stepInProgress' } } },
-        UPDATE_MFA_PREFERENCE: { actions: { type: 'refuse', params: { refusal: 'stepInProgress' } } },
-        FETCH_MFA_PREFERENCE: { actions: { type: 'refuse', params: { refusal: 'stepInProgress' } } },
-      },
+      on: WHILE_A_STEP_RUNS,
     },
     settingPreference: {
       invoke: {
@@ -292,17 +281,9 @@ export const mfaSetupMachine = setup({
           { guard: 'setupPending', target: 'awaitingCode', actions: { type: 'answer', params: { kind: 'preferenceUpdated' as const } } },
           { target: 'idle', actions: { type: 'answer', params: { kind: 'preferenceUpdated' as const } } },
         ],
-        onError: [
-          { guard: 'setupPending', target: 'awaitingCode', actions: { type: 'answer', params: failure } },
-          { target: 'idle', actions: { type: 'answer', params: failure } },
-        ],
+        onError: BACK_WITH_FAILURE,
       },
-      on: {
-        SET_UP_TOTP: { actions: { type: 'refuse', params: { refusal: 'stepInProgress' } } },
-        VERIFY_TOTP_SETUP: { actions: { type: 'refuse', params: { refusal: 'stepInProgress' } } },
-        UPDATE_MFA_PREFERENCE: { actions: { type: 'refuse', params: { refusal: 'stepInProgress' } } },
-        FETCH_MFA_PREFERENCE: { actions: { type: 'refuse', params: { refusal: 'stepInProgress' } } },
-      },
+      on: WHILE_A_STEP_RUNS,
     },
     readingPreference: {
       invoke: {
@@ -311,17 +292,9 @@ export const mfaSetupMachine = setup({
           { guard: 'setupPending', target: 'awaitingCode', actions: { type: 'answer', params: ({ event }) => ({ kind: 'mfaPreference' as const, ...mfaPreferenceOf(event.output) }) } },
           { target: 'idle', actions: { type: 'answer', params: ({ event }) => ({ kind: 'mfaPreference' as const, ...mfaPreferenceOf(event.output) }) } },
         ],
-        onError: [
-          { guard: 'setupPending', target: 'awaitingCode', actions: { type: 'answer', params: failure } },
-          { target: 'idle', actions: { type: 'answer', params: failure } },
-        ],
+        onError: BACK_WITH_FAILURE,
       },
-      on: {
-        SET_UP_TOTP: { actions: { type: 'refuse', params: { refusal: 'stepInProgress' } } },
-        VERIFY_TOTP_SETUP: { actions: { type: 'refuse', params: { refusal: 'stepInProgress' } } },
-        UPDATE_MFA_PREFERENCE: { actions: { type: 'refuse', params: { refusal: 'stepInProgress' } } },
-        FETCH_MFA_PREFERENCE: { actions: { type: 'refuse', params: { refusal: 'stepInProgress' } } },
-      },
+      on: WHILE_A_STEP_RUNS,
     },
   },
 });
