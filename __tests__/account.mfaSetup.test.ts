@@ -22,6 +22,14 @@ async function pool() {
   return made;
 }
 
+/** A signed-in app over a new pool with TOTP on. */
+async function signedIn(transport: Transport = 'fetch') {
+  const made = await pool();
+  const app = accountApp(h, made, { transport });
+  await app.auth.signIn({ username: made.username, password: made.password });
+  return { made, app };
+}
+
 /** The code the authenticator app shows now, on the emulator's clock; the clock first moves to the next 30 s step, so no code is used twice. */
 function freshCode(secret: string): string {
   h.clock += 30_000;
@@ -47,9 +55,7 @@ async function tokensOf(app: AccountApp): Promise<string[]> {
 
 describe.each<Transport>(['fetch', 'sdk'])('over %s', (transport) => {
   test('setUpTotp → verifyTotpSetup → updateMFAPreference({ totp: PREFERRED }): the next sign-in asks for TOTP; setUpTotp() again is refused with only the read sent, and the old TOTP still works; { replace: true } gives a new one', async () => {
-    const made = await pool();
-    const app = accountApp(h, made, { transport });
-    await app.auth.signIn({ username: made.username, password: made.password });
+    const { made, app } = await signedIn(transport);
     const tokens = await tokensOf(app);
     await expect(app.settle(app.account.fetchMFAPreference())).resolves.toEqual({});
 
@@ -95,9 +101,7 @@ describe.each<Transport>(['fetch', 'sdk'])('over %s', (transport) => {
   });
 
   test('a wrong code is refused by Cognito and the setup still waits: the right code then verifies', async () => {
-    const made = await pool();
-    const app = accountApp(h, made, { transport });
-    await app.auth.signIn({ username: made.username, password: made.password });
+    const { app } = await signedIn(transport);
     const { sharedSecret } = await app.account.setUpTotp();
     const wrong = wrongCode(sharedSecret, h.clock);
     const error = await app.settle(app.account.verifyTotpSetup({ code: wrong }));
@@ -112,9 +116,7 @@ describe.each<Transport>(['fetch', 'sdk'])('over %s', (transport) => {
 });
 
 test('verifyTotpSetup() without a setUpTotp() on this instance is NoPendingTotpSetup, and nothing is sent', async () => {
-  const made = await pool();
-  const app = accountApp(h, made);
-  await app.auth.signIn({ username: made.username, password: made.password });
+  const { app } = await signedIn();
   const mark = h.emu.requests.length;
   const error = await app.account.verifyTotpSetup({ code: '123456' }).catch((e: unknown) => e);
   expect(error).toBeInstanceOf(AuthStateError);
@@ -124,9 +126,7 @@ test('verifyTotpSetup() without a setUpTotp() on this instance is NoPendingTotpS
 });
 
 test('getSetupUri() encodes the issuer and the account name; an empty one is AuthValidationError', async () => {
-  const made = await pool();
-  const app = accountApp(h, made);
-  await app.auth.signIn({ username: made.username, password: made.password });
+  const { app } = await signedIn();
   const { sharedSecret, getSetupUri } = await app.account.setUpTotp();
   const uri = getSetupUri('Acme & Co: Shop', 'jane doe@example.com');
   expect(uri.protocol).toBe('otpauth:');
@@ -154,9 +154,7 @@ test('nobody signed in: each call is UserUnAuthenticatedException, and nothing i
 });
 
 test('one step at a time: a call while setUpTotp() runs is AccountStepInProgress, and one secret is made', async () => {
-  const made = await pool();
-  const app = accountApp(h, made);
-  await app.auth.signIn({ username: made.username, password: made.password });
+  const { app } = await signedIn();
   const mark = h.emu.requests.length;
   const first = app.account.setUpTotp();
   const calls = [app.account.setUpTotp(), app.account.fetchMFAPreference(), app.account.updateMFAPreference({ totp: 'ENABLED' }), app.account.verifyTotpSetup({ code: '123456' })].map((call) => call.catch((e: unknown) => e));
@@ -167,9 +165,7 @@ test('one step at a time: a call while setUpTotp() runs is AccountStepInProgress
 });
 
 test('bad arguments are AuthValidationError naming the field, and nothing is sent; a refused preference is Cognito\'s answer', async () => {
-  const made = await pool();
-  const app = accountApp(h, made);
-  await app.auth.signIn({ username: made.username, password: made.password });
+  const { app } = await signedIn();
   const mark = h.emu.requests.length;
   await expect(app.account.setUpTotp({ replace: 'yes' as never })).rejects.toMatchObject({ field: 'replace' });
   await expect(app.account.verifyTotpSetup(undefined as never)).rejects.toBeInstanceOf(AuthValidationError);
