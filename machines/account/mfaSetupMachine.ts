@@ -4,12 +4,15 @@
  * (VerifySoftwareToken), updateMFAPreference() enables, disables and prefers factors
  * (SetUserMFAPreference), and fetchMFAPreference() reads them (GetUser).
  *
- *   idle ──SET_UP_TOTP──▶ readingSettings ──TOTP works, no `replace`: TotpAlreadyEnabled──▶ (back)
- *    ▲                          └──otherwise──▶ associating ──secret──▶ awaitingCode ──VERIFY_TOTP_SETUP──▶ verifying
- *    │                                              └─failed─▶ (back)       ▲   └──SET_UP_TOTP (a new secret)──▶ …  │
- *    └─────────────────────────────── verified ◀─────────────────────────── └── failed (a wrong code: try again) ◀─┘
+ *   idle ──SET_UP_TOTP──▶ readingSettings ──[TOTP works, no replace]: TotpAlreadyEnabled──▶ (back)
+ *                               └──[else]──▶ associating ──secret──▶ awaitingCode
+ *   awaitingCode ──VERIFY_TOTP_SETUP──▶ verifying ──verified──▶ idle
+ *                                          └──failed (a wrong code: try again)──▶ awaitingCode
+ *   awaitingCode ──SET_UP_TOTP──▶ readingSettings (a new secret replaces the waiting one)
+ *   idle ──VERIFY_TOTP_SETUP: refused, NoPendingTotpSetup (nothing sent)
  *   idle | awaitingCode ──UPDATE_MFA_PREFERENCE──▶ settingPreference ──▶ (back)
  *   idle | awaitingCode ──FETCH_MFA_PREFERENCE──▶ readingPreference ──▶ (back)
+ *   Any other failed step answers its failure and goes (back).
  *   (back) = awaitingCode while a secret waits for its code (context.pending), else idle.
  *
  * Why it is a chart:
