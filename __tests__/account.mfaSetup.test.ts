@@ -115,6 +115,24 @@ describe.each<Transport>(['fetch', 'sdk'])('over %s', (transport) => {
   });
 });
 
+test("updateMFAPreference()'s values: ENABLED, NOT_PREFERRED (enabled, not preferred), PREFERRED, DISABLED, each read back by fetchMFAPreference() and by the next sign-in", async () => {
+  const { made, app } = await signedIn();
+  const { sharedSecret } = await app.account.setUpTotp();
+  await app.account.verifyTotpSetup({ code: freshCode(sharedSecret) });
+  const readBack = async (value: 'ENABLED' | 'NOT_PREFERRED' | 'PREFERRED' | 'DISABLED') => {
+    await app.account.updateMFAPreference({ totp: value });
+    return app.account.fetchMFAPreference();
+  };
+  await expect(readBack('ENABLED')).resolves.toEqual({ enabled: ['TOTP'] });
+  await expect(readBack('PREFERRED')).resolves.toEqual({ enabled: ['TOTP'], preferred: 'TOTP' });
+  await expect(readBack('NOT_PREFERRED')).resolves.toEqual({ enabled: ['TOTP'] });
+  await expect(signInAgain(app, made)).resolves.toMatchObject({ nextStep: { signInStep: 'CONFIRM_SIGN_IN_WITH_TOTP_CODE' } });
+  await expect(app.auth.confirmSignIn({ challengeResponse: freshCode(sharedSecret) })).resolves.toMatchObject({ isSignedIn: true });
+  await expect(readBack('DISABLED')).resolves.toEqual({});
+  await expect(signInAgain(app, made)).resolves.toEqual({ isSignedIn: true, nextStep: { signInStep: 'DONE' } });
+  await app.stop();
+});
+
 test('verifyTotpSetup() without a setUpTotp() on this instance is NoPendingTotpSetup, and nothing is sent', async () => {
   const { app } = await signedIn();
   const mark = h.emu.requests.length;
