@@ -52,6 +52,10 @@ const SAMPLES: Readonly<Record<string, Samples>> = {
     events: { SIGN_UP: [{ username: 'jane', password: 'receipt#1', userAttributes: {}, autoSignIn: true, at: 0, validForMs: 180_000 }], CONFIRM_SIGN_UP: [{ username: 'jane', code: 'receipt#2', at: 0, validForMs: 180_000 }], RESEND_SIGN_UP_CODE: [{ username: 'jane' }], AUTO_SIGN_IN: [{ at: 0 }] },
     outputs: { signUp: { userConfirmed: false }, confirmSignUp: { autoSignInAsked: true, sessionRef: 'receipt#3' }, resendSignUpCode: {}, saveRecord: undefined, clearRecord: undefined, readAutoSignIn: { pending: { stage: 'confirmed', username: 'jane', deadline: 180_000 }, signedOut: true }, autoSignIn: undefined },
   },
+  mfaSetup: {
+    events: { SET_UP_TOTP: [{ replace: false }], VERIFY_TOTP_SETUP: [{ code: 'receipt#1', friendlyDeviceName: 'phone' }], UPDATE_MFA_PREFERENCE: [{ totp: 'PREFERRED' }], FETCH_MFA_PREFERENCE: [{}] },
+    outputs: { readMfaSettings: { username: 'jane', mfaFactors: [] }, associateSoftwareToken: { secret: 'receipt#2' }, verifySoftwareToken: undefined, setMfaPreference: undefined },
+  },
 };
 
 type Move = { readonly call: string; readonly variant: number } | { readonly settle: 'done' | number };

@@ -27,4 +27,4 @@ export { signOutMachine, clearedAfterAll, outcomeOf, retryIsGlobal, settlementOf
 export { outboxMachine, type OutboxContext, type OutboxEvent, type OutboxInput, type PickedIntent } from './outboxMachine.js';
 export { REFUSALS, type Refusal } from './refusals.js';
 export { ErrorNames, type DrainReport, type ErrorInfo, type FinishedBy, type HostedUiSignOutError, type SessionSummary, type SignInMethod, type SignOutOutcome } from './types.js';
-export { ACCOUNT_FLOWS, ACCOUNT_REFUSALS, resetPasswordMachine, type AccountFlow, type AccountRefusal, type Answered, type Asked, type CodeDelivery, type Failed, type ResetPasswordAnswer, type ResetPasswordEvent, updatePasswordMachine, type UpdatePasswordAnswer, type UpdatePasswordEvent, userAttributesMachine, type UserAttributesAnswer, type UserAttributesEvent, signUpMachine, type SignUpAnswer, type SignUpEvent } from './account/index.js';
+export * from './account/index.js';

@@ -3,6 +3,7 @@
 // (__tests__/accountCallsInEveryState.test.ts) read this list, so a flow added here is documented
 // and tested in every state.
 import type { AnyStateMachine } from 'xstate';
+import { mfaSetupMachine } from './mfaSetupMachine.js';
 import { resetPasswordMachine } from './resetPasswordMachine.js';
 import { updatePasswordMachine } from './updatePasswordMachine.js';
 import { userAttributesMachine } from './userAttributesMachine.js';
@@ -38,8 +39,18 @@ export const ACCOUNT_FLOWS: readonly AccountFlow[] = [
     ],
   },
   { machine: signUpMachine, calls: [['signUp', 'SIGN_UP'], ['confirmSignUp', 'CONFIRM_SIGN_UP'], ['resendSignUpCode', 'RESEND_SIGN_UP_CODE'], ['autoSignIn', 'AUTO_SIGN_IN']] },
+  {
+    machine: mfaSetupMachine,
+    calls: [
+      ['setUpTotp', 'SET_UP_TOTP'],
+      ['verifyTotpSetup', 'VERIFY_TOTP_SETUP'],
+      ['updateMFAPreference', 'UPDATE_MFA_PREFERENCE'],
+      ['fetchMFAPreference', 'FETCH_MFA_PREFERENCE'],
+    ],
+  },
 ];
 
+export { mfaSetupMachine, type MfaSetupAnswer, type MfaSetupEvent } from './mfaSetupMachine.js';
 export { resetPasswordMachine, type ResetPasswordAnswer, type ResetPasswordEvent } from './resetPasswordMachine.js';
 export { updatePasswordMachine, type UpdatePasswordAnswer, type UpdatePasswordEvent } from './updatePasswordMachine.js';
 export { userAttributesMachine, type UserAttributesAnswer, type UserAttributesEvent } from './userAttributesMachine.js';

@@ -2,6 +2,7 @@
 // is its own chart (machines/account/) and its own façade file here; this composes them.
 import type { Auth } from '../authCore.js';
 import { createAccountKit, type AccountOptions } from './kit.js';
+import { mfaSetupCalls, type MfaSetupCalls } from './mfaSetup.js';
 import { resetPasswordCalls, type ResetPasswordCalls } from './resetPassword.js';
 import { updatePasswordCalls, type UpdatePasswordCalls } from './updatePassword.js';
 import { userAttributesCalls, type UserAttributesCalls } from './userAttributes.js';
@@ -13,7 +14,7 @@ import { signUpCalls, type SignUpCalls } from './signUp.js';
  * instance's stop() every call rejects with AuthStoppedError. N is createAuth's networkTimeoutMs,
  * S its storageTimeoutMs. What each call does in each state of its flow: docs/calls.md.
  */
-export interface Account extends ResetPasswordCalls, UpdatePasswordCalls, UserAttributesCalls, SignUpCalls {}
+export interface Account extends ResetPasswordCalls, UpdatePasswordCalls, UserAttributesCalls, SignUpCalls, MfaSetupCalls {}
 
 /**
  * The account flows (sign-up, password reset and change, attributes, deletion, MFA setup) of
@@ -23,5 +24,5 @@ export interface Account extends ResetPasswordCalls, UpdatePasswordCalls, UserAt
  */
 export function createAccount(auth: Auth, options?: AccountOptions): Account {
   const kit = createAccountKit(auth, options);
-  return { ...resetPasswordCalls(kit), ...updatePasswordCalls(kit), ...userAttributesCalls(kit), ...signUpCalls(kit) };
+  return { ...resetPasswordCalls(kit), ...updatePasswordCalls(kit), ...userAttributesCalls(kit), ...signUpCalls(kit), ...mfaSetupCalls(kit) };
 }

@@ -4,6 +4,7 @@ export { createAccount, type Account } from './createAccount.js';
 export type { AccountOptions } from './kit.js';
 export type { CodeDeliveryDetails } from './results.js';
 export type { ConfirmSignUpInput, PendingAutoSignIn, ResendSignUpCodeInput, SignUpInput, SignUpOutput } from './signUp.js';
+export type { FetchMFAPreferenceOutput, MfaMethod, MfaPreferenceValue, SetUpTotpOptions, TOTPSetupDetails, UpdateMFAPreferenceInput, VerifyTotpSetupInput } from './mfaSetup.js';
 export type { ConfirmResetPasswordInput, ResetPasswordInput, ResetPasswordOutput } from './resetPassword.js';
 export type { UpdatePasswordInput, UpdatePasswordOutput } from './updatePassword.js';
 export type { ConfirmUserAttributeInput, DeleteUserAttributesInput, PendingAttributeChange, PendingAttributeChanges, SendUserAttributeVerificationCodeInput, UpdateUserAttributeResult, UpdateUserAttributesInput, UpdateUserAttributesOutput } from './userAttributes.js';
