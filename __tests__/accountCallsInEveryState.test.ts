@@ -25,6 +25,10 @@ const SAMPLES: Readonly<Record<string, Samples>> = {
     events: { RESET_PASSWORD: [{ username: 'jane' }], CONFIRM_RESET_PASSWORD: [{ username: 'jane', code: 'receipt#1', newPassword: 'receipt#2' }] },
     outputs: { forgotPassword: { codeDelivery: { destination: 'j***@e***', deliveryMedium: 'EMAIL', attributeName: 'email' } }, confirmForgotPassword: undefined },
   },
+  deleteUser: {
+    events: { DELETE_USER: [{}] },
+    outputs: { deleteUser: { sub: 'sub-1' }, endSession: { store: 'gone' }, readOutbox: [{ id: 'intent-1', sub: 'sub-1', revoked: false }], dropIntents: { left: [] } },
+  },
 };
 
 type Move = { readonly call: string; readonly variant: number } | { readonly settle: 'done' | number };

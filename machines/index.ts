@@ -27,4 +27,25 @@ export { signOutMachine, clearedAfterAll, outcomeOf, retryIsGlobal, settlementOf
 export { outboxMachine, type OutboxContext, type OutboxEvent, type OutboxInput, type PickedIntent } from './outboxMachine.js';
 export { REFUSALS, type Refusal } from './refusals.js';
 export { ErrorNames, type DrainReport, type ErrorInfo, type FinishedBy, type HostedUiSignOutError, type SessionSummary, type SignInMethod, type SignOutOutcome } from './types.js';
-export { ACCOUNT_FLOWS, ACCOUNT_REFUSALS, resetPasswordMachine, type AccountFlow, type AccountRefusal, type Answered, type Asked, type CodeDelivery, type Failed, type ResetPasswordAnswer, type ResetPasswordEvent } from './account/index.js';
+export {
+  ACCOUNT_FLOWS,
+  ACCOUNT_REFUSALS,
+  deleteUserMachine,
+  deletionOutcome,
+  intentsOfUser,
+  type DeleteUserAnswer,
+  type DeleteUserCall,
+  type DeleteUserEvent,
+  type DeleteUserOutcome,
+  type QueuedIntentFacts,
+  type SessionAfterDeletion,
+  resetPasswordMachine,
+  type AccountFlow,
+  type AccountRefusal,
+  type Answered,
+  type Asked,
+  type CodeDelivery,
+  type Failed,
+  type ResetPasswordAnswer,
+  type ResetPasswordEvent,
+} from './account/index.js';

@@ -3,6 +3,7 @@
 // (__tests__/accountCallsInEveryState.test.ts) read this list, so a flow added here is documented
 // and tested in every state.
 import type { AnyStateMachine } from 'xstate';
+import { deleteUserMachine } from './deleteUserMachine.js';
 import { resetPasswordMachine } from './resetPasswordMachine.js';
 
 /** One account flow: its chart, and each public method with the event it sends. */
@@ -19,7 +20,22 @@ export const ACCOUNT_FLOWS: readonly AccountFlow[] = [
       ['confirmResetPassword', 'CONFIRM_RESET_PASSWORD'],
     ],
   },
+  {
+    machine: deleteUserMachine,
+    calls: [['deleteUser', 'DELETE_USER']],
+  },
 ];
 
+export {
+  deleteUserMachine,
+  deletionOutcome,
+  intentsOfUser,
+  type DeleteUserAnswer,
+  type DeleteUserCall,
+  type DeleteUserEvent,
+  type DeleteUserOutcome,
+  type QueuedIntentFacts,
+  type SessionAfterDeletion,
+} from './deleteUserMachine.js';
 export { resetPasswordMachine, type ResetPasswordAnswer, type ResetPasswordEvent } from './resetPasswordMachine.js';
 export { ACCOUNT_REFUSALS, type AccountRefusal, type Answered, type Asked, type CodeDelivery, type Failed } from './shared.js';

@@ -2,6 +2,7 @@
 // is its own chart (machines/account/) and its own façade file here; this composes them.
 import type { Auth } from '../authCore.js';
 import { createAccountKit, type AccountOptions } from './kit.js';
+import { deleteUserCalls, type DeleteUserCalls } from './deleteUser.js';
 import { resetPasswordCalls, type ResetPasswordCalls } from './resetPassword.js';
 
 /**
@@ -10,7 +11,7 @@ import { resetPasswordCalls, type ResetPasswordCalls } from './resetPassword.js'
  * instance's stop() every call rejects with AuthStoppedError. N is createAuth's networkTimeoutMs,
  * S its storageTimeoutMs. What each call does in each state of its flow: docs/calls.md.
  */
-export interface Account extends ResetPasswordCalls {}
+export interface Account extends ResetPasswordCalls, DeleteUserCalls {}
 
 /**
  * The account flows (sign-up, password reset and change, attributes, deletion, MFA setup) of
@@ -20,5 +21,5 @@ export interface Account extends ResetPasswordCalls {}
  */
 export function createAccount(auth: Auth, options?: AccountOptions): Account {
   const kit = createAccountKit(auth, options);
-  return { ...resetPasswordCalls(kit) };
+  return { ...resetPasswordCalls(kit), ...deleteUserCalls(kit) };
 }

@@ -4,5 +4,6 @@ export { createAccount, type Account } from './createAccount.js';
 export type { AccountOptions } from './kit.js';
 export type { CodeDeliveryDetails } from './results.js';
 export type { ConfirmResetPasswordInput, ResetPasswordInput, ResetPasswordOutput } from './resetPassword.js';
+export type { DeleteUserResult } from './deleteUser.js';
 export { fetchAccountWire, type AccountWire } from '../../services/cognito/accountWire.js';
-export { AccountErrorNames, type AccountErrorName } from '../../machines/errors/accountNames.js';
+export { AccountCognitoExceptions, AccountErrorNames, type AccountErrorName } from '../../machines/errors/accountNames.js';
