@@ -170,26 +170,71 @@ test('the device cannot be cleared: failed with userDeleted and StorageError; th
   await app.stop();
 });
 
-test("the outbox's queued sign-outs of the deleted user are dropped; another user's stay", async () => {
-  const made = pool();
-  h.emu.createUser({ userPoolId: made.userPoolId, username: 'bob', password: 'Bob-passw0rd!' });
-  h.secrets.push('Bob-passw0rd!');
-  // With a revocationEndpoint, a queued local sign-out keeps its access token (the announcement's bearer), which names its user.
-  const app = accountApp(h, made, { config: { ...QUIET_OUTBOX, revocationEndpoint: 'http://127.0.0.1:9/revocations' } });
-  const [janeEarlier] = await signedIn(app, made.username, made.password);
+/**
+ * Jane's and Bob's sign-outs that could not reach Cognito, queued in the app's outbox; then Jane
+ * signed in again. With a revocationEndpoint, a queued local sign-out keeps its access token (the
+ * announcement's bearer), which names its user. Returns the two queued access tokens and Jane's session's tokens.
+ */
+async function queuedSignOuts(app: AccountApp, username: string, password: string) {
+  const [janeEarlier] = await signedIn(app, username, password);
   h.emu.faults.set('RevokeToken', { type: 'reset' });
   await expect(app.auth.signOut()).resolves.toMatchObject({ type: 'partial', finishedBy: 'outbox' });
   const [bobs] = await signedIn(app, 'bob', 'Bob-passw0rd!');
   await expect(app.auth.signOut()).resolves.toMatchObject({ type: 'partial', finishedBy: 'outbox' });
   h.emu.faults.clear();
-  expect(queuedAccessTokens(app.storage, made.clientId).sort()).toEqual([janeEarlier, bobs].sort());
+  const session = await signedIn(app, username, password);
+  return { janeEarlier: janeEarlier!, bobs: bobs!, session };
+}
 
-  const secrets = await signedIn(app, made.username, made.password);
+function poolWithBob() {
+  const made = pool();
+  h.emu.createUser({ userPoolId: made.userPoolId, username: 'bob', password: 'Bob-passw0rd!' });
+  h.secrets.push('Bob-passw0rd!');
+  return made;
+}
+
+const ANNOUNCING = { ...QUIET_OUTBOX, revocationEndpoint: 'http://127.0.0.1:9/revocations' } as const;
+
+test("the outbox's queued sign-outs of the deleted user are dropped; another user's stay", async () => {
+  const made = poolWithBob();
+  const app = accountApp(h, made, { config: ANNOUNCING });
+  const { janeEarlier, bobs, session } = await queuedSignOuts(app, made.username, made.password);
+  expect(queuedAccessTokens(app.storage, made.clientId).sort()).toEqual([janeEarlier, bobs].sort());
   const from = h.emu.requests.length;
   await expect(app.account.deleteUser()).resolves.toEqual({ type: 'complete', userDeleted: true, signedOutLocally: true });
   expect(queuedAccessTokens(app.storage, made.clientId)).toEqual([bobs]);
   expect(sentSince(from)).toEqual(['DeleteUser']);
-  expect(app.leaked([...secrets, janeEarlier!, bobs!, made.password])).toEqual([]);
+  expect(app.leaked([...session, janeEarlier, bobs, made.password])).toEqual([]);
+  await app.stop();
+});
+
+test("partial: the user is deleted and the device cleared, but the outbox's storage refuses the removal of that user's queued sign-outs", async () => {
+  const made = poolWithBob();
+  const storage = inspectableStorage();
+  const outbox = outboxKey(made.clientId);
+  let outboxWrites = true;
+  const refusing: InspectableStorage = {
+    ...storage,
+    setItem: (key, value) => {
+      if (key === outbox && !outboxWrites) throw new Error('setItem failed');
+      storage.setItem(key, value);
+    },
+    removeItem: (key) => {
+      if (key === outbox && !outboxWrites) throw new Error('removeItem failed');
+      storage.removeItem(key);
+    },
+  };
+  const app = accountApp(h, made, { storage: refusing, config: ANNOUNCING });
+  const { janeEarlier, bobs } = await queuedSignOuts(app, made.username, made.password);
+  outboxWrites = false;
+  await expect(app.settle(app.account.deleteUser())).resolves.toEqual({
+    type: 'partial',
+    userDeleted: true,
+    signedOutLocally: true,
+    outboxError: { name: 'StorageError', message: expect.stringContaining('could not be removed from the outbox') },
+  });
+  expect(storage.items.has(sessionKey(made.clientId))).toBe(false);
+  expect(queuedAccessTokens(storage, made.clientId).sort()).toEqual([janeEarlier, bobs].sort());
   await app.stop();
 });
 
