@@ -21,8 +21,8 @@ export interface DeleteUserCalls {
    * cleared from storage, the other tabs told, `signedOut` announced with reason `sessionEnded`.
    * No RevokeToken or GlobalSignOut is sent: the user's tokens are dead. Then the outbox's queued
    * sign-outs of that user are dropped. If DeleteUser fails, nothing else happens. Ends by
-   * 2 N + 19 S (the token, DeleteUser, then the auth chart's read and clear of the store, each step
-   * bounded; plus 3 S for each queued sign-out of the user). Resolves a DeleteUserResult whatever
+   * 2 N + 18 S (the token, DeleteUser, then the auth chart's read and clear of the store, each step
+   * bounded; docs/account-flows.md), plus 4 S for each queued sign-out of the user it drops. Resolves a DeleteUserResult whatever
    * happened after the call was sent; rejects only when it could not be sent: AuthStateError
    * UserUnAuthenticatedException (nobody signed in), AccountStepInProgress (a deleteUser() is
    * running), RevokedSessionNotCleared, or the error getSession() gave for the token
