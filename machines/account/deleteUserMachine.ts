@@ -43,7 +43,10 @@ import { ErrorNames, type ErrorInfo } from '../types.js';
 import { refused, toErrorInfo, type AccountRefusal, type Answered, type Asked, type Failed } from './shared.js';
 
 /** deleteUser(). */
-export type DeleteUserEvent = Asked & { readonly type: 'DELETE_USER' };
+export type DeleteUserEvent = Asked & {
+  /** deleteUser(): delete the signed-in user. */
+  readonly type: 'DELETE_USER';
+};
 
 /**
  * What deleteUser() resolves: the sign-out result's form (`type`, `signedOutLocally`, `error`),
@@ -92,26 +95,35 @@ export type DeleteUserOutcome =
 
 /** What the flow answers deleteUser() with, besides a refusal. */
 export interface DeleteUserAnswer {
+  /** The call ran: its outcome says what happened. */
   readonly kind: 'deleteUser';
+  /** What deleteUser() resolves. */
   readonly outcome: DeleteUserOutcome;
 }
 
 /** DeleteUser, sent: whose access token it went with (its `sub` claim, no secret) and Cognito's refusal, if any (a fact). */
 export interface DeleteUserCall {
+  /** The `sub` claim of the access token DeleteUser was sent with: whose queued sign-outs go. */
   readonly sub?: string;
+  /** Cognito's refusal, or the network's; absent when the user was deleted. */
   readonly error?: ErrorInfo;
 }
 
 /** What the store holds once the auth chart ended the session (`gone`: nothing; `unknown`: the read failed), and the auth chart's clear error, if the session is not gone. */
 export interface SessionAfterDeletion {
+  /** 'gone': the store holds no session; 'stored': it still does; 'unknown': it could not be read. */
   readonly store: 'gone' | 'stored' | 'unknown';
+  /** Why the auth chart's clear failed (its context's clearError), when the session is not gone. */
   readonly clearError?: ErrorInfo;
 }
 
 /** One entry of the sign-out outbox, as facts: its id, the `sub` its access token names (none without one), and whether it marks a stored session's dead tokens. */
 export interface QueuedIntentFacts {
+  /** The entry's id (no secret). */
   readonly id: string;
+  /** The `sub` claim of the entry's access token; absent when it keeps none (a local sign-out keeps only the refresh token). */
   readonly sub?: string;
+  /** The entry marks a stored session's dead tokens (settled `keepRevoked`): it goes with that session's clear. */
   readonly revoked: boolean;
 }
 
@@ -150,6 +162,12 @@ const notDropped = (left: readonly string[]): ErrorInfo | null =>
 
 const stepInProgress = { DELETE_USER: { actions: { type: 'refuse' as const, params: { refusal: 'stepInProgress' as AccountRefusal } } } };
 
+/**
+ * The account deletion chart (drawn above; docs/diagrams/deleteUser.md): DELETE_USER events carry
+ * the caller's id, and each is answered once with an `answered` event (DeleteUserAnswer, or a
+ * refusal). Its promise actors (deleteUser, endSession, readOutbox, dropIntents) are declared, not
+ * implemented: supply them with `.provide({ actors })`; one left out rejects with ActorNotProvided.
+ */
 export const deleteUserMachine = setup({
   types: {
     context: {} as DeleteUserContext,
