@@ -208,6 +208,19 @@ test("the outbox's queued sign-outs of the deleted user are dropped; another use
   await app.stop();
 });
 
+test('a queued local sign-out that keeps only its refresh token names nobody: it is left to the outbox, and the result is still complete', async () => {
+  const made = pool();
+  const app = accountApp(h, made, { config: QUIET_OUTBOX });
+  await signedIn(app, made.username, made.password);
+  h.emu.faults.set('RevokeToken', { type: 'reset' });
+  await expect(app.auth.signOut()).resolves.toMatchObject({ type: 'partial', finishedBy: 'outbox' });
+  h.emu.faults.clear();
+  await signedIn(app, made.username, made.password);
+  await expect(app.account.deleteUser()).resolves.toEqual({ type: 'complete', userDeleted: true, signedOutLocally: true });
+  expect(queuedAccessTokens(app.storage, made.clientId)).toEqual(['']); // one entry, with no access token
+  await app.stop();
+});
+
 test("partial: the user is deleted and the device cleared, but the outbox's storage refuses the removal of that user's queued sign-outs", async () => {
   const made = poolWithBob();
   const storage = inspectableStorage();
