@@ -95,6 +95,21 @@ describe.each<Transport>(['fetch', 'sdk'])('over %s', (transport) => {
   });
 });
 
+test('with revocationOutbox: false (the outbox keeps nothing in storage), the session still ends without a request, and a reload finds nobody', async () => {
+  const made = pool();
+  const app = accountApp(h, made, { config: { revocationOutbox: false } });
+  const secrets = await signedIn(app, made.username, made.password);
+  const from = h.emu.requests.length;
+  await expect(app.account.deleteUser()).resolves.toEqual({ type: 'complete', userDeleted: true, signedOutLocally: true });
+  expect(sentSince(from)).toEqual(['DeleteUser']);
+  expect(app.storage.items.has(sessionKey(made.clientId))).toBe(false);
+  const reloaded = app.reload();
+  await expect(reloaded.auth.getSession()).resolves.toEqual({});
+  expect(app.leaked(secrets)).toEqual([]);
+  await reloaded.stop();
+  await app.stop();
+});
+
 test('nobody signed in: AuthStateError UserUnAuthenticatedException, and nothing is sent', async () => {
   const made = pool();
   const app = accountApp(h, made);

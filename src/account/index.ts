@@ -6,4 +6,4 @@ export type { CodeDeliveryDetails } from './results.js';
 export type { ConfirmResetPasswordInput, ResetPasswordInput, ResetPasswordOutput } from './resetPassword.js';
 export type { DeleteUserResult } from './deleteUser.js';
 export { fetchAccountWire, type AccountWire } from '../../services/cognito/accountWire.js';
-export { AccountCognitoExceptions, AccountErrorNames, type AccountErrorName } from '../../machines/errors/accountNames.js';
+export { AccountErrorNames, type AccountErrorName } from '../../machines/errors/accountNames.js';
