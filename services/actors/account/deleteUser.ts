@@ -80,7 +80,7 @@ export function createDeleteUserActors(services: AccountServices, parts: Deletio
         return { ...user, error: toErrorInfo(error) };
       }
     }),
-    endSession: fromPromise<SessionAfterDeletion, { readonly settlement: Settlement }>(async ({ input }) => {
+    endSession: fromPromise<SessionAfterDeletion, { readonly settlement: Settlement }>(async ({ input, signal }) => {
       // A store that cannot be read is left to the auth chart's own read (it says why), and to the read below.
       const session = await store.load().catch(() => null);
       if (session) {
@@ -89,17 +89,19 @@ export function createDeleteUserActors(services: AccountServices, parts: Deletio
         const intentId = await outbox.record({ accessToken, ...(refreshToken && { refreshToken }) }, refreshToken === undefined);
         await outbox.settle({ intentId, settlement: input.settlement });
       }
-      await parts.rereadInChart();
+      // Stopped meanwhile: the mark stands, and the next load of the store ends the session.
+      if (!signal.aborted) await parts.rereadInChart();
       const read = await store.read().then(
-        (session): SessionAfterDeletion['store'] => (session === null ? 'gone' : 'stored'),
+        (held): SessionAfterDeletion['store'] => (held === null ? 'gone' : 'stored'),
         () => 'unknown' as const,
       );
       const clearError = read === 'gone' ? null : parts.lastClearError();
       return { store: read, ...(clearError && { clearError }) };
     }),
     readOutbox: fromPromise<readonly QueuedIntentFacts[]>(async () => (await stored()).map(({ id, revoked, tokens }) => ({ id, revoked, ...subOf(tokens.accessToken) }))),
-    dropIntents: fromPromise<{ readonly left: readonly string[] }, { readonly ids: readonly string[] }>(async ({ input }) => {
+    dropIntents: fromPromise<{ readonly left: readonly string[] }, { readonly ids: readonly string[] }>(async ({ input, signal }) => {
       for (const id of input.ids) {
+        if (signal.aborted) break;
         const entry = (await stored()).find((candidate) => candidate.id === id);
         if (!entry) continue; // settled meanwhile
         // The outbox's own read-modify-write: the entry is taken as this instance's (record finds it by its tokens), then removed.
