@@ -56,6 +56,10 @@ const SAMPLES: Readonly<Record<string, Samples>> = {
     events: { SET_UP_TOTP: [{ replace: false }], VERIFY_TOTP_SETUP: [{ code: 'receipt#1', friendlyDeviceName: 'phone' }], UPDATE_MFA_PREFERENCE: [{ totp: 'PREFERRED' }], FETCH_MFA_PREFERENCE: [{}] },
     outputs: { readMfaSettings: { username: 'jane', mfaFactors: [] }, associateSoftwareToken: { secret: 'receipt#2' }, verifySoftwareToken: undefined, setMfaPreference: undefined },
   },
+  deleteUser: {
+    events: { DELETE_USER: [{}] },
+    outputs: { deleteUser: { sub: 'sub-1' }, endSession: { store: 'gone' }, readOutbox: [{ id: 'intent-1', sub: 'sub-1', revoked: false }], dropIntents: { left: [] } },
+  },
 };
 
 type Move = { readonly call: string; readonly variant: number } | { readonly settle: 'done' | number };

@@ -4,6 +4,7 @@
 // and tested in every state.
 import type { AnyStateMachine } from 'xstate';
 import { mfaSetupMachine } from './mfaSetupMachine.js';
+import { deleteUserMachine } from './deleteUserMachine.js';
 import { resetPasswordMachine } from './resetPasswordMachine.js';
 import { updatePasswordMachine } from './updatePasswordMachine.js';
 import { userAttributesMachine } from './userAttributesMachine.js';
@@ -48,9 +49,24 @@ export const ACCOUNT_FLOWS: readonly AccountFlow[] = [
       ['fetchMFAPreference', 'FETCH_MFA_PREFERENCE'],
     ],
   },
+  {
+    machine: deleteUserMachine,
+    calls: [['deleteUser', 'DELETE_USER']],
+  },
 ];
 
 export { mfaSetupMachine, type MfaSetupAnswer, type MfaSetupEvent } from './mfaSetupMachine.js';
+export {
+  deleteUserMachine,
+  deletionOutcome,
+  intentsOfUser,
+  type DeleteUserAnswer,
+  type DeleteUserCall,
+  type DeleteUserEvent,
+  type DeleteUserOutcome,
+  type QueuedIntentFacts,
+  type SessionAfterDeletion,
+} from './deleteUserMachine.js';
 export { resetPasswordMachine, type ResetPasswordAnswer, type ResetPasswordEvent } from './resetPasswordMachine.js';
 export { updatePasswordMachine, type UpdatePasswordAnswer, type UpdatePasswordEvent } from './updatePasswordMachine.js';
 export { userAttributesMachine, type UserAttributesAnswer, type UserAttributesEvent } from './userAttributesMachine.js';

@@ -20,5 +20,15 @@ export const AccountErrorNames = {
   noPendingTotpSetup: 'NoPendingTotpSetup',
 } as const;
 
+/**
+ * Cognito's exception names that the account flows (and only they) decide on. Apart from
+ * CognitoExceptions (registry.ts), which createAuth's bundles carry whole. Each is Cognito's own
+ * word, reported as a CognitoServiceError when a flow passes it on.
+ */
+export const AccountCognitoExceptions = {
+  /** The access token's user no longer exists: deleteUser() takes a DeleteUser answered so as gone already (an earlier call landed, or an admin deleted the user), and ends the session as after its own. */
+  userNotFound: 'UserNotFoundException',
+} as const;
+
 /** A name only the account flows meet. */
 export type AccountErrorName = (typeof AccountErrorNames)[keyof typeof AccountErrorNames];

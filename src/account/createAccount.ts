@@ -3,6 +3,7 @@
 import type { Auth } from '../authCore.js';
 import { createAccountKit, type AccountOptions } from './kit.js';
 import { mfaSetupCalls, type MfaSetupCalls } from './mfaSetup.js';
+import { deleteUserCalls, type DeleteUserCalls } from './deleteUser.js';
 import { resetPasswordCalls, type ResetPasswordCalls } from './resetPassword.js';
 import { updatePasswordCalls, type UpdatePasswordCalls } from './updatePassword.js';
 import { userAttributesCalls, type UserAttributesCalls } from './userAttributes.js';
@@ -14,7 +15,7 @@ import { signUpCalls, type SignUpCalls } from './signUp.js';
  * instance's stop() every call rejects with AuthStoppedError. N is createAuth's networkTimeoutMs,
  * S its storageTimeoutMs. What each call does in each state of its flow: docs/calls.md.
  */
-export interface Account extends ResetPasswordCalls, UpdatePasswordCalls, UserAttributesCalls, SignUpCalls, MfaSetupCalls {}
+export interface Account extends ResetPasswordCalls, UpdatePasswordCalls, UserAttributesCalls, SignUpCalls, MfaSetupCalls, DeleteUserCalls {}
 
 /**
  * The account flows (sign-up, password reset and change, attributes, deletion, MFA setup) of
@@ -24,5 +25,5 @@ export interface Account extends ResetPasswordCalls, UpdatePasswordCalls, UserAt
  */
 export function createAccount(auth: Auth, options?: AccountOptions): Account {
   const kit = createAccountKit(auth, options);
-  return { ...resetPasswordCalls(kit), ...updatePasswordCalls(kit), ...userAttributesCalls(kit), ...signUpCalls(kit), ...mfaSetupCalls(kit) };
+  return { ...resetPasswordCalls(kit), ...updatePasswordCalls(kit), ...userAttributesCalls(kit), ...signUpCalls(kit), ...mfaSetupCalls(kit), ...deleteUserCalls(kit) };
 }

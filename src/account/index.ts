@@ -8,5 +8,6 @@ export type { FetchMFAPreferenceOutput, MfaMethod, MfaPreferenceValue, SetUpTotp
 export type { ConfirmResetPasswordInput, ResetPasswordInput, ResetPasswordOutput } from './resetPassword.js';
 export type { UpdatePasswordInput, UpdatePasswordOutput } from './updatePassword.js';
 export type { ConfirmUserAttributeInput, DeleteUserAttributesInput, PendingAttributeChange, PendingAttributeChanges, SendUserAttributeVerificationCodeInput, UpdateUserAttributeResult, UpdateUserAttributesInput, UpdateUserAttributesOutput } from './userAttributes.js';
+export type { DeleteUserResult } from './deleteUser.js';
 export { fetchAccountWire, type AccountWire } from '../../services/cognito/accountWire.js';
 export { AccountErrorNames, type AccountErrorName } from '../../machines/errors/accountNames.js';
