@@ -1,6 +1,6 @@
 // authchart/testing's createTestAccount(): each named state of the account flows is reached with a
 // real createAccount() over the kit's emulator, and what it resolves lets the test go on from there.
-import { createTestAccount, createTestAuth, TEST_ACCOUNT_STATES, type TestAuth } from '../src/testing/index';
+import { chartStateOf, createTestAccount, createTestAuth, TEST_ACCOUNT_STATES, type TestAuth } from '../src/testing/index';
 import { ACCOUNT_FLOWS } from '../machines/account/index';
 import { atomicStates, pathOf } from '../scripts/diagrams/calls';
 
@@ -34,7 +34,7 @@ test('resetPassword.confirming: held on ConfirmForgotPassword; released, the new
   const held = await flows.driveTo('resetPassword.confirming');
   expect(flows.is('resetPassword.confirming')).toBe(true);
   await held.release();
-  expect(flows.is('resetPassword.idle' as never)).toBe(true);
+  expect(flows.is('resetPassword.confirming')).toBe(false);
   await expect(kit.auth.signIn({ username: 'ann', password: held.newPassword })).resolves.toMatchObject({ isSignedIn: true });
 });
 
@@ -46,7 +46,74 @@ test('after kit.restart(), the account follows the new instance', async () => {
   await expect(flows.driveTo('resetPassword.awaitingCode')).resolves.toMatchObject({ username: 'ann' });
 });
 
-test('TEST_ACCOUNT_STATES names only states the flows have (and createTestAccount reaches each: the tests above)', () => {
+describe('sign-up', () => {
+  test('signUp.signingUp: SignUp held; released, the code is sent', async () => {
+    const flows = createTestAccount(kit);
+    const held = await flows.driveTo('signUp.signingUp');
+    expect(flows.is('signUp.signingUp')).toBe(true);
+    await expect(held.release()).resolves.toMatchObject({ nextStep: { signUpStep: 'CONFIRM_SIGN_UP' } });
+    expect(flows.code('signUp', held.username)).toMatch(/^\d{6}$/);
+  });
+
+  test('signUp.awaitingCode, then confirmSignUp with the code: COMPLETE_AUTO_SIGN_IN', async () => {
+    const flows = createTestAccount(kit);
+    const at = await flows.driveTo('signUp.awaitingCode', { username: 'bob' });
+    expect(at.result.nextStep.signUpStep).toBe('CONFIRM_SIGN_UP');
+    expect(flows.is('signUp.awaitingCode')).toBe(true);
+    await expect(flows.account.confirmSignUp({ username: 'bob', confirmationCode: at.code })).resolves.toMatchObject({ nextStep: { signUpStep: 'COMPLETE_AUTO_SIGN_IN' } });
+  });
+
+  test('signUp.confirming: ConfirmSignUp held', async () => {
+    const flows = createTestAccount(kit);
+    const held = await flows.driveTo('signUp.confirming');
+    expect(flows.is('signUp.confirming')).toBe(true);
+    await expect(held.release()).resolves.toMatchObject({ nextStep: { signUpStep: 'COMPLETE_AUTO_SIGN_IN' } });
+  });
+
+  test('signUp.awaitingAutoSignIn survives kit.restart(), and autoSignIn() signs in', async () => {
+    const flows = createTestAccount(kit);
+    const at = await flows.driveTo('signUp.awaitingAutoSignIn');
+    expect(at.result.nextStep.signUpStep).toBe('COMPLETE_AUTO_SIGN_IN');
+    await kit.restart();
+    await expect(flows.account.pendingAutoSignIn()).resolves.toMatchObject({ username: at.username });
+    await expect(flows.account.autoSignIn()).resolves.toMatchObject({ isSignedIn: true });
+    await expect(kit.auth.getSession()).resolves.toMatchObject({ username: at.username });
+  });
+
+  test('signUp.autoSigningIn: the InitiateAuth held; released, signed in', async () => {
+    const flows = createTestAccount(kit);
+    const held = await flows.driveTo('signUp.autoSigningIn');
+    expect(flows.is('signUp.autoSigningIn')).toBe(true);
+    await expect(held.release()).resolves.toMatchObject({ isSignedIn: true });
+    expect(kit.is('signedIn')).toBe(true);
+  });
+});
+
+describe('MFA setup', () => {
+  test('mfaSetup.awaitingCode: the code from the shared secret verifies, and TOTP can then be preferred', async () => {
+    const flows = createTestAccount(kit);
+    const at = await flows.driveTo('mfaSetup.awaitingCode');
+    expect(kit.is('signedIn')).toBe(true);
+    expect(flows.is('mfaSetup.awaitingCode')).toBe(true);
+    await flows.account.verifyTotpSetup({ code: at.code() });
+    await flows.account.updateMFAPreference({ totp: 'PREFERRED' });
+    await expect(flows.account.fetchMFAPreference()).resolves.toMatchObject({ preferred: 'TOTP' });
+  });
+
+  test('mfaSetup.associating and mfaSetup.verifying: each held, then released', async () => {
+    const flows = createTestAccount(kit);
+    const associating = await flows.driveTo('mfaSetup.associating');
+    expect(flows.is('mfaSetup.associating')).toBe(true);
+    await associating.release();
+    const verifying = await flows.driveTo('mfaSetup.verifying');
+    expect(flows.is('mfaSetup.verifying')).toBe(true);
+    await expect(verifying.release()).resolves.toBeUndefined();
+    expect(flows.is('mfaSetup.awaitingCode')).toBe(false);
+  });
+});
+
+test('TEST_ACCOUNT_STATES are each a state of a flow\'s chart (and createTestAccount reaches each: the tests above)', () => {
   const states = new Set(ACCOUNT_FLOWS.flatMap(({ machine }) => atomicStates(machine).map((node) => `${machine.id}.${pathOf(node)}`)));
-  for (const state of TEST_ACCOUNT_STATES) expect(states).toContain(state);
+  for (const state of TEST_ACCOUNT_STATES) expect(states).toContain(chartStateOf(state));
+  expect(TEST_ACCOUNT_STATES).toHaveLength(11);
 });

@@ -26,5 +26,5 @@ export {
   type TestUser,
   type TestUserSpec,
 } from './testAuth.js';
-export { createTestAccount, TEST_ACCOUNT_STATES, type AccountDriveOptions, type HeldAccountCall, type TestAccount, type TestAccountState, type TestAccountStates } from './kit/account.js';
+export { chartStateOf, createTestAccount, TEST_ACCOUNT_STATES, type AccountDriveOptions, type SignUpUser, type HeldAccountCall, type TestAccount, type TestAccountState, type TestAccountStates } from './kit/account.js';
 export { createHostedUiBrowser, signInAtHostedUi, type HostedUiBrowser, type HostedUiVisit } from './kit/hostedUi.js';

@@ -2,14 +2,14 @@
 // users, faults, inspectable storage, and helpers that drive the engine into a named state.
 import { waitFor } from 'xstate';
 import { randomBytes } from 'node:crypto';
-import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import { CognitoIdentityProviderClient, SetUserPoolMfaConfigCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { createAuth, type Auth } from '../createAuth.js';
 import type { AuthConfig } from '../config.js';
 import type { AuthSession, RedirectSignInResult, SignInResult, SignOutResult } from '../results.js';
 import type { AuthOpener, OpenerResult } from '../oauthConfig.js';
 import { AuthStoppedError } from '../errors.js';
 import { startCognitoEmulator } from './emulator/start.js';
-import type { CognitoEmulator, CognitoEmulatorOptions, EmulatorFaults, EmulatorMfaType, EmulatorRefreshTokenRotation, Fault, FaultTarget, HostedUiClientOptions } from './emulator/types.js';
+import type { CognitoEmulator, CognitoEmulatorOptions, EmulatorFaults, EmulatorMfaType, EmulatorPoolSettings, EmulatorRefreshTokenRotation, Fault, FaultTarget, HostedUiClientOptions } from './emulator/types.js';
 import { isRetryable } from '../../machines/errorInfo.js';
 import { CHALLENGES as ANSWERED_CHALLENGES, type ChallengeName } from '../../machines/authTypes.js';
 import { installGate } from './kit/gate.js';
@@ -58,6 +58,13 @@ export interface TestAuthOptions {
   readonly users?: ReadonlyArray<TestUserSpec>;
   /** Faults set on the emulator before createAuth() runs. Sign-in goes over HTTP too, so mind '*'. */
   readonly faults?: TestFaults;
+  /**
+   * The user pool's settings, with CreateUserPool's names (MfaConfiguration, AutoVerifiedAttributes,
+   * Policies, …). Default: `{ AutoVerifiedAttributes: ['email'] }`, so that a sign-up's code is sent by
+   * email, and MFA optional with authenticator apps allowed (SetUserPoolMfaConfig), so that a user can
+   * set up TOTP. Given, it is the pool's whole setting.
+   */
+  readonly userPool?: EmulatorPoolSettings;
   /** The app client. Default: no secret, token revocation on. */
   readonly client?: HostedUiClientOptions & {
     /** Give the client a secret (createAuth() then gets it as clientSecret). Default false. */
@@ -498,7 +505,7 @@ export async function createTestAuth(options: TestAuthOptions = {}): Promise<Tes
 }
 
 async function assemble(emulator: CognitoEmulator, options: TestAuthOptions): Promise<TestAuth> {
-  const { userPoolId } = emulator.createUserPool('authchart-testing');
+  const { userPoolId } = emulator.createUserPool('authchart-testing', options.userPool ?? { AutoVerifiedAttributes: ['email'] });
   const { generateSecret = false, enableTokenRevocation = true, ...givenClientOptions } = options.client ?? {};
   const hostedUi = options.hostedUi ? (options.hostedUi === true ? {} : options.hostedUi) : undefined;
   const clientOptions: HostedUiClientOptions = hostedUi
@@ -509,7 +516,20 @@ async function assemble(emulator: CognitoEmulator, options: TestAuthOptions): Pr
       }
     : givenClientOptions;
   // The hosted-UI settings (callback and sign-out URLs, scopes, providers) pass through as given.
-  const { clientId, clientSecret } = emulator.createUserPoolClient({ userPoolId, clientName: 'authchart-testing', generateSecret, enableTokenRevocation, ...clientOptions });
+  // USER_AUTH too: a sign-up's auto sign-in (authchart/account) signs in with it.
+  const explicitAuthFlows = ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH', 'ALLOW_USER_AUTH'];
+  const { clientId, clientSecret } = emulator.createUserPoolClient({ userPoolId, clientName: 'authchart-testing', generateSecret, enableTokenRevocation, explicitAuthFlows, ...clientOptions });
+  // The default pool lets users set up an authenticator app (authchart/account's setUpTotp()), as a pool whose MFA is optional does.
+  // An admin call, signed with the emulator's stand-in credentials (it checks none; the SDK signs every admin call).
+  if (!options.userPool) {
+    const admin = new CognitoIdentityProviderClient({ region: emulator.region, endpoint: emulator.endpoint, credentials: { accessKeyId: 'authchart-testing', secretAccessKey: 'authchart-testing' } });
+    try {
+      await admin.send(new SetUserPoolMfaConfigCommand({ UserPoolId: userPoolId, MfaConfiguration: 'OPTIONAL', SoftwareTokenMfaConfiguration: { Enabled: true } }));
+    } finally {
+      admin.destroy();
+    }
+    emulator.resetRequests(); // the kit's own set-up is not the test's traffic
+  }
   const users: TestUser[] = [];
   const addUser = (spec: TestUserSpec): TestUser => {
     const password = spec.password ?? `Pw-${randomBytes(9).toString('base64url')}1!`;

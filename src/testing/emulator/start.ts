@@ -6,7 +6,7 @@ import type { JsonObject } from './protocol.js';
 import { Inbox } from './inbox.js';
 import * as ids from './ids.js';
 import { totp } from './mfa.js';
-import { codeFactor, poolAllowing } from './userMfa.js';
+import { codeFactor, fromBase32, poolAllowing } from './userMfa.js';
 import { rotationFromOptions } from './rotation.js';
 import { EmulatorServer } from './server.js';
 import type { SrpState } from './srp.js';
@@ -113,6 +113,7 @@ export async function startCognitoEmulator(options: CognitoEmulatorOptions = {})
       store.pool(poolId);
       return ctx.inbox.of(poolId, username);
     },
+    totpCode: (sharedSecret) => totp(fromBase32(sharedSecret), now()),
     mfaCode: (userPoolId, username) => {
       const user = store.user(userPoolId, username);
       const factor = codeFactor(user.mfa);

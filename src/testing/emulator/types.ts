@@ -373,6 +373,12 @@ export interface CognitoEmulator {
    */
   mfaCode(userPoolId: string, username: string): string;
   /**
+   * The code an authenticator app shows now for `sharedSecret` (Cognito's base32 SecretCode, e.g.
+   * setUpTotp()'s `sharedSecret`), on the emulator's clock: RFC 6238, SHA-1, 30 s, 6 digits. For a
+   * TOTP set up but not verified yet, which mfaCode() does not know of.
+   */
+  totpCode(sharedSecret: string): string;
+  /**
    * Every code "sent" to the user, oldest first: `{ purpose, channel, destination, code, sentAt }`
    * (sign-up, password reset, attribute verification, MFA and sign-in codes). `userPoolId` may be
    * left out when the emulator has one pool; otherwise it throws. The newest code of a purpose always

@@ -104,6 +104,24 @@ export function describeUserMfa(mfa: UserMfa): { UserMFASettingList?: string[]; 
 
 const BASE32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
 
+/** Reads RFC 4648 base32 (any case, padding optional), as an authenticator app reads a SecretCode; throws on any other character. */
+export function fromBase32(text: string): Buffer {
+  const bytes: number[] = [];
+  let bits = 0;
+  let value = 0;
+  for (const char of text.toUpperCase().replace(/=+$/, '')) {
+    const index = BASE32.indexOf(char);
+    if (index < 0) throw new Error('totpCode(): the shared secret is not base32');
+    value = ((value << 5) | index) & 0xffff;
+    bits += 5;
+    if (bits >= 8) {
+      bytes.push((value >>> (bits - 8)) & 0xff);
+      bits -= 8;
+    }
+  }
+  return Buffer.from(bytes);
+}
+
 /** RFC 4648 base32 without padding, as Cognito's SecretCode (20 bytes: 32 characters). */
 export function base32(bytes: Buffer): string {
   let out = '';

@@ -6,6 +6,9 @@
 import type { InspectionEvent } from 'xstate';
 import { createAccount, type Account } from '../../account/createAccount.js';
 import type { ResetPasswordOutput } from '../../account/resetPassword.js';
+import type { SignUpOutput } from '../../account/signUp.js';
+import type { TOTPSetupDetails } from '../../account/mfaSetup.js';
+import type { SignInResult } from '../../results.js';
 import type { Auth } from '../../authCore.js';
 import { fetchAccountWire, type AccountWire } from '../../../services/cognito/accountWire.js';
 import type { AccountOperation } from '../../../services/cognito/types.js';
@@ -38,13 +41,71 @@ export interface TestAccountStates {
     /** The new password the held call sets (generated). */
     readonly newPassword: string;
   };
+  /** signUp() of a new user called, its SignUp held. */
+  'signUp.signingUp': HeldAccountCall<SignUpOutput> & SignUpUser;
+  /** signUp() answered CONFIRM_SIGN_UP (with autoSignIn asked): the user has the code, the app shows the code form. */
+  'signUp.awaitingCode': SignUpUser & {
+    /** The newest sign-up code in the user's inbox. */
+    readonly code: string;
+    /** What signUp() resolved. */
+    readonly result: SignUpOutput;
+  };
+  /** confirmSignUp() with the right code called, its ConfirmSignUp held. */
+  'signUp.confirming': HeldAccountCall<SignUpOutput> & SignUpUser;
+  /** confirmSignUp() answered COMPLETE_AUTO_SIGN_IN: the app calls autoSignIn() (after a reload too, kit.restart()). */
+  'signUp.awaitingAutoSignIn': SignUpUser & {
+    /** What confirmSignUp() resolved. */
+    readonly result: SignUpOutput;
+  };
+  /** autoSignIn() called, its InitiateAuth (USER_AUTH with the Session) held. */
+  'signUp.autoSigningIn': HeldAccountCall<SignInResult> & SignUpUser;
+  /** The kit's user signed in, setUpTotp() called, its AssociateSoftwareToken held. */
+  'mfaSetup.associating': HeldAccountCall<TOTPSetupDetails>;
+  /** setUpTotp() answered: the app shows the QR code and waits for the first code. */
+  'mfaSetup.awaitingCode': {
+    /** What setUpTotp() resolved: the shared secret and getSetupUri(). */
+    readonly setup: TOTPSetupDetails;
+    /** The code an authenticator app shows now, from the shared secret on the emulator's clock. */
+    code(): string;
+  };
+  /** verifyTotpSetup() with the right code called, its VerifySoftwareToken held. */
+  'mfaSetup.verifying': HeldAccountCall<void>;
 }
 
-/** A state createTestAccount's driveTo() can reach: `<flow>.<state>`, the flow's chart and its state. */
+/** The user a sign-up state made: new to the pool, with an email the kit reads codes for. */
+export interface SignUpUser {
+  /** The new user's name: `options.username`, or `new-user`. */
+  readonly username: string;
+  /** The password it signed up with (generated). */
+  readonly password: string;
+}
+
+/** A state createTestAccount's driveTo() can reach: `<flow>.<state>`, the flow's chart and a state of it. */
 export type TestAccountState = keyof TestAccountStates;
 
+/**
+ * The chart state each named state is: most are the chart's own; a flow that waits for the user
+ * rests in its chart's `idle`, with what it waits on stored (a sign-up's code, its auto sign-in).
+ */
+const CHART_STATE_OF: { readonly [state in TestAccountState]: string } = {
+  'resetPassword.requestingCode': 'resetPassword.requestingCode',
+  'resetPassword.awaitingCode': 'resetPassword.awaitingCode',
+  'resetPassword.confirming': 'resetPassword.confirming',
+  'signUp.signingUp': 'signUp.signingUp',
+  'signUp.awaitingCode': 'signUp.idle',
+  'signUp.confirming': 'signUp.confirming',
+  'signUp.awaitingAutoSignIn': 'signUp.idle',
+  'signUp.autoSigningIn': 'signUp.autoSigningIn',
+  'mfaSetup.associating': 'mfaSetup.associating',
+  'mfaSetup.awaitingCode': 'mfaSetup.awaitingCode',
+  'mfaSetup.verifying': 'mfaSetup.verifying',
+};
+
 /** Every state driveTo() reaches, for tests that cover them all. */
-export const TEST_ACCOUNT_STATES: readonly TestAccountState[] = ['resetPassword.requestingCode', 'resetPassword.awaitingCode', 'resetPassword.confirming'];
+export const TEST_ACCOUNT_STATES: readonly TestAccountState[] = Object.keys(CHART_STATE_OF) as TestAccountState[];
+
+/** The `<chart id>.<state>` each named state is, for tests that check the names against the charts. */
+export const chartStateOf = (state: TestAccountState): string => CHART_STATE_OF[state];
 
 /** driveTo()'s options. */
 export interface AccountDriveOptions {
@@ -102,7 +163,7 @@ export function createTestAccount(kit: TestAuth): TestAccount {
     return made.account;
   };
   const is = (state: TestAccountState): boolean => {
-    const [flow, value] = state.split('.') as [string, string];
+    const [flow, value] = CHART_STATE_OF[state].split('.') as [string, string];
     return values.get(flow) === value;
   };
   const inbox = (username = kit.user().username) => kit.emulator.inbox(username, { userPoolId: kit.userPoolId });
@@ -144,6 +205,16 @@ export function createTestAccount(kit: TestAuth): TestAccount {
         await until(state, timeoutMs);
         return { username, code: code('resetPassword', username), result };
       }
+      case 'signUp.signingUp':
+      case 'signUp.awaitingCode':
+      case 'signUp.confirming':
+      case 'signUp.awaitingAutoSignIn':
+      case 'signUp.autoSigningIn':
+        return driveSignUp(state, account, options.username ?? 'new-user', timeoutMs);
+      case 'mfaSetup.associating':
+      case 'mfaSetup.awaitingCode':
+      case 'mfaSetup.verifying':
+        return driveMfaSetup(state, account, username, timeoutMs);
       case 'resetPassword.confirming': {
         await account.resetPassword({ username });
         const newPassword = `Pw-${Math.random().toString(36).slice(2, 12)}9!`;
@@ -151,6 +222,27 @@ export function createTestAccount(kit: TestAuth): TestAccount {
         return { ...held, newPassword };
       }
     }
+  };
+  const driveSignUp = async (state: TestAccountState, account: Account, username: string, timeoutMs: number): Promise<unknown> => {
+    const password = `Pw-${Math.random().toString(36).slice(2, 12)}7!`;
+    const user = { username, password };
+    const signUp = () => account.signUp({ username, password, options: { userAttributes: { email: `${username}@example.com` }, autoSignIn: true } });
+    if (state === 'signUp.signingUp') return { ...(await holdCall(state, 'SignUp', signUp, timeoutMs)), ...user };
+    const signedUp = await signUp();
+    if (state === 'signUp.awaitingCode') return { ...user, code: code('signUp', username), result: signedUp };
+    const confirm = () => account.confirmSignUp({ username, confirmationCode: code('signUp', username) });
+    if (state === 'signUp.confirming') return { ...(await holdCall(state, 'ConfirmSignUp', confirm, timeoutMs)), ...user };
+    const confirmed = await confirm();
+    if (state === 'signUp.awaitingAutoSignIn') return { ...user, result: confirmed };
+    return { ...(await holdCall(state, 'InitiateAuth', () => account.autoSignIn(), timeoutMs)), ...user };
+  };
+  const driveMfaSetup = async (state: TestAccountState, account: Account, username: string, timeoutMs: number): Promise<unknown> => {
+    if (!kit.is('signedIn')) await kit.driveTo('signedIn', { username });
+    if (state === 'mfaSetup.associating') return holdCall(state, 'AssociateSoftwareToken', () => account.setUpTotp(), timeoutMs);
+    const setup = await account.setUpTotp();
+    const totp = () => kit.emulator.totpCode(setup.sharedSecret);
+    if (state === 'mfaSetup.awaitingCode') return { setup, code: totp };
+    return holdCall(state, 'VerifySoftwareToken', () => account.verifyTotpSetup({ code: totp() }), timeoutMs);
   };
   return {
     get account() {
