@@ -173,11 +173,11 @@ export function createAuthCore(settings: ResolvedConfig, cognito: CognitoService
     if (answer.kind === 'refused') throw toAuthError(answer.error);
     throw toAuthError({ name: ErrorNames.internal, message: `The statechart answered '${answer.kind}'` });
   };
-  // A challenge's next step comes from the sign-in flow's chunk, loaded already by the step that met it.
+  // Any other answer's next step (a challenge; CONFIRM_SIGN_UP, RESET_PASSWORD) comes from the sign-in flow's chunk, loaded already by the step that led to it.
   const toSignIn = (answer: CallAnswer): SignInResult | Promise<SignInResult> => {
     if (answer.kind === 'signedIn') return SIGNED_IN;
-    if (answer.kind === 'challenge') return loadSignInFlow().then((flow) => flow.challengeStep(answer.challenge));
-    return refused(answer);
+    if (answer.kind === 'refused') return refused(answer);
+    return loadSignInFlow().then(async (flow) => ((await flow.nextStepOf(answer, vault)) as SignInResult | undefined) ?? refused(answer));
   };
   // Callers that joined one flow get one outcome object, and so one result object.
   const results = new WeakMap<object, SignOutResult>();
@@ -211,9 +211,9 @@ export function createAuthCore(settings: ResolvedConfig, cognito: CognitoService
     },
     confirmSignIn: async (options) => {
       live('confirmSignIn');
-      const { challengeResponse, userAttributes } = validateConfirmSignIn(options);
-      const credential = vault.deposit(challengeResponse);
-      return ask('confirmSignIn', { type: 'CONFIRM_SIGN_IN', credential, userAttributes, at: Date.now() }).then(toSignIn).finally(() => vault.discard(credential));
+      const { field, answer, userAttributes } = validateConfirmSignIn(options);
+      const credential = vault.deposit(answer);
+      return ask('confirmSignIn', { type: 'CONFIRM_SIGN_IN', credential, field, userAttributes, at: Date.now() }).then(toSignIn).finally(() => vault.discard(credential));
     },
     getSession: async (options) => {
       live('getSession');

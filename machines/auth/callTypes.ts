@@ -32,6 +32,16 @@ export type CallAnswer =
       readonly challenge: ChallengeSummary;
     }
   | {
+      /**
+       * signIn() (or a step after it) met a user Cognito will not sign in yet: unconfirmed
+       * (CONFIRM_SIGN_UP: confirm the sign-up first) or one who must reset the password
+       * (RESET_PASSWORD). Nobody is signed in, and no challenge waits.
+       */
+      readonly kind: 'signInStep';
+      /** The step the app takes next, in Amplify's name. */
+      readonly step: 'CONFIRM_SIGN_UP' | 'RESET_PASSWORD';
+    }
+  | {
       /** getSession(): a session is held (refreshed if it had to be); the API reads its tokens from the store. */
       readonly kind: 'session';
       /** Whose session. */
@@ -84,8 +94,10 @@ export type SessionCall =
       type: 'CONFIRM_SIGN_IN';
       /** Pairs the call with its `answered` event. */
       id: number;
-      /** Vault reference to the answer (new password or code). */
+      /** Vault reference to the answer (new password, code, factor or address). */
       credential: string;
+      /** Which of confirmSignIn()'s fields held the answer (challengeResponse, mfaType, email, …): a challenge that takes another refuses it. Absent: challengeResponse. */
+      field?: string;
       /** Attributes sent with a new password; `{}` otherwise. */
       userAttributes: Readonly<Record<string, string>>;
       /** The caller's clock when it called, in epoch milliseconds: a challenge past its deadline is refused (SignInSessionExpired). Absent: the deadline is not checked. */

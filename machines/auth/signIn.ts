@@ -3,7 +3,7 @@ import { errorOfEvent } from '../errorInfo.js';
 import { ErrorNames } from '../types.js';
 import { REFUSALS } from '../refusals.js';
 import { authStates, refuse } from './setup.js';
-import { answerOfStep, COMPLETE, oauthRefusalOf, refusedWith, REFUSED_CANCELLED, returnedUrlOf, sessionOfReturn, sessionOfStep, signOutOfReturn, STEP_TIMED_OUT, unstoredTokensRefOf } from './shared.js';
+import { answerOfFailure, answerOfStep, COMPLETE, oauthRefusalOf, refusedWith, REFUSED_CANCELLED, returnedUrlOf, sessionOfReturn, sessionOfStep, signOutOfReturn, STEP_TIMED_OUT, unstoredTokensRefOf } from './shared.js';
 import type { ChallengeSummary, RedirectOutcome, RedirectSignInInput, SignInInput, SignInStepOutput } from './signInTypes.js';
 import type { AuthContext } from './types.js';
 
@@ -84,7 +84,7 @@ function signInFailureKnown<A>(error: (args: A) => unknown) {
 
 /** …and its caller answered. */
 function signInFailed<A>(error: (args: A) => unknown) {
-  return [...signInFailureKnown(error), { type: 'answerSignInCaller' as const, params: (args: A) => refusedWith(error(args)) }];
+  return [...signInFailureKnown(error), { type: 'answerSignInCaller' as const, params: (args: A) => answerOfFailure(error(args)) }];
 }
 
 /**
@@ -182,13 +182,13 @@ export const signInStates = authStates({
       src: 'answerChallenge',
       input: ({ context, event }) => {
         assertEvent(event, 'CONFIRM_SIGN_IN');
-        return { challenge: openChallenge(context), credential: event.credential, userAttributes: event.userAttributes };
+        return { ...event, challenge: openChallenge(context) };
       },
       onDone: nextSignInStep(),
       onError: [
-        // A wrong code: the same challenge stays open for another attempt.
+        // A wrong code, or an answer of the wrong kind (nothing sent): the same challenge stays open for another attempt.
         {
-          guard: { type: 'isWrongCode', params: errorOfEvent },
+          guard: { type: 'isWrongAnswer', params: errorOfEvent },
           target: 'awaitingChallengeAnswer',
           actions: [{ type: 'announceAnswerRejected', params: errorOfEvent }, { type: 'answerSignInCaller', params: ({ event }) => refusedWith(event.error) }],
         },
