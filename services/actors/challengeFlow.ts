@@ -12,7 +12,7 @@ import type { LazyKit } from './lazyKit.js';
 import type { NetworkBudget } from './signInFlow.js';
 import type { AnswerInput, ChallengeSummary, SignInStepOutput } from '../../machines/authTypes.js';
 import { CHALLENGES } from '../../machines/auth/signInTypes.js';
-import { isAnswerable, MFA_TYPES, mfaTypesOf, misfitOf, setupOf, signInStepOf } from '../../machines/auth/challenges.js';
+import { answerFieldOf, isAnswerable, MFA_TYPES, mfaTypesOf, misfitOf, setupOf, signInStepOf } from '../../machines/auth/challenges.js';
 import type { AuthFlow, CognitoService } from '../cognito/types.js';
 
 /** What the sign-in flow hands this chunk: its services, its network budget, and its settle for the step an answer leads to. */
@@ -109,7 +109,7 @@ export async function answerChallenge(parts: ChallengeParts, input: AnswerInput,
       const verified = await mfaSetupCall(parts, 'VerifySoftwareToken', { Session: session, UserCode: answer }, [session, answer], send);
       return await respond({}, typeof verified.Session === 'string' ? verified.Session : '');
     }
-    const value = CHALLENGES[name].answer === 'mfaType' ? MFA_TYPES[answer as keyof typeof MFA_TYPES] : answer;
+    const value = answerFieldOf(challenge) === 'mfaType' ? MFA_TYPES[answer as keyof typeof MFA_TYPES] : answer;
     return await respond({ [CHALLENGES[name].wire]: value, ...(name === 'NEW_PASSWORD_REQUIRED' && prefixed(input.userAttributes)) });
   } catch (error) {
     // A wrong code leaves the challenge open (the chart decides, isWrongAnswer): keep Cognito's session for the next attempt.
