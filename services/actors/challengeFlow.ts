@@ -9,11 +9,13 @@ import type { AuthStep } from '../cognito/types.js';
 import type { SecretVault } from '../storage/secretVault.js';
 import type { PendingChallengeStore } from '../storage/pendingChallenge.js';
 import type { LazyKit } from './lazyKit.js';
-import type { NetworkBudget } from './signInFlow.js';
 import type { AnswerInput, ChallengeSummary, SignInStepOutput } from '../../machines/authTypes.js';
 import { CHALLENGES } from '../../machines/auth/signInTypes.js';
 import { answerFieldOf, isAnswerable, MFA_TYPES, mfaTypesOf, misfitOf, setupOf, signInStepOf } from '../../machines/auth/challenges.js';
 import type { AuthFlow, CognitoService } from '../cognito/types.js';
+
+/** A step's network budget: each call gets what the ones before it left (signInFlow.ts, networkBudget). */
+export type NetworkBudget = <T>(call: (signal: AbortSignal) => Promise<T>) => Promise<T>;
 
 /** What the sign-in flow hands this chunk: its services, its network budget, and its settle for the step an answer leads to. */
 export interface ChallengeParts {

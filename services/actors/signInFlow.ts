@@ -9,7 +9,9 @@ import type { SignOutOutbox } from '../storage/signOutOutbox.js';
 import type { LazyKit } from './lazyKit.js';
 import type { PendingChallengeStore } from '../storage/pendingChallenge.js';
 import { saveOrReport } from './saveOrReport.js';
-import type { Asked, ChallengeParts } from './challengeFlow.js';
+import type { Asked, ChallengeParts, NetworkBudget } from './challengeFlow.js';
+
+export type { NetworkBudget } from './challengeFlow.js';
 
 // Also in this chunk: SECRET_HASH (the transport loads it from here).
 export { secretHash } from '../crypto/secretHash.js';
@@ -32,8 +34,6 @@ export const nextStepOf = async (answer: CallAnswer, vault: SecretVault) => {
 /** Cognito's AuthSessionValidity by default: a challenge's Session lives 3 minutes. */
 export const DEFAULT_CHALLENGE_VALIDITY_MS = 3 * 60_000;
 
-/** A step's network budget: each call gets what the ones before it left (networkBudget). */
-export type NetworkBudget = <T>(call: (signal: AbortSignal) => Promise<T>) => Promise<T>;
 
 
 /**
