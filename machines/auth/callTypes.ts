@@ -34,12 +34,13 @@ export type CallAnswer =
   | {
       /**
        * signIn() (or a step after it) met a user Cognito will not sign in yet: unconfirmed
-       * (CONFIRM_SIGN_UP: confirm the sign-up first) or one who must reset the password
-       * (RESET_PASSWORD). Nobody is signed in, and no challenge waits.
+       * (UserNotConfirmedException: the step CONFIRM_SIGN_UP) or one who must reset the password
+       * (PasswordResetRequiredException: RESET_PASSWORD; accountStepOf names it). Nobody is signed
+       * in, and no challenge waits.
        */
-      readonly kind: 'signInStep';
-      /** The step the app takes next, in Amplify's name. */
-      readonly step: 'CONFIRM_SIGN_UP' | 'RESET_PASSWORD';
+      readonly kind: 'accountStep';
+      /** Cognito's refusal, as sent. */
+      readonly error: ErrorInfo;
     }
   | {
       /** getSession(): a session is held (refreshed if it had to be); the API reads its tokens from the store. */

@@ -25,16 +25,18 @@ export const answerOfStep = (step: SignInStepOutput): CallAnswer => (step.kind =
 /** What the caller of a step that failed hears: refused, with the error. */
 export const refusedWith = (error: unknown): CallAnswer => ({ kind: 'refused', error: toErrorInfo(error) });
 
+/** Cognito's refusals of a sign-in that mean the account needs a step first (machines/auth/accountSteps.ts names it). */
+const ACCOUNT_STEP_REFUSALS: readonly string[] = [CognitoExceptions.userNotConfirmed, CognitoExceptions.passwordResetRequired];
+
 /**
  * What the caller of a sign-in step that failed hears. Cognito refusing a user who has not
- * confirmed the sign-up, or who must reset the password, is the next step the app takes
- * (CONFIRM_SIGN_UP, RESET_PASSWORD, as Amplify answers), not an error; any other failure is refused
- * with the error. Either way nobody is signed in and no challenge waits. Pure.
+ * confirmed the sign-up, or who must reset the password, is the step the app takes next
+ * (`accountStep`: CONFIRM_SIGN_UP, RESET_PASSWORD, as Amplify answers), not an error; any other
+ * failure is refused with the error. Either way nobody is signed in and no challenge waits. Pure.
  */
 export const answerOfFailure = (error: unknown): CallAnswer => {
-  const { name } = toErrorInfo(error);
-  const step = name === CognitoExceptions.userNotConfirmed ? 'CONFIRM_SIGN_UP' : name === CognitoExceptions.passwordResetRequired ? 'RESET_PASSWORD' : null;
-  return step ? { kind: 'signInStep', step } : refusedWith(error);
+  const info = toErrorInfo(error);
+  return { kind: ACCOUNT_STEP_REFUSALS.includes(info.name) ? 'accountStep' : 'refused', error: info };
 };
 
 /** The session a sign-in step stored, or null when it ended on a challenge. */

@@ -9,6 +9,7 @@ import type { SignOutOutbox } from '../storage/signOutOutbox.js';
 import type { LazyKit } from './lazyKit.js';
 import type { PendingChallengeStore } from '../storage/pendingChallenge.js';
 import { saveOrReport } from './saveOrReport.js';
+import { accountStepOf } from '../../machines/auth/accountSteps.js';
 import type { Asked, ChallengeParts, NetworkBudget } from './challengeFlow.js';
 
 export type { NetworkBudget } from './challengeFlow.js';
@@ -18,6 +19,8 @@ export { secretHash } from '../crypto/secretHash.js';
 
 /** The challenges' chunk (challengeFlow.ts), once a flow has made its loader: a sign-in without a challenge never loads it. */
 let challenges: (() => Promise<typeof import('./challengeFlow.js')>) | undefined;
+/** The registry's Cognito names, as the first flow was handed them (lazyKit.ts): this chunk imports no registry. */
+let names: LazyKit['CognitoExceptions'] | undefined;
 
 /**
  * What a sign-in step's answer (other than signed in or refused) means to the app, in Amplify's
@@ -27,7 +30,7 @@ let challenges: (() => Promise<typeof import('./challengeFlow.js')>) | undefined
  */
 export const nextStepOf = async (answer: CallAnswer, vault: SecretVault) => {
   if (answer.kind === 'challenge') return (await challenges!()).challengeStep(answer.challenge, vault);
-  if (answer.kind === 'signInStep') return { isSignedIn: false, nextStep: { signInStep: answer.step } } as const;
+  if (answer.kind === 'accountStep') return { isSignedIn: false, nextStep: { signInStep: accountStepOf(answer.error.name, names!) } } as const;
   return undefined;
 };
 
@@ -80,6 +83,7 @@ export function createSignInFlow(services: {
     };
   }
   challenges ??= kit.onFirstUse(() => import('./challengeFlow.js'), 'The challenges');
+  names ??= kit.CognitoExceptions;
   /** What a step's last answer leads to: signed in (tokens stored), or a challenge (the challenges' chunk holds it). */
   async function settle(step: AuthStep, asked: Asked, signal: AbortSignal, send: NetworkBudget): Promise<SignInStepOutput> {
     // The statechart gave up on this step (its deadline, or a stop): nothing may be stored now, tokens or a challenge.
