@@ -176,8 +176,7 @@ export function createAuthCore(settings: ResolvedConfig, cognito: CognitoService
   // Any other answer's next step (a challenge; CONFIRM_SIGN_UP, RESET_PASSWORD) comes from the sign-in flow's chunk, loaded already by the step that led to it.
   const toSignIn = (answer: CallAnswer): SignInResult | Promise<SignInResult> => {
     if (answer.kind === 'signedIn') return SIGNED_IN;
-    if (answer.kind === 'refused') return refused(answer);
-    return loadSignInFlow().then(async (flow) => ((await flow.nextStepOf(answer, vault)) as SignInResult | undefined) ?? refused(answer));
+    return answer.kind === 'refused' ? refused(answer) : loadSignInFlow().then((flow) => flow.nextStepOf(answer, vault, refused) as Promise<SignInResult>);
   };
   // Callers that joined one flow get one outcome object, and so one result object.
   const results = new WeakMap<object, SignOutResult>();
