@@ -43,7 +43,10 @@ export type { AuthActor } from './authRuntime.js';
  */
 export interface Auth {
   /**
-   * Signs a user in (SRP by default), resolving signed in or with the challenge to answer next.
+   * Signs a user in (SRP by default), resolving signed in or with the challenge to answer next
+   * (SignInResult: a code, a new password, an MFA choice or setup), or, for a user who has not
+   * confirmed the sign-up or must reset the password, the step CONFIRM_SIGN_UP or RESET_PASSWORD
+   * (nothing stored, no challenge waits).
    * Ends by N + 3 S (one budget N for every round trip of the step: SRP makes two).
    * Rejects with AuthStateError when the state forbids it (UserAlreadyAuthenticatedException: one
    * user at a time; SignInInProgressException; SignOutInProgressException; RevokedSessionNotCleared),
@@ -53,11 +56,15 @@ export interface Auth {
    */
   signIn(options: SignInOptions): Promise<SignInResult>;
   /**
-   * Answers the challenge signIn() returned: a new password, a TOTP code or an SMS code. Ends by
-   * N + 3 S. Rejects with AuthStateError NoPendingChallengeException without a pending challenge
+   * Answers the challenge signIn() returned, in the field its step takes: `challengeResponse` (a
+   * new password, or a TOTP, SMS, email or TOTP-setup code), `mfaType` (a choice of factor) or
+   * `email` (an email MFA setup). Ends by N + 3 S (a TOTP setup's VerifySoftwareToken and its answer
+   * share the budget N). Rejects with AuthValidationError naming the field for an answer of the
+   * wrong kind for the step, a factor it does not offer, a second answer or an unknown field
+   * (nothing is sent, the challenge stays open), AuthStateError NoPendingChallengeException without a pending challenge
    * (or SignInInProgressException during a step), SignInSessionExpired past the challenge's deadline
    * (authSessionValidityMinutes after its step began: nothing is sent, sign in again), CognitoServiceError for Cognito's refusal (a wrong
-   * code is CodeMismatchException, and the challenge stays open for another try), and otherwise as signIn().
+   * code is CodeMismatchException, a wrong TOTP-setup code EnableSoftwareTokenMFAException, and the challenge stays open for another try), and otherwise as signIn().
    */
   confirmSignIn(options: ConfirmSignInOptions): Promise<SignInResult>;
   /**

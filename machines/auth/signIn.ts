@@ -13,7 +13,7 @@ import type { AuthContext } from './types.js';
  *   signedOut ─SIGN_IN / SIGN_IN_WITH_REDIRECT─► finishingGlobalSignOut (the outbox sends queued global sign-outs; one left ─► signedOut, refused)
  *                          ├─ none left, redirect asked ─► openingHostedUi
  *                          └─ none left ─► signingIn ─┬─ a challenge (CHALLENGES) ─► awaitingChallengeAnswer ─CONFIRM_SIGN_IN─► answeringChallenge ─┐
- *                                                   │                                  ▲ wrong code: still open ◄────────────────────────────┤
+ *                                                   │                                  ▲ wrong answer: still open ◄──────────────────────────┤
  *                                                   │                                  └──────────────── the next challenge ◄─────────────────┤
  *                                                   └─ signed in ─► signedIn ◄──────────────────────────────────────────── signed in ◄────────┘
  *                                     openingHostedUi ─┬─ navigating ─► signedOut (handleRedirect() on the return)
@@ -24,12 +24,13 @@ import type { AuthContext } from './types.js';
  *                                                                            └─ no return of ours ─► signedOut
  *   awaitingChallengeAnswer ─CONFIRM_SIGN_IN at or past the challenge's deadline (isChallengeExpired) ─► signedOut (SignInSessionExpired, nothing sent)
  *   loadingSession ─ no session, a challenge stored by another instance (durableChallenges) ─► awaitingChallengeAnswer
- *   every failure, and every stepDeadline ─► signedOut (the caller hears why)
+ *   every failure, and every stepDeadline ─► signedOut (the caller hears why; an unconfirmed user or one who must reset: the step to take, answerOfFailure)
  *   a failure whose tokens the store took back (leftTokensUnstored) ─► revokingUnstored (the sign-out chart revokes them) ─► signedOut (then the caller hears why)
  *
  * Why one state for every challenge: a challenge is data (`context.challenge`, named by Cognito),
  * not a place in the chart. Every challenge is answered the same way, so `awaitingChallengeAnswer`
- * is keyed by `context.challenge.name` and a new challenge is a row of CHALLENGES, not a state.
+ * is keyed by `context.challenge.name` (and, for a choice or a setup, its stage: mfaTypes, setup)
+ * and a new challenge is a row of CHALLENGES, not a state.
  * A step that runs (signingIn, answeringChallenge, completingRedirect) has one stepDeadline for all
  * its round trips and its write: leaving aborts it, and its tokens are then never stored. The
  * hosted UI has no deadline: the user takes the time they need there. Calls this region answers:
