@@ -110,10 +110,11 @@ export const authSetup = setup({
      */
     isChallenge: (_, step: SignInStepOutput) => step.kind === 'challenge',
     /**
-     * The answer to the open challenge was wrong, and the challenge stays open: a wrong code
-     * (a TOTP setup's too), or an answer of the wrong kind for its stage, refused before anything was sent.
+     * The answer to the open challenge (answeringChallenge always has one) was wrong, and the
+     * challenge stays open: a wrong code (a TOTP setup's too), or an answer of the wrong kind for
+     * its stage, refused before anything was sent.
      */
-    isWrongAnswer: ({ context }, error: unknown) => context.challenge !== null && WRONG_ANSWERS.includes(toErrorInfo(error).name),
+    isWrongAnswer: (_, error: unknown) => WRONG_ANSWERS.includes(toErrorInfo(error).name),
     /** The refresh failed after Cognito rotated the refresh token, and the new one is stored nowhere: it must be queued for revocation. */
     leftRotatedTokenUnstored: (_, error: unknown) => rotatedTokenRefOf(error) !== null,
     /** A sign-in step failed after the store took its tokens back, and their refresh token is live: it must be revoked (revokingUnstored). */
