@@ -3,7 +3,10 @@
 // This runs sign-in and every sign-out branch with an inspector attached and searches all of it.
 import type { InspectionEvent } from 'xstate';
 import { createAuth, type Auth } from '../src/index';
+import { SetUserPoolMfaConfigCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { inspectableStorage, startHarness, type Harness } from './support/harness';
+import { sdkClient } from './support/sdk';
+import { totpCode, wrongCode } from './support/totp';
 
 let h: Harness;
 beforeAll(async () => (h = await startHarness()));
@@ -92,6 +95,39 @@ test('sign-in challenges and refreshes: no password, code or token in anything o
   }
   expect(text).not.toMatch(/eyJ[\w-]+\.[\w-]+\.[\w-]+/);
   expect(text).toContain('awaitingChallengeAnswer'); // the run went where it should have
+});
+
+test('MFA_SETUP with TOTP during sign-in: the shared secret and the codes are in no context, event, snapshot, inspection or error; the secret is in the result only', async () => {
+  const { userPoolId } = h.emu.createUserPool();
+  const sdk = sdkClient(h.emu.endpoint);
+  await sdk.send(new SetUserPoolMfaConfigCommand({ UserPoolId: userPoolId, MfaConfiguration: 'ON', SoftwareTokenMfaConfiguration: { Enabled: true } }));
+  sdk.destroy();
+  const { clientId } = h.emu.createUserPoolClient({ userPoolId });
+  h.emu.createUser({ userPoolId, username: 'setting-up', password: 'Setup-Secret-Passw0rd!' });
+  const storage = inspectableStorage();
+  const observed: unknown[] = [];
+  const auth = createAuth({ userPoolId, userPoolClientId: clientId, endpoint: h.emu.endpoint, storage, durableChallenges: true, inspect: (e: InspectionEvent) => observed.push(e) });
+  auth.actor.on('*', (event) => observed.push(event));
+  auth.actor.subscribe((snapshot) => observed.push(snapshot, auth.actor.getPersistedSnapshot()));
+  const catching = (promise: Promise<unknown>) => promise.then((value) => observed.push((value as { nextStep?: { signInStep?: string } }).nextStep?.signInStep), (error: Error) => observed.push(error, String(error), error.stack));
+
+  const setup = await auth.signIn({ username: 'setting-up', password: 'Setup-Secret-Passw0rd!' });
+  if (setup.nextStep.signInStep !== 'CONTINUE_SIGN_IN_WITH_TOTP_SETUP') throw new Error(`expected the TOTP setup, got ${setup.nextStep.signInStep}`);
+  const { sharedSecret } = setup.nextStep.totpSetupDetails;
+  const wrong = wrongCode(sharedSecret, Date.now());
+  await catching(auth.confirmSignIn({ challengeResponse: wrong }));
+  await catching(auth.confirmSignIn({ mfaType: 'TOTP' })); // the wrong kind: refused, its error observed
+  const code = totpCode(sharedSecret, Date.now());
+  await catching(auth.confirmSignIn({ challengeResponse: code }));
+  expect(auth.actor.getSnapshot().value).toEqual({ signedIn: 'active' });
+  observed.push([...storage.items.values()].filter((value) => !value.includes('eyJ')));
+  await auth.stop();
+
+  const text = JSON.stringify(observed, (_key, value) => (value instanceof Error ? { name: value.name, message: value.message, stack: value.stack } : value));
+  for (const secret of ['Setup-Secret-Passw0rd!', sharedSecret]) expect(text.includes(secret)).toBe(false);
+  for (const digits of [wrong, code]) expect(text).not.toMatch(new RegExp(`(?<![0-9])${digits}(?![0-9])`));
+  expect(text).toContain('awaitingChallengeAnswer');
+  expect(text).toContain('EnableSoftwareTokenMFAException'); // the wrong code was observed, without its digits
 });
 
 test("durableChallenges across instances: Cognito's challenge Session is in storage only, and the record holds no password", async () => {

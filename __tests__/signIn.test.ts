@@ -43,12 +43,15 @@ describe.each([
     expect(state(auth)).toBe('signedOut');
   });
 
-  test('an unconfirmed user: UserNotConfirmedException once the password is right', async () => {
+  test('an unconfirmed user: the step CONFIRM_SIGN_UP once the password is right (Amplify v6), nothing stored', async () => {
     const { userPoolId } = emu.createUserPool();
     const { clientId } = emu.createUserPoolClient({ userPoolId });
     emu.createUser({ userPoolId, username: 'unconfirmed', password: 'Passw0rd!', confirmed: false });
     const auth = authFor({ userPoolId, clientId });
-    await expect(auth.signIn({ username: 'unconfirmed', password: 'Passw0rd!', ...(authFlow && { authFlow }) })).rejects.toMatchObject({ name: 'UserNotConfirmedException' });
+    await expect(auth.signIn({ username: 'unconfirmed', password: 'Passw0rd!', ...(authFlow && { authFlow }) })).resolves.toEqual({ isSignedIn: false, nextStep: { signInStep: 'CONFIRM_SIGN_UP' } });
+    expect(state(auth)).toBe('signedOut');
+    expect(auth.actor.getSnapshot().context.challenge).toBeNull();
+    await expect(auth.getSession()).resolves.toEqual({});
     await expect(auth.signIn({ username: 'unconfirmed', password: 'Wr0ng-pass!', ...(authFlow && { authFlow }) })).rejects.toMatchObject({ name: 'NotAuthorizedException' });
     expect(state(auth)).toBe('signedOut');
   });

@@ -43,7 +43,10 @@ export type { AuthActor } from './authRuntime.js';
  */
 export interface Auth {
   /**
-   * Signs a user in (SRP by default), resolving signed in or with the challenge to answer next.
+   * Signs a user in (SRP by default), resolving signed in or with the challenge to answer next
+   * (SignInResult: a code, a new password, an MFA choice or setup), or, for a user who has not
+   * confirmed the sign-up or must reset the password, the step CONFIRM_SIGN_UP or RESET_PASSWORD
+   * (nothing stored, no challenge waits).
    * Ends by N + 3 S (one budget N for every round trip of the step: SRP makes two).
    * Rejects with AuthStateError when the state forbids it (UserAlreadyAuthenticatedException: one
    * user at a time; SignInInProgressException; SignOutInProgressException; RevokedSessionNotCleared),
@@ -53,11 +56,15 @@ export interface Auth {
    */
   signIn(options: SignInOptions): Promise<SignInResult>;
   /**
-   * Answers the challenge signIn() returned: a new password, a TOTP code or an SMS code. Ends by
-   * N + 3 S. Rejects with AuthStateError NoPendingChallengeException without a pending challenge
+   * Answers the challenge signIn() returned, in the field its step takes: `challengeResponse` (a
+   * new password, or a TOTP, SMS, email or TOTP-setup code), `mfaType` (a choice of factor) or
+   * `email` (an email MFA setup). Ends by N + 3 S (a TOTP setup's VerifySoftwareToken and its answer
+   * share the budget N). Rejects with AuthValidationError naming the field for an answer of the
+   * wrong kind for the step, a factor it does not offer, a second answer or an unknown field
+   * (nothing is sent, the challenge stays open), AuthStateError NoPendingChallengeException without a pending challenge
    * (or SignInInProgressException during a step), SignInSessionExpired past the challenge's deadline
    * (authSessionValidityMinutes after its step began: nothing is sent, sign in again), CognitoServiceError for Cognito's refusal (a wrong
-   * code is CodeMismatchException, and the challenge stays open for another try), and otherwise as signIn().
+   * code is CodeMismatchException, a wrong TOTP-setup code EnableSoftwareTokenMFAException, and the challenge stays open for another try), and otherwise as signIn().
    */
   confirmSignIn(options: ConfirmSignInOptions): Promise<SignInResult>;
   /**
@@ -173,11 +180,10 @@ export function createAuthCore(settings: ResolvedConfig, cognito: CognitoService
     if (answer.kind === 'refused') throw toAuthError(answer.error);
     throw toAuthError({ name: ErrorNames.internal, message: `The statechart answered '${answer.kind}'` });
   };
-  // A challenge's next step comes from the sign-in flow's chunk, loaded already by the step that met it.
+  // Any other answer's next step (a challenge; CONFIRM_SIGN_UP, RESET_PASSWORD) comes from the sign-in flow's chunk, loaded already by the step that led to it.
   const toSignIn = (answer: CallAnswer): SignInResult | Promise<SignInResult> => {
     if (answer.kind === 'signedIn') return SIGNED_IN;
-    if (answer.kind === 'challenge') return loadSignInFlow().then((flow) => flow.challengeStep(answer.challenge));
-    return refused(answer);
+    return answer.kind === 'refused' ? refused(answer) : loadSignInFlow().then((flow) => flow.nextStepOf(answer, vault, refused) as Promise<SignInResult>);
   };
   // Callers that joined one flow get one outcome object, and so one result object.
   const results = new WeakMap<object, SignOutResult>();
@@ -211,9 +217,9 @@ export function createAuthCore(settings: ResolvedConfig, cognito: CognitoService
     },
     confirmSignIn: async (options) => {
       live('confirmSignIn');
-      const { challengeResponse, userAttributes } = validateConfirmSignIn(options);
-      const credential = vault.deposit(challengeResponse);
-      return ask('confirmSignIn', { type: 'CONFIRM_SIGN_IN', credential, userAttributes, at: Date.now() }).then(toSignIn).finally(() => vault.discard(credential));
+      const { field, answer, userAttributes } = validateConfirmSignIn(options);
+      const credential = vault.deposit(answer);
+      return ask('confirmSignIn', { type: 'CONFIRM_SIGN_IN', credential, field, userAttributes, at: Date.now() }).then(toSignIn).finally(() => vault.discard(credential));
     },
     getSession: async (options) => {
       live('getSession');

@@ -134,6 +134,81 @@ export type SignInResult =
           readonly destination?: string;
         };
       };
+    }
+  | {
+      /** Not yet: a challenge waits for confirmSignIn(). */
+      readonly isSignedIn: false;
+      /** The challenge to answer with confirmSignIn(). */
+      readonly nextStep: {
+        /** The code Cognito emailed (EMAIL_OTP, email MFA): confirmSignIn({ challengeResponse: code }). */
+        readonly signInStep: 'CONFIRM_SIGN_IN_WITH_EMAIL_CODE';
+        /** Where the code went. */
+        readonly codeDeliveryDetails: {
+          /** Always 'EMAIL'. */
+          readonly deliveryMedium: 'EMAIL';
+          /** The address, masked by Cognito, e.g. 'j***@e***'; absent when Cognito sent none. */
+          readonly destination?: string;
+        };
+      };
+    }
+  | {
+      /** Not yet: a choice waits for confirmSignIn(). */
+      readonly isSignedIn: false;
+      /** The choice to make with confirmSignIn(). */
+      readonly nextStep: {
+        /**
+         * The user has several MFA factors and none preferred (SELECT_MFA_TYPE): confirmSignIn({ mfaType }),
+         * one of `allowedMFATypes`; the chosen factor's step follows. Or the pool requires MFA and the
+         * user has none (MFA_SETUP) with TOTP and email both possible: confirmSignIn({ mfaType: 'TOTP' | 'EMAIL' });
+         * CONTINUE_SIGN_IN_WITH_TOTP_SETUP or CONTINUE_SIGN_IN_WITH_EMAIL_SETUP follows.
+         */
+        readonly signInStep: 'CONTINUE_SIGN_IN_WITH_MFA_SELECTION' | 'CONTINUE_SIGN_IN_WITH_MFA_SETUP_SELECTION';
+        /** The factors to choose from, in Cognito's order. */
+        readonly allowedMFATypes: readonly ('TOTP' | 'SMS' | 'EMAIL')[];
+      };
+    }
+  | {
+      /** Not yet: a TOTP setup waits for its first code. */
+      readonly isSignedIn: false;
+      /** The setup to finish with confirmSignIn(). */
+      readonly nextStep: {
+        /**
+         * MFA_SETUP with TOTP: show `totpSetupDetails` (a QR code of getSetupUri(appName)), then
+         * confirmSignIn({ challengeResponse: code }) with the authenticator app's code. authchart sends
+         * VerifySoftwareToken, then answers MFA_SETUP; a wrong code (EnableSoftwareTokenMFAException)
+         * keeps the setup open for another try.
+         */
+        readonly signInStep: 'CONTINUE_SIGN_IN_WITH_TOTP_SETUP';
+        /** The new secret. It is in this result only: never in the statechart, its events or storage. */
+        readonly totpSetupDetails: {
+          /** The shared secret, base32 (a secret: keep it out of logs). */
+          readonly sharedSecret: string;
+          /** The `otpauth://totp/…` URI an authenticator app scans; `accountName` defaults to the username. */
+          getSetupUri(appName: string, accountName?: string): URL;
+        };
+      };
+    }
+  | {
+      /** Not yet: an email MFA setup waits for its address. */
+      readonly isSignedIn: false;
+      /** The setup to go on with confirmSignIn(). */
+      readonly nextStep: {
+        /** MFA_SETUP with email: confirmSignIn({ email }); CONFIRM_SIGN_IN_WITH_EMAIL_CODE follows, its code sent there. */
+        readonly signInStep: 'CONTINUE_SIGN_IN_WITH_EMAIL_SETUP';
+      };
+    }
+  | {
+      /** Not signed in, and no challenge waits: the account needs something first. */
+      readonly isSignedIn: false;
+      /** What the app does next, outside the sign-in. */
+      readonly nextStep: {
+        /**
+         * CONFIRM_SIGN_UP: the user has not confirmed the sign-up (Cognito's UserNotConfirmedException):
+         * confirm it, then sign in. RESET_PASSWORD: the user must reset the password
+         * (PasswordResetRequiredException, e.g. after AdminResetUserPassword): reset it, then sign in.
+         */
+        readonly signInStep: 'CONFIRM_SIGN_UP' | 'RESET_PASSWORD';
+      };
     };
 
 /** The name of a sign-in step: `result.nextStep.signInStep` of a SignInResult. */

@@ -11,10 +11,23 @@ export interface SignInOptions {
   readonly authFlow?: 'USER_SRP_AUTH' | 'USER_PASSWORD_AUTH';
 }
 
-/** confirmSignIn()'s argument. A bad value rejects with AuthValidationError naming the field. */
+/**
+ * confirmSignIn()'s argument: exactly one answer, in the field the pending step takes (each step's
+ * docs name it: src/results.ts, SignInResult). An answer in another field than the step takes, a
+ * factor the step does not offer, or a field not listed here is refused with AuthValidationError
+ * naming the field, and nothing is sent; the challenge stays open. A bad value rejects the same way.
+ */
 export interface ConfirmSignInOptions {
-  /** The new password (NEW_PASSWORD_REQUIRED) or the code (TOTP, SMS): 1 to 256 characters, not blank. */
-  readonly challengeResponse: string;
+  /** A code (TOTP, SMS, email; a TOTP setup's first code) or the new password (NEW_PASSWORD_REQUIRED): 1 to 256 characters, not blank. */
+  readonly challengeResponse?: string;
+  /** The factor chosen (CONTINUE_SIGN_IN_WITH_MFA_SELECTION, CONTINUE_SIGN_IN_WITH_MFA_SETUP_SELECTION): one of the step's `allowedMFATypes`. */
+  readonly mfaType?: 'TOTP' | 'SMS' | 'EMAIL';
+  /** The address to set email MFA up with (CONTINUE_SIGN_IN_WITH_EMAIL_SETUP). */
+  readonly email?: string;
+  /** Reserved for the passwordless first-factor choice: no step of this version takes it (refused as above). */
+  readonly firstFactor?: 'EMAIL_OTP' | 'SMS_OTP' | 'PASSWORD' | 'PASSWORD_SRP' | 'WEB_AUTHN';
+  /** Reserved for the passwordless password step: no step of this version takes it (refused as above). */
+  readonly password?: string;
   /** Extra answers for the challenge. */
   readonly options?: {
     /** With a new password: the attributes Cognito asked for (`missingAttributes`), as strings, e.g. `{ email }`. */
@@ -73,17 +86,25 @@ export function validateSignIn(options: unknown): Required<SignInOptions> {
   return { username, password, authFlow };
 }
 
-/** Checks confirmSignIn()'s argument; the response (a password or a code) is never echoed. */
-export function validateConfirmSignIn(input: unknown): { challengeResponse: string; userAttributes: Record<string, string> } {
+/**
+ * Checks confirmSignIn()'s argument: its first field besides `options` holds the answer, a
+ * non-blank string. `field` names every field given, comma-separated: whether the pending step
+ * takes that one field is the sign-in flow's check (misfitOf), which refuses a second. The answer
+ * is never echoed.
+ */
+export function validateConfirmSignIn(input: unknown): { field: string; answer: string; userAttributes: Record<string, string> } {
   if (typeof input !== 'object' || input === null) throw new AuthValidationError('confirmSignIn options', 'must be an object with challengeResponse');
-  const { challengeResponse, options } = input as Record<string, unknown>;
-  text('challengeResponse', challengeResponse, 256, true);
+  const { options, ...answers } = input as Record<string, unknown>;
+  const fields = Object.keys(answers);
+  const [field = 'challengeResponse'] = fields;
+  const answer = answers[field];
+  text(field, answer, 256, true);
   const { userAttributes = {} } = objectOrUndefined(options, 'options', '{ userAttributes: { email } }');
   const attributes = objectOrUndefined(userAttributes, 'options.userAttributes', "{ email: 'a@example.com' }");
   for (const [key, value] of Object.entries(attributes)) {
     if (typeof value !== 'string') throw new AuthValidationError(`options.userAttributes.${key}`, 'must be a string');
   }
-  return { challengeResponse, userAttributes: attributes as Record<string, string> };
+  return { field: fields.join(), answer, userAttributes: attributes as Record<string, string> };
 }
 
 /** Checks signOut()'s argument, throwing AuthValidationError. */

@@ -32,6 +32,17 @@ export type CallAnswer =
       readonly challenge: ChallengeSummary;
     }
   | {
+      /**
+       * signIn() (or a step after it) met a user Cognito will not sign in yet: unconfirmed
+       * (UserNotConfirmedException: the step CONFIRM_SIGN_UP) or one who must reset the password
+       * (PasswordResetRequiredException: RESET_PASSWORD; accountStepOf names it). Nobody is signed
+       * in, and no challenge waits.
+       */
+      readonly kind: 'accountStep';
+      /** Cognito's refusal, as sent. */
+      readonly error: ErrorInfo;
+    }
+  | {
       /** getSession(): a session is held (refreshed if it had to be); the API reads its tokens from the store. */
       readonly kind: 'session';
       /** Whose session. */
@@ -84,8 +95,10 @@ export type SessionCall =
       type: 'CONFIRM_SIGN_IN';
       /** Pairs the call with its `answered` event. */
       id: number;
-      /** Vault reference to the answer (new password or code). */
+      /** Vault reference to the answer (new password, code, factor or address). */
       credential: string;
+      /** Which of confirmSignIn()'s fields held the answer (challengeResponse, mfaType, email, …): a challenge that takes another refuses it. Absent: challengeResponse. */
+      field?: string;
       /** Attributes sent with a new password; `{}` otherwise. */
       userAttributes: Readonly<Record<string, string>>;
       /** The caller's clock when it called, in epoch milliseconds: a challenge past its deadline is refused (SignInSessionExpired). Absent: the deadline is not checked. */

@@ -20,6 +20,9 @@ import type { StoredSession, StoredSessionRecord, TellTabs } from './sessionType
 import type { OpenedLogout } from './signOutTypes.js';
 import type { AuthContext, AuthEmitted, AuthEvent, AuthInput } from './types.js';
 
+/** The failures of an answer after which its challenge stays open (isWrongAnswer). */
+const WRONG_ANSWERS: readonly string[] = [CognitoExceptions.codeMismatch, CognitoExceptions.enableSoftwareTokenMfa, ErrorNames.validation];
+
 /**
  * The auth chart's implementations (see ../authMachine.ts). Its promise actors are declared, not
  * implemented: supply them with `.provide({ actors })`; one left out rejects with ActorNotProvided.
@@ -106,8 +109,12 @@ export const authSetup = setup({
      * reports only the challenges of CHALLENGES (any other is its error), so every one is answered here.
      */
     isChallenge: (_, step: SignInStepOutput) => step.kind === 'challenge',
-    /** The answer to the open challenge was a wrong code: the challenge stays open. */
-    isWrongCode: ({ context }, error: unknown) => context.challenge !== null && toErrorInfo(error).name === CognitoExceptions.codeMismatch,
+    /**
+     * The answer to the open challenge (answeringChallenge always has one) was wrong, and the
+     * challenge stays open: a wrong code (a TOTP setup's too), or an answer of the wrong kind for
+     * its stage, refused before anything was sent.
+     */
+    isWrongAnswer: (_, error: unknown) => WRONG_ANSWERS.includes(toErrorInfo(error).name),
     /** The refresh failed after Cognito rotated the refresh token, and the new one is stored nowhere: it must be queued for revocation. */
     leftRotatedTokenUnstored: (_, error: unknown) => rotatedTokenRefOf(error) !== null,
     /** A sign-in step failed after the store took its tokens back, and their refresh token is live: it must be revoked (revokingUnstored). */

@@ -2,6 +2,7 @@
 // the pure functions that read a fact out of an actor's output. No I/O, no secret.
 import { ErrorNames, type ErrorInfo, type SessionSummary, type SignOutOutcome } from '../types.js';
 import { toErrorInfo } from '../errorInfo.js';
+import { CognitoExceptions } from '../errors/registry.js';
 import type { CallAnswer } from './callTypes.js';
 import type { AuthContext } from './types.js';
 import type { OpenedHostedUi, RedirectOutcome, SignInStepOutput } from './signInTypes.js';
@@ -23,6 +24,20 @@ export const answerOfStep = (step: SignInStepOutput): CallAnswer => (step.kind =
 
 /** What the caller of a step that failed hears: refused, with the error. */
 export const refusedWith = (error: unknown): CallAnswer => ({ kind: 'refused', error: toErrorInfo(error) });
+
+/** Cognito's refusals of a sign-in that mean the account needs a step first (machines/auth/accountSteps.ts names it). */
+const ACCOUNT_STEP_REFUSALS: readonly string[] = [CognitoExceptions.userNotConfirmed, CognitoExceptions.passwordResetRequired];
+
+/**
+ * What the caller of a sign-in step that failed hears. Cognito refusing a user who has not
+ * confirmed the sign-up, or who must reset the password, is the step the app takes next
+ * (`accountStep`: CONFIRM_SIGN_UP, RESET_PASSWORD, as Amplify answers), not an error; any other
+ * failure is refused with the error. Either way nobody is signed in and no challenge waits. Pure.
+ */
+export const answerOfFailure = (error: unknown): CallAnswer => {
+  const info = toErrorInfo(error);
+  return { kind: ACCOUNT_STEP_REFUSALS.includes(info.name) ? 'accountStep' : 'refused', error: info };
+};
 
 /** The session a sign-in step stored, or null when it ended on a challenge. */
 export const sessionOfStep = (step: SignInStepOutput): SessionSummary | null => (step.kind === 'signedIn' ? step.session : null);

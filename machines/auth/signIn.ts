@@ -3,7 +3,7 @@ import { errorOfEvent } from '../errorInfo.js';
 import { ErrorNames } from '../types.js';
 import { REFUSALS } from '../refusals.js';
 import { authStates, refuse } from './setup.js';
-import { answerOfStep, COMPLETE, oauthRefusalOf, refusedWith, REFUSED_CANCELLED, returnedUrlOf, sessionOfReturn, sessionOfStep, signOutOfReturn, STEP_TIMED_OUT, unstoredTokensRefOf } from './shared.js';
+import { answerOfFailure, answerOfStep, COMPLETE, oauthRefusalOf, refusedWith, REFUSED_CANCELLED, returnedUrlOf, sessionOfReturn, sessionOfStep, signOutOfReturn, STEP_TIMED_OUT, unstoredTokensRefOf } from './shared.js';
 import type { ChallengeSummary, RedirectOutcome, RedirectSignInInput, SignInInput, SignInStepOutput } from './signInTypes.js';
 import type { AuthContext } from './types.js';
 
@@ -13,7 +13,7 @@ import type { AuthContext } from './types.js';
  *   signedOut ─SIGN_IN / SIGN_IN_WITH_REDIRECT─► finishingGlobalSignOut (the outbox sends queued global sign-outs; one left ─► signedOut, refused)
  *                          ├─ none left, redirect asked ─► openingHostedUi
  *                          └─ none left ─► signingIn ─┬─ a challenge (CHALLENGES) ─► awaitingChallengeAnswer ─CONFIRM_SIGN_IN─► answeringChallenge ─┐
- *                                                   │                                  ▲ wrong code: still open ◄────────────────────────────┤
+ *                                                   │                                  ▲ wrong answer: still open ◄──────────────────────────┤
  *                                                   │                                  └──────────────── the next challenge ◄─────────────────┤
  *                                                   └─ signed in ─► signedIn ◄──────────────────────────────────────────── signed in ◄────────┘
  *                                     openingHostedUi ─┬─ navigating ─► signedOut (handleRedirect() on the return)
@@ -24,12 +24,13 @@ import type { AuthContext } from './types.js';
  *                                                                            └─ no return of ours ─► signedOut
  *   awaitingChallengeAnswer ─CONFIRM_SIGN_IN at or past the challenge's deadline (isChallengeExpired) ─► signedOut (SignInSessionExpired, nothing sent)
  *   loadingSession ─ no session, a challenge stored by another instance (durableChallenges) ─► awaitingChallengeAnswer
- *   every failure, and every stepDeadline ─► signedOut (the caller hears why)
+ *   every failure, and every stepDeadline ─► signedOut (the caller hears why; an unconfirmed user or one who must reset: the step to take, answerOfFailure)
  *   a failure whose tokens the store took back (leftTokensUnstored) ─► revokingUnstored (the sign-out chart revokes them) ─► signedOut (then the caller hears why)
  *
  * Why one state for every challenge: a challenge is data (`context.challenge`, named by Cognito),
  * not a place in the chart. Every challenge is answered the same way, so `awaitingChallengeAnswer`
- * is keyed by `context.challenge.name` and a new challenge is a row of CHALLENGES, not a state.
+ * is keyed by `context.challenge.name` (and, for a choice or a setup, its stage: mfaTypes, setup)
+ * and a new challenge is a row of CHALLENGES, not a state.
  * A step that runs (signingIn, answeringChallenge, completingRedirect) has one stepDeadline for all
  * its round trips and its write: leaving aborts it, and its tokens are then never stored. The
  * hosted UI has no deadline: the user takes the time they need there. Calls this region answers:
@@ -84,7 +85,7 @@ function signInFailureKnown<A>(error: (args: A) => unknown) {
 
 /** …and its caller answered. */
 function signInFailed<A>(error: (args: A) => unknown) {
-  return [...signInFailureKnown(error), { type: 'answerSignInCaller' as const, params: (args: A) => refusedWith(error(args)) }];
+  return [...signInFailureKnown(error), { type: 'answerSignInCaller' as const, params: (args: A) => answerOfFailure(error(args)) }];
 }
 
 /**
@@ -182,13 +183,13 @@ export const signInStates = authStates({
       src: 'answerChallenge',
       input: ({ context, event }) => {
         assertEvent(event, 'CONFIRM_SIGN_IN');
-        return { challenge: openChallenge(context), credential: event.credential, userAttributes: event.userAttributes };
+        return { ...event, challenge: openChallenge(context) };
       },
       onDone: nextSignInStep(),
       onError: [
-        // A wrong code: the same challenge stays open for another attempt.
+        // A wrong code, or an answer of the wrong kind (nothing sent): the same challenge stays open for another attempt.
         {
-          guard: { type: 'isWrongCode', params: errorOfEvent },
+          guard: { type: 'isWrongAnswer', params: errorOfEvent },
           target: 'awaitingChallengeAnswer',
           actions: [{ type: 'announceAnswerRejected', params: errorOfEvent }, { type: 'answerSignInCaller', params: ({ event }) => refusedWith(event.error) }],
         },

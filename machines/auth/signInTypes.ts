@@ -5,23 +5,35 @@ import type { SessionSummary, SignOutOutcome } from '../types.js';
 /**
  * The challenges authchart answers, by Cognito's names. The sign-in flow accepts these (any other
  * is its error), and the chart has one state for all of them (`awaitingChallengeAnswer`, keyed by
- * `context.challenge.name`), so a new challenge is one row here (plus its wire parameter in
- * services/actors/signInFlow.ts and its public step in src/results.ts). `answer` is what
- * confirmSignIn()'s challengeResponse holds. The chart imports only the types of this file, so the
- * table loads with the sign-in flow, not up front.
+ * `context.challenge.name`), so a new challenge is one row here (plus its public step in
+ * src/results.ts). `answer` is which of confirmSignIn()'s fields answers it (machines/auth/challenges.ts:
+ * MFA_SETUP's depends on its stage), `wire` the ChallengeResponses key that carries the answer (MFA_SETUP's: an address),
+ * `step` the public step it is (nextStep.signInStep; MFA_SETUP's, before a factor is chosen). The
+ * chart imports only the types of this file, so the table loads with the challenges' chunk, not up front.
  */
 export const CHALLENGES = {
   /** A temporary password must be replaced. */
-  NEW_PASSWORD_REQUIRED: { answer: 'newPassword' },
+  NEW_PASSWORD_REQUIRED: { answer: 'challengeResponse', wire: 'NEW_PASSWORD', step: 'CONFIRM_SIGN_IN_WITH_NEW_PASSWORD_REQUIRED' },
   /** The code of the user's authenticator app. */
-  SOFTWARE_TOKEN_MFA: { answer: 'code' },
+  SOFTWARE_TOKEN_MFA: { answer: 'challengeResponse', wire: 'SOFTWARE_TOKEN_MFA_CODE', step: 'CONFIRM_SIGN_IN_WITH_TOTP_CODE' },
   /** The code Cognito texted. */
-  SMS_MFA: { answer: 'code' },
-} as const satisfies Record<string, { readonly answer: 'newPassword' | 'code' }>;
-/** A challenge authchart answers, by Cognito's name: NEW_PASSWORD_REQUIRED, SOFTWARE_TOKEN_MFA or SMS_MFA. */
+  SMS_MFA: { answer: 'challengeResponse', wire: 'SMS_MFA_CODE', step: 'CONFIRM_SIGN_IN_WITH_SMS_CODE' },
+  /** The code Cognito emailed (email MFA). */
+  EMAIL_OTP: { answer: 'challengeResponse', wire: 'EMAIL_OTP_CODE', step: 'CONFIRM_SIGN_IN_WITH_EMAIL_CODE' },
+  /** The user chooses which of their MFA factors to use now (`mfaType`). */
+  SELECT_MFA_TYPE: { answer: 'mfaType', wire: 'ANSWER', step: 'CONTINUE_SIGN_IN_WITH_MFA_SELECTION' },
+  /** The pool requires MFA and the user has none: a factor is chosen (`mfaType`), then set up (a TOTP code, or an `email`). */
+  MFA_SETUP: { answer: 'mfaType', wire: 'EMAIL', step: 'CONTINUE_SIGN_IN_WITH_MFA_SETUP_SELECTION' },
+} as const satisfies Record<string, { readonly answer: AnswerField; readonly wire: string; readonly step: string }>;
+/** A challenge authchart answers, by Cognito's name: a key of CHALLENGES. */
 export type ChallengeName = keyof typeof CHALLENGES;
 /** The names of CHALLENGES, in its order: what the sign-in flow accepts from Cognito. */
 export const CHALLENGE_NAMES = Object.keys(CHALLENGES) as readonly ChallengeName[];
+
+/** The field of confirmSignIn()'s argument that holds an answer: a code or new password, a factor, or an email address. */
+export type AnswerField = 'challengeResponse' | 'mfaType' | 'email';
+/** An MFA factor, by Amplify's public name. */
+export type MfaType = 'TOTP' | 'SMS' | 'EMAIL';
 
 /** A challenge Cognito asked for, as the machine holds it: no secret, only a vault reference to Cognito's Session. */
 export interface ChallengeSummary {
@@ -44,6 +56,12 @@ export interface ChallengeSummary {
   readonly codeDeliveryDestination?: string;
   /** Attributes Cognito requires with the new password (NEW_PASSWORD_REQUIRED). */
   readonly missingAttributes?: readonly string[];
+  /** The factors the user may choose from (SELECT_MFA_TYPE), or set up (MFA_SETUP: TOTP and EMAIL only). */
+  readonly mfaTypes?: readonly MfaType[];
+  /** MFA_SETUP once a factor is chosen: the factor being set up (TOTP: a code of the new secret; EMAIL: an address). */
+  readonly setup?: 'TOTP' | 'EMAIL';
+  /** Vault reference to the new TOTP shared secret (MFA_SETUP with TOTP): read once, into the step's totpSetupDetails. */
+  readonly secretRef?: string;
 }
 
 /** What the `signIn` and `answerChallenge` actors resolve: signed in (tokens stored), or the next challenge. */
@@ -75,8 +93,10 @@ export interface SignInInput {
 export interface AnswerInput {
   /** The challenge being answered. */
   readonly challenge: ChallengeSummary;
-  /** Vault reference to the answer (new password or code). */
+  /** Vault reference to the answer (new password, code, factor or address). */
   readonly credential: string;
+  /** Which of confirmSignIn()'s fields the answer came in: a challenge that takes another refuses it, and nothing is sent. Absent: challengeResponse. */
+  readonly field?: string | undefined;
   /** Attributes sent with a new password (confirmSignIn's `options.userAttributes`); `{}` otherwise. */
   readonly userAttributes: Readonly<Record<string, string>>;
 }

@@ -119,6 +119,12 @@ export const CognitoExceptions = {
   notAuthorized: 'NotAuthorizedException',
   /** A wrong challenge code: the challenge stays open for another try. */
   codeMismatch: 'CodeMismatchException',
+  /** A wrong code for a TOTP secret being set up (VerifySoftwareToken): the setup stays open for another try. */
+  enableSoftwareTokenMfa: 'EnableSoftwareTokenMFAException',
+  /** The user has not confirmed the sign-up: signIn() answers the step CONFIRM_SIGN_UP. */
+  userNotConfirmed: 'UserNotConfirmedException',
+  /** The user must reset the password (AdminResetUserPassword): signIn() answers the step RESET_PASSWORD. */
+  passwordResetRequired: 'PasswordResetRequiredException',
   /** A rotated refresh token used again after its grace period. */
   refreshTokenReuse: 'RefreshTokenReuseException',
   /** A parameter Cognito would not take (e.g. REFRESH_TOKEN_AUTH on a rotating app client). */

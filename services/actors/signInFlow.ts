@@ -1,5 +1,5 @@
 import type { SessionSummary } from '../../machines/types.js';
-import { CHALLENGE_NAMES, type ChallengeName, type ChallengeSummary, type SignInStepOutput } from '../../machines/authTypes.js';
+import type { AnswerInput, CallAnswer, SignInStepOutput } from '../../machines/authTypes.js';
 import type { AuthFlow, AuthStep, CognitoService } from '../cognito/types.js';
 import type { SecretVault } from '../storage/secretVault.js';
 import { SrpError, startSrp } from '../srp/index.js';
@@ -9,16 +9,35 @@ import type { SignOutOutbox } from '../storage/signOutOutbox.js';
 import type { LazyKit } from './lazyKit.js';
 import type { PendingChallengeStore } from '../storage/pendingChallenge.js';
 import { saveOrReport } from './saveOrReport.js';
+import { accountStepOf } from '../../machines/auth/accountSteps.js';
+import type { Asked, ChallengeParts, NetworkBudget } from './challengeFlow.js';
 
-// Also in this chunk: what a challenge answer means to the app, and SECRET_HASH (the transport loads it from here).
-export { challengeStep } from './signInSteps.js';
+export type { NetworkBudget } from './challengeFlow.js';
+
+// Also in this chunk: SECRET_HASH (the transport loads it from here).
 export { secretHash } from '../crypto/secretHash.js';
+
+/** The challenges' chunk (challengeFlow.ts), once a flow has made its loader: a sign-in without a challenge never loads it. */
+let challenges: (() => Promise<typeof import('./challengeFlow.js')>) | undefined;
+/** The registry's Cognito names, as the first flow was handed them (lazyKit.ts): this chunk imports no registry. */
+let names: LazyKit['CognitoExceptions'] | undefined;
+
+/**
+ * What a sign-in step's answer (other than signed in or refused) means to the app, in Amplify's
+ * shape (src/results.ts, SignInResult): a challenge's next step, with a TOTP setup's secret taken
+ * from `vault` (the challenges' chunk, loaded already by the step that met it); CONFIRM_SIGN_UP or
+ * RESET_PASSWORD for the chart's `accountStep`. Any other answer is a fault of ours, which
+ * `otherwise` (the façade's) turns into its error.
+ */
+export const nextStepOf = async (answer: CallAnswer, vault: SecretVault, otherwise: (answer: CallAnswer) => never) => {
+  if (answer.kind === 'challenge') return (await challenges!()).challengeStep(answer.challenge, vault);
+  if (answer.kind === 'accountStep') return { isSignedIn: false, nextStep: { signInStep: accountStepOf(answer.error.name, names!) } } as const;
+  return otherwise(answer);
+};
 
 /** Cognito's AuthSessionValidity by default: a challenge's Session lives 3 minutes. */
 export const DEFAULT_CHALLENGE_VALIDITY_MS = 3 * 60_000;
 
-/** A step's network budget: each call gets what the ones before it left (networkBudget). */
-export type NetworkBudget = <T>(call: (signal: AbortSignal) => Promise<T>) => Promise<T>;
 
 
 /**
@@ -64,39 +83,21 @@ export function createSignInFlow(services: {
       }
     };
   }
-  /**
-   * What a step's last answer leads to. `asked`: who signed in, how, and when the step began (a
-   * challenge's Session lives AuthSessionValidity from then: counted from the start, never late).
-   */
-  async function settle(step: AuthStep, asked: { readonly username: string; readonly authFlow?: AuthFlow | undefined; readonly began: number }, signal: AbortSignal): Promise<SignInStepOutput> {
+  challenges ??= kit.onFirstUse(() => import('./challengeFlow.js'), 'The challenges');
+  names ??= kit.CognitoExceptions;
+  /** What a step's last answer leads to: signed in (tokens stored), or a challenge (the challenges' chunk holds it). */
+  async function settle(step: AuthStep, asked: Asked, signal: AbortSignal, send: NetworkBudget): Promise<SignInStepOutput> {
     // The statechart gave up on this step (its deadline, or a stop): nothing may be stored now, tokens or a challenge.
     if (signal.aborted) throw new CognitoCallError(ErrorNames.aborted, 'The sign-in was abandoned before its result was stored');
-    if (step.kind === 'tokens') {
-      const session: SessionSummary | null = summarizeSession(step.tokens, 'password');
-      if (!session) throw new CognitoCallError(ErrorNames.unexpectedResponse, 'Cognito returned an access token that is not a Cognito JWT');
-      await saveOrReport(step.tokens, store.save(step.tokens), { vault, outbox, signal, kit });
-      // Signed in: a stored challenge of this sign-in is over. Its removal failing leaves a record that a session stored beside it outranks (loadSession).
-      await pendingChallenges?.().then((stored) => stored.clear()).catch(() => undefined);
-      return { kind: 'signedIn', session };
-    }
-    if (!(CHALLENGE_NAMES as readonly string[]).includes(step.name)) {
-      throw new CognitoCallError(ErrorNames.unsupportedChallenge, `Cognito asked for the ${step.name} challenge, which authchart cannot answer yet`);
-    }
-    const { parameters } = step;
-    const summary = {
-      name: step.name as ChallengeName,
-      username: parameters.USERNAME ?? parameters.USER_ID_FOR_SRP ?? asked.username,
-      deadline: asked.began + challengeValidityMs,
-      authFlow: asked.authFlow,
-      ...(parameters.CODE_DELIVERY_DESTINATION && { codeDeliveryDestination: parameters.CODE_DELIVERY_DESTINATION }),
-      ...(parameters.requiredAttributes && { missingAttributes: requiredAttributes(parameters.requiredAttributes) }),
-    };
-    const session = step.session ?? '';
-    // Stored before anyone hears of it: any instance over this storage can answer it from now on.
-    await (await pendingChallenges?.())?.write({ ...summary, session });
-    const challenge: ChallengeSummary = { ...summary, sessionRef: vault.deposit(session) };
-    return { kind: 'challenge', challenge };
+    if (step.kind === 'challenge') return (await challenges!()).challengeOf(parts, step, asked, signal, send);
+    const session: SessionSummary | null = summarizeSession(step.tokens, 'password');
+    if (!session) throw new CognitoCallError(ErrorNames.unexpectedResponse, 'Cognito returned an access token that is not a Cognito JWT');
+    await saveOrReport(step.tokens, store.save(step.tokens), { vault, outbox, signal, kit });
+    // Signed in: a stored challenge of this sign-in is over. Its removal failing leaves a record that a session stored beside it outranks (loadSession).
+    await pendingChallenges?.().then((stored) => stored.clear()).catch(() => undefined);
+    return { kind: 'signedIn', session };
   }
+  const parts: ChallengeParts = { cognito, vault, kit, pendingChallenges, challengeValidityMs, networkBudget, settle };
 
   /** SRP's own faults (a degenerate SRP_B, bad hex or base64) are reported under the registry's name. */
   async function srpStep<T>(step: () => T | Promise<T>): Promise<T> {
@@ -129,41 +130,11 @@ export function createSignInFlow(services: {
         input.authFlow === 'USER_SRP_AUTH'
           ? await signInWithSrp(input.username, password, send)
           : await send((bounded) => cognito.initiateAuth('USER_PASSWORD_AUTH', { USERNAME: input.username, PASSWORD: password }, bounded));
-      return settle(step, { ...input, began }, signal);
+      return settle(step, { ...input, began }, signal, send);
     },
 
-    async answer(input: { challenge: ChallengeSummary; credential: string; userAttributes: Readonly<Record<string, string>> }, signal: AbortSignal): Promise<SignInStepOutput> {
-      const answer = vault.take(input.credential);
-      const session = vault.take(input.challenge.sessionRef);
-      if (answer === undefined || session === undefined) throw new CognitoCallError(ErrorNames.internal, 'The challenge answer is no longer available');
-      const { name, username } = input.challenge;
-      const responses: Record<string, string> =
-        name === 'NEW_PASSWORD_REQUIRED'
-          ? { USERNAME: username, NEW_PASSWORD: answer, ...prefixed(input.userAttributes) }
-          : { USERNAME: username, [name === 'SMS_MFA' ? 'SMS_MFA_CODE' : 'SOFTWARE_TOKEN_MFA_CODE']: answer };
-      try {
-        const began = Date.now();
-        const send = networkBudget(signal);
-        const step = await send((bounded) => cognito.respondToAuthChallenge(name, session || undefined, responses, bounded));
-        return await settle(step, { ...input.challenge, began }, signal);
-      } catch (error) {
-        // A wrong code leaves the challenge open: keep Cognito's session for the next attempt.
-        if ((error as { name?: unknown }).name === CognitoExceptions.codeMismatch) vault.restore(input.challenge.sessionRef, session);
-        throw error;
-      }
+    async answer(input: AnswerInput, signal: AbortSignal): Promise<SignInStepOutput> {
+      return (await challenges!()).answerChallenge(parts, input, signal);
     },
   };
-}
-
-function prefixed(attributes: Readonly<Record<string, string>>): Record<string, string> {
-  return Object.fromEntries(Object.entries(attributes).map(([key, value]) => [`userAttributes.${key}`, value]));
-}
-
-function requiredAttributes(json: string): string[] {
-  try {
-    const list: unknown = JSON.parse(json);
-    return Array.isArray(list) ? list.filter((item): item is string => typeof item === 'string').map((item) => item.replace(/^userAttributes\./, '')) : [];
-  } catch {
-    return [];
-  }
 }

@@ -155,6 +155,7 @@ export function createFetchCognito(options: FetchCognitoOptions): CognitoService
       const payload = { ChallengeName: name, ClientId: clientId, ChallengeResponses: signed, ...(session && { Session: session }) };
       return toAuthStep(await call('RespondToAuthChallenge', payload, [...secrets, session], signal));
     },
+    mfaSetup: call,
   };
 }
 

@@ -11,6 +11,9 @@ import { createParameterSigner, toAuthStep, toRefreshedTokens } from './authPara
 import { toCognitoCallError } from './errors.js';
 import { withDeadline } from './deadline.js';
 import type { CognitoService } from './types.js';
+import { onFirstUse } from './onFirstUse.js';
+
+const loadAccountSdk = onFirstUse(() => import('./accountSdk.js'), 'The MFA setup calls');
 
 // The shared types live in cognitoTypes.ts (no import circle with authParameters.ts); re-exported here
 // for the modules that import them from the SDK transport.
@@ -67,6 +70,11 @@ export function createSdkCognito({ client: clientOrBuild, clientId, clientSecret
       const [signed, secrets] = await sign(responses);
       const command = new RespondToAuthChallengeCommand({ ChallengeName: name as ChallengeNameType, ClientId: clientId, ChallengeResponses: signed, ...(session && { Session: session }) });
       return toAuthStep(await call('RespondToAuthChallenge', [...secrets, session], signal, (client, options) => client.send(command, options)));
+    },
+    // Its commands load with the account wire's, on the first TOTP setup during a sign-in.
+    async mfaSetup(operation, payload, secrets, signal) {
+      const { sdkAccountWire } = await loadAccountSdk();
+      return sdkAccountWire({ client: clientOf(), callTimeoutMs, ...(clientSecret && { clientSecret }) })(operation, payload, secrets, signal);
     },
   };
 }

@@ -53,6 +53,13 @@ export interface CognitoService {
    * type-checks (callers fall back to refreshTokens when it is absent).
    */
   getTokensFromRefreshToken?(refreshToken: string, signal?: AbortSignal): Promise<SessionTokens>;
+  /**
+   * AssociateSoftwareToken or VerifySoftwareToken with a sign-in's MFA_SETUP `Session`: Cognito's
+   * members in, its JSON answer out (`secrets` are redacted from errors). What a TOTP setup during
+   * sign-in sends. Both of authchart's transports have it; a transport without it cannot set up
+   * TOTP during a sign-in (UnsupportedChallenge).
+   */
+  mfaSetup?(operation: 'AssociateSoftwareToken' | 'VerifySoftwareToken', payload: Readonly<Record<string, string>>, secrets: string[], signal?: AbortSignal): Promise<Readonly<Record<string, unknown>>>;
 }
 
 /** The account operations, by Cognito's names. */

@@ -23,6 +23,10 @@ export interface PendingChallenge {
   readonly codeDeliveryDestination?: string;
   /** Attributes Cognito requires with the new password (NEW_PASSWORD_REQUIRED). */
   readonly missingAttributes?: readonly string[];
+  /** The factors offered (SELECT_MFA_TYPE, MFA_SETUP). */
+  readonly mfaTypes?: readonly ('TOTP' | 'SMS' | 'EMAIL')[];
+  /** MFA_SETUP once a factor is chosen. A TOTP setup's secret is never stored: after a reload the app cannot show it again (sign in again for a new one). */
+  readonly setup?: 'TOTP' | 'EMAIL';
 }
 
 /** The pending challenge in `storage` under `authchart.<clientId>.pendingChallenge`; calls bounded (storageTimeoutMs) and in order. */
@@ -43,7 +47,8 @@ export interface PendingChallengeStore {
 const FLOWS: readonly string[] = ['USER_SRP_AUTH', 'USER_PASSWORD_AUTH'];
 
 /** The challenges a record may name: every ChallengeName (the type checks that none is missing). Not read from CHALLENGES: that would share a chunk with the sign-in flow. */
-const NAMES: Readonly<Record<ChallengeName, true>> = { NEW_PASSWORD_REQUIRED: true, SOFTWARE_TOKEN_MFA: true, SMS_MFA: true };
+const NAMES: Readonly<Record<ChallengeName, true>> = { NEW_PASSWORD_REQUIRED: true, SOFTWARE_TOKEN_MFA: true, SMS_MFA: true, EMAIL_OTP: true, SELECT_MFA_TYPE: true, MFA_SETUP: true };
+const MFA_TYPES: readonly string[] = ['TOTP', 'SMS', 'EMAIL'];
 
 export function createPendingChallengeStore(storage: StorageLike, options: { readonly clientId: string; readonly timeoutMs: number; readonly kit: LazyKit }): PendingChallengeStore {
   const { createStorageQueue, storageKeys } = options.kit;
@@ -85,6 +90,8 @@ function normalized(p: PendingChallenge): PendingChallenge {
     deadline: p.deadline,
     ...(p.codeDeliveryDestination !== undefined && { codeDeliveryDestination: p.codeDeliveryDestination }),
     ...(p.missingAttributes !== undefined && { missingAttributes: [...p.missingAttributes] }),
+    ...(p.mfaTypes !== undefined && { mfaTypes: [...p.mfaTypes] }),
+    ...(p.setup !== undefined && { setup: p.setup }),
   };
 }
 
@@ -100,6 +107,8 @@ function isPendingChallenge(value: unknown): value is PendingChallenge {
     typeof v.deadline === 'number' &&
     Number.isFinite(v.deadline) &&
     (v.codeDeliveryDestination === undefined || typeof v.codeDeliveryDestination === 'string') &&
-    (v.missingAttributes === undefined || (Array.isArray(v.missingAttributes) && v.missingAttributes.every((a) => typeof a === 'string')))
+    (v.missingAttributes === undefined || (Array.isArray(v.missingAttributes) && v.missingAttributes.every((a) => typeof a === 'string'))) &&
+    (v.mfaTypes === undefined || (Array.isArray(v.mfaTypes) && v.mfaTypes.every((t) => MFA_TYPES.includes(t as string)))) &&
+    (v.setup === undefined || v.setup === 'TOTP' || v.setup === 'EMAIL')
   );
 }

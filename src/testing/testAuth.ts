@@ -11,7 +11,7 @@ import { AuthStoppedError } from '../errors.js';
 import { startCognitoEmulator } from './emulator/start.js';
 import type { CognitoEmulator, CognitoEmulatorOptions, EmulatorFaults, EmulatorMfaType, EmulatorPoolSettings, EmulatorRefreshTokenRotation, Fault, FaultTarget, HostedUiClientOptions } from './emulator/types.js';
 import { isRetryable } from '../../machines/errorInfo.js';
-import { CHALLENGES as ANSWERED_CHALLENGES, type ChallengeName } from '../../machines/authTypes.js';
+import type { ChallengeName } from '../../machines/authTypes.js';
 import { installGate } from './kit/gate.js';
 import { KIT_CALLBACK_URL, KIT_SIGN_OUT_URL, signInAtHostedUi, signOutAtHostedUi } from './kit/hostedUi.js';
 import { createTestStorage, type StorageHold, type StorageMethod, type TestStorage } from './kit/storage.js';
@@ -407,9 +407,10 @@ export interface DriveOptions {
   readonly timeoutMs?: number;
   /**
    * awaitingChallengeAnswer: which challenge the sign-in ends on. Default: the challenge of
-   * `username`'s user if given, else SOFTWARE_TOKEN_MFA. Its user is created on demand.
+   * `username`'s user if given, else SOFTWARE_TOKEN_MFA. Its user is created on demand. The kit
+   * drives the challenges its users can meet: a temporary password, TOTP and SMS.
    */
-  readonly challenge?: ChallengeName;
+  readonly challenge?: DrivableChallenge;
 }
 
 /** What createTestAuth() resolves: a real Auth on a fresh emulator, and the handles to steer it. */
@@ -475,8 +476,10 @@ const HELD: Partial<Record<TestAuthState, { operation: 'RevokeToken' | 'GlobalSi
   'signingOutGlobally.invalidatingSessions': { operation: 'GlobalSignOut', global: true, child: 'callingCognito.signingOutGlobally.invalidatingSessions' },
   'signingOutGlobally.revoking': { operation: 'RevokeToken', global: true, child: 'callingCognito.signingOutGlobally.revoking' },
 };
-/** For each challenge: the sign-in step it shows, and the user the kit creates for it on demand. */
-const CHALLENGES: Record<ChallengeName, { step: string; spec: TestUserSpec }> = {
+/** The challenges the kit drives a sign-in to (its users' kinds: a temporary password, TOTP, SMS). */
+export type DrivableChallenge = Extract<ChallengeName, 'NEW_PASSWORD_REQUIRED' | 'SOFTWARE_TOKEN_MFA' | 'SMS_MFA'>;
+/** For each challenge the kit drives: the sign-in step it shows, and the user the kit creates for it on demand. */
+const CHALLENGES: Record<DrivableChallenge, { step: string; spec: TestUserSpec }> = {
   NEW_PASSWORD_REQUIRED: { step: 'CONFIRM_SIGN_IN_WITH_NEW_PASSWORD_REQUIRED', spec: { username: 'new-password-user', permanent: false } },
   SOFTWARE_TOKEN_MFA: { step: 'CONFIRM_SIGN_IN_WITH_TOTP_CODE', spec: { username: 'totp-user', mfa: 'SOFTWARE_TOKEN_MFA' } },
   SMS_MFA: { step: 'CONFIRM_SIGN_IN_WITH_SMS_CODE', spec: { username: 'sms-user', mfa: 'SMS_MFA' } },
@@ -765,7 +768,7 @@ async function assemble(emulator: CognitoEmulator, options: TestAuthOptions): Pr
   }
 
   /** The challenge a sign-in of `who` waits on for an answer. */
-  function challengeOf(who: TestUser): ChallengeName | undefined {
+  function challengeOf(who: TestUser): DrivableChallenge | undefined {
     if (!who.permanent) return 'NEW_PASSWORD_REQUIRED';
     if (who.mfa === 'SOFTWARE_TOKEN_MFA') return 'SOFTWARE_TOKEN_MFA';
     if (who.mfa === 'SMS_MFA') return 'SMS_MFA';
@@ -778,7 +781,7 @@ async function assemble(emulator: CognitoEmulator, options: TestAuthOptions): Pr
     const challenge = challengeOf(who);
     if (!challenge) throw new Error(`authchart/testing: answeringChallenge needs a user with a challenge (MFA, or a temporary password); ${who.username} has none`);
     await drive('awaitingChallengeAnswer', { ...driveOptions, username: who.username, challenge });
-    const password = ANSWERED_CHALLENGES[challenge].answer === 'newPassword' ? newPassword() : undefined;
+    const password = challenge === 'NEW_PASSWORD_REQUIRED' ? newPassword() : undefined;
     const challengeResponse = password ?? emulator.mfaCode(userPoolId, who.username);
     const confirm = async () => {
       const step = await auth.confirmSignIn({ challengeResponse });

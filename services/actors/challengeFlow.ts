@@ -1,0 +1,166 @@
+// The challenges' part of the sign-in flow, a chunk of its own: signInFlow.ts loads it when Cognito
+// first asks for a challenge, so a password sign-in without one never downloads it. It turns
+// Cognito's challenge into the summary the chart holds (MFA_SETUP with TOTP alone associates the
+// new secret at once), sends an answer (RespondToAuthChallenge; a TOTP setup's VerifySoftwareToken
+// first), and words a challenge's next step for the app. What a challenge takes and is, at its
+// stage, is decided in machines/auth/challenges.ts; here are the round trips. Secrets (answers,
+// Sessions, the TOTP secret) pass through the vault only.
+import type { AuthStep } from '../cognito/types.js';
+import type { SecretVault } from '../storage/secretVault.js';
+import type { PendingChallengeStore } from '../storage/pendingChallenge.js';
+import type { LazyKit } from './lazyKit.js';
+import type { AnswerInput, ChallengeSummary, SignInStepOutput } from '../../machines/authTypes.js';
+import { CHALLENGES } from '../../machines/auth/signInTypes.js';
+import { answerFieldOf, isAnswerable, MFA_TYPES, mfaTypesOf, misfitOf, setupOf, signInStepOf } from '../../machines/auth/challenges.js';
+import type { AuthFlow, CognitoService } from '../cognito/types.js';
+
+/** A step's network budget: each call gets what the ones before it left (signInFlow.ts, networkBudget). */
+export type NetworkBudget = <T>(call: (signal: AbortSignal) => Promise<T>) => Promise<T>;
+
+/** What the sign-in flow hands this chunk: its services, its network budget, and its settle for the step an answer leads to. */
+export interface ChallengeParts {
+  readonly cognito: CognitoService;
+  readonly vault: SecretVault;
+  readonly kit: LazyKit;
+  readonly pendingChallenges: (() => Promise<PendingChallengeStore>) | null;
+  readonly challengeValidityMs: number;
+  readonly networkBudget: (signal: AbortSignal) => NetworkBudget;
+  readonly settle: (step: AuthStep, asked: Asked, signal: AbortSignal, send: NetworkBudget) => Promise<SignInStepOutput>;
+}
+
+/** Who signed in, how, and when the step began (a challenge's Session lives AuthSessionValidity from then). */
+export interface Asked {
+  readonly username: string;
+  readonly authFlow?: AuthFlow | undefined;
+  readonly began: number;
+}
+
+type ChallengeStep = Extract<AuthStep, { kind: 'challenge' }>;
+type Summary = Omit<ChallengeSummary, 'sessionRef' | 'secretRef' | 'deadline'> & { readonly deadline: number };
+
+/** The challenge Cognito asked for, held by the chart: stored first (durableChallenges), its Session (and a TOTP secret) in the vault. */
+export async function challengeOf(parts: ChallengeParts, step: ChallengeStep, asked: Asked, signal: AbortSignal, send: NetworkBudget): Promise<SignInStepOutput> {
+  const { ErrorNames, CognitoCallError } = parts.kit;
+  const { name, parameters: p } = step;
+  const mfaTypes = mfaTypesOf(p.MFAS_CAN_CHOOSE ?? p.MFAS_CAN_SETUP, name === 'MFA_SETUP');
+  if (!isAnswerable(name, mfaTypes)) throw new CognitoCallError(ErrorNames.unsupportedChallenge, `Cognito asked for the ${name} challenge, which authchart cannot answer yet`);
+  const summary: Summary = {
+    name,
+    username: p.USERNAME ?? p.USER_ID_FOR_SRP ?? asked.username,
+    deadline: asked.began + parts.challengeValidityMs,
+    authFlow: asked.authFlow,
+    ...(p.CODE_DELIVERY_DESTINATION && { codeDeliveryDestination: p.CODE_DELIVERY_DESTINATION }),
+    ...(p.requiredAttributes && { missingAttributes: requiredAttributes(p.requiredAttributes) }),
+    ...(CHALLENGES[name].answer === 'mfaType' && { mfaTypes }),
+  };
+  const setup = setupOf(name, mfaTypes);
+  // MFA_SETUP with TOTP alone: there is nothing to choose, so the secret is associated at once.
+  return setup ? setUp(parts, { ...summary, setup }, step.session ?? '', asked.began, signal, send) : offer(parts, summary, step.session ?? '');
+}
+
+/** Stored before anyone hears of it (durableChallenges: any instance over this storage can answer it from now on), then held by reference. */
+async function offer(parts: ChallengeParts, summary: Summary, session: string, secret?: string): Promise<SignInStepOutput> {
+  await (await parts.pendingChallenges?.())?.write({ ...summary, session });
+  return { kind: 'challenge', challenge: { ...summary, sessionRef: parts.vault.deposit(session), ...(secret && { secretRef: parts.vault.deposit(secret) }) } };
+}
+
+/**
+ * MFA_SETUP at the factor chosen: EMAIL asks for an address (nothing sent yet); TOTP associates a
+ * new secret with the challenge's Session (AssociateSoftwareToken), whose answer is a new Session
+ * with AuthSessionValidity from `began`.
+ */
+async function setUp(parts: ChallengeParts, summary: Summary & { setup: 'TOTP' | 'EMAIL' }, session: string, began: number, signal: AbortSignal, send: NetworkBudget): Promise<SignInStepOutput> {
+  if (summary.setup === 'EMAIL') return offer(parts, summary, session);
+  const answer = await mfaSetupCall(parts, 'AssociateSoftwareToken', { Session: session }, [session], send);
+  const { SecretCode, Session } = answer;
+  if (typeof SecretCode !== 'string' || typeof Session !== 'string') throw new parts.kit.CognitoCallError(parts.kit.ErrorNames.unexpectedResponse, 'AssociateSoftwareToken answered without a SecretCode and a Session');
+  if (signal.aborted) throw new parts.kit.CognitoCallError(parts.kit.ErrorNames.aborted, 'The sign-in was abandoned before its result was stored');
+  return offer(parts, { ...summary, deadline: began + parts.challengeValidityMs }, Session, SecretCode);
+}
+
+/** AssociateSoftwareToken or VerifySoftwareToken with a sign-in's Session, over the transport's own call. */
+function mfaSetupCall(parts: ChallengeParts, operation: 'AssociateSoftwareToken' | 'VerifySoftwareToken', payload: Record<string, string>, secrets: string[], send: NetworkBudget) {
+  const { mfaSetup } = parts.cognito;
+  if (!mfaSetup) throw new parts.kit.CognitoCallError(parts.kit.ErrorNames.unsupportedChallenge, 'This Cognito transport cannot set up TOTP during a sign-in');
+  return send((bounded) => mfaSetup(operation, payload, secrets, bounded));
+}
+
+/**
+ * Answers the open challenge. An answer of the wrong kind for its stage (misfitOf) is refused as
+ * AuthValidationError naming the field, before anything is sent: the challenge stays open.
+ */
+export async function answerChallenge(parts: ChallengeParts, input: AnswerInput, signal: AbortSignal): Promise<SignInStepOutput> {
+  const { vault, kit, cognito } = parts;
+  const { challenge } = input;
+  const answer = vault.take(input.credential);
+  if (answer === undefined) throw new kit.CognitoCallError(kit.ErrorNames.internal, 'The challenge answer is no longer available');
+  const misfit = misfitOf(challenge, input.field ?? 'challengeResponse', answer);
+  if (misfit) throw new kit.FieldError(kit.ErrorNames.validation, misfit[0], misfit[1]);
+  const session = vault.take(challenge.sessionRef);
+  if (session === undefined) throw new kit.CognitoCallError(kit.ErrorNames.internal, 'The challenge answer is no longer available');
+  const { name, username, setup } = challenge;
+  const began = Date.now();
+  const asked = { ...challenge, began };
+  const send = parts.networkBudget(signal);
+  const respond = async (responses: Record<string, string>, given = session) =>
+    parts.settle(await send((bounded) => cognito.respondToAuthChallenge(name, given || undefined, { USERNAME: username, ...responses }, bounded)), asked, signal, send);
+  try {
+    // MFA_SETUP's choice: the factor is set up next (TOTP: its secret associated now); nothing is answered to Cognito yet.
+    if (name === 'MFA_SETUP' && !setup) return await setUp(parts, { ...without(challenge), deadline: challenge.deadline ?? began + parts.challengeValidityMs, setup: answer as 'TOTP' | 'EMAIL' }, session, began, signal, send);
+    if (setup === 'TOTP') {
+      const verified = await mfaSetupCall(parts, 'VerifySoftwareToken', { Session: session, UserCode: answer }, [session, answer], send);
+      return await respond({}, typeof verified.Session === 'string' ? verified.Session : '');
+    }
+    const value = answerFieldOf(challenge) === 'mfaType' ? MFA_TYPES[answer as keyof typeof MFA_TYPES] : answer;
+    return await respond({ [CHALLENGES[name].wire]: value, ...(name === 'NEW_PASSWORD_REQUIRED' && prefixed(input.userAttributes)) });
+  } catch (error) {
+    // A wrong code leaves the challenge open (the chart decides, isWrongAnswer): keep Cognito's session for the next attempt.
+    vault.restore(challenge.sessionRef, session);
+    throw error;
+  }
+}
+
+/** The summary without its vault references. */
+function without({ sessionRef: _session, secretRef: _secret, ...summary }: ChallengeSummary): Omit<ChallengeSummary, 'sessionRef' | 'secretRef'> {
+  return summary;
+}
+
+/**
+ * The next step a challenge means to an app, in Amplify's shape (src/results.ts, SignInResult): what
+ * signIn() and confirmSignIn() resolve. A TOTP setup's shared secret is taken from the vault here,
+ * once, into the result: it is never in the chart.
+ */
+export function challengeStep(challenge: ChallengeSummary, vault: SecretVault) {
+  const { name, missingAttributes, codeDeliveryDestination: destination, mfaTypes, secretRef } = challenge;
+  const sharedSecret = secretRef === undefined ? undefined : vault.take(secretRef);
+  const deliveryMedium = name === 'SMS_MFA' ? 'SMS' : name === 'EMAIL_OTP' ? 'EMAIL' : undefined;
+  return {
+    isSignedIn: false,
+    nextStep: {
+      signInStep: signInStepOf(challenge),
+      ...(missingAttributes?.length && { missingAttributes }),
+      ...(deliveryMedium && { codeDeliveryDetails: { deliveryMedium, ...(destination && { destination }) } }),
+      ...(mfaTypes && !challenge.setup && { allowedMFATypes: mfaTypes }),
+      ...(sharedSecret && {
+        totpSetupDetails: {
+          sharedSecret,
+          getSetupUri: (appName: string, accountName = challenge.username) =>
+            new URL(`otpauth://totp/${encodeURIComponent(appName)}:${encodeURIComponent(accountName)}?secret=${sharedSecret}&issuer=${encodeURIComponent(appName)}`),
+        },
+      }),
+    },
+  } as const;
+}
+
+function prefixed(attributes: Readonly<Record<string, string>>): Record<string, string> {
+  return Object.fromEntries(Object.entries(attributes).map(([key, value]) => [`userAttributes.${key}`, value]));
+}
+
+function requiredAttributes(json: string): string[] {
+  try {
+    const list: unknown = JSON.parse(json);
+    return Array.isArray(list) ? list.filter((item): item is string => typeof item === 'string').map((item) => item.replace(/^userAttributes\./, '')) : [];
+  } catch {
+    return [];
+  }
+}
