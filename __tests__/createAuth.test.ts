@@ -125,8 +125,26 @@ describe('createAuth config', () => {
     [{ ...good, networkTimeoutMs: 1.5 }, 'networkTimeoutMs'],
     [{ ...good, client: {} }, 'client'],
     [{ ...good, inspect: 'yes' }, 'inspect'],
+    [{ ...good, now: 1_700_000_000_000 }, 'now'],
   ])('%j throws AuthConfigError naming %s', (config, field) => {
     expect(() => createAuth(config as never)).toThrow(expect.objectContaining({ name: 'AuthConfigError', field }));
+  });
+
+  test("now moves the library's clock: a challenge answered past its deadline on that clock is refused (SignInSessionExpired), nothing sent; before it, answered", async () => {
+    const { userPoolId } = h.emu.createUserPool();
+    const { clientId } = h.emu.createUserPoolClient({ userPoolId });
+    h.emu.createUser({ userPoolId, username: 'clocked', password: 'Clocked-pw1!', mfa: 'SOFTWARE_TOKEN_MFA' });
+    let clock = Date.now();
+    const auth = createAuth({ userPoolId, userPoolClientId: clientId, endpoint: h.emu.endpoint, now: () => clock, authSessionValidityMinutes: 3 });
+    await expect(auth.signIn({ username: 'clocked', password: 'Clocked-pw1!' })).resolves.toMatchObject({ nextStep: { signInStep: 'CONFIRM_SIGN_IN_WITH_TOTP_CODE' } });
+    clock += 3 * 60_000 - 1;
+    const code = h.emu.mfaCode(userPoolId, 'clocked');
+    await expect(auth.confirmSignIn({ challengeResponse: code === '000000' ? '111111' : '000000' })).rejects.toMatchObject({ name: 'CodeMismatchException' });
+    clock += 1;
+    h.emu.resetRequests();
+    await expect(auth.confirmSignIn({ challengeResponse: code })).rejects.toMatchObject({ name: 'SignInSessionExpired' });
+    expect(h.emu.requests).toEqual([]);
+    await auth.stop();
   });
 
   test('the region defaults to the user pool id prefix', async () => {

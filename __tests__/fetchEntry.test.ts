@@ -216,15 +216,22 @@ describe('bundles (esbuild --bundle --minify --format=esm --platform=browser)', 
   // Issue 20 (2026-12-07): a challenge's deadline (SignInSessionExpired instead of Cognito's opaque
   // "Invalid session") and the loader's stored-challenge branch (durableChallenges, so that a BFF's
   // confirm-sign-in works on any process; the record's store itself is a lazy chunk) took it to
-  // 0.9653 (41,512 B). The ceiling is 0.966; the ratchet stays 0.91 and is not met.
-  test('authchart/fetch loads at most 0.966x aws-amplify signIn + signOut up front; sign-in, the hosted UI and the tab machinery load through import()', async () => {
+  // 0.9653 (41,512 B). The ceiling was 0.966. BREACH, recorded (2026-12-07, issue 21): the sign-in's
+  // account steps and MFA challenges, which issue 21 requires (CONFIRM_SIGN_UP and RESET_PASSWORD
+  // decided by the chart: 44 B; a wrong TOTP-setup code keeping the setup open: 29 B; the typed
+  // answer's field; the transport's setup call), cost 122 B up front after 30 B of cuts, and
+  // createAuth({ now }) (the library's clock, issue 21's Clocks) 31 B: 0.9689 (41,665 B). Every
+  // challenge's work moved to a chunk loaded at the first challenge, so a password sign-in plus a
+  // sign-out went down (next test). The ceiling is 0.969; the ratchet stays 0.91 and is not met; the
+  // maintainers' decision of issue 18 stands over both. The lazy chunks total 15,273 B (the bound below was 14,000).
+  test('authchart/fetch loads at most 0.969x aws-amplify signIn + signOut up front; sign-in, the hosted UI and the tab machinery load through import()', async () => {
     const ours = await bundleOf(app('./src/fetch/index'));
     const amplify = await bundleOf(AMPLIFY_APP);
     expect(amplify.gzip).toBeGreaterThan(20_000); // the comparison means something
     expect(ours.inputs.some((f) => f.includes('@aws-sdk'))).toBe(false);
-    expect(ours.gzip / amplify.gzip).toBeLessThanOrEqual(0.966); // the ratchet is 0.91 (issue 18); breached, recorded above
+    expect(ours.gzip / amplify.gzip).toBeLessThanOrEqual(0.969); // the ratchet is 0.91 (issue 18); breached, recorded above
     expect(ours.lazyGzip).toBeGreaterThan(8_000); // sign-in, the hosted UI's flows and the tab machinery are chunks of their own, not in the up-front load
-    expect(ours.lazyGzip).toBeLessThan(14_000);
+    expect(ours.lazyGzip).toBeLessThan(15_500);
   }, 60_000);
 
   // Issue 18 (item 6): the up-front ceiling above is a ratchet (it may go down, never up), and all
@@ -248,15 +255,17 @@ describe('bundles (esbuild --bundle --minify --format=esm --platform=browser)', 
   // chart's answer (adoptingSession after StaleWriteError, two guards, three transitions) took it to
   // 1.0865 after 55 B of cuts (one StaleWriteError message for its three causes, shorter guard names).
   // The ceiling was 1.087. Durable challenges and the challenge's deadline (issue 20, above) took it
-  // to 1.0968, 138 B under the bound: the ceiling is 1.097, and what is left under 1.1 is small.
-  test('a password sign-in plus a sign-out loads, lazy chunks included, at most 1.097x (bound 1.1) aws-amplify signIn + signOut', async () => {
+  // to 1.0968, 138 B under the bound. Issue 21 moved every challenge's work (old and new) to a chunk a
+  // password sign-in without a challenge never loads: 1.0887 (46,817 B) with the new steps and the
+  // clock. The ceiling is 1.089, what was reached; the bound stays 1.1.
+  test('a password sign-in plus a sign-out loads, lazy chunks included, at most 1.089x (bound 1.1) aws-amplify signIn + signOut', async () => {
     const ours = await bundleOf(app('./src/fetch/index'));
     const amplify = await bundleOf(AMPLIFY_APP);
     const used = ['services/actors/signInFlow.ts', 'services/tabs/tabParts.ts'];
     const signInAndOut = ours.gzipOnceUsed(used);
     expect(signInAndOut).toBeGreaterThan(ours.gzip + 4_000); // the sign-in's chunks are counted
     expect(signInAndOut).toBeLessThan(ours.gzip + ours.lazyGzip); // the hosted UI's are not
-    expect(signInAndOut / amplify.gzip).toBeLessThanOrEqual(1.097); // the bound is 1.1
+    expect(signInAndOut / amplify.gzip).toBeLessThanOrEqual(1.089); // the bound is 1.1
   }, 60_000);
 
   test('a page whose user is signed in loads no sign-in machinery: the sign-in flow, SRP, SECRET_HASH, the hashes and @noble/hashes are lazy chunks', async () => {

@@ -219,11 +219,11 @@ export function createAuthCore(settings: ResolvedConfig, cognito: CognitoService
       live('confirmSignIn');
       const { field, answer, userAttributes } = validateConfirmSignIn(options);
       const credential = vault.deposit(answer);
-      return ask('confirmSignIn', { type: 'CONFIRM_SIGN_IN', credential, field, userAttributes, at: Date.now() }).then(toSignIn).finally(() => vault.discard(credential));
+      return ask('confirmSignIn', { type: 'CONFIRM_SIGN_IN', credential, field, userAttributes, at: settings.now() }).then(toSignIn).finally(() => vault.discard(credential));
     },
     getSession: async (options) => {
       live('getSession');
-      const { answer, tokens: read } = await answerTo('getSession', { type: 'GET_SESSION', forceRefresh: validateGetSession(options).forceRefresh, at: Date.now() });
+      const { answer, tokens: read } = await answerTo('getSession', { type: 'GET_SESSION', forceRefresh: validateGetSession(options).forceRefresh, at: settings.now() });
       if (answer.kind === 'noSession') return NO_SESSION;
       if (answer.kind !== 'session') return refused(answer);
       const tokens = await (read ?? Promise.resolve(null)).catch((error: unknown) => {

@@ -117,7 +117,7 @@ export function startAuthRuntime(settings: ResolvedConfig, cognito: CognitoServi
           leaseMs: settings.networkTimeoutMs,
         })
       : null);
-  registry.bind(actor, { ...services, tabs, settings, ...(hostedUi && { hostedUi }) });
+  registry.bind(actor, { ...services, tabs, settings, now: settings.now, ...(hostedUi && { hostedUi }) });
   // A challenge nobody will answer: drop Cognito's session for it, and its stored record (durableChallenges).
   // The record's removal is bounded by storageTimeoutMs and runs before any later write of this instance's;
   // one that fails leaves the record to its deadline, past which confirmSignIn() is refused (SignInSessionExpired).

@@ -99,6 +99,11 @@ export interface AuthConfig {
    * start plus this on is refused with SignInSessionExpired (an AuthStateError), without a request.
    */
   readonly authSessionValidityMinutes?: number;
+  /**
+   * The library's clock, in epoch ms. Default Date.now. For tests: moving it past a challenge's
+   * deadline (authSessionValidityMinutes) or a token's expiry is what a user who waits does.
+   */
+  readonly now?: () => number;
 }
 
 /** The sign-out outbox's settings: AuthConfig's `revocationOutbox`, when not `false`. */
@@ -138,6 +143,7 @@ export interface ResolvedConfig {
   readonly revocationEndpoint?: string;
   readonly durableChallenges: boolean;
   readonly authSessionValidityMinutes: number;
+  readonly now: () => number;
 }
 
 /** `networkTimeoutMs`'s default, in ms: 3000. */
@@ -193,6 +199,8 @@ export function resolveConfig(config: unknown): ResolvedConfig {
   if (inspect !== undefined && typeof inspect !== 'function' && typeof (inspect as { next?: unknown } | null)?.next !== 'function') {
     throw new AuthConfigError('inspect', 'must be a function or an object with next()');
   }
+  const now = (c.now ?? Date.now) as () => number;
+  if (typeof now != 'function') throw new AuthConfigError('now', 'must be a function');
   const oauth = resolveOAuth(c.oauth);
   const revocationEndpoint = c.revocationEndpoint === undefined ? undefined : webUrl(c.revocationEndpoint, 'revocationEndpoint');
   for (const field of ['syncTabs', 'refreshTokenRotation', 'durableChallenges']) if (c[field] !== undefined && typeof c[field] !== 'boolean') throw new AuthConfigError(field, 'must be a boolean');
@@ -208,6 +216,7 @@ export function resolveConfig(config: unknown): ResolvedConfig {
     refreshTokenRotation: c.refreshTokenRotation === true,
     durableChallenges: c.durableChallenges === true,
     authSessionValidityMinutes,
+    now,
     networkTimeoutMs: timeout,
     refreshSkewSeconds: skew,
     storageTimeoutMs: storageTimeout,

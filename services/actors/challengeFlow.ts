@@ -24,6 +24,8 @@ export interface ChallengeParts {
   readonly kit: LazyKit;
   readonly pendingChallenges: (() => Promise<PendingChallengeStore>) | null;
   readonly challengeValidityMs: number;
+  /** The library's clock: a challenge's deadline is read on it. */
+  readonly now: () => number;
   readonly networkBudget: (signal: AbortSignal) => NetworkBudget;
   readonly settle: (step: AuthStep, asked: Asked, signal: AbortSignal, send: NetworkBudget) => Promise<SignInStepOutput>;
 }
@@ -99,7 +101,7 @@ export async function answerChallenge(parts: ChallengeParts, input: AnswerInput,
   const session = vault.take(challenge.sessionRef);
   if (session === undefined) throw new kit.CognitoCallError(kit.ErrorNames.internal, 'The challenge answer is no longer available');
   const { name, username, setup } = challenge;
-  const began = Date.now();
+  const began = parts.now();
   const asked = { ...challenge, began };
   const send = parts.networkBudget(signal);
   const respond = async (responses: Record<string, string>, given = session) =>

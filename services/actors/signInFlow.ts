@@ -60,8 +60,10 @@ export function createSignInFlow(services: {
   pendingChallenges?: (() => Promise<PendingChallengeStore>) | null;
   /** AuthSessionValidity in ms: a challenge's deadline is when its step began plus this. Default 3 minutes. */
   challengeValidityMs?: number;
+  /** The library's clock (createAuth's `now`), which a challenge's deadline is read on. Default Date.now. */
+  now?: () => number;
 }) {
-  const { cognito, store, vault, outbox, userPoolId, networkTimeoutMs, kit, pendingChallenges = null, challengeValidityMs = DEFAULT_CHALLENGE_VALIDITY_MS } = services;
+  const { cognito, store, vault, outbox, userPoolId, networkTimeoutMs, kit, pendingChallenges = null, challengeValidityMs = DEFAULT_CHALLENGE_VALIDITY_MS, now = Date.now } = services;
   const { CognitoCallError, CognitoExceptions, ErrorNames, summarizeSession, withDeadline } = kit;
   // Web Crypto, or @noble/hashes loaded where there is none: a failed load is a NetworkError.
   const hash = platformHash(kit.onFirstUse);
@@ -97,7 +99,7 @@ export function createSignInFlow(services: {
     await pendingChallenges?.().then((stored) => stored.clear()).catch(() => undefined);
     return { kind: 'signedIn', session };
   }
-  const parts: ChallengeParts = { cognito, vault, kit, pendingChallenges, challengeValidityMs, networkBudget, settle };
+  const parts: ChallengeParts = { cognito, vault, kit, pendingChallenges, challengeValidityMs, networkBudget, settle, now };
 
   /** SRP's own faults (a degenerate SRP_B, bad hex or base64) are reported under the registry's name. */
   async function srpStep<T>(step: () => T | Promise<T>): Promise<T> {
@@ -124,7 +126,7 @@ export function createSignInFlow(services: {
       const password = vault.take(input.credential);
       // The façade deposits it and this step takes it once: its absence is a fault of ours, and nothing is sent.
       if (password === undefined) throw new CognitoCallError(ErrorNames.internal, 'The password for this sign-in is no longer available');
-      const began = Date.now();
+      const began = now();
       const send = networkBudget(signal);
       const step =
         input.authFlow === 'USER_SRP_AUTH'

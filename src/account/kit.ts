@@ -25,7 +25,7 @@ export interface AccountOptions {
    * createAuth was not told: `fetchAccountWire()` builds one.
    */
   readonly wire?: AccountWire;
-  /** The clock the flows read deadlines with (epoch ms). Default Date.now; for tests, to move past a deadline without waiting. */
+  /** The clock the flows read deadlines with (epoch ms). Default: createAuth's `now` (Date.now unless given); for tests, to move past a deadline without waiting. */
   readonly now?: () => number;
   /** An XState inspection observer for the flows' charts (as createAuth's `inspect`). Default: createAuth's `inspect`, so one inspector sees the auth chart and the flows. */
   readonly inspect?: AuthConfig['inspect'];
@@ -82,7 +82,7 @@ export function createAccountKit(auth: Auth, options: AccountOptions = {}): Acco
     services: {
       calls,
       vault,
-      now: options.now ?? Date.now,
+      now: options.now ?? settings.now,
       accessToken: () => auth.getSession().then((session) => session.tokens?.accessToken ?? null),
     },
     live,
