@@ -3,13 +3,13 @@
 import type { Asked, CodeDelivery } from './shared.js';
 
 /** Who a sign-up is for. */
-interface ForUser {
+export interface ForUser {
   /** The username the app gave. */
   readonly username: string;
 }
 
 /** When a call was made, and how long Cognito's Session lasts from then. */
-interface Clocked {
+export interface Clocked {
   /** The library's clock when the call was made (epoch ms): AccountOptions.now, or Date.now. */
   readonly at: number;
   /** The app client's AuthSessionValidity in ms (createAuth's authSessionValidityMinutes). */
