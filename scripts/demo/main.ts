@@ -6,6 +6,7 @@ import { startDemoInspector, type DemoInspector } from './inspect';
 import { apiTitle, runApiScenario } from './apiScenario';
 import { hostedUiTitle, runHostedUiScenario } from './hostedUiScenario';
 import { runSignInTour } from './signInTour';
+import { accountTitle, runAccountTour } from './accountTour';
 import { runServerScenario, serverTitle } from './serverScenario';
 import { runSignOutScenario, signOutScenarios } from './signOutScenarios';
 import { runWebDemo } from './web/cli';
@@ -25,6 +26,7 @@ async function main(): Promise<void> {
     ['Sign-in with SRP and a TOTP code, a token refresh, a sign-out', () => runSignInTour(emu)],
     ...signOutScenarios.map((scenario): [string, () => Promise<string[]>] => [scenario.title, () => runSignOutScenario(emu, scenario, checker)]),
     [hostedUiTitle, () => runHostedUiScenario(emu, checker)],
+    [accountTitle, () => runAccountTour(emu)],
     [apiTitle, () => runApiScenario()],
     [serverTitle, () => runServerScenario()],
   ];
