@@ -199,7 +199,7 @@ export function resolveConfig(config: unknown): ResolvedConfig {
   if (inspect !== undefined && typeof inspect !== 'function' && typeof (inspect as { next?: unknown } | null)?.next !== 'function') {
     throw new AuthConfigError('inspect', 'must be a function or an object with next()');
   }
-  const now = (c.now ?? Date.now) as () => number;
+  const now = (c.now ?? (() => Date.now())) as () => number; // Date.now read at each call: fake timers and spies move it too
   if (typeof now != 'function') throw new AuthConfigError('now', 'must be a function');
   const oauth = resolveOAuth(c.oauth);
   const revocationEndpoint = c.revocationEndpoint === undefined ? undefined : webUrl(c.revocationEndpoint, 'revocationEndpoint');
