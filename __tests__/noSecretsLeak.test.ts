@@ -3,6 +3,7 @@
 // This runs sign-in and every sign-out branch with an inspector attached and searches all of it.
 import type { InspectionEvent } from 'xstate';
 import { createAuth, type Auth } from '../src/index';
+import { createAccount } from '../src/account/index';
 import { SetUserPoolMfaConfigCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { inspectableStorage, startHarness, type Harness } from './support/harness';
 import { sdkClient } from './support/sdk';
@@ -201,4 +202,78 @@ test('a server that echoes the request: a 7-character password with " and \\ is 
   } finally {
     await auth.stop();
   }
+});
+
+test('the account flows (authchart/account), every one on one watched instance: no password, code, Session, TOTP secret or token in anything observable', async () => {
+  const setup = h.emu.setup({ generateSecret: true, username: 'leaky-owner', userPool: { AutoVerifiedAttributes: ['email'] }, explicitAuthFlows: ['ALLOW_USER_SRP_AUTH', 'ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH', 'ALLOW_USER_AUTH'] });
+  const admin = sdkClient(h.emu.endpoint);
+  await admin.send(new SetUserPoolMfaConfigCommand({ UserPoolId: setup.userPoolId, MfaConfiguration: 'OPTIONAL', SoftwareTokenMfaConfiguration: { Enabled: true } }));
+  admin.destroy();
+  const storage = inspectableStorage();
+  const observed: unknown[] = [];
+  const auth = createAuth({ userPoolId: setup.userPoolId, userPoolClientId: setup.clientId, clientSecret: setup.clientSecret!, endpoint: h.emu.endpoint, storage, inspect: (e: InspectionEvent) => observed.push(e) });
+  auth.actor.on('*', (event) => observed.push(event));
+  auth.actor.subscribe((snapshot) => observed.push(snapshot, auth.actor.getPersistedSnapshot()));
+  const account = createAccount(auth);
+  const catching = (promise: Promise<unknown>) => promise.then((value) => observed.push(value), (error: Error) => observed.push(error, String(error), error.stack));
+  const secrets = new Set<string>([setup.clientSecret!]);
+  const keep = (...values: string[]) => values.forEach((value) => secrets.add(value));
+  const newest = (purpose: 'signUp' | 'resetPassword' | 'attribute') => h.emu.inbox('leaky', { userPoolId: setup.userPoolId }).filter((m) => m.purpose === purpose).at(-1)!.code;
+  const wrong = (code: string) => (code === '000000' ? '111111' : '000000');
+  const tokensNow = () => Object.values(JSON.parse(storage.items.get(`authchart.${setup.clientId}.session`) ?? '{}')).filter((v): v is string => typeof v === 'string' && v.length > 20);
+
+  // Sign-up and its auto sign-in: the password, the codes, ConfirmSignUp's Session.
+  keep('Sign-up-Secret-1!', 'Reset-Secret-2!', 'Changed-Secret-3!');
+  await catching(account.signUp({ username: 'leaky', password: 'Sign-up-Secret-1!', options: { userAttributes: { email: 'leaky@example.com' }, autoSignIn: true } }));
+  const signUpCode = newest('signUp');
+  keep(signUpCode);
+  await catching(account.confirmSignUp({ username: 'leaky', confirmationCode: wrong(signUpCode) }));
+  await catching(account.confirmSignUp({ username: 'leaky', confirmationCode: signUpCode }));
+  const record = storage.items.get(`authchart.${setup.clientId}.autoSignIn`);
+  expect(record).toBeDefined();
+  const { session } = JSON.parse(record!) as { session: string };
+  keep(session);
+  expect(record).not.toContain('Sign-up-Secret-1!');
+  await catching(account.autoSignIn());
+  keep(...tokensNow());
+
+  // A reset with a wrong code, then the right one; a password change that signs the other sessions out and in again.
+  await catching(account.resetPassword({ username: 'leaky' }));
+  const resetCode = newest('resetPassword');
+  keep(resetCode);
+  await catching(account.confirmResetPassword({ username: 'leaky', confirmationCode: wrong(resetCode), newPassword: 'Reset-Secret-2!' }));
+  await catching(account.confirmResetPassword({ username: 'leaky', confirmationCode: resetCode, newPassword: 'Reset-Secret-2!' }));
+  await catching(account.updatePassword({ oldPassword: 'Reset-Secret-2!', newPassword: 'Changed-Secret-3!', signOutOtherSessions: true }));
+  keep(...tokensNow());
+
+  // An email change confirmed with its code.
+  await catching(account.updateUserAttributes({ userAttributes: { email: 'leaky-new@example.com' } }));
+  const attributeCode = newest('attribute');
+  keep(attributeCode);
+  await catching(account.confirmUserAttribute({ userAttributeKey: 'email', confirmationCode: wrong(attributeCode) }));
+  await catching(account.confirmUserAttribute({ userAttributeKey: 'email', confirmationCode: attributeCode }));
+
+  // A TOTP setup: the shared secret and its codes.
+  let sharedSecret = '';
+  await account.setUpTotp().then((details) => {
+    sharedSecret = details.sharedSecret;
+    observed.push(details.getSetupUri('Leaky').protocol); // the result itself is the app's, and holds the secret by design
+  });
+  expect(sharedSecret).not.toBe('');
+  keep(sharedSecret);
+  const totp = totpCode(sharedSecret, Date.now());
+  keep(totp);
+  await catching(account.verifyTotpSetup({ code: wrongCode(sharedSecret, Date.now()) }));
+  await catching(account.verifyTotpSetup({ code: totp }));
+  keep(...tokensNow());
+
+  // The account deleted.
+  await catching(account.deleteUser());
+  await auth.stop();
+
+  expect(JSON.stringify(observed)).toContain('autoSigningIn'); // the run went where it should have
+  const text = JSON.stringify(observed, (_key, value) => (value instanceof Error ? { name: value.name, message: value.message, stack: value.stack } : value));
+  expect([...secrets].filter((secret) => text.includes(secret))).toEqual([]);
+  expect(text).not.toMatch(/eyJ[\w-]+\.[\w-]+\.[\w-]+/);
+  expect(secrets.size).toBeGreaterThan(10);
 });
