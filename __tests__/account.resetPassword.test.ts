@@ -10,17 +10,8 @@ const NEW_PASSWORD = 'Brand-new-pw2!';
 const h = accountHarness();
 h.secrets.push(NEW_PASSWORD);
 
-function pool(options: SetupOptions = {}) {
-  const made = h.emu.setup({ userPool: { AutoVerifiedAttributes: ['email'] }, ...options });
-  h.secrets.push(made.password);
-  return made;
-}
-function newestResetCode(userPoolId: string, username: string): string {
-  const sent = h.emu.inbox(username, { userPoolId }).filter((m) => m.purpose === 'resetPassword');
-  const code = sent[sent.length - 1]!.code;
-  h.secrets.push(code);
-  return code;
-}
+const pool = (options: SetupOptions = {}) => h.pool(options);
+const newestResetCode = (userPoolId: string, username: string): string => h.newestCode(userPoolId, username, 'resetPassword');
 
 describe.each<Transport>(['fetch', 'sdk'])('over %s', (transport) => {
   test('resetPassword() sends a code; a wrong code is refused and can be tried again; the right one sets the new password', async () => {

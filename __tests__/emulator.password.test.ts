@@ -23,17 +23,8 @@ const NEW_PASSWORD = 'Brand-new-pw2!';
 const h = accountHarness();
 h.secrets.push(NEW_PASSWORD);
 
-function pool(options: SetupOptions = {}) {
-  const made = h.emu.setup({ userPool: { AutoVerifiedAttributes: ['email'] }, ...options });
-  h.secrets.push(made.password);
-  return made;
-}
-function resetCode(userPoolId: string, username: string): string {
-  const sent = h.emu.inbox(username, { userPoolId }).filter((m) => m.purpose === 'resetPassword');
-  const code = sent[sent.length - 1]!.code;
-  h.secrets.push(code);
-  return code;
-}
+const pool = (options: SetupOptions = {}) => h.pool(options);
+const resetCode = (userPoolId: string, username: string): string => h.newestCode(userPoolId, username, 'resetPassword');
 const signIn = (clientId: string, username: string, password: string) =>
   h.sdk.send(new InitiateAuthCommand({ ClientId: clientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: username, PASSWORD: password } }));
 /** USER_SRP_AUTH and its PASSWORD_VERIFIER answer, with authchart's SRP client. */

@@ -59,6 +59,12 @@ interface ResetPasswordContext {
   readonly caller: number;
 }
 
+/** A step runs: both calls are refused (AccountStepInProgress), and nothing is sent. */
+const BUSY = {
+  RESET_PASSWORD: { actions: { type: 'refuse', params: { refusal: 'stepInProgress' } } },
+  CONFIRM_RESET_PASSWORD: { actions: { type: 'refuse', params: { refusal: 'stepInProgress' } } },
+} as const;
+
 /** The password-reset flow's chart: resetPassword() and confirmResetPassword() (drawing above). */
 export const resetPasswordMachine = setup({
   types: {
@@ -102,10 +108,7 @@ export const resetPasswordMachine = setup({
         onDone: { target: 'awaitingCode', actions: { type: 'answer', params: ({ event }) => ({ kind: 'codeSent' as const, ...(event.output.codeDelivery && { codeDelivery: event.output.codeDelivery }) }) } },
         onError: { target: 'idle', actions: { type: 'answer', params: ({ event }) => ({ kind: 'failed' as const, error: toErrorInfo(event.error) }) } },
       },
-      on: {
-        RESET_PASSWORD: { actions: { type: 'refuse', params: { refusal: 'stepInProgress' } } },
-        CONFIRM_RESET_PASSWORD: { actions: { type: 'refuse', params: { refusal: 'stepInProgress' } } },
-      },
+      on: BUSY,
     },
     awaitingCode: {
       on: {
@@ -123,10 +126,7 @@ export const resetPasswordMachine = setup({
           { target: 'idle', actions: { type: 'answer', params: ({ event }) => ({ kind: 'failed' as const, error: toErrorInfo(event.error) }) } },
         ],
       },
-      on: {
-        RESET_PASSWORD: { actions: { type: 'refuse', params: { refusal: 'stepInProgress' } } },
-        CONFIRM_RESET_PASSWORD: { actions: { type: 'refuse', params: { refusal: 'stepInProgress' } } },
-      },
+      on: BUSY,
     },
   },
 });
