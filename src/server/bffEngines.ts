@@ -11,7 +11,38 @@
 // decided by engineVerdict and keepsEngine (machines/server/bffPolicy.ts). docs/server.md,
 // "One engine per session".
 import type { Auth } from '../authCore.js';
+import { StorageError } from '../errors.js';
+import { ErrorNames } from '../../machines/types.js';
 import { engineVerdict, keepsEngine } from '../../machines/server/bffPolicy.js';
+
+/** The engines whose load of their session's record failed (the store did not answer): the chart then rests in signedOut. */
+const failedLoads = new WeakSet<Auth>();
+
+/**
+ * Watches a new engine's load of its record: a storageError its chart announces before it first
+ * leaves loadingSession means the record could not be read, not that nobody is signed in. A call
+ * answered by such an engine is refused with StorageError (503) by unreadOrAnswer(), never answered
+ * as "nobody signed in" (401, which clears the browser's session cookie): the record may hold a live session.
+ */
+export function watchLoad(auth: Auth): Auth {
+  let loading = true;
+  const off = auth.on('storageError', () => {
+    if (loading) failedLoads.add(auth);
+  });
+  const watching = auth.actor.subscribe((snapshot) => {
+    if (snapshot.matches('loadingSession')) return;
+    loading = false;
+    off();
+    queueMicrotask(() => watching.unsubscribe());
+  });
+  return auth;
+}
+
+/** The call's answer, unless the engine could not read its record: then the store's failure. */
+function unreadOrAnswer<T>(auth: Auth, value: T): T {
+  if (failedLoads.has(auth)) throw new StorageError(ErrorNames.storage, "The session's record could not be read: the session store did not answer");
+  return value;
+}
 
 /** What keptEngines() needs: how to make an engine, and how to read a record's stamp. */
 export interface KeptEnginesOptions {
@@ -52,7 +83,7 @@ interface Kept {
 /** Runs one call on a new engine over `hash`, then stops it, whatever the call did. */
 export async function oneOff<T>(auth: Auth, call: (auth: Auth) => Promise<T>): Promise<T> {
   try {
-    return await call(auth);
+    return unreadOrAnswer(auth, await call(auth));
   } finally {
     await auth.stop();
   }
@@ -125,7 +156,7 @@ export function keptEngines(options: KeptEnginesOptions): KeptEngines {
     return answered.then(
       (value) => {
         ended();
-        return value;
+        return unreadOrAnswer(used.auth, value);
       },
       (error: unknown) => {
         ended();

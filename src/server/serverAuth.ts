@@ -19,7 +19,7 @@ import { withNodeListener } from './nodeHttp.js';
 import { proxyRoute, type ProxyParts } from './bffProxy.js';
 import { confirmSignInRoute, finisher, sessionRoute, signInRoute, signOutRoute } from './bffRoutes.js';
 import { ServerRequestError } from './errors.js';
-import { keptEngines } from './bffEngines.js';
+import { keptEngines, watchLoad } from './bffEngines.js';
 
 /** One proxy entry: requests to `<path>/<rest>` go to `<upstream>/<rest>` with the session's access token. */
 export interface ProxyEntry {
@@ -207,7 +207,7 @@ export function createServerAuth(config: ServerAuthConfig): ServerAuth {
   const { oauth } = settings;
   const engineOver = (storage: SessionStorage, opener?: AuthOpener): Auth => {
     const own = { ...settings, storage, ...(oauth && opener && { oauth: { ...oauth, opener } }) };
-    return createAuthCore(own, cognito, undefined, { tabs: { signals: async () => null, lock: async () => storage.refreshLock } });
+    return watchLoad(createAuthCore(own, cognito, undefined, { tabs: { signals: async () => null, lock: async () => storage.refreshLock } }));
   };
   const engine = (hash: string, opener?: AuthOpener): Auth => engineOver(store.storageFor(hash), opener);
   const afterSignInUrl = config.afterSignInUrl ?? '/';
