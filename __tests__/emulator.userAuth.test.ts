@@ -130,6 +130,10 @@ describe('EMAIL_OTP and SMS_OTP', () => {
     const code = signInCode(s);
     expect(await respond(s, 'EMAIL_OTP', challenge.Session, { EMAIL_OTP_CODE: code })).toMatchObject(TOKENS);
     expect(await failure(respond(s, 'EMAIL_OTP', challenge.Session, { EMAIL_OTP_CODE: code }), code, challenge.Session!)).toEqual(INVALID_SESSION);
+    // The request log has operation names and statuses only (the harness checks every secret again at the end).
+    const log = JSON.stringify(h.emu.requests);
+    for (const secret of [code, choice.Session!, challenge.Session!]) expect(log).not.toContain(secret);
+    expect(h.emu.requests.slice(-4).map((r) => `${r.operation} ${r.status}`)).toEqual(['InitiateAuth 200', 'RespondToAuthChallenge 200', 'RespondToAuthChallenge 200', 'RespondToAuthChallenge 400']);
   });
 
   test('SMS_OTP preferred: straight to the SMS code (masked number), then tokens', async () => {
