@@ -155,8 +155,10 @@ test('ConfirmSignUp’s Session: InitiateAuth USER_AUTH turns it into tokens onc
   const signedIn = await sessionSignIn(clientId, username, Session);
   expect(signedIn.AuthenticationResult).toMatchObject({ AccessToken: expect.any(String), RefreshToken: expect.any(String), TokenType: 'Bearer' });
   expect(await failure(sessionSignIn(clientId, username, Session), Session!)).toEqual({ name: 'NotAuthorizedException', message: 'Invalid session for the user, session is expired.' });
-  // USER_AUTH without a ConfirmSignUp Session is still not implemented (issue 22).
-  expect((await failure(sessionSignIn(clientId, username, undefined))).name).toBe('InvalidParameterException');
+  // Without a Session, USER_AUTH is the choice-based sign-in (emulator.userAuth.test.ts): a choice of first factor.
+  const choice = await sessionSignIn(clientId, username, undefined);
+  h.secrets.push(choice.Session!);
+  expect(choice).toMatchObject({ ChallengeName: 'SELECT_CHALLENGE', AvailableChallenges: ['PASSWORD', 'PASSWORD_SRP'] });
 });
 
 test('ConfirmSignUp’s Session lasts the client’s AuthSessionValidity and needs ALLOW_USER_AUTH', async () => {

@@ -7,7 +7,9 @@ import type { TokenService } from './tokens.js';
 
 export type SessionChallenge = 'NEW_PASSWORD_REQUIRED' | 'SOFTWARE_TOKEN_MFA' | 'SMS_MFA' | 'EMAIL_OTP' | 'MFA_SETUP' | 'SELECT_MFA_TYPE'
   /** ConfirmSignUp's Session, which InitiateAuth USER_AUTH turns into tokens once. */
-  | 'CONFIRM_SIGN_UP';
+  | 'CONFIRM_SIGN_UP'
+  /** USER_AUTH (operations/userAuth.ts): the choice of a first factor, and the SMS code as one (EMAIL_OTP with `firstFactor`). */
+  | 'SELECT_CHALLENGE' | 'SMS_OTP';
 
 /** A pending challenge, keyed by its opaque Session (single use, the client's AuthSessionValidity). */
 export interface ChallengeSession {
@@ -24,6 +26,14 @@ export interface ChallengeSession {
   readonly totpVerified?: boolean;
   /** EMAIL_OTP: the code enables email MFA (answered during MFA_SETUP). */
   readonly emailSetup?: boolean;
+  /** USER_AUTH: EMAIL_OTP or SMS_OTP as the first factor (a 'signIn' code), not as MFA. */
+  readonly firstFactor?: boolean;
+  /** USER_AUTH EMAIL_OTP / SMS_OTP: the code sent for this session (in memory only, never logged). */
+  readonly code?: string;
+  /** USER_AUTH EMAIL_OTP / SMS_OTP: wrong codes so far on this session. */
+  readonly wrongCodes?: number;
+  /** USER_AUTH for a user who does not exist (PreventUserExistenceErrors ENABLED): every answer fails. */
+  readonly simulated?: boolean;
 }
 
 export interface EmulatorContext {

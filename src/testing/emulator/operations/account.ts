@@ -28,12 +28,12 @@ export const userNotFound = (): p.CognitoError => new p.CognitoError('UserNotFou
  * With PreventUserExistenceErrors ENABLED, a code "sent" to a user who does not exist: the
  * CodeDeliveryDetails a real user would get, masked the same way, and stable per username (an
  * answer that changed between calls would give the user away). Nothing is stored or sent. Email,
- * unless the pool verifies only phone numbers.
+ * unless the pool verifies only phone numbers; `channel` forces one (USER_AUTH's EMAIL_OTP, SMS_OTP).
  */
-export function simulatedDelivery(ctx: EmulatorContext, client: AppClient, username: string): CodeDeliveryDetails {
+export function simulatedDelivery(ctx: EmulatorContext, client: AppClient, username: string, channel?: 'EMAIL' | 'SMS'): CodeDeliveryDetails {
   const auto = ctx.store.pool(client.userPoolId).settings.autoVerifiedAttributes;
   const digest = createHash('sha256').update(`${client.userPoolId}\u0000${username}`).digest();
-  if (auto.includes('phone_number') && !auto.includes('email')) {
+  if (channel === 'SMS' || (channel === undefined && auto.includes('phone_number') && !auto.includes('email'))) {
     const last4 = String(digest.readUInt16BE(0) % 10_000).padStart(4, '0');
     return { Destination: `+*******${last4}`, DeliveryMedium: 'SMS', AttributeName: 'phone_number' };
   }

@@ -56,10 +56,10 @@ export function factorChallenge(ctx: EmulatorContext, client: AppClient, user: U
 }
 
 /** What a challenge session carries besides its name, client and user. */
-export type ChallengeExtra = Pick<ChallengeSession, 'smsCode' | 'choices' | 'totpVerified' | 'emailSetup'>;
+export type ChallengeExtra = Pick<ChallengeSession, 'smsCode' | 'choices' | 'totpVerified' | 'emailSetup' | 'firstFactor' | 'code' | 'simulated'>;
 
-/** A new challenge session (the client's AuthSessionValidity) and Cognito's answer naming it. */
-export function challenge(ctx: EmulatorContext, client: AppClient, user: User, name: SessionChallenge, parameters: Record<string, string>, extra: ChallengeExtra = {}): p.JsonObject {
+/** A new challenge session (the client's AuthSessionValidity) and Cognito's answer naming it; `user` may be a simulated one (USER_AUTH). */
+export function challenge(ctx: EmulatorContext, client: AppClient, user: Pick<User, 'poolId' | 'username'>, name: SessionChallenge, parameters: Record<string, string>, extra: ChallengeExtra = {}): p.JsonObject {
   const now = ctx.now();
   for (const [id, s] of ctx.sessions) if (s.expiresAt <= now) ctx.sessions.delete(id);
   const session = ids.session();

@@ -1,4 +1,5 @@
-// InitiateAuth: USER_PASSWORD_AUTH, USER_SRP_AUTH and REFRESH_TOKEN_AUTH (alias REFRESH_TOKEN).
+// InitiateAuth: USER_PASSWORD_AUTH, USER_SRP_AUTH, REFRESH_TOKEN_AUTH (alias REFRESH_TOKEN) and
+// USER_AUTH (userAuth.ts; with ConfirmSignUp's Session, signUp.ts).
 import type { EmulatorContext, OperationHandler } from '../context.js';
 import * as p from '../protocol.js';
 import type { AppClient } from '../state.js';
@@ -7,6 +8,7 @@ import * as check from './checks.js';
 import { refreshTokens, usableRefreshToken } from './refresh.js';
 import { signInAfterSignUp } from './signUp.js';
 import { initiateSrp } from './srp-auth.js';
+import { initiateUserAuth } from './userAuth.js';
 
 export const initiateAuth: OperationHandler = (ctx, input) => {
   const client = ctx.store.client(p.requireString(input, 'ClientId'));
@@ -21,16 +23,15 @@ export const initiateAuth: OperationHandler = (ctx, input) => {
     case 'REFRESH_TOKEN':
       return refreshAuth(ctx, client, params);
     case 'USER_AUTH':
-      // Only the sign-in with ConfirmSignUp's Session; the rest of USER_AUTH is not implemented yet.
       if (input.Session !== undefined) return signInAfterSignUp(ctx, client, input, params);
-      throw notImplemented(flow);
+      return initiateUserAuth(ctx, client, params);
     default:
       throw notImplemented(flow);
   }
 };
 
 const notImplemented = (flow: string): p.CognitoError =>
-  new p.CognitoError('InvalidParameterException', `The emulator does not implement the ${flow} flow (only USER_PASSWORD_AUTH, USER_SRP_AUTH, REFRESH_TOKEN_AUTH, and USER_AUTH with ConfirmSignUp's Session)`);
+  new p.CognitoError('InvalidParameterException', `The emulator does not implement the ${flow} flow (only USER_PASSWORD_AUTH, USER_SRP_AUTH, REFRESH_TOKEN_AUTH and USER_AUTH)`);
 
 function passwordAuth(ctx: EmulatorContext, client: AppClient, params: Record<string, string>): p.JsonObject {
   if (!check.flowEnabled(client, 'USER_PASSWORD_AUTH')) {

@@ -1,5 +1,6 @@
 // RespondToAuthChallenge: PASSWORD_VERIFIER, NEW_PASSWORD_REQUIRED, SOFTWARE_TOKEN_MFA and SMS_MFA;
-// MFA_SETUP, SELECT_MFA_TYPE and EMAIL_OTP in mfaSetup.ts.
+// MFA_SETUP, SELECT_MFA_TYPE and EMAIL_OTP (as MFA) in mfaSetup.ts; USER_AUTH's SELECT_CHALLENGE,
+// and EMAIL_OTP / SMS_OTP as first factors, in userAuth.ts.
 import type { EmulatorContext, OperationHandler } from '../context.js';
 import { totpMatches } from '../mfa.js';
 import * as p from '../protocol.js';
@@ -8,6 +9,7 @@ import { afterPassword, pendingSession } from './challenges.js';
 import * as check from './checks.js';
 import { answerEmailOtp, answerMfaSetup, answerSelectMfaType } from './mfaSetup.js';
 import { passwordVerifier } from './srp-auth.js';
+import { answerSelectChallenge, answerSignInCode, isFirstFactorSession } from './userAuth.js';
 
 export const respondToAuthChallenge: OperationHandler = (ctx, input) => {
   const client = ctx.store.client(p.requireString(input, 'ClientId'));
@@ -22,7 +24,12 @@ export const respondToAuthChallenge: OperationHandler = (ctx, input) => {
     case 'SMS_MFA':
       return mfa(ctx, input, client, challenge, responses);
     case 'EMAIL_OTP':
+      if (isFirstFactorSession(ctx, input)) return answerSignInCode(ctx, input, client, 'EMAIL_OTP', responses);
       return answerEmailOtp(ctx, input, client, responses);
+    case 'SMS_OTP':
+      return answerSignInCode(ctx, input, client, 'SMS_OTP', responses);
+    case 'SELECT_CHALLENGE':
+      return answerSelectChallenge(ctx, input, client, responses);
     case 'MFA_SETUP':
       return answerMfaSetup(ctx, input, client, responses);
     case 'SELECT_MFA_TYPE':

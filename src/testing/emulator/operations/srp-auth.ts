@@ -2,7 +2,7 @@
 import type { EmulatorContext } from '../context.js';
 import * as p from '../protocol.js';
 import { parseSrpA, secretBlock, serverEphemeral, srpVerifier, verifyClaim, type SrpState } from '../srp.js';
-import type { AppClient } from '../state.js';
+import type { AppClient, User } from '../state.js';
 import { formatSrpTimestamp, parseSrpTimestamp } from '../../../../services/srp/timestamp.js';
 import { afterPassword, CHALLENGE_TTL_MS } from './challenges.js';
 import * as check from './checks.js';
@@ -14,14 +14,28 @@ export function initiateSrp(ctx: EmulatorContext, client: AppClient, params: Rec
     throw new p.CognitoError('InvalidParameterException', 'USER_SRP_AUTH flow not enabled for this client');
   }
   const username = check.requireParam(params, 'USERNAME');
-  const A = parseSrpA(check.requireParam(params, 'SRP_A'));
+  const srpA = check.requireParam(params, 'SRP_A');
   check.verifySecretHash(client, params.SECRET_HASH, [username]);
-  if (A === undefined) throw new p.CognitoError('InvalidParameterException', 'SRP_A is not a valid SRP value.');
-  const pool = ctx.store.pool(client.userPoolId);
-  const user = ctx.store.findUser(pool.id, username);
+  const A = srpAOf(srpA);
+  const user = ctx.store.findUser(client.userPoolId, username);
   if (!user && !client.preventUserExistenceErrors) throw check.unknownUser(client);
   if (user && !user.enabled) throw new p.CognitoError('NotAuthorizedException', 'User is disabled.');
-  // Unknown user with existence errors prevented: a simulated challenge that can never succeed.
+  return srpChallenge(ctx, client, A, user, username);
+}
+
+/** SRP_A as a number; InvalidParameterException when it is not hex, or A mod N = 0. */
+export function srpAOf(hex: string): bigint {
+  const A = parseSrpA(hex);
+  if (A === undefined) throw new p.CognitoError('InvalidParameterException', 'SRP_A is not a valid SRP value.');
+  return A;
+}
+
+/**
+ * The PASSWORD_VERIFIER challenge for `user` (USER_SRP_AUTH, and USER_AUTH's PASSWORD_SRP). With no
+ * user (existence errors prevented), a simulated challenge that can never succeed.
+ */
+export function srpChallenge(ctx: EmulatorContext, client: AppClient, A: bigint, user: User | undefined, username: string): p.JsonObject {
+  const pool = ctx.store.pool(client.userPoolId);
   const srpUser = user?.username ?? username;
   const { salt, verifier } = user?.srp ?? srpVerifier(pool.id, srpUser, secretBlock());
   const { b, B } = serverEphemeral(verifier);
