@@ -28,7 +28,7 @@ export function initiateSrp(ctx: EmulatorContext, client: AppClient, params: Rec
   const block = secretBlock();
   const now = ctx.now();
   for (const [key, s] of ctx.srp) if (s.expiresAt <= now) ctx.srp.delete(key);
-  const state: SrpState = { poolId: pool.id, clientId: client.clientId, username: user?.username, A, B, b, verifier, expiresAt: now + CHALLENGE_TTL_MS };
+  const state: SrpState = { poolId: pool.id, clientId: client.clientId, username: user?.username, A, B, b, verifier, expiresAt: now + CHALLENGE_TTL_MS, deviceKey: params.DEVICE_KEY };
   ctx.srp.set(block, state);
   return {
     ChallengeName: 'PASSWORD_VERIFIER',
@@ -51,5 +51,5 @@ export function passwordVerifier(ctx: EmulatorContext, client: AppClient, respon
   // The signature covers the canonical form of the parsed time (so 'Nov 03' parses but fails).
   if (!verifyClaim(state, user.username, block, formatSrpTimestamp(timestamp), signature)) throw incorrect();
   if (!user.enabled) throw new p.CognitoError('NotAuthorizedException', 'User is disabled.');
-  return afterPassword(ctx, client, user);
+  return afterPassword(ctx, client, user, state.deviceKey ?? responses.DEVICE_KEY);
 }
