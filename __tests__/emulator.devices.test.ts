@@ -4,7 +4,7 @@
 // ForgetDevice, device SRP skipping MFA on a remembered device (a wrong signature refused), and
 // refresh tokens bound to their device.
 import {
-  CognitoIdentityProviderClient,
+  type CognitoIdentityProviderClient,
   ConfirmDeviceCommand,
   CreateUserPoolCommand,
   DescribeUserPoolCommand,
@@ -25,6 +25,7 @@ import { decodeJwtPayload, startCognitoEmulator, type CognitoEmulator, type Emul
 import { startSrp } from '../services/srp/index.js';
 import { deviceHandshake, deviceSecret, type DeviceSecret } from './support/deviceSrp.js';
 import { hashPaths } from './support/hashes.js';
+import { rejection, sdkClient } from './support/sdk.js';
 
 let emu: CognitoEmulator;
 let sdk: CognitoIdentityProviderClient;
@@ -32,21 +33,12 @@ let clock = Date.parse('2026-12-07T09:00:00Z');
 
 beforeAll(async () => {
   emu = await startCognitoEmulator({ now: () => clock });
-  sdk = new CognitoIdentityProviderClient({ region: 'us-east-1', endpoint: emu.endpoint, credentials: { accessKeyId: 'x', secretAccessKey: 'x' }, maxAttempts: 1 });
+  sdk = sdkClient(emu.endpoint);
 });
 afterAll(async () => {
   sdk.destroy();
   await emu.close();
 });
-
-async function rejection(promise: Promise<unknown>): Promise<{ name: string; message: string }> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as { name: string; message: string };
-  }
-  throw new Error('expected the call to fail');
-}
 
 const tracking = (config: NonNullable<EmulatorPoolSettings['DeviceConfiguration']>): SetupResult =>
   emu.setup({ mfa: 'SOFTWARE_TOKEN_MFA', userPool: { MfaConfiguration: 'OPTIONAL', DeviceConfiguration: config } });

@@ -8,10 +8,10 @@ import { deviceSkipsMfa, describeDevice, findDevice, rememberedDevice, signInRes
 import * as p from '../protocol.js';
 import { claimMatches, parseSrpA, secretBlock, serverEphemeral } from '../srp.js';
 import type { AppClient, Device, User } from '../state.js';
-import { formatSrpTimestamp, parseSrpTimestamp } from '../../../../services/srp/timestamp.js';
 import * as srp from '../../../../services/srp/math.js';
 import { challenge, mfaChallenge, pendingSession } from './challenges.js';
 import * as check from './checks.js';
+import { claimAnswer } from './srp-auth.js';
 
 /** The signed-in user an access token names (Cognito's user APIs: the admin scope, not revoked). */
 function caller(ctx: EmulatorContext, input: p.JsonObject): User {
@@ -137,20 +137,15 @@ export function answerDeviceSrpAuth(ctx: EmulatorContext, input: p.JsonObject, c
  * else the user's MFA.
  */
 export function answerDevicePasswordVerifier(ctx: EmulatorContext, input: p.JsonObject, client: AppClient, responses: Record<string, string>): p.JsonObject {
-  const username = check.requireParam(responses, 'USERNAME');
+  const { username, block, signature, timestamp } = claimAnswer(client, responses);
   const deviceKey = check.requireParam(responses, 'DEVICE_KEY');
-  const block = check.requireParam(responses, 'PASSWORD_CLAIM_SECRET_BLOCK');
-  const signature = check.requireParam(responses, 'PASSWORD_CLAIM_SIGNATURE');
-  const timestamp = parseSrpTimestamp(check.requireParam(responses, 'TIMESTAMP'));
-  check.verifySecretHash(client, responses.SECRET_HASH, [username]);
-  if (!timestamp) throw new p.CognitoError('InvalidParameterException', 'TIMESTAMP format should be EEE MMM d HH:mm:ss z yyyy in english.');
   const { id, session, user } = pendingSession(ctx, input, client, 'DEVICE_PASSWORD_VERIFIER', username);
   ctx.sessions.delete(id);
   const pool = ctx.store.pool(user.poolId);
   const device = session.deviceKey === deviceKey ? rememberedDevice(pool, user, deviceKey) : undefined;
   const state = session.deviceSrp;
   if (!device?.verifier || !state || state.block !== block) throw incorrect();
-  if (!claimMatches({ ...state, verifier: device.verifier.verifier }, device.groupKey, device.key, block, formatSrpTimestamp(timestamp), signature)) throw incorrect();
+  if (!claimMatches({ ...state, verifier: device.verifier.verifier }, device.groupKey, device.key, block, timestamp, signature)) throw incorrect();
   if (!user.enabled) throw new p.CognitoError('NotAuthorizedException', 'User is disabled.');
   return deviceSkipsMfa(pool) ? signInResult(ctx, client, user, device.key) : mfaChallenge(ctx, client, user, device.key);
 }

@@ -36,20 +36,26 @@ export function initiateSrp(ctx: EmulatorContext, client: AppClient, params: Rec
   };
 }
 
-export function passwordVerifier(ctx: EmulatorContext, client: AppClient, responses: Record<string, string>): p.JsonObject {
+/** An SRP claim's answer (PASSWORD_VERIFIER, DEVICE_PASSWORD_VERIFIER), its SECRET_HASH checked; the timestamp in canonical form. */
+export function claimAnswer(client: AppClient, responses: Record<string, string>): { username: string; block: string; signature: string; timestamp: string } {
   const username = check.requireParam(responses, 'USERNAME');
   const block = check.requireParam(responses, 'PASSWORD_CLAIM_SECRET_BLOCK');
   const signature = check.requireParam(responses, 'PASSWORD_CLAIM_SIGNATURE');
   const timestamp = parseSrpTimestamp(check.requireParam(responses, 'TIMESTAMP'));
   check.verifySecretHash(client, responses.SECRET_HASH, [username]);
   if (!timestamp) throw new p.CognitoError('InvalidParameterException', 'TIMESTAMP format should be EEE MMM d HH:mm:ss z yyyy in english.');
+  // The signature covers the canonical form of the parsed time (so 'Nov 03' parses but fails).
+  return { username, block, signature, timestamp: formatSrpTimestamp(timestamp) };
+}
+
+export function passwordVerifier(ctx: EmulatorContext, client: AppClient, responses: Record<string, string>): p.JsonObject {
+  const { username, block, signature, timestamp } = claimAnswer(client, responses);
   const state = ctx.srp.get(block);
   if (!state || state.clientId !== client.clientId || state.expiresAt <= ctx.now()) throw incorrect();
   ctx.srp.delete(block); // single use, whatever the outcome
   const user = state.username === undefined ? undefined : ctx.store.findUser(state.poolId, state.username);
   if (!user || (username !== user.username && username !== user.sub)) throw incorrect();
-  // The signature covers the canonical form of the parsed time (so 'Nov 03' parses but fails).
-  if (!verifyClaim(state, user.username, block, formatSrpTimestamp(timestamp), signature)) throw incorrect();
+  if (!verifyClaim(state, user.username, block, timestamp, signature)) throw incorrect();
   if (!user.enabled) throw new p.CognitoError('NotAuthorizedException', 'User is disabled.');
   return afterPassword(ctx, client, user, state.deviceKey ?? responses.DEVICE_KEY);
 }
