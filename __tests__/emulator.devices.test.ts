@@ -4,6 +4,10 @@
 // ForgetDevice, device SRP skipping MFA on a remembered device (a wrong signature refused), and
 // refresh tokens bound to their device.
 import {
+  AdminForgetDeviceCommand,
+  AdminGetDeviceCommand,
+  AdminListDevicesCommand,
+  AdminUpdateDeviceStatusCommand,
   type CognitoIdentityProviderClient,
   ConfirmDeviceCommand,
   CreateUserPoolCommand,
@@ -226,4 +230,16 @@ test('ListDevices pages with Limit and PaginationToken, oldest first', async () 
   const page2 = await sdk.send(new ListDevicesCommand({ AccessToken: second.tokens.AccessToken, Limit: 1, PaginationToken: page1.PaginationToken }));
   expect(page2.Devices!.map((d) => d.DeviceKey)).toEqual([second.secret.deviceKey]);
   expect(page2.PaginationToken).toBeUndefined();
+});
+
+test('the Admin* variants name the user by UserPoolId and Username', async () => {
+  const s = tracking({ ChallengeRequiredOnNewDevice: true });
+  const { secret } = await confirmedDevice(s, 'admin-seen');
+  const who = { UserPoolId: s.userPoolId, Username: s.username };
+  expect((await sdk.send(new AdminListDevicesCommand(who))).Devices!.map((d) => d.DeviceKey)).toEqual([secret.deviceKey]);
+  await sdk.send(new AdminUpdateDeviceStatusCommand({ ...who, DeviceKey: secret.deviceKey, DeviceRememberedStatus: 'not_remembered' }));
+  expect(attribute((await sdk.send(new AdminGetDeviceCommand({ ...who, DeviceKey: secret.deviceKey }))).Device, 'dev:device_remembered_status')).toBe('not_remembered');
+  await sdk.send(new AdminForgetDeviceCommand({ ...who, DeviceKey: secret.deviceKey }));
+  expect((await sdk.send(new AdminListDevicesCommand(who))).Devices).toEqual([]);
+  expect(await rejection(sdk.send(new AdminGetDeviceCommand({ ...who, Username: 'nobody', DeviceKey: secret.deviceKey })))).toMatchObject({ name: 'UserNotFoundException' });
 });

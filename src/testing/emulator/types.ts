@@ -42,7 +42,11 @@ export type EmulatorOperation =
   | 'UpdateDeviceStatus'
   | 'ListDevices'
   | 'GetDevice'
-  | 'ForgetDevice';
+  | 'ForgetDevice'
+  | 'AdminUpdateDeviceStatus'
+  | 'AdminGetDevice'
+  | 'AdminListDevices'
+  | 'AdminForgetDevice';
 
 /** One code the emulator "sent" to a user (CognitoEmulator.inbox()). */
 export interface EmulatorInboxMessage {

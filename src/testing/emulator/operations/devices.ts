@@ -13,13 +13,19 @@ import { challenge, mfaChallenge, pendingSession } from './challenges.js';
 import * as check from './checks.js';
 import { claimAnswer } from './srp-auth.js';
 
+/** Whose devices a request names: the access token's user, or (Admin*) UserPoolId and Username. */
+type Owner = (ctx: EmulatorContext, input: p.JsonObject) => User;
+
 /** The signed-in user an access token names (Cognito's user APIs: the admin scope, not revoked). */
-function caller(ctx: EmulatorContext, input: p.JsonObject): User {
+const caller: Owner = (ctx, input) => {
   const grant = ctx.tokens.checkAdminAccessToken(p.requireString(input, 'AccessToken'));
   const user = ctx.store.findUser(grant.poolId, grant.sub);
   if (!user) throw new p.CognitoError('UserNotFoundException', 'User does not exist.');
   return user;
-}
+};
+
+/** Admin*: UserPoolId and Username (ResourceNotFoundException, UserNotFoundException). */
+const named: Owner = (ctx, input) => ctx.store.user(p.requireString(input, 'UserPoolId'), p.requireString(input, 'Username'));
 
 const noDevice = (): p.CognitoError => new p.CognitoError('ResourceNotFoundException', 'Device does not exist.');
 
@@ -63,8 +69,8 @@ export const confirmDevice: OperationHandler = (ctx, input) => {
 };
 
 /** UpdateDeviceStatus {AccessToken, DeviceKey, DeviceRememberedStatus: remembered | not_remembered} → {}. */
-export const updateDeviceStatus: OperationHandler = (ctx, input) => {
-  const user = caller(ctx, input);
+const updateStatus = (owner: Owner): OperationHandler => (ctx, input) => {
+  const user = owner(ctx, input);
   const device = ownDevice(user, p.requireString(input, 'DeviceKey'), true);
   const status = p.optionalString(input, 'DeviceRememberedStatus');
   if (status !== undefined && status !== 'remembered' && status !== 'not_remembered') {
@@ -76,14 +82,14 @@ export const updateDeviceStatus: OperationHandler = (ctx, input) => {
 };
 
 /** GetDevice {DeviceKey, AccessToken} → {Device}. */
-export const getDevice: OperationHandler = (ctx, input) => {
-  const user = caller(ctx, input);
+const get = (owner: Owner): OperationHandler => (ctx, input) => {
+  const user = owner(ctx, input);
   return { Device: describeDevice(ownDevice(user, p.requireString(input, 'DeviceKey'), true)) };
 };
 
 /** ForgetDevice {AccessToken, DeviceKey} → {}: the device is gone; refresh tokens bound to it stop working. */
-export const forgetDevice: OperationHandler = (ctx, input) => {
-  const user = caller(ctx, input);
+const forget = (owner: Owner): OperationHandler => (ctx, input) => {
+  const user = owner(ctx, input);
   const device = ownDevice(user, p.requireString(input, 'DeviceKey'), false);
   user.devices?.delete(device.key);
   return {};
@@ -93,8 +99,8 @@ export const forgetDevice: OperationHandler = (ctx, input) => {
  * ListDevices {AccessToken, Limit? (1-60, default 60), PaginationToken?} → {Devices, PaginationToken?}:
  * the confirmed devices, oldest first. The PaginationToken is opaque (an offset, base64url).
  */
-export const listDevices: OperationHandler = (ctx, input) => {
-  const user = caller(ctx, input);
+const list = (owner: Owner): OperationHandler => (ctx, input) => {
+  const user = owner(ctx, input);
   const limit = p.optionalNumber(input, 'Limit') ?? 60;
   if (!Number.isInteger(limit) || limit < 0 || limit > 60) throw p.validationError('limit', 'Member must have value between 0 and 60', String(limit));
   const token = p.optionalString(input, 'PaginationToken');
@@ -105,6 +111,16 @@ export const listDevices: OperationHandler = (ctx, input) => {
   const next = offset + page.length;
   return { Devices: page.map(describeDevice), ...(next < confirmed.length ? { PaginationToken: Buffer.from(String(next)).toString('base64url') } : {}) };
 };
+
+export const updateDeviceStatus = updateStatus(caller);
+export const getDevice = get(caller);
+export const forgetDevice = forget(caller);
+export const listDevices = list(caller);
+/** The Admin* variants: {UserPoolId, Username} instead of AccessToken (IAM-signed, any credentials here). */
+export const adminUpdateDeviceStatus = updateStatus(named);
+export const adminGetDevice = get(named);
+export const adminForgetDevice = forget(named);
+export const adminListDevices = list(named);
 
 const incorrect = (): p.CognitoError => new p.CognitoError('NotAuthorizedException', 'Incorrect username or password.');
 

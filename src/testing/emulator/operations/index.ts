@@ -4,7 +4,7 @@ import type { EmulatorOperation } from '../types.js';
 import { adminCreateUser, adminSetUserPassword, createUserPool, describeUserPool, updateUserPool } from './admin.js';
 import { deleteUser, deleteUserAttributes, getUserAttributeVerificationCode, updateUserAttributes, verifyUserAttribute } from './attributes.js';
 import { createUserPoolClient, describeUserPoolClient, updateUserPoolClient } from './app-clients.js';
-import { confirmDevice, forgetDevice, getDevice, listDevices, updateDeviceStatus } from './devices.js';
+import { adminForgetDevice, adminGetDevice, adminListDevices, adminUpdateDeviceStatus, confirmDevice, forgetDevice, getDevice, listDevices, updateDeviceStatus } from './devices.js';
 import { initiateAuth } from './initiate-auth.js';
 import { adminResetUserPassword, changePassword, confirmForgotPassword, forgotPassword } from './password.js';
 import { associateSoftwareToken, getUserPoolMfaConfig, setUserMfaPreference, setUserPoolMfaConfig, verifySoftwareToken } from './mfaSetup.js';
@@ -53,6 +53,10 @@ export const OPERATIONS: Readonly<Record<EmulatorOperation, OperationHandler>> =
   ListDevices: listDevices,
   GetDevice: getDevice,
   ForgetDevice: forgetDevice,
+  AdminUpdateDeviceStatus: adminUpdateDeviceStatus,
+  AdminGetDevice: adminGetDevice,
+  AdminListDevices: adminListDevices,
+  AdminForgetDevice: adminForgetDevice,
 };
 
 export function isEmulatorOperation(name: string): name is EmulatorOperation {
