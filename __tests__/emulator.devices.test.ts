@@ -243,3 +243,13 @@ test('the Admin* variants name the user by UserPoolId and Username', async () =>
   expect((await sdk.send(new AdminListDevicesCommand(who))).Devices).toEqual([]);
   expect(await rejection(sdk.send(new AdminGetDeviceCommand({ ...who, Username: 'nobody', DeviceKey: secret.deviceKey })))).toMatchObject({ name: 'UserNotFoundException' });
 });
+
+test("DEVICE_SRP_AUTH answered for another device than the sign-in's is refused", async () => {
+  const s = tracking({ ChallengeRequiredOnNewDevice: true });
+  const first = await confirmedDevice(s, 'first');
+  const second = await confirmedDevice(s, 'second');
+  const out = await signIn(s, first.secret.deviceKey);
+  const handshake = deviceHandshake(second.secret);
+  const answer = respond(s, 'DEVICE_SRP_AUTH', out.Session, { DEVICE_KEY: second.secret.deviceKey, SRP_A: handshake.srpA });
+  expect(await rejection(answer)).toMatchObject({ name: 'NotAuthorizedException' });
+});
