@@ -253,3 +253,13 @@ test("DEVICE_SRP_AUTH answered for another device than the sign-in's is refused"
   const answer = respond(s, 'DEVICE_SRP_AUTH', out.Session, { DEVICE_KEY: second.secret.deviceKey, SRP_A: handshake.srpA });
   expect(await rejection(answer)).toMatchObject({ name: 'NotAuthorizedException' });
 });
+
+test('ConfirmDevice with a verifier that is not base64 is refused and stores nothing', async () => {
+  const s = tracking({ ChallengeRequiredOnNewDevice: true });
+  const tokens = await passMfa(s, await signIn(s));
+  const deviceKey = tokens.NewDeviceMetadata!.DeviceKey!;
+  const bad = sdk.send(new ConfirmDeviceCommand({ AccessToken: tokens.AccessToken, DeviceKey: deviceKey, DeviceSecretVerifierConfig: { PasswordVerifier: 'not base64!', Salt: 'AAEC' } }));
+  expect(await rejection(bad)).toMatchObject({ name: 'InvalidParameterException' });
+  expect((await sdk.send(new ListDevicesCommand({ AccessToken: tokens.AccessToken }))).Devices).toEqual([]);
+  expect((await signIn(s, deviceKey)).ChallengeName).toBe('SOFTWARE_TOKEN_MFA');
+});

@@ -1,5 +1,5 @@
-// The device operations (ConfirmDevice, UpdateDeviceStatus, ListDevices, GetDevice, ForgetDevice)
-// and the device SRP challenges of a sign-in on a remembered device: DEVICE_SRP_AUTH (the client's
+// The device operations (ConfirmDevice, UpdateDeviceStatus, ListDevices, GetDevice, ForgetDevice,
+// and the Admin* variants of the last four) and the device SRP challenges of a sign-in on a remembered device: DEVICE_SRP_AUTH (the client's
 // SRP_A) answered with DEVICE_PASSWORD_VERIFIER (SRP_B, SALT, SECRET_BLOCK), whose signature is
 // checked against the verifier ConfirmDevice stored. The device SRP is the user SRP with the
 // DeviceGroupKey hashed where the pool name goes and the DeviceKey as the user id.
