@@ -6,6 +6,8 @@ import type { Store } from './state.js';
 import type { TokenService } from './tokens.js';
 
 export type SessionChallenge = 'NEW_PASSWORD_REQUIRED' | 'SOFTWARE_TOKEN_MFA' | 'SMS_MFA' | 'EMAIL_OTP' | 'MFA_SETUP' | 'SELECT_MFA_TYPE'
+  /** A remembered device's SRP (devices.ts). */
+  | 'DEVICE_SRP_AUTH' | 'DEVICE_PASSWORD_VERIFIER'
   /** ConfirmSignUp's Session, which InitiateAuth USER_AUTH turns into tokens once. */
   | 'CONFIRM_SIGN_UP'
   /** USER_AUTH (operations/userAuth.ts): the choice of a first factor, and the SMS code as one (EMAIL_OTP with `firstFactor`). */
@@ -34,6 +36,18 @@ export interface ChallengeSession {
   readonly wrongCodes?: number;
   /** USER_AUTH for a user who does not exist (PreventUserExistenceErrors ENABLED): every answer fails. */
   readonly simulated?: boolean;
+  /** The DEVICE_KEY the sign-in started with: the tokens are bound to it (devices.ts). */
+  readonly deviceKey?: string;
+  /** DEVICE_PASSWORD_VERIFIER: the server's half of the device SRP. */
+  readonly deviceSrp?: DeviceSrpState;
+}
+
+/** What the server keeps between DEVICE_SRP_AUTH and DEVICE_PASSWORD_VERIFIER. */
+export interface DeviceSrpState {
+  readonly A: bigint;
+  readonly B: bigint;
+  readonly b: bigint;
+  readonly block: string;
 }
 
 export interface EmulatorContext {

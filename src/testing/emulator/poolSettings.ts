@@ -32,6 +32,16 @@ export interface PoolSettings {
   readonly emailMfaEnabled: boolean;
   /** SetUserPoolMfaConfig's SmsMfaConfiguration (present: enabled). */
   readonly smsMfaEnabled: boolean;
+  /** DeviceConfiguration: undefined when the pool does not track devices (devices.ts). */
+  readonly deviceConfiguration?: DeviceConfiguration;
+}
+
+/** DeviceConfiguration: giving any member turns device tracking on. */
+export interface DeviceConfiguration {
+  /** ChallengeRequiredOnNewDevice: a remembered device answers device SRP instead of MFA. */
+  readonly challengeRequiredOnNewDevice: boolean;
+  /** DeviceOnlyRememberedOnUserPrompt: ConfirmDevice leaves the device not_remembered until UpdateDeviceStatus. */
+  readonly deviceOnlyRememberedOnUserPrompt: boolean;
 }
 
 /** Cognito's defaults for a pool created without them. */
@@ -79,7 +89,17 @@ export function poolSettingsFromWire(input: p.JsonObject, current: PoolSettings 
   const attributesRequireVerificationBeforeUpdate = p.optionalStringList(member(input, 'UserAttributeUpdateSettings'), 'AttributesRequireVerificationBeforeUpdate') ?? [];
   const allowedFirstAuthFactors = p.optionalStringList(member(member(input, 'Policies'), 'SignInPolicy'), 'AllowedFirstAuthFactors') ?? ['PASSWORD'];
   if (!allowedFirstAuthFactors.includes('PASSWORD')) throw new p.CognitoError('InvalidParameterException', 'AllowedFirstAuthFactors must include PASSWORD.');
-  return { ...current, passwordPolicy, mfaConfiguration: mfa, autoVerifiedAttributes, attributesRequireVerificationBeforeUpdate, allowedFirstAuthFactors };
+  const deviceConfiguration = deviceConfigurationFromWire(input);
+  return { ...current, passwordPolicy, mfaConfiguration: mfa, autoVerifiedAttributes, attributesRequireVerificationBeforeUpdate, allowedFirstAuthFactors, deviceConfiguration };
+}
+
+/** DeviceConfiguration, or undefined when it is left out or empty (device tracking off). */
+function deviceConfigurationFromWire(input: p.JsonObject): DeviceConfiguration | undefined {
+  const config = member(input, 'DeviceConfiguration');
+  const challengeRequiredOnNewDevice = p.optionalBoolean(config, 'ChallengeRequiredOnNewDevice');
+  const deviceOnlyRememberedOnUserPrompt = p.optionalBoolean(config, 'DeviceOnlyRememberedOnUserPrompt');
+  if (challengeRequiredOnNewDevice === undefined && deviceOnlyRememberedOnUserPrompt === undefined) return undefined;
+  return { challengeRequiredOnNewDevice: challengeRequiredOnNewDevice ?? false, deviceOnlyRememberedOnUserPrompt: deviceOnlyRememberedOnUserPrompt ?? false };
 }
 
 /** The settings as DescribeUserPool answers them (Cognito's member names). */
@@ -100,6 +120,9 @@ export function describePoolSettings(settings: PoolSettings): p.JsonObject {
     MfaConfiguration: settings.mfaConfiguration,
     AutoVerifiedAttributes: [...settings.autoVerifiedAttributes],
     UserAttributeUpdateSettings: { AttributesRequireVerificationBeforeUpdate: [...settings.attributesRequireVerificationBeforeUpdate] },
+    ...(settings.deviceConfiguration
+      ? { DeviceConfiguration: { ChallengeRequiredOnNewDevice: settings.deviceConfiguration.challengeRequiredOnNewDevice, DeviceOnlyRememberedOnUserPrompt: settings.deviceConfiguration.deviceOnlyRememberedOnUserPrompt } }
+      : {}),
   };
 }
 

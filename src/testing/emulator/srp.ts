@@ -25,6 +25,8 @@ export interface SrpState {
   readonly b: bigint;
   readonly verifier: bigint;
   readonly expiresAt: number;
+  /** AuthParameters.DEVICE_KEY, handed on to what follows the password (devices.ts). */
+  readonly deviceKey?: string;
 }
 
 /** A fresh 16-byte salt and v = g^x mod N, with x over USER_ID_FOR_SRP (the username). */
@@ -58,10 +60,18 @@ export const secretBlock = (): string => randomBytes(512).toString('base64');
  * S = (A * v^u)^b mod N, key = HKDF(S, u), HMAC over poolName | userIdForSrp | block | timestamp.
  */
 export function verifyClaim(state: SrpState, userIdForSrp: string, block: string, timestamp: string, signature: string): boolean {
+  return claimMatches(state, srp.poolNameOf(state.poolId), userIdForSrp, block, timestamp, signature);
+}
+
+/**
+ * The check itself, for any name hashed in the "pool name" place: the pool name for a user, the
+ * DeviceGroupKey for a device (whose DeviceKey is then the user id).
+ */
+export function claimMatches(state: { A: bigint; B: bigint; b: bigint; verifier: bigint }, poolName: string, userIdForSrp: string, block: string, timestamp: string, signature: string): boolean {
   const u = run(srp.computeU(state.A, state.B));
   if (u === 0n) return false;
   const S = srp.modPowN(state.A * srp.modPowN(state.verifier, u), state.b);
-  const expected = run(srp.claimSignature(run(srp.deriveKey(S, u)), srp.poolNameOf(state.poolId), userIdForSrp, Buffer.from(block, 'base64'), timestamp));
+  const expected = run(srp.claimSignature(run(srp.deriveKey(S, u)), poolName, userIdForSrp, Buffer.from(block, 'base64'), timestamp));
   const x = Buffer.from(expected);
   const y = Buffer.from(signature);
   return x.length === y.length && timingSafeEqual(x, y);

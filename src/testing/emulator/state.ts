@@ -24,8 +24,23 @@ export interface User {
   readonly attributes: Map<string, string>;
   /** UpdateUserAttributes under AttributesRequireVerificationBeforeUpdate: new email / phone_number values waiting for VerifyUserAttribute (operations/attributes.ts). */
   pendingAttributes?: Map<string, string>;
+  /** Devices Cognito gave this user's sign-ins (NewDeviceMetadata), by DeviceKey (devices.ts). */
+  devices?: Map<string, Device>;
   readonly createdAt: number;
   updatedAt: number;
+}
+
+/** A tracked device: issued at a sign-in, confirmed (with its SRP verifier) by ConfirmDevice. */
+export interface Device {
+  readonly key: string;
+  readonly groupKey: string;
+  /** ConfirmDevice's DeviceSecretVerifierConfig, as integers; undefined until confirmed. */
+  verifier: SrpVerifier | undefined;
+  name: string | undefined;
+  remembered: boolean;
+  readonly createdAt: number;
+  modifiedAt: number;
+  lastAuthenticatedAt: number;
 }
 
 export interface AppClient {

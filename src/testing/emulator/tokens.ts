@@ -27,6 +27,8 @@ export interface RefreshRecord extends Grant {
   readonly hostedUi?: boolean;
   /** Rotation: when this token stops working, set by its first rotation (then + the grace period). */
   retiresAt?: number;
+  /** The device the sign-in was bound to (devices.ts): a refresh must name it in DEVICE_KEY. */
+  readonly deviceKey?: string;
 }
 
 /** What a refresh returns: a new refresh token only when the client rotates them. */
@@ -38,6 +40,8 @@ export interface SignInOptions {
   /** Epoch seconds of the authentication (the hosted-UI session's sign-in). */
   authTime?: number;
   nonce?: string;
+  /** The tracked device (the access token's device_key claim). */
+  deviceKey?: string;
 }
 
 /** What checkAccessToken proves about an access token. */
@@ -92,6 +96,7 @@ export class TokenService {
       expiresAt: this.now() + REFRESH_TTL_MS,
       ...(options?.nonce === undefined ? {} : { nonce: options.nonce }),
       ...(options?.scopes ? { hostedUi: true } : {}),
+      ...(options?.deviceKey === undefined ? {} : { deviceKey: options.deviceKey }),
     };
     this.refreshTokens.set(digest(refreshToken), record);
     return { ...this.mint(pool, client, user, record), RefreshToken: refreshToken };
@@ -187,6 +192,7 @@ export class TokenService {
       token_use: 'access',
       scope: grant.scopes.join(' '),
       username: user.username,
+      ...(grant.deviceKey === undefined ? {} : { device_key: grant.deviceKey }),
       ...(revocable ? { jti: ids.uuid() } : {}),
     });
     const atHash = createHash('sha256').update(access).digest().subarray(0, 16).toString('base64url');

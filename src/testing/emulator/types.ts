@@ -36,7 +36,17 @@ export type EmulatorOperation =
   | 'GetUserPoolMfaConfig'
   | 'AssociateSoftwareToken'
   | 'VerifySoftwareToken'
-  | 'SetUserMFAPreference';
+  | 'SetUserMFAPreference'
+  // Devices (operations/devices.ts)
+  | 'ConfirmDevice'
+  | 'UpdateDeviceStatus'
+  | 'ListDevices'
+  | 'GetDevice'
+  | 'ForgetDevice'
+  | 'AdminUpdateDeviceStatus'
+  | 'AdminGetDevice'
+  | 'AdminListDevices'
+  | 'AdminForgetDevice';
 
 /** One code the emulator "sent" to a user (CognitoEmulator.inbox()). */
 export interface EmulatorInboxMessage {
@@ -251,6 +261,13 @@ export interface EmulatorPoolSettings {
   UserAttributeUpdateSettings?: {
     /** The attributes whose old value stays until the new one is verified. Default none. */
     AttributesRequireVerificationBeforeUpdate?: Array<'email' | 'phone_number'>;
+  };
+  /** Device tracking: giving any member turns it on (sign-ins then return NewDeviceMetadata). Default: off. */
+  DeviceConfiguration?: {
+    /** A remembered device answers device SRP instead of MFA (when the pool's MFA is ON or OPTIONAL). Default false. */
+    ChallengeRequiredOnNewDevice?: boolean;
+    /** ConfirmDevice leaves the device not_remembered until UpdateDeviceStatus remembers it. Default false. */
+    DeviceOnlyRememberedOnUserPrompt?: boolean;
   };
 }
 

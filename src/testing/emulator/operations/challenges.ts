@@ -1,6 +1,7 @@
 // What follows a verified password (NEW_PASSWORD_REQUIRED, an MFA challenge, a choice of MFA, an
 // MFA setup, or tokens), and the single-use challenge sessions those steps run on.
 import type { ChallengeSession, EmulatorContext, SessionChallenge } from '../context.js';
+import { rememberedDevice, signInResult } from '../devices.js';
 import * as ids from '../ids.js';
 import { maskPhone, smsCode } from '../mfa.js';
 import * as p from '../protocol.js';
@@ -11,8 +12,11 @@ import { challengeAttributes } from './checks.js';
 /** SECRET_BLOCKs expire after 3 minutes; a challenge's Session after the client's AuthSessionValidity (3 by default). */
 export const CHALLENGE_TTL_MS = 3 * 60 * 1000;
 
-/** The next step for a user whose password (or new password) was just verified. */
-export function afterPassword(ctx: EmulatorContext, client: AppClient, user: User): p.JsonObject {
+/**
+ * The next step for a user whose password (or new password) was just verified. `deviceKey` is the
+ * sign-in's DEVICE_KEY: a remembered device answers device SRP first (operations/devices.ts).
+ */
+export function afterPassword(ctx: EmulatorContext, client: AppClient, user: User, deviceKey?: string): p.JsonObject {
   // Signed up but never confirmed: Cognito says so only once the password is proven.
   if (user.status === 'UNCONFIRMED') throw new p.CognitoError('UserNotConfirmedException', 'User is not confirmed.');
   // AdminResetUserPassword: only ForgotPassword's code and a new password let the user in again.
@@ -22,23 +26,24 @@ export function afterPassword(ctx: EmulatorContext, client: AppClient, user: Use
       USER_ID_FOR_SRP: user.username,
       requiredAttributes: '[]',
       userAttributes: challengeAttributes(user),
-    });
+    }, { deviceKey });
   }
-  return mfaChallenge(ctx, client, user);
+  if (rememberedDevice(ctx.store.pool(user.poolId), user, deviceKey)) return challenge(ctx, client, user, 'DEVICE_SRP_AUTH', { USERNAME: user.username }, { deviceKey });
+  return mfaChallenge(ctx, client, user, deviceKey);
 }
 
-/** After every password step: the user's MFA (userMfa.ts decides which step), or tokens. */
-export function mfaChallenge(ctx: EmulatorContext, client: AppClient, user: User): p.JsonObject {
+/** After every password step: the user's MFA (userMfa.ts decides which step), or tokens (bound to `deviceKey`'s device, devices.ts). */
+export function mfaChallenge(ctx: EmulatorContext, client: AppClient, user: User, deviceKey?: string): p.JsonObject {
   const step = mfaStep(ctx.store.pool(user.poolId).settings, user);
   switch (step.kind) {
     case 'factor':
-      return factorChallenge(ctx, client, user, step.factor);
+      return factorChallenge(ctx, client, user, step.factor, { deviceKey });
     case 'select':
-      return challenge(ctx, client, user, 'SELECT_MFA_TYPE', { MFAS_CAN_CHOOSE: JSON.stringify(step.choices) }, { choices: step.choices });
+      return challenge(ctx, client, user, 'SELECT_MFA_TYPE', { MFAS_CAN_CHOOSE: JSON.stringify(step.choices) }, { choices: step.choices, deviceKey });
     case 'setup':
-      return challenge(ctx, client, user, 'MFA_SETUP', { MFAS_CAN_SETUP: JSON.stringify(step.choices) }, { choices: step.choices });
+      return challenge(ctx, client, user, 'MFA_SETUP', { MFAS_CAN_SETUP: JSON.stringify(step.choices) }, { choices: step.choices, deviceKey });
     case 'none':
-      return { AuthenticationResult: ctx.tokens.signIn(ctx.store.pool(user.poolId), client, user), ChallengeParameters: {} };
+      return signInResult(ctx, client, user, deviceKey);
   }
 }
 
@@ -56,7 +61,7 @@ export function factorChallenge(ctx: EmulatorContext, client: AppClient, user: U
 }
 
 /** What a challenge session carries besides its name, client and user. */
-export type ChallengeExtra = Pick<ChallengeSession, 'smsCode' | 'choices' | 'totpVerified' | 'emailSetup' | 'firstFactor' | 'code' | 'simulated'>;
+export type ChallengeExtra = Pick<ChallengeSession, 'smsCode' | 'choices' | 'totpVerified' | 'emailSetup' | 'firstFactor' | 'code' | 'simulated' | 'deviceKey' | 'deviceSrp'>;
 
 /** A new challenge session (the client's AuthSessionValidity) and Cognito's answer naming it; `user` may be a simulated one (USER_AUTH). */
 export function challenge(ctx: EmulatorContext, client: AppClient, user: Pick<User, 'poolId' | 'username'>, name: SessionChallenge, parameters: Record<string, string>, extra: ChallengeExtra = {}): p.JsonObject {

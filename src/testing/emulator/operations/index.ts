@@ -4,6 +4,7 @@ import type { EmulatorOperation } from '../types.js';
 import { adminCreateUser, adminSetUserPassword, createUserPool, describeUserPool, updateUserPool } from './admin.js';
 import { deleteUser, deleteUserAttributes, getUserAttributeVerificationCode, updateUserAttributes, verifyUserAttribute } from './attributes.js';
 import { createUserPoolClient, describeUserPoolClient, updateUserPoolClient } from './app-clients.js';
+import { adminForgetDevice, adminGetDevice, adminListDevices, adminUpdateDeviceStatus, confirmDevice, forgetDevice, getDevice, listDevices, updateDeviceStatus } from './devices.js';
 import { initiateAuth } from './initiate-auth.js';
 import { adminResetUserPassword, changePassword, confirmForgotPassword, forgotPassword } from './password.js';
 import { associateSoftwareToken, getUserPoolMfaConfig, setUserMfaPreference, setUserPoolMfaConfig, verifySoftwareToken } from './mfaSetup.js';
@@ -46,6 +47,16 @@ export const OPERATIONS: Readonly<Record<EmulatorOperation, OperationHandler>> =
   AssociateSoftwareToken: associateSoftwareToken,
   VerifySoftwareToken: verifySoftwareToken,
   SetUserMFAPreference: setUserMfaPreference,
+  // Devices (devices.ts)
+  ConfirmDevice: confirmDevice,
+  UpdateDeviceStatus: updateDeviceStatus,
+  ListDevices: listDevices,
+  GetDevice: getDevice,
+  ForgetDevice: forgetDevice,
+  AdminUpdateDeviceStatus: adminUpdateDeviceStatus,
+  AdminGetDevice: adminGetDevice,
+  AdminListDevices: adminListDevices,
+  AdminForgetDevice: adminForgetDevice,
 };
 
 export function isEmulatorOperation(name: string): name is EmulatorOperation {

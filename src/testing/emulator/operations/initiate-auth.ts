@@ -3,6 +3,7 @@
 import type { EmulatorContext, OperationHandler } from '../context.js';
 import * as p from '../protocol.js';
 import type { AppClient } from '../state.js';
+import { checkRefreshDevice } from '../devices.js';
 import { afterPassword } from './challenges.js';
 import * as check from './checks.js';
 import { refreshTokens, usableRefreshToken } from './refresh.js';
@@ -47,7 +48,7 @@ function passwordAuth(ctx: EmulatorContext, client: AppClient, params: Record<st
     throw new p.CognitoError('NotAuthorizedException', 'Incorrect username or password.');
   }
   if (!user.enabled) throw new p.CognitoError('NotAuthorizedException', 'User is disabled.');
-  return afterPassword(ctx, client, user);
+  return afterPassword(ctx, client, user, params.DEVICE_KEY);
 }
 
 /**
@@ -63,5 +64,6 @@ function refreshAuth(ctx: EmulatorContext, client: AppClient, params: Record<str
     throw new p.CognitoError('NotAuthorizedException', `Unable to verify secret hash for client ${client.clientId}`);
   }
   const grant = usableRefreshToken(ctx, client, token, (user) => check.verifySecretHash(client, params.SECRET_HASH, [user.username, user.sub]));
+  checkRefreshDevice(grant.record, grant.user, params.DEVICE_KEY);
   return { AuthenticationResult: refreshTokens(ctx, client, grant), ChallengeParameters: {} };
 }

@@ -4,6 +4,7 @@
 // challenges.ts (mfaChallenge).
 import { randomBytes } from 'node:crypto';
 import type { ChallengeSession, EmulatorContext, OperationHandler } from '../context.js';
+import { signInResult } from '../devices.js';
 import { totpMatches } from '../mfa.js';
 import type { PoolSettings } from '../poolSettings.js';
 import * as p from '../protocol.js';
@@ -83,7 +84,7 @@ function caller(ctx: EmulatorContext, input: p.JsonObject): { user: User; setup?
 function renew(ctx: EmulatorContext, user: User, setup: { id: string; session: ChallengeSession }, totpVerified: boolean): string {
   ctx.sessions.delete(setup.id);
   const client = ctx.store.client(setup.session.clientId);
-  const next = challenge(ctx, client, user, 'MFA_SETUP', {}, { ...(setup.session.choices ? { choices: setup.session.choices } : {}), totpVerified });
+  const next = challenge(ctx, client, user, 'MFA_SETUP', {}, { ...(setup.session.choices ? { choices: setup.session.choices } : {}), totpVerified, deviceKey: setup.session.deviceKey });
   return String(next.Session);
 }
 
@@ -173,7 +174,7 @@ export const setUserMfaPreference: OperationHandler = (ctx, input) => {
   return {};
 };
 
-const tokens = (ctx: EmulatorContext, client: AppClient, user: User): p.JsonObject => ({ AuthenticationResult: ctx.tokens.signIn(ctx.store.pool(user.poolId), client, user), ChallengeParameters: {} });
+const tokens = (ctx: EmulatorContext, client: AppClient, user: User, deviceKey: string | undefined): p.JsonObject => signInResult(ctx, client, user, deviceKey);
 
 /** A factor set up during sign-in is enabled, and preferred unless another already is. */
 function enable(user: User, factor: MfaFactor): void {
@@ -201,12 +202,12 @@ export function answerMfaSetup(ctx: EmulatorContext, input: p.JsonObject, client
       user.attributes.set('email', email);
       user.attributes.set('email_verified', 'false');
     }
-    return factorChallenge(ctx, client, user, 'EMAIL_OTP', { emailSetup: true });
+    return factorChallenge(ctx, client, user, 'EMAIL_OTP', { emailSetup: true, deviceKey: session.deviceKey });
   }
   if (session.totpVerified !== true) throw new p.CognitoError('InvalidParameterException', 'MFA setup is not complete: verify a software token with this Session (VerifySoftwareToken), or send EMAIL.');
   ctx.sessions.delete(id);
   enable(user, 'SOFTWARE_TOKEN_MFA');
-  return tokens(ctx, client, user);
+  return tokens(ctx, client, user, session.deviceKey);
 }
 
 /** RespondToAuthChallenge SELECT_MFA_TYPE `{USERNAME, ANSWER}`: one of MFAS_CAN_CHOOSE, then its challenge. */
@@ -219,7 +220,7 @@ export function answerSelectMfaType(ctx: EmulatorContext, input: p.JsonObject, c
   const factor = MFA_FACTORS.find((f) => f === (answer === 'EMAIL_MFA' ? 'EMAIL_OTP' : answer));
   if (factor === undefined || !session.choices?.includes(factor)) throw new p.CognitoError('InvalidParameterException', 'ANSWER must be one of the MFA types in MFAS_CAN_CHOOSE.');
   ctx.sessions.delete(id);
-  return factorChallenge(ctx, client, user, factor);
+  return factorChallenge(ctx, client, user, factor, { deviceKey: session.deviceKey });
 }
 
 /**
@@ -236,5 +237,5 @@ export function answerEmailOtp(ctx: EmulatorContext, input: p.JsonObject, client
   ctx.sessions.delete(id);
   user.attributes.set('email_verified', 'true');
   if (session.emailSetup === true) enable(user, 'EMAIL_OTP');
-  return tokens(ctx, client, user);
+  return tokens(ctx, client, user, session.deviceKey);
 }

@@ -5,6 +5,7 @@ import type { EmulatorContext, OperationHandler } from '../context.js';
 import * as p from '../protocol.js';
 import type { AppClient, User, UserPool } from '../state.js';
 import type { RefreshedTokens, RefreshRecord } from '../tokens.js';
+import { checkRefreshDevice } from '../devices.js';
 import { verifyClientSecret } from './checks.js';
 
 export interface RefreshGrant {
@@ -44,14 +45,16 @@ export function refreshTokens(ctx: EmulatorContext, client: AppClient, grant: Re
 /**
  * GetTokensFromRefreshToken {RefreshToken, ClientId, ClientSecret?, ClientMetadata?, DeviceKey?}.
  * Works with rotation on or off; ClientMetadata is checked to be a map and otherwise unused (no
- * Lambda triggers), DeviceKey is ignored (no devices).
+ * Lambda triggers); DeviceKey must name the device a device-bound token was issued to (devices.ts).
  */
 export const getTokensFromRefreshToken: OperationHandler = (ctx, input) => {
   const token = p.requireString(input, 'RefreshToken');
   const clientId = p.requireString(input, 'ClientId');
   p.stringMap(input, 'ClientMetadata');
-  p.optionalString(input, 'DeviceKey');
+  const deviceKey = p.optionalString(input, 'DeviceKey');
   const client = ctx.store.client(clientId);
   verifyClientSecret(client, p.optionalString(input, 'ClientSecret'));
-  return { AuthenticationResult: refreshTokens(ctx, client, usableRefreshToken(ctx, client, token)) };
+  const grant = usableRefreshToken(ctx, client, token);
+  checkRefreshDevice(grant.record, grant.user, deviceKey);
+  return { AuthenticationResult: refreshTokens(ctx, client, grant) };
 };

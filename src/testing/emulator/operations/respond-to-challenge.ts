@@ -2,11 +2,13 @@
 // MFA_SETUP, SELECT_MFA_TYPE and EMAIL_OTP (as MFA) in mfaSetup.ts; USER_AUTH's SELECT_CHALLENGE,
 // and EMAIL_OTP / SMS_OTP as first factors, in userAuth.ts.
 import type { EmulatorContext, OperationHandler } from '../context.js';
+import { signInResult } from '../devices.js';
 import { totpMatches } from '../mfa.js';
 import * as p from '../protocol.js';
 import type { AppClient } from '../state.js';
 import { afterPassword, pendingSession } from './challenges.js';
 import * as check from './checks.js';
+import { answerDevicePasswordVerifier, answerDeviceSrpAuth } from './devices.js';
 import { answerEmailOtp, answerMfaSetup, answerSelectMfaType } from './mfaSetup.js';
 import { passwordVerifier } from './srp-auth.js';
 import { answerSelectChallenge, answerSignInCode, isFirstFactorSession } from './userAuth.js';
@@ -34,6 +36,10 @@ export const respondToAuthChallenge: OperationHandler = (ctx, input) => {
       return answerMfaSetup(ctx, input, client, responses);
     case 'SELECT_MFA_TYPE':
       return answerSelectMfaType(ctx, input, client, responses);
+    case 'DEVICE_SRP_AUTH':
+      return answerDeviceSrpAuth(ctx, input, client, responses);
+    case 'DEVICE_PASSWORD_VERIFIER':
+      return answerDevicePasswordVerifier(ctx, input, client, responses);
     default:
       throw new p.CognitoError('InvalidParameterException', `The emulator does not implement the ${challenge} challenge`);
   }
@@ -43,14 +49,14 @@ function newPassword(ctx: EmulatorContext, input: p.JsonObject, client: AppClien
   const username = check.requireParam(responses, 'USERNAME');
   const password = check.requireParam(responses, 'NEW_PASSWORD');
   check.verifySecretHash(client, responses.SECRET_HASH, [username]);
-  const { id, user } = pendingSession(ctx, input, client, 'NEW_PASSWORD_REQUIRED', username);
+  const { id, session, user } = pendingSession(ctx, input, client, 'NEW_PASSWORD_REQUIRED', username);
   ctx.sessions.delete(id);
   for (const [key, value] of Object.entries(responses)) {
     const name = key.startsWith('userAttributes.') ? key.slice('userAttributes.'.length) : '';
     if (name !== '' && name !== 'sub') user.attributes.set(name, value);
   }
   ctx.store.setPassword(user, password, true);
-  return afterPassword(ctx, client, user); // tokens, or the user's MFA challenge
+  return afterPassword(ctx, client, user, session.deviceKey); // tokens, or the user's MFA challenge
 }
 
 function mfa(ctx: EmulatorContext, input: p.JsonObject, client: AppClient, challenge: 'SOFTWARE_TOKEN_MFA' | 'SMS_MFA', responses: Record<string, string>): p.JsonObject {
@@ -62,5 +68,5 @@ function mfa(ctx: EmulatorContext, input: p.JsonObject, client: AppClient, chall
   // A wrong code leaves the session open, so the user can try again within its 3 minutes.
   if (!right) throw new p.CognitoError('CodeMismatchException', 'Invalid code received for user');
   ctx.sessions.delete(id);
-  return { AuthenticationResult: ctx.tokens.signIn(ctx.store.pool(user.poolId), client, user), ChallengeParameters: {} };
+  return signInResult(ctx, client, user, session.deviceKey);
 }

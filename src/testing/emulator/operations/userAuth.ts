@@ -12,6 +12,7 @@ import type { AppClient, User } from '../state.js';
 import { simulatedDelivery } from './account.js';
 import { afterPassword, challenge, invalidSession, pendingSession } from './challenges.js';
 import * as check from './checks.js';
+import { signInResult } from '../devices.js';
 import { srpAOf, srpChallenge } from './srp-auth.js';
 
 /** The first factors the emulator offers, in the order AvailableChallenges lists them. */
@@ -81,10 +82,10 @@ function startFactor(ctx: EmulatorContext, client: AppClient, user: User | undef
   switch (factor) {
     case 'PASSWORD': {
       if (!user || !check.passwordMatches(user, params.PASSWORD ?? '')) throw incorrect();
-      return afterPassword(ctx, client, user); // NEW_PASSWORD_REQUIRED, MFA, or tokens
+      return afterPassword(ctx, client, user, params.DEVICE_KEY); // NEW_PASSWORD_REQUIRED, MFA, or tokens
     }
     case 'PASSWORD_SRP':
-      return srpChallenge(ctx, client, srpAOf(params.SRP_A ?? ''), user, username);
+      return srpChallenge(ctx, client, srpAOf(params.SRP_A ?? ''), user, username, params.DEVICE_KEY);
     case 'EMAIL_OTP':
     case 'SMS_OTP':
       return codeChallenge(ctx, client, user, username, factor);
@@ -158,5 +159,6 @@ export function answerSignInCode(ctx: EmulatorContext, input: p.JsonObject, clie
     throw new p.CognitoError('CodeMismatchException', 'Invalid code received for user');
   }
   ctx.sessions.delete(id);
-  return { AuthenticationResult: ctx.tokens.signIn(ctx.store.pool(user.poolId), client, user), ChallengeParameters: {} };
+  // Through the device tracking's end of a sign-in: NewDeviceMetadata and the tokens bound to a device, as for a password.
+  return signInResult(ctx, client, user, responses.DEVICE_KEY ?? session.deviceKey);
 }
