@@ -239,3 +239,13 @@ describe('refusals', () => {
     expect(h.emu.inbox('nobody', { userPoolId: s.userPoolId })).toEqual([]);
   });
 });
+
+test('a pool that tracks devices: an EMAIL_OTP first-factor sign-in ends as a password sign-in does, with NewDeviceMetadata and a device_key claim', async () => {
+  const s = pool({ factors: ['PASSWORD', 'EMAIL_OTP'], userPool: { DeviceConfiguration: { ChallengeRequiredOnNewDevice: false, DeviceOnlyRememberedOnUserPrompt: false } } });
+  const started = await initiate(s, { PREFERRED_CHALLENGE: 'EMAIL_OTP' });
+  expect(started.ChallengeName).toBe('EMAIL_OTP');
+  const done = await respond(s, 'EMAIL_OTP', started.Session, { EMAIL_OTP_CODE: signInCode(s) });
+  expect(done.AuthenticationResult?.NewDeviceMetadata?.DeviceKey).toMatch(/^[a-z]{2}(-[a-z]+)+-\d_[0-9a-f-]{36}$/);
+  const claims = JSON.parse(Buffer.from(done.AuthenticationResult!.AccessToken!.split('.')[1]!, 'base64url').toString('utf8')) as { device_key?: string };
+  expect(claims.device_key).toBe(done.AuthenticationResult?.NewDeviceMetadata?.DeviceKey);
+});
