@@ -196,3 +196,31 @@ test('bad arguments are AuthValidationError naming the field, and nothing is sen
   await expect(app.account.updateMFAPreference({ totp: 'ENABLED' })).rejects.toMatchObject({ name: 'InvalidParameterException' });
   await app.stop();
 });
+
+test('a setup waiting for its code survives every failure meanwhile: a refused setUpTotp(), GetUser, AssociateSoftwareToken, SetUserMFAPreference and a preference read that fail, and the pending secret still verifies', async () => {
+  const { app } = await signedIn();
+  const first = await app.account.setUpTotp();
+  await app.account.verifyTotpSetup({ code: freshCode(first.sharedSecret) });
+  await app.account.updateMFAPreference({ totp: 'PREFERRED' });
+  // A replacement waits for its code.
+  const pending = await app.account.setUpTotp({ replace: true });
+  h.secrets.push(first.sharedSecret, pending.sharedSecret);
+  // Refused over the working TOTP (no replace): the replacement still waits.
+  await expect(app.account.setUpTotp()).rejects.toMatchObject({ name: 'TotpAlreadyEnabled' });
+  // Each step failing on the wire: the replacement still waits.
+  const failing = async (operation: Parameters<typeof h.emu.faults.set>[0], call: () => Promise<unknown>) => {
+    h.emu.faults.set(operation, { type: 'error', name: 'InternalErrorException', message: 'injected', status: 500 });
+    try {
+      await expect(call()).rejects.toMatchObject({ name: 'InternalErrorException' });
+    } finally {
+      h.emu.faults.clear();
+    }
+  };
+  await failing('GetUser', () => app.account.setUpTotp({ replace: true }));
+  await failing('AssociateSoftwareToken', () => app.account.setUpTotp({ replace: true }));
+  await failing('SetUserMFAPreference', () => app.account.updateMFAPreference({ totp: 'PREFERRED' }));
+  await failing('GetUser', () => app.account.fetchMFAPreference());
+  // The secret of the last AssociateSoftwareToken that answered verifies.
+  await expect(app.account.verifyTotpSetup({ code: freshCode(pending.sharedSecret) })).resolves.toBeUndefined();
+  await app.stop();
+});

@@ -350,3 +350,23 @@ describe('a user Cognito confirms at once (UserConfirmed: true, as with a pre-si
     await app.stop();
   });
 });
+
+test('a Cognito whose ConfirmSignUp answers no Session (as moto, or an older Cognito): confirmSignUp() answers DONE and the stored sign-up is removed, so no auto sign-in waits', async () => {
+  const made = h.pool({ explicitAuthFlows: ['ALLOW_USER_SRP_AUTH', 'ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH', 'ALLOW_USER_AUTH'] });
+  const base = fetchAccountWire({ region: h.emu.region, endpoint: h.emu.endpoint, clientId: made.clientId });
+  // The wire as such a Cognito answers: ConfirmSignUp's answer without its Session.
+  const wire: AccountWire = async (operation, payload, secrets, signal) => {
+    const answer = await base(operation, payload, secrets, signal);
+    if (operation !== 'ConfirmSignUp') return answer;
+    const { Session: _session, ...rest } = answer;
+    return rest;
+  };
+  const app = accountApp(h, made, { account: { wire } });
+  await app.account.signUp({ username: 'nosession', password: 'No-session-pw1!', options: { userAttributes: { email: 'nosession@example.com' }, autoSignIn: true } });
+  expect(await app.account.pendingAutoSignIn()).toBeNull(); // not confirmed yet: nothing to sign in with
+  expect(app.storage.items.has(`authchart.${made.clientId}.autoSignIn`)).toBe(true);
+  await expect(app.account.confirmSignUp({ username: 'nosession', confirmationCode: h.newestCode(made.userPoolId, 'nosession', 'signUp') })).resolves.toMatchObject({ nextStep: { signUpStep: 'DONE' } });
+  expect(app.storage.items.has(`authchart.${made.clientId}.autoSignIn`)).toBe(false);
+  await expect(app.account.autoSignIn()).rejects.toMatchObject({ name: 'NoPendingAutoSignIn' });
+  await app.stop();
+});
