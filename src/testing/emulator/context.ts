@@ -9,7 +9,9 @@ export type SessionChallenge = 'NEW_PASSWORD_REQUIRED' | 'SOFTWARE_TOKEN_MFA' | 
   /** ConfirmSignUp's Session, which InitiateAuth USER_AUTH turns into tokens once. */
   | 'CONFIRM_SIGN_UP'
   /** USER_AUTH (operations/userAuth.ts): the choice of a first factor, and the SMS code as one (EMAIL_OTP with `firstFactor`). */
-  | 'SELECT_CHALLENGE' | 'SMS_OTP';
+  | 'SELECT_CHALLENGE' | 'SMS_OTP'
+  /** USER_AUTH's passkey sign-in (operations/webauthn.ts). */
+  | 'WEB_AUTHN';
 
 /** A pending challenge, keyed by its opaque Session (single use, the client's AuthSessionValidity). */
 export interface ChallengeSession {
@@ -34,6 +36,8 @@ export interface ChallengeSession {
   readonly wrongCodes?: number;
   /** USER_AUTH for a user who does not exist (PreventUserExistenceErrors ENABLED): every answer fails. */
   readonly simulated?: boolean;
+  /** WEB_AUTHN: the challenge CREDENTIAL_REQUEST_OPTIONS carried (in memory only, never logged). */
+  readonly webAuthnChallenge?: string;
 }
 
 export interface EmulatorContext {
@@ -48,5 +52,5 @@ export interface EmulatorContext {
   readonly now: () => number;
 }
 
-/** Handlers return the response body or throw a CognitoError. */
-export type OperationHandler = (ctx: EmulatorContext, input: JsonObject) => JsonObject;
+/** Handlers return the response body or throw a CognitoError; WebAuthn's verifications return a promise of it. */
+export type OperationHandler = (ctx: EmulatorContext, input: JsonObject) => JsonObject | Promise<JsonObject>;

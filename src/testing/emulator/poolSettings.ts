@@ -32,6 +32,10 @@ export interface PoolSettings {
   readonly emailMfaEnabled: boolean;
   /** SetUserPoolMfaConfig's SmsMfaConfiguration (present: enabled). */
   readonly smsMfaEnabled: boolean;
+  /** SetUserPoolMfaConfig's WebAuthnConfiguration.RelyingPartyId: passkeys' relying party (webauthn.ts). */
+  readonly webAuthnRelyingPartyId?: string;
+  /** SetUserPoolMfaConfig's WebAuthnConfiguration.UserVerification ('preferred' when not set). */
+  readonly webAuthnUserVerification?: 'required' | 'preferred';
 }
 
 /** Cognito's defaults for a pool created without them. */

@@ -5,6 +5,7 @@ import { CognitoError } from './protocol.js';
 import { DEFAULT_POOL_SETTINGS, type PoolSettings } from './poolSettings.js';
 import { srpVerifier, type SrpVerifier } from './srp.js';
 import { newUserMfa, type MfaFactor, type UserMfa } from './userMfa.js';
+import type { UserWebAuthn } from './webauthn.js';
 
 export type UserStatus = 'CONFIRMED' | 'FORCE_CHANGE_PASSWORD' | 'UNCONFIRMED' | 'EXTERNAL_PROVIDER' | 'RESET_REQUIRED';
 
@@ -24,6 +25,8 @@ export interface User {
   readonly attributes: Map<string, string>;
   /** UpdateUserAttributes under AttributesRequireVerificationBeforeUpdate: new email / phone_number values waiting for VerifyUserAttribute (operations/attributes.ts). */
   pendingAttributes?: Map<string, string>;
+  /** Passkeys and a pending registration (webauthn.ts, operations/webauthn.ts); absent until the first StartWebAuthnRegistration. */
+  webAuthn?: UserWebAuthn;
   readonly createdAt: number;
   updatedAt: number;
 }

@@ -36,7 +36,12 @@ export type EmulatorOperation =
   | 'GetUserPoolMfaConfig'
   | 'AssociateSoftwareToken'
   | 'VerifySoftwareToken'
-  | 'SetUserMFAPreference';
+  | 'SetUserMFAPreference'
+  // WebAuthn (passkeys)
+  | 'StartWebAuthnRegistration'
+  | 'CompleteWebAuthnRegistration'
+  | 'ListWebAuthnCredentials'
+  | 'DeleteWebAuthnCredential';
 
 /** One code the emulator "sent" to a user (CognitoEmulator.inbox()). */
 export interface EmulatorInboxMessage {
