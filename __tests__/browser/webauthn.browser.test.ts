@@ -31,6 +31,8 @@ let origin: string;
 const ceremony = async ({ kind, options, rpId }: { kind: 'create' | 'get'; options: Record<string, unknown>; rpId?: string }): Promise<string> => {
   const bytes = (s: string): Uint8Array<ArrayBuffer> => Uint8Array.from(atob(s.replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0));
   const text = (b: ArrayBuffer | null): string | undefined => (b === null ? undefined : btoa(String.fromCharCode(...new Uint8Array(b))).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, ''));
+  const asJson = (credential: PublicKeyCredential, response: Record<string, unknown>): string =>
+    JSON.stringify({ id: credential.id, rawId: text(credential.rawId), type: credential.type, authenticatorAttachment: credential.authenticatorAttachment ?? undefined, clientExtensionResults: credential.getClientExtensionResults(), response });
   const descriptors = (list: unknown) => ((list ?? []) as Array<{ id: string; type: 'public-key'; transports?: string[] }>).map((d) => ({ ...d, id: bytes(d.id) })) as PublicKeyCredentialDescriptor[];
   if (kind === 'create') {
     const o = options as { challenge: string; rp: { id: string; name: string }; user: { id: string; name: string; displayName: string }; pubKeyCredParams: PublicKeyCredentialParameters[]; excludeCredentials?: unknown };
@@ -44,27 +46,13 @@ const ceremony = async ({ kind, options, rpId }: { kind: 'create' | 'get'; optio
     };
     const credential = (await navigator.credentials.create({ publicKey })) as PublicKeyCredential;
     const response = credential.response as AuthenticatorAttestationResponse;
-    return JSON.stringify({
-      id: credential.id,
-      rawId: text(credential.rawId),
-      type: credential.type,
-      authenticatorAttachment: credential.authenticatorAttachment ?? undefined,
-      clientExtensionResults: credential.getClientExtensionResults(),
-      response: { clientDataJSON: text(response.clientDataJSON), attestationObject: text(response.attestationObject), transports: response.getTransports() },
-    });
+    return asJson(credential, { clientDataJSON: text(response.clientDataJSON), attestationObject: text(response.attestationObject), transports: response.getTransports() });
   }
   const o = options as { challenge: string; allowCredentials?: unknown };
   const publicKey: PublicKeyCredentialRequestOptions = { ...(options as object), challenge: bytes(o.challenge), allowCredentials: descriptors(o.allowCredentials) };
   const credential = (await navigator.credentials.get({ publicKey })) as PublicKeyCredential;
   const response = credential.response as AuthenticatorAssertionResponse;
-  return JSON.stringify({
-    id: credential.id,
-    rawId: text(credential.rawId),
-    type: credential.type,
-    authenticatorAttachment: credential.authenticatorAttachment ?? undefined,
-    clientExtensionResults: credential.getClientExtensionResults(),
-    response: { clientDataJSON: text(response.clientDataJSON), authenticatorData: text(response.authenticatorData), signature: text(response.signature), userHandle: text(response.userHandle) },
-  });
+  return asJson(credential, { clientDataJSON: text(response.clientDataJSON), authenticatorData: text(response.authenticatorData), signature: text(response.signature), userHandle: text(response.userHandle) });
 };
 
 /** A page on http://localhost:<port> with a virtual platform authenticator (resident keys, user verification). */
