@@ -3,9 +3,11 @@
 // ListWebAuthnCredentials, USER_AUTH's WEB_AUTHN sign-in, DeleteWebAuthnCredential, the pool's
 // WebAuthnConfiguration, and the hostile answers the emulator refuses, verified by
 // @simplewebauthn/server: a tampered signature, a replayed challenge, another user's passkey, a
-// counter that did not go up, a wrong origin or relying party.
+// counter that did not go up, a wrong origin or relying party, a token of another app client, a
+// credential made without user verification where the pool requires it.
 import {
   CompleteWebAuthnRegistrationCommand,
+  CreateUserPoolClientCommand,
   DeleteWebAuthnCredentialCommand,
   GetUserPoolMfaConfigCommand,
   InitiateAuthCommand,
@@ -20,7 +22,7 @@ import { SoftAuthenticator, type CreationOptions, type RequestOptions } from './
 const h = accountHarness();
 const RP = 'example.com';
 const ORIGIN = 'https://app.example.com';
-const FLOWS = ['ALLOW_USER_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'];
+const FLOWS: Array<'ALLOW_USER_AUTH' | 'ALLOW_REFRESH_TOKEN_AUTH'> = ['ALLOW_USER_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'];
 
 interface Who {
   userPoolId: string;
@@ -135,6 +137,26 @@ describe('registration', () => {
     const stale = new SoftAuthenticator().register({ challenge: Buffer.from('another challenge').toString('base64url'), rp: { id: RP } }, ORIGIN);
     await startRegistration(token);
     expect(await failure(h.sdk.send(new CompleteWebAuthnRegistrationCommand({ AccessToken: token, Credential: stale as never })))).toMatchObject({ name: 'WebAuthnChallengeNotFoundException' });
+    expect((await h.sdk.send(new ListWebAuthnCredentialsCommand({ AccessToken: token }))).Credentials).toEqual([]);
+  });
+
+  test('a token of another app client than the Start’s is WebAuthnClientMismatchException', async () => {
+    const s = await pool();
+    const token = await accessToken(s);
+    const created = await h.sdk.send(new CreateUserPoolClientCommand({ UserPoolId: s.userPoolId, ClientName: 'other', ExplicitAuthFlows: FLOWS }));
+    const otherToken = await accessToken({ ...s, clientId: created.UserPoolClient!.ClientId! });
+    const credential = new SoftAuthenticator().register(await startRegistration(token), ORIGIN);
+    expect(await failure(h.sdk.send(new CompleteWebAuthnRegistrationCommand({ AccessToken: otherToken, Credential: credential as never })))).toMatchObject({ name: 'WebAuthnClientMismatchException' });
+  });
+
+  test('UserVerification required: a credential made without user verification is not accepted', async () => {
+    const s = await pool();
+    await h.sdk.send(new SetUserPoolMfaConfigCommand({ UserPoolId: s.userPoolId, WebAuthnConfiguration: { RelyingPartyId: RP, UserVerification: 'required' } }));
+    const token = await accessToken(s);
+    const options = await startRegistration(token);
+    expect(options).toMatchObject({ authenticatorSelection: { userVerification: 'required' } });
+    const credential = new SoftAuthenticator().register(options, ORIGIN, RP, false);
+    expect(await failure(h.sdk.send(new CompleteWebAuthnRegistrationCommand({ AccessToken: token, Credential: credential as never })))).toMatchObject({ name: 'WebAuthnCredentialNotSupportedException' });
     expect((await h.sdk.send(new ListWebAuthnCredentialsCommand({ AccessToken: token }))).Credentials).toEqual([]);
   });
 

@@ -72,8 +72,8 @@ export class SoftAuthenticator {
     return Buffer.concat([sha256(rpId), Buffer.from([flags]), count, ...(attested ? [attested] : [])]);
   }
 
-  /** The PublicKeyCredential (JSON) navigator.credentials.create would give at `origin` for these options. */
-  register(options: CreationOptions, origin: string, rpId = options.rp.id): Record<string, unknown> {
+  /** The PublicKeyCredential (JSON) navigator.credentials.create would give at `origin` for these options (without user verification when `userVerified` is false). */
+  register(options: CreationOptions, origin: string, rpId = options.rp.id, userVerified = true): Record<string, unknown> {
     const coseKey = new Map<Cbor, Cbor>([
       [1, 2],
       [3, -7],
@@ -84,7 +84,7 @@ export class SoftAuthenticator {
     const idLength = Buffer.alloc(2);
     idLength.writeUInt16BE(this.credentialId.length);
     const attested = Buffer.concat([Buffer.alloc(16), idLength, this.credentialId, cbor(coseKey)]);
-    const attestationObject = cbor({ fmt: 'none', attStmt: {}, authData: this.authData(rpId, UP | UV | AT, attested) });
+    const attestationObject = cbor({ fmt: 'none', attStmt: {}, authData: this.authData(rpId, UP | (userVerified ? UV : 0) | AT, attested) });
     const clientDataJSON = JSON.stringify({ type: 'webauthn.create', challenge: options.challenge, origin, crossOrigin: false });
     return {
       id: this.id,
