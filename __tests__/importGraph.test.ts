@@ -80,11 +80,20 @@ const packagesOf = (file: string): string[] => [...readFileSync(join(root, file)
 
 const BROWSER_ENTRIES = ['src/index.ts', 'src/fetch/index.ts', 'src/account/index.ts', 'machines/index.ts', 'src/actors/index.ts', 'src/inspect/index.ts', 'src/transport/fetch.ts'];
 
-test.each(BROWSER_ENTRIES)('%s never reaches the server side (src/server, services/server, services/redis) nor redis or aws-jwt-verify', (entry) => {
+/** Packages only servers and the emulator load: redis, aws-jwt-verify, and the emulator's WebAuthn verifier. */
+const serverOnlyPackage = (name: string): boolean => name === 'redis' || name.startsWith('@redis/') || name.startsWith('aws-jwt-verify') || name.startsWith('@simplewebauthn/');
+
+test.each(BROWSER_ENTRIES)('%s never reaches the server side (src/server, services/server, services/redis) nor redis, aws-jwt-verify or @simplewebauthn/server', (entry) => {
   const reached = closureOf(entry);
   expect(reached.size).toBeGreaterThan(1);
   expect([...reached].filter((file) => /^(src\/server|services\/server|services\/redis)\//.test(file))).toEqual([]);
-  expect([...reached].flatMap(packagesOf).filter((name) => name === 'redis' || name.startsWith('@redis/') || name.startsWith('aws-jwt-verify'))).toEqual([]);
+  expect([...reached].flatMap(packagesOf).filter(serverOnlyPackage)).toEqual([]);
+});
+
+test('the emulator (authchart/testing) loads @simplewebauthn/server, lazily: the check above can see it', () => {
+  const reached = [...closureOf('src/testing/index.ts')];
+  expect(reached.flatMap(packagesOf)).toContain('@simplewebauthn/server');
+  expect(readFileSync(join(root, 'src/testing/emulator/webauthn.ts'), 'utf8')).not.toMatch(/^\s*import[^(]*from\s*['"]@simplewebauthn/m);
 });
 
 // The backend-for-frontend (createServerAuth) runs the library's own engine, so authchart/server as a

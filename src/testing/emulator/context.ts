@@ -11,7 +11,9 @@ export type SessionChallenge = 'NEW_PASSWORD_REQUIRED' | 'SOFTWARE_TOKEN_MFA' | 
   /** ConfirmSignUp's Session, which InitiateAuth USER_AUTH turns into tokens once. */
   | 'CONFIRM_SIGN_UP'
   /** USER_AUTH (operations/userAuth.ts): the choice of a first factor, and the SMS code as one (EMAIL_OTP with `firstFactor`). */
-  | 'SELECT_CHALLENGE' | 'SMS_OTP';
+  | 'SELECT_CHALLENGE' | 'SMS_OTP'
+  /** USER_AUTH's passkey sign-in (operations/webauthn.ts). */
+  | 'WEB_AUTHN';
 
 /** A pending challenge, keyed by its opaque Session (single use, the client's AuthSessionValidity). */
 export interface ChallengeSession {
@@ -40,6 +42,8 @@ export interface ChallengeSession {
   readonly deviceKey?: string;
   /** DEVICE_PASSWORD_VERIFIER: the server's half of the device SRP. */
   readonly deviceSrp?: DeviceSrpState;
+  /** WEB_AUTHN: the challenge CREDENTIAL_REQUEST_OPTIONS carried (in memory only, never logged). */
+  readonly webAuthnChallenge?: string;
 }
 
 /** What the server keeps between DEVICE_SRP_AUTH and DEVICE_PASSWORD_VERIFIER. */
@@ -62,5 +66,5 @@ export interface EmulatorContext {
   readonly now: () => number;
 }
 
-/** Handlers return the response body or throw a CognitoError. */
-export type OperationHandler = (ctx: EmulatorContext, input: JsonObject) => JsonObject;
+/** Handlers return the response body or throw a CognitoError; WebAuthn's verifications return a promise of it. */
+export type OperationHandler = (ctx: EmulatorContext, input: JsonObject) => JsonObject | Promise<JsonObject>;

@@ -34,6 +34,10 @@ export interface PoolSettings {
   readonly smsMfaEnabled: boolean;
   /** DeviceConfiguration: undefined when the pool does not track devices (devices.ts). */
   readonly deviceConfiguration?: DeviceConfiguration;
+  /** SetUserPoolMfaConfig's WebAuthnConfiguration.RelyingPartyId: passkeys' relying party (webauthn.ts). */
+  readonly webAuthnRelyingPartyId?: string;
+  /** SetUserPoolMfaConfig's WebAuthnConfiguration.UserVerification ('preferred' when not set). */
+  readonly webAuthnUserVerification?: 'required' | 'preferred';
 }
 
 /** DeviceConfiguration: giving any member turns device tracking on. */

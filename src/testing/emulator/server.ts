@@ -90,8 +90,7 @@ export class EmulatorServer {
     const operation = targetName.startsWith(TARGET_PREFIX) ? targetName.slice(TARGET_PREFIX.length) : targetName;
     const fault = this.faults.take(operation);
     this.withFault(res, operation, fault, () => {
-      const status = this.handle(res, targetName, operation, body, tooLarge);
-      this.log(fault ? { operation, status, fault: fault.type } : { operation, status });
+      void this.handle(res, targetName, operation, body, tooLarge).then((status) => this.log(fault ? { operation, status, fault: fault.type } : { operation, status }));
     });
   }
 
@@ -107,7 +106,7 @@ export class EmulatorServer {
   }
 
   /** Runs the operation and writes its answer; returns the HTTP status sent. */
-  private handle(res: ServerResponse, target: string, operation: string, body: string, tooLarge: boolean): number {
+  private async handle(res: ServerResponse, target: string, operation: string, body: string, tooLarge: boolean): Promise<number> {
     if (!target.startsWith(TARGET_PREFIX) || !isEmulatorOperation(operation)) {
       return sendError(res, 'UnknownOperationException', target ? `Unknown operation ${target}` : 'Missing X-Amz-Target');
     }
@@ -120,7 +119,7 @@ export class EmulatorServer {
     }
     if (!isJsonObject(input)) return sendError(res, 'SerializationException', 'Request body must be a JSON object');
     try {
-      const output: JsonObject = OPERATIONS[operation](this.ctx, input);
+      const output: JsonObject = await OPERATIONS[operation](this.ctx, input);
       sendJson(res, output);
       return 200;
     } catch (error) {

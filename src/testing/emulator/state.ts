@@ -5,6 +5,7 @@ import { CognitoError } from './protocol.js';
 import { DEFAULT_POOL_SETTINGS, type PoolSettings } from './poolSettings.js';
 import { srpVerifier, type SrpVerifier } from './srp.js';
 import { newUserMfa, type MfaFactor, type UserMfa } from './userMfa.js';
+import type { UserWebAuthn } from './webauthn.js';
 
 export type UserStatus = 'CONFIRMED' | 'FORCE_CHANGE_PASSWORD' | 'UNCONFIRMED' | 'EXTERNAL_PROVIDER' | 'RESET_REQUIRED';
 
@@ -26,6 +27,8 @@ export interface User {
   pendingAttributes?: Map<string, string>;
   /** Devices Cognito gave this user's sign-ins (NewDeviceMetadata), by DeviceKey (devices.ts). */
   devices?: Map<string, Device>;
+  /** Passkeys and a pending registration (webauthn.ts, operations/webauthn.ts); absent until the first StartWebAuthnRegistration. */
+  webAuthn?: UserWebAuthn;
   readonly createdAt: number;
   updatedAt: number;
 }

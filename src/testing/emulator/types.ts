@@ -46,7 +46,12 @@ export type EmulatorOperation =
   | 'AdminUpdateDeviceStatus'
   | 'AdminGetDevice'
   | 'AdminListDevices'
-  | 'AdminForgetDevice';
+  | 'AdminForgetDevice'
+  // WebAuthn (passkeys)
+  | 'StartWebAuthnRegistration'
+  | 'CompleteWebAuthnRegistration'
+  | 'ListWebAuthnCredentials'
+  | 'DeleteWebAuthnCredential';
 
 /** One code the emulator "sent" to a user (CognitoEmulator.inbox()). */
 export interface EmulatorInboxMessage {

@@ -61,7 +61,7 @@ export function factorChallenge(ctx: EmulatorContext, client: AppClient, user: U
 }
 
 /** What a challenge session carries besides its name, client and user. */
-export type ChallengeExtra = Pick<ChallengeSession, 'smsCode' | 'choices' | 'totpVerified' | 'emailSetup' | 'firstFactor' | 'code' | 'simulated' | 'deviceKey' | 'deviceSrp'>;
+export type ChallengeExtra = Pick<ChallengeSession, 'smsCode' | 'choices' | 'totpVerified' | 'emailSetup' | 'firstFactor' | 'code' | 'simulated' | 'deviceKey' | 'deviceSrp' | 'webAuthnChallenge'>;
 
 /** A new challenge session (the client's AuthSessionValidity) and Cognito's answer naming it; `user` may be a simulated one (USER_AUTH). */
 export function challenge(ctx: EmulatorContext, client: AppClient, user: Pick<User, 'poolId' | 'username'>, name: SessionChallenge, parameters: Record<string, string>, extra: ChallengeExtra = {}): p.JsonObject {
@@ -91,4 +91,17 @@ export function pendingSession(ctx: EmulatorContext, input: p.JsonObject, client
   const user = ctx.store.findUser(session.poolId, session.username);
   if (!user || (username !== user.username && username !== user.sub)) throw invalidSession();
   return { id, session, user };
+}
+
+/** The pending USER_AUTH session: a real user's (pendingSession), or a simulated one for the same USERNAME. */
+export function userAuthSession(ctx: EmulatorContext, input: p.JsonObject, client: AppClient, name: 'SELECT_CHALLENGE' | 'EMAIL_OTP' | 'SMS_OTP' | 'WEB_AUTHN', username: string): { id: string; session: ChallengeSession; user: User | undefined } {
+  const id = p.optionalString(input, 'Session') ?? '';
+  const session = ctx.sessions.get(id);
+  if (session?.simulated !== true) return pendingSession(ctx, input, client, name, username);
+  if (session.clientId !== client.clientId || session.challenge !== name || session.username !== username) throw invalidSession();
+  if (session.expiresAt <= ctx.now()) {
+    ctx.sessions.delete(id);
+    throw invalidSession();
+  }
+  return { id, session, user: undefined };
 }

@@ -11,6 +11,7 @@ import { associateSoftwareToken, getUserPoolMfaConfig, setUserMfaPreference, set
 import { getTokensFromRefreshToken } from './refresh.js';
 import { respondToAuthChallenge } from './respond-to-challenge.js';
 import { getUser, globalSignOut, revokeToken } from './session.js';
+import { completeWebAuthnRegistration, deleteWebAuthnCredential, listWebAuthnCredentials, startWebAuthnRegistration } from './webauthn.js';
 import { adminConfirmSignUp, confirmSignUp, resendConfirmationCode, signUp } from './signUp.js';
 
 export const OPERATIONS: Readonly<Record<EmulatorOperation, OperationHandler>> = {
@@ -57,6 +58,10 @@ export const OPERATIONS: Readonly<Record<EmulatorOperation, OperationHandler>> =
   AdminGetDevice: adminGetDevice,
   AdminListDevices: adminListDevices,
   AdminForgetDevice: adminForgetDevice,
+  StartWebAuthnRegistration: startWebAuthnRegistration,
+  CompleteWebAuthnRegistration: completeWebAuthnRegistration,
+  ListWebAuthnCredentials: listWebAuthnCredentials,
+  DeleteWebAuthnCredential: deleteWebAuthnCredential,
 };
 
 export function isEmulatorOperation(name: string): name is EmulatorOperation {

@@ -31,7 +31,9 @@ function checkTemplate(config: p.JsonObject | undefined, member: string): void {
 
 /** GetUserPoolMfaConfig's answer (and SetUserPoolMfaConfig's). Message templates are not kept. */
 function describeMfaConfig(settings: PoolSettings): p.JsonObject {
+  const rpId = settings.webAuthnRelyingPartyId;
   return {
+    WebAuthnConfiguration: { ...(rpId === undefined ? {} : { RelyingPartyId: rpId }), UserVerification: settings.webAuthnUserVerification ?? 'preferred' },
     MfaConfiguration: settings.mfaConfiguration,
     SoftwareTokenMfaConfiguration: { Enabled: settings.softwareTokenMfaEnabled },
     ...(settings.smsMfaEnabled ? { SmsMfaConfiguration: {} } : {}),
@@ -60,10 +62,26 @@ export const setUserPoolMfaConfig: OperationHandler = (ctx, input) => {
   if (mfaConfiguration === 'OFF' && (softwareTokenMfaEnabled || smsMfaEnabled || emailMfaEnabled)) {
     throw new p.CognitoError('InvalidParameterException', "Invalid MFA configuration given, can't turn off MFA and configure an MFA together.");
   }
-  pool.settings = { ...pool.settings, mfaConfiguration, softwareTokenMfaEnabled, smsMfaEnabled, emailMfaEnabled };
+  pool.settings = { ...pool.settings, mfaConfiguration, softwareTokenMfaEnabled, smsMfaEnabled, emailMfaEnabled, ...webAuthnConfiguration(input) };
   pool.updatedAt = ctx.now();
   return describeMfaConfig(pool.settings);
 };
+
+const RP_ID = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/;
+
+/**
+ * WebAuthnConfiguration `{RelyingPartyId?, UserVerification?}` (passkeys' relying party, a domain
+ * name; 'required' or 'preferred'). Left out, the pool's WebAuthn settings stay as they are.
+ */
+function webAuthnConfiguration(input: p.JsonObject): Pick<PoolSettings, 'webAuthnRelyingPartyId' | 'webAuthnUserVerification'> {
+  const config = structure(input, 'WebAuthnConfiguration');
+  if (config === undefined) return {};
+  const id = p.optionalString(config, 'RelyingPartyId');
+  if (id !== undefined && !RP_ID.test(id)) throw new p.CognitoError('InvalidParameterException', 'WebAuthnConfiguration.RelyingPartyId must be a domain name.');
+  const verification = p.optionalString(config, 'UserVerification') ?? 'preferred';
+  if (verification !== 'required' && verification !== 'preferred') throw p.validationError('webAuthnConfiguration.userVerification', 'Member must satisfy enum value set: [required, preferred]', verification);
+  return { ...(id === undefined ? {} : { webAuthnRelyingPartyId: id }), webAuthnUserVerification: verification };
+}
 
 export const getUserPoolMfaConfig: OperationHandler = (ctx, input) => describeMfaConfig(ctx.store.pool(p.requireString(input, 'UserPoolId')).settings);
 

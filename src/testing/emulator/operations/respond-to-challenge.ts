@@ -1,6 +1,6 @@
 // RespondToAuthChallenge: PASSWORD_VERIFIER, NEW_PASSWORD_REQUIRED, SOFTWARE_TOKEN_MFA and SMS_MFA;
 // MFA_SETUP, SELECT_MFA_TYPE and EMAIL_OTP (as MFA) in mfaSetup.ts; USER_AUTH's SELECT_CHALLENGE,
-// and EMAIL_OTP / SMS_OTP as first factors, in userAuth.ts.
+// and EMAIL_OTP / SMS_OTP as first factors, in userAuth.ts; WEB_AUTHN (a passkey) in webauthn.ts.
 import type { EmulatorContext, OperationHandler } from '../context.js';
 import { signInResult } from '../devices.js';
 import { totpMatches } from '../mfa.js';
@@ -12,6 +12,7 @@ import { answerDevicePasswordVerifier, answerDeviceSrpAuth } from './devices.js'
 import { answerEmailOtp, answerMfaSetup, answerSelectMfaType } from './mfaSetup.js';
 import { passwordVerifier } from './srp-auth.js';
 import { answerSelectChallenge, answerSignInCode, isFirstFactorSession } from './userAuth.js';
+import { answerWebAuthn } from './webauthn.js';
 
 export const respondToAuthChallenge: OperationHandler = (ctx, input) => {
   const client = ctx.store.client(p.requireString(input, 'ClientId'));
@@ -30,6 +31,8 @@ export const respondToAuthChallenge: OperationHandler = (ctx, input) => {
       return answerEmailOtp(ctx, input, client, responses);
     case 'SMS_OTP':
       return answerSignInCode(ctx, input, client, 'SMS_OTP', responses);
+    case 'WEB_AUTHN':
+      return answerWebAuthn(ctx, input, client, responses);
     case 'SELECT_CHALLENGE':
       return answerSelectChallenge(ctx, input, client, responses);
     case 'MFA_SETUP':

@@ -2,24 +2,25 @@
 // challenges: SELECT_CHALLENGE (a first factor chosen from AvailableChallenges), and EMAIL_OTP /
 // SMS_OTP as first factors, whose codes go to the user's inbox with purpose 'signIn'. PASSWORD goes
 // on as a password sign-in (afterPassword: MFA, tokens), PASSWORD_SRP as USER_SRP_AUTH
-// (PASSWORD_VERIFIER). USER_AUTH with ConfirmSignUp's Session is signUp.ts's. WEB_AUTHN is not
-// offered yet: no user has a passkey. What Cognito leaves undocumented is chosen in docs/emulator.md.
+// (PASSWORD_VERIFIER), WEB_AUTHN (a passkey) as operations/webauthn.ts's challenge. USER_AUTH with
+// ConfirmSignUp's Session is signUp.ts's. What Cognito leaves undocumented is chosen in docs/emulator.md.
 import type { ChallengeSession, EmulatorContext } from '../context.js';
 import { smsCode } from '../mfa.js';
 import type { PoolSettings } from '../poolSettings.js';
 import * as p from '../protocol.js';
 import type { AppClient, User } from '../state.js';
 import { simulatedDelivery } from './account.js';
-import { afterPassword, challenge, invalidSession, pendingSession } from './challenges.js';
+import { afterPassword, challenge, invalidSession, userAuthSession } from './challenges.js';
 import * as check from './checks.js';
 import { signInResult } from '../devices.js';
 import { srpAOf, srpChallenge } from './srp-auth.js';
+import { hasPasskey, webAuthnChallenge } from './webauthn.js';
 
 /** The first factors the emulator offers, in the order AvailableChallenges lists them. */
-export type FirstFactor = 'PASSWORD' | 'PASSWORD_SRP' | 'EMAIL_OTP' | 'SMS_OTP';
-const FIRST_FACTORS: readonly FirstFactor[] = ['PASSWORD', 'PASSWORD_SRP', 'EMAIL_OTP', 'SMS_OTP'];
+export type FirstFactor = 'PASSWORD' | 'PASSWORD_SRP' | 'EMAIL_OTP' | 'SMS_OTP' | 'WEB_AUTHN';
+const FIRST_FACTORS: readonly FirstFactor[] = ['PASSWORD', 'PASSWORD_SRP', 'EMAIL_OTP', 'SMS_OTP', 'WEB_AUTHN'];
 /** Every value Cognito takes as PREFERRED_CHALLENGE or a SELECT_CHALLENGE ANSWER. */
-const CHALLENGE_NAMES: readonly string[] = [...FIRST_FACTORS, 'WEB_AUTHN'];
+const CHALLENGE_NAMES: readonly string[] = FIRST_FACTORS;
 
 /** Wrong codes a sign-in code's session takes; the last one uses the session up. */
 export const MAX_WRONG_CODES = 3;
@@ -34,7 +35,7 @@ const incorrect = (): p.CognitoError => new p.CognitoError('NotAuthorizedExcepti
 /**
  * The first factors this user can use now: the pool's AllowedFirstAuthFactors, narrowed to what the
  * user has (a password: PASSWORD and PASSWORD_SRP; a verified email: EMAIL_OTP; a verified phone
- * number: SMS_OTP). Codes are offered only to CONFIRMED users and not in a pool whose MFA is ON.
+ * number: SMS_OTP; a passkey of the pool's relying party: WEB_AUTHN). Codes are offered only to CONFIRMED users and not in a pool whose MFA is ON.
  * `user` undefined (a simulated sign-in) gets everything the pool allows.
  */
 export function availableFirstFactors(settings: PoolSettings, user: User | undefined): FirstFactor[] {
@@ -46,6 +47,7 @@ export function availableFirstFactors(settings: PoolSettings, user: User | undef
     PASSWORD_SRP: allowed.includes('PASSWORD') && user?.status !== 'EXTERNAL_PROVIDER',
     EMAIL_OTP: codes && allowed.includes('EMAIL_OTP') && verified('email'),
     SMS_OTP: codes && allowed.includes('SMS_OTP') && verified('phone_number'),
+    WEB_AUTHN: allowed.includes('WEB_AUTHN') && settings.webAuthnRelyingPartyId !== undefined && (user === undefined || hasPasskey(user, settings.webAuthnRelyingPartyId)),
   };
   return FIRST_FACTORS.filter((factor) => usable[factor]);
 }
@@ -89,6 +91,8 @@ function startFactor(ctx: EmulatorContext, client: AppClient, user: User | undef
     case 'EMAIL_OTP':
     case 'SMS_OTP':
       return codeChallenge(ctx, client, user, username, factor);
+    case 'WEB_AUTHN':
+      return webAuthnChallenge(ctx, client, user, username);
   }
 }
 
@@ -108,19 +112,6 @@ function codeChallenge(ctx: EmulatorContext, client: AppClient, user: User | und
 /** Whether the request's Session is a USER_AUTH first-factor code's (EMAIL_OTP is also an MFA challenge). */
 export function isFirstFactorSession(ctx: EmulatorContext, input: p.JsonObject): boolean {
   return ctx.sessions.get(p.optionalString(input, 'Session') ?? '')?.firstFactor === true;
-}
-
-/** The pending USER_AUTH session: a real user's (pendingSession), or a simulated one for the same USERNAME. */
-function userAuthSession(ctx: EmulatorContext, input: p.JsonObject, client: AppClient, name: 'SELECT_CHALLENGE' | 'EMAIL_OTP' | 'SMS_OTP', username: string): { id: string; session: ChallengeSession; user: User | undefined } {
-  const id = p.optionalString(input, 'Session') ?? '';
-  const session = ctx.sessions.get(id);
-  if (session?.simulated !== true) return pendingSession(ctx, input, client, name, username);
-  if (session.clientId !== client.clientId || session.challenge !== name || session.username !== username) throw invalidSession();
-  if (session.expiresAt <= ctx.now()) {
-    ctx.sessions.delete(id);
-    throw invalidSession();
-  }
-  return { id, session, user: undefined };
 }
 
 /**
