@@ -59,6 +59,12 @@ interface ResetPasswordContext {
   readonly caller: number;
 }
 
+/** No step runs (`idle`, or `awaitingCode` once a code was sent): either call starts its step. */
+const READY = {
+  RESET_PASSWORD: { target: 'requestingCode', actions: 'takeCaller' },
+  CONFIRM_RESET_PASSWORD: { target: 'confirming', actions: 'takeCaller' },
+} as const;
+
 /** A step runs: both calls are refused (AccountStepInProgress), and nothing is sent. */
 const BUSY = {
   RESET_PASSWORD: { actions: { type: 'refuse', params: { refusal: 'stepInProgress' } } },
@@ -96,10 +102,7 @@ export const resetPasswordMachine = setup({
   initial: 'idle',
   states: {
     idle: {
-      on: {
-        RESET_PASSWORD: { target: 'requestingCode', actions: 'takeCaller' },
-        CONFIRM_RESET_PASSWORD: { target: 'confirming', actions: 'takeCaller' },
-      },
+      on: READY,
     },
     requestingCode: {
       invoke: {
@@ -111,10 +114,7 @@ export const resetPasswordMachine = setup({
       on: BUSY,
     },
     awaitingCode: {
-      on: {
-        RESET_PASSWORD: { target: 'requestingCode', actions: 'takeCaller' },
-        CONFIRM_RESET_PASSWORD: { target: 'confirming', actions: 'takeCaller' },
-      },
+      on: READY,
     },
     confirming: {
       invoke: {
