@@ -365,6 +365,15 @@ export function queuedIntentsIn(raw: string | null | undefined): number {
   return parseIntents(raw).filter((intent) => !intent.revoked).length;
 }
 
+/**
+ * The intents the stored outbox `raw` holds, each as its id, its tokens and whether it is a revoked
+ * mark: the record as it is, for the account deletion, which drops the entries of a deleted user
+ * (services/actors/account/deleteUser.ts). Unreadable entries are skipped, as everywhere else.
+ */
+export function storedIntentsIn(raw: string | null | undefined): Array<{ readonly id: string; readonly revoked: boolean; readonly tokens: IntentTokens }> {
+  return parseIntents(raw).map(({ id, revoked, tokens }) => ({ id, revoked: revoked === true, tokens }));
+}
+
 function parseIntents(raw: string | null | undefined): Intent[] {
   if (typeof raw !== 'string') return [];
   try {

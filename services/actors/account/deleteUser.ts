@@ -9,7 +9,7 @@ import type { Settlement } from '../../../machines/signOutTypes.js';
 import type { ErrorInfo } from '../../../machines/types.js';
 import { readJwtClaims } from '../../encoding/jwt.js';
 import { createStorageQueue } from '../../storage/queue.js';
-import { outboxKey, type IntentTokens, type SignOutOutbox } from '../../storage/signOutOutbox.js';
+import { outboxKey, storedIntentsIn, type SignOutOutbox } from '../../storage/signOutOutbox.js';
 import type { StorageLike } from '../../storage/storage.js';
 import type { TokenStore } from '../../storage/tokenStore.js';
 import { signedInToken, type AccountServices } from './kit.js';
@@ -31,31 +31,7 @@ export interface DeletionParts {
   readonly lastClearError: () => ErrorInfo | null;
 }
 
-/** An outbox entry as stored: its id, whether it is a revoked mark, and its tokens. */
-interface StoredEntry {
-  readonly id: string;
-  readonly revoked: boolean;
-  readonly tokens: IntentTokens;
-}
-
 const text = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
-
-/** The outbox's stored entries (version 2: `{ entries: [{ id, tokens, revoked? }] }`); what cannot be read names no entry. */
-function entriesOf(raw: string | null | undefined): StoredEntry[] {
-  try {
-    const entries: unknown = typeof raw === 'string' ? (JSON.parse(raw) as { entries?: unknown }).entries : undefined;
-    if (!Array.isArray(entries)) return [];
-    return entries.flatMap((entry: { id?: unknown; revoked?: unknown; tokens?: { accessToken?: unknown; refreshToken?: unknown } }): StoredEntry[] => {
-      const id = text(entry?.id);
-      if (id === undefined || typeof entry.tokens !== 'object' || entry.tokens === null) return [];
-      const accessToken = text(entry.tokens.accessToken);
-      const refreshToken = text(entry.tokens.refreshToken);
-      return [{ id, revoked: entry.revoked === true, tokens: { ...(accessToken && { accessToken }), ...(refreshToken && { refreshToken }) } }];
-    });
-  } catch {
-    return [];
-  }
-}
 
 /** The `sub` claim of an access token, when it has one. */
 function subOf(accessToken: string | undefined): { readonly sub?: string } {
@@ -67,7 +43,7 @@ export function createDeleteUserActors(services: AccountServices, parts: Deletio
   const { store, outbox } = parts;
   const run = createStorageQueue(parts.storageTimeoutMs);
   const key = outboxKey(parts.clientId);
-  const stored = async (): Promise<StoredEntry[]> => (outbox.persists ? entriesOf(await run('read the sign-out outbox', () => parts.storage.getItem(key))) : []);
+  const stored = async () => (outbox.persists ? storedIntentsIn(await run('read the sign-out outbox', () => parts.storage.getItem(key))) : []);
 
   return {
     deleteUser: fromPromise<DeleteUserCall>(async ({ signal }) => {
