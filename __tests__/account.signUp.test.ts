@@ -370,3 +370,33 @@ test('a Cognito whose ConfirmSignUp answers no Session (as moto, or an older Cog
   await expect(app.account.autoSignIn()).rejects.toMatchObject({ name: 'NoPendingAutoSignIn' });
   await app.stop();
 });
+
+test('an auto sign-in whose tokens the storage refuses: StorageError, nobody signed in, the record removed, and the refresh token Cognito issued queued in the outbox and revoked (the chart decides: revokingUnstored)', async () => {
+  const made = pool();
+  const base = inspectableStorage();
+  const state = { full: false };
+  // The session's key refuses writes once `full` (a quota); the record and the outbox still land.
+  const storage = {
+    items: base.items,
+    getItem: base.getItem,
+    setItem: (key: string, value: string) => {
+      if (state.full && key.endsWith('.session')) throw Object.assign(new Error('The quota has been exceeded'), { name: 'QuotaExceededError' });
+      base.setItem(key, value);
+    },
+    removeItem: base.removeItem,
+  };
+  const app = accountApp(h, made, { storage, config: { revocationOutbox: { retryBaseMs: 600_000 } } });
+  const username = newName();
+  await app.account.signUp(signUpInput(username));
+  await app.account.confirmSignUp({ username, confirmationCode: newestCode(made.userPoolId, username) });
+  state.full = true;
+  const before = h.emu.requests.length;
+  await expect(app.account.autoSignIn()).rejects.toMatchObject({ name: 'StorageError' });
+  await expect(app.auth.getSession()).resolves.toEqual({});
+  expect(app.storage.items.has(recordKey(made.clientId))).toBe(false);
+  const outbox = JSON.parse(base.items.get(`authchart.${made.clientId}.revocationOutbox`) ?? '{}') as { entries?: unknown[] };
+  expect(outbox.entries).toHaveLength(1); // the refresh token, live at Cognito and stored nowhere else
+  await expect(app.auth.flushRevocations()).resolves.toMatchObject({ revoked: 1, pending: 0 });
+  expect(h.emu.requests.slice(before).map((r) => r.operation)).toEqual(['InitiateAuth', 'RevokeToken']);
+  await app.stop();
+});

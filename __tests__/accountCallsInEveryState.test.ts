@@ -14,10 +14,11 @@ interface Samples {
   readonly outputs: Readonly<Record<string, unknown>>;
 }
 
-/** Errors every held actor may reject with: a wrong code, and the network. */
+/** Errors every held actor may reject with: a wrong code, the network, and a storage that refused tokens Cognito issued (their receipt reported). */
 const ERRORS = [
   { name: 'CodeMismatchException', message: 'Invalid verification code provided, please try again.' },
   { name: 'NetworkError', message: 'offline' },
+  { name: 'StorageError', message: 'The quota has been exceeded', unstoredRef: 'receipt#9' },
 ];
 
 const SAMPLES: Readonly<Record<string, Samples>> = {
@@ -50,7 +51,7 @@ const SAMPLES: Readonly<Record<string, Samples>> = {
   },
   signUp: {
     events: { SIGN_UP: [{ username: 'jane', password: 'receipt#1', userAttributes: {}, autoSignIn: true, at: 0, validForMs: 180_000 }], CONFIRM_SIGN_UP: [{ username: 'jane', code: 'receipt#2', at: 0, validForMs: 180_000 }], RESEND_SIGN_UP_CODE: [{ username: 'jane' }], AUTO_SIGN_IN: [{ at: 0 }] },
-    outputs: { signUp: { userConfirmed: false }, confirmSignUp: { autoSignInAsked: true, sessionRef: 'receipt#3' }, resendSignUpCode: {}, saveRecord: undefined, clearRecord: undefined, readAutoSignIn: { pending: { stage: 'confirmed', username: 'jane', deadline: 180_000 }, signedOut: true }, autoSignIn: undefined },
+    outputs: { signUp: { userConfirmed: false }, confirmSignUp: { autoSignInAsked: true, sessionRef: 'receipt#3' }, resendSignUpCode: {}, saveRecord: undefined, clearRecord: undefined, readAutoSignIn: { pending: { stage: 'confirmed', username: 'jane', deadline: 180_000 }, signedOut: true }, autoSignIn: undefined, revokeUnstored: undefined },
   },
   mfaSetup: {
     events: { SET_UP_TOTP: [{ replace: false }], VERIFY_TOTP_SETUP: [{ code: 'receipt#1', friendlyDeviceName: 'phone' }], UPDATE_MFA_PREFERENCE: [{ totp: 'PREFERRED' }], FETCH_MFA_PREFERENCE: [{}] },

@@ -12,6 +12,7 @@
  *    └──AUTO_SIGN_IN──▶ readingAutoSignIn ──┬─ none waiting, or someone signed in ─▶ idle (refused)
  *                                           ├─ past its deadline ─▶ clearingRecord ─▶ idle (AutoSignInExpired)
  *                                           └─ else ─▶ autoSigningIn ─┬─ signed in ─▶ clearingRecord ─▶ idle
+ *                                                                     ├─ tokens stored nowhere ─▶ revokingUnstored ─▶ clearingRecord ─▶ idle
  *                                                                     ├─ offline, throttled ─▶ idle (the record kept)
  *                                                                     └─ refused ─▶ clearingRecord ─▶ idle
  *
@@ -64,6 +65,13 @@ const signedUpOf = (output: SignedUp, autoSignIn: boolean): SignUpAnswer => ({
   ...(output.codeDelivery && { codeDelivery: output.codeDelivery }),
 });
 
+/** The vault receipt of the refresh token an auto sign-in could not store, from its error event. */
+function unstoredRefOf(event: object): string | undefined {
+  const { error } = event as { readonly error?: unknown };
+  const ref = typeof error === 'object' && error !== null ? (error as { unstoredRef?: unknown }).unstoredRef : undefined;
+  return typeof ref === 'string' ? ref : undefined;
+}
+
 /** What savingRecord writes after SignUp, and answers once it is kept or not: a confirmed user's record is the auto sign-in itself. */
 function signUpPlan(asked: SignUpContext['asked'], output: SignedUp) {
   const confirmed = output.userConfirmed;
@@ -99,8 +107,14 @@ export const signUpMachine = setup({
     clearRecord: fromPromise<void>(notProvided('clearRecord')),
     /** Reads the record (without its Session) and whether the auth chart is signed out. */
     readAutoSignIn: fromPromise<AutoSignInFacts>(notProvided('readAutoSignIn')),
-    /** InitiateAuth USER_AUTH with the record's Session; writes the tokens as a sign-in does, and has the auth chart adopt them. */
+    /**
+     * InitiateAuth USER_AUTH with the record's Session; writes the tokens as a sign-in does, and has
+     * the auth chart adopt them. Tokens it could not store anywhere are reported on its error as
+     * `unstoredRef`, the vault receipt of their refresh token (leftTokensUnstored).
+     */
     autoSignIn: fromPromise<void, { readonly username: string }>(notProvided('autoSignIn')),
+    /** Queues a refresh token (its vault receipt) in the sign-out outbox, which revokes it. */
+    revokeUnstored: fromPromise<void, { readonly ref: string }>(notProvided('revokeUnstored')),
   },
   actions: {
     /** The running step's caller becomes this event's, with its facts. */
@@ -137,6 +151,8 @@ export const signUpMachine = setup({
     isExpired: ({ context }, facts: AutoSignInFacts) => facts.pending !== null && context.asked.at >= facts.pending.deadline,
     /** A failure a later try can fix (the network, throttling): the record is kept, and autoSignIn() may be called again. */
     mayTryAgain: (_, error: ErrorInfo) => isRetryable(error.name),
+    /** The auto sign-in's tokens are live at Cognito and stored nowhere (the store refused them): they must be revoked. */
+    leftTokensUnstored: ({ event }) => unstoredRefOf(event) !== undefined,
   },
 }).createMachine({
   id: 'signUp',
@@ -228,10 +244,22 @@ export const signUpMachine = setup({
         input: ({ context }) => ({ username: context.asked.username }),
         onDone: { target: 'clearingRecord', actions: { type: 'planClear', params: { kind: 'signedIn' } } },
         onError: [
+          // Tokens Cognito issued that nothing holds: revoked (through the outbox) before the caller hears why.
+          { guard: 'leftTokensUnstored', target: 'revokingUnstored', actions: { type: 'planClear', params: failedWith } },
           { guard: { type: 'mayTryAgain', params: ({ event }) => toErrorInfo(event.error) }, target: 'idle', actions: { type: 'answer', params: failedWith } },
           // Cognito refused the Session (used, expired) or the tokens could not be kept: it is spent.
           { target: 'clearingRecord', actions: { type: 'planClear', params: failedWith } },
         ],
+      },
+      on: busy(),
+    },
+    revokingUnstored: {
+      invoke: {
+        src: 'revokeUnstored',
+        input: ({ event }) => ({ ref: unstoredRefOf(event)! }),
+        // Queued or not, the Session is spent: the record goes, and the caller hears the store's failure.
+        onDone: 'clearingRecord',
+        onError: 'clearingRecord',
       },
       on: busy(),
     },

@@ -67,12 +67,15 @@ export function createSignUpActors(services: SignUpServices) {
         // As a sign-in writes them: checked against this app client and pool, a new generation, read back.
         await services.tokens.save(tokens);
       } catch (error) {
-        // Live at Cognito and kept nowhere: the outbox revokes the refresh token.
+        // The fact the chart decides on (leftTokensUnstored): live at Cognito and stored nowhere, its refresh token's receipt.
         const unstored = !(error instanceof UnstoredError) || error.stored === 'nothing';
-        if (unstored && tokens.refreshToken) await services.outbox.queue({ refreshToken: tokens.refreshToken }).catch(() => undefined);
+        if (unstored && tokens.refreshToken && typeof error === 'object' && error !== null) Object.assign(error, { unstoredRef: vault.deposit(tokens.refreshToken) });
         throw error;
       }
       await services.adopt(signal);
+    }),
+    revokeUnstored: fromPromise<void, { readonly ref: string }>(async ({ input }) => {
+      await services.outbox.queue({ refreshToken: secretOf(vault, input.ref) });
     }),
   };
 }
