@@ -247,12 +247,74 @@ describe.each<Transport>(['fetch', 'sdk'])('USER_AUTH over %s', (transport) => {
     expect(state(app)).toBe('signedOut');
   });
 
+  test('preferred WEB_AUTHN for a user without a passkey: Cognito offers the choice instead', async () => {
+    const s = pool();
+    const app = appFor(s, transport);
+    expect(step(await app.settle(app.auth.signIn({ username: s.username, options: { ...USER_AUTH, preferredChallenge: 'WEB_AUTHN' } })))).toBe('CONTINUE_SIGN_IN_WITH_FIRST_FACTOR_SELECTION');
+  });
+
   test('a client with a secret: SECRET_HASH goes with USER_AUTH and with the choice', async () => {
     const s = pool({ generateSecret: true });
     const app = appFor(s, transport);
     await app.settle(app.auth.signIn({ username: s.username, options: USER_AUTH }));
     expect(step(await app.settle(app.auth.confirmSignIn({ challengeResponse: 'PASSWORD_SRP' })))).toBe('CONFIRM_SIGN_IN_WITH_PASSWORD');
     await signedIn(app, await app.settle(app.auth.confirmSignIn({ challengeResponse: s.password })));
+  });
+});
+
+describe('durableChallenges: each USER_AUTH step is stored, and answered by another instance over the same storage', () => {
+  test.each<Transport>(['fetch', 'sdk'])('over %s: SELECT_CHALLENGE, then PASSWORD_SRP chosen, then the password; and SELECT_CHALLENGE, then EMAIL_OTP, a wrong code, the code: no code, password or Session observable', async (transport) => {
+    const s = pool();
+    const observed: unknown[] = [];
+    const first = accountApp(h, s, { transport, observed, config: { now: () => h.clock, durableChallenges: true } });
+    apps.push(first);
+    const key = `authchart.${s.clientId}.pendingChallenge`;
+    const sessions: string[] = [];
+    const record = () => {
+      const text = first.storage.items.get(key);
+      expect(text).toEqual(expect.any(String));
+      expect(text).not.toContain(s.password);
+      const stored = JSON.parse(text!) as { session: string; firstFactor?: string; availableChallenges?: string[] };
+      sessions.push(stored.session);
+      return stored;
+    };
+    /** A new instance over the same storage, as a server's next request: the stored challenge waits there. */
+    const next = () => {
+      const app = first.reload();
+      apps.push(app);
+      return app;
+    };
+
+    expect(step(await first.settle(first.auth.signIn({ username: s.username, options: USER_AUTH })))).toBe('CONTINUE_SIGN_IN_WITH_FIRST_FACTOR_SELECTION');
+    expect(record()).toMatchObject({ name: 'SELECT_CHALLENGE', authFlow: 'USER_AUTH', availableChallenges: ['PASSWORD', 'PASSWORD_SRP', 'EMAIL_OTP', 'SMS_OTP'] });
+    let app = next();
+    await app.settle(app.auth.getSession());
+    expect(step(await app.settle(app.auth.confirmSignIn({ challengeResponse: 'PASSWORD_SRP' })))).toBe('CONFIRM_SIGN_IN_WITH_PASSWORD');
+    expect(record()).toMatchObject({ name: 'SELECT_CHALLENGE', firstFactor: 'PASSWORD_SRP' });
+    app = next();
+    await app.settle(app.auth.getSession());
+    await signedIn(app, await app.settle(app.auth.confirmSignIn({ challengeResponse: s.password })));
+    expect(first.storage.items.get(key)).toBeUndefined();
+    await app.settle(app.auth.signOut());
+
+    expect(step(await app.settle(app.auth.signIn({ username: s.username, options: USER_AUTH })))).toBe('CONTINUE_SIGN_IN_WITH_FIRST_FACTOR_SELECTION');
+    record();
+    app = next();
+    await app.settle(app.auth.getSession());
+    expect(step(await app.settle(app.auth.confirmSignIn({ challengeResponse: 'EMAIL_OTP' })))).toBe('CONFIRM_SIGN_IN_WITH_EMAIL_CODE');
+    expect(record()).toMatchObject({ name: 'EMAIL_OTP', authFlow: 'USER_AUTH' });
+    const code = signInCode(s);
+    app = next();
+    await app.settle(app.auth.getSession());
+    expect(await app.settle(app.auth.confirmSignIn({ challengeResponse: otherCode(code) }))).toMatchObject({ name: 'CodeMismatchException' });
+    app = next();
+    await app.settle(app.auth.getSession());
+    await signedIn(app, await app.settle(app.auth.confirmSignIn({ challengeResponse: code })));
+    const { tokens } = await app.auth.getSession();
+
+    expect(sessions).toHaveLength(4);
+    expect(new Set(sessions).size).toBe(3); // the first choice's Session, kept when PASSWORD_SRP is chosen (nothing is sent); the second choice's; EMAIL_OTP's
+    expect(first.leaked([s.password, code, otherCode(code), ...sessions, tokens!.accessToken, tokens!.refreshToken!])).toEqual([]);
   });
 });
 

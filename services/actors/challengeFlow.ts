@@ -47,9 +47,11 @@ type Summary = Omit<ChallengeSummary, 'sessionRef' | 'secretRef' | 'deadline'> &
 export async function challengeOf(parts: ChallengeParts, step: ChallengeStep, asked: Asked, signal: AbortSignal, send: NetworkBudget): Promise<SignInStepOutput> {
   const { ErrorNames, CognitoCallError } = parts.kit;
   const { name, parameters: p } = step;
-  if (name === 'WEB_AUTHN') return webAuthnOf(parts);
   const mfaTypes = mfaTypesOf(p.MFAS_CAN_CHOOSE ?? p.MFAS_CAN_SETUP, name === 'MFA_SETUP');
   const availableChallenges = firstFactorsOf(step.available);
+  // TODO(issue 22, passkeys): WEB_AUTHN is answered by the engine (CREDENTIAL_REQUEST_OPTIONS to the
+  // authenticator, its CREDENTIAL to RespondToAuthChallenge), not by the user: the passkeys work adds
+  // it here. Until then it is no row of CHALLENGES, so it is UnsupportedChallenge, and nothing is stored.
   if (!isAnswerable(name, name === 'SELECT_CHALLENGE' ? availableChallenges : mfaTypes)) throw new CognitoCallError(ErrorNames.unsupportedChallenge, `Cognito asked for the ${name} challenge, which authchart cannot answer yet`);
   const summary: Summary = {
     name,
@@ -64,16 +66,6 @@ export async function challengeOf(parts: ChallengeParts, step: ChallengeStep, as
   const setup = setupOf(name, mfaTypes);
   // MFA_SETUP with TOTP alone: there is nothing to choose, so the secret is associated at once.
   return setup ? setUp(parts, { ...summary, setup }, step.session ?? '', asked.began, signal, send) : offer(parts, summary, step.session ?? '');
-}
-
-/**
- * WEB_AUTHN (a passkey): the engine answers it with the authenticator's assertion, not the user.
- * TODO(issue 22, passkeys): the passkeys work answers it here (CREDENTIAL_REQUEST_OPTIONS to the
- * authenticator, its CREDENTIAL to RespondToAuthChallenge); until then it is UnsupportedChallenge,
- * and the sign-in ends (nothing stored).
- */
-function webAuthnOf(parts: ChallengeParts): never {
-  throw new parts.kit.CognitoCallError(parts.kit.ErrorNames.unsupportedChallenge, 'Cognito asked for the WEB_AUTHN challenge (a passkey), which authchart cannot answer yet');
 }
 
 /**
