@@ -59,7 +59,7 @@ export interface Auth {
    * (or one the user cannot use) resolves CONTINUE_SIGN_IN_WITH_FIRST_FACTOR_SELECTION. A password
    * factor without `password`, a `password` with any other, or an unknown factor rejects with
    * AuthValidationError, and nothing is sent; a client without ALLOW_USER_AUTH is Cognito's
-   * InvalidParameterException. WEB_AUTHN (a passkey) is UnsupportedChallenge in this version.
+   * InvalidParameterException. WEB_AUTHN (a passkey) is UnsupportedChallengeException in this version.
    */
   signIn(options: SignInOptions): Promise<SignInResult>;
   /**

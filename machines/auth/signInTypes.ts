@@ -33,7 +33,7 @@ export const CHALLENGES = {
   /** USER_AUTH: the sign-in code Cognito texted (a first factor, not MFA). */
   SMS_OTP: { answer: 'challengeResponse', wire: 'SMS_OTP_CODE', step: 'CONFIRM_SIGN_IN_WITH_SMS_CODE' },
   // WEB_AUTHN (a passkey) is no row yet: the engine, not the user, answers it (the authenticator's
-  // assertion). Until the passkeys work of issue 22 adds it, challengeFlow.ts's challengeOf refuses it (UnsupportedChallenge).
+  // assertion). Until the passkeys work of issue 22 adds it, challengeFlow.ts's challengeOf refuses it (UnsupportedChallengeException).
 } as const satisfies Record<string, { readonly answer: AnswerField; readonly wire: string; readonly step: string }>;
 /** A challenge authchart answers, by Cognito's name: a key of CHALLENGES. */
 export type ChallengeName = keyof typeof CHALLENGES;

@@ -51,7 +51,7 @@ export async function challengeOf(parts: ChallengeParts, step: ChallengeStep, as
   const availableChallenges = firstFactorsOf(step.available);
   // TODO(issue 22, passkeys): WEB_AUTHN is answered by the engine (CREDENTIAL_REQUEST_OPTIONS to the
   // authenticator, its CREDENTIAL to RespondToAuthChallenge), not by the user: the passkeys work adds
-  // it here. Until then it is no row of CHALLENGES, so it is UnsupportedChallenge, and nothing is stored.
+  // it here. Until then it is no row of CHALLENGES, so it is UnsupportedChallengeException, and nothing is stored.
   if (!isAnswerable(name, name === 'SELECT_CHALLENGE' ? availableChallenges : mfaTypes)) throw new CognitoCallError(ErrorNames.unsupportedChallenge, `Cognito asked for the ${name} challenge, which authchart cannot answer yet`);
   const summary: Summary = {
     name,
