@@ -8,6 +8,7 @@
 // inbox (purpose 'signIn'); none of them, nor a password or a Session, is observable.
 import { AuthValidationError, CognitoServiceError, type SignInResult } from '../src/index';
 import type { SetupOptions } from '../src/testing/index';
+import { createTestAuth } from '../src/testing/index';
 import { accountHarness, type AccountHarness } from './support/accountEmulator';
 import { accountApp, type AccountApp, type Transport } from './support/accountApp';
 
@@ -357,5 +358,24 @@ describe('signIn() with USER_AUTH: bad arguments are AuthValidationError naming 
     const from = h.emu.requests.length;
     await signedIn(app, await app.settle(app.auth.signIn({ username: s.username, password: s.password, options: { authFlowType: 'USER_PASSWORD_AUTH' } })));
     expect(operationsSince(from)).toEqual(['InitiateAuth']);
+  });
+});
+
+describe('the testing kit (authchart/testing)', () => {
+  // moto implements no USER_AUTH (docs/account-flows-facts): the kit's own emulator is where an app tests it.
+  test("createTestAuth's app client allows USER_AUTH: with a pool allowing EMAIL_OTP, the kit's user signs in with the emailed code from the kit's emulator", async () => {
+    const kit = await createTestAuth({
+      users: [{ username: 'ann', attributes: { email: 'ann@example.com', email_verified: 'true' } }],
+      userPool: { AutoVerifiedAttributes: ['email'], Policies: { SignInPolicy: { AllowedFirstAuthFactors: ['PASSWORD', 'EMAIL_OTP'] } } },
+    });
+    try {
+      const chosen = await kit.auth.signIn({ username: 'ann', options: { authFlowType: 'USER_AUTH' } });
+      expect(chosen).toEqual({ isSignedIn: false, nextStep: { signInStep: 'CONTINUE_SIGN_IN_WITH_FIRST_FACTOR_SELECTION', availableChallenges: ['PASSWORD', 'PASSWORD_SRP', 'EMAIL_OTP'] } });
+      expect(step(await kit.auth.confirmSignIn({ challengeResponse: 'EMAIL_OTP' }))).toBe('CONFIRM_SIGN_IN_WITH_EMAIL_CODE');
+      const code = kit.emulator.inbox('ann', { userPoolId: kit.userPoolId }).filter((m) => m.purpose === 'signIn').at(-1)!.code;
+      await expect(kit.auth.confirmSignIn({ challengeResponse: code })).resolves.toEqual({ isSignedIn: true, nextStep: { signInStep: 'DONE' } });
+    } finally {
+      await kit.close();
+    }
   });
 });
