@@ -11,6 +11,7 @@ import type { PendingChallengeStore } from '../storage/pendingChallenge.js';
 import { saveOrReport } from './saveOrReport.js';
 import { accountStepOf } from '../../machines/auth/accountSteps.js';
 import type { Asked, ChallengeParts, NetworkBudget } from './challengeFlow.js';
+import { devicesOf, type DeviceSettings } from './devices.js';
 
 export type { NetworkBudget } from './challengeFlow.js';
 
@@ -62,6 +63,8 @@ export function createSignInFlow(services: {
   challengeValidityMs?: number;
   /** The library's clock (createAuth's `now`), which a challenge's deadline is read on. Default Date.now. */
   now?: () => number;
+  /** createAuth's settings: where devices are remembered (its storage), and deviceName. Absent (a bare machine's actors): no device is remembered. */
+  settings?: DeviceSettings;
 }) {
   const { cognito, store, vault, outbox, userPoolId, networkTimeoutMs, kit, pendingChallenges = null, challengeValidityMs = DEFAULT_CHALLENGE_VALIDITY_MS, now = Date.now } = services;
   const { CognitoCallError, CognitoExceptions, ErrorNames, summarizeSession, withDeadline } = kit;
@@ -97,7 +100,9 @@ export function createSignInFlow(services: {
     await saveOrReport(step.tokens, store.save(step.tokens), { vault, outbox, signal, kit });
     // Signed in: a stored challenge of this sign-in is over. Its removal failing leaves a record that a session stored beside it outranks (loadSession).
     await pendingChallenges?.().then((stored) => stored.clear()).catch(() => undefined);
-    return { kind: 'signedIn', session };
+    // A new device (NewDeviceMetadata): the chart confirms it (confirmingDevice).
+    const device = devices.pending(step, session.username);
+    return { kind: 'signedIn', session, ...(device && { device }) };
   }
   const parts: ChallengeParts = { cognito, vault, kit, pendingChallenges, challengeValidityMs, networkBudget, settle, now };
 
@@ -110,14 +115,16 @@ export function createSignInFlow(services: {
     }
   }
 
-  async function signInWithSrp(username: string, password: string, send: NetworkBudget): Promise<AuthStep> {
+  const devices = devicesOf(services, hash, srpStep);
+
+  async function signInWithSrp(username: string, password: string, send: NetworkBudget, device: Record<string, string>): Promise<AuthStep> {
     const handshake = await srpStep(() => startSrp(hash));
-    const step = await send((bounded) => cognito.initiateAuth('USER_SRP_AUTH', { USERNAME: username, SRP_A: handshake.srpA }, bounded));
+    const step = await send((bounded) => cognito.initiateAuth('USER_SRP_AUTH', { USERNAME: username, SRP_A: handshake.srpA, ...device }, bounded));
     if (step.kind !== 'challenge' || step.name !== 'PASSWORD_VERIFIER') return step;
     const p = step.parameters;
     const srpUser = p.USER_ID_FOR_SRP ?? username;
     const answer = await srpStep(() => handshake.answer({ userPoolId, userIdForSrp: srpUser, password, srpB: p.SRP_B ?? '', salt: p.SALT ?? '', secretBlock: p.SECRET_BLOCK ?? '' }));
-    const claim = { USERNAME: p.USERNAME ?? srpUser, PASSWORD_CLAIM_SECRET_BLOCK: answer.passwordClaimSecretBlock, PASSWORD_CLAIM_SIGNATURE: answer.passwordClaimSignature, TIMESTAMP: answer.timestamp };
+    const claim = { ...device, USERNAME: p.USERNAME ?? srpUser, PASSWORD_CLAIM_SECRET_BLOCK: answer.passwordClaimSecretBlock, PASSWORD_CLAIM_SIGNATURE: answer.passwordClaimSignature, TIMESTAMP: answer.timestamp };
     return send((bounded) => cognito.respondToAuthChallenge('PASSWORD_VERIFIER', step.session, claim, bounded));
   }
 
@@ -128,15 +135,21 @@ export function createSignInFlow(services: {
       if (password === undefined) throw new CognitoCallError(ErrorNames.internal, 'The password for this sign-in is no longer available');
       const began = now();
       const send = networkBudget(signal);
+      // This user's remembered device, if any: its DEVICE_KEY goes with the sign-in, and it answers DEVICE_SRP_AUTH itself.
+      const remembered = await devices.remembered(input.username);
+      const device: Record<string, string> = remembered ? { DEVICE_KEY: remembered.deviceKey } : {};
       const step =
         input.authFlow === 'USER_SRP_AUTH'
-          ? await signInWithSrp(input.username, password, send)
-          : await send((bounded) => cognito.initiateAuth('USER_PASSWORD_AUTH', { USERNAME: input.username, PASSWORD: password }, bounded));
-      return settle(step, { ...input, began }, signal, send);
+          ? await signInWithSrp(input.username, password, send, device)
+          : await send((bounded) => cognito.initiateAuth('USER_PASSWORD_AUTH', { USERNAME: input.username, PASSWORD: password, ...device }, bounded));
+      return settle(await devices.answer(step, remembered, send), { ...input, began }, signal, send);
     },
 
     async answer(input: AnswerInput, signal: AbortSignal): Promise<SignInStepOutput> {
       return (await challenges!()).answerChallenge(parts, input, signal);
     },
+
+    /** confirmingDevice's work: ConfirmDevice for the sign-in's new device (PendingDevice `ref`), then its record stored. */
+    confirmDevice: (input: { ref: string }, signal: AbortSignal): Promise<void> => devices.confirm(input.ref, signal, networkBudget(signal)),
   };
 }
