@@ -106,7 +106,7 @@ export interface AuthConfig {
   readonly now?: () => number;
   /**
    * The name ConfirmDevice gives this device when the pool tracks devices (docs/devices.md): what
-   * fetchDevices() lists it as. A non-empty string (up to 256 characters). Default: the browser's
+   * fetchDevices() lists it as. A non-empty string (Cognito keeps its first 256 characters). Default: the browser's
    * user agent, or the platform (e.g. 'Node.js v20.11.0 (linux)'); never empty.
    */
   readonly deviceName?: string;
@@ -211,8 +211,9 @@ export function resolveConfig(config: unknown): ResolvedConfig {
   const oauth = resolveOAuth(c.oauth);
   const revocationEndpoint = c.revocationEndpoint === undefined ? undefined : webUrl(c.revocationEndpoint, 'revocationEndpoint');
   for (const field of ['syncTabs', 'refreshTokenRotation', 'durableChallenges']) if (c[field] !== undefined && typeof c[field] !== 'boolean') throw new AuthConfigError(field, 'must be a boolean');
-  const { deviceName } = c;
-  if (deviceName !== undefined && (typeof deviceName != 'string' || !deviceName.trim() || deviceName.length > 256)) throw new AuthConfigError('deviceName', 'must be a non-empty string of up to 256 characters');
+  if (c.deviceName !== undefined && (typeof c.deviceName !== 'string' || !c.deviceName.trim())) {
+    throw new AuthConfigError('deviceName', 'must be a non-empty string when given');
+  }
   const authSessionValidityMinutes = wholeNumber('authSessionValidityMinutes', c.authSessionValidityMinutes ?? DEFAULT_AUTH_SESSION_VALIDITY_MINUTES, 3, 15, 'minutes');
   const storage = (c.storage as StorageLike | undefined) ?? createMemoryStorage();
   const shared = c.storage !== undefined && isSharedByTabs(storage); // the memory default is shared by nobody: nothing to read
@@ -237,7 +238,7 @@ export function resolveConfig(config: unknown): ResolvedConfig {
     ...(inspect !== undefined && { inspect: inspect as AuthConfig['inspect'] }),
     ...(oauth && { oauth }),
     ...(revocationEndpoint !== undefined && { revocationEndpoint }),
-    ...(deviceName !== undefined && { deviceName }),
+    ...(c.deviceName !== undefined && { deviceName: c.deviceName as string }),
   };
 }
 

@@ -88,9 +88,7 @@ export const unstoredTokensRefOf = (error: unknown): string | null => receiptOf(
  */
 export const refreshErrorOf = (error: unknown): unknown => {
   const { name, message } = toErrorInfo(error);
-  return name === CognitoExceptions.notAuthorized && /invalid refresh token/i.test(message) && (error as { deviceKeySent?: unknown }).deviceKeySent === true
-    ? { name: ErrorNames.deviceRefreshRefused, message: `Cognito refused the refresh for this session's device (${message})` }
-    : error;
+  return name === CognitoExceptions.notAuthorized && message === 'Invalid Refresh Token' && (error as { deviceKeySent?: unknown }).deviceKeySent ? { name: ErrorNames.deviceRefreshRefused, message } : error;
 };
 
 /** The vault reference of what confirming a sign-in's new device takes (SignInStepOutput's `device`); '' when there is none. Pure. */

@@ -60,6 +60,8 @@ export const loadSignInFlow = onFirstUse(() => import('./signInFlow.js'), 'The s
  */
 export function createAuthActors(services: ServicesSource<AuthServices>) {
   const servicesOf = resolverOf(services);
+  /** The sign-in flow (its chunk loaded on first use) over the running instance's services. */
+  const signInFlowOf = async (system: Parameters<typeof servicesOf>[0]) => (await loadSignInFlow()).createSignInFlow(signInServices(servicesOf(system)));
   return {
     /**
      * Reads the stored session without a network call, and how the outbox holds its tokens (facts:
@@ -77,9 +79,9 @@ export function createAuthActors(services: ServicesSource<AuthServices>) {
       await store.clear();
       throw new CognitoCallError(ErrorNames.corruptSession, `Removed a stored session that could not be used: ${stored.corrupt}`);
     }),
-    signIn: fromPromise<SignInStepOutput, SignInInput>(async ({ input, signal, system }) => (await loadSignInFlow()).createSignInFlow(signInServices(servicesOf(system))).start(input, signal)),
-    confirmDevice: fromPromise<void, { ref: string }>(async ({ input, signal, system }) => (await loadSignInFlow()).createSignInFlow(signInServices(servicesOf(system))).confirmDevice(input, signal)),
-    answerChallenge: fromPromise<SignInStepOutput, AnswerInput>(async ({ input, signal, system }) => (await loadSignInFlow()).createSignInFlow(signInServices(servicesOf(system))).answer(input, signal)),
+    signIn: fromPromise<SignInStepOutput, SignInInput>(async ({ input, signal, system }) => (await signInFlowOf(system)).start(input, signal)),
+    confirmDevice: fromPromise<void, { ref: string }>(async ({ input, signal, system }) => (await signInFlowOf(system)).confirmDevice(input, signal)),
+    answerChallenge: fromPromise<SignInStepOutput, AnswerInput>(async ({ input, signal, system }) => (await signInFlowOf(system)).answer(input, signal)),
     refreshTokens: fromPromise<SessionSummary, RefreshInput>(({ input, signal, system }) => refreshOnce(servicesOf(system), input, signal)),
     readStoredRefresh: fromPromise<SessionSummary | null, { held: SessionSummary | null; watch: boolean }>(async ({ input, signal, system }) => {
       const { store, tabs } = servicesOf(system);

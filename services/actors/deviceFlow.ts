@@ -39,13 +39,13 @@ export interface DeviceParts {
 /**
  * What a device is called when the app does not say: the browser's user agent, or the platform
  * (Node, React Native), never empty (Cognito lists devices by name: an empty one is no name at
- * all, Amplify JS issue #12854). At most 256 characters, as ConfirmDevice's DeviceName allows.
+ * all, Amplify JS issue #12854). confirmDevice sends at most 256 characters, as ConfirmDevice's DeviceName allows.
  */
 export function defaultDeviceName(): string {
   const nav = (globalThis as { navigator?: { userAgent?: unknown; product?: unknown } }).navigator;
   const process = (globalThis as { process?: { version?: unknown; platform?: unknown } }).process;
   const named = [nav?.userAgent, nav?.product, process?.version && `Node.js ${String(process.version)} (${String(process.platform)})`].find((n): n is string => typeof n === 'string' && n.trim() !== '');
-  return (named ?? 'authchart').slice(0, 256);
+  return named ?? 'authchart';
 }
 
 /** The step a device failure happened at, in its message: the app hears which (deviceError). */
@@ -75,7 +75,7 @@ export async function confirmDevice(parts: DeviceParts, ref: string, signal: Abo
     AccessToken: accessToken,
     DeviceKey: deviceKey,
     DeviceSecretVerifierConfig: { PasswordVerifier: verifier.passwordVerifier, Salt: verifier.salt },
-    DeviceName: parts.deviceName ?? defaultDeviceName(),
+    DeviceName: (parts.deviceName ?? defaultDeviceName()).slice(0, 256),
   };
   await atStep(parts, 'ConfirmDevice', () => send((bounded) => mfaSetup('ConfirmDevice', payload, [accessToken, verifier.password, verifier.passwordVerifier, verifier.salt], bounded)));
   if (signal.aborted) throw new kit.CognitoCallError(kit.ErrorNames.aborted, 'Storing the device: the sign-in was abandoned before the device was stored');

@@ -27,11 +27,13 @@ let names: LazyKit['CognitoExceptions'] | undefined;
  * What a sign-in step's answer (other than signed in or refused) means to the app, in Amplify's
  * shape (src/results.ts, SignInResult): a challenge's next step, with a TOTP setup's secret taken
  * from `vault` (the challenges' chunk, loaded already by the step that met it); CONFIRM_SIGN_UP or
- * RESET_PASSWORD for the chart's `accountStep`. Any other answer is a fault of ours, which
+ * RESET_PASSWORD for the chart's `accountStep`; signed in with a new device, whether it was confirmed
+ * (`deviceConfirmed`, confirmingDevice). Any other answer is a fault of ours, which
  * `otherwise` (the façade's) turns into its error.
  */
 export const nextStepOf = async (answer: CallAnswer, vault: SecretVault, otherwise: (answer: CallAnswer) => never) => {
   if (answer.kind === 'challenge') return (await challenges!()).challengeStep(answer.challenge, vault);
+  if (answer.kind === 'signedIn') return { isSignedIn: true, nextStep: { signInStep: 'DONE' }, deviceConfirmed: answer.deviceConfirmed } as const;
   if (answer.kind === 'accountStep') return { isSignedIn: false, nextStep: { signInStep: accountStepOf(answer.error.name, names!) } } as const;
   return otherwise(answer);
 };

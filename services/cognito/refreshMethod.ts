@@ -21,14 +21,10 @@ export async function refreshWithSessionMethod(
   signal: AbortSignal,
 ): Promise<SessionTokens> {
   const { refreshToken } = tokens;
-  const claim = tokens.accessToken && readJwtClaims(tokens.accessToken)?.device_key;
-  const deviceKey = typeof claim == 'string' ? claim : undefined;
-  try {
-    if (!rotation) return await cognito.refreshTokens(refreshToken, username, signal, deviceKey);
-    if (!cognito.getTokensFromRefreshToken) throw new FieldError(ErrorNames.config, 'transport', 'needs getTokensFromRefreshToken for refreshTokenRotation');
-    return await cognito.getTokensFromRefreshToken(refreshToken, signal, deviceKey);
-  } catch (error) {
-    if (deviceKey && typeof error == 'object' && error) Object.assign(error, { deviceKeySent: true });
-    throw error;
-  }
+  const deviceKey = readJwtClaims(tokens.accessToken ?? '')?.device_key as string | undefined;
+  const refreshed = rotation ? cognito.getTokensFromRefreshToken?.(refreshToken, signal, deviceKey) : cognito.refreshTokens(refreshToken, username, signal, deviceKey);
+  if (!refreshed) throw new FieldError(ErrorNames.config, 'transport', 'needs getTokensFromRefreshToken for refreshTokenRotation');
+  return refreshed.catch((error: unknown) => {
+    throw deviceKey ? Object.assign(error as object, { deviceKeySent: true }) : error;
+  });
 }
