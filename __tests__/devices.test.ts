@@ -166,6 +166,55 @@ describe.each<Transport>(['fetch', 'sdk'])('over %s', (transport) => {
     await appB.stop();
   });
 
+  test('fetchDevices() lists the devices with names; rememberDevice() after DeviceOnlyRememberedOnUserPrompt makes the next sign-in skip MFA; forgetDevice({ device }) forgets that one only; forgetDevice() forgets this one and its record, and MFA is asked again', async () => {
+    const made = trackingPool({ ChallengeRequiredOnNewDevice: true, DeviceOnlyRememberedOnUserPrompt: true });
+    // A second device of the user, confirmed elsewhere (another app instance over its own storage).
+    const other = accountApp(h, made, { transport, config: { deviceName: 'Phone' } as never });
+    await signIn(other, made);
+    const otherKey = storedDevice(other.storage, made)!.deviceKey;
+    await other.stop();
+    const app = accountApp(h, made, { transport, config: { deviceName: 'Laptop' } as never });
+    await signIn(app, made);
+    const own = storedDevice(app.storage, made)!;
+    const listed = await app.settle(app.account.fetchDevices());
+    expect(listed).toEqual([
+      { id: otherKey, name: 'Phone', attributes: expect.objectContaining({ device_name: 'Phone' }), createdAt: expect.any(Date), lastAuthenticatedAt: expect.any(Date), remembered: false },
+      { id: own.deviceKey, name: 'Laptop', attributes: expect.objectContaining({ device_name: 'Laptop' }), createdAt: expect.any(Date), lastAuthenticatedAt: expect.any(Date), remembered: false },
+    ]);
+    await expect(app.settle(app.account.rememberDevice())).resolves.toBeUndefined();
+    expect((await app.account.fetchDevices()).find((d) => d.id === own.deviceKey)?.remembered).toBe(true);
+    await app.auth.signOut();
+    expect((await signIn(app, made)).mfaAsked).toBe(false); // remembered: device SRP, no MFA
+    // Another device, by id: that one only; this device's record stays.
+    await expect(app.settle(app.account.forgetDevice({ device: { id: otherKey } }))).resolves.toBeUndefined();
+    expect((await app.account.fetchDevices()).map((d) => d.id)).toEqual([own.deviceKey]);
+    expect(storedDevice(app.storage, made)).toEqual(own);
+    // This device: gone at Cognito and here; the session's refresh is refused, and the next sign-in asks for MFA.
+    await expect(app.settle(app.account.forgetDevice())).resolves.toBeUndefined();
+    expect(storedDevice(app.storage, made)).toBeNull();
+    expect(await devicesOf(made)).toEqual([]);
+    await app.auth.getSession({ forceRefresh: true });
+    expect(app.auth.actor.getSnapshot().matches('signedOut')).toBe(true);
+    expect((await signIn(app, made)).mfaAsked).toBe(true);
+    expect(app.leaked([own.password, ...(await secretsOf(app, made))])).toEqual([]);
+    await app.stop();
+  });
+
+  test('rememberDevice() and forgetDevice() on a session without a device are refused (DeviceNotTracked), nothing sent; nobody signed in: UserUnAuthenticatedException; a bad device id: AuthValidationError', async () => {
+    const made = h.pool();
+    const app = accountApp(h, made, { transport });
+    await expect(app.account.fetchDevices()).rejects.toMatchObject({ name: 'UserUnAuthenticatedException' });
+    await app.auth.signIn({ username: made.username, password: made.password });
+    const from = h.emu.requests.length;
+    await expect(app.account.rememberDevice()).rejects.toMatchObject({ name: 'DeviceNotTracked' });
+    await expect(app.account.forgetDevice()).rejects.toMatchObject({ name: 'DeviceNotTracked' });
+    expect(h.emu.requests.slice(from)).toEqual([]);
+    await expect(app.account.forgetDevice({ device: { id: '' } })).rejects.toMatchObject({ name: 'AuthValidationError', field: 'device.id' });
+    await expect(app.account.forgetDevice({ device: 'x' } as never)).rejects.toMatchObject({ name: 'AuthValidationError' });
+    await expect(app.account.fetchDevices()).resolves.toEqual([]);
+    await app.stop();
+  });
+
   test('DeviceOnlyRememberedOnUserPrompt: the device is confirmed and stored, not remembered: the next sign-in still asks for MFA', async () => {
     const made = trackingPool({ ChallengeRequiredOnNewDevice: true, DeviceOnlyRememberedOnUserPrompt: true });
     const app = accountApp(h, made, { transport });
