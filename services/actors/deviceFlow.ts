@@ -68,6 +68,9 @@ export async function confirmDevice(parts: DeviceParts, ref: string, signal: Abo
   const pending = held === undefined ? undefined : (kit.parseJsonObject(held) as PendingDevice | undefined);
   if (!pending) throw new kit.CognitoCallError(kit.ErrorNames.internal, 'ConfirmDevice: what confirming the device takes is no longer available');
   const { username, deviceKey, groupKey, accessToken } = pending;
+  const { devices } = parts;
+  // Nowhere to keep the device's password: it is not confirmed (a device confirmed at Cognito and kept nowhere could never sign in).
+  if (!devices) throw new kit.CognitoCallError(kit.ErrorNames.storage, 'Storing the device: this instance has no storage for devices');
   const verifier = await atStep(parts, 'The device verifier', () => createDeviceVerifier(parts.hash, groupKey, deviceKey));
   const { mfaSetup } = parts.cognito;
   if (!mfaSetup) throw new kit.CognitoCallError(kit.ErrorNames.unsupportedChallenge, 'ConfirmDevice: this Cognito transport cannot confirm a device');
@@ -79,8 +82,6 @@ export async function confirmDevice(parts: DeviceParts, ref: string, signal: Abo
   };
   await atStep(parts, 'ConfirmDevice', () => send((bounded) => mfaSetup('ConfirmDevice', payload, [accessToken, verifier.password, verifier.passwordVerifier, verifier.salt], bounded)));
   if (signal.aborted) throw new kit.CognitoCallError(kit.ErrorNames.aborted, 'Storing the device: the sign-in was abandoned before the device was stored');
-  const { devices } = parts;
-  if (!devices) throw new kit.CognitoCallError(kit.ErrorNames.storage, 'Storing the device: this instance has no storage for devices');
   await atStep(parts, 'Storing the device', () => devices.write({ username, deviceKey, groupKey, password: verifier.password }));
 }
 
