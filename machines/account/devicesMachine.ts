@@ -23,21 +23,49 @@ import { refused, toErrorInfo, type AccountRefusal, type Answered, type Asked, t
 
 /** The calls; none carries a secret. */
 export type DevicesEvent =
-  | (Asked & { readonly type: 'REMEMBER_DEVICE' })
-  /** forgetDevice(): `deviceKey` names another device; absent, this one. */
-  | (Asked & { readonly type: 'FORGET_DEVICE'; readonly deviceKey?: string })
-  | (Asked & { readonly type: 'FETCH_DEVICES' });
+  | (Asked & {
+      /** rememberDevice(). */
+      readonly type: 'REMEMBER_DEVICE';
+    })
+  | (Asked & {
+      /** forgetDevice(). */
+      readonly type: 'FORGET_DEVICE';
+      /** The device named; absent, this one. */
+      readonly deviceKey?: string;
+    })
+  | (Asked & {
+      /** fetchDevices(). */
+      readonly type: 'FETCH_DEVICES';
+    });
 
 /** A device as ListDevices describes it, without interpretation (the façade shapes it). */
 export interface ListedDevice {
+  /** DeviceKey. */
   readonly key: string;
+  /** DeviceAttributes, by name. */
   readonly attributes: Readonly<Record<string, string>>;
+  /** DeviceCreateDate, epoch ms. */
   readonly createdAt?: number;
+  /** DeviceLastAuthenticatedDate, epoch ms. */
   readonly lastAuthenticatedAt?: number;
 }
 
 /** The flow's answers. */
-export type DevicesAnswer = { readonly kind: 'remembered' } | { readonly kind: 'forgotten' } | { readonly kind: 'devices'; readonly devices: readonly ListedDevice[] };
+export type DevicesAnswer =
+  | {
+      /** rememberDevice() did it. */
+      readonly kind: 'remembered';
+    }
+  | {
+      /** forgetDevice() did it. */
+      readonly kind: 'forgotten';
+    }
+  | {
+      /** fetchDevices()'s list. */
+      readonly kind: 'devices';
+      /** Every device ListDevices gave. */
+      readonly devices: readonly ListedDevice[];
+    };
 
 interface DevicesContext {
   /** The call the running step answers. */

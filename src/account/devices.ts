@@ -29,7 +29,10 @@ export interface AuthDevice {
 /** forgetDevice()'s argument. */
 export interface ForgetDeviceInput {
   /** The device to forget (an id fetchDevices() listed). Absent: this device (the one this session is bound to). */
-  readonly device?: { readonly id: string };
+  readonly device?: {
+    /** The device's id (Cognito's DeviceKey). */
+    readonly id: string;
+  };
 }
 
 export interface DevicesCalls {
