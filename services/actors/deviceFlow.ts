@@ -13,8 +13,8 @@ import type { SecretVault } from '../storage/secretVault.js';
 import type { DeviceRecord, DeviceStore } from '../storage/deviceRecord.js';
 import type { LazyKit } from './lazyKit.js';
 import type { NetworkBudget } from './challengeFlow.js';
-import { createDeviceVerifier } from '../srp/device.js';
-import { startSrp } from '../srp/client.js';
+import type { createDeviceVerifier } from '../srp/device.js';
+import type { startSrp } from '../srp/client.js';
 
 /** What confirming a sign-in's new device takes, deposited in the vault by the sign-in flow (its access token is a secret). */
 export interface PendingDevice {
@@ -32,6 +32,11 @@ export interface DeviceParts {
   readonly hash: Hash;
   /** Where devices are remembered; null when this instance has no storage settings (a bare machine's actors). */
   readonly devices: DeviceStore | null;
+  /**
+   * The SRP code, handed in by the sign-in's chunk, which holds it: imported here, it would be split
+   * into a chunk of its own that a password sign-in fetches as one more file (docs/performance.md).
+   */
+  readonly srp: { readonly startSrp: typeof startSrp; readonly createDeviceVerifier: typeof createDeviceVerifier };
   /** ConfirmDevice's DeviceName: createAuth's deviceName; absent, what the platform says it is (defaultDeviceName). */
   readonly deviceName?: string | undefined;
 }
@@ -71,7 +76,7 @@ export async function confirmDevice(parts: DeviceParts, ref: string, signal: Abo
   const { devices } = parts;
   // Nowhere to keep the device's password: it is not confirmed (a device confirmed at Cognito and kept nowhere could never sign in).
   if (!devices) throw new kit.CognitoCallError(kit.ErrorNames.storage, 'Storing the device: this instance has no storage for devices');
-  const verifier = await atStep(parts, 'The device verifier', () => createDeviceVerifier(parts.hash, groupKey, deviceKey));
+  const verifier = await atStep(parts, 'The device verifier', () => parts.srp.createDeviceVerifier(parts.hash, groupKey, deviceKey));
   const { mfaSetup } = parts.cognito;
   if (!mfaSetup) throw new kit.CognitoCallError(kit.ErrorNames.unsupportedChallenge, 'ConfirmDevice: this Cognito transport cannot confirm a device');
   const payload = {
@@ -99,7 +104,7 @@ export async function answerDeviceSrp(
 ): Promise<AuthStep> {
   const { cognito } = parts;
   const username = step.parameters.USERNAME ?? device.username;
-  const handshake = await srpStep(() => startSrp(parts.hash));
+  const handshake = await srpStep(() => parts.srp.startSrp(parts.hash));
   const asked = await send((bounded) => cognito.respondToAuthChallenge('DEVICE_SRP_AUTH', step.session, { USERNAME: username, DEVICE_KEY: device.deviceKey, SRP_A: handshake.srpA }, bounded));
   if (asked.kind !== 'challenge' || asked.name !== 'DEVICE_PASSWORD_VERIFIER') return asked;
   const p = asked.parameters;

@@ -6,6 +6,7 @@ import type { Hash } from '../crypto/hashes.js';
 import type { SecretVault } from '../storage/secretVault.js';
 import type { StorageLike } from '../storage/storage.js';
 import { createDeviceStore, type DeviceRecord } from '../storage/deviceRecord.js';
+import { createDeviceVerifier, startSrp } from '../srp/index.js';
 import type { LazyKit } from './lazyKit.js';
 import type { NetworkBudget } from './challengeFlow.js';
 import type { PendingDevice } from './deviceFlow.js';
@@ -37,7 +38,7 @@ export function devicesOf(services: DeviceServices, hash: Hash, srpStep: <T>(run
   const store = settings
     ? createDeviceStore(settings.storage, { clientId: settings.clientId, timeoutMs: settings.storageTimeoutMs, createStorageQueue: kit.createStorageQueue, parseJsonObject: kit.parseJsonObject })
     : null;
-  const parts = { cognito, vault, kit, hash, devices: store, deviceName: settings?.deviceName };
+  const parts = { cognito, vault, kit, hash, devices: store, deviceName: settings?.deviceName, srp: { startSrp, createDeviceVerifier } };
   return {
     /** This user's remembered device here, or null (none; the storage failing is none too: the sign-in goes on as on a new device). */
     remembered: async (username: string): Promise<DeviceRecord | null> => (store ? store.read(username).catch(() => null) : null),
