@@ -81,6 +81,19 @@ const stepInProgress = { type: 'refuse' as const, params: { refusal: 'stepInProg
 const busy = { REMEMBER_DEVICE: { actions: stepInProgress }, FORGET_DEVICE: { actions: stepInProgress }, FETCH_DEVICES: { actions: stepInProgress } };
 const failedWith = { type: 'answer' as const, params: ({ event }: { event: { error: unknown } }): Failed => ({ kind: 'failed', error: toErrorInfo(event.error) }) };
 
+/** A step on the device findingDevice found (or forgetDevice() named): `src` runs on its key, and the caller hears `kind`. */
+function onDevice<const S extends 'rememberDevice' | 'forgetDevice', const K extends 'remembered' | 'forgotten'>(src: S, kind: K) {
+  return {
+    on: busy,
+    invoke: {
+      src,
+      input: ({ context }: { context: DevicesContext }) => ({ deviceKey: context.deviceKey }),
+      onDone: { target: 'idle', actions: { type: 'answer' as const, params: { kind } } },
+      onError: { target: 'idle', actions: failedWith },
+    },
+  };
+}
+
 /** The devices chart; its actors are provided by authchart/account (services/actors/account/devices.ts). */
 export const devicesMachine = setup({
   types: {
@@ -137,24 +150,8 @@ export const devicesMachine = setup({
         onError: { target: 'idle', actions: failedWith },
       },
     },
-    remembering: {
-      on: busy,
-      invoke: {
-        src: 'rememberDevice',
-        input: ({ context }) => ({ deviceKey: context.deviceKey }),
-        onDone: { target: 'idle', actions: { type: 'answer', params: { kind: 'remembered' } } },
-        onError: { target: 'idle', actions: failedWith },
-      },
-    },
-    forgetting: {
-      on: busy,
-      invoke: {
-        src: 'forgetDevice',
-        input: ({ context }) => ({ deviceKey: context.deviceKey }),
-        onDone: { target: 'idle', actions: { type: 'answer', params: { kind: 'forgotten' } } },
-        onError: { target: 'idle', actions: failedWith },
-      },
-    },
+    remembering: onDevice('rememberDevice', 'remembered'),
+    forgetting: onDevice('forgetDevice', 'forgotten'),
     fetching: {
       on: busy,
       invoke: {
