@@ -8,6 +8,7 @@
 // password, verifier and salt are nowhere observable.
 import { AdminForgetDeviceCommand, AdminListDevicesCommand } from '@aws-sdk/client-cognito-identity-provider';
 import type { AuthHubEvent } from '../src/index';
+import { refreshErrorOf } from '../machines/auth/shared';
 import { accountHarness } from './support/accountEmulator';
 import { accountApp, type AccountApp, type Transport } from './support/accountApp';
 import type { InspectableStorage } from './support/harness';
@@ -249,4 +250,15 @@ test('ConfirmDevice carries a DeviceName (the createAuth option, else the platfo
   await app.stop();
   // An empty name is refused at createAuth.
   expect(() => accountApp(h, made, { config: { deviceName: ' ' } })).toThrow(expect.objectContaining({ name: 'AuthConfigError', field: 'deviceName' }));
+});
+
+test('refreshErrorOf (machines/): DeviceRefreshRefused only for NotAuthorizedException "Invalid Refresh Token" of a refresh that named a device', () => {
+  const refused = Object.assign(new Error('Invalid Refresh Token'), { name: 'NotAuthorizedException' });
+  expect(refreshErrorOf(Object.assign(refused, { deviceKeySent: true }))).toEqual({ name: 'DeviceRefreshRefused', message: 'Invalid Refresh Token' });
+  const noDevice = Object.assign(new Error('Invalid Refresh Token'), { name: 'NotAuthorizedException' });
+  expect(refreshErrorOf(noDevice)).toBe(noDevice);
+  const revoked = Object.assign(new Error('Refresh Token has been revoked'), { name: 'NotAuthorizedException', deviceKeySent: true });
+  expect(refreshErrorOf(revoked)).toBe(revoked);
+  const offline = Object.assign(new Error('offline'), { name: 'NetworkError', deviceKeySent: true });
+  expect(refreshErrorOf(offline)).toBe(offline);
 });
