@@ -5,8 +5,6 @@ import { REFUSALS } from '../refusals.js';
 import { authStates, refuse } from './setup.js';
 import { answerOfFailure, answerOfStep, COMPLETE, deviceRefOf, oauthRefusalOf, refusedWith, REFUSED_CANCELLED, returnedUrlOf, sessionOfReturn, sessionOfStep, signOutOfReturn, STEP_TIMED_OUT, unstoredTokensRefOf } from './shared.js';
 import type { ChallengeSummary, RedirectOutcome, RedirectSignInInput, SignInInput, SignInStepOutput } from './signInTypes.js';
-import type { CallAnswer } from './callTypes.js';
-import type { SessionSummary } from '../types.js';
 import type { AuthContext } from './types.js';
 
 /**
@@ -68,21 +66,26 @@ function nextSignInStep() {
     },
     // Cognito gave the sign-in a new device: the session is stored, and the device is confirmed before anyone hears.
     { guard: { type: 'isNewDevice' as const, params: output }, target: 'confirmingDevice', actions: { type: 'rememberSession' as const, params: session } },
-    { target: 'signedIn', actions: [{ type: 'rememberSession' as const, params: session }, ...signedInNow(session, answer)] },
+    {
+      target: 'signedIn',
+      actions: [
+        { type: 'rememberSession' as const, params: session },
+        { type: 'announceSignedIn' as const, params: session },
+        { type: 'tellTabs' as const, params: 'signedIn' as const },
+        { type: 'answerSignInCaller' as const, params: answer },
+      ],
+    },
   ];
 }
 
-/** A session began: the app, the other tabs and the sign-in's caller hear it. */
-function signedInNow<A>(session: (args: A) => SessionSummary | null, answer: (args: A) => CallAnswer) {
+/** confirmingDevice is over: signed in either way; the app, the other tabs and the caller hear it, the caller whether the device was confirmed. */
+function deviceSettled(deviceConfirmed: boolean) {
   return [
-    { type: 'announceSignedIn' as const, params: session },
+    { type: 'announceSignedIn' as const, params: ({ context }: { context: AuthContext }) => context.session },
     { type: 'tellTabs' as const, params: 'signedIn' as const },
-    { type: 'answerSignInCaller' as const, params: answer },
+    { type: 'answerSignInCaller' as const, params: { kind: 'signedIn' as const, deviceConfirmed } },
   ];
 }
-
-/** confirmingDevice is over: signed in either way, and the caller hears whether the device was confirmed. */
-const deviceSettled = (deviceConfirmed: boolean) => signedInNow(({ context }: { context: AuthContext }) => context.session, () => ({ kind: 'signedIn' as const, deviceConfirmed }));
 
 /** A sign-in step failed (`error` reads why from the event): recorded and announced. */
 function signInFailureKnown<A>(error: (args: A) => unknown) {
