@@ -61,6 +61,10 @@ const SAMPLES: Readonly<Record<string, Samples>> = {
     events: { DELETE_USER: [{}] },
     outputs: { deleteUser: { sub: 'sub-1' }, endSession: { store: 'gone' }, readOutbox: [{ id: 'intent-1', sub: 'sub-1', revoked: false }], dropIntents: { left: [] } },
   },
+  devices: {
+    events: { REMEMBER_DEVICE: [{}], FORGET_DEVICE: [{}, { deviceKey: 'us-east-1_device-2' }], FETCH_DEVICES: [{}] },
+    outputs: { thisDevice: { deviceKey: 'us-east-1_device-1' }, rememberDevice: undefined, forgetDevice: undefined, fetchDevices: [{ key: 'us-east-1_device-1', attributes: { device_name: 'laptop' } }] },
+  },
 };
 
 type Move = { readonly call: string; readonly variant: number } | { readonly settle: 'done' | number };

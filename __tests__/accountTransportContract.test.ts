@@ -2,7 +2,8 @@
 // SDK, against the emulator over HTTP: every call answers the same facts on both, every refusal the
 // same CognitoCallError name, and no password, code, session or token in any message. SecretHash
 // is checked with a client that has a secret.
-import { CognitoIdentityProviderClient, InitiateAuthCommand, SetUserPoolMfaConfigCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { CognitoIdentityProviderClient, ConfirmDeviceCommand, InitiateAuthCommand, SetUserPoolMfaConfigCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { deviceSecret } from './support/deviceSrp';
 import { createAccountCalls, type AccountCalls } from '../services/cognito/accountCalls';
 import { sdkAccountWire } from '../services/cognito/accountSdk';
 import { fetchAccountWire } from '../services/cognito/accountWire';
@@ -126,5 +127,33 @@ describe.each(WIRES)('over %s', (wire) => {
     expect(await calls.verifySoftwareToken({ accessToken }, totp(base32(sharedSecret), Date.now()), 'laptop')).toMatchObject({ verified: true });
     await calls.setMfaPreference(accessToken, { SOFTWARE_TOKEN_MFA: { enabled: true, preferred: true } });
     expect(await calls.getUser(accessToken)).toMatchObject({ mfaFactors: ['SOFTWARE_TOKEN_MFA'], preferredMfa: 'SOFTWARE_TOKEN_MFA' });
+  });
+
+  test('devices: ListDevices, UpdateDeviceStatus, ForgetDevice; an unknown device refused by name', async () => {
+    const pool = emu.setup({ userPool: { DeviceConfiguration: { ChallengeRequiredOnNewDevice: true } } });
+    const calls = callsOver(wire, pool.clientId);
+    const signIn = () => sdk.send(new InitiateAuthCommand({ ClientId: pool.clientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: pool.username, PASSWORD: pool.password } }));
+    const keys: string[] = [];
+    let accessToken = '';
+    for (let n = 0; n < 2; n++) {
+      const result = (await signIn()).AuthenticationResult!;
+      accessToken = result.AccessToken!;
+      const { DeviceKey, DeviceGroupKey } = result.NewDeviceMetadata!;
+      const secret = await deviceSecret(DeviceGroupKey!, DeviceKey!);
+      await sdk.send(new ConfirmDeviceCommand({ AccessToken: accessToken, DeviceKey, DeviceName: `device ${n}`, DeviceSecretVerifierConfig: secret.verifierConfig }));
+      keys.push(DeviceKey!);
+    }
+    const { devices, paginationToken } = await calls.listDevices(accessToken, undefined);
+    expect(paginationToken).toBeUndefined();
+    expect(devices.map((d) => [d.key, d.attributes.device_name, d.attributes['dev:device_remembered_status']])).toEqual([
+      [keys[0], 'device 0', 'remembered'],
+      [keys[1], 'device 1', 'remembered'],
+    ]);
+    expect(devices[0]).toMatchObject({ createdAt: expect.any(Number), lastAuthenticatedAt: expect.any(Number) });
+    await calls.updateDeviceStatus(accessToken, keys[0]!, false);
+    expect((await calls.listDevices(accessToken, undefined)).devices[0]!.attributes['dev:device_remembered_status']).toBe('not_remembered');
+    await calls.forgetDevice(accessToken, keys[0]!);
+    expect((await calls.listDevices(accessToken, undefined)).devices.map((d) => d.key)).toEqual([keys[1]]);
+    expect(await refusal(calls.forgetDevice(accessToken, keys[0]!), [accessToken])).toBe('ResourceNotFoundException');
   });
 });

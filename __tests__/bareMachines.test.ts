@@ -321,6 +321,7 @@ describe('authMachine: every invoking state is left by its deadline, except the 
         loadSession: s.actor<StoredSession | null>('loadSession'),
         signIn: s.actor<SignInStepOutput, SignInInput>('signIn'),
         answerChallenge: s.actor<SignInStepOutput, AnswerInput>('answerChallenge'),
+        confirmDevice: s.actor<void, { ref: string }>('confirmDevice'),
         refreshTokens: s.actor<SessionSummary, { username: string; signedInWith: SignInMethod; expiresAt: number; tokenId?: string }>('refreshTokens'),
         clearSession: s.actor<void>('clearSession'),
         confirmClear: s.actor<StoreAfterClear>('confirmClear'),
@@ -411,6 +412,19 @@ describe('authMachine: every invoking state is left by its deadline, except the 
       delay: 'stepDeadline',
       ms: N + 3 * S,
       after: (r) => expect(r.answerTo(1)).toEqual([stepTimedOut]),
+    },
+    // A new device whose confirmation never answers: signed in all the same, the device reported (deviceError), deviceConfirmed false.
+    confirmingDevice: {
+      plan: { ...signedOut, signIn: [{ resolve: { kind: 'signedIn', session: session(), device: 'secret#2' } satisfies SignInStepOutput }] },
+      drive: (r) => from(r, 'signedOut', signIn),
+      invoked: 'confirmDevice',
+      delay: 'stepDeadline',
+      ms: N + 3 * S,
+      after: (r) => {
+        expect(inState(r.actor, 'signedIn')).toBe(true);
+        expect(r.answerTo(1)).toEqual([{ kind: 'signedIn', deviceConfirmed: false }]);
+        expect(r.emitted).toContainEqual({ type: 'deviceError', error: expect.objectContaining({ name: 'TimeoutError' }) });
+      },
     },
     answeringChallenge: {
       plan: { ...signedOut, signIn: [{ resolve: { kind: 'challenge', challenge: { name: 'SOFTWARE_TOKEN_MFA', username: 'alice', sessionRef: 'secret#2' } } satisfies SignInStepOutput }] },

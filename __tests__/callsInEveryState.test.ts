@@ -19,6 +19,7 @@ const HOLDERS: Record<string, TestAuthState> = {
   checkingStore: 'checkingStore', // a signOut() with nobody signed in, its read of the store held
   finishingGlobalSignOut: 'finishingGlobalSignOut', // a global sign-out queued (throttled); the sign-in's GlobalSignOut of it held
   signingIn: 'signingIn', // InitiateAuth held
+  confirmingDevice: 'confirmingDevice', // a pool that tracks devices; the new device's ConfirmDevice held
   revokingUnstored: 'revokingUnstored', // a session that cannot be stored; the outbox's write of its revocation held
   openingHostedUi: 'openingHostedUi', // the kit's opener held (the user "at the hosted UI")
   completingRedirect: 'completingRedirect', // back with a code, the read of the pending sign-in held
@@ -79,6 +80,7 @@ describe.each(states)('in %s', (state) => {
       hostedUi: true,
       authFlow: 'USER_PASSWORD_AUTH',
       ...(rotating && { client: { refreshTokenRotation: { feature: 'ENABLED', retryGracePeriodSeconds: 0 } } }),
+      ...(state === 'confirmingDevice' && { userPool: { DeviceConfiguration: { ChallengeRequiredOnNewDevice: true } } }),
       config: { networkTimeoutMs: 5000, revocationOutbox: { retryBaseMs: 600_000 }, syncTabs, refreshTokenRotation: rotating },
     });
     const release = await hold(kit, HOLDERS[state]!);

@@ -3,6 +3,7 @@
 // This runs sign-in and every sign-out branch with an inspector attached and searches all of it.
 import type { InspectionEvent } from 'xstate';
 import { createAuth, type Auth } from '../src/index';
+import { createAuth as createFetchAuth } from '../src/fetch/index';
 import { createAccount } from '../src/account/index';
 import { SetUserPoolMfaConfigCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { inspectableStorage, startHarness, type Harness } from './support/harness';
@@ -129,6 +130,39 @@ test('MFA_SETUP with TOTP during sign-in: the shared secret and the codes are in
   for (const digits of [wrong, code]) expect(text).not.toMatch(new RegExp(`(?<![0-9])${digits}(?![0-9])`));
   expect(text).toContain('awaitingChallengeAnswer');
   expect(text).toContain('EnableSoftwareTokenMFAException'); // the wrong code was observed, without its digits
+});
+
+test("remembered devices: the device's password, its SRP verifier and salt, and the access token ConfirmDevice carries are in no context, event, snapshot, inspection, result or error, when ConfirmDevice fails and when it works", async () => {
+  const { userPoolId } = h.emu.createUserPool('devices', { DeviceConfiguration: { ChallengeRequiredOnNewDevice: true } });
+  const { clientId } = h.emu.createUserPoolClient({ userPoolId });
+  h.emu.createUser({ userPoolId, username: 'device-user', password: 'Device-Secret-Passw0rd!' });
+  const bodies: string[] = [];
+  const fetch = (url: string, init: RequestInit) => {
+    if (String((init.headers as Record<string, string>)['x-amz-target']).endsWith('ConfirmDevice')) bodies.push(String(init.body));
+    return globalThis.fetch(url, init);
+  };
+  const storage = inspectableStorage();
+  const observed: unknown[] = [];
+  const auth = createFetchAuth({ userPoolId, userPoolClientId: clientId, endpoint: h.emu.endpoint, storage, fetch, inspect: (e: InspectionEvent) => observed.push(e) });
+  auth.actor.on('*', (event) => observed.push(event));
+  auth.actor.subscribe((snapshot) => observed.push(snapshot, auth.actor.getPersistedSnapshot()));
+  const signIn = () => auth.signIn({ username: 'device-user', password: 'Device-Secret-Passw0rd!' }).then((result) => observed.push(result), (error: Error) => observed.push(error, String(error), error.stack));
+  // First a ConfirmDevice that fails: the deviceError holds nothing it was sent.
+  h.emu.faults.set('ConfirmDevice', { type: 'error', name: 'InvalidParameterException' }, { times: 1 });
+  await signIn();
+  const echoed = JSON.parse(bodies[0]!) as { AccessToken: string; DeviceSecretVerifierConfig: { PasswordVerifier: string; Salt: string } };
+  await auth.signOut();
+  // Then one that works: the device's password is in its record only.
+  await signIn();
+  const confirmed = JSON.parse(bodies[1]!) as typeof echoed;
+  const record = JSON.parse(storage.getItem(`authchart.${clientId}.device.device-user`)!) as { password: string };
+  await auth.getSession({ forceRefresh: true });
+  const tokens = (await auth.getSession()).tokens!;
+  await auth.stop();
+  const text = JSON.stringify(observed, (_key, value) => (value instanceof Error ? { name: value.name, message: value.message, stack: value.stack } : value));
+  expect(text).toContain('deviceError'); // the failed confirmation was observed
+  for (const body of [echoed, confirmed]) for (const secret of [body.AccessToken, body.DeviceSecretVerifierConfig.PasswordVerifier, body.DeviceSecretVerifierConfig.Salt]) expect(text.includes(secret)).toBe(false);
+  for (const secret of [record.password, 'Device-Secret-Passw0rd!', tokens.accessToken, tokens.refreshToken!]) expect(text.includes(secret)).toBe(false);
 });
 
 test("durableChallenges across instances: Cognito's challenge Session is in storage only, and the record holds no password", async () => {

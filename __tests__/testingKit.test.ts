@@ -116,6 +116,7 @@ describe('driveTo', () => {
       'checkingStore',
       'finishingGlobalSignOut',
       'signingIn',
+      'confirmingDevice',
       'revokingUnstored',
       'openingHostedUi',
       'completingRedirect',

@@ -27,6 +27,8 @@ interface Fakes {
   clearSession?: () => Promise<void>;
   queueRotated?: () => Promise<void>;
   confirmClear?: () => Promise<StoreAfterClear>;
+  /** A sign-in's new device confirmed (confirmingDevice). */
+  confirmDevice?: () => Promise<void>;
   recordIntent?: () => Promise<RecordedIntent>;
   pickIntent?: () => Promise<PickedIntent>;
 }
@@ -55,6 +57,7 @@ function start(fakes: Fakes = {}) {
       loadSession: fromPromise(async (): Promise<StoredSession | null> => { const stored = await (fakes.load ?? (async () => null))(); return stored && ('heldByOutbox' in stored ? stored : { session: stored, heldByOutbox: null }); }),
       signIn: fromPromise(async (): Promise<SignInStepOutput> => ({ kind: 'challenge', challenge: { name: 'SOFTWARE_TOKEN_MFA', username: 'alice', sessionRef: 'ref#1' } })),
       answerChallenge: fromPromise(() => (fakes.answer ?? never<SignInStepOutput>)()),
+      confirmDevice: fromPromise(() => (fakes.confirmDevice ?? never<void>)()),
       refreshTokens: fromPromise(() => (fakes.refresh ?? never<SessionSummary>)()),
       completeRedirect: fromPromise(() => (fakes.completeRedirect ?? never<RedirectOutcome>)()),
       clearSession: fromPromise(() => (fakes.clearSession ?? (async () => {}))()),
@@ -163,6 +166,20 @@ describe('a global sign-out the outbox finished lands mid-step: the session it b
     actor.send({ type: 'GLOBAL_SIGN_OUT_LANDED' });
     answered.resolve({ kind: 'signedIn', session });
     await waitFor(actor, (s) => s.matches({ signedIn: 'refreshing' }), { timeout: 5000 });
+  });
+
+  test('confirmingDevice: the session stored before the device is confirmed is checked with a refresh once signed in', async () => {
+    const confirmed = gate<void>();
+    const { actor, at, emitted } = start({ answer: async () => ({ kind: 'signedIn', session, device: 'ref#d' }), confirmDevice: () => confirmed.promise });
+    await at('signedOut');
+    actor.send({ type: 'SIGN_IN', id: 1, username: 'alice', authFlow: 'USER_SRP_AUTH', credential: 'ref#p' });
+    await at('awaitingChallengeAnswer');
+    actor.send({ type: 'CONFIRM_SIGN_IN', id: 2, credential: 'ref#c', userAttributes: {} });
+    await at('confirmingDevice');
+    actor.send({ type: 'GLOBAL_SIGN_OUT_LANDED' });
+    confirmed.resolve();
+    await waitFor(actor, (s) => s.matches({ signedIn: 'refreshing' }), { timeout: 5000 });
+    expect(emitted).toContainEqual({ type: 'answered', id: 2, answer: { kind: 'signedIn', deviceConfirmed: true } });
   });
 
   test('completingRedirect: the tokens the code brings are checked with a refresh', async () => {

@@ -136,6 +136,21 @@ describe.each(transports)('%s transport', (_label, make) => {
     expect(refreshed.accessToken).not.toBe(tokens.accessToken);
   });
 
+  test("device tracking: the sign-in's tokens carry NewDeviceMetadata; a refresh names the device (DEVICE_KEY, DeviceKey) or is refused 'Invalid Refresh Token', on both refreshes", async () => {
+    for (const rotation of [false, true]) {
+      const setup = emu.setup({ userPool: { DeviceConfiguration: { ChallengeRequiredOnNewDevice: true } }, ...(rotation && { refreshTokenRotation: { feature: 'ENABLED', retryGracePeriodSeconds: 5 } }) });
+      const cognito = make({ clientId: setup.clientId });
+      const step = await cognito.initiateAuth('USER_PASSWORD_AUTH', { USERNAME: setup.username, PASSWORD: setup.password });
+      if (step.kind !== 'tokens') throw new Error('expected tokens');
+      expect(step.device).toEqual({ DeviceKey: expect.stringMatching(/^us-east-1_/), DeviceGroupKey: expect.any(String) });
+      const deviceKey = String(step.device!.DeviceKey);
+      const refreshToken = step.tokens.refreshToken!;
+      const refresh = (key?: string) => (rotation ? cognito.getTokensFromRefreshToken!(refreshToken, undefined, key) : cognito.refreshTokens(refreshToken, setup.username, undefined, key));
+      await expect(refresh()).rejects.toMatchObject({ name: 'NotAuthorizedException', message: 'Invalid Refresh Token' });
+      await expect(refresh(deviceKey)).resolves.toMatchObject({ accessToken: expect.stringMatching(/^eyJ/) });
+    }
+  });
+
   test('revoke, then refresh fails with NotAuthorizedException', async () => {
     const { setup, cognito, tokens } = await signedIn();
     await expect(cognito.revokeToken(tokens.refreshToken!)).resolves.toBeUndefined();

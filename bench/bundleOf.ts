@@ -47,7 +47,8 @@ export async function bundleOf(contents: string): Promise<BundleFacts> {
   const outputs = result.metafile.outputs;
   const relative = (path: string) => Object.keys(outputs).find((key) => path.endsWith(key)) ?? path;
   const files = new Map(result.outputFiles.map((file) => [relative(file.path), file.contents]));
-  const entry = Object.keys(outputs).find((key) => outputs[key]!.entryPoint !== undefined)!;
+  // The app's own entry (stdin's sourcefile): a chunk loaded through import() is an entry point too, and esbuild may list one first.
+  const entry = Object.keys(outputs).find((key) => outputs[key]!.entryPoint === 'app.js')!;
   const upFront = new Set<string>();
   for (const queue = [entry]; queue.length > 0; ) {
     const next = queue.pop()!;

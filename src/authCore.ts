@@ -190,7 +190,8 @@ export function createAuthCore(settings: ResolvedConfig, cognito: CognitoService
   };
   // Any other answer's next step (a challenge; CONFIRM_SIGN_UP, RESET_PASSWORD) comes from the sign-in flow's chunk, loaded already by the step that led to it.
   const toSignIn = (answer: CallAnswer): SignInResult | Promise<SignInResult> => {
-    if (answer.kind === 'signedIn') return SIGNED_IN;
+    // A sign-in that got a new device: its result (with deviceConfirmed) comes from the sign-in flow's chunk too.
+    if (answer.kind === 'signedIn' && answer.deviceConfirmed === undefined) return SIGNED_IN;
     return answer.kind === 'refused' ? refused(answer) : loadSignInFlow().then((flow) => flow.nextStepOf(answer, vault, refused) as Promise<SignInResult>);
   };
   // Callers that joined one flow get one outcome object, and so one result object.

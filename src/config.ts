@@ -104,6 +104,12 @@ export interface AuthConfig {
    * deadline (authSessionValidityMinutes) or a token's expiry is what a user who waits does.
    */
   readonly now?: () => number;
+  /**
+   * The name ConfirmDevice gives this device when the pool tracks devices (docs/devices.md): what
+   * fetchDevices() lists it as. A non-empty string (Cognito keeps its first 256 characters). Default: the browser's
+   * user agent, or the platform (e.g. 'Node.js v20.11.0 (linux)'); never empty.
+   */
+  readonly deviceName?: string;
 }
 
 /** The sign-out outbox's settings: AuthConfig's `revocationOutbox`, when not `false`. */
@@ -142,6 +148,7 @@ export interface ResolvedConfig {
   readonly fetch?: FetchLike;
   readonly revocationEndpoint?: string;
   readonly durableChallenges: boolean;
+  readonly deviceName?: string;
   readonly authSessionValidityMinutes: number;
   readonly now: () => number;
 }
@@ -204,6 +211,9 @@ export function resolveConfig(config: unknown): ResolvedConfig {
   const oauth = resolveOAuth(c.oauth);
   const revocationEndpoint = c.revocationEndpoint === undefined ? undefined : webUrl(c.revocationEndpoint, 'revocationEndpoint');
   for (const field of ['syncTabs', 'refreshTokenRotation', 'durableChallenges']) if (c[field] !== undefined && typeof c[field] !== 'boolean') throw new AuthConfigError(field, 'must be a boolean');
+  if (c.deviceName !== undefined && (typeof c.deviceName !== 'string' || !c.deviceName.trim())) {
+    throw new AuthConfigError('deviceName', 'must be a non-empty string when given');
+  }
   const authSessionValidityMinutes = wholeNumber('authSessionValidityMinutes', c.authSessionValidityMinutes ?? DEFAULT_AUTH_SESSION_VALIDITY_MINUTES, 3, 15, 'minutes');
   const storage = (c.storage as StorageLike | undefined) ?? createMemoryStorage();
   const shared = c.storage !== undefined && isSharedByTabs(storage); // the memory default is shared by nobody: nothing to read
@@ -228,6 +238,7 @@ export function resolveConfig(config: unknown): ResolvedConfig {
     ...(inspect !== undefined && { inspect: inspect as AuthConfig['inspect'] }),
     ...(oauth && { oauth }),
     ...(revocationEndpoint !== undefined && { revocationEndpoint }),
+    ...(c.deviceName !== undefined && { deviceName: c.deviceName as string }),
   };
 }
 

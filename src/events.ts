@@ -63,6 +63,13 @@ export type AuthHubEvent =
       readonly type: 'storageError';
       /** CorruptSession (what was stored was removed) or StorageError. */
       readonly error: ErrorInfo;
+    }
+  /** The device Cognito gave a sign-in could not be confirmed or stored (docs/devices.md): signed in all the same, the device not remembered. */
+  | {
+      /** The sign-in's result says `deviceConfirmed: false`. */
+      readonly type: 'deviceError';
+      /** Why: Cognito's error, a NetworkError or TimeoutError, or StorageError; the message names the step (ConfirmDevice, storing the device). */
+      readonly error: ErrorInfo;
     };
 
 /** The `type` of an AuthHubEvent: what auth.on() takes. */
@@ -88,7 +95,8 @@ function toHubEvent(event: AuthEmitted): AuthHubEvent | undefined {
     case 'tokenRefreshFailed':
       return { type: 'tokenRefresh_failure', error: event.error };
     case 'storageError':
-      return { type: 'storageError', error: event.error };
+    case 'deviceError':
+      return { type: event.type, error: event.error };
     default:
       return undefined;
   }

@@ -99,6 +99,12 @@ export type SignInResult =
         /** Signed in. */
         readonly signInStep: 'DONE';
       };
+      /**
+       * Only when Cognito gave this sign-in a new device (the pool tracks devices, docs/devices.md):
+       * true when ConfirmDevice confirmed it and its record was stored; false when that failed (the
+       * `deviceError` event says why). Signed in either way.
+       */
+      readonly deviceConfirmed?: boolean;
     }
   | {
       /** Not yet: a challenge waits for confirmSignIn(). */

@@ -57,6 +57,8 @@ export const ACCOUNT_REFUSALS = {
   totpAlreadyEnabled: { name: AccountErrorNames.totpAlreadyEnabled, message: 'TOTP is already enabled for this user: pass { replace: true } to replace it' },
   /** verifyTotpSetup() without a setUpTotp() first. */
   noPendingTotpSetup: { name: AccountErrorNames.noPendingTotpSetup, message: 'verifyTotpSetup() needs a setUpTotp() first' },
+  /** rememberDevice() or forgetDevice() of this device, for a session bound to no device. */
+  noDevice: { name: AccountErrorNames.deviceNotTracked, message: 'This session has no device: the user pool does not track devices, or the sign-in did not get one' },
 } as const satisfies Record<string, ErrorInfo>;
 
 /** The key of one of ACCOUNT_REFUSALS. */

@@ -14,6 +14,11 @@ export type CallAnswer =
       readonly kind: 'signedIn';
       /** The hosted UI sign-in's customState, if it had one. */
       readonly customState?: string;
+      /**
+       * Cognito gave this sign-in a new device (NewDeviceMetadata): whether ConfirmDevice confirmed
+       * it and its record was stored (confirmingDevice). Absent when no device was given.
+       */
+      readonly deviceConfirmed?: boolean;
     }
   /** signInWithRedirect(): the page is navigating to the hosted UI; handleRedirect() finishes on its return. */
   | {

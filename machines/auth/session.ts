@@ -3,7 +3,10 @@ import type { ErrorInfo, SessionSummary } from '../types.js';
 import type { AuthContext } from './types.js';
 import { authStates, refuse } from './setup.js';
 import { duringSignOutStoreStep } from './signOut.js';
-import { COMPLETE, failedSignOut, heldByOutbox, rotatedTokenRefOf, sessionOfStored, STEP_TIMED_OUT, STORAGE_SILENT } from './shared.js';
+import { COMPLETE, failedSignOut, heldByOutbox, refreshErrorOf, rotatedTokenRefOf, sessionOfStored, STEP_TIMED_OUT, STORAGE_SILENT } from './shared.js';
+
+/** A refresh's failure, as refreshErrorOf names it (a device that refused it: DeviceRefreshRefused). */
+const refreshErrorOfEvent = ({ event }: { event: { error: unknown } }): unknown => refreshErrorOf(event.error);
 
 /**
  * The session region: the session read from the store, held, refreshed, and adopted from the
@@ -268,7 +271,7 @@ export const sessionStates = authStates({
                 {
                   guard: { type: 'isSessionOver', params: errorOfEvent },
                   target: '#auth.endingSession',
-                  actions: [{ type: 'recordRefreshError', params: errorOfEvent }, { type: 'announceTokenRefreshFailed', params: errorOfEvent }, 'deferSessionWaiters'],
+                  actions: [{ type: 'recordRefreshError', params: refreshErrorOfEvent }, { type: 'announceTokenRefreshFailed', params: refreshErrorOfEvent }, 'deferSessionWaiters'],
                 },
                 // Offline or throttled: keep the tokens; never sign a user out for being offline.
                 { target: '#auth.signedIn.active', actions: [{ type: 'recordRefreshError', params: errorOfEvent }, ...refreshFailedKept()] },

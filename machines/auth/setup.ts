@@ -13,7 +13,7 @@ import { refreshedElsewhere } from '../refreshTurn.js';
 import { CognitoExceptions } from '../errors/registry.js';
 import { clearedAfterAll, leftIntentQueued } from '../signOutOutcome.js';
 import type { StoreAfterClear } from '../signOutTypes.js';
-import { COMPLETE, isHostedUiSession, rotatedTokenRefOf, SESSION_CALL_TYPES, unstoredTokensRefOf } from './shared.js';
+import { COMPLETE, deviceRefOf, isHostedUiSession, rotatedTokenRefOf, SESSION_CALL_TYPES, unstoredTokensRefOf } from './shared.js';
 import type { AnswerInput, OpenedHostedUi, RedirectOutcome, RedirectSignInInput, SignInInput, SignInStepOutput } from './signInTypes.js';
 import type { CallAnswer, SessionCall } from './callTypes.js';
 import type { StoredSession, StoredSessionRecord, TellTabs } from './sessionTypes.js';
@@ -45,6 +45,8 @@ export const authSetup = setup({
     loadSession: fromPromise<StoredSession | null>(notProvided('loadSession')),
     /** InitiateAuth (and SRP's PASSWORD_VERIFIER); saves tokens when there is no challenge. */
     signIn: fromPromise<SignInStepOutput, SignInInput>(notProvided('signIn')),
+    /** ConfirmDevice for the new device a sign-in got (its SRP verifier made and sent), then its record stored. */
+    confirmDevice: fromPromise<void, { ref: string }>(notProvided('confirmDevice')),
     /** RespondToAuthChallenge with the user's answer. */
     answerChallenge: fromPromise<SignInStepOutput, AnswerInput>(notProvided('answerChallenge')),
     /** REFRESH_TOKEN_AUTH; saves the new tokens unless aborted or the session changed. */
@@ -112,6 +114,8 @@ export const authSetup = setup({
      * reports only the challenges of CHALLENGES (any other is its error), so every one is answered here.
      */
     isChallenge: (_, step: SignInStepOutput) => step.kind === 'challenge',
+    /** Signed in, and Cognito gave the sign-in a new device (NewDeviceMetadata): confirmingDevice confirms it. */
+    isNewDevice: (_, step: SignInStepOutput) => deviceRefOf(step) !== '',
     /**
      * The answer to the open challenge (answeringChallenge always has one) was wrong, and the
      * challenge stays open: a wrong code (a TOTP setup's too), or an answer of the wrong kind for
@@ -301,6 +305,7 @@ export const authSetup = setup({
     announceSignedIn: enqueueActions(({ enqueue }, session: SessionSummary | null) => {
       if (session) enqueue.emit({ type: 'signedIn', username: session.username });
     }),
+    announceDeviceError: emit((_, error: unknown) => ({ type: 'deviceError' as const, error: toErrorInfo(error) })),
     announceSignInFailed: emit((_, error: unknown) => ({ type: 'signInFailed' as const, error: toErrorInfo(error) })),
     announceChallenge: enqueueActions(({ enqueue }, step: SignInStepOutput) => {
       if (step.kind === 'challenge') enqueue.emit({ type: 'challengeRequired', challenge: step.challenge });

@@ -80,6 +80,20 @@ export const rotatedTokenRefOf = (error: unknown): string | null => receiptOf(er
  */
 export const unstoredTokensRefOf = (error: unknown): string | null => receiptOf(error, 'unstoredTokensRef');
 
+/**
+ * A refresh's failure as the chart records and announces it. Cognito's NotAuthorizedException
+ * 'Invalid Refresh Token' for a refresh that named the session's device (the fact `deviceKeySent`
+ * the refresh's failure carries: services/cognito/refreshMethod.ts) is the device refusing it
+ * (forgotten, or another user's): DeviceRefreshRefused. Any other failure is itself. Pure.
+ */
+export const refreshErrorOf = (error: unknown): unknown => {
+  const { name, message } = toErrorInfo(error);
+  return name === CognitoExceptions.notAuthorized && message === 'Invalid Refresh Token' && (error as { deviceKeySent?: unknown }).deviceKeySent ? { name: ErrorNames.deviceRefreshRefused, message } : error;
+};
+
+/** The vault reference of what confirming a sign-in's new device takes (SignInStepOutput's `device`); '' when there is none. Pure. */
+export const deviceRefOf = (output: unknown): string => receiptOf(output, 'device') ?? '';
+
 const receiptOf = (error: unknown, key: string): string | null => {
   const ref = typeof error === 'object' && error !== null ? (error as Record<string, unknown>)[key] : null;
   return typeof ref === 'string' ? ref : null;

@@ -3,7 +3,7 @@ import { errorOfEvent } from '../errorInfo.js';
 import { ErrorNames } from '../types.js';
 import { REFUSALS } from '../refusals.js';
 import { authStates, refuse } from './setup.js';
-import { answerOfFailure, answerOfStep, COMPLETE, oauthRefusalOf, refusedWith, REFUSED_CANCELLED, returnedUrlOf, sessionOfReturn, sessionOfStep, signOutOfReturn, STEP_TIMED_OUT, unstoredTokensRefOf } from './shared.js';
+import { answerOfFailure, answerOfStep, COMPLETE, deviceRefOf, oauthRefusalOf, refusedWith, REFUSED_CANCELLED, returnedUrlOf, sessionOfReturn, sessionOfStep, signOutOfReturn, STEP_TIMED_OUT, unstoredTokensRefOf } from './shared.js';
 import type { ChallengeSummary, RedirectOutcome, RedirectSignInInput, SignInInput, SignInStepOutput } from './signInTypes.js';
 import type { AuthContext } from './types.js';
 
@@ -16,6 +16,7 @@ import type { AuthContext } from './types.js';
  *                                                   │                                  ▲ wrong answer: still open ◄──────────────────────────┤
  *                                                   │                                  └──────────────── the next challenge ◄─────────────────┤
  *                                                   └─ signed in ─► signedIn ◄──────────────────────────────────────────── signed in ◄────────┘
+ *   signingIn / answeringChallenge ─ signed in with a new device (isNewDevice) ─► confirmingDevice ─ confirmed, or not (deviceError) ─► signedIn
  *                                     openingHostedUi ─┬─ navigating ─► signedOut (handleRedirect() on the return)
  *                                                      └─ returned ──────┐
  *   signedOut ─HANDLE_REDIRECT─────────────────────────► completingRedirect ─┬─ a code exchanged ─► signedIn
@@ -64,6 +65,8 @@ function nextSignInStep() {
       target: 'awaitingChallengeAnswer',
       actions: [{ type: 'rememberChallenge' as const, params: output }, { type: 'announceChallenge' as const, params: output }, { type: 'answerSignInCaller' as const, params: answer }],
     },
+    // Cognito gave the sign-in a new device: the session is stored, and the device is confirmed before anyone hears.
+    { guard: { type: 'isNewDevice' as const, params: output }, target: 'confirmingDevice', actions: { type: 'rememberSession' as const, params: session } },
     {
       target: 'signedIn',
       actions: [
@@ -73,6 +76,15 @@ function nextSignInStep() {
         { type: 'answerSignInCaller' as const, params: answer },
       ],
     },
+  ];
+}
+
+/** confirmingDevice is over: signed in either way; the app, the other tabs and the caller hear it, the caller whether the device was confirmed. */
+function deviceSettled(deviceConfirmed: boolean) {
+  return [
+    { type: 'announceSignedIn' as const, params: ({ context }: { context: AuthContext }) => context.session },
+    { type: 'tellTabs' as const, params: 'signedIn' as const },
+    { type: 'answerSignInCaller' as const, params: { kind: 'signedIn' as const, deviceConfirmed } },
   ];
 }
 
@@ -268,6 +280,21 @@ export const signInStates = authStates({
     },
     // Leaving aborts the exchange: its tokens are then never stored.
     after: { stepDeadline: { target: 'signedOut', actions: redirectSignInFailed(() => STEP_TIMED_OUT) } },
+  },
+  // Cognito gave the sign-in a new device (NewDeviceMetadata), and its tokens are stored: the device
+  // is confirmed (ConfirmDevice with its SRP verifier) and its record stored, within one step's
+  // deadline. Signed in either way: a device that could not be confirmed is a fact the app hears
+  // (deviceError, and deviceConfirmed: false in the result), never a failed sign-in, and the
+  // session refreshes as any other (its refreshes send the access token's device_key).
+  confirmingDevice: {
+    on: duringSignInStep(),
+    invoke: {
+      src: 'confirmDevice',
+      input: ({ event }) => ({ ref: deviceRefOf('output' in event ? event.output : null) }),
+      onDone: { target: 'signedIn', actions: deviceSettled(true) },
+      onError: { target: 'signedIn', actions: [{ type: 'announceDeviceError', params: errorOfEvent }, ...deviceSettled(false)] },
+    },
+    after: { stepDeadline: { target: 'signedIn', actions: [{ type: 'announceDeviceError', params: () => STEP_TIMED_OUT }, ...deviceSettled(false)] } },
   },
   // A step's tokens the store took back are live at Cognito: the sign-out chart records the intent,
   // revokes the refresh token within its bound and settles it (settlementOf), as for any sign-out;

@@ -87,6 +87,11 @@ export type SignInStepOutput =
       kind: 'signedIn';
       /** The new session, without tokens. */
       session: SessionSummary;
+      /**
+       * Cognito gave this sign-in a new device (NewDeviceMetadata): the vault reference to what
+       * confirming it takes (its keys and the access token). The chart confirms it (confirmingDevice).
+       */
+      device?: string;
     }
   | {
       /** Cognito wants a challenge answered. */

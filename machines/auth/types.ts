@@ -131,6 +131,15 @@ export type AuthEmitted =
       error: ErrorInfo;
     }
   | {
+      /**
+       * The device Cognito gave a sign-in could not be confirmed or its record stored (confirmingDevice):
+       * the public `deviceError`. The user is signed in all the same; the device is not remembered.
+       */
+      type: 'deviceError';
+      /** Why; the message names the step that failed (ConfirmDevice, or storing the device). */
+      error: ErrorInfo;
+    }
+  | {
       /** A sign-in step failed. */
       type: 'signInFailed';
       /** Why. */

@@ -18,6 +18,8 @@ export const AccountErrorNames = {
   totpAlreadyEnabled: 'TotpAlreadyEnabled',
   /** verifyTotpSetup() with no setUpTotp() before it on this instance. Nothing was sent. */
   noPendingTotpSetup: 'NoPendingTotpSetup',
+  /** rememberDevice() or forgetDevice() without a device, for a session Cognito bound to no device (the pool does not track devices, or a hosted-UI sign-in): there is no "this device". Nothing was sent. */
+  deviceNotTracked: 'DeviceNotTracked',
 } as const;
 
 /**

@@ -49,6 +49,14 @@ export const ErrorNames = {
    * a flow that issued none): the session is over, and the store is cleared.
    */
   refreshTokenMissing: 'RefreshTokenMissing',
+  /**
+   * A refresh Cognito refused because of the device: the session's tokens are bound to a device
+   * (its access token's device_key), the refresh named it (DEVICE_KEY), and Cognito answered
+   * NotAuthorizedException 'Invalid Refresh Token': the device was forgotten (forgetDevice(), or by
+   * an admin), or is another user's. The session is over, and the store is cleared; sign in again
+   * (the device record of a forgotten device is not sent again once forgetDevice() removed it).
+   */
+  deviceRefreshRefused: 'DeviceRefreshRefused',
   /** The tokens a call needed are no longer held (a sign-out intent's, or a retried result's, already taken): a later try cannot find them either. */
   tokensMissing: 'TokensMissing',
   /** A sign-out revoked the tokens on the server, but the device could not be cleared yet: the dead session is still stored, and calls that would use it are refused. Call signOut() again to clear it. */
@@ -262,7 +270,7 @@ export const RETRYABLE_FAILURES: ReadonlySet<string> = /* @__PURE__ */ new Set<R
 ]);
 
 /** Refresh failures that mean the session is over (revoked, expired, signed out elsewhere): not offline. */
-export const SESSION_ENDING: ReadonlySet<string> = /* @__PURE__ */ new Set<RegisteredErrorName>([CognitoExceptions.notAuthorized, ErrorNames.refreshTokenMissing]);
+export const SESSION_ENDING: ReadonlySet<string> = /* @__PURE__ */ new Set<RegisteredErrorName>([CognitoExceptions.notAuthorized, ErrorNames.refreshTokenMissing, ErrorNames.deviceRefreshRefused]);
 
 /** The names whose request may have reached Cognito, or not: SENT_OF.unknown. */
 const SENT_UNKNOWN: readonly RegisteredErrorName[] = /* @__PURE__ */ (() => [

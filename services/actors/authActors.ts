@@ -15,6 +15,7 @@ import type { SecretVault } from '../storage/secretVault.js';
 import type { PendingChallengeStore } from '../storage/pendingChallenge.js';
 import type { TabLink } from '../tabs/tabLink.js';
 import { summarizeSession, type TokenStore } from '../storage/tokenStore.js';
+import type { DeviceSettings } from './devices.js';
 
 /** What the auth machine's own actors need (loadSession, signIn, answerChallenge, refreshTokens, clearSession). */
 export interface AuthServices {
@@ -43,6 +44,8 @@ export interface AuthServices {
   readonly pendingChallenges?: (() => Promise<PendingChallengeStore>) | null;
   /** AuthSessionValidity in ms (createAuth's authSessionValidityMinutes × 60000): a challenge's deadline is when its step began plus this. Default 3 minutes. */
   readonly challengeValidityMs?: number;
+  /** createAuth's settings (its storage, deviceName): where this user's remembered device is kept. Absent: no device is remembered (a new one's confirmation is a deviceError). */
+  readonly settings?: DeviceSettings;
 }
 
 /**
@@ -57,6 +60,8 @@ export const loadSignInFlow = onFirstUse(() => import('./signInFlow.js'), 'The s
  */
 export function createAuthActors(services: ServicesSource<AuthServices>) {
   const servicesOf = resolverOf(services);
+  /** The sign-in flow (its chunk loaded on first use) over the running instance's services. */
+  const signInFlowOf = async (system: Parameters<typeof servicesOf>[0]) => (await loadSignInFlow()).createSignInFlow(signInServices(servicesOf(system)));
   return {
     /**
      * Reads the stored session without a network call, and how the outbox holds its tokens (facts:
@@ -74,8 +79,9 @@ export function createAuthActors(services: ServicesSource<AuthServices>) {
       await store.clear();
       throw new CognitoCallError(ErrorNames.corruptSession, `Removed a stored session that could not be used: ${stored.corrupt}`);
     }),
-    signIn: fromPromise<SignInStepOutput, SignInInput>(async ({ input, signal, system }) => (await loadSignInFlow()).createSignInFlow(signInServices(servicesOf(system))).start(input, signal)),
-    answerChallenge: fromPromise<SignInStepOutput, AnswerInput>(async ({ input, signal, system }) => (await loadSignInFlow()).createSignInFlow(signInServices(servicesOf(system))).answer(input, signal)),
+    signIn: fromPromise<SignInStepOutput, SignInInput>(async ({ input, signal, system }) => (await signInFlowOf(system)).start(input, signal)),
+    confirmDevice: fromPromise<void, { ref: string }>(async ({ input, signal, system }) => (await signInFlowOf(system)).confirmDevice(input, signal)),
+    answerChallenge: fromPromise<SignInStepOutput, AnswerInput>(async ({ input, signal, system }) => (await signInFlowOf(system)).answer(input, signal)),
     refreshTokens: fromPromise<SessionSummary, RefreshInput>(({ input, signal, system }) => refreshOnce(servicesOf(system), input, signal)),
     readStoredRefresh: fromPromise<SessionSummary | null, { held: SessionSummary | null; watch: boolean }>(async ({ input, signal, system }) => {
       const { store, tabs } = servicesOf(system);
@@ -127,7 +133,7 @@ async function refreshOnce(services: AuthServices, input: RefreshInput, signal: 
   const tokens = await store.load();
   if (!tokens?.refreshToken) throw new CognitoCallError(ErrorNames.refreshTokenMissing, 'The stored session has no refresh token');
   const { refreshToken } = tokens;
-  const fresh = await refreshWithSessionMethod(cognito, refreshTokenRotation ?? false, refreshToken, input.username, signal);
+  const fresh = await refreshWithSessionMethod(cognito, refreshTokenRotation ?? false, { ...tokens, refreshToken }, input.username, signal);
   try {
     const summary = summarizeSession(fresh, input.signedInWith);
     if (!summary) throw new CognitoCallError(ErrorNames.unexpectedResponse, 'The refresh returned an access token that is not a Cognito JWT');

@@ -30,7 +30,7 @@ export interface ChallengeParts {
   readonly networkBudget: (signal: AbortSignal) => NetworkBudget;
   readonly settle: (step: AuthStep, asked: Asked, signal: AbortSignal, send: NetworkBudget) => Promise<SignInStepOutput>;
   /** An SRP sign-in whose SRP_A goes with `first` (InitiateAuth USER_AUTH, or SELECT_CHALLENGE's answer); the PASSWORD_VERIFIER that follows is answered there (signInFlow.ts). */
-  readonly srp: (username: string, password: string, send: NetworkBudget, first: (srpA: string, signal: AbortSignal) => Promise<AuthStep>) => Promise<AuthStep>;
+  readonly srp: (username: string, password: string, send: NetworkBudget, device: Record<string, string>, first: (srpA: string, signal: AbortSignal) => Promise<AuthStep>) => Promise<AuthStep>;
 }
 
 /** Who signed in, how, and when the step began (a challenge's Session lives AuthSessionValidity from then). */
@@ -75,13 +75,13 @@ export async function challengeOf(parts: ChallengeParts, step: ChallengeStep, as
  * SELECT_CHALLENGE when Cognito offers a choice instead. `password` is '' without one (the façade
  * allows it only with PASSWORD or PASSWORD_SRP).
  */
-export async function startUserAuth(parts: ChallengeParts, input: SignInInput, password: string, asked: Asked, signal: AbortSignal, send: NetworkBudget): Promise<SignInStepOutput> {
+export async function startUserAuth(parts: ChallengeParts, input: SignInInput, password: string, device: Record<string, string>, asked: Asked, signal: AbortSignal, send: NetworkBudget): Promise<SignInStepOutput> {
   const { username, preferredChallenge } = input;
   const initiate = (more: Record<string, string>, bounded: AbortSignal) =>
-    parts.cognito.initiateAuth('USER_AUTH', { USERNAME: username, ...(preferredChallenge && { PREFERRED_CHALLENGE: preferredChallenge }), ...more }, bounded);
+    parts.cognito.initiateAuth('USER_AUTH', { USERNAME: username, ...(preferredChallenge && { PREFERRED_CHALLENGE: preferredChallenge }), ...device, ...more }, bounded);
   const step =
     preferredChallenge === 'PASSWORD_SRP'
-      ? await parts.srp(username, password, send, (srpA, bounded) => initiate({ SRP_A: srpA }, bounded))
+      ? await parts.srp(username, password, send, device, (srpA, bounded) => initiate({ SRP_A: srpA }, bounded))
       : await send((bounded) => initiate(preferredChallenge === 'PASSWORD' ? { PASSWORD: password } : {}, bounded));
   return parts.settle(step, asked, signal, send);
 }
@@ -148,7 +148,7 @@ export async function answerChallenge(parts: ChallengeParts, input: AnswerInput,
     if (firstFactor === 'PASSWORD') return await respond({ ANSWER: firstFactor, PASSWORD: answer });
     if (firstFactor) {
       const first = (srpA: string, bounded: AbortSignal) => cognito.respondToAuthChallenge(name, session, { USERNAME: username, ANSWER: firstFactor, SRP_A: srpA }, bounded);
-      return await parts.settle(await parts.srp(username, answer, send, first), asked, signal, send);
+      return await parts.settle(await parts.srp(username, answer, send, {}, first), asked, signal, send);
     }
     const value = answerFieldOf(challenge) === 'mfaType' ? MFA_TYPES[answer as keyof typeof MFA_TYPES] : answer;
     return await respond({ [CHALLENGES[name].wire]: value, ...(name === 'NEW_PASSWORD_REQUIRED' && prefixed(input.userAttributes)) });

@@ -11,6 +11,7 @@ import type { PendingChallengeStore } from '../storage/pendingChallenge.js';
 import { saveOrReport } from './saveOrReport.js';
 import { accountStepOf } from '../../machines/auth/accountSteps.js';
 import type { Asked, ChallengeParts, NetworkBudget } from './challengeFlow.js';
+import { devicesOf, type DeviceSettings } from './devices.js';
 
 export type { NetworkBudget } from './challengeFlow.js';
 
@@ -26,11 +27,13 @@ let names: LazyKit['CognitoExceptions'] | undefined;
  * What a sign-in step's answer (other than signed in or refused) means to the app, in Amplify's
  * shape (src/results.ts, SignInResult): a challenge's next step, with a TOTP setup's secret taken
  * from `vault` (the challenges' chunk, loaded already by the step that met it); CONFIRM_SIGN_UP or
- * RESET_PASSWORD for the chart's `accountStep`. Any other answer is a fault of ours, which
+ * RESET_PASSWORD for the chart's `accountStep`; signed in with a new device, whether it was confirmed
+ * (`deviceConfirmed`, confirmingDevice). Any other answer is a fault of ours, which
  * `otherwise` (the façade's) turns into its error.
  */
 export const nextStepOf = async (answer: CallAnswer, vault: SecretVault, otherwise: (answer: CallAnswer) => never) => {
   if (answer.kind === 'challenge') return (await challenges!()).challengeStep(answer.challenge, vault);
+  if (answer.kind === 'signedIn') return { isSignedIn: true, nextStep: { signInStep: 'DONE' }, deviceConfirmed: answer.deviceConfirmed } as const;
   if (answer.kind === 'accountStep') return { isSignedIn: false, nextStep: { signInStep: accountStepOf(answer.error.name, names!) } } as const;
   return otherwise(answer);
 };
@@ -62,6 +65,8 @@ export function createSignInFlow(services: {
   challengeValidityMs?: number;
   /** The library's clock (createAuth's `now`), which a challenge's deadline is read on. Default Date.now. */
   now?: () => number;
+  /** createAuth's settings: where devices are remembered (its storage), and deviceName. Absent (a bare machine's actors): no device is remembered. */
+  settings?: DeviceSettings;
 }) {
   const { cognito, store, vault, outbox, userPoolId, networkTimeoutMs, kit, pendingChallenges = null, challengeValidityMs = DEFAULT_CHALLENGE_VALIDITY_MS, now = Date.now } = services;
   const { CognitoCallError, CognitoExceptions, ErrorNames, summarizeSession, withDeadline } = kit;
@@ -91,13 +96,17 @@ export function createSignInFlow(services: {
   async function settle(step: AuthStep, asked: Asked, signal: AbortSignal, send: NetworkBudget): Promise<SignInStepOutput> {
     // The statechart gave up on this step (its deadline, or a stop): nothing may be stored now, tokens or a challenge.
     if (signal.aborted) throw new CognitoCallError(ErrorNames.aborted, 'The sign-in was abandoned before its result was stored');
+    // A remembered device proves itself (DEVICE_SRP_AUTH), after any first factor: the engine answers, with the record of Cognito's username.
+    if (step.kind === 'challenge' && step.name === 'DEVICE_SRP_AUTH') step = await devices.answer(step, await devices.remembered(step.parameters.USERNAME ?? asked.username), send);
     if (step.kind === 'challenge') return (await challenges!()).challengeOf(parts, step, asked, signal, send);
     const session: SessionSummary | null = summarizeSession(step.tokens, 'password');
     if (!session) throw new CognitoCallError(ErrorNames.unexpectedResponse, 'Cognito returned an access token that is not a Cognito JWT');
     await saveOrReport(step.tokens, store.save(step.tokens), { vault, outbox, signal, kit });
     // Signed in: a stored challenge of this sign-in is over. Its removal failing leaves a record that a session stored beside it outranks (loadSession).
     await pendingChallenges?.().then((stored) => stored.clear()).catch(() => undefined);
-    return { kind: 'signedIn', session };
+    // A new device (NewDeviceMetadata): the chart confirms it (confirmingDevice).
+    const device = devices.pending(step, session.username);
+    return { kind: 'signedIn', session, ...(device && { device }) };
   }
 
   /** SRP's own faults (a degenerate SRP_B, bad hex or base64) are reported under the registry's name. */
@@ -109,15 +118,26 @@ export function createSignInFlow(services: {
     }
   }
 
-  /** SRP: `first` sends SRP_A (InitiateAuth USER_SRP_AUTH; for USER_AUTH, its own request), and the PASSWORD_VERIFIER that follows is answered here. */
-  async function signInWithSrp(username: string, password: string, send: NetworkBudget, first = (srpA: string, bounded: AbortSignal) => cognito.initiateAuth('USER_SRP_AUTH', { USERNAME: username, SRP_A: srpA }, bounded)): Promise<AuthStep> {
+  const devices = devicesOf(services, hash, srpStep);
+
+  /**
+   * SRP: `first` sends SRP_A (InitiateAuth USER_SRP_AUTH; for USER_AUTH, its own request), and the
+   * PASSWORD_VERIFIER that follows is answered here. `device`: a remembered device's DEVICE_KEY, sent with both.
+   */
+  async function signInWithSrp(
+    username: string,
+    password: string,
+    send: NetworkBudget,
+    device: Record<string, string>,
+    first = (srpA: string, bounded: AbortSignal) => cognito.initiateAuth('USER_SRP_AUTH', { USERNAME: username, SRP_A: srpA, ...device }, bounded),
+  ): Promise<AuthStep> {
     const handshake = await srpStep(() => startSrp(hash));
     const step = await send((bounded) => first(handshake.srpA, bounded));
     if (step.kind !== 'challenge' || step.name !== 'PASSWORD_VERIFIER') return step;
     const p = step.parameters;
     const srpUser = p.USER_ID_FOR_SRP ?? username;
     const answer = await srpStep(() => handshake.answer({ userPoolId, userIdForSrp: srpUser, password, srpB: p.SRP_B ?? '', salt: p.SALT ?? '', secretBlock: p.SECRET_BLOCK ?? '' }));
-    const claim = { USERNAME: p.USERNAME ?? srpUser, PASSWORD_CLAIM_SECRET_BLOCK: answer.passwordClaimSecretBlock, PASSWORD_CLAIM_SIGNATURE: answer.passwordClaimSignature, TIMESTAMP: answer.timestamp };
+    const claim = { ...device, USERNAME: p.USERNAME ?? srpUser, PASSWORD_CLAIM_SECRET_BLOCK: answer.passwordClaimSecretBlock, PASSWORD_CLAIM_SIGNATURE: answer.passwordClaimSignature, TIMESTAMP: answer.timestamp };
     return send((bounded) => cognito.respondToAuthChallenge('PASSWORD_VERIFIER', step.session, claim, bounded));
   }
 
@@ -130,17 +150,23 @@ export function createSignInFlow(services: {
       if (password === undefined) throw new CognitoCallError(ErrorNames.internal, 'The password for this sign-in is no longer available');
       const began = now();
       const send = networkBudget(signal);
+      // This user's remembered device, if any: its DEVICE_KEY goes with the sign-in, and it answers DEVICE_SRP_AUTH itself (settle).
+      const remembered = await devices.remembered(input.username);
+      const device: Record<string, string> = remembered ? { DEVICE_KEY: remembered.deviceKey } : {};
       // USER_AUTH (a choice-based sign-in) starts in the challenges' chunk: it mostly leads to one.
-      if (input.authFlow === 'USER_AUTH') return (await challenges!()).startUserAuth(parts, input, password, { ...input, began }, signal, send);
+      if (input.authFlow === 'USER_AUTH') return (await challenges!()).startUserAuth(parts, input, password, device, { ...input, began }, signal, send);
       const step =
         input.authFlow === 'USER_SRP_AUTH'
-          ? await signInWithSrp(input.username, password, send)
-          : await send((bounded) => cognito.initiateAuth('USER_PASSWORD_AUTH', { USERNAME: input.username, PASSWORD: password }, bounded));
+          ? await signInWithSrp(input.username, password, send, device)
+          : await send((bounded) => cognito.initiateAuth('USER_PASSWORD_AUTH', { USERNAME: input.username, PASSWORD: password, ...device }, bounded));
       return settle(step, { ...input, began }, signal, send);
     },
 
     async answer(input: AnswerInput, signal: AbortSignal): Promise<SignInStepOutput> {
       return (await challenges!()).answerChallenge(parts, input, signal);
     },
+
+    /** confirmingDevice's work: ConfirmDevice for the sign-in's new device (PendingDevice `ref`), then its record stored. */
+    confirmDevice: (input: { ref: string }, signal: AbortSignal): Promise<void> => devices.confirm(input.ref, signal, networkBudget(signal)),
   };
 }

@@ -74,7 +74,7 @@ export function createSignOutActors(services: ServicesSource<SignOutServices>) {
       const tokens = outbox.tokensOf(input.intentId);
       if (!tokens?.refreshToken) throw new CognitoCallError(ErrorNames.refreshTokenMissing, 'No refresh token');
       const username = readJwtClaims(tokens.accessToken ?? '')?.username;
-      const fresh = await refreshWithSessionMethod(cognito, refreshTokenRotation, tokens.refreshToken, typeof username === 'string' ? username : '', signal);
+      const fresh = await refreshWithSessionMethod(cognito, refreshTokenRotation, { ...tokens, refreshToken: tokens.refreshToken }, typeof username === 'string' ? username : '', signal);
       await outbox.renew(input.intentId, { accessToken: fresh.accessToken, ...(fresh.refreshToken && { refreshToken: fresh.refreshToken }) });
     }),
     revokeToken: fromPromise<void, { intentId: string }>(async ({ input, signal, system }) => {

@@ -45,6 +45,53 @@ export interface AccountCalls {
   associateSoftwareToken(authority: SetupAuthority, signal?: AbortSignal): Promise<{ readonly sharedSecret: string; readonly session?: string }>;
   verifySoftwareToken(authority: SetupAuthority, code: string, friendlyDeviceName?: string, signal?: AbortSignal): Promise<{ readonly verified: boolean; readonly session?: string }>;
   setMfaPreference(accessToken: string, settings: Partial<Readonly<Record<MfaFactor, MfaSetting>>>, signal?: AbortSignal): Promise<void>;
+  /** UpdateDeviceStatus: the device `deviceKey` of the signed-in user remembered, or not. */
+  updateDeviceStatus(accessToken: string, deviceKey: string, remembered: boolean, signal?: AbortSignal): Promise<void>;
+  /** ForgetDevice: the device is gone at Cognito (refresh tokens bound to it stop working). */
+  forgetDevice(accessToken: string, deviceKey: string, signal?: AbortSignal): Promise<void>;
+  /** ListDevices: one page of the signed-in user's devices (up to 60), and the token of the next page if there is one. */
+  listDevices(accessToken: string, paginationToken: string | undefined, signal?: AbortSignal): Promise<{ readonly devices: readonly DeviceFacts[]; readonly paginationToken?: string }>;
+}
+
+/** A device as ListDevices describes it (DeviceType). */
+export interface DeviceFacts {
+  /** DeviceKey. */
+  readonly key: string;
+  /** DeviceAttributes, by name (device_name, dev:device_remembered_status, last_ip_used, …). */
+  readonly attributes: Readonly<Record<string, string>>;
+  /** DeviceCreateDate, DeviceLastAuthenticatedDate, DeviceLastModifiedDate: epoch ms, when Cognito sent them. */
+  readonly createdAt?: number;
+  readonly lastAuthenticatedAt?: number;
+  readonly lastModifiedAt?: number;
+}
+
+/** Attributes from Cognito's [{ Name, Value }] list (a user's, a device's). */
+function attributesOf(list: unknown): Record<string, string> {
+  const attributes: Record<string, string> = {};
+  for (const entry of Array.isArray(list) ? list : []) {
+    if (isJsonObject(entry) && typeof entry.Name === 'string' && typeof entry.Value === 'string') attributes[entry.Name] = entry.Value;
+  }
+  return attributes;
+}
+
+/** A Cognito date (epoch seconds over JSON; a Date from the SDK) in epoch ms. */
+function epochMs(value: unknown): number | undefined {
+  if (typeof value === 'number' && Number.isFinite(value)) return value * 1000;
+  return value instanceof Date && Number.isFinite(value.getTime()) ? value.getTime() : undefined;
+}
+
+function deviceOf(value: unknown): DeviceFacts | undefined {
+  if (!isJsonObject(value) || typeof value.DeviceKey !== 'string') return undefined;
+  const createdAt = epochMs(value.DeviceCreateDate);
+  const lastAuthenticatedAt = epochMs(value.DeviceLastAuthenticatedDate);
+  const lastModifiedAt = epochMs(value.DeviceLastModifiedDate);
+  return {
+    key: value.DeviceKey,
+    attributes: attributesOf(value.DeviceAttributes),
+    ...(createdAt !== undefined && { createdAt }),
+    ...(lastAuthenticatedAt !== undefined && { lastAuthenticatedAt }),
+    ...(lastModifiedAt !== undefined && { lastModifiedAt }),
+  };
 }
 
 const text = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
@@ -104,10 +151,7 @@ export function createAccountCalls(options: { readonly wire: AccountWire; readon
     },
     async getUser(accessToken, signal) {
       const answer = await wire('GetUser', { AccessToken: accessToken }, [accessToken], signal);
-      const attributes: Record<string, string> = {};
-      for (const entry of Array.isArray(answer.UserAttributes) ? answer.UserAttributes : []) {
-        if (isJsonObject(entry) && typeof entry.Name === 'string' && typeof entry.Value === 'string') attributes[entry.Name] = entry.Value;
-      }
+      const attributes = attributesOf(answer.UserAttributes);
       const mfaFactors = Array.isArray(answer.UserMFASettingList) ? answer.UserMFASettingList.filter((name): name is string => typeof name === 'string') : [];
       const preferredMfa = text(answer.PreferredMfaSetting);
       return { username: text(answer.Username) ?? '', attributes, mfaFactors, ...(preferredMfa && { preferredMfa }) };
@@ -149,6 +193,18 @@ export function createAccountCalls(options: { readonly wire: AccountWire; readon
         payload[SETTING_MEMBERS[factor]] = { Enabled: setting.enabled, PreferredMfa: setting.preferred === true };
       }
       await wire('SetUserMFAPreference', payload, [accessToken], signal);
+    },
+    async updateDeviceStatus(accessToken, deviceKey, remembered, signal) {
+      await wire('UpdateDeviceStatus', { AccessToken: accessToken, DeviceKey: deviceKey, DeviceRememberedStatus: remembered ? 'remembered' : 'not_remembered' }, [accessToken], signal);
+    },
+    async forgetDevice(accessToken, deviceKey, signal) {
+      await wire('ForgetDevice', { AccessToken: accessToken, DeviceKey: deviceKey }, [accessToken], signal);
+    },
+    async listDevices(accessToken, paginationToken, signal) {
+      const answer = await wire('ListDevices', { AccessToken: accessToken, Limit: 60, ...(paginationToken && { PaginationToken: paginationToken }) }, [accessToken], signal);
+      const devices = (Array.isArray(answer.Devices) ? answer.Devices : []).map(deviceOf).filter((device): device is DeviceFacts => device !== undefined);
+      const next = text(answer.PaginationToken);
+      return { devices, ...(next && { paginationToken: next }) };
     },
   };
 }

@@ -5,6 +5,10 @@
 import {
   AssociateSoftwareTokenCommand,
   ChangePasswordCommand,
+  ConfirmDeviceCommand,
+  ForgetDeviceCommand,
+  ListDevicesCommand,
+  UpdateDeviceStatusCommand,
   ConfirmForgotPasswordCommand,
   ConfirmSignUpCommand,
   DeleteUserAttributesCommand,
@@ -46,6 +50,10 @@ const COMMANDS: Readonly<Record<AccountOperation, CommandOf>> = {
   VerifySoftwareToken: VerifySoftwareTokenCommand,
   SetUserMFAPreference: SetUserMFAPreferenceCommand,
   InitiateAuth: InitiateAuthCommand,
+  ConfirmDevice: ConfirmDeviceCommand,
+  UpdateDeviceStatus: UpdateDeviceStatusCommand,
+  ForgetDevice: ForgetDeviceCommand,
+  ListDevices: ListDevicesCommand,
 };
 
 /** sdkAccountWire()'s options: the SDK client, and what the SDK transport takes. */

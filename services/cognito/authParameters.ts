@@ -45,7 +45,8 @@ export function toAuthStep(answer: object, refreshToken?: string): AuthStep {
   const idToken = stringOf(result?.IdToken);
   if (accessToken && idToken) {
     const refresh = stringOf(result?.RefreshToken) ?? refreshToken;
-    return { kind: 'tokens', tokens: { accessToken, idToken, ...(refresh && { refreshToken: refresh }) } };
+    const device = result?.NewDeviceMetadata;
+    return { kind: 'tokens', tokens: { accessToken, idToken, ...(refresh && { refreshToken: refresh }) }, ...(isObject(device) && { device }) };
   }
   const session = stringOf(json.Session);
   const parameters: Record<string, string> = {};

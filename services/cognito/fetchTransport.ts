@@ -142,12 +142,12 @@ export function createFetchCognito(options: FetchCognitoOptions): CognitoService
       const [signed, secrets] = await sign(parameters);
       return toAuthStep(await call('InitiateAuth', { AuthFlow: flow, ClientId: clientId, AuthParameters: signed }, secrets, signal));
     },
-    async refreshTokens(refreshToken, username, signal): Promise<SessionTokens> {
-      const [signed, secrets] = await sign({ REFRESH_TOKEN: refreshToken }, username);
+    async refreshTokens(refreshToken, username, signal, deviceKey): Promise<SessionTokens> {
+      const [signed, secrets] = await sign({ REFRESH_TOKEN: refreshToken, ...(deviceKey && { DEVICE_KEY: deviceKey }) }, username);
       return toRefreshedTokens(await call('InitiateAuth', { AuthFlow: 'REFRESH_TOKEN_AUTH', ClientId: clientId, AuthParameters: signed }, secrets, signal), refreshToken, 'REFRESH_TOKEN_AUTH');
     },
-    async getTokensFromRefreshToken(refreshToken, signal): Promise<SessionTokens> {
-      const payload = { RefreshToken: refreshToken, ClientId: clientId, ...(clientSecret && { ClientSecret: clientSecret }) };
+    async getTokensFromRefreshToken(refreshToken, signal, deviceKey): Promise<SessionTokens> {
+      const payload = { RefreshToken: refreshToken, ClientId: clientId, ...(clientSecret && { ClientSecret: clientSecret }), ...(deviceKey && { DeviceKey: deviceKey }) };
       return toRefreshedTokens(await call('GetTokensFromRefreshToken', payload, [refreshToken], signal), refreshToken);
     },
     async respondToAuthChallenge(name, session, responses, signal) {

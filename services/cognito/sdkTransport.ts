@@ -57,13 +57,13 @@ export function createSdkCognito({ client: clientOrBuild, clientId, clientSecret
       const command = new InitiateAuthCommand({ AuthFlow: flow, ClientId: clientId, AuthParameters: signed });
       return toAuthStep(await call('InitiateAuth', secrets, signal, (client, options) => client.send(command, options)));
     },
-    async refreshTokens(refreshToken, username, signal) {
-      const [signed, secrets] = await sign({ REFRESH_TOKEN: refreshToken }, username);
+    async refreshTokens(refreshToken, username, signal, deviceKey) {
+      const [signed, secrets] = await sign({ REFRESH_TOKEN: refreshToken, ...(deviceKey && { DEVICE_KEY: deviceKey }) }, username);
       const command = new InitiateAuthCommand({ AuthFlow: 'REFRESH_TOKEN_AUTH', ClientId: clientId, AuthParameters: signed });
       return toRefreshedTokens(await call('InitiateAuth', secrets, signal, (client, options) => client.send(command, options)), refreshToken, 'REFRESH_TOKEN_AUTH');
     },
-    async getTokensFromRefreshToken(refreshToken, signal) {
-      const command = new GetTokensFromRefreshTokenCommand({ RefreshToken: refreshToken, ClientId: clientId, ...(clientSecret && { ClientSecret: clientSecret }) });
+    async getTokensFromRefreshToken(refreshToken, signal, deviceKey) {
+      const command = new GetTokensFromRefreshTokenCommand({ RefreshToken: refreshToken, ClientId: clientId, ...(clientSecret && { ClientSecret: clientSecret }), ...(deviceKey && { DeviceKey: deviceKey }) });
       return toRefreshedTokens(await call('GetTokensFromRefreshToken', [refreshToken], signal, (client, options) => client.send(command, options)), refreshToken);
     },
     async respondToAuthChallenge(name, session, responses, signal) {

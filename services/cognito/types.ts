@@ -13,6 +13,8 @@ export type AuthStep =
       readonly kind: 'tokens';
       /** The tokens (secrets). A refresh that got no new refresh token keeps the one it sent. */
       readonly tokens: SessionTokens;
+      /** NewDeviceMetadata, as Cognito sent it ({ DeviceKey, DeviceGroupKey }): the pool tracks devices, and this sign-in got a new one. */
+      readonly device?: Readonly<Record<string, unknown>>;
     }
   | {
       /** Cognito asked for a challenge to be answered. */
@@ -45,8 +47,12 @@ export interface CognitoService {
   initiateAuth(flow: AuthFlow, parameters: Readonly<Record<string, string>>, signal?: AbortSignal): Promise<AuthStep>;
   /** RespondToAuthChallenge: answers challenge `name` with `responses`, passing Cognito's `session` back. */
   respondToAuthChallenge(name: string, session: string | undefined, responses: Readonly<Record<string, string>>, signal?: AbortSignal): Promise<AuthStep>;
-  /** REFRESH_TOKEN_AUTH; `username` is only used for SECRET_HASH. Keeps the refresh token unless rotated. */
-  refreshTokens(refreshToken: string, username: string, signal?: AbortSignal): Promise<SessionTokens>;
+  /**
+   * REFRESH_TOKEN_AUTH; `username` is only used for SECRET_HASH. Keeps the refresh token unless
+   * rotated. `deviceKey`: the device the session is bound to, sent as DEVICE_KEY (Cognito refuses
+   * a device-bound refresh token without it).
+   */
+  refreshTokens(refreshToken: string, username: string, signal?: AbortSignal, deviceKey?: string): Promise<SessionTokens>;
   /**
    * GetTokensFromRefreshToken: new access and ID tokens, and the new refresh token when the app
    * client rotates them (else the one given is kept, as refreshTokens does). The only way to
@@ -54,14 +60,15 @@ export interface CognitoService {
    * Both of authchart's transports have it; optional so that a transport written before it still
    * type-checks (callers fall back to refreshTokens when it is absent).
    */
-  getTokensFromRefreshToken?(refreshToken: string, signal?: AbortSignal): Promise<SessionTokens>;
+  getTokensFromRefreshToken?(refreshToken: string, signal?: AbortSignal, deviceKey?: string): Promise<SessionTokens>;
   /**
    * AssociateSoftwareToken or VerifySoftwareToken with a sign-in's MFA_SETUP `Session`: Cognito's
    * members in, its JSON answer out (`secrets` are redacted from errors). What a TOTP setup during
-   * sign-in sends. Both of authchart's transports have it; a transport without it cannot set up
-   * TOTP during a sign-in (UnsupportedChallenge).
+   * sign-in sends; and ConfirmDevice, for the device a sign-in got (confirmingDevice). Both of
+   * authchart's transports have it; a transport without it cannot set up TOTP during a sign-in
+   * (UnsupportedChallenge), nor confirm a device (deviceError).
    */
-  mfaSetup?(operation: 'AssociateSoftwareToken' | 'VerifySoftwareToken', payload: Readonly<Record<string, string>>, secrets: string[], signal?: AbortSignal): Promise<Readonly<Record<string, unknown>>>;
+  mfaSetup?(operation: 'AssociateSoftwareToken' | 'VerifySoftwareToken' | 'ConfirmDevice', payload: Readonly<Record<string, unknown>>, secrets: string[], signal?: AbortSignal): Promise<Readonly<Record<string, unknown>>>;
 }
 
 /** The account operations, by Cognito's names. */
@@ -81,4 +88,8 @@ export type AccountOperation =
   | 'AssociateSoftwareToken'
   | 'VerifySoftwareToken'
   | 'SetUserMFAPreference'
-  | 'InitiateAuth';
+  | 'InitiateAuth'
+  | 'ConfirmDevice'
+  | 'UpdateDeviceStatus'
+  | 'ForgetDevice'
+  | 'ListDevices';

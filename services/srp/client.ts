@@ -12,7 +12,8 @@ function* claimFormula(a: bigint, A: bigint, challenge: SrpChallenge, timestamp:
   if (mod(B, N) === 0n) throw new SrpError('Illegal parameter: B mod N cannot be 0');
   const u = yield* computeU(A, B);
   if (u === 0n) throw new SrpError('Illegal parameter: u cannot be 0');
-  const poolName = poolNameOf(challenge.userPoolId);
+  // Device SRP (services/srp/device.ts) hashes the DeviceGroupKey where the pool name goes.
+  const poolName = challenge.poolName ?? poolNameOf(challenge.userPoolId);
   const secretBlock = base64ToBytes(challenge.secretBlock);
   const x = yield* computeX(hexToBigInt(challenge.salt), poolName, challenge.userIdForSrp, challenge.password);
   // S = (B - k * g^x) ^ (a + u * x) mod N; the base is reduced mod N first (B - k*g^x may be negative).

@@ -2,7 +2,9 @@
 export interface SrpChallenge {
   /** '<region>_<id>'; the part after '_' is hashed into x and the signature. */
   userPoolId: string;
-  /** ChallengeParameters.USER_ID_FOR_SRP. */
+  /** What is hashed in the pool name's place, when it is not the pool's name: a device's DeviceGroupKey (device SRP). */
+  poolName?: string;
+  /** ChallengeParameters.USER_ID_FOR_SRP (a device's DeviceKey in device SRP). */
   userIdForSrp: string;
   password: string;
   /** ChallengeParameters.SRP_B, hex. */

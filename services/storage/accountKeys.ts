@@ -11,4 +11,10 @@ export const accountKeys = (clientId: string) => ({
    * password. Removed once autoSignIn() ends it, or a confirmation brought no Session.
    */
   autoSignIn: `authchart.${clientId}.autoSignIn`,
+  /**
+   * A remembered device, one record per user (services/storage/deviceRecord.ts): its DeviceKey,
+   * DeviceGroupKey and random password (a secret, kept here and nowhere else). Apart from the
+   * session's record, so a sign-out keeps it; forgetDevice() removes it.
+   */
+  device: (username: string) => `authchart.${clientId}.device.${encodeURIComponent(username)}`,
 });

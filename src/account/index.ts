@@ -9,5 +9,6 @@ export type { ConfirmResetPasswordInput, ResetPasswordInput, ResetPasswordOutput
 export type { UpdatePasswordInput, UpdatePasswordOutput } from './updatePassword.js';
 export type { ConfirmUserAttributeInput, DeleteUserAttributesInput, PendingAttributeChange, PendingAttributeChanges, SendUserAttributeVerificationCodeInput, UpdateUserAttributeResult, UpdateUserAttributesInput, UpdateUserAttributesOutput } from './userAttributes.js';
 export type { DeleteUserResult } from './deleteUser.js';
+export type { AuthDevice, ForgetDeviceInput } from './devices.js';
 export { fetchAccountWire, type AccountWire } from '../../services/cognito/accountWire.js';
 export { AccountErrorNames, type AccountErrorName } from '../../machines/errors/accountNames.js';

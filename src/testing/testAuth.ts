@@ -239,6 +239,12 @@ export interface TestAuthStates {
   /** A signIn() (of the first user without MFA, or `options.username`) whose InitiateAuth is held. */
   signingIn: HeldSignIn;
   /**
+   * Needs a pool that tracks devices (`userPool: { DeviceConfiguration: { … } }`). A signIn() (of
+   * the first user without MFA, or `options.username`) that got a new device, whose ConfirmDevice
+   * is held (confirmingDevice). release() lets it answer: signed in, `deviceConfirmed: true`.
+   */
+  confirmingDevice: HeldSignIn;
+  /**
    * A signIn() (as for `signingIn`) after a global sign-out that Cognito throttled, so its intent is
    * queued: the sign-in has the outbox send it first, and that GlobalSignOut is held. release() lets
    * it land, and the sign-in goes on.
@@ -377,6 +383,7 @@ export const TEST_AUTH_STATES: readonly TestAuthState[] = [
   'checkingStore',
   'finishingGlobalSignOut',
   'signingIn',
+  'confirmingDevice',
   'revokingUnstored',
   'openingHostedUi',
   'completingRedirect',
@@ -470,7 +477,7 @@ export interface TestAuth {
 const DEFAULT_USERS: readonly TestUserSpec[] = [{ username: 'test-user' }];
 const KIT_NETWORK_TIMEOUT_MS = 10_000;
 const KIT_STORAGE_TIMEOUT_MS = 10_000;
-type HeldOperation = 'RevokeToken' | 'GlobalSignOut' | 'InitiateAuth' | 'RespondToAuthChallenge';
+type HeldOperation = 'RevokeToken' | 'GlobalSignOut' | 'InitiateAuth' | 'RespondToAuthChallenge' | 'ConfirmDevice';
 const HELD: Partial<Record<TestAuthState, { operation: 'RevokeToken' | 'GlobalSignOut'; global: boolean; child: string }>> = {
   revoking: { operation: 'RevokeToken', global: false, child: 'callingCognito.revoking' },
   'signingOutGlobally.invalidatingSessions': { operation: 'GlobalSignOut', global: true, child: 'callingCognito.signingOutGlobally.invalidatingSessions' },
@@ -971,6 +978,12 @@ async function assemble(emulator: CognitoEmulator, options: TestAuthOptions): Pr
         await toSignedOut();
         const signIn = () => auth.signIn({ username: who.username, password: who.password, authFlow });
         return { user: who, ...(await holdRequest(state, 'InitiateAuth', signIn, driveOptions.timeoutMs ?? 5000)) } satisfies HeldSignIn;
+      }
+      case 'confirmingDevice': {
+        const who = pick(driveOptions.username, plain, { username: 'test-user' });
+        await toSignedOut();
+        const signIn = () => auth.signIn({ username: who.username, password: who.password, authFlow });
+        return { user: who, ...(await holdRequest(state, 'ConfirmDevice', signIn, driveOptions.timeoutMs ?? 5000)) } satisfies HeldSignIn;
       }
       case 'finishingGlobalSignOut': {
         const who = pick(driveOptions.username, plain, { username: 'test-user' });
