@@ -100,6 +100,26 @@ describe.each<Transport>(['fetch', 'sdk'])('over %s', (transport) => {
     await reloaded.stop();
   });
 
+  test.each(['PASSWORD', 'PASSWORD_SRP'] as const)('USER_AUTH (%s) on a remembered device sends its DEVICE_KEY and answers device SRP: MFA is skipped, no new device', async (preferredChallenge) => {
+    const made = h.pool({
+      mfa: 'SOFTWARE_TOKEN_MFA',
+      explicitAuthFlows: ['ALLOW_USER_SRP_AUTH', 'ALLOW_USER_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+      userPool: { AutoVerifiedAttributes: ['email'], MfaConfiguration: 'OPTIONAL', DeviceConfiguration: { ChallengeRequiredOnNewDevice: true }, Policies: { SignInPolicy: { AllowedFirstAuthFactors: ['PASSWORD'] } } },
+    });
+    const app = accountApp(h, made, { transport });
+    expect((await signIn(app, made)).mfaAsked).toBe(true);
+    const device = storedDevice(app.storage, made)!;
+    await app.auth.signOut();
+    const from = h.emu.requests.length;
+    const result = await app.auth.signIn({ username: made.username, password: made.password, options: { authFlowType: 'USER_AUTH', preferredChallenge } });
+    expect(result).toEqual({ isSignedIn: true, nextStep: { signInStep: 'DONE' } });
+    // Without the DEVICE_KEY Cognito would ask for TOTP (a new device); with it, DEVICE_SRP_AUTH and DEVICE_PASSWORD_VERIFIER are answered by the engine.
+    const srp = preferredChallenge === 'PASSWORD_SRP' ? ['RespondToAuthChallenge'] : [];
+    expect(h.emu.requests.slice(from).map((r) => r.operation)).toEqual(['InitiateAuth', ...srp, 'RespondToAuthChallenge', 'RespondToAuthChallenge']);
+    expect((await devicesOf(made)).map((d) => d.DeviceKey)).toEqual([device.deviceKey]);
+    await app.stop();
+  });
+
   test('a failed ConfirmDevice is reported (deviceError naming the step, deviceConfirmed: false), nothing is stored for the device, and the session still refreshes', async () => {
     const made = trackingPool();
     const app = accountApp(h, made, { transport });
