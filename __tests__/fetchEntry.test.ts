@@ -3,7 +3,7 @@
 import { createAuth as createFetchAuth } from '../src/fetch/index';
 import { createAuth, createMemoryStorage } from '../src/index';
 import { signInAtHostedUi, startCognitoEmulator, type CognitoEmulator } from '../src/testing/index';
-import { AMPLIFY_APP, authchartApp as app, bundleOf, XSTATE_AND_BARE_SDK_CLIENT, XSTATE_ONLY } from '../bench/bundleOf';
+import { AMPLIFY_APP, authchartApp as app, bundleOf, XSTATE_AND_BARE_SDK_CLIENT } from '../bench/bundleOf';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
@@ -304,16 +304,21 @@ describe('bundles (esbuild --bundle --minify --format=esm --platform=browser)', 
   }, 60_000);
 });
 
-test("the default (SDK) build adds to xstate + the bare SDK client no more than authchart's own code", async () => {
-  // Measured: default ≈ (xstate + bare client) + (authchart/fetch − xstate − fetch transport). So the
-  // SDK build carries nothing of the SDK beyond the bare client and the four commands it sends.
+// The intent: the default build carries nothing of the SDK beyond the bare client and the five
+// commands it sends up front; what it sends on first use (AssociateSoftwareToken, ConfirmDevice, …)
+// is in a lazy chunk. It was checked as gzip arithmetic (default ≤ bare client + (slim − xstate)),
+// which held while bench/bundleOf.ts measured the wrong file (a lazy chunk listed first). Measured
+// right, the default build is 1 file up front plus 3 that esbuild splits off because the lazy SDK
+// chunk shares smithy's modules with the client: 93,721 B against the arithmetic's 90,623 (min:
+// 303,232 against 298,178), the difference being the split files' own gzip streams and
+// imports, not SDK code. So the check is now on what goes in, module by module.
+test('the default (SDK) build carries, up front, no SDK module beyond those of the bare client with its five commands', async () => {
   const sdkDefault = await bundleOf(`
     import { createAuth } from './src/index';
     export const app = () => createAuth({ userPoolId: 'eu-west-1_AbC123', userPoolClientId: '1example23456789' }).signOut({ global: true });`);
   const bare = await bundleOf(XSTATE_AND_BARE_SDK_CLIENT);
-  const slim = await bundleOf(`
-    import { createAuth } from './src/fetch/index';
-    export const app = () => createAuth({ userPoolId: 'eu-west-1_AbC123', userPoolClientId: '1example23456789' }).signOut({ global: true });`);
-  const xstateOnly = await bundleOf(XSTATE_ONLY);
-  expect(sdkDefault.gzip).toBeLessThanOrEqual(bare.gzip + (slim.gzip - xstateOnly.gzip));
+  const sdkModules = (facts: { upFrontInputs: string[] }) => facts.upFrontInputs.filter((f) => f.includes('node_modules/@aws-sdk/') || f.includes('node_modules/@smithy/'));
+  expect(sdkModules(bare).length).toBeGreaterThan(20); // the comparison means something
+  expect(sdkModules(sdkDefault).filter((f) => !sdkModules(bare).includes(f))).toEqual([]);
+  expect(sdkDefault.upFrontInputs.filter((f) => f.includes('/commands/')).sort()).toEqual(sdkModules(bare).filter((f) => f.includes('/commands/')).sort());
 }, 60_000);

@@ -102,7 +102,7 @@ export const AMPLIFY_APP = `
       await signOut({ global: true });
     }`;
 
-/** What the default build is made of, measured alone: the runtime we build on, and the SDK client with the four commands authchart sends. */
+/** What the default build is made of, measured alone: the runtime we build on, and the SDK client with the five commands authchart sends up front (GetTokensFromRefreshToken: the refresh of a pool with refresh-token rotation). */
 export const XSTATE_ONLY = `export { setup, createActor, fromPromise, assign, emit, waitFor } from 'xstate';`;
 export const XSTATE_AND_BARE_SDK_CLIENT = `${XSTATE_ONLY}
-export { CognitoIdentityProviderClient, InitiateAuthCommand, RespondToAuthChallengeCommand, RevokeTokenCommand, GlobalSignOutCommand } from '@aws-sdk/client-cognito-identity-provider';`;
+export { CognitoIdentityProviderClient, InitiateAuthCommand, RespondToAuthChallengeCommand, RevokeTokenCommand, GlobalSignOutCommand, GetTokensFromRefreshTokenCommand } from '@aws-sdk/client-cognito-identity-provider';`;
