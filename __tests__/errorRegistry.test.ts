@@ -6,7 +6,7 @@ import { join, relative } from 'node:path';
 import ts from 'typescript';
 import { createActor, toPromise, type AnyActorLogic } from 'xstate';
 import * as errors from '../src/errors';
-import { AccountErrorNames, CLASS_OF, CognitoExceptions, ErrorNames, meaningOf, PlatformErrorNames, registeredNames, SENT_OF, SERVER_CLASS_OF, ServerErrorNames, THROTTLING_NAMES } from '../machines/errors/registry';
+import { AccountCognitoExceptions, AccountErrorNames, CLASS_OF, CognitoExceptions, ErrorNames, meaningOf, PlatformErrorNames, registeredNames, SENT_OF, SERVER_CLASS_OF, ServerErrorNames, THROTTLING_NAMES } from '../machines/errors/registry';
 import * as server from '../src/server/index';
 import { endsSession, isRetryable, RETRYABLE_FAILURES, toErrorInfo } from '../machines/errorInfo';
 import { ErrorNames as ErrorNamesFromTypes } from '../machines/types';
@@ -109,7 +109,10 @@ describe('the registry', () => {
     const rest = names.filter((name) => !listed.includes(name));
     expect(rest.sort()).toEqual(
       [
+        ...new Set<string>([
         ...Object.values(CognitoExceptions),
+        // Cognito's names the account flows decide on or explain (the passkeys' WebAuthn…Exception among them).
+        ...Object.values(AccountCognitoExceptions),
         ServerErrorNames.userNotFound,
         ErrorNames.unsupportedChallenge,
         ErrorNames.revocationNotEnabled,
@@ -118,6 +121,7 @@ describe('the registry', () => {
         // The app's API's answer to a sign-out's announcement, as sent (a result carries it; nothing throws it).
         ErrorNames.apiRefused,
         ErrorNames.apiUnavailable,
+        ]),
       ].sort(),
     );
     for (const name of [...RETRYABLE_FAILURES, ...SENT_OF.notSent, ...SENT_OF.unknown]) expect(names).toContain(name);

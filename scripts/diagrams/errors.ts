@@ -2,7 +2,7 @@
 // its public class and what it means. Pure and deterministic; __tests__/errorRegistry.test.ts
 // fails when the committed file drifts.
 import { readFileSync } from 'node:fs';
-import { CognitoExceptions, meaningOf, registeredNames, ServerErrorNames, type Sent } from '../../machines/errors/registry.js';
+import { AccountCognitoExceptions, CognitoExceptions, meaningOf, registeredNames, ServerErrorNames, type Sent } from '../../machines/errors/registry.js';
 import { DOCS_COMMAND } from './render.js';
 
 /** Where the table lives, relative to the repository root. */
@@ -27,7 +27,7 @@ export function meaningsInWords(source = REGISTRY_PATHS.map((path) => readFileSy
 }
 
 export function renderErrorTable(): string {
-  const cognitos = new Set<string>([...Object.values(CognitoExceptions), ServerErrorNames.userNotFound]);
+  const cognitos = new Set<string>([...Object.values(CognitoExceptions), ...Object.values(AccountCognitoExceptions), ServerErrorNames.userNotFound]);
   const words = meaningsInWords();
   const rows = registeredNames().map((name) => {
     const { class: errorClass, retryable, endsSession, sent } = meaningOf(name);

@@ -6,6 +6,8 @@
 // createAuth's `webAuthn` option. Nothing here holds a secret: a credential's private key never
 // leaves the authenticator, and a challenge and its signed answer pass straight to Cognito.
 
+import { WebAuthnPlatformNames } from '../../machines/errors/accountNames.js';
+
 /** A JSON object as WebAuthn's JSON forms are: the caller checks the fields it reads. */
 export type WebAuthnJson = Readonly<Record<string, unknown>>;
 
@@ -46,11 +48,11 @@ export type CeremonyFailure = 'NotAllowedError' | 'SecurityError' | 'InvalidStat
 
 /** A ceremony that did not happen: `failure` says why; the message never carries the options or a credential. */
 export class WebAuthnCeremonyError extends Error {
-  override readonly name = 'WebAuthnCeremonyError';
   constructor(
     readonly failure: CeremonyFailure,
     message: string,
   ) {
     super(message);
+    this.name = WebAuthnPlatformNames.ceremony;
   }
 }
