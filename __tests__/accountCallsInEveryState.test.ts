@@ -61,6 +61,17 @@ const SAMPLES: Readonly<Record<string, Samples>> = {
     events: { DELETE_USER: [{}] },
     outputs: { deleteUser: { sub: 'sub-1' }, endSession: { store: 'gone' }, readOutbox: [{ id: 'intent-1', sub: 'sub-1', revoked: false }], dropIntents: { left: [] } },
   },
+  passkeys: {
+    events: { ASSOCIATE_WEBAUTHN_CREDENTIAL: [{ at: 0 }, { at: 600_000, maxSignInAgeMs: 300_000 }], LIST_WEBAUTHN_CREDENTIALS: [{ pageSize: 5 }], DELETE_WEBAUTHN_CREDENTIAL: [{ credentialId: 'cred-1' }] },
+    outputs: {
+      readSignIn: { signedInAt: 0 },
+      startRegistration: { options: 'receipt#1' },
+      createCredential: { credential: 'receipt#2', credentialId: 'cred-1' },
+      completeRegistration: undefined,
+      listCredentials: { credentials: [{ credentialId: 'cred-1' }] },
+      deleteCredential: undefined,
+    },
+  },
 };
 
 type Move = { readonly call: string; readonly variant: number } | { readonly settle: 'done' | number };

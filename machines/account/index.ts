@@ -9,6 +9,7 @@ import { resetPasswordMachine } from './resetPasswordMachine.js';
 import { updatePasswordMachine } from './updatePasswordMachine.js';
 import { userAttributesMachine } from './userAttributesMachine.js';
 import { signUpMachine } from './signUpMachine.js';
+import { passkeysMachine } from './passkeysMachine.js';
 
 /** One account flow: its chart, and each public method with the event it sends. */
 export interface AccountFlow {
@@ -53,6 +54,14 @@ export const ACCOUNT_FLOWS: readonly AccountFlow[] = [
     machine: deleteUserMachine,
     calls: [['deleteUser', 'DELETE_USER']],
   },
+  {
+    machine: passkeysMachine,
+    calls: [
+      ['associateWebAuthnCredential', 'ASSOCIATE_WEBAUTHN_CREDENTIAL'],
+      ['listWebAuthnCredentials', 'LIST_WEBAUTHN_CREDENTIALS'],
+      ['deleteWebAuthnCredential', 'DELETE_WEBAUTHN_CREDENTIAL'],
+    ],
+  },
 ];
 
 export { mfaSetupMachine, type MfaSetupAnswer, type MfaSetupEvent } from './mfaSetupMachine.js';
@@ -71,4 +80,5 @@ export { resetPasswordMachine, type ResetPasswordAnswer, type ResetPasswordEvent
 export { updatePasswordMachine, type UpdatePasswordAnswer, type UpdatePasswordEvent } from './updatePasswordMachine.js';
 export { userAttributesMachine, type UserAttributesAnswer, type UserAttributesEvent } from './userAttributesMachine.js';
 export { signUpMachine, type SignUpAnswer, type SignUpEvent } from './signUpMachine.js';
+export { passkeysMachine, type PasskeyFacts, type PasskeysAnswer, type PasskeysEvent } from './passkeysMachine.js';
 export { ACCOUNT_REFUSALS, type AccountRefusal, type Answered, type Asked, type CodeDelivery, type Failed } from './shared.js';

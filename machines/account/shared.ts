@@ -57,6 +57,8 @@ export const ACCOUNT_REFUSALS = {
   totpAlreadyEnabled: { name: AccountErrorNames.totpAlreadyEnabled, message: 'TOTP is already enabled for this user: pass { replace: true } to replace it' },
   /** verifyTotpSetup() without a setUpTotp() first. */
   noPendingTotpSetup: { name: AccountErrorNames.noPendingTotpSetup, message: 'verifyTotpSetup() needs a setUpTotp() first' },
+  /** associateWebAuthnCredential({ maxSignInAgeSeconds }) longer after the sign-in than that. */
+  recentSignInRequired: { name: AccountErrorNames.recentSignInRequired, message: 'The user signed in too long ago to register a passkey: sign in again first' },
 } as const satisfies Record<string, ErrorInfo>;
 
 /** The key of one of ACCOUNT_REFUSALS. */

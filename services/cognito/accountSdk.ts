@@ -5,17 +5,21 @@
 import {
   AssociateSoftwareTokenCommand,
   ChangePasswordCommand,
+  CompleteWebAuthnRegistrationCommand,
   ConfirmForgotPasswordCommand,
   ConfirmSignUpCommand,
   DeleteUserAttributesCommand,
   DeleteUserCommand,
+  DeleteWebAuthnCredentialCommand,
   ForgotPasswordCommand,
   GetUserAttributeVerificationCodeCommand,
   GetUserCommand,
   InitiateAuthCommand,
+  ListWebAuthnCredentialsCommand,
   ResendConfirmationCodeCommand,
   SetUserMFAPreferenceCommand,
   SignUpCommand,
+  StartWebAuthnRegistrationCommand,
   UpdateUserAttributesCommand,
   VerifySoftwareTokenCommand,
   VerifyUserAttributeCommand,
@@ -46,6 +50,10 @@ const COMMANDS: Readonly<Record<AccountOperation, CommandOf>> = {
   VerifySoftwareToken: VerifySoftwareTokenCommand,
   SetUserMFAPreference: SetUserMFAPreferenceCommand,
   InitiateAuth: InitiateAuthCommand,
+  StartWebAuthnRegistration: StartWebAuthnRegistrationCommand,
+  CompleteWebAuthnRegistration: CompleteWebAuthnRegistrationCommand,
+  ListWebAuthnCredentials: ListWebAuthnCredentialsCommand,
+  DeleteWebAuthnCredential: DeleteWebAuthnCredentialCommand,
 };
 
 /** sdkAccountWire()'s options: the SDK client, and what the SDK transport takes. */

@@ -79,4 +79,8 @@ export type AccountOperation =
   | 'AssociateSoftwareToken'
   | 'VerifySoftwareToken'
   | 'SetUserMFAPreference'
-  | 'InitiateAuth';
+  | 'InitiateAuth'
+  | 'StartWebAuthnRegistration'
+  | 'CompleteWebAuthnRegistration'
+  | 'ListWebAuthnCredentials'
+  | 'DeleteWebAuthnCredential';
