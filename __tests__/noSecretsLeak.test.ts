@@ -8,6 +8,7 @@ import { SetUserPoolMfaConfigCommand } from '@aws-sdk/client-cognito-identity-pr
 import { inspectableStorage, startHarness, type Harness } from './support/harness';
 import { sdkClient } from './support/sdk';
 import { totpCode, wrongCode } from './support/totp';
+import { softWebAuthn } from './support/softWebAuthn';
 
 let h: Harness;
 beforeAll(async () => (h = await startHarness()));
@@ -276,4 +277,50 @@ test('the account flows (authchart/account), every one on one watched instance: 
   expect([...secrets].filter((secret) => text.includes(secret))).toEqual([]);
   expect(text).not.toMatch(/eyJ[\w-]+\.[\w-]+\.[\w-]+/);
   expect(secrets.size).toBeGreaterThan(10);
+});
+
+test('passkeys (authchart/account): no WebAuthn challenge, credential, token or password in anything observable, whatever the ceremony or Cognito answers', async () => {
+  const setup = h.emu.setup({ generateSecret: true, userPool: { Policies: { SignInPolicy: { AllowedFirstAuthFactors: ['PASSWORD', 'WEB_AUTHN'] } } } });
+  const admin = sdkClient(h.emu.endpoint);
+  await admin.send(new SetUserPoolMfaConfigCommand({ UserPoolId: setup.userPoolId, WebAuthnConfiguration: { RelyingPartyId: 'localhost' } }));
+  admin.destroy();
+  const storage = inspectableStorage();
+  const observed: unknown[] = [];
+  const auth = createAuth({ userPoolId: setup.userPoolId, userPoolClientId: setup.clientId, clientSecret: setup.clientSecret!, endpoint: h.emu.endpoint, storage, inspect: (e: InspectionEvent) => observed.push(e) });
+  auth.actor.on('*', (event) => observed.push(event));
+  auth.actor.subscribe((snapshot) => observed.push(snapshot, auth.actor.getPersistedSnapshot()));
+  const clients: Array<ReturnType<typeof softWebAuthn>> = [];
+  const device = () => (clients.push(softWebAuthn('http://localhost')), clients.at(-1)!);
+  const key = device();
+  const account = createAccount(auth, { webAuthn: key });
+  const catching = (promise: Promise<unknown>) => promise.then((value) => observed.push(value), (error: Error) => observed.push(error, String(error), error.stack));
+  await auth.signIn({ username: setup.username, password: setup.password });
+  const tokens = Object.values(JSON.parse([...storage.items.values()][0]!)).filter((v): v is string => typeof v === 'string' && v.length > 20);
+
+  await catching(account.associateWebAuthnCredential());
+  key.declineNext();
+  await catching(account.associateWebAuthnCredential());
+  await catching(createAccount(auth, { webAuthn: device() }).associateWebAuthnCredential({ maxSignInAgeSeconds: 3600 }));
+  // A hostile authenticator answering with the first, accepted credential: refused, with the credential in the request only.
+  const accepted = key.answers[0]!;
+  const hostile = device();
+  hostile.hostile = () => accepted;
+  await catching(createAccount(auth, { webAuthn: hostile }).associateWebAuthnCredential());
+  // A Cognito that echoes the token in its error message.
+  h.emu.faults.set('StartWebAuthnRegistration', { type: 'error', name: 'InternalErrorException', message: `failed for ${tokens.join(' ')}` });
+  await catching(createAccount(auth, { webAuthn: device() }).associateWebAuthnCredential());
+  h.emu.faults.clear();
+  await catching(account.listWebAuthnCredentials());
+  await catching(account.deleteWebAuthnCredential({ credentialId: key.keys[0]!.id }));
+  await auth.stop();
+
+  const challenges = clients.flatMap((c) => c.seen).map((options) => String(options.challenge));
+  const proofs = clients.flatMap((c) => c.answers).flatMap((answer) => Object.values(answer.response as Record<string, unknown>).filter((v): v is string => typeof v === 'string'));
+  expect(challenges.length).toBeGreaterThanOrEqual(3);
+  expect(proofs.length).toBeGreaterThanOrEqual(4);
+  const text = JSON.stringify(observed, (_key, value) => (value instanceof Error ? { name: value.name, message: value.message, stack: value.stack } : value));
+  expect(text).toContain('PasskeyCancelled'); // the run went where it should have
+  expect(text).toContain('WebAuthnChallengeNotFoundException');
+  expect([...challenges, ...proofs, ...tokens, setup.password, setup.clientSecret!].filter((secret) => text.includes(secret))).toEqual([]);
+  expect(text).not.toMatch(/eyJ[\w-]+\.[\w-]+\.[\w-]+/);
 });
