@@ -31,7 +31,9 @@ export interface CeremonyOptions {
  * A ceremony that did not happen rejects with a WebAuthnCeremonyError saying why.
  */
 export interface WebAuthnClient {
+  /** A sign-in's ceremony: CREDENTIAL_REQUEST_OPTIONS (PublicKeyCredentialRequestOptionsJSON) in, the assertion (PublicKeyCredentialJSON) out. */
   get(options: WebAuthnJson, how: CeremonyOptions): Promise<WebAuthnJson>;
+  /** A registration's ceremony: CredentialCreationOptions (PublicKeyCredentialCreationOptionsJSON) in, the new credential (PublicKeyCredentialJSON) out. */
   create(options: WebAuthnJson, how: CeremonyOptions): Promise<WebAuthnJson>;
   /** Whether `get` can wait with mediation 'conditional' (passkey autofill) here. Absent: it cannot. */
   conditionalMediation?(): Promise<boolean>;
@@ -43,6 +45,7 @@ export type { CeremonyFailure } from '../../machines/webauthn.js';
 /** A ceremony that did not happen: `failure` says why; the message never carries the options or a credential. */
 export class WebAuthnCeremonyError extends Error {
   constructor(
+    /** Why the ceremony did not happen (a fact; the charts decide what it means to the app). */
     readonly failure: CeremonyFailure,
     message: string,
   ) {
