@@ -70,12 +70,7 @@ test('sign-in challenges and refreshes: no password, code or token in anything o
   const { userPoolId } = h.emu.createUserPool();
   const { clientId, clientSecret } = h.emu.createUserPoolClient({ userPoolId, generateSecret: true });
   h.emu.createUser({ userPoolId, username: 'leaky', password: 'Temp-Secret-Passw0rd!', permanent: false, mfa: 'SOFTWARE_TOKEN_MFA' });
-  const storage = inspectableStorage();
-  const observed: unknown[] = [];
-  const auth = createAuth({ userPoolId, userPoolClientId: clientId, clientSecret: clientSecret!, endpoint: h.emu.endpoint, storage, inspect: (e: InspectionEvent) => observed.push(e) });
-  auth.actor.on('*', (event) => observed.push(event));
-  auth.actor.subscribe((snapshot) => observed.push(snapshot, auth.actor.getPersistedSnapshot()));
-  const catching = (promise: Promise<unknown>) => promise.then((value) => observed.push(value), (error: Error) => observed.push(error, String(error), error.stack));
+  const { storage, observed, auth, catching } = watched({ userPoolId, clientId, ...(clientSecret !== undefined && { clientSecret }) });
 
   await catching(auth.signIn({ username: 'leaky', password: 'Temp-Secret-Passw0rd!' }));
   await catching(auth.confirmSignIn({ challengeResponse: 'New-Secret-Passw0rd!' }));
@@ -205,18 +200,24 @@ test('a server that echoes the request: a 7-character password with " and \\ is 
   }
 });
 
-test('the account flows (authchart/account), every one on one watched instance: no password, code, Session, TOTP secret or token in anything observable', async () => {
-  const setup = h.emu.setup({ generateSecret: true, username: 'leaky-owner', userPool: { AutoVerifiedAttributes: ['email'] }, explicitAuthFlows: ['ALLOW_USER_SRP_AUTH', 'ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH', 'ALLOW_USER_AUTH'] });
-  const admin = sdkClient(h.emu.endpoint);
-  await admin.send(new SetUserPoolMfaConfigCommand({ UserPoolId: setup.userPoolId, MfaConfiguration: 'OPTIONAL', SoftwareTokenMfaConfiguration: { Enabled: true } }));
-  admin.destroy();
+/** A createAuth over `setup` (its client secret, the emulator, a fresh storage) whose every inspection event, emitted event and snapshot is kept in `observed`; `catching` keeps a call's result or error there too. */
+function watched(setup: { userPoolId: string; clientId: string; clientSecret?: string }) {
   const storage = inspectableStorage();
   const observed: unknown[] = [];
   const auth = createAuth({ userPoolId: setup.userPoolId, userPoolClientId: setup.clientId, clientSecret: setup.clientSecret!, endpoint: h.emu.endpoint, storage, inspect: (e: InspectionEvent) => observed.push(e) });
   auth.actor.on('*', (event) => observed.push(event));
   auth.actor.subscribe((snapshot) => observed.push(snapshot, auth.actor.getPersistedSnapshot()));
-  const account = createAccount(auth);
   const catching = (promise: Promise<unknown>) => promise.then((value) => observed.push(value), (error: Error) => observed.push(error, String(error), error.stack));
+  return { storage, observed, auth, catching };
+}
+
+test('the account flows (authchart/account), every one on one watched instance: no password, code, Session, TOTP secret or token in anything observable', async () => {
+  const setup = h.emu.setup({ generateSecret: true, username: 'leaky-owner', userPool: { AutoVerifiedAttributes: ['email'] }, explicitAuthFlows: ['ALLOW_USER_SRP_AUTH', 'ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH', 'ALLOW_USER_AUTH'] });
+  const admin = sdkClient(h.emu.endpoint);
+  await admin.send(new SetUserPoolMfaConfigCommand({ UserPoolId: setup.userPoolId, MfaConfiguration: 'OPTIONAL', SoftwareTokenMfaConfiguration: { Enabled: true } }));
+  admin.destroy();
+  const { storage, observed, auth, catching } = watched(setup);
+  const account = createAccount(auth);
   const secrets = new Set<string>([setup.clientSecret!]);
   const keep = (...values: string[]) => values.forEach((value) => secrets.add(value));
   const newest = (purpose: 'signUp' | 'resetPassword' | 'attribute') => h.emu.inbox('leaky', { userPoolId: setup.userPoolId }).filter((m) => m.purpose === purpose).at(-1)!.code;
@@ -284,16 +285,11 @@ test('passkeys (authchart/account): no WebAuthn challenge, credential, token or 
   const admin = sdkClient(h.emu.endpoint);
   await admin.send(new SetUserPoolMfaConfigCommand({ UserPoolId: setup.userPoolId, WebAuthnConfiguration: { RelyingPartyId: 'localhost' } }));
   admin.destroy();
-  const storage = inspectableStorage();
-  const observed: unknown[] = [];
-  const auth = createAuth({ userPoolId: setup.userPoolId, userPoolClientId: setup.clientId, clientSecret: setup.clientSecret!, endpoint: h.emu.endpoint, storage, inspect: (e: InspectionEvent) => observed.push(e) });
-  auth.actor.on('*', (event) => observed.push(event));
-  auth.actor.subscribe((snapshot) => observed.push(snapshot, auth.actor.getPersistedSnapshot()));
+  const { storage, observed, auth, catching } = watched(setup);
   const clients: Array<ReturnType<typeof softWebAuthn>> = [];
   const device = () => (clients.push(softWebAuthn('http://localhost')), clients.at(-1)!);
   const key = device();
   const account = createAccount(auth, { webAuthn: key });
-  const catching = (promise: Promise<unknown>) => promise.then((value) => observed.push(value), (error: Error) => observed.push(error, String(error), error.stack));
   await auth.signIn({ username: setup.username, password: setup.password });
   const tokens = Object.values(JSON.parse([...storage.items.values()][0]!)).filter((v): v is string => typeof v === 'string' && v.length > 20);
 
