@@ -211,9 +211,9 @@ export function createAuthCore(settings: ResolvedConfig, cognito: CognitoService
     actor,
     signIn: async (options) => {
       live('signIn');
-      const { username, password, authFlow } = validateSignIn(options);
+      const { password, ...asked } = validateSignIn(options);
       const credential = vault.deposit(password);
-      return ask('signIn', { type: 'SIGN_IN', username, authFlow, credential }).then(toSignIn).finally(() => vault.discard(credential));
+      return ask('signIn', { type: 'SIGN_IN', ...asked, credential }).then(toSignIn).finally(() => vault.discard(credential));
     },
     confirmSignIn: async (options) => {
       live('confirmSignIn');

@@ -1,14 +1,40 @@
 import { ErrorNames } from '../machines/types.js';
 import { AuthValidationError, HostedUiError } from './errors.js';
 
+/** A first factor of a choice-based sign-in (USER_AUTH), by Cognito's and Amplify's name. */
+export type AuthFactorType = 'PASSWORD' | 'PASSWORD_SRP' | 'EMAIL_OTP' | 'SMS_OTP' | 'WEB_AUTHN';
+
 /** signIn()'s argument. A value outside the bounds below rejects with AuthValidationError naming the field. */
 export interface SignInOptions {
   /** The username, or a sign-in alias of the pool such as an email: 1 to 128 characters, not blank. */
   readonly username: string;
-  /** The password: 1 to 256 characters. Never stored, never in the statechart, never in an error message. */
-  readonly password: string;
-  /** Default 'USER_SRP_AUTH' (the password never leaves the device), as in Amplify. */
+  /**
+   * The password: 1 to 256 characters. Never stored, never in the statechart, never in an error
+   * message. Required, except in a choice-based sign-in (`options.authFlowType: 'USER_AUTH'`), which
+   * takes it only with `preferredChallenge` 'PASSWORD' or 'PASSWORD_SRP' (and then requires it).
+   */
+  readonly password?: string;
+  /** Default 'USER_SRP_AUTH' (the password never leaves the device), as in Amplify. `options.authFlowType`, Amplify's name, wins over it. */
   readonly authFlow?: 'USER_SRP_AUTH' | 'USER_PASSWORD_AUTH';
+  /** Amplify's options. */
+  readonly options?: {
+    /** The flow, as `authFlow`; or 'USER_AUTH': a choice-based sign-in (a first factor: a password, an emailed or texted code, a passkey). */
+    readonly authFlowType?: 'USER_SRP_AUTH' | 'USER_PASSWORD_AUTH' | 'USER_AUTH';
+    /**
+     * USER_AUTH only: the first factor to start with (PREFERRED_CHALLENGE). 'PASSWORD' and
+     * 'PASSWORD_SRP' with `password` sign in in one step; the others lead to their step. Absent, or
+     * one the user cannot use: Cognito offers a choice (CONTINUE_SIGN_IN_WITH_FIRST_FACTOR_SELECTION).
+     */
+    readonly preferredChallenge?: AuthFactorType;
+  };
+}
+
+/** A sign-in as checked: the flow, and the password ('' for USER_AUTH without one). */
+export interface CheckedSignIn {
+  readonly username: string;
+  readonly password: string;
+  readonly authFlow: 'USER_SRP_AUTH' | 'USER_PASSWORD_AUTH' | 'USER_AUTH';
+  readonly preferredChallenge?: AuthFactorType;
 }
 
 /**
@@ -18,16 +44,17 @@ export interface SignInOptions {
  * naming the field, and nothing is sent; the challenge stays open. A bad value rejects the same way.
  */
 export interface ConfirmSignInOptions {
-  /** A code (TOTP, SMS, email; a TOTP setup's first code) or the new password (NEW_PASSWORD_REQUIRED): 1 to 256 characters, not blank. */
+  /**
+   * A code (TOTP, SMS, email; a TOTP setup's first code; a sign-in code of USER_AUTH), the new
+   * password (NEW_PASSWORD_REQUIRED), the password (CONFIRM_SIGN_IN_WITH_PASSWORD), or the first
+   * factor chosen (CONTINUE_SIGN_IN_WITH_FIRST_FACTOR_SELECTION: one of the step's `availableChallenges`):
+   * 1 to 256 characters, not blank.
+   */
   readonly challengeResponse?: string;
   /** The factor chosen (CONTINUE_SIGN_IN_WITH_MFA_SELECTION, CONTINUE_SIGN_IN_WITH_MFA_SETUP_SELECTION): one of the step's `allowedMFATypes`. */
   readonly mfaType?: 'TOTP' | 'SMS' | 'EMAIL';
   /** The address to set email MFA up with (CONTINUE_SIGN_IN_WITH_EMAIL_SETUP). */
   readonly email?: string;
-  /** Reserved for the passwordless first-factor choice: no step of this version takes it (refused as above). */
-  readonly firstFactor?: 'EMAIL_OTP' | 'SMS_OTP' | 'PASSWORD' | 'PASSWORD_SRP' | 'WEB_AUTHN';
-  /** Reserved for the passwordless password step: no step of this version takes it (refused as above). */
-  readonly password?: string;
   /** Extra answers for the challenge. */
   readonly options?: {
     /** With a new password: the attributes Cognito asked for (`missingAttributes`), as strings, e.g. `{ email }`. */
@@ -77,13 +104,20 @@ export function text(field: string, value: unknown, max: number, rejectBlank: bo
 }
 
 /** Checks signIn()'s argument, throwing AuthValidationError; the password is never echoed. */
-export function validateSignIn(options: unknown): Required<SignInOptions> {
-  if (typeof options !== 'object' || options === null) throw new AuthValidationError('signIn options', 'must be an object with username and password');
-  const { username, password, authFlow = 'USER_SRP_AUTH' } = options as Record<string, unknown>;
+export function validateSignIn(input: unknown): CheckedSignIn {
+  if (typeof input !== 'object' || input === null) throw new AuthValidationError('signIn options', 'must be an object with username and password');
+  const { username, password, authFlow: flow = 'USER_SRP_AUTH', options } = input as Record<string, unknown>;
   text('username', username, 128, true);
-  text('password', password, 256, false);
-  if (authFlow !== 'USER_SRP_AUTH' && authFlow !== 'USER_PASSWORD_AUTH') throw new AuthValidationError('authFlow', "must be 'USER_SRP_AUTH' or 'USER_PASSWORD_AUTH'");
-  return { username, password, authFlow };
+  const { authFlowType: authFlow = flow, preferredChallenge } = objectOrUndefined(options, 'options', "{ authFlowType: 'USER_AUTH' }");
+  const choice = authFlow === 'USER_AUTH';
+  if (!choice && authFlow !== 'USER_SRP_AUTH' && authFlow !== 'USER_PASSWORD_AUTH') throw new AuthValidationError('authFlow', "must be 'USER_SRP_AUTH', 'USER_PASSWORD_AUTH' or 'USER_AUTH'");
+  if (preferredChallenge !== undefined && !(choice && ['PASSWORD', 'PASSWORD_SRP', 'EMAIL_OTP', 'SMS_OTP', 'WEB_AUTHN'].includes(preferredChallenge as string))) {
+    throw new AuthValidationError('options.preferredChallenge', "must be a first factor, with authFlowType 'USER_AUTH'");
+  }
+  // USER_AUTH takes a password only for the factor it answers, and then requires it.
+  if (!choice || /^PASSWORD/.test(preferredChallenge as string)) text('password', password, 256, false);
+  else if (password !== undefined) throw new AuthValidationError('password', 'goes only with a password factor');
+  return { username, password: password ?? '', authFlow, ...(preferredChallenge !== undefined && { preferredChallenge: preferredChallenge as AuthFactorType }) };
 }
 
 /**

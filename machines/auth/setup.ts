@@ -23,6 +23,9 @@ import type { AuthContext, AuthEmitted, AuthEvent, AuthInput } from './types.js'
 /** The failures of an answer after which its challenge stays open (isWrongAnswer). */
 const WRONG_ANSWERS: readonly string[] = [CognitoExceptions.codeMismatch, CognitoExceptions.enableSoftwareTokenMfa, ErrorNames.validation];
 
+/** What a call asked, without its type and id (signIn()'s request, signInWithRedirect()'s options). */
+const askedOf = <E extends { type: string; id: number }>({ type, id, ...asked }: E) => asked;
+
 /**
  * The auth chart's implementations (see ../authMachine.ts). Its promise actors are declared, not
  * implemented: supply them with `.provide({ actors })`; one left out rejects with ActorNotProvided.
@@ -240,7 +243,7 @@ export const authSetup = setup({
       lastSignInError: null,
       signInCaller: 'id' in event ? event.id : context.signInCaller,
       // The sign-in asked (signIn()'s or signInWithRedirect()'s), kept while the queued global sign-outs are finished first (finishingGlobalSignOut).
-      signInRequest: event.type === 'SIGN_IN' ? { username: event.username, authFlow: event.authFlow, credential: event.credential } : event.type === 'SIGN_IN_WITH_REDIRECT' ? { redirect: (({ type, id, ...asked }) => asked)(event) } : context.signInRequest,
+      signInRequest: event.type === 'SIGN_IN' ? askedOf(event) : event.type === 'SIGN_IN_WITH_REDIRECT' ? { redirect: askedOf(event) } : context.signInRequest,
     })),
     rememberRedirectUrl: assign((_, credential: string | null) => ({ redirectUrlRef: credential })),
     forgetRedirectUrl: assign({ redirectUrlRef: null }),

@@ -18,12 +18,22 @@ export const CHALLENGES = {
   SOFTWARE_TOKEN_MFA: { answer: 'challengeResponse', wire: 'SOFTWARE_TOKEN_MFA_CODE', step: 'CONFIRM_SIGN_IN_WITH_TOTP_CODE' },
   /** The code Cognito texted. */
   SMS_MFA: { answer: 'challengeResponse', wire: 'SMS_MFA_CODE', step: 'CONFIRM_SIGN_IN_WITH_SMS_CODE' },
-  /** The code Cognito emailed (email MFA). */
+  /** The code Cognito emailed (email MFA, or USER_AUTH's EMAIL_OTP first factor: the same step). */
   EMAIL_OTP: { answer: 'challengeResponse', wire: 'EMAIL_OTP_CODE', step: 'CONFIRM_SIGN_IN_WITH_EMAIL_CODE' },
   /** The user chooses which of their MFA factors to use now (`mfaType`). */
   SELECT_MFA_TYPE: { answer: 'mfaType', wire: 'ANSWER', step: 'CONTINUE_SIGN_IN_WITH_MFA_SELECTION' },
   /** The pool requires MFA and the user has none: a factor is chosen (`mfaType`), then set up (a TOTP code, or an `email`). */
   MFA_SETUP: { answer: 'mfaType', wire: 'EMAIL', step: 'CONTINUE_SIGN_IN_WITH_MFA_SETUP_SELECTION' },
+  /**
+   * USER_AUTH: the user chooses a first factor (`challengeResponse`, one of `availableChallenges`).
+   * A code factor is answered to Cognito at once (`ANSWER`); PASSWORD and PASSWORD_SRP wait for the
+   * password first (the stage `firstFactor`, CONFIRM_SIGN_IN_WITH_PASSWORD), then go with it.
+   */
+  SELECT_CHALLENGE: { answer: 'challengeResponse', wire: 'ANSWER', step: 'CONTINUE_SIGN_IN_WITH_FIRST_FACTOR_SELECTION' },
+  /** USER_AUTH: the sign-in code Cognito texted (a first factor, not MFA). */
+  SMS_OTP: { answer: 'challengeResponse', wire: 'SMS_OTP_CODE', step: 'CONFIRM_SIGN_IN_WITH_SMS_CODE' },
+  // WEB_AUTHN (a passkey) is no row yet: the engine, not the user, answers it (the authenticator's
+  // assertion). Until the passkeys work of issue 22 adds it, challengeFlow.ts's webAuthnOf refuses it.
 } as const satisfies Record<string, { readonly answer: AnswerField; readonly wire: string; readonly step: string }>;
 /** A challenge authchart answers, by Cognito's name: a key of CHALLENGES. */
 export type ChallengeName = keyof typeof CHALLENGES;
@@ -32,6 +42,8 @@ export const CHALLENGE_NAMES = Object.keys(CHALLENGES) as readonly ChallengeName
 
 /** The field of confirmSignIn()'s argument that holds an answer: a code or new password, a factor, or an email address. */
 export type AnswerField = 'challengeResponse' | 'mfaType' | 'email';
+/** A first factor of USER_AUTH (a choice-based sign-in), by Cognito's and Amplify's name. */
+export type FirstFactor = 'PASSWORD' | 'PASSWORD_SRP' | 'EMAIL_OTP' | 'SMS_OTP' | 'WEB_AUTHN';
 /** An MFA factor, by Amplify's public name. */
 export type MfaType = 'TOTP' | 'SMS' | 'EMAIL';
 
@@ -62,6 +74,10 @@ export interface ChallengeSummary {
   readonly setup?: 'TOTP' | 'EMAIL';
   /** Vault reference to the new TOTP shared secret (MFA_SETUP with TOTP): read once, into the step's totpSetupDetails. */
   readonly secretRef?: string;
+  /** The first factors the user may choose from (SELECT_CHALLENGE), in Cognito's order. */
+  readonly availableChallenges?: readonly FirstFactor[];
+  /** SELECT_CHALLENGE once PASSWORD or PASSWORD_SRP is chosen: the password is due (nothing was sent yet). */
+  readonly firstFactor?: 'PASSWORD' | 'PASSWORD_SRP';
 }
 
 /** What the `signIn` and `answerChallenge` actors resolve: signed in (tokens stored), or the next challenge. */
@@ -83,9 +99,11 @@ export type SignInStepOutput =
 export interface SignInInput {
   /** The username, as given to signIn(). */
   readonly username: string;
-  /** SRP or the password itself. */
-  readonly authFlow: 'USER_SRP_AUTH' | 'USER_PASSWORD_AUTH';
-  /** Vault reference to the password. */
+  /** SRP, the password itself, or USER_AUTH (a choice-based sign-in: a first factor, chosen or preferred). */
+  readonly authFlow: 'USER_SRP_AUTH' | 'USER_PASSWORD_AUTH' | 'USER_AUTH';
+  /** USER_AUTH: the first factor asked for (PREFERRED_CHALLENGE); absent: Cognito offers a choice. */
+  readonly preferredChallenge?: FirstFactor;
+  /** Vault reference to the password ('' deposited for USER_AUTH without one). */
   readonly credential: string;
 }
 

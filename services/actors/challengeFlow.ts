@@ -2,16 +2,17 @@
 // first asks for a challenge, so a password sign-in without one never downloads it. It turns
 // Cognito's challenge into the summary the chart holds (MFA_SETUP with TOTP alone associates the
 // new secret at once), sends an answer (RespondToAuthChallenge; a TOTP setup's VerifySoftwareToken
-// first), and words a challenge's next step for the app. What a challenge takes and is, at its
+// first), and words a challenge's next step for the app. USER_AUTH (a choice-based sign-in) starts
+// here too: its first InitiateAuth, and the first factor chosen at SELECT_CHALLENGE. What a challenge takes and is, at its
 // stage, is decided in machines/auth/challenges.ts; here are the round trips. Secrets (answers,
 // Sessions, the TOTP secret) pass through the vault only.
 import type { AuthStep } from '../cognito/types.js';
 import type { SecretVault } from '../storage/secretVault.js';
 import type { PendingChallengeStore } from '../storage/pendingChallenge.js';
 import type { LazyKit } from './lazyKit.js';
-import type { AnswerInput, ChallengeSummary, SignInStepOutput } from '../../machines/authTypes.js';
+import type { AnswerInput, ChallengeSummary, SignInInput, SignInStepOutput } from '../../machines/authTypes.js';
 import { CHALLENGES } from '../../machines/auth/signInTypes.js';
-import { answerFieldOf, isAnswerable, MFA_TYPES, mfaTypesOf, misfitOf, setupOf, signInStepOf } from '../../machines/auth/challenges.js';
+import { answerFieldOf, firstFactorsOf, isAnswerable, isPasswordFactor, MFA_TYPES, mfaTypesOf, misfitOf, setupOf, signInStepOf } from '../../machines/auth/challenges.js';
 import type { AuthFlow, CognitoService } from '../cognito/types.js';
 
 /** A step's network budget: each call gets what the ones before it left (signInFlow.ts, networkBudget). */
@@ -28,6 +29,8 @@ export interface ChallengeParts {
   readonly now: () => number;
   readonly networkBudget: (signal: AbortSignal) => NetworkBudget;
   readonly settle: (step: AuthStep, asked: Asked, signal: AbortSignal, send: NetworkBudget) => Promise<SignInStepOutput>;
+  /** An SRP sign-in whose SRP_A goes with `first` (InitiateAuth USER_AUTH, or SELECT_CHALLENGE's answer); the PASSWORD_VERIFIER that follows is answered there (signInFlow.ts). */
+  readonly srp: (username: string, password: string, send: NetworkBudget, first: (srpA: string, signal: AbortSignal) => Promise<AuthStep>) => Promise<AuthStep>;
 }
 
 /** Who signed in, how, and when the step began (a challenge's Session lives AuthSessionValidity from then). */
@@ -44,8 +47,10 @@ type Summary = Omit<ChallengeSummary, 'sessionRef' | 'secretRef' | 'deadline'> &
 export async function challengeOf(parts: ChallengeParts, step: ChallengeStep, asked: Asked, signal: AbortSignal, send: NetworkBudget): Promise<SignInStepOutput> {
   const { ErrorNames, CognitoCallError } = parts.kit;
   const { name, parameters: p } = step;
+  if (name === 'WEB_AUTHN') return webAuthnOf(parts);
   const mfaTypes = mfaTypesOf(p.MFAS_CAN_CHOOSE ?? p.MFAS_CAN_SETUP, name === 'MFA_SETUP');
-  if (!isAnswerable(name, mfaTypes)) throw new CognitoCallError(ErrorNames.unsupportedChallenge, `Cognito asked for the ${name} challenge, which authchart cannot answer yet`);
+  const availableChallenges = firstFactorsOf(step.available);
+  if (!isAnswerable(name, name === 'SELECT_CHALLENGE' ? availableChallenges : mfaTypes)) throw new CognitoCallError(ErrorNames.unsupportedChallenge, `Cognito asked for the ${name} challenge, which authchart cannot answer yet`);
   const summary: Summary = {
     name,
     username: p.USERNAME ?? p.USER_ID_FOR_SRP ?? asked.username,
@@ -54,10 +59,39 @@ export async function challengeOf(parts: ChallengeParts, step: ChallengeStep, as
     ...(p.CODE_DELIVERY_DESTINATION && { codeDeliveryDestination: p.CODE_DELIVERY_DESTINATION }),
     ...(p.requiredAttributes && { missingAttributes: requiredAttributes(p.requiredAttributes) }),
     ...(CHALLENGES[name].answer === 'mfaType' && { mfaTypes }),
+    ...(name === 'SELECT_CHALLENGE' && { availableChallenges }),
   };
   const setup = setupOf(name, mfaTypes);
   // MFA_SETUP with TOTP alone: there is nothing to choose, so the secret is associated at once.
   return setup ? setUp(parts, { ...summary, setup }, step.session ?? '', asked.began, signal, send) : offer(parts, summary, step.session ?? '');
+}
+
+/**
+ * WEB_AUTHN (a passkey): the engine answers it with the authenticator's assertion, not the user.
+ * TODO(issue 22, passkeys): the passkeys work answers it here (CREDENTIAL_REQUEST_OPTIONS to the
+ * authenticator, its CREDENTIAL to RespondToAuthChallenge); until then it is UnsupportedChallenge,
+ * and the sign-in ends (nothing stored).
+ */
+function webAuthnOf(parts: ChallengeParts): never {
+  throw new parts.kit.CognitoCallError(parts.kit.ErrorNames.unsupportedChallenge, 'Cognito asked for the WEB_AUTHN challenge (a passkey), which authchart cannot answer yet');
+}
+
+/**
+ * USER_AUTH's start: InitiateAuth USER_AUTH with USERNAME and PREFERRED_CHALLENGE when one is
+ * asked. PASSWORD goes with the password, PASSWORD_SRP with SRP_A (its PASSWORD_VERIFIER answered
+ * by the engine): one step, as a password sign-in. Any other leads to its challenge, or to
+ * SELECT_CHALLENGE when Cognito offers a choice instead. `password` is '' without one (the façade
+ * allows it only with PASSWORD or PASSWORD_SRP).
+ */
+export async function startUserAuth(parts: ChallengeParts, input: SignInInput, password: string, asked: Asked, signal: AbortSignal, send: NetworkBudget): Promise<SignInStepOutput> {
+  const { username, preferredChallenge } = input;
+  const initiate = (more: Record<string, string>, bounded: AbortSignal) =>
+    parts.cognito.initiateAuth('USER_AUTH', { USERNAME: username, ...(preferredChallenge && { PREFERRED_CHALLENGE: preferredChallenge }), ...more }, bounded);
+  const step =
+    preferredChallenge === 'PASSWORD_SRP'
+      ? await parts.srp(username, password, send, (srpA, bounded) => initiate({ SRP_A: srpA }, bounded))
+      : await send((bounded) => initiate(preferredChallenge === 'PASSWORD' ? { PASSWORD: password } : {}, bounded));
+  return parts.settle(step, asked, signal, send);
 }
 
 /** Stored before anyone hears of it (durableChallenges: any instance over this storage can answer it from now on), then held by reference. */
@@ -106,12 +140,23 @@ export async function answerChallenge(parts: ChallengeParts, input: AnswerInput,
   const send = parts.networkBudget(signal);
   const respond = async (responses: Record<string, string>, given = session) =>
     parts.settle(await send((bounded) => cognito.respondToAuthChallenge(name, given || undefined, { USERNAME: username, ...responses }, bounded)), asked, signal, send);
+  // A stage that sends nothing yet keeps the challenge's deadline.
+  const staying = { ...without(challenge), deadline: challenge.deadline ?? began + parts.challengeValidityMs };
+  const { firstFactor } = challenge;
   try {
     // MFA_SETUP's choice: the factor is set up next (TOTP: its secret associated now); nothing is answered to Cognito yet.
-    if (name === 'MFA_SETUP' && !setup) return await setUp(parts, { ...without(challenge), deadline: challenge.deadline ?? began + parts.challengeValidityMs, setup: answer as 'TOTP' | 'EMAIL' }, session, began, signal, send);
+    if (name === 'MFA_SETUP' && !setup) return await setUp(parts, { ...staying, setup: answer as 'TOTP' | 'EMAIL' }, session, began, signal, send);
     if (setup === 'TOTP') {
       const verified = await mfaSetupCall(parts, 'VerifySoftwareToken', { Session: session, UserCode: answer }, [session, answer], send);
       return await respond({}, typeof verified.Session === 'string' ? verified.Session : '');
+    }
+    // SELECT_CHALLENGE's choice of PASSWORD or PASSWORD_SRP: the password is asked first (CONFIRM_SIGN_IN_WITH_PASSWORD); nothing is sent yet.
+    if (name === 'SELECT_CHALLENGE' && !firstFactor && isPasswordFactor(answer)) return await offer(parts, { ...staying, firstFactor: answer }, session);
+    // The password: SELECT_CHALLENGE is answered with the factor and the password (PASSWORD), or its SRP_A (PASSWORD_SRP, whose PASSWORD_VERIFIER the engine answers).
+    if (firstFactor === 'PASSWORD') return await respond({ ANSWER: firstFactor, PASSWORD: answer });
+    if (firstFactor) {
+      const first = (srpA: string, bounded: AbortSignal) => cognito.respondToAuthChallenge(name, session, { USERNAME: username, ANSWER: firstFactor, SRP_A: srpA }, bounded);
+      return await parts.settle(await parts.srp(username, answer, send, first), asked, signal, send);
     }
     const value = answerFieldOf(challenge) === 'mfaType' ? MFA_TYPES[answer as keyof typeof MFA_TYPES] : answer;
     return await respond({ [CHALLENGES[name].wire]: value, ...(name === 'NEW_PASSWORD_REQUIRED' && prefixed(input.userAttributes)) });
@@ -133,9 +178,9 @@ function without({ sessionRef: _session, secretRef: _secret, ...summary }: Chall
  * once, into the result: it is never in the chart.
  */
 export function challengeStep(challenge: ChallengeSummary, vault: SecretVault) {
-  const { name, missingAttributes, codeDeliveryDestination: destination, mfaTypes, secretRef } = challenge;
+  const { name, missingAttributes, codeDeliveryDestination: destination, mfaTypes, secretRef, availableChallenges, firstFactor } = challenge;
   const sharedSecret = secretRef === undefined ? undefined : vault.take(secretRef);
-  const deliveryMedium = name === 'SMS_MFA' ? 'SMS' : name === 'EMAIL_OTP' ? 'EMAIL' : undefined;
+  const deliveryMedium = name === 'SMS_MFA' || name === 'SMS_OTP' ? 'SMS' : name === 'EMAIL_OTP' ? 'EMAIL' : undefined;
   return {
     isSignedIn: false,
     nextStep: {
@@ -143,6 +188,7 @@ export function challengeStep(challenge: ChallengeSummary, vault: SecretVault) {
       ...(missingAttributes?.length && { missingAttributes }),
       ...(deliveryMedium && { codeDeliveryDetails: { deliveryMedium, ...(destination && { destination }) } }),
       ...(mfaTypes && !challenge.setup && { allowedMFATypes: mfaTypes }),
+      ...(availableChallenges && !firstFactor && { availableChallenges }),
       ...(sharedSecret && {
         totpSetupDetails: {
           sharedSecret,

@@ -1,6 +1,6 @@
 import type { SessionSummary } from '../../machines/types.js';
-import type { AnswerInput, CallAnswer, SignInStepOutput } from '../../machines/authTypes.js';
-import type { AuthFlow, AuthStep, CognitoService } from '../cognito/types.js';
+import type { AnswerInput, CallAnswer, SignInInput, SignInStepOutput } from '../../machines/authTypes.js';
+import type { AuthStep, CognitoService } from '../cognito/types.js';
 import type { SecretVault } from '../storage/secretVault.js';
 import { SrpError, startSrp } from '../srp/index.js';
 import { platformHash } from '../crypto/hashes.js';
@@ -99,7 +99,6 @@ export function createSignInFlow(services: {
     await pendingChallenges?.().then((stored) => stored.clear()).catch(() => undefined);
     return { kind: 'signedIn', session };
   }
-  const parts: ChallengeParts = { cognito, vault, kit, pendingChallenges, challengeValidityMs, networkBudget, settle, now };
 
   /** SRP's own faults (a degenerate SRP_B, bad hex or base64) are reported under the registry's name. */
   async function srpStep<T>(step: () => T | Promise<T>): Promise<T> {
@@ -110,9 +109,10 @@ export function createSignInFlow(services: {
     }
   }
 
-  async function signInWithSrp(username: string, password: string, send: NetworkBudget): Promise<AuthStep> {
+  /** SRP: `first` sends SRP_A (InitiateAuth USER_SRP_AUTH; for USER_AUTH, its own request), and the PASSWORD_VERIFIER that follows is answered here. */
+  async function signInWithSrp(username: string, password: string, send: NetworkBudget, first = (srpA: string, bounded: AbortSignal) => cognito.initiateAuth('USER_SRP_AUTH', { USERNAME: username, SRP_A: srpA }, bounded)): Promise<AuthStep> {
     const handshake = await srpStep(() => startSrp(hash));
-    const step = await send((bounded) => cognito.initiateAuth('USER_SRP_AUTH', { USERNAME: username, SRP_A: handshake.srpA }, bounded));
+    const step = await send((bounded) => first(handshake.srpA, bounded));
     if (step.kind !== 'challenge' || step.name !== 'PASSWORD_VERIFIER') return step;
     const p = step.parameters;
     const srpUser = p.USER_ID_FOR_SRP ?? username;
@@ -121,13 +121,17 @@ export function createSignInFlow(services: {
     return send((bounded) => cognito.respondToAuthChallenge('PASSWORD_VERIFIER', step.session, claim, bounded));
   }
 
+  const parts: ChallengeParts = { cognito, vault, kit, pendingChallenges, challengeValidityMs, networkBudget, settle, now, srp: signInWithSrp };
+
   return {
-    async start(input: { username: string; authFlow: AuthFlow; credential: string }, signal: AbortSignal): Promise<SignInStepOutput> {
+    async start(input: SignInInput, signal: AbortSignal): Promise<SignInStepOutput> {
       const password = vault.take(input.credential);
       // The façade deposits it and this step takes it once: its absence is a fault of ours, and nothing is sent.
       if (password === undefined) throw new CognitoCallError(ErrorNames.internal, 'The password for this sign-in is no longer available');
       const began = now();
       const send = networkBudget(signal);
+      // USER_AUTH (a choice-based sign-in) starts in the challenges' chunk: it mostly leads to one.
+      if (input.authFlow === 'USER_AUTH') return (await challenges!()).startUserAuth(parts, input, password, { ...input, began }, signal, send);
       const step =
         input.authFlow === 'USER_SRP_AUTH'
           ? await signInWithSrp(input.username, password, send)

@@ -52,7 +52,7 @@ export function toAuthStep(answer: object, refreshToken?: string): AuthStep {
   if (isObject(json.ChallengeParameters)) {
     for (const [key, value] of Object.entries(json.ChallengeParameters)) if (typeof value === 'string') parameters[key] = value;
   }
-  return { kind: 'challenge', name: stringOf(json.ChallengeName) ?? 'UNKNOWN', ...(session && { session }), parameters };
+  return { kind: 'challenge', name: stringOf(json.ChallengeName) ?? 'UNKNOWN', ...(session && { session }), parameters, available: json.AvailableChallenges };
 }
 
 /**

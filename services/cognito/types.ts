@@ -23,10 +23,12 @@ export type AuthStep =
       readonly session?: string;
       /** Cognito's ChallengeParameters (string values only), e.g. SRP_B, SALT, CODE_DELIVERY_DESTINATION. */
       readonly parameters: Readonly<Record<string, string>>;
+      /** Cognito's AvailableChallenges (USER_AUTH's SELECT_CHALLENGE), as sent: the challenges' chunk reads it. */
+      readonly available?: unknown;
     };
 
-/** The InitiateAuth flows a sign-in uses: SRP (the password never leaves the device) or the password itself. */
-export type AuthFlow = 'USER_PASSWORD_AUTH' | 'USER_SRP_AUTH';
+/** The InitiateAuth flows a sign-in uses: SRP (the password never leaves the device), the password itself, or USER_AUTH (a first factor, chosen or preferred). */
+export type AuthFlow = 'USER_PASSWORD_AUTH' | 'USER_SRP_AUTH' | 'USER_AUTH';
 
 /**
  * The Cognito user-pool calls authchart makes. Every method honours `signal` and rejects with a

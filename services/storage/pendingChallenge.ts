@@ -2,7 +2,7 @@
 // what another instance over the same storage needs to answer it. On a server every request runs
 // its own instance, so the one that answers is never the one that asked. Loaded on first use
 // (services/actors/durableChallenges.ts): an app without durableChallenges never carries it.
-import type { ChallengeName, StoredChallenge } from '../../machines/authTypes.js';
+import type { ChallengeName, ChallengeSummary, StoredChallenge } from '../../machines/authTypes.js';
 import type { SecretVault } from './secretVault.js';
 import type { LazyKit } from '../actors/lazyKit.js';
 import type { StorageLike } from './storage.js';
@@ -16,7 +16,7 @@ export interface PendingChallenge {
   /** Cognito's challenge Session: a secret, in storage only (never in an error message). */
   readonly session: string;
   /** How the sign-in was made (createAuth always says; a bare machine's own actors may not). */
-  readonly authFlow?: 'USER_SRP_AUTH' | 'USER_PASSWORD_AUTH' | undefined;
+  readonly authFlow?: ChallengeSummary['authFlow'] | undefined;
   /** When the Session expires (AuthSessionValidity after the step began), in epoch milliseconds. */
   readonly deadline: number;
   /** Masked, e.g. '+*******1234' (SMS_MFA). */
@@ -27,6 +27,10 @@ export interface PendingChallenge {
   readonly mfaTypes?: readonly ('TOTP' | 'SMS' | 'EMAIL')[];
   /** MFA_SETUP once a factor is chosen. A TOTP setup's secret is never stored: after a reload the app cannot show it again (sign in again for a new one). */
   readonly setup?: 'TOTP' | 'EMAIL';
+  /** The first factors offered (SELECT_CHALLENGE). */
+  readonly availableChallenges?: ChallengeSummary['availableChallenges'];
+  /** SELECT_CHALLENGE once PASSWORD or PASSWORD_SRP is chosen: the password is due. */
+  readonly firstFactor?: 'PASSWORD' | 'PASSWORD_SRP';
 }
 
 /** The pending challenge in `storage` under `authchart.<clientId>.pendingChallenge`; calls bounded (storageTimeoutMs) and in order. */
@@ -44,11 +48,12 @@ export interface PendingChallengeStore {
   readChallenge(vault: SecretVault): Promise<StoredChallenge | null>;
 }
 
-const FLOWS: readonly string[] = ['USER_SRP_AUTH', 'USER_PASSWORD_AUTH'];
+const FLOWS: readonly string[] = ['USER_SRP_AUTH', 'USER_PASSWORD_AUTH', 'USER_AUTH'];
 
 /** The challenges a record may name: every ChallengeName (the type checks that none is missing). Not read from CHALLENGES: that would share a chunk with the sign-in flow. */
-const NAMES: Readonly<Record<ChallengeName, true>> = { NEW_PASSWORD_REQUIRED: true, SOFTWARE_TOKEN_MFA: true, SMS_MFA: true, EMAIL_OTP: true, SELECT_MFA_TYPE: true, MFA_SETUP: true };
+const NAMES: Readonly<Record<ChallengeName, true>> = { NEW_PASSWORD_REQUIRED: true, SOFTWARE_TOKEN_MFA: true, SMS_MFA: true, EMAIL_OTP: true, SELECT_MFA_TYPE: true, MFA_SETUP: true, SELECT_CHALLENGE: true, SMS_OTP: true };
 const MFA_TYPES: readonly string[] = ['TOTP', 'SMS', 'EMAIL'];
+const FIRST_FACTORS: readonly string[] = ['PASSWORD', 'PASSWORD_SRP', 'EMAIL_OTP', 'SMS_OTP', 'WEB_AUTHN'];
 
 export function createPendingChallengeStore(storage: StorageLike, options: { readonly clientId: string; readonly timeoutMs: number; readonly kit: LazyKit }): PendingChallengeStore {
   const { createStorageQueue, storageKeys } = options.kit;
@@ -92,6 +97,8 @@ function normalized(p: PendingChallenge): PendingChallenge {
     ...(p.missingAttributes !== undefined && { missingAttributes: [...p.missingAttributes] }),
     ...(p.mfaTypes !== undefined && { mfaTypes: [...p.mfaTypes] }),
     ...(p.setup !== undefined && { setup: p.setup }),
+    ...(p.availableChallenges !== undefined && { availableChallenges: [...p.availableChallenges] }),
+    ...(p.firstFactor !== undefined && { firstFactor: p.firstFactor }),
   };
 }
 
@@ -109,6 +116,8 @@ function isPendingChallenge(value: unknown): value is PendingChallenge {
     (v.codeDeliveryDestination === undefined || typeof v.codeDeliveryDestination === 'string') &&
     (v.missingAttributes === undefined || (Array.isArray(v.missingAttributes) && v.missingAttributes.every((a) => typeof a === 'string'))) &&
     (v.mfaTypes === undefined || (Array.isArray(v.mfaTypes) && v.mfaTypes.every((t) => MFA_TYPES.includes(t as string)))) &&
-    (v.setup === undefined || v.setup === 'TOTP' || v.setup === 'EMAIL')
+    (v.setup === undefined || v.setup === 'TOTP' || v.setup === 'EMAIL') &&
+    (v.availableChallenges === undefined || (Array.isArray(v.availableChallenges) && v.availableChallenges.every((f) => FIRST_FACTORS.includes(f as string)))) &&
+    (v.firstFactor === undefined || v.firstFactor === 'PASSWORD' || v.firstFactor === 'PASSWORD_SRP')
   );
 }
