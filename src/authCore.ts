@@ -183,7 +183,8 @@ export function createAuthCore(settings: ResolvedConfig, cognito: CognitoService
   // Any other answer's next step (a challenge; CONFIRM_SIGN_UP, RESET_PASSWORD) comes from the sign-in flow's chunk, loaded already by the step that led to it.
   const toSignIn = (answer: CallAnswer): SignInResult | Promise<SignInResult> => {
     if (answer.kind === 'signedIn') return SIGNED_IN;
-    return answer.kind === 'refused' ? refused(answer) : loadSignInFlow().then((flow) => flow.nextStepOf(answer, vault, refused) as Promise<SignInResult>);
+    // A passkey challenge is answered there too, by the engine: `ask` and toSignIn send its answer and read what follows.
+    return answer.kind === 'refused' ? refused(answer) : loadSignInFlow().then((flow) => flow.nextStepOf(answer, vault, refused, settings, ask, toSignIn) as Promise<SignInResult>);
   };
   // Callers that joined one flow get one outcome object, and so one result object.
   const results = new WeakMap<object, SignOutResult>();

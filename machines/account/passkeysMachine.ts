@@ -207,7 +207,7 @@ export const passkeysMachine = setup({
         input: ({ context }) => ({ options: context.options }),
         onDone: { target: 'completing', actions: assign({ credential: ({ event }) => event.output.credential, credentialId: ({ event }) => event.output.credentialId }) },
         // The ceremony did not happen: its fact decides the typed error, and nothing more is sent.
-        onError: { target: 'idle', actions: { type: 'answer', params: ({ event }) => ({ kind: 'failed' as const, error: ceremonyErrorOf(event.error) }) } },
+        onError: { target: 'idle', actions: { type: 'answer', params: ({ event }) => ({ kind: 'failed' as const, error: ceremonyErrorOf(event.error) ?? toErrorInfo(event.error) }) } },
       },
       on: WHILE_A_STEP_RUNS,
     },

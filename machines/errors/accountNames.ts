@@ -18,16 +18,6 @@ export const AccountErrorNames = {
   totpAlreadyEnabled: 'TotpAlreadyEnabled',
   /** verifyTotpSetup() with no setUpTotp() before it on this instance. Nothing was sent. */
   noPendingTotpSetup: 'NoPendingTotpSetup',
-  /** A passkey ceremony the user declined, or whose prompt timed out (the browser's NotAllowedError); for a sign-in, also: none of the user's passkeys is on this device. Nothing was registered, nothing was sent after the ceremony. Offer to try again. */
-  passkeyCancelled: 'PasskeyCancelled',
-  /** The browser refused the ceremony because the user pool's relying party (WebAuthnConfiguration.RelyingPartyId) is neither this page's host nor a registrable suffix of it, or the page is not a secure context (the browser's SecurityError). Set the pool's RelyingPartyId to the app's domain (a passkey belongs to one relying party), or serve the app from it. Nothing was sent after the ceremony. */
-  passkeyRelyingPartyNotThisOrigin: 'PasskeyRelyingPartyNotThisOrigin',
-  /** associateWebAuthnCredential() on an authenticator that already holds a passkey of this user for this relying party (one the options exclude: the browser's InvalidStateError). Nothing new was registered; the passkey the user has still works. */
-  passkeyAlreadyRegistered: 'PasskeyAlreadyRegistered',
-  /** This platform has no WebAuthn with the JSON methods of WebAuthn Level 3 (PublicKeyCredential.parseCreationOptionsFromJSON / parseRequestOptionsFromJSON: Chromium 129+, Firefox 119+, Safari 18.4+), or no WebAuthn at all (React Native, Node): pass a `webAuthn` client to createAccount() (or createAuth()). Nothing was sent after the ceremony. */
-  passkeyNotSupported: 'PasskeyNotSupported',
-  /** The authenticator failed in a way WebAuthn names no reason for (its message says how), or answered with something that is not a public-key credential in WebAuthn's JSON form. Nothing was sent after the ceremony. */
-  passkeyCeremonyFailed: 'PasskeyCeremonyFailed',
   /** associateWebAuthnCredential({ maxSignInAgeSeconds }) when the user signed in longer ago than that (the access token's auth_time): Cognito itself registers a passkey for any valid access token, so this step-up rule is the app's, asked for by that option. Nothing was sent; sign the user in again, then register. */
   recentSignInRequired: 'RecentSignInRequired',
 } as const;
@@ -56,26 +46,6 @@ export const AccountCognitoExceptions = {
   webAuthnClientMismatch: 'WebAuthnClientMismatchException',
   /** StartWebAuthnRegistration for a user who holds as many passkeys as Cognito allows (20), or a request limit was reached: delete a passkey (deleteWebAuthnCredential()) first, or try later. */
   limitExceeded: 'LimitExceededException',
-} as const;
-
-/**
- * The names a WebAuthn ceremony fails with, as the platform gives them (DOMException names, read
- * by services/webauthn/browser.ts as facts), and the error class of a ceremony that did not happen.
- * Never reported as ours: the charts turn each into one of AccountErrorNames' passkey names.
- */
-export const WebAuthnPlatformNames = {
-  /** The user declined, or the prompt timed out. */
-  notAllowed: 'NotAllowedError',
-  /** The relying party is not this origin's, or the page is not a secure context. */
-  security: 'SecurityError',
-  /** The authenticator holds a credential the options exclude. */
-  invalidState: 'InvalidStateError',
-  /** The ceremony's signal aborted it. */
-  aborted: 'AbortError',
-  /** Options the browser could not parse. */
-  typeError: 'TypeError',
-  /** services/webauthn/types.ts's WebAuthnCeremonyError, by its name. */
-  ceremony: 'WebAuthnCeremonyError',
 } as const;
 
 /** A name only the account flows meet. */

@@ -16,7 +16,7 @@ import { BffErrorNames, ServerErrorNames } from './serverNames.js';
 import { AccountCognitoExceptions, AccountErrorNames, type AccountErrorName } from './accountNames.js';
 
 export { BffErrorNames, ServerErrorNames } from './serverNames.js';
-export { AccountCognitoExceptions, AccountErrorNames, WebAuthnPlatformNames, type AccountErrorName } from './accountNames.js';
+export { AccountCognitoExceptions, AccountErrorNames, type AccountErrorName } from './accountNames.js';
 
 /** Our own error names, beside the exception names Cognito sends. */
 export const ErrorNames = {

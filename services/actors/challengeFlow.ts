@@ -14,6 +14,11 @@ import type { AnswerInput, ChallengeSummary, SignInInput, SignInStepOutput } fro
 import { CHALLENGES } from '../../machines/auth/signInTypes.js';
 import { answerFieldOf, firstFactorsOf, isAnswerable, isPasswordFactor, MFA_TYPES, mfaTypesOf, misfitOf, setupOf, signInStepOf } from '../../machines/auth/challenges.js';
 import type { AuthFlow, CognitoService } from '../cognito/types.js';
+import type { CallAnswer, CallEvent } from '../../machines/authTypes.js';
+import { ceremonyErrorOf, isCeremonyErrorName } from '../../machines/webauthn.js';
+import type { WebAuthnClient, WebAuthnJson } from '../webauthn/types.js';
+// The browser's authenticator rides in this chunk (loaded at the first challenge): one file fewer than an import() of its own.
+import { browserWebAuthn } from '../webauthn/browser.js';
 
 /** A step's network budget: each call gets what the ones before it left (signInFlow.ts, networkBudget). */
 export type NetworkBudget = <T>(call: (signal: AbortSignal) => Promise<T>) => Promise<T>;
@@ -47,7 +52,6 @@ type Summary = Omit<ChallengeSummary, 'sessionRef' | 'secretRef' | 'deadline'> &
 export async function challengeOf(parts: ChallengeParts, step: ChallengeStep, asked: Asked, signal: AbortSignal, send: NetworkBudget): Promise<SignInStepOutput> {
   const { ErrorNames, CognitoCallError } = parts.kit;
   const { name, parameters: p } = step;
-  if (name === 'WEB_AUTHN') return webAuthnOf(parts);
   const mfaTypes = mfaTypesOf(p.MFAS_CAN_CHOOSE ?? p.MFAS_CAN_SETUP, name === 'MFA_SETUP');
   const availableChallenges = firstFactorsOf(step.available);
   if (!isAnswerable(name, name === 'SELECT_CHALLENGE' ? availableChallenges : mfaTypes)) throw new CognitoCallError(ErrorNames.unsupportedChallenge, `Cognito asked for the ${name} challenge, which authchart cannot answer yet`);
@@ -61,19 +65,77 @@ export async function challengeOf(parts: ChallengeParts, step: ChallengeStep, as
     ...(CHALLENGES[name].answer === 'mfaType' && { mfaTypes }),
     ...(name === 'SELECT_CHALLENGE' && { availableChallenges }),
   };
+  // WEB_AUTHN: its request options (their challenge) wait in the vault for the authenticator, as a TOTP setup's secret does.
+  if (name === 'WEB_AUTHN') return offer(parts, summary, step.session ?? '', p.CREDENTIAL_REQUEST_OPTIONS ?? '{}');
   const setup = setupOf(name, mfaTypes);
   // MFA_SETUP with TOTP alone: there is nothing to choose, so the secret is associated at once.
   return setup ? setUp(parts, { ...summary, setup }, step.session ?? '', asked.began, signal, send) : offer(parts, summary, step.session ?? '');
 }
 
+/** What a passkey answer reads of createAuth's settings: its authenticator, and its clock. */
+export interface PasskeySettings {
+  readonly webAuthn?: WebAuthnClient | undefined;
+  now(): number;
+}
+
+/** The façade's own call (authCore.ts's ask): a confirmSignIn() the engine makes with the authenticator's assertion. */
+export type AskConfirm = (method: string, call: Omit<Extract<CallEvent, { type: 'CONFIRM_SIGN_IN' }>, 'id'>) => Promise<CallAnswer>;
+
+/** What answering a passkey challenge takes: the instance's vault, settings and façade. */
+export interface PasskeyParts {
+  readonly vault: SecretVault;
+  readonly kit: LazyKit;
+  /** createAuth's `webAuthn` (absent: the browser's) and `now`. */
+  readonly settings: PasskeySettings;
+  /** The façade's refusal (authCore.ts): throws the app's error for a refused answer. */
+  readonly otherwise: (answer: CallAnswer) => never;
+  /** The façade's call: sends the assertion (a vault receipt) as the challenge's answer. */
+  readonly ask: AskConfirm;
+  /** The façade's reading of what follows (toSignIn): signed in, another challenge (a second WEB_AUTHN comes back here), or a refusal. */
+  readonly then: (answer: CallAnswer) => unknown;
+}
+
 /**
- * WEB_AUTHN (a passkey): the engine answers it with the authenticator's assertion, not the user.
- * TODO(issue 22, passkeys): the passkeys work answers it here (CREDENTIAL_REQUEST_OPTIONS to the
- * authenticator, its CREDENTIAL to RespondToAuthChallenge); until then it is UnsupportedChallenge,
- * and the sign-in ends (nothing stored).
+ * WEB_AUTHN (a passkey), answered by the engine as Amplify does, not by the user: the
+ * authenticator's `get` with the challenge's CREDENTIAL_REQUEST_OPTIONS (until the challenge's
+ * deadline), then its assertion as CREDENTIAL. What follows is settled as any answer is: a second
+ * WEB_AUTHN in a row comes back here and is answered the same way (Amplify throws there). A
+ * ceremony that did not happen sends nothing: its fact is the typed error machines/webauthn.ts
+ * decides (PasskeyCancelled, …), and the challenge stays with the chart until a new signIn() starts
+ * over. The options and the assertion pass through the vault only.
  */
-function webAuthnOf(parts: ChallengeParts): never {
-  throw new parts.kit.CognitoCallError(parts.kit.ErrorNames.unsupportedChallenge, 'Cognito asked for the WEB_AUTHN challenge (a passkey), which authchart cannot answer yet');
+export async function answerWithPasskey(challenge: ChallengeSummary, parts: PasskeyParts): Promise<unknown> {
+  const { vault, kit } = parts;
+  const options = challenge.secretRef === undefined ? undefined : vault.take(challenge.secretRef);
+  let credential: WebAuthnJson;
+  try {
+    if (options === undefined) throw new kit.CognitoCallError(kit.ErrorNames.internal, 'The passkey request options are no longer available');
+    const client = parts.settings.webAuthn ?? browserWebAuthn;
+    if (typeof client.get !== 'function') throw new kit.FieldError(kit.ErrorNames.config, 'webAuthn', 'must be a WebAuthn client: an object with get() and create()');
+    const left = challenge.deadline === undefined ? undefined : Math.max(1, challenge.deadline - Date.now());
+    credential = await client.get(JSON.parse(options) as WebAuthnJson, { signal: left === undefined ? new AbortController().signal : AbortSignal.timeout(left) });
+  } catch (error) {
+    return refuse(parts, ceremonyErrorOf(error) ?? { name: error instanceof Error ? error.name : kit.ErrorNames.unnamed, message: error instanceof Error ? error.message : 'The authenticator failed' });
+  }
+  const ref = vault.deposit(JSON.stringify(credential));
+  return parts.ask('confirmSignIn', { type: 'CONFIRM_SIGN_IN', credential: ref, userAttributes: {}, at: parts.settings.now() }).then(parts.then).finally(() => vault.discard(ref));
+}
+
+/**
+ * The app's error for a ceremony that did not happen, through the façade's own refusal. Its class
+ * is the registry's for the passkey names (AuthStateError: nothing was sent): made as the façade
+ * makes the sign-in chart's own state refusals, then named, so that createAuth's up-front class
+ * table need not list names only this chunk meets. Any other name keeps its registry class.
+ */
+function refuse(parts: PasskeyParts, error: { readonly name: string; readonly message: string }): never {
+  const { ErrorNames } = parts.kit;
+  if (!isCeremonyErrorName(error.name)) return parts.otherwise({ kind: 'refused', error });
+  try {
+    return parts.otherwise({ kind: 'refused', error: { name: ErrorNames.noPendingChallenge, message: error.message } });
+  } catch (made) {
+    Object.defineProperty(made, 'name', { value: error.name, writable: true, configurable: true, enumerable: false });
+    throw made;
+  }
 }
 
 /**
@@ -177,7 +239,9 @@ function without({ sessionRef: _session, secretRef: _secret, ...summary }: Chall
  * signIn() and confirmSignIn() resolve. A TOTP setup's shared secret is taken from the vault here,
  * once, into the result: it is never in the chart.
  */
-export function challengeStep(challenge: ChallengeSummary, vault: SecretVault) {
+export function challengeStep(challenge: ChallengeSummary, vault: SecretVault, passkey?: Omit<PasskeyParts, 'vault'>) {
+  // A passkey: not the user's step; the engine answers it with the authenticator's assertion.
+  if (challenge.name === 'WEB_AUTHN' && passkey) return answerWithPasskey(challenge, { ...passkey, vault });
   const { name, missingAttributes, codeDeliveryDestination: destination, mfaTypes, secretRef, availableChallenges, firstFactor } = challenge;
   const sharedSecret = secretRef === undefined ? undefined : vault.take(secretRef);
   const deliveryMedium = name === 'SMS_MFA' || name === 'SMS_OTP' ? 'SMS' : name === 'EMAIL_OTP' ? 'EMAIL' : undefined;

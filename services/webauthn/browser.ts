@@ -3,7 +3,7 @@
 // options into the browser's, and PublicKeyCredential#toJSON turns the credential back (Chromium
 // 129+, Firefox 119+, Safari 18.4+). Where they are missing the ceremony fails as 'Unsupported':
 // no byte conversion of our own. Loaded only when a ceremony runs, never up front.
-import { WebAuthnPlatformNames } from '../../machines/errors/accountNames.js';
+import { WebAuthnPlatformNames } from '../../machines/errors/passkeyNames.js';
 import { WebAuthnCeremonyError, type CeremonyFailure, type CeremonyOptions, type WebAuthnClient, type WebAuthnJson } from './types.js';
 
 /** The JSON methods of WebAuthn Level 3, typed loosely: lib.dom's forms need the DOM's own option types. */

@@ -6,7 +6,7 @@
 // createAuth's `webAuthn` option. Nothing here holds a secret: a credential's private key never
 // leaves the authenticator, and a challenge and its signed answer pass straight to Cognito.
 
-import { WebAuthnPlatformNames } from '../../machines/errors/accountNames.js';
+import { WebAuthnPlatformNames } from '../../machines/errors/passkeyNames.js';
 import type { CeremonyFailure } from '../../machines/webauthn.js';
 
 /** A JSON object as WebAuthn's JSON forms are: the caller checks the fields it reads. */

@@ -14,3 +14,4 @@ export type { CeremonyOptions, WebAuthnClient, WebAuthnJson } from '../../servic
 export { WebAuthnCeremonyError, type CeremonyFailure } from '../../services/webauthn/types.js';
 export { fetchAccountWire, type AccountWire } from '../../services/cognito/accountWire.js';
 export { AccountCognitoExceptions, AccountErrorNames, type AccountErrorName } from '../../machines/errors/accountNames.js';
+export { PasskeyErrorNames, type PasskeyErrorName } from '../../machines/errors/passkeyNames.js';

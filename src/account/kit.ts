@@ -7,6 +7,7 @@ import { runtimeOf, type AuthRuntime } from '../authRuntime.js';
 import type { AuthConfig, ResolvedConfig } from '../config.js';
 import { AuthConfigError, AuthInternalError, AuthStateError, AuthStoppedError, toAuthError, type AuthError } from '../errors.js';
 import { isAccountErrorName } from '../../machines/errors/registry.js';
+import { isPasskeyErrorName } from '../../machines/errors/passkeyNames.js';
 import type { ErrorInfo } from '../../machines/types.js';
 import type { Answered, Asked } from '../../machines/account/shared.js';
 import { createAccountCalls } from '../../services/cognito/accountCalls.js';
@@ -38,9 +39,9 @@ export interface AccountOptions {
   readonly webAuthn?: WebAuthnClient;
 }
 
-/** The error an account chart's failure is thrown as: the account flows' own names are AuthStateError; the rest, as the error registry says. */
+/** The error an account chart's failure is thrown as: the account flows' own names and the passkey ceremony's are AuthStateError; the rest, as the error registry says. */
 export function toAccountError(error: ErrorInfo): AuthError {
-  return isAccountErrorName(error.name) ? new AuthStateError(error.name, error.message) : toAuthError(error);
+  return isAccountErrorName(error.name) || isPasskeyErrorName(error.name) ? new AuthStateError(error.name, error.message) : toAuthError(error);
 }
 
 /** A flow's chart, running: `ask` sends one call event and resolves with its answer, or rejects with its typed error. */
