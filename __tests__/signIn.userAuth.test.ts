@@ -8,20 +8,16 @@
 // inbox (purpose 'signIn'); none of them, nor a password or a Session, is observable.
 import { AuthValidationError, CognitoServiceError, type SignInResult } from '../src/index';
 import type { SetupOptions } from '../src/testing/index';
-import { accountHarness } from './support/accountEmulator';
+import { createTestAuth } from '../src/testing/index';
+import { accountHarness, type AccountHarness } from './support/accountEmulator';
 import { accountApp, type AccountApp, type Transport } from './support/accountApp';
 
 const h = accountHarness();
 const FLOWS = ['ALLOW_USER_AUTH', 'ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'];
 const PHONE = '+15555551234';
 
-interface Who {
-  userPoolId: string;
-  clientId: string;
-  clientSecret?: string;
-  username: string;
-  password: string;
-}
+/** A pool, its client and a user, as h.pool() makes them. */
+type Who = ReturnType<AccountHarness['pool']>;
 
 /** A pool allowing PASSWORD, EMAIL_OTP and SMS_OTP first, a USER_AUTH client, and a user with a verified email and a verified phone number. */
 function pool(options: SetupOptions = {}): Who {
@@ -32,8 +28,8 @@ function pool(options: SetupOptions = {}): Who {
 }
 
 const apps: AccountApp[] = [];
-function appFor(s: Who, transport: Transport, config: Parameters<typeof accountApp>[2] extends infer O ? (O extends { config?: infer C } ? C : never) : never = {}): AccountApp {
-  const app = accountApp(h, s, { transport, config: { now: () => h.clock, ...config } });
+function appFor(s: Who, transport: Transport): AccountApp {
+  const app = accountApp(h, s, { transport, config: { now: () => h.clock } });
   apps.push(app);
   return app;
 }
@@ -247,12 +243,92 @@ describe.each<Transport>(['fetch', 'sdk'])('USER_AUTH over %s', (transport) => {
     expect(state(app)).toBe('signedOut');
   });
 
+  test('preferred WEB_AUTHN for a user without a passkey: Cognito offers the choice instead', async () => {
+    const s = pool();
+    const app = appFor(s, transport);
+    expect(step(await app.settle(app.auth.signIn({ username: s.username, options: { ...USER_AUTH, preferredChallenge: 'WEB_AUTHN' } })))).toBe('CONTINUE_SIGN_IN_WITH_FIRST_FACTOR_SELECTION');
+  });
+
+  // Cognito's WEB_AUTHN (here a user with a passkey as Cognito would answer: the emulator's answer
+  // replaced once) is answered by the engine with the authenticator (signIn.passkey.test.ts); in Node
+  // without createAuth's `webAuthn` there is none, and the sign-in says so with nothing sent after it.
+  test('a WEB_AUTHN challenge without an authenticator (Node, no webAuthn): PasskeyNotSupported, nothing sent after InitiateAuth and nothing stored', async () => {
+    const s = pool();
+    const app = appFor(s, transport);
+    const webAuthn = { ChallengeName: 'WEB_AUTHN', Session: 'web-authn-session-secret', ChallengeParameters: { CREDENTIAL_REQUEST_OPTIONS: '{"challenge":"web-authn-challenge-secret","rpId":"localhost"}' } };
+    h.emu.faults.set('InitiateAuth', { type: 'httpStatus', status: 200, body: JSON.stringify(webAuthn) }, { times: 1 });
+    const mark = h.emu.requests.length;
+    const error = await app.settle(app.auth.signIn({ username: s.username, options: { ...USER_AUTH, preferredChallenge: 'WEB_AUTHN' } }));
+    h.emu.faults.clear();
+    expect(error).toMatchObject({ name: 'PasskeyNotSupported' });
+    expect(h.emu.requests.slice(mark).map((r) => r.operation)).toEqual(['InitiateAuth']);
+    expect(await app.auth.getSession()).toEqual({});
+    expect([...app.storage.items.keys()].filter((key) => !key.endsWith('.outbox'))).toEqual([]);
+    expect(app.leaked(['web-authn-session-secret', 'web-authn-challenge-secret'])).toEqual([]);
+  });
+
   test('a client with a secret: SECRET_HASH goes with USER_AUTH and with the choice', async () => {
     const s = pool({ generateSecret: true });
     const app = appFor(s, transport);
     await app.settle(app.auth.signIn({ username: s.username, options: USER_AUTH }));
     expect(step(await app.settle(app.auth.confirmSignIn({ challengeResponse: 'PASSWORD_SRP' })))).toBe('CONFIRM_SIGN_IN_WITH_PASSWORD');
     await signedIn(app, await app.settle(app.auth.confirmSignIn({ challengeResponse: s.password })));
+  });
+});
+
+describe('durableChallenges: each USER_AUTH step is stored, and answered by another instance over the same storage', () => {
+  test.each<Transport>(['fetch', 'sdk'])('over %s: SELECT_CHALLENGE, then PASSWORD_SRP chosen, then the password; and SELECT_CHALLENGE, then EMAIL_OTP, a wrong code, the code: no code, password or Session observable', async (transport) => {
+    const s = pool();
+    const observed: unknown[] = [];
+    const first = accountApp(h, s, { transport, observed, config: { now: () => h.clock, durableChallenges: true } });
+    apps.push(first);
+    const key = `authchart.${s.clientId}.pendingChallenge`;
+    const sessions: string[] = [];
+    const record = () => {
+      const text = first.storage.items.get(key);
+      expect(text).toEqual(expect.any(String));
+      expect(text).not.toContain(s.password);
+      const stored = JSON.parse(text!) as { session: string; firstFactor?: string; availableChallenges?: string[] };
+      sessions.push(stored.session);
+      return stored;
+    };
+    /** A new instance over the same storage, as a server's next request: the stored challenge waits there. */
+    const next = () => {
+      const app = first.reload();
+      apps.push(app);
+      return app;
+    };
+
+    expect(step(await first.settle(first.auth.signIn({ username: s.username, options: USER_AUTH })))).toBe('CONTINUE_SIGN_IN_WITH_FIRST_FACTOR_SELECTION');
+    expect(record()).toMatchObject({ name: 'SELECT_CHALLENGE', authFlow: 'USER_AUTH', availableChallenges: ['PASSWORD', 'PASSWORD_SRP', 'EMAIL_OTP', 'SMS_OTP'] });
+    let app = next();
+    await app.settle(app.auth.getSession());
+    expect(step(await app.settle(app.auth.confirmSignIn({ challengeResponse: 'PASSWORD_SRP' })))).toBe('CONFIRM_SIGN_IN_WITH_PASSWORD');
+    expect(record()).toMatchObject({ name: 'SELECT_CHALLENGE', firstFactor: 'PASSWORD_SRP' });
+    app = next();
+    await app.settle(app.auth.getSession());
+    await signedIn(app, await app.settle(app.auth.confirmSignIn({ challengeResponse: s.password })));
+    expect(first.storage.items.get(key)).toBeUndefined();
+    await app.settle(app.auth.signOut());
+
+    expect(step(await app.settle(app.auth.signIn({ username: s.username, options: USER_AUTH })))).toBe('CONTINUE_SIGN_IN_WITH_FIRST_FACTOR_SELECTION');
+    record();
+    app = next();
+    await app.settle(app.auth.getSession());
+    expect(step(await app.settle(app.auth.confirmSignIn({ challengeResponse: 'EMAIL_OTP' })))).toBe('CONFIRM_SIGN_IN_WITH_EMAIL_CODE');
+    expect(record()).toMatchObject({ name: 'EMAIL_OTP', authFlow: 'USER_AUTH' });
+    const code = signInCode(s);
+    app = next();
+    await app.settle(app.auth.getSession());
+    expect(await app.settle(app.auth.confirmSignIn({ challengeResponse: otherCode(code) }))).toMatchObject({ name: 'CodeMismatchException' });
+    app = next();
+    await app.settle(app.auth.getSession());
+    await signedIn(app, await app.settle(app.auth.confirmSignIn({ challengeResponse: code })));
+    const { tokens } = await app.auth.getSession();
+
+    expect(sessions).toHaveLength(4);
+    expect(new Set(sessions).size).toBe(3); // the first choice's Session, kept when PASSWORD_SRP is chosen (nothing is sent); the second choice's; EMAIL_OTP's
+    expect(first.leaked([s.password, code, otherCode(code), ...sessions, tokens!.accessToken, tokens!.refreshToken!])).toEqual([]);
   });
 });
 
@@ -284,5 +360,24 @@ describe('signIn() with USER_AUTH: bad arguments are AuthValidationError naming 
     const from = h.emu.requests.length;
     await signedIn(app, await app.settle(app.auth.signIn({ username: s.username, password: s.password, options: { authFlowType: 'USER_PASSWORD_AUTH' } })));
     expect(operationsSince(from)).toEqual(['InitiateAuth']);
+  });
+});
+
+describe('the testing kit (authchart/testing)', () => {
+  // moto implements no USER_AUTH (docs/account-flows-facts): the kit's own emulator is where an app tests it.
+  test("createTestAuth's app client allows USER_AUTH: with a pool allowing EMAIL_OTP, the kit's user signs in with the emailed code from the kit's emulator", async () => {
+    const kit = await createTestAuth({
+      users: [{ username: 'ann', attributes: { email: 'ann@example.com', email_verified: 'true' } }],
+      userPool: { AutoVerifiedAttributes: ['email'], Policies: { SignInPolicy: { AllowedFirstAuthFactors: ['PASSWORD', 'EMAIL_OTP'] } } },
+    });
+    try {
+      const chosen = await kit.auth.signIn({ username: 'ann', options: { authFlowType: 'USER_AUTH' } });
+      expect(chosen).toEqual({ isSignedIn: false, nextStep: { signInStep: 'CONTINUE_SIGN_IN_WITH_FIRST_FACTOR_SELECTION', availableChallenges: ['PASSWORD', 'PASSWORD_SRP', 'EMAIL_OTP'] } });
+      expect(step(await kit.auth.confirmSignIn({ challengeResponse: 'EMAIL_OTP' }))).toBe('CONFIRM_SIGN_IN_WITH_EMAIL_CODE');
+      const code = kit.emulator.inbox('ann', { userPoolId: kit.userPoolId }).filter((m) => m.purpose === 'signIn').at(-1)!.code;
+      await expect(kit.auth.confirmSignIn({ challengeResponse: code })).resolves.toEqual({ isSignedIn: true, nextStep: { signInStep: 'DONE' } });
+    } finally {
+      await kit.close();
+    }
   });
 });

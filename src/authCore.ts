@@ -53,11 +53,19 @@ export interface Auth {
    * CognitoServiceError for Cognito's refusal as sent (NotAuthorizedException, UserNotFoundException,
    * …), CognitoUnreachableError (NetworkError, TimeoutError), UnexpectedResponseError, or StorageError
    * when the session could not be stored (nobody is then signed in). During a pending challenge it starts over.
+   * With `options.authFlowType: 'USER_AUTH'` (a choice-based sign-in, InitiateAuth USER_AUTH): a
+   * `preferredChallenge` of PASSWORD or PASSWORD_SRP with `password` signs in in one step; EMAIL_OTP
+   * or SMS_OTP sends its code (CONFIRM_SIGN_IN_WITH_EMAIL_CODE, CONFIRM_SIGN_IN_WITH_SMS_CODE); none
+   * (or one the user cannot use) resolves CONTINUE_SIGN_IN_WITH_FIRST_FACTOR_SELECTION. A password
+   * factor without `password`, a `password` with any other, or an unknown factor rejects with
+   * AuthValidationError, and nothing is sent; a client without ALLOW_USER_AUTH is Cognito's
+   * InvalidParameterException. WEB_AUTHN (a passkey) is UnsupportedChallengeException in this version.
    */
   signIn(options: SignInOptions): Promise<SignInResult>;
   /**
    * Answers the challenge signIn() returned, in the field its step takes: `challengeResponse` (a
-   * new password, or a TOTP, SMS, email or TOTP-setup code), `mfaType` (a choice of factor) or
+   * new password, or a TOTP, SMS, email or TOTP-setup code; USER_AUTH's first factor chosen, one of
+   * `availableChallenges`, or the password after choosing PASSWORD or PASSWORD_SRP), `mfaType` (a choice of factor) or
    * `email` (an email MFA setup). Ends by N + 3 S (a TOTP setup's VerifySoftwareToken and its answer
    * share the budget N). Rejects with AuthValidationError naming the field for an answer of the
    * wrong kind for the step, a factor it does not offer, a second answer or an unknown field

@@ -1,5 +1,6 @@
 import type { ErrorInfo, FinishedBy, HostedUiSignOutError, SignOutOutcome } from '../machines/types.js';
 import type { IntentTokens } from '../services/storage/signOutOutbox.js';
+import type { AuthFactorType } from './validate.js';
 
 /** A failed call: Cognito's exception name (kept as sent) or NetworkError, TimeoutError, …. */
 export type SignOutError = ErrorInfo;
@@ -124,7 +125,7 @@ export type SignInResult =
       readonly isSignedIn: false;
       /** The challenge to answer with confirmSignIn(). */
       readonly nextStep: {
-        /** The code Cognito sent by SMS (SMS_MFA): confirmSignIn({ challengeResponse: code }). */
+        /** The code Cognito sent by SMS (SMS_MFA; or SMS_OTP, USER_AUTH's texted sign-in code): confirmSignIn({ challengeResponse: code }). */
         readonly signInStep: 'CONFIRM_SIGN_IN_WITH_SMS_CODE';
         /** Where the code went. */
         readonly codeDeliveryDetails: {
@@ -140,7 +141,7 @@ export type SignInResult =
       readonly isSignedIn: false;
       /** The challenge to answer with confirmSignIn(). */
       readonly nextStep: {
-        /** The code Cognito emailed (EMAIL_OTP, email MFA): confirmSignIn({ challengeResponse: code }). */
+        /** The code Cognito emailed (EMAIL_OTP: email MFA, or USER_AUTH's emailed sign-in code): confirmSignIn({ challengeResponse: code }). */
         readonly signInStep: 'CONFIRM_SIGN_IN_WITH_EMAIL_CODE';
         /** Where the code went. */
         readonly codeDeliveryDetails: {
@@ -165,6 +166,37 @@ export type SignInResult =
         readonly signInStep: 'CONTINUE_SIGN_IN_WITH_MFA_SELECTION' | 'CONTINUE_SIGN_IN_WITH_MFA_SETUP_SELECTION';
         /** The factors to choose from, in Cognito's order. */
         readonly allowedMFATypes: readonly ('TOTP' | 'SMS' | 'EMAIL')[];
+      };
+    }
+  | {
+      /** Not yet: a choice of first factor waits for confirmSignIn(). */
+      readonly isSignedIn: false;
+      /** The choice to make with confirmSignIn(). */
+      readonly nextStep: {
+        /**
+         * USER_AUTH without a preferred factor (or one the user cannot use): Cognito's SELECT_CHALLENGE.
+         * confirmSignIn({ challengeResponse: factor }), one of `availableChallenges`: EMAIL_OTP and
+         * SMS_OTP send their code (CONFIRM_SIGN_IN_WITH_EMAIL_CODE, CONFIRM_SIGN_IN_WITH_SMS_CODE
+         * follow); PASSWORD and PASSWORD_SRP send nothing yet (CONFIRM_SIGN_IN_WITH_PASSWORD follows).
+         */
+        readonly signInStep: 'CONTINUE_SIGN_IN_WITH_FIRST_FACTOR_SELECTION';
+        /** The first factors this user can use now, in Cognito's order. */
+        readonly availableChallenges: readonly AuthFactorType[];
+      };
+    }
+  | {
+      /** Not yet: the password of a chosen first factor waits for confirmSignIn(). */
+      readonly isSignedIn: false;
+      /** The answer to give with confirmSignIn(). */
+      readonly nextStep: {
+        /**
+         * PASSWORD or PASSWORD_SRP chosen at CONTINUE_SIGN_IN_WITH_FIRST_FACTOR_SELECTION:
+         * confirmSignIn({ challengeResponse: password }). authchart answers SELECT_CHALLENGE with the
+         * factor and the password (PASSWORD), or with SRP (PASSWORD_SRP: the password never leaves
+         * the device). A wrong password ends the sign-in (NotAuthorizedException): Cognito's
+         * Session is used up by the choice.
+         */
+        readonly signInStep: 'CONFIRM_SIGN_IN_WITH_PASSWORD';
       };
     }
   | {

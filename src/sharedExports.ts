@@ -1,7 +1,7 @@
 // What both entries, `authchart` (AWS SDK) and `authchart/fetch` (no SDK), export besides createAuth.
 export type { Auth, AuthActor } from './authCore.js';
 export { DEFAULT_NETWORK_TIMEOUT_MS, DEFAULT_REFRESH_SKEW_SECONDS, type AuthConfig, type RevocationOutboxOptions } from './config.js';
-export type { ConfirmSignInOptions, GetSessionOptions, SignInOptions, SignInWithRedirectOptions, SignOutOptions } from './validate.js';
+export type { AuthFactorType, ConfirmSignInOptions, GetSessionOptions, SignInOptions, SignInWithRedirectOptions, SignOutOptions } from './validate.js';
 export type { AuthOpener, OAuthConfig, OpenerResult } from './oauthConfig.js';
 export type { AuthSession, HandledRedirect, RedirectSignInResult, SignInResult, SignInStep, SignOutError, SignOutResult } from './results.js';
 export type { AuthHubEvent, AuthHubEventType } from './events.js';

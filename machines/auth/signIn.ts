@@ -30,7 +30,8 @@ import type { AuthContext } from './types.js';
  * Why one state for every challenge: a challenge is data (`context.challenge`, named by Cognito),
  * not a place in the chart. Every challenge is answered the same way, so `awaitingChallengeAnswer`
  * is keyed by `context.challenge.name` (and, for a choice or a setup, its stage: mfaTypes, setup)
- * and a new challenge is a row of CHALLENGES, not a state.
+ * and a new challenge is a row of CHALLENGES, not a state (USER_AUTH's SELECT_CHALLENGE and SMS_OTP
+ * are rows; signingIn starts USER_AUTH as it starts SRP, its round trips in the sign-in flow).
  * A step that runs (signingIn, answeringChallenge, completingRedirect) has one stepDeadline for all
  * its round trips and its write: leaving aborts it, and its tokens are then never stored. The
  * hosted UI has no deadline: the user takes the time they need there. Calls this region answers:

@@ -102,6 +102,9 @@ function normalized(p: PendingChallenge): PendingChallenge {
   };
 }
 
+/** Absent, or a list of `known` names. */
+const within = (list: unknown, known: readonly string[]) => list === undefined || (Array.isArray(list) && list.every((name) => known.includes(name as string)));
+
 function isPendingChallenge(value: unknown): value is PendingChallenge {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
   const v = value as Record<string, unknown>;
@@ -115,9 +118,9 @@ function isPendingChallenge(value: unknown): value is PendingChallenge {
     Number.isFinite(v.deadline) &&
     (v.codeDeliveryDestination === undefined || typeof v.codeDeliveryDestination === 'string') &&
     (v.missingAttributes === undefined || (Array.isArray(v.missingAttributes) && v.missingAttributes.every((a) => typeof a === 'string'))) &&
-    (v.mfaTypes === undefined || (Array.isArray(v.mfaTypes) && v.mfaTypes.every((t) => MFA_TYPES.includes(t as string)))) &&
+    within(v.mfaTypes, MFA_TYPES) &&
     (v.setup === undefined || v.setup === 'TOTP' || v.setup === 'EMAIL') &&
-    (v.availableChallenges === undefined || (Array.isArray(v.availableChallenges) && v.availableChallenges.every((f) => FIRST_FACTORS.includes(f as string)))) &&
+    within(v.availableChallenges, FIRST_FACTORS) &&
     (v.firstFactor === undefined || v.firstFactor === 'PASSWORD' || v.firstFactor === 'PASSWORD_SRP')
   );
 }
