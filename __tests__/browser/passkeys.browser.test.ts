@@ -115,4 +115,28 @@ describeInBrowser('passkey management in Chromium: the library’s own calls wit
     expect(await call(page, 'listWebAuthnCredentials')).toEqual({ ok: true, value: { credentials: [] } });
     expect(await page.page.evaluate(() => window.authchartPage.problems)).toEqual([]);
   });
+
+  test('a passkey sign-in in the page (createAuth’s default authenticator): signIn with preferredChallenge WEB_AUTHN, then chosen from SELECT_CHALLENGE, each signed in with the passkey the virtual authenticator holds', async () => {
+    const made = await pool('localhost');
+    const { page } = await signedInPage(made);
+    expect(await call(page, 'associateWebAuthnCredential')).toMatchObject({ ok: true });
+    const outcome = await page.page.evaluate(async ({ username }) => {
+      const auth = window.authchartPage.createAuth();
+      await auth.signOut();
+      const preferred = await auth.signIn({ username, options: { authFlowType: 'USER_AUTH', preferredChallenge: 'WEB_AUTHN' } });
+      const session = (await auth.getSession()).username;
+      await auth.signOut();
+      const choice = await auth.signIn({ username, options: { authFlowType: 'USER_AUTH' } });
+      const chosen = await auth.confirmSignIn({ challengeResponse: 'WEB_AUTHN' });
+      return { preferred, session, choice: choice.nextStep, chosen };
+    }, { username: made.username });
+    expect(outcome).toEqual({
+      preferred: { isSignedIn: true, nextStep: { signInStep: 'DONE' } },
+      session: made.username,
+      choice: { signInStep: 'CONTINUE_SIGN_IN_WITH_FIRST_FACTOR_SELECTION', availableChallenges: expect.arrayContaining(['WEB_AUTHN']) },
+      chosen: { isSignedIn: true, nextStep: { signInStep: 'DONE' } },
+    });
+    expect(await page.page.evaluate(() => window.authchartPage.problems)).toEqual([]);
+    expect(page.errors).toEqual([]);
+  });
 });
