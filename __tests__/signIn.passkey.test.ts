@@ -159,3 +159,63 @@ describe('hostile assertions are refused by name, and nothing is stored', () => 
     expect(await bob.app.auth.getSession()).toEqual({});
   });
 });
+
+describe('signInWithPasskeyAutofill({ username }): a conditional request that waits alongside the password form', () => {
+  const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
+  /** Waits until the authenticator has a conditional request waiting. */
+  async function waitingOn(key: SoftWebAuthn) {
+    for (let i = 0; i < 100 && key.waiting === 0; i++) await settle();
+    expect(key.waiting).toBe(1);
+  }
+
+  test('the user picks the passkey in the autofill: signed in with it (InitiateAuth first, the assertion after the pick)', async () => {
+    const made = await pool();
+    const { app, key } = await withPasskey(made);
+    const mark = h.emu.requests.length;
+    const autofill = app.auth.signInWithPasskeyAutofill({ username: made.username });
+    await waitingOn(key);
+    expect(sentSince(mark)).toEqual(['InitiateAuth']);
+    key.pick();
+    await expect(autofill).resolves.toEqual({ isSignedIn: true, nextStep: { signInStep: 'DONE' } });
+    expect(sentSince(mark)).toEqual(['InitiateAuth', 'RespondToAuthChallenge']);
+    expect(app.leaked(secretsOf(key))).toEqual([]);
+  });
+
+  test('a password signIn() meanwhile cancels it cleanly: the ceremony aborted, nothing sent for it after, the autofill resolves cancelled (no rejection), the password signs in', async () => {
+    const made = await pool();
+    const { app, key } = await withPasskey(made);
+    const autofill = app.auth.signInWithPasskeyAutofill({ username: made.username });
+    await waitingOn(key);
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    await expect(app.auth.signIn({ username: made.username, password: made.password })).resolves.toEqual({ isSignedIn: true, nextStep: { signInStep: 'DONE' } });
+    await expect(autofill).resolves.toEqual({ isSignedIn: false, autofill: 'cancelled' });
+    expect(key.waiting).toBe(0);
+    // The user picks the passkey too late: nothing is sent for it.
+    const mark = h.emu.requests.length;
+    key.pick();
+    await settle();
+    expect(sentSince(mark)).toEqual([]);
+    process.off('unhandledRejection', onUnhandled);
+    expect(unhandled).toEqual([]);
+    expect((await app.auth.getSession()).username).toBe(made.username);
+  });
+
+  test('signOut() and another autofill cancel it too; where the authenticator cannot wait, it is unavailable', async () => {
+    const made = await pool();
+    const { app, key } = await withPasskey(made);
+    const first = app.auth.signInWithPasskeyAutofill({ username: made.username });
+    await waitingOn(key);
+    const second = app.auth.signInWithPasskeyAutofill({ username: made.username });
+    await expect(first).resolves.toEqual({ isSignedIn: false, autofill: 'cancelled' });
+    await waitingOn(key);
+    await expect(app.auth.signOut()).resolves.toMatchObject({ type: 'complete' });
+    await expect(second).resolves.toEqual({ isSignedIn: false, autofill: 'cancelled' });
+    expect(key.waiting).toBe(0);
+    key.conditional = false;
+    await expect(app.auth.signInWithPasskeyAutofill({ username: made.username })).resolves.toEqual({ isSignedIn: false, autofill: 'unavailable' });
+    await expect(app.auth.signInWithPasskeyAutofill({ username: '' })).rejects.toMatchObject({ name: 'AuthValidationError', field: 'username' });
+    await expect(app.auth.signInWithPasskeyAutofill({ username: made.username, password: 'x' } as never)).rejects.toMatchObject({ field: 'password' });
+  });
+});

@@ -17,8 +17,12 @@ export interface SoftWebAuthn extends WebAuthnClient {
   declineNext(): void;
   /** The next `create` answers with what this returns instead (given the options and the honest answer). */
   hostile?: ((options: CreationOptions, honest: WebAuthnJson) => WebAuthnJson) | undefined;
-  /** Ceremonies waiting (for `signal`), e.g. a conditional `get`. */
+  /** Conditional `get`s waiting for the user to pick a passkey in the autofill. */
   readonly waiting: number;
+  /** The user picks the passkey in the autofill: every waiting conditional `get` goes on. */
+  pick(): void;
+  /** Whether a conditional `get` can wait here (true by default). */
+  conditional: boolean;
 }
 
 /** Whether `rpId` is the origin's host or a registrable suffix of it, as a browser checks before a ceremony. */
@@ -34,6 +38,7 @@ export function softWebAuthn(origin = 'http://localhost'): SoftWebAuthn {
   const answers: WebAuthnJson[] = [];
   let decline = false;
   let waiting = 0;
+  const picks: Array<() => void> = [];
   const declined = (): boolean => {
     const now = decline;
     decline = false;
@@ -47,6 +52,8 @@ export function softWebAuthn(origin = 'http://localhost'): SoftWebAuthn {
       return waiting;
     },
     declineNext: () => void (decline = true),
+    pick: () => picks.splice(0).forEach((go) => go()),
+    conditional: true,
     async create(options: WebAuthnJson, how: CeremonyOptions) {
       seen.push(options);
       how.signal.throwIfAborted();
@@ -75,13 +82,16 @@ export function softWebAuthn(origin = 'http://localhost'): SoftWebAuthn {
       if (how.mediation === 'conditional') {
         // Autofill: waits until the user picks the passkey or the signal aborts it.
         waiting++;
-        await new Promise<void>((_, reject) => how.signal.addEventListener('abort', () => reject(new WebAuthnCeremonyError('AbortError', 'The operation was aborted.')), { once: true })).finally(() => waiting--);
+        await new Promise<void>((resolve, reject) => {
+          picks.push(resolve);
+          how.signal.addEventListener('abort', () => reject(new WebAuthnCeremonyError('AbortError', 'The operation was aborted.')), { once: true });
+        }).finally(() => waiting--);
       }
       const answer = JSON.parse(key.assert({ ...o, allowCredentials: allowed }, origin)) as WebAuthnJson;
       answers.push(answer);
       return answer;
     },
-    conditionalMediation: async () => true,
+    conditionalMediation: async () => client.conditional,
   };
   return client;
 }

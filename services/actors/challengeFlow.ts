@@ -78,8 +78,37 @@ export interface PasskeySettings {
   now(): number;
 }
 
-/** The façade's own call (authCore.ts's ask): a confirmSignIn() the engine makes with the authenticator's assertion. */
-export type AskConfirm = (method: string, call: Omit<Extract<CallEvent, { type: 'CONFIRM_SIGN_IN' }>, 'id'>) => Promise<CallAnswer>;
+/** The façade's own call (authCore.ts's ask): a confirmSignIn() the engine makes with the authenticator's assertion, or the autofill's signIn(). */
+export type AskConfirm = (method: string, call: WithoutId<Extract<CallEvent, { type: 'CONFIRM_SIGN_IN' | 'SIGN_IN' }>>) => Promise<CallAnswer>;
+/** A call event as the façade sends it (its id is the façade's). */
+type WithoutId<E> = E extends CallEvent ? Omit<E, 'id'> : never;
+
+/** The auth chart's actor, as the autofill watches it: which challenge it holds. */
+export interface WatchedChart {
+  subscribe(observer: (snapshot: { readonly context: { readonly challenge: { readonly sessionRef: string } | null } }) => void): { unsubscribe(): void };
+}
+
+/** What the autofill takes from the façade (authCore.ts). */
+export interface AutofillParts extends Omit<PasskeyParts, 'watch'> {
+  readonly actor: WatchedChart;
+}
+
+/**
+ * Passkey autofill (authCore.ts's signInWithPasskeyAutofill), loaded by the façade with import():
+ * a USER_AUTH sign-in preferring WEB_AUTHN for `username`, sent through the façade's own `ask`,
+ * whose challenge the engine answers with a conditional ceremony that waits only while the chart
+ * holds that challenge (answerWithPasskey, `watch`). Any other answer (a user without a passkey:
+ * the choice) is read as signIn()'s.
+ */
+export async function passkeyAutofill(options: unknown, check: (input: unknown) => { readonly username: string }, parts: AutofillParts): Promise<unknown> {
+  // signIn()'s own check, with the autofill's factor: a username is due, and a password refused.
+  const { username } = check({ ...(options as object), options: { authFlowType: 'USER_AUTH', preferredChallenge: 'WEB_AUTHN' } });
+  const { vault } = parts;
+  const credential = vault.deposit('');
+  const answer = await parts.ask('signInWithPasskeyAutofill', { type: 'SIGN_IN', username, authFlow: 'USER_AUTH', preferredChallenge: 'WEB_AUTHN', credential }).finally(() => vault.discard(credential));
+  if (answer.kind !== 'challenge' || answer.challenge.name !== 'WEB_AUTHN') return parts.then(answer);
+  return answerWithPasskey(answer.challenge, { ...parts, watch: parts.actor });
+}
 
 /** What answering a passkey challenge takes: the instance's vault, settings and façade. */
 export interface PasskeyParts {
@@ -93,6 +122,8 @@ export interface PasskeyParts {
   readonly ask: AskConfirm;
   /** The façade's reading of what follows (toSignIn): signed in, another challenge (a second WEB_AUTHN comes back here), or a refusal. */
   readonly then: (answer: CallAnswer) => unknown;
+  /** Passkey autofill: the ceremony is conditional, and waits only while this chart holds the challenge. */
+  readonly watch?: WatchedChart;
 }
 
 /**
@@ -105,18 +136,29 @@ export interface PasskeyParts {
  * over. The options and the assertion pass through the vault only.
  */
 export async function answerWithPasskey(challenge: ChallengeSummary, parts: PasskeyParts): Promise<unknown> {
-  const { vault, kit } = parts;
+  const { vault, kit, watch } = parts;
   const options = challenge.secretRef === undefined ? undefined : vault.take(challenge.secretRef);
+  const left = challenge.deadline === undefined ? 2 ** 31 - 1 : Math.max(1, challenge.deadline - parts.settings.now());
+  const deadline = AbortSignal.timeout(left);
+  const takenOver = new AbortController();
+  // Autofill: the chart holding another challenge, or none (a signIn(), a signOut(), another autofill), ends the wait.
+  const watching = watch?.subscribe((snapshot) => snapshot.context.challenge?.sessionRef !== challenge.sessionRef && takenOver.abort());
   let credential: WebAuthnJson;
   try {
     if (options === undefined) throw new kit.CognitoCallError(kit.ErrorNames.internal, 'The passkey request options are no longer available');
     const client = parts.settings.webAuthn ?? browserWebAuthn;
     if (typeof client.get !== 'function') throw new kit.FieldError(kit.ErrorNames.config, 'webAuthn', 'must be a WebAuthn client: an object with get() and create()');
-    const left = challenge.deadline === undefined ? undefined : Math.max(1, challenge.deadline - Date.now());
-    credential = await client.get(JSON.parse(options) as WebAuthnJson, { signal: left === undefined ? new AbortController().signal : AbortSignal.timeout(left) });
+    if (watch && (await client.conditionalMediation?.()) !== true) return { isSignedIn: false, autofill: 'unavailable' };
+    credential = await client.get(JSON.parse(options) as WebAuthnJson, { signal: AbortSignal.any([deadline, takenOver.signal]), ...(watch && { mediation: 'conditional' as const }) });
   } catch (error) {
+    if (watch && takenOver.signal.aborted) return { isSignedIn: false, autofill: 'cancelled' };
+    if (watch && deadline.aborted) return { isSignedIn: false, autofill: 'expired' };
     return refuse(parts, ceremonyErrorOf(error) ?? { name: error instanceof Error ? error.name : kit.ErrorNames.unnamed, message: error instanceof Error ? error.message : 'The authenticator failed' });
+  } finally {
+    watching?.unsubscribe();
   }
+  // Picked after the chart moved on: nothing is sent.
+  if (takenOver.signal.aborted) return { isSignedIn: false, autofill: 'cancelled' };
   const ref = vault.deposit(JSON.stringify(credential));
   return parts.ask('confirmSignIn', { type: 'CONFIRM_SIGN_IN', credential: ref, userAttributes: {}, at: parts.settings.now() }).then(parts.then).finally(() => vault.discard(ref));
 }

@@ -36,6 +36,9 @@ export const nextStepOf = async (answer: CallAnswer, vault: SecretVault, otherwi
   return otherwise(answer);
 };
 
+/** Passkey autofill (challengeFlow.ts), loaded with the challenges' chunk: a password sign-in never loads it. */
+export const passkeyAutofill = async (...args: Parameters<typeof import('./challengeFlow.js').passkeyAutofill>) => (await import('./challengeFlow.js')).passkeyAutofill(...args);
+
 /** Cognito's AuthSessionValidity by default: a challenge's Session lives 3 minutes. */
 export const DEFAULT_CHALLENGE_VALIDITY_MS = 3 * 60_000;
 
