@@ -6,7 +6,10 @@
 // which verifies them with @simplewebauthn/server. The authenticator is Chromium's virtual one,
 // added through the DevTools protocol (WebAuthn.enable, WebAuthn.addVirtualAuthenticator) as in
 // webauthn.browser.test.ts. A pool whose relying party is not the page's domain: the browser
-// refuses, and the app sees PasskeyRelyingPartyNotThisOrigin with nothing stored.
+// refuses, and the app sees PasskeyRelyingPartyNotThisOrigin with nothing stored. The passkey
+// sign-in (preferred, and chosen) and passkey autofill (conditional mediation on an
+// <input autocomplete="username webauthn">, answered by the virtual authenticator; and, with its
+// automatic presence off, left waiting and cancelled by a password signIn()) run there too.
 import { SetUserPoolMfaConfigCommand } from '@aws-sdk/client-cognito-identity-provider';
 import type { Browser, CDPSession } from 'playwright-core';
 import type { CognitoEmulator, SetupResult } from '../../src/testing/index.js';
@@ -136,6 +139,61 @@ describeInBrowser('passkey management in Chromium: the library’s own calls wit
       choice: { signInStep: 'CONTINUE_SIGN_IN_WITH_FIRST_FACTOR_SELECTION', availableChallenges: expect.arrayContaining(['WEB_AUTHN']) },
       chosen: { isSignedIn: true, nextStep: { signInStep: 'DONE' } },
     });
+    expect(await page.page.evaluate(() => window.authchartPage.problems)).toEqual([]);
+    expect(page.errors).toEqual([]);
+  });
+
+  /** The page's login form: a username field marked for passkey autofill. */
+  const addLoginForm = (page: OpenedPage) =>
+    page.page.evaluate(() => {
+      const input = document.createElement('input');
+      input.autocomplete = 'username webauthn';
+      input.id = 'username';
+      document.body.append(input);
+    });
+
+  test('passkey autofill (conditional mediation): available in Chromium, and the virtual authenticator answers the conditional request: signed in with the passkey', async () => {
+    const made = await pool('localhost');
+    const { page } = await signedInPage(made);
+    expect(await call(page, 'associateWebAuthnCredential')).toMatchObject({ ok: true });
+    await addLoginForm(page);
+    const outcome = await page.page.evaluate(async ({ username }) => {
+      const available = await (PublicKeyCredential as unknown as { isConditionalMediationAvailable(): Promise<boolean> }).isConditionalMediationAvailable();
+      const auth = window.authchartPage.createAuth();
+      await auth.signOut();
+      const result = await auth.signInWithPasskeyAutofill({ username });
+      return { available, result, session: (await auth.getSession()).username };
+    }, { username: made.username });
+    expect(outcome).toEqual({ available: true, result: { isSignedIn: true, nextStep: { signInStep: 'DONE' } }, session: made.username });
+    expect(await page.page.evaluate(() => window.authchartPage.problems)).toEqual([]);
+  });
+
+  test('passkey autofill waiting (no passkey picked yet) is cancelled cleanly by a password signIn(): the autofill resolves cancelled, no unhandled rejection, the password signs in', async () => {
+    const made = await pool('localhost');
+    const { page, cdp, authenticatorId } = await signedInPage(made);
+    expect(await call(page, 'associateWebAuthnCredential')).toMatchObject({ ok: true });
+    await addLoginForm(page);
+    // The user does not pick the passkey: the virtual authenticator stops answering by itself.
+    await cdp.send('WebAuthn.setAutomaticPresenceSimulation', { authenticatorId, enabled: false });
+    await page.page.evaluate(async ({ username }) => {
+      const auth = window.authchartPage.createAuth();
+      await auth.signOut();
+      const results = window.authchartPage.results;
+      results.auth = auth;
+      void auth.signInWithPasskeyAutofill({ username }).then((result) => (results.autofill = result));
+    }, { username: made.username });
+    await page.page.waitForFunction(() => (window.authchartPage.results.auth as { actor: { getSnapshot(): { context: { challenge: unknown } } } }).actor.getSnapshot().context.challenge !== null);
+    const mark = emu.requests.length;
+    const outcome = await page.page.evaluate(async ({ username, password }) => {
+      const results = window.authchartPage.results;
+      const auth = results.auth as ReturnType<typeof window.authchartPage.createAuth>;
+      const signedIn = await auth.signIn({ username, password });
+      for (let i = 0; i < 50 && results.autofill === undefined; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+      return { signedIn, autofill: results.autofill };
+    }, { username: made.username, password: made.password });
+    expect(outcome).toEqual({ signedIn: { isSignedIn: true, nextStep: { signInStep: 'DONE' } }, autofill: { isSignedIn: false, autofill: 'cancelled' } });
+    // The password's SRP (InitiateAuth, PASSWORD_VERIFIER): no answer to the passkey challenge was sent.
+    expect(emu.requests.slice(mark).map((r) => r.operation)).toEqual(['InitiateAuth', 'RespondToAuthChallenge']);
     expect(await page.page.evaluate(() => window.authchartPage.problems)).toEqual([]);
     expect(page.errors).toEqual([]);
   });
