@@ -234,6 +234,16 @@ test('bad arguments are AuthValidationError naming the field, nothing sent; a we
   await app.stop();
 });
 
+test('without its own webAuthn, createAccount uses createAuth’s', async () => {
+  const made = await pool();
+  const key = softWebAuthn(ORIGIN);
+  const app = accountApp(h, made, { config: { webAuthn: key } });
+  await app.auth.signIn({ username: made.username, password: made.password });
+  const associated = await app.account.associateWebAuthnCredential();
+  expect(associated).toEqual({ credentialId: key.keys[0]!.id });
+  await app.stop();
+});
+
 test('the default authenticator is the browser’s, loaded only as a ceremony begins: where there is no WebAuthn (Node) it is PasskeyNotSupported, after StartWebAuthnRegistration alone', async () => {
   const made = await pool();
   const app = accountApp(h, made);

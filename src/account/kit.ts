@@ -32,9 +32,10 @@ export interface AccountOptions {
   /** An XState inspection observer for the flows' charts (as createAuth's `inspect`). Default: createAuth's `inspect`, so one inspector sees the auth chart and the flows. */
   readonly inspect?: AuthConfig['inspect'];
   /**
-   * The authenticator passkey registration runs (`create`), in WebAuthn's JSON forms. Default: the
-   * browser's navigator.credentials through WebAuthn Level 3's JSON methods, loaded only when a
-   * registration begins. React Native (a passkey module's JSON calls) and tests bring their own.
+   * The authenticator passkey registration runs (`create`), in WebAuthn's JSON forms. Default:
+   * createAuth's `webAuthn`, else the browser's navigator.credentials through WebAuthn Level 3's
+   * JSON methods, loaded only when a registration begins. React Native (a passkey module's JSON
+   * calls) and tests bring their own.
    */
   readonly webAuthn?: WebAuthnClient;
 }
@@ -54,7 +55,7 @@ export interface AccountKit {
   readonly runtime: Pick<AuthRuntime, 'settings' | 'store' | 'vault' | 'outbox'>;
   readonly vault: SecretVault;
   readonly services: AccountServices;
-  /** The authenticator: AccountOptions.webAuthn, else the browser's, loaded on first use. */
+  /** The authenticator: AccountOptions.webAuthn, else createAuth's, else the browser's, loaded on first use. */
   webAuthn(): Promise<WebAuthnClient>;
   /** Rejects with AuthStoppedError once the instance was stopped. */
   live(method: string): void;
@@ -99,7 +100,7 @@ export function createAccountKit(auth: Auth, options: AccountOptions = {}): Acco
       now: options.now ?? settings.now,
       accessToken: () => auth.getSession().then((session) => session.tokens?.accessToken ?? null),
     },
-    webAuthn: async () => webAuthn ?? (await import('../../services/webauthn/browser.js')).browserWebAuthn,
+    webAuthn: async () => webAuthn ?? settings.webAuthn ?? (await import('../../services/webauthn/browser.js')).browserWebAuthn,
     live,
     flow<E extends Asked & { readonly type: string }, A>(machine: AnyStateMachine): Ask<E, A> {
       const pending = new Map<number, { readonly resolve: (answer: A) => void; readonly reject: (error: unknown) => void; readonly method: string }>();
