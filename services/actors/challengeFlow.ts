@@ -138,27 +138,30 @@ export interface PasskeyParts {
 export async function answerWithPasskey(challenge: ChallengeSummary, parts: PasskeyParts): Promise<unknown> {
   const { vault, kit, watch } = parts;
   const options = challenge.secretRef === undefined ? undefined : vault.take(challenge.secretRef);
-  const left = challenge.deadline === undefined ? 2 ** 31 - 1 : Math.max(1, challenge.deadline - parts.settings.now());
-  const deadline = AbortSignal.timeout(left);
-  const takenOver = new AbortController();
-  // Autofill: the chart holding another challenge, or none (a signIn(), a signOut(), another autofill), ends the wait.
-  const watching = watch?.subscribe((snapshot) => snapshot.context.challenge?.sessionRef !== challenge.sessionRef && takenOver.abort());
+  // One signal for the ceremony: the challenge's deadline, or (autofill) the chart holding another challenge, or none (a signIn(), a signOut(), another autofill). No AbortSignal.any or .timeout: React Native lacks them.
+  const ceremony = new AbortController();
+  let expired = false;
+  let takenOver = false;
+  const left = challenge.deadline === undefined ? undefined : Math.max(1, challenge.deadline - parts.settings.now());
+  const timer = left === undefined ? undefined : setTimeout(() => ((expired = true), ceremony.abort()), Math.min(left, 2 ** 31 - 1));
+  const watching = watch?.subscribe((snapshot) => snapshot.context.challenge?.sessionRef !== challenge.sessionRef && ((takenOver = true), ceremony.abort()));
   let credential: WebAuthnJson;
   try {
     if (options === undefined) throw new kit.CognitoCallError(kit.ErrorNames.internal, 'The passkey request options are no longer available');
     const client = parts.settings.webAuthn ?? browserWebAuthn;
     if (typeof client.get !== 'function') throw new kit.FieldError(kit.ErrorNames.config, 'webAuthn', 'must be a WebAuthn client: an object with get() and create()');
     if (watch && (await client.conditionalMediation?.()) !== true) return { isSignedIn: false, autofill: 'unavailable' };
-    credential = await client.get(JSON.parse(options) as WebAuthnJson, { signal: AbortSignal.any([deadline, takenOver.signal]), ...(watch && { mediation: 'conditional' as const }) });
+    credential = await client.get(JSON.parse(options) as WebAuthnJson, { signal: ceremony.signal, ...(watch && { mediation: 'conditional' as const }) });
   } catch (error) {
-    if (watch && takenOver.signal.aborted) return { isSignedIn: false, autofill: 'cancelled' };
-    if (watch && deadline.aborted) return { isSignedIn: false, autofill: 'expired' };
+    if (watch && takenOver) return { isSignedIn: false, autofill: 'cancelled' };
+    if (watch && expired) return { isSignedIn: false, autofill: 'expired' };
     return refuse(parts, ceremonyErrorOf(error) ?? { name: error instanceof Error ? error.name : kit.ErrorNames.unnamed, message: error instanceof Error ? error.message : 'The authenticator failed' });
   } finally {
     watching?.unsubscribe();
+    clearTimeout(timer);
   }
   // Picked after the chart moved on: nothing is sent.
-  if (takenOver.signal.aborted) return { isSignedIn: false, autofill: 'cancelled' };
+  if (takenOver) return { isSignedIn: false, autofill: 'cancelled' };
   const ref = vault.deposit(JSON.stringify(credential));
   return parts.ask('confirmSignIn', { type: 'CONFIRM_SIGN_IN', credential: ref, userAttributes: {}, at: parts.settings.now() }).then(parts.then).finally(() => vault.discard(ref));
 }
