@@ -65,6 +65,17 @@ const SAMPLES: Readonly<Record<string, Samples>> = {
     events: { REMEMBER_DEVICE: [{}], FORGET_DEVICE: [{}, { deviceKey: 'us-east-1_device-2' }], FETCH_DEVICES: [{}] },
     outputs: { thisDevice: { deviceKey: 'us-east-1_device-1' }, rememberDevice: undefined, forgetDevice: undefined, fetchDevices: [{ key: 'us-east-1_device-1', attributes: { device_name: 'laptop' } }] },
   },
+  passkeys: {
+    events: { ASSOCIATE_WEBAUTHN_CREDENTIAL: [{ at: 0 }, { at: 600_000, maxSignInAgeMs: 300_000 }], LIST_WEBAUTHN_CREDENTIALS: [{ pageSize: 5 }], DELETE_WEBAUTHN_CREDENTIAL: [{ credentialId: 'cred-1' }] },
+    outputs: {
+      readSignIn: { signedInAt: 0 },
+      startRegistration: { options: 'receipt#1' },
+      createCredential: { credential: 'receipt#2', credentialId: 'cred-1' },
+      completeRegistration: undefined,
+      listCredentials: { credentials: [{ credentialId: 'cred-1' }] },
+      deleteCredential: undefined,
+    },
+  },
 };
 
 type Move = { readonly call: string; readonly variant: number } | { readonly settle: 'done' | number };

@@ -11,6 +11,7 @@ import { CognitoCallError } from '../services/cognito/errors';
 import { onFirstUse } from '../services/cognito/onFirstUse';
 import { totp } from '../src/testing/emulator/mfa';
 import { startCognitoEmulator, type CognitoEmulator } from '../src/testing/index';
+import { SoftAuthenticator, type CreationOptions } from './support/softAuthenticator';
 
 let emu!: CognitoEmulator;
 let sdk!: CognitoIdentityProviderClient;
@@ -155,5 +156,34 @@ describe.each(WIRES)('over %s', (wire) => {
     await calls.forgetDevice(accessToken, keys[0]!);
     expect((await calls.listDevices(accessToken, undefined)).devices.map((d) => d.key)).toEqual([keys[1]]);
     expect(await refusal(calls.forgetDevice(accessToken, keys[0]!), [accessToken])).toBe('ResourceNotFoundException');
+  });
+
+  test('passkeys: StartWebAuthnRegistration, CompleteWebAuthnRegistration, ListWebAuthnCredentials (pages), DeleteWebAuthnCredential; a replayed credential is refused by name, without the token or the credential in the message', async () => {
+    const pool = emu.setup({ explicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'], userPool: { Policies: { SignInPolicy: { AllowedFirstAuthFactors: ['PASSWORD', 'WEB_AUTHN'] } } } });
+    const calls = callsOver(wire, pool.clientId);
+    const signedIn = await sdk.send(new InitiateAuthCommand({ ClientId: pool.clientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: pool.username, PASSWORD: pool.password } }));
+    const accessToken = signedIn.AuthenticationResult!.AccessToken!;
+    expect(await refusal(calls.startWebAuthnRegistration(accessToken), [accessToken])).toBe('WebAuthnConfigurationMissingException');
+    await sdk.send(new SetUserPoolMfaConfigCommand({ UserPoolId: pool.userPoolId, WebAuthnConfiguration: { RelyingPartyId: 'localhost' } }));
+    const ids: string[] = [];
+    for (let i = 0; i < 2; i++) {
+      const { options } = await calls.startWebAuthnRegistration(accessToken);
+      expect(options).toMatchObject({ rp: { id: 'localhost' }, challenge: expect.any(String) });
+      const key = new SoftAuthenticator();
+      const credential = key.register(options as unknown as CreationOptions, 'http://localhost');
+      await calls.completeWebAuthnRegistration(accessToken, credential);
+      ids.push(key.id);
+      // The same credential again: its registration was used up.
+      const parts = Object.values(credential.response as Record<string, string>).filter((v) => typeof v === 'string' && v.length > 16);
+      expect(await refusal(calls.completeWebAuthnRegistration(accessToken, credential), [accessToken, ...parts])).toBe('WebAuthnChallengeNotFoundException');
+    }
+    const first = await calls.listWebAuthnCredentials(accessToken, { maxResults: 1 });
+    expect(first).toEqual({ credentials: [{ credentialId: ids[0], friendlyName: 'Passkey 1', relyingPartyId: 'localhost', attachment: 'platform', transports: ['internal'], createdAt: expect.any(Number) }], nextToken: expect.any(String) });
+    expect(Math.abs(first.credentials[0]!.createdAt! - Date.now())).toBeLessThan(60_000);
+    const second = await calls.listWebAuthnCredentials(accessToken, { maxResults: 1, nextToken: first.nextToken! });
+    expect(second).toEqual({ credentials: [expect.objectContaining({ credentialId: ids[1] })] });
+    await calls.deleteWebAuthnCredential(accessToken, ids[0]!);
+    expect((await calls.listWebAuthnCredentials(accessToken, {})).credentials.map((k) => k.credentialId)).toEqual([ids[1]]);
+    expect(await refusal(calls.deleteWebAuthnCredential(accessToken, ids[0]!), [accessToken])).toBe('ResourceNotFoundException');
   });
 });

@@ -181,6 +181,15 @@ describe('sign-in with WEB_AUTHN', () => {
     expect(await answer(s, session, key.assert(options, ORIGIN))).toMatchObject(TOKENS);
   });
 
+  test('a signature whose r or s is shorter than 32 bytes (about 1 in 128 of any authenticator’s) is accepted: @simplewebauthn/server 9.0.3 alone would refuse it', async () => {
+    const s = await pool();
+    const { key } = await register(s);
+    for (let i = 0; i < 3; i++) {
+      const { session, options } = await webAuthnChallenge(s);
+      expect(await answer(s, session, key.assert(options, ORIGIN, { shortSignature: true }))).toMatchObject(TOKENS);
+    }
+  });
+
   test('chosen from SELECT_CHALLENGE', async () => {
     const s = await pool();
     const { key } = await register(s);

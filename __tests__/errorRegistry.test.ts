@@ -6,7 +6,7 @@ import { join, relative } from 'node:path';
 import ts from 'typescript';
 import { createActor, toPromise, type AnyActorLogic } from 'xstate';
 import * as errors from '../src/errors';
-import { AccountErrorNames, CLASS_OF, CognitoExceptions, ErrorNames, meaningOf, PlatformErrorNames, registeredNames, SENT_OF, SERVER_CLASS_OF, ServerErrorNames, THROTTLING_NAMES } from '../machines/errors/registry';
+import { AccountCognitoExceptions, AccountErrorNames, CLASS_OF, CognitoExceptions, ErrorNames, meaningOf, PlatformErrorNames, registeredNames, SENT_OF, SERVER_CLASS_OF, ServerErrorNames, THROTTLING_NAMES } from '../machines/errors/registry';
 import * as server from '../src/server/index';
 import { endsSession, isRetryable, RETRYABLE_FAILURES, toErrorInfo } from '../machines/errorInfo';
 import { ErrorNames as ErrorNamesFromTypes } from '../machines/types';
@@ -17,6 +17,7 @@ import { lazyKit } from '../services/actors/lazyKit';
 import { createSecretVault } from '../services/storage/secretVault';
 import { meaningsInWords, renderErrorTable, ERROR_TABLE_PATH } from '../scripts/diagrams/errors';
 import { toAccountError } from '../src/account/kit';
+import { PasskeyErrorNames, WebAuthnPlatformNames } from '../machines/errors/passkeyNames';
 
 const root = join(__dirname, '..');
 /** The registry: registry.ts, and the server's and the account flows' names in serverNames.ts and accountNames.ts beside it. */
@@ -31,7 +32,7 @@ function sources(dir: string): string[] {
   });
 }
 
-const ALL_NAMES: ReadonlySet<string> = new Set<string>([...registeredNames(), ...Object.values(PlatformErrorNames), ...THROTTLING_NAMES]);
+const ALL_NAMES: ReadonlySet<string> = new Set<string>([...registeredNames(), ...Object.values(PasskeyErrorNames), ...Object.values(PlatformErrorNames), ...Object.values(WebAuthnPlatformNames), ...THROTTLING_NAMES]);
 /** Looks like an error name: ends like one, or is one the registry holds. */
 const looksLikeAName = (text: string): boolean => ALL_NAMES.has(text) || /^[A-Z][A-Za-z0-9]*(Error|Exception)$/.test(text);
 /** Classes whose first argument is an error name. */
@@ -109,7 +110,10 @@ describe('the registry', () => {
     const rest = names.filter((name) => !listed.includes(name));
     expect(rest.sort()).toEqual(
       [
+        ...new Set<string>([
         ...Object.values(CognitoExceptions),
+        // Cognito's names the account flows decide on or explain (the passkeys' WebAuthn…Exception among them).
+        ...Object.values(AccountCognitoExceptions),
         ServerErrorNames.userNotFound,
         ErrorNames.unsupportedChallenge,
         ErrorNames.revocationNotEnabled,
@@ -120,6 +124,7 @@ describe('the registry', () => {
         // The app's API's answer to a sign-out's announcement, as sent (a result carries it; nothing throws it).
         ErrorNames.apiRefused,
         ErrorNames.apiUnavailable,
+        ]),
       ].sort(),
     );
     for (const name of [...RETRYABLE_FAILURES, ...SENT_OF.notSent, ...SENT_OF.unknown]) expect(names).toContain(name);
@@ -181,9 +186,17 @@ describe('the registry', () => {
   });
 
   // The messages that ship in an app's bundle are short; the full meaning of each name is in the docs.
+  // The passkey ceremony's names (a file apart, machines/errors/passkeyNames.ts): authchart/account makes each an AuthStateError, and the table lists them.
+  test.each(Object.values(PasskeyErrorNames))('%s (a passkey ceremony\'s own) is an AuthStateError as toAccountError makes it, name kept, and a row of the table', (name) => {
+    const made = toAccountError({ name, message: 'm' });
+    expect(made).toBeInstanceOf(errors.AuthStateError);
+    expect(made.name).toBe(name);
+    expect(renderErrorTable()).toContain(`| \`${name}\` | ours | \`AuthStateError\` | final | no | no |`);
+  });
+
   test(`${ERROR_TABLE_PATH} says in words what every registered name means, from the registry's doc comments`, () => {
     const words = meaningsInWords();
-    expect(registeredNames().filter((name) => !words.get(name))).toEqual([]);
+    expect([...registeredNames(), ...Object.values(PasskeyErrorNames)].filter((name) => !words.get(name))).toEqual([]);
     expect(words.get(ErrorNames.globalSignOutNotSupported)).toMatch(/aws\.cognito\.signin\.user\.admin.*oauth\.scopes/);
   });
 });

@@ -113,3 +113,13 @@ test('authchart/server loads the engine (for the backend-for-frontend) but never
   expect(reached).toEqual(expect.arrayContaining(['services/redis/redisStore.ts', 'src/authCore.ts']));
   expect(reached.flatMap(packagesOf).filter((name) => !name.startsWith('node:') && name !== 'xstate' && !name.startsWith('@noble/'))).toEqual([]);
 });
+
+// The browser's authenticator (navigator.credentials) is loaded as a passkey ceremony begins, with
+// import(): no entry reaches it through a static import, while authchart/account does reach it lazily.
+test.each(BROWSER_ENTRIES)('%s reaches services/webauthn/browser.ts only through import(), never up front', (entry) => {
+  expect([...closureOf(entry, true)]).not.toContain('services/webauthn/browser.ts');
+});
+
+test('authchart/account imports the browser authenticator lazily (the check above can see it)', () => {
+  expect(readFileSync(join(root, 'src/account/kit.ts'), 'utf8')).toMatch(/import\(\s*['"]\.\.\/\.\.\/services\/webauthn\/browser\.js['"]\s*\)/);
+});

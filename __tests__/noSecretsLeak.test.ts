@@ -2,13 +2,14 @@
 // snapshots, persisted snapshots, emitted events or inspection stream, nor any error thrown.
 // This runs sign-in and every sign-out branch with an inspector attached and searches all of it.
 import type { InspectionEvent } from 'xstate';
-import { createAuth, type Auth } from '../src/index';
+import { createAuth, type Auth, type AuthConfig } from '../src/index';
 import { createAuth as createFetchAuth } from '../src/fetch/index';
 import { createAccount } from '../src/account/index';
 import { SetUserPoolMfaConfigCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { inspectableStorage, startHarness, type Harness } from './support/harness';
 import { sdkClient } from './support/sdk';
 import { totpCode, wrongCode } from './support/totp';
+import { softWebAuthn } from './support/softWebAuthn';
 
 let h: Harness;
 beforeAll(async () => (h = await startHarness()));
@@ -70,12 +71,7 @@ test('sign-in challenges and refreshes: no password, code or token in anything o
   const { userPoolId } = h.emu.createUserPool();
   const { clientId, clientSecret } = h.emu.createUserPoolClient({ userPoolId, generateSecret: true });
   h.emu.createUser({ userPoolId, username: 'leaky', password: 'Temp-Secret-Passw0rd!', permanent: false, mfa: 'SOFTWARE_TOKEN_MFA' });
-  const storage = inspectableStorage();
-  const observed: unknown[] = [];
-  const auth = createAuth({ userPoolId, userPoolClientId: clientId, clientSecret: clientSecret!, endpoint: h.emu.endpoint, storage, inspect: (e: InspectionEvent) => observed.push(e) });
-  auth.actor.on('*', (event) => observed.push(event));
-  auth.actor.subscribe((snapshot) => observed.push(snapshot, auth.actor.getPersistedSnapshot()));
-  const catching = (promise: Promise<unknown>) => promise.then((value) => observed.push(value), (error: Error) => observed.push(error, String(error), error.stack));
+  const { storage, observed, auth, catching } = watched({ userPoolId, clientId, ...(clientSecret !== undefined && { clientSecret }) });
 
   await catching(auth.signIn({ username: 'leaky', password: 'Temp-Secret-Passw0rd!' }));
   await catching(auth.confirmSignIn({ challengeResponse: 'New-Secret-Passw0rd!' }));
@@ -238,18 +234,24 @@ test('a server that echoes the request: a 7-character password with " and \\ is 
   }
 });
 
+/** A createAuth over `setup` (its client secret, the emulator, a fresh storage) whose every inspection event, emitted event and snapshot is kept in `observed`; `catching` keeps a call's result or error there too. */
+function watched(setup: { userPoolId: string; clientId: string; clientSecret?: string }, more: Partial<AuthConfig> = {}) {
+  const storage = inspectableStorage();
+  const observed: unknown[] = [];
+  const auth = createAuth({ userPoolId: setup.userPoolId, userPoolClientId: setup.clientId, clientSecret: setup.clientSecret!, endpoint: h.emu.endpoint, storage, inspect: (e: InspectionEvent) => observed.push(e), ...more });
+  auth.actor.on('*', (event) => observed.push(event));
+  auth.actor.subscribe((snapshot) => observed.push(snapshot, auth.actor.getPersistedSnapshot()));
+  const catching = (promise: Promise<unknown>) => promise.then((value) => observed.push(value), (error: Error) => observed.push(error, String(error), error.stack));
+  return { storage, observed, auth, catching };
+}
+
 test('the account flows (authchart/account), every one on one watched instance: no password, code, Session, TOTP secret or token in anything observable', async () => {
   const setup = h.emu.setup({ generateSecret: true, username: 'leaky-owner', userPool: { AutoVerifiedAttributes: ['email'] }, explicitAuthFlows: ['ALLOW_USER_SRP_AUTH', 'ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH', 'ALLOW_USER_AUTH'] });
   const admin = sdkClient(h.emu.endpoint);
   await admin.send(new SetUserPoolMfaConfigCommand({ UserPoolId: setup.userPoolId, MfaConfiguration: 'OPTIONAL', SoftwareTokenMfaConfiguration: { Enabled: true } }));
   admin.destroy();
-  const storage = inspectableStorage();
-  const observed: unknown[] = [];
-  const auth = createAuth({ userPoolId: setup.userPoolId, userPoolClientId: setup.clientId, clientSecret: setup.clientSecret!, endpoint: h.emu.endpoint, storage, inspect: (e: InspectionEvent) => observed.push(e) });
-  auth.actor.on('*', (event) => observed.push(event));
-  auth.actor.subscribe((snapshot) => observed.push(snapshot, auth.actor.getPersistedSnapshot()));
+  const { storage, observed, auth, catching } = watched(setup);
   const account = createAccount(auth);
-  const catching = (promise: Promise<unknown>) => promise.then((value) => observed.push(value), (error: Error) => observed.push(error, String(error), error.stack));
   const secrets = new Set<string>([setup.clientSecret!]);
   const keep = (...values: string[]) => values.forEach((value) => secrets.add(value));
   const newest = (purpose: 'signUp' | 'resetPassword' | 'attribute') => h.emu.inbox('leaky', { userPoolId: setup.userPoolId }).filter((m) => m.purpose === purpose).at(-1)!.code;
@@ -310,4 +312,59 @@ test('the account flows (authchart/account), every one on one watched instance: 
   expect([...secrets].filter((secret) => text.includes(secret))).toEqual([]);
   expect(text).not.toMatch(/eyJ[\w-]+\.[\w-]+\.[\w-]+/);
   expect(secrets.size).toBeGreaterThan(10);
+});
+
+test('passkeys (registration, sign-in, autofill): no WebAuthn challenge, credential, token or password in anything observable, whatever the ceremony or Cognito answers', async () => {
+  const setup = h.emu.setup({ generateSecret: true, explicitAuthFlows: ['ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH', 'ALLOW_USER_AUTH'], userPool: { Policies: { SignInPolicy: { AllowedFirstAuthFactors: ['PASSWORD', 'WEB_AUTHN'] } } } });
+  const admin = sdkClient(h.emu.endpoint);
+  await admin.send(new SetUserPoolMfaConfigCommand({ UserPoolId: setup.userPoolId, WebAuthnConfiguration: { RelyingPartyId: 'localhost' } }));
+  admin.destroy();
+  const clients: Array<ReturnType<typeof softWebAuthn>> = [];
+  const device = () => (clients.push(softWebAuthn('http://localhost')), clients.at(-1)!);
+  const key = device();
+  const { storage, observed, auth, catching } = watched(setup, { webAuthn: key });
+  const account = createAccount(auth, { webAuthn: key });
+  await auth.signIn({ username: setup.username, password: setup.password });
+  const tokens = Object.values(JSON.parse([...storage.items.values()][0]!)).filter((v): v is string => typeof v === 'string' && v.length > 20);
+
+  await catching(account.associateWebAuthnCredential());
+  key.declineNext();
+  await catching(account.associateWebAuthnCredential());
+  await catching(createAccount(auth, { webAuthn: device() }).associateWebAuthnCredential({ maxSignInAgeSeconds: 3600 }));
+  // A hostile authenticator answering with the first, accepted credential: refused, with the credential in the request only.
+  const accepted = key.answers[0]!;
+  const hostile = device();
+  hostile.hostile = () => accepted;
+  await catching(createAccount(auth, { webAuthn: hostile }).associateWebAuthnCredential());
+  // A Cognito that echoes the token in its error message.
+  h.emu.faults.set('StartWebAuthnRegistration', { type: 'error', name: 'InternalErrorException', message: `failed for ${tokens.join(' ')}` });
+  await catching(createAccount(auth, { webAuthn: device() }).associateWebAuthnCredential());
+  h.emu.faults.clear();
+  await catching(account.listWebAuthnCredentials());
+  // Passkey sign-ins: inline, declined, and autofill picked (the request options and assertions through the vault only).
+  await catching(auth.signOut());
+  await catching(auth.signIn({ username: setup.username, options: { authFlowType: 'USER_AUTH', preferredChallenge: 'WEB_AUTHN' } }));
+  tokens.push(...Object.values(JSON.parse([...storage.items.values()].find((v) => v.includes('accessToken')) ?? '{}')).filter((v): v is string => typeof v === 'string' && v.length > 20));
+  await catching(auth.signOut());
+  key.declineNext();
+  await catching(auth.signIn({ username: setup.username, options: { authFlowType: 'USER_AUTH', preferredChallenge: 'WEB_AUTHN' } }));
+  const autofill = catching(auth.signInWithPasskeyAutofill({ username: setup.username }));
+  for (let i = 0; i < 100 && key.waiting === 0; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+  key.pick();
+  await autofill;
+  tokens.push(...Object.values(JSON.parse([...storage.items.values()].find((v) => v.includes('accessToken')) ?? '{}')).filter((v): v is string => typeof v === 'string' && v.length > 20));
+  await catching(account.deleteWebAuthnCredential({ credentialId: key.keys[0]!.id }));
+  await auth.stop();
+
+  const challenges = clients.flatMap((c) => c.seen).map((options) => String(options.challenge));
+  const proofs = clients.flatMap((c) => c.answers).flatMap((answer) => Object.values(answer.response as Record<string, unknown>).filter((v): v is string => typeof v === 'string'));
+  expect(challenges.length).toBeGreaterThanOrEqual(3);
+  expect(proofs.length).toBeGreaterThanOrEqual(4);
+  const text = JSON.stringify(observed, (_key, value) => (value instanceof Error ? { name: value.name, message: value.message, stack: value.stack } : value));
+  expect(text).toContain('PasskeyCancelled'); // the run went where it should have
+  expect(text).toContain('awaitingChallengeAnswer');
+  expect(tokens.length).toBeGreaterThanOrEqual(6);
+  expect(text).toContain('WebAuthnChallengeNotFoundException');
+  expect([...challenges, ...proofs, ...tokens, setup.password, setup.clientSecret!].filter((secret) => text.includes(secret))).toEqual([]);
+  expect(text).not.toMatch(/eyJ[\w-]+\.[\w-]+\.[\w-]+/);
 });

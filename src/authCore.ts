@@ -14,8 +14,9 @@ import { AuthConfigError, AuthInternalError, AuthStoppedError, AuthValidationErr
 import { browserOpener } from './oauthConfig.js';
 import { logoutUrl } from '../services/cognito/logoutUrl.js';
 import { loadSignInFlow } from '../services/actors/authActors.js';
+import { lazyKit } from '../services/actors/lazyKit.js';
 import { listen, type AuthHubEvent, type AuthHubEventType } from './events.js';
-import { COMPLETE, NO_SESSION, REDIRECTING, SIGNED_IN, toSignOutResult, type AuthSession, type HandledRedirect, type RedirectSignInResult, type SignInResult, type SignOutResult } from './results.js';
+import { COMPLETE, NO_SESSION, REDIRECTING, SIGNED_IN, toSignOutResult, type AuthSession, type HandledRedirect, type PasskeyAutofillResult, type RedirectSignInResult, type SignInResult, type SignOutResult } from './results.js';
 import {
   validateConfirmSignIn,
   validateGetSession,
@@ -59,9 +60,31 @@ export interface Auth {
    * (or one the user cannot use) resolves CONTINUE_SIGN_IN_WITH_FIRST_FACTOR_SELECTION. A password
    * factor without `password`, a `password` with any other, or an unknown factor rejects with
    * AuthValidationError, and nothing is sent; a client without ALLOW_USER_AUTH is Cognito's
-   * InvalidParameterException. WEB_AUTHN (a passkey) is UnsupportedChallengeException in this version.
+   * InvalidParameterException. WEB_AUTHN (a passkey) is answered inline by the engine with the
+   * authenticator (createAuth's `webAuthn`, or the browser's): the call ends once the user has
+   * answered the passkey prompt, bounded by the challenge's deadline; a ceremony that did not happen
+   * rejects with AuthStateError PasskeyCancelled, PasskeyRelyingPartyNotThisOrigin,
+   * PasskeyNotSupported or PasskeyCeremonyFailed, nothing sent after it (docs/passkeys.md).
    */
   signIn(options: SignInOptions): Promise<SignInResult>;
+  /**
+   * Passkey autofill (WebAuthn's conditional mediation) for a known user: InitiateAuth USER_AUTH
+   * with WEB_AUTHN for `username` (Cognito issues a passkey challenge only for a named user), then
+   * the authenticator's `get` with mediation 'conditional', which waits, without a prompt, until
+   * the user picks the passkey in the browser's autofill of an `<input autocomplete="username webauthn">`;
+   * the assertion then signs the user in (DONE). Meanwhile the sign-in chart holds the challenge
+   * (awaitingChallengeAnswer), so a password signIn(), a signOut() or another autofill cancels it:
+   * the ceremony is aborted, nothing more is sent, and this resolves `{ isSignedIn: false,
+   * autofill: 'cancelled' }` (never a rejection to leave unhandled). It resolves `autofill:
+   * 'unavailable'` where the authenticator cannot wait so (then call signIn() from a button), and
+   * `'expired'` once the challenge's deadline (authSessionValidityMinutes) passed: start it again.
+   * A user without a passkey resolves the step Cognito offers instead (the choice). Rejects with
+   * AuthValidationError (username), or as signIn() does for the ceremony and Cognito (docs/passkeys.md).
+   */
+  signInWithPasskeyAutofill(options: {
+    /** The user to offer the passkeys of (a remembered username): 1 to 128 characters. */
+    readonly username: string;
+  }): Promise<PasskeyAutofillResult>;
   /**
    * Answers the challenge signIn() returned, in the field its step takes: `challengeResponse` (a
    * new password, or a TOTP, SMS, email or TOTP-setup code; USER_AUTH's first factor chosen, one of
@@ -192,7 +215,8 @@ export function createAuthCore(settings: ResolvedConfig, cognito: CognitoService
   const toSignIn = (answer: CallAnswer): SignInResult | Promise<SignInResult> => {
     // A sign-in that got a new device: its result (with deviceConfirmed) comes from the sign-in flow's chunk too.
     if (answer.kind === 'signedIn' && answer.deviceConfirmed === undefined) return SIGNED_IN;
-    return answer.kind === 'refused' ? refused(answer) : loadSignInFlow().then((flow) => flow.nextStepOf(answer, vault, refused) as Promise<SignInResult>);
+    // A passkey challenge is answered there too, by the engine: `ask` and toSignIn send its answer and read what follows.
+    return answer.kind === 'refused' ? refused(answer) : loadSignInFlow().then((flow) => flow.nextStepOf(answer, vault, refused, settings, ask, toSignIn) as Promise<SignInResult>);
   };
   // Callers that joined one flow get one outcome object, and so one result object.
   const results = new WeakMap<object, SignOutResult>();
@@ -240,6 +264,10 @@ export function createAuthCore(settings: ResolvedConfig, cognito: CognitoService
       });
       if (!tokens) return NO_SESSION;
       return { tokens, username: answer.username, expiresAt: answer.expiresAt };
+    },
+    signInWithPasskeyAutofill: async (options) => {
+      live('signInWithPasskeyAutofill');
+      return (await loadSignInFlow()).passkeyAutofill(options, validateSignIn, { vault, actor, settings, ask, then: toSignIn, otherwise: refused, kit: lazyKit }) as Promise<PasskeyAutofillResult>;
     },
     signInWithRedirect: async (options) => {
       live('signInWithRedirect');

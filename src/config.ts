@@ -2,6 +2,7 @@ import type { InspectionEvent, Observer } from 'xstate';
 import type { CognitoService } from '../services/cognito/types.js';
 import { createMemoryStorage, isSharedByTabs, isStorageLike, type StorageLike } from '../services/storage/storage.js';
 import type { FetchLike } from '../services/cognito/fetchTransport.js';
+import type { WebAuthnClient } from '../services/webauthn/types.js';
 import { OUTBOX_DEFAULTS } from '../services/storage/signOutOutbox.js';
 import { AuthConfigError } from './errors.js';
 import { resolveOAuth, webUrl, type OAuthConfig, type ResolvedOAuth } from './oauthConfig.js';
@@ -94,6 +95,14 @@ export interface AuthConfig {
    */
   readonly durableChallenges?: boolean;
   /**
+   * The authenticator a passkey sign-in (USER_AUTH's WEB_AUTHN challenge) runs, in WebAuthn's JSON
+   * forms: `get` answers CREDENTIAL_REQUEST_OPTIONS with an assertion. Default: the browser's
+   * navigator.credentials through WebAuthn Level 3's JSON methods, loaded only when a passkey
+   * ceremony begins. React Native (a passkey module's JSON calls) and tests bring their own.
+   * See docs/passkeys.md.
+   */
+  readonly webAuthn?: WebAuthnClient;
+  /**
    * How long Cognito keeps a challenge's Session, in minutes: the app client's AuthSessionValidity
    * (default 3, Cognito's default; a whole number from 3 to 15). A confirmSignIn() from the step's
    * start plus this on is refused with SignInSessionExpired (an AuthStateError), without a request.
@@ -149,6 +158,8 @@ export interface ResolvedConfig {
   readonly revocationEndpoint?: string;
   readonly durableChallenges: boolean;
   readonly deviceName?: string;
+  /** AuthConfig's webAuthn, as given (checked where a ceremony first needs it). */
+  readonly webAuthn?: WebAuthnClient;
   readonly authSessionValidityMinutes: number;
   readonly now: () => number;
 }
@@ -225,6 +236,7 @@ export function resolveConfig(config: unknown): ResolvedConfig {
     syncTabs: (c.syncTabs as boolean | undefined) ?? shared,
     refreshTokenRotation: c.refreshTokenRotation === true,
     durableChallenges: c.durableChallenges === true,
+    webAuthn: c.webAuthn as WebAuthnClient,
     authSessionValidityMinutes,
     now,
     networkTimeoutMs: timeout,

@@ -333,3 +333,20 @@ export function toSignOutResult(outcome: SignOutOutcome, tokens: IntentTokens | 
     ...(announceError && { announceError }),
   };
 }
+
+/**
+ * signInWithPasskeyAutofill()'s result: signed in (or the step Cognito offered instead, as
+ * signIn()'s), or why the autofill ended without a sign-in.
+ */
+export type PasskeyAutofillResult =
+  | SignInResult
+  | {
+      /** Nobody was signed in by the autofill. */
+      readonly isSignedIn: false;
+      /**
+       * 'cancelled': a signIn(), signOut() or another autofill took over (the ceremony aborted, nothing
+       * more sent); 'unavailable': the authenticator cannot wait for autofill here; 'expired': the
+       * challenge's deadline passed with no passkey picked.
+       */
+      readonly autofill: 'cancelled' | 'unavailable' | 'expired';
+    };

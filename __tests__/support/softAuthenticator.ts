@@ -32,6 +32,23 @@ export function cbor(value: Cbor): Buffer {
 const b64url = (bytes: Uint8Array): string => Buffer.from(bytes).toString('base64url');
 const sha256 = (data: Uint8Array | string): Buffer => createHash('sha256').update(data).digest();
 
+/**
+ * An ECDSA signature (DER) whose r and s are each a full 32 bytes. About 1 in 128 P-256 signatures
+ * has a shorter r or s, which @simplewebauthn/server 9.0.3's unwrapEC2Signature turns into fewer
+ * than 64 bytes and then refuses as a bad signature (the emulator's verifier would flake). ECDSA
+ * signs with a fresh random k each time, so signing again gives another valid signature.
+ */
+function fullWidthSignature(signOnce: () => Buffer, full = true): Buffer {
+  for (;;) {
+    const der = signOnce();
+    const rLength = der[3]!;
+    const sLength = der[5 + rLength]!;
+    const width = (length: number, at: number) => length - (der[at] === 0 ? 1 : 0);
+    const rWidth = width(rLength, 4);
+    if (full ? rWidth === 32 && width(sLength, 6 + rLength) === 32 : rWidth < 32 ? (der[4 + rLength - rWidth]! & 0x80) === 0 : width(sLength, 6 + rLength) < 32) return der;
+  }
+}
+
 const UP = 0x01;
 const UV = 0x04;
 const AT = 0x40;
@@ -97,11 +114,12 @@ export class SoftAuthenticator {
   }
 
   /** The assertion navigator.credentials.get would give at `origin`; the counter goes up first. `tamper` flips a bit of the signature. */
-  assert(options: RequestOptions, origin: string, how: { rpId?: string; tamper?: boolean; counter?: number } = {}): string {
+  assert(options: RequestOptions, origin: string, how: { rpId?: string; tamper?: boolean; counter?: number; shortSignature?: boolean } = {}): string {
     this.counter = how.counter ?? this.counter + 1;
     const authenticatorData = this.authData(how.rpId ?? options.rpId, UP | UV);
     const clientDataJSON = Buffer.from(JSON.stringify({ type: 'webauthn.get', challenge: options.challenge, origin, crossOrigin: false }));
-    const signature = sign('sha256', Buffer.concat([authenticatorData, sha256(clientDataJSON)]), this.privateKey);
+    // `shortSignature`: one whose r or s is shorter than 32 bytes, as about 1 in 128 of any authenticator's are (a short r with its top bit clear: the emulator cannot take the other kind, src/testing/emulator/webauthn.ts says why).
+    const signature = fullWidthSignature(() => sign('sha256', Buffer.concat([authenticatorData, sha256(clientDataJSON)]), this.privateKey), how.shortSignature !== true);
     if (how.tamper === true) signature[signature.length - 1] = (signature[signature.length - 1] ?? 0) ^ 0x01;
     return JSON.stringify({
       id: this.id,

@@ -10,6 +10,7 @@ import { updatePasswordMachine } from './updatePasswordMachine.js';
 import { userAttributesMachine } from './userAttributesMachine.js';
 import { signUpMachine } from './signUpMachine.js';
 import { devicesMachine } from './devicesMachine.js';
+import { passkeysMachine } from './passkeysMachine.js';
 
 /** One account flow: its chart, and each public method with the event it sends. */
 export interface AccountFlow {
@@ -62,6 +63,14 @@ export const ACCOUNT_FLOWS: readonly AccountFlow[] = [
       ['fetchDevices', 'FETCH_DEVICES'],
     ],
   },
+  {
+    machine: passkeysMachine,
+    calls: [
+      ['associateWebAuthnCredential', 'ASSOCIATE_WEBAUTHN_CREDENTIAL'],
+      ['listWebAuthnCredentials', 'LIST_WEBAUTHN_CREDENTIALS'],
+      ['deleteWebAuthnCredential', 'DELETE_WEBAUTHN_CREDENTIAL'],
+    ],
+  },
 ];
 
 export { mfaSetupMachine, type MfaSetupAnswer, type MfaSetupEvent } from './mfaSetupMachine.js';
@@ -81,4 +90,5 @@ export { updatePasswordMachine, type UpdatePasswordAnswer, type UpdatePasswordEv
 export { userAttributesMachine, type UserAttributesAnswer, type UserAttributesEvent } from './userAttributesMachine.js';
 export { signUpMachine, type SignUpAnswer, type SignUpEvent } from './signUpMachine.js';
 export { devicesMachine, type DevicesAnswer, type DevicesEvent, type ListedDevice } from './devicesMachine.js';
+export { passkeysMachine, type PasskeyFacts, type PasskeysAnswer, type PasskeysEvent } from './passkeysMachine.js';
 export { ACCOUNT_REFUSALS, type AccountRefusal, type Answered, type Asked, type CodeDelivery, type Failed } from './shared.js';

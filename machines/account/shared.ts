@@ -59,6 +59,8 @@ export const ACCOUNT_REFUSALS = {
   noPendingTotpSetup: { name: AccountErrorNames.noPendingTotpSetup, message: 'verifyTotpSetup() needs a setUpTotp() first' },
   /** rememberDevice() or forgetDevice() of this device, for a session bound to no device. */
   noDevice: { name: AccountErrorNames.deviceNotTracked, message: 'This session has no device: the user pool does not track devices, or the sign-in did not get one' },
+  /** associateWebAuthnCredential({ maxSignInAgeSeconds }) longer after the sign-in than that. */
+  recentSignInRequired: { name: AccountErrorNames.recentSignInRequired, message: 'The user signed in too long ago to register a passkey: sign in again first' },
 } as const satisfies Record<string, ErrorInfo>;
 
 /** The key of one of ACCOUNT_REFUSALS. */

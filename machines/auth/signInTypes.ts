@@ -32,8 +32,12 @@ export const CHALLENGES = {
   SELECT_CHALLENGE: { answer: 'challengeResponse', wire: 'ANSWER', step: 'CONTINUE_SIGN_IN_WITH_FIRST_FACTOR_SELECTION' },
   /** USER_AUTH: the sign-in code Cognito texted (a first factor, not MFA). */
   SMS_OTP: { answer: 'challengeResponse', wire: 'SMS_OTP_CODE', step: 'CONFIRM_SIGN_IN_WITH_SMS_CODE' },
-  // WEB_AUTHN (a passkey) is no row yet: the engine, not the user, answers it (the authenticator's
-  // assertion). Until the passkeys work of issue 22 adds it, challengeFlow.ts's challengeOf refuses it (UnsupportedChallengeException).
+  /**
+   * USER_AUTH: a passkey. The engine, not the user, answers it: the authenticator's assertion for
+   * CREDENTIAL_REQUEST_OPTIONS goes back as CREDENTIAL (challengeFlow.ts, answerWithPasskey), inline,
+   * as many times in a row as Cognito asks. Its step is seen only by an app that answers it itself.
+   */
+  WEB_AUTHN: { answer: 'challengeResponse', wire: 'CREDENTIAL', step: 'CONFIRM_SIGN_IN_WITH_PASSKEY' },
 } as const satisfies Record<string, { readonly answer: AnswerField; readonly wire: string; readonly step: string }>;
 /** A challenge authchart answers, by Cognito's name: a key of CHALLENGES. */
 export type ChallengeName = keyof typeof CHALLENGES;

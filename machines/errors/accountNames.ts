@@ -20,6 +20,8 @@ export const AccountErrorNames = {
   noPendingTotpSetup: 'NoPendingTotpSetup',
   /** rememberDevice() or forgetDevice() without a device, for a session Cognito bound to no device (the pool does not track devices, or a hosted-UI sign-in): there is no "this device". Nothing was sent. */
   deviceNotTracked: 'DeviceNotTracked',
+  /** associateWebAuthnCredential({ maxSignInAgeSeconds }) when the user signed in longer ago than that (the access token's auth_time): Cognito itself registers a passkey for any valid access token, so this step-up rule is the app's, asked for by that option. Nothing was sent; sign the user in again, then register. */
+  recentSignInRequired: 'RecentSignInRequired',
 } as const;
 
 /**
@@ -30,6 +32,22 @@ export const AccountErrorNames = {
 export const AccountCognitoExceptions = {
   /** The access token's user no longer exists: deleteUser() takes a DeleteUser answered so as gone already (an earlier call landed, or an admin deleted the user), and ends the session as after its own. */
   userNotFound: 'UserNotFoundException',
+  /** StartWebAuthnRegistration, CompleteWebAuthnRegistration, a WEB_AUTHN sign-in: passkeys are off for the user pool (WEB_AUTHN is not among Policies.SignInPolicy.AllowedFirstAuthFactors, or the pool's tier has no passkeys: Essentials or Plus). Nothing was registered. */
+  webAuthnNotEnabled: 'WebAuthnNotEnabledException',
+  /** StartWebAuthnRegistration: the user pool has no relying party (SetUserPoolMfaConfig's WebAuthnConfiguration.RelyingPartyId) and no domain to fall back on. Configure the pool; nothing was registered. */
+  webAuthnConfigurationMissing: 'WebAuthnConfigurationMissingException',
+  /** CompleteWebAuthnRegistration with no registration pending for the user (no StartWebAuthnRegistration, or it expired or was answered already), or a credential answering another challenge: a replayed or stale registration. Nothing was stored; call associateWebAuthnCredential() again. */
+  webAuthnChallengeNotFound: 'WebAuthnChallengeNotFoundException',
+  /** CompleteWebAuthnRegistration (or a WEB_AUTHN sign-in) with a credential made for another relying party than the user pool's RelyingPartyId. Nothing was stored. */
+  webAuthnRelyingPartyMismatch: 'WebAuthnRelyingPartyMismatchException',
+  /** CompleteWebAuthnRegistration (or a WEB_AUTHN sign-in) with a credential made at an origin the user pool's relying party does not allow: the page's host must be the RelyingPartyId or a subdomain of it, over https. Nothing was stored. */
+  webAuthnOriginNotAllowed: 'WebAuthnOriginNotAllowedException',
+  /** CompleteWebAuthnRegistration with a credential Cognito cannot take: its attestation did not verify, or its format or key algorithm is not one Cognito supports. Nothing was stored. */
+  webAuthnCredentialNotSupported: 'WebAuthnCredentialNotSupportedException',
+  /** CompleteWebAuthnRegistration with an access token of another app client than the StartWebAuthnRegistration's. Nothing was stored; start again from one app client. */
+  webAuthnClientMismatch: 'WebAuthnClientMismatchException',
+  /** StartWebAuthnRegistration for a user who holds as many passkeys as Cognito allows (20), or a request limit was reached: delete a passkey (deleteWebAuthnCredential()) first, or try later. */
+  limitExceeded: 'LimitExceededException',
 } as const;
 
 /** A name only the account flows meet. */

@@ -2,13 +2,14 @@
 // its public class and what it means. Pure and deterministic; __tests__/errorRegistry.test.ts
 // fails when the committed file drifts.
 import { readFileSync } from 'node:fs';
-import { CognitoExceptions, meaningOf, registeredNames, ServerErrorNames, type Sent } from '../../machines/errors/registry.js';
+import { AccountCognitoExceptions, CognitoExceptions, meaningOf, registeredNames, ServerErrorNames, type Sent } from '../../machines/errors/registry.js';
+import { PasskeyErrorNames } from '../../machines/errors/passkeyNames.js';
 import { DOCS_COMMAND } from './render.js';
 
 /** Where the table lives, relative to the repository root. */
 export const ERROR_TABLE_PATH = 'docs/errors.md';
 /** The registry's sources, relative to the repository root (where `npm run docs` and jest run). */
-const REGISTRY_PATHS = ['machines/errors/registry.ts', 'machines/errors/serverNames.ts', 'machines/errors/accountNames.ts'];
+const REGISTRY_PATHS = ['machines/errors/registry.ts', 'machines/errors/serverNames.ts', 'machines/errors/accountNames.ts', 'machines/errors/passkeyNames.ts'];
 
 const SENT: { readonly [sent in Sent]: string } = { sent: 'yes', notSent: 'no', unknown: 'maybe' };
 
@@ -27,10 +28,12 @@ export function meaningsInWords(source = REGISTRY_PATHS.map((path) => readFileSy
 }
 
 export function renderErrorTable(): string {
-  const cognitos = new Set<string>([...Object.values(CognitoExceptions), ServerErrorNames.userNotFound]);
+  const cognitos = new Set<string>([...Object.values(CognitoExceptions), ...Object.values(AccountCognitoExceptions), ServerErrorNames.userNotFound]);
   const words = meaningsInWords();
-  const rows = registeredNames().map((name) => {
-    const { class: errorClass, retryable, endsSession, sent } = meaningOf(name);
+  // The passkey ceremony's names are a file apart (passkeyNames.ts says why): AuthStateError, final, nothing sent.
+  const passkeys: readonly string[] = Object.values(PasskeyErrorNames);
+  const rows = [...registeredNames(), ...passkeys].map((name) => {
+    const { class: errorClass, retryable, endsSession, sent } = passkeys.includes(name) ? { class: 'AuthStateError', retryable: false, endsSession: false, sent: 'notSent' as const } : meaningOf(name);
     return `| \`${name}\` | ${cognitos.has(name) ? "Cognito's" : 'ours'} | \`${errorClass}\` | ${retryable ? 'retryable' : 'final'} | ${endsSession ? 'yes' : 'no'} | ${SENT[sent]} | ${words.get(name) ?? ''} |`;
   });
   return [

@@ -14,6 +14,11 @@ import type { AnswerInput, ChallengeSummary, SignInInput, SignInStepOutput } fro
 import { CHALLENGES } from '../../machines/auth/signInTypes.js';
 import { answerFieldOf, firstFactorsOf, isAnswerable, isPasswordFactor, MFA_TYPES, mfaTypesOf, misfitOf, setupOf, signInStepOf } from '../../machines/auth/challenges.js';
 import type { AuthFlow, CognitoService } from '../cognito/types.js';
+import type { CallAnswer, CallEvent } from '../../machines/authTypes.js';
+import { ceremonyErrorOf, isCeremonyErrorName } from '../../machines/webauthn.js';
+import type { WebAuthnClient, WebAuthnJson } from '../webauthn/types.js';
+// The browser's authenticator rides in this chunk (loaded at the first challenge): one file fewer than an import() of its own.
+import { browserWebAuthn } from '../webauthn/browser.js';
 
 /** A step's network budget: each call gets what the ones before it left (signInFlow.ts, networkBudget). */
 export type NetworkBudget = <T>(call: (signal: AbortSignal) => Promise<T>) => Promise<T>;
@@ -49,9 +54,6 @@ export async function challengeOf(parts: ChallengeParts, step: ChallengeStep, as
   const { name, parameters: p } = step;
   const mfaTypes = mfaTypesOf(p.MFAS_CAN_CHOOSE ?? p.MFAS_CAN_SETUP, name === 'MFA_SETUP');
   const availableChallenges = firstFactorsOf(step.available);
-  // TODO(issue 22, passkeys): WEB_AUTHN is answered by the engine (CREDENTIAL_REQUEST_OPTIONS to the
-  // authenticator, its CREDENTIAL to RespondToAuthChallenge), not by the user: the passkeys work adds
-  // it here. Until then it is no row of CHALLENGES, so it is UnsupportedChallengeException, and nothing is stored.
   if (!isAnswerable(name, name === 'SELECT_CHALLENGE' ? availableChallenges : mfaTypes)) throw new CognitoCallError(ErrorNames.unsupportedChallenge, `Cognito asked for the ${name} challenge, which authchart cannot answer yet`);
   const summary: Summary = {
     name,
@@ -63,9 +65,122 @@ export async function challengeOf(parts: ChallengeParts, step: ChallengeStep, as
     ...(CHALLENGES[name].answer === 'mfaType' && { mfaTypes }),
     ...(name === 'SELECT_CHALLENGE' && { availableChallenges }),
   };
+  // WEB_AUTHN: its request options (their challenge) wait in the vault for the authenticator, as a TOTP setup's secret does.
+  if (name === 'WEB_AUTHN') return offer(parts, summary, step.session ?? '', p.CREDENTIAL_REQUEST_OPTIONS ?? '{}');
   const setup = setupOf(name, mfaTypes);
   // MFA_SETUP with TOTP alone: there is nothing to choose, so the secret is associated at once.
   return setup ? setUp(parts, { ...summary, setup }, step.session ?? '', asked.began, signal, send) : offer(parts, summary, step.session ?? '');
+}
+
+/** What a passkey answer reads of createAuth's settings: its authenticator, and its clock. */
+export interface PasskeySettings {
+  readonly webAuthn?: WebAuthnClient | undefined;
+  now(): number;
+}
+
+/** The façade's own call (authCore.ts's ask): a confirmSignIn() the engine makes with the authenticator's assertion, or the autofill's signIn(). */
+export type AskConfirm = (method: string, call: WithoutId<Extract<CallEvent, { type: 'CONFIRM_SIGN_IN' | 'SIGN_IN' }>>) => Promise<CallAnswer>;
+/** A call event as the façade sends it (its id is the façade's). */
+type WithoutId<E> = E extends CallEvent ? Omit<E, 'id'> : never;
+
+/** The auth chart's actor, as the autofill watches it: which challenge it holds. */
+export interface WatchedChart {
+  subscribe(observer: (snapshot: { readonly context: { readonly challenge: { readonly sessionRef: string } | null } }) => void): { unsubscribe(): void };
+}
+
+/** What the autofill takes from the façade (authCore.ts). */
+export interface AutofillParts extends Omit<PasskeyParts, 'watch'> {
+  readonly actor: WatchedChart;
+}
+
+/**
+ * Passkey autofill (authCore.ts's signInWithPasskeyAutofill), loaded by the façade with import():
+ * a USER_AUTH sign-in preferring WEB_AUTHN for `username`, sent through the façade's own `ask`,
+ * whose challenge the engine answers with a conditional ceremony that waits only while the chart
+ * holds that challenge (answerWithPasskey, `watch`). Any other answer (a user without a passkey:
+ * the choice) is read as signIn()'s.
+ */
+export async function passkeyAutofill(options: unknown, check: (input: unknown) => { readonly username: string }, parts: AutofillParts): Promise<unknown> {
+  // signIn()'s own check, with the autofill's factor: a username is due, and a password refused.
+  const { username } = check({ ...(options as object), options: { authFlowType: 'USER_AUTH', preferredChallenge: 'WEB_AUTHN' } });
+  const { vault } = parts;
+  const credential = vault.deposit('');
+  const answer = await parts.ask('signInWithPasskeyAutofill', { type: 'SIGN_IN', username, authFlow: 'USER_AUTH', preferredChallenge: 'WEB_AUTHN', credential }).finally(() => vault.discard(credential));
+  if (answer.kind !== 'challenge' || answer.challenge.name !== 'WEB_AUTHN') return parts.then(answer);
+  return answerWithPasskey(answer.challenge, { ...parts, watch: parts.actor });
+}
+
+/** What answering a passkey challenge takes: the instance's vault, settings and façade. */
+export interface PasskeyParts {
+  readonly vault: SecretVault;
+  readonly kit: LazyKit;
+  /** createAuth's `webAuthn` (absent: the browser's) and `now`. */
+  readonly settings: PasskeySettings;
+  /** The façade's refusal (authCore.ts): throws the app's error for a refused answer. */
+  readonly otherwise: (answer: CallAnswer) => never;
+  /** The façade's call: sends the assertion (a vault receipt) as the challenge's answer. */
+  readonly ask: AskConfirm;
+  /** The façade's reading of what follows (toSignIn): signed in, another challenge (a second WEB_AUTHN comes back here), or a refusal. */
+  readonly then: (answer: CallAnswer) => unknown;
+  /** Passkey autofill: the ceremony is conditional, and waits only while this chart holds the challenge. */
+  readonly watch?: WatchedChart;
+}
+
+/**
+ * WEB_AUTHN (a passkey), answered by the engine as Amplify does, not by the user: the
+ * authenticator's `get` with the challenge's CREDENTIAL_REQUEST_OPTIONS (until the challenge's
+ * deadline), then its assertion as CREDENTIAL. What follows is settled as any answer is: a second
+ * WEB_AUTHN in a row comes back here and is answered the same way (Amplify throws there). A
+ * ceremony that did not happen sends nothing: its fact is the typed error machines/webauthn.ts
+ * decides (PasskeyCancelled, …), and the challenge stays with the chart until a new signIn() starts
+ * over. The options and the assertion pass through the vault only.
+ */
+export async function answerWithPasskey(challenge: ChallengeSummary, parts: PasskeyParts): Promise<unknown> {
+  const { vault, kit, watch } = parts;
+  const options = challenge.secretRef === undefined ? undefined : vault.take(challenge.secretRef);
+  // One signal for the ceremony: the challenge's deadline, or (autofill) the chart holding another challenge, or none (a signIn(), a signOut(), another autofill). No AbortSignal.any or .timeout: React Native lacks them.
+  const ceremony = new AbortController();
+  let expired = false;
+  let takenOver = false;
+  const left = challenge.deadline === undefined ? undefined : Math.max(1, challenge.deadline - parts.settings.now());
+  const timer = left === undefined ? undefined : setTimeout(() => ((expired = true), ceremony.abort()), Math.min(left, 2 ** 31 - 1));
+  const watching = watch?.subscribe((snapshot) => snapshot.context.challenge?.sessionRef !== challenge.sessionRef && ((takenOver = true), ceremony.abort()));
+  let credential: WebAuthnJson;
+  try {
+    if (options === undefined) throw new kit.CognitoCallError(kit.ErrorNames.internal, 'The passkey request options are no longer available');
+    const client = parts.settings.webAuthn ?? browserWebAuthn;
+    if (typeof client.get !== 'function') throw new kit.FieldError(kit.ErrorNames.config, 'webAuthn', 'must be a WebAuthn client: an object with get() and create()');
+    if (watch && (await client.conditionalMediation?.()) !== true) return { isSignedIn: false, autofill: 'unavailable' };
+    credential = await client.get(JSON.parse(options) as WebAuthnJson, { signal: ceremony.signal, ...(watch && { mediation: 'conditional' as const }) });
+  } catch (error) {
+    if (watch && takenOver) return { isSignedIn: false, autofill: 'cancelled' };
+    if (watch && expired) return { isSignedIn: false, autofill: 'expired' };
+    return refuse(parts, ceremonyErrorOf(error) ?? { name: error instanceof Error ? error.name : kit.ErrorNames.unnamed, message: error instanceof Error ? error.message : 'The authenticator failed' });
+  } finally {
+    watching?.unsubscribe();
+    clearTimeout(timer);
+  }
+  // Picked after the chart moved on: nothing is sent.
+  if (takenOver) return { isSignedIn: false, autofill: 'cancelled' };
+  const ref = vault.deposit(JSON.stringify(credential));
+  return parts.ask('confirmSignIn', { type: 'CONFIRM_SIGN_IN', credential: ref, userAttributes: {}, at: parts.settings.now() }).then(parts.then).finally(() => vault.discard(ref));
+}
+
+/**
+ * The app's error for a ceremony that did not happen, through the façade's own refusal. Its class
+ * is the registry's for the passkey names (AuthStateError: nothing was sent): made as the façade
+ * makes the sign-in chart's own state refusals, then named, so that createAuth's up-front class
+ * table need not list names only this chunk meets. Any other name keeps its registry class.
+ */
+function refuse(parts: PasskeyParts, error: { readonly name: string; readonly message: string }): never {
+  const { ErrorNames } = parts.kit;
+  if (!isCeremonyErrorName(error.name)) return parts.otherwise({ kind: 'refused', error });
+  try {
+    return parts.otherwise({ kind: 'refused', error: { name: ErrorNames.noPendingChallenge, message: error.message } });
+  } catch (made) {
+    Object.defineProperty(made, 'name', { value: error.name, writable: true, configurable: true, enumerable: false });
+    throw made;
+  }
 }
 
 /**
@@ -169,7 +284,9 @@ function without({ sessionRef: _session, secretRef: _secret, ...summary }: Chall
  * signIn() and confirmSignIn() resolve. A TOTP setup's shared secret is taken from the vault here,
  * once, into the result: it is never in the chart.
  */
-export function challengeStep(challenge: ChallengeSummary, vault: SecretVault) {
+export function challengeStep(challenge: ChallengeSummary, vault: SecretVault, passkey?: Omit<PasskeyParts, 'vault'>) {
+  // A passkey: not the user's step; the engine answers it with the authenticator's assertion.
+  if (challenge.name === 'WEB_AUTHN' && passkey) return answerWithPasskey(challenge, { ...passkey, vault });
   const { name, missingAttributes, codeDeliveryDestination: destination, mfaTypes, secretRef, availableChallenges, firstFactor } = challenge;
   const sharedSecret = secretRef === undefined ? undefined : vault.take(secretRef);
   const deliveryMedium = name === 'SMS_MFA' || name === 'SMS_OTP' ? 'SMS' : name === 'EMAIL_OTP' ? 'EMAIL' : undefined;

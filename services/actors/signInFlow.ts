@@ -10,7 +10,7 @@ import type { LazyKit } from './lazyKit.js';
 import type { PendingChallengeStore } from '../storage/pendingChallenge.js';
 import { saveOrReport } from './saveOrReport.js';
 import { accountStepOf } from '../../machines/auth/accountSteps.js';
-import type { Asked, ChallengeParts, NetworkBudget } from './challengeFlow.js';
+import type { AskConfirm, Asked, ChallengeParts, NetworkBudget, PasskeySettings } from './challengeFlow.js';
 import { devicesOf, type DeviceSettings } from './devices.js';
 
 export type { NetworkBudget } from './challengeFlow.js';
@@ -20,8 +20,8 @@ export { secretHash } from '../crypto/secretHash.js';
 
 /** The challenges' chunk (challengeFlow.ts), once a flow has made its loader: a sign-in without a challenge never loads it. */
 let challenges: (() => Promise<typeof import('./challengeFlow.js')>) | undefined;
-/** The registry's Cognito names, as the first flow was handed them (lazyKit.ts): this chunk imports no registry. */
-let names: LazyKit['CognitoExceptions'] | undefined;
+/** The up-front helpers, as the first flow was handed them (lazyKit.ts, the same object for every instance): this chunk imports no registry. */
+let lazy: LazyKit | undefined;
 
 /**
  * What a sign-in step's answer (other than signed in or refused) means to the app, in Amplify's
@@ -31,12 +31,16 @@ let names: LazyKit['CognitoExceptions'] | undefined;
  * (`deviceConfirmed`, confirmingDevice). Any other answer is a fault of ours, which
  * `otherwise` (the façade's) turns into its error.
  */
-export const nextStepOf = async (answer: CallAnswer, vault: SecretVault, otherwise: (answer: CallAnswer) => never) => {
-  if (answer.kind === 'challenge') return (await challenges!()).challengeStep(answer.challenge, vault);
+export const nextStepOf = async (answer: CallAnswer, vault: SecretVault, otherwise: (answer: CallAnswer) => never, settings?: PasskeySettings, ask?: AskConfirm, then?: (answer: CallAnswer) => unknown) => {
+  // A passkey (WEB_AUTHN) is answered there by the engine, through the façade's `ask` and `then`.
+  if (answer.kind === 'challenge') return (await challenges!()).challengeStep(answer.challenge, vault, then && { kit: lazy!, otherwise, settings: settings!, ask: ask!, then });
   if (answer.kind === 'signedIn') return { isSignedIn: true, nextStep: { signInStep: 'DONE' }, deviceConfirmed: answer.deviceConfirmed } as const;
-  if (answer.kind === 'accountStep') return { isSignedIn: false, nextStep: { signInStep: accountStepOf(answer.error.name, names!) } } as const;
+  if (answer.kind === 'accountStep') return { isSignedIn: false, nextStep: { signInStep: accountStepOf(answer.error.name, lazy!.CognitoExceptions) } } as const;
   return otherwise(answer);
 };
+
+/** Passkey autofill (challengeFlow.ts), loaded with the challenges' chunk: a password sign-in never loads it. */
+export const passkeyAutofill = async (...args: Parameters<typeof import('./challengeFlow.js').passkeyAutofill>) => (await import('./challengeFlow.js')).passkeyAutofill(...args);
 
 /** Cognito's AuthSessionValidity by default: a challenge's Session lives 3 minutes. */
 export const DEFAULT_CHALLENGE_VALIDITY_MS = 3 * 60_000;
@@ -91,7 +95,7 @@ export function createSignInFlow(services: {
     };
   }
   challenges ??= kit.onFirstUse(() => import('./challengeFlow.js'), 'The challenges');
-  names ??= kit.CognitoExceptions;
+  lazy ??= kit;
   /** What a step's last answer leads to: signed in (tokens stored), or a challenge (the challenges' chunk holds it). */
   async function settle(step: AuthStep, asked: Asked, signal: AbortSignal, send: NetworkBudget): Promise<SignInStepOutput> {
     // The statechart gave up on this step (its deadline, or a stop): nothing may be stored now, tokens or a challenge.

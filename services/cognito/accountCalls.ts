@@ -12,6 +12,8 @@ import type { AccountWire } from './accountWire.js';
 import { toAuthStep } from './authParameters.js';
 import type { AuthStep } from './types.js';
 import type { CodeDelivery } from '../../machines/account/shared.js';
+import type { PasskeyFacts } from '../../machines/account/passkeysMachine.js';
+import type { WebAuthnJson } from '../webauthn/types.js';
 
 export type { CodeDelivery } from '../../machines/account/shared.js';
 
@@ -45,6 +47,14 @@ export interface AccountCalls {
   associateSoftwareToken(authority: SetupAuthority, signal?: AbortSignal): Promise<{ readonly sharedSecret: string; readonly session?: string }>;
   verifySoftwareToken(authority: SetupAuthority, code: string, friendlyDeviceName?: string, signal?: AbortSignal): Promise<{ readonly verified: boolean; readonly session?: string }>;
   setMfaPreference(accessToken: string, settings: Partial<Readonly<Record<MfaFactor, MfaSetting>>>, signal?: AbortSignal): Promise<void>;
+  /** StartWebAuthnRegistration: the options for the authenticator's `create` (WebAuthn's JSON form; their challenge is a secret). */
+  startWebAuthnRegistration(accessToken: string, signal?: AbortSignal): Promise<{ readonly options: WebAuthnJson }>;
+  /** CompleteWebAuthnRegistration with the authenticator's new credential (WebAuthn's JSON form). */
+  completeWebAuthnRegistration(accessToken: string, credential: WebAuthnJson, signal?: AbortSignal): Promise<void>;
+  /** ListWebAuthnCredentials: one page of the user's passkeys, oldest first. */
+  listWebAuthnCredentials(accessToken: string, page: { readonly maxResults?: number; readonly nextToken?: string }, signal?: AbortSignal): Promise<{ readonly credentials: readonly PasskeyFacts[]; readonly nextToken?: string }>;
+  /** DeleteWebAuthnCredential: one of the user's passkeys removed. */
+  deleteWebAuthnCredential(accessToken: string, credentialId: string, signal?: AbortSignal): Promise<void>;
   /** UpdateDeviceStatus: the device `deviceKey` of the signed-in user remembered, or not. */
   updateDeviceStatus(accessToken: string, deviceKey: string, remembered: boolean, signal?: AbortSignal): Promise<void>;
   /** ForgetDevice: the device is gone at Cognito (refresh tokens bound to it stop working). */
@@ -74,9 +84,9 @@ function attributesOf(list: unknown): Record<string, string> {
   return attributes;
 }
 
-/** A Cognito date (epoch seconds over JSON; a Date from the SDK) in epoch ms. */
+/** A Cognito date (epoch seconds over JSON, a Date from the SDK: a device's, a passkey's CreatedAt) in epoch ms. */
 function epochMs(value: unknown): number | undefined {
-  if (typeof value === 'number' && Number.isFinite(value)) return value * 1000;
+  if (typeof value === 'number' && Number.isFinite(value)) return Math.round(value * 1000);
   return value instanceof Date && Number.isFinite(value.getTime()) ? value.getTime() : undefined;
 }
 
@@ -107,6 +117,33 @@ function codeDeliveryOf(value: unknown): CodeDelivery | undefined {
 const attributeList = (attributes: Readonly<Record<string, string>>) => Object.entries(attributes).map(([Name, Value]) => ({ Name, Value }));
 const authorityMember = (authority: SetupAuthority): Json => ('accessToken' in authority ? { AccessToken: authority.accessToken } : { Session: authority.session });
 const authoritySecret = (authority: SetupAuthority): string => ('accessToken' in authority ? authority.accessToken : authority.session);
+
+/** One WebAuthnCredentialDescription as facts; a member Cognito left out (or not as a string) is left out. */
+function passkeyOf(value: unknown): PasskeyFacts | undefined {
+  if (!isJsonObject(value)) return undefined;
+  const credentialId = text(value.CredentialId);
+  if (credentialId === undefined) return undefined;
+  const friendlyName = text(value.FriendlyCredentialName);
+  const relyingPartyId = text(value.RelyingPartyId);
+  const attachment = text(value.AuthenticatorAttachment);
+  const transports = Array.isArray(value.AuthenticatorTransports) ? value.AuthenticatorTransports.filter((t): t is string => typeof t === 'string') : undefined;
+  const createdAt = epochMs(value.CreatedAt);
+  return {
+    credentialId,
+    ...(friendlyName !== undefined && { friendlyName }),
+    ...(relyingPartyId !== undefined && { relyingPartyId }),
+    ...(attachment !== undefined && { attachment }),
+    ...(transports !== undefined && { transports }),
+    ...(createdAt !== undefined && { createdAt }),
+  };
+}
+
+/** The parts of a credential (JSON) that are the ceremony's proof: redacted from any error message Cognito sends back. */
+function credentialParts(credential: WebAuthnJson): string[] {
+  const response = credential.response;
+  if (!isJsonObject(response)) return [];
+  return Object.values(response).filter((v): v is string => typeof v === 'string' && v.length > 16);
+}
 
 const SETTING_MEMBERS: Readonly<Record<MfaFactor, string>> = { SOFTWARE_TOKEN_MFA: 'SoftwareTokenMfaSettings', SMS_MFA: 'SMSMfaSettings', EMAIL_OTP: 'EmailMfaSettings' };
 
@@ -205,6 +242,25 @@ export function createAccountCalls(options: { readonly wire: AccountWire; readon
       const devices = (Array.isArray(answer.Devices) ? answer.Devices : []).map(deviceOf).filter((device): device is DeviceFacts => device !== undefined);
       const next = text(answer.PaginationToken);
       return { devices, ...(next && { paginationToken: next }) };
+    },
+    async startWebAuthnRegistration(accessToken, signal) {
+      const answer = await wire('StartWebAuthnRegistration', { AccessToken: accessToken }, [accessToken], signal);
+      const options = answer.CredentialCreationOptions;
+      if (!isJsonObject(options)) throw new CognitoCallError(ErrorNames.unexpectedResponse, 'StartWebAuthnRegistration answered without CredentialCreationOptions');
+      return { options };
+    },
+    async completeWebAuthnRegistration(accessToken, credential, signal) {
+      await wire('CompleteWebAuthnRegistration', { AccessToken: accessToken, Credential: credential as Json }, [accessToken, ...credentialParts(credential)], signal);
+    },
+    async listWebAuthnCredentials(accessToken, { maxResults, nextToken }, signal) {
+      const payload = { AccessToken: accessToken, ...(maxResults !== undefined && { MaxResults: maxResults }), ...(nextToken !== undefined && { NextToken: nextToken }) };
+      const answer = await wire('ListWebAuthnCredentials', payload, [accessToken], signal);
+      const credentials = (Array.isArray(answer.Credentials) ? answer.Credentials : []).map(passkeyOf).filter((k): k is PasskeyFacts => k !== undefined);
+      const next = text(answer.NextToken);
+      return { credentials, ...(next !== undefined && { nextToken: next }) };
+    },
+    async deleteWebAuthnCredential(accessToken, credentialId, signal) {
+      await wire('DeleteWebAuthnCredential', { AccessToken: accessToken, CredentialId: credentialId }, [accessToken], signal);
     },
   };
 }

@@ -92,4 +92,8 @@ export type AccountOperation =
   | 'ConfirmDevice'
   | 'UpdateDeviceStatus'
   | 'ForgetDevice'
-  | 'ListDevices';
+  | 'ListDevices'
+  | 'StartWebAuthnRegistration'
+  | 'CompleteWebAuthnRegistration'
+  | 'ListWebAuthnCredentials'
+  | 'DeleteWebAuthnCredential';

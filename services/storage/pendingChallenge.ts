@@ -51,7 +51,7 @@ export interface PendingChallengeStore {
 const FLOWS: readonly string[] = ['USER_SRP_AUTH', 'USER_PASSWORD_AUTH', 'USER_AUTH'];
 
 /** The challenges a record may name: every ChallengeName (the type checks that none is missing). Not read from CHALLENGES: that would share a chunk with the sign-in flow. */
-const NAMES: Readonly<Record<ChallengeName, true>> = { NEW_PASSWORD_REQUIRED: true, SOFTWARE_TOKEN_MFA: true, SMS_MFA: true, EMAIL_OTP: true, SELECT_MFA_TYPE: true, MFA_SETUP: true, SELECT_CHALLENGE: true, SMS_OTP: true };
+const NAMES: Readonly<Record<ChallengeName, true>> = { NEW_PASSWORD_REQUIRED: true, SOFTWARE_TOKEN_MFA: true, SMS_MFA: true, EMAIL_OTP: true, SELECT_MFA_TYPE: true, MFA_SETUP: true, SELECT_CHALLENGE: true, SMS_OTP: true, WEB_AUTHN: true };
 const MFA_TYPES: readonly string[] = ['TOTP', 'SMS', 'EMAIL'];
 const FIRST_FACTORS: readonly string[] = ['PASSWORD', 'PASSWORD_SRP', 'EMAIL_OTP', 'SMS_OTP', 'WEB_AUTHN'];
 

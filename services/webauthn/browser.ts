@@ -3,6 +3,7 @@
 // options into the browser's, and PublicKeyCredential#toJSON turns the credential back (Chromium
 // 129+, Firefox 119+, Safari 18.4+). Where they are missing the ceremony fails as 'Unsupported':
 // no byte conversion of our own. Loaded only when a ceremony runs, never up front.
+import { WebAuthnPlatformNames } from '../../machines/errors/passkeyNames.js';
 import { WebAuthnCeremonyError, type CeremonyFailure, type CeremonyOptions, type WebAuthnClient, type WebAuthnJson } from './types.js';
 
 /** The JSON methods of WebAuthn Level 3, typed loosely: lib.dom's forms need the DOM's own option types. */
@@ -12,7 +13,7 @@ interface JsonCapablePublicKeyCredential {
   isConditionalMediationAvailable?(): Promise<boolean>;
 }
 
-const KNOWN: readonly CeremonyFailure[] = ['NotAllowedError', 'SecurityError', 'InvalidStateError', 'AbortError'];
+const KNOWN: readonly CeremonyFailure[] = [WebAuthnPlatformNames.notAllowed, WebAuthnPlatformNames.security, WebAuthnPlatformNames.invalidState, WebAuthnPlatformNames.aborted];
 
 /** The page's PublicKeyCredential with its JSON methods, or null where WebAuthn is absent. */
 function platform(): JsonCapablePublicKeyCredential | null {
@@ -24,7 +25,7 @@ function platform(): JsonCapablePublicKeyCredential | null {
 function failureOf(error: unknown): WebAuthnCeremonyError {
   if (error instanceof WebAuthnCeremonyError) return error;
   const name = error instanceof Error ? error.name : '';
-  const failure = KNOWN.find((known) => known === name) ?? (name === 'TypeError' ? 'Malformed' : 'Other');
+  const failure = KNOWN.find((known) => known === name) ?? (name === WebAuthnPlatformNames.typeError ? 'Malformed' : 'Other');
   return new WebAuthnCeremonyError(failure, `The browser's WebAuthn ceremony failed (${name || 'unknown'}): ${error instanceof Error ? error.message.slice(0, 200) : 'no reason given'}`);
 }
 

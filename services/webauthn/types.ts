@@ -6,6 +6,9 @@
 // createAuth's `webAuthn` option. Nothing here holds a secret: a credential's private key never
 // leaves the authenticator, and a challenge and its signed answer pass straight to Cognito.
 
+import { WebAuthnPlatformNames } from '../../machines/errors/passkeyNames.js';
+import type { CeremonyFailure } from '../../machines/webauthn.js';
+
 /** A JSON object as WebAuthn's JSON forms are: the caller checks the fields it reads. */
 export type WebAuthnJson = Readonly<Record<string, unknown>>;
 
@@ -28,29 +31,25 @@ export interface CeremonyOptions {
  * A ceremony that did not happen rejects with a WebAuthnCeremonyError saying why.
  */
 export interface WebAuthnClient {
+  /** A sign-in's ceremony: CREDENTIAL_REQUEST_OPTIONS (PublicKeyCredentialRequestOptionsJSON) in, the assertion (PublicKeyCredentialJSON) out. */
   get(options: WebAuthnJson, how: CeremonyOptions): Promise<WebAuthnJson>;
+  /** A registration's ceremony: CredentialCreationOptions (PublicKeyCredentialCreationOptionsJSON) in, the new credential (PublicKeyCredentialJSON) out. */
   create(options: WebAuthnJson, how: CeremonyOptions): Promise<WebAuthnJson>;
   /** Whether `get` can wait with mediation 'conditional' (passkey autofill) here. Absent: it cannot. */
   conditionalMediation?(): Promise<boolean>;
 }
 
-/**
- * Why a ceremony did not happen, as a fact: the browser's DOMException name where there was one
- * (`NotAllowedError`: the user declined or the prompt timed out; `SecurityError`: the relying party
- * is not this page's origin or a registrable suffix of it; `InvalidStateError`: the authenticator
- * already holds a credential the options exclude; `AbortError`: aborted), or 'Unsupported' where
- * this platform has no WebAuthn (or not its JSON forms), 'Malformed' where the options or the
- * answer are not WebAuthn's JSON. What each means to the app is decided by the charts.
- */
-export type CeremonyFailure = 'NotAllowedError' | 'SecurityError' | 'InvalidStateError' | 'AbortError' | 'Unsupported' | 'Malformed' | 'Other';
+/** Why a ceremony did not happen, as a fact (defined with what the charts decide it means: machines/webauthn.ts). */
+export type { CeremonyFailure } from '../../machines/webauthn.js';
 
 /** A ceremony that did not happen: `failure` says why; the message never carries the options or a credential. */
 export class WebAuthnCeremonyError extends Error {
-  override readonly name = 'WebAuthnCeremonyError';
   constructor(
+    /** Why the ceremony did not happen (a fact; the charts decide what it means to the app). */
     readonly failure: CeremonyFailure,
     message: string,
   ) {
     super(message);
+    this.name = WebAuthnPlatformNames.ceremony;
   }
 }

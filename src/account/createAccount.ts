@@ -9,6 +9,7 @@ import { updatePasswordCalls, type UpdatePasswordCalls } from './updatePassword.
 import { userAttributesCalls, type UserAttributesCalls } from './userAttributes.js';
 import { signUpCalls, type SignUpCalls } from './signUp.js';
 import { devicesCalls, type DevicesCalls } from './devices.js';
+import { passkeysCalls, type PasskeysCalls } from './passkeys.js';
 
 /**
  * The account flows of one instance, named as in Amplify JS v6. Every method returns a promise and
@@ -16,15 +17,15 @@ import { devicesCalls, type DevicesCalls } from './devices.js';
  * instance's stop() every call rejects with AuthStoppedError. N is createAuth's networkTimeoutMs,
  * S its storageTimeoutMs. What each call does in each state of its flow: docs/calls.md.
  */
-export interface Account extends ResetPasswordCalls, UpdatePasswordCalls, UserAttributesCalls, SignUpCalls, MfaSetupCalls, DeleteUserCalls, DevicesCalls {}
+export interface Account extends ResetPasswordCalls, UpdatePasswordCalls, UserAttributesCalls, SignUpCalls, MfaSetupCalls, DeleteUserCalls, DevicesCalls, PasskeysCalls {}
 
 /**
- * The account flows (sign-up, password reset and change, attributes, deletion, MFA setup, remembered devices) of
+ * The account flows (sign-up, password reset and change, attributes, deletion, MFA setup, remembered devices, passkeys) of
  * `auth`, sharing its settings, storage and transport: over the SDK `client` createAuth was given,
  * or else over fetch to the same endpoint (`options.wire` for anything else). Throws
  * AuthConfigError when `auth` was given its own `transport` and no `wire` is passed.
  */
 export function createAccount(auth: Auth, options?: AccountOptions): Account {
   const kit = createAccountKit(auth, options);
-  return { ...resetPasswordCalls(kit), ...updatePasswordCalls(kit), ...userAttributesCalls(kit), ...signUpCalls(kit), ...mfaSetupCalls(kit), ...deleteUserCalls(kit), ...devicesCalls(kit) };
+  return { ...resetPasswordCalls(kit), ...updatePasswordCalls(kit), ...userAttributesCalls(kit), ...signUpCalls(kit), ...mfaSetupCalls(kit), ...deleteUserCalls(kit), ...devicesCalls(kit), ...passkeysCalls(kit) };
 }

@@ -7,6 +7,7 @@ import { runtimeOf, type AuthRuntime } from '../authRuntime.js';
 import type { AuthConfig, ResolvedConfig } from '../config.js';
 import { AuthConfigError, AuthInternalError, AuthStateError, AuthStoppedError, toAuthError, type AuthError } from '../errors.js';
 import { isAccountErrorName } from '../../machines/errors/registry.js';
+import { isPasskeyErrorName } from '../../machines/errors/passkeyNames.js';
 import type { ErrorInfo } from '../../machines/types.js';
 import type { Answered, Asked } from '../../machines/account/shared.js';
 import { createAccountCalls } from '../../services/cognito/accountCalls.js';
@@ -14,6 +15,7 @@ import { fetchAccountWire, type AccountWire } from '../../services/cognito/accou
 import { onFirstUse } from '../../services/cognito/onFirstUse.js';
 import type { AccountServices } from '../../services/actors/account/kit.js';
 import type { SecretVault } from '../../services/storage/secretVault.js';
+import type { WebAuthnClient } from '../../services/webauthn/types.js';
 
 /** createAccount()'s options. */
 export interface AccountOptions {
@@ -29,11 +31,18 @@ export interface AccountOptions {
   readonly now?: () => number;
   /** An XState inspection observer for the flows' charts (as createAuth's `inspect`). Default: createAuth's `inspect`, so one inspector sees the auth chart and the flows. */
   readonly inspect?: AuthConfig['inspect'];
+  /**
+   * The authenticator passkey registration runs (`create`), in WebAuthn's JSON forms. Default:
+   * createAuth's `webAuthn`, else the browser's navigator.credentials through WebAuthn Level 3's
+   * JSON methods, loaded only when a registration begins. React Native (a passkey module's JSON
+   * calls) and tests bring their own.
+   */
+  readonly webAuthn?: WebAuthnClient;
 }
 
-/** The error an account chart's failure is thrown as: the account flows' own names are AuthStateError; the rest, as the error registry says. */
+/** The error an account chart's failure is thrown as: the account flows' own names and the passkey ceremony's are AuthStateError; the rest, as the error registry says. */
 export function toAccountError(error: ErrorInfo): AuthError {
-  return isAccountErrorName(error.name) ? new AuthStateError(error.name, error.message) : toAuthError(error);
+  return isAccountErrorName(error.name) || isPasskeyErrorName(error.name) ? new AuthStateError(error.name, error.message) : toAuthError(error);
 }
 
 /** A flow's chart, running: `ask` sends one call event and resolves with its answer, or rejects with its typed error. */
@@ -46,6 +55,8 @@ export interface AccountKit {
   readonly runtime: Pick<AuthRuntime, 'settings' | 'store' | 'vault' | 'outbox'>;
   readonly vault: SecretVault;
   readonly services: AccountServices;
+  /** The authenticator: AccountOptions.webAuthn, else createAuth's, else the browser's, loaded on first use. */
+  webAuthn(): Promise<WebAuthnClient>;
   /** Rejects with AuthStoppedError once the instance was stopped. */
   live(method: string): void;
   /** Starts `machine` (its actors provided) on the first call, and answers calls through it. */
@@ -64,6 +75,10 @@ export function createAccountKit(auth: Auth, options: AccountOptions = {}): Acco
   if (options.wire !== undefined && typeof options.wire !== 'function') throw new AuthConfigError('wire', 'must be a function: an account wire such as fetchAccountWire({ ... })');
   if (options.now !== undefined && typeof options.now !== 'function') throw new AuthConfigError('now', 'must be a function returning epoch milliseconds');
   if (options.inspect !== undefined && typeof options.inspect !== 'function' && (typeof options.inspect !== 'object' || options.inspect === null)) throw new AuthConfigError('inspect', 'must be an inspection observer or function');
+  const { webAuthn } = options;
+  if (webAuthn !== undefined && (typeof webAuthn !== 'object' || webAuthn === null || typeof webAuthn.get !== 'function' || typeof webAuthn.create !== 'function')) {
+    throw new AuthConfigError('webAuthn', 'must be a WebAuthn client: an object with get() and create()');
+  }
   if (typeof (auth as Partial<Auth> | null)?.actor?.getSnapshot !== 'function') throw new AuthConfigError('auth', 'must be an instance createAuth() returned');
   const runtime = runtimeOf(auth.actor);
   const { settings, vault } = runtime;
@@ -85,6 +100,7 @@ export function createAccountKit(auth: Auth, options: AccountOptions = {}): Acco
       now: options.now ?? settings.now,
       accessToken: () => auth.getSession().then((session) => session.tokens?.accessToken ?? null),
     },
+    webAuthn: async () => webAuthn ?? settings.webAuthn ?? (await import('../../services/webauthn/browser.js')).browserWebAuthn,
     live,
     flow<E extends Asked & { readonly type: string }, A>(machine: AnyStateMachine): Ask<E, A> {
       const pending = new Map<number, { readonly resolve: (answer: A) => void; readonly reject: (error: unknown) => void; readonly method: string }>();

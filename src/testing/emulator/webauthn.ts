@@ -136,3 +136,45 @@ export function refusal(error: unknown, otherwise: () => p.CognitoError): p.Cogn
   if (/RP ID/i.test(message)) return new p.CognitoError('WebAuthnRelyingPartyMismatchException', "The credential was made for another relying party than the user pool's.");
   return otherwise();
 }
+
+/** The order of P-256's group: (r, s) and (r, n − s) are the same signature's two valid forms. */
+const P256_ORDER = BigInt('0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551');
+
+/**
+ * An assertion's ECDSA signature (DER, base64url) in a form @simplewebauthn/server 9.0.3 reads
+ * right. Its unwrapEC2Signature drops DER's sign byte but never pads, so a valid signature whose r
+ * or s is shorter than 32 bytes (about 1 in 128 of every P-256 authenticator's) became fewer than
+ * 64 bytes and was refused. Here a short s becomes n − s (ECDSA's other valid form of the same
+ * signature), and a short value whose top bit is clear is padded with zeros to 32 bytes (which the
+ * library keeps). A short r whose top bit is set (about 1 in 512) cannot be given to this library
+ * version at all and stays refused. Anything that is not a P-256 signature in DER is given back as
+ * it is: the library judges it. Neither change alters what the signature proves.
+ */
+export function paddedEcdsaSignature(signature: string): string {
+  const der = Buffer.from(signature, 'base64url');
+  if (der.length < 8 || der[0] !== 0x30 || der[1] !== der.length - 2 || der[2] !== 0x02) return signature;
+  const rLength = der[3]!;
+  const sAt = 4 + rLength;
+  if (der[sAt] !== 0x02 || sAt + 2 + der[sAt + 1]! !== der.length) return signature;
+  const integer = (at: number, length: number): Buffer | null => {
+    const bytes = der.subarray(at, at + length);
+    const value = bytes[0] === 0 && length > 1 ? bytes.subarray(1) : bytes;
+    return value.length > 32 ? null : value;
+  };
+  const r = integer(4, rLength);
+  let s = integer(sAt + 2, der[sAt + 1]!);
+  if (!r || !s || (r.length === 32 && s.length === 32)) return signature;
+  if (s.length < 32) {
+    const other = P256_ORDER - BigInt(`0x${s.toString('hex')}`);
+    if (other > 0n) s = Buffer.from(other.toString(16).padStart(64, '0'), 'hex');
+  }
+  // A full-width value whose top bit is set keeps DER's sign byte (33 bytes), which the library drops; a short one with its top bit clear is padded to 32.
+  const encode = (value: Buffer): Buffer => {
+    const trimmed = value.length > 32 ? value.subarray(value.length - 32) : value;
+    const padded = (trimmed[0]! & 0x80) === 0 ? Buffer.concat([Buffer.alloc(32 - trimmed.length), trimmed]) : trimmed;
+    const body = (padded[0]! & 0x80) !== 0 ? Buffer.concat([Buffer.from([0]), padded]) : padded;
+    return Buffer.concat([Buffer.from([0x02, body.length]), body]);
+  };
+  const body = Buffer.concat([encode(r), encode(s)]);
+  return Buffer.concat([Buffer.from([0x30, body.length]), body]).toString('base64url');
+}
