@@ -38,14 +38,24 @@ const sha256 = (data: Uint8Array | string): Buffer => createHash('sha256').updat
  * than 64 bytes and then refuses as a bad signature (the emulator's verifier would flake). ECDSA
  * signs with a fresh random k each time, so signing again gives another valid signature.
  */
-function fullWidthSignature(signOnce: () => Buffer, full = true): Buffer {
+/** Which kind of signature assert() makes: full width (r and s 32 bytes each, the default), or a short one. */
+export type SignatureShape = 'full' | 'shortS' | 'shortR' | 'shortRTopBitSet';
+
+/**
+ * Signs until the DER signature has `shape`: a short r or s (fewer than 32 bytes once DER's sign
+ * byte is dropped) is about 1 in 256 each; a short r whose top bit is set, about 1 in 512.
+ */
+function signatureShaped(signOnce: () => Buffer, shape: SignatureShape): Buffer {
   for (;;) {
     const der = signOnce();
     const rLength = der[3]!;
     const sLength = der[5 + rLength]!;
     const width = (length: number, at: number) => length - (der[at] === 0 ? 1 : 0);
     const rWidth = width(rLength, 4);
-    if (full ? rWidth === 32 && width(sLength, 6 + rLength) === 32 : rWidth < 32 ? (der[4 + rLength - rWidth]! & 0x80) === 0 : width(sLength, 6 + rLength) < 32) return der;
+    const sWidth = width(sLength, 6 + rLength);
+    const rTopBit = (der[4 + rLength - rWidth]! & 0x80) !== 0;
+    const shaped = { full: rWidth === 32 && sWidth === 32, shortS: rWidth === 32 && sWidth < 32, shortR: rWidth < 32 && !rTopBit, shortRTopBitSet: rWidth < 32 && rTopBit }[shape];
+    if (shaped) return der;
   }
 }
 
@@ -114,12 +124,12 @@ export class SoftAuthenticator {
   }
 
   /** The assertion navigator.credentials.get would give at `origin`; the counter goes up first. `tamper` flips a bit of the signature. */
-  assert(options: RequestOptions, origin: string, how: { rpId?: string; tamper?: boolean; counter?: number; shortSignature?: boolean } = {}): string {
+  assert(options: RequestOptions, origin: string, how: { rpId?: string; tamper?: boolean; counter?: number; signature?: SignatureShape } = {}): string {
     this.counter = how.counter ?? this.counter + 1;
     const authenticatorData = this.authData(how.rpId ?? options.rpId, UP | UV);
     const clientDataJSON = Buffer.from(JSON.stringify({ type: 'webauthn.get', challenge: options.challenge, origin, crossOrigin: false }));
-    // `shortSignature`: one whose r or s is shorter than 32 bytes, as about 1 in 128 of any authenticator's are (a short r with its top bit clear: the emulator cannot take the other kind, src/testing/emulator/webauthn.ts says why).
-    const signature = fullWidthSignature(() => sign('sha256', Buffer.concat([authenticatorData, sha256(clientDataJSON)]), this.privateKey), how.shortSignature !== true);
+    // `signature`: full width unless asked; a short r or s is what about 1 in 128 of any authenticator's signatures are (src/testing/emulator/webauthn.ts, p256SignatureHolds).
+    const signature = signatureShaped(() => sign('sha256', Buffer.concat([authenticatorData, sha256(clientDataJSON)]), this.privateKey), how.signature ?? 'full');
     if (how.tamper === true) signature[signature.length - 1] = (signature[signature.length - 1] ?? 0) ^ 0x01;
     return JSON.stringify({
       id: this.id,

@@ -2,7 +2,7 @@
 // and the verification library, @simplewebauthn/server (an optional peer), loaded with import() on
 // the first WebAuthn verification so that nothing else the emulator does, and nothing a browser
 // entry loads, needs it. The operations are operations/webauthn.ts.
-import { randomBytes } from 'node:crypto';
+import { createHash, createPublicKey, randomBytes, verify } from 'node:crypto';
 import type { PoolSettings } from './poolSettings.js';
 import * as p from './protocol.js';
 
@@ -137,44 +137,33 @@ export function refusal(error: unknown, otherwise: () => p.CognitoError): p.Cogn
   return otherwise();
 }
 
-/** The order of P-256's group: (r, s) and (r, n − s) are the same signature's two valid forms. */
-const P256_ORDER = BigInt('0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551');
-
 /**
- * An assertion's ECDSA signature (DER, base64url) in a form @simplewebauthn/server 9.0.3 reads
- * right. Its unwrapEC2Signature drops DER's sign byte but never pads, so a valid signature whose r
- * or s is shorter than 32 bytes (about 1 in 128 of every P-256 authenticator's) became fewer than
- * 64 bytes and was refused. Here a short s becomes n − s (ECDSA's other valid form of the same
- * signature), and a short value whose top bit is clear is padded with zeros to 32 bytes (which the
- * library keeps). A short r whose top bit is set (about 1 in 512) cannot be given to this library
- * version at all and stays refused. Anything that is not a P-256 signature in DER is given back as
- * it is: the library judges it. Neither change alters what the signature proves.
+ * Whether an assertion's P-256 signature holds, checked by node:crypto when @simplewebauthn/server
+ * 9.0.3 said it does not. That version's unwrapEC2Signature drops DER's sign byte but never pads,
+ * so a valid signature whose r or s is shorter than 32 bytes (about 1 in 128 of every P-256
+ * authenticator's, Chromium's virtual one too) reaches WebCrypto short and is refused. The library
+ * has by then checked everything else (challenge, origin, relying party, flags, counter: each
+ * throws before the signature is looked at), so only the signature is checked again here: the
+ * credential's COSE key read by the library (convertCOSEtoPKCS), the DER signature read by
+ * node:crypto (dsaEncoding 'der'). A key that is not P-256 keeps the library's verdict.
  */
-export function paddedEcdsaSignature(signature: string): string {
-  const der = Buffer.from(signature, 'base64url');
-  if (der.length < 8 || der[0] !== 0x30 || der[1] !== der.length - 2 || der[2] !== 0x02) return signature;
-  const rLength = der[3]!;
-  const sAt = 4 + rLength;
-  if (der[sAt] !== 0x02 || sAt + 2 + der[sAt + 1]! !== der.length) return signature;
-  const integer = (at: number, length: number): Buffer | null => {
-    const bytes = der.subarray(at, at + length);
-    const value = bytes[0] === 0 && length > 1 ? bytes.subarray(1) : bytes;
-    return value.length > 32 ? null : value;
-  };
-  const r = integer(4, rLength);
-  let s = integer(sAt + 2, der[sAt + 1]!);
-  if (!r || !s || (r.length === 32 && s.length === 32)) return signature;
-  if (s.length < 32) {
-    const other = P256_ORDER - BigInt(`0x${s.toString('hex')}`);
-    if (other > 0n) s = Buffer.from(other.toString(16).padStart(64, '0'), 'hex');
+export async function p256SignatureHolds(response: unknown, cosePublicKey: Uint8Array): Promise<boolean> {
+  const r = p.isJsonObject(response) && p.isJsonObject(response.response) ? response.response : undefined;
+  const [authenticatorData, clientDataJSON, signature] = [r?.authenticatorData, r?.clientDataJSON, r?.signature].map((v) => (typeof v === 'string' ? Buffer.from(v, 'base64url') : undefined));
+  if (!authenticatorData || !clientDataJSON || !signature) return false;
+  const { convertCOSEtoPKCS } = (await import('@simplewebauthn/server/helpers')) as { convertCOSEtoPKCS(key: Uint8Array): Uint8Array };
+  let point: Buffer;
+  try {
+    point = Buffer.from(convertCOSEtoPKCS(cosePublicKey));
+  } catch {
+    return false;
   }
-  // A full-width value whose top bit is set keeps DER's sign byte (33 bytes), which the library drops; a short one with its top bit clear is padded to 32.
-  const encode = (value: Buffer): Buffer => {
-    const trimmed = value.length > 32 ? value.subarray(value.length - 32) : value;
-    const padded = (trimmed[0]! & 0x80) === 0 ? Buffer.concat([Buffer.alloc(32 - trimmed.length), trimmed]) : trimmed;
-    const body = (padded[0]! & 0x80) !== 0 ? Buffer.concat([Buffer.from([0]), padded]) : padded;
-    return Buffer.concat([Buffer.from([0x02, body.length]), body]);
-  };
-  const body = Buffer.concat([encode(r), encode(s)]);
-  return Buffer.concat([Buffer.from([0x30, body.length]), body]).toString('base64url');
+  if (point.length !== 65) return false;
+  const key = createPublicKey({ key: { kty: 'EC', crv: 'P-256', x: point.subarray(1, 33).toString('base64url'), y: point.subarray(33).toString('base64url') }, format: 'jwk' });
+  const signed = Buffer.concat([authenticatorData, createHash('sha256').update(clientDataJSON).digest()]);
+  try {
+    return verify('sha256', signed, { key, dsaEncoding: 'der' }, signature);
+  } catch {
+    return false;
+  }
 }
