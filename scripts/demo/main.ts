@@ -7,6 +7,7 @@ import { apiTitle, runApiScenario } from './apiScenario';
 import { hostedUiTitle, runHostedUiScenario } from './hostedUiScenario';
 import { runSignInTour } from './signInTour';
 import { accountTitle, runAccountTour } from './accountTour';
+import { passkeyTitle, runPasskeyTour } from './passkeyTour';
 import { runServerScenario, serverTitle } from './serverScenario';
 import { runSignOutScenario, signOutScenarios } from './signOutScenarios';
 import { runWebDemo } from './web/cli';
@@ -27,6 +28,7 @@ async function main(): Promise<void> {
     ...signOutScenarios.map((scenario): [string, () => Promise<string[]>] => [scenario.title, () => runSignOutScenario(emu, scenario, checker)]),
     [hostedUiTitle, () => runHostedUiScenario(emu, checker)],
     [accountTitle, () => runAccountTour(emu)],
+    [passkeyTitle, () => runPasskeyTour(emu)],
     [apiTitle, () => runApiScenario()],
     [serverTitle, () => runServerScenario()],
   ];

@@ -28,3 +28,4 @@ export {
 } from './testAuth.js';
 export { chartStateOf, createTestAccount, TEST_ACCOUNT_STATES, type AccountDriveOptions, type SignUpUser, type HeldAccountCall, type TestAccount, type TestAccountState, type TestAccountStates } from './kit/account.js';
 export { createHostedUiBrowser, signInAtHostedUi, type HostedUiBrowser, type HostedUiVisit } from './kit/hostedUi.js';
+export { createTestAuthenticator, type TestAuthenticator } from './kit/passkeys.js';
