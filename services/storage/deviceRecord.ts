@@ -32,9 +32,8 @@ export interface DeviceRecords {
 /** The user's device, or null when none is stored or what is stored is not one (another user's included). Bounded by the queue (StorageError past it). */
 export async function readDeviceRecord(place: DeviceRecords, username: string): Promise<DeviceRecord | null> {
   const raw = await place.queue('read the remembered device', () => place.storage.getItem(place.key(username)));
-  const value = typeof raw === 'string' ? place.parseJsonObject(raw) : null;
-  const fields = [value?.deviceKey, value?.groupKey, value?.password];
-  if (value?.username !== username || !fields.every((field) => typeof field === 'string' && field !== '')) return null;
-  const [deviceKey, groupKey, password] = fields as string[];
-  return { username, deviceKey: deviceKey!, groupKey: groupKey!, password: password! };
+  const record = typeof raw === 'string' ? place.parseJsonObject(raw) : null;
+  // The parsed record itself, once its fields are checked (its `version` goes along unread).
+  const valid = record?.username === username && [record.deviceKey, record.groupKey, record.password].every((field) => typeof field === 'string' && field !== '');
+  return valid ? (record as unknown as DeviceRecord) : null;
 }
