@@ -101,7 +101,7 @@ export function createSignInFlow(services: {
     // The statechart gave up on this step (its deadline, or a stop): nothing may be stored now, tokens or a challenge.
     if (signal.aborted) throw new CognitoCallError(ErrorNames.aborted, 'The sign-in was abandoned before its result was stored');
     // A remembered device proves itself (DEVICE_SRP_AUTH), after any first factor: the engine answers, with the record of Cognito's username.
-    if (step.kind === 'challenge' && step.name === 'DEVICE_SRP_AUTH') step = await devices.answer(step, await devices.remembered(step.parameters.USERNAME ?? asked.username), send);
+    if (step.kind === 'challenge' && step.name === 'DEVICE_SRP_AUTH') step = await devices.answer(step, step.parameters.USERNAME ?? asked.username, send);
     if (step.kind === 'challenge') return (await challenges!()).challengeOf(parts, step, asked, signal, send);
     const session: SessionSummary | null = summarizeSession(step.tokens, 'password');
     if (!session) throw new CognitoCallError(ErrorNames.unexpectedResponse, 'Cognito returned an access token that is not a Cognito JWT');

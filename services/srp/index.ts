@@ -4,4 +4,3 @@ export { startSrp } from './client.js';
 export { formatSrpTimestamp } from './timestamp.js';
 export { SrpError } from './error.js';
 export type { SrpAnswer, SrpChallenge, SrpHandshake } from './types.js';
-export { createDeviceVerifier, type DeviceVerifier } from './device.js';

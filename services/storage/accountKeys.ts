@@ -1,3 +1,6 @@
+/** Where a user's remembered device is kept (accountKeys' `device`), apart so that the sign-in's chunk takes this key and no other. */
+export const deviceRecordKey = (clientId: string) => (username: string) => `authchart.${clientId}.device.${encodeURIComponent(username)}`;
+
 /**
  * Every key the account flows (authchart/account) write in the app's storage, named once, apart
  * from storageKeys (keys.ts), which createAuth's bundles carry. Same prefix: `authchart.<clientId>.`.
@@ -16,5 +19,5 @@ export const accountKeys = (clientId: string) => ({
    * DeviceGroupKey and random password (a secret, kept here and nowhere else). Apart from the
    * session's record, so a sign-out keeps it; forgetDevice() removes it.
    */
-  device: (username: string) => `authchart.${clientId}.device.${encodeURIComponent(username)}`,
+  device: deviceRecordKey(clientId),
 });

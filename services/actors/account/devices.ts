@@ -5,7 +5,8 @@ import { fromPromise } from 'xstate';
 import type { ListedDevice } from '../../../machines/account/devicesMachine.js';
 import { readJwtClaims } from '../../encoding/jwt.js';
 import { parseJsonObject } from '../../encoding/json.js';
-import { createDeviceStore } from '../../storage/deviceRecord.js';
+import { accountKeys } from '../../storage/accountKeys.js';
+import { readDeviceRecord, type DeviceRecords } from '../../storage/deviceRecord.js';
 import { createStorageQueue } from '../../storage/queue.js';
 import type { StorageLike } from '../../storage/storage.js';
 import { signedInToken, type AccountServices } from './kit.js';
@@ -24,7 +25,7 @@ const MAX_PAGES = 20;
 
 export function createDevicesActors(services: AccountServices, place: DeviceRecordPlace) {
   const { calls } = services;
-  const store = createDeviceStore(place.storage, { clientId: place.clientId, timeoutMs: place.storageTimeoutMs, createStorageQueue, parseJsonObject });
+  const records: DeviceRecords = { storage: place.storage, key: accountKeys(place.clientId).device, queue: createStorageQueue(place.storageTimeoutMs), parseJsonObject };
   return {
     thisDevice: fromPromise<{ readonly deviceKey: string | null }>(async () => {
       const claim = readJwtClaims(await signedInToken(services))?.device_key;
@@ -37,7 +38,8 @@ export function createDevicesActors(services: AccountServices, place: DeviceReco
       await calls.forgetDevice(await signedInToken(services), input.deviceKey, signal);
       // The record kept here of the device just forgotten: its DEVICE_KEY is no longer sent.
       const username = await place.username();
-      if (username !== undefined && (await store.read(username))?.deviceKey === input.deviceKey) await store.remove(username);
+      if (username === undefined || (await readDeviceRecord(records, username))?.deviceKey !== input.deviceKey) return;
+      await records.queue('remove the remembered device', () => place.storage.removeItem(records.key(username)));
     }),
     fetchDevices: fromPromise<readonly ListedDevice[]>(async ({ signal }) => {
       const accessToken = await signedInToken(services);
