@@ -191,9 +191,15 @@ describeInBrowser('the live statechart page (Chromium)', () => {
     expect(response.headers.get('location')).toBe(`http://localhost:${port}/?inspect`);
   });
 
-  it('registers a passkey after a sign-in with SRP (a virtual authenticator), and after a sign-out signs in with it', async () => {
+  it('with a virtual authenticator: no passkey yet, then one registered after a sign-in with SRP signs in after a sign-out; registration refused signed out, and twice', async () => {
     const { context, page, errors, requests, cdp, authenticatorId } = await openLivePage(true);
     try {
+      // No passkey yet: Cognito does not offer WEB_AUTHN, and the page says so (the chart holds the first-factor choice; a new signIn() starts over).
+      await page.getByRole('button', { name: 'Sign in (passkey)', exact: true }).click();
+      await waitForLine(page, /signIn\(\{ USER_AUTH, WEB_AUTHN \}\)\s+no passkey yet: Cognito offers PASSWORD, PASSWORD_SRP only/);
+      // Signed out, registration is refused before anything is sent.
+      await page.getByRole('button', { name: 'Register a passkey', exact: true }).click();
+      await waitForLine(page, /associateWebAuthnCredential\(\)\s+rejected: UserUnAuthenticatedException/);
       await page.getByRole('button', { name: 'Sign in (SRP)', exact: true }).click();
       await waitForActive(page, 'auth', 'signedIn.active');
       await waitForLine(page, /signIn\(\)\s+signed in/);
@@ -215,6 +221,10 @@ describeInBrowser('the live statechart page (Chromium)', () => {
       expect(afterPasskey).toMatch(/signIn\(\{ USER_AUTH, WEB_AUTHN \}\)\s+signed in with the passkey/);
       await waitForActive(page, 'auth', 'signedIn.active');
       expect(await active(page, 'auth')).toEqual(['signedIn', 'signedIn.active']);
+      // A second registration on this authenticator: the browser refuses the excluded credential.
+      await page.getByRole('button', { name: 'Register a passkey', exact: true }).click();
+      await waitForLine(page, /associateWebAuthnCredential\(\)\s+rejected: PasskeyAlreadyRegistered/);
+      expect((await cdp.send('WebAuthn.getCredentials', { authenticatorId })).credentials).toHaveLength(1);
       // The auth chart held Cognito's WEB_AUTHN challenge, and the engine answered it with the passkey's assertion.
       const passkeySteps = afterPasskey.slice(afterPasskey.lastIndexOf('signOut()'));
       expect(passkeySteps).toMatch(/auth\s+signingIn → awaitingChallengeAnswer\s+done/);

@@ -49,7 +49,11 @@ export function signInMeaning(result: RedirectSignInResult): string {
 
 /** A sign-in answered by the passkey prompt (USER_AUTH with WEB_AUTHN preferred). */
 export function passkeySignInMeaning(result: RedirectSignInResult): string {
-  return result.isSignedIn ? "signed in with the passkey: the authenticator signed Cognito's challenge" : signInMeaning(result);
+  if (result.isSignedIn) return "signed in with the passkey: the authenticator signed Cognito's challenge";
+  // A user with no passkey: Cognito does not offer WEB_AUTHN, it asks for a first factor instead.
+  const offered = 'availableChallenges' in result.nextStep ? result.nextStep.availableChallenges : undefined;
+  if (offered && !offered.includes('WEB_AUTHN')) return `no passkey yet: Cognito offers ${offered.join(', ')} only; sign in with SRP, then "Register a passkey"`;
+  return signInMeaning(result);
 }
 
 /** associateWebAuthnCredential(): the credential id is a public name for the passkey, not a secret. */
