@@ -2,8 +2,11 @@
 // with no errors, draws both charts (states nested in their compound states, and one arrow per
 // pair of states a transition links, labelled with its events, exactly as the definitions say)
 // with `signedOut` highlighted, and follows a sign-in with SRP and a sign-out on its charts (the
-// current states and the arrows just taken) and its timeline. UPDATE_SCREENSHOT=1 rewrites
-// docs/live-page.png.
+// current states and the arrows just taken) and its timeline. The page is served at
+// http://localhost:PORT/ (a WebAuthn relying party must be a domain): a passkey registered after a
+// sign-in with SRP, with Chromium's virtual authenticator (DevTools protocol), signs the user in
+// again after a sign-out; and the hosted UI's round trip (its login form, back to the page, and
+// through its /logout) works at that origin. UPDATE_SCREENSHOT=1 rewrites docs/live-page.png.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -150,6 +153,112 @@ describeInBrowser('the live statechart page (Chromium)', () => {
       expect(requests.filter((url) => !isLoopbackUrl(url))).toEqual([]);
       expect(errors).toEqual([]);
       expect(apiRefusals).toBe(1);
+    } finally {
+      await context.close();
+    }
+  }, 120_000);
+
+  /** A new page with its console errors and requests recorded (none expected), opened at the demo's URL and ready. */
+  async function openLivePage(withAuthenticator = false) {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    context.setDefaultTimeout(30_000);
+    const page = await context.newPage();
+    const errors: string[] = [];
+    const requests: string[] = [];
+    page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
+    page.on('console', (message) => void (message.type() === 'error' && errors.push(`console.error: ${message.text()}`)));
+    page.on('request', (request) => requests.push(request.url()));
+    const cdp = await context.newCDPSession(page);
+    let authenticatorId = '';
+    if (withAuthenticator) {
+      await cdp.send('WebAuthn.enable');
+      ({ authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', { options: { protocol: 'ctap2', transport: 'internal', hasResidentKey: true, hasUserVerification: true, isUserVerified: true } }));
+    }
+    await page.goto(demo.url);
+    await page.waitForFunction(() => document.body.dataset['ready'] === 'true');
+    await waitForActive(page, 'auth', 'signedOut');
+    return { context, page, errors, requests, cdp, authenticatorId };
+  }
+  /** Waits until the timeline has a line matching `pattern` (its source, as page.waitForFunction takes strings of code). */
+  const waitForLine = (page: Page, pattern: RegExp) =>
+    page.waitForFunction((source) => new RegExp(source).test(document.getElementById('timeline')?.innerText ?? ''), pattern.source);
+
+  it('is served at http://localhost:PORT/, and a 127.0.0.1 address is sent there', async () => {
+    expect(demo.url).toMatch(/^http:\/\/localhost:\d+\/$/);
+    const port = new URL(demo.url).port;
+    const response = await fetch(`http://127.0.0.1:${port}/?inspect`, { redirect: 'manual' });
+    expect(response.status).toBe(302);
+    expect(response.headers.get('location')).toBe(`http://localhost:${port}/?inspect`);
+  });
+
+  it('with a virtual authenticator: no passkey yet, then one registered after a sign-in with SRP signs in after a sign-out; registration refused signed out, and twice', async () => {
+    const { context, page, errors, requests, cdp, authenticatorId } = await openLivePage(true);
+    try {
+      // No passkey yet: Cognito does not offer WEB_AUTHN, and the page says so (the chart holds the first-factor choice; a new signIn() starts over).
+      await page.getByRole('button', { name: 'Sign in (passkey)', exact: true }).click();
+      await waitForLine(page, /signIn\(\{ USER_AUTH, WEB_AUTHN \}\)\s+no passkey yet: Cognito offers PASSWORD, PASSWORD_SRP only/);
+      // Signed out, registration is refused before anything is sent.
+      await page.getByRole('button', { name: 'Register a passkey', exact: true }).click();
+      await waitForLine(page, /associateWebAuthnCredential\(\)\s+rejected: UserUnAuthenticatedException/);
+      await page.getByRole('button', { name: 'Sign in (SRP)', exact: true }).click();
+      await waitForActive(page, 'auth', 'signedIn.active');
+      await waitForLine(page, /signIn\(\)\s+signed in/);
+
+      await page.getByRole('button', { name: 'Register a passkey', exact: true }).click();
+      await waitForLine(page, /associateWebAuthnCredential\(\)\s+(registered|rejected)/);
+      expect(await timeline(page)).toMatch(/associateWebAuthnCredential\(\)\s+registered: /);
+      // The authenticator holds the one passkey, for the relying party 'localhost'.
+      const held = await cdp.send('WebAuthn.getCredentials', { authenticatorId });
+      expect(held.credentials.map((credential) => credential.rpId)).toEqual(['localhost']);
+
+      await page.getByRole('button', { name: 'Sign out', exact: true }).click();
+      await waitForLine(page, /signOut\(\)\s+complete:/);
+      await waitForActive(page, 'auth', 'signedOut');
+
+      await page.getByRole('button', { name: 'Sign in (passkey)', exact: true }).click();
+      await waitForLine(page, /signIn\(\{ USER_AUTH, WEB_AUTHN \}\)\s+(signed in|rejected|not yet)/);
+      const afterPasskey = await timeline(page);
+      expect(afterPasskey).toMatch(/signIn\(\{ USER_AUTH, WEB_AUTHN \}\)\s+signed in with the passkey/);
+      await waitForActive(page, 'auth', 'signedIn.active');
+      expect(await active(page, 'auth')).toEqual(['signedIn', 'signedIn.active']);
+      // A second registration on this authenticator: the browser refuses the excluded credential.
+      await page.getByRole('button', { name: 'Register a passkey', exact: true }).click();
+      await waitForLine(page, /associateWebAuthnCredential\(\)\s+rejected: PasskeyAlreadyRegistered/);
+      expect((await cdp.send('WebAuthn.getCredentials', { authenticatorId })).credentials).toHaveLength(1);
+      // The auth chart held Cognito's WEB_AUTHN challenge, and the engine answered it with the passkey's assertion.
+      const passkeySteps = afterPasskey.slice(afterPasskey.lastIndexOf('signOut()'));
+      expect(passkeySteps).toMatch(/auth\s+signingIn → awaitingChallengeAnswer\s+done/);
+      expect(passkeySteps).toMatch(/auth\s+awaitingChallengeAnswer → answeringChallenge\s+CONFIRM_SIGN_IN/);
+      expect(passkeySteps).toMatch(/auth\s+answeringChallenge → signedIn\.active/);
+
+      expect(afterPasskey).not.toMatch(/eyJ[\w-]+\.[\w-]+/);
+      expect(requests.filter((url) => !isLoopbackUrl(url))).toEqual([]);
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  }, 120_000);
+
+  it('the hosted UI round trip at the localhost origin: the login form, back to the page signed in, and a sign-out through /logout', async () => {
+    const { context, page, errors } = await openLivePage();
+    try {
+      const atLoginForm = page.waitForURL((url) => url.pathname === '/oauth2/authorize');
+      await page.getByRole('button', { name: 'Sign in (hosted UI)', exact: true }).click();
+      await atLoginForm;
+      expect(new URL(page.url()).hostname).toBe('127.0.0.1'); // the emulator stays on 127.0.0.1
+      await page.fill('input[name=username]', demo.user.username);
+      await page.fill('input[name=password]', demo.user.password);
+      await page.click('button[type=submit]');
+      await page.waitForURL((url) => url.origin === new URL(demo.url).origin);
+      await page.waitForFunction(() => document.body.dataset['ready'] === 'true');
+      await waitForLine(page, /handleRedirect\(\)\s+back from the hosted UI: signed in/);
+      await waitForActive(page, 'auth', 'signedIn.active');
+
+      await page.getByRole('button', { name: 'Sign out', exact: true }).click();
+      await waitForLine(page, /handleRedirect\(\)\s+back from \/logout: complete/);
+      expect(new URL(page.url()).origin).toBe(new URL(demo.url).origin);
+      await waitForActive(page, 'auth', 'signedOut');
+      expect(errors).toEqual([]);
     } finally {
       await context.close();
     }

@@ -1,5 +1,6 @@
 // What a call's result means, in one line, and the result itself with every token withheld.
 // Nothing here ever puts a token on the page: summaries keep names and messages only.
+import type { AssociateWebAuthnCredentialOutput } from '../../../src/account/index';
 import type { AuthSession, HandledRedirect, RedirectSignInResult, SignOutResult } from '../../../src/fetch/index';
 
 const TOKEN_KEYS = new Set(['accessToken', 'idToken', 'refreshToken', 'tokens']);
@@ -44,6 +45,20 @@ export function signInMeaning(result: RedirectSignInResult): string {
   if (result.isSignedIn) return 'signed in';
   if (result.nextStep.signInStep === 'REDIRECTING') return 'redirecting: the page is on its way to the hosted UI';
   return `not yet signed in: next step ${result.nextStep.signInStep}`;
+}
+
+/** A sign-in answered by the passkey prompt (USER_AUTH with WEB_AUTHN preferred). */
+export function passkeySignInMeaning(result: RedirectSignInResult): string {
+  if (result.isSignedIn) return "signed in with the passkey: the authenticator signed Cognito's challenge";
+  // A user with no passkey: Cognito does not offer WEB_AUTHN, it asks for a first factor instead.
+  const offered = 'availableChallenges' in result.nextStep ? result.nextStep.availableChallenges : undefined;
+  if (offered && !offered.includes('WEB_AUTHN')) return `no passkey yet: Cognito offers ${offered.join(', ')} only; sign in with SRP, then "Register a passkey"`;
+  return signInMeaning(result);
+}
+
+/** associateWebAuthnCredential(): the credential id is a public name for the passkey, not a secret. */
+export function passkeyRegisteredMeaning(result: AssociateWebAuthnCredentialOutput): string {
+  return `registered: the authenticator holds a new passkey for this page's relying party (id ${result.credentialId.slice(0, 8)}…); Cognito keeps its public key`;
 }
 
 export function sessionMeaning(session: AuthSession): string {

@@ -1,14 +1,16 @@
 // The live page's script (bundled by server.ts for the browser): authchart/fetch over the emulator
 // with `storage: localStorage`, the auth and sign-out statecharts drawn from their definitions and
-// highlighted as the `inspect` observer reports, a timeline, and one button per call.
+// highlighted as the `inspect` observer reports, a timeline, and one button per call; passkeys
+// through authchart/account and the browser's own authenticator (the page is on localhost).
 import type { ActorRefLike, InspectionEvent, Observer } from 'xstate';
+import { createAccount } from '../../../src/account/index';
 import { createRedactedBrowserInspector } from '../../../src/inspect/index';
 import { authMachine, signOutMachine } from '../../../machines/index';
 import { createAuth, type FetchLike } from '../../../src/fetch/index';
 import { statePath } from '../print';
 import { drawChart, eventLabel, type DrawnChart } from './chart';
 import type { LivePageConfig } from './config';
-import { redirectMeaning, rejection, sessionMeaning, signInMeaning, signOutMeaning, withheld } from './meaning';
+import { passkeyRegisteredMeaning, passkeySignInMeaning, redirectMeaning, rejection, sessionMeaning, signInMeaning, signOutMeaning, withheld } from './meaning';
 import { createTimeline } from './timeline';
 import './page.css';
 
@@ -65,6 +67,8 @@ const auth = createAuth({
   inspect,
   oauth: { domain: config.endpoint, redirectSignIn: config.redirectSignIn, redirectSignOut: config.redirectSignOut },
 });
+// Passkey management (registration) for the signed-in user, with navigator.credentials.create.
+const account = createAccount(auth);
 for (const type of ['signedIn', 'signedOut', 'tokenRefresh', 'tokenRefresh_failure', 'signInWithRedirect_failure', 'storageError'] as const) {
   auth.on(type, (event) => timeline.note(`event ${event.type}${'reason' in event ? ` (${event.reason})` : ''}`));
 }
@@ -103,7 +107,11 @@ function button(label: string, onClick: (self: HTMLButtonElement) => void): HTML
 
 const controls = [
   button('Sign in (SRP)', () => void call('signIn()', () => auth.signIn({ username: config.username, password: config.password }), signInMeaning)),
+  button('Sign in (passkey)', () =>
+    void call('signIn({ USER_AUTH, WEB_AUTHN })', () => auth.signIn({ username: config.username, options: { authFlowType: 'USER_AUTH', preferredChallenge: 'WEB_AUTHN' } }), passkeySignInMeaning),
+  ),
   button('Sign in (hosted UI)', () => void call('signInWithRedirect()', () => auth.signInWithRedirect(), signInMeaning)),
+  button('Register a passkey', () => void call('associateWebAuthnCredential()', () => account.associateWebAuthnCredential(), passkeyRegisteredMeaning)),
   button('Refresh', () => void call('getSession({ forceRefresh: true })', () => auth.getSession({ forceRefresh: true }), sessionMeaning)),
   button('Sign out', () => void call('signOut()', () => auth.signOut(), signOutMeaning)),
   button('Sign out (global)', () => void call('signOut({ global: true })', () => auth.signOut({ global: true }), signOutMeaning)),

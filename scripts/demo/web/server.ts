@@ -1,7 +1,11 @@
-// `npm run demo -- --web`: the live statechart page. Starts the embedded Cognito emulator (a pool,
-// an app client whose callback and sign-out URLs are this page, a user), bundles the page with
-// esbuild (authchart/fetch from src, plus page.ts), and serves it on 127.0.0.1 with node:http.
-// Nothing is loaded from anywhere else. The Chromium test starts it in-process the same way.
+// `npm run demo -- --web`: the live statechart page. Starts the embedded Cognito emulator (a pool
+// that allows passkeys, with 'localhost' as its relying party; an app client whose callback and
+// sign-out URLs are this page; a user), bundles the page with esbuild (authchart/fetch and
+// authchart/account from src, plus page.ts), and serves it on 127.0.0.1 with node:http, at
+// http://localhost:PORT/: WebAuthn needs a relying party that is a domain (browsers refuse an IP
+// address), and localhost is a secure context over http. Nothing is loaded from anywhere else.
+// The Chromium test starts it in-process the same way.
+import { CognitoIdentityProviderClient, SetUserPoolMfaConfigCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { build } from 'esbuild';
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -12,7 +16,7 @@ import { demoApi } from '../demoApi';
 import type { LivePageConfig } from './config';
 
 export interface WebDemo {
-  /** The page: 'http://127.0.0.1:PORT/'. */
+  /** The page: 'http://localhost:PORT/' (the server listens on 127.0.0.1). */
   readonly url: string;
   /** The demo user (also shown on the page, for the hosted UI's login form). */
   readonly user: { readonly username: string; readonly password: string };
@@ -21,6 +25,9 @@ export interface WebDemo {
 
 /** Paths the page is served at: `/` is the app client's callback URL, `/signed-out` its sign-out URL. */
 const PAGE_PATHS = new Set(['/', '/signed-out']);
+
+/** The passkeys' relying party: the page's host. The page must be opened at this name, not at 127.0.0.1. */
+const RELYING_PARTY = 'localhost';
 
 /** The repository root: the nearest folder up with package.json (this file runs from src, or bundled into .cache/). */
 function repositoryRoot(from: string): string {
@@ -59,6 +66,7 @@ const html = (config: LivePageConfig) => `<!doctype html>
 export async function startWebDemo(options: { port?: number } = {}): Promise<WebDemo> {
   const [{ script, css }, emu] = await Promise.all([bundle(), startCognitoEmulator({ issuer: 'aws' })]); // Cognito's issuer: the API's CognitoJwtVerifier runs unchanged
   let page = '';
+  let origin = '';
   let api: ReturnType<typeof demoApi> = () => false; // mounted once the pool exists
   const server = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
@@ -67,7 +75,12 @@ export async function startWebDemo(options: { port?: number } = {}): Promise<Web
       res.end(body);
     };
     if (api(req, res)) return; // the demo app's API: /api/orders, /api/revoke (../demoApi.ts)
-    if (req.method !== 'GET') send(405, 'text/plain', 'GET only');
+    // The page opened at another name (http://127.0.0.1:PORT/): to localhost, where passkeys work and the callback URLs match.
+    const host = new URL(`http://${req.headers.host ?? '127.0.0.1'}`).hostname;
+    if (req.method === 'GET' && PAGE_PATHS.has(path) && host !== RELYING_PARTY) {
+      res.writeHead(302, { location: `${origin}${req.url ?? '/'}`, 'cache-control': 'no-store' });
+      res.end();
+    } else if (req.method !== 'GET') send(405, 'text/plain', 'GET only');
     else if (PAGE_PATHS.has(path)) send(200, 'text/html; charset=utf-8', page);
     else if (path === '/page.js') send(200, 'text/javascript; charset=utf-8', script);
     else if (path === '/page.css') send(200, 'text/css; charset=utf-8', css);
@@ -82,9 +95,25 @@ export async function startWebDemo(options: { port?: number } = {}): Promise<Web
     await emu.close();
     throw error;
   }
-  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  origin = `http://${RELYING_PARTY}:${(server.address() as AddressInfo).port}`;
   // The client needs the page's origin (callback and sign-out URLs match exactly), so it comes second.
-  const pool = emu.setup({ username: 'demo-user', callbackUrls: [`${origin}/`], logoutUrls: [`${origin}/signed-out`] });
+  // Passkeys: the pool allows WEB_AUTHN first, the client USER_AUTH (besides SRP and refresh), and the relying party is localhost.
+  const pool = emu.setup({
+    username: 'demo-user',
+    callbackUrls: [`${origin}/`],
+    logoutUrls: [`${origin}/signed-out`],
+    explicitAuthFlows: ['ALLOW_USER_SRP_AUTH', 'ALLOW_USER_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+    userPool: { Policies: { SignInPolicy: { AllowedFirstAuthFactors: ['PASSWORD', 'WEB_AUTHN'] } } },
+  });
+  try {
+    const admin = new CognitoIdentityProviderClient({ region: emu.region, endpoint: emu.endpoint, credentials: { accessKeyId: 'demo', secretAccessKey: 'demo' }, maxAttempts: 1 });
+    await admin.send(new SetUserPoolMfaConfigCommand({ UserPoolId: pool.userPoolId, WebAuthnConfiguration: { RelyingPartyId: RELYING_PARTY } }));
+    admin.destroy();
+  } catch (error) {
+    await new Promise((resolve) => server.close(resolve));
+    await emu.close();
+    throw error;
+  }
   api = demoApi(emu, pool, '/api');
   page = html({
     endpoint: emu.endpoint,
