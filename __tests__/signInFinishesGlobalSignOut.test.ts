@@ -167,13 +167,14 @@ describe('signInWithRedirect() finishes it first too', () => {
       userPoolClientId: pool.clientId,
       endpoint: emu.endpoint,
       storage: inspectableStorage(),
-      networkTimeoutMs: 150,
+      // A deadline no busy CI machine reaches by itself (150 ms did, once, with Chromium tests beside it), and a fault well past it.
+      networkTimeoutMs: 1000,
       revocationOutbox: { retryBaseMs: 600_000 },
       oauth: { domain: emu.endpoint, redirectSignIn: CALLBACK, redirectSignOut: OUT, opener },
     });
     auths.push(auth);
     await signIn(auth, pool);
-    emu.faults.set('GlobalSignOut', LATE);
+    emu.faults.set('GlobalSignOut', { type: 'latency', ms: 2000 });
     await expect(auth.signOut({ global: true })).resolves.toMatchObject({ type: 'partial', finishedBy: 'outbox', globalSignOutError: { name: 'TimeoutError' } });
 
     await expect(auth.signInWithRedirect()).rejects.toMatchObject({ name: 'GlobalSignOutPendingException' });
