@@ -13,7 +13,7 @@ import { refreshedElsewhere } from '../refreshTurn.js';
 import { CognitoExceptions } from '../errors/registry.js';
 import { clearedAfterAll, leftIntentQueued } from '../signOutOutcome.js';
 import type { StoreAfterClear } from '../signOutTypes.js';
-import { COMPLETE, deviceRefOf, isHostedUiSession, rotatedTokenRefOf, SESSION_CALL_TYPES, unstoredTokensRefOf } from './shared.js';
+import { askedOf, COMPLETE, deviceRefOf, isHostedUiSession, rotatedTokenRefOf, SESSION_CALL_TYPES, unstoredTokensRefOf } from './shared.js';
 import type { AnswerInput, OpenedHostedUi, RedirectOutcome, RedirectSignInInput, SignInInput, SignInStepOutput } from './signInTypes.js';
 import type { CallAnswer, SessionCall } from './callTypes.js';
 import type { StoredSession, StoredSessionRecord, TellTabs } from './sessionTypes.js';
@@ -22,9 +22,6 @@ import type { AuthContext, AuthEmitted, AuthEvent, AuthInput } from './types.js'
 
 /** The failures of an answer after which its challenge stays open (isWrongAnswer). */
 const WRONG_ANSWERS: readonly string[] = [CognitoExceptions.codeMismatch, CognitoExceptions.enableSoftwareTokenMfa, ErrorNames.validation];
-
-/** What a call asked, without its type and id (signIn()'s request, signInWithRedirect()'s options). */
-const askedOf = <E extends { type: string; id: number }>({ type, id, ...asked }: E) => asked;
 
 /**
  * The auth chart's implementations (see ../authMachine.ts). Its promise actors are declared, not

@@ -111,3 +111,6 @@ export const oauthRefusalOf = (outcome: RedirectOutcome): ErrorInfo => {
   const message = `The hosted UI answered ${error}${description ? ` (${description})` : ''}`;
   return { name: error === 'access_denied' ? ErrorNames.redirectSignInCancelled : ErrorNames.oauthError, message };
 };
+
+/** What a call asked, without its type and id (signIn()'s request, signInWithRedirect()'s options, kept by startSignIn). */
+export const askedOf = <E extends { type: string; id: number }>({ type: _type, id: _id, ...asked }: E) => asked;

@@ -52,3 +52,5 @@ export const AccountCognitoExceptions = {
 
 /** A name only the account flows meet. */
 export type AccountErrorName = (typeof AccountErrorNames)[keyof typeof AccountErrorNames];
+/** A Cognito exception name only the account flows decide on or explain. */
+export type AccountCognitoExceptionName = (typeof AccountCognitoExceptions)[keyof typeof AccountCognitoExceptions];

@@ -13,10 +13,10 @@
 // (__tests__/package.test.ts measures it).
 
 import { BffErrorNames, ServerErrorNames } from './serverNames.js';
-import { AccountCognitoExceptions, AccountErrorNames, type AccountErrorName } from './accountNames.js';
+import { AccountCognitoExceptions, AccountErrorNames, type AccountCognitoExceptionName, type AccountErrorName } from './accountNames.js';
 
 export { BffErrorNames, ServerErrorNames } from './serverNames.js';
-export { AccountCognitoExceptions, AccountErrorNames, type AccountErrorName } from './accountNames.js';
+export { AccountCognitoExceptions, AccountErrorNames, type AccountCognitoExceptionName, type AccountErrorName } from './accountNames.js';
 
 /** Our own error names, beside the exception names Cognito sends. */
 export const ErrorNames = {
@@ -170,8 +170,6 @@ export type OurErrorName = (typeof ErrorNames)[keyof typeof ErrorNames];
 export type CognitoExceptionName = (typeof CognitoExceptions)[keyof typeof CognitoExceptions];
 /** A name only authchart/server meets. */
 export type ServerErrorName = (typeof ServerErrorNames)[keyof typeof ServerErrorNames] | (typeof BffErrorNames)[keyof typeof BffErrorNames];
-/** A Cognito exception name only the account flows decide on or explain. */
-export type AccountCognitoExceptionName = (typeof AccountCognitoExceptions)[keyof typeof AccountCognitoExceptions];
 /** Every name the registry holds. */
 export type RegisteredErrorName = OurErrorName | CognitoExceptionName | ServerErrorName | AccountErrorName | AccountCognitoExceptionName;
 
